@@ -1,0 +1,28 @@
+// Public surface of @touchline/core: explicit exports only.
+export { TouchlineError } from './errors/touchline-error.js';
+export { SettingsError, type SettingsProblem } from './errors/settings-error.js';
+export { zodProblems } from './errors/zod-problems.js';
+export { newId, isUuid, deriveSessionId } from './ids.js';
+export {
+  parseSessionSettings, sessionSettingsSchema, MAX_COOKIE_AGE_SECONDS,
+  type SessionSettings, type SessionSettingsInput,
+} from './session/session-settings.js';
+export { classifyRequest, type RequestKind, type HeaderGetter } from './session/request-kind.js';
+export {
+  extractCampaign, campaignFingerprint, UTM_KEYS, CLICK_ID_KEYS,
+  type Campaign, type UtmKey, type ClickIdKey,
+} from './session/campaign.js';
+export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js';
+export {
+  resolveIdentity, endSessionCookies, LOGOUT_JUMP,
+  type Identity, type IdentityInput, type StartReason, type LoggedOut,
+} from './session/resolve-identity.js';
+export { WIRE_LIMITS } from './wire/limits.js';
+export {
+  itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,
+  propertiesSchema, pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema,
+  sessionEndItemSchema, itemErrorSchema,
+  type Item, type PageviewItem, type EventItem, type ConversionItem, type IdentifyItem,
+  type SessionEndItem, type BatchRequest, type BatchResponse, type ErrorResponse, type ItemError,
+  type RequestContext,
+} from './wire/wire-schemas.js';

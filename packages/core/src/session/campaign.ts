@@ -1,0 +1,71 @@
+// Extracts campaign parameters (UTM and ad click ids) from a landing URL.
+
+export const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id'] as const;
+
+/** Click ids of the ad platforms people ask about most; any of them marks a paid landing. */
+export const CLICK_ID_KEYS = [
+  'gclid', 'gbraid', 'wbraid', 'dclid', 'gad_source', // Google Ads / DV360
+  'fbclid', // Meta
+  'msclkid', // Microsoft Advertising
+  'ttclid', // TikTok
+  'twclid', // X / Twitter
+  'li_fat_id', // LinkedIn
+  'epik', // Pinterest
+  'sccid', // Snapchat
+  'rdt_cid', // Reddit
+  'yclid', // Yandex
+  'irclickid', // impact.com affiliates
+  'mc_cid', // Mailchimp
+  '_kx', // Klaviyo
+] as const;
+
+export type UtmKey = (typeof UTM_KEYS)[number];
+export type ClickIdKey = (typeof CLICK_ID_KEYS)[number];
+
+export interface Campaign {
+  utm: Partial<Record<UtmKey, string>>;
+  clickIds: Partial<Record<ClickIdKey, string>>;
+}
+
+const MAX_VALUE_LENGTH = 500;
+
+/** Returns null when the URL carries no campaign parameter (or cannot be parsed). */
+export function extractCampaign(url: URL | null): Campaign | null {
+  if (url === null) return null;
+  const utm: Partial<Record<UtmKey, string>> = {};
+  const clickIds: Partial<Record<ClickIdKey, string>> = {};
+  let found = false;
+  for (const key of UTM_KEYS) {
+    const value = url.searchParams.get(key)?.trim();
+    if (value) {
+      utm[key] = value.slice(0, MAX_VALUE_LENGTH);
+      found = true;
+    }
+  }
+  for (const key of CLICK_ID_KEYS) {
+    const value = url.searchParams.get(key)?.trim();
+    if (value) {
+      clickIds[key] = value.slice(0, MAX_VALUE_LENGTH);
+      found = true;
+    }
+  }
+  return found ? { utm, clickIds } : null;
+}
+
+/**
+ * A short, cookie-safe fingerprint of a campaign, so a reload of the same landing URL does not
+ * start another session while a landing with different parameters does. FNV-1a, 32-bit, base36.
+ */
+export function campaignFingerprint(campaign: Campaign): string {
+  const parts: string[] = [];
+  for (const key of UTM_KEYS) if (campaign.utm[key] !== undefined) parts.push(`${key}=${campaign.utm[key]}`);
+  for (const key of CLICK_ID_KEYS) {
+    if (campaign.clickIds[key] !== undefined) parts.push(`${key}=${campaign.clickIds[key]}`);
+  }
+  let hash = 0x811c9dc5;
+  for (const ch of parts.join('&')) {
+    hash ^= ch.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}

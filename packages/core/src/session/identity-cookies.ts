@@ -1,0 +1,80 @@
+// Reads and writes the identity cookies: visitor id, session-number markers and the activity cookie.
+import { parse, serialize } from 'cookie';
+import { isUuid } from '../ids.js';
+import type { SessionSettings } from './session-settings.js';
+
+/**
+ * The cookie design:
+ * - `<p>vid`: the visitor id, written once, when minted.
+ * - `<p>s<N>`: "session number N was allocated"; value = campaign fingerprint of that session (or
+ *   `-`). One cookie per number, so a late response can add an old number but never erase a newer
+ *   one: the current number is the maximum present, and it only grows.
+ * - `<p>act`: the session number last active, Max-Age = the inactivity timeout. Its absence
+ *   means the session expired.
+ */
+export interface IdentityJar {
+  visitorId: string | null;
+  /** session number -> campaign fingerprint ('-' for none) */
+  numbers: ReadonlyMap<number, string>;
+  active: number | null;
+}
+
+/** Beyond this many session-number cookies the rest are ignored (and cleaned up). */
+const MAX_NUMBER_COOKIES = 32;
+const NUMBER_PATTERN = /^\d{1,15}$/;
+const FINGERPRINT_PATTERN = /^[-0-9a-z]{1,16}$/;
+
+export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
+  if (!cookieHeader) return { visitorId: null, numbers: new Map(), active: null };
+  const all = parse(cookieHeader);
+  const vid = all[`${prefix}vid`];
+  const numbers = new Map<number, string>();
+  const sessionPrefix = `${prefix}s`;
+  for (const [name, value] of Object.entries(all)) {
+    if (!name.startsWith(sessionPrefix) || value === undefined) continue;
+    const digits = name.slice(sessionPrefix.length);
+    if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
+    numbers.set(Number(digits), FINGERPRINT_PATTERN.test(value) ? value : '-');
+  }
+  const act = all[`${prefix}act`];
+  return {
+    visitorId: vid !== undefined && isUuid(vid) ? vid : null,
+    numbers,
+    active: act !== undefined && NUMBER_PATTERN.test(act) ? Number(act) : null,
+  };
+}
+
+export interface CookieContext {
+  settings: SessionSettings;
+  secure: boolean;
+}
+
+function write(ctx: CookieContext, name: string, value: string, maxAgeSeconds: number): string {
+  const { settings } = ctx;
+  return serialize(`${settings.cookiePrefix}${name}`, value, {
+    maxAge: maxAgeSeconds,
+    path: '/',
+    httpOnly: true,
+    secure: ctx.secure || settings.cookieSameSite === 'none',
+    sameSite: settings.cookieSameSite,
+    ...(settings.cookieDomain !== undefined ? { domain: settings.cookieDomain } : {}),
+  });
+}
+
+const longLived = (ctx: CookieContext): number => ctx.settings.visitorDays * 24 * 60 * 60;
+
+export function visitorCookie(ctx: CookieContext, visitorId: string): string {
+  return write(ctx, 'vid', visitorId, longLived(ctx));
+}
+
+export function sessionNumberCookie(ctx: CookieContext, n: number, fingerprint: string): string {
+  return write(ctx, `s${n}`, fingerprint, longLived(ctx));
+}
+
+export function activityCookie(ctx: CookieContext, n: number): string {
+  return write(ctx, 'act', String(n), Math.round(ctx.settings.timeoutMinutes * 60));
+}
+
+export function expiredSessionNumberCookie(ctx: CookieContext, n: number): string {
+  return write(ctx, `s${n}`, '', 0);
+}

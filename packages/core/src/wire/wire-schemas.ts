@@ -1,0 +1,122 @@
+// Wire format between the SDK and the collector: one batch request, its items, and the reply.
+import { z } from 'zod';
+import { WIRE_LIMITS as L } from './limits.js';
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
+/** JSON properties with bounded size, depth and key count; `__proto__` is just a key. */
+export const propertiesSchema = z.record(z.string().max(L.maxKeyLength), z.unknown()).superRefine((value, ctx) => {
+  let keys = 0;
+  const walk = (node: unknown, depth: number, path: string): void => {
+    if (typeof node === 'string' && node.length > L.maxStringLength) {
+      ctx.addIssue({ code: 'custom', message: `string longer than ${L.maxStringLength} characters at ${path}` });
+    } else if (typeof node === 'number' && !Number.isFinite(node)) {
+      ctx.addIssue({ code: 'custom', message: `non-finite number at ${path}` });
+    } else if (node !== null && typeof node === 'object') {
+      if (depth > L.maxDepth) {
+        ctx.addIssue({ code: 'custom', message: `nesting deeper than ${L.maxDepth} at ${path}` });
+        return;
+      }
+      for (const [k, v] of Object.entries(node)) {
+        keys += 1;
+        if (k.length > L.maxKeyLength) ctx.addIssue({ code: 'custom', message: `key longer than ${L.maxKeyLength} characters at ${path}` });
+        walk(v, depth + 1, `${path}.${k}`);
+      }
+    }
+  };
+  walk(value, 1, 'properties');
+  if (keys > L.maxProperties) ctx.addIssue({ code: 'custom', message: `more than ${L.maxProperties} keys` });
+});
+
+export const utmSchema = z.object({
+  utm_source: z.string(), utm_medium: z.string(), utm_campaign: z.string(),
+  utm_term: z.string(), utm_content: z.string(), utm_id: z.string(),
+}).partial();
+
+/** What the SDK captured from the request the item was recorded in. */
+export const requestContextSchema = z.object({
+  url: z.string().max(L.maxUrlLength).nullable(),
+  referrer: z.string().max(L.maxUrlLength).nullable(),
+  user_agent: z.string().max(1024).nullable(),
+  /** Raw client IP, for the collector to anonymise before storage. */
+  ip: z.string().max(64).nullable(),
+  utm: utmSchema,
+  click_ids: z.record(z.string().max(32), z.string().max(500)),
+  /** Why this request began its session, if it did. */
+  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign']).nullable(),
+});
+
+const base = {
+  id: uuid,
+  timestamp: z.iso.datetime({ offset: true }),
+  visitor_id: uuid,
+  session_id: uuid.nullable(),
+  context: requestContextSchema.nullable(),
+};
+
+export const pageviewItemSchema = z.object({ type: z.literal('pageview'), ...base });
+export const eventItemSchema = z.object({
+  type: z.literal('event'), ...base,
+  name: z.string().min(1).max(L.maxNameLength),
+  properties: propertiesSchema,
+});
+export const conversionItemSchema = z.object({
+  type: z.literal('conversion'), ...base,
+  name: z.string().min(1).max(L.maxNameLength),
+  revenue: z.number().finite().min(-1e12).max(1e12).nullable(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like "EUR"').nullable(),
+  properties: propertiesSchema,
+});
+export const identifyItemSchema = z.object({
+  type: z.literal('identify'), ...base,
+  user_id: z.string().min(1).max(256),
+  traits: propertiesSchema,
+});
+export const sessionEndItemSchema = z.object({
+  type: z.literal('session_end'), ...base,
+  /** The session that begins after the logout. */
+  next_session_id: uuid,
+});
+
+export const itemSchema = z.discriminatedUnion('type', [
+  pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema, sessionEndItemSchema,
+]);
+
+export const batchRequestSchema = z.object({
+  /** Unique per HTTP attempt: the collector echoes it so the SDK can detect crossed replies. */
+  batch_id: uuid,
+  sent_at: z.iso.datetime({ offset: true }),
+  sdk: z.object({ name: z.string().max(64), version: z.string().max(32) }),
+  items: z.array(z.unknown()).min(1).max(L.maxItemsPerBatch),
+});
+
+export const itemErrorSchema = z.object({
+  index: z.number().int().nonnegative(),
+  id: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const batchResponseSchema = z.object({
+  batch_id: z.string(),
+  accepted: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  errors: z.array(itemErrorSchema),
+});
+
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  batch_id: z.string().optional(),
+});
+
+export type RequestContext = z.infer<typeof requestContextSchema>;
+export type PageviewItem = z.infer<typeof pageviewItemSchema>;
+export type EventItem = z.infer<typeof eventItemSchema>;
+export type ConversionItem = z.infer<typeof conversionItemSchema>;
+export type IdentifyItem = z.infer<typeof identifyItemSchema>;
+export type SessionEndItem = z.infer<typeof sessionEndItemSchema>;
+export type Item = z.infer<typeof itemSchema>;
+export type BatchRequest = Omit<z.infer<typeof batchRequestSchema>, 'items'> & { items: Item[] };
+export type ItemError = z.infer<typeof itemErrorSchema>;
+export type BatchResponse = z.infer<typeof batchResponseSchema>;
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;

@@ -1,0 +1,21 @@
+// Test runner config: workspace packages resolve to their sources so tests need no build.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@touchline\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@touchline\/node$/, replacement: src('./packages/node/src/index.ts') },
+      { find: /^@touchline\/node\/(.*)$/, replacement: src('./packages/node/src/middleware/$1/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/**/*.test.ts', 'bench/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
