@@ -26,3 +26,5 @@ export {
   type SessionEndItem, type BatchRequest, type BatchResponse, type ErrorResponse, type ItemError,
   type RequestContext,
 } from './wire/wire-schemas.js';
+export { CHANNELS, type Channel, type ChannelResult } from './channels/channel.js';
+export { classifyChannel, type ChannelInput } from './channels/classify-channel.js';

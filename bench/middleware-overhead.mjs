@@ -1,0 +1,92 @@
+// Bench: requests/s of a minimal node:http app with the SDK middleware vs the same app bare, same run.
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const APP = fileURLToPath(new URL('./apps/http-app.mjs', import.meta.url));
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
+
+/** A collector stand-in that acknowledges every batch, so delivery cost is part of the measurement. */
+function startSink() {
+  let items = 0;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const batch = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      items += batch.items.length;
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ batch_id: batch.batch_id, accepted: batch.items.length, duplicates: 0, errors: [] }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`, items: () => items, close: () => server.close(),
+  })));
+}
+
+function startApp(mode, sinkUrl) {
+  const child = fork(APP, [mode, sinkUrl], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (msg) => resolve({ child, port: msg.port }));
+    child.once('error', reject);
+  });
+}
+
+function askStats(child) {
+  return new Promise((resolve) => {
+    child.on('message', (msg) => { if (msg.stats !== undefined) resolve(msg.stats); });
+    child.send('stats');
+  });
+}
+
+/** 9 of 10 requests are returning-visitor navigations, 1 is a first visit that mints identity. */
+function requestsFor() {
+  const nav = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html', 'user-agent': CHROME };
+  const returning = { ...nav, cookie: 'tl_vid=0190f7c2-0000-7000-8000-000000000001; tl_s1=-; tl_act=1' };
+  return [
+    ...Array.from({ length: 9 }, (_, i) => ({ method: 'GET', path: `/page/${i}?q=1`, headers: returning })),
+    { method: 'GET', path: '/landing?utm_source=bench&utm_medium=cpc', headers: nav },
+  ];
+}
+
+async function measure(mode, sinkUrl, seconds) {
+  const { child, port } = await startApp(mode, sinkUrl);
+  await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: 1, requests: requestsFor() }); // warm-up
+  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: seconds, requests: requestsFor() });
+  const stats = await askStats(child);
+  child.kill();
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total, stats };
+}
+
+/** Runs bare and SDK alternately `rounds` times and compares medians, to even out machine noise. */
+export async function runMiddlewareOverhead({ seconds = 5, rounds = 3 } = {}) {
+  const sink = await startSink();
+  const bare = [];
+  const sdk = [];
+  let lastStats = null;
+  for (let i = 0; i < rounds; i++) {
+    bare.push(await measure('bare', sink.url, seconds));
+    const s = await measure('sdk', sink.url, seconds);
+    sdk.push(s);
+    lastStats = s.stats;
+  }
+  sink.close();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const bareRps = median(bare.map((r) => r.rps));
+  const sdkRps = median(sdk.map((r) => r.rps));
+  return {
+    name: 'middleware overhead (node:http, SDK / bare)',
+    baseline: `${bareRps.toFixed(0)} req/s bare (p99 ${median(bare.map((r) => r.p99))} ms)`,
+    measured: `${sdkRps.toFixed(0)} req/s with SDK (p99 ${median(sdk.map((r) => r.p99))} ms), ${sink.items()} items delivered, dropped ${JSON.stringify(lastStats?.dropped ?? {})}`,
+    ratio: sdkRps / bareRps,
+    target: '>= 0.90',
+    pass: sdkRps / bareRps >= 0.9,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runMiddlewareOverhead({ seconds: Number(process.env.BENCH_SECONDS ?? 5) });
+  console.log(JSON.stringify(result, null, 2));
+}

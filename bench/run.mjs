@@ -1,0 +1,13 @@
+// Runs every benchmark and prints one table of ratios against baselines measured in the same run.
+import os from 'node:os';
+import { runMiddlewareOverhead } from './middleware-overhead.mjs';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const results = [await runMiddlewareOverhead({ seconds })];
+
+console.log(`\nTouchline benchmarks — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+console.log('| benchmark | baseline | measured | ratio | target | |');
+console.log('|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(`| ${r.name} | ${r.baseline} | ${r.measured} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.pass ? 'ok' : 'MISSED'} |`);
+}

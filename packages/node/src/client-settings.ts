@@ -1,0 +1,71 @@
+// Settings of the Node SDK client: the single source of its defaults, validated once.
+import { SettingsError, sessionSettingsSchema, zodProblems } from '@touchline/core';
+import { z } from 'zod';
+import type { TouchlineEvents } from './client/client-events.js';
+
+const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`);
+
+/** Retry policy as data. Every delay is in milliseconds. */
+export const retrySettingsSchema = z.object({
+  /** First backoff ceiling; attempt k waits a random time in [0, min(max, base * 2^k)]. @default 500 */
+  baseDelayMs: z.number().int().positive().default(500),
+  /** Ceiling of any single backoff. @default 60000 */
+  maxDelayMs: z.number().int().positive().default(60_000),
+  /** Longest Retry-After honoured; longer values are capped to this. @default 120000 */
+  maxRetryAfterMs: z.number().int().nonnegative().default(120_000),
+  /** Attempts per batch for transient failures (5xx, 429, network, crossed replies). @default 10 */
+  maxAttempts: z.number().int().positive().default(10),
+  /** Total time a batch may spend retrying transient failures before it is dropped. @default 600000 */
+  budgetMs: z.number().int().positive().default(600_000),
+  /** Ceiling of the backoff between probes while the collector answers 401/403. @default 60000 */
+  authProbeMaxDelayMs: z.number().int().positive().default(60_000),
+}).strict();
+
+export const clientSettingsSchema = z.object({
+  /** Secret key created with `touchline keys create`. */
+  apiKey: z.string().min(1, 'is required'),
+  /** Collector base URL. @default 'http://127.0.0.1:8710' */
+  endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:8710'),
+  /** Visitor/session protocol and cookie attributes. */
+  session: sessionSettingsSchema.default({ timeoutMinutes: 30, cookiePrefix: 'tl_', cookieSecure: 'auto', cookieSameSite: 'lax', visitorDays: 400 }),
+  batch: z.object({
+    /** Items per request. @default 100 */
+    maxItems: z.number().int().positive().max(500).default(100),
+    /** Serialized bytes per request. @default 491520 */
+    maxBytes: z.number().int().min(4096).max(1024 * 1024).default(480 * 1024),
+    /** How long an item may wait for its batch to fill. @default 1000 */
+    flushIntervalMs: z.number().int().positive().default(1000),
+  }).strict().default({ maxItems: 100, maxBytes: 480 * 1024, flushIntervalMs: 1000 }),
+  /** Items held in memory while waiting for delivery; beyond it new items are dropped and counted. @default 10000 */
+  maxQueueItems: z.number().int().positive().default(10_000),
+  /** Requests to the collector at once. @default 2 */
+  maxInFlight: z.number().int().positive().max(16).default(2),
+  /** Per-request timeout. @default 10000 */
+  requestTimeoutMs: z.number().int().positive().default(10_000),
+  retry: retrySettingsSchema.default({ baseDelayMs: 500, maxDelayMs: 60_000, maxRetryAfterMs: 120_000, maxAttempts: 10, budgetMs: 600_000, authProbeMaxDelayMs: 60_000 }),
+  /** Read client IP, host and scheme from X-Forwarded-* (only behind a proxy you control). @default false */
+  trustProxy: z.boolean().default(false),
+  /** Send the client IP for the collector to anonymise. @default true */
+  captureIp: z.boolean().default(true),
+  /** Record a pageview item for every navigation. @default true */
+  trackPageviews: z.boolean().default(true),
+  /** Receives every failure; the SDK never throws into the host app. */
+  onError: fn<(error: Error) => void>('onError').optional(),
+  /** Receives every client event (delivered, retry, dropped, ...) for debugging. */
+  debug: z.union([z.boolean(), fn<<K extends keyof TouchlineEvents>(name: K, payload: TouchlineEvents[K]) => void>('debug')]).default(false),
+  /** Injected for tests: the HTTP client. @default globalThis.fetch */
+  fetch: fn<typeof globalThis.fetch>('fetch').optional(),
+  /** Injected for tests: the clock, epoch ms. @default Date.now */
+  now: fn<() => number>('now').optional(),
+}).strict();
+
+export type ClientSettingsInput = z.input<typeof clientSettingsSchema>;
+export type ClientSettings = Readonly<z.output<typeof clientSettingsSchema>>;
+export type RetrySettings = Readonly<z.output<typeof retrySettingsSchema>>;
+
+/** Parses once; every problem is listed in one SettingsError naming the field. */
+export function parseClientSettings(input: ClientSettingsInput): ClientSettings {
+  const parsed = clientSettingsSchema.safeParse(input);
+  if (!parsed.success) throw new SettingsError('@touchline/node client', zodProblems(parsed.error));
+  return Object.freeze(parsed.data);
+}

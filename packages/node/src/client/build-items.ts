@@ -1,0 +1,34 @@
+// Builds wire items from SDK calls and validates them, returning problems as values.
+import { itemSchema, newId, zodProblems, type Item, type RequestContext } from '@touchline/core';
+
+export interface ItemOrigin {
+  visitorId: string;
+  sessionId: string | null;
+  context: RequestContext | null;
+  timestamp: number;
+}
+
+export type BuildResult = { ok: true; item: Item } | { ok: false; message: string };
+
+export type ItemBody =
+  | { type: 'pageview' }
+  | { type: 'event'; name: unknown; properties: unknown }
+  | { type: 'conversion'; name: unknown; revenue: unknown; currency: unknown; properties: unknown }
+  | { type: 'identify'; user_id: unknown; traits: unknown }
+  | { type: 'session_end'; next_session_id: string };
+
+/** Validates against the same schema the collector enforces, so bad calls fail here, loudly. */
+export function buildItem(origin: ItemOrigin, body: ItemBody): BuildResult {
+  const candidate = {
+    ...body,
+    id: newId(origin.timestamp),
+    timestamp: new Date(origin.timestamp).toISOString(),
+    visitor_id: origin.visitorId,
+    session_id: origin.sessionId,
+    context: origin.context,
+  };
+  const parsed = itemSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, item: parsed.data };
+  const detail = zodProblems(parsed.error).map((p) => `${p.path || '(item)'}: ${p.message}`).join('; ');
+  return { ok: false, message: `invalid ${body.type}: ${detail}` };
+}

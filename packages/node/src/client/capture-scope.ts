@@ -1,0 +1,72 @@
+// Builds the per-request scope: identity plus a frozen snapshot of everything background work needs.
+import {
+  classifyRequest, resolveIdentity, type Identity, type RequestContext,
+} from '@touchline/core';
+import type { ClientSettings } from '../client-settings.js';
+import type { RequestInfo } from './request-info.js';
+
+/**
+ * One request's Touchline state. Created per request and reachable only through that request's
+ * AsyncLocalStorage context or explicit passing: never stored anywhere shared (DESIGN L1).
+ */
+export interface RequestScope {
+  readonly identity: Identity;
+  /** Frozen copy of the request data items carry; safe to read after the response ended (L8). */
+  readonly context: Readonly<RequestContext>;
+  readonly url: URL | null;
+  /** The request's own cookie sink (see RequestInfo.appendSetCookie). */
+  readonly appendSetCookie: RequestInfo['appendSetCookie'];
+  /** Current session: changes once if endSession() is called inside the request. */
+  session: { id: string | null; number: number | null };
+}
+
+function firstForwarded(value: string | undefined): string | undefined {
+  const first = value?.split(',')[0]?.trim();
+  return first ? first : undefined;
+}
+
+/** The absolute page URL, from the Host header and the connection (or X-Forwarded-* when trusted). */
+export function pageUrl(info: RequestInfo, trustProxy: boolean): URL | null {
+  try {
+    if (/^https?:\/\//i.test(info.url)) return new URL(info.url);
+    const proto = (trustProxy && firstForwarded(info.header('x-forwarded-proto'))) || (info.encrypted ? 'https' : 'http');
+    const host = (trustProxy && firstForwarded(info.header('x-forwarded-host'))) || info.header('host');
+    if (!host) return null;
+    return new URL(info.url, `${proto}://${host}`);
+  } catch {
+    return null;
+  }
+}
+
+function clientIp(info: RequestInfo, settings: ClientSettings): string | null {
+  if (!settings.captureIp) return null;
+  const forwarded = settings.trustProxy ? firstForwarded(info.header('x-forwarded-for')) : undefined;
+  return (forwarded ?? info.remoteAddress ?? null)?.slice(0, 64) ?? null;
+}
+
+const clip = (value: string | undefined, max: number): string | null => (value === undefined ? null : value.slice(0, max));
+
+export function captureScope(info: RequestInfo, settings: ClientSettings, now: number): RequestScope {
+  const url = pageUrl(info, settings.trustProxy);
+  const kind = classifyRequest(info.method, info.header);
+  const userAgent = info.header('user-agent');
+  const identity = resolveIdentity({
+    cookieHeader: info.header('cookie'), kind, url, userAgent, now, settings: settings.session,
+  });
+  const context: RequestContext = Object.freeze({
+    url: url === null ? null : url.href.slice(0, 4096),
+    referrer: clip(info.header('referer'), 4096),
+    user_agent: clip(userAgent, 1024),
+    ip: clientIp(info, settings),
+    utm: Object.freeze({ ...identity.campaign?.utm }),
+    click_ids: Object.freeze({ ...identity.campaign?.clickIds }),
+    session_start: identity.started,
+  });
+  return {
+    identity: Object.freeze(identity),
+    context,
+    url,
+    appendSetCookie: info.appendSetCookie,
+    session: { id: identity.sessionId, number: identity.sessionNumber },
+  };
+}

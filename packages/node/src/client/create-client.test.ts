@@ -1,0 +1,122 @@
+// Tests of the client surface: settings errors, never throwing, explicit visitors, isolation of clients.
+import { describe, expect, it } from 'vitest';
+import { createClient } from './create-client.js';
+import type { RequestInfo } from './request-info.js';
+
+interface Posted { items: Array<Record<string, unknown>> }
+
+/** A fetch that acknowledges every batch and keeps what it got (transport behaviour is tested on real sockets elsewhere). */
+function recordingFetch(): { fetch: typeof fetch; posted: Posted[] } {
+  const posted: Posted[] = [];
+  const fn = async (_url: unknown, init?: RequestInit): Promise<Response> => {
+    const batch = JSON.parse(String(init?.body)) as Posted & { batch_id: string };
+    posted.push(batch);
+    return new Response(JSON.stringify({ batch_id: batch.batch_id, accepted: batch.items.length, duplicates: 0, errors: [] }), {
+      status: 202, headers: { 'content-type': 'application/json' },
+    });
+  };
+  return { fetch: fn as typeof fetch, posted };
+}
+
+function navigation(cookies: string[] = []): RequestInfo {
+  const headers: Record<string, string> = {
+    host: 'shop.example', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document',
+    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0', referer: 'https://www.google.com/',
+  };
+  return {
+    method: 'GET', url: '/landing?utm_source=news', header: (n) => headers[n], remoteAddress: '203.0.113.9', encrypted: true,
+    appendSetCookie: (c) => { cookies.push(...c); return true; },
+  };
+}
+
+describe('createClient', () => {
+  it('reports every invalid setting at once, naming each field', () => {
+    expect(() => createClient({ apiKey: '', endpoint: 'ftp://x', maxQueueItems: -1 } as never))
+      .toThrowError(/apiKey[\s\S]*endpoint[\s\S]*maxQueueItems/);
+    expect(() => createClient({ apiKey: 'k', bogus: 1 } as never)).toThrowError(/bogus|Unrecognized/);
+  });
+
+  it('records a pageview with a frozen request context for each navigation', async () => {
+    const { fetch, posted } = recordingFetch();
+    const client = createClient({ apiKey: 'k', fetch });
+    const cookies: string[] = [];
+    const scope = client.handle(navigation(cookies));
+    expect(Object.isFrozen(scope.context)).toBe(true);
+    expect(cookies).toEqual([]); // the adapter writes identity.setCookies, handle() does not
+    expect(scope.identity.setCookies).toHaveLength(3);
+    await client.flush();
+    const [pageview] = posted.flatMap((b) => b.items);
+    expect(pageview).toMatchObject({
+      type: 'pageview', visitor_id: scope.identity.visitorId, session_id: scope.identity.sessionId,
+      context: { url: 'https://shop.example/landing?utm_source=news', referrer: 'https://www.google.com/', ip: '203.0.113.9', utm: { utm_source: 'news' }, session_start: 'new_visitor' },
+    });
+    await client.close();
+  });
+
+  it('never throws into the app: bad calls and calls outside a request go to onError with the field named', async () => {
+    const { fetch, posted } = recordingFetch();
+    const errors: string[] = [];
+    const client = createClient({ apiKey: 'k', fetch, onError: (e) => errors.push(e.message) });
+    expect(() => client.event('outside')).not.toThrow();
+    const scope = client.handle(navigation());
+    client.run(scope, () => {
+      client.event('', {});
+      client.conversion('buy', { revenue: Number.NaN, currency: 'euro' });
+      client.event('ok', { nested: { a: 1 }, ['__proto__']: { polluted: true } });
+    });
+    expect(errors[0]).toMatch(/outside a request.*visitorId/);
+    expect(errors[1]).toMatch(/invalid event: name/);
+    expect(errors[2]).toMatch(/invalid conversion: revenue.*currency|invalid conversion: .*revenue/);
+    expect(errors[2]).toMatch(/currency/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await client.flush();
+    const names = posted.flatMap((b) => b.items).map((i) => i.name ?? i.type);
+    expect(names).toEqual(['pageview', 'ok']);
+    expect(client.stats().dropped.invalid).toBe(3);
+    await client.close();
+  });
+
+  it('accepts an explicit visitor outside a request (e.g. from a background job)', async () => {
+    const { fetch, posted } = recordingFetch();
+    const client = createClient({ apiKey: 'k', fetch });
+    const visitorId = '0190f7c2-0000-7000-8000-000000000001';
+    client.conversion('renewal', { revenue: 10, currency: 'USD' }, { visitorId, timestamp: new Date('2026-01-01T00:00:00Z') });
+    await client.flush();
+    expect(posted[0]?.items[0]).toMatchObject({ visitor_id: visitorId, session_id: null, context: null, timestamp: '2026-01-01T00:00:00.000Z', revenue: 10 });
+    await client.close();
+  });
+
+  it('keeps two clients fully independent', async () => {
+    const a = recordingFetch();
+    const b = recordingFetch();
+    const ca = createClient({ apiKey: 'a', fetch: a.fetch });
+    const cb = createClient({ apiKey: 'b', fetch: b.fetch });
+    const scope = ca.handle(navigation());
+    ca.run(scope, () => {
+      expect(cb.current()).toBeUndefined();
+      ca.event('only-a');
+    });
+    await Promise.all([ca.flush(), cb.flush()]);
+    expect(a.posted.flatMap((x) => x.items).map((i) => i.type)).toEqual(['pageview', 'event']);
+    expect(b.posted).toEqual([]);
+    await Promise.all([ca.close(), cb.close()]);
+  });
+
+  it('endSession moves the rest of the request to the new session and writes the logout cookies', async () => {
+    const { fetch, posted } = recordingFetch();
+    const client = createClient({ apiKey: 'k', fetch });
+    const cookies: string[] = [];
+    const scope = client.handle(navigation(cookies));
+    client.run(scope, () => {
+      client.endSession();
+      client.event('after-logout');
+    });
+    expect(cookies.some((c) => c.startsWith('tl_act='))).toBe(true);
+    await client.flush();
+    const items = posted.flatMap((x) => x.items);
+    const end = items.find((i) => i.type === 'session_end');
+    expect(end?.session_id).toBe(scope.identity.sessionId);
+    expect(items.find((i) => i.name === 'after-logout')?.session_id).toBe(end?.next_session_id);
+    await client.close();
+  });
+});

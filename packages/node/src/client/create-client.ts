@@ -1,0 +1,164 @@
+// createClient: the SDK entry point tying identity, per-request context and delivery together.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { endSessionCookies, TouchlineError, type Item } from '@touchline/core';
+import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
+import { createTransport } from '../transport/create-transport.js';
+import type { FlushResult, TransportStats } from '../transport/transport.js';
+import { buildItem, type ItemBody } from './build-items.js';
+import { captureScope, type RequestScope } from './capture-scope.js';
+import { createEmitter, type Listener, type TouchlineEventName } from './client-events.js';
+import type { RequestInfo } from './request-info.js';
+
+export const SDK_NAME = '@touchline/node';
+export const SDK_VERSION = '0.1.0';
+
+/** Outside a request, say whose item it is; inside one, these override the request's ids. */
+export interface TrackOptions {
+  visitorId?: string;
+  sessionId?: string | null;
+  /** When it happened (epoch ms or Date). @default now */
+  timestamp?: number | Date;
+}
+
+export interface ConversionInput {
+  revenue?: number;
+  /** ISO 4217, e.g. 'EUR'. */
+  currency?: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface TouchlineClient {
+  readonly settings: ClientSettings;
+  /** For adapters: resolves identity for one request and records its pageview. */
+  handle(info: RequestInfo): RequestScope;
+  /** For adapters: runs `fn` with `scope` as the current request context. */
+  run<T>(scope: RequestScope, fn: () => T): T;
+  /** The current request's scope, if called inside one. */
+  current(): RequestScope | undefined;
+  event(name: string, properties?: Record<string, unknown>, options?: TrackOptions): void;
+  conversion(name: string, input?: ConversionInput, options?: TrackOptions): void;
+  identify(userId: string, traits?: Record<string, unknown>, options?: TrackOptions): void;
+  /** Logout: the next request of this browser starts a new session. Only inside a request. */
+  endSession(): void;
+  flush(options?: { timeoutMs?: number }): Promise<FlushResult>;
+  close(options?: { timeoutMs?: number }): Promise<FlushResult>;
+  stats(): TransportStats;
+  on<K extends TouchlineEventName>(name: K, listener: Listener<K>): () => void;
+}
+
+/** Debug output goes to stderr only when asked for; everything else is events. */
+function debugTap(settings: ClientSettings) {
+  if (settings.debug === false) return undefined;
+  if (typeof settings.debug === 'function') return settings.debug;
+  return (name: string, payload: unknown): void => {
+    // eslint-disable-next-line no-console -- the user asked for debug output
+    console.error(`[touchline] ${name}`, payload);
+  };
+}
+
+/**
+ * Creates an independent client. All state lives in the returned object; several clients can
+ * coexist, and nothing about a request outlives it except the frozen items it queued.
+ *
+ * @example
+ * const touchline = createClient({ apiKey: process.env.TOUCHLINE_KEY! });
+ * app.use(touchlineExpress(touchline));
+ * app.post('/buy', (req, res) => { touchline.conversion('purchase', { revenue: 42, currency: 'EUR' }); ... });
+ */
+export function createClient(input: ClientSettingsInput): TouchlineClient {
+  const settings = parseClientSettings(input);
+  const now = settings.now ?? Date.now;
+  const emitter = createEmitter(debugTap(settings));
+  const storage = new AsyncLocalStorage<RequestScope>();
+  const invalid = { count: 0 };
+
+  const reportError = (error: Error): void => {
+    if (settings.onError) {
+      try { settings.onError(error); } catch { /* the host's handler must not break us */ }
+    }
+    emitter.emit('error', { error });
+  };
+  const transport = createTransport(settings, {
+    fetch: settings.fetch ?? globalThis.fetch.bind(globalThis),
+    now,
+    emitter,
+    onError: reportError,
+    sdk: { name: SDK_NAME, version: SDK_VERSION },
+  });
+
+  const reject = (code: string, message: string): void => {
+    invalid.count += 1;
+    emitter.emit('dropped', { count: 1, reason: code });
+    reportError(new TouchlineError(code, message));
+  };
+
+  const record = (body: ItemBody, options: TrackOptions = {}): void => {
+    try {
+      const scope = storage.getStore();
+      const visitorId = options.visitorId ?? scope?.identity.visitorId ?? null;
+      if (visitorId === null) {
+        const why = scope ? 'this request has no visitor (bot, asset or prefetch)' : 'called outside a request';
+        reject('no_visitor', `${body.type} dropped: ${why}; pass { visitorId } explicitly`);
+        return;
+      }
+      const sameVisitor = scope !== undefined && visitorId === scope.identity.visitorId;
+      const sessionId = options.sessionId !== undefined ? options.sessionId : sameVisitor ? scope.session.id : null;
+      const ts = options.timestamp === undefined ? now() : +options.timestamp;
+      const built = buildItem({ visitorId, sessionId, context: sameVisitor ? scope.context : null, timestamp: ts }, body);
+      if (built.ok) transport.enqueue(built.item);
+      else reject('invalid_item', built.message);
+    } catch (error) {
+      reportError(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+
+  const enqueueTrusted = (item: Item): void => transport.enqueue(item);
+
+  return {
+    settings,
+    handle(info) {
+      const scope = captureScope(info, settings, now());
+      const { identity } = scope;
+      if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null) {
+        const built = buildItem(
+          { visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() },
+          { type: 'pageview' },
+        );
+        if (built.ok) enqueueTrusted(built.item);
+        else reject('invalid_item', built.message);
+      }
+      return scope;
+    },
+    run: (scope, fn) => storage.run(scope, fn),
+    current: () => storage.getStore(),
+    event: (name, properties = {}, options) => record({ type: 'event', name, properties }, options),
+    conversion: (name, conv = {}, options) => record({
+      type: 'conversion', name, revenue: conv.revenue ?? null, currency: conv.currency ?? null,
+      properties: conv.properties ?? {},
+    }, options),
+    identify: (userId, traits = {}, options) => record({ type: 'identify', user_id: userId, traits }, options),
+    endSession() {
+      const scope = storage.getStore();
+      if (scope === undefined) {
+        reject('no_request', 'endSession() must be called inside a request handled by a Touchline adapter');
+        return;
+      }
+      const current = { ...scope.identity, sessionId: scope.session.id, sessionNumber: scope.session.number };
+      const next = endSessionCookies(current, { url: scope.url, settings: settings.session });
+      if (next === null) return;
+      if (!scope.appendSetCookie(next.setCookies)) {
+        reject('headers_sent', 'endSession() called after the response headers were sent; the session was not ended');
+        return;
+      }
+      record({ type: 'session_end', next_session_id: next.sessionId });
+      scope.session = { id: next.sessionId, number: next.sessionNumber };
+    },
+    flush: (options) => transport.flush(options),
+    close: (options) => transport.close(options),
+    stats() {
+      const stats = transport.stats();
+      return invalid.count === 0 ? stats : { ...stats, dropped: { ...stats.dropped, invalid: invalid.count } };
+    },
+    on: (name, listener) => emitter.on(name, listener),
+  };
+}

@@ -1,0 +1,68 @@
+// Web-standard adapter: wraps a (Request) => Response handler for Deno, Bun, workers and similar servers.
+import type { TouchlineClient } from '../../client/create-client.js';
+import { headerGetterFromHeaders, type RequestInfo } from '../../client/request-info.js';
+
+type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * The cookies go on a copy: a Response may have immutable headers (from fetch() or
+ * Response.redirect()). Statuses a Response cannot be built with (101 upgrades) and bodies
+ * already read keep the original response, without the cookies, rather than throwing.
+ */
+function withSetCookies(response: Response, cookies: readonly string[]): Response {
+  if (cookies.length === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const cookie of cookies) headers.append('set-cookie', cookie);
+  try {
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  } catch {
+    return response;
+  }
+}
+
+/** Builds the neutral RequestInfo; cookies are collected per request and attached to the response. */
+function requestInfoFromFetch(request: Request, pending: string[], isOpen: () => boolean): RequestInfo {
+  return {
+    method: request.method,
+    url: request.url,
+    header: headerGetterFromHeaders(request.headers),
+    // The Request API carries no peer address; the page URL is absolute, so TLS is read from it.
+    remoteAddress: undefined,
+    encrypted: request.url.startsWith('https:'),
+    appendSetCookie(cookies) {
+      if (!isOpen()) return false;
+      pending.push(...cookies);
+      return true;
+    },
+  };
+}
+
+/**
+ * Wraps a Web-standard fetch handler; the handler runs inside its request's Touchline context.
+ *
+ * @example
+ * const touchline = createClient({ apiKey: process.env.TOUCHLINE_KEY! });
+ * Deno.serve(withTouchlineFetch(touchline, async (request) => {
+ *   touchline.event('hello');
+ *   return new Response('ok');
+ * }));
+ */
+function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const pending: string[] = [];
+    let open = true;
+    const info = requestInfoFromFetch(request, pending, () => open);
+    const scope = client.handle(info);
+    pending.push(...scope.identity.setCookies);
+    try {
+      const response = await client.run(scope, () => handler(request));
+      return withSetCookies(response, pending);
+    } finally {
+      // After the response is built, endSession() from leftover work must report failure.
+      open = false;
+    }
+  };
+}
+
+export { withTouchlineFetch };
+export type { FetchHandler };

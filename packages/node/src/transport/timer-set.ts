@@ -1,0 +1,80 @@
+// The transport's timers in one place: unref'd by default, kept alive only while someone awaits a flush.
+
+export interface TimerOptions {
+  /** Kept alive while the set is held (a flush or close is awaited). @default true */
+  holdable?: boolean;
+}
+
+export interface TimerSet {
+  /** Runs `fn` once after `ms`; returns a cancel function. */
+  after(ms: number, fn: () => void, options?: TimerOptions): () => void;
+  /** Resolves true after `ms`, or false as soon as the set is cleared. */
+  sleep(ms: number): Promise<boolean>;
+  /** Nested: while held at least once, holdable timers keep the process alive. */
+  hold(): void;
+  release(): void;
+  /** Cancels every timer; pending sleeps resolve false. */
+  clear(): void;
+  /** Timers pending. */
+  readonly size: number;
+}
+
+interface Pending {
+  handle: NodeJS.Timeout;
+  holdable: boolean;
+  onClear: () => void;
+}
+
+/**
+ * Why ref only while held: a background timer must never keep the host process alive, but a
+ * script ending in `await client.close()` must not exit while a retry it is waiting for is pending.
+ */
+export function createTimerSet(setTimer: (fn: () => void, ms: number) => NodeJS.Timeout = setTimeout): TimerSet {
+  const pending = new Set<Pending>();
+  let holds = 0;
+
+  const applyRef = (entry: Pending): void => {
+    if (entry.holdable && holds > 0) entry.handle.ref();
+    else entry.handle.unref();
+  };
+
+  const schedule = (ms: number, fn: () => void, holdable: boolean, onClear: () => void): (() => void) => {
+    const entry: Pending = {
+      handle: setTimer(() => {
+        pending.delete(entry);
+        fn();
+      }, Math.max(0, ms)),
+      holdable,
+      onClear,
+    };
+    pending.add(entry);
+    applyRef(entry);
+    return () => {
+      if (pending.delete(entry)) clearTimeout(entry.handle);
+    };
+  };
+
+  return {
+    after: (ms, fn, options = {}) => schedule(ms, fn, options.holdable ?? true, () => undefined),
+    sleep: (ms) => new Promise<boolean>((resolve) => {
+      schedule(ms, () => resolve(true), true, () => resolve(false));
+    }),
+    hold() {
+      holds += 1;
+      if (holds === 1) pending.forEach(applyRef);
+    },
+    release() {
+      holds = Math.max(0, holds - 1);
+      if (holds === 0) pending.forEach(applyRef);
+    },
+    clear() {
+      const all = [...pending];
+      pending.clear();
+      for (const entry of all) {
+        clearTimeout(entry.handle);
+        entry.onClear();
+      }
+    },
+    get size() { return pending.size; },
+  };
+}
