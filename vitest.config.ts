@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^@touchline\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@touchline\/node$/, replacement: src('./packages/node/src/index.ts') },
       { find: /^@touchline\/node\/(.*)$/, replacement: src('./packages/node/src/middleware/$1/index.ts') },
+      { find: /^@touchline\/storage$/, replacement: src('./packages/storage/src/index.ts') },
+      { find: /^@touchline\/server$/, replacement: src('./packages/server/src/index.ts') },
     ],
   },
   test: {

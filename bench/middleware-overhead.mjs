@@ -33,10 +33,11 @@ function startApp(mode, sinkUrl) {
   });
 }
 
-function askStats(child) {
+function ask(child, what, key) {
   return new Promise((resolve) => {
-    child.on('message', (msg) => { if (msg.stats !== undefined) resolve(msg.stats); });
-    child.send('stats');
+    const onMessage = (msg) => { if (msg[key] !== undefined) { child.off('message', onMessage); resolve(msg); } };
+    child.on('message', onMessage);
+    child.send(what);
   });
 }
 
@@ -53,11 +54,12 @@ function requestsFor() {
 async function measure(mode, sinkUrl, seconds) {
   const { child, port } = await startApp(mode, sinkUrl);
   await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: 1, requests: requestsFor() }); // warm-up
+  await ask(child, 'reset', 'reset');
   const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: seconds, requests: requestsFor() });
-  const stats = await askStats(child);
+  const { stats, cpuMicrosPerRequest } = await ask(child, 'stats', 'stats');
   child.kill();
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total, stats };
+  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total, stats, cpu: cpuMicrosPerRequest };
 }
 
 /** Runs bare and SDK alternately `rounds` times and compares medians, to even out machine noise. */
@@ -78,8 +80,8 @@ export async function runMiddlewareOverhead({ seconds = 5, rounds = 3 } = {}) {
   const sdkRps = median(sdk.map((r) => r.rps));
   return {
     name: 'middleware overhead (node:http, SDK / bare)',
-    baseline: `${bareRps.toFixed(0)} req/s bare (p99 ${median(bare.map((r) => r.p99))} ms)`,
-    measured: `${sdkRps.toFixed(0)} req/s with SDK (p99 ${median(sdk.map((r) => r.p99))} ms), ${sink.items()} items delivered, dropped ${JSON.stringify(lastStats?.dropped ?? {})}`,
+    baseline: `${bareRps.toFixed(0)} req/s bare (p99 ${median(bare.map((r) => r.p99))} ms, ${median(bare.map((r) => r.cpu)).toFixed(0)} µs CPU/req)`,
+    measured: `${sdkRps.toFixed(0)} req/s with SDK (p99 ${median(sdk.map((r) => r.p99))} ms, ${median(sdk.map((r) => r.cpu)).toFixed(0)} µs CPU/req incl. delivery), ${sink.items()} items delivered, dropped ${JSON.stringify(lastStats?.dropped ?? {})}`,
     ratio: sdkRps / bareRps,
     target: '>= 0.90',
     pass: sdkRps / bareRps >= 0.9,

@@ -1,9 +1,14 @@
 // Runs every benchmark and prints one table of ratios against baselines measured in the same run.
 import os from 'node:os';
+import { runBatchedIngest, runSingleEventIngest } from './ingest.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const results = [await runMiddlewareOverhead({ seconds })];
+const results = [
+  await runMiddlewareOverhead({ seconds }),
+  await runSingleEventIngest({ seconds }),
+  await runBatchedIngest({ seconds: seconds * 2 }),
+];
 
 console.log(`\nTouchline benchmarks — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
 console.log('| benchmark | baseline | measured | ratio | target | |');

@@ -14,18 +14,28 @@ const handler = (req, res) => {
 let app = handler;
 let client = null;
 if (mode === 'sdk') {
-  client = createClient({ apiKey: 'bench', endpoint: sinkUrl, maxQueueItems: 200_000, batch: { maxItems: 500 } });
+  client = createClient({ apiKey: 'bench', endpoint: sinkUrl, maxQueueItems: 200_000, batch: { maxItems: 500 }, trackPageviews: process.env.BENCH_NO_PAGEVIEWS !== '1' });
   app = withTouchline(client, handler);
 }
 
-const server = http.createServer(app);
+let requests = 0;
+const counted = (req, res) => { requests += 1; return app(req, res); };
+const server = http.createServer(counted);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });
+let cpuStart = process.cpuUsage();
+process.on('SIGINT', () => process.exit(0));
 process.on('message', async (msg) => {
+  if (msg === 'reset') {
+    requests = 0;
+    cpuStart = process.cpuUsage();
+    process.send?.({ reset: true });
+  }
   if (msg === 'stats') {
     if (client) await client.flush({ timeoutMs: 10_000 });
-    process.send?.({ stats: client ? client.stats() : null });
+    const cpu = process.cpuUsage(cpuStart);
+    process.send?.({ stats: client ? client.stats() : null, cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, requests) });
   }
 });

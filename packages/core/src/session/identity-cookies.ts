@@ -1,5 +1,5 @@
 // Reads and writes the identity cookies: visitor id, session-number markers and the activity cookie.
-import { parse, serialize } from 'cookie';
+import { parse } from 'cookie';
 import { isUuid } from '../ids.js';
 import type { SessionSettings } from './session-settings.js';
 
@@ -47,18 +47,30 @@ export function readIdentityJar(cookieHeader: string | undefined, prefix: string
 export interface CookieContext {
   settings: SessionSettings;
   secure: boolean;
+  /** Memo of the attribute suffix, filled on first write (per request: never shared). */
+  attributes?: string;
 }
 
-function write(ctx: CookieContext, name: string, value: string, maxAgeSeconds: number): string {
+const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
+
+/** The attributes after Max-Age; the domain was checked against a strict pattern by the settings schema. */
+function attributes(ctx: CookieContext): string {
   const { settings } = ctx;
-  return serialize(`${settings.cookiePrefix}${name}`, value, {
-    maxAge: maxAgeSeconds,
-    path: '/',
-    httpOnly: true,
-    secure: ctx.secure || settings.cookieSameSite === 'none',
-    sameSite: settings.cookieSameSite,
-    ...(settings.cookieDomain !== undefined ? { domain: settings.cookieDomain } : {}),
-  });
+  const domain = settings.cookieDomain === undefined ? '' : `; Domain=${settings.cookieDomain}`;
+  const secure = ctx.secure || settings.cookieSameSite === 'none' ? '; Secure' : '';
+  return `${domain}; Path=/; HttpOnly${secure}; SameSite=${SAME_SITE[settings.cookieSameSite]}`;
+}
+
+const SAFE_VALUE = /^[-0-9a-z]*$/;
+
+/**
+ * Hot path (every navigation): names and values here are our own (prefix checked by the settings
+ * schema, values are UUIDs, digits or fingerprints), so concatenation is exact and cheap.
+ */
+function write(ctx: CookieContext, name: string, value: string, maxAgeSeconds: number): string {
+  if (!SAFE_VALUE.test(value)) throw new TypeError(`identity cookie value ${JSON.stringify(value)} is not cookie-safe`);
+  ctx.attributes ??= attributes(ctx);
+  return `${ctx.settings.cookiePrefix}${name}=${value}; Max-Age=${maxAgeSeconds}${ctx.attributes}`;
 }
 
 const longLived = (ctx: CookieContext): number => ctx.settings.visitorDays * 24 * 60 * 60;

@@ -16,7 +16,7 @@ export const sessionSettingsSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'must be 1-16 letters, digits or underscores, starting with a letter')
       .default('tl_'),
     /** Cookie Domain attribute; omitted means host-only cookies. */
-    cookieDomain: z.string().min(1).optional(),
+    cookieDomain: z.string().regex(/^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'must be a host name like example.com').optional(),
     /** Secure attribute: 'auto' sets it when the page URL is https. @default 'auto' */
     cookieSecure: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** SameSite attribute. @default 'lax' */

@@ -32,3 +32,18 @@ export function buildItem(origin: ItemOrigin, body: ItemBody): BuildResult {
   const detail = zodProblems(parsed.error).map((p) => `${p.path || '(item)'}: ${p.message}`).join('; ');
   return { ok: false, message: `invalid ${body.type}: ${detail}` };
 }
+
+/**
+ * Pageviews are built by the SDK itself from values the protocol produced, so they skip schema
+ * validation: this runs on every navigation, where microseconds are the app's throughput.
+ */
+export function buildPageview(origin: ItemOrigin & { sessionId: string }): Item {
+  return {
+    type: 'pageview',
+    id: newId(origin.timestamp),
+    timestamp: new Date(origin.timestamp).toISOString(),
+    visitor_id: origin.visitorId,
+    session_id: origin.sessionId,
+    context: origin.context,
+  };
+}

@@ -1,10 +1,10 @@
 // createClient: the SDK entry point tying identity, per-request context and delivery together.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { endSessionCookies, TouchlineError, type Item } from '@touchline/core';
+import { endSessionCookies, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
-import { buildItem, type ItemBody } from './build-items.js';
+import { buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
 import { createEmitter, type Listener, type TouchlineEventName } from './client-events.js';
 import type { RequestInfo } from './request-info.js';
@@ -112,20 +112,13 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     }
   };
 
-  const enqueueTrusted = (item: Item): void => transport.enqueue(item);
-
   return {
     settings,
     handle(info) {
       const scope = captureScope(info, settings, now());
       const { identity } = scope;
-      if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null) {
-        const built = buildItem(
-          { visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() },
-          { type: 'pageview' },
-        );
-        if (built.ok) enqueueTrusted(built.item);
-        else reject('invalid_item', built.message);
+      if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null && identity.sessionId !== null) {
+        transport.enqueue(buildPageview({ visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() }));
       }
       return scope;
     },

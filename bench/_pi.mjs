@@ -1,0 +1,17 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+const BIN = new URL('../packages/cli/bin/touchline.mjs', import.meta.url).pathname;
+const db = '/tmp/pi.db';
+spawnSync('rm', ['-f', db, db + '-wal', db + '-shm']);
+const { key } = JSON.parse(spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'b', '--db', db, '--json'], { encoding: 'utf8' }).stdout);
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/pi', BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((r) => { let o = ''; child.stdout.on('data', (c) => { o += c; const m = /listening on (\S+)/.exec(o); if (m) r(m[1]); }); });
+const u7 = () => { const u = randomUUID(); return `${u.slice(0, 14)}7${u.slice(15)}`; };
+const ev = (i) => ({ type: 'event', id: u7(), timestamp: new Date().toISOString(), visitor_id: u7(), session_id: u7(), context: { url: 'https://shop.example/p', referrer: 'https://www.google.com/', user_agent: 'M', ip: '203.0.113.9', utm: {}, click_ids: {}, session_start: null }, name: 'viewed', properties: { sku: 'S' + i } });
+const bodies = Array.from({ length: 100 }, () => JSON.stringify({ batch_id: u7(), sent_at: new Date().toISOString(), sdk: { name: 'b', version: '0' }, items: Array.from({ length: 500 }, (_, i) => ev(i)) }));
+let i = 0;
+const r = await autocannon({ url: `${url}/api/v1/batch`, method: 'POST', connections: 4, duration: 6, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, requests: [{ setupRequest: (q) => ({ ...q, body: bodies[i++ % bodies.length] }) }] });
+console.log('req/s', r.requests.average, 'non2xx', r.non2xx);
+child.kill('SIGINT');
+await new Promise((res) => child.once('exit', res));

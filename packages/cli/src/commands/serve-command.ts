@@ -1,0 +1,46 @@
+// `touchline serve`: the collector, workers (and later the dashboard) in one process.
+import { parseArgs } from 'node:util';
+import { createCollector } from '@touchline/server';
+import { openStorage } from '@touchline/storage';
+import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
+
+export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL]
+  --port  TCP port (env TOUCHLINE_PORT, default 8710)
+  --host  interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
+  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)`;
+
+function portFrom(value: string | undefined): number {
+  if (value === undefined) return 8710;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer 0-65535, got "${value}"`);
+  return port;
+}
+
+function defaultStop(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv, strict: true,
+    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } },
+  });
+  const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
+  const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
+  const db = databaseFrom(values.db, io.env);
+  const collector = createCollector({
+    storage: openStorage(db),
+    settings: { port, host },
+    onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+  });
+  const stop = io.stopSignal ?? defaultStop();
+  const { url } = await collector.start();
+  io.stdout.write(`Touchline collector listening on ${url} (database ${db})\n`);
+  await stop;
+  io.stdout.write('Shutting down: finishing requests and the current worker pass...\n');
+  await collector.close();
+  return 0;
+}

@@ -1,0 +1,41 @@
+// The command dispatcher: parses the command word, runs it, and maps failures to exit codes.
+import { SettingsError } from '@touchline/core';
+import { UsageError, type CliIo } from './cli-io.js';
+import { KEYS_HELP, keysCommand } from './commands/keys-command.js';
+import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
+
+const HELP = `touchline — self-hosted visitor, session and attribution analytics
+
+Commands:
+  serve        start the collector (port 8710, SQLite ./touchline.db)
+  keys         create, list and revoke API keys
+
+${SERVE_HELP}
+
+${KEYS_HELP}
+`;
+
+/** Exit codes: 0 ok, 1 failure, 2 usage error. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'serve') return await serveCommand(rest, io);
+    if (command === 'keys') return await keysCommand(rest, io);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr.write(`touchline: ${error.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (error instanceof SettingsError) {
+      io.stderr.write(`touchline: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`touchline: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,36 @@
+// In-memory API key table: the collector is not ready (503, never 401) until it has loaded once.
+import type { ApiKeyRecord, KeyScope, Storage } from '@touchline/storage';
+import { hashKey, sameHash } from './api-keys.js';
+
+export type KeyLookup =
+  | { kind: 'not_ready' }
+  | { kind: 'unknown' }
+  | { kind: 'forbidden'; scope: KeyScope }
+  | { kind: 'ok'; key: ApiKeyRecord };
+
+export interface KeyCache {
+  readonly ready: boolean;
+  /** Loads (or reloads) the table; the first success makes the cache ready. */
+  refresh(): Promise<void>;
+  lookup(secret: string, scope: KeyScope): KeyLookup;
+}
+
+export function createKeyCache(storage: Storage): KeyCache {
+  let byHash: Map<string, ApiKeyRecord> | null = null;
+  return {
+    get ready() { return byHash !== null; },
+    async refresh() {
+      const keys = await storage.loadActiveKeys();
+      byHash = new Map(keys.map((k) => [k.hash, k]));
+    },
+    lookup(secret, scope) {
+      if (byHash === null) return { kind: 'not_ready' };
+      const hash = hashKey(secret);
+      const key = byHash.get(hash);
+      // The map lookup is by digest, not by secret; the final compare is constant-time anyway.
+      if (key === undefined || !sameHash(key.hash, hash)) return { kind: 'unknown' };
+      if (!key.scopes.includes(scope)) return { kind: 'forbidden', scope };
+      return { kind: 'ok', key };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Ingest API: POST /api/v1/batch and the single-item /events, /conversions, /identify.
+import { batchRequestSchema, zodProblems, type ItemError } from '@touchline/core';
+import type { Storage } from '@touchline/storage';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
+import { validateItems } from '../../ingest/validate-items.js';
+import type { ServerSettings } from '../../server-settings.js';
+import { authorize } from '../auth/authorize.js';
+import type { KeyCache } from '../auth/key-cache.js';
+import { replyError } from '../reply-error.js';
+
+interface Deps { storage: Storage; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number }
+
+const SINGLE = { events: 'event', conversions: 'conversion', identify: 'identify' } as const;
+
+async function ingest(deps: Deps, reply: FastifyReply, accountId: string, batchId: string, rawItems: unknown[]): Promise<FastifyReply> {
+  const { settings, metrics } = deps;
+  const { accepted, errors } = validateItems(rawItems, {
+    now: deps.now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
+  });
+  for (const e of errors) metrics.rejected.inc({ reason: e.code });
+  if (accepted.length === 0) {
+    return reply.code(400).send({
+      error: { code: 'invalid_items', message: errors[0]?.message ?? 'no valid items' }, batch_id: batchId,
+      accepted: 0, duplicates: 0, errors,
+    });
+  }
+  // Written durably before the 202: an acknowledged item survives a crash right after.
+  const { inserted, duplicates } = await deps.storage.insertInbox(accountId, accepted, deps.now());
+  for (const item of accepted) metrics.ingested.inc({ type: item.type });
+  metrics.duplicates.inc(duplicates);
+  return reply.code(202).send({ batch_id: batchId, accepted: inserted, duplicates, errors: errors satisfies ItemError[] });
+}
+
+export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
+  app.post('/api/v1/batch', async (request, reply) => {
+    const key = authorize(deps.keys, request, reply, 'ingest');
+    if (key === null) return reply;
+    const parsed = batchRequestSchema.safeParse(request.body);
+    if (!parsed.success) {
+      deps.metrics.rejected.inc({ reason: 'invalid_batch' });
+      const problems = zodProblems(parsed.error).map((p) => `${p.path || 'body'}: ${p.message}`).join('; ');
+      const maybeId = (request.body as { batch_id?: unknown } | null)?.batch_id;
+      return replyError(reply, 400, 'invalid_batch', problems, typeof maybeId === 'string' ? { batchId: maybeId.slice(0, 64) } : {});
+    }
+    return ingest(deps, reply, key.accountId, parsed.data.batch_id, parsed.data.items);
+  });
+
+  for (const [path, type] of Object.entries(SINGLE)) {
+    app.post(`/api/v1/${path}`, async (request, reply) => {
+      const key = authorize(deps.keys, request, reply, 'ingest');
+      if (key === null) return reply;
+      const body = request.body;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        return replyError(reply, 400, 'invalid_item', 'body: expected one JSON object');
+      }
+      const { batch_id: batchId, ...item } = body as Record<string, unknown>;
+      return ingest(deps, reply, key.accountId, typeof batchId === 'string' ? batchId.slice(0, 64) : '', [{ type, ...item }]);
+    });
+  }
+}

@@ -1,0 +1,48 @@
+// Serves the OpenAPI 3.1 description at /openapi.json, with item schemas generated from the zod wire schemas.
+import { batchRequestSchema, batchResponseSchema, errorResponseSchema, itemSchema, WIRE_LIMITS } from '@touchline/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const errorRef = { $ref: '#/components/schemas/Error' };
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: errorRef } } }]));
+const ingestResponses = { 202: { description: 'Stored durably (duplicates acknowledged again)', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResponse' } } } }, ...errors(400, 401, 403, 413, 429, 503) };
+const read = (summary: string, parameters: unknown[], schema: unknown) => ({
+  get: { summary, security: [{ bearer: [] }], parameters, responses: { 200: { description: 'OK', content: { 'application/json': { schema } } }, ...errors(400, 401, 403, 404, 503) } },
+});
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Touchline collector API', version: '1',
+      description: `Limits: ${WIRE_LIMITS.maxItemsPerBatch} items per batch, request body 1 MiB by default, ${WIRE_LIMITS.maxProperties} property keys, depth ${WIRE_LIMITS.maxDepth}, keys ${WIRE_LIMITS.maxKeyLength} characters, strings ${WIRE_LIMITS.maxStringLength} characters, timestamps at most 1 h in the future and 30 days in the past. Ingest is idempotent on (account, item id); every response echoes batch_id.`,
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Secret key: tl_live_… or tl_test_…' } },
+      schemas: {
+        BatchRequest: { ...json(batchRequestSchema), properties: { ...(json(batchRequestSchema).properties as object), items: { type: 'array', items: { $ref: '#/components/schemas/Item' } } } },
+        Item: json(itemSchema),
+        BatchResponse: json(batchResponseSchema),
+        Error: json(errorResponseSchema),
+      },
+    },
+    paths: {
+      '/api/v1/batch': { post: { summary: 'Ingest a batch of items', security: [{ bearer: [] }], requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchRequest' } } } }, responses: ingestResponses } },
+      '/api/v1/events': { post: { summary: 'Ingest one event (type implied)', security: [{ bearer: [] }], responses: ingestResponses } },
+      '/api/v1/conversions': { post: { summary: 'Ingest one conversion (type implied)', security: [{ bearer: [] }], responses: ingestResponses } },
+      '/api/v1/identify': { post: { summary: 'Ingest one identify call (type implied)', security: [{ bearer: [] }], responses: ingestResponses } },
+      '/api/v1/stats': read('Totals over a range', [{ name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } }], { type: 'object', properties: { visitors: { type: 'integer' }, sessions: { type: 'integer' }, events: { type: 'integer' }, conversions: { type: 'integer' }, revenue: { type: 'number' } } }),
+      '/api/v1/sessions': read("A visitor's sessions", [{ name: 'visitor_id', in: 'query', required: true, schema: { type: 'string' } }], { type: 'object', properties: { sessions: { type: 'array' } } }),
+      '/api/v1/visitors/{id}': read('One visitor with sessions, events and user ids', [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], { type: 'object' }),
+      '/healthz': { get: { summary: 'Alive', responses: { 200: { description: 'alive' } } } },
+      '/readyz': { get: { summary: 'Ready: migrations done, keys loaded', responses: { 200: { description: 'ready' }, ...errors(503) } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },
+    },
+  };
+}
+
+export function registerOpenApiRoute(app: FastifyInstance): void {
+  const doc = openApiDocument();
+  app.get('/openapi.json', async () => doc);
+}

@@ -1,0 +1,57 @@
+// Validates a batch's items one by one: good items are accepted even when others are rejected.
+import { itemSchema, zodProblems, type Item, type ItemError } from '@touchline/core';
+import type { InboxItem } from '@touchline/storage';
+import { anonymizeIp } from './anonymize-ip.js';
+
+export interface ItemRules {
+  now: number;
+  maxFutureSkewMs: number;
+  maxPastAgeMs: number;
+  storeFullIp: boolean;
+}
+
+export interface ValidatedItems {
+  accepted: InboxItem[];
+  errors: ItemError[];
+}
+
+function idOf(raw: unknown): string | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'string' ? id.slice(0, 64) : null;
+}
+
+function timeProblem(item: Item, rules: ItemRules): string | null {
+  const ts = Date.parse(item.timestamp);
+  if (ts > rules.now + rules.maxFutureSkewMs) return `timestamp ${item.timestamp} is more than ${rules.maxFutureSkewMs / 60_000} minutes in the future`;
+  if (ts < rules.now - rules.maxPastAgeMs) return `timestamp ${item.timestamp} is older than ${Math.round(rules.maxPastAgeMs / 86_400_000)} days`;
+  return null;
+}
+
+/** Parses each raw item; `__proto__`-style keys are plain data here (zod builds fresh objects). */
+export function validateItems(rawItems: readonly unknown[], rules: ItemRules): ValidatedItems {
+  const accepted: InboxItem[] = [];
+  const errors: ItemError[] = [];
+  const seen = new Set<string>();
+  rawItems.forEach((raw, index) => {
+    const parsed = itemSchema.safeParse(raw);
+    if (!parsed.success) {
+      const detail = zodProblems(parsed.error).map((p) => `items[${index}].${p.path}: ${p.message}`).join('; ');
+      errors.push({ index, id: idOf(raw), code: 'invalid_item', message: detail });
+      return;
+    }
+    const item = parsed.data;
+    const problem = timeProblem(item, rules);
+    if (problem !== null) {
+      errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });
+      return;
+    }
+    if (seen.has(item.id)) return; // a repeat inside one batch is the same item: stored once
+    seen.add(item.id);
+    const stored = item.context !== null && !rules.storeFullIp
+      ? { ...item, context: { ...item.context, ip: anonymizeIp(item.context.ip) } }
+      : item;
+    accepted.push({ itemId: item.id, type: item.type, payload: JSON.stringify(stored) });
+  });
+  return { accepted, errors };
+}

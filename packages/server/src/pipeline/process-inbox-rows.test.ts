@@ -1,0 +1,52 @@
+// Unit tests of the pure inbox-to-rows transform: sessions, landing data, channels, poison rows.
+import { describe, expect, it } from 'vitest';
+import type { InboxRow } from '@touchline/storage';
+import { processInboxRows } from './process-inbox-rows.js';
+
+const V = '0190f7c2-0000-7000-8000-000000000001';
+const S = '0190f7c2-0000-7000-8000-0000000000aa';
+let seq = 0;
+function row(item: Record<string, unknown>): InboxRow {
+  seq += 1;
+  const id = `0190f7c2-0000-7000-8000-${String(seq).padStart(12, '0')}`;
+  return { seq, accountId: 'acct', itemId: id, type: String(item.type), payload: JSON.stringify({ id, visitor_id: V, session_id: S, context: null, ...item }), receivedAt: 0, attempts: 1 };
+}
+const ctx = (url: string, referrer: string | null, start: string | null) => ({
+  url, referrer, user_agent: 'UA', ip: null, utm: {}, click_ids: {}, session_start: start,
+});
+
+describe('processInboxRows', () => {
+  it('builds one session per id with its landing from the session-start pageview, whatever the order', () => {
+    const out = processInboxRows([
+      row({ type: 'pageview', timestamp: '2026-11-01T10:05:00Z', context: ctx('https://shop.example/p2', 'https://shop.example/', null) }),
+      row({ type: 'event', timestamp: '2026-11-01T10:06:00Z', name: 'x', properties: {} }),
+      row({ type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: ctx('https://shop.example/', 'https://duckduckgo.com/', 'new_visitor') }),
+      row({ type: 'conversion', timestamp: '2026-11-01T10:07:00Z', name: 'buy', revenue: 5, currency: 'EUR', properties: {} }),
+      row({ type: 'identify', timestamp: '2026-11-01T10:07:00Z', user_id: 'u1', traits: {} }),
+    ]);
+    expect(out.sessions).toEqual([expect.objectContaining({
+      id: S, visitorId: V, landingUrl: 'https://shop.example/', landingHost: 'shop.example', channel: 'organic_search',
+      startedAt: Date.parse('2026-11-01T10:00:00Z'), lastSeenAt: Date.parse('2026-11-01T10:07:00Z'), eventCount: 4, pageviewCount: 2,
+    })]);
+    expect(out.events).toHaveLength(3);
+    expect(out.conversions).toEqual([expect.objectContaining({ revenue: 5, currency: 'EUR' })]);
+    expect(out.identities).toEqual([expect.objectContaining({ userId: 'u1', visitorId: V })]);
+    expect(out.done).toHaveLength(5);
+  });
+
+  it('never takes the landing host from the referrer: an internal referrer is direct, not referral (L8)', () => {
+    const out = processInboxRows([row({ type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: ctx('https://shop.example/a', 'https://shop.example/b', 'expired') })]);
+    expect(out.sessions[0]).toMatchObject({ landingHost: 'shop.example', channel: 'direct' });
+  });
+
+  it('dead-letters rows that can never be processed and keeps the rest', () => {
+    const good = row({ type: 'event', timestamp: '2026-11-01T10:00:00Z', name: 'x', properties: {} });
+    const broken: InboxRow = { ...good, seq: 999, payload: '{"type":"event"' };
+    const mismatched: InboxRow = { ...good, seq: 1000, itemId: 'other' };
+    const out = processInboxRows([good, broken, mismatched]);
+    expect(out.done).toEqual([good.seq]);
+    expect(out.dead.map((d) => d.seq)).toEqual([999, 1000]);
+    expect(out.dead[0]?.error).toMatch(/not valid JSON/);
+    expect(out.dead[1]?.error).toMatch(/differs/);
+  });
+});

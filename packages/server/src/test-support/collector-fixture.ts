@@ -1,0 +1,67 @@
+// Test fixture: a real collector on 127.0.0.1 over a real SQLite file in a temp dir, plus keys and batch helpers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newId } from '@touchline/core';
+import { openSqliteStorage } from '@touchline/storage';
+import { generateKey } from '../http/auth/api-keys.js';
+import { createCollector, type Collector } from '../create-collector.js';
+import type { ServerSettingsInput } from '../server-settings.js';
+
+export interface Fixture {
+  collector: Collector;
+  url: string;
+  dir: string;
+  keyFor(account: string, scopes?: Array<'ingest' | 'read'>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startCollector(settings: ServerSettingsInput = {}): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'touchline-collector-'));
+  const storage = openSqliteStorage({ path: join(dir, 'touchline.db') });
+  const collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 100, ...settings } });
+  const { url } = await collector.start();
+  return {
+    collector, url, dir,
+    async keyFor(account, scopes = ['ingest', 'read']) {
+      const acct = await storage.ensureAccount(account, Date.now());
+      const key = generateKey('test');
+      await storage.insertKey({ id: newId(), accountId: acct.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes, createdAt: Date.now(), revokedAt: null });
+      await collector.keys.refresh();
+      return key.secret;
+    },
+    async close() {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function pageview(visitorId: string, sessionId: string, at: number, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'pageview', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: sessionId,
+    context: { url: 'https://shop.example/?utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/', user_agent: 'UA', ip: '203.0.113.77', utm: { utm_source: 'google', utm_medium: 'cpc' }, click_ids: {}, session_start: 'new_visitor' },
+    ...extra,
+  };
+}
+
+export function eventItem(visitorId: string, sessionId: string | null, at: number, name = 'clicked') {
+  return { type: 'event', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: sessionId, context: null, name, properties: { a: 1 } };
+}
+
+export function conversionItem(visitorId: string, sessionId: string | null, at: number, revenue: number) {
+  return { type: 'conversion', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: sessionId, context: null, name: 'purchase', revenue, currency: 'EUR', properties: {} };
+}
+
+export async function postBatch(url: string, key: string, items: unknown[], batchId = newId()) {
+  const res = await fetch(`${url}/api/v1/batch`, {
+    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ batch_id: batchId, sent_at: new Date().toISOString(), sdk: { name: 'test', version: '0' }, items }),
+  });
+  return { status: res.status, body: await res.json() as Record<string, unknown>, headers: res.headers };
+}
+
+export async function getJson(url: string, key: string, path: string) {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  return { status: res.status, body: await res.json() as Record<string, unknown> };
+}

@@ -1,0 +1,98 @@
+// The inbox worker: claims rows, processes them, and writes results plus inbox outcome in one transaction.
+import type { InboxRow, ProcessedBatch, Storage } from '@touchline/storage';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import { processInboxRows } from '../pipeline/process-inbox-rows.js';
+import type { ServerSettings } from '../server-settings.js';
+
+export interface InboxWorker {
+  start(): void;
+  /** Stops claiming; resolves when the pass in progress has finished. */
+  stop(): Promise<void>;
+  /** One claim-process-apply pass; returns the number of rows handled. */
+  runOnce(): Promise<number>;
+  /** Runs passes until the inbox has nothing claimable. */
+  drain(): Promise<void>;
+}
+
+function emptyBatch(): ProcessedBatch {
+  return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
+}
+
+export function createInboxWorker(deps: {
+  storage: Storage; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
+  onError: (error: Error) => void;
+}): InboxWorker {
+  const { storage, settings, metrics, now } = deps;
+  const cfg = settings.worker;
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  /** A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the rest. */
+  async function applyIsolated(rows: InboxRow[]): Promise<void> {
+    try {
+      await storage.applyProcessed(processInboxRows(rows));
+    } catch (error) {
+      if (rows.length === 1) {
+        const message = error instanceof Error ? error.message : String(error);
+        await storage.applyProcessed({ ...emptyBatch(), dead: [{ seq: (rows[0] as InboxRow).seq, error: `write failed: ${message}` }] });
+        return;
+      }
+      const mid = Math.floor(rows.length / 2);
+      await applyIsolated(rows.slice(0, mid));
+      await applyIsolated(rows.slice(mid));
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const rows = await storage.claimInbox({ limit: cfg.batchSize, leaseMs: cfg.leaseMs, now: now() });
+    if (rows.length === 0) return 0;
+    const exhausted = rows.filter((r) => r.attempts > cfg.maxAttempts);
+    const fresh = rows.filter((r) => r.attempts <= cfg.maxAttempts);
+    if (exhausted.length > 0) {
+      await storage.applyProcessed({ ...emptyBatch(), dead: exhausted.map((r) => ({ seq: r.seq, error: `gave up after ${r.attempts - 1} attempts` })) });
+      metrics.processed.inc({ outcome: 'dead' }, exhausted.length);
+    }
+    if (fresh.length > 0) {
+      await applyIsolated(fresh);
+      metrics.processed.inc({ outcome: 'done' }, fresh.length);
+    }
+    return rows.length;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let handled = 0;
+      try {
+        handled = await runOnce();
+      } catch (error) {
+        deps.onError(error instanceof Error ? error : new Error(String(error)));
+      }
+      if (handled < cfg.batchSize && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, cfg.idleMs);
+          wake = () => { clearTimeout(timer); resolve(); };
+        });
+        wake = null;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = null;
+    },
+    runOnce,
+    async drain() {
+      while ((await runOnce()) > 0) { /* keep going until nothing is claimable */ }
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// Applies the numbered SQL files under migrations/sqlite/ once each, recording them in schema_migrations.
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { StorageError } from '../storage-error.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+
+/** migrations/ sits at the package root, two levels above both src/dialects/ and dist/dialects/. */
+export const SQLITE_MIGRATIONS_DIR = new URL('../../migrations/sqlite/', import.meta.url);
+
+const FILE_NAME = /^(\d+)-[a-z0-9-]+\.sql$/;
+
+export interface Migration { version: number; name: string; sql: string }
+
+/** The migration files in `dir`, by version; a malformed name or a repeated version is an error. */
+export async function readMigrations(dir: URL): Promise<Migration[]> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.sql'));
+  const migrations: Migration[] = [];
+  for (const name of names) {
+    const match = FILE_NAME.exec(name);
+    if (match === null) {
+      throw new StorageError('migration_failed', `migration file ${name} in ${fileURLToPath(dir)} must be named <number>-<kebab-name>.sql`);
+    }
+    migrations.push({ version: Number(match[1]), name, sql: await readFile(new URL(name, dir), 'utf8') });
+  }
+  migrations.sort((a, b) => a.version - b.version);
+  for (let i = 1; i < migrations.length; i++) {
+    const [prev, cur] = [migrations[i - 1] as Migration, migrations[i] as Migration];
+    if (prev.version === cur.version) {
+      throw new StorageError('migration_failed', `migrations ${prev.name} and ${cur.name} in ${fileURLToPath(dir)} share version ${cur.version}`);
+    }
+  }
+  return migrations;
+}
+
+const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`;
+
+/**
+ * Applies every migration not yet recorded. The whole pass runs in one BEGIN IMMEDIATE
+ * transaction, so several processes migrating at once serialize on the write lock and the later
+ * ones find everything recorded; a failing migration leaves the schema as it was.
+ */
+export async function migrateSqlite(conn: SqliteConnection, dir: URL = SQLITE_MIGRATIONS_DIR, now: () => number = Date.now): Promise<void> {
+  let migrations: Migration[];
+  try {
+    migrations = await readMigrations(dir);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw new StorageError('migration_failed', `cannot read migrations from ${fileURLToPath(dir)}: ${String(error)}`, { cause: error });
+  }
+  const { db } = conn;
+  let current = '(ledger)';
+  try {
+    db.transaction(() => {
+      db.exec(CREATE_LEDGER);
+      const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const migration of migrations) {
+        if (applied.has(migration.version)) continue;
+        current = migration.name;
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, now());
+      }
+    }).immediate();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StorageError('migration_failed', `migration ${current} failed on sqlite storage ${conn.location}: ${message}`, { cause: error });
+  }
+}

@@ -1,0 +1,37 @@
+// Connection settings of every SQLite storage connection: WAL, commit durability, lock waiting, foreign keys.
+import type Database from 'better-sqlite3';
+import { StorageError } from '../storage-error.js';
+
+/**
+ * How hard a commit waits for the disk.
+ * - `normal`: in WAL mode a commit has been write()n to the WAL file when it returns, so it is in
+ *   the kernel's page cache and survives the process being killed (kill -9, OOM, crash) — the
+ *   guarantee a 202 from the collector promises. Only an OS crash or power loss can lose it, and only
+ *   commits since the last checkpoint (which fsyncs the WAL; about every 100 ms, see
+ *   sqlite-checkpointer.ts). No fsync per commit, which is what keeps ingest off the disk's latency.
+ * - `full`: fsync the WAL on every commit; also survives OS crash and power loss, at the price of
+ *   one fsync (milliseconds, blocking the event loop) per ingest request.
+ */
+export type SqliteSynchronous = 'normal' | 'full';
+
+export interface SqlitePragmaOptions {
+  /** @default 'normal' */
+  synchronous?: SqliteSynchronous;
+  /** How long a writer waits for another connection's lock before failing with `busy`. @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+/** Pragma values come only from this allowlist: pragmas cannot take bound parameters. */
+const SYNCHRONOUS_VALUES: Record<SqliteSynchronous, string> = { normal: 'NORMAL', full: 'FULL' };
+
+export function applyPragmas(db: Database.Database, options: SqlitePragmaOptions = {}): void {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new StorageError('open_failed', `busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
+  }
+  // WAL: readers never block the writer, and a commit is one sequential append to the WAL file.
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${SYNCHRONOUS_VALUES[options.synchronous ?? 'normal']}`);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('foreign_keys = ON');
+}

@@ -1,0 +1,124 @@
+// The SQLite dialect's lifecycle: pragmas, migrations (idempotent, re-openable, transactional) and infrastructure errors.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../storage-error.js';
+import { makeTempDir, openMigrated, type TempDir } from '../test-support/temp-storage.js';
+import { openSqliteStorage } from './sqlite.js';
+import { createSqliteConnection } from './sqlite-connection.js';
+import { migrateSqlite, SQLITE_MIGRATIONS_DIR } from './sqlite-migrations.js';
+import { applyPragmas } from './sqlite-pragmas.js';
+
+let tmp: TempDir;
+beforeEach(async () => { tmp = await makeTempDir(); });
+afterEach(async () => { await tmp.remove(); });
+
+function ledger(file: string): Array<{ version: number; name: string }> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{ version: number; name: string }>;
+  } finally {
+    db.close();
+  }
+}
+
+/** A migrations directory holding the given files. */
+async function migrationsDir(files: Record<string, string>): Promise<URL> {
+  const dir = tmp.file(`migrations-${Object.keys(files).length}-${Math.random().toString(36).slice(2)}`);
+  await mkdir(dir);
+  for (const [name, sql] of Object.entries(files)) await writeFile(`${dir}/${name}`, sql);
+  return pathToFileURL(`${dir}/`);
+}
+
+describe('applyPragmas', () => {
+  it('sets WAL, synchronous, busy_timeout and foreign keys on the connection', () => {
+    const db = new Database(tmp.file('p.db'));
+    applyPragmas(db);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    applyPragmas(db, { synchronous: 'full', busyTimeoutMs: 250 });
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(250);
+    db.close();
+  });
+});
+
+describe('sqlite migrations', () => {
+  it('are idempotent, and a reopened database keeps its data and migrates to a no-op', async () => {
+    const file = tmp.file('m.db');
+    const storage = await openMigrated(file);
+    await storage.migrate();
+    const account = await storage.ensureAccount('acme', 1);
+    await storage.close();
+
+    const reopened = await openMigrated(file);
+    await reopened.migrate();
+    expect(await reopened.findAccount('acme')).toEqual(account);
+    await reopened.close();
+    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }]);
+  });
+
+  it('applies only the files not yet recorded, in version order', async () => {
+    const file = tmp.file('m2.db');
+    const conn = createSqliteConnection(new Database(file), file);
+    const first = await migrationsDir({ '001-a.sql': 'CREATE TABLE a (x INTEGER);' });
+    await migrateSqlite(conn, first);
+    const second = await migrationsDir({
+      '001-a.sql': 'CREATE TABLE a (x INTEGER);', // would fail if run twice
+      '010-c.sql': 'INSERT INTO b VALUES (2);',
+      '002-b.sql': 'CREATE TABLE b (y INTEGER); INSERT INTO b VALUES (1);',
+    });
+    await migrateSqlite(conn, second);
+    await migrateSqlite(conn, second);
+    expect(conn.db.prepare('SELECT y FROM b ORDER BY y').pluck().all()).toEqual([1, 2]);
+    conn.db.close();
+    expect(ledger(file).map((m) => m.name)).toEqual(['001-a.sql', '002-b.sql', '010-c.sql']);
+  });
+
+  it('rolls a failing pass back entirely and names the file that failed', async () => {
+    const file = tmp.file('m3.db');
+    const conn = createSqliteConnection(new Database(file), file);
+    const dir = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x INTEGER);', '002-bad.sql': 'CREATE TABLE half (x INTEGER); INSERT INTO nope VALUES (1);' });
+    const error = await migrateSqlite(conn, dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ code: 'migration_failed', message: expect.stringContaining('002-bad.sql') });
+    expect(conn.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('ok', 'half', 'schema_migrations')").all()).toEqual([]);
+    conn.db.close();
+  });
+
+  it('rejects badly named or duplicate-version files before touching the database', async () => {
+    const conn = createSqliteConnection(new Database(':memory:'), ':memory:');
+    await expect(migrateSqlite(conn, await migrationsDir({ 'initial.sql': '' }))).rejects.toMatchObject({ code: 'migration_failed' });
+    await expect(migrateSqlite(conn, await migrationsDir({ '1-a.sql': '', '001-b.sql': '' })))
+      .rejects.toMatchObject({ code: 'migration_failed', message: expect.stringContaining('share version 1') });
+    conn.db.close();
+  });
+
+  it('finds the package migrations relative to the module, outside src/ and dist/', () => {
+    expect(SQLITE_MIGRATIONS_DIR.pathname).toMatch(/\/packages\/storage\/migrations\/sqlite\/$/);
+  });
+});
+
+describe('openSqliteStorage errors', () => {
+  it('reports a database that cannot be opened as open_failed with its path', () => {
+    const path = tmp.file('missing-dir/x.db');
+    expect(() => openSqliteStorage({ path })).toThrow(StorageError);
+    expect(() => openSqliteStorage({ path })).toThrow(expect.objectContaining({ code: 'open_failed', message: expect.stringContaining(path) }));
+  });
+
+  it('reports a query on a closed storage as query_failed naming the query', async () => {
+    const storage = await openMigrated(tmp.file('c.db'));
+    await storage.close();
+    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'query_failed', message: expect.stringContaining('findAccount') });
+  });
+
+  it('works in memory', async () => {
+    const storage = await openMigrated(':memory:');
+    expect(storage.dialect).toBe('sqlite');
+    expect((await storage.ensureAccount('m', 1)).name).toBe('m');
+    await storage.close();
+  });
+});

@@ -1,0 +1,37 @@
+// Binds every query to one connection, giving the dialect-independent part of a Storage.
+import type { Connection } from '../dialects/dialects.js';
+import type { Storage } from '../storage.js';
+import { ensureAccount } from './accounts/ensure-account.js';
+import { findAccount } from './accounts/find-account.js';
+import { claimInbox } from './inbox/claim-inbox.js';
+import { insertInbox } from './inbox/insert-inbox.js';
+import { readInboxHealth } from './inbox/read-inbox-health.js';
+import { insertKey } from './keys/insert-key.js';
+import { listKeys } from './keys/list-keys.js';
+import { loadActiveKeys } from './keys/load-active-keys.js';
+import { revokeKey } from './keys/revoke-key.js';
+import { applyProcessed } from './processed/apply-processed.js';
+import { readStats } from './reports/read-stats.js';
+import { getVisitor } from './visitors/get-visitor.js';
+import { listVisitorSessions } from './visitors/list-visitor-sessions.js';
+
+/** What a dialect adds itself: how it opens, migrates and closes. */
+export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close'>;
+
+export function bindQueries(conn: Connection): StorageQueries {
+  return {
+    ensureAccount: (name, now) => ensureAccount(conn, name, now),
+    findAccount: (name) => findAccount(conn, name),
+    insertKey: (key) => insertKey(conn, key),
+    listKeys: (accountId) => listKeys(conn, accountId),
+    revokeKey: (keyId, now) => revokeKey(conn, keyId, now),
+    loadActiveKeys: () => loadActiveKeys(conn),
+    insertInbox: (accountId, items, receivedAt) => insertInbox(conn, accountId, items, receivedAt),
+    claimInbox: (options) => claimInbox(conn, options),
+    applyProcessed: (batch) => applyProcessed(conn, batch),
+    inboxHealth: () => readInboxHealth(conn),
+    stats: (accountId, from, to) => readStats(conn, accountId, from, to),
+    sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
+    visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
+  };
+}

@@ -1,0 +1,26 @@
+// insertInbox: stores validated items exactly once per (account, item id), in one transaction.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { InboxItem } from '../../storage.js';
+
+// DO NOTHING on the (account_id, item_id) key only: a retried batch is counted as duplicates,
+// while any other constraint failure still aborts the whole transaction.
+const SQLITE_INSERT = `INSERT INTO inbox (account_id, item_id, type, payload, received_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (account_id, item_id) DO NOTHING`;
+
+export interface InsertInboxResult { inserted: number; duplicates: number }
+
+export function insertInbox(conn: Connection, accountId: string, items: readonly InboxItem[], receivedAt: number): Promise<InsertInboxResult> {
+  return runQuery(conn, 'insertInbox', {
+    sqlite: (c) => {
+      if (items.length === 0) return { inserted: 0, duplicates: 0 };
+      const insert = c.statement<[string, string, string, string, number]>(SQLITE_INSERT);
+      // One transaction for the batch: one WAL commit instead of one per item, and all-or-nothing,
+      // so the collector never acknowledges half a batch.
+      return c.db.transaction(() => {
+        let inserted = 0;
+        for (const item of items) inserted += insert.run(accountId, item.itemId, item.type, item.payload, receivedAt).changes;
+        return { inserted, duplicates: items.length - inserted };
+      }).immediate();
+    },
+  });
+}

@@ -1,0 +1,12 @@
+// loadActiveKeys: every unrevoked key of every account, for the collector's in-memory key cache.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { ApiKeyRecord } from '../../storage.js';
+import { KEY_COLUMNS, toKey, type KeyRow } from './key-row.js';
+
+const SQLITE_ACTIVE = `SELECT ${KEY_COLUMNS} FROM api_keys WHERE revoked_at IS NULL ORDER BY account_id, created_at, id`;
+
+export function loadActiveKeys(conn: Connection): Promise<ApiKeyRecord[]> {
+  return runQuery(conn, 'loadActiveKeys', {
+    sqlite: (c) => c.statement<[], KeyRow>(SQLITE_ACTIVE).all().map(toKey),
+  });
+}

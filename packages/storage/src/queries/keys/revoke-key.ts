@@ -1,0 +1,11 @@
+// revokeKey: marks a key revoked; false if there is no such key. Revoking twice keeps the first time.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+
+// SQLite counts a matched row as changed even when COALESCE leaves the value as it was.
+const SQLITE_REVOKE = 'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?';
+
+export function revokeKey(conn: Connection, keyId: string, now: number): Promise<boolean> {
+  return runQuery(conn, 'revokeKey', {
+    sqlite: (c) => c.statement<[number, string]>(SQLITE_REVOKE).run(now, keyId).changes > 0,
+  });
+}

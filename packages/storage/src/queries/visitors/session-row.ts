@@ -1,0 +1,24 @@
+// The sessions row as the database returns it, and its mapping to the contract's SessionRecord.
+import type { SessionRecord } from '../../storage.js';
+
+export interface SessionRow {
+  id: string; visitor_id: string; started_at: number; last_seen_at: number; landing_url: string | null;
+  referrer: string | null; channel: string | null; utm: string; click_ids: string; event_count: number;
+}
+
+export const SESSION_COLUMNS = 'id, visitor_id, started_at, last_seen_at, landing_url, referrer, channel, utm, click_ids, event_count';
+
+export function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    visitorId: row.visitor_id,
+    startedAt: row.started_at,
+    lastSeenAt: row.last_seen_at,
+    landingUrl: row.landing_url,
+    referrer: row.referrer,
+    channel: row.channel,
+    utm: JSON.parse(row.utm) as Record<string, string>,
+    clickIds: JSON.parse(row.click_ids) as Record<string, string>,
+    eventCount: row.event_count,
+  };
+}

@@ -1,0 +1,22 @@
+// The one exception type of the storage layer: infrastructure failures, each with a stable code.
+import { TouchlineError } from '@touchline/core';
+
+/**
+ * - `invalid_url`: the storage URL or path cannot be understood.
+ * - `dialect_unavailable`: the URL names a dialect this build cannot open yet.
+ * - `open_failed`: the database could not be opened or configured.
+ * - `migration_failed`: a migration file is malformed or failed to apply.
+ * - `busy`: the database stayed locked past the busy timeout; retrying later can succeed.
+ * - `query_failed`: any other failure while running a query.
+ */
+export type StorageErrorCode =
+  | 'invalid_url' | 'dialect_unavailable' | 'open_failed' | 'migration_failed' | 'busy' | 'query_failed';
+
+export class StorageError extends TouchlineError {
+  declare readonly code: StorageErrorCode;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'StorageError';
+  }
+}

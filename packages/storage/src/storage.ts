@@ -1,0 +1,134 @@
+// The storage contract: everything above this layer talks to it and never knows the dialect.
+
+export type Dialect = 'sqlite' | 'postgres';
+export type KeyMode = 'live' | 'test';
+export type KeyScope = 'ingest' | 'read';
+
+export interface Account { id: string; name: string; createdAt: number }
+
+export interface ApiKeyRecord {
+  id: string;
+  accountId: string;
+  /** First characters of the secret, shown in listings (never the secret itself). */
+  prefix: string;
+  /** SHA-256 of the secret, hex. */
+  hash: string;
+  mode: KeyMode;
+  scopes: KeyScope[];
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** One validated wire item, as the ingest handler writes it to the inbox. */
+export interface InboxItem {
+  itemId: string;
+  type: string;
+  /** The item's JSON, re-serialized after validation. */
+  payload: string;
+}
+
+export interface InboxRow {
+  seq: number;
+  accountId: string;
+  itemId: string;
+  type: string;
+  payload: string;
+  receivedAt: number;
+  attempts: number;
+}
+
+export interface SessionUpsert {
+  accountId: string;
+  id: string;
+  visitorId: string;
+  /** Earliest/latest item time seen in this batch; merged with stored values (min/max). */
+  startedAt: number;
+  lastSeenAt: number;
+  /** Landing data: only set when the session row is created or still has none. */
+  landingUrl: string | null;
+  landingHost: string | null;
+  referrer: string | null;
+  channel: string | null;
+  utm: Record<string, string>;
+  clickIds: Record<string, string>;
+  /** Added to the stored counts. */
+  eventCount: number;
+  pageviewCount: number;
+}
+
+export interface VisitorUpsert { accountId: string; id: string; firstSeenAt: number; lastSeenAt: number }
+
+export interface EventRow {
+  accountId: string; id: string; type: string; name: string | null; visitorId: string; sessionId: string | null;
+  timestamp: number; url: string | null; properties: string;
+}
+
+export interface ConversionRow {
+  accountId: string; id: string; name: string; visitorId: string; sessionId: string | null;
+  timestamp: number; revenue: number | null; currency: string | null; properties: string;
+}
+
+export interface IdentityRow { accountId: string; userId: string; visitorId: string; timestamp: number; traits: string }
+
+/** Everything one worker pass writes, applied in ONE transaction together with the inbox outcome. */
+export interface ProcessedBatch {
+  visitors: VisitorUpsert[];
+  sessions: SessionUpsert[];
+  events: EventRow[];
+  conversions: ConversionRow[];
+  identities: IdentityRow[];
+  /** Inbox rows handled successfully. */
+  done: number[];
+  /** Inbox rows dead-lettered, with the reason. */
+  dead: Array<{ seq: number; error: string }>;
+}
+
+export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
+
+export interface SessionRecord {
+  id: string; visitorId: string; startedAt: number; lastSeenAt: number; landingUrl: string | null;
+  referrer: string | null; channel: string | null; utm: Record<string, string>; clickIds: Record<string, string>;
+  eventCount: number;
+}
+
+export interface EventRecord {
+  id: string; type: string; name: string | null; sessionId: string | null; timestamp: number; url: string | null;
+  properties: Record<string, unknown>;
+}
+
+export interface VisitorRecord {
+  id: string; firstSeenAt: number; lastSeenAt: number;
+  userIds: string[];
+  sessions: SessionRecord[];
+  events: EventRecord[];
+}
+
+export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
+
+export interface Storage {
+  readonly dialect: Dialect;
+  /** Applies pending migrations; idempotent and safe to call from several processes. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  ensureAccount(name: string, now: number): Promise<Account>;
+  findAccount(name: string): Promise<Account | null>;
+  insertKey(key: ApiKeyRecord): Promise<void>;
+  listKeys(accountId: string | null): Promise<ApiKeyRecord[]>;
+  /** Returns false if no such key. */
+  revokeKey(keyId: string, now: number): Promise<boolean>;
+  /** Every key that is not revoked, for the collector's key cache. */
+  loadActiveKeys(): Promise<ApiKeyRecord[]>;
+
+  /** Inserts in one transaction; (account, item id) already present counts as a duplicate. */
+  insertInbox(accountId: string, items: InboxItem[], receivedAt: number): Promise<{ inserted: number; duplicates: number }>;
+  /** Claims up to `limit` pending rows whose lease is free, leasing them until now + leaseMs. */
+  claimInbox(options: { limit: number; leaseMs: number; now: number }): Promise<InboxRow[]>;
+  /** Writes the batch's results and marks its inbox rows in one transaction. */
+  applyProcessed(batch: ProcessedBatch): Promise<void>;
+  inboxHealth(): Promise<InboxHealth>;
+
+  stats(accountId: string, from: number, to: number): Promise<Stats>;
+  sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
+  visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
+}
