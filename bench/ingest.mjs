@@ -83,7 +83,7 @@ export async function runBatchedIngest({ seconds = 10 } = {}) {
   const loadMs = Date.now() - start;
   const acceptedItems = run.requests.total * 500;
   const metrics = await (await fetch(`${c.url}/metrics`)).text();
-  const lagAtEnd = Number(/touchline_worker_lag_seconds (\S+)/.exec(metrics)?.[1] ?? NaN);
+  const lagAtEnd = Number(/^touchline_worker_lag_seconds (\S+)$/m.exec(metrics)?.[1] ?? NaN);
   let s = await stats(c.url, c.key);
   const unique = Math.min(acceptedItems, bodies.length * 500);
   while (s.events < unique && Date.now() - start < 600_000) {

@@ -55,6 +55,25 @@ describe('collector', () => {
     expect((await getJson(fx.url, key, '/api/v1/stats')).body).toMatchObject({ events: 2, conversions: 1, revenue: 10, sessions: 1 });
   });
 
+  it('group-commits concurrent requests yet reports each its own counts, duplicates across requests included', async () => {
+    fx = await startCollector();
+    const key = await fx.keyFor('shop');
+    const items = Array.from({ length: 25 }, () => eventItem(randomUUID(), null, Date.now()));
+    const responses = await Promise.all([...items, ...items].map(async (item) => {
+      const res = await fetch(`${fx?.url}/api/v1/events`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...item, type: undefined, batch_id: item.id }),
+      });
+      return { status: res.status, body: await res.json() as { batch_id: string; accepted: number; duplicates: number } };
+    }));
+    expect(responses.every((r) => r.status === 202)).toBe(true);
+    expect(responses.reduce((n, r) => n + r.body.accepted, 0)).toBe(25);
+    expect(responses.reduce((n, r) => n + r.body.duplicates, 0)).toBe(25);
+    expect(responses.map((r) => r.body.batch_id)).toEqual([...items, ...items].map((i) => i.id));
+    await fx.collector.worker.drain();
+    expect((await getJson(fx.url, key, '/api/v1/stats')).body).toMatchObject({ events: 25 });
+  });
+
   it('reports bad items one by one, naming the field, and stores the good ones beside them', async () => {
     fx = await startCollector();
     const key = await fx.keyFor('shop');

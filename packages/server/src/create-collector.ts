@@ -7,6 +7,7 @@ import { registerHealthRoutes } from './http/routes/health-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
+import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
@@ -66,7 +67,7 @@ export function createCollector(options: { storage: Storage; settings?: ServerSe
   });
 
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
-  registerIngestRoutes(app, { storage, keys, settings, metrics, now });
+  registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now });
   registerQueryRoutes(app, { storage, keys, now });
   registerOpenApiRoute(app);
 

@@ -122,6 +122,8 @@ export interface Storage {
 
   /** Inserts in one transaction; (account, item id) already present counts as a duplicate. */
   insertInbox(accountId: string, items: InboxItem[], receivedAt: number): Promise<{ inserted: number; duplicates: number }>;
+  /** Like insertInbox for several accounts' items in ONE transaction; one result per group, in order. */
+  insertInboxGroups(groups: ReadonlyArray<{ accountId: string; items: readonly InboxItem[] }>, receivedAt: number): Promise<Array<{ inserted: number; duplicates: number }>>;
   /** Claims up to `limit` pending rows whose lease is free, leasing them until now + leaseMs. */
   claimInbox(options: { limit: number; leaseMs: number; now: number }): Promise<InboxRow[]>;
   /** Writes the batch's results and marks its inbox rows in one transaction. */

@@ -4,7 +4,7 @@ import type { Storage } from '../storage.js';
 import { ensureAccount } from './accounts/ensure-account.js';
 import { findAccount } from './accounts/find-account.js';
 import { claimInbox } from './inbox/claim-inbox.js';
-import { insertInbox } from './inbox/insert-inbox.js';
+import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
 import { insertKey } from './keys/insert-key.js';
 import { listKeys } from './keys/list-keys.js';
@@ -27,6 +27,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     revokeKey: (keyId, now) => revokeKey(conn, keyId, now),
     loadActiveKeys: () => loadActiveKeys(conn),
     insertInbox: (accountId, items, receivedAt) => insertInbox(conn, accountId, items, receivedAt),
+    insertInboxGroups: (groups, receivedAt) => insertInboxGroups(conn, groups, receivedAt),
     claimInbox: (options) => claimInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
     inboxHealth: () => readInboxHealth(conn),

@@ -1,15 +1,15 @@
 // Ingest API: POST /api/v1/batch and the single-item /events, /conversions, /identify.
 import { batchRequestSchema, zodProblems, type ItemError } from '@touchline/core';
-import type { Storage } from '@touchline/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
+import type { InboxWriter } from '../../ingest/inbox-writer.js';
 import { validateItems } from '../../ingest/validate-items.js';
 import type { ServerSettings } from '../../server-settings.js';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 
-interface Deps { storage: Storage; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number }
+interface Deps { inbox: InboxWriter; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number }
 
 const SINGLE = { events: 'event', conversions: 'conversion', identify: 'identify' } as const;
 
@@ -26,7 +26,7 @@ async function ingest(deps: Deps, reply: FastifyReply, accountId: string, batchI
     });
   }
   // Written durably before the 202: an acknowledged item survives a crash right after.
-  const { inserted, duplicates } = await deps.storage.insertInbox(accountId, accepted, deps.now());
+  const { inserted, duplicates } = await deps.inbox.write(accountId, accepted);
   for (const item of accepted) metrics.ingested.inc({ type: item.type });
   metrics.duplicates.inc(duplicates);
   return reply.code(202).send({ batch_id: batchId, accepted: inserted, duplicates, errors: errors satisfies ItemError[] });

@@ -24,3 +24,23 @@ export function insertInbox(conn: Connection, accountId: string, items: readonly
     },
   });
 }
+
+export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
+
+/**
+ * Several requests' items in ONE transaction (group commit): the collector coalesces the ingest
+ * requests that arrive in the same event-loop turn, so N small requests cost one commit, not N.
+ * Results come back per group, in order.
+ */
+export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
+  return runQuery(conn, 'insertInboxGroups', {
+    sqlite: (c) => {
+      const insert = c.statement<[string, string, string, string, number]>(SQLITE_INSERT);
+      return c.db.transaction(() => groups.map((group) => {
+        let inserted = 0;
+        for (const item of group.items) inserted += insert.run(group.accountId, item.itemId, item.type, item.payload, receivedAt).changes;
+        return { inserted, duplicates: group.items.length - inserted };
+      })).immediate();
+    },
+  });
+}

@@ -1,0 +1,46 @@
+// Group commit for the inbox: ingest requests that arrive in one event-loop turn share one transaction.
+import type { InboxItem, Storage } from '@touchline/storage';
+
+export interface InboxWriteResult { inserted: number; duplicates: number }
+
+export interface InboxWriter {
+  /** Resolves once the items are committed (durable), never before: the 202 waits for it. */
+  write(accountId: string, items: InboxItem[]): Promise<InboxWriteResult>;
+}
+
+interface Pending {
+  accountId: string;
+  items: InboxItem[];
+  resolve: (result: InboxWriteResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The pending list belongs to this writer (one per collector) and holds nothing after a flush. */
+export function createInboxWriter(storage: Storage, now: () => number): InboxWriter {
+  let pending: Pending[] = [];
+  let scheduled = false;
+
+  async function flush(): Promise<void> {
+    const group = pending;
+    pending = [];
+    scheduled = false;
+    try {
+      const results = await storage.insertInboxGroups(group, now());
+      group.forEach((p, i) => p.resolve(results[i] ?? { inserted: 0, duplicates: p.items.length }));
+    } catch (error) {
+      for (const p of group) p.reject(error);
+    }
+  }
+
+  return {
+    write(accountId, items) {
+      return new Promise((resolve, reject) => {
+        pending.push({ accountId, items, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => { void flush(); });
+        }
+      });
+    },
+  };
+}
