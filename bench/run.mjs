@@ -2,12 +2,14 @@
 import os from 'node:os';
 import { runBatchedIngest, runSingleEventIngest } from './ingest.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
+import { runStorageSqlite } from './storage-sqlite.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const results = [
   await runMiddlewareOverhead({ seconds }),
   await runSingleEventIngest({ seconds }),
   await runBatchedIngest({ seconds: seconds * 2 }),
+  await runStorageSqlite({}),
 ];
 
 console.log(`\nTouchline benchmarks — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);

@@ -9,20 +9,10 @@ const SQLITE_INSERT = `INSERT INTO inbox (account_id, item_id, type, payload, re
 
 export interface InsertInboxResult { inserted: number; duplicates: number }
 
-export function insertInbox(conn: Connection, accountId: string, items: readonly InboxItem[], receivedAt: number): Promise<InsertInboxResult> {
-  return runQuery(conn, 'insertInbox', {
-    sqlite: (c) => {
-      if (items.length === 0) return { inserted: 0, duplicates: 0 };
-      const insert = c.statement<[string, string, string, string, number]>(SQLITE_INSERT);
-      // One transaction for the batch: one WAL commit instead of one per item, and all-or-nothing,
-      // so the collector never acknowledges half a batch.
-      return c.db.transaction(() => {
-        let inserted = 0;
-        for (const item of items) inserted += insert.run(accountId, item.itemId, item.type, item.payload, receivedAt).changes;
-        return { inserted, duplicates: items.length - inserted };
-      }).immediate();
-    },
-  });
+/** One request's items; the single-group case of insertInboxGroups (same transaction semantics). */
+export async function insertInbox(conn: Connection, accountId: string, items: readonly InboxItem[], receivedAt: number): Promise<InsertInboxResult> {
+  const [result] = await insertInboxGroups(conn, [{ accountId, items }], receivedAt);
+  return result ?? { inserted: 0, duplicates: 0 };
 }
 
 export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
@@ -30,7 +20,8 @@ export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
 /**
  * Several requests' items in ONE transaction (group commit): the collector coalesces the ingest
  * requests that arrive in the same event-loop turn, so N small requests cost one commit, not N.
- * Results come back per group, in order.
+ * Results come back per group, in order. One transaction: one WAL commit instead of one per
+ * item, and all-or-nothing, so the collector never acknowledges half a batch.
  */
 export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
   return runQuery(conn, 'insertInboxGroups', {
