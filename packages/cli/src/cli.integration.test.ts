@@ -133,6 +133,19 @@ describe('touchline CLI', () => {
     expect(stats.events).toBeGreaterThanOrEqual(acked);
   });
 
+  it('shuts down gracefully on SIGTERM: finishes, closes the database, exits 0', async () => {
+    const db = tempDb();
+    const { key } = JSON.parse(cli('keys', 'create', '--account', 'shop', '--db', db, '--json').stdout) as { key: string };
+    const { child, url } = await serve(db);
+    expect(await post(url, key, [event(0)])).toBe(202);
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/Shutting down/);
+  });
+
   it('stops accepting a revoked key within the refresh interval', async () => {
     const db = tempDb();
     const created = JSON.parse(cli('keys', 'create', '--account', 'shop', '--db', db, '--json').stdout) as { key: string; key_id: string };

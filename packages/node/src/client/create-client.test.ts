@@ -76,6 +76,21 @@ describe('createClient', () => {
     await client.close();
   });
 
+  it('records nothing for bots and does not call onError for them', async () => {
+    const { fetch, posted } = recordingFetch();
+    const errors: Error[] = [];
+    const client = createClient({ apiKey: 'k', fetch, onError: (e) => errors.push(e) });
+    const info = navigation();
+    const botInfo = { ...info, header: (n: string) => (n === 'user-agent' ? 'Googlebot/2.1 (+http://www.google.com/bot.html)' : info.header(n)) };
+    const scope = client.handle(botInfo);
+    expect(scope.identity).toMatchObject({ isBot: true, visitorId: null, setCookies: [] });
+    client.run(scope, () => client.event('crawled'));
+    await client.flush();
+    expect(posted).toEqual([]);
+    expect(errors).toEqual([]);
+    await client.close();
+  });
+
   it('accepts an explicit visitor outside a request (e.g. from a background job)', async () => {
     const { fetch, posted } = recordingFetch();
     const client = createClient({ apiKey: 'k', fetch });

@@ -96,6 +96,12 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     try {
       const scope = storage.getStore();
       const visitorId = options.visitorId ?? scope?.identity.visitorId ?? null;
+      if (visitorId === null && scope?.identity.isBot) {
+        // Bots produce no events by design: counted, not reported as an error.
+        invalid.count += 1;
+        emitter.emit('dropped', { count: 1, reason: 'bot' });
+        return;
+      }
       if (visitorId === null) {
         const why = scope ? 'this request has no visitor (bot, asset or prefetch)' : 'called outside a request';
         reject('no_visitor', `${body.type} dropped: ${why}; pass { visitorId } explicitly`);
