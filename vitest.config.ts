@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@touchline\/node\/(.*)$/, replacement: src('./packages/node/src/middleware/$1/index.ts') },
       { find: /^@touchline\/storage$/, replacement: src('./packages/storage/src/index.ts') },
       { find: /^@touchline\/server$/, replacement: src('./packages/server/src/index.ts') },
+      { find: /^@touchline\/attribution$/, replacement: src('./packages/attribution/src/index.ts') },
     ],
   },
   test: {

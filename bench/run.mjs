@@ -1,5 +1,6 @@
 // Runs every benchmark and prints one table of ratios against baselines measured in the same run.
 import os from 'node:os';
+import { runAttributionBench } from './attribution.mjs';
 import { runBatchedIngest, runSingleEventIngest } from './ingest.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
@@ -10,6 +11,7 @@ const results = [
   await runSingleEventIngest({ seconds }),
   await runBatchedIngest({ seconds: seconds * 2 }),
   await runStorageSqlite({}),
+  ...(await runAttributionBench()),
 ];
 
 console.log(`\nTouchline benchmarks — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);

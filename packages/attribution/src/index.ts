@@ -1,0 +1,16 @@
+// Public surface of @touchline/attribution: explicit exports only.
+export { DIRECT, type Touchpoint, type Journey, type Credit, type ChannelTotal } from './journey.js';
+export { DAY_MS, type AttributionOptions } from './attribution-options.js';
+export { MODEL_NAMES, type ModelName, type AttributionResult, type AttributionModel } from './attribution-result.js';
+export type { CreditTable } from './credit-table.js';
+export { MODELS } from './models-registry.js';
+export { firstTouch } from './models/first-touch.js';
+export { lastTouch } from './models/last-touch.js';
+export { lastNonDirect } from './models/last-non-direct.js';
+export { linear } from './models/linear.js';
+export { timeDecay } from './models/time-decay.js';
+export { positionBased } from './models/position-based.js';
+export { markov } from './models/markov.js';
+export { shapley } from './models/shapley.js';
+export { markovRemovalEffects, type MarkovRemovalEffects } from './markov/markov-removal-effects.js';
+export { shapleyValues, type ShapleyValues } from './shapley/shapley-values.js';
