@@ -1,6 +1,7 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
-import { classifyChannel, itemSchema, type Item } from '@touchline/core';
+import { classifyChannel, type Item } from '@touchline/core';
 import type { InboxRow, ProcessedBatch, SessionUpsert, VisitorUpsert } from '@touchline/storage';
+import { parseStoredItem } from './parse-stored-item.js';
 
 interface Parsed { row: InboxRow; item: Item; ts: number }
 
@@ -13,10 +14,10 @@ function hostOf(url: string | null): string | null {
 function parseRow(row: InboxRow): Parsed | { row: InboxRow; error: string } {
   let json: unknown;
   try { json = JSON.parse(row.payload); } catch { return { row, error: 'payload is not valid JSON' }; }
-  const parsed = itemSchema.safeParse(json);
-  if (!parsed.success) return { row, error: `payload does not match the item schema: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
-  if (parsed.data.id !== row.itemId) return { row, error: 'payload id differs from the inbox item id' };
-  return { row, item: parsed.data, ts: Date.parse(parsed.data.timestamp) };
+  const parsed = parseStoredItem(json);
+  if ('error' in parsed) return { row, error: `payload does not match the item schema: ${parsed.error}` };
+  if (parsed.item.id !== row.itemId) return { row, error: 'payload id differs from the inbox item id' };
+  return { row, item: parsed.item, ts: parsed.ts };
 }
 
 /** A landing candidate ranks by: carries a session start, is a pageview, is earliest. */

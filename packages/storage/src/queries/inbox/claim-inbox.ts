@@ -1,38 +1,45 @@
 // claimInbox: leases the oldest pending rows whose lease is free, across all accounts, for one worker pass.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxRow } from '../../storage.js';
 
-interface ClaimedRow {
-  seq: number; account_id: string; item_id: string; type: string; payload: string; received_at: number; attempts: number;
-}
+interface LeasedRow { seq: number; attempts: number }
+interface ItemRow { seq: number; account_id: string; item_id: string; type: string; payload: string; received_at: number }
 
 // Pick and lease in one statement, so no other claimer can take the same rows in between.
-// A lease is free once it is strictly in the past.
-const SQLITE_CLAIM = `UPDATE inbox SET leased_until = ?, attempts = attempts + 1
+// A lease is free once it is strictly in the past. Only the narrow inbox_pending row changes:
+// the payload row in inbox is read, never rewritten.
+const SQLITE_LEASE = `UPDATE inbox_pending SET leased_until = ?, attempts = attempts + 1
   WHERE seq IN (
-    SELECT seq FROM inbox
-    WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < ?)
+    SELECT seq FROM inbox_pending
+    WHERE leased_until IS NULL OR leased_until < ?
     ORDER BY seq LIMIT ?)
-  RETURNING seq, account_id, item_id, type, payload, received_at, attempts`;
+  RETURNING seq, attempts`;
+// The leased rows' items, in arrival order (workers rely on it); seqs come as one JSON array.
+const SQLITE_ITEMS = `SELECT i.seq, a.id AS account_id, i.item_id, i.type, i.payload, i.received_at
+  FROM inbox AS i JOIN accounts AS a ON a.key = i.account_key
+  WHERE i.seq IN (SELECT value FROM json_each(?)) ORDER BY i.seq`;
 
 export interface ClaimOptions { limit: number; leaseMs: number; now: number }
+
+function sqliteClaim(c: SqliteConnection, leaseMs: number, now: number, limit: number): InboxRow[] {
+  const leased = c.statement<[number, number, number], LeasedRow>(SQLITE_LEASE).all(now + leaseMs, now, limit);
+  if (leased.length === 0) return [];
+  const attempts = new Map(leased.map((r) => [r.seq, r.attempts]));
+  const items = c.statement<[string], ItemRow>(SQLITE_ITEMS).all(JSON.stringify(leased.map((r) => r.seq)));
+  return items.map((r) => ({
+    seq: r.seq, accountId: r.account_id, itemId: r.item_id, type: r.type, payload: r.payload,
+    receivedAt: r.received_at, attempts: attempts.get(r.seq) ?? 1,
+  }));
+}
 
 export function claimInbox(conn: Connection, options: ClaimOptions): Promise<InboxRow[]> {
   const { leaseMs, now } = options;
   // SQLite reads a negative LIMIT as "no limit": never let a bad limit claim the whole inbox.
   const limit = Math.max(0, Math.floor(options.limit));
   return runQuery(conn, 'claimInbox', {
-    sqlite: (c) => {
-      const claim = c.statement<[number, number, number], ClaimedRow>(SQLITE_CLAIM);
-      // BEGIN IMMEDIATE takes the write lock up front, so a claimer in another process waits on
-      // busy_timeout instead of failing on a read-to-write lock upgrade.
-      const rows = c.db.transaction(() => claim.all(now + leaseMs, now, limit)).immediate();
-      // RETURNING gives no order guarantee; workers rely on arrival order.
-      rows.sort((a, b) => a.seq - b.seq);
-      return rows.map((r) => ({
-        seq: r.seq, accountId: r.account_id, itemId: r.item_id, type: r.type, payload: r.payload,
-        receivedAt: r.received_at, attempts: r.attempts,
-      }));
-    },
+    // BEGIN IMMEDIATE takes the write lock up front, so a claimer in another process waits on
+    // busy_timeout instead of failing on a read-to-write lock upgrade.
+    sqlite: (c) => c.db.transaction(() => sqliteClaim(c, leaseMs, now, limit)).immediate(),
   });
 }

@@ -1,11 +1,18 @@
 // insertInbox: stores validated items exactly once per (account, item id), in one transaction.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxItem } from '../../storage.js';
+import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 
-// DO NOTHING on the (account_id, item_id) key only: a retried batch is counted as duplicates,
-// while any other constraint failure still aborts the whole transaction.
-const SQLITE_INSERT = `INSERT INTO inbox (account_id, item_id, type, payload, received_at) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (account_id, item_id) DO NOTHING`;
+// DO NOTHING on the (account_key, item_id) key only: a retried batch is counted as duplicates,
+// while any other constraint failure (an unknown account's NULL key too) aborts the whole
+// transaction. Rows go up to ROWS_PER_INSERT per statement; the inbox_enqueue trigger makes each
+// stored row pending, and `changes` counts only the inbox rows this statement stored, not the trigger's.
+const sqliteInsert = (rows: number): string => `INSERT INTO inbox (account_key, item_id, type, payload, received_at)
+  VALUES ${accountRowsPlaceholders(4, rows)}
+  ON CONFLICT (account_key, item_id) DO NOTHING`;
+/** The statement text for each chunk length, built once: index n holds the n-row INSERT. */
+const SQLITE_INSERTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sqliteInsert(rows));
 
 export interface InsertInboxResult { inserted: number; duplicates: number }
 
@@ -17,6 +24,16 @@ export async function insertInbox(conn: Connection, accountId: string, items: re
 
 export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
 
+function insertGroup(c: SqliteConnection, group: InboxGroup, receivedAt: number): InsertInboxResult {
+  let inserted = 0;
+  for (const part of chunks(group.items)) {
+    const params: Array<string | number> = [];
+    for (const item of part) params.push(group.accountId, item.itemId, item.type, item.payload, receivedAt);
+    inserted += c.statement(SQLITE_INSERTS[part.length] as string).run(...params).changes;
+  }
+  return { inserted, duplicates: group.items.length - inserted };
+}
+
 /**
  * Several requests' items in ONE transaction (group commit): the collector coalesces the ingest
  * requests that arrive in the same event-loop turn, so N small requests cost one commit, not N.
@@ -25,13 +42,6 @@ export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
  */
 export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
   return runQuery(conn, 'insertInboxGroups', {
-    sqlite: (c) => {
-      const insert = c.statement<[string, string, string, string, number]>(SQLITE_INSERT);
-      return c.db.transaction(() => groups.map((group) => {
-        let inserted = 0;
-        for (const item of group.items) inserted += insert.run(group.accountId, item.itemId, item.type, item.payload, receivedAt).changes;
-        return { inserted, duplicates: group.items.length - inserted };
-      })).immediate();
-    },
+    sqlite: (c) => c.db.transaction(() => groups.map((group) => insertGroup(c, group, receivedAt))).immediate(),
   });
 }

@@ -5,11 +5,11 @@ import type { InboxHealth } from '../../storage.js';
 interface HealthRow { pending: number; dead: number; oldest: number | null }
 
 // One statement, so the three numbers come from one snapshot. The oldest pending row is the
-// first by seq (arrival order), found from the status index without scanning the backlog.
+// first by seq (arrival order): the smallest rowid of inbox_pending, then one lookup in inbox.
 const SQLITE_HEALTH = `SELECT
-  (SELECT COUNT(*) FROM inbox WHERE status = 'pending') AS pending,
-  (SELECT COUNT(*) FROM inbox WHERE status = 'dead') AS dead,
-  (SELECT received_at FROM inbox WHERE status = 'pending' ORDER BY seq LIMIT 1) AS oldest`;
+  (SELECT COUNT(*) FROM inbox_pending) AS pending,
+  (SELECT COUNT(*) FROM inbox_dead) AS dead,
+  (SELECT received_at FROM inbox WHERE seq = (SELECT min(seq) FROM inbox_pending)) AS oldest`;
 
 export function readInboxHealth(conn: Connection): Promise<InboxHealth> {
   return runQuery(conn, 'inboxHealth', {

@@ -2,10 +2,15 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { ProcessedBatch } from '../../storage.js';
+import { ACCOUNT_KEY_OF } from '../accounts/account-key.js';
+import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 
-// Every write below keys on account_id first, so a row can only ever merge with its own account's.
-const SQLITE_VISITOR = `INSERT INTO visitors (account_id, id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)
-  ON CONFLICT (account_id, id) DO UPDATE SET
+// Every write below keys on the account first, so a row can only ever merge with its own account's.
+// Each write goes up to ROWS_PER_INSERT rows per statement; a key repeated within one statement
+// merges exactly as it would across statements (SQLite applies the rows one after another).
+const sqliteVisitor = (rows: number): string => `INSERT INTO visitors (account_key, id, first_seen_at, last_seen_at)
+  VALUES ${accountRowsPlaceholders(3, rows)}
+  ON CONFLICT (account_key, id) DO UPDATE SET
     first_seen_at = min(visitors.first_seen_at, excluded.first_seen_at),
     last_seen_at = max(visitors.last_seen_at, excluded.last_seen_at)`;
 
@@ -13,10 +18,10 @@ const SQLITE_VISITOR = `INSERT INTO visitors (account_id, id, first_seen_at, las
 // landing fields (a unit: url, host, referrer, channel, utm, click ids) are written when the row is
 // created or, later, only while the stored row still has no landing url.
 const TAKE_LANDING = 'sessions.landing_url IS NULL AND excluded.landing_url IS NOT NULL';
-const SQLITE_SESSION = `INSERT INTO sessions (account_id, id, visitor_id, started_at, last_seen_at, landing_url,
-    landing_host, referrer, channel, utm, click_ids, event_count, pageview_count)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (account_id, id) DO UPDATE SET
+const sqliteSession = (rows: number): string => `INSERT INTO sessions (account_key, id, visitor_id, started_at, last_seen_at,
+    landing_url, landing_host, referrer, channel, utm, click_ids, event_count, pageview_count)
+  VALUES ${accountRowsPlaceholders(12, rows)}
+  ON CONFLICT (account_key, id) DO UPDATE SET
     started_at = min(sessions.started_at, excluded.started_at),
     last_seen_at = max(sessions.last_seen_at, excluded.last_seen_at),
     ${['landing_url', 'landing_host', 'referrer', 'channel', 'utm', 'click_ids']
@@ -26,46 +31,57 @@ const SQLITE_SESSION = `INSERT INTO sessions (account_id, id, visitor_id, starte
 
 // Items carry client-made ids: a replayed item hits the primary key and is skipped. DO NOTHING on
 // that key only (not INSERT OR IGNORE), so NOT NULL or CHECK failures still abort the pass.
-const SQLITE_EVENT = `INSERT INTO events (account_id, id, type, name, visitor_id, session_id, occurred_at, url, properties)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, id) DO NOTHING`;
-const SQLITE_CONVERSION = `INSERT INTO conversions (account_id, id, name, visitor_id, session_id, occurred_at, revenue,
+const sqliteEvent = (rows: number): string => `INSERT INTO events (account_key, id, type, name, visitor_id, session_id,
+    occurred_at, url, properties)
+  VALUES ${accountRowsPlaceholders(8, rows)} ON CONFLICT (account_key, id) DO NOTHING`;
+const SQLITE_CONVERSION = `INSERT INTO conversions (account_key, id, name, visitor_id, session_id, occurred_at, revenue,
     currency, properties)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, id) DO NOTHING`;
-const SQLITE_IDENTITY = `INSERT INTO identities (account_id, user_id, visitor_id, occurred_at, traits) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (account_id, user_id, visitor_id) DO NOTHING`;
+  VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_key, id) DO NOTHING`;
+const SQLITE_IDENTITY = `INSERT INTO identities (account_key, user_id, visitor_id, occurred_at, traits)
+  VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?)
+  ON CONFLICT (account_key, user_id, visitor_id) DO NOTHING`;
+
+/** Statement texts for every chunk length, built once: index n holds the n-row statement. */
+const byRows = (sql: (rows: number) => string): string[] => Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sql(rows));
+const SQLITE_VISITORS = byRows(sqliteVisitor);
+const SQLITE_SESSIONS = byRows(sqliteSession);
+const SQLITE_EVENTS = byRows(sqliteEvent);
+
+/** Runs `sql[n]` over the rows in chunks, each row's parameters given by `params`. */
+function insertRows<T>(c: SqliteConnection, sql: readonly string[], rows: readonly T[], params: (row: T) => unknown[]): void {
+  for (const part of chunks(rows)) c.statement(sql[part.length] as string).run(...part.flatMap(params));
+}
 
 // Only pending rows move: a row another worker already finished (its lease expired under us and
-// the rows were claimed again) keeps its outcome, and a done row is never turned dead or back.
-// Done rows go as one JSON array in one statement: one statement step for the whole pass.
-const SQLITE_DONE = `UPDATE inbox SET status = 'done', leased_until = NULL
-  WHERE seq IN (SELECT value FROM json_each(?)) AND status = 'pending'`;
-const SQLITE_DEAD = `UPDATE inbox SET status = 'dead', error = ?, leased_until = NULL WHERE seq = ? AND status = 'pending'`;
+// the rows were claimed again) is no longer in inbox_pending and keeps its outcome, and a done
+// row is never turned dead or back. Done rows go as one JSON array in one statement.
+const SQLITE_DONE = 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))';
+const SQLITE_UNPEND = 'DELETE FROM inbox_pending WHERE seq = ?';
+const SQLITE_DEAD = 'INSERT INTO inbox_dead (seq, error) VALUES (?, ?)';
 
 /** Marks the batch's inbox rows; returns how many of its done rows were still pending. */
 function finishInboxRows(c: SqliteConnection, batch: ProcessedBatch): number {
-  const dead = c.statement<[string, number]>(SQLITE_DEAD);
-  for (const row of batch.dead) dead.run(row.error, row.seq);
+  const unpend = c.statement<[number]>(SQLITE_UNPEND);
+  const dead = c.statement<[number, string]>(SQLITE_DEAD);
+  for (const row of batch.dead) {
+    if (unpend.run(row.seq).changes > 0) dead.run(row.seq, row.error);
+  }
   if (batch.done.length === 0) return 0;
   return c.statement<[string]>(SQLITE_DONE).run(JSON.stringify(batch.done)).changes;
 }
 
 function writeVisitorsAndSessions(c: SqliteConnection, batch: ProcessedBatch): void {
-  const visitor = c.statement(SQLITE_VISITOR);
-  for (const v of batch.visitors) visitor.run(v.accountId, v.id, v.firstSeenAt, v.lastSeenAt);
-  const session = c.statement(SQLITE_SESSION);
-  for (const s of batch.sessions) {
-    session.run(
-      s.accountId, s.id, s.visitorId, s.startedAt, s.lastSeenAt, s.landingUrl, s.landingHost, s.referrer, s.channel,
-      JSON.stringify(s.utm), JSON.stringify(s.clickIds), s.eventCount, s.pageviewCount,
-    );
-  }
+  insertRows(c, SQLITE_VISITORS, batch.visitors, (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
+  insertRows(c, SQLITE_SESSIONS, batch.sessions, (s) => [
+    s.accountId, s.id, s.visitorId, s.startedAt, s.lastSeenAt, s.landingUrl, s.landingHost, s.referrer, s.channel,
+    JSON.stringify(s.utm), JSON.stringify(s.clickIds), s.eventCount, s.pageviewCount,
+  ]);
 }
 
 function writeItems(c: SqliteConnection, batch: ProcessedBatch): void {
-  const event = c.statement(SQLITE_EVENT);
-  for (const e of batch.events) {
-    event.run(e.accountId, e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties);
-  }
+  insertRows(c, SQLITE_EVENTS, batch.events, (e) => [
+    e.accountId, e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
+  ]);
   const conversion = c.statement(SQLITE_CONVERSION);
   for (const v of batch.conversions) {
     conversion.run(v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties);

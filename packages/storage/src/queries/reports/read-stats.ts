@@ -1,6 +1,7 @@
 // stats: one account's visitors, sessions, events, conversions and revenue in the range [from, to).
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { Stats } from '../../storage.js';
+import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 
 // A session counts when its activity span [started_at, last_seen_at] meets [from, to); its visitor
 // counts with it. Sessions end after an inactivity timeout, so a span has no gap longer than that
@@ -9,11 +10,11 @@ import type { Stats } from '../../storage.js';
 // each answered from a covering index.
 const SQLITE_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.revenue
   FROM (SELECT COUNT(*) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM sessions
-        WHERE account_id = @account AND last_seen_at >= @from AND started_at < @to) AS s,
+        WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND last_seen_at >= @from AND started_at < @to) AS s,
        (SELECT COUNT(*) AS events FROM events
-        WHERE account_id = @account AND occurred_at >= @from AND occurred_at < @to) AS e,
+        WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to) AS e,
        (SELECT COUNT(*) AS conversions, COALESCE(SUM(revenue), 0) AS revenue FROM conversions
-        WHERE account_id = @account AND occurred_at >= @from AND occurred_at < @to) AS c`;
+        WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to) AS c`;
 
 interface Range { account: string; from: number; to: number }
 

@@ -2,6 +2,7 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { EventRecord, VisitorRecord } from '../../storage.js';
+import { ACCOUNT_KEY_OF } from '../accounts/account-key.js';
 import { sqliteVisitorSessions } from './list-visitor-sessions.js';
 
 /** The visitor page shows recent history; a bot-like visitor can have millions of events. */
@@ -13,13 +14,13 @@ interface EventRow {
   properties: string;
 }
 
-const SQLITE_VISITOR = 'SELECT id, first_seen_at, last_seen_at FROM visitors WHERE account_id = ? AND id = ?';
+const SQLITE_VISITOR = `SELECT id, first_seen_at, last_seen_at FROM visitors WHERE account_key = ${ACCOUNT_KEY_OF} AND id = ?`;
 // The latest N by time, returned oldest first.
 const SQLITE_EVENTS = `SELECT * FROM (
     SELECT id, type, name, session_id, occurred_at, url, properties FROM events
-    WHERE account_id = ? AND visitor_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?)
+    WHERE account_key = ${ACCOUNT_KEY_OF} AND visitor_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?)
   ORDER BY occurred_at, id`;
-const SQLITE_USER_IDS = `SELECT user_id FROM identities WHERE account_id = ? AND visitor_id = ?
+const SQLITE_USER_IDS = `SELECT user_id FROM identities WHERE account_key = ${ACCOUNT_KEY_OF} AND visitor_id = ?
   ORDER BY occurred_at, user_id`;
 
 function toEvent(row: EventRow): EventRecord {

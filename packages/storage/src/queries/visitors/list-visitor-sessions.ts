@@ -2,10 +2,11 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SessionRecord } from '../../storage.js';
+import { ACCOUNT_KEY_OF } from '../accounts/account-key.js';
 import { SESSION_COLUMNS, toSession, type SessionRow } from './session-row.js';
 
 const SQLITE_SESSIONS = `SELECT ${SESSION_COLUMNS} FROM sessions
-  WHERE account_id = ? AND visitor_id = ? ORDER BY started_at, id`;
+  WHERE account_key = ${ACCOUNT_KEY_OF} AND visitor_id = ? ORDER BY started_at, id`;
 
 /** Synchronous form, so getVisitor can read it inside its own snapshot. */
 export function sqliteVisitorSessions(c: SqliteConnection, accountId: string, visitorId: string): SessionRecord[] {
