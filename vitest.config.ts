@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@touchline\/storage$/, replacement: src('./packages/storage/src/index.ts') },
       { find: /^@touchline\/server$/, replacement: src('./packages/server/src/index.ts') },
       { find: /^@touchline\/attribution$/, replacement: src('./packages/attribution/src/index.ts') },
+      { find: /^@touchline\/probe$/, replacement: src('./packages/probe/src/index.ts') },
     ],
   },
   test: {
