@@ -3,6 +3,7 @@ import type { Storage } from '@touchline/storage';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createKeyCache, type KeyCache } from './http/auth/key-cache.js';
 import { replyError } from './http/reply-error.js';
+import { registerAttributionRoutes } from './http/routes/attribution-routes.js';
 import { registerHealthRoutes } from './http/routes/health-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
@@ -69,6 +70,7 @@ export function createCollector(options: { storage: Storage; settings?: ServerSe
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
   registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now });
   registerQueryRoutes(app, { storage, keys, now });
+  registerAttributionRoutes(app, { storage, keys, now });
   registerOpenApiRoute(app);
 
   return {

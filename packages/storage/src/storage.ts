@@ -103,6 +103,19 @@ export interface VisitorRecord {
   events: EventRecord[];
 }
 
+export interface ConversionFact { id: string; visitorId: string; timestamp: number; revenue: number | null }
+export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null }
+export interface IdentityLink { userId: string; visitorId: string }
+
+/** What attribution journeys are built from: conversions in [from, to), sessions since from - lookback. */
+export interface AttributionFacts {
+  conversions: ConversionFact[];
+  sessions: SessionFact[];
+  links: IdentityLink[];
+  /** True when more than maxSessions sessions matched; the oldest were left out. */
+  truncated: boolean;
+}
+
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
 export interface Storage {
@@ -133,4 +146,6 @@ export interface Storage {
   stats(accountId: string, from: number, to: number): Promise<Stats>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
+  attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number }): Promise<AttributionFacts>;
+  findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
 }

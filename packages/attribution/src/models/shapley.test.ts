@@ -83,3 +83,25 @@ describe('shapley', () => {
     );
   });
 });
+
+describe('shapley: published worked example', () => {
+  // "Data-Driven Marketing Attribution" (Towards Data Science; notebook reproduction in the public
+  // repository tomgorb/misc, "Data Driven Attribution.ipynb"): channels Facebook (F), Organic (O),
+  // LinkedIn (L); per 100 conversions the channel sets are F 20, O 10, L 17, F+O 17, F+L 30, L+O 0,
+  // F+L+O 6; worth v(S) = share of conversions whose channel set lies inside S
+  // ([0.2, 0.1, 0.17, 0.47, 0.67, 0.27, 1.0] in the source). Published Shapley values:
+  // F 0.455, O 0.205, L 0.34.
+  const counts: Array<[string[], number]> = [[['F'], 20], [['O'], 10], [['L'], 17], [['F', 'O'], 17], [['F', 'L'], 30], [['F', 'L', 'O'], 6]];
+  const journeys = counts.flatMap(([channels, n]) => Array.from({ length: n }, (_, i) => ({
+    conversionId: `${channels.join('+')}-${i}`, revenue: 1, convertedAt: 1000,
+    touchpoints: channels.map((channel, k) => ({ channel, timestamp: k })),
+  })));
+
+  it.each(['simplified', 'classic'] as const)('reproduces the published values with the %s form', (shapleyMethod) => {
+    const values = shapleyValues(journeys, { shapleyMethod });
+    const total = [...values.values()].reduce((a, b) => a + b, 0);
+    expect(values.get('F')! / total).toBeCloseTo(0.455, 9);
+    expect(values.get('O')! / total).toBeCloseTo(0.205, 9);
+    expect(values.get('L')! / total).toBeCloseTo(0.34, 9);
+  });
+});

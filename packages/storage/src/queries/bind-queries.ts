@@ -2,6 +2,8 @@
 import type { Connection } from '../dialects/dialects.js';
 import type { Storage } from '../storage.js';
 import { ensureAccount } from './accounts/ensure-account.js';
+import { findConversion } from './attribution/find-conversion.js';
+import { readAttributionFacts } from './attribution/read-attribution-facts.js';
 import { findAccount } from './accounts/find-account.js';
 import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
@@ -34,5 +36,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
+    attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
+    findConversion: (accountId, id) => findConversion(conn, accountId, id),
   };
 }

@@ -4,21 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
+import { parseRange } from '../parse-range.js';
 import { replyError } from '../reply-error.js';
 
 interface Deps { storage: Storage; keys: KeyCache; now: () => number }
 
-const DAY = 86_400_000;
-/** An ISO 8601 date/time or epoch milliseconds. */
-const instant = z.string().transform((value, ctx) => {
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not an ISO date or epoch milliseconds` });
-    return z.NEVER;
-  }
-  return ms;
-});
-const rangeSchema = z.object({ from: instant.optional(), to: instant.optional() });
 const visitorIdSchema = z.string().min(1).max(64);
 
 function sessionJson(s: SessionRecord) {
@@ -33,14 +23,9 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/api/v1/stats', async (request, reply) => {
     const key = authorize(deps.keys, request, reply, 'read');
     if (key === null) return reply;
-    const parsed = rangeSchema.safeParse(request.query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return replyError(reply, 400, 'invalid_query', `${issue?.path.join('.') ?? 'query'}: ${issue?.message ?? 'invalid'}`);
-    }
-    const to = parsed.data.to ?? deps.now();
-    const from = parsed.data.from ?? to - 30 * DAY;
-    if (from > to) return replyError(reply, 400, 'invalid_query', 'from: must not be after to');
+    const range = parseRange(request.query, reply, deps.now());
+    if (range === null) return reply;
+    const { from, to } = range;
     const stats = await deps.storage.stats(key.accountId, from, to);
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...stats };
   });

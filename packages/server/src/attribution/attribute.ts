@@ -1,0 +1,34 @@
+// Runs one attribution model over an account's facts: the seam between storage, journeys and the pure models.
+import { MODELS, type AttributionResult, type ModelName } from '@touchline/attribution';
+import type { Storage } from '@touchline/storage';
+import { buildJourneys } from './build-journeys.js';
+
+export const LOOKBACK_DAYS = [7, 30, 60, 90] as const;
+export type LookbackDays = (typeof LOOKBACK_DAYS)[number];
+const DAY = 86_400_000;
+
+export interface AttributionQuery { accountId: string; model: ModelName; from: number; to: number; lookbackDays: LookbackDays }
+
+export interface AttributionAnswer {
+  result: AttributionResult;
+  conversions: number;
+  revenue: number;
+  /** True when the session cap was hit and older touchpoints were left out. */
+  truncated: boolean;
+}
+
+/** Upper bound on sessions loaded for one query: keeps a query's memory bounded (no floods). */
+export const MAX_SESSIONS_PER_QUERY = 2_000_000;
+
+export async function attribute(storage: Storage, q: AttributionQuery): Promise<AttributionAnswer> {
+  const lookbackMs = q.lookbackDays * DAY;
+  const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY });
+  const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs });
+  const result = MODELS[q.model](journeys, { nonConverting });
+  return {
+    result,
+    conversions: journeys.length,
+    revenue: journeys.reduce((sum, j) => sum + j.revenue, 0),
+    truncated: facts.truncated,
+  };
+}

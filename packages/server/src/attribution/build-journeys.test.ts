@@ -1,0 +1,37 @@
+// Tests journey building: lookback window, cross-device stitching through identify, non-converting paths.
+import { describe, expect, it } from 'vitest';
+import type { SessionFact } from '@touchline/storage';
+import { buildJourneys } from './build-journeys.js';
+
+const DAY = 86_400_000;
+const s = (id: string, visitorId: string, day: number, channel: string | null): SessionFact => ({ id, visitorId, startedAt: day * DAY, channel, campaign: null });
+
+describe('buildJourneys', () => {
+  it('takes the converting visitor sessions inside the lookback, in time order, direct when unclassified', () => {
+    const { journeys } = buildJourneys({
+      conversions: [{ id: 'c1', visitorId: 'v1', timestamp: 40 * DAY, revenue: 10 }],
+      sessions: [s('a', 'v1', 39, null), s('b', 'v1', 5, 'email'), s('c', 'v1', 20, 'paid_search'), s('d', 'v1', 41, 'referral')],
+      links: [], lookbackMs: 30 * DAY,
+    });
+    expect(journeys).toEqual([{ conversionId: 'c1', revenue: 10, convertedAt: 40 * DAY, touchpoints: [
+      { channel: 'paid_search', timestamp: 20 * DAY, campaign: null }, { channel: 'direct', timestamp: 39 * DAY, campaign: null },
+    ] }]);
+  });
+
+  it('stitches devices that identify as the same user, transitively, and not others', () => {
+    const { journeys, nonConverting } = buildJourneys({
+      conversions: [{ id: 'c1', visitorId: 'laptop', timestamp: 10 * DAY, revenue: null }],
+      sessions: [s('a', 'phone', 2, 'organic_social'), s('b', 'tablet', 3, 'email'), s('c', 'laptop', 9, 'direct'), s('d', 'stranger', 4, 'display')],
+      links: [{ userId: 'u1', visitorId: 'phone' }, { userId: 'u1', visitorId: 'tablet' }, { userId: 'u2', visitorId: 'tablet' }, { userId: 'u2', visitorId: 'laptop' }],
+      lookbackMs: 30 * DAY,
+    });
+    expect(journeys[0]?.touchpoints.map((t) => t.channel)).toEqual(['organic_social', 'email', 'direct']);
+    expect(journeys[0]?.revenue).toBe(0);
+    expect(nonConverting).toEqual([[{ channel: 'display', timestamp: 4 * DAY, campaign: null }]]);
+  });
+
+  it('gives a conversion with no session in the window an empty journey (credited to direct by the models)', () => {
+    const { journeys } = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', timestamp: 100 * DAY, revenue: 1 }], sessions: [s('a', 'v', 1, 'email')], links: [], lookbackMs: 7 * DAY });
+    expect(journeys[0]?.touchpoints).toEqual([]);
+  });
+});

@@ -1,0 +1,31 @@
+// attributionFacts: conversions in a range plus the sessions and identity links their journeys are built from.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { AttributionFacts } from '../../storage.js';
+import { ACCOUNT_KEY_OF } from '../accounts/account-key.js';
+
+const SQLITE_CONVERSIONS = `SELECT id, visitor_id AS visitorId, occurred_at AS timestamp, revenue FROM conversions
+  WHERE account_key = ${ACCOUNT_KEY_OF} AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`;
+// last_seen_at >= start implies nothing about started_at, but started_at >= start implies
+// last_seen_at >= start: the extra bound lets the sessions_by_activity index do the range scan.
+const SQLITE_SESSIONS = `SELECT id, visitor_id AS visitorId, started_at AS startedAt, channel,
+    json_extract(utm, '$.utm_campaign') AS campaign FROM sessions
+  WHERE account_key = ${ACCOUNT_KEY_OF} AND last_seen_at >= ? AND started_at >= ? AND started_at <= ?
+  ORDER BY started_at DESC LIMIT ?`;
+const SQLITE_LINKS = `SELECT user_id AS userId, visitor_id AS visitorId FROM identities WHERE account_key = ${ACCOUNT_KEY_OF}`;
+
+export interface FactsWindow { from: number; to: number; lookbackMs: number; maxSessions: number }
+
+export function readAttributionFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
+  return runQuery(conn, 'attributionFacts', {
+    sqlite: (c) => c.db.transaction(() => {
+      const start = w.from - w.lookbackMs;
+      const conversions = c.statement<[string, number, number], AttributionFacts['conversions'][number]>(SQLITE_CONVERSIONS).all(accountId, w.from, w.to);
+      // Newest first under the cap, so a truncated answer loses the oldest touchpoints only.
+      const sessions = c.statement<[string, number, number, number, number], AttributionFacts['sessions'][number]>(SQLITE_SESSIONS)
+        .all(accountId, start, start, w.to, w.maxSessions + 1);
+      const truncated = sessions.length > w.maxSessions;
+      const links = c.statement<[string], AttributionFacts['links'][number]>(SQLITE_LINKS).all(accountId);
+      return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
+    }).deferred(),
+  });
+}
