@@ -1,4 +1,5 @@
 // createCollector: wires storage, key cache, HTTP routes, metrics and workers into one collector.
+import { SettingsError } from '@touchline/core';
 import type { Storage } from '@touchline/storage';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createKeyCache, type KeyCache } from './http/auth/key-cache.js';
@@ -12,12 +13,15 @@ import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
+import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 
 export interface Collector {
   readonly app: FastifyInstance;
   readonly settings: ServerSettings;
   readonly keys: KeyCache;
   readonly worker: InboxWorker;
+  /** Where the inbox worker runs (settings.worker.mode, resolved). */
+  readonly workerMode: 'thread' | 'inline';
   readonly metrics: CollectorMetrics;
   /** Listens, then migrates and loads keys (answering 503 until then), then starts workers. */
   start(): Promise<{ url: string }>;
@@ -33,14 +37,45 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
 };
 
-export function createCollector(options: { storage: Storage; settings?: ServerSettingsInput; onError?: (e: Error) => void }): Collector {
+export interface CollectorOptions {
+  storage: Storage;
+  /**
+   * The SQLite file `storage` was opened from. With it (and no injected clock) the inbox worker
+   * runs on a worker thread with its own connection; without it, or for ':memory:', inline.
+   */
+  databasePath?: string;
+  settings?: ServerSettingsInput;
+  onError?: (e: Error) => void;
+}
+
+/** A thread needs a file both connections can open and the real clock (an injected one cannot cross threads). */
+function threadBlocker(settings: ServerSettings, databasePath: string | undefined): string | null {
+  if (databasePath === undefined || databasePath === '' || databasePath === ':memory:') return 'no database file path is known';
+  if (settings.now !== undefined) return 'an injected clock cannot cross into a thread';
+  return null;
+}
+
+function createWorker(options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { worker: InboxWorker; mode: 'thread' | 'inline' } {
+  const inline = createInboxWorker({ storage: options.storage, settings, metrics, now, onError });
+  if (settings.worker.mode === 'inline') return { worker: inline, mode: 'inline' };
+  const blocker = threadBlocker(settings, options.databasePath);
+  if (blocker !== null && settings.worker.mode === 'thread') {
+    throw new SettingsError('collector', [{ path: 'worker.mode', message: `'thread' is not possible: ${blocker}` }]);
+  }
+  const entry = resolveInboxThreadEntry();
+  if (blocker !== null || entry === null || options.databasePath === undefined) return { worker: inline, mode: 'inline' };
+  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError });
+  return { worker, mode: 'thread' };
+}
+
+export function createCollector(options: CollectorOptions): Collector {
   const settings = parseServerSettings(options.settings);
   const { storage } = options;
   const now = settings.now ?? Date.now;
   const onError = options.onError ?? (() => {});
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
-  const worker = createInboxWorker({ storage, settings, metrics, now, onError });
+  const { worker, mode: workerMode } = createWorker(options, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
 
@@ -74,7 +109,7 @@ export function createCollector(options: { storage: Storage; settings?: ServerSe
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, metrics,
+    app, settings, keys, worker, workerMode, metrics,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();

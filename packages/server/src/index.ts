@@ -1,7 +1,10 @@
 // Public surface of @touchline/server.
-export { createCollector, type Collector } from './create-collector.js';
+export { createCollector, type Collector, type CollectorOptions } from './create-collector.js';
 export { parseServerSettings, serverSettingsSchema, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 export { generateKey, hashKey, looksLikeKey } from './http/auth/api-keys.js';
 export { anonymizeIp } from './ingest/anonymize-ip.js';
 export { processInboxRows } from './pipeline/process-inbox-rows.js';
 export { openApiDocument } from './http/routes/openapi-route.js';
+export { evaluateIntegrity, evaluateCheck } from './integrity/evaluate-integrity.js';
+export { INTEGRITY_CHECKS, MIN_SAMPLE, type IntegrityCheck, type Measurement } from './integrity/integrity-checks.js';
+export { classify, describeThresholds, worstState, type Band, type CheckResult, type CheckState, type IntegrityReport, type Thresholds } from './integrity/integrity-report.js';

@@ -18,6 +18,12 @@ export const serverSettingsSchema = z.object({
   worker: z.object({
     /** Run inbox workers in this process. @default true */
     enabled: z.boolean().default(true),
+    /**
+     * Where the inbox worker runs: `thread` = a worker thread with its own SQLite connection (uses a
+     * second core; needs the database file path), `inline` = on the main thread, sharing it with ingest.
+     * @default 'thread' when the collector knows a database file path and no clock is injected, else 'inline'
+     */
+    mode: z.enum(['thread', 'inline']).optional(),
     /** Inbox rows claimed per pass. @default 2000 */
     batchSize: z.number().int().positive().max(20_000).default(2000),
     /** Sleep when the inbox is empty. @default 50 */

@@ -1,10 +1,10 @@
 // Public surface of @touchline/storage: explicit exports only.
-export { openStorage } from './open-storage.js';
+export { openStorage, parseStorageUrl, type StorageTarget } from './open-storage.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts,
+  InboxHealth, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
 } from './storage.js';

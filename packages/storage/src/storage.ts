@@ -116,6 +116,35 @@ export interface AttributionFacts {
   truncated: boolean;
 }
 
+/** Sessions started in a window and their distinct visitors; "new" counts only visitors first seen in it. */
+export interface WindowCounts { sessions: number; visitors: number; newVisitorSessions: number; newVisitors: number }
+
+/**
+ * The raw numbers the integrity checks (DESIGN.md L6) are computed from, for one account at `now`.
+ * Windows end at `now`: day = the last 24 h, week = the last 7 d; sessions count in the window they started in.
+ */
+export interface IntegrityFacts {
+  now: number;
+  day: WindowCounts;
+  week: WindowCounts;
+  /** Sessions started in the last 24 h with no events or no pageview. */
+  emptySessionsDay: number;
+  /** Sessions started in the last 7 d whose referrer's host is their own landing host. */
+  selfReferralsWeek: number;
+  /** Visitors with more than 10 sessions started in the last 24 h: how many, and the worst 10 by count. */
+  extremeVisitorsDay: { count: number; top: Array<{ visitorId: string; sessions: number }> };
+  /** Visitors with more than 50 sessions started in the last 30 d, and all visitors with a session started in them. */
+  heavyVisitorsMonth: { count: number; visitors: number };
+  /** Visitors who converted in the last 7 d, and the sessions they started in those 7 d. */
+  convertersWeek: { converters: number; sessions: number };
+  /** Sessions (last 24 h) started less than 1 s after the previous session of the same visitor, and those visitors. */
+  flappingDay: { pairs: number; visitors: number };
+  /** Sessions started in the last hour, against those started in the 7 d before it ([baselineFrom, baselineTo) is the span with data). */
+  sessionRate: { lastHour: number; baselineSessions: number; baselineFrom: number | null; baselineTo: number };
+  /** Events in the last 24 h and in the 24 h before. */
+  eventVolume: { last24h: number; previous24h: number };
+}
+
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
 export interface Storage {
@@ -126,6 +155,8 @@ export interface Storage {
 
   ensureAccount(name: string, now: number): Promise<Account>;
   findAccount(name: string): Promise<Account | null>;
+  /** Every account, by name. */
+  listAccounts(): Promise<Account[]>;
   insertKey(key: ApiKeyRecord): Promise<void>;
   listKeys(accountId: string | null): Promise<ApiKeyRecord[]>;
   /** Returns false if no such key. */
@@ -148,4 +179,6 @@ export interface Storage {
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
   attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number }): Promise<AttributionFacts>;
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
+  /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
+  integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;
 }

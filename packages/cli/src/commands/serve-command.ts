@@ -1,7 +1,7 @@
 // `touchline serve`: the collector, workers (and later the dashboard) in one process.
 import { parseArgs } from 'node:util';
 import { createCollector } from '@touchline/server';
-import { openStorage } from '@touchline/storage';
+import { openStorage, parseStorageUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL]
@@ -31,8 +31,11 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const db = databaseFrom(values.db, io.env);
+  const target = parseStorageUrl(db);
   const collector = createCollector({
     storage: openStorage(db),
+    // A SQLite file lets the inbox worker run on its own thread and connection.
+    databasePath: target.dialect === 'sqlite' ? target.path : undefined,
     settings: { port, host },
     onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
   });

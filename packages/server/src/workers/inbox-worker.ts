@@ -1,6 +1,5 @@
 // The inbox worker: claims rows, processes them, and writes results plus inbox outcome in one transaction.
 import type { InboxRow, ProcessedBatch, Storage } from '@touchline/storage';
-import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import { processInboxRows } from '../pipeline/process-inbox-rows.js';
 import type { ServerSettings } from '../server-settings.js';
 
@@ -14,12 +13,17 @@ export interface InboxWorker {
   drain(): Promise<void>;
 }
 
+/** Where a worker counts the rows it finished: the collector's Prometheus counter, or a thread's reporter. */
+export interface ProcessedCounter {
+  processed: { inc(labels: { outcome: 'done' | 'dead' }, value: number): void };
+}
+
 function emptyBatch(): ProcessedBatch {
   return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
 }
 
 export function createInboxWorker(deps: {
-  storage: Storage; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
+  storage: Storage; settings: ServerSettings; metrics: ProcessedCounter; now: () => number;
   onError: (error: Error) => void;
 }): InboxWorker {
   const { storage, settings, metrics, now } = deps;

@@ -5,9 +5,11 @@ import { ensureAccount } from './accounts/ensure-account.js';
 import { findConversion } from './attribution/find-conversion.js';
 import { readAttributionFacts } from './attribution/read-attribution-facts.js';
 import { findAccount } from './accounts/find-account.js';
+import { listAccounts } from './accounts/list-accounts.js';
 import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
+import { readIntegrityFacts } from './integrity/read-integrity-facts.js';
 import { insertKey } from './keys/insert-key.js';
 import { listKeys } from './keys/list-keys.js';
 import { loadActiveKeys } from './keys/load-active-keys.js';
@@ -24,6 +26,7 @@ export function bindQueries(conn: Connection): StorageQueries {
   return {
     ensureAccount: (name, now) => ensureAccount(conn, name, now),
     findAccount: (name) => findAccount(conn, name),
+    listAccounts: () => listAccounts(conn),
     insertKey: (key) => insertKey(conn, key),
     listKeys: (accountId) => listKeys(conn, accountId),
     revokeKey: (keyId, now) => revokeKey(conn, keyId, now),
@@ -38,5 +41,6 @@ export function bindQueries(conn: Connection): StorageQueries {
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
     findConversion: (accountId, id) => findConversion(conn, accountId, id),
+    integrityFacts: (accountId, now) => readIntegrityFacts(conn, accountId, now),
   };
 }

@@ -1,0 +1,60 @@
+// The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { openSqliteStorage } from '@touchline/storage';
+import { parseServerSettings } from '../server-settings.js';
+import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
+import {
+  isInboxThreadRequest, type InboxThreadData, type InboxThreadMessage, type InboxThreadRequest, type InboxThreadStats,
+} from './inbox-thread-protocol.js';
+
+async function perform(worker: InboxWorker, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
+  switch (request.op) {
+    case 'start': worker.start(); return 0;
+    case 'stop': await worker.stop(); await close(); return 0;
+    case 'drain': await worker.drain(); return 0;
+    case 'runOnce': return worker.runOnce();
+    case 'stats': return 0;
+  }
+}
+
+export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
+  const { run } = data;
+  const post = (message: InboxThreadMessage): void => port.postMessage(message);
+  const stats: InboxThreadStats = { done: 0, dead: 0 };
+  const storage = openSqliteStorage({ path: data.databasePath });
+  const settings = parseServerSettings({ worker: data.worker });
+  const metrics = {
+    processed: {
+      inc(labels: { outcome: 'done' | 'dead' }, count: number) {
+        stats[labels.outcome] += count;
+        post({ kind: 'processed', run, outcome: labels.outcome, count });
+      },
+    },
+  };
+  const onError = (error: Error): void => post({ kind: 'error', run, message: error.message });
+  const worker = createInboxWorker({ storage, settings, metrics, now: Date.now, onError });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await storage.close();
+  };
+  port.on('message', (message: unknown) => {
+    if (!isInboxThreadRequest(message)) {
+      onError(new Error(`inbox thread: ignored a message that is not a request: ${JSON.stringify(message)}`));
+      return;
+    }
+    const { id, op } = message;
+    perform(worker, message, close).then(
+      (handled) => {
+        post({ kind: 'reply', run, replyTo: id, op, ok: true, handled, stats: { ...stats } });
+        // After the stop reply the port closes and the thread exits on its own.
+        if (op === 'stop') port.close();
+      },
+      (error: unknown) => post({ kind: 'reply', run, replyTo: id, op, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+}
+
+// Entry point when loaded as a Worker; importing the module elsewhere does nothing.
+if (parentPort !== null) runInboxThread(parentPort, workerData as InboxThreadData);

@@ -1,0 +1,43 @@
+// Messages between the collector and its inbox worker thread: every one carries a correlation id (DESIGN L3).
+import type { ServerSettings } from '../server-settings.js';
+
+/** What the thread is started with: `run` tags every message it sends, so a stale thread's messages are ignored. */
+export interface InboxThreadData {
+  run: string;
+  databasePath: string;
+  worker: ServerSettings['worker'];
+}
+
+export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';
+
+/** Main -> thread: a request; the thread answers each with exactly one reply carrying the same `id`. */
+export interface InboxThreadRequest { id: string; op: InboxThreadOp }
+
+/** Rows the thread has finished since it started, by outcome. */
+export interface InboxThreadStats { done: number; dead: number }
+
+/** Thread -> main: a reply, checked against the pending request with that id and op. */
+export type InboxThreadReply =
+  | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: true; handled: number; stats: InboxThreadStats }
+  | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: false; error: string };
+
+/** Thread -> main: progress and errors of the thread's own loop, tagged with its run id. */
+export type InboxThreadEvent =
+  | { kind: 'processed'; run: string; outcome: 'done' | 'dead'; count: number }
+  | { kind: 'error'; run: string; message: string };
+
+export type InboxThreadMessage = InboxThreadReply | InboxThreadEvent;
+
+const OPS: ReadonlySet<string> = new Set<InboxThreadOp>(['start', 'stop', 'drain', 'runOnce', 'stats']);
+
+export function isInboxThreadRequest(value: unknown): value is InboxThreadRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'string' && typeof v.op === 'string' && OPS.has(v.op);
+}
+
+export function isInboxThreadMessage(value: unknown): value is InboxThreadMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.run === 'string' && (v.kind === 'reply' || v.kind === 'processed' || v.kind === 'error');
+}
