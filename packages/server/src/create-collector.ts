@@ -7,9 +7,13 @@ import { replyError } from './http/reply-error.js';
 import { registerAttributionRoutes } from './http/routes/attribution-routes.js';
 import { registerHealthRoutes } from './http/routes/health-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
+import { registerIntegrityRoute } from './http/routes/integrity-route.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
+import { createAlertWebhook, type AlertWebhook } from './integrity/alert-webhook.js';
+import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
+import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
@@ -23,6 +27,10 @@ export interface Collector {
   /** Where the inbox worker runs (settings.worker.mode, resolved). */
   readonly workerMode: 'thread' | 'inline';
   readonly metrics: CollectorMetrics;
+  /** The continuous integrity monitor (settings.integrity); its timer runs only when enabled. */
+  readonly integrity: IntegrityMonitor;
+  /** The alert webhook, when settings.integrity.webhookUrl is set. */
+  readonly alertWebhook: AlertWebhook | null;
   /** Listens, then migrates and loads keys (answering 503 until then), then starts workers. */
   start(): Promise<{ url: string }>;
   /** Stops accepting, lets in-flight requests finish, drains the worker pass, closes storage. */
@@ -68,6 +76,21 @@ function createWorker(options: CollectorOptions, settings: ServerSettings, metri
   return { worker, mode: 'thread' };
 }
 
+/** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */
+function createMonitoring(storage: Storage, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null } {
+  const s = settings.integrity;
+  const integrityMetrics = createIntegrityMetrics(metrics.registry);
+  const alertWebhook = s.webhookUrl === undefined ? null : createAlertWebhook({
+    url: s.webhookUrl, policy: { maxAttempts: s.webhookMaxAttempts, backoffMs: s.webhookBackoffMs }, timeoutMs: s.webhookTimeoutMs,
+    metrics: integrityMetrics, onError,
+  });
+  const integrity = createIntegrityMonitor({
+    storage, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError,
+    onTransitions: alertWebhook === null ? undefined : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
+  });
+  return { integrity, alertWebhook };
+}
+
 export function createCollector(options: CollectorOptions): Collector {
   const settings = parseServerSettings(options.settings);
   const { storage } = options;
@@ -76,6 +99,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
   const { worker, mode: workerMode } = createWorker(options, settings, metrics, now, onError);
+  const { integrity: monitor, alertWebhook } = createMonitoring(storage, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
 
@@ -106,10 +130,11 @@ export function createCollector(options: CollectorOptions): Collector {
   registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now });
   registerQueryRoutes(app, { storage, keys, now });
   registerAttributionRoutes(app, { storage, keys, now });
+  registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, workerMode, metrics,
+    app, settings, keys, worker, workerMode, metrics, integrity: monitor, alertWebhook,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();
@@ -117,6 +142,7 @@ export function createCollector(options: CollectorOptions): Collector {
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
       keyTimer.unref();
       if (settings.worker.enabled) worker.start();
+      if (settings.integrity.enabled) monitor.start();
       return { url: address };
     },
     async close() {
@@ -124,6 +150,8 @@ export function createCollector(options: CollectorOptions): Collector {
       if (keyTimer) clearInterval(keyTimer);
       await app.close();
       await worker.stop();
+      await monitor.stop();
+      await alertWebhook?.stop();
       await storage.close();
     },
   };

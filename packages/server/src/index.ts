@@ -8,3 +8,7 @@ export { openApiDocument } from './http/routes/openapi-route.js';
 export { evaluateIntegrity, evaluateCheck } from './integrity/evaluate-integrity.js';
 export { INTEGRITY_CHECKS, MIN_SAMPLE, type IntegrityCheck, type Measurement } from './integrity/integrity-checks.js';
 export { classify, describeThresholds, worstState, type Band, type CheckResult, type CheckState, type IntegrityReport, type Thresholds } from './integrity/integrity-report.js';
+export { createIntegrityMonitor, type AccountIntegrity, type IntegrityMonitor, type IntegrityMonitorDeps } from './integrity/integrity-monitor.js';
+export { integrityTransitions, type IntegrityTransition } from './integrity/integrity-transitions.js';
+export { createAlertWebhook, type AlertNotice, type AlertWebhook } from './integrity/alert-webhook.js';
+export { gatherIntegrityFacts } from './integrity/gather-integrity-facts.js';

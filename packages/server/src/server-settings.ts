@@ -33,6 +33,20 @@ export const serverSettingsSchema = z.object({
     /** Attempts before a row that keeps failing is dead-lettered. @default 5 */
     maxAttempts: z.number().int().positive().default(5),
   }).strict().default({ enabled: true, batchSize: 2000, idleMs: 50, leaseMs: 10_000, maxAttempts: 5 }),
+  integrity: z.object({
+    /** Run the integrity monitor in this collector. @default true */
+    enabled: z.boolean().default(true),
+    /** How often every account's integrity checks are evaluated (one pass at a time). @default 300000 (5 min) */
+    intervalMs: z.number().int().min(1000).default(5 * 60 * 1000),
+    /** POST a JSON notice here when a check enters alert or recovers from it. @default none */
+    webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** Attempts per webhook notice before it is given up (reported via onError and metrics). @default 5 */
+    webhookMaxAttempts: z.number().int().min(1).max(20).default(5),
+    /** Backoff before the second attempt; doubles each attempt, capped at 60 s. @default 1000 */
+    webhookBackoffMs: z.number().int().min(1).max(60_000).default(1000),
+    /** Timeout of one webhook request. @default 10000 */
+    webhookTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  }).strict().default({ enabled: true, intervalMs: 5 * 60 * 1000, webhookMaxAttempts: 5, webhookBackoffMs: 1000, webhookTimeoutMs: 10_000 }),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /** Injected for tests: the clock, epoch ms. */

@@ -4,10 +4,11 @@ import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
-export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL]
-  --port  TCP port (env TOUCHLINE_PORT, default 8710)
-  --host  interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
-  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)`;
+export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
+  --port           TCP port (env TOUCHLINE_PORT, default 8710)
+  --host           interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
+  --db             SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)
+  --alert-webhook  POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)`;
 
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
@@ -26,17 +27,18 @@ function defaultStop(): Promise<void> {
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' } },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const db = databaseFrom(values.db, io.env);
+  const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
   const collector = createCollector({
     storage: openStorage(db),
     // A SQLite file lets the inbox worker run on its own thread and connection.
     databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-    settings: { port, host },
+    settings: { port, host, ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }) },
     onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
   });
   const stop = io.stopSignal ?? defaultStop();

@@ -46,6 +46,10 @@ export function openApiDocument(): Record<string, unknown> {
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
       ], { type: 'object' }),
+      '/api/v1/integrity': read("The account's latest integrity report (the monitor's, or evaluated now if it has none yet)", [], { type: 'object', properties: {
+        state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, checked_at: { type: 'string', format: 'date-time' }, source: { type: 'string', enum: ['monitor', 'on_demand'] },
+        checks: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, value: { type: ['number', 'null'] }, unit: { type: 'string' }, window: { type: 'string' }, thresholds: { type: 'object' }, note: { type: ['string', 'null'] }, explanation: { type: 'string' } } } },
+      } }),
       '/healthz': { get: { summary: 'Alive', responses: { 200: { description: 'alive' } } } },
       '/readyz': { get: { summary: 'Ready: migrations done, keys loaded', responses: { 200: { description: 'ready' }, ...errors(503) } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text exposition format' } } } },

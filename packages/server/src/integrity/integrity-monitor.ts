@@ -1,0 +1,108 @@
+// createIntegrityMonitor: evaluates every account's integrity checks on a timer, outside the request path, and keeps the latest reports.
+import type { Account, Storage } from '@touchline/storage';
+import { evaluateIntegrity } from './evaluate-integrity.js';
+import { gatherIntegrityFacts } from './gather-integrity-facts.js';
+import { IntegrityError } from './integrity-error.js';
+import { STATE_VALUE, type IntegrityMetrics } from './integrity-metrics.js';
+import type { IntegrityReport } from './integrity-report.js';
+import { integrityTransitions, type IntegrityTransition } from './integrity-transitions.js';
+
+export interface AccountIntegrity { account: Account; report: IntegrityReport }
+
+export interface IntegrityMonitorDeps {
+  storage: Storage;
+  now: () => number;
+  intervalMs: number;
+  metrics: IntegrityMetrics;
+  onError: (error: Error) => void;
+  /** Called after each account's evaluation with the checks that entered or left alert (often none). */
+  onTransitions?: (account: Account, transitions: IntegrityTransition[], report: IntegrityReport) => void;
+}
+
+export interface IntegrityMonitor {
+  /** Runs a first pass now, then one every intervalMs after the previous one ended. */
+  start(): void;
+  /** Stops the timer and waits for a pass in progress. */
+  stop(): Promise<void>;
+  /** One pass over every account; a call during a pass joins it instead of starting another. */
+  runPass(): Promise<void>;
+  /** The latest report of an account from a pass, if any. */
+  latest(accountId: string): AccountIntegrity | undefined;
+  /** Evaluates one account now, without recording it (for an account no pass has reached yet). */
+  evaluate(accountId: string): Promise<IntegrityReport>;
+}
+
+/**
+ * Accounts are evaluated one after the other, each from one read snapshot, so a pass costs one
+ * account's queries at a time and never overlaps the next pass. A failing account is reported
+ * through onError and the pass moves on; the previous report of that account is kept.
+ */
+export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMonitor {
+  const latest = new Map<string, AccountIntegrity>();
+  const state = { timer: null as NodeJS.Timeout | null, running: null as Promise<void> | null, stopped: true, closing: false };
+
+  async function evaluateAccount(account: Account): Promise<boolean> {
+    try {
+      const report = evaluateIntegrity(await gatherIntegrityFacts(deps.storage, account.id, deps.now()));
+      const previous = latest.get(account.id)?.report;
+      latest.set(account.id, { account, report });
+      for (const check of report.checks) deps.metrics.state.set({ account: account.name, check: check.id }, STATE_VALUE[check.state]);
+      deps.onTransitions?.(account, integrityTransitions(previous, report), report);
+      return true;
+    } catch (error) {
+      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: evaluating account "${account.name}" failed: `
+        + `${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      return false;
+    }
+  }
+
+  async function pass(): Promise<void> {
+    let failures = 0;
+    try {
+      for (const account of await deps.storage.listAccounts()) {
+        // Closing: leave the remaining accounts to the next collector run.
+        if (state.closing) break;
+        if (!(await evaluateAccount(account))) failures += 1;
+      }
+    } catch (error) {
+      failures += 1;
+      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: listing accounts failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    }
+    deps.metrics.passes.inc({ outcome: failures === 0 ? 'ok' : 'error' });
+  }
+
+  function runPass(): Promise<void> {
+    state.running ??= pass().finally(() => { state.running = null; });
+    return state.running;
+  }
+
+  function schedule(): void {
+    if (state.stopped) return;
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      void runPass().finally(schedule);
+    }, deps.intervalMs);
+    // The monitor must never keep a process alive on its own.
+    state.timer.unref();
+  }
+
+  return {
+    start() {
+      if (!state.stopped) return;
+      state.stopped = false;
+      void runPass().finally(schedule);
+    },
+    async stop() {
+      state.stopped = true;
+      state.closing = true;
+      if (state.timer !== null) clearTimeout(state.timer);
+      state.timer = null;
+      await state.running;
+    },
+    runPass,
+    latest: (accountId) => latest.get(accountId),
+    async evaluate(accountId) {
+      return evaluateIntegrity(await gatherIntegrityFacts(deps.storage, accountId, deps.now()));
+    },
+  };
+}
