@@ -21,10 +21,10 @@ export { WIRE_LIMITS } from './wire/limits.js';
 export {
   itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,
   propertiesSchema, pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema,
-  sessionEndItemSchema, itemErrorSchema,
+  sessionEndItemSchema, itemErrorSchema, sdkHealthSchema,
   type Item, type PageviewItem, type EventItem, type ConversionItem, type IdentifyItem,
   type SessionEndItem, type BatchRequest, type BatchResponse, type ErrorResponse, type ItemError,
-  type RequestContext,
+  type RequestContext, type SdkHealth,
 } from './wire/wire-schemas.js';
 export { CHANNELS, type Channel, type ChannelResult } from './channels/channel.js';
 export { classifyChannel, type ChannelInput } from './channels/classify-channel.js';

@@ -49,6 +49,11 @@ export const clientSettingsSchema = z.object({
   captureIp: z.boolean().default(true),
   /** Record a pageview item for every navigation. @default true */
   trackPageviews: z.boolean().default(true),
+  /**
+   * Send this instance's delivery health (retries, drops, 401/403s, navigations and bot
+   * navigations seen) with every batch, for the collector's integrity checks. @default true
+   */
+  reportHealth: z.boolean().default(true),
   /** Receives every failure; the SDK never throws into the host app. */
   onError: fn<(error: Error) => void>('onError').optional(),
   /** Receives every client event (delivered, retry, dropped, ...) for debugging. */

@@ -14,6 +14,7 @@ import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createAlertWebhook, type AlertWebhook } from './integrity/alert-webhook.js';
 import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
+import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
@@ -31,6 +32,8 @@ export interface Collector {
   readonly integrity: IntegrityMonitor;
   /** The alert webhook, when settings.integrity.webhookUrl is set. */
   readonly alertWebhook: AlertWebhook | null;
+  /** Buffers the SDK health reports batches carry and writes them every integrity.sdkHealthFlushMs. */
+  readonly sdkHealth: SdkHealthRecorder;
   /** Listens, then migrates and loads keys (answering 503 until then), then starts workers. */
   start(): Promise<{ url: string }>;
   /** Stops accepting, lets in-flight requests finish, drains the worker pass, closes storage. */
@@ -77,18 +80,19 @@ function createWorker(options: CollectorOptions, settings: ServerSettings, metri
 }
 
 /** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */
-function createMonitoring(storage: Storage, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null } {
+function createMonitoring(storage: Storage, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null; sdkHealth: SdkHealthRecorder } {
   const s = settings.integrity;
+  const sdkHealth = createSdkHealthRecorder({ storage, now, flushMs: s.sdkHealthFlushMs, onError });
   const integrityMetrics = createIntegrityMetrics(metrics.registry);
   const alertWebhook = s.webhookUrl === undefined ? null : createAlertWebhook({
     url: s.webhookUrl, policy: { maxAttempts: s.webhookMaxAttempts, backoffMs: s.webhookBackoffMs }, timeoutMs: s.webhookTimeoutMs,
     metrics: integrityMetrics, onError,
   });
   const integrity = createIntegrityMonitor({
-    storage, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError,
+    storage, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(),
     onTransitions: alertWebhook === null ? undefined : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
   });
-  return { integrity, alertWebhook };
+  return { integrity, alertWebhook, sdkHealth };
 }
 
 export function createCollector(options: CollectorOptions): Collector {
@@ -99,7 +103,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
   const { worker, mode: workerMode } = createWorker(options, settings, metrics, now, onError);
-  const { integrity: monitor, alertWebhook } = createMonitoring(storage, settings, metrics, now, onError);
+  const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
 
@@ -127,14 +131,14 @@ export function createCollector(options: CollectorOptions): Collector {
   });
 
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
-  registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now });
+  registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now, sdkHealth });
   registerQueryRoutes(app, { storage, keys, now });
   registerAttributionRoutes(app, { storage, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, workerMode, metrics, integrity: monitor, alertWebhook,
+    app, settings, keys, worker, workerMode, metrics, integrity: monitor, alertWebhook, sdkHealth,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();
@@ -142,6 +146,7 @@ export function createCollector(options: CollectorOptions): Collector {
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
       keyTimer.unref();
       if (settings.worker.enabled) worker.start();
+      sdkHealth.start();
       if (settings.integrity.enabled) monitor.start();
       return { url: address };
     },
@@ -152,6 +157,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await worker.stop();
       await monitor.stop();
       await alertWebhook?.stop();
+      await sdkHealth.stop();
       await storage.close();
     },
   };

@@ -46,7 +46,9 @@ export const serverSettingsSchema = z.object({
     webhookBackoffMs: z.number().int().min(1).max(60_000).default(1000),
     /** Timeout of one webhook request. @default 10000 */
     webhookTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-  }).strict().default({ enabled: true, intervalMs: 5 * 60 * 1000, webhookMaxAttempts: 5, webhookBackoffMs: 1000, webhookTimeoutMs: 10_000 }),
+    /** How often the SDK health reports batches carry (latest per SDK instance) are written to storage. @default 10000 */
+    sdkHealthFlushMs: z.number().int().min(100).default(10_000),
+  }).strict().default({ enabled: true, intervalMs: 5 * 60 * 1000, webhookMaxAttempts: 5, webhookBackoffMs: 1000, webhookTimeoutMs: 10_000, sdkHealthFlushMs: 10_000 }),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /** Injected for tests: the clock, epoch ms. */

@@ -145,6 +145,32 @@ export interface IntegrityFacts {
   eventVolume: { last24h: number; previous24h: number };
 }
 
+/** One SDK instance's cumulative delivery counters (wire `sdk.health`), as the collector received them. */
+export interface SdkHealthReport {
+  accountId: string;
+  instanceId: string;
+  reportedAt: number;
+  /** "name/version" of the SDK. */
+  sdk: string;
+  delivered: number;
+  retries: number;
+  authFailures: number;
+  dropped: number;
+  navigations: number;
+  botNavigations: number;
+}
+
+/** What an account's SDK instances reported over a window: how many reported, and how much their counters grew. */
+export interface SdkHealthFacts {
+  instances: number;
+  delivered: number;
+  retries: number;
+  authFailures: number;
+  dropped: number;
+  navigations: number;
+  botNavigations: number;
+}
+
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
 export interface Storage {
@@ -181,4 +207,8 @@ export interface Storage {
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
   /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
   integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;
+  /** Stores SDK instances' latest health reports (several accounts at once) in one transaction, pruning old ones. */
+  recordSdkHealth(reports: readonly SdkHealthReport[]): Promise<void>;
+  /** The change of the SDK health counters of instances that reported in [from, to). */
+  sdkHealth(accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts>;
 }

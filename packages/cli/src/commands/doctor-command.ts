@@ -1,13 +1,14 @@
 // `touchline doctor`: runs the integrity checks (DESIGN.md L6) for every account, or one, and prints what each found.
 import { parseArgs } from 'node:util';
-import { describeThresholds, evaluateIntegrity, type CheckResult, type IntegrityReport } from '@touchline/server';
+import { describeThresholds, evaluateIntegrity, gatherIntegrityFacts, type CheckResult, type IntegrityReport } from '@touchline/server';
 import { openStorage, type Account } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const DOCTOR_HELP = `Usage:
   touchline doctor [--account NAME] [--db PATH] [--json]
     Checks each account's data for integrity problems (sessions per visitor, extreme visitors,
-    flapping sessions, empty sessions, self-referrals, session rate, event volume).
+    flapping sessions, empty sessions, self-referrals, session rate, event volume, and the SDK's
+    delivery health: dropped items, 401/403s, share of bot navigations).
     Exit code 1 when any check is in alert.`;
 
 export interface AccountReport { account: string; account_id: string; report: IntegrityReport }
@@ -48,7 +49,7 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
     const now = Date.now();
     const reports: AccountReport[] = [];
     for (const account of accounts) {
-      const report = evaluateIntegrity(await storage.integrityFacts(account.id, now));
+      const report = evaluateIntegrity(await gatherIntegrityFacts(storage, account.id, now));
       reports.push({ account: account.name, account_id: account.id, report });
     }
     if (values.json) io.stdout.write(`${JSON.stringify({ checked_at: new Date(now).toISOString(), accounts: reports })}\n`);

@@ -82,11 +82,34 @@ export const itemSchema = z.discriminatedUnion('type', [
   pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema, sessionEndItemSchema,
 ]);
 
+const counter = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Delivery health an SDK instance reports with each batch: counters since the instance started
+ * (they only grow). Optional, so SDKs that do not send it still validate.
+ */
+export const sdkHealthSchema = z.object({
+  /** Random per SDK client instance (per process start): the counters are cumulative per instance. */
+  instance_id: uuid,
+  /** Items acknowledged by the collector. */
+  delivered: counter,
+  /** HTTP attempts that failed and were retried. */
+  retries: counter,
+  /** 401/403 answers seen. */
+  auth_failures: counter,
+  /** Items the SDK gave up on (queue full, rejected, too large, retry budget spent, closed). */
+  dropped: counter,
+  /** Navigations that got (or kept) a visitor identity. */
+  navigations: counter,
+  /** Navigations from bot user agents, which get no identity and record nothing. */
+  bot_navigations: counter,
+});
+
 export const batchRequestSchema = z.object({
   /** Unique per HTTP attempt: the collector echoes it so the SDK can detect crossed replies. */
   batch_id: uuid,
   sent_at: z.iso.datetime({ offset: true }),
-  sdk: z.object({ name: z.string().max(64), version: z.string().max(32) }),
+  sdk: z.object({ name: z.string().max(64), version: z.string().max(32), health: sdkHealthSchema.optional() }),
   items: z.array(z.unknown()).min(1).max(L.maxItemsPerBatch),
 });
 
@@ -116,6 +139,7 @@ export type ConversionItem = z.infer<typeof conversionItemSchema>;
 export type IdentifyItem = z.infer<typeof identifyItemSchema>;
 export type SessionEndItem = z.infer<typeof sessionEndItemSchema>;
 export type Item = z.infer<typeof itemSchema>;
+export type SdkHealth = z.infer<typeof sdkHealthSchema>;
 export type BatchRequest = Omit<z.infer<typeof batchRequestSchema>, 'items'> & { items: Item[] };
 export type ItemError = z.infer<typeof itemErrorSchema>;
 export type BatchResponse = z.infer<typeof batchResponseSchema>;

@@ -1,5 +1,6 @@
 // createClient: the SDK entry point tying identity, per-request context and delivery together.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { endSessionCookies, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import { createTransport } from '../transport/create-transport.js';
@@ -71,6 +72,8 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   const emitter = createEmitter(debugTap(settings));
   const storage = new AsyncLocalStorage<RequestScope>();
   const invalid = { count: 0 };
+  /** Navigations seen, for the delivery health each batch reports (bots: how much traffic got no identity). */
+  const traffic = { navigations: 0, botNavigations: 0 };
 
   const reportError = (error: Error): void => {
     if (settings.onError) {
@@ -84,6 +87,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     emitter,
     onError: reportError,
     sdk: { name: SDK_NAME, version: SDK_VERSION },
+    health: settings.reportHealth ? { instanceId: randomUUID(), traffic: () => ({ ...traffic }) } : undefined,
   });
 
   const reject = (code: string, message: string): void => {
@@ -123,6 +127,10 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     handle(info) {
       const scope = captureScope(info, settings, now());
       const { identity } = scope;
+      if (identity.kind === 'navigation') {
+        if (identity.isBot) traffic.botNavigations += 1;
+        else if (identity.visitorId !== null) traffic.navigations += 1;
+      }
       if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null && identity.sessionId !== null) {
         transport.enqueue(buildPageview({ visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() }));
       }

@@ -27,6 +27,30 @@ describe('serializeBatch', () => {
   });
 });
 
+describe('serializeBatch with delivery health', () => {
+  const health = (n: number) => ({ instance_id: newId(), delivered: n, retries: n, auth_failures: n, dropped: n, navigations: n, bot_navigations: n });
+
+  it('carries sdk.health, which the collector schema accepts, and never weighs more than the envelope counted', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 1, max: 3 }), (n, count) => {
+      const jsons = Array.from({ length: count }, () => JSON.stringify(makeEvent('e')));
+      const body = serializeBatch(newId(), new Date().toISOString(), sdk, jsons, health(n));
+      expect(batchRequestSchema.parse(JSON.parse(body)).sdk.health).toMatchObject({ delivered: n, bot_navigations: n });
+      const bound = batchBytes(envelopeBytes(sdk, true), count, jsons.reduce((sum, j) => sum + Buffer.byteLength(j), 0));
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(bound);
+      if (n === Number.MAX_SAFE_INTEGER) expect(Buffer.byteLength(body)).toBe(bound);
+    }), { numRuns: 60 });
+  });
+
+  it('an old SDK without health still validates; a malformed health is rejected naming the field', () => {
+    expect(batchRequestSchema.safeParse(JSON.parse(serializeBatch(newId(), new Date().toISOString(), sdk, [JSON.stringify(makeEvent('e'))]))).success).toBe(true);
+    const bad = JSON.parse(serializeBatch(newId(), new Date().toISOString(), sdk, [JSON.stringify(makeEvent('e'))], health(1))) as { sdk: { health: Record<string, unknown> } };
+    bad.sdk.health.dropped = -1;
+    const parsed = batchRequestSchema.safeParse(bad);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['sdk', 'health', 'dropped']);
+  });
+});
+
 describe('serializeItem', () => {
   it('reports an unserializable item as a value instead of throwing', () => {
     const item = makeEvent('big', { properties: { n: 10n } });

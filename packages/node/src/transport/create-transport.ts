@@ -1,5 +1,5 @@
 // createTransport: the bounded queue, batching by size and interval, at most maxInFlight requests, flush and close.
-import { WIRE_LIMITS, type Item } from '@touchline/core';
+import { WIRE_LIMITS, type Item, type SdkHealth } from '@touchline/core';
 import type { ClientSettings } from '../client-settings.js';
 import type { TypedEmitter } from '../client/client-events.js';
 import { createAuthGate } from './auth-gate.js';
@@ -25,6 +25,11 @@ export interface TransportDeps {
   sdk: SdkInfo;
   /** Uniform in [0, 1), for backoff jitter. Injected for tests. @default Math.random */
   random?: () => number;
+  /**
+   * When given, every batch carries this instance's delivery health (sdk.health): the ledger's
+   * counters plus the navigation counts `traffic` returns. @default not reported
+   */
+  health?: { instanceId: string; traffic: () => { navigations: number; botNavigations: number } };
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
@@ -53,7 +58,7 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     maxItems: settings.batch.maxItems,
     maxBytes: settings.batch.maxBytes,
     maxItemBytes: WIRE_LIMITS.maxItemBytes,
-    envelopeBytes: envelopeBytes(deps.sdk),
+    envelopeBytes: envelopeBytes(deps.sdk, deps.health !== undefined),
   };
   const timers = createTimerSet();
   const ledger = createDeliveryLedger(deps.emitter, deps.onError);
@@ -74,10 +79,19 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
   const waiters = createFlushWaiters(timers, stats);
   const auth = createAuthGate<InFlightBatch>(() => queueMicrotask(pump));
   const url = `${settings.endpoint.replace(/\/+$/, '')}/api/v1/batch`;
+  const { health } = deps;
+  const healthNow = health === undefined ? undefined : (): SdkHealth => {
+    const c = ledger.counters();
+    const traffic = health.traffic();
+    return {
+      instance_id: health.instanceId, delivered: c.delivered, retries: c.retries, auth_failures: c.authFailures,
+      dropped: Object.values(c.dropped).reduce((a, b) => a + b, 0), navigations: traffic.navigations, bot_navigations: traffic.botNavigations,
+    };
+  };
   const runBatch = createBatchRunner({
     send: (entries) => sendBatch(entries, {
       fetch: deps.fetch, url, apiKey: settings.apiKey, sdk: deps.sdk, now: deps.now,
-      timeoutMs: settings.requestTimeoutMs, shutdown: shutdown.signal,
+      timeoutMs: settings.requestTimeoutMs, shutdown: shutdown.signal, health: healthNow,
     }),
     now: deps.now, random: deps.random ?? Math.random, policy: settings.retry, timers, ledger, auth,
   });

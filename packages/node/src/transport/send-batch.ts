@@ -1,5 +1,5 @@
 // One HTTP attempt to deliver a batch: a fresh batch id, one POST, one outcome value; never throws.
-import { newId } from '@touchline/core';
+import { newId, type SdkHealth } from '@touchline/core';
 import { failed, type AttemptOutcome, type FailureKind } from './attempt-outcome.js';
 import { serializeBatch, type SdkInfo } from './batch-envelope.js';
 import type { QueuedItem } from './batch-cutter.js';
@@ -15,6 +15,8 @@ export interface SendContext {
   timeoutMs: number;
   /** Aborted when the transport shuts down, so no request outlives close(). */
   shutdown: AbortSignal;
+  /** The delivery health to report with this attempt (counters as of now), if the SDK reports it. */
+  health?: () => SdkHealth;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function sendBatch(entries: readonly QueuedItem[], ctx: SendContext
   const batchId = newId(ctx.now());
   const { signal, dispose } = combineSignals(ctx.timeoutMs, ctx.shutdown);
   try {
-    const body = serializeBatch(batchId, new Date(ctx.now()).toISOString(), ctx.sdk, entries.map((e) => e.json));
+    const body = serializeBatch(batchId, new Date(ctx.now()).toISOString(), ctx.sdk, entries.map((e) => e.json), ctx.health?.());
     const response = await ctx.fetch(ctx.url, {
       method: 'POST',
       headers: {

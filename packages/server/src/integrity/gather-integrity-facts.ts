@@ -1,6 +1,11 @@
 // gatherIntegrityFacts: everything the integrity checks need for one account at one instant, read from storage.
-import type { IntegrityFacts, Storage } from '@touchline/storage';
+import type { Storage } from '@touchline/storage';
+import type { CheckFacts } from './integrity-checks.js';
 
-export function gatherIntegrityFacts(storage: Storage, accountId: string, now: number): Promise<IntegrityFacts> {
-  return storage.integrityFacts(accountId, now);
+const DAY = 24 * 3_600_000;
+
+export async function gatherIntegrityFacts(storage: Storage, accountId: string, now: number): Promise<CheckFacts> {
+  const facts = await storage.integrityFacts(accountId, now);
+  const sdkHealthDay = await storage.sdkHealth(accountId, { from: now - DAY, to: now + 1 });
+  return { ...facts, sdkHealthDay };
 }

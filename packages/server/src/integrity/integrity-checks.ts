@@ -1,6 +1,7 @@
 // The integrity checks (DESIGN.md L6 and its "Integrity checks" table) as data: what each measures, its thresholds, and why it matters.
-import type { IntegrityFacts } from '@touchline/storage';
+import type { IntegrityFacts, SdkHealthFacts } from '@touchline/storage';
 import type { CheckResult, Thresholds } from './integrity-report.js';
+import { SDK_HEALTH_CHECKS } from './sdk-health-checks.js';
 
 /** Below this many data points a check says "not enough data" instead of judging. */
 export const MIN_SAMPLE = 50;
@@ -8,6 +9,9 @@ export const MIN_SAMPLE = 50;
 const HOUR = 3_600_000;
 
 export interface Measurement { value: number | null; note?: string }
+
+/** What checks read: storage's integrity facts, plus what SDK instances reported in the last 24 h (absent: not read). */
+export type CheckFacts = IntegrityFacts & { sdkHealthDay?: SdkHealthFacts };
 
 export interface IntegrityCheck {
   id: string;
@@ -18,14 +22,16 @@ export interface IntegrityCheck {
   /** From DESIGN.md's table, except session-rate, which the table leaves open. */
   thresholds: Thresholds;
   /** How many data points the value rests on, compared with MIN_SAMPLE. */
-  sample(f: IntegrityFacts): number;
-  measure(f: IntegrityFacts): Measurement;
+  sample(f: CheckFacts): number;
+  /** Data points needed before the check judges. @default MIN_SAMPLE */
+  minSample?: number;
+  measure(f: CheckFacts): Measurement;
 }
 
 const percent = (part: number, whole: number): number | null => (whole === 0 ? null : (100 * part) / whole);
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-export const INTEGRITY_CHECKS: readonly IntegrityCheck[] = [
+const STORED_DATA_CHECKS: readonly IntegrityCheck[] = [
   {
     id: 'session-inflation',
     title: 'Sessions per visitor',
@@ -138,3 +144,5 @@ export const INTEGRITY_CHECKS: readonly IntegrityCheck[] = [
     }),
   },
 ];
+
+export const INTEGRITY_CHECKS: readonly IntegrityCheck[] = [...STORED_DATA_CHECKS, ...SDK_HEALTH_CHECKS];

@@ -15,6 +15,8 @@ export interface IntegrityMonitorDeps {
   intervalMs: number;
   metrics: IntegrityMetrics;
   onError: (error: Error) => void;
+  /** Awaited before each pass (e.g. writing buffered SDK health reports, so the pass sees them). */
+  beforePass?: () => Promise<void>;
   /** Called after each account's evaluation with the checks that entered or left alert (often none). */
   onTransitions?: (account: Account, transitions: IntegrityTransition[], report: IntegrityReport) => void;
 }
@@ -59,6 +61,7 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
   async function pass(): Promise<void> {
     let failures = 0;
     try {
+      await deps.beforePass?.();
       for (const account of await deps.storage.listAccounts()) {
         // Closing: leave the remaining accounts to the next collector run.
         if (state.closing) break;

@@ -17,7 +17,7 @@ export interface CheckResult {
   explanation: string;
   /** The measured value (in `unit`); null when it cannot be computed (no data). */
   value: number | null;
-  unit: '%' | 'ratio';
+  unit: '%' | 'ratio' | 'count';
   window: string;
   thresholds: Thresholds;
   state: CheckState;

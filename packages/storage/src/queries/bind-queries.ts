@@ -16,6 +16,8 @@ import { loadActiveKeys } from './keys/load-active-keys.js';
 import { revokeKey } from './keys/revoke-key.js';
 import { applyProcessed } from './processed/apply-processed.js';
 import { readStats } from './reports/read-stats.js';
+import { readSdkHealth } from './sdk-health/read-sdk-health.js';
+import { recordSdkHealth } from './sdk-health/record-sdk-health.js';
 import { getVisitor } from './visitors/get-visitor.js';
 import { listVisitorSessions } from './visitors/list-visitor-sessions.js';
 
@@ -42,5 +44,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
     findConversion: (accountId, id) => findConversion(conn, accountId, id),
     integrityFacts: (accountId, now) => readIntegrityFacts(conn, accountId, now),
+    recordSdkHealth: (reports) => recordSdkHealth(conn, reports),
+    sdkHealth: (accountId, window) => readSdkHealth(conn, accountId, window),
   };
 }

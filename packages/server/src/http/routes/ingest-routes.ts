@@ -4,12 +4,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
 import type { InboxWriter } from '../../ingest/inbox-writer.js';
 import { validateItems } from '../../ingest/validate-items.js';
+import type { SdkHealthRecorder } from '../../integrity/sdk-health-recorder.js';
 import type { ServerSettings } from '../../server-settings.js';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 
-interface Deps { inbox: InboxWriter; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number }
+interface Deps {
+  inbox: InboxWriter; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
+  /** Notes the SDK delivery health a batch carries (sdk.health) for the integrity checks. */
+  sdkHealth?: SdkHealthRecorder;
+}
 
 const SINGLE = { events: 'event', conversions: 'conversion', identify: 'identify' } as const;
 
@@ -43,6 +48,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
       const maybeId = (request.body as { batch_id?: unknown } | null)?.batch_id;
       return replyError(reply, 400, 'invalid_batch', problems, typeof maybeId === 'string' ? { batchId: maybeId.slice(0, 64) } : {});
     }
+    const { sdk } = parsed.data;
+    if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
     return ingest(deps, reply, key.accountId, parsed.data.batch_id, parsed.data.items);
   });
 

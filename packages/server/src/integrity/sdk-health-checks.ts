@@ -1,0 +1,64 @@
+// The checks over what SDK instances report with their batches (sdk.health): dropped items, 401/403s, and the share of bot navigations.
+import type { SdkHealthFacts } from '@touchline/storage';
+import type { CheckFacts, IntegrityCheck, Measurement } from './integrity-checks.js';
+
+const percent = (part: number, whole: number): number | null => (whole === 0 ? null : (100 * part) / whole);
+
+const NO_REPORTS = 'no SDK reported delivery health in the last 24 h (an SDK older than this collector, or reportHealth: false)';
+
+/** The window's SDK facts, or null when no instance reported (then the check says so rather than "not enough data"). */
+const reported = (f: CheckFacts): SdkHealthFacts | null => (f.sdkHealthDay === undefined || f.sdkHealthDay.instances === 0 ? null : f.sdkHealthDay);
+
+/** With no reports there is nothing to wait for: the sample is "enough" and the measurement explains. */
+const sampleOr = (f: CheckFacts, sample: (h: SdkHealthFacts) => number): number => {
+  const h = reported(f);
+  return h === null ? Number.POSITIVE_INFINITY : sample(h);
+};
+
+const measureOr = (f: CheckFacts, measure: (h: SdkHealthFacts) => Measurement): Measurement => {
+  const h = reported(f);
+  return h === null ? { value: null, note: NO_REPORTS } : measure(h);
+};
+
+const summary = (h: SdkHealthFacts): string => `${h.instances} SDK instance(s): ${h.delivered} delivered, ${h.dropped} dropped, `
+  + `${h.retries} retried attempt(s), ${h.authFailures} 401/403 answer(s)`;
+
+export const SDK_HEALTH_CHECKS: readonly IntegrityCheck[] = [
+  {
+    id: 'sdk-drops',
+    title: 'SDK items dropped',
+    explanation: '% of the items SDK instances finished with in the last 24 h that they gave up on instead of delivering (queue full '
+      + 'during an outage, retry budget spent, rejected as invalid or too large, undelivered at shutdown). Any drop is data lost before '
+      + 'it reached the collector: look at the SDK\'s onError output and at collector availability. Thresholds are Touchline\'s own.',
+    unit: '%', window: '24 h (SDK reports)', thresholds: { above: { warn: 0, alert: 5 } },
+    minSample: 20,
+    sample: (f) => sampleOr(f, (h) => h.delivered + h.dropped),
+    measure: (f) => measureOr(f, (h) => ({ value: percent(h.dropped, h.delivered + h.dropped), note: summary(h) })),
+  },
+  {
+    id: 'sdk-auth-failures',
+    title: 'SDK requests refused with 401/403',
+    explanation: '401/403 answers SDK instances received in the last 24 h. The SDK keeps the items and probes again (DESIGN.md L5), '
+      + 'so nothing is lost yet, but a revoked or mistyped key, or a collector that answered 401 before loading its keys, delays '
+      + 'everything and fills the SDK\'s bounded queue. Alert at 60: about an hour of a refused key at the SDK\'s slowest probe rate.',
+    unit: 'count', window: '24 h (SDK reports)', thresholds: { above: { warn: 0, alert: 60 } },
+    // One refusal is worth a warning whatever the volume.
+    minSample: 1,
+    sample: (f) => sampleOr(f, (h) => h.instances),
+    measure: (f) => measureOr(f, (h) => ({ value: h.authFailures, note: summary(h) })),
+  },
+  {
+    id: 'bot-share',
+    title: 'Bot-like navigations',
+    explanation: '% of the navigations the SDK middleware saw in the last 24 h whose user agent is a known bot (isbot). Bots get no '
+      + 'identity and record nothing, so they never inflate the numbers; a high share means crawlers or scrapers dominate the '
+      + 'traffic reaching the app. Bots that disguise their user agent are not counted here: they show up as extreme visitors, '
+      + 'ghost sessions or a session-rate jump. Thresholds (60% / 90%) are Touchline\'s own.',
+    unit: '%', window: '24 h (SDK reports)', thresholds: { above: { warn: 60, alert: 90 } },
+    sample: (f) => sampleOr(f, (h) => h.navigations + h.botNavigations),
+    measure: (f) => measureOr(f, (h) => ({
+      value: percent(h.botNavigations, h.navigations + h.botNavigations),
+      note: `${h.botNavigations} bot navigation(s) of ${h.navigations + h.botNavigations}`,
+    })),
+  },
+];

@@ -1,0 +1,34 @@
+// readSdkHealth: what an account's SDK instances reported about their delivery over a window, as changes of their counters.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { SdkHealthFacts } from '../../storage.js';
+import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+
+// Per instance that reported in [@from, @to): its latest counters in the window minus its latest
+// before the window (0 for an instance that started inside it). Rows hold an hour's latest report,
+// so the window reaches back to the start of the hour @from falls in.
+const SQLITE_WINDOW = `WITH inside AS (
+    SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS authFailures,
+      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS botNavigations
+    FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at >= @from AND reported_at < @to
+    GROUP BY instance_id),
+  before AS (
+    SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS authFailures,
+      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS botNavigations
+    FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at < @from
+      AND instance_id IN (SELECT instance_id FROM inside)
+    GROUP BY instance_id)
+  SELECT COUNT(*) AS instances,
+    COALESCE(SUM(i.delivered - COALESCE(b.delivered, 0)), 0) AS delivered,
+    COALESCE(SUM(i.retries - COALESCE(b.retries, 0)), 0) AS retries,
+    COALESCE(SUM(i.authFailures - COALESCE(b.authFailures, 0)), 0) AS authFailures,
+    COALESCE(SUM(i.dropped - COALESCE(b.dropped, 0)), 0) AS dropped,
+    COALESCE(SUM(i.navigations - COALESCE(b.navigations, 0)), 0) AS navigations,
+    COALESCE(SUM(i.botNavigations - COALESCE(b.botNavigations, 0)), 0) AS botNavigations
+  FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
+
+export function readSdkHealth(conn: Connection, accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts> {
+  return runQuery(conn, 'sdkHealth', {
+    sqlite: (c) => c.statement<[{ account: string; from: number; to: number }], SdkHealthFacts>(SQLITE_WINDOW)
+      .get({ account: accountId, from: window.from, to: window.to }) as SdkHealthFacts,
+  });
+}
