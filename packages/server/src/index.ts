@@ -12,3 +12,5 @@ export { createIntegrityMonitor, type AccountIntegrity, type IntegrityMonitor, t
 export { integrityTransitions, type IntegrityTransition } from './integrity/integrity-transitions.js';
 export { createAlertWebhook, type AlertNotice, type AlertWebhook } from './integrity/alert-webhook.js';
 export { gatherIntegrityFacts } from './integrity/gather-integrity-facts.js';
+export { generateDemoTraffic, type DemoCounts, type DemoTraffic, type DemoTrafficOptions } from './demo/demo-traffic.js';
+export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-demo.js';

@@ -1,0 +1,88 @@
+// `touchline demo` into a real SQLite file: the data goes through the pipeline, and stats, attribution, integrity and doctor all see it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollector, type Collector } from '@touchline/server';
+import { openSqliteStorage } from '@touchline/storage';
+import type { CliIo } from '../cli-io.js';
+import { runCli } from '../run-cli.js';
+
+const NOW = new Date(Date.now() - 60_000).toISOString();
+const ARGS = ['--days', '14', '--sessions-per-day', '300', '--seed', '7', '--now', NOW, '--json'];
+let dir = '';
+let db = '';
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: (t: string) => { stderr += t; } }, env: {} };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+interface DemoOut { account: string; key: string; counts: { sessions: number; visitors: number; conversions: number; revenue: number; identifies: number }; channels: Record<string, number> }
+
+let first: DemoOut;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'touchline-demo-'));
+  db = join(dir, 'touchline.db');
+  const out = await run('demo', '--db', db, ...ARGS);
+  expect(out).toMatchObject({ code: 0, stderr: '' });
+  first = JSON.parse(out.stdout) as DemoOut;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('touchline demo', () => {
+  it('loads a few thousand sessions over every channel, with campaigns, cross-device identities and revenue', () => {
+    expect(first.counts.sessions).toBeGreaterThan(3000);
+    expect(first.counts.conversions).toBeGreaterThan(50);
+    expect(first.counts.revenue).toBeGreaterThan(1000);
+    expect(first.counts.identifies).toBeGreaterThan(first.counts.conversions);
+    expect(first.counts.visitors).toBeLessThan(first.counts.sessions);
+    expect(Object.keys(first.channels).sort()).toEqual(['ai_assistant', 'direct', 'email', 'organic_search', 'organic_social', 'paid_search', 'paid_social', 'referral']);
+  });
+
+  it('the collector\'s query, attribution and integrity APIs see the data with the printed key, and it raises no alert', async () => {
+    const collector: Collector = createCollector({ storage: openSqliteStorage({ path: db }), settings: { port: 0, integrity: { enabled: false } } });
+    const { url } = await collector.start();
+    try {
+      const get = async (path: string) => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${first.key}` } })).json() as Promise<Record<string, unknown>>;
+      expect(await get('/api/v1/stats?from=0')).toMatchObject({ sessions: first.counts.sessions, visitors: first.counts.visitors, conversions: first.counts.conversions, revenue: first.counts.revenue });
+      const attribution = await get('/api/v1/attribution?model=linear&from=0') as { conversions: number; revenue: number; channels: Array<{ channel: string }> };
+      expect(attribution.conversions).toBeCloseTo(first.counts.conversions, 6);
+      expect(attribution.channels.length).toBeGreaterThanOrEqual(7);
+      const integrity = await get('/api/v1/integrity') as { state: string; checks: Array<{ id: string; state: string }> };
+      expect(integrity.state).not.toBe('alert');
+      const clean = ['session-inflation', 'extreme-visitors', 'heavy-visitors', 'flapping', 'ghost-sessions', 'self-referral', 'sessions-per-converter'];
+      expect(integrity.checks.filter((c) => clean.includes(c.id)).map((c) => c.state)).toEqual(clean.map(() => 'ok'));
+      // Cross-device: some journeys hold sessions of more than one visitor, linked by identify.
+      const storage = openSqliteStorage({ path: db });
+      const account = await storage.findAccount('demo');
+      const facts = await storage.attributionFacts(account?.id ?? '', { from: 0, to: Date.now(), lookbackMs: 0, maxSessions: 1e6 });
+      const visitorsPerUser = new Map<string, Set<string>>();
+      for (const l of facts.links) visitorsPerUser.set(l.userId, (visitorsPerUser.get(l.userId) ?? new Set()).add(l.visitorId));
+      expect([...visitorsPerUser.values()].filter((v) => v.size > 1).length).toBeGreaterThan(5);
+      await storage.close();
+    } finally {
+      await collector.close();
+    }
+    expect((await run('doctor', '--db', db, '--account', 'demo')).code).toBe(0);
+  });
+
+  it('is deterministic for a seed and end time, and refuses an account that already has data', async () => {
+    const again = await run('demo', '--db', db, '--account', 'demo-2', ...ARGS);
+    expect(again.code).toBe(0);
+    const second = JSON.parse(again.stdout) as DemoOut;
+    expect(second.counts).toEqual(first.counts);
+    expect(second.channels).toEqual(first.channels);
+    expect(second.key).not.toBe(first.key);
+
+    const refused = await run('demo', '--db', db, ...ARGS);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/account "demo" already has \d+ sessions/);
+    const bad = await run('demo', '--db', db, '--days', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--days must be an integer 1-90, got "0"');
+  });
+});

@@ -1,0 +1,159 @@
+// generateDemoTraffic: a realistic, deterministic synthetic data set as the wire items an SDK would send (channels, campaigns, devices, purchases).
+import type { InboxItem } from '@touchline/storage';
+import { DEMO_SOURCES, type DemoSource, type Landing } from './demo-sources.js';
+import { createSeededRandom, type SeededRandom } from './seeded-random.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** People are simulated from this long before the window, so returning visitors are there from its first day. */
+const WARM_UP_DAYS = 21;
+/** Visits by hour of day (UTC): quiet nights, a lunch bump, a long evening; the peak is about 1.7x the mean. */
+const HOUR_WEIGHTS = [2, 1, 1, 1, 1, 2, 3, 5, 6, 6, 6, 7, 8, 7, 6, 6, 6, 7, 8, 9, 9, 8, 6, 4];
+/** Sunday first (getUTCDay); weekends are a bit quieter (mild, so day-on-day change stays inside the event-volume check's band). */
+const WEEKDAY_FACTOR = [0.9, 1.04, 1.04, 1, 1, 0.97, 0.9];
+const PAGES = ['/shoes', '/shoes/trail-runner', '/shoes/road-racer', '/socks', '/sale', '/blog/how-to-choose', '/about'];
+const AGENTS = {
+  desktop: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  mobile: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+};
+
+export interface DemoTrafficOptions {
+  seed: number;
+  /** Days of history ending at `now`. */
+  days: number;
+  now: number;
+  /** Average sessions a day. @default 500 */
+  sessionsPerDay?: number;
+  /** @default 'https://shop.example' */
+  site?: string;
+}
+
+export interface DemoCounts {
+  people: number; visitors: number; sessions: number; pageviews: number; events: number;
+  conversions: number; identifies: number; revenue: number;
+}
+
+export interface DemoTraffic { items: InboxItem[]; counts: DemoCounts }
+
+interface Device { visitorId: string; agent: string; sessions: number }
+interface Person { userId: string; devices: Device[]; customer: boolean }
+interface Draft { at: number; item: Record<string, unknown> & { id: string; type: string } }
+
+interface Ctx {
+  rng: SeededRandom; site: string; from: number; now: number; drafts: Draft[]; counts: DemoCounts;
+  visitors: Set<string>; people: Set<string>;
+}
+
+/** A time on the day containing `at`, drawn from the hour-of-day profile. */
+function timeOfDay(rng: SeededRandom, at: number): number {
+  const hour = rng.weighted(HOUR_WEIGHTS.map((w, h) => [h, w] as const));
+  return Math.floor(at / DAY) * DAY + hour * HOUR + rng.int(0, HOUR - 1);
+}
+
+function push(ctx: Ctx, out: Draft[], at: number, device: Device, sessionId: string, body: Record<string, unknown> & { type: string }): void {
+  const id = ctx.rng.uuid7(at);
+  // The visit is cut at `now`: the rest has not happened yet.
+  if (at < ctx.now) out.push({ at, item: { id, timestamp: new Date(at).toISOString(), visitor_id: device.visitorId, session_id: sessionId, context: null, ...body } });
+}
+
+function pageContext(device: Device, url: string, referrer: string | null, landing: Landing | null, start: string | null) {
+  return { url, referrer, user_agent: device.agent, ip: null, utm: landing?.utm ?? {}, click_ids: landing?.clickIds ?? {}, session_start: start };
+}
+
+/** One visit: a landing pageview, a few more pages, maybe a cart, maybe a purchase (with identify), maybe a login. */
+function visit(ctx: Ctx, person: Person, device: Device, start: number, source: DemoSource): void {
+  const { rng, site } = ctx;
+  const sessionId = rng.uuid7(start);
+  const landing = source.land(rng);
+  const first = rng.pick(['/', '/', ...PAGES]);
+  let url = `${site}${first}${landing.query === '' ? '' : `?${landing.query}`}`;
+  const reason = device.sessions === 0 ? 'new_visitor' : landing.query !== '' ? 'campaign' : 'expired';
+  device.sessions += 1;
+  const out: Draft[] = [];
+  let at = start;
+  push(ctx, out, at, device, sessionId, { type: 'pageview', context: pageContext(device, url, landing.referrer, landing, reason) });
+  for (let p = rng.int(0, 4); p > 0; p--) {
+    at += rng.int(15, 180) * 1000;
+    const next = `${site}${rng.pick(PAGES)}`;
+    push(ctx, out, at, device, sessionId, { type: 'pageview', context: pageContext(device, next, url, null, null) });
+    url = next;
+  }
+  const buys = rng.chance(Math.min(0.5, 0.035 * source.lift * (device.sessions > 1 ? 1.8 : 1)));
+  if (buys || rng.chance(0.2)) {
+    at += rng.int(10, 60) * 1000;
+    push(ctx, out, at, device, sessionId, { type: 'event', name: 'add_to_cart', properties: { sku: rng.pick(['TR-42', 'RR-7', 'SK-3']) } });
+  }
+  if (buys) purchase(ctx, out, person, device, sessionId, at);
+  else if ((person.customer && rng.chance(0.5)) || (person.devices.length > 1 && rng.chance(0.2))) {
+    // A customer signs in, or someone who uses two devices signs up: the identify that links this device to the person.
+    push(ctx, out, at + 5000, device, sessionId, { type: 'identify', user_id: person.userId, traits: {} });
+  }
+  // Visits before the window are simulated (so visitors return) but not kept.
+  if (start < ctx.from || start >= ctx.now) return;
+  ctx.drafts.push(...out);
+  ctx.counts.sessions += 1;
+  ctx.visitors.add(device.visitorId);
+  ctx.people.add(person.userId);
+}
+
+function purchase(ctx: Ctx, out: Draft[], person: Person, device: Device, sessionId: string, after: number): void {
+  const { rng } = ctx;
+  const at = after + rng.int(30, 240) * 1000;
+  const revenue = Math.round((25 + rng.next() ** 2 * 220) * 100) / 100;
+  push(ctx, out, at - 1000, device, sessionId, { type: 'identify', user_id: person.userId, traits: { plan: 'customer' } });
+  push(ctx, out, at, device, sessionId, { type: 'conversion', name: 'purchase', revenue, currency: 'EUR', properties: { items: rng.int(1, 3) } });
+  person.customer = true;
+}
+
+/** Sessions of one person: a first visit, then returns a day or more apart, on one of their devices. */
+function person(ctx: Ctx, index: number, firstAt: number): void {
+  const { rng } = ctx;
+  const devices: Device[] = [{ visitorId: rng.uuid7(firstAt), agent: rng.chance(0.55) ? AGENTS.mobile : AGENTS.desktop, sessions: 0 }];
+  if (rng.chance(0.2)) devices.push({ visitorId: rng.uuid7(firstAt + DAY), agent: AGENTS.desktop, sessions: 0 });
+  const p: Person = { userId: `user-${index + 1}`, devices, customer: false };
+  let at = firstAt;
+  for (let n = 0; n < 6 && at < ctx.now; n++) {
+    const device = n === 0 ? devices[0] as Device : rng.pick(devices);
+    const sources = DEMO_SOURCES.map((s) => [s, n === 0 ? s.firstWeight : s.returnWeight] as const);
+    visit(ctx, p, device, at, rng.weighted(sources));
+    if (!rng.chance(0.33)) break;
+    at = timeOfDay(rng, at + DAY + rng.next() * rng.next() * 12 * DAY);
+  }
+}
+
+function emptyCounts(): DemoCounts {
+  return { people: 0, visitors: 0, sessions: 0, pageviews: 0, events: 0, conversions: 0, identifies: 0, revenue: 0 };
+}
+
+/**
+ * The same options always give the same data relative to `now` (ids too, for the same `now`).
+ * Items come out in time order, so each session's landing pageview is processed first.
+ */
+export function generateDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
+  const rng = createSeededRandom(options.seed);
+  const from = options.now - options.days * DAY;
+  const ctx: Ctx = { rng, site: options.site ?? 'https://shop.example', from, now: options.now, drafts: [], counts: emptyCounts(), visitors: new Set(), people: new Set() };
+  // About 1.45 sessions a person: first visits a day are the session rate divided by that.
+  const firstVisitsPerDay = (options.sessionsPerDay ?? 500) / 1.45;
+  let people = 0;
+  for (let day = Math.floor((from - WARM_UP_DAYS * DAY) / DAY); day * DAY < options.now; day++) {
+    const expected = firstVisitsPerDay * (WEEKDAY_FACTOR[new Date(day * DAY).getUTCDay()] ?? 1) * (0.95 + 0.1 * rng.next());
+    for (let k = Math.round(expected); k > 0; k--) person(ctx, people++, timeOfDay(rng, day * DAY));
+  }
+  ctx.drafts.sort((a, b) => a.at - b.at);
+  const counts = ctx.counts;
+  for (const { item } of ctx.drafts) {
+    if (item.type === 'pageview') counts.pageviews += 1;
+    else if (item.type === 'event') counts.events += 1;
+    else if (item.type === 'identify') counts.identifies += 1;
+    else if (item.type === 'conversion') {
+      counts.conversions += 1;
+      counts.revenue += item.revenue as number;
+    }
+  }
+  counts.visitors = ctx.visitors.size;
+  counts.people = ctx.people.size;
+  counts.revenue = Math.round(counts.revenue * 100) / 100;
+  return { items: ctx.drafts.map(({ item }) => ({ itemId: item.id, type: item.type, payload: JSON.stringify(item) })), counts };
+}
