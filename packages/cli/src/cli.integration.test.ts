@@ -90,6 +90,9 @@ describe('touchline CLI', () => {
     expect(bad.stderr).toMatch(/--port must be an integer/);
     expect(cli('keys', 'create').stderr).toMatch(/--account NAME is required/);
     expect(cli('frobnicate').code).toBe(2);
+    const hook = cli('serve', '--port', '0', '--db', tempDb(), '--alert-webhook', 'ftp://example.org/hook');
+    expect(hook.code).toBe(2);
+    expect(hook.stderr).toMatch(/integrity\.webhookUrl: must be an http\(s\) URL/);
   });
 
   it('keeps every item it acknowledged with 202 across kill -9 and restart', { timeout: 90_000 }, async () => {

@@ -34,13 +34,21 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
-  const collector = createCollector({
-    storage: openStorage(db),
-    // A SQLite file lets the inbox worker run on its own thread and connection.
-    databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-    settings: { port, host, ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }) },
-    onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
-  });
+  const storage = openStorage(db);
+  let collector: ReturnType<typeof createCollector>;
+  try {
+    collector = createCollector({
+      storage,
+      // A SQLite file lets the inbox worker run on its own thread and connection.
+      databasePath: target.dialect === 'sqlite' ? target.path : undefined,
+      settings: { port, host, ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }) },
+      onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+    });
+  } catch (error) {
+    // Bad settings (e.g. --alert-webhook): release the database before reporting them.
+    await storage.close();
+    throw error;
+  }
   const stop = io.stopSignal ?? defaultStop();
   const { url } = await collector.start();
   io.stdout.write(`Touchline collector listening on ${url} (database ${db})\n`);

@@ -37,8 +37,8 @@ async function allowKey(key: ReturnType<typeof generateKey>): Promise<void> {
   await collector.keys.refresh();
 }
 
-function client(apiKey: string): TouchlineClient {
-  const c = createClient({ apiKey, endpoint: url, batch: { flushIntervalMs: 5, maxItems: 10 }, retry: { authProbeMaxDelayMs: 20 } });
+function client(apiKey: string, settings: { maxQueueItems?: number; maxInFlight?: number } = {}): TouchlineClient {
+  const c = createClient({ apiKey, endpoint: url, batch: { flushIntervalMs: 5, maxItems: 10 }, retry: { authProbeMaxDelayMs: 20 }, ...settings });
   closers.push(() => c.close({ timeoutMs: 1000 }));
   return c;
 }
@@ -68,6 +68,26 @@ describe('SDK delivery health checks', () => {
     expect(c['sdk-auth-failures']?.value).toBe(sdk.stats().authFailures);
     expect(c['sdk-auth-failures']?.value).toBeGreaterThanOrEqual(3);
     expect(c['sdk-drops']).toMatchObject({ state: 'ok', value: 0 });
+  });
+
+  it('an SDK whose bounded queue overflows while its key is refused fires sdk-drops as an alert', async () => {
+    const key = generateKey('test');
+    const sdk = client(key.secret, { maxQueueItems: 10, maxInFlight: 1 });
+    const refused = new Promise<void>((resolve) => sdk.on('auth_failed', () => resolve()));
+    sdk.event('clicked', {}, { visitorId: newId() });
+    await refused;
+    for (let i = 0; i < 60; i++) sdk.event('clicked', {}, { visitorId: newId() });
+    await allowKey(key);
+    const { stats } = await sdk.flush({ timeoutMs: 10_000 });
+    expect(stats.dropped.queue_full).toBeGreaterThan(0);
+    sdk.event('clicked', {}, { visitorId: newId() });
+    await sdk.flush({ timeoutMs: 5000 });
+
+    const c = await checks();
+    const dropped = stats.dropped.queue_full ?? 0;
+    expect(c['sdk-drops']?.state).toBe('alert');
+    expect(c['sdk-drops']?.value).toBeCloseTo((100 * dropped) / (stats.delivered + dropped), 6);
+    expect(c['sdk-drops']?.note).toContain(`${stats.delivered} delivered, ${dropped} dropped`);
   });
 
   it('a clean run reports ok, and bot navigations seen by the middleware make up bot-share', async () => {
