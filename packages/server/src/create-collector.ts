@@ -9,6 +9,8 @@ import { registerHealthRoutes } from './http/routes/health-routes.js';
 import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
+import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
+import { replyClientError } from './http/reply-client-error.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
@@ -83,6 +85,10 @@ export function createCollector(options: CollectorOptions): Collector {
   const app = Fastify({
     bodyLimit: settings.bodyLimitBytes, logger: false, return503OnClosing: true, forceCloseConnections: 'idle',
     onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove',
+    // A slow body (slowloris) is cut off with 408; Node checks open requests on this interval.
+    requestTimeout: settings.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(5000, Math.ceil(settings.requestTimeoutMs / 4)) },
+    clientErrorHandler: (error, socket) => replyClientError(error, socket, metrics),
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const mapped = BODY_ERRORS[error.code] ?? (error instanceof SyntaxError ? [400, 'invalid_json'] as [number, string] : undefined);
@@ -102,6 +108,7 @@ export function createCollector(options: CollectorOptions): Collector {
     metrics.requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
 
+  registerRateLimit(app, { settings: settings.rateLimit, keys, registry: metrics.registry, now });
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
   registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now });
   registerQueryRoutes(app, { storage, keys, now });

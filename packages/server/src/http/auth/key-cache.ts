@@ -13,6 +13,8 @@ export interface KeyCache {
   /** Loads (or reloads) the table; the first success makes the cache ready. */
   refresh(): Promise<void>;
   lookup(secret: string, scope: KeyScope): KeyLookup;
+  /** The active key with this secret, whatever its scopes; null if unknown or not loaded yet. */
+  find(secret: string): ApiKeyRecord | null;
 }
 
 export function createKeyCache(storage: Storage): KeyCache {
@@ -31,6 +33,12 @@ export function createKeyCache(storage: Storage): KeyCache {
       if (key === undefined || !sameHash(key.hash, hash)) return { kind: 'unknown' };
       if (!key.scopes.includes(scope)) return { kind: 'forbidden', scope };
       return { kind: 'ok', key };
+    },
+    find(secret) {
+      if (byHash === null) return null;
+      const hash = hashKey(secret);
+      const key = byHash.get(hash);
+      return key !== undefined && sameHash(key.hash, hash) ? key : null;
     },
   };
 }
