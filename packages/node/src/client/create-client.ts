@@ -84,6 +84,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     emitter,
     onError: reportError,
     sdk: { name: SDK_NAME, version: SDK_VERSION },
+    ...(settings.scheduler ? { scheduler: settings.scheduler } : {}),
   });
 
   const reject = (code: string, message: string): void => {

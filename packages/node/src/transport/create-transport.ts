@@ -11,7 +11,7 @@ import { createDeliveryQueue } from './delivery-queue.js';
 import { createFlushWaiters } from './flush-waiters.js';
 import { countItems, newBatch, type InFlightBatch } from './in-flight-batch.js';
 import { sendBatch } from './send-batch.js';
-import { createTimerSet } from './timer-set.js';
+import { createTimerSet, type Scheduler } from './timer-set.js';
 import type { FlushResult, Transport, TransportStats } from './transport.js';
 import { TransportError } from './transport-errors.js';
 
@@ -25,6 +25,8 @@ export interface TransportDeps {
   sdk: SdkInfo;
   /** Uniform in [0, 1), for backoff jitter. Injected for tests. @default Math.random */
   random?: () => number;
+  /** Every retry wait, flush interval and flush timeout is scheduled here. Injected for tests. @default the global timers */
+  scheduler?: Scheduler;
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
@@ -55,7 +57,7 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     maxItemBytes: WIRE_LIMITS.maxItemBytes,
     envelopeBytes: envelopeBytes(deps.sdk),
   };
-  const timers = createTimerSet();
+  const timers = createTimerSet(deps.scheduler);
   const ledger = createDeliveryLedger(deps.emitter, deps.onError);
   const shutdown = new AbortController();
   const queue = createDeliveryQueue(limits, settings.maxQueueItems);
