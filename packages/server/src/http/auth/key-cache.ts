@@ -29,7 +29,9 @@ export function createKeyCache(storage: Storage): KeyCache {
       if (byHash === null) return { kind: 'not_ready' };
       const hash = hashKey(secret);
       const key = byHash.get(hash);
-      // The map lookup is by digest, not by secret; the final compare is constant-time anyway.
+      // Timing: the Map is keyed by SHA-256 digests, so a lookup's duration depends on the digest of
+      // what the caller sent, not on how much of a real secret it got right, and a digest learned
+      // from timing would not yield the secret (preimage resistance). The final compare is constant-time anyway.
       if (key === undefined || !sameHash(key.hash, hash)) return { kind: 'unknown' };
       if (!key.scopes.includes(scope)) return { kind: 'forbidden', scope };
       return { kind: 'ok', key };
