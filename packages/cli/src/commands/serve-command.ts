@@ -3,11 +3,14 @@ import { parseArgs } from 'node:util';
 import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
+import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL]
   --port  TCP port (env TOUCHLINE_PORT, default 8710)
   --host  interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
-  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)`;
+  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)
+  env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
+      (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable`;
 
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
@@ -32,11 +35,12 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const db = databaseFrom(values.db, io.env);
   const target = parseStorageUrl(db);
+  const rateLimit = rateLimitFromEnv(io.env);
   const collector = createCollector({
     storage: openStorage(db),
     // A SQLite file lets the inbox worker run on its own thread and connection.
     databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-    settings: { port, host },
+    settings: { port, host, ...(rateLimit ? { rateLimit } : {}) },
     onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
   });
   const stop = io.stopSignal ?? defaultStop();
