@@ -42,14 +42,20 @@ export function registerRateLimit(app: FastifyInstance, deps: Deps): void {
     return replyError(reply, 429, 'rate_limited', `too many requests for ${what} (limit ${perSecond}/s per ${limit}); retry after ${seconds} s`, { retryAfterSeconds: seconds });
   };
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+  /** The refusal, or null to let the request through. */
+  const check = (request: FastifyRequest, reply: FastifyReply): FastifyReply | null => {
     const ip = byIp.take(request.ip);
     if (ip.kind === 'limited') return refuse(reply, 'ip', `client ${request.ip}`, ip, settings.perIp.ratePerSecond);
     const secret = bearer(request);
     const key = secret === null ? null : deps.keys.find(secret);
-    if (key === null) return;
+    if (key === null) return null;
     const taken = byKey.take(key.id);
-    if (taken.kind === 'limited') return refuse(reply, 'key', `API key ${key.prefix}…`, taken, settings.perKey.ratePerSecond);
+    return taken.kind === 'limited' ? refuse(reply, 'key', `API key ${key.prefix}…`, taken, settings.perKey.ratePerSecond) : null;
+  };
+
+  // Callback style, not async: no promise per request on the ingest hot path. A refused request is
+  // answered here and `done` is not called, as fastify expects of a hook that replies.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.url.startsWith('/api/') || check(request, reply) === null) done();
   });
 }
