@@ -106,7 +106,10 @@ describe('bad input against the real ingest API', () => {
     expect([slowBody?.status, JSON.parse(slowBody?.body ?? '{}').error?.code]).toEqual([408, 'request_timeout']);
     const slowHeaders = await rawRequest(port, { head: 'POST /api/v1/batch HTTP/1.1\r\n', chunks: Array.from({ length: 100 }, (_, i) => `x-slow-${i}: 1\r\n`), chunkDelayMs: 100 });
     expect(slowHeaders?.status).toBe(408);
-    expect(await (await fetch(`${fx.url}/metrics`)).text()).toMatch(/touchline_rejected_total\{reason="request_timeout"\} 2/);
+    // A connection that never sends a byte is closed too, rather than held open forever.
+    const silent = await rawRequest(port, { head: '', chunks: [' '], chunkDelayMs: 10_000 });
+    expect(silent?.status).toBe(408);
+    expect(await (await fetch(`${fx.url}/metrics`)).text()).toMatch(/touchline_rejected_total\{reason="request_timeout"\} 3/);
     await expectAlive();
   });
 
