@@ -2,6 +2,7 @@
 import { SettingsError, sessionSettingsSchema, zodProblems } from '@touchline/core';
 import { z } from 'zod';
 import type { TouchlineEvents } from './client/client-events.js';
+import type { Scheduler } from './transport/timer-set.js';
 
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`);
 
@@ -62,6 +63,11 @@ export const clientSettingsSchema = z.object({
   fetch: fn<typeof globalThis.fetch>('fetch').optional(),
   /** Injected for tests: the clock, epoch ms. @default Date.now */
   now: fn<() => number>('now').optional(),
+  /** Injected for tests: the transport's timers (retry waits, flush interval), paired with `now`. @default the global timers */
+  scheduler: z.custom<Scheduler>(
+    (v) => typeof (v as Scheduler | null)?.setTimeout === 'function' && typeof (v as Scheduler).clearTimeout === 'function',
+    'scheduler must be an object with setTimeout(fn, ms) and clearTimeout(handle)',
+  ).optional(),
 }).strict();
 
 export type ClientSettingsInput = z.input<typeof clientSettingsSchema>;

@@ -9,3 +9,4 @@ export { headerGetterFromRecord, headerGetterFromHeaders } from './client/reques
 export type { RequestScope } from './client/capture-scope.js';
 export type { TouchlineEvents, TouchlineEventName, Listener } from './client/client-events.js';
 export type { Transport, TransportStats, FlushResult } from './transport/transport.js';
+export type { Scheduler, TimerHandle } from './transport/timer-set.js';

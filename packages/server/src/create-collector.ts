@@ -10,6 +10,8 @@ import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerIntegrityRoute } from './http/routes/integrity-route.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
+import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
+import { replyClientError } from './http/reply-client-error.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createAlertWebhook, type AlertWebhook } from './integrity/alert-webhook.js';
 import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
@@ -111,12 +113,19 @@ export function createCollector(options: CollectorOptions): Collector {
   const app = Fastify({
     bodyLimit: settings.bodyLimitBytes, logger: false, return503OnClosing: true, forceCloseConnections: 'idle',
     onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove',
+    // A slow body or slow headers (slowloris) are cut off with 408; Node checks open requests on
+    // this interval. Given to http.createServer too: only then does Node derive headersTimeout from
+    // it and cut slow bodies (set on the server afterwards, as fastify does, it cut only slow headers).
+    requestTimeout: settings.requestTimeoutMs,
+    http: { requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: Math.min(5000, Math.ceil(settings.requestTimeoutMs / 4)) },
+    clientErrorHandler: (error, socket) => replyClientError(error, socket, metrics),
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const mapped = BODY_ERRORS[error.code] ?? (error instanceof SyntaxError ? [400, 'invalid_json'] as [number, string] : undefined);
     if (mapped) {
       metrics.rejected.inc({ reason: mapped[1] });
-      const message = mapped[0] === 413 ? `request body exceeds ${settings.bodyLimitBytes} bytes` : `body: ${error.message}`;
+      const message = mapped[0] === 413 ? `request body exceeds ${settings.bodyLimitBytes} bytes`
+        : mapped[0] === 415 ? `${error.message}; send the body as Content-Type: application/json` : `body: ${error.message}`;
       return replyError(reply, mapped[0], mapped[1], message);
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -125,11 +134,14 @@ export function createCollector(options: CollectorOptions): Collector {
     onError(error);
     return replyError(reply, 500, 'internal', 'internal error; the request was not stored');
   });
+  // JSON only: a text/plain body would otherwise reach the routes as a string and fail as a vague 400.
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((request, reply) => replyError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
 
+  registerRateLimit(app, { settings: settings.rateLimit, keys, registry: metrics.registry, now });
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
   registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now, sdkHealth });
   registerQueryRoutes(app, { storage, keys, now });

@@ -2,6 +2,11 @@
 import { SettingsError, zodProblems } from '@touchline/core';
 import { z } from 'zod';
 
+const bucketSchema = z.object({
+  ratePerSecond: z.number().positive().max(10_000_000),
+  burst: z.number().int().min(1).max(10_000_000),
+}).strict();
+
 export const serverSettingsSchema = z.object({
   /** TCP port. @default 8710 */
   port: z.number().int().min(0).max(65535).default(8710),
@@ -51,6 +56,25 @@ export const serverSettingsSchema = z.object({
   }).strict().default({ enabled: true, intervalMs: 5 * 60 * 1000, webhookMaxAttempts: 5, webhookBackoffMs: 1000, webhookTimeoutMs: 10_000, sdkHealthFlushMs: 10_000 }),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
+  /**
+   * Longest a request may take from its first byte to its last body byte; a slower client (a
+   * slowloris body) gets 408 and its connection closed. Checked every quarter of this (at most 5 s).
+   * @default 30000
+   */
+  requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Per-key and per-IP token buckets on /api/* (429 + Retry-After beyond them). */
+  rateLimit: z.object({
+    /** @default true */
+    enabled: z.boolean().default(true),
+    /** Sustained requests per second and burst for one API key. @default { ratePerSecond: 50000, burst: 100000 } */
+    perKey: bucketSchema.default({ ratePerSecond: 50_000, burst: 100_000 }),
+    /** The same for one client IP (the socket address), whatever key it sends. @default { ratePerSecond: 50000, burst: 100000 } */
+    perIp: bucketSchema.default({ ratePerSecond: 50_000, burst: 100_000 }),
+    /** IPs and keys tracked at once; beyond it idle buckets are forgotten first. @default 100000 */
+    maxTracked: z.number().int().min(100).default(100_000),
+  }).strict().default({
+    enabled: true, perKey: { ratePerSecond: 50_000, burst: 100_000 }, perIp: { ratePerSecond: 50_000, burst: 100_000 }, maxTracked: 100_000,
+  }),
   /** Injected for tests: the clock, epoch ms. */
   now: z.custom<() => number>((v) => typeof v === 'function', 'now must be a function').optional(),
 }).strict();

@@ -3,12 +3,15 @@ import { parseArgs } from 'node:util';
 import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
+import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
   --port           TCP port (env TOUCHLINE_PORT, default 8710)
   --host           interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
   --db             SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)
-  --alert-webhook  POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)`;
+  --alert-webhook  POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)
+  env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
+      (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable`;
 
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
@@ -34,6 +37,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
+  const rateLimit = rateLimitFromEnv(io.env);
   const storage = openStorage(db);
   let collector: ReturnType<typeof createCollector>;
   try {
@@ -41,7 +45,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       storage,
       // A SQLite file lets the inbox worker run on its own thread and connection.
       databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-      settings: { port, host, ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }) },
+      settings: { port, host, ...(rateLimit ? { rateLimit } : {}), ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }) },
       onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
     });
   } catch (error) {

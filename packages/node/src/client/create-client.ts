@@ -88,6 +88,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     onError: reportError,
     sdk: { name: SDK_NAME, version: SDK_VERSION },
     health: settings.reportHealth ? { instanceId: randomUUID(), traffic: () => ({ ...traffic }) } : undefined,
+    ...(settings.scheduler ? { scheduler: settings.scheduler } : {}),
   });
 
   const reject = (code: string, message: string): void => {

@@ -11,7 +11,7 @@ import { createDeliveryQueue } from './delivery-queue.js';
 import { createFlushWaiters } from './flush-waiters.js';
 import { countItems, newBatch, type InFlightBatch } from './in-flight-batch.js';
 import { sendBatch } from './send-batch.js';
-import { createTimerSet } from './timer-set.js';
+import { createTimerSet, type Scheduler } from './timer-set.js';
 import type { FlushResult, Transport, TransportStats } from './transport.js';
 import { TransportError } from './transport-errors.js';
 
@@ -30,6 +30,8 @@ export interface TransportDeps {
    * counters plus the navigation counts `traffic` returns. @default not reported
    */
   health?: { instanceId: string; traffic: () => { navigations: number; botNavigations: number } };
+  /** Every retry wait, flush interval and flush timeout is scheduled here. Injected for tests. @default the global timers */
+  scheduler?: Scheduler;
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
@@ -60,7 +62,7 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     maxItemBytes: WIRE_LIMITS.maxItemBytes,
     envelopeBytes: envelopeBytes(deps.sdk, deps.health !== undefined),
   };
-  const timers = createTimerSet();
+  const timers = createTimerSet(deps.scheduler);
   const ledger = createDeliveryLedger(deps.emitter, deps.onError);
   const shutdown = new AbortController();
   const queue = createDeliveryQueue(limits, settings.maxQueueItems);

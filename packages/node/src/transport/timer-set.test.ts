@@ -44,7 +44,7 @@ describe('createTimerSet', () => {
 
   it('keeps the process alive only while held, and never for non-holdable timers', () => {
     const { set, refCount } = recordingSetTimeout();
-    const timers = createTimerSet(set);
+    const timers = createTimerSet({ setTimeout: set, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
     timers.after(10_000, () => undefined);
     timers.after(10_000, () => undefined, { holdable: false });
     expect(refCount()).toBe(0);

@@ -19,8 +19,26 @@ export interface TimerSet {
   readonly size: number;
 }
 
+/** What a scheduler hands back: a real Timeout, or a test clock's stand-in. */
+export interface TimerHandle {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+/** Where timers come from. Injected by tests that simulate minutes of outage in milliseconds. */
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** The global timers (read at call time, so nothing is captured at import). */
+export const realScheduler: Scheduler = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 interface Pending {
-  handle: NodeJS.Timeout;
+  handle: TimerHandle;
   holdable: boolean;
   onClear: () => void;
 }
@@ -29,7 +47,7 @@ interface Pending {
  * Why ref only while held: a background timer must never keep the host process alive, but a
  * script ending in `await client.close()` must not exit while a retry it is waiting for is pending.
  */
-export function createTimerSet(setTimer: (fn: () => void, ms: number) => NodeJS.Timeout = setTimeout): TimerSet {
+export function createTimerSet(scheduler: Scheduler = realScheduler): TimerSet {
   const pending = new Set<Pending>();
   let holds = 0;
 
@@ -40,7 +58,7 @@ export function createTimerSet(setTimer: (fn: () => void, ms: number) => NodeJS.
 
   const schedule = (ms: number, fn: () => void, holdable: boolean, onClear: () => void): (() => void) => {
     const entry: Pending = {
-      handle: setTimer(() => {
+      handle: scheduler.setTimeout(() => {
         pending.delete(entry);
         fn();
       }, Math.max(0, ms)),
@@ -50,7 +68,7 @@ export function createTimerSet(setTimer: (fn: () => void, ms: number) => NodeJS.
     pending.add(entry);
     applyRef(entry);
     return () => {
-      if (pending.delete(entry)) clearTimeout(entry.handle);
+      if (pending.delete(entry)) scheduler.clearTimeout(entry.handle);
     };
   };
 
@@ -71,7 +89,7 @@ export function createTimerSet(setTimer: (fn: () => void, ms: number) => NodeJS.
       const all = [...pending];
       pending.clear();
       for (const entry of all) {
-        clearTimeout(entry.handle);
+        scheduler.clearTimeout(entry.handle);
         entry.onClear();
       }
     },

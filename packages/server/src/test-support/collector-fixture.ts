@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '@touchline/core';
-import { openSqliteStorage } from '@touchline/storage';
+import { openSqliteStorage, type Storage } from '@touchline/storage';
 import { generateKey } from '../http/auth/api-keys.js';
 import { createCollector, type Collector } from '../create-collector.js';
 import type { ServerSettingsInput } from '../server-settings.js';
@@ -12,6 +12,8 @@ export interface Fixture {
   collector: Collector;
   url: string;
   dir: string;
+  /** The collector's own storage, for tests that change keys behind its back. */
+  storage: Storage;
   keyFor(account: string, scopes?: Array<'ingest' | 'read'>): Promise<string>;
   close(): Promise<void>;
 }
@@ -22,7 +24,7 @@ export async function startCollector(settings: ServerSettingsInput = {}): Promis
   const collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 100, ...settings } });
   const { url } = await collector.start();
   return {
-    collector, url, dir,
+    collector, url, dir, storage,
     async keyFor(account, scopes = ['ingest', 'read']) {
       const acct = await storage.ensureAccount(account, Date.now());
       const key = generateKey('test');

@@ -13,6 +13,8 @@ export interface KeyCache {
   /** Loads (or reloads) the table; the first success makes the cache ready. */
   refresh(): Promise<void>;
   lookup(secret: string, scope: KeyScope): KeyLookup;
+  /** The active key with this secret, whatever its scopes; null if unknown or not loaded yet. */
+  find(secret: string): ApiKeyRecord | null;
 }
 
 export function createKeyCache(storage: Storage): KeyCache {
@@ -27,10 +29,18 @@ export function createKeyCache(storage: Storage): KeyCache {
       if (byHash === null) return { kind: 'not_ready' };
       const hash = hashKey(secret);
       const key = byHash.get(hash);
-      // The map lookup is by digest, not by secret; the final compare is constant-time anyway.
+      // Timing: the Map is keyed by SHA-256 digests, so a lookup's duration depends on the digest of
+      // what the caller sent, not on how much of a real secret it got right, and a digest learned
+      // from timing would not yield the secret (preimage resistance). The final compare is constant-time anyway.
       if (key === undefined || !sameHash(key.hash, hash)) return { kind: 'unknown' };
       if (!key.scopes.includes(scope)) return { kind: 'forbidden', scope };
       return { kind: 'ok', key };
+    },
+    find(secret) {
+      if (byHash === null) return null;
+      const hash = hashKey(secret);
+      const key = byHash.get(hash);
+      return key !== undefined && sameHash(key.hash, hash) ? key : null;
     },
   };
 }

@@ -6,9 +6,9 @@ import { z } from 'zod';
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 const errorRef = { $ref: '#/components/schemas/Error' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: errorRef } } }]));
-const ingestResponses = { 202: { description: 'Stored durably (duplicates acknowledged again)', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResponse' } } } }, ...errors(400, 401, 403, 413, 429, 503) };
+const ingestResponses = { 202: { description: 'Stored durably (duplicates acknowledged again)', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchResponse' } } } }, ...errors(400, 401, 403, 408, 413, 415, 429, 503) };
 const read = (summary: string, parameters: unknown[], schema: unknown) => ({
-  get: { summary, security: [{ bearer: [] }], parameters, responses: { 200: { description: 'OK', content: { 'application/json': { schema } } }, ...errors(400, 401, 403, 404, 503) } },
+  get: { summary, security: [{ bearer: [] }], parameters, responses: { 200: { description: 'OK', content: { 'application/json': { schema } } }, ...errors(400, 401, 403, 404, 429, 503) } },
 });
 
 export function openApiDocument(): Record<string, unknown> {

@@ -1,0 +1,117 @@
+// Tenant isolation over HTTP on every /api route: account B's key never reads or changes account A's data, and a new route must join this test.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversionItem, getJson, pageview, postBatch, startCollector, type Fixture } from './test-support/collector-fixture.js';
+
+/** Every route the collector serves, read from fastify's route tree ("GET /api/v1/stats", ...; HEAD left out). */
+function listRoutes(tree: string): string[] {
+  const stack: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+)(?: \(([^)]+)\))?$/.exec(line);
+    if (m === null) continue;
+    const depth = (m[1] ?? '').length / 4;
+    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'HEAD')) routes.push(`${method} ${path}`);
+  }
+  return routes.sort();
+}
+
+let fx: Fixture;
+let a: string;
+let b: string;
+const A = { visitor: randomUUID(), session: randomUUID(), conversion: '', user: `user-a-${randomUUID()}` };
+const B = { visitor: randomUUID(), session: randomUUID(), conversion: '' };
+/** What account A's data looks like from outside: none of it may ever appear in an answer to B. */
+const aSecrets = (): string[] => [A.visitor, A.session, A.conversion, A.user, 'paid_search', 'utm_source=google'];
+
+async function post(path: string, key: string, body: unknown) {
+  const res = await fetch(`${fx.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+async function getText(path: string, key: string) {
+  const res = await fetch(`${fx.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  return { status: res.status, text: await res.text() };
+}
+
+beforeAll(async () => {
+  fx = await startCollector();
+  a = await fx.keyFor('tenant-a');
+  b = await fx.keyFor('tenant-b');
+  const now = Date.now();
+  const conv = conversionItem(A.visitor, A.session, now, 100);
+  A.conversion = conv.id;
+  expect((await postBatch(fx.url, a, [pageview(A.visitor, A.session, now - 1000), conv,
+    { type: 'identify', id: randomUUID(), timestamp: new Date(now).toISOString(), visitor_id: A.visitor, session_id: A.session, context: null, user_id: A.user, traits: {} }])).status).toBe(202);
+  const bConv = conversionItem(B.visitor, B.session, now, 7);
+  B.conversion = bConv.id;
+  const emailLanding = pageview(B.visitor, B.session, now - 1000, {
+    context: { url: 'https://b.example/?utm_source=newsletter&utm_medium=email', referrer: null, user_agent: 'UA', ip: '198.51.100.9', utm: { utm_source: 'newsletter', utm_medium: 'email' }, click_ids: {}, session_start: 'new_visitor' },
+  });
+  expect((await postBatch(fx.url, b, [emailLanding, bConv])).status).toBe(202);
+  await fx.collector.worker.drain();
+});
+afterAll(async () => { await fx.close(); });
+
+describe("tenant isolation on every API route (B's key against A's data)", () => {
+  const reads: Array<[route: string, path: () => string, expectStatus: number]> = [
+    ['GET /api/v1/stats', () => '/api/v1/stats?from=0', 200],
+    ['GET /api/v1/sessions', () => `/api/v1/sessions?visitor_id=${A.visitor}`, 200],
+    ['GET /api/v1/visitors/:id', () => `/api/v1/visitors/${A.visitor}`, 404],
+    ['GET /api/v1/attribution', () => '/api/v1/attribution?model=linear&from=0', 200],
+    ['GET /api/v1/attribution', () => '/api/v1/attribution?model=markov&from=0&format=csv', 200],
+    ['GET /api/v1/conversions/:id/journey', () => `/api/v1/conversions/${A.conversion}/journey`, 404],
+    ['GET /api/v1/conversions/:id/journey', () => `/api/v1/conversions/${A.conversion}/journey?format=csv`, 404],
+    ['GET /api/v1/integrity', () => '/api/v1/integrity', 200],
+  ];
+  const writes: Array<[route: string, path: string, body: () => unknown]> = [
+    // Same item ids as A's: B's copies are B's rows; A's are neither replaced nor reported as B's duplicates.
+    ['POST /api/v1/batch', '/api/v1/batch', () => ({ batch_id: randomUUID(), sent_at: new Date().toISOString(), sdk: { name: 't', version: '0' }, items: [conversionItem(A.visitor, A.session, Date.now(), 999_999)] })],
+    ['POST /api/v1/events', '/api/v1/events', () => ({ id: randomUUID(), timestamp: new Date().toISOString(), visitor_id: A.visitor, session_id: A.session, context: null, name: 'b-wrote-this', properties: {} })],
+    ['POST /api/v1/conversions', '/api/v1/conversions', () => ({ id: A.conversion, timestamp: new Date().toISOString(), visitor_id: A.visitor, session_id: A.session, context: null, name: 'purchase', revenue: 1, currency: 'EUR', properties: {} })],
+    ['POST /api/v1/identify', '/api/v1/identify', () => ({ id: randomUUID(), timestamp: new Date().toISOString(), visitor_id: A.visitor, session_id: null, context: null, user_id: 'b-user', traits: {} })],
+  ];
+
+  it('covers every /api route the collector serves (a new route fails here until it is added above)', async () => {
+    const served = listRoutes(fx.collector.app.printRoutes({ commonPrefix: false })).filter((r) => r.includes(' /api/'));
+    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0])])].sort();
+    expect(served).toEqual(covered);
+  });
+
+  it("B's reads return only B's data, or 404 for A's ids, as JSON and CSV", async () => {
+    const before = await getJson(fx.url, a, '/api/v1/stats?from=0');
+    for (const [route, path, status] of reads) {
+      const res = await getText(path(), b);
+      expect(res.status, `${route} ${path()}`).toBe(status);
+      // An id the caller sent may be echoed back ("no visitor X in this account"); anything else of A's may not.
+      for (const secret of aSecrets().filter((s) => !path().includes(s))) expect(res.text, `${route} ${path()} leaked ${secret}`).not.toContain(secret);
+    }
+    expect((await getJson(fx.url, b, '/api/v1/stats?from=0')).body).toMatchObject({ visitors: 1, conversions: 1, revenue: 7 });
+    expect((await getJson(fx.url, b, '/api/v1/attribution?model=linear&from=0')).body).toMatchObject({ conversions: 1, revenue: 7, channels: [{ channel: 'email', conversions: 1, revenue: 7 }] });
+    // And A's own key sees A's data through the same routes (the 404s above are isolation, not absence).
+    expect((await getText(`/api/v1/conversions/${A.conversion}/journey`, a)).status).toBe(200);
+    expect((await getText(`/api/v1/visitors/${A.visitor}`, a)).status).toBe(200);
+    expect(before.body).toMatchObject({ visitors: 1, conversions: 1, revenue: 100 });
+  });
+
+  it("B's writes, even with A's visitor, session and item ids, land in B and leave A unchanged", async () => {
+    const aBefore = await getText(`/api/v1/visitors/${A.visitor}`, a);
+    const statsBefore = await getJson(fx.url, a, '/api/v1/stats?from=0');
+    for (const [route, path, body] of writes) {
+      const res = await post(path, b, body());
+      expect(res.status, `${route}: ${res.text}`).toBe(202);
+      expect((JSON.parse(res.text) as { duplicates: number }).duplicates, route).toBe(0);
+    }
+    await fx.collector.worker.drain();
+    expect(await getText(`/api/v1/visitors/${A.visitor}`, a)).toEqual(aBefore);
+    const counts = (body: Record<string, unknown>) => ({ ...body, to: 'now' }); // `to` defaults to the moment of the query
+    expect(counts((await getJson(fx.url, a, '/api/v1/stats?from=0')).body)).toEqual(counts(statsBefore.body));
+    const bView = await getJson(fx.url, b, `/api/v1/visitors/${A.visitor}`); // B now has its own visitor with that id
+    expect(bView.status).toBe(200);
+    expect(bView.body).toMatchObject({ user_ids: ['b-user'] });
+    expect(JSON.stringify(bView.body)).not.toContain(A.user);
+  });
+});
