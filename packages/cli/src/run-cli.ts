@@ -2,6 +2,7 @@
 import { SettingsError } from '@touchline/core';
 import { PROBE_HELP, probeCommand } from '@touchline/probe';
 import { UsageError, type CliIo } from './cli-io.js';
+import { ADMIN_HELP, adminCommand } from './commands/admin-command.js';
 import { DOCTOR_HELP, doctorCommand } from './commands/doctor-command.js';
 import { KEYS_HELP, keysCommand } from './commands/keys-command.js';
 import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
@@ -13,6 +14,7 @@ Commands:
   keys         create, list and revoke API keys
   probe        find responses, cookies and sessions that leak between concurrent users
   doctor       check each account's data for integrity problems (leaked or flapping sessions, ...)
+  admin        set the dashboard's admin password
 
 ${SERVE_HELP}
 
@@ -21,6 +23,8 @@ ${KEYS_HELP}
 ${PROBE_HELP}
 
 ${DOCTOR_HELP}
+
+${ADMIN_HELP}
 `;
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -35,6 +39,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'keys') return await keysCommand(rest, io);
     if (command === 'probe') return await probeCommand(rest, io);
     if (command === 'doctor') return await doctorCommand(rest, io);
+    if (command === 'admin') return await adminCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

@@ -8,3 +8,8 @@ export { openApiDocument } from './http/routes/openapi-route.js';
 export { evaluateIntegrity, evaluateCheck } from './integrity/evaluate-integrity.js';
 export { INTEGRITY_CHECKS, MIN_SAMPLE, type IntegrityCheck, type Measurement } from './integrity/integrity-checks.js';
 export { classify, describeThresholds, worstState, type Band, type CheckResult, type CheckState, type IntegrityReport, type Thresholds } from './integrity/integrity-report.js';
+// For the dashboard package, which serves the same numbers to signed-in people.
+export { attribute, LOOKBACK_DAYS, MAX_SESSIONS_PER_QUERY, type AttributionAnswer, type AttributionQuery, type LookbackDays } from './attribution/attribute.js';
+export { buildJourneys } from './attribution/build-journeys.js';
+export { toCsv } from './http/csv.js';
+export { replyError } from './http/reply-error.js';

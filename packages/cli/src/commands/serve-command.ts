@@ -1,5 +1,6 @@
-// `touchline serve`: the collector, workers (and later the dashboard) in one process.
+// `touchline serve`: the collector, workers and the dashboard (at /) in one process.
 import { parseArgs } from 'node:util';
+import { registerDashboard } from '@touchline/dashboard';
 import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
@@ -7,13 +8,20 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL]
   --port  TCP port (env TOUCHLINE_PORT, default 8710)
   --host  interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
-  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)`;
+  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)
+  The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
+  env TOUCHLINE_SECURE_COOKIES=always|never|auto (default auto: Secure when the request came over https).`;
 
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer 0-65535, got "${value}"`);
   return port;
+}
+
+function secureCookiesFrom(value: string | undefined): 'auto' | 'always' | 'never' {
+  if (value === undefined || value === '' || value === 'auto' || value === 'always' || value === 'never') return (value || 'auto') as 'auto' | 'always' | 'never';
+  throw new UsageError(`serve: TOUCHLINE_SECURE_COOKIES must be auto, always or never, got "${value}"`);
 }
 
 function defaultStop(): Promise<void> {
@@ -32,12 +40,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const db = databaseFrom(values.db, io.env);
   const target = parseStorageUrl(db);
+  const storage = openStorage(db);
   const collector = createCollector({
-    storage: openStorage(db),
+    storage,
     // A SQLite file lets the inbox worker run on its own thread and connection.
     databasePath: target.dialect === 'sqlite' ? target.path : undefined,
     settings: { port, host },
     onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+  });
+  registerDashboard(collector.app, {
+    storage,
+    settings: { adminPassword: io.env.TOUCHLINE_ADMIN_PASSWORD || undefined, secureCookies: secureCookiesFrom(io.env.TOUCHLINE_SECURE_COOKIES) },
   });
   const stop = io.stopSignal ?? defaultStop();
   const { url } = await collector.start();
