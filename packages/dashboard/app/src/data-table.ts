@@ -26,14 +26,11 @@ export function dataTable<R>(spec: TableSpec<R>): HTMLElement {
   const head = h('tr', {}, ...spec.columns.map((c) => h('th', { class: c.numeric ? 'num' : '' }, c.label)));
   const body = spec.rows.map((row) => {
     const cells = spec.columns.map((c, i) => {
-      const td = h('td', { class: c.numeric ? 'num' : '' }, c.render(row));
-      if (i === 0 && spec.share) {
-        const pct = Math.max(0, Math.min(1, spec.share(row))) * 100;
-        td.classList.add('bar-cell');
-        td.prepend(h('span', { class: 'bar', 'aria-hidden': 'true' }));
-        (td.firstChild as HTMLElement).style.width = `${pct.toFixed(1)}%`;
-      }
-      return td;
+      if (i !== 0 || !spec.share) return h('td', { class: c.numeric ? 'num' : '' }, c.render(row));
+      const content = c.render(row);
+      const bar = h('span', { class: 'bar', 'aria-hidden': 'true' });
+      bar.style.width = `${(Math.max(0, Math.min(1, spec.share(row))) * 100).toFixed(1)}%`;
+      return h('td', { class: 'bar-cell', title: typeof content === 'string' ? content : undefined }, bar, h('span', { class: 'bar-label' }, content));
     });
     const tr = h('tr', {}, ...cells);
     if (spec.onRowClick) {

@@ -34,5 +34,10 @@ export const fmt = {
   money: (n: number | null): string => (n === null ? '—' : money.format(n)),
   percent: (n: number): string => `${decimal.format(n * 100)}%`,
   time: (iso: string): string => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }),
-  clock: (iso: string): string => new Date(iso).toLocaleTimeString('en-GB'),
+  /** A time of day for today, else a short date and time. */
+  clock: (iso: string): string => {
+    const d = new Date(iso);
+    return d.toDateString() === new Date().toDateString()
+      ? d.toLocaleTimeString('en-GB') : d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  },
 };
