@@ -16,19 +16,24 @@ export function requireSession(sessions: SessionStore, request: FastifyRequest, 
   return null;
 }
 
-/** The origin this request was addressed to, as a browser on this page would send it. */
-export function ownOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+/** The host (and port) of an Origin header value, or null when it is not a URL (e.g. "null"). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * A state-changing request must come from a page of this origin: its Origin header must be ours
+ * A state-changing request must come from a page of this site: its Origin header must name the host
+ * the request was addressed to (the scheme is not compared, so a TLS-terminating proxy in front works)
  * (browsers always send it on POST) and its body JSON (so a cross-site form cannot send it without
  * a CORS preflight we never grant). Replies 403 and returns false otherwise.
  */
 export function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): boolean {
   const origin = request.headers.origin;
-  if (origin !== ownOrigin(request)) {
+  if (origin === undefined || originHost(origin) !== request.host) {
     replyError(reply, 403, 'bad_origin', origin === undefined ? 'the Origin header is missing on a state-changing request' : `origin ${origin.slice(0, 100)} may not change state here`);
     return false;
   }
