@@ -57,6 +57,9 @@ async function nextOverviewRange(page: Page, act: () => Promise<unknown>): Promi
 
 const cardValue = (page: Page, label: string): Promise<string | null> => page.textContent(`.card-value[data-metric="${label}"]`);
 const channelRows = async (page: Page): Promise<string[]> => (await page.locator('#channels tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+const channelNames = async (page: Page): Promise<string[]> => (await page.locator('#channels tbody td:first-child').allInnerTexts()).map((t) => t.trim());
+/** How the page writes a channel id (paid_search -> Paid search). */
+const shown = (id: string): string => `${id.charAt(0).toUpperCase()}${id.slice(1).replace(/_/g, ' ')}`;
 
 describe.skipIf(!available)('dashboard in headless Chromium', () => {
   beforeAll(async () => {
@@ -102,14 +105,22 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(stats7.sessions).toBeLessThan(stats30.sessions);
     await expect.poll(() => cardValue(page, 'Sessions')).toBe(String(stats7.sessions));
 
+    // A custom range covers whole UTC days, from the start of the first to the end of the last.
+    await page.selectOption('#range', 'custom');
+    const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+    const widened = await nextOverviewRange(page, () => page.fill('#range-from', day(week.from - 2 * DAY)));
+    expect(widened).toEqual({ ...week, from: week.from - 2 * DAY });
+    const custom = await nextOverviewRange(page, () => page.fill('#range-to', day(week.to - 2 * DAY)));
+    expect(custom).toEqual({ ...week, from: week.from - 2 * DAY, to: week.to - DAY });
+
     // Model switch: the table shows what the attribution code computes for that model, and first != last touch here.
-    const expected = async (model: 'first_touch' | 'last_touch') => (await attribute(fixture.storage, { accountId: shop.accountId, model, from: week.from, to: week.to, lookbackDays: 30 }))
-      .result.channels.map((c) => c.channel);
+    const expected = async (model: 'first_touch' | 'last_touch') => (await attribute(fixture.storage, { accountId: shop.accountId, model, from: custom.from, to: custom.to, lookbackDays: 30 }))
+      .result.channels.map((c) => shown(c.channel));
     await page.selectOption('#model', 'first_touch');
-    await expect.poll(async () => (await channelRows(page)).map((r) => r.split(' ')[0])).toEqual(await expected('first_touch'));
+    await expect.poll(() => channelNames(page)).toEqual(await expected('first_touch'));
     const firstTouch = await channelRows(page);
     await page.selectOption('#model', 'last_touch');
-    await expect.poll(async () => (await channelRows(page)).map((r) => r.split(' ')[0])).toEqual(await expected('last_touch'));
+    await expect.poll(() => channelNames(page)).toEqual(await expected('last_touch'));
     expect(await channelRows(page)).not.toEqual(firstTouch);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#channels a.csv')]);
