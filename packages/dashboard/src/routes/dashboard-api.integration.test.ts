@@ -28,6 +28,11 @@ describe('without an admin password', () => {
     const page = await fetch(`${fixture.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const uplot = await fetch(`${fixture.url}/dashboard/assets/uplot.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(uplot.headers.get('content-encoding')).toBe('gzip');
+    expect(await uplot.text()).toContain('export { uPlot as default }');
+    expect((await fetch(`${fixture.url}/dashboard/assets/..%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${fixture.url}/dashboard/assets/app/..%2f..%2fpackage.json`)).status).toBe(404);
     expect(await (await get(fixture, 'session')).json()).toMatchObject({ state: 'setup', help: expect.stringContaining('touchline admin set-password') });
     const login = await post(fixture, 'login', { password: 'anything at all' });
     expect(login.status).toBe(409);
