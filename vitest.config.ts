@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@touchline\/server$/, replacement: src('./packages/server/src/index.ts') },
       { find: /^@touchline\/attribution$/, replacement: src('./packages/attribution/src/index.ts') },
       { find: /^@touchline\/probe$/, replacement: src('./packages/probe/src/index.ts') },
+      { find: /^@touchline\/dashboard$/, replacement: src('./packages/dashboard/src/index.ts') },
     ],
   },
   test: {

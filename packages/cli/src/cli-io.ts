@@ -6,6 +6,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** For `serve`: resolves when the process should stop (SIGINT/SIGTERM by default). */
   stopSignal?: Promise<void>;
+  /** For `admin set-password`: where the password is read from (process.stdin by default). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** A usage problem: printed with the command's help, exit code 2. */

@@ -3,6 +3,7 @@ import { SettingsError } from '@touchline/core';
 import { PROBE_HELP, probeCommand } from '@touchline/probe';
 import { UsageError, type CliIo } from './cli-io.js';
 import { DEMO_HELP, demoCommand } from './commands/demo-command.js';
+import { ADMIN_HELP, adminCommand } from './commands/admin-command.js';
 import { DOCTOR_HELP, doctorCommand } from './commands/doctor-command.js';
 import { KEYS_HELP, keysCommand } from './commands/keys-command.js';
 import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
@@ -15,6 +16,7 @@ Commands:
   probe        find responses, cookies and sessions that leak between concurrent users
   doctor       check each account's data for integrity problems (leaked or flapping sessions, ...)
   demo         load 30 days of realistic synthetic traffic into an account and print a key to query it
+  admin        set the dashboard's admin password
 
 ${SERVE_HELP}
 
@@ -25,6 +27,7 @@ ${PROBE_HELP}
 ${DOCTOR_HELP}
 
 ${DEMO_HELP}
+${ADMIN_HELP}
 `;
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -40,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'probe') return await probeCommand(rest, io);
     if (command === 'doctor') return await doctorCommand(rest, io);
     if (command === 'demo') return await demoCommand(rest, io);
+    if (command === 'admin') return await adminCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

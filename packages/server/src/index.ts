@@ -14,3 +14,8 @@ export { createAlertWebhook, type AlertNotice, type AlertWebhook } from './integ
 export { gatherIntegrityFacts } from './integrity/gather-integrity-facts.js';
 export { generateDemoTraffic, type DemoCounts, type DemoTraffic, type DemoTrafficOptions } from './demo/demo-traffic.js';
 export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-demo.js';
+// For the dashboard package, which serves the same numbers to signed-in people.
+export { attribute, LOOKBACK_DAYS, MAX_SESSIONS_PER_QUERY, type AttributionAnswer, type AttributionQuery, type LookbackDays } from './attribution/attribute.js';
+export { buildJourneys } from './attribution/build-journeys.js';
+export { toCsv } from './http/csv.js';
+export { replyError } from './http/reply-error.js';

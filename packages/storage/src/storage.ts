@@ -173,6 +173,21 @@ export interface SdkHealthFacts {
 
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
+/** Names of the dashboard's administration settings (an allowlist: nothing else is stored there). */
+export type AdminSettingName = 'admin_password_hash';
+
+/** [from, to) cut into buckets of bucketMs, starting at from. */
+export interface SeriesWindow { from: number; to: number; bucketMs: number }
+/** One bucket starting at `at`: sessions (and their distinct visitors) started in it, items that happened in it. */
+export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
+export interface TopWindow { from: number; to: number; limit: number }
+/** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
+export interface TopRow { value: string; sessions: number; visitors: number }
+export interface RecentEvent {
+  id: string; type: string; name: string | null; visitorId: string; sessionId: string | null; timestamp: number; url: string | null;
+}
+export interface ConversionListing { id: string; name: string; visitorId: string; timestamp: number; revenue: number | null; currency: string | null }
+
 export interface Storage {
   readonly dialect: Dialect;
   /** Applies pending migrations; idempotent and safe to call from several processes. */
@@ -211,4 +226,18 @@ export interface Storage {
   recordSdkHealth(reports: readonly SdkHealthReport[]): Promise<void>;
   /** The change of the SDK health counters of instances that reported in [from, to). */
   sdkHealth(accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts>;
+
+  /** Dashboard: one administration setting, or null when unset. */
+  adminSetting(name: AdminSettingName): Promise<string | null>;
+  setAdminSetting(name: AdminSettingName, value: string, now: number): Promise<void>;
+  /** Dashboard: the account's numbers per bucket over [from, to); every bucket present, empty ones zero. */
+  timeSeries(accountId: string, window: SeriesWindow): Promise<SeriesPoint[]>;
+  /** Dashboard: landing paths of sessions started in [from, to), most sessions first. */
+  topLandingPages(accountId: string, window: TopWindow): Promise<TopRow[]>;
+  /** Dashboard: referring hosts of sessions started in [from, to), most sessions first. */
+  topReferrers(accountId: string, window: TopWindow): Promise<TopRow[]>;
+  /** Dashboard live feed: events at or after `since`, newest first. */
+  recentEvents(accountId: string, options: { since: number; limit: number }): Promise<RecentEvent[]>;
+  /** Dashboard: conversions in [from, to), newest first. */
+  listConversions(accountId: string, window: TopWindow): Promise<ConversionListing[]>;
 }

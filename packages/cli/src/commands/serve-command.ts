@@ -1,5 +1,6 @@
-// `touchline serve`: the collector, workers (and later the dashboard) in one process.
+// `touchline serve`: the collector, workers and the dashboard (at /) in one process.
 import { parseArgs } from 'node:util';
+import { registerDashboard } from '@touchline/dashboard';
 import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
@@ -11,13 +12,20 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
   --db             SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)
   --alert-webhook  POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)
   env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
-      (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable`;
+      (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable
+  The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
+  env TOUCHLINE_SECURE_COOKIES=always|never|auto (default auto: Secure when the request came over https).`;
 
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer 0-65535, got "${value}"`);
   return port;
+}
+
+function secureCookiesFrom(value: string | undefined): 'auto' | 'always' | 'never' {
+  if (value === undefined || value === '' || value === 'auto' || value === 'always' || value === 'never') return (value || 'auto') as 'auto' | 'always' | 'never';
+  throw new UsageError(`serve: TOUCHLINE_SECURE_COOKIES must be auto, always or never, got "${value}"`);
 }
 
 function defaultStop(): Promise<void> {
@@ -53,6 +61,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     await storage.close();
     throw error;
   }
+  registerDashboard(collector.app, {
+    storage,
+    settings: { adminPassword: io.env.TOUCHLINE_ADMIN_PASSWORD || undefined, secureCookies: secureCookiesFrom(io.env.TOUCHLINE_SECURE_COOKIES) },
+  });
   const stop = io.stopSignal ?? defaultStop();
   const { url } = await collector.start();
   io.stdout.write(`Touchline collector listening on ${url} (database ${db})\n`);

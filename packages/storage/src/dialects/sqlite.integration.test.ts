@@ -58,7 +58,7 @@ describe('sqlite migrations', () => {
     await reopened.migrate();
     expect(await reopened.findAccount('acme')).toEqual(account);
     await reopened.close();
-    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }]);
+    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }]);
   });
 
   it('applies only the files not yet recorded, in version order', async () => {

@@ -20,6 +20,13 @@ import { readSdkHealth } from './sdk-health/read-sdk-health.js';
 import { recordSdkHealth } from './sdk-health/record-sdk-health.js';
 import { getVisitor } from './visitors/get-visitor.js';
 import { listVisitorSessions } from './visitors/list-visitor-sessions.js';
+import { readAdminSetting } from './admin/read-admin-setting.js';
+import { writeAdminSetting } from './admin/write-admin-setting.js';
+import { listConversions } from './dashboard/list-conversions.js';
+import { listRecentEvents } from './dashboard/list-recent-events.js';
+import { listTopLandingPages } from './dashboard/list-top-landing-pages.js';
+import { listTopReferrers } from './dashboard/list-top-referrers.js';
+import { readTimeSeries } from './dashboard/read-time-series.js';
 
 /** What a dialect adds itself: how it opens, migrates and closes. */
 export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close'>;
@@ -46,5 +53,12 @@ export function bindQueries(conn: Connection): StorageQueries {
     integrityFacts: (accountId, now) => readIntegrityFacts(conn, accountId, now),
     recordSdkHealth: (reports) => recordSdkHealth(conn, reports),
     sdkHealth: (accountId, window) => readSdkHealth(conn, accountId, window),
+    adminSetting: (name) => readAdminSetting(conn, name),
+    setAdminSetting: (name, value, now) => writeAdminSetting(conn, name, value, now),
+    timeSeries: (accountId, window) => readTimeSeries(conn, accountId, window),
+    topLandingPages: (accountId, window) => listTopLandingPages(conn, accountId, window),
+    topReferrers: (accountId, window) => listTopReferrers(conn, accountId, window),
+    recentEvents: (accountId, options) => listRecentEvents(conn, accountId, options),
+    listConversions: (accountId, window) => listConversions(conn, accountId, window),
   };
 }

@@ -1,0 +1,38 @@
+// Shapes of the dashboard API's JSON answers (the server's routes under /dashboard/api).
+
+export type SessionState =
+  | { state: 'setup'; help: string }
+  | { state: 'signed_out' }
+  | { state: 'signed_in'; csrf_token: string; expires_at: string };
+
+export interface AccountList { accounts: Array<{ id: string; name: string }> }
+
+export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
+export interface SeriesPoint extends Stats { at: number }
+export interface Overview { stats: Stats; sessions_per_visitor: number | null; bucket: 'hour' | 'day'; series: SeriesPoint[] }
+
+export interface Rows<R> { rows: R[] }
+export interface TopRow { sessions: number; visitors: number; landing_page?: string; referrer?: string }
+export interface ChannelRow { channel: string; conversions: number; revenue: number }
+export interface Channels extends Rows<ChannelRow> { model: string; conversions: number; revenue: number; truncated: boolean }
+export interface ConversionRow { id: string; name: string; visitor_id: string; time: string; revenue: number | null; currency: string | null }
+export interface Journey {
+  conversion: { id: string; visitor_id: string; time: string; revenue: number | null };
+  lookback_days: number;
+  touchpoints: Array<{ step: number; time: string; channel: string; campaign: string | null }>;
+  credits: Array<Record<string, string | number>>;
+}
+export interface EventRow { id: string; time: string; type: string; name: string | null; url: string | null; visitor_id: string; session_id: string | null }
+export interface IntegrityRow { check: string; state: 'ok' | 'warn' | 'alert'; value: number | null; unit: '%' | 'ratio'; window: string; thresholds: string; note: string | null; explanation: string }
+export interface Integrity extends Rows<IntegrityRow> { state: 'ok' | 'warn' | 'alert'; checked_at: string }
+
+export const MODELS: ReadonlyArray<{ value: string; label: string }> = [
+  { value: 'linear', label: 'Linear' },
+  { value: 'first_touch', label: 'First touch' },
+  { value: 'last_touch', label: 'Last touch' },
+  { value: 'last_non_direct', label: 'Last non-direct' },
+  { value: 'time_decay', label: 'Time decay' },
+  { value: 'position_based', label: 'Position based' },
+  { value: 'markov', label: 'Markov chain' },
+  { value: 'shapley', label: 'Shapley value' },
+];

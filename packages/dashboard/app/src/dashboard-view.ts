@@ -1,0 +1,85 @@
+// The signed-in dashboard: header controls (account, range, sign out) and every panel, reloaded when a control changes.
+import { ApiError, apiUrl, getJson, postJson, type Params } from './api.js';
+import { MODELS, type AccountList, type Channels, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
+import { presetRange, type DateRange } from './date-range.js';
+import { h, replaceChildren } from './dom.js';
+import { integrityPanel } from './integrity-panel.js';
+import { openJourney } from './journey-dialog.js';
+import { liveFeed, type LiveFeed } from './live-feed.js';
+import { overviewPanel, type Metric, type OverviewPanel } from './overview-panel.js';
+import { rangeControls } from './range-controls.js';
+import { channelsTable, conversionsTable, topTable } from './report-tables.js';
+
+interface State { accountId: string; range: DateRange; model: string; metric: Metric }
+
+function select(id: string, label: string, options: ReadonlyArray<{ value: string; label: string }>, value: string, onChange: (v: string) => void): HTMLElement {
+  const el = h('select', { id, 'aria-label': label }, ...options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)));
+  el.addEventListener('change', () => onChange(el.value));
+  return el;
+}
+
+interface Panels { overview: OverviewPanel; feed: LiveFeed; element: DocumentFragment }
+
+/** Fetches every panel's data for the state, then builds the panels. */
+async function buildPanels(state: State, reload: () => void): Promise<Panels> {
+  const p: Params = { account: state.accountId, from: state.range.from, to: state.range.to };
+  const csv = (path: string, extra: Params = {}): string => apiUrl(path, { ...p, ...extra, format: 'csv' });
+  const [ov, channels, pages, referrers, conversions, integrity] = await Promise.all([
+    getJson<Overview>('overview', p), getJson<Channels>('channels', { ...p, model: state.model }),
+    getJson<Rows<TopRow>>('landing-pages', p), getJson<Rows<TopRow>>('referrers', p),
+    getJson<Rows<ConversionRow>>('conversions', p), getJson<Integrity>('integrity', p),
+  ]);
+  const overview = overviewPanel(ov, state.metric, csv('overview'), (m) => { state.metric = m; reload(); });
+  const modelSelect = select('model', 'Attribution model', MODELS, state.model, (v) => { state.model = v; reload(); });
+  const feed = liveFeed(state.accountId);
+  const element = document.createDocumentFragment();
+  element.append(overview.element,
+    h('div', { class: 'grid two' }, channelsTable(channels.rows, csv('channels', { model: state.model }), modelSelect), integrityPanel(integrity, csv('integrity'))),
+    h('div', { class: 'grid two' }, topTable('landing-pages', 'Top landing pages', 'landing_page', pages.rows, csv('landing-pages')),
+      topTable('referrers', 'Top referrers', 'referrer', referrers.rows, csv('referrers'))),
+    h('div', { class: 'grid two' }, conversionsTable(conversions.rows, csv('conversions'), (r) => {
+      openJourney(r.id, { account: state.accountId }).catch((e: unknown) => { window.alert(e instanceof Error ? e.message : String(e)); });
+    }), feed.element));
+  return { overview, feed, element };
+}
+
+export async function dashboardView(root: HTMLElement, csrfToken: string, onSignedOut: () => void): Promise<void> {
+  const { accounts } = await getJson<AccountList>('accounts');
+  const state: State = { accountId: accounts[0]?.id ?? '', range: presetRange('30d', Date.now()), model: 'linear', metric: 'visitors' };
+  const main = h('main', { class: 'content', id: 'content' });
+  let shown: Panels | null = null;
+  let generation = 0;
+
+  const reload = (): void => {
+    const mine = ++generation;
+    main.setAttribute('aria-busy', 'true');
+    buildPanels(state, reload).then((panels) => {
+      if (mine !== generation) { panels.feed.stop(); return; }
+      shown?.overview.destroy();
+      shown?.feed.stop();
+      shown = panels;
+      replaceChildren(main, panels.element);
+      main.removeAttribute('aria-busy');
+    }).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) { shown?.feed.stop(); onSignedOut(); return; }
+      replaceChildren(main, h('p', { class: 'error' }, e instanceof Error ? e.message : String(e)));
+    });
+  };
+
+  const rangeBox = h('div', { class: 'range' });
+  rangeControls(rangeBox, state.range, (range) => { state.range = range; reload(); });
+  const accountSelect = select('account', 'Account', accounts.map((a) => ({ value: a.id, label: a.name })), state.accountId, (v) => { state.accountId = v; reload(); });
+  const signOut = h('button', { type: 'button', class: 'ghost', id: 'sign-out' }, 'Sign out');
+  signOut.addEventListener('click', () => {
+    shown?.feed.stop();
+    postJson('logout', {}, csrfToken).finally(onSignedOut);
+  });
+  replaceChildren(root, h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }), 'Touchline'),
+    h('div', { class: 'controls' }, accounts.length > 0 ? accountSelect : null, rangeBox, signOut)), main);
+  if (accounts.length === 0) {
+    replaceChildren(main, h('section', { class: 'panel' }, h('h2', {}, 'No accounts yet'),
+      h('p', {}, 'Create an account and an API key with `touchline keys create --account NAME`, send some traffic, then reload.')));
+    return;
+  }
+  reload();
+}

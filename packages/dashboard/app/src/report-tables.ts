@@ -1,0 +1,33 @@
+// The dashboard's report tables: channels under a model, top landing pages and referrers, and the conversion list.
+import type { ChannelRow, ConversionRow, TopRow } from './api-types.js';
+import { dataTable } from './data-table.js';
+import { fmt, h } from './dom.js';
+
+const share = (value: number, max: number): number => (max > 0 ? value / max : 0);
+
+export function channelsTable(rows: ChannelRow[], csvHref: string, modelSelect: HTMLElement): HTMLElement {
+  const max = rows.reduce((m, r) => Math.max(m, r.conversions), 0);
+  return dataTable<ChannelRow>({
+    id: 'channels', title: 'Channels', rows, controls: modelSelect, csvHref, empty: 'No conversions in this range.',
+    share: (r) => share(r.conversions, max),
+    columns: [{ label: 'Channel', render: (r) => fmt.channel(r.channel) }, { label: 'Conversions', numeric: true, render: (r) => fmt.decimal(r.conversions) },
+      { label: 'Revenue', numeric: true, render: (r) => fmt.money(r.revenue) }],
+  });
+}
+
+export function topTable(id: string, title: string, key: 'landing_page' | 'referrer', rows: TopRow[], csvHref: string): HTMLElement {
+  const max = rows.reduce((m, r) => Math.max(m, r.sessions), 0);
+  return dataTable<TopRow>({
+    id, title, rows, csvHref, empty: 'Nothing in this range.', share: (r) => share(r.sessions, max),
+    columns: [{ label: key === 'landing_page' ? 'Page' : 'Referrer', render: (r) => r[key] ?? '' },
+      { label: 'Sessions', numeric: true, render: (r) => fmt.count(r.sessions) }, { label: 'Visitors', numeric: true, render: (r) => fmt.count(r.visitors) }],
+  });
+}
+
+export function conversionsTable(rows: ConversionRow[], csvHref: string, onOpen: (row: ConversionRow) => void): HTMLElement {
+  return dataTable<ConversionRow>({
+    id: 'conversions', title: 'Conversions', rows, csvHref, empty: 'No conversions in this range.', onRowClick: onOpen,
+    columns: [{ label: 'Time', render: (r) => fmt.time(r.time) }, { label: 'Name', render: (r) => r.name },
+      { label: 'Revenue', numeric: true, render: (r) => fmt.money(r.revenue) }, { label: '', render: () => h('span', { class: 'link' }, 'Journey →') }],
+  });
+}

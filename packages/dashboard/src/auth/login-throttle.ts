@@ -1,0 +1,57 @@
+// Slows password guessing: after too many failed sign-ins from one client address, refuse for a while.
+
+export type ThrottleDecision = { kind: 'allow' } | { kind: 'refuse'; retryAfterMs: number };
+
+export interface LoginThrottle {
+  check(client: string): ThrottleDecision;
+  recordFailure(client: string): void;
+  recordSuccess(client: string): void;
+}
+
+export interface LoginThrottleOptions {
+  /** Failures allowed per client inside one window. */
+  maxFailures: number;
+  windowMs: number;
+  now: () => number;
+  /** Clients tracked at most (oldest forgotten first), bounding memory under a spray of addresses. */
+  maxClients: number;
+}
+
+interface Entry { failures: number; windowStart: number }
+
+export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
+  const entries = new Map<string, Entry>();
+  const live = (client: string, now: number): Entry | null => {
+    const entry = entries.get(client);
+    if (entry === undefined) return null;
+    if (now - entry.windowStart >= options.windowMs) {
+      entries.delete(client);
+      return null;
+    }
+    return entry;
+  };
+  return {
+    check(client) {
+      const now = options.now();
+      const entry = live(client, now);
+      if (entry === null || entry.failures < options.maxFailures) return { kind: 'allow' };
+      return { kind: 'refuse', retryAfterMs: entry.windowStart + options.windowMs - now };
+    },
+    recordFailure(client) {
+      const now = options.now();
+      const entry = live(client, now);
+      if (entry !== null) {
+        entry.failures += 1;
+        return;
+      }
+      if (entries.size >= options.maxClients) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      entries.set(client, { failures: 1, windowStart: now });
+    },
+    recordSuccess(client) {
+      entries.delete(client);
+    },
+  };
+}

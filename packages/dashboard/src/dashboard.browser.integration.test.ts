@@ -1,0 +1,159 @@
+// The dashboard in real headless Chromium against a real collector: sign in, switch range, model and account, open a journey, export CSV.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { attribute } from '@touchline/server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './test-support/headless-chromium.js';
+import { sendAndSettle, startDashboard, visitorItems, type DashboardFixture } from './test-support/seed-traffic.js';
+
+const PASSWORD = 'correct horse battery';
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const available = chromiumAvailable();
+
+let fixture: DashboardFixture;
+let browser: Browser;
+let shop: { key: string; accountId: string };
+let blog: { key: string; accountId: string };
+
+/** Shop traffic with planted journeys: one visitor lands from organic search, returns from an email and buys. */
+async function seed(now: number): Promise<void> {
+  const items: unknown[] = [
+    ...visitorItems([
+      { at: now - 12 * DAY, url: 'https://shop.example/guides/fit', referrer: 'https://www.google.com/' },
+      { at: now - 3 * DAY, url: 'https://shop.example/sale?utm_source=newsletter&utm_medium=email&utm_campaign=winter', referrer: null, utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'winter' } },
+    ], { conversion: { revenue: 120, afterMs: 10 * 60_000 }, events: ['added_to_cart'] }),
+    ...visitorItems([{ at: now - 2 * DAY, url: 'https://shop.example/?utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/', utm: { utm_source: 'google', utm_medium: 'cpc' } }],
+      { conversion: { revenue: 80, afterMs: 5 * 60_000 } }),
+  ];
+  for (let i = 0; i < 24; i++) {
+    const at = now - ((i * 37) % 20) * DAY - (i % 7) * HOUR - HOUR;
+    const page = ['/', '/pricing', '/blog/sizing', '/'][i % 4] as string;
+    const referrer = [null, 'https://news.example/story', 'https://www.bing.com/', null][i % 4] ?? null;
+    items.push(...visitorItems([{ at, url: `https://shop.example${page}`, referrer }], { events: i % 3 === 0 ? ['signup_clicked'] : [] }));
+  }
+  await sendAndSettle(fixture, shop.key, items);
+  await sendAndSettle(fixture, blog.key, [1, 2, 3].flatMap((d) => visitorItems([{ at: now - d * DAY, url: 'https://blog.example/post' }])));
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(fixture.url);
+  await page.fill('#password', 'wrong password here');
+  await page.click('button[type=submit]');
+  await expect.poll(() => page.textContent('#sign-in-error')).toContain('not the admin password');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#channels');
+}
+
+/** The [from, to) the page asked the overview for, read from its next overview request. */
+async function nextOverviewRange(page: Page, act: () => Promise<unknown>): Promise<{ account: string; from: number; to: number }> {
+  const [request] = await Promise.all([page.waitForRequest((r) => r.url().includes('/dashboard/api/overview')), act()]);
+  const url = new URL(request.url());
+  return { account: url.searchParams.get('account') ?? '', from: Number(url.searchParams.get('from')), to: Number(url.searchParams.get('to')) };
+}
+
+const cardValue = (page: Page, label: string): Promise<string | null> => page.textContent(`.card-value[data-metric="${label}"]`);
+const channelRows = async (page: Page): Promise<string[]> => (await page.locator('#channels tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+const channelNames = async (page: Page): Promise<string[]> => (await page.locator('#channels tbody td:first-child').allInnerTexts()).map((t) => t.trim());
+/** How the page writes a channel id (paid_search -> Paid search). */
+const shown = (id: string): string => `${id.charAt(0).toUpperCase()}${id.slice(1).replace(/_/g, ' ')}`;
+
+describe.skipIf(!available)('dashboard in headless Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    fixture = await startDashboard({ adminPassword: PASSWORD });
+    shop = await fixture.keyFor('shop');
+    blog = await fixture.keyFor('blog');
+    await seed(Date.now());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await fixture?.close();
+  });
+
+  it('signs in, switches range, model and account, opens a journey and exports CSV (desktop)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    // Page errors after sign-in (the deliberate wrong password before it logs a 401).
+    const errors: string[] = [];
+    let signedIn = false;
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error' && signedIn) errors.push(m.text()); });
+    // Accounts are listed by name, so "blog" comes first; the switcher then moves to "shop".
+    const first = await nextOverviewRange(page, () => signIn(page));
+    signedIn = true;
+    expect(first.account).toBe(blog.accountId);
+    await page.waitForSelector('#chart .uplot');
+    expect(await cardValue(page, 'Visitors')).toBe(String((await fixture.storage.stats(blog.accountId, first.from, first.to)).visitors));
+    await expect.poll(() => page.locator('#landing-pages tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/post')]);
+
+    const month = await nextOverviewRange(page, () => page.selectOption('#account', shop.accountId));
+    expect(month).toEqual({ ...first, account: shop.accountId });
+    const stats30 = await fixture.storage.stats(shop.accountId, month.from, month.to);
+    await expect.poll(() => cardValue(page, 'Visitors')).toBe(String(stats30.visitors));
+    expect(await cardValue(page, 'Conversions')).toBe('2');
+    await page.waitForSelector('#chart .uplot');
+    await page.screenshot({ path: `${ARTIFACTS}desktop-overview.png`, fullPage: true });
+
+    const week = await nextOverviewRange(page, () => page.selectOption('#range', '7d'));
+    expect(week.to - week.from).toBe(7 * DAY);
+    const stats7 = await fixture.storage.stats(shop.accountId, week.from, week.to);
+    expect(stats7.sessions).toBeLessThan(stats30.sessions);
+    await expect.poll(() => cardValue(page, 'Sessions')).toBe(String(stats7.sessions));
+
+    // A custom range covers whole UTC days, from the start of the first to the end of the last.
+    await page.selectOption('#range', 'custom');
+    const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+    const widened = await nextOverviewRange(page, () => page.fill('#range-from', day(week.from - 2 * DAY)));
+    expect(widened).toEqual({ ...week, from: week.from - 2 * DAY });
+    const custom = await nextOverviewRange(page, () => page.fill('#range-to', day(week.to - 2 * DAY)));
+    expect(custom).toEqual({ ...week, from: week.from - 2 * DAY, to: week.to - DAY });
+
+    // Model switch: the table shows what the attribution code computes for that model, and first != last touch here.
+    const expected = async (model: 'first_touch' | 'last_touch') => (await attribute(fixture.storage, { accountId: shop.accountId, model, from: custom.from, to: custom.to, lookbackDays: 30 }))
+      .result.channels.map((c) => shown(c.channel));
+    await page.selectOption('#model', 'first_touch');
+    await expect.poll(() => channelNames(page)).toEqual(await expected('first_touch'));
+    const firstTouch = await channelRows(page);
+    await page.selectOption('#model', 'last_touch');
+    await expect.poll(() => channelNames(page)).toEqual(await expected('last_touch'));
+    expect(await channelRows(page)).not.toEqual(firstTouch);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#channels a.csv')]);
+    expect(download.suggestedFilename()).toBe('channels-last_touch.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('channel,conversions,revenue');
+    expect(csv).toContain(',120\r\n');
+    expect(csv).toContain(',80\r\n');
+
+    await page.click('#conversions tbody tr:has-text("120.00")');
+    await page.waitForSelector('dialog#journey[open]');
+    const steps = await page.locator('dialog#journey .timeline li').allInnerTexts();
+    expect(steps).toHaveLength(3);
+    expect(steps[2]).toContain('conversion');
+    await page.screenshot({ path: `${ARTIFACTS}desktop-journey.png` });
+    const [journeyCsv] = await Promise.all([page.waitForEvent('download'), page.click('#journey-touchpoints a.csv')]);
+    expect(readFileSync(await journeyCsv.path(), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(3);
+    await page.click('dialog#journey button.ghost');
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a phone screen and shows the live feed and integrity panel', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page);
+    await page.waitForSelector('#chart .uplot');
+    await expect.poll(() => page.locator('#feed-list li .chip').count()).toBeGreaterThan(0);
+    expect(await page.locator('#integrity .check').count()).toBeGreaterThan(5);
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${ARTIFACTS}phone-overview.png`, fullPage: true });
+    await context.close();
+  });
+});

@@ -1,0 +1,41 @@
+// registerDashboard: adds the signed-in web dashboard (page, assets, sign-in and data API) to a collector's Fastify app.
+import type { Storage } from '@touchline/storage';
+import type { FastifyInstance } from 'fastify';
+import { createAdminPassword } from './auth/admin-password.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
+import { createSessionStore } from './auth/session-store.js';
+import { parseDashboardSettings, type DashboardSettingsInput } from './dashboard-settings.js';
+import { registerAssetRoutes } from './routes/asset-routes.js';
+import { registerAttributionRoutes } from './routes/attribution-routes.js';
+import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerFeedRoutes } from './routes/feed-routes.js';
+import { registerOverviewRoutes } from './routes/overview-routes.js';
+
+export interface DashboardOptions {
+  storage: Storage;
+  settings?: DashboardSettingsInput;
+}
+
+/**
+ * Registers the dashboard on `app` before it listens. Every data route needs a signed-in session;
+ * with no admin password configured the page explains how to set one and nothing is readable.
+ *
+ * @example
+ * const collector = createCollector({ storage });
+ * registerDashboard(collector.app, { storage, settings: { adminPassword: process.env.TOUCHLINE_ADMIN_PASSWORD } });
+ * await collector.start();
+ */
+export function registerDashboard(app: FastifyInstance, options: DashboardOptions): void {
+  const settings = parseDashboardSettings(options.settings);
+  const now = settings.now ?? Date.now;
+  const { storage } = options;
+  const sessions = createSessionStore({ ttlMs: settings.sessionTtlMs, now, maxSessions: settings.maxSessions });
+  const throttle = createLoginThrottle({ maxFailures: settings.loginMaxFailures, windowMs: settings.loginWindowMs, now, maxClients: 10_000 });
+  const password = createAdminPassword(storage, settings.adminPassword);
+
+  registerAssetRoutes(app);
+  registerAuthRoutes(app, { password, sessions, throttle, settings });
+  registerOverviewRoutes(app, { storage, sessions, now });
+  registerAttributionRoutes(app, { storage, sessions, now });
+  registerFeedRoutes(app, { storage, sessions, now });
+}

@@ -1,0 +1,54 @@
+// Overview data: headline numbers, the time series behind the chart, top landing pages and referrers.
+import type { Storage } from '@touchline/storage';
+import type { FastifyInstance } from 'fastify';
+import { requireSession } from '../auth/request-guard.js';
+import type { SessionStore } from '../auth/session-store.js';
+import { parseDashboardQuery } from './dashboard-query.js';
+import { iso, rowsAsObjects, sendTable, type Table } from './send-table.js';
+
+interface Deps { storage: Storage; sessions: SessionStore; now: () => number }
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const TOP_LIMIT = 20;
+
+/** Hours for ranges up to two days (a day chart of one point says nothing), days beyond. */
+export function bucketFor(from: number, to: number): { unit: 'hour' | 'day'; ms: number } {
+  return to - from <= 2 * DAY ? { unit: 'hour', ms: HOUR } : { unit: 'day', ms: DAY };
+}
+
+export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/dashboard/api/overview', async (request, reply) => {
+    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    if (q === null) return reply;
+    const bucket = bucketFor(q.from, q.to);
+    const [stats, points] = await Promise.all([
+      deps.storage.stats(q.accountId, q.from, q.to),
+      deps.storage.timeSeries(q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms }),
+    ]);
+    const table: Table = {
+      columns: ['bucket_start', 'visitors', 'sessions', 'events', 'conversions', 'revenue'],
+      rows: points.map((p) => [iso(p.at), p.visitors, p.sessions, p.events, p.conversions, p.revenue]),
+    };
+    return sendTable(reply, q.format, 'overview', table, () => ({
+      from: iso(q.from), to: iso(q.to), stats,
+      sessions_per_visitor: stats.visitors === 0 ? null : stats.sessions / stats.visitors,
+      bucket: bucket.unit, series: points,
+    }));
+  });
+
+  for (const [path, column, read] of [
+    ['landing-pages', 'landing_page', deps.storage.topLandingPages.bind(deps.storage)],
+    ['referrers', 'referrer', deps.storage.topReferrers.bind(deps.storage)],
+  ] as const) {
+    app.get(`/dashboard/api/${path}`, async (request, reply) => {
+      if (requireSession(deps.sessions, request, reply) === null) return reply;
+      const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+      if (q === null) return reply;
+      const rows = await read(q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT });
+      const table: Table = { columns: [column, 'sessions', 'visitors'], rows: rows.map((r) => [r.value, r.sessions, r.visitors]) };
+      return sendTable(reply, q.format, path, table, () => ({ rows: rowsAsObjects(table) }));
+    });
+  }
+}

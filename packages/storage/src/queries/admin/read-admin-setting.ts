@@ -1,0 +1,11 @@
+// readAdminSetting: one dashboard administration setting (e.g. the admin password hash), or null when unset.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { AdminSettingName } from '../../storage.js';
+
+const SQLITE_READ = 'SELECT value FROM admin_settings WHERE name = ?';
+
+export function readAdminSetting(conn: Connection, name: AdminSettingName): Promise<string | null> {
+  return runQuery(conn, 'readAdminSetting', {
+    sqlite: (c) => c.statement<[string], { value: string }>(SQLITE_READ).get(name)?.value ?? null,
+  });
+}
