@@ -1,5 +1,5 @@
 // Account list, the live events feed and the integrity panel's report.
-import { describeThresholds, evaluateIntegrity } from '@touchline/server';
+import { describeThresholds, evaluateIntegrity, gatherIntegrityFacts } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -42,7 +42,8 @@ export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
     if (requireSession(deps.sessions, request, reply) === null) return reply;
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
-    const report = evaluateIntegrity(await deps.storage.integrityFacts(q.accountId, deps.now()));
+    // The same facts as the monitor and doctor, SDK delivery health included.
+    const report = evaluateIntegrity(await gatherIntegrityFacts(deps.storage, q.accountId, deps.now()));
     const table: Table = {
       columns: ['check', 'state', 'value', 'unit', 'window', 'thresholds', 'note', 'explanation'],
       rows: report.checks.map((c) => [c.title, c.state, c.value, c.unit, c.window, describeThresholds(c.thresholds), c.note, c.explanation]),
