@@ -1,6 +1,7 @@
 // Public surface of @touchline/storage: explicit exports only.
 export { openStorage, parseStorageUrl, type StorageTarget } from './open-storage.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.js';
+export { openPostgresStorage, type PostgresStorageOptions } from './dialects/postgres.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
 export type {

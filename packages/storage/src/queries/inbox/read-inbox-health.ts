@@ -17,5 +17,10 @@ export function readInboxHealth(conn: Connection): Promise<InboxHealth> {
       const row = c.statement<[], HealthRow>(SQLITE_HEALTH).get() as HealthRow;
       return { pending: row.pending, dead: row.dead, oldestPendingAt: row.oldest };
     },
+    // Same text; one statement is one snapshot on PostgreSQL too.
+    postgres: async (c) => {
+      const row = (await c.rows<HealthRow>(SQLITE_HEALTH))[0] as HealthRow;
+      return { pending: row.pending, dead: row.dead, oldestPendingAt: row.oldest };
+    },
   });
 }

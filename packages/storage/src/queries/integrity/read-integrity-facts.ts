@@ -1,5 +1,7 @@
 // integrityFacts: the raw counts the integrity checks (DESIGN.md L6) are computed from, for one account at one instant.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { PgQueryable } from '../../dialects/postgres-connection.js';
+import { named } from '../../dialects/postgres-named-params.js';
 import type { IntegrityFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 
@@ -67,8 +69,61 @@ const SQLITE_EVENTS = `SELECT
     (SELECT COUNT(*) FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @day AND occurred_at < @now) AS last24h,
     (SELECT COUNT(*) FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @prevDay AND occurred_at < @day) AS previous24h`;
 
+// PostgreSQL: the same statements with quoted camelCase aliases (unquoted ones fold to lower
+// case), ILIKE for SQLite's case-insensitive LIKE, FILTER for SQLite's SUM(boolean), and a name
+// on every derived table. Parameters stay named (@x) and are compiled to $n once.
+const PG_WINDOW = named<'account' | 'now' | 'from'>(`SELECT COUNT(*) AS sessions, COUNT(DISTINCT s.visitor_id) AS visitors,
+    COUNT(v.id) AS "newVisitorSessions", COUNT(DISTINCT v.id) AS "newVisitors"
+  FROM sessions AS s
+  LEFT JOIN visitors AS v ON v.account_key = s.account_key AND v.id = s.visitor_id AND v.first_seen_at >= @from
+  WHERE ${STARTED_IN('@from', 's.')}`);
+const PG_QUALITY = named<keyof Bounds>(SQLITE_QUALITY.replaceAll(' LIKE ', ' ILIKE ')
+  .replace('AS emptySessions', 'AS "emptySessions"').replace('AS selfReferrals', 'AS "selfReferrals"'));
+const PG_EXTREME = `SELECT visitor_id AS "visitorId", COUNT(*) AS sessions FROM sessions WHERE ${STARTED_IN('@day')}
+  GROUP BY visitor_id HAVING COUNT(*) > @limit`;
+const PG_EXTREME_COUNT = named<keyof Bounds | 'limit'>(`SELECT COUNT(*) AS n FROM (${PG_EXTREME}) AS extreme`);
+const PG_EXTREME_TOP = named<keyof Bounds | 'limit' | 'top'>(`${PG_EXTREME} ORDER BY sessions DESC, "visitorId" LIMIT @top`);
+const PG_HEAVY = named<keyof Bounds | 'heavy'>(`SELECT COUNT(*) AS visitors, COUNT(*) FILTER (WHERE n > @heavy) AS count FROM (
+    SELECT COUNT(*) AS n FROM sessions WHERE ${STARTED_IN('@month')} GROUP BY visitor_id) AS per_visitor`);
+const PG_CONVERTERS = named<keyof Bounds>(SQLITE_CONVERTERS);
+const PG_FLAPPING = named<keyof Bounds | 'gap'>(`SELECT COUNT(*) AS pairs, COUNT(DISTINCT visitor_id) AS visitors FROM (
+    SELECT visitor_id, started_at - LAG(started_at) OVER (PARTITION BY visitor_id ORDER BY started_at) AS gap
+    FROM sessions WHERE ${STARTED_IN('@day')}) AS gaps
+  WHERE gap IS NOT NULL AND gap < @gap`);
+const PG_RATE = named<keyof Bounds>(SQLITE_RATE.replace('AS lastHour', 'AS "lastHour"')
+  .replace('AS baselineSessions', 'AS "baselineSessions"').replace('AS baselineFrom', 'AS "baselineFrom"'));
+const PG_EVENTS = named<keyof Bounds>(SQLITE_EVENTS.replace('AS last24h', 'AS "last24h"').replace('AS previous24h', 'AS "previous24h"'));
+
 interface Bounds { account: string; now: number; hour: number; day: number; prevDay: number; week: number; month: number; baseFrom: number }
 type Counts<K extends string> = Record<K, number>;
+
+type Rate = { lastHour: number; baselineSessions: number; baselineFrom: number | null };
+
+async function pgRaw(client: PgQueryable, b: Bounds): Promise<Omit<IntegrityFacts, 'sessionRate'> & { rate: Rate }> {
+  const one = async <R>(statement: { text: string; values(p: never): unknown[] }, params: object): Promise<R> =>
+    (await client.query(statement.text, statement.values(params as never))).rows[0] as R;
+  const window = (from: number): Promise<IntegrityFacts['day']> => one(PG_WINDOW, { account: b.account, now: b.now, from });
+  const quality = await one<Counts<'emptySessions' | 'selfReferrals'>>(PG_QUALITY, b);
+  const extremeCount = (await one<{ n: number }>(PG_EXTREME_COUNT, { ...b, limit: EXTREME_SESSIONS_PER_DAY })).n;
+  const extremeTop = (await client.query<{ visitorId: string; sessions: number }>(PG_EXTREME_TOP.text,
+    PG_EXTREME_TOP.values({ ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED }))).rows;
+  const heavy = await one<Counts<'count' | 'visitors'>>(PG_HEAVY, { ...b, heavy: HEAVY_SESSIONS_PER_MONTH });
+  const converters = await one<Counts<'converters' | 'sessions'>>(PG_CONVERTERS, b);
+  const flapping = await one<Counts<'pairs' | 'visitors'>>(PG_FLAPPING, { ...b, gap: FLAPPING_GAP_MS });
+  return {
+    now: b.now,
+    day: await window(b.day),
+    week: await window(b.week),
+    emptySessionsDay: quality.emptySessions,
+    selfReferralsWeek: quality.selfReferrals,
+    extremeVisitorsDay: { count: extremeCount, top: extremeTop },
+    heavyVisitorsMonth: { count: heavy.count, visitors: heavy.visitors },
+    convertersWeek: { converters: converters.converters, sessions: converters.sessions },
+    flappingDay: { pairs: flapping.pairs, visitors: flapping.visitors },
+    rate: await one(PG_RATE, b),
+    eventVolume: await one(PG_EVENTS, b),
+  };
+}
 
 export function readIntegrityFacts(conn: Connection, accountId: string, now: number): Promise<IntegrityFacts> {
   const b: Bounds = {
@@ -107,5 +162,10 @@ export function readIntegrityFacts(conn: Connection, accountId: string, now: num
         eventVolume: { last24h: events.last24h, previous24h: events.previous24h },
       };
     }).deferred(),
+    // REPEATABLE READ: every statement of the transaction reads the same snapshot.
+    postgres: (c) => c.transaction(async (client): Promise<IntegrityFacts> => {
+      const { rate, ...facts } = await pgRaw(client, b);
+      return { ...facts, sessionRate: { lastHour: rate.lastHour, baselineSessions: rate.baselineSessions, baselineFrom: rate.baselineFrom, baselineTo: b.hour } };
+    }, { isolation: 'repeatable read', readOnly: true }),
   });
 }
