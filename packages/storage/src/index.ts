@@ -2,6 +2,7 @@
 export { openStorage, parseStorageUrl, type StorageTarget } from './open-storage.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.js';
 export { openPostgresStorage, type PostgresStorageOptions } from './dialects/postgres.js';
+export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
 export type {

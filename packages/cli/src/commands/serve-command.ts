@@ -1,19 +1,29 @@
 // `touchline serve`: the collector, workers (and later the dashboard) in one process.
 import { parseArgs } from 'node:util';
 import { createCollector } from '@touchline/server';
-import { openStorage, parseStorageUrl } from '@touchline/storage';
+import { openStorage, parseStorageUrl, redactUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
-export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL]
-  --port  TCP port (env TOUCHLINE_PORT, default 8710)
-  --host  interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
-  --db    SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)`;
+export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--worker-lease-ms N]
+  --port             TCP port (env TOUCHLINE_PORT, default 8710)
+  --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
+  --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
+                     (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL); on PostgreSQL several collectors can share one database
+  --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
+                     (env TOUCHLINE_WORKER_LEASE_MS, default 10000)`;
 
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer 0-65535, got "${value}"`);
   return port;
+}
+
+function leaseFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1) throw new UsageError(`serve: --worker-lease-ms must be a positive integer, got "${value}"`);
+  return ms;
 }
 
 function defaultStop(): Promise<void> {
@@ -26,22 +36,24 @@ function defaultStop(): Promise<void> {
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'worker-lease-ms': { type: 'string' } },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
+  const leaseMs = leaseFrom(values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
   const db = databaseFrom(values.db, io.env);
   const target = parseStorageUrl(db);
   const collector = createCollector({
     storage: openStorage(db),
-    // A SQLite file lets the inbox worker run on its own thread and connection.
+    // A SQLite file lets the inbox worker run on its own thread and connection. On PostgreSQL it runs
+    // inline: PostgreSQL scales out by running several collector processes on one database instead.
     databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-    settings: { port, host },
+    settings: leaseMs === undefined ? { port, host } : { port, host, worker: { leaseMs } },
     onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
   });
   const stop = io.stopSignal ?? defaultStop();
   const { url } = await collector.start();
-  io.stdout.write(`Touchline collector listening on ${url} (database ${db})\n`);
+  io.stdout.write(`Touchline collector listening on ${url} (database ${target.dialect === 'postgres' ? redactUrl(db) : db})\n`);
   await stop;
   io.stdout.write('Shutting down: finishing requests and the current worker pass...\n');
   await collector.close();

@@ -32,11 +32,16 @@ export function createInboxWorker(deps: {
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
 
-  /** A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the rest. */
+  /**
+   * A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the
+   * rest. A `busy` failure (lock contention, PostgreSQL unreachable) says nothing about the rows:
+   * it ends the pass instead, and the rows come back when their lease expires.
+   */
   async function applyIsolated(rows: InboxRow[]): Promise<void> {
     try {
       await storage.applyProcessed(processInboxRows(rows));
     } catch (error) {
+      if ((error as { code?: unknown }).code === 'busy') throw error;
       if (rows.length === 1) {
         const message = error instanceof Error ? error.message : String(error);
         await storage.applyProcessed({ ...emptyBatch(), dead: [{ seq: (rows[0] as InboxRow).seq, error: `write failed: ${message}` }] });
