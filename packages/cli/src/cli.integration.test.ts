@@ -50,6 +50,7 @@ describe('touchline CLI', () => {
     const bad = cli('serve', '--port', 'abc');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--port must be an integer/);
+    expect(cli('serve', '--retention-days', '0').stderr).toMatch(/--retention-days must be a positive integer, got "0"/);
     expect(cli('keys', 'create').stderr).toMatch(/--account NAME is required/);
     expect(cli('frobnicate').code).toBe(2);
   });

@@ -13,6 +13,7 @@ import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
+import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 
 export interface Collector {
@@ -78,6 +79,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const { worker, mode: workerMode } = createWorker(options, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
+  let maintenance: MaintenanceTimer | null = null;
 
   // __proto__ / constructor.prototype keys are dropped while parsing, so they can never reach an object's prototype.
   const app = Fastify({
@@ -116,6 +118,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await keys.refresh();
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
       keyTimer.unref();
+      maintenance = startMaintenance({ storage, settings, now, onError });
       if (settings.worker.enabled) worker.start();
       return { url: address };
     },
@@ -124,6 +127,7 @@ export function createCollector(options: CollectorOptions): Collector {
       if (keyTimer) clearInterval(keyTimer);
       await app.close();
       await worker.stop();
+      await maintenance?.stop();
       await storage.close();
     },
   };

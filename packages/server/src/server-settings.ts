@@ -33,6 +33,14 @@ export const serverSettingsSchema = z.object({
     /** Attempts before a row that keeps failing is dead-lettered. @default 5 */
     maxAttempts: z.number().int().positive().default(5),
   }).strict().default({ enabled: true, batchSize: 2000, idleMs: 50, leaseMs: 10_000, maxAttempts: 5 }),
+  /**
+   * Delete events and processed inbox rows older than this many days (PostgreSQL drops whole monthly
+   * partitions; SQLite deletes rows). Pending inbox rows are never deleted. Keep it above
+   * maxPastAgeMs: an item's dedupe key goes with its inbox row. @default null (keep everything)
+   */
+  retentionDays: z.number().int().positive().nullable().default(null),
+  /** How often storage maintenance runs (PostgreSQL partitions ahead, retention). @default 3600000 (1 h) */
+  maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /** Injected for tests: the clock, epoch ms. */

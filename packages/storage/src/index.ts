@@ -8,5 +8,5 @@ export { StorageError, type StorageErrorCode } from './storage-error.js';
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
+  InboxHealth, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
 } from './storage.js';

@@ -147,6 +147,15 @@ export interface IntegrityFacts {
 
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
+export interface MaintenanceOptions {
+  now: number;
+  /** Delete events and processed inbox rows older than this many days; null keeps everything. */
+  retentionDays: number | null;
+}
+
+/** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
+export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
+
 export interface Storage {
   readonly dialect: Dialect;
   /** Applies pending migrations; idempotent and safe to call from several processes. */
@@ -173,6 +182,11 @@ export interface Storage {
   /** Writes the batch's results and marks its inbox rows in one transaction. */
   applyProcessed(batch: ProcessedBatch): Promise<void>;
   inboxHealth(): Promise<InboxHealth>;
+  /**
+   * Housekeeping the collector runs periodically: creates PostgreSQL's monthly partitions ahead of
+   * time and applies retention (see MaintenanceOptions). Safe to run from several processes at once.
+   */
+  maintain(options: MaintenanceOptions): Promise<MaintenanceResult>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;

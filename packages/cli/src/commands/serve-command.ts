@@ -4,11 +4,13 @@ import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl, redactUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
-export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--worker-lease-ms N]
+export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--retention-days N] [--worker-lease-ms N]
   --port             TCP port (env TOUCHLINE_PORT, default 8710)
   --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
   --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
                      (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL); on PostgreSQL several collectors can share one database
+  --retention-days   delete events and processed inbox rows older than N days; PostgreSQL drops whole
+                     monthly partitions (env TOUCHLINE_RETENTION_DAYS, default: keep everything)
   --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
                      (env TOUCHLINE_WORKER_LEASE_MS, default 10000)`;
 
@@ -19,11 +21,11 @@ function portFrom(value: string | undefined): number {
   return port;
 }
 
-function leaseFrom(value: string | undefined): number | undefined {
+function positiveFrom(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 1) throw new UsageError(`serve: --worker-lease-ms must be a positive integer, got "${value}"`);
-  return ms;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`serve: ${flag} must be a positive integer, got "${value}"`);
+  return n;
 }
 
 function defaultStop(): Promise<void> {
@@ -36,11 +38,15 @@ function defaultStop(): Promise<void> {
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'worker-lease-ms': { type: 'string' } },
+    options: {
+      port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' },
+      'retention-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+    },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
-  const leaseMs = leaseFrom(values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
+  const leaseMs = positiveFrom('--worker-lease-ms', values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
+  const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
   const db = databaseFrom(values.db, io.env);
   const target = parseStorageUrl(db);
   const collector = createCollector({
@@ -48,7 +54,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     // A SQLite file lets the inbox worker run on its own thread and connection. On PostgreSQL it runs
     // inline: PostgreSQL scales out by running several collector processes on one database instead.
     databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-    settings: leaseMs === undefined ? { port, host } : { port, host, worker: { leaseMs } },
+    settings: { port, host, retentionDays, ...(leaseMs === undefined ? {} : { worker: { leaseMs } }) },
     onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
   });
   const stop = io.stopSignal ?? defaultStop();

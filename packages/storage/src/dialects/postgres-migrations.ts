@@ -1,7 +1,8 @@
 // Applies the numbered SQL files under migrations/postgres/ once each, under an advisory lock, recording them in schema_migrations.
 import { fileURLToPath } from 'node:url';
+import { ensureCurrentPartitions } from '../queries/maintenance/maintain-storage.js';
 import { StorageError } from '../storage-error.js';
-import type { PostgresConnection } from './postgres-connection.js';
+import type { PgQueryable, PostgresConnection } from './postgres-connection.js';
 import { readMigrations, type Migration } from './sqlite-migrations.js';
 
 /** migrations/ sits at the package root, two levels above both src/dialects/ and dist/dialects/. */
@@ -12,6 +13,12 @@ const MIGRATION_LOCK_CLASS = 0x70c4;
 
 const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`;
+
+/** Whether this schema has the partitioned tables (a custom migrations directory in tests may not). */
+async function partitioned(client: PgQueryable): Promise<boolean> {
+  const found = await client.query<{ n: number }>("SELECT COUNT(*) AS n FROM pg_partitioned_table AS p JOIN pg_class AS c ON c.oid = p.partrelid WHERE c.oid IN (to_regclass('inbox'), to_regclass('events'))");
+  return found.rows[0]?.n === 2;
+}
 
 /**
  * Applies every migration not yet recorded, all in one transaction. Several processes starting at
@@ -42,6 +49,9 @@ export async function migratePostgres(conn: PostgresConnection, schema?: string,
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, now()]);
       }
+      current = '(partitions)';
+      // The current months' partitions exist from the start; the collector's maintain() keeps creating them ahead.
+      if (await partitioned(client)) await ensureCurrentPartitions(client, now());
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

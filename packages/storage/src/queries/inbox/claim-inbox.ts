@@ -18,7 +18,8 @@ const SQLITE_LEASE = `UPDATE inbox_pending SET leased_until = ?, attempts = atte
   RETURNING seq, attempts`;
 // PostgreSQL: pick, lease and read in one statement. FOR UPDATE SKIP LOCKED lets several
 // collectors claim at once without waiting on (or double-claiming) each other's rows; the lease
-// (leased_until) is what gives a killed worker's rows out again once it has expired.
+// (leased_until) is what gives a killed worker's rows out again once it has expired. received_at
+// takes each inbox lookup straight to its partition.
 const PG_CLAIM = `WITH picked AS (
     SELECT seq FROM inbox_pending
     WHERE leased_until IS NULL OR leased_until < $2
@@ -27,9 +28,11 @@ const PG_CLAIM = `WITH picked AS (
   leased AS (
     UPDATE inbox_pending AS p SET leased_until = $1, attempts = p.attempts + 1
     FROM picked WHERE p.seq = picked.seq
-    RETURNING p.seq, p.attempts)
+    RETURNING p.seq, p.received_at, p.attempts)
   SELECT l.seq, a.id AS account_id, i.item_id, i.type, i.payload, i.received_at, l.attempts
-  FROM leased AS l JOIN inbox AS i ON i.seq = l.seq JOIN accounts AS a ON a.key = i.account_key
+  FROM leased AS l
+  JOIN inbox AS i ON i.seq = l.seq AND i.received_at = l.received_at
+  JOIN accounts AS a ON a.key = i.account_key
   ORDER BY l.seq`;
 // The leased rows' items, in arrival order (workers rely on it); seqs come as one JSON array.
 const SQLITE_ITEMS = `SELECT i.seq, a.id AS account_id, i.item_id, i.type, i.payload, i.received_at

@@ -14,13 +14,23 @@ const sqliteInsert = (rows: number): string => `INSERT INTO inbox (account_key, 
   VALUES ${accountRowsPlaceholders(4, rows)}
   ON CONFLICT (account_key, item_id) DO NOTHING`;
 // PostgreSQL takes a whole group in one statement: the columns as arrays, unnested in item order
-// (WITH ORDINALITY), so seq follows the request's order as it does on SQLite. rowCount counts
-// only the rows stored, not the ones DO NOTHING skipped.
-const PG_INSERT = `INSERT INTO inbox (account_key, item_id, type, payload, received_at)
-  SELECT ${pgAccountKeyOf(1)}, x.item_id, x.type, x.payload, $5
-  FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x (item_id, type, payload, n)
-  ORDER BY x.n
-  ON CONFLICT (account_key, item_id) DO NOTHING`;
+// (WITH ORDINALITY), so seq follows the request's order as it does on SQLite. The inbox is
+// partitioned by received_at and cannot hold the (account, item id) unique key itself, so the key
+// goes to inbox_keys first (the first copy of an id repeated within the request wins, as on
+// SQLite) and only the items whose key was new reach the inbox. rowCount counts those.
+const PG_INSERT = `WITH items AS (
+    SELECT DISTINCT ON (u.item_id) u.item_id, u.type, u.payload, u.n
+    FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u (item_id, type, payload, n)
+    ORDER BY u.item_id, u.n),
+  fresh AS (
+    INSERT INTO inbox_keys (account_key, item_id, received_at)
+    SELECT ${pgAccountKeyOf(1)}, item_id, $5 FROM items ORDER BY n
+    ON CONFLICT (account_key, item_id) DO NOTHING
+    RETURNING item_id)
+  INSERT INTO inbox (account_key, item_id, type, payload, received_at)
+  SELECT ${pgAccountKeyOf(1)}, items.item_id, items.type, items.payload, $5
+  FROM items JOIN fresh USING (item_id)
+  ORDER BY items.n`;
 /** The statement text for each chunk length, built once: index n holds the n-row INSERT. */
 const SQLITE_INSERTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sqliteInsert(rows));
 

@@ -114,16 +114,17 @@ const PG_SESSIONS = pgRows('sessions',
     .map((col) => `${col} = CASE WHEN ${TAKE_LANDING} THEN excluded.${col} ELSE sessions.${col} END`).join(',\n    ')},
     event_count = sessions.event_count + excluded.event_count,
     pageview_count = sessions.pageview_count + excluded.pageview_count`);
+// events is partitioned by occurred_at, so its key includes it; a replayed item has the same time (see the migration).
 const PG_EVENTS = pgRows('events', ['id', 'type', 'name', 'visitor_id', 'session_id', 'occurred_at', 'url', 'properties'],
-  ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'], 'ON CONFLICT (account_key, id) DO NOTHING');
+  ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'], 'ON CONFLICT (account_key, id, occurred_at) DO NOTHING');
 const PG_CONVERSIONS = pgRows('conversions', ['id', 'name', 'visitor_id', 'session_id', 'occurred_at', 'revenue', 'currency', 'properties'],
   ['text', 'text', 'text', 'text', 'text', 'bigint', 'float8', 'text', 'text'], 'ON CONFLICT (account_key, id) DO NOTHING');
 const PG_IDENTITIES = pgRows('identities', ['user_id', 'visitor_id', 'occurred_at', 'traits'],
   ['text', 'text', 'text', 'bigint', 'text'], 'ON CONFLICT (account_key, user_id, visitor_id) DO NOTHING');
 // A dead row moves only if it was still pending (the DELETE's RETURNING says which were).
-const PG_DEAD = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[]) RETURNING seq)
-  INSERT INTO inbox_dead (seq, error)
-  SELECT x.seq, x.error FROM unnest($1::bigint[], $2::text[]) AS x (seq, error) JOIN gone USING (seq)
+const PG_DEAD = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[]) RETURNING seq, received_at)
+  INSERT INTO inbox_dead (seq, received_at, error)
+  SELECT x.seq, gone.received_at, x.error FROM unnest($1::bigint[], $2::text[]) AS x (seq, error) JOIN gone USING (seq)
   ON CONFLICT (seq) DO NOTHING`;
 const PG_DONE = 'DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[])';
 
