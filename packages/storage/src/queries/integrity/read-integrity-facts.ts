@@ -1,7 +1,7 @@
 // integrityFacts: the raw counts the integrity checks (DESIGN.md L6) are computed from, for one account at one instant.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
-import { named } from '../../dialects/postgres-named-params.js';
+import { named, type NamedStatement } from '../../dialects/postgres-named-params.js';
 import type { IntegrityFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 
@@ -100,15 +100,16 @@ type Counts<K extends string> = Record<K, number>;
 type Rate = { lastHour: number; baselineSessions: number; baselineFrom: number | null };
 
 async function pgRaw(client: PgQueryable, b: Bounds): Promise<Omit<IntegrityFacts, 'sessionRate'> & { rate: Rate }> {
-  const one = async <R>(statement: { text: string; values(p: never): unknown[] }, params: object): Promise<R> =>
-    (await client.query(statement.text, statement.values(params as never))).rows[0] as R;
+  const one = async <R>(statement: NamedStatement<string>, params: Record<string, unknown>): Promise<R> =>
+    (await client.query(statement.text, statement.values(params))).rows[0] as R;
   const window = (from: number): Promise<IntegrityFacts['day']> => one(PG_WINDOW, { account: b.account, now: b.now, from });
-  const quality = await one<Counts<'emptySessions' | 'selfReferrals'>>(PG_QUALITY, b);
+  const bounds: Record<string, unknown> = { ...b };
+  const quality = await one<Counts<'emptySessions' | 'selfReferrals'>>(PG_QUALITY, bounds);
   const extremeCount = (await one<{ n: number }>(PG_EXTREME_COUNT, { ...b, limit: EXTREME_SESSIONS_PER_DAY })).n;
   const extremeTop = (await client.query<{ visitorId: string; sessions: number }>(PG_EXTREME_TOP.text,
     PG_EXTREME_TOP.values({ ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED }))).rows;
   const heavy = await one<Counts<'count' | 'visitors'>>(PG_HEAVY, { ...b, heavy: HEAVY_SESSIONS_PER_MONTH });
-  const converters = await one<Counts<'converters' | 'sessions'>>(PG_CONVERTERS, b);
+  const converters = await one<Counts<'converters' | 'sessions'>>(PG_CONVERTERS, bounds);
   const flapping = await one<Counts<'pairs' | 'visitors'>>(PG_FLAPPING, { ...b, gap: FLAPPING_GAP_MS });
   return {
     now: b.now,
@@ -120,8 +121,8 @@ async function pgRaw(client: PgQueryable, b: Bounds): Promise<Omit<IntegrityFact
     heavyVisitorsMonth: { count: heavy.count, visitors: heavy.visitors },
     convertersWeek: { converters: converters.converters, sessions: converters.sessions },
     flappingDay: { pairs: flapping.pairs, visitors: flapping.visitors },
-    rate: await one(PG_RATE, b),
-    eventVolume: await one(PG_EVENTS, b),
+    rate: await one(PG_RATE, bounds),
+    eventVolume: await one(PG_EVENTS, bounds),
   };
 }
 
