@@ -1,28 +1,19 @@
 // Bench: batched ingest (500 items/request) into PostgreSQL with 1, 2 and 3 collector processes, against SQLite in the same run.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+// The same item shape and batch body as bench/ingest.mjs.
+import { batchBody, event } from './ingest.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const PG_URL = process.env.TOUCHLINE_BENCH_PG_URL ?? process.env.TOUCHLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Connections in total, spread over the collectors: the offered load stays the same as collectors are added. */
 const CONNECTIONS = 8;
-const uuid7ish = () => { const u = randomUUID(); return `${u.slice(0, 14)}7${u.slice(15)}`; };
-
-// The same item shape as bench/ingest.mjs.
-function event(i) {
-  return {
-    type: 'event', id: uuid7ish(), timestamp: new Date().toISOString(), visitor_id: uuid7ish(), session_id: uuid7ish(),
-    context: { url: 'https://shop.example/p?utm_source=news', referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0', ip: '203.0.113.9', utm: { utm_source: 'news' }, click_ids: {}, session_start: null },
-    name: 'viewed', properties: { sku: `SKU-${i % 100}`, price: 19.9 },
-  };
-}
-const batchBody = (items) => JSON.stringify({ batch_id: uuid7ish(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
 
 async function adminQuery(text) {
   const client = new pg.Client({ connectionString: PG_URL });

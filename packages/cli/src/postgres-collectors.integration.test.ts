@@ -1,28 +1,12 @@
 // Several `touchline serve` processes on one PostgreSQL schema: keys via the CLI, and exactly-once storage when one is SIGKILLed under load.
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '@touchline/core';
-import { storageFactories, type TestStorage } from '../../storage/src/test-support/storage-factories.js';
+import { queryTestSchema as query, storageFactories, type TestStorage } from '../../storage/src/test-support/storage-factories.js';
 import { cli, createKey, post, serve, waitFor } from './test-support/cli-process.js';
 
 const postgres = (await storageFactories()).find((f) => f.dialect === 'postgres');
-
-/** The schema a test storage URL names (postgres://…?schema=t_x). */
-const schemaOf = (url: string): string => new URL(url).searchParams.get('schema') ?? 'public';
-
-async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const base = new URL(url);
-  base.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: base.toString(), options: `-c search_path=${schemaOf(url)}` });
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe.skipIf(postgres === undefined)('touchline on PostgreSQL', () => {
   let db: TestStorage | null = null;

@@ -31,6 +31,20 @@ export function withSchema(url: string, schema: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
 }
 
+/** Rows of `text`, run directly (not through Storage) in the schema a test storage URL names. */
+export async function queryTestSchema<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? 'public';
+  parsed.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: parsed.toString(), options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -1,6 +1,7 @@
 // integrityFacts: the raw counts the integrity checks (DESIGN.md L6) are computed from, for one account at one instant.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
+import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { named, type NamedStatement } from '../../dialects/postgres-named-params.js';
 import type { IntegrityFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
@@ -99,30 +100,76 @@ type Counts<K extends string> = Record<K, number>;
 
 type Rate = { lastHour: number; baselineSessions: number; baselineFrom: number | null };
 
-async function pgRaw(client: PgQueryable, b: Bounds): Promise<Omit<IntegrityFacts, 'sessionRate'> & { rate: Rate }> {
-  const one = async <R>(statement: NamedStatement<string>, params: Record<string, unknown>): Promise<R> =>
-    (await client.query(statement.text, statement.values(params))).rows[0] as R;
-  const window = (from: number): Promise<IntegrityFacts['day']> => one(PG_WINDOW, { account: b.account, now: b.now, from });
-  const bounds: Record<string, unknown> = { ...b };
-  const quality = await one<Counts<'emptySessions' | 'selfReferrals'>>(PG_QUALITY, bounds);
-  const extremeCount = (await one<{ n: number }>(PG_EXTREME_COUNT, { ...b, limit: EXTREME_SESSIONS_PER_DAY })).n;
-  const extremeTop = (await client.query<{ visitorId: string; sessions: number }>(PG_EXTREME_TOP.text,
-    PG_EXTREME_TOP.values({ ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED }))).rows;
-  const heavy = await one<Counts<'count' | 'visitors'>>(PG_HEAVY, { ...b, heavy: HEAVY_SESSIONS_PER_MONTH });
-  const converters = await one<Counts<'converters' | 'sessions'>>(PG_CONVERTERS, bounds);
-  const flapping = await one<Counts<'pairs' | 'visitors'>>(PG_FLAPPING, { ...b, gap: FLAPPING_GAP_MS });
+/** What each statement returned, in either dialect. */
+interface RawFacts {
+  day: IntegrityFacts['day'];
+  week: IntegrityFacts['day'];
+  quality: Counts<'emptySessions' | 'selfReferrals'>;
+  extremeCount: number;
+  extremeTop: Array<{ visitorId: string; sessions: number }>;
+  heavy: Counts<'count' | 'visitors'>;
+  converters: Counts<'converters' | 'sessions'>;
+  flapping: Counts<'pairs' | 'visitors'>;
+  rate: Rate | undefined;
+  events: Counts<'last24h' | 'previous24h'>;
+}
+
+function assemble(b: Bounds, r: RawFacts): IntegrityFacts {
   return {
     now: b.now,
+    day: r.day,
+    week: r.week,
+    emptySessionsDay: r.quality.emptySessions,
+    selfReferralsWeek: r.quality.selfReferrals,
+    extremeVisitorsDay: { count: r.extremeCount, top: r.extremeTop },
+    heavyVisitorsMonth: { count: r.heavy.count, visitors: r.heavy.visitors },
+    convertersWeek: { converters: r.converters.converters, sessions: r.converters.sessions },
+    flappingDay: { pairs: r.flapping.pairs, visitors: r.flapping.visitors },
+    sessionRate: {
+      lastHour: r.rate?.lastHour ?? 0, baselineSessions: r.rate?.baselineSessions ?? 0,
+      baselineFrom: r.rate?.baselineFrom ?? null, baselineTo: b.hour,
+    },
+    eventVolume: { last24h: r.events.last24h, previous24h: r.events.previous24h },
+  };
+}
+
+function sqliteRaw(c: SqliteConnection, b: Bounds): RawFacts {
+  const window = (from: number): IntegrityFacts['day'] => c.statement<[{ account: string; now: number; from: number }], IntegrityFacts['day']>(SQLITE_WINDOW)
+    .get({ account: b.account, now: b.now, from }) as IntegrityFacts['day'];
+  const extremeArgs = { ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED };
+  return {
+    day: window(b.day),
+    week: window(b.week),
+    quality: c.statement<[Bounds], RawFacts['quality']>(SQLITE_QUALITY).get(b) as RawFacts['quality'],
+    extremeCount: (c.statement<[Bounds & { limit: number }], { n: number }>(SQLITE_EXTREME_COUNT)
+      .get({ ...b, limit: EXTREME_SESSIONS_PER_DAY }) as { n: number }).n,
+    extremeTop: c.statement<[typeof extremeArgs], { visitorId: string; sessions: number }>(SQLITE_EXTREME_TOP).all(extremeArgs),
+    heavy: c.statement<[Bounds & { heavy: number }], RawFacts['heavy']>(SQLITE_HEAVY).get({ ...b, heavy: HEAVY_SESSIONS_PER_MONTH }) as RawFacts['heavy'],
+    converters: c.statement<[Bounds], RawFacts['converters']>(SQLITE_CONVERTERS).get(b) as RawFacts['converters'],
+    flapping: c.statement<[Bounds & { gap: number }], RawFacts['flapping']>(SQLITE_FLAPPING).get({ ...b, gap: FLAPPING_GAP_MS }) as RawFacts['flapping'],
+    rate: c.statement<[Bounds], Rate>(SQLITE_RATE).get(b),
+    events: c.statement<[Bounds], RawFacts['events']>(SQLITE_EVENTS).get(b) as RawFacts['events'],
+  };
+}
+
+async function pgRaw(client: PgQueryable, b: Bounds): Promise<RawFacts> {
+  const all = async <R>(statement: NamedStatement<string>, params: Record<string, unknown>): Promise<R[]> =>
+    (await client.query(statement.text, statement.values(params))).rows as R[];
+  const one = async <R>(statement: NamedStatement<string>, params: Record<string, unknown>): Promise<R> =>
+    (await all<R>(statement, params))[0] as R;
+  const window = (from: number): Promise<IntegrityFacts['day']> => one(PG_WINDOW, { account: b.account, now: b.now, from });
+  const bounds: Record<string, unknown> = { ...b };
+  return {
     day: await window(b.day),
     week: await window(b.week),
-    emptySessionsDay: quality.emptySessions,
-    selfReferralsWeek: quality.selfReferrals,
-    extremeVisitorsDay: { count: extremeCount, top: extremeTop },
-    heavyVisitorsMonth: { count: heavy.count, visitors: heavy.visitors },
-    convertersWeek: { converters: converters.converters, sessions: converters.sessions },
-    flappingDay: { pairs: flapping.pairs, visitors: flapping.visitors },
+    quality: await one(PG_QUALITY, bounds),
+    extremeCount: (await one<{ n: number }>(PG_EXTREME_COUNT, { ...b, limit: EXTREME_SESSIONS_PER_DAY })).n,
+    extremeTop: await all(PG_EXTREME_TOP, { ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED }),
+    heavy: await one(PG_HEAVY, { ...b, heavy: HEAVY_SESSIONS_PER_MONTH }),
+    converters: await one(PG_CONVERTERS, bounds),
+    flapping: await one(PG_FLAPPING, { ...b, gap: FLAPPING_GAP_MS }),
     rate: await one(PG_RATE, bounds),
-    eventVolume: await one(PG_EVENTS, bounds),
+    events: await one(PG_EVENTS, bounds),
   };
 }
 
@@ -132,41 +179,8 @@ export function readIntegrityFacts(conn: Connection, accountId: string, now: num
   };
   return runQuery(conn, 'integrityFacts', {
     // One read transaction: every number comes from the same snapshot.
-    sqlite: (c) => c.db.transaction((): IntegrityFacts => {
-      const window = (from: number): IntegrityFacts['day'] => c.statement<[{ account: string; now: number; from: number }], IntegrityFacts['day']>(SQLITE_WINDOW)
-        .get({ account: accountId, now, from }) as IntegrityFacts['day'];
-      const quality = c.statement<[Bounds], Counts<'emptySessions' | 'selfReferrals'>>(SQLITE_QUALITY).get(b) as Counts<'emptySessions' | 'selfReferrals'>;
-      const extremeArgs = { ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED };
-      const extremeCount = (c.statement<[Bounds & { limit: number }], { n: number }>(SQLITE_EXTREME_COUNT)
-        .get({ ...b, limit: EXTREME_SESSIONS_PER_DAY }) as { n: number }).n;
-      const extremeTop = c.statement<[typeof extremeArgs], { visitorId: string; sessions: number }>(SQLITE_EXTREME_TOP).all(extremeArgs);
-      const heavy = c.statement<[Bounds & { heavy: number }], Counts<'count' | 'visitors'>>(SQLITE_HEAVY)
-        .get({ ...b, heavy: HEAVY_SESSIONS_PER_MONTH }) as Counts<'count' | 'visitors'>;
-      const converters = c.statement<[Bounds], Counts<'converters' | 'sessions'>>(SQLITE_CONVERTERS).get(b) as Counts<'converters' | 'sessions'>;
-      const flapping = c.statement<[Bounds & { gap: number }], Counts<'pairs' | 'visitors'>>(SQLITE_FLAPPING).get({ ...b, gap: FLAPPING_GAP_MS }) as Counts<'pairs' | 'visitors'>;
-      const rate = c.statement<[Bounds], { lastHour: number; baselineSessions: number; baselineFrom: number | null }>(SQLITE_RATE).get(b);
-      const events = c.statement<[Bounds], Counts<'last24h' | 'previous24h'>>(SQLITE_EVENTS).get(b) as Counts<'last24h' | 'previous24h'>;
-      return {
-        now,
-        day: window(b.day),
-        week: window(b.week),
-        emptySessionsDay: quality.emptySessions,
-        selfReferralsWeek: quality.selfReferrals,
-        extremeVisitorsDay: { count: extremeCount, top: extremeTop },
-        heavyVisitorsMonth: { count: heavy.count, visitors: heavy.visitors },
-        convertersWeek: { converters: converters.converters, sessions: converters.sessions },
-        flappingDay: { pairs: flapping.pairs, visitors: flapping.visitors },
-        sessionRate: {
-          lastHour: rate?.lastHour ?? 0, baselineSessions: rate?.baselineSessions ?? 0,
-          baselineFrom: rate?.baselineFrom ?? null, baselineTo: b.hour,
-        },
-        eventVolume: { last24h: events.last24h, previous24h: events.previous24h },
-      };
-    }).deferred(),
+    sqlite: (c) => c.db.transaction(() => assemble(b, sqliteRaw(c, b))).deferred(),
     // REPEATABLE READ: every statement of the transaction reads the same snapshot.
-    postgres: (c) => c.transaction(async (client): Promise<IntegrityFacts> => {
-      const { rate, ...facts } = await pgRaw(client, b);
-      return { ...facts, sessionRate: { lastHour: rate.lastHour, baselineSessions: rate.baselineSessions, baselineFrom: rate.baselineFrom, baselineTo: b.hour } };
-    }, { isolation: 'repeatable read', readOnly: true }),
+    postgres: (c) => c.transaction(async (client) => assemble(b, await pgRaw(client, b)), { isolation: 'repeatable read', readOnly: true }),
   });
 }

@@ -1,27 +1,12 @@
 // maintain on both dialects: retention drops old events and processed inbox rows, never pending ones; PostgreSQL partitions move and drop.
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account, Storage } from '../../storage.js';
-import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
+import { queryTestSchema as inSchema, storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 import { batch, event, inboxItems } from '../../test-support/temp-storage.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12); // 15 June 2026
 const OLD = NOW - 100 * DAY; // 7 March 2026
-
-/** Rows of `text` run in the test storage's own schema. */
-async function inSchema<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema') ?? 'public';
-  parsed.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: parsed.toString(), options: `-c search_path=${schema}` });
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const factories = await storageFactories();
 
