@@ -41,17 +41,43 @@ describe.skipIf(postgres === undefined)('touchline on PostgreSQL', () => {
     const { url, storage } = await open();
     const { key } = createKey(url);
     // A short lease, so the killed collector's claimed rows come back quickly to the survivors.
-    const collectors = await Promise.all([0, 1, 2].map(() => serve(url, children, ['--worker-lease-ms', '1500'])));
+    const collectors = await Promise.all([0, 1, 2].map(() => serve(url, children, ['--worker-lease-ms', '3000'])));
     // Shared sessions: the three workers upsert the same session rows concurrently, and session
     // counts add up, so a batch applied twice (or lost) shows as a wrong count.
     const sessions = Array.from({ length: 24 }, () => ({ visitor: randomUUID(), session: randomUUID() }));
     const acked = new Set<string>();
     let sent = 0;
-    let killed = false;
     const victim = collectors[0] as { child: ChildProcess; url: string };
     let victimAcks = 0;
+    let kill: Promise<number[]> | null = null;
+    let killed = false;
+    /** Inbox rows under one unexpired lease: seq -> leased_until. */
+    const leases = async (): Promise<Map<string, string>> => new Map((await query<{ seq: string; leased_until: string }>(url,
+      `SELECT seq, leased_until FROM inbox_pending WHERE leased_until > ${Date.now()}`)).map((r) => [r.seq, r.leased_until]));
+    /**
+     * Freezes the victim (SIGSTOP) until it is caught holding claimed rows: leases that stay the
+     * same for 500 ms while the survivors go on finishing theirs. Then SIGKILL, mid-pass for sure.
+     * Returns the seqs it held.
+     */
+    const killMidPass = async (): Promise<number[]> => {
+      for (let attempt = 0; attempt < 30; attempt++) {
+        victim.child.kill('SIGSTOP');
+        const before = await leases();
+        await new Promise((r) => setTimeout(r, 500));
+        const after = await leases();
+        const held = [...after].filter(([seq, until]) => before.get(seq) === until).map(([seq]) => Number(seq));
+        if (held.length > 0 || attempt === 29) {
+          victim.child.kill('SIGKILL');
+          return held;
+        }
+        victim.child.kill('SIGCONT'); // let it claim again: the survivors' senders keep the inbox busy
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      return [];
+    };
     const sender = async (target: { url: string }): Promise<void> => {
-      for (let b = 0; b < 10; b++) {
+      // At least 10 batches each, and more (at most 60) until the victim is dead, so it always has rows to claim.
+      for (let b = 0; b < 60 && (b < 10 || (kill !== null && !killed)); b++) {
         const items = Array.from({ length: 100 }, (_, i) => {
           const s = sessions[(b * 100 + i) % sessions.length] as { visitor: string; session: string };
           return { type: 'event', id: newId(), timestamp: new Date().toISOString(), visitor_id: s.visitor, session_id: s.session, context: null, name: 'load', properties: { b, i } };
@@ -60,15 +86,14 @@ describe.skipIf(postgres === undefined)('touchline on PostgreSQL', () => {
         const status = await post(target.url, key, items).catch(() => 0);
         if (status === 202) {
           for (const item of items) acked.add(item.id);
-          if (target === victim && ++victimAcks === 4 && !killed) {
-            killed = true;
-            victim.child.kill('SIGKILL'); // its other sender is mid-request, its worker mid-pass
-          }
+          if (target === victim && ++victimAcks === 4) kill = killMidPass().finally(() => { killed = true; }); // its other sender is mid-request
         }
       }
     };
     await Promise.all(collectors.flatMap((c) => [sender(c), sender(c)]));
-    expect(killed).toBe(true);
+    expect(kill).not.toBeNull();
+    const held = await (kill as unknown as Promise<number[]>);
+    expect(held.length).toBeGreaterThan(0);
     expect(acked.size).toBeGreaterThan(sent / 2);
 
     const health = await waitFor(() => storage.inboxHealth(), (h) => h.pending === 0, 45_000);
@@ -85,5 +110,9 @@ describe.skipIf(postgres === undefined)('touchline on PostgreSQL', () => {
     for (const c of counts) expect([c.id, c.event_count]).toEqual([c.id, Number(c.stored)]);
     const inbox = await query<{ n: string }>(url, 'SELECT COUNT(*) AS n FROM inbox');
     expect(Number(inbox[0]?.n)).toBe(stored.length);
+    // The rows the killed worker held were given out again after its lease and processed by the survivors.
+    const heldItems = await query<{ item_id: string }>(url, `SELECT item_id FROM inbox WHERE seq IN (${held.join(', ')})`);
+    expect(heldItems).toHaveLength(held.length);
+    expect(heldItems.filter((r) => !storedIds.has(r.item_id))).toEqual([]);
   });
 });
