@@ -66,6 +66,8 @@ export interface PostgresPoolOptions {
   schema?: string | undefined;
   /** @default 8 */
   poolSize?: number | undefined;
+  /** What error messages call this database. @default the URL, password redacted */
+  location?: string | undefined;
 }
 
 function beginStatement(options: TransactionOptions): string {
@@ -107,7 +109,7 @@ export function createPostgresConnection(options: PostgresPoolOptions): Postgres
 
   return {
     dialect: 'postgres',
-    location: redactUrl(options.url),
+    location: options.location ?? redactUrl(options.url),
     pool,
     async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
       return (await pool.query<R>(sql, params)).rows;

@@ -48,7 +48,8 @@ export function parsePostgresUrl(url: string): ParsedPostgresUrl {
  */
 export function openPostgresStorage(options: PostgresStorageOptions): Storage {
   const { url, schema, poolSize } = parsePostgresUrl(options.url);
-  const conn = createPostgresConnection({ url, schema, poolSize });
+  // Messages name the URL as given (schema included), never its password.
+  const conn = createPostgresConnection({ url, schema, poolSize, location: redactUrl(options.url) });
   let closed = false;
   return {
     dialect: 'postgres',
