@@ -10,14 +10,14 @@ import autocannon from 'autocannon';
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const uuid7ish = () => { const u = randomUUID(); return `${u.slice(0, 14)}7${u.slice(15)}`; };
 
-function event(i) {
+export function event(i) {
   return {
     type: 'event', id: uuid7ish(), timestamp: new Date().toISOString(), visitor_id: uuid7ish(), session_id: uuid7ish(),
     context: { url: 'https://shop.example/p?utm_source=news', referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0', ip: '203.0.113.9', utm: { utm_source: 'news' }, click_ids: {}, session_start: null },
     name: 'viewed', properties: { sku: `SKU-${i % 100}`, price: 19.9 },
   };
 }
-const batchBody = (items) => JSON.stringify({ batch_id: uuid7ish(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
+export const batchBody = (items) => JSON.stringify({ batch_id: uuid7ish(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
 
 async function startCollector() {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-'));

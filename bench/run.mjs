@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { runAttributionBench } from './attribution.mjs';
 import { runBatchedIngest, runSingleEventIngest } from './ingest.mjs';
+import { runPostgresIngest } from './ingest-postgres.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
 
@@ -11,6 +12,7 @@ const results = [
   await runSingleEventIngest({ seconds }),
   await runBatchedIngest({ seconds: seconds * 2 }),
   await runStorageSqlite({}),
+  ...(await runPostgresIngest({ seconds: seconds * 2 })),
   ...(await runAttributionBench()),
 ];
 

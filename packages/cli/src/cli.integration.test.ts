@@ -1,14 +1,13 @@
 // Runs the built `touchline` executable as a user would: keys, serve, kill -9 durability, revocation, usage errors.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '@touchline/core';
+import { cli, post, serve as serveProcess, waitFor } from './test-support/cli-process.js';
 
-const BIN = fileURLToPath(new URL('../bin/touchline.mjs', import.meta.url));
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -22,49 +21,12 @@ function tempDb(): string {
   return join(dir, 'touchline.db');
 }
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 15_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve({ child, url: m[1] }); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${out}`)); });
-  });
-}
+const serve = (db: string): Promise<{ child: ChildProcess; url: string }> => serveProcess(db, children);
 
 const event = (i: number) => ({
   type: 'event', id: newId(), timestamp: new Date().toISOString(), visitor_id: newId(), session_id: null, context: null,
   name: `e${i}`, properties: { i },
 });
-
-async function post(url: string, key: string, items: unknown[]): Promise<number> {
-  const res = await fetch(`${url}/api/v1/batch`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 't', version: '0' }, items }),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last = await fn();
-  while (!ok(last) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await fn();
-  }
-  return last;
-}
 
 describe('touchline CLI', () => {
   it('creates a key shown once, stores only its hash, lists and revokes it', () => {
@@ -88,6 +50,7 @@ describe('touchline CLI', () => {
     const bad = cli('serve', '--port', 'abc');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--port must be an integer/);
+    expect(cli('serve', '--retention-days', '0').stderr).toMatch(/--retention-days must be a positive integer, got "0"/);
     expect(cli('keys', 'create').stderr).toMatch(/--account NAME is required/);
     expect(cli('frobnicate').code).toBe(2);
     const hook = cli('serve', '--port', '0', '--db', tempDb(), '--alert-webhook', 'ftp://example.org/hook');

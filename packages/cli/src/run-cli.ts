@@ -11,7 +11,7 @@ import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
 const HELP = `touchline — self-hosted visitor, session and attribution analytics
 
 Commands:
-  serve        start the collector (port 8710, SQLite ./touchline.db)
+  serve        start the collector (port 8710, SQLite ./touchline.db or a postgres:// URL)
   keys         create, list and revoke API keys
   probe        find responses, cookies and sessions that leak between concurrent users
   doctor       check each account's data for integrity problems (leaked or flapping sessions, ...)

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@touchline/node';
 import { conversionItem, eventItem, getJson, pageview, postBatch, startCollector, type Fixture } from './test-support/collector-fixture.js';
+import { storageFactories } from '../../storage/src/test-support/storage-factories.js';
 
 let fx: Fixture | null = null;
 afterEach(async () => { await fx?.close(); fx = null; });
 
-describe('collector', () => {
+describe.each(await storageFactories())('collector on $dialect', (factory) => {
   it('stores what the SDK sends, builds sessions with channels, and answers the query API', async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
     const client = createClient({ apiKey: key, endpoint: fx.url, batch: { flushIntervalMs: 10 } });
     const cookies: string[] = [];
@@ -42,7 +43,7 @@ describe('collector', () => {
   });
 
   it('is idempotent on (account, item id): a retried batch is acknowledged and stored once, with its batch_id echoed', async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
     const v = randomUUID();
     const s = randomUUID();
@@ -56,7 +57,7 @@ describe('collector', () => {
   });
 
   it('group-commits concurrent requests yet reports each its own counts, duplicates across requests included', async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
     const items = Array.from({ length: 25 }, () => eventItem(randomUUID(), null, Date.now()));
     const responses = await Promise.all([...items, ...items].map(async (item) => {
@@ -75,7 +76,7 @@ describe('collector', () => {
   });
 
   it('reports bad items one by one, naming the field, and stores the good ones beside them', async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
     const v = randomUUID();
     const good = eventItem(v, null, Date.now());
@@ -97,7 +98,7 @@ describe('collector', () => {
   });
 
   it('answers 400/401/403/404/413 with a JSON error that says what was wrong', async () => {
-    fx = await startCollector({ bodyLimitBytes: 4096 });
+    fx = await startCollector({ bodyLimitBytes: 4096 }, factory);
     const key = await fx.keyFor('shop');
     const readOnly = await fx.keyFor('shop', ['read']);
     const post = (body: string, auth = key) => fetch(`${fx?.url}/api/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body });
@@ -133,7 +134,7 @@ describe('collector', () => {
   });
 
   it("never lets one account's key read or write another account's data", async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const a = await fx.keyFor('a');
     const b = await fx.keyFor('b');
     const v = randomUUID();
@@ -151,7 +152,7 @@ describe('collector', () => {
   });
 
   it('serves OpenAPI and Prometheus metrics with ingest, rejection, inbox depth and lag', async () => {
-    fx = await startCollector({ worker: { enabled: false } });
+    fx = await startCollector({ worker: { enabled: false } }, factory);
     const key = await fx.keyFor('shop');
     await postBatch(fx.url, key, [eventItem(randomUUID(), null, Date.now()), { type: 'event' }]);
     const metrics = await (await fetch(`${fx.url}/metrics`)).text();

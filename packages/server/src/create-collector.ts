@@ -20,6 +20,7 @@ import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
+import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 
 export interface Collector {
@@ -108,6 +109,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
+  let maintenance: MaintenanceTimer | null = null;
 
   // __proto__ / constructor.prototype keys are dropped while parsing, so they can never reach an object's prototype.
   const app = Fastify({
@@ -157,6 +159,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await keys.refresh();
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
       keyTimer.unref();
+      maintenance = startMaintenance({ storage, settings, now, onError });
       if (settings.worker.enabled) worker.start();
       sdkHealth.start();
       if (settings.integrity.enabled) monitor.start();
@@ -170,6 +173,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await monitor.stop();
       await alertWebhook?.stop();
       await sdkHealth.stop();
+      await maintenance?.stop();
       await storage.close();
     },
   };

@@ -1,7 +1,6 @@
 // Privacy end to end: a real app with the SDK, a real collector, the bytes of the SQLite files: IPs are truncated before storage, cookies carry secure flags.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type TouchlineClient } from '@touchline/node';
 import { withTouchline } from '@touchline/node/http';
@@ -34,7 +33,7 @@ const navigate = (url: string, headers: Record<string, string>): Promise<string[
 
 /** Everything SQLite has written, main file and WAL, as one latin1 string to search. */
 function databaseBytes(fx: Fixture): string {
-  const db = join(fx.dir, 'touchline.db');
+  const db = fx.databaseUrl; // the fixture's default storage is a SQLite file
   return [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('\n');
 }
 

@@ -54,6 +54,14 @@ export const serverSettingsSchema = z.object({
     /** How often the SDK health reports batches carry (latest per SDK instance) are written to storage. @default 10000 */
     sdkHealthFlushMs: z.number().int().min(100).default(10_000),
   }).strict().default({ enabled: true, intervalMs: 5 * 60 * 1000, webhookMaxAttempts: 5, webhookBackoffMs: 1000, webhookTimeoutMs: 10_000, sdkHealthFlushMs: 10_000 }),
+  /**
+   * Delete events and processed inbox rows older than this many days (PostgreSQL drops whole monthly
+   * partitions; SQLite deletes rows). Pending inbox rows are never deleted. Keep it above
+   * maxPastAgeMs: an item's dedupe key goes with its inbox row. @default null (keep everything)
+   */
+  retentionDays: z.number().int().positive().nullable().default(null),
+  /** How often storage maintenance runs (PostgreSQL partitions ahead, retention). @default 3600000 (1 h) */
+  maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /**

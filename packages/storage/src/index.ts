@@ -1,11 +1,13 @@
 // Public surface of @touchline/storage: explicit exports only.
 export { openStorage, parseStorageUrl, type StorageTarget } from './open-storage.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.js';
+export { openPostgresStorage, type PostgresStorageOptions } from './dialects/postgres.js';
+export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts, SdkHealthReport, SdkHealthFacts,
-  AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, RecentEvent, ConversionListing,
+  InboxHealth, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
+  SdkHealthReport, SdkHealthFacts, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, RecentEvent, ConversionListing,
 } from './storage.js';

@@ -1,4 +1,4 @@
-// Storage URLs: paths and sqlite: URLs open SQLite; postgres:// is refused until issue 7; anything else is an error.
+// Storage URLs: paths and sqlite: URLs open SQLite; postgres:// opens PostgreSQL; anything else is an error.
 import { describe, expect, it } from 'vitest';
 import { openStorage, parseStorageUrl } from './open-storage.js';
 import { StorageError } from './storage-error.js';
@@ -29,10 +29,22 @@ describe('parseStorageUrl', () => {
 });
 
 describe('openStorage', () => {
-  it('refuses PostgreSQL with dialect_unavailable, pointing at issue 7', () => {
-    const attempt = (): unknown => openStorage('postgres://localhost/touchline');
-    expect(attempt).toThrow(StorageError);
-    expect(attempt).toThrow(expect.objectContaining({ code: 'dialect_unavailable', message: expect.stringContaining('issue 7') }));
+  it('opens PostgreSQL from a postgres:// URL without connecting until the first query', async () => {
+    // Port 1 refuses at once: opening succeeds, the first use reports the server as unreachable.
+    const storage = openStorage('postgres://nobody@127.0.0.1:1/touchline?schema=s1&pool=2');
+    expect(storage.dialect).toBe('postgres');
+    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'busy', message: expect.stringContaining('findAccount') });
+    await storage.close();
+  });
+
+  it.each([
+    ['postgres://h/db?schema=Bad-Name', 'schema="Bad-Name"'],
+    ['postgres://h/db?schema=x;drop', 'schema="x;drop"'],
+    ['postgres://h/db?pool=0', 'pool="0"'],
+    ['postgres://h/db?pool=many', 'pool="many"'],
+  ])('refuses %s as invalid_url naming %s', (url, named) => {
+    expect(() => openStorage(url)).toThrow(StorageError);
+    expect(() => openStorage(url)).toThrow(expect.objectContaining({ code: 'invalid_url', message: expect.stringContaining(named) }));
   });
 
   it('opens SQLite from a sqlite: URL', async () => {

@@ -1,4 +1,5 @@
-// openStorage: picks the dialect from a storage URL (a path or sqlite: URL today; PostgreSQL with issue 7).
+// openStorage: picks the dialect from a storage URL: a path or sqlite: URL, or a postgres:// URL.
+import { openPostgresStorage } from './dialects/postgres.js';
 import { openSqliteStorage } from './dialects/sqlite.js';
 import { StorageError } from './storage-error.js';
 import type { Storage } from './storage.js';
@@ -35,6 +36,6 @@ export function openStorage(url: string): Storage {
     case 'sqlite':
       return openSqliteStorage({ path: target.path });
     case 'postgres':
-      throw new StorageError('dialect_unavailable', 'PostgreSQL storage lands with issue 7; until then use a SQLite path or sqlite: URL');
+      return openPostgresStorage({ url: target.url });
   }
 }

@@ -187,6 +187,14 @@ export interface RecentEvent {
   id: string; type: string; name: string | null; visitorId: string; sessionId: string | null; timestamp: number; url: string | null;
 }
 export interface ConversionListing { id: string; name: string; visitorId: string; timestamp: number; revenue: number | null; currency: string | null }
+export interface MaintenanceOptions {
+  now: number;
+  /** Delete events and processed inbox rows older than this many days; null keeps everything. */
+  retentionDays: number | null;
+}
+
+/** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
+export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
 export interface Storage {
   readonly dialect: Dialect;
@@ -214,6 +222,11 @@ export interface Storage {
   /** Writes the batch's results and marks its inbox rows in one transaction. */
   applyProcessed(batch: ProcessedBatch): Promise<void>;
   inboxHealth(): Promise<InboxHealth>;
+  /**
+   * Housekeeping the collector runs periodically: creates PostgreSQL's monthly partitions ahead of
+   * time and applies retention (see MaintenanceOptions). Safe to run from several processes at once.
+   */
+  maintain(options: MaintenanceOptions): Promise<MaintenanceResult>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;

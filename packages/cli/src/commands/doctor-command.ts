@@ -5,7 +5,7 @@ import { openStorage, type Account } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const DOCTOR_HELP = `Usage:
-  touchline doctor [--account NAME] [--db PATH] [--json]
+  touchline doctor [--account NAME] [--db PATH|URL] [--json]
     Checks each account's data for integrity problems (sessions per visitor, extreme visitors,
     flapping sessions, empty sessions, self-referrals, session rate, event volume, and the SDK's
     delivery health: dropped items, 401/403s, share of bot navigations).

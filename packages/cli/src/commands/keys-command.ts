@@ -6,9 +6,9 @@ import { openStorage, type Storage } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const KEYS_HELP = `Usage:
-  touchline keys create --account NAME [--test] [--read-only] [--db PATH] [--json]
-  touchline keys list [--account NAME] [--db PATH] [--json]
-  touchline keys revoke KEY_ID [--db PATH]`;
+  touchline keys create --account NAME [--test] [--read-only] [--db PATH|URL] [--json]
+  touchline keys list [--account NAME] [--db PATH|URL] [--json]
+  touchline keys revoke KEY_ID [--db PATH|URL]`;
 
 async function withStorage<T>(db: string, fn: (s: Storage) => Promise<T>): Promise<T> {
   const storage = openStorage(db);

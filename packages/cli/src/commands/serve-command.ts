@@ -2,15 +2,21 @@
 import { parseArgs } from 'node:util';
 import { registerDashboard } from '@touchline/dashboard';
 import { createCollector } from '@touchline/server';
-import { openStorage, parseStorageUrl } from '@touchline/storage';
+import { openStorage, parseStorageUrl, redactUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
-  --port           TCP port (env TOUCHLINE_PORT, default 8710)
-  --host           interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
-  --db             SQLite file (default ./touchline.db) (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL)
-  --alert-webhook  POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)
+                       [--retention-days N] [--worker-lease-ms N]
+  --port             TCP port (env TOUCHLINE_PORT, default 8710)
+  --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
+  --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
+                     (env TOUCHLINE_DB / TOUCHLINE_DATABASE_URL); on PostgreSQL several collectors can share one database
+  --alert-webhook    POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)
+  --retention-days   delete events and processed inbox rows older than N days; PostgreSQL drops whole
+                     monthly partitions (env TOUCHLINE_RETENTION_DAYS, default: keep everything)
+  --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
+                     (env TOUCHLINE_WORKER_LEASE_MS, default 10000)
   env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
       (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable
   The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
@@ -28,6 +34,13 @@ function secureCookiesFrom(value: string | undefined): 'auto' | 'always' | 'neve
   throw new UsageError(`serve: TOUCHLINE_SECURE_COOKIES must be auto, always or never, got "${value}"`);
 }
 
+function positiveFrom(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`serve: ${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
 function defaultStop(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -38,10 +51,15 @@ function defaultStop(): Promise<void> {
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' } },
+    options: {
+      port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
+      'retention-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+    },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
+  const leaseMs = positiveFrom('--worker-lease-ms', values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
+  const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
@@ -51,9 +69,15 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     collector = createCollector({
       storage,
-      // A SQLite file lets the inbox worker run on its own thread and connection.
+      // A SQLite file lets the inbox worker run on its own thread and connection. On PostgreSQL it runs
+      // inline: PostgreSQL scales out by running several collector processes on one database instead.
       databasePath: target.dialect === 'sqlite' ? target.path : undefined,
-      settings: { port, host, ...(rateLimit ? { rateLimit } : {}), ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }) },
+      settings: {
+        port, host, retentionDays,
+        ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
+        ...(rateLimit ? { rateLimit } : {}),
+        ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
+      },
       onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
     });
   } catch (error) {
@@ -67,7 +91,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const stop = io.stopSignal ?? defaultStop();
   const { url } = await collector.start();
-  io.stdout.write(`Touchline collector listening on ${url} (database ${db})\n`);
+  io.stdout.write(`Touchline collector listening on ${url} (database ${target.dialect === 'postgres' ? redactUrl(db) : db})\n`);
   await stop;
   io.stdout.write('Shutting down: finishing requests and the current worker pass...\n');
   await collector.close();

@@ -1,9 +1,7 @@
-// Test fixture: a real collector on 127.0.0.1 over a real SQLite file in a temp dir, plus keys and batch helpers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Test fixture: a real collector on 127.0.0.1 over real storage (a SQLite file, or a PostgreSQL schema), plus keys and batch helpers.
 import { newId } from '@touchline/core';
-import { openSqliteStorage, type Storage } from '@touchline/storage';
+import type { Storage } from '@touchline/storage';
+import { sqliteFactory, type StorageFactory } from '../../../storage/src/test-support/storage-factories.js';
 import { generateKey } from '../http/auth/api-keys.js';
 import { createCollector, type Collector } from '../create-collector.js';
 import type { ServerSettingsInput } from '../server-settings.js';
@@ -11,20 +9,22 @@ import type { ServerSettingsInput } from '../server-settings.js';
 export interface Fixture {
   collector: Collector;
   url: string;
-  dir: string;
   /** The collector's own storage, for tests that change keys behind its back. */
   storage: Storage;
+  /** Where that storage lives: a SQLite file path or a postgres:// URL with its schema. */
+  databaseUrl: string;
   keyFor(account: string, scopes?: Array<'ingest' | 'read'>): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startCollector(settings: ServerSettingsInput = {}): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'touchline-collector-'));
-  const storage = openSqliteStorage({ path: join(dir, 'touchline.db') });
+/** A collector over a fresh storage from `factory` (SQLite by default), removed again by close(). */
+export async function startCollector(settings: ServerSettingsInput = {}, factory: StorageFactory = sqliteFactory): Promise<Fixture> {
+  const db = await factory.open();
+  const { storage } = db;
   const collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 100, ...settings } });
   const { url } = await collector.start();
   return {
-    collector, url, dir, storage,
+    collector, url, storage, databaseUrl: db.url,
     async keyFor(account, scopes = ['ingest', 'read']) {
       const acct = await storage.ensureAccount(account, Date.now());
       const key = generateKey('test');
@@ -33,8 +33,8 @@ export async function startCollector(settings: ServerSettingsInput = {}): Promis
       return key.secret;
     },
     async close() {
-      await collector.close();
-      rmSync(dir, { recursive: true, force: true });
+      await collector.close(); // closes the storage too
+      await db.remove();
     },
   };
 }

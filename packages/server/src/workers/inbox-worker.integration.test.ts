@@ -1,21 +1,19 @@
-// Worker tests on real SQLite: poison rows are dead-lettered with a reason and never block the rest.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Worker tests on real SQLite and PostgreSQL: poison rows are dead-lettered with a reason and never block the rest.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '@touchline/core';
-import { openSqliteStorage, type Storage } from '@touchline/storage';
+import type { Storage } from '@touchline/storage';
+import { storageFactories, type TestStorage } from '../../../storage/src/test-support/storage-factories.js';
 import { createCollectorMetrics } from '../metrics/collector-metrics.js';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker } from './inbox-worker.js';
 
-let dir = '';
+let db: TestStorage | null = null;
 let storage: Storage | null = null;
 afterEach(async () => {
-  await storage?.close();
+  await db?.remove();
+  db = null;
   storage = null;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function event(visitorId: string, sessionId: string) {
@@ -23,11 +21,10 @@ function event(visitorId: string, sessionId: string) {
   return { type: 'event', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: sessionId, context: null, name: 'x', properties: {} };
 }
 
-describe('inbox worker', () => {
+describe.each(await storageFactories())('inbox worker on $dialect', (factory) => {
   it('dead-letters poison rows with their reason and processes every good row around them', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'touchline-worker-'));
-    storage = openSqliteStorage({ path: join(dir, 'db.sqlite') });
-    await storage.migrate();
+    db = await factory.open();
+    storage = db.storage;
     const account = await storage.ensureAccount('a', Date.now());
     const v = randomUUID();
     const s = randomUUID();
@@ -51,9 +48,8 @@ describe('inbox worker', () => {
   });
 
   it('reclaims rows a crashed worker had leased once the lease expires, and processes them once', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'touchline-worker-'));
-    storage = openSqliteStorage({ path: join(dir, 'db.sqlite') });
-    await storage.migrate();
+    db = await factory.open();
+    storage = db.storage;
     const account = await storage.ensureAccount('a', Date.now());
     const items = Array.from({ length: 6 }, () => event(randomUUID(), randomUUID()));
     await storage.insertInbox(account.id, items.map((e) => ({ itemId: e.id, type: 'event', payload: JSON.stringify(e) })), Date.now());

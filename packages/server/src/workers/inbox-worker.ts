@@ -9,7 +9,7 @@ export interface InboxWorker {
   stop(): Promise<void>;
   /** One claim-process-apply pass; returns the number of rows handled. */
   runOnce(): Promise<number>;
-  /** Runs passes until the inbox has nothing claimable. */
+  /** Runs passes until the inbox has nothing claimable and the background loop's pass (if any) has finished. */
   drain(): Promise<void>;
 }
 
@@ -31,12 +31,19 @@ export function createInboxWorker(deps: {
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
+  /** The background loop's pass in progress: its rows are leased, so drain() must wait for it, not skip them. */
+  let inflight: Promise<number> | null = null;
 
-  /** A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the rest. */
+  /**
+   * A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the
+   * rest. A `busy` failure (lock contention, PostgreSQL unreachable) says nothing about the rows:
+   * it ends the pass instead, and the rows come back when their lease expires.
+   */
   async function applyIsolated(rows: InboxRow[]): Promise<void> {
     try {
       await storage.applyProcessed(processInboxRows(rows));
     } catch (error) {
+      if ((error as { code?: unknown }).code === 'busy') throw error;
       if (rows.length === 1) {
         const message = error instanceof Error ? error.message : String(error);
         await storage.applyProcessed({ ...emptyBatch(), dead: [{ seq: (rows[0] as InboxRow).seq, error: `write failed: ${message}` }] });
@@ -68,9 +75,12 @@ export function createInboxWorker(deps: {
     while (running) {
       let handled = 0;
       try {
-        handled = await runOnce();
+        inflight = runOnce();
+        handled = await inflight;
       } catch (error) {
         deps.onError(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        inflight = null;
       }
       if (handled < cfg.batchSize && running) {
         await new Promise<void>((resolve) => {
@@ -96,7 +106,13 @@ export function createInboxWorker(deps: {
     },
     runOnce,
     async drain() {
-      while ((await runOnce()) > 0) { /* keep going until nothing is claimable */ }
+      // On PostgreSQL the loop's pass runs concurrently with ours (SKIP LOCKED hides its rows from
+      // us), so "nothing claimable" alone does not mean "everything applied".
+      for (;;) {
+        const mine = await runOnce();
+        const theirs = inflight === null ? 0 : await inflight.catch(() => 1);
+        if (mine === 0 && theirs === 0) return;
+      }
     },
   };
 }

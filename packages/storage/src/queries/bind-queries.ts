@@ -10,6 +10,7 @@ import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
 import { readIntegrityFacts } from './integrity/read-integrity-facts.js';
+import { maintainStorage } from './maintenance/maintain-storage.js';
 import { insertKey } from './keys/insert-key.js';
 import { listKeys } from './keys/list-keys.js';
 import { loadActiveKeys } from './keys/load-active-keys.js';
@@ -45,6 +46,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     claimInbox: (options) => claimInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
     inboxHealth: () => readInboxHealth(conn),
+    maintain: (options) => maintainStorage(conn, options),
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),

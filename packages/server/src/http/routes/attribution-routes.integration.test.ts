@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '@touchline/core';
 import { getJson, postBatch, startCollector, type Fixture } from '../../test-support/collector-fixture.js';
+import { storageFactories } from '../../../../storage/src/test-support/storage-factories.js';
 
 let fx: Fixture | null = null;
 afterEach(async () => { await fx?.close(); fx = null; });
@@ -21,9 +22,9 @@ function landing(visitorId: string, at: number, url: string, referrer: string | 
 const identify = (visitorId: string, userId: string, at: number) => ({ type: 'identify', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: null, context: null, user_id: userId, traits: {} });
 const conversion = (visitorId: string, at: number, revenue: number) => ({ type: 'conversion', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: null, context: null, name: 'purchase', revenue, currency: 'EUR', properties: {} });
 
-describe('attribution API', () => {
+describe.each(await storageFactories())('attribution API on $dialect', (factory) => {
   it('credits channels across devices linked by identify, per model, as JSON and CSV', async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
     const now = Date.now();
     const phone = randomUUID();
@@ -68,7 +69,7 @@ describe('attribution API', () => {
   });
 
   it('rejects unknown models and lookbacks naming the allowed values, and 404s other accounts\' conversions', async () => {
-    fx = await startCollector();
+    fx = await startCollector({}, factory);
     const a = await fx.keyFor('a');
     const b = await fx.keyFor('b');
     const bad = await getJson(fx.url, a, '/api/v1/attribution?model=magic');

@@ -9,3 +9,6 @@
 export const ACCOUNT_KEY_OF = '(SELECT key FROM accounts WHERE id = ?)';
 /** The same with a named parameter, for statements that bind an object. */
 export const ACCOUNT_KEY_OF_NAMED = '(SELECT key FROM accounts WHERE id = @account)';
+
+/** PostgreSQL's form, taking the account id as positional parameter $n. */
+export const pgAccountKeyOf = (n: number): string => `(SELECT key FROM accounts WHERE id = $${n})`;

@@ -9,9 +9,13 @@ import { ACCOUNT_COLUMNS, toAccount, type AccountRow } from './account-row.js';
 const SQLITE_ENSURE = `INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)
   ON CONFLICT (name) DO UPDATE SET name = excluded.name
   RETURNING ${ACCOUNT_COLUMNS}`;
+const PG_ENSURE = `INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)
+  ON CONFLICT (name) DO UPDATE SET name = excluded.name
+  RETURNING ${ACCOUNT_COLUMNS}`;
 
 export function ensureAccount(conn: Connection, name: string, now: number): Promise<Account> {
   return runQuery(conn, 'ensureAccount', {
     sqlite: (c) => toAccount(c.statement<[string, string, number], AccountRow>(SQLITE_ENSURE).get(newId(now), name, now) as AccountRow),
+    postgres: async (c) => toAccount((await c.rows<AccountRow>(PG_ENSURE, [newId(now), name, now]))[0] as AccountRow),
   });
 }

@@ -8,5 +8,7 @@ const SQLITE_LIST = `SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY name`;
 export function listAccounts(conn: Connection): Promise<Account[]> {
   return runQuery(conn, 'listAccounts', {
     sqlite: (c) => c.statement<[], AccountRow>(SQLITE_LIST).all().map(toAccount),
+    // Same text: nothing dialect-specific in it.
+    postgres: async (c) => (await c.rows<AccountRow>(SQLITE_LIST)).map(toAccount),
   });
 }

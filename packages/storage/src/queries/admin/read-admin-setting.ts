@@ -3,9 +3,11 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AdminSettingName } from '../../storage.js';
 
 const SQLITE_READ = 'SELECT value FROM admin_settings WHERE name = ?';
+const PG_READ = 'SELECT value FROM admin_settings WHERE name = $1';
 
 export function readAdminSetting(conn: Connection, name: AdminSettingName): Promise<string | null> {
   return runQuery(conn, 'readAdminSetting', {
     sqlite: (c) => c.statement<[string], { value: string }>(SQLITE_READ).get(name)?.value ?? null,
+    postgres: async (c) => (await c.rows<{ value: string }>(PG_READ, [name]))[0]?.value ?? null,
   });
 }

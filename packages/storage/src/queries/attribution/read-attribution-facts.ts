@@ -1,7 +1,7 @@
 // attributionFacts: conversions in a range plus the sessions and identity links their journeys are built from.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts } from '../../storage.js';
-import { ACCOUNT_KEY_OF } from '../accounts/account-key.js';
+import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
 
 const SQLITE_CONVERSIONS = `SELECT id, visitor_id AS visitorId, occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${ACCOUNT_KEY_OF} AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`;
@@ -13,6 +13,14 @@ const SQLITE_SESSIONS = `SELECT id, visitor_id AS visitorId, started_at AS start
   ORDER BY started_at DESC LIMIT ?`;
 const SQLITE_LINKS = `SELECT user_id AS userId, visitor_id AS visitorId FROM identities WHERE account_key = ${ACCOUNT_KEY_OF}`;
 
+const PG_CONVERSIONS = `SELECT id, visitor_id AS "visitorId", occurred_at AS timestamp, revenue FROM conversions
+  WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at, id`;
+// utm is JSON text; ->> reads the campaign as text (NULL when absent), like SQLite's json_extract.
+const PG_SESSIONS = `SELECT id, visitor_id AS "visitorId", started_at AS "startedAt", channel,
+    utm::jsonb ->> 'utm_campaign' AS campaign FROM sessions
+  WHERE account_key = ${pgAccountKeyOf(1)} AND last_seen_at >= $2 AND started_at >= $2 AND started_at <= $3
+  ORDER BY started_at DESC LIMIT $4`;
+const PG_LINKS = `SELECT user_id AS "userId", visitor_id AS "visitorId" FROM identities WHERE account_key = ${pgAccountKeyOf(1)}`;
 export interface FactsWindow { from: number; to: number; lookbackMs: number; maxSessions: number }
 
 export function readAttributionFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
@@ -27,5 +35,13 @@ export function readAttributionFacts(conn: Connection, accountId: string, w: Fac
       const links = c.statement<[string], AttributionFacts['links'][number]>(SQLITE_LINKS).all(accountId);
       return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
     }).deferred(),
+    postgres: (c) => c.transaction(async (client) => {
+      const start = w.from - w.lookbackMs;
+      const conversions = (await client.query<AttributionFacts['conversions'][number]>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
+      const sessions = (await client.query<AttributionFacts['sessions'][number]>(PG_SESSIONS, [accountId, start, w.to, w.maxSessions + 1])).rows;
+      const truncated = sessions.length > w.maxSessions;
+      const links = (await client.query<AttributionFacts['links'][number]>(PG_LINKS, [accountId])).rows;
+      return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
+    }, { isolation: 'repeatable read', readOnly: true }),
   });
 }

@@ -1,7 +1,9 @@
 // insertInbox: stores validated items exactly once per (account, item id), in one transaction.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxItem } from '../../storage.js';
+import { pgAccountKeyOf } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 
 // DO NOTHING on the (account_key, item_id) key only: a retried batch is counted as duplicates,
@@ -11,6 +13,24 @@ import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-i
 const sqliteInsert = (rows: number): string => `INSERT INTO inbox (account_key, item_id, type, payload, received_at)
   VALUES ${accountRowsPlaceholders(4, rows)}
   ON CONFLICT (account_key, item_id) DO NOTHING`;
+// PostgreSQL takes a whole group in one statement: the columns as arrays, unnested in item order
+// (WITH ORDINALITY), so seq follows the request's order as it does on SQLite. The inbox is
+// partitioned by received_at and cannot hold the (account, item id) unique key itself, so the key
+// goes to inbox_keys first (the first copy of an id repeated within the request wins, as on
+// SQLite) and only the items whose key was new reach the inbox. rowCount counts those.
+const PG_INSERT = `WITH items AS (
+    SELECT DISTINCT ON (u.item_id) u.item_id, u.type, u.payload, u.n
+    FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u (item_id, type, payload, n)
+    ORDER BY u.item_id, u.n),
+  fresh AS (
+    INSERT INTO inbox_keys (account_key, item_id, received_at)
+    SELECT ${pgAccountKeyOf(1)}, item_id, $5 FROM items ORDER BY n
+    ON CONFLICT (account_key, item_id) DO NOTHING
+    RETURNING item_id)
+  INSERT INTO inbox (account_key, item_id, type, payload, received_at)
+  SELECT ${pgAccountKeyOf(1)}, items.item_id, items.type, items.payload, $5
+  FROM items JOIN fresh USING (item_id)
+  ORDER BY items.n`;
 /** The statement text for each chunk length, built once: index n holds the n-row INSERT. */
 const SQLITE_INSERTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sqliteInsert(rows));
 
@@ -34,6 +54,14 @@ function insertGroup(c: SqliteConnection, group: InboxGroup, receivedAt: number)
   return { inserted, duplicates: group.items.length - inserted };
 }
 
+async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt: number): Promise<InsertInboxResult> {
+  const { items } = group;
+  const result = await client.query(PG_INSERT, [
+    group.accountId, items.map((i) => i.itemId), items.map((i) => i.type), items.map((i) => i.payload), receivedAt,
+  ]);
+  const inserted = result.rowCount ?? 0;
+  return { inserted, duplicates: items.length - inserted };
+}
 /**
  * Several requests' items in ONE transaction (group commit): the collector coalesces the ingest
  * requests that arrive in the same event-loop turn, so N small requests cost one commit, not N.
@@ -43,5 +71,10 @@ function insertGroup(c: SqliteConnection, group: InboxGroup, receivedAt: number)
 export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
   return runQuery(conn, 'insertInboxGroups', {
     sqlite: (c) => c.db.transaction(() => groups.map((group) => insertGroup(c, group, receivedAt))).immediate(),
+    postgres: (c) => c.transaction(async (client) => {
+      const results: InsertInboxResult[] = [];
+      for (const group of groups) results.push(await pgInsertGroup(client, group, receivedAt));
+      return results;
+    }),
   });
 }

@@ -11,10 +11,19 @@ const SQLITE_HEALTH = `SELECT
   (SELECT COUNT(*) FROM inbox_dead) AS dead,
   (SELECT received_at FROM inbox WHERE seq = (SELECT min(seq) FROM inbox_pending)) AS oldest`;
 
+const PG_HEALTH = `SELECT
+  (SELECT COUNT(*) FROM inbox_pending) AS pending,
+  (SELECT COUNT(*) FROM inbox_dead) AS dead,
+  (SELECT received_at FROM inbox_pending ORDER BY seq LIMIT 1) AS oldest`;
 export function readInboxHealth(conn: Connection): Promise<InboxHealth> {
   return runQuery(conn, 'inboxHealth', {
     sqlite: (c) => {
       const row = c.statement<[], HealthRow>(SQLITE_HEALTH).get() as HealthRow;
+      return { pending: row.pending, dead: row.dead, oldestPendingAt: row.oldest };
+    },
+    // One statement is one snapshot on PostgreSQL too; inbox_pending carries received_at itself.
+    postgres: async (c) => {
+      const row = (await c.rows<HealthRow>(PG_HEALTH))[0] as HealthRow;
       return { pending: row.pending, dead: row.dead, oldestPendingAt: row.oldest };
     },
   });

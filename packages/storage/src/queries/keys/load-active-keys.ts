@@ -8,5 +8,7 @@ const SQLITE_ACTIVE = `SELECT ${KEY_COLUMNS} FROM api_keys WHERE revoked_at IS N
 export function loadActiveKeys(conn: Connection): Promise<ApiKeyRecord[]> {
   return runQuery(conn, 'loadActiveKeys', {
     sqlite: (c) => c.statement<[], KeyRow>(SQLITE_ACTIVE).all().map(toKey),
+    // Same text: nothing dialect-specific in it.
+    postgres: async (c) => (await c.rows<KeyRow>(SQLITE_ACTIVE)).map(toKey),
   });
 }

@@ -1,7 +1,7 @@
 // stats: one account's visitors, sessions, events, conversions and revenue in the range [from, to).
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { Stats } from '../../storage.js';
-import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+import { ACCOUNT_KEY_OF_NAMED, pgAccountKeyOf } from '../accounts/account-key.js';
 
 // A session counts when its activity span [started_at, last_seen_at] meets [from, to); its visitor
 // counts with it. Sessions end after an inactivity timeout, so a span has no gap longer than that
@@ -16,10 +16,18 @@ const SQLITE_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.
        (SELECT COUNT(*) AS conversions, COALESCE(SUM(revenue), 0) AS revenue FROM conversions
         WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to) AS c`;
 
+const PG_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.revenue
+  FROM (SELECT COUNT(*) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM sessions
+        WHERE account_key = ${pgAccountKeyOf(1)} AND last_seen_at >= $2 AND started_at < $3) AS s,
+       (SELECT COUNT(*) AS events FROM events
+        WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS e,
+       (SELECT COUNT(*) AS conversions, COALESCE(SUM(revenue), 0) AS revenue FROM conversions
+        WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS c`;
 interface Range { account: string; from: number; to: number }
 
 export function readStats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
   return runQuery(conn, 'stats', {
     sqlite: (c) => c.statement<[Range], Stats>(SQLITE_STATS).get({ account: accountId, from, to }) as Stats,
+    postgres: async (c) => (await c.rows<Stats>(PG_STATS, [accountId, from, to]))[0] as Stats,
   });
 }

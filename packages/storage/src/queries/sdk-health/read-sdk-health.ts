@@ -1,5 +1,6 @@
 // readSdkHealth: what an account's SDK instances reported about their delivery over a window, as changes of their counters.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
+import { named } from '../../dialects/postgres-named-params.js';
 import type { SdkHealthFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 
@@ -26,9 +27,32 @@ const SQLITE_WINDOW = `WITH inside AS (
     COALESCE(SUM(i.botNavigations - COALESCE(b.botNavigations, 0)), 0) AS botNavigations
   FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
 
+// PostgreSQL: the same with snake_case inside and quoted camelCase aliases outside (unquoted ones
+// fold to lower case). SUM of bigint is numeric, which the connection reads back as a number.
+const PG_WINDOW = named<'account' | 'from' | 'to'>(`WITH inside AS (
+    SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS auth_failures,
+      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS bot_navigations
+    FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at >= @from AND reported_at < @to
+    GROUP BY instance_id),
+  before AS (
+    SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS auth_failures,
+      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS bot_navigations
+    FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at < @from
+      AND instance_id IN (SELECT instance_id FROM inside)
+    GROUP BY instance_id)
+  SELECT COUNT(*) AS instances,
+    COALESCE(SUM(i.delivered - COALESCE(b.delivered, 0)), 0) AS delivered,
+    COALESCE(SUM(i.retries - COALESCE(b.retries, 0)), 0) AS retries,
+    COALESCE(SUM(i.auth_failures - COALESCE(b.auth_failures, 0)), 0) AS "authFailures",
+    COALESCE(SUM(i.dropped - COALESCE(b.dropped, 0)), 0) AS dropped,
+    COALESCE(SUM(i.navigations - COALESCE(b.navigations, 0)), 0) AS navigations,
+    COALESCE(SUM(i.bot_navigations - COALESCE(b.bot_navigations, 0)), 0) AS "botNavigations"
+  FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`);
+
 export function readSdkHealth(conn: Connection, accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts> {
+  const params = { account: accountId, from: window.from, to: window.to };
   return runQuery(conn, 'sdkHealth', {
-    sqlite: (c) => c.statement<[{ account: string; from: number; to: number }], SdkHealthFacts>(SQLITE_WINDOW)
-      .get({ account: accountId, from: window.from, to: window.to }) as SdkHealthFacts,
+    sqlite: (c) => c.statement<[typeof params], SdkHealthFacts>(SQLITE_WINDOW).get(params) as SdkHealthFacts,
+    postgres: async (c) => (await c.rows<SdkHealthFacts>(PG_WINDOW.text, PG_WINDOW.values(params)))[0] as SdkHealthFacts,
   });
 }

@@ -1,0 +1,42 @@
+// The worker's failure split: a busy storage ends the pass and keeps the rows leased; only real write failures dead-letter.
+import { describe, expect, it } from 'vitest';
+import { StorageError, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
+import { parseServerSettings } from '../server-settings.js';
+import { createInboxWorker } from './inbox-worker.js';
+
+function row(seq: number): InboxRow {
+  const payload = { type: 'event', id: `0190f7c2-0000-7000-8000-${String(seq).padStart(12, '0')}`, timestamp: new Date(1_700_000_000_000).toISOString(), visitor_id: 'v', session_id: 's', context: null, name: 'x', properties: {} };
+  return { seq, accountId: 'acct', itemId: payload.id, type: 'event', payload: JSON.stringify(payload), receivedAt: 1, attempts: 1 };
+}
+
+/** Storage that hands out two rows once and fails every write with `error`, recording the batches it was given. */
+function failingStorage(error: Error): { storage: Storage; applied: ProcessedBatch[] } {
+  const applied: ProcessedBatch[] = [];
+  let rows = [row(1), row(2)];
+  const storage = {
+    claimInbox: async () => { const out = rows; rows = []; return out; },
+    applyProcessed: async (batch: ProcessedBatch) => {
+      applied.push(batch);
+      if (batch.done.length > 0) throw error;
+    },
+  } as unknown as Storage;
+  return { storage, applied };
+}
+
+const metrics = { processed: { inc: () => {} } };
+
+describe('inbox worker failures', () => {
+  it('ends the pass on a busy storage without dead-lettering anything', async () => {
+    const { storage, applied } = failingStorage(new StorageError('busy', 'applyProcessed failed: deadlock detected'));
+    const worker = createInboxWorker({ storage, settings: parseServerSettings(), metrics, now: () => 1, onError: () => {} });
+    await expect(worker.runOnce()).rejects.toMatchObject({ code: 'busy' });
+    expect(applied.flatMap((b) => b.dead)).toEqual([]);
+  });
+
+  it('dead-letters each row whose write keeps failing for another reason', async () => {
+    const { storage, applied } = failingStorage(new StorageError('query_failed', 'applyProcessed failed: value too long'));
+    const worker = createInboxWorker({ storage, settings: parseServerSettings(), metrics, now: () => 1, onError: () => {} });
+    await worker.runOnce();
+    expect(applied.flatMap((b) => b.dead.map((d) => d.seq))).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,128 @@
+// A PostgreSQL connection as queries see it: a pool, one-statement queries, and transactions that retry deadlocks.
+import pg from 'pg';
+
+/** What both the pool and a transaction's client can run. */
+export interface PgQueryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface TransactionOptions {
+  /** @default 'read committed' */
+  isolation?: 'read committed' | 'repeatable read';
+  /** @default false */
+  readOnly?: boolean;
+}
+
+export interface PostgresConnection {
+  readonly dialect: 'postgres';
+  /** The database URL without its password, for error messages. */
+  readonly location: string;
+  readonly pool: pg.Pool;
+  /** Rows of one statement, run on any pooled connection (autocommit). */
+  rows<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Runs `fn` in one transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when
+   * it throws. A deadlock or serialization failure rolls back and runs `fn` again (a few times):
+   * both mean "another transaction won this time", never "the data is wrong".
+   */
+  transaction<T>(fn: (client: PgQueryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+/** SQLSTATEs that mean "retry": serialization_failure, deadlock_detected, lock_not_available. */
+const RETRYABLE = new Set(['40001', '40P01', '55P03']);
+const TRANSACTION_TRIES = 4;
+
+export function isRetryablePgError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/**
+ * int8 (COUNT(*), bigint ms times, identity keys) and numeric (SUM of bigints) come back as numbers,
+ * not pg's default strings: every value here is far below 2^53. Per pool, never pg's global types.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 || oid === NUMERIC
+    ? (value: string) => Number(value)
+    : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The URL as it may appear in messages and logs: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable postgres URL)';
+  }
+}
+
+export interface PostgresPoolOptions {
+  url: string;
+  /** Schema every connection uses (search_path); already validated as an identifier. */
+  schema?: string | undefined;
+  /** @default 8 */
+  poolSize?: number | undefined;
+  /** What error messages call this database. @default the URL, password redacted */
+  location?: string | undefined;
+}
+
+function beginStatement(options: TransactionOptions): string {
+  const isolation = options.isolation === 'repeatable read' ? 'REPEATABLE READ' : 'READ COMMITTED';
+  return `BEGIN ISOLATION LEVEL ${isolation}${options.readOnly === true ? ' READ ONLY' : ''}`;
+}
+
+export function createPostgresConnection(options: PostgresPoolOptions): PostgresConnection {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 8,
+    types: TYPES,
+    // search_path set at connection start: every statement on every pooled connection sees the schema.
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  });
+  // An idle pooled connection that the server drops emits 'error' on the pool; without a listener
+  // that would crash the process. The next query simply opens a new connection.
+  pool.on('error', () => {});
+
+  async function once<T>(fn: (client: PgQueryable) => Promise<T>, begin: string): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query(begin);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    dialect: 'postgres',
+    location: options.location ?? redactUrl(options.url),
+    pool,
+    async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+      return (await pool.query<R>(sql, params)).rows;
+    },
+    async transaction<T>(fn: (client: PgQueryable) => Promise<T>, txOptions: TransactionOptions = {}): Promise<T> {
+      const begin = beginStatement(txOptions);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(fn, begin);
+        } catch (error) {
+          if (attempt >= TRANSACTION_TRIES || !isRetryablePgError(error)) throw error;
+        }
+      }
+    },
+  };
+}
