@@ -14,6 +14,7 @@ import { createCollectorMetrics, type CollectorMetrics } from './metrics/collect
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
+import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
 
 export interface Collector {
   readonly app: FastifyInstance;
@@ -55,7 +56,9 @@ function threadBlocker(settings: ServerSettings, databasePath: string | undefine
   return null;
 }
 
-function createWorker(options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { worker: InboxWorker; mode: 'thread' | 'inline' } {
+function createWorker(
+  options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void,
+): { worker: InboxWorker; mode: 'thread' | 'inline'; writeGate?: SharedArrayBuffer } {
   const inline = createInboxWorker({ storage: options.storage, settings, metrics, now, onError });
   if (settings.worker.mode === 'inline') return { worker: inline, mode: 'inline' };
   const blocker = threadBlocker(settings, options.databasePath);
@@ -64,8 +67,9 @@ function createWorker(options: CollectorOptions, settings: ServerSettings, metri
   }
   const entry = resolveInboxThreadEntry();
   if (blocker !== null || entry === null || options.databasePath === undefined) return { worker: inline, mode: 'inline' };
-  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError });
-  return { worker, mode: 'thread' };
+  const writeGate = createWriteGateBuffer();
+  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
+  return { worker, mode: 'thread', writeGate };
 }
 
 export function createCollector(options: CollectorOptions): Collector {
@@ -75,7 +79,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const onError = options.onError ?? (() => {});
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
-  const { worker, mode: workerMode } = createWorker(options, settings, metrics, now, onError);
+  const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
 
@@ -103,7 +107,8 @@ export function createCollector(options: CollectorOptions): Collector {
   });
 
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
-  registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now });
+  const inbox = createInboxWriter(storage, now, writeGate ? createIngestWriteGate(writeGate) : undefined);
+  registerIngestRoutes(app, { inbox, keys, settings, metrics, now });
   registerQueryRoutes(app, { storage, keys, now });
   registerAttributionRoutes(app, { storage, keys, now });
   registerOpenApiRoute(app);

@@ -1,5 +1,6 @@
 // Group commit for the inbox: ingest requests that arrive in one event-loop turn share one transaction.
 import type { InboxItem, Storage } from '@touchline/storage';
+import type { IngestWriteGate } from '../workers/write-gate.js';
 
 export interface InboxWriteResult { inserted: number; duplicates: number }
 
@@ -15,8 +16,11 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** The pending list belongs to this writer (one per collector) and holds nothing after a flush. */
-export function createInboxWriter(storage: Storage, now: () => number): InboxWriter {
+/**
+ * The pending list belongs to this writer (one per collector) and holds nothing after a flush.
+ * With a worker thread on the same database, `gate` gives these writes priority over its passes.
+ */
+export function createInboxWriter(storage: Storage, now: () => number, gate?: IngestWriteGate): InboxWriter {
   let pending: Pending[] = [];
   let scheduled = false;
 
@@ -25,7 +29,8 @@ export function createInboxWriter(storage: Storage, now: () => number): InboxWri
     pending = [];
     scheduled = false;
     try {
-      const results = await storage.insertInboxGroups(group, now());
+      const insert = (): Promise<InboxWriteResult[]> => storage.insertInboxGroups(group, now());
+      const results = await (gate ? gate.write(insert) : insert());
       group.forEach((p, i) => p.resolve(results[i] ?? { inserted: 0, duplicates: p.items.length }));
     } catch (error) {
       for (const p of group) p.reject(error);

@@ -18,6 +18,13 @@ export interface ProcessedCounter {
   processed: { inc(labels: { outcome: 'done' | 'dead' }, value: number): void };
 }
 
+/**
+ * Rows per write transaction. A pass claims up to settings.worker.batchSize rows but writes them in
+ * slices, each slice's results and inbox outcome committed together: SQLite has one write lock, and
+ * ingest (whose 202 waits for its insert) must never wait long behind a worker transaction.
+ */
+const APPLY_SLICE_ROWS = 200;
+
 function emptyBatch(): ProcessedBatch {
   return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
 }
@@ -57,9 +64,10 @@ export function createInboxWorker(deps: {
       await storage.applyProcessed({ ...emptyBatch(), dead: exhausted.map((r) => ({ seq: r.seq, error: `gave up after ${r.attempts - 1} attempts` })) });
       metrics.processed.inc({ outcome: 'dead' }, exhausted.length);
     }
-    if (fresh.length > 0) {
-      await applyIsolated(fresh);
-      metrics.processed.inc({ outcome: 'done' }, fresh.length);
+    for (let i = 0; i < fresh.length; i += APPLY_SLICE_ROWS) {
+      const slice = fresh.slice(i, i + APPLY_SLICE_ROWS);
+      await applyIsolated(slice);
+      metrics.processed.inc({ outcome: 'done' }, slice.length);
     }
     return rows.length;
   }
