@@ -18,6 +18,7 @@ export {
   type Identity, type IdentityInput, type StartReason, type LoggedOut,
 } from './session/resolve-identity.js';
 export { WIRE_LIMITS } from './wire/limits.js';
+export { parseItemFast } from './wire/parse-item-fast.js';
 export {
   itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,
   propertiesSchema, pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema,
