@@ -13,6 +13,7 @@ export {
   type Campaign, type UtmKey, type ClickIdKey,
 } from './session/campaign.js';
 export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js';
+export { createBotCheck } from './session/bot-check.js';
 export {
   resolveIdentity, endSessionCookies, LOGOUT_JUMP,
   type Identity, type IdentityInput, type StartReason, type LoggedOut,

@@ -1,6 +1,6 @@
 // createClient: the SDK entry point tying identity, per-request context and delivery together.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { endSessionCookies, TouchlineError } from '@touchline/core';
+import { createBotCheck, endSessionCookies, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
@@ -71,6 +71,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   const emitter = createEmitter(debugTap(settings));
   const storage = new AsyncLocalStorage<RequestScope>();
   const invalid = { count: 0 };
+  const isBot = createBotCheck();
 
   const reportError = (error: Error): void => {
     if (settings.onError) {
@@ -121,7 +122,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   return {
     settings,
     handle(info) {
-      const scope = captureScope(info, settings, now());
+      const scope = captureScope(info, settings, now(), isBot);
       const { identity } = scope;
       if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null && identity.sessionId !== null) {
         transport.enqueue(buildPageview({ visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() }));
