@@ -7,6 +7,8 @@ export interface InboxWriteResult { inserted: number; duplicates: number }
 export interface InboxWriter {
   /** Resolves once the items are committed (durable), never before: the 202 waits for it. */
   write(accountId: string, items: InboxItem[]): Promise<InboxWriteResult>;
+  /** An ingest request has arrived and will write soon; call the release when it has answered. */
+  announce(): () => void;
 }
 
 interface Pending {
@@ -37,7 +39,9 @@ export function createInboxWriter(storage: Storage, now: () => number, gate?: In
     }
   }
 
+  const noop = (): void => {};
   return {
+    announce: () => (gate ? gate.announce() : noop),
     write(accountId, items) {
       return new Promise((resolve, reject) => {
         pending.push({ accountId, items, resolve, reject });

@@ -36,6 +36,17 @@ describe('write gate', () => {
     await ingest;
   });
 
+  it('counts an announced request as waiting until it is released, once however often released', async () => {
+    const buffer = createWriteGateBuffer();
+    const state = new Int32Array(buffer);
+    const release = createIngestWriteGate(buffer).announce();
+    expect(state[0]).toBe(1);
+    release();
+    release();
+    expect(state[0]).toBe(0);
+    await expect(createWorkerWriteGate(buffer).run(async () => 'applied')).resolves.toBe('applied');
+  });
+
   it('frees ingest when the worker thread died inside a transaction', async () => {
     const buffer = createWriteGateBuffer();
     void createWorkerWriteGate(buffer).run(() => new Promise(() => {})); // never settles: a dead thread

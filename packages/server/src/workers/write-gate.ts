@@ -13,7 +13,7 @@ const WANT = 0;
 const HELD = 1;
 
 /** The worker never waits longer than this for ingest, so a flood of ingest cannot stop processing. */
-const DEFAULT_MAX_WORKER_WAIT_MS = 250;
+const DEFAULT_MAX_WORKER_WAIT_MS = 50;
 /** Ingest stops waiting for the worker after this and leaves the rest to SQLite's busy_timeout (a dead thread cannot block ingest). */
 const MAX_INGEST_WAIT_MS = 2000;
 
@@ -31,6 +31,12 @@ export function releaseWorkerHold(buffer: SharedArrayBuffer): void {
 /** The ingest side: `write` runs `fn` once the worker is out of its transaction. */
 export interface IngestWriteGate {
   write<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Says a write is coming (an ingest request has arrived): the worker starts no new transaction
+   * until the returned release is called (or its maximum wait passes), so by the time the request's
+   * items are validated the lock is usually free. Release is idempotent.
+   */
+  announce(): () => void;
 }
 
 /** The worker side: `run` runs `fn` (one transaction) when no ingest write is waiting. */
@@ -44,7 +50,20 @@ type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: n
 export function createIngestWriteGate(buffer: SharedArrayBuffer): IngestWriteGate {
   const state = new Int32Array(buffer);
   const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+  const withdraw = (): void => {
+    Atomics.sub(state, WANT, 1);
+    Atomics.notify(state, WANT);
+  };
   return {
+    announce() {
+      Atomics.add(state, WANT, 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        withdraw();
+      };
+    },
     async write(fn) {
       Atomics.add(state, WANT, 1);
       try {
@@ -55,8 +74,7 @@ export function createIngestWriteGate(buffer: SharedArrayBuffer): IngestWriteGat
         }
         return await fn();
       } finally {
-        Atomics.sub(state, WANT, 1);
-        Atomics.notify(state, WANT);
+        withdraw();
       }
     },
   };
