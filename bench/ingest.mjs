@@ -17,30 +17,25 @@ const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.me
 function event(i) {
   const visitorId = newId();
   return {
-    type: 'event', id: slotted(newId()), timestamp: new Date().toISOString(), visitor_id: visitorId, session_id: deriveSessionId(visitorId, 1),
+    type: 'event', id: ID_SLOT, timestamp: new Date().toISOString(), visitor_id: visitorId, session_id: deriveSessionId(visitorId, 1),
     context: { url: 'https://shop.example/p?utm_source=news', referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0', ip: '203.0.113.9', utm: { utm_source: 'news' }, click_ids: {}, session_start: null },
     name: 'viewed', properties: { sku: `SKU-${i % 100}`, price: 19.9 },
   };
 }
-/** Marks the 4 hex digits of every id that each use of a template body fills in anew. */
-const SLOT = '@@@@';
-/** A UUIDv7 with its second group (timestamp bits) left as the slot. */
-const slotted = (id) => `${id.slice(0, 9)}${SLOT}${id.slice(13)}`;
+/** Stands for an item id in a template body; every use of the template gets fresh UUIDv7s. */
+const ID_SLOT = '@item-id@';
+const ID_SLOTS = new RegExp(ID_SLOT, 'g');
 
 /**
- * Bodies with ids never sent before: each call takes the next template and fills the slot of all
- * its ids with a per-cycle counter. The bench used to cycle a fixed set of bodies, so after the
- * first few seconds nearly every item was a duplicate, which costs the inbox an index lookup
- * instead of an insert, and the acknowledged rate measured mostly duplicates.
+ * Bodies with ids never sent before, time-ordered as the SDK makes them: each call takes the next
+ * template and gives every item a new UUIDv7 (~0.3 ms per 500-item body, in the load generator).
+ * The bench used to cycle a fixed set of bodies, so after the first few seconds nearly every item
+ * was a duplicate, which costs the inbox an index lookup instead of an insert, and the
+ * acknowledged rate measured mostly duplicates.
  */
 function uniqueBodies(templates) {
   let n = 0;
-  return () => {
-    const template = templates[n % templates.length];
-    const cycle = Math.floor(n / templates.length) % 0x10000;
-    n += 1;
-    return template.replaceAll(SLOT, cycle.toString(16).padStart(4, '0'));
-  };
+  return () => templates[n++ % templates.length].replace(ID_SLOTS, () => newId());
 }
 
 const batchBody = (items) => JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
