@@ -5,7 +5,8 @@
 // loop meanwhile, so acknowledged ingest stalled behind long worker passes (and, under load,
 // failed with "database is locked"). The gate is a pair of shared counters: ingest announces that
 // it wants to write and waits (asynchronously, the event loop keeps parsing) until the worker's
-// current transaction ends; the worker starts a transaction only while nobody wants to ingest.
+// current transaction ends; the worker starts a transaction only while nobody wants to ingest
+// (or once it has waited a few milliseconds, so that it is never starved).
 // It is only scheduling: SQLite's own locking still guarantees correctness if the gate is bypassed.
 
 /** Slot 0: how many ingest writes are waiting or running. Slot 1: 1 while the worker is in a transaction. */
