@@ -17,7 +17,10 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+/** Two hex digits for every byte value: formatting an id is 16 lookups, not 4 toString + padStart. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const hex4 = (n: number): string => (HEX[(n >>> 24) & 0xff] as string) + (HEX[(n >>> 16) & 0xff] as string);
+const hex4lo = (n: number): string => (HEX[(n >>> 8) & 0xff] as string) + (HEX[n & 0xff] as string);
 
 /**
  * The id of a visitor's n-th session, as a UUIDv8 (RFC 9562 "custom"): 122 bits of
@@ -27,7 +30,8 @@ const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
  * (a client chooses its own cookies anyway), and a native SHA-1 per request cost ~15 µs of CPU.
  */
 export function deriveSessionId(visitorId: string, sessionNumber: number): string {
-  const [a, b, c, d] = murmur3x86128(encoder.encode(`${visitorId}:${sessionNumber}`), SESSION_SEED);
-  const h = hex8(a) + hex8(((b & 0xffff0fff) | 0x00008000) >>> 0) + hex8(((c & 0x3fffffff) | 0x80000000) >>> 0) + hex8(d);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const [a, b0, c0, d] = murmur3x86128(encoder.encode(`${visitorId}:${sessionNumber}`), SESSION_SEED);
+  const b = ((b0 & 0xffff0fff) | 0x00008000) >>> 0;
+  const c = ((c0 & 0x3fffffff) | 0x80000000) >>> 0;
+  return `${hex4(a)}${hex4lo(a)}-${hex4(b)}-${hex4lo(b)}-${hex4(c)}-${hex4lo(c)}${hex4(d)}${hex4lo(d)}`;
 }

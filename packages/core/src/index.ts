@@ -13,11 +13,13 @@ export {
   type Campaign, type UtmKey, type ClickIdKey,
 } from './session/campaign.js';
 export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js';
+export { createBotCheck } from './session/bot-check.js';
 export {
   resolveIdentity, endSessionCookies, LOGOUT_JUMP,
   type Identity, type IdentityInput, type StartReason, type LoggedOut,
 } from './session/resolve-identity.js';
 export { WIRE_LIMITS } from './wire/limits.js';
+export { parseItemFast } from './wire/parse-item-fast.js';
 export {
   itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,
   propertiesSchema, pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema,

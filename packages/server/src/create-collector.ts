@@ -22,6 +22,7 @@ import { parseServerSettings, type ServerSettings, type ServerSettingsInput } fr
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
+import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
 
 export interface Collector {
   readonly app: FastifyInstance;
@@ -69,7 +70,9 @@ function threadBlocker(settings: ServerSettings, databasePath: string | undefine
   return null;
 }
 
-function createWorker(options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { worker: InboxWorker; mode: 'thread' | 'inline' } {
+function createWorker(
+  options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void,
+): { worker: InboxWorker; mode: 'thread' | 'inline'; writeGate?: SharedArrayBuffer } {
   const inline = createInboxWorker({ storage: options.storage, settings, metrics, now, onError });
   if (settings.worker.mode === 'inline') return { worker: inline, mode: 'inline' };
   const blocker = threadBlocker(settings, options.databasePath);
@@ -78,8 +81,9 @@ function createWorker(options: CollectorOptions, settings: ServerSettings, metri
   }
   const entry = resolveInboxThreadEntry();
   if (blocker !== null || entry === null || options.databasePath === undefined) return { worker: inline, mode: 'inline' };
-  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError });
-  return { worker, mode: 'thread' };
+  const writeGate = createWriteGateBuffer();
+  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
+  return { worker, mode: 'thread', writeGate };
 }
 
 /** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */
@@ -105,7 +109,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const onError = options.onError ?? (() => {});
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
-  const { worker, mode: workerMode } = createWorker(options, settings, metrics, now, onError);
+  const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, onError);
   const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
@@ -145,7 +149,8 @@ export function createCollector(options: CollectorOptions): Collector {
 
   registerRateLimit(app, { settings: settings.rateLimit, keys, registry: metrics.registry, now });
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
-  registerIngestRoutes(app, { inbox: createInboxWriter(storage, now), keys, settings, metrics, now, sdkHealth });
+  const inbox = createInboxWriter(storage, now, writeGate ? createIngestWriteGate(writeGate) : undefined);
+  registerIngestRoutes(app, { inbox, keys, settings, metrics, now, sdkHealth });
   registerQueryRoutes(app, { storage, keys, now });
   registerAttributionRoutes(app, { storage, keys, now });
   registerIntegrityRoute(app, { monitor, keys });

@@ -20,6 +20,8 @@ export interface IdentityInput {
   /** Absolute page URL (for navigations, the landing URL), or null if it cannot be built. */
   url: URL | null;
   userAgent: string | undefined;
+  /** Bot detection for the user agent. @default isbot (clients pass a memoized one, see createBotCheck) */
+  isBot?: (userAgent: string) => boolean;
   /** Epoch milliseconds; only used to time-order minted visitor ids. */
   now: number;
   settings: SessionSettings;
@@ -70,7 +72,7 @@ function cookieContext(input: IdentityInput): CookieContext {
  */
 export function resolveIdentity(input: IdentityInput): Identity {
   const { kind } = input;
-  const isBot = input.userAgent !== undefined && isbot(input.userAgent);
+  const isBot = input.userAgent !== undefined && (input.isBot ?? isbot)(input.userAgent);
   const campaign = kind === 'navigation' ? extractCampaign(input.url) : null;
   if (isBot) return anonymous(kind, true, campaign);
 

@@ -46,12 +46,13 @@ function clientIp(info: RequestInfo, settings: ClientSettings): string | null {
 
 const clip = (value: string | undefined, max: number): string | null => (value === undefined ? null : value.slice(0, max));
 
-export function captureScope(info: RequestInfo, settings: ClientSettings, now: number): RequestScope {
+/** `isBot` is the client's memoized bot check (createBotCheck); without it, plain isbot. */
+export function captureScope(info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean): RequestScope {
   const url = pageUrl(info, settings.trustProxy);
   const kind = classifyRequest(info.method, info.header);
   const userAgent = info.header('user-agent');
   const identity = resolveIdentity({
-    cookieHeader: info.header('cookie'), kind, url, userAgent, now, settings: settings.session,
+    cookieHeader: info.header('cookie'), kind, url, userAgent, isBot, now, settings: settings.session,
   });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),

@@ -1,7 +1,7 @@
 // createClient: the SDK entry point tying identity, per-request context and delivery together.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { endSessionCookies, TouchlineError } from '@touchline/core';
+import { createBotCheck, endSessionCookies, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
@@ -74,6 +74,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   const invalid = { count: 0 };
   /** Navigations seen, for the delivery health each batch reports (bots: how much traffic got no identity). */
   const traffic = { navigations: 0, botNavigations: 0 };
+  const isBot = createBotCheck();
 
   const reportError = (error: Error): void => {
     if (settings.onError) {
@@ -126,7 +127,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   return {
     settings,
     handle(info) {
-      const scope = captureScope(info, settings, now());
+      const scope = captureScope(info, settings, now(), isBot);
       const { identity } = scope;
       if (identity.kind === 'navigation') {
         if (identity.isBot) traffic.botNavigations += 1;

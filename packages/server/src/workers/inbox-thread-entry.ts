@@ -1,11 +1,23 @@
 // The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openSqliteStorage } from '@touchline/storage';
+import { openSqliteStorage, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
+import { createWorkerWriteGate } from './write-gate.js';
 import {
   isInboxThreadRequest, type InboxThreadData, type InboxThreadMessage, type InboxThreadRequest, type InboxThreadStats,
 } from './inbox-thread-protocol.js';
+
+/** The worker's two write transactions yield to the collector's ingest writes. */
+function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): Storage {
+  if (buffer === undefined) return storage;
+  const gate = createWorkerWriteGate(buffer);
+  return {
+    ...storage,
+    claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
+    applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
+  };
+}
 
 async function perform(worker: InboxWorker, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
   switch (request.op) {
@@ -32,7 +44,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
     },
   };
   const onError = (error: Error): void => post({ kind: 'error', run, message: error.message });
-  const worker = createInboxWorker({ storage, settings, metrics, now: Date.now, onError });
+  const worker = createInboxWorker({ storage: gated(storage, data.writeGate), settings, metrics, now: Date.now, onError });
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;

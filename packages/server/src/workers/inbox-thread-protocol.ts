@@ -6,6 +6,8 @@ export interface InboxThreadData {
   run: string;
   databasePath: string;
   worker: ServerSettings['worker'];
+  /** Shared with the collector's ingest writes, which take priority (see write-gate.ts). */
+  writeGate?: SharedArrayBuffer;
 }
 
 export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';

@@ -6,6 +6,7 @@ import type { ServerSettings } from '../server-settings.js';
 import type { InboxWorker, ProcessedCounter } from './inbox-worker.js';
 import { createInboxThreadChannel, type InboxThreadAnswer, type InboxThreadChannel } from './inbox-thread-channel.js';
 import type { InboxThreadData, InboxThreadEvent, InboxThreadOp, InboxThreadStats } from './inbox-thread-protocol.js';
+import { releaseWorkerHold } from './write-gate.js';
 
 export interface ThreadInboxWorker extends InboxWorker {
   /** Where passes run now: 'thread', or 'inline' after the thread failed. */
@@ -35,6 +36,8 @@ export function resolveInboxThreadEntry(base: string = import.meta.url): URL | n
 export function createThreadInboxWorker(deps: {
   entry: URL; databasePath: string; settings: ServerSettings; metrics: ProcessedCounter;
   fallback: InboxWorker; onError: (error: Error) => void;
+  /** Shared with ingest (see write-gate.ts). */
+  writeGate?: SharedArrayBuffer;
 }): ThreadInboxWorker {
   const { metrics, fallback, onError } = deps;
   let thread: Worker | null = null;
@@ -50,6 +53,7 @@ export function createThreadInboxWorker(deps: {
   }
 
   function fail(error: Error): void {
+    if (deps.writeGate) releaseWorkerHold(deps.writeGate);
     channel?.rejectAll(error.message);
     if (failed || stopping) return;
     failed = true;
@@ -61,7 +65,7 @@ export function createThreadInboxWorker(deps: {
 
   function spawn(): Worker {
     const run = randomUUID();
-    const data: InboxThreadData = { run, databasePath: deps.databasePath, worker: deps.settings.worker };
+    const data: InboxThreadData = { run, databasePath: deps.databasePath, worker: deps.settings.worker, writeGate: deps.writeGate };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });
     worker.on('error', (error) => fail(error));

@@ -1,6 +1,6 @@
 // Ingest API: POST /api/v1/batch and the single-item /events, /conversions, /identify.
 import { batchRequestSchema, zodProblems, type ItemError } from '@touchline/core';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
 import type { InboxWriter } from '../../ingest/inbox-writer.js';
 import { validateItems } from '../../ingest/validate-items.js';
@@ -32,13 +32,23 @@ async function ingest(deps: Deps, reply: FastifyReply, accountId: string, batchI
   }
   // Written durably before the 202: an acknowledged item survives a crash right after.
   const { inserted, duplicates } = await deps.inbox.write(accountId, accepted);
-  for (const item of accepted) metrics.ingested.inc({ type: item.type });
+  // One counter update per item type, not per item: prom-client hashes the labels on every inc.
+  const byType = new Map<string, number>();
+  for (const item of accepted) byType.set(item.type, (byType.get(item.type) ?? 0) + 1);
+  for (const [type, count] of byType) metrics.ingested.inc({ type }, count);
   metrics.duplicates.inc(duplicates);
   return reply.code(202).send({ batch_id: batchId, accepted: inserted, duplicates, errors: errors satisfies ItemError[] });
 }
 
 export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
-  app.post('/api/v1/batch', async (request, reply) => {
+  // From the moment an ingest request arrives until its response is done (or the connection
+  // closes), the inbox worker starts no new write transaction: see workers/write-gate.ts.
+  const announce: onRequestHookHandler = (_request, reply, done) => {
+    reply.raw.once('close', deps.inbox.announce());
+    done();
+  };
+
+  app.post('/api/v1/batch', { onRequest: announce }, async (request, reply) => {
     const key = authorize(deps.keys, request, reply, 'ingest');
     if (key === null) return reply;
     const parsed = batchRequestSchema.safeParse(request.body);
@@ -54,7 +64,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   for (const [path, type] of Object.entries(SINGLE)) {
-    app.post(`/api/v1/${path}`, async (request, reply) => {
+    app.post(`/api/v1/${path}`, { onRequest: announce }, async (request, reply) => {
       const key = authorize(deps.keys, request, reply, 'ingest');
       if (key === null) return reply;
       const body = request.body;
