@@ -1,14 +1,19 @@
 // Reads and writes the identity cookies: visitor id, session-number markers and the activity cookie.
 import { parse } from 'cookie';
 import { isUuid } from '../ids.js';
+import { murmur3x86128 } from '../murmur3-128.js';
 import type { SessionSettings } from './session-settings.js';
 
 /**
  * The cookie design:
  * - `<p>vid`: the visitor id, written once, when minted.
- * - `<p>s<N>`: "session number N was allocated"; value = campaign fingerprint of that session (or
- *   `-`). One cookie per number, so a late response can add an old number but never erase a newer
- *   one: the current number is the maximum present, and it only grows.
+ * - `<p>s<N>`: "session number N was allocated"; value = `<campaign fingerprint or ->.<owner tag>`.
+ *   One cookie per number, so a late response can add an old number but never erase a newer one:
+ *   the current number is the maximum present, and it only grows. The owner tag names the visitor
+ *   that allocated N: two first navigations racing in one browser each mint a visitor, the last
+ *   `<p>vid` to arrive wins, and the loser's numbers (a logout floor, a campaign start) stay in the
+ *   jar. They still bound the next number, but their sessions are not the winner's to continue.
+ *   Values written before tags existed (no `.`) count as the current visitor's.
  * - `<p>act`: the session number last active, Max-Age = the inactivity timeout. Its absence
  *   means the session expired.
  */
@@ -16,30 +21,47 @@ export interface IdentityJar {
   visitorId: string | null;
   /** session number -> campaign fingerprint ('-' for none) */
   numbers: ReadonlyMap<number, string>;
+  /** session number -> owner tag (see `visitorTag`), for numbers whose cookie carries one */
+  owners: ReadonlyMap<number, string>;
   active: number | null;
 }
 
 /** Beyond this many session-number cookies the rest are ignored (and cleaned up). */
 const MAX_NUMBER_COOKIES = 32;
 const NUMBER_PATTERN = /^\d{1,15}$/;
-const FINGERPRINT_PATTERN = /^[-0-9a-z]{1,16}$/;
+const NUMBER_VALUE_PATTERN = /^([-0-9a-z]{1,16})(?:\.([0-9a-z]{1,16}))?$/;
+const TAG_SEED = 0x746c7476; // 'tltv'
+const encoder = new TextEncoder();
+
+/**
+ * A short tag of a visitor id, stored with each session number so a visitor can tell its own
+ * numbers from those a concurrently minted visitor left in the same jar. 32 bits of MurmurHash3:
+ * a collision only costs the rare race this guards against.
+ */
+export function visitorTag(visitorId: string): string {
+  return (murmur3x86128(encoder.encode(visitorId), TAG_SEED)[0] >>> 0).toString(36);
+}
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader) return { visitorId: null, numbers: new Map(), active: null };
+  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null };
   const all = parse(cookieHeader);
   const vid = all[`${prefix}vid`];
   const numbers = new Map<number, string>();
+  const owners = new Map<number, string>();
   const sessionPrefix = `${prefix}s`;
   for (const [name, value] of Object.entries(all)) {
     if (!name.startsWith(sessionPrefix) || value === undefined) continue;
     const digits = name.slice(sessionPrefix.length);
     if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
-    numbers.set(Number(digits), FINGERPRINT_PATTERN.test(value) ? value : '-');
+    const parts = NUMBER_VALUE_PATTERN.exec(value);
+    numbers.set(Number(digits), parts?.[1] ?? '-');
+    if (parts?.[2] !== undefined) owners.set(Number(digits), parts[2]);
   }
   const act = all[`${prefix}act`];
   return {
     visitorId: vid !== undefined && isUuid(vid) ? vid : null,
     numbers,
+    owners,
     active: act !== undefined && NUMBER_PATTERN.test(act) ? Number(act) : null,
   };
 }
@@ -61,11 +83,11 @@ function attributes(ctx: CookieContext): string {
   return `${domain}; Path=/; HttpOnly${secure}; SameSite=${SAME_SITE[settings.cookieSameSite]}`;
 }
 
-const SAFE_VALUE = /^[-0-9a-z]*$/;
+const SAFE_VALUE = /^[-.0-9a-z]*$/;
 
 /**
  * Hot path (every navigation): names and values here are our own (prefix checked by the settings
- * schema, values are UUIDs, digits or fingerprints), so concatenation is exact and cheap.
+ * schema, values are UUIDs, digits or tagged fingerprints), so concatenation is exact and cheap.
  */
 function write(ctx: CookieContext, name: string, value: string, maxAgeSeconds: number): string {
   if (!SAFE_VALUE.test(value)) throw new TypeError(`identity cookie value ${JSON.stringify(value)} is not cookie-safe`);
@@ -79,8 +101,9 @@ export function visitorCookie(ctx: CookieContext, visitorId: string): string {
   return write(ctx, 'vid', visitorId, longLived(ctx));
 }
 
-export function sessionNumberCookie(ctx: CookieContext, n: number, fingerprint: string): string {
-  return write(ctx, `s${n}`, fingerprint, longLived(ctx));
+/** `owner` is the allocating visitor's `visitorTag`. */
+export function sessionNumberCookie(ctx: CookieContext, n: number, fingerprint: string, owner: string): string {
+  return write(ctx, `s${n}`, `${fingerprint}.${owner}`, longLived(ctx));
 }
 
 export function activityCookie(ctx: CookieContext, n: number): string {

@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { LOGOUT_JUMP, endSessionCookies, resolveIdentity, type IdentityInput } from './resolve-identity.js';
 import { parseSessionSettings } from './session-settings.js';
+import { visitorTag } from './identity-cookies.js';
+import { play, type Action, type RequestSpec } from './test-support/browser-sim.js';
+import { touchlineProtocol } from './test-support/protocols.js';
+import { allViolations } from './test-support/session-properties.js';
 
 const settings = parseSessionSettings({});
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
@@ -100,6 +104,50 @@ describe('resolveIdentity', () => {
     const pile = Array.from({ length: 100 }, (_, i) => `tl_s${i + 1}=-`).join('; ');
     const id = resolveIdentity({ ...base, cookieHeader: `tl_vid=${first.visitorId}; ${pile}; tl_act=1` });
     expect(id.sessionNumber).toBe(32);
+  });
+});
+
+/*
+ * The property test's counterexample (fast-check seed -1096826240, shrunk), replayed step by step.
+ * Two first navigations race in one browser, so each mints a visitor; the last tl_vid to arrive
+ * wins, but the loser's logout floor (tl_s1048577) stays in the jar. Before visitor-tagged
+ * session numbers, the winner's plain navigation #3 silently entered session 1048577, one that
+ * nobody started and that first appeared after the racing campaign landing #2 had started
+ * 1048578; the logout #4 then went back to 1048578: P1 flapping.
+ */
+describe('racing first visits in one browser (regression, property P1)', () => {
+  const TIMEOUT_MS = 30 * 60_000;
+  const nav = (query = '', logout = false): RequestSpec => ({ kind: 'navigation', query, logout, bot: false });
+  const acts: Action[] = [
+    { t: 'send', spec: nav('', true) }, // #0 first visit, a logout: mints V0, floor 1 + 2^20
+    { t: 'send', spec: nav() }, // #1 first visit in another tab: mints V1
+    { t: 'deliver', pick: 0 }, // #0 arrives: tl_vid=V0, tl_s1, tl_s1048577, tl_act=1048577
+    { t: 'deliver', pick: 0 }, // #1 arrives: tl_vid=V1, tl_s1 (V1's), tl_act=1; V0's tl_s1048577 stays
+    { t: 'send', spec: nav('?fbclid=zz') }, // #2 campaign landing
+    { t: 'send', spec: nav() }, // #3 plain navigation racing it
+    { t: 'deliver', pick: 0 }, // #2 arrives
+    { t: 'deliver', pick: 0 }, // #3 arrives
+    { t: 'send', spec: nav('', true) }, // #4 logout
+  ];
+
+  it('keeps every property on the exact counterexample sequence', () => {
+    const run = play(touchlineProtocol(parseSessionSettings({ timeoutMinutes: 30 })), acts, TIMEOUT_MS, 'tl_vid');
+    expect(allViolations(run)).toEqual([]);
+    const [first, winner, landing, racing, logout] = run.requests.map((r) => r.outcome);
+    expect(winner?.visitorId).not.toBe(first?.visitorId);
+    // Both start the session above the loser's floor, so they agree and #4 continues it.
+    expect(racing).toMatchObject({ visitorId: winner?.visitorId, sessionId: landing?.sessionId, started: true });
+    expect(logout?.sessionId).toBe(landing?.sessionId);
+  });
+
+  it("starts above a number another visitor's cookie holds, but continues untagged (older) numbers", () => {
+    const winner = resolveIdentity(base);
+    const vid = winner.visitorId ?? '';
+    const floor = 1 + LOGOUT_JUMP;
+    const jar = `tl_vid=${vid}; tl_s1=-.${visitorTag(vid)}; tl_s${floor}=-.${visitorTag('someone-else')}; tl_act=1`;
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({ sessionNumber: floor + 1, started: 'expired' });
+    const legacy = `tl_vid=${vid}; tl_s1=-; tl_s${floor}=-; tl_act=1`;
+    expect(resolveIdentity({ ...base, cookieHeader: legacy })).toMatchObject({ sessionNumber: floor, started: null });
   });
 });
 

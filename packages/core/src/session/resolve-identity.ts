@@ -8,7 +8,9 @@ import {
   readIdentityJar,
   sessionNumberCookie,
   visitorCookie,
+  visitorTag,
   type CookieContext,
+  type IdentityJar,
 } from './identity-cookies.js';
 import type { RequestKind } from './request-kind.js';
 import type { SessionSettings } from './session-settings.js';
@@ -63,6 +65,32 @@ function cookieContext(input: IdentityInput): CookieContext {
 }
 
 /**
+ * The session number for a request of the jar's visitor (tagged `owner`): pure, so requests that
+ * race with the same jar agree. The newest number in the jar is the browser's current one, whoever
+ * allocated it; but when another visitor's cookie holds it (the loser of two racing first
+ * navigations left its logout floor or campaign start behind), this visitor was never in that
+ * session. Continuing it would enter a session nobody started, possibly after a racing campaign
+ * landing had already started the next one: traffic would go new -> older -> new (flapping). So
+ * this visitor starts a session above it instead, which also keeps that visitor's logout floor.
+ */
+function chooseSessionNumber(
+  jar: IdentityJar, owner: string, campaignFingerprint: string | null,
+): { sessionNumber: number; started: StartReason | null } {
+  const allocated = Math.max(0, ...jar.numbers.keys());
+  if (jar.active === null) return { sessionNumber: allocated + 1, started: 'expired' };
+  const current = Math.max(allocated, jar.active);
+  const currentOwner = jar.owners.get(current);
+  if (currentOwner !== undefined && currentOwner !== owner) {
+    return { sessionNumber: current + 1, started: campaignFingerprint === null ? 'expired' : 'campaign' };
+  }
+  const currentFingerprint = jar.numbers.get(current) ?? NO_FINGERPRINT;
+  if (campaignFingerprint !== null && campaignFingerprint !== currentFingerprint) {
+    return { sessionNumber: current + 1, started: 'campaign' };
+  }
+  return { sessionNumber: current, started: null };
+}
+
+/**
  * Decides this request's visitor and session. No shared state: every input is an argument, so
  * concurrent requests cannot see each other's identity, and requests racing at a session boundary
  * compute the same next number (max allocated + 1) and therefore the same session id.
@@ -87,30 +115,16 @@ export function resolveIdentity(input: IdentityInput): Identity {
     return {
       kind, isBot, visitorId, sessionId: deriveSessionId(visitorId, 1), sessionNumber: 1,
       started: 'new_visitor', campaign,
-      setCookies: [visitorCookie(ctx, visitorId), sessionNumberCookie(ctx, 1, fingerprint), activityCookie(ctx, 1)],
+      setCookies: [visitorCookie(ctx, visitorId), sessionNumberCookie(ctx, 1, fingerprint, visitorTag(visitorId)), activityCookie(ctx, 1)],
     };
   }
 
-  const allocated = Math.max(0, ...jar.numbers.keys());
-  let sessionNumber: number;
-  let started: StartReason | null = null;
-  if (jar.active === null) {
-    sessionNumber = allocated + 1;
-    started = 'expired';
-  } else {
-    const current = Math.max(allocated, jar.active);
-    const currentFingerprint = jar.numbers.get(current) ?? NO_FINGERPRINT;
-    if (campaign !== null && fingerprint !== currentFingerprint) {
-      sessionNumber = current + 1;
-      started = 'campaign';
-    } else {
-      sessionNumber = current;
-    }
-  }
+  const owner = visitorTag(jar.visitorId);
+  const { sessionNumber, started } = chooseSessionNumber(jar, owner, campaign === null ? null : fingerprint);
 
   const setCookies: string[] = [];
   if (writes) {
-    if (started !== null) setCookies.push(sessionNumberCookie(ctx, sessionNumber, fingerprint));
+    if (started !== null) setCookies.push(sessionNumberCookie(ctx, sessionNumber, fingerprint, owner));
     setCookies.push(activityCookie(ctx, sessionNumber));
     for (const n of jar.numbers.keys()) {
       if (n < sessionNumber) setCookies.push(expiredSessionNumberCookie(ctx, n));
@@ -142,6 +156,6 @@ export function endSessionCookies(identity: Identity, input: Pick<IdentityInput,
   return {
     sessionId: deriveSessionId(identity.visitorId, next),
     sessionNumber: next,
-    setCookies: [sessionNumberCookie(ctx, next, NO_FINGERPRINT), activityCookie(ctx, next)],
+    setCookies: [sessionNumberCookie(ctx, next, NO_FINGERPRINT, visitorTag(identity.visitorId)), activityCookie(ctx, next)],
   };
 }
