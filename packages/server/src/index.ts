@@ -18,4 +18,5 @@ export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-d
 export { attribute, LOOKBACK_DAYS, MAX_SESSIONS_PER_QUERY, type AttributionAnswer, type AttributionQuery, type LookbackDays } from './attribution/attribute.js';
 export { buildJourneys } from './attribution/build-journeys.js';
 export { toCsv } from './http/csv.js';
+export { instantSchema } from './http/parse-range.js';
 export { replyError } from './http/reply-error.js';

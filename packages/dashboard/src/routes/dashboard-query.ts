@@ -1,5 +1,5 @@
 // Parses the data API's shared query parameters (account, range, format) and checks the account exists.
-import { replyError } from '@touchline/server';
+import { instantSchema, replyError } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -8,19 +8,10 @@ const DAY = 86_400_000;
 /** The longest range the dashboard answers: enough for year-on-year, bounded so one request stays cheap. */
 export const MAX_RANGE_MS = 800 * DAY;
 
-const instant = z.string().transform((value, ctx) => {
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not an ISO date or epoch milliseconds` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
 const baseSchema = z.object({
   account: z.string({ error: 'is required (an account id from /dashboard/api/accounts)' }).min(1, 'is required').max(64),
-  from: instant.optional(),
-  to: instant.optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
 });
 

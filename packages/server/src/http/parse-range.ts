@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { replyError } from './reply-error.js';
 
 const DAY = 86_400_000;
-const instant = z.string().transform((value, ctx) => {
+/** An ISO 8601 date or epoch milliseconds, as a query parameter, to epoch ms. */
+export const instantSchema = z.string().transform((value, ctx) => {
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not an ISO date or epoch milliseconds` });
@@ -12,7 +13,7 @@ const instant = z.string().transform((value, ctx) => {
   }
   return ms;
 });
-const rangeSchema = z.object({ from: instant.optional(), to: instant.optional() });
+const rangeSchema = z.object({ from: instantSchema.optional(), to: instantSchema.optional() });
 
 /** The range, or null after replying 400 with the parameter named. */
 export function parseRange(query: unknown, reply: FastifyReply, now: number): { from: number; to: number } | null {

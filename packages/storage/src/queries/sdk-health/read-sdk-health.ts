@@ -6,30 +6,10 @@ import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 
 // Per instance that reported in [@from, @to): its latest counters in the window minus its latest
 // before the window (0 for an instance that started inside it). Rows hold an hour's latest report,
-// so the window reaches back to the start of the hour @from falls in.
-const SQLITE_WINDOW = `WITH inside AS (
-    SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS authFailures,
-      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS botNavigations
-    FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at >= @from AND reported_at < @to
-    GROUP BY instance_id),
-  before AS (
-    SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS authFailures,
-      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS botNavigations
-    FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at < @from
-      AND instance_id IN (SELECT instance_id FROM inside)
-    GROUP BY instance_id)
-  SELECT COUNT(*) AS instances,
-    COALESCE(SUM(i.delivered - COALESCE(b.delivered, 0)), 0) AS delivered,
-    COALESCE(SUM(i.retries - COALESCE(b.retries, 0)), 0) AS retries,
-    COALESCE(SUM(i.authFailures - COALESCE(b.authFailures, 0)), 0) AS authFailures,
-    COALESCE(SUM(i.dropped - COALESCE(b.dropped, 0)), 0) AS dropped,
-    COALESCE(SUM(i.navigations - COALESCE(b.navigations, 0)), 0) AS navigations,
-    COALESCE(SUM(i.botNavigations - COALESCE(b.botNavigations, 0)), 0) AS botNavigations
-  FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
-
-// PostgreSQL: the same with snake_case inside and quoted camelCase aliases outside (unquoted ones
-// fold to lower case). SUM of bigint is numeric, which the connection reads back as a number.
-const PG_WINDOW = named<'account' | 'from' | 'to'>(`WITH inside AS (
+// so the window reaches back to the start of the hour @from falls in. One text for both dialects:
+// snake_case inside, quoted camelCase aliases outside (PostgreSQL folds unquoted ones to lower
+// case; SUM of bigint is numeric there, which the connection reads back as a number).
+const WINDOW = `WITH inside AS (
     SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS auth_failures,
       MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS bot_navigations
     FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at >= @from AND reported_at < @to
@@ -47,12 +27,13 @@ const PG_WINDOW = named<'account' | 'from' | 'to'>(`WITH inside AS (
     COALESCE(SUM(i.dropped - COALESCE(b.dropped, 0)), 0) AS dropped,
     COALESCE(SUM(i.navigations - COALESCE(b.navigations, 0)), 0) AS navigations,
     COALESCE(SUM(i.bot_navigations - COALESCE(b.bot_navigations, 0)), 0) AS "botNavigations"
-  FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`);
+  FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
+const PG_WINDOW = named<'account' | 'from' | 'to'>(WINDOW);
 
 export function readSdkHealth(conn: Connection, accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts> {
   const params = { account: accountId, from: window.from, to: window.to };
   return runQuery(conn, 'sdkHealth', {
-    sqlite: (c) => c.statement<[typeof params], SdkHealthFacts>(SQLITE_WINDOW).get(params) as SdkHealthFacts,
+    sqlite: (c) => c.statement<[typeof params], SdkHealthFacts>(WINDOW).get(params) as SdkHealthFacts,
     postgres: async (c) => (await c.rows<SdkHealthFacts>(PG_WINDOW.text, PG_WINDOW.values(params)))[0] as SdkHealthFacts,
   });
 }
