@@ -3,6 +3,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openSqliteStorage, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
+import { lowerThreadPriority } from './lower-thread-priority.js';
 import { createWorkerWriteGate } from './write-gate.js';
 import {
   isInboxThreadRequest, type InboxThreadData, type InboxThreadMessage, type InboxThreadRequest, type InboxThreadStats,
@@ -44,6 +45,8 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
     },
   };
   const onError = (error: Error): void => post({ kind: 'error', run, message: error.message });
+  // Background work: on contended CPUs the ingest thread, whose 202s wait, goes first.
+  lowerThreadPriority();
   const worker = createInboxWorker({ storage: gated(storage, data.writeGate), settings, metrics, now: Date.now, onError });
   let closed = false;
   const close = async (): Promise<void> => {

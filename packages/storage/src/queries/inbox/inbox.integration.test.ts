@@ -61,6 +61,45 @@ describe.each(await storageFactories())('$dialect', (factory) => {
     });
   });
 
+  describe('insertInboxGroups', () => {
+    it('stores several requests in one call and reports each one, in order', async () => {
+      const groups = [
+        { accountId: a.id, items: inboxItems('g1', 1) }, { accountId: b.id, items: inboxItems('g2', 2) },
+        { accountId: a.id, items: inboxItems('g3', 60) },
+      ];
+      expect(await storage.insertInboxGroups(groups, 7)).toEqual([
+        { inserted: 1, duplicates: 0 }, { inserted: 2, duplicates: 0 }, { inserted: 60, duplicates: 0 },
+      ]);
+      const rows = await storage.claimInbox({ limit: 100, leaseMs: 1000, now: 10 });
+      expect(rows.map((r) => [r.accountId, r.itemId])).toEqual(groups.flatMap((g) => g.items.map((i) => [g.accountId, i.itemId])));
+    });
+
+    it('counts duplicates per request: stored earlier, repeated across requests, and repeated within one', async () => {
+      await storage.insertInbox(a.id, inboxItems('old', 1), 1);
+      const groups = [
+        { accountId: a.id, items: inboxItems('new', 1) },
+        { accountId: a.id, items: [...inboxItems('old', 1), ...inboxItems('mine', 1)] },
+        { accountId: b.id, items: inboxItems('new', 1) },
+        { accountId: a.id, items: inboxItems('new', 1) },
+        { accountId: b.id, items: [...inboxItems('twice', 1), ...inboxItems('twice', 1)] },
+      ];
+      expect(await storage.insertInboxGroups(groups, 2)).toEqual([
+        { inserted: 1, duplicates: 0 }, { inserted: 1, duplicates: 1 }, { inserted: 1, duplicates: 0 },
+        { inserted: 0, duplicates: 1 }, { inserted: 1, duplicates: 1 },
+      ]);
+      const rows = await storage.claimInbox({ limit: 100, leaseMs: 1000, now: 10 });
+      expect(rows.map((r) => [r.accountId, r.itemId, r.receivedAt])).toEqual([
+        [a.id, 'old-0', 1], [a.id, 'new-0', 2], [a.id, 'mine-0', 2], [b.id, 'new-0', 2], [b.id, 'twice-0', 2],
+      ]);
+    });
+
+    it('is all-or-nothing across requests: one failing request stores nothing of the others', async () => {
+      const groups = [{ accountId: a.id, items: inboxItems('ok', 2) }, { accountId: 'no-such-account', items: inboxItems('x', 1) }];
+      await expect(storage.insertInboxGroups(groups, 1)).rejects.toMatchObject({ code: 'query_failed' });
+      expect(await storage.inboxHealth()).toEqual({ pending: 0, dead: 0, oldestPendingAt: null });
+    });
+  });
+
   describe('claimInbox', () => {
     it('leases rows in seq order up to the limit; a second claim before expiry gets nothing', async () => {
       await storage.insertInbox(a.id, inboxItems('x', 5), 100);

@@ -54,6 +54,38 @@ function insertGroup(c: SqliteConnection, group: InboxGroup, receivedAt: number)
   return { inserted, duplicates: group.items.length - inserted };
 }
 
+/**
+ * All groups' rows in shared multi-row statements, inside a savepoint: one statement per
+ * ROWS_PER_INSERT rows instead of at least one per group, which is what a flush of single-event
+ * requests is made of. `changes` cannot say which group a duplicate belonged to, so when any row
+ * was not stored the savepoint is rolled back and null tells the caller to go group by group.
+ */
+function insertMerged(c: SqliteConnection, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] | null {
+  const params: Array<string | number> = [];
+  let rows = 0;
+  let inserted = 0;
+  c.statement('SAVEPOINT insert_inbox_merged').run();
+  for (const group of groups) {
+    for (const item of group.items) {
+      params.push(group.accountId, item.itemId, item.type, item.payload, receivedAt);
+      if (++rows === ROWS_PER_INSERT) {
+        inserted += c.statement(SQLITE_INSERTS[rows] as string).run(...params).changes;
+        params.length = 0;
+        rows = 0;
+      }
+    }
+  }
+  if (rows > 0) inserted += c.statement(SQLITE_INSERTS[rows] as string).run(...params).changes;
+  const total = groups.reduce((n, g) => n + g.items.length, 0);
+  if (inserted !== total) c.statement('ROLLBACK TO insert_inbox_merged').run();
+  c.statement('RELEASE insert_inbox_merged').run();
+  return inserted === total ? groups.map((g) => ({ inserted: g.items.length, duplicates: 0 })) : null;
+}
+
+function sqliteInsertGroups(c: SqliteConnection, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] {
+  return (groups.length > 1 ? insertMerged(c, groups, receivedAt) : null) ?? groups.map((group) => insertGroup(c, group, receivedAt));
+}
+
 async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt: number): Promise<InsertInboxResult> {
   const { items } = group;
   const result = await client.query(PG_INSERT, [
@@ -70,7 +102,7 @@ async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt:
  */
 export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
   return runQuery(conn, 'insertInboxGroups', {
-    sqlite: (c) => c.db.transaction(() => groups.map((group) => insertGroup(c, group, receivedAt))).immediate(),
+    sqlite: (c) => c.db.transaction(() => sqliteInsertGroups(c, groups, receivedAt)).immediate(),
     postgres: (c) => c.transaction(async (client) => {
       const results: InsertInboxResult[] = [];
       for (const group of groups) results.push(await pgInsertGroup(client, group, receivedAt));
