@@ -29,7 +29,7 @@ export interface Collector {
   readonly settings: ServerSettings;
   readonly keys: KeyCache;
   readonly worker: InboxWorker;
-  /** Where the inbox worker runs (settings.worker.mode, resolved). */
+  /** Where the inbox worker runs now: settings.worker.mode resolved, and 'inline' once a thread has failed. */
   readonly workerMode: 'thread' | 'inline';
   readonly metrics: CollectorMetrics;
   /** The continuous integrity monitor (settings.integrity); its timer runs only when enabled. */
@@ -72,18 +72,18 @@ function threadBlocker(settings: ServerSettings, databasePath: string | undefine
 
 function createWorker(
   options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void,
-): { worker: InboxWorker; mode: 'thread' | 'inline'; writeGate?: SharedArrayBuffer } {
+): { worker: InboxWorker; mode: () => 'thread' | 'inline'; writeGate?: SharedArrayBuffer } {
   const inline = createInboxWorker({ storage: options.storage, settings, metrics, now, onError });
-  if (settings.worker.mode === 'inline') return { worker: inline, mode: 'inline' };
+  if (settings.worker.mode === 'inline') return { worker: inline, mode: () => 'inline' };
   const blocker = threadBlocker(settings, options.databasePath);
   if (blocker !== null && settings.worker.mode === 'thread') {
     throw new SettingsError('collector', [{ path: 'worker.mode', message: `'thread' is not possible: ${blocker}` }]);
   }
   const entry = resolveInboxThreadEntry();
-  if (blocker !== null || entry === null || options.databasePath === undefined) return { worker: inline, mode: 'inline' };
+  if (blocker !== null || entry === null || options.databasePath === undefined) return { worker: inline, mode: () => 'inline' };
   const writeGate = createWriteGateBuffer();
   const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
-  return { worker, mode: 'thread', writeGate };
+  return { worker, mode: () => worker.mode(), writeGate };
 }
 
 /** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */
@@ -157,7 +157,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, workerMode, metrics, integrity: monitor, alertWebhook, sdkHealth,
+    app, settings, keys, worker, get workerMode() { return workerMode(); }, metrics, integrity: monitor, alertWebhook, sdkHealth,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();

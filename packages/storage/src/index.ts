@@ -9,5 +9,5 @@ export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
   InboxHealth, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
-  SdkHealthReport, SdkHealthFacts, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, RecentEvent, ConversionListing,
+  SdkHealthReport, SdkHealthFacts, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, RecentEvent, ConversionListing,
 } from './storage.js';

@@ -146,12 +146,16 @@ export interface IntegrityFacts {
 }
 
 /** One SDK instance's cumulative delivery counters (wire `sdk.health`), as the collector received them. */
-export interface SdkHealthReport {
+export interface SdkHealthReport extends SdkHealthCounters {
   accountId: string;
   instanceId: string;
   reportedAt: number;
   /** "name/version" of the SDK. */
   sdk: string;
+}
+
+/** An SDK instance's delivery counters (cumulative in a report, growth over a window in facts). */
+export interface SdkHealthCounters {
   delivered: number;
   retries: number;
   authFailures: number;
@@ -161,14 +165,8 @@ export interface SdkHealthReport {
 }
 
 /** What an account's SDK instances reported over a window: how many reported, and how much their counters grew. */
-export interface SdkHealthFacts {
+export interface SdkHealthFacts extends SdkHealthCounters {
   instances: number;
-  delivered: number;
-  retries: number;
-  authFailures: number;
-  dropped: number;
-  navigations: number;
-  botNavigations: number;
 }
 
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }

@@ -83,6 +83,7 @@ describe('inbox worker in a thread', () => {
     await storage.insertInbox(accountId, items(200), Date.now());
     await worker.thread()?.terminate();
     await until(async () => worker.mode() === 'inline');
+    expect(collector?.workerMode).toBe('inline'); // the collector reports where work runs now, not where it started
     expect(errors.map((e) => e.message).join('\n')).toMatch(/inbox worker thread failed/);
     await storage.insertInbox(accountId, items(200), Date.now());
     await until(async () => (await storage.inboxHealth()).pending === 0);

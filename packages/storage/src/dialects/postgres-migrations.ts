@@ -1,9 +1,8 @@
 // Applies the numbered SQL files under migrations/postgres/ once each, under an advisory lock, recording them in schema_migrations.
-import { fileURLToPath } from 'node:url';
 import { ensureCurrentPartitions } from '../queries/maintenance/maintain-storage.js';
 import { StorageError } from '../storage-error.js';
 import type { PgQueryable, PostgresConnection } from './postgres-connection.js';
-import { readMigrations, type Migration } from './sqlite-migrations.js';
+import { readMigrations } from './sqlite-migrations.js';
 
 /** migrations/ sits at the package root, two levels above both src/dialects/ and dist/dialects/. */
 export const POSTGRES_MIGRATIONS_DIR = new URL('../../migrations/postgres/', import.meta.url);
@@ -28,13 +27,7 @@ async function partitioned(client: PgQueryable): Promise<boolean> {
  * `schema`, when given, is created first (the connection's search_path already names it).
  */
 export async function migratePostgres(conn: PostgresConnection, schema?: string, dir: URL = POSTGRES_MIGRATIONS_DIR, now: () => number = Date.now): Promise<void> {
-  let migrations: Migration[];
-  try {
-    migrations = await readMigrations(dir);
-  } catch (error) {
-    if (error instanceof StorageError) throw error;
-    throw new StorageError('migration_failed', `cannot read migrations from ${fileURLToPath(dir)}: ${String(error)}`, { cause: error });
-  }
+  const migrations = await readMigrations(dir);
   let current = '(ledger)';
   try {
     await conn.transaction(async (client) => {

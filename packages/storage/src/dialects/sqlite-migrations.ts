@@ -13,6 +13,15 @@ export interface Migration { version: number; name: string; sql: string }
 
 /** The migration files in `dir`, by version; a malformed name or a repeated version is an error. */
 export async function readMigrations(dir: URL): Promise<Migration[]> {
+  try {
+    return await readMigrationFiles(dir);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw new StorageError('migration_failed', `cannot read migrations from ${fileURLToPath(dir)}: ${String(error)}`, { cause: error });
+  }
+}
+
+async function readMigrationFiles(dir: URL): Promise<Migration[]> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.sql'));
   const migrations: Migration[] = [];
   for (const name of names) {
@@ -41,13 +50,7 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
  * ones find everything recorded; a failing migration leaves the schema as it was.
  */
 export async function migrateSqlite(conn: SqliteConnection, dir: URL = SQLITE_MIGRATIONS_DIR, now: () => number = Date.now): Promise<void> {
-  let migrations: Migration[];
-  try {
-    migrations = await readMigrations(dir);
-  } catch (error) {
-    if (error instanceof StorageError) throw error;
-    throw new StorageError('migration_failed', `cannot read migrations from ${fileURLToPath(dir)}: ${String(error)}`, { cause: error });
-  }
+  const migrations = await readMigrations(dir);
   const { db } = conn;
   let current = '(ledger)';
   try {

@@ -2,13 +2,13 @@
 import type { ApiKeyRecord, KeyScope } from '@touchline/storage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { replyError } from '../reply-error.js';
+import { bearerSecret } from './bearer-secret.js';
 import type { KeyCache } from './key-cache.js';
 
 /** Returns the key, or null after replying with 503/401/403. */
 export function authorize(keys: KeyCache, request: FastifyRequest, reply: FastifyReply, scope: KeyScope): ApiKeyRecord | null {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  const result = keys.lookup(match?.[1] ?? '', scope);
+  const secret = bearerSecret(request);
+  const result = keys.lookup(secret ?? '', scope);
   switch (result.kind) {
     case 'ok':
       return result.key;
@@ -19,8 +19,8 @@ export function authorize(keys: KeyCache, request: FastifyRequest, reply: Fastif
       replyError(reply, 403, 'forbidden', `this key lacks the '${result.scope}' scope`);
       return null;
     case 'unknown':
-      replyError(reply, 401, match === null ? 'missing_key' : 'unknown_key',
-        match === null ? 'send the secret key as "Authorization: Bearer <key>"' : 'unknown or revoked API key');
+      replyError(reply, 401, secret === null ? 'missing_key' : 'unknown_key',
+        secret === null ? 'send the secret key as "Authorization: Bearer <key>"' : 'unknown or revoked API key');
       return null;
   }
 }

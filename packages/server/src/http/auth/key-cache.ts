@@ -19,20 +19,16 @@ export interface KeyCache {
 
 export function createKeyCache(storage: Storage): KeyCache {
   let byHash: Map<string, ApiKeyRecord> | null = null;
-  return {
+  const cache: KeyCache = {
     get ready() { return byHash !== null; },
     async refresh() {
       const keys = await storage.loadActiveKeys();
       byHash = new Map(keys.map((k) => [k.hash, k]));
     },
     lookup(secret, scope) {
-      if (byHash === null) return { kind: 'not_ready' };
-      const hash = hashKey(secret);
-      const key = byHash.get(hash);
-      // Timing: the Map is keyed by SHA-256 digests, so a lookup's duration depends on the digest of
-      // what the caller sent, not on how much of a real secret it got right, and a digest learned
-      // from timing would not yield the secret (preimage resistance). The final compare is constant-time anyway.
-      if (key === undefined || !sameHash(key.hash, hash)) return { kind: 'unknown' };
+      if (!cache.ready) return { kind: 'not_ready' };
+      const key = cache.find(secret);
+      if (key === null) return { kind: 'unknown' };
       if (!key.scopes.includes(scope)) return { kind: 'forbidden', scope };
       return { kind: 'ok', key };
     },
@@ -40,7 +36,11 @@ export function createKeyCache(storage: Storage): KeyCache {
       if (byHash === null) return null;
       const hash = hashKey(secret);
       const key = byHash.get(hash);
+      // Timing: the Map is keyed by SHA-256 digests, so a lookup's duration depends on the digest of
+      // what the caller sent, not on how much of a real secret it got right, and a digest learned
+      // from timing would not yield the secret (preimage resistance). The final compare is constant-time anyway.
       return key !== undefined && sameHash(key.hash, hash) ? key : null;
     },
   };
+  return cache;
 }

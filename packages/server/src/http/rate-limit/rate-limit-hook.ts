@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { ServerSettings } from '../../server-settings.js';
+import { bearerSecret } from '../auth/bearer-secret.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 import { createTokenBuckets, type TakeResult } from './token-buckets.js';
@@ -12,12 +13,6 @@ interface Deps {
   registry: Registry;
   now: () => number;
 }
-
-const bearer = (request: FastifyRequest): string | null => {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1] ?? null;
-};
 
 /**
  * Runs on `onRequest`, before the body is read, so a flood is shed without parsing it. The IP
@@ -46,7 +41,7 @@ export function registerRateLimit(app: FastifyInstance, deps: Deps): void {
   const check = (request: FastifyRequest, reply: FastifyReply): FastifyReply | null => {
     const ip = byIp.take(request.ip);
     if (ip.kind === 'limited') return refuse(reply, 'ip', `client ${request.ip}`, ip, settings.perIp.ratePerSecond);
-    const secret = bearer(request);
+    const secret = bearerSecret(request);
     const key = secret === null ? null : deps.keys.find(secret);
     if (key === null) return null;
     const taken = byKey.take(key.id);
