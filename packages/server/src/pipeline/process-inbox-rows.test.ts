@@ -39,6 +39,21 @@ describe('processInboxRows', () => {
     expect(out.sessions[0]).toMatchObject({ landingHost: 'shop.example', channel: 'direct' });
   });
 
+  it('keys sessions by visitor too: one session id sent under two visitors gives two sessions, each with its own counts', () => {
+    const other = '0190f7c2-0000-7000-8000-000000000002';
+    const first = row({ type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: ctx('https://shop.example/a', null, 'new_visitor') });
+    const second = row({ type: 'pageview', timestamp: '2026-11-01T10:01:00Z', visitor_id: other, context: ctx('https://shop.example/b', null, 'new_visitor') });
+    const third = row({ type: 'event', timestamp: '2026-11-01T10:02:00Z', visitor_id: other, name: 'x', properties: {} });
+    const out = processInboxRows([first, second, third]);
+    expect(out.sessions.map((x) => [x.visitorId, x.id, x.eventCount, x.landingUrl])).toEqual([
+      [V, S, 1, 'https://shop.example/a'], [other, S, 2, 'https://shop.example/b'],
+    ]);
+    expect(out.visitors.map((v) => [v.id, v.firstSeenAt, v.lastSeenAt])).toEqual([
+      [V, Date.parse('2026-11-01T10:00:00Z'), Date.parse('2026-11-01T10:00:00Z')],
+      [other, Date.parse('2026-11-01T10:01:00Z'), Date.parse('2026-11-01T10:02:00Z')],
+    ]);
+  });
+
   it('dead-letters rows that can never be processed and keeps the rest', () => {
     const good = row({ type: 'event', timestamp: '2026-11-01T10:00:00Z', name: 'x', properties: {} });
     const broken: InboxRow = { ...good, seq: 999, payload: '{"type":"event"' };

@@ -1,9 +1,11 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
 import { classifyChannel, type Item } from '@touchline/core';
-import type { InboxRow, ProcessedBatch, SessionUpsert, VisitorUpsert } from '@touchline/storage';
+import type { EventRow, InboxRow, ProcessedBatch, SessionUpsert, VisitorUpsert } from '@touchline/storage';
 import { parseStoredItem } from './parse-stored-item.js';
 
 interface Parsed { row: InboxRow; item: Item; ts: number }
+/** One session's items in this pass. Sessions are keyed by account, visitor and id, as in storage. */
+interface SessionGroup { accountId: string; visitorId: string; sessionId: string; items: Parsed[]; landing?: Parsed }
 
 function hostOf(url: string | null): string | null {
   if (url === null) return null;
@@ -27,39 +29,57 @@ function betterLanding(a: Parsed, b: Parsed | undefined): boolean {
   return score(a) > score(b) || (score(a) === score(b) && a.ts < b.ts);
 }
 
-function sessionFrom(accountId: string, id: string, visitorId: string, items: Parsed[], landing: Parsed | undefined): SessionUpsert {
+function sessionFrom(group: SessionGroup): SessionUpsert {
+  const { items, landing } = group;
   const ctx = landing?.item.context ?? null;
   const landingUrl = ctx?.url ?? null;
   const channel = ctx === null ? null : classifyChannel({
     utm: ctx.utm, clickIds: ctx.click_ids, referrer: ctx.referrer, landingUrl,
   }).channel;
-  const counted = items.filter((p) => p.item.type === 'pageview' || p.item.type === 'event' || p.item.type === 'conversion');
+  let startedAt = Infinity;
+  let lastSeenAt = -Infinity;
+  let eventCount = 0;
+  let pageviewCount = 0;
+  for (const { item, ts } of items) {
+    if (ts < startedAt) startedAt = ts;
+    if (ts > lastSeenAt) lastSeenAt = ts;
+    if (item.type === 'pageview') pageviewCount += 1;
+    if (item.type === 'pageview' || item.type === 'event' || item.type === 'conversion') eventCount += 1;
+  }
   return {
-    accountId, id, visitorId,
-    startedAt: Math.min(...items.map((p) => p.ts)),
-    lastSeenAt: Math.max(...items.map((p) => p.ts)),
+    accountId: group.accountId, id: group.sessionId, visitorId: group.visitorId, startedAt, lastSeenAt,
     landingUrl, landingHost: hostOf(landingUrl), referrer: ctx?.referrer ?? null, channel,
     utm: { ...(ctx?.utm ?? {}) }, clickIds: { ...(ctx?.click_ids ?? {}) },
-    eventCount: counted.length,
-    pageviewCount: items.filter((p) => p.item.type === 'pageview').length,
+    eventCount, pageviewCount,
+  };
+}
+
+/** An events row; literal objects of one shape (no spreads): this runs once per item. */
+function eventRow(accountId: string, p: Parsed, type: string, name: string | null, properties: string): EventRow {
+  const { item } = p;
+  return {
+    accountId, id: item.id, type, name, visitorId: item.visitor_id, sessionId: item.session_id, timestamp: p.ts,
+    url: item.context?.url ?? null, properties,
   };
 }
 
 function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
   const { item, ts } = p;
-  const common = { accountId, id: item.id, visitorId: item.visitor_id, sessionId: item.session_id, timestamp: ts };
   switch (item.type) {
     case 'pageview':
-      out.events.push({ ...common, type: 'pageview', name: null, url: item.context?.url ?? null, properties: '{}' });
+      out.events.push(eventRow(accountId, p, 'pageview', null, '{}'));
       break;
     case 'event':
-      out.events.push({ ...common, type: 'event', name: item.name, url: item.context?.url ?? null, properties: JSON.stringify(item.properties) });
+      out.events.push(eventRow(accountId, p, 'event', item.name, JSON.stringify(item.properties)));
       break;
     case 'session_end':
-      out.events.push({ ...common, type: 'session_end', name: null, url: item.context?.url ?? null, properties: JSON.stringify({ next_session_id: item.next_session_id }) });
+      out.events.push(eventRow(accountId, p, 'session_end', null, JSON.stringify({ next_session_id: item.next_session_id })));
       break;
     case 'conversion':
-      out.conversions.push({ ...common, name: item.name, revenue: item.revenue, currency: item.currency, properties: JSON.stringify(item.properties) });
+      out.conversions.push({
+        accountId, id: item.id, name: item.name, visitorId: item.visitor_id, sessionId: item.session_id, timestamp: ts,
+        revenue: item.revenue, currency: item.currency, properties: JSON.stringify(item.properties),
+      });
       break;
     case 'identify':
       out.identities.push({ accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits) });
@@ -74,29 +94,30 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
 export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
   const out: ProcessedBatch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
   const visitors = new Map<string, VisitorUpsert>();
-  const sessions = new Map<string, { accountId: string; visitorId: string; items: Parsed[]; landing?: Parsed }>();
+  const sessions = new Map<string, SessionGroup>();
   for (const row of rows) {
     const parsed = parseRow(row);
     if ('error' in parsed) { out.dead.push({ seq: row.seq, error: parsed.error }); continue; }
     const { item, ts } = parsed;
     const vKey = `${row.accountId}\u0000${item.visitor_id}`;
     const v = visitors.get(vKey);
-    visitors.set(vKey, v
-      ? { ...v, firstSeenAt: Math.min(v.firstSeenAt, ts), lastSeenAt: Math.max(v.lastSeenAt, ts) }
-      : { accountId: row.accountId, id: item.visitor_id, firstSeenAt: ts, lastSeenAt: ts });
+    if (v === undefined) visitors.set(vKey, { accountId: row.accountId, id: item.visitor_id, firstSeenAt: ts, lastSeenAt: ts });
+    else if (ts < v.firstSeenAt) v.firstSeenAt = ts;
+    else if (ts > v.lastSeenAt) v.lastSeenAt = ts;
     if (item.session_id !== null && item.type !== 'identify') {
-      const sKey = `${row.accountId}\u0000${item.session_id}`;
-      const s = sessions.get(sKey) ?? { accountId: row.accountId, visitorId: item.visitor_id, items: [] };
+      const sKey = `${vKey}\u0000${item.session_id}`;
+      let s = sessions.get(sKey);
+      if (s === undefined) {
+        s = { accountId: row.accountId, visitorId: item.visitor_id, sessionId: item.session_id, items: [] };
+        sessions.set(sKey, s);
+      }
       s.items.push(parsed);
       if (item.context !== null && betterLanding(parsed, s.landing)) s.landing = parsed;
-      sessions.set(sKey, s);
     }
     itemRows(row.accountId, parsed, out);
     out.done.push(row.seq);
   }
   out.visitors.push(...visitors.values());
-  for (const [key, s] of sessions) {
-    out.sessions.push(sessionFrom(s.accountId, key.split('\u0000')[1] ?? '', s.visitorId, s.items, s.landing));
-  }
+  for (const s of sessions.values()) out.sessions.push(sessionFrom(s));
   return out;
 }

@@ -1,5 +1,5 @@
 // The SQLite dialect's lifecycle: pragmas, migrations (idempotent, re-openable, transactional) and infrastructure errors.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,7 +58,30 @@ describe('sqlite migrations', () => {
     await reopened.migrate();
     expect(await reopened.findAccount('acme')).toEqual(account);
     await reopened.close();
-    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }]);
+    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }]);
+  });
+
+  it('004 rekeys sessions by visitor and keeps every stored session as it was', async () => {
+    const file = tmp.file('m004.db');
+    const conn = createSqliteConnection(new Database(file), file);
+    const upTo3: Record<string, string> = {};
+    for (const name of (await readdir(SQLITE_MIGRATIONS_DIR)).filter((n) => /^00[1-3]-/.test(n))) {
+      upTo3[name] = await readFile(new URL(name, SQLITE_MIGRATIONS_DIR), 'utf8');
+    }
+    await migrateSqlite(conn, await migrationsDir(upTo3));
+    conn.db.exec("INSERT INTO accounts (key, id, name, created_at) VALUES (1, 'acc', 'acme', 0)");
+    const insert = conn.db.prepare(`INSERT INTO sessions (account_key, id, visitor_id, started_at, last_seen_at, landing_url,
+      landing_host, referrer, channel, utm, click_ids, event_count, pageview_count) VALUES (1, ?, ?, ?, ?, ?, 'shop.example', NULL, 'direct', '{}', '{}', ?, 1)`);
+    for (let i = 0; i < 50; i++) insert.run(`s${(i * 37) % 50}`, `v${i % 7}`, i, i + 5, `https://shop.example/${i}`, i + 1);
+    const all = 'SELECT * FROM sessions ORDER BY id';
+    const before = conn.db.prepare(all).all();
+    await migrateSqlite(conn);
+    expect(conn.db.prepare(all).all()).toEqual(before);
+    const key = conn.db.prepare("SELECT name FROM pragma_index_info((SELECT name FROM sqlite_master WHERE tbl_name = 'sessions' AND name LIKE 'sqlite_autoindex%'))").pluck().all();
+    expect(key).toEqual(['account_key', 'visitor_id', 'id']);
+    const indexes = conn.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").pluck().all();
+    expect(indexes).toEqual(['sessions_by_activity']);
+    conn.db.close();
   });
 
   it('applies only the files not yet recorded, in version order', async () => {

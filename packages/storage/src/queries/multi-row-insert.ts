@@ -1,6 +1,4 @@
 // Multi-row INSERT support: the placeholder list for n rows, and splitting a list into statement-sized chunks.
-import { ACCOUNT_KEY_OF } from './accounts/account-key.js';
-
 /**
  * Rows per INSERT statement. One statement for many rows saves a VDBE program start and a
  * JS-to-native call per row; 50 rows of up to 13 columns stays far below SQLite's 32766
@@ -9,12 +7,11 @@ import { ACCOUNT_KEY_OF } from './accounts/account-key.js';
 export const ROWS_PER_INSERT = 50;
 
 /**
- * `(K, ?, ?), (K, ?, ?)` for `rows` rows whose first column is the account key K (looked up from
- * the bound account id, see ACCOUNT_KEY_OF) followed by `columns` more bound parameters. Only
- * placeholders, never any data.
+ * `(?, ?, ?), (?, ?, ?)` for `rows` rows whose first column is the account key (bound as a value,
+ * see sqliteAccountKeys) followed by `columns` more bound parameters. Only placeholders, never any data.
  */
 export function accountRowsPlaceholders(columns: number, rows: number): string {
-  const row = `(${[ACCOUNT_KEY_OF, ...Array.from({ length: columns }, () => '?')].join(', ')})`;
+  const row = `(${Array.from({ length: columns + 1 }, () => '?').join(', ')})`;
   return Array.from({ length: rows }, () => row).join(', ');
 }
 

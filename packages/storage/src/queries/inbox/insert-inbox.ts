@@ -3,7 +3,7 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxItem } from '../../storage.js';
-import { pgAccountKeyOf } from '../accounts/account-key.js';
+import { pgAccountKeyOf, sqliteAccountKeys } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 
 // DO NOTHING on the (account_key, item_id) key only: a retried batch is counted as duplicates,
@@ -44,11 +44,14 @@ export async function insertInbox(conn: Connection, accountId: string, items: re
 
 export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
 
-function insertGroup(c: SqliteConnection, group: InboxGroup, receivedAt: number): InsertInboxResult {
+type KeyOf = (accountId: string) => number | null;
+
+function insertGroup(c: SqliteConnection, keyOf: KeyOf, group: InboxGroup, receivedAt: number): InsertInboxResult {
   let inserted = 0;
+  const key = keyOf(group.accountId);
   for (const part of chunks(group.items)) {
-    const params: Array<string | number> = [];
-    for (const item of part) params.push(group.accountId, item.itemId, item.type, item.payload, receivedAt);
+    const params: Array<string | number | null> = [];
+    for (const item of part) params.push(key, item.itemId, item.type, item.payload, receivedAt);
     inserted += c.statement(SQLITE_INSERTS[part.length] as string).run(...params).changes;
   }
   return { inserted, duplicates: group.items.length - inserted };
@@ -60,14 +63,15 @@ function insertGroup(c: SqliteConnection, group: InboxGroup, receivedAt: number)
  * requests is made of. `changes` cannot say which group a duplicate belonged to, so when any row
  * was not stored the savepoint is rolled back and null tells the caller to go group by group.
  */
-function insertMerged(c: SqliteConnection, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] | null {
-  const params: Array<string | number> = [];
+function insertMerged(c: SqliteConnection, keyOf: KeyOf, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] | null {
+  const params: Array<string | number | null> = [];
   let rows = 0;
   let inserted = 0;
   c.statement('SAVEPOINT insert_inbox_merged').run();
   for (const group of groups) {
+    const key = keyOf(group.accountId);
     for (const item of group.items) {
-      params.push(group.accountId, item.itemId, item.type, item.payload, receivedAt);
+      params.push(key, item.itemId, item.type, item.payload, receivedAt);
       if (++rows === ROWS_PER_INSERT) {
         inserted += c.statement(SQLITE_INSERTS[rows] as string).run(...params).changes;
         params.length = 0;
@@ -83,7 +87,8 @@ function insertMerged(c: SqliteConnection, groups: readonly InboxGroup[], receiv
 }
 
 function sqliteInsertGroups(c: SqliteConnection, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] {
-  return (groups.length > 1 ? insertMerged(c, groups, receivedAt) : null) ?? groups.map((group) => insertGroup(c, group, receivedAt));
+  const keyOf = sqliteAccountKeys(c);
+  return (groups.length > 1 ? insertMerged(c, keyOf, groups, receivedAt) : null) ?? groups.map((group) => insertGroup(c, keyOf, group, receivedAt));
 }
 
 async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt: number): Promise<InsertInboxResult> {

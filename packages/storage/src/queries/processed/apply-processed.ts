@@ -3,7 +3,7 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { ProcessedBatch } from '../../storage.js';
-import { ACCOUNT_KEY_OF } from '../accounts/account-key.js';
+import { ACCOUNT_KEY_OF, sqliteAccountKeys } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 import { mergeSessions, mergeVisitors } from './merge-upserts.js';
 
@@ -16,14 +16,14 @@ const sqliteVisitor = (rows: number): string => `INSERT INTO visitors (account_k
     first_seen_at = min(visitors.first_seen_at, excluded.first_seen_at),
     last_seen_at = max(visitors.last_seen_at, excluded.last_seen_at)`;
 
-// Batches of one session can arrive in any order: times merge by min/max, counts add up, and the
+// A session's key includes its visitor (migration 004: index locality). Batches of one session can arrive in any order: times merge by min/max, counts add up, and the
 // landing fields (a unit: url, host, referrer, channel, utm, click ids) are written when the row is
 // created or, later, only while the stored row still has no landing url.
 const TAKE_LANDING = 'sessions.landing_url IS NULL AND excluded.landing_url IS NOT NULL';
 const sqliteSession = (rows: number): string => `INSERT INTO sessions (account_key, id, visitor_id, started_at, last_seen_at,
     landing_url, landing_host, referrer, channel, utm, click_ids, event_count, pageview_count)
   VALUES ${accountRowsPlaceholders(12, rows)}
-  ON CONFLICT (account_key, id) DO UPDATE SET
+  ON CONFLICT (account_key, visitor_id, id) DO UPDATE SET
     started_at = min(sessions.started_at, excluded.started_at),
     last_seen_at = max(sessions.last_seen_at, excluded.last_seen_at),
     ${['landing_url', 'landing_host', 'referrer', 'channel', 'utm', 'click_ids']
@@ -49,6 +49,8 @@ const SQLITE_VISITORS = byRows(sqliteVisitor);
 const SQLITE_SESSIONS = byRows(sqliteSession);
 const SQLITE_EVENTS = byRows(sqliteEvent);
 
+type KeyOf = (accountId: string) => number | null;
+
 /** Runs `sql[n]` over the rows in chunks, each row's parameters given by `params`. */
 function insertRows<T>(c: SqliteConnection, sql: readonly string[], rows: readonly T[], params: (row: T) => unknown[]): void {
   for (const part of chunks(rows)) c.statement(sql[part.length] as string).run(...part.flatMap(params));
@@ -72,17 +74,17 @@ function finishInboxRows(c: SqliteConnection, batch: ProcessedBatch): number {
   return c.statement<[string]>(SQLITE_DONE).run(JSON.stringify(batch.done)).changes;
 }
 
-function writeVisitorsAndSessions(c: SqliteConnection, batch: ProcessedBatch): void {
-  insertRows(c, SQLITE_VISITORS, batch.visitors, (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
+function writeVisitorsAndSessions(c: SqliteConnection, keyOf: KeyOf, batch: ProcessedBatch): void {
+  insertRows(c, SQLITE_VISITORS, batch.visitors, (v) => [keyOf(v.accountId), v.id, v.firstSeenAt, v.lastSeenAt]);
   insertRows(c, SQLITE_SESSIONS, batch.sessions, (s) => [
-    s.accountId, s.id, s.visitorId, s.startedAt, s.lastSeenAt, s.landingUrl, s.landingHost, s.referrer, s.channel,
+    keyOf(s.accountId), s.id, s.visitorId, s.startedAt, s.lastSeenAt, s.landingUrl, s.landingHost, s.referrer, s.channel,
     JSON.stringify(s.utm), JSON.stringify(s.clickIds), s.eventCount, s.pageviewCount,
   ]);
 }
 
-function writeItems(c: SqliteConnection, batch: ProcessedBatch): void {
+function writeItems(c: SqliteConnection, keyOf: KeyOf, batch: ProcessedBatch): void {
   insertRows(c, SQLITE_EVENTS, batch.events, (e) => [
-    e.accountId, e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
+    keyOf(e.accountId), e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
   ]);
   const conversion = c.statement(SQLITE_CONVERSION);
   for (const v of batch.conversions) {
@@ -107,7 +109,7 @@ const PG_VISITORS = pgRows('visitors', ['id', 'first_seen_at', 'last_seen_at'], 
 const PG_SESSIONS = pgRows('sessions',
   ['id', 'visitor_id', 'started_at', 'last_seen_at', 'landing_url', 'landing_host', 'referrer', 'channel', 'utm', 'click_ids', 'event_count', 'pageview_count'],
   ['text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'integer', 'integer'],
-  `ON CONFLICT (account_key, id) DO UPDATE SET
+  `ON CONFLICT (account_key, visitor_id, id) DO UPDATE SET
     started_at = LEAST(sessions.started_at, excluded.started_at),
     last_seen_at = GREATEST(sessions.last_seen_at, excluded.last_seen_at),
     ${['landing_url', 'landing_host', 'referrer', 'channel', 'utm', 'click_ids']
@@ -172,8 +174,9 @@ export function applyProcessed(conn: Connection, batch: ProcessedBatch): Promise
       c.db.transaction(() => {
         const finished = finishInboxRows(c, batch);
         if (batch.done.length > 0 && finished === 0) return;
-        writeVisitorsAndSessions(c, batch);
-        writeItems(c, batch);
+        const keyOf = sqliteAccountKeys(c);
+        writeVisitorsAndSessions(c, keyOf, batch);
+        writeItems(c, keyOf, batch);
       }).immediate();
     },
     postgres: (c) => c.transaction((client) => pgApply(client, batch)),

@@ -8,6 +8,8 @@ import type { SessionUpsert, VisitorUpsert } from '../../storage.js';
  * order (no deadlock between two collectors' workers).
  */
 const keyOf = (row: { accountId: string; id: string }): string => `${row.accountId}\u0000${row.id}`;
+/** Sessions are keyed by visitor too (migration 004). */
+const sessionKeyOf = (row: SessionUpsert): string => `${row.accountId}\u0000${row.visitorId}\u0000${row.id}`;
 
 function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
@@ -28,13 +30,13 @@ export function mergeVisitors(rows: readonly VisitorUpsert[]): VisitorUpsert[] {
 export function mergeSessions(rows: readonly SessionUpsert[]): SessionUpsert[] {
   const merged = new Map<string, SessionUpsert>();
   for (const row of rows) {
-    const seen = merged.get(keyOf(row));
+    const seen = merged.get(sessionKeyOf(row));
     if (seen === undefined) {
-      merged.set(keyOf(row), { ...row });
+      merged.set(sessionKeyOf(row), { ...row });
       continue;
     }
     const landing = seen.landingUrl === null && row.landingUrl !== null ? row : seen;
-    merged.set(keyOf(row), {
+    merged.set(sessionKeyOf(row), {
       ...seen,
       startedAt: Math.min(seen.startedAt, row.startedAt),
       lastSeenAt: Math.max(seen.lastSeenAt, row.lastSeenAt),
