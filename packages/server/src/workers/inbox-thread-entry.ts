@@ -9,14 +9,17 @@ import {
   isInboxThreadRequest, type InboxThreadData, type InboxThreadMessage, type InboxThreadRequest, type InboxThreadStats,
 } from './inbox-thread-protocol.js';
 
-/** The worker's two write transactions yield to the collector's ingest writes. */
-function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): Storage {
-  if (buffer === undefined) return storage;
+/** The worker's two write transactions yield to the collector's ingest writes, and shrink while ingest waits. */
+function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { storage: Storage; ingestWaiting?: () => boolean } {
+  if (buffer === undefined) return { storage };
   const gate = createWorkerWriteGate(buffer);
   return {
-    ...storage,
-    claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
-    applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
+    storage: {
+      ...storage,
+      claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
+      applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
+    },
+    ingestWaiting: gate.ingestWaiting,
   };
 }
 
@@ -47,7 +50,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const onError = (error: Error): void => post({ kind: 'error', run, message: error.message });
   // Background work: on contended CPUs the ingest thread, whose 202s wait, goes first.
   lowerThreadPriority();
-  const worker = createInboxWorker({ storage: gated(storage, data.writeGate), settings, metrics, now: Date.now, onError });
+  const worker = createInboxWorker({ ...gated(storage, data.writeGate), settings, metrics, now: Date.now, onError });
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;

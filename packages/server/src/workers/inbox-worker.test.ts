@@ -40,3 +40,38 @@ describe('inbox worker failures', () => {
     expect(applied.flatMap((b) => b.dead.map((d) => d.seq))).toEqual([1, 2]);
   });
 });
+
+describe('inbox worker slices', () => {
+  /** Storage holding `count` rows that hands them out in claim order, recording each claim's limit. */
+  function backlog(count: number): { storage: Storage; limits: number[]; applied: number[] } {
+    const limits: number[] = [];
+    const applied: number[] = [];
+    let next = 1;
+    const storage = {
+      claimInbox: async ({ limit }: { limit: number }) => {
+        limits.push(limit);
+        const rows: InboxRow[] = [];
+        while (rows.length < limit && next <= count) rows.push(row(next++));
+        return rows;
+      },
+      applyProcessed: async (batch: ProcessedBatch) => { applied.push(...batch.done); },
+    } as unknown as Storage;
+    return { storage, limits, applied };
+  }
+
+  it('claims short slices while ingest waits, full ones otherwise, and a short slice does not end the pass', async () => {
+    let waiting = true;
+    const { storage, limits, applied } = backlog(150);
+    const settings = parseServerSettings({ worker: { batchSize: 1000 } });
+    const worker = createInboxWorker({ storage, settings, metrics, now: () => 1, onError: () => {}, ingestWaiting: () => waiting });
+    await worker.runOnce();
+    expect(limits.every((l) => l === 20)).toBe(true);
+    expect(applied).toHaveLength(150);
+    waiting = false;
+    const quiet = backlog(150);
+    const worker2 = createInboxWorker({ storage: quiet.storage, settings, metrics, now: () => 1, onError: () => {}, ingestWaiting: () => waiting });
+    await worker2.runOnce();
+    expect(quiet.limits).toEqual([100, 100]);
+    expect(quiet.applied).toHaveLength(150);
+  });
+});

@@ -26,6 +26,13 @@ export interface ProcessedCounter {
  * ones (bench/storage-sqlite.mjs) and keep each under a few milliseconds.
  */
 const SLICE_ROWS = 100;
+/**
+ * The slice while ingest is waiting for the write lock (see write-gate.ts): each 202 waits for its
+ * commit, so a worker transaction held while ingest is busy stalls every connection in flight. A
+ * 100-row slice held the lock ~3 ms; 20 rows hold it well under a millisecond, at a higher cost
+ * per row, and the backlog is worked off in full slices once ingest is quiet.
+ */
+export const PRESSURED_SLICE_ROWS = 20;
 
 function emptyBatch(): ProcessedBatch {
   return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
@@ -34,6 +41,8 @@ function emptyBatch(): ProcessedBatch {
 export function createInboxWorker(deps: {
   storage: Storage; settings: ServerSettings; metrics: ProcessedCounter; now: () => number;
   onError: (error: Error) => void;
+  /** Whether ingest is waiting to write right now (the write gate); slices shrink meanwhile. */
+  ingestWaiting?: () => boolean;
 }): InboxWorker {
   const { storage, settings, metrics, now } = deps;
   const cfg = settings.worker;
@@ -84,7 +93,8 @@ export function createInboxWorker(deps: {
   async function runOnce(): Promise<number> {
     let handled = 0;
     while (handled < cfg.batchSize) {
-      const limit = Math.min(SLICE_ROWS, cfg.batchSize - handled);
+      const slice = deps.ingestWaiting?.() === true ? PRESSURED_SLICE_ROWS : SLICE_ROWS;
+      const limit = Math.min(slice, cfg.batchSize - handled);
       const claimed = await runSlice(limit);
       handled += claimed;
       if (claimed < limit) break;

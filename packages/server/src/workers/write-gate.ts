@@ -48,6 +48,8 @@ export interface IngestWriteGate {
 /** The worker side: `run` runs `fn` (one transaction) when no ingest write is waiting. */
 export interface WorkerWriteGate {
   run<T>(fn: () => Promise<T>): Promise<T>;
+  /** True while an ingest request has announced itself or is writing: the worker keeps its transactions short. */
+  ingestWaiting(): boolean;
 }
 
 type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: number) =>
@@ -103,6 +105,7 @@ export function createWorkerWriteGate(buffer: SharedArrayBuffer, maxWaitMs: numb
     }
   }
   return {
+    ingestWaiting: () => Atomics.load(state, WANT) > 0,
     async run(fn) {
       enter();
       try {
