@@ -9,7 +9,6 @@
 import { WIRE_LIMITS as L } from './limits.js';
 import { pageviewItemSchema, type Item, type RequestContext } from './wire-schemas.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURRENCY = /^[A-Z]{3}$/;
 /** zod's own ISO datetime pattern, so "valid timestamp" means the same thing on both paths. */
 const DATETIME = ((pageviewItemSchema.shape.timestamp._zod.def as { pattern?: unknown }).pattern as RegExp | undefined) ?? null;
@@ -27,7 +26,18 @@ function plainObject(value: unknown): value is Obj {
 
 const str = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
 const strOrNull = (v: unknown, max: number): boolean => v === null || str(v, 0, max);
-const uuid = (v: unknown): v is string => typeof v === 'string' && v.length === 36 && UUID.test(v);
+/** HEX[c] is 1 for an ASCII hex digit: a char loop instead of the regex (~3x faster, 2-3 per item). */
+const HEX = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+const DASH = 45;
+function uuid(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== DASH : c >= 128 || HEX[c] !== 1) return false;
+  }
+  return true;
+}
 
 /** Mirrors propertiesSchema's refinement; false means "let zod decide and explain". */
 function propertiesOk(value: unknown): boolean {

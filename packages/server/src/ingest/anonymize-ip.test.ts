@@ -1,4 +1,6 @@
 // Table test of IP truncation before storage.
+import { isIPv4 } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anonymizeIp } from './anonymize-ip.js';
 
@@ -13,5 +15,16 @@ describe('anonymizeIp', () => {
     [null, null],
   ])('%s -> %s', (input, expected) => {
     expect(anonymizeIp(input)).toBe(expected);
+  });
+});
+
+describe('anonymizeIp on IPv4-looking strings', () => {
+  it('agrees with node:net isIPv4 (its fast path must not accept or truncate anything differently)', () => {
+    const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{0,4}$/));
+    fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+      const ip = parts.join('.');
+      const expected = isIPv4(ip) ? `${parts.slice(0, 3).join('.')}.0` : null;
+      expect(anonymizeIp(ip)).toBe(expected);
+    }), { numRuns: 5000 });
   });
 });
