@@ -65,6 +65,23 @@ describe.each(await storageFactories())('$dialect', (factory) => {
     });
   });
 
+  describe('applyProcessed session keys', () => {
+    it('keys a session by its visitor too: one id under two visitors is two sessions, each merging only its own rows', async () => {
+      await storage.applyProcessed(batch({
+        sessions: [
+          session(acc.id, { id: 's1', visitorId: 'v1', startedAt: 1000, lastSeenAt: 2000, eventCount: 1, pageviewCount: 1, ...landing }),
+          session(acc.id, { id: 's1', visitorId: 'v2', startedAt: 3000, lastSeenAt: 4000, eventCount: 2, pageviewCount: 1 }),
+          session(acc.id, { id: 's1', visitorId: 'v1', startedAt: 1500, lastSeenAt: 2500, eventCount: 4, pageviewCount: 0 }),
+        ],
+        done: await claimed('k', 3),
+      }));
+      expect((await storage.sessionsOfVisitor(acc.id, 'v1')).map((x) => [x.id, x.startedAt, x.lastSeenAt, x.eventCount, x.channel]))
+        .toEqual([['s1', 1000, 2500, 5, 'email']]);
+      expect((await storage.sessionsOfVisitor(acc.id, 'v2')).map((x) => [x.id, x.startedAt, x.lastSeenAt, x.eventCount, x.channel]))
+        .toEqual([['s1', 3000, 4000, 2, null]]);
+    });
+  });
+
   describe('applyProcessed replays', () => {
     it('writes nothing twice when the same pass is applied again (a stale worker after its lease expired)', async () => {
       const pass = batch({
