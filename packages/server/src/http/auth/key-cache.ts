@@ -1,6 +1,7 @@
 // In-memory API key table: the collector is not ready (503, never 401) until it has loaded once.
 import type { ApiKeyRecord, KeyScope, Storage } from '@touchline/storage';
-import { hashKey, sameHash } from './api-keys.js';
+import { timingSafeEqual } from 'node:crypto';
+import { hashKeyBytes } from './api-keys.js';
 
 export type KeyLookup =
   | { kind: 'not_ready' }
@@ -18,12 +19,13 @@ export interface KeyCache {
 }
 
 export function createKeyCache(storage: Storage): KeyCache {
-  let byHash: Map<string, ApiKeyRecord> | null = null;
+  /** By hex digest, with the digest's bytes kept for the constant-time confirm (no hex decoding per request). */
+  let byHash: Map<string, { key: ApiKeyRecord; digest: Buffer }> | null = null;
   const cache: KeyCache = {
     get ready() { return byHash !== null; },
     async refresh() {
       const keys = await storage.loadActiveKeys();
-      byHash = new Map(keys.map((k) => [k.hash, k]));
+      byHash = new Map(keys.map((k) => [k.hash, { key: k, digest: Buffer.from(k.hash, 'hex') }]));
     },
     lookup(secret, scope) {
       if (!cache.ready) return { kind: 'not_ready' };
@@ -34,12 +36,12 @@ export function createKeyCache(storage: Storage): KeyCache {
     },
     find(secret) {
       if (byHash === null) return null;
-      const hash = hashKey(secret);
-      const key = byHash.get(hash);
+      const digest = hashKeyBytes(secret);
+      const entry = byHash.get(digest.toString('hex'));
       // Timing: the Map is keyed by SHA-256 digests, so a lookup's duration depends on the digest of
       // what the caller sent, not on how much of a real secret it got right, and a digest learned
       // from timing would not yield the secret (preimage resistance). The final compare is constant-time anyway.
-      return key !== undefined && sameHash(key.hash, hash) ? key : null;
+      return entry !== undefined && entry.digest.length === digest.length && timingSafeEqual(entry.digest, digest) ? entry.key : null;
     },
   };
   return cache;
