@@ -8,8 +8,7 @@ import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-i
 
 // DO NOTHING on the (account_key, item_id) key only: a retried batch is counted as duplicates,
 // while any other constraint failure (an unknown account's NULL key too) aborts the whole
-// transaction. Rows go up to ROWS_PER_INSERT per statement; the inbox_enqueue trigger makes each
-// stored row pending, and `changes` counts only the inbox rows this statement stored, not the trigger's.
+// transaction. Rows go up to ROWS_PER_INSERT per statement; `changes` counts the rows stored.
 const sqliteInsert = (rows: number): string => `INSERT INTO inbox (account_key, item_id, type, payload, received_at)
   VALUES ${accountRowsPlaceholders(4, rows)}
   ON CONFLICT (account_key, item_id) DO NOTHING`;
@@ -86,9 +85,19 @@ function insertMerged(c: SqliteConnection, keyOf: KeyOf, groups: readonly InboxG
   return inserted === total ? groups.map((g) => ({ inserted: g.items.length, duplicates: 0 })) : null;
 }
 
+// Inside the write transaction rowids are handed out above the largest one, so the rows this
+// transaction stored are exactly those above the largest seq before it (rows a rolled-back
+// savepoint took are gone again). They become pending in one statement (migration 005).
+const SQLITE_LAST_SEQ = 'SELECT coalesce(max(seq), 0) AS seq FROM inbox';
+const SQLITE_ENQUEUE = 'INSERT INTO inbox_pending (seq) SELECT seq FROM inbox WHERE seq > ?';
+
 function sqliteInsertGroups(c: SqliteConnection, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] {
   const keyOf = sqliteAccountKeys(c);
-  return (groups.length > 1 ? insertMerged(c, keyOf, groups, receivedAt) : null) ?? groups.map((group) => insertGroup(c, keyOf, group, receivedAt));
+  const { seq: before } = c.statement<[], { seq: number }>(SQLITE_LAST_SEQ).get() as { seq: number };
+  const results = (groups.length > 1 ? insertMerged(c, keyOf, groups, receivedAt) : null)
+    ?? groups.map((group) => insertGroup(c, keyOf, group, receivedAt));
+  if (results.some((r) => r.inserted > 0)) c.statement<[number]>(SQLITE_ENQUEUE).run(before);
+  return results;
 }
 
 async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt: number): Promise<InsertInboxResult> {
