@@ -1,5 +1,5 @@
 // One HTTP attempt to deliver a batch: a fresh batch id, one POST, one outcome value; never throws.
-import { newId, type SdkHealth } from '@touchline/core';
+import { isoTimestamp, newId, type SdkHealth } from '@touchline/core';
 import { failed, type AttemptOutcome, type FailureKind } from './attempt-outcome.js';
 import { serializeBatch, type SdkInfo } from './batch-envelope.js';
 import type { QueuedItem } from './batch-cutter.js';
@@ -65,7 +65,7 @@ export async function sendBatch(entries: readonly QueuedItem[], ctx: SendContext
   const batchId = newId(ctx.now());
   const { signal, dispose } = combineSignals(ctx.timeoutMs, ctx.shutdown);
   try {
-    const body = serializeBatch(batchId, new Date(ctx.now()).toISOString(), ctx.sdk, entries.map((e) => e.json), ctx.health?.());
+    const body = serializeBatch(batchId, isoTimestamp(ctx.now()), ctx.sdk, entries.map((e) => e.json), ctx.health?.());
     const response = await ctx.fetch(ctx.url, {
       method: 'POST',
       headers: {
