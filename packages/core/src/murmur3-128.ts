@@ -15,9 +15,16 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Little-endian 32-bit word of a byte string at `i`; past the end, bytes read as 0 (NaN | 0). */
+/** Little-endian 32-bit word of a byte string at `i` (all four bytes inside the string). */
 function block(bytes: string, i: number): number {
   return bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8) | (bytes.charCodeAt(i + 2) << 16) | (bytes.charCodeAt(i + 3) << 24);
+}
+
+/** The same near the end: bytes past `len` read as 0 (reading past the end would leave the integer fast path). */
+function tailBlock(bytes: string, i: number, len: number): number {
+  let word = 0;
+  for (let j = Math.min(3, len - i - 1); j >= 0; j--) word = (word << 8) | bytes.charCodeAt(i + j);
+  return word;
 }
 
 /**
@@ -40,7 +47,8 @@ function hashByteString(bytes: string, seed: number): [number, number, number, n
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
   const rest = len - blocks;
-  let k4 = block(bytes, blocks + 12); let k3 = block(bytes, blocks + 8); let k2 = block(bytes, blocks + 4); let k1 = block(bytes, blocks);
+  let k4 = tailBlock(bytes, blocks + 12, len); let k3 = tailBlock(bytes, blocks + 8, len);
+  let k2 = tailBlock(bytes, blocks + 4, len); let k1 = tailBlock(bytes, blocks, len);
   if (rest > 12) { k4 = Math.imul(rotl(Math.imul(k4, C4), 18), C1); h4 ^= k4; }
   if (rest > 8) { k3 = Math.imul(rotl(Math.imul(k3, C3), 17), C4); h3 ^= k3; }
   if (rest > 4) { k2 = Math.imul(rotl(Math.imul(k2, C2), 16), C3); h2 ^= k2; }
