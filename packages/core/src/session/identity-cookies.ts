@@ -1,7 +1,7 @@
 // Reads and writes the identity cookies: visitor id, session-number markers and the activity cookie.
-import { parse } from 'cookie';
 import { isUuid } from '../ids.js';
 import { murmur3x86128Text } from '../murmur3-128.js';
+import { readPrefixedCookies } from './prefixed-cookies.js';
 import type { SessionSettings } from './session-settings.js';
 
 /**
@@ -43,20 +43,20 @@ export function visitorTag(visitorId: string): string {
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
   if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null };
-  const all = parse(cookieHeader);
-  const vid = all[`${prefix}vid`];
+  const ours = readPrefixedCookies(cookieHeader, prefix);
+  const vid = ours.get(`${prefix}vid`);
+  const act = ours.get(`${prefix}act`);
   const numbers = new Map<number, string>();
   const owners = new Map<number, string>();
   const sessionPrefix = `${prefix}s`;
-  for (const [name, value] of Object.entries(all)) {
-    if (!name.startsWith(sessionPrefix) || value === undefined) continue;
+  for (const [name, value] of ours) {
+    if (!name.startsWith(sessionPrefix)) continue;
     const digits = name.slice(sessionPrefix.length);
     if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
     const parts = NUMBER_VALUE_PATTERN.exec(value);
     numbers.set(Number(digits), parts?.[1] ?? '-');
     if (parts?.[2] !== undefined) owners.set(Number(digits), parts[2]);
   }
-  const act = all[`${prefix}act`];
   return {
     visitorId: vid !== undefined && isUuid(vid) ? vid : null,
     numbers,
