@@ -4,9 +4,11 @@ import { failed, type AttemptOutcome, type FailureKind } from './attempt-outcome
 import { serializeBatch, type SdkInfo } from './batch-envelope.js';
 import type { QueuedItem } from './batch-cutter.js';
 import { classifyResponse } from './classify-response.js';
+import type { HttpPost } from './http-post.js';
 
 export interface SendContext {
-  fetch: typeof fetch;
+  /** The HTTP client: fetch, or createHttpPost's. */
+  fetch: HttpPost;
   /** Full URL of the batch endpoint. */
   url: string;
   apiKey: string;
