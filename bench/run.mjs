@@ -8,7 +8,7 @@ import { runStorageSqlite } from './storage-sqlite.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const results = [
-  await runMiddlewareOverhead({ seconds }),
+  ...(await runMiddlewareOverhead({ seconds })),
   await runSingleEventIngest({ seconds }),
   await runBatchedIngest({ seconds: seconds * 2 }),
   await runStorageSqlite({}),

@@ -1,4 +1,5 @@
-// Benchmark app: a minimal node:http server, bare or wrapped with the Touchline middleware.
+// Benchmark app: a minimal node:http server, bare, wrapped with the Touchline middleware, or with the floor middleware.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import { createClient } from '@touchline/node';
 import { withTouchline } from '@touchline/node/http';
@@ -16,6 +17,20 @@ let client = null;
 if (mode === 'sdk') {
   client = createClient({ apiKey: 'bench', endpoint: sinkUrl, maxQueueItems: 200_000, batch: { maxItems: 500 }, trackPageviews: process.env.BENCH_NO_PAGEVIEWS !== '1' });
   app = withTouchline(client, handler);
+}
+
+/**
+ * The floor: the least any middleware with AsyncLocalStorage request context and one cookie
+ * write can cost (a per-request store, ALS.run around the handler, one Set-Cookie header).
+ * The SDK cannot go below it, so the bench reports the SDK against it as well as against bare.
+ */
+if (mode === 'floor') {
+  const storage = new AsyncLocalStorage();
+  const cookie = 'tl_act=1; Max-Age=1800; Path=/; HttpOnly; SameSite=Lax';
+  app = (req, res) => {
+    res.setHeader('set-cookie', cookie);
+    return storage.run({ req, res }, handler, req, res);
+  };
 }
 
 let requests = 0;

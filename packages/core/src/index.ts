@@ -3,6 +3,7 @@ export { TouchlineError } from './errors/touchline-error.js';
 export { SettingsError, type SettingsProblem } from './errors/settings-error.js';
 export { zodProblems } from './errors/zod-problems.js';
 export { newId, isUuid, deriveSessionId } from './ids.js';
+export { isoTimestamp } from './iso-timestamp.js';
 export {
   parseSessionSettings, sessionSettingsSchema, MAX_COOKIE_AGE_SECONDS,
   type SessionSettings, type SessionSettingsInput,

@@ -1,6 +1,6 @@
 // Checks our MurmurHash3 x86_128 port against reference vectors of the C implementation.
 import { describe, expect, it } from 'vitest';
-import { murmur3x86128 } from './murmur3-128.js';
+import { murmur3x86128, murmur3x86128Text } from './murmur3-128.js';
 
 const hex = (words: number[]): string => words.map((w) => w.toString(16).padStart(8, '0')).join('');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -24,5 +24,13 @@ describe('murmur3x86128', () => {
     const b = hex(murmur3x86128(enc('0190f7c2-0000-7000-8000-000000000001:2')));
     const differing = [...a].filter((c, i) => c !== b[i]).length;
     expect(differing).toBeGreaterThan(20);
+  });
+
+  it('hashes text exactly as its UTF-8 bytes, ASCII or not, for every tail length', () => {
+    const samples = ['', 'é', '0190f7c2-0000-7000-8000-000000000001:1', 'naïve ☕ 𝄞 text'];
+    for (let n = 0; n <= 40; n++) samples.push('abcdefghijklmnopqrstuvwxyz0123456789-:ABCDEF'.slice(0, n), 'ü'.repeat(n));
+    for (const text of samples) {
+      for (const seed of [0, 0x746c7331]) expect(murmur3x86128Text(text, seed)).toEqual(murmur3x86128(enc(text), seed));
+    }
   });
 });

@@ -59,7 +59,7 @@ export const clientSettingsSchema = z.object({
   onError: fn<(error: Error) => void>('onError').optional(),
   /** Receives every client event (delivered, retry, dropped, ...) for debugging. */
   debug: z.union([z.boolean(), fn<<K extends keyof TouchlineEvents>(name: K, payload: TouchlineEvents[K]) => void>('debug')]).default(false),
-  /** Injected for tests: the HTTP client. @default globalThis.fetch */
+  /** Injected for tests: the HTTP client (global fetch fits). @default node:http(s) with keep-alive agents (see createHttpPost) */
   fetch: fn<typeof globalThis.fetch>('fetch').optional(),
   /** Injected for tests: the clock, epoch ms. @default Date.now */
   now: fn<() => number>('now').optional(),

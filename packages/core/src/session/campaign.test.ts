@@ -1,11 +1,39 @@
 // Tests campaign parameter extraction and fingerprints.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { campaignFingerprint, extractCampaign } from './campaign.js';
+import { CLICK_ID_KEYS, UTM_KEYS, campaignFingerprint, extractCampaign, type Campaign } from './campaign.js';
+
+/** The straightforward reading: one `searchParams.get` per key. extractCampaign must agree with it. */
+function campaignByGet(url: URL): Campaign | null {
+  const utm: Campaign['utm'] = {};
+  const clickIds: Campaign['clickIds'] = {};
+  let found = false;
+  for (const key of UTM_KEYS) {
+    const value = url.searchParams.get(key)?.trim();
+    if (value) { utm[key] = value.slice(0, 500); found = true; }
+  }
+  for (const key of CLICK_ID_KEYS) {
+    const value = url.searchParams.get(key)?.trim();
+    if (value) { clickIds[key] = value.slice(0, 500); found = true; }
+  }
+  return found ? { utm, clickIds } : null;
+}
 
 describe('extractCampaign', () => {
   it('reads UTM parameters and click ids, trimming and ignoring empty values', () => {
     const c = extractCampaign(new URL('https://a.example/?utm_source=%20news%20&utm_medium=email&utm_term=&gclid=G1&msclkid=M'));
     expect(c).toEqual({ utm: { utm_source: 'news', utm_medium: 'email' }, clickIds: { gclid: 'G1', msclkid: 'M' } });
+  });
+
+  it('agrees with one searchParams.get per key: first occurrence wins, encoded keys count, empty is absent', () => {
+    const key = fc.constantFrom(...UTM_KEYS, ...CLICK_ID_KEYS, 'q', 'utm', 'utm_sourc', 'GCLID', 'utm%5Fsource', 'gcl%69d');
+    const value = fc.oneof(fc.constantFrom('', ' ', 'x', ' a b ', '%20', 'a%26b', '+', 'é'), fc.string({ maxLength: 8 }));
+    const query = fc.array(fc.tuple(key, value), { maxLength: 8 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%25/g, '%')}`).join('&'));
+    fc.assert(fc.property(query, fc.constantFrom('?', '/p?', '/p?#', '/p?a&'), (q, lead) => {
+      const url = new URL(`https://a.example${lead}${q}`);
+      expect(extractCampaign(url)).toEqual(campaignByGet(url));
+    }), { numRuns: 2000 });
   });
 
   it('returns null without campaign parameters or without a URL', () => {

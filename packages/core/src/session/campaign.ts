@@ -29,21 +29,35 @@ export interface Campaign {
 
 const MAX_VALUE_LENGTH = 500;
 
-/** Returns null when the URL carries no campaign parameter (or cannot be parsed). */
+const CAMPAIGN_KEYS: ReadonlySet<string> = new Set([...UTM_KEYS, ...CLICK_ID_KEYS]);
+
+/**
+ * Returns null when the URL carries no campaign parameter (or cannot be parsed). For each key
+ * only its first occurrence counts, as `searchParams.get` would; an empty one counts as absent.
+ * One pass over the query: most navigations carry no campaign, and 23 `get` calls (each a scan
+ * of every parameter) cost more than the rest of the campaign logic.
+ */
 export function extractCampaign(url: URL | null): Campaign | null {
-  if (url === null) return null;
+  if (url === null || url.search.length < 2) return null;
+  let firsts: Map<string, string> | null = null;
+  for (const [key, value] of url.searchParams) {
+    if (!CAMPAIGN_KEYS.has(key)) continue;
+    firsts ??= new Map();
+    if (!firsts.has(key)) firsts.set(key, value);
+  }
+  if (firsts === null) return null;
   const utm: Partial<Record<UtmKey, string>> = {};
   const clickIds: Partial<Record<ClickIdKey, string>> = {};
   let found = false;
   for (const key of UTM_KEYS) {
-    const value = url.searchParams.get(key)?.trim();
+    const value = firsts.get(key)?.trim();
     if (value) {
       utm[key] = value.slice(0, MAX_VALUE_LENGTH);
       found = true;
     }
   }
   for (const key of CLICK_ID_KEYS) {
-    const value = url.searchParams.get(key)?.trim();
+    const value = firsts.get(key)?.trim();
     if (value) {
       clickIds[key] = value.slice(0, MAX_VALUE_LENGTH);
       found = true;

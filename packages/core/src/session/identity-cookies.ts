@@ -1,7 +1,7 @@
 // Reads and writes the identity cookies: visitor id, session-number markers and the activity cookie.
-import { parse } from 'cookie';
 import { isUuid } from '../ids.js';
-import { murmur3x86128 } from '../murmur3-128.js';
+import { murmur3x86128Text } from '../murmur3-128.js';
+import { readPrefixedCookies } from './prefixed-cookies.js';
 import type { SessionSettings } from './session-settings.js';
 
 /**
@@ -31,7 +31,6 @@ const MAX_NUMBER_COOKIES = 32;
 const NUMBER_PATTERN = /^\d{1,15}$/;
 const NUMBER_VALUE_PATTERN = /^([-0-9a-z]{1,16})(?:\.([0-9a-z]{1,16}))?$/;
 const TAG_SEED = 0x746c7476; // 'tltv'
-const encoder = new TextEncoder();
 
 /**
  * A short tag of a visitor id, stored with each session number so a visitor can tell its own
@@ -39,25 +38,25 @@ const encoder = new TextEncoder();
  * a collision only costs the rare race this guards against.
  */
 export function visitorTag(visitorId: string): string {
-  return (murmur3x86128(encoder.encode(visitorId), TAG_SEED)[0] >>> 0).toString(36);
+  return (murmur3x86128Text(visitorId, TAG_SEED)[0] >>> 0).toString(36);
 }
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
   if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null };
-  const all = parse(cookieHeader);
-  const vid = all[`${prefix}vid`];
+  const ours = readPrefixedCookies(cookieHeader, prefix);
+  const vid = ours.get(`${prefix}vid`);
+  const act = ours.get(`${prefix}act`);
   const numbers = new Map<number, string>();
   const owners = new Map<number, string>();
   const sessionPrefix = `${prefix}s`;
-  for (const [name, value] of Object.entries(all)) {
-    if (!name.startsWith(sessionPrefix) || value === undefined) continue;
+  for (const [name, value] of ours) {
+    if (!name.startsWith(sessionPrefix)) continue;
     const digits = name.slice(sessionPrefix.length);
     if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
     const parts = NUMBER_VALUE_PATTERN.exec(value);
     numbers.set(Number(digits), parts?.[1] ?? '-');
     if (parts?.[2] !== undefined) owners.set(Number(digits), parts[2]);
   }
-  const act = all[`${prefix}act`];
   return {
     visitorId: vid !== undefined && isUuid(vid) ? vid : null,
     numbers,

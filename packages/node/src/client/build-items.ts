@@ -1,5 +1,5 @@
 // Builds wire items from SDK calls and validates them, returning problems as values.
-import { itemSchema, newId, zodProblems, type Item, type RequestContext } from '@touchline/core';
+import { isoTimestamp, itemSchema, newId, zodProblems, type Item, type RequestContext } from '@touchline/core';
 
 export interface ItemOrigin {
   visitorId: string;
@@ -22,7 +22,7 @@ export function buildItem(origin: ItemOrigin, body: ItemBody): BuildResult {
   const candidate = {
     ...body,
     id: newId(origin.timestamp),
-    timestamp: new Date(origin.timestamp).toISOString(),
+    timestamp: isoTimestamp(origin.timestamp),
     visitor_id: origin.visitorId,
     session_id: origin.sessionId,
     context: origin.context,
@@ -41,7 +41,7 @@ export function buildPageview(origin: ItemOrigin & { sessionId: string }): Item 
   return {
     type: 'pageview',
     id: newId(origin.timestamp),
-    timestamp: new Date(origin.timestamp).toISOString(),
+    timestamp: isoTimestamp(origin.timestamp),
     visitor_id: origin.visitorId,
     session_id: origin.sessionId,
     context: origin.context,

@@ -3,6 +3,7 @@ import {
   classifyRequest, resolveIdentity, type Identity, type RequestContext,
 } from '@touchline/core';
 import type { ClientSettings } from '../client-settings.js';
+import { firstForwarded, pageUrl } from './page-url.js';
 import type { RequestInfo } from './request-info.js';
 
 /**
@@ -20,29 +21,14 @@ export interface RequestScope {
   session: { id: string | null; number: number | null };
 }
 
-function firstForwarded(value: string | undefined): string | undefined {
-  const first = value?.split(',')[0]?.trim();
-  return first ? first : undefined;
-}
-
-/** The absolute page URL, from the Host header and the connection (or X-Forwarded-* when trusted). */
-export function pageUrl(info: RequestInfo, trustProxy: boolean): URL | null {
-  try {
-    if (/^https?:\/\//i.test(info.url)) return new URL(info.url);
-    const proto = (trustProxy && firstForwarded(info.header('x-forwarded-proto'))) || (info.encrypted ? 'https' : 'http');
-    const host = (trustProxy && firstForwarded(info.header('x-forwarded-host'))) || info.header('host');
-    if (!host) return null;
-    return new URL(info.url, `${proto}://${host}`);
-  } catch {
-    return null;
-  }
-}
-
 function clientIp(info: RequestInfo, settings: ClientSettings): string | null {
   if (!settings.captureIp) return null;
   const forwarded = settings.trustProxy ? firstForwarded(info.header('x-forwarded-for')) : undefined;
   return (forwarded ?? info.remoteAddress ?? null)?.slice(0, 64) ?? null;
 }
+
+/** Shared by every context without a campaign: frozen and empty, so it carries nothing between requests. */
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
 const clip = (value: string | undefined, max: number): string | null => (value === undefined ? null : value.slice(0, max));
 
@@ -59,8 +45,8 @@ export function captureScope(info: RequestInfo, settings: ClientSettings, now: n
     referrer: clip(info.header('referer'), 4096),
     user_agent: clip(userAgent, 1024),
     ip: clientIp(info, settings),
-    utm: Object.freeze({ ...identity.campaign?.utm }),
-    click_ids: Object.freeze({ ...identity.campaign?.clickIds }),
+    utm: identity.campaign === null ? NONE : Object.freeze({ ...identity.campaign.utm }),
+    click_ids: identity.campaign === null ? NONE : Object.freeze({ ...identity.campaign.clickIds }),
     session_start: identity.started,
   });
   return {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createBotCheck, endSessionCookies, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import { createTransport } from '../transport/create-transport.js';
+import { createHttpPost } from '../transport/http-post.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
 import { buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
@@ -82,8 +83,9 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     }
     emitter.emit('error', { error });
   };
+  const http = settings.fetch === undefined ? createHttpPost() : { post: settings.fetch, close: () => undefined };
   const transport = createTransport(settings, {
-    fetch: settings.fetch ?? globalThis.fetch.bind(globalThis),
+    fetch: http.post,
     now,
     emitter,
     onError: reportError,
@@ -163,7 +165,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
       scope.session = { id: next.sessionId, number: next.sessionNumber };
     },
     flush: (options) => transport.flush(options),
-    close: (options) => transport.close(options),
+    close: (options) => transport.close(options).finally(http.close),
     stats() {
       const stats = transport.stats();
       return invalid.count === 0 ? stats : { ...stats, dropped: { ...stats.dropped, invalid: invalid.count } };

@@ -9,6 +9,7 @@ import { createBatchRunner, type RunEnd } from './batch-runner.js';
 import { createDeliveryLedger } from './delivery-ledger.js';
 import { createDeliveryQueue } from './delivery-queue.js';
 import { createFlushWaiters } from './flush-waiters.js';
+import type { HttpPost } from './http-post.js';
 import { countItems, newBatch, type InFlightBatch } from './in-flight-batch.js';
 import { sendBatch } from './send-batch.js';
 import { createTimerSet, type Scheduler } from './timer-set.js';
@@ -16,7 +17,8 @@ import type { FlushResult, Transport, TransportStats } from './transport.js';
 import { TransportError } from './transport-errors.js';
 
 export interface TransportDeps {
-  fetch: typeof fetch;
+  /** The HTTP client: global fetch fits, createHttpPost's is the client's default. */
+  fetch: HttpPost;
   /** Epoch milliseconds; used for batch ids, sent_at, Retry-After dates and the retry budget. */
   now: () => number;
   emitter: TypedEmitter;

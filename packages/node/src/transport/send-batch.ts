@@ -1,12 +1,14 @@
 // One HTTP attempt to deliver a batch: a fresh batch id, one POST, one outcome value; never throws.
-import { newId, type SdkHealth } from '@touchline/core';
+import { isoTimestamp, newId, type SdkHealth } from '@touchline/core';
 import { failed, type AttemptOutcome, type FailureKind } from './attempt-outcome.js';
 import { serializeBatch, type SdkInfo } from './batch-envelope.js';
 import type { QueuedItem } from './batch-cutter.js';
 import { classifyResponse } from './classify-response.js';
+import type { HttpPost } from './http-post.js';
 
 export interface SendContext {
-  fetch: typeof fetch;
+  /** The HTTP client: fetch, or createHttpPost's. */
+  fetch: HttpPost;
   /** Full URL of the batch endpoint. */
   url: string;
   apiKey: string;
@@ -65,7 +67,7 @@ export async function sendBatch(entries: readonly QueuedItem[], ctx: SendContext
   const batchId = newId(ctx.now());
   const { signal, dispose } = combineSignals(ctx.timeoutMs, ctx.shutdown);
   try {
-    const body = serializeBatch(batchId, new Date(ctx.now()).toISOString(), ctx.sdk, entries.map((e) => e.json), ctx.health?.());
+    const body = serializeBatch(batchId, isoTimestamp(ctx.now()), ctx.sdk, entries.map((e) => e.json), ctx.health?.());
     const response = await ctx.fetch(ctx.url, {
       method: 'POST',
       headers: {

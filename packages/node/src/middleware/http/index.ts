@@ -14,7 +14,10 @@ export function requestInfoFromNode(req: IncomingMessage, res: ServerResponse): 
     encrypted: (req.socket as Partial<TLSSocket>).encrypted === true,
     appendSetCookie(cookies) {
       if (res.headersSent) return false;
-      if (cookies.length > 0) res.appendHeader('set-cookie', [...cookies]);
+      if (cookies.length === 0) return true;
+      // setHeader when nothing was set yet: appendHeader re-reads and re-validates the header list.
+      if (res.getHeader('set-cookie') === undefined) res.setHeader('set-cookie', cookies.length === 1 ? cookies[0] as string : [...cookies]);
+      else res.appendHeader('set-cookie', [...cookies]);
       return true;
     },
   };
