@@ -22,3 +22,16 @@ describe('countRequest', () => {
     expect(line(text, '/api/v1/events', 202)).toBe('touchline_http_requests_total{route="/api/v1/events",status="202"} 3');
   });
 });
+
+describe('countIngested', () => {
+  it('adds item counts per type and reports them once per scrape', async () => {
+    const metrics = createCollectorMetrics(storage, () => 0);
+    metrics.countIngested('event', 500);
+    metrics.countIngested('pageview', 1);
+    metrics.countIngested('event', 2);
+    let text = await metrics.registry.metrics();
+    text = await metrics.registry.metrics();
+    expect(text).toContain('touchline_ingested_items_total{type="event"} 502');
+    expect(text).toContain('touchline_ingested_items_total{type="pageview"} 1');
+  });
+});

@@ -4,7 +4,8 @@ import type { Storage } from '@touchline/storage';
 
 export interface CollectorMetrics {
   registry: Registry;
-  ingested: Counter<'type'>;
+  /** Counts items of one type accepted into the inbox (touchline_ingested_items_total, added at scrape). */
+  countIngested(type: string, count: number): void;
   duplicates: Counter;
   rejected: Counter<'reason'>;
   processed: Counter<'outcome'>;
@@ -12,7 +13,30 @@ export interface CollectorMetrics {
   countRequest(route: string, status: number): void;
 }
 
-interface RequestTally { route: string; status: string; count: number; reported: number }
+interface Tally<L extends string> { labels: Record<L, string>; count: number; reported: number }
+
+/**
+ * A counter fed from Map tallies when the registry collects it: counting on the ingest path is a Map
+ * update, while prom-client's inc hashes the label object on every call (~1 µs per request).
+ * Label values come from small fixed sets (route patterns, statuses, item types), so the Map stays small.
+ */
+function talliedCounter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): (key: string, labels: () => Record<L, string>, count: number) => void {
+  const tallies = new Map<string, Tally<L>>();
+  new Counter({
+    name, help, labelNames, registers: [registry],
+    collect() {
+      for (const t of tallies.values()) {
+        if (t.count > t.reported) this.inc(t.labels, t.count - t.reported);
+        t.reported = t.count;
+      }
+    },
+  });
+  return (key, labels, count) => {
+    const tally = tallies.get(key);
+    if (tally === undefined) tallies.set(key, { labels: labels(), count, reported: 0 });
+    else tally.count += count;
+  };
+}
 
 export function createCollectorMetrics(storage: Storage, now: () => number): CollectorMetrics {
   const registry = new Registry();
@@ -33,29 +57,14 @@ export function createCollectorMetrics(storage: Storage, now: () => number): Col
       this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000));
     },
   });
-  // Per-request counting is a Map increment: prom-client hashes the label object on every inc
-  // (~1 µs, on every ingest request); the tallies reach the counter when it is collected.
-  const tallies = new Map<string, RequestTally>();
-  new Counter({
-    name: 'touchline_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry],
-    collect() {
-      for (const t of tallies.values()) {
-        if (t.count > t.reported) this.inc({ route: t.route, status: t.status }, t.count - t.reported);
-        t.reported = t.count;
-      }
-    },
-  });
+  const countRequests = talliedCounter(registry, 'touchline_http_requests_total', 'HTTP requests by route and status', ['route', 'status']);
+  const countIngested = talliedCounter(registry, 'touchline_ingested_items_total', 'Items accepted into the inbox', ['type']);
   return {
     registry,
-    ingested: new Counter({ name: 'touchline_ingested_items_total', help: 'Items accepted into the inbox', labelNames: ['type'], registers: [registry] }),
     duplicates: new Counter({ name: 'touchline_duplicate_items_total', help: 'Items already stored (retries), acknowledged again', registers: [registry] }),
     rejected: new Counter({ name: 'touchline_rejected_total', help: 'Requests or items rejected, by reason', labelNames: ['reason'], registers: [registry] }),
     processed: new Counter({ name: 'touchline_processed_items_total', help: 'Inbox rows processed by workers', labelNames: ['outcome'], registers: [registry] }),
-    countRequest(route, status) {
-      const id = `${status} ${route}`;
-      const tally = tallies.get(id);
-      if (tally === undefined) tallies.set(id, { route, status: String(status), count: 1, reported: 0 });
-      else tally.count += 1;
-    },
+    countRequest: (route, status) => countRequests(`${status} ${route}`, () => ({ route, status: String(status) }), 1),
+    countIngested: (type, count) => countIngested(type, () => ({ type }), count),
   };
 }
