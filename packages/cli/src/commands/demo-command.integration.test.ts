@@ -56,13 +56,15 @@ describe('touchline demo', () => {
       expect(integrity.state).not.toBe('alert');
       const clean = ['session-inflation', 'extreme-visitors', 'heavy-visitors', 'flapping', 'ghost-sessions', 'self-referral', 'sessions-per-converter'];
       expect(integrity.checks.filter((c) => clean.includes(c.id)).map((c) => c.state)).toEqual(clean.map(() => 'ok'));
-      // Cross-device: some journeys hold sessions of more than one visitor, linked by identify.
+      // Cross-device: some journeys hold sessions of more than one visitor, linked by identify. How
+      // many depends on --now (the same seed lays the days out from it): 4-9 users over NOW values
+      // spread across a day, so the bound is 2, not the 6 that failed at some hours of the day.
       const storage = openSqliteStorage({ path: db });
       const account = await storage.findAccount('demo');
       const facts = await storage.attributionFacts(account?.id ?? '', { from: 0, to: Date.now(), lookbackMs: 0, maxSessions: 1e6 });
       const visitorsPerUser = new Map<string, Set<string>>();
       for (const l of facts.links) visitorsPerUser.set(l.userId, (visitorsPerUser.get(l.userId) ?? new Set()).add(l.visitorId));
-      expect([...visitorsPerUser.values()].filter((v) => v.size > 1).length).toBeGreaterThan(5);
+      expect([...visitorsPerUser.values()].filter((v) => v.size > 1).length).toBeGreaterThan(1);
       await storage.close();
     } finally {
       await collector.close();
