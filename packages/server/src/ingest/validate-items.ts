@@ -1,6 +1,7 @@
 // Validates a batch's items one by one: good items are accepted even when others are rejected.
 import { itemSchema, parseItemFast, zodProblems, type Item, type ItemError } from '@touchline/core';
 import type { InboxItem } from '@touchline/storage';
+import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { anonymizeIp } from './anonymize-ip.js';
 
 export interface ItemRules {
@@ -58,7 +59,7 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules): V
     seen.add(item.id);
     // Both parsers return fresh objects (never the request's), so the address is truncated in place.
     if (item.context !== null && !rules.storeFullIp) item.context.ip = anonymizeIp(item.context.ip);
-    accepted.push({ itemId: item.id, type: item.type, payload: JSON.stringify(item) });
+    accepted.push({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) });
   });
   return { accepted, errors };
 }

@@ -1,7 +1,9 @@
 // Unit tests of the pure inbox-to-rows transform: sessions, landing data, channels, poison rows.
 import { describe, expect, it } from 'vitest';
+import type { Item } from '@touchline/core';
 import type { InboxRow } from '@touchline/storage';
 import { processInboxRows } from './process-inbox-rows.js';
+import { encodeStoredItem } from './stored-item-codec.js';
 
 const V = '0190f7c2-0000-7000-8000-000000000001';
 const S = '0190f7c2-0000-7000-8000-0000000000aa';
@@ -15,7 +17,27 @@ const ctx = (url: string, referrer: string | null, start: string | null) => ({
   url, referrer, user_agent: 'UA', ip: null, utm: {}, click_ids: {}, session_start: start,
 });
 
+/** The same item as the ingest handler stores it now (the compact layout). */
+function compactRow(item: Record<string, unknown>): InboxRow {
+  const legacy = row(item);
+  return { ...legacy, payload: encodeStoredItem(JSON.parse(legacy.payload) as Item) };
+}
+
 describe('processInboxRows', () => {
+  it('processes a backlog that mixes object payloads (older rows) with compact ones alike', () => {
+    const items = [
+      { type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: ctx('https://shop.example/', 'https://duckduckgo.com/', 'new_visitor') },
+      { type: 'conversion', timestamp: '2026-11-01T10:07:00Z', name: 'buy', revenue: 5, currency: 'EUR', properties: { sku: 'a' } },
+    ];
+    const mixed = processInboxRows([row(items[0]!), compactRow(items[1]!)]);
+    const compact = processInboxRows([compactRow(items[0]!), row(items[1]!)]);
+    for (const out of [mixed, compact]) {
+      expect(out.dead).toEqual([]);
+      expect(out.sessions).toEqual([expect.objectContaining({ landingUrl: 'https://shop.example/', channel: 'organic_search', eventCount: 2 })]);
+      expect(out.conversions).toEqual([expect.objectContaining({ revenue: 5, currency: 'EUR' })]);
+    }
+  });
+
   it('builds one session per id with its landing from the session-start pageview, whatever the order', () => {
     const out = processInboxRows([
       row({ type: 'pageview', timestamp: '2026-11-01T10:05:00Z', context: ctx('https://shop.example/p2', 'https://shop.example/', null) }),

@@ -1,7 +1,7 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
 import { classifyChannel, type Item } from '@touchline/core';
 import type { EventRow, InboxRow, ProcessedBatch, SessionUpsert, VisitorUpsert } from '@touchline/storage';
-import { parseStoredItem } from './parse-stored-item.js';
+import { decodeStoredItem } from './stored-item-codec.js';
 
 interface Parsed { row: InboxRow; item: Item; ts: number }
 /** One session's items in this pass. Sessions are keyed by account, visitor and id, as in storage. */
@@ -14,12 +14,8 @@ function hostOf(url: string | null): string | null {
 
 /** The row's item, or the reason it can never be processed (a poison row). */
 function parseRow(row: InboxRow): Parsed | { row: InboxRow; error: string } {
-  let json: unknown;
-  try { json = JSON.parse(row.payload); } catch { return { row, error: 'payload is not valid JSON' }; }
-  const parsed = parseStoredItem(json);
-  if ('error' in parsed) return { row, error: `payload does not match the item schema: ${parsed.error}` };
-  if (parsed.item.id !== row.itemId) return { row, error: 'payload id differs from the inbox item id' };
-  return { row, item: parsed.item, ts: parsed.ts };
+  const decoded = decodeStoredItem(row);
+  return 'error' in decoded ? { row, error: decoded.error } : { row, item: decoded.item, ts: decoded.ts };
 }
 
 /** A landing candidate ranks by: carries a session start, is a pageview, is earliest. */

@@ -1,0 +1,73 @@
+// The inbox payload codec: every valid item comes back as it was, old object payloads still read, corrupt rows are named.
+import { itemSchema, type Item } from '@touchline/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeStoredItem, encodeStoredItem } from './stored-item-codec.js';
+
+const ID = '0190f7c2-0000-7000-8000-000000000001';
+const CONTEXT = {
+  url: 'https://shop.example/p?utm_source=news', referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0', ip: '203.0.113.0',
+  utm: { utm_source: 'news', utm_medium: 'email' }, click_ids: { gclid: 'abc' }, session_start: 'campaign',
+};
+const BASE = { id: ID, timestamp: '2026-11-23T13:00:00.000Z', visitor_id: ID, session_id: ID, context: CONTEXT };
+const VALID: Item[] = [
+  { type: 'pageview', ...BASE },
+  { type: 'pageview', ...BASE, session_id: null, context: null },
+  { type: 'event', ...BASE, name: 'viewed', properties: { sku: 'SKU-1', price: 19.9, tags: ['a', { b: [1, null] }] } },
+  { type: 'conversion', ...BASE, name: 'purchase', revenue: 42.5, currency: 'EUR', properties: {} },
+  { type: 'conversion', ...BASE, name: 'lead', revenue: null, currency: null, properties: { 2: 'x', a: true } },
+  { type: 'identify', ...BASE, user_id: 'u-1', traits: { plan: 'pro' } },
+  { type: 'session_end', ...BASE, next_session_id: ID },
+] as Item[];
+
+const row = (item: Item, payload: string = encodeStoredItem(item)) => ({ itemId: item.id, type: item.type, payload });
+const EVENT = VALID[2] as Item;
+
+describe('encodeStoredItem / decodeStoredItem', () => {
+  it('gives every item type back exactly, with its time, from a payload without its id and type', () => {
+    for (const item of VALID) {
+      const payload = encodeStoredItem(item);
+      expect(JSON.parse(payload)).toEqual(expect.arrayContaining([1]));
+      expect(payload).not.toContain(`"${item.type}"`);
+      expect(decodeStoredItem(row(item, payload))).toEqual({ item, ts: Date.parse(item.timestamp) });
+    }
+  });
+
+  it('round-trips arbitrary valid items, whatever their field values', () => {
+    const fields = ['timestamp', 'visitor_id', 'session_id', 'context', 'name', 'properties', 'revenue', 'currency', 'user_id', 'traits',
+      'next_session_id', 'context.url', 'context.referrer', 'context.user_agent', 'context.ip', 'context.utm', 'context.click_ids'];
+    const mutated = fc.tuple(fc.constantFrom(...VALID), fc.constantFrom(...fields), fc.jsonValue()).map(([item, field, value]) => {
+      const copy = JSON.parse(JSON.stringify(item)) as Record<string, Record<string, unknown>>;
+      const [outer, inner] = field.split('.') as [string, string | undefined];
+      if (inner === undefined) copy[outer] = value as Record<string, unknown>;
+      else if (copy[outer] !== null && typeof copy[outer] === 'object') (copy[outer] as Record<string, unknown>)[inner] = value;
+      return itemSchema.safeParse(copy);
+    }).filter((r) => r.success).map((r) => r.data as Item);
+    fc.assert(fc.property(mutated, (item) => {
+      expect(decodeStoredItem(row(item))).toEqual({ item, ts: Date.parse(item.timestamp) });
+    }), { numRuns: 2000 });
+  });
+
+  it('stores a typical event in well under the bytes of its JSON object', () => {
+    expect(encodeStoredItem(EVENT).length).toBeLessThan(JSON.stringify(EVENT).length * 0.75);
+  });
+
+  it('still reads payloads written as JSON objects, and checks their id against the row', () => {
+    for (const item of VALID) {
+      expect(decodeStoredItem(row(item, JSON.stringify(item)))).toEqual({ item, ts: Date.parse(item.timestamp) });
+    }
+    expect(decodeStoredItem({ ...row(EVENT, JSON.stringify(EVENT)), itemId: 'other' })).toEqual({ error: 'payload id differs from the inbox item id' });
+  });
+
+  it('names what is wrong with a corrupt payload', () => {
+    const [, ...values] = JSON.parse(encodeStoredItem(EVENT)) as unknown[];
+    const corrupt = (payload: string, type: string = 'event') => decodeStoredItem({ itemId: ID, type, payload });
+    expect(corrupt('[1, "2026')).toEqual({ error: 'payload is not valid JSON' });
+    expect(corrupt(JSON.stringify([2, ...values]))).toEqual({ error: 'payload layout 2 is unknown' });
+    expect(corrupt(JSON.stringify([1, ...values]), 'toString')).toEqual({ error: 'payload has no known item type ("toString")' });
+    expect(corrupt(JSON.stringify([1, ...values]), 'session_end')).toEqual({ error: 'payload has 7 values, a session_end has 6' });
+    expect(corrupt(JSON.stringify([1, 'soon', ...values.slice(1)]))).toEqual({ error: expect.stringMatching(/timestamp/) });
+    expect(corrupt(JSON.stringify([1, ...values.slice(0, 3), ['x'], ...values.slice(4)]))).toEqual({ error: expect.stringMatching(/context/) });
+    expect(corrupt(JSON.stringify([1, ...values.slice(0, 5), 'not properties']))).toEqual({ error: expect.stringMatching(/properties/) });
+  });
+});
