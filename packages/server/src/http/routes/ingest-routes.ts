@@ -1,7 +1,8 @@
 // Ingest API: POST /api/v1/batch and the single-item /events, /conversions, /identify.
 import { batchRequestSchema, batchResponseSchema, zodProblems, type ItemError } from '@touchline/core';
 import { z } from 'zod';
-import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { InboxItem } from '@touchline/storage';
 import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
 import type { InboxWriter } from '../../ingest/inbox-writer.js';
 import { validateItems } from '../../ingest/validate-items.js';
@@ -27,12 +28,24 @@ const ACCEPTED_BODY: Record<string, unknown> = { ...z.toJSONSchema(batchResponse
 delete ACCEPTED_BODY.$schema;
 const ACCEPTED = { response: { 202: ACCEPTED_BODY } };
 
-async function ingest(deps: Deps, reply: FastifyReply, accountId: string, batchId: string, rawItems: unknown[]): Promise<FastifyReply> {
+/**
+ * Validates synchronously, then waits for the commit in `store`, which holds only the encoded
+ * items: the parsed body (about ten objects per item) is released before the wait (the request
+ * drops its reference too), so the young-generation GC frees it instead of copying and promoting
+ * it while up to several requests wait for their commit.
+ */
+function ingest(deps: Deps, request: FastifyRequest, reply: FastifyReply, accountId: string, batchId: string, rawItems: unknown[]): Promise<FastifyReply> {
   const { settings, metrics } = deps;
   const { accepted, errors } = validateItems(rawItems, {
     now: deps.now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
   });
+  request.body = undefined;
   for (const e of errors) metrics.rejected.inc({ reason: e.code });
+  return store(deps, reply, accountId, batchId, accepted, errors);
+}
+
+async function store(deps: Deps, reply: FastifyReply, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[]): Promise<FastifyReply> {
+  const { metrics } = deps;
   if (accepted.length === 0) {
     return reply.code(400).send({
       error: { code: 'invalid_items', message: errors[0]?.message ?? 'no valid items' }, batch_id: batchId,
@@ -46,7 +59,7 @@ async function ingest(deps: Deps, reply: FastifyReply, accountId: string, batchI
   for (const item of accepted) byType.set(item.type, (byType.get(item.type) ?? 0) + 1);
   for (const [type, count] of byType) metrics.countIngested(type, count);
   metrics.duplicates.inc(duplicates);
-  return reply.code(202).send({ batch_id: batchId, accepted: inserted, duplicates, errors: errors satisfies ItemError[] });
+  return reply.code(202).send({ batch_id: batchId, accepted: inserted, duplicates, errors });
 }
 
 export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
@@ -69,7 +82,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
     }
     const { sdk } = parsed.data;
     if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
-    return ingest(deps, reply, key.accountId, parsed.data.batch_id, parsed.data.items);
+    return ingest(deps, request, reply, key.accountId, parsed.data.batch_id, parsed.data.items);
   });
 
   for (const [path, type] of Object.entries(SINGLE)) {
@@ -81,7 +94,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
         return replyError(reply, 400, 'invalid_item', 'body: expected one JSON object');
       }
       const { batch_id: batchId, ...item } = body as Record<string, unknown>;
-      return ingest(deps, reply, key.accountId, typeof batchId === 'string' ? batchId.slice(0, 64) : '', [{ type, ...item }]);
+      return ingest(deps, request, reply, key.accountId, typeof batchId === 'string' ? batchId.slice(0, 64) : '', [{ type, ...item }]);
     });
   }
 }
