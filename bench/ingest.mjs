@@ -113,32 +113,49 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 3 } = {}) {
   };
 }
 
-export async function runBatchedIngest({ seconds = 10 } = {}) {
-  const templates = Array.from({ length: 300 }, (_, b) => batchBody(Array.from({ length: 500 }, (_, i) => event(b * 500 + i))));
+/** One collector, `seconds` of batched load, then a wait until the worker has processed all of it. */
+async function batchedRound(templates, seconds) {
   const c = await startCollector();
-  const start = Date.now();
-  const run = await load(c.url, '/api/v1/batch', c.key, uniqueBodies(templates), seconds, 8);
-  const loadMs = Date.now() - start;
-  const acceptedItems = run.requests.total * 500;
-  const metrics = await (await fetch(`${c.url}/metrics`)).text();
-  const lagAtEnd = Number(/^touchline_worker_lag_seconds (\S+)$/m.exec(metrics)?.[1] ?? NaN);
-  // Wait on the inbox depth (a count over the backlog), not on /stats: counting the growing events
-  // and sessions tables every 200 ms took CPU from the worker it was timing.
-  while (inboxDepth(await (await fetch(`${c.url}/metrics`)).text()) > 0 && Date.now() - start < 600_000) {
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    const start = Date.now();
+    const run = await load(c.url, '/api/v1/batch', c.key, uniqueBodies(templates), seconds, 8);
+    const loadMs = Date.now() - start;
+    const acceptedItems = run.requests.total * 500;
+    const metrics = await (await fetch(`${c.url}/metrics`)).text();
+    const lag = Number(/^touchline_worker_lag_seconds (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+    // Wait on the inbox depth (a count over the backlog), not on /stats: counting the growing events
+    // and sessions tables every 200 ms took CPU from the worker it was timing.
+    while (inboxDepth(await (await fetch(`${c.url}/metrics`)).text()) > 0 && Date.now() - start < 600_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const endToEndMs = Date.now() - start;
+    const s = await stats(c.url, c.key);
+    // Requests still in flight when the load stopped are stored but not counted as acknowledged.
+    if (s.events < acceptedItems) throw new Error(`batched ingest: ${acceptedItems} items acknowledged but ${s.events} events stored`);
+    return { acked: acceptedItems / (loadMs / 1000), processed: s.events / (endToEndMs / 1000), events: s.events, endToEndMs, lag };
+  } finally {
+    c.stop();
   }
-  const endToEndMs = Date.now() - start;
-  const s = await stats(c.url, c.key);
-  // Requests still in flight when the load stopped are stored but not counted as acknowledged.
-  if (s.events < acceptedItems) throw new Error(`batched ingest: ${acceptedItems} items acknowledged but ${s.events} events stored`);
-  c.stop();
-  const acceptedPerSec = acceptedItems / (loadMs / 1000);
-  const storedPerSec = s.events / (endToEndMs / 1000);
+}
+
+/**
+ * `rounds` fresh collectors one after another, medians reported with the range: on this shared VM
+ * the same code measured 74k-130k items/s acknowledged in single 10-second runs within an hour.
+ */
+export async function runBatchedIngest({ seconds = 10, rounds = 3 } = {}) {
+  const templates = Array.from({ length: 300 }, (_, b) => batchBody(Array.from({ length: 500 }, (_, i) => event(b * 500 + i))));
+  const runs = [];
+  for (let i = 0; i < rounds; i++) runs.push(await batchedRound(templates, seconds));
+  const acked = median(runs.map((r) => r.acked));
+  const range = (xs) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+  const mid = runs.find((r) => r.acked === acked);
   return {
     name: 'batched ingest, 500 items/request, SQLite',
     baseline: 'target 100,000 events/s',
-    measured: `${acceptedPerSec.toFixed(0)} items/s acknowledged (durable in inbox); ${storedPerSec.toFixed(0)} events/s processed end to end (${s.events} events, all unique, in ${(endToEndMs / 1000).toFixed(1)} s); worker lag at end of load ${lagAtEnd.toFixed(1)} s`,
-    ratio: acceptedPerSec / 100_000, target: '>= 1.00 (ack rate / 100k)', pass: acceptedPerSec >= 100_000,
+    measured: `${acked.toFixed(0)} items/s acknowledged (durable in inbox; median of ${rounds} runs, range ${range(runs.map((r) => r.acked))}); `
+      + `${median(runs.map((r) => r.processed)).toFixed(0)} events/s processed end to end (median; that run: ${mid.events} events, all unique, in ${(mid.endToEndMs / 1000).toFixed(1)} s); `
+      + `worker lag at end of load ${median(runs.map((r) => r.lag)).toFixed(1)} s (median)`,
+    ratio: acked / 100_000, target: '>= 1.00 (ack rate / 100k)', pass: acked >= 100_000,
   };
 }
 
