@@ -87,12 +87,13 @@ function inboxDepth(metrics) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Bare and collector runs alternate `rounds` times and the medians are compared: one run of each
- * on a shared machine measured the neighbours' load as much as the collector. Each run gets a
- * fresh server, and only one server is up at a time (a collector left running would process its
- * backlog during the next bare run).
+ * Bare and collector runs alternate `rounds` times; the ratio is the median of each adjacent
+ * pair's ratio: on this shared VM the bare rate itself moved 31k-38k between runs minutes apart,
+ * and three pairs compared by their separate medians gave 0.44 and 0.57 for the same code. Each
+ * run gets a fresh server, and only one server is up at a time (a collector left running would
+ * process its backlog during the next bare run).
  */
-export async function runSingleEventIngest({ seconds = 5, rounds = 3 } = {}) {
+export async function runSingleEventIngest({ seconds = 5, rounds = 5 } = {}) {
   const templates = Array.from({ length: 20_000 }, (_, i) => JSON.stringify(event(i)));
   const bareRps = [];
   const runs = [];
@@ -104,11 +105,12 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 3 } = {}) {
   }
   const bareMedian = median(bareRps);
   const rps = median(runs.map((r) => r.requests.average));
-  const ratio = rps / bareMedian;
+  const ratios = runs.map((r, i) => r.requests.average / bareRps[i]);
+  const ratio = median(ratios);
   return {
     name: 'single-event ingest (collector / bare 202 server)',
-    baseline: `${bareMedian.toFixed(0)} req/s bare`,
-    measured: `${rps.toFixed(0)} req/s collector (p99 ${median(runs.map((r) => r.latency.p99))} ms), median of ${rounds} alternating runs`,
+    baseline: `${bareMedian.toFixed(0)} req/s bare (median)`,
+    measured: `${rps.toFixed(0)} req/s collector (median; p99 ${median(runs.map((r) => r.latency.p99))} ms); ratio = median of ${rounds} alternating pairs' ratios (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
     ratio, target: '>= 0.50', pass: ratio >= 0.5,
   };
 }
