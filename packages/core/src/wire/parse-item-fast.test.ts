@@ -3,22 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseItemFast } from './parse-item-fast.js';
 import { itemSchema } from './wire-schemas.js';
+import { SAMPLE_ID, SAMPLE_ITEMS } from '../test-support/sample-items.js';
 
-const ID = '0190f7c2-0000-7000-8000-000000000001';
-const CONTEXT = {
-  url: 'https://shop.example/p?utm_source=news', referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0', ip: '203.0.113.9',
-  utm: { utm_source: 'news', utm_medium: 'email' }, click_ids: { gclid: 'abc' }, session_start: 'campaign',
-};
-const BASE = { id: ID, timestamp: '2026-11-23T13:00:00.000Z', visitor_id: ID, session_id: ID, context: CONTEXT };
-const VALID: Record<string, unknown>[] = [
-  { type: 'pageview', ...BASE },
-  { type: 'pageview', ...BASE, session_id: null, context: null },
-  { type: 'event', ...BASE, name: 'viewed', properties: { sku: 'SKU-1', price: 19.9, tags: ['a', { b: [1, null] }] } },
-  { type: 'conversion', ...BASE, name: 'purchase', revenue: 42.5, currency: 'EUR', properties: {} },
-  { type: 'conversion', ...BASE, name: 'lead', revenue: null, currency: null, properties: { 2: 'x', a: true } },
-  { type: 'identify', ...BASE, user_id: 'u-1', traits: { plan: 'pro' } },
-  { type: 'session_end', ...BASE, next_session_id: ID },
-];
+const ID = SAMPLE_ID;
+const VALID = SAMPLE_ITEMS as unknown as Record<string, unknown>[];
 
 /** Values that probe every check: wrong types, boundaries, near-valid strings, prototype keys. */
 const ODD_VALUES: unknown[] = [
