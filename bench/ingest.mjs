@@ -1,6 +1,6 @@
 // Bench: collector ingest vs a bare node:http server answering 202, and batched ingest end to end into SQLite.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,26 @@ async function startCollector() {
     let out = '';
     child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
   });
-  return { url, key, stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+  return { url, key, cpu: () => cpuMs(child.pid), stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** utime + stime of a /proc stat line, in ms (clock ticks are 10 ms on Linux). */
+function statMs(path) {
+  const text = readFileSync(path, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU the collector has used: the whole process and its main (ingest) thread, in ms; null where
+ * /proc is missing (not Linux). Less sensitive to the VM's neighbours than a rate.
+ */
+function cpuMs(pid) {
+  try {
+    return { process: statMs(`/proc/${pid}/stat`), main: statMs(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return null;
+  }
 }
 
 function startBare() {
@@ -101,7 +120,12 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 5 } = {}) {
     const bare = await startBare();
     try { bareRps.push((await load(bare.url, '/', 'x', uniqueBodies(templates), seconds, 50)).requests.average); } finally { bare.stop(); }
     const c = await startCollector();
-    try { runs.push(await load(c.url, '/api/v1/events', c.key, uniqueBodies(templates), seconds, 50)); } finally { c.stop(); }
+    try {
+      const before = c.cpu();
+      const run = await load(c.url, '/api/v1/events', c.key, uniqueBodies(templates), seconds, 50);
+      const after = c.cpu();
+      runs.push({ ...run, mainUs: before && after ? ((after.main - before.main) * 1000) / run.requests.total : NaN });
+    } finally { c.stop(); }
   }
   const bareMedian = median(bareRps);
   const rps = median(runs.map((r) => r.requests.average));
@@ -110,7 +134,7 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 5 } = {}) {
   return {
     name: 'single-event ingest (collector / bare 202 server)',
     baseline: `${bareMedian.toFixed(0)} req/s bare (median)`,
-    measured: `${rps.toFixed(0)} req/s collector (median; p99 ${median(runs.map((r) => r.latency.p99))} ms); ratio = median of ${rounds} alternating pairs' ratios (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
+    measured: `${rps.toFixed(0)} req/s collector (median; p99 ${median(runs.map((r) => r.latency.p99))} ms, main thread ${median(runs.map((r) => r.mainUs)).toFixed(0)} µs CPU/req); ratio = median of ${rounds} alternating pairs' ratios (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
     ratio, target: '>= 0.50', pass: ratio >= 0.5,
   };
 }
@@ -120,9 +144,12 @@ async function batchedRound(templates, seconds) {
   const c = await startCollector();
   try {
     const start = Date.now();
+    const before = c.cpu();
     const run = await load(c.url, '/api/v1/batch', c.key, uniqueBodies(templates), seconds, 8);
+    const after = c.cpu();
     const loadMs = Date.now() - start;
     const acceptedItems = run.requests.total * 500;
+    const perItem = (key) => (before && after ? ((after[key] - before[key]) * 1000) / acceptedItems : NaN);
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     const lag = Number(/^touchline_worker_lag_seconds (\S+)$/m.exec(metrics)?.[1] ?? NaN);
     // Wait on the inbox depth (a count over the backlog), not on /stats: counting the growing events
@@ -134,7 +161,10 @@ async function batchedRound(templates, seconds) {
     const s = await stats(c.url, c.key);
     // Requests still in flight when the load stopped are stored but not counted as acknowledged.
     if (s.events < acceptedItems) throw new Error(`batched ingest: ${acceptedItems} items acknowledged but ${s.events} events stored`);
-    return { acked: acceptedItems / (loadMs / 1000), processed: s.events / (endToEndMs / 1000), events: s.events, endToEndMs, lag };
+    return {
+      acked: acceptedItems / (loadMs / 1000), processed: s.events / (endToEndMs / 1000), events: s.events, endToEndMs, lag,
+      mainUs: perItem('main'), processUs: perItem('process'),
+    };
   } finally {
     c.stop();
   }
@@ -156,7 +186,8 @@ export async function runBatchedIngest({ seconds = 10, rounds = 3 } = {}) {
     baseline: 'target 100,000 events/s',
     measured: `${acked.toFixed(0)} items/s acknowledged (durable in inbox; median of ${rounds} runs, range ${range(runs.map((r) => r.acked))}); `
       + `${median(runs.map((r) => r.processed)).toFixed(0)} events/s processed end to end (median; that run: ${mid.events} events, all unique, in ${(mid.endToEndMs / 1000).toFixed(1)} s); `
-      + `worker lag at end of load ${median(runs.map((r) => r.lag)).toFixed(1)} s (median)`,
+      + `worker lag at end of load ${median(runs.map((r) => r.lag)).toFixed(1)} s (median); `
+      + `collector CPU during the load ${median(runs.map((r) => r.processUs)).toFixed(1)} µs/item, main thread ${median(runs.map((r) => r.mainUs)).toFixed(1)} (medians)`,
     ratio: acked / 100_000, target: '>= 1.00 (ack rate / 100k)', pass: acked >= 100_000,
   };
 }
