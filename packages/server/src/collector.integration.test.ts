@@ -56,6 +56,16 @@ describe.each(await storageFactories())('collector on $dialect', (factory) => {
     expect((await getJson(fx.url, key, '/api/v1/stats')).body).toMatchObject({ events: 2, conversions: 1, revenue: 10, sessions: 1 });
   });
 
+  it('sums revenue without binary noise: 0.1 + 0.2 is reported as 0.3', async () => {
+    fx = await startCollector({}, factory);
+    const key = await fx.keyFor('shop');
+    const v = randomUUID();
+    const s = randomUUID();
+    await postBatch(fx.url, key, [conversionItem(v, s, Date.now(), 0.1), conversionItem(v, s, Date.now(), 0.2)]);
+    await fx.collector.worker.drain();
+    expect((await getJson(fx.url, key, '/api/v1/stats')).body).toMatchObject({ conversions: 2, revenue: 0.3 });
+  });
+
   it('group-commits concurrent requests yet reports each its own counts, duplicates across requests included', async () => {
     fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
