@@ -12,6 +12,7 @@ import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
 import { replyClientError } from './http/reply-client-error.js';
+import { createBatchParser, resolveBatchParseThreadEntry, type BatchParser } from './ingest/batch-parser.js';
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createAlertWebhook, type AlertWebhook } from './integrity/alert-webhook.js';
 import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
@@ -31,6 +32,8 @@ export interface Collector {
   readonly worker: InboxWorker;
   /** Where the inbox worker runs now: settings.worker.mode resolved, and 'inline' once a thread has failed. */
   readonly workerMode: 'thread' | 'inline';
+  /** Parses POST /api/v1/batch bodies: on a thread beside a thread inbox worker, else inline. */
+  readonly batchParser: BatchParser;
   readonly metrics: CollectorMetrics;
   /** The continuous integrity monitor (settings.integrity); its timer runs only when enabled. */
   readonly integrity: IntegrityMonitor;
@@ -152,14 +155,17 @@ export function createCollector(options: CollectorOptions): Collector {
   registerRateLimit(app, { settings: settings.rateLimit, keys, registry: metrics.registry, now });
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
   const inbox = createInboxWriter(storage, now, writeGate ? createIngestWriteGate(writeGate) : undefined);
-  registerIngestRoutes(app, { inbox, keys, settings, metrics, now, sdkHealth });
+  // Batches get a parse thread where the inbox worker has one (a database file, the real clock): the
+  // event loop then spends ~4.4 instead of ~9 µs per batched item. Elsewhere (tests, ':memory:') inline.
+  const batchParser = createBatchParser({ entry: writeGate ? resolveBatchParseThreadEntry() : null, onError });
+  registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, sdkHealth });
   registerQueryRoutes(app, { storage, keys, now });
   registerAttributionRoutes(app, { storage, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, get workerMode() { return workerMode(); }, metrics, integrity: monitor, alertWebhook, sdkHealth,
+    app, settings, keys, worker, get workerMode() { return workerMode(); }, batchParser, metrics, integrity: monitor, alertWebhook, sdkHealth,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();
@@ -176,6 +182,7 @@ export function createCollector(options: CollectorOptions): Collector {
       draining = true;
       if (keyTimer) clearInterval(keyTimer);
       await app.close();
+      await batchParser.close();
       await worker.stop();
       await monitor.stop();
       await alertWebhook?.stop();

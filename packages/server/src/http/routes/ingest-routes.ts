@@ -1,11 +1,12 @@
 // Ingest API: POST /api/v1/batch and the single-item /events, /conversions, /identify.
-import { batchRequestSchema, batchResponseSchema, zodProblems, type ItemError } from '@touchline/core';
+import { batchResponseSchema, type ItemError } from '@touchline/core';
 import { z } from 'zod';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import type { InboxItem } from '@touchline/storage';
 import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
+import type { BatchParser } from '../../ingest/batch-parser.js';
 import type { InboxWriter } from '../../ingest/inbox-writer.js';
-import { validateItems } from '../../ingest/validate-items.js';
+import { validateItems, type ItemRules } from '../../ingest/validate-items.js';
 import type { SdkHealthRecorder } from '../../integrity/sdk-health-recorder.js';
 import type { ServerSettings } from '../../server-settings.js';
 import { authorize } from '../auth/authorize.js';
@@ -13,7 +14,9 @@ import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 
 interface Deps {
-  inbox: InboxWriter; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
+  inbox: InboxWriter;
+  /** Parses POST /api/v1/batch bodies (on its thread when it has one). */
+  batchParser: BatchParser; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
   /** Notes the SDK delivery health a batch carries (sdk.health) for the integrity checks. */
   sdkHealth?: SdkHealthRecorder;
 }
@@ -28,24 +31,25 @@ const ACCEPTED_BODY: Record<string, unknown> = { ...z.toJSONSchema(batchResponse
 delete ACCEPTED_BODY.$schema;
 const ACCEPTED = { response: { 202: ACCEPTED_BODY } };
 
+const itemRules = ({ settings, now }: Deps): ItemRules => ({
+  now: now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
+});
+
 /**
- * Validates synchronously, then waits for the commit in `store`, which holds only the encoded
+ * The single-item routes. Validates synchronously, then waits for the commit in `store`, which holds only the encoded
  * items: the parsed body (about ten objects per item) is released before the wait (the request
  * drops its reference too), so the young-generation GC frees it instead of copying and promoting
  * it while up to several requests wait for their commit.
  */
 function ingest(deps: Deps, request: FastifyRequest, reply: FastifyReply, accountId: string, batchId: string, rawItems: unknown[]): Promise<FastifyReply> {
-  const { settings, metrics } = deps;
-  const { accepted, errors } = validateItems(rawItems, {
-    now: deps.now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
-  });
+  const { accepted, errors } = validateItems(rawItems, itemRules(deps));
   request.body = undefined;
-  for (const e of errors) metrics.rejected.inc({ reason: e.code });
   return store(deps, reply, accountId, batchId, accepted, errors);
 }
 
 async function store(deps: Deps, reply: FastifyReply, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[]): Promise<FastifyReply> {
   const { metrics } = deps;
+  for (const e of errors) metrics.rejected.inc({ reason: e.code });
   if (accepted.length === 0) {
     return reply.code(400).send({
       error: { code: 'invalid_items', message: errors[0]?.message ?? 'no valid items' }, batch_id: batchId,
@@ -70,19 +74,32 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
     done();
   };
 
-  app.post('/api/v1/batch', { onRequest: announce, schema: ACCEPTED }, async (request, reply) => {
-    const key = authorize(deps.keys, request, reply, 'ingest');
-    if (key === null) return reply;
-    const parsed = batchRequestSchema.safeParse(request.body);
-    if (!parsed.success) {
-      deps.metrics.rejected.inc({ reason: 'invalid_batch' });
-      const problems = zodProblems(parsed.error).map((p) => `${p.path || 'body'}: ${p.message}`).join('; ');
-      const maybeId = (request.body as { batch_id?: unknown } | null)?.batch_id;
-      return replyError(reply, 400, 'invalid_batch', problems, typeof maybeId === 'string' ? { batchId: maybeId.slice(0, 64) } : {});
-    }
-    const { sdk } = parsed.data;
-    if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
-    return ingest(deps, request, reply, key.accountId, parsed.data.batch_id, parsed.data.items);
+  // The batch route reads its body as bytes, in a scope of its own (the other routes keep fastify's
+  // JSON parser): the batch parser decodes, parses and validates it, on its thread when it has one,
+  // and only after the key is authorized.
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+      if (body.length === 0) done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
+      else done(null, body);
+    });
+    scope.post('/api/v1/batch', { onRequest: announce, schema: ACCEPTED }, async (request, reply) => {
+      const key = authorize(deps.keys, request, reply, 'ingest');
+      if (key === null) return reply;
+      const parsed = await deps.batchParser.parse(request.body as Buffer, itemRules(deps));
+      request.body = undefined;
+      if (parsed.kind === 'invalid_json') {
+        deps.metrics.rejected.inc({ reason: 'invalid_json' });
+        return replyError(reply, 400, 'invalid_json', `body: ${parsed.message}`);
+      }
+      if (parsed.kind === 'invalid_batch') {
+        deps.metrics.rejected.inc({ reason: 'invalid_batch' });
+        return replyError(reply, 400, 'invalid_batch', parsed.message, parsed.batchId === null ? {} : { batchId: parsed.batchId });
+      }
+      const { sdk } = parsed;
+      if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
+      return store(deps, reply, key.accountId, parsed.batchId, parsed.accepted, parsed.errors);
+    });
   });
 
   for (const [path, type] of Object.entries(SINGLE)) {
