@@ -46,13 +46,12 @@ interface Pending { body: Buffer; rules: ItemRules; resolve: (result: BatchParse
 export function createBatchParser(deps: { entry: URL | null; onError: (error: Error) => void }): BatchParser {
   const pending = new Map<number, Pending>();
   let thread: Worker | null = null;
-  let failed = false;
   let closing = false;
   let nextId = 0;
 
+  /** The thread is gone ('error' and 'exit' may both come): the first call takes over its requests. */
   function fail(error: Error): void {
-    if (failed) return;
-    failed = true;
+    if (thread === null) return;
     thread = null;
     if (!closing) deps.onError(new Error(`batch parse thread failed, batches are parsed on the main thread: ${error.message}`));
     for (const [id, p] of pending) {

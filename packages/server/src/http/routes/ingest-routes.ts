@@ -14,9 +14,9 @@ import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 
 interface Deps {
-  inbox: InboxWriter;
+  inbox: InboxWriter; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
   /** Parses POST /api/v1/batch bodies (on its thread when it has one). */
-  batchParser: BatchParser; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
+  batchParser: BatchParser;
   /** Notes the SDK delivery health a batch carries (sdk.health) for the integrity checks. */
   sdkHealth?: SdkHealthRecorder;
 }
@@ -36,10 +36,8 @@ const itemRules = ({ settings, now }: Deps): ItemRules => ({
 });
 
 /**
- * The single-item routes. Validates synchronously, then waits for the commit in `store`, which holds only the encoded
- * items: the parsed body (about ten objects per item) is released before the wait (the request
- * drops its reference too), so the young-generation GC frees it instead of copying and promoting
- * it while up to several requests wait for their commit.
+ * The single-item routes: validates synchronously, drops the parsed body, then waits for the commit
+ * in `store`, which holds only the encoded items (as the batch route does, see below).
  */
 function ingest(deps: Deps, request: FastifyRequest, reply: FastifyReply, accountId: string, batchId: string, rawItems: unknown[]): Promise<FastifyReply> {
   const { accepted, errors } = validateItems(rawItems, itemRules(deps));
@@ -87,6 +85,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
       const key = authorize(deps.keys, request, reply, 'ingest');
       if (key === null) return reply;
       const parsed = await deps.batchParser.parse(request.body as Buffer, itemRules(deps));
+      // Nothing below needs the body: released before the commit wait, so the young-generation GC
+      // frees it instead of copying and promoting it while up to several requests wait their turn.
       request.body = undefined;
       if (parsed.kind === 'invalid_json') {
         deps.metrics.rejected.inc({ reason: 'invalid_json' });

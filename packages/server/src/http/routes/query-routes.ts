@@ -27,10 +27,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
     if (range === null) return reply;
     const { from, to } = range;
     const stats = await deps.storage.stats(key.accountId, from, to);
-    // A sum of floating-point amounts carries binary noise (21018.670000000002 for items that add up
-    // to 21018.67); micro-units are finer than any currency's minor unit.
-    const revenue = Math.round(stats.revenue * 1e6) / 1e6;
-    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...stats, revenue };
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...stats };
   });
 
   app.get('/api/v1/sessions', async (request, reply) => {

@@ -43,6 +43,12 @@ describe.each(await storageFactories())('$dialect', (factory) => {
       ]);
     });
 
+    it('sums revenue per bucket, and in stats, without binary noise: 0.1 + 0.2 is 0.3', async () => {
+      await storage.applyProcessed(batch({ conversions: [conversion(acc.id, 'a', 1100, 0.1), conversion(acc.id, 'b', 1200, 0.2)] }));
+      expect((await storage.timeSeries(acc.id, { from: 1000, to: 2000, bucketMs: 1000 }))[0]).toMatchObject({ conversions: 2, revenue: 0.3 });
+      expect(await storage.stats(acc.id, 1000, 2000)).toMatchObject({ conversions: 2, revenue: 0.3 });
+    });
+
     it('rejects an empty range or too many buckets with a message naming the window', async () => {
       await expect(storage.timeSeries(acc.id, { from: 10, to: 10, bucketMs: 1 })).rejects.toThrow(/timeSeries: \[10, 10\)/);
       await expect(storage.timeSeries(acc.id, { from: 0, to: 1_000_000, bucketMs: 1 })).rejects.toThrow(/at most 2000 buckets/);

@@ -6,6 +6,7 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SeriesPoint, SeriesWindow } from '../../storage.js';
 import { StorageError } from '../../storage-error.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+import { revenueSum } from '../revenue-sum.js';
 
 // Buckets are [from + i * bucket, from + (i + 1) * bucket). Sessions (and their distinct visitors)
 // count in the bucket they started in, items in the bucket they happened in. Each arm is a range
@@ -61,7 +62,7 @@ async function pgArms(client: PgQueryable, params: Params): Promise<Arms> {
 function fill(series: SeriesPoint[], arms: Arms): SeriesPoint[] {
   for (const row of arms.sessions) Object.assign(series[row.i] ?? {}, { sessions: row.sessions, visitors: row.visitors });
   for (const row of arms.events) Object.assign(series[row.i] ?? {}, { events: row.events });
-  for (const row of arms.conversions) Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: row.revenue });
+  for (const row of arms.conversions) Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: revenueSum(row.revenue) });
   return series;
 }
 

@@ -2,6 +2,7 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { Stats } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED, pgAccountKeyOf } from '../accounts/account-key.js';
+import { revenueSum } from '../revenue-sum.js';
 
 // A session counts when its activity span [started_at, last_seen_at] meets [from, to); its visitor
 // counts with it. Sessions end after an inactivity timeout, so a span has no gap longer than that
@@ -25,9 +26,10 @@ const PG_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.reve
         WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS c`;
 interface Range { account: string; from: number; to: number }
 
-export function readStats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
-  return runQuery(conn, 'stats', {
+export async function readStats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
+  const stats = await runQuery(conn, 'stats', {
     sqlite: (c) => c.statement<[Range], Stats>(SQLITE_STATS).get({ account: accountId, from, to }) as Stats,
     postgres: async (c) => (await c.rows<Stats>(PG_STATS, [accountId, from, to]))[0] as Stats,
   });
+  return { ...stats, revenue: revenueSum(stats.revenue) };
 }
