@@ -12,6 +12,11 @@ export type BatchParse =
 /** As fastify's own JSON parser is configured (create-collector.ts): prototype keys are dropped while parsing. */
 const JSON_OPTIONS = { protoAction: 'remove', constructorAction: 'remove' } as const;
 
+/** JSON text to a value as fastify's parser gives it (prototype keys dropped); throws SyntaxError. */
+export function parseJsonBody(text: string): unknown {
+  return sjson.parse(text, null, JSON_OPTIONS);
+}
+
 /**
  * Parses and validates one batch body. Only plain data goes in and out (text, rules, strings and
  * numbers), so the result can cross a thread boundary as it is.
@@ -19,7 +24,7 @@ const JSON_OPTIONS = { protoAction: 'remove', constructorAction: 'remove' } as c
 export function parseBatchBody(text: string, rules: ItemRules): BatchParse {
   let body: unknown;
   try {
-    body = sjson.parse(text, null, JSON_OPTIONS);
+    body = parseJsonBody(text);
   } catch (error) {
     return { kind: 'invalid_json', message: error instanceof Error ? error.message : String(error) };
   }

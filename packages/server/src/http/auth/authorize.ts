@@ -7,7 +7,7 @@ import type { KeyCache } from './key-cache.js';
 
 /** Returns the key, or null after replying with 503/401/403. */
 export function authorize(keys: KeyCache, request: FastifyRequest, reply: FastifyReply, scope: KeyScope): ApiKeyRecord | null {
-  const secret = bearerSecret(request);
+  const secret = bearerSecret(request.headers.authorization);
   const result = keys.lookup(secret ?? '', scope);
   switch (result.kind) {
     case 'ok':

@@ -1,27 +1,21 @@
 // Ingest API: POST /api/v1/batch and the single-item /events, /conversions, /identify.
-import { batchResponseSchema, type ItemError } from '@touchline/core';
+import { batchResponseSchema } from '@touchline/core';
 import { z } from 'zod';
-import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
-import type { InboxItem } from '@touchline/storage';
-import type { CollectorMetrics } from '../../metrics/collector-metrics.js';
+import { errorCodes, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
+import { acceptSingleItem, itemRules, SINGLE_ITEM_ROUTES, storeItems, type AcceptDeps, type IngestAnswer, type SingleItemRoute } from '../../ingest/accept-items.js';
 import type { BatchParser } from '../../ingest/batch-parser.js';
-import type { InboxWriter } from '../../ingest/inbox-writer.js';
-import { validateItems, type ItemRules } from '../../ingest/validate-items.js';
 import type { SdkHealthRecorder } from '../../integrity/sdk-health-recorder.js';
-import type { ServerSettings } from '../../server-settings.js';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 
-interface Deps {
-  inbox: InboxWriter; keys: KeyCache; settings: ServerSettings; metrics: CollectorMetrics; now: () => number;
+interface Deps extends AcceptDeps {
+  keys: KeyCache;
   /** Parses POST /api/v1/batch bodies (on its thread when it has one). */
   batchParser: BatchParser;
   /** Notes the SDK delivery health a batch carries (sdk.health) for the integrity checks. */
   sdkHealth?: SdkHealthRecorder;
 }
-
-const SINGLE = { events: 'event', conversions: 'conversion', identify: 'identify' } as const;
 
 /**
  * The 202 body's schema (the wire schema's JSON form, without its $schema tag): fastify compiles a
@@ -31,38 +25,7 @@ const ACCEPTED_BODY: Record<string, unknown> = { ...z.toJSONSchema(batchResponse
 delete ACCEPTED_BODY.$schema;
 const ACCEPTED = { response: { 202: ACCEPTED_BODY } };
 
-const itemRules = ({ settings, now }: Deps): ItemRules => ({
-  now: now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
-});
-
-/**
- * The single-item routes: validates synchronously, drops the parsed body, then waits for the commit
- * in `store`, which holds only the encoded items (as the batch route does, see below).
- */
-function ingest(deps: Deps, request: FastifyRequest, reply: FastifyReply, accountId: string, batchId: string, rawItems: unknown[]): Promise<FastifyReply> {
-  const { accepted, errors } = validateItems(rawItems, itemRules(deps));
-  request.body = undefined;
-  return store(deps, reply, accountId, batchId, accepted, errors);
-}
-
-async function store(deps: Deps, reply: FastifyReply, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[]): Promise<FastifyReply> {
-  const { metrics } = deps;
-  for (const e of errors) metrics.rejected.inc({ reason: e.code });
-  if (accepted.length === 0) {
-    return reply.code(400).send({
-      error: { code: 'invalid_items', message: errors[0]?.message ?? 'no valid items' }, batch_id: batchId,
-      accepted: 0, duplicates: 0, errors,
-    });
-  }
-  // Written durably before the 202: an acknowledged item survives a crash right after.
-  const { inserted, duplicates } = await deps.inbox.write(accountId, accepted);
-  // One counter update per item type, not per item.
-  const byType = new Map<string, number>();
-  for (const item of accepted) byType.set(item.type, (byType.get(item.type) ?? 0) + 1);
-  for (const [type, count] of byType) metrics.countIngested(type, count);
-  metrics.duplicates.inc(duplicates);
-  return reply.code(202).send({ batch_id: batchId, accepted: inserted, duplicates, errors });
-}
+const send = (reply: FastifyReply, answer: IngestAnswer): FastifyReply => reply.code(answer.status).send(answer.body);
 
 export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
   // From the moment an ingest request arrives until its response is done (or the connection
@@ -98,20 +61,20 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
       }
       const { sdk } = parsed;
       if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
-      return store(deps, reply, key.accountId, parsed.batchId, parsed.accepted, parsed.errors);
+      return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors));
     });
   });
 
-  for (const [path, type] of Object.entries(SINGLE)) {
-    app.post(`/api/v1/${path}`, { onRequest: announce, schema: ACCEPTED }, async (request, reply) => {
+  // Valid single items over a real socket are usually answered by the fast path (http/fast-ingest-path.ts)
+  // before fastify sees them; these routes answer the rest (and app.inject) with the same logic.
+  for (const path of Object.keys(SINGLE_ITEM_ROUTES) as SingleItemRoute[]) {
+    app.post(path, { onRequest: announce, schema: ACCEPTED }, async (request, reply) => {
       const key = authorize(deps.keys, request, reply, 'ingest');
       if (key === null) return reply;
-      const body = request.body;
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        return replyError(reply, 400, 'invalid_item', 'body: expected one JSON object');
-      }
-      const { batch_id: batchId, ...item } = body as Record<string, unknown>;
-      return ingest(deps, request, reply, key.accountId, typeof batchId === 'string' ? batchId.slice(0, 64) : '', [{ type, ...item }]);
+      const answer = acceptSingleItem(deps, key.accountId, path, request.body);
+      // Validated synchronously: the body is released before the commit wait (see the batch route).
+      request.body = undefined;
+      return send(reply, await answer);
     });
   }
 }

@@ -1,0 +1,58 @@
+// Ingest answers, framework-neutral: validated items go into the inbox, and the 202 or 400 body says what happened.
+import type { BatchResponse, ItemError } from '@touchline/core';
+import type { InboxItem } from '@touchline/storage';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { ServerSettings } from '../server-settings.js';
+import { errorBody, type ErrorBody } from '../http/reply-error.js';
+import type { InboxWriter } from './inbox-writer.js';
+import { validateItems, type ItemRules } from './validate-items.js';
+
+export interface AcceptDeps {
+  inbox: InboxWriter; metrics: CollectorMetrics; settings: ServerSettings; now: () => number;
+}
+
+export type IngestAnswer =
+  | { status: 202; body: BatchResponse }
+  | { status: 400; body: ErrorBody & Partial<BatchResponse> };
+
+/** The single-item routes and the item type each one stores. */
+export const SINGLE_ITEM_ROUTES = { '/api/v1/events': 'event', '/api/v1/conversions': 'conversion', '/api/v1/identify': 'identify' } as const;
+export type SingleItemRoute = keyof typeof SINGLE_ITEM_ROUTES;
+
+export const itemRules = ({ settings, now }: AcceptDeps): ItemRules => ({
+  now: now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
+});
+
+/** Writes the accepted items durably (the 202 waits for the commit) and counts what happened. */
+export async function storeItems(deps: AcceptDeps, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[]): Promise<IngestAnswer> {
+  const { metrics } = deps;
+  for (const e of errors) metrics.rejected.inc({ reason: e.code });
+  if (accepted.length === 0) {
+    return {
+      status: 400,
+      body: { ...errorBody('invalid_items', errors[0]?.message ?? 'no valid items'), batch_id: batchId, accepted: 0, duplicates: 0, errors },
+    };
+  }
+  // Written durably before the 202: an acknowledged item survives a crash right after.
+  const { inserted, duplicates } = await deps.inbox.write(accountId, accepted);
+  // One counter update per item type, not per item.
+  const byType = new Map<string, number>();
+  for (const item of accepted) byType.set(item.type, (byType.get(item.type) ?? 0) + 1);
+  for (const [type, count] of byType) metrics.countIngested(type, count);
+  metrics.duplicates.inc(duplicates);
+  return { status: 202, body: { batch_id: batchId, accepted: inserted, duplicates, errors } };
+}
+
+/**
+ * One item posted to /events, /conversions or /identify: the body is the item without its `type`,
+ * plus an optional batch_id. Validation is synchronous, so the caller may drop the parsed body as
+ * soon as this returns, before the commit it waits for.
+ */
+export function acceptSingleItem(deps: AcceptDeps, accountId: string, route: SingleItemRoute, body: unknown): Promise<IngestAnswer> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return Promise.resolve({ status: 400, body: errorBody('invalid_item', 'body: expected one JSON object') });
+  }
+  const { batch_id: batchId, ...item } = body as Record<string, unknown>;
+  const { accepted, errors } = validateItems([{ type: SINGLE_ITEM_ROUTES[route], ...item }], itemRules(deps));
+  return storeItems(deps, accountId, typeof batchId === 'string' ? batchId.slice(0, 64) : '', accepted, errors);
+}
