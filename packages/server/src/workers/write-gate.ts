@@ -58,9 +58,11 @@ type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: n
 export function createIngestWriteGate(buffer: SharedArrayBuffer): IngestWriteGate {
   const state = new Int32Array(buffer);
   const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+  // The worker waits only for WANT to reach 0 (enter() re-checks it after every wake), so only the
+  // last withdrawal wakes it. Before, every withdrawal (two per request) woke a waiting worker thread
+  // (a futex wake and a context switch) just to see WANT still above 0 and sleep again.
   const withdraw = (): void => {
-    Atomics.sub(state, WANT, 1);
-    Atomics.notify(state, WANT);
+    if (Atomics.sub(state, WANT, 1) === 1) Atomics.notify(state, WANT);
   };
   return {
     announce() {
