@@ -1,15 +1,14 @@
 // The batch parse thread's program: parses and validates batch bodies, answering each request under its own id.
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { parseBatchBody } from './parse-batch-body.js';
+import { parseBatchBytes } from './parse-batch-body.js';
 import { isBatchParseRequest, type BatchParseReply } from './batch-parse-protocol.js';
 
 export function runBatchParseThread(port: MessagePort): void {
-  const decoder = new TextDecoder();
   port.on('message', (message: unknown) => {
     if (!isBatchParseRequest(message)) return; // nothing to answer: the main thread only sends requests
     let reply: BatchParseReply;
     try {
-      reply = { id: message.id, ok: true, result: parseBatchBody(decoder.decode(message.body), message.rules) };
+      reply = { id: message.id, ok: true, result: parseBatchBytes(message.body, message.rules) };
     } catch (error) {
       reply = { id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) };
     }

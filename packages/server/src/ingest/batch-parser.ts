@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { isBatchParseReply, type BatchParseRequest } from './batch-parse-protocol.js';
-import { parseBatchBody, type BatchParse } from './parse-batch-body.js';
+import { parseBatchBytes, type BatchParse } from './parse-batch-body.js';
 import type { ItemRules } from './validate-items.js';
 
 export interface BatchParser {
@@ -32,7 +32,7 @@ export function resolveBatchParseThreadEntry(base: string = import.meta.url): UR
   return existsSync(built) ? built : null;
 }
 
-const parseInline = (body: Buffer, rules: ItemRules): BatchParse => parseBatchBody(body.toString('utf8'), rules);
+const parseInline = (body: Buffer, rules: ItemRules): BatchParse => parseBatchBytes(body, rules);
 
 interface Pending { body: Buffer; rules: ItemRules; resolve: (result: BatchParse) => void }
 
