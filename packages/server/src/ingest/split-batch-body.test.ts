@@ -34,7 +34,7 @@ describe('splitBatchBody', () => {
       { name: 'ünïcödé — 👍', properties: { path: 'C:\\dir\\', empty: '' } },
       7, 'items', null, [[], {}],
     ];
-    const text = JSON.stringify(envelope(tricky, { note: '"items":[1,2]' }), null, 2);
+    const text = JSON.stringify(envelope(tricky, { note: 'items: [1,2] {', sdk: { name: '"items":[1,2]', version: '1' } }), null, 2);
     const split = splitBatchBody(Buffer.from(text));
     expect(split?.elements).toHaveLength(tricky.length * 2);
     expect(expectAgreement(text)).toBe(true);
@@ -42,7 +42,7 @@ describe('splitBatchBody', () => {
 
   it('declines bodies that are not one object with one top-level items array', () => {
     for (const text of [
-      '[{"items":[1]}]', '{"items":{"a":[1]}}', '{"items":[1],"items":[2]}', '{"it\\u0065ms":[1]}', '{"x":[1]}',
+      '[{"items":[1]}]', '{"items":{"a":[1]}}', '{"items":[1],"items":[2]}', '{"it\\u0065ms":[1]}', '{"items":[1,2],"it\\u0065ms":[3]}', '{"items":[1],"a":"\\""}', '{"x":[1]}',
       '{"items":[1}', '{"items":[1}]}', '{"items":[1]', '{"items":["1]}', 'x{"items":[1]}', '{"items":[1]}{}', '{"a":{"items":[1]}}',
     ]) {
       expect(splitBatchBody(Buffer.from(text)), text).toBeNull();
@@ -70,7 +70,9 @@ describe('splitBatchBody', () => {
       (items, extra, indent) => {
         // extra's own "items" key, if any, is overwritten: one items array, wherever it lands.
         const text = JSON.stringify({ ...extra, items }, null, indent);
-        expect(expectAgreement(text) || items.length === 0).toBe(true);
+        // Declined (whole-text parse instead): an empty array, or an escape in a top-level key or string.
+        const escapedTop = Object.entries(extra).some(([k, v]) => JSON.stringify(k).includes('\\') || (typeof v === 'string' && JSON.stringify(v).includes('\\')));
+        expect(expectAgreement(text) || items.length === 0 || escapedTop).toBe(true);
       },
     ), { numRuns: 300 });
   });

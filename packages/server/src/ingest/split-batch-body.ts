@@ -28,7 +28,8 @@ function isItemsKey(bytes: Uint8Array, start: number, end: number): boolean {
 /**
  * Only a scanner: it tracks strings (with escapes) and bracket nesting, and returns null when the
  * body does not look like one object with exactly one top-level "items" array (unbalanced or
- * mismatched brackets, an unterminated string, no or two "items" arrays). It does not validate
+ * mismatched brackets, an unterminated string, no or two "items" arrays, an escape in a top-level
+ * string, which might spell a second "items" key). It does not validate
  * JSON: the caller parses the envelope and every element on its own, and any failure there sends
  * the body to the whole-text parse, which then names the error. Splitting only at ASCII structural
  * bytes outside strings never cuts a UTF-8 sequence, and the parsed pieces put together are what
@@ -47,8 +48,11 @@ export function splitBatchBody(bytes: Uint8Array): BatchBodySplit | null {
     const c = bytes[i];
     if (c === QUOTE) {
       const start = i + 1;
-      for (i = start; i < n && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++;
+      let escaped = false;
+      for (i = start; i < n && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) { escaped = true; i++; }
       if (i >= n) return null;
+      // An escaped top-level string could be a second "items" key ("it\u0065ms"), whose array JSON.parse would keep.
+      if (stack.length === 1 && escaped) return null;
       if (stack.length === 1) { keyStart = start; keyEnd = i; }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (stack.length === 0 && (c !== OPEN_OBJECT || i > skipSpace(bytes, 0))) return null;
