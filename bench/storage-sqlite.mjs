@@ -51,8 +51,11 @@ function processed(accountId, rows, meta) {
     visitors.set(m.v, { accountId, id: m.v, firstSeenAt: visitors.get(m.v)?.firstSeenAt ?? m.ts, lastSeenAt: m.ts });
     const s = sessions.get(m.s);
     sessions.set(m.s, s ? { ...s, lastSeenAt: m.ts, eventCount: s.eventCount + 1, pageviewCount: s.pageviewCount + 1 } : {
-      accountId, id: m.s, visitorId: m.v, startedAt: m.ts, lastSeenAt: m.ts, landingUrl: 'https://shop.example/', landingHost: 'shop.example',
-      referrer: 'https://www.google.com/', channel: 'organic_search', utm: { utm_source: 'bench' }, clickIds: {}, eventCount: 1, pageviewCount: 1,
+      accountId, id: m.s, visitorId: m.v, startedAt: m.ts, lastSeenAt: m.ts, eventCount: 1, pageviewCount: 1,
+      landing: {
+        rank: 3, at: m.ts, itemId: m.id, url: 'https://shop.example/', host: 'shop.example',
+        referrer: 'https://www.google.com/', channel: 'organic_search', utm: { utm_source: 'bench' }, clickIds: {},
+      },
     });
     events.push({ accountId, id: m.id, type: 'pageview', name: null, visitorId: m.v, sessionId: m.s, timestamp: m.ts, url: 'https://shop.example/p', properties: '{}' });
   }

@@ -5,8 +5,11 @@ export { openPostgresStorage, type PostgresStorageOptions } from './dialects/pos
 export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
+export { applied, partial, stale, type ApplyOutcome } from './queries/processed/apply-outcome.js';
+export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
+export { traitsNewer } from './queries/processed/merge-upserts.js';
 export type {
-  Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionUpsert, VisitorUpsert,
+  Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
   InboxHealth, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, RecentEvent, ConversionListing,

@@ -1,4 +1,5 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
+import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -37,6 +38,26 @@ export interface InboxRow {
   attempts: number;
 }
 
+/**
+ * A session's landing data, a unit taken from one of its items (the landing candidate), with that
+ * candidate's order key. Whatever order and batches a session's items arrive in, the stored landing
+ * is the best candidate by landing-order.ts: highest rank, then earliest time, then smallest item id.
+ */
+export interface SessionLanding {
+  /** 2 if the item carries a session start, plus 1 if it is a pageview (0-3). */
+  rank: number;
+  /** The candidate item's time. */
+  at: number;
+  /** The candidate item's id: the last tie-break. */
+  itemId: string;
+  url: string | null;
+  host: string | null;
+  referrer: string | null;
+  channel: string | null;
+  utm: Record<string, string>;
+  clickIds: Record<string, string>;
+}
+
 export interface SessionUpsert {
   accountId: string;
   id: string;
@@ -44,13 +65,8 @@ export interface SessionUpsert {
   /** Earliest/latest item time seen in this batch; merged with stored values (min/max). */
   startedAt: number;
   lastSeenAt: number;
-  /** Landing data: only set when the session row is created or still has none. */
-  landingUrl: string | null;
-  landingHost: string | null;
-  referrer: string | null;
-  channel: string | null;
-  utm: Record<string, string>;
-  clickIds: Record<string, string>;
+  /** The best landing candidate of this batch's items (null if none carried request context); merged by landing order. */
+  landing: SessionLanding | null;
   /** Added to the stored counts. */
   eventCount: number;
   pageviewCount: number;
@@ -68,7 +84,18 @@ export interface ConversionRow {
   timestamp: number; revenue: number | null; currency: string | null; properties: string;
 }
 
-export interface IdentityRow { accountId: string; userId: string; visitorId: string; timestamp: number; traits: string }
+/**
+ * One identify item's link. Merged per (account, user, visitor): the earliest time is kept as when
+ * the pair was first seen, and the traits of the latest item (ties: the greater text) win.
+ */
+export interface IdentityRow {
+  accountId: string; userId: string; visitorId: string;
+  /** When the pair was seen (merged: the earliest). */
+  timestamp: number;
+  traits: string;
+  /** The time of the item `traits` came from (merged: the latest). */
+  traitsAt: number;
+}
 
 /** Everything one worker pass writes, applied in ONE transaction together with the inbox outcome. */
 export interface ProcessedBatch {
@@ -217,8 +244,11 @@ export interface Storage {
   insertInboxGroups(groups: ReadonlyArray<{ accountId: string; items: readonly InboxItem[] }>, receivedAt: number): Promise<Array<{ inserted: number; duplicates: number }>>;
   /** Claims up to `limit` pending rows whose lease is free, leasing them until now + leaseMs. */
   claimInbox(options: { limit: number; leaseMs: number; now: number }): Promise<InboxRow[]>;
-  /** Writes the batch's results and marks its inbox rows in one transaction. */
-  applyProcessed(batch: ProcessedBatch): Promise<void>;
+  /**
+   * Writes the batch's results and marks its inbox rows in one transaction, but only if all of its
+   * inbox rows are still pending; otherwise writes nothing and says which still are (ApplyOutcome).
+   */
+  applyProcessed(batch: ProcessedBatch): Promise<ApplyOutcome>;
   inboxHealth(): Promise<InboxHealth>;
   /**
    * Housekeeping the collector runs periodically: creates PostgreSQL's monthly partitions ahead of

@@ -21,8 +21,11 @@ function cli(...args: string[]) {
 
 function session(accountId: string, id: string, visitorId: string, startedAt: number): SessionUpsert {
   return {
-    accountId, id, visitorId, startedAt, lastSeenAt: startedAt + 1000, landingUrl: 'https://shop.example/', landingHost: 'shop.example',
-    referrer: null, channel: 'direct', utm: {}, clickIds: {}, eventCount: 2, pageviewCount: 1,
+    accountId, id, visitorId, startedAt, lastSeenAt: startedAt + 1000, eventCount: 2, pageviewCount: 1,
+    landing: {
+      rank: 3, at: startedAt, itemId: `${id}-landing`, url: 'https://shop.example/', host: 'shop.example',
+      referrer: null, channel: 'direct', utm: {}, clickIds: {},
+    },
   };
 }
 

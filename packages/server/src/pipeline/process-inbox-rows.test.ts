@@ -33,7 +33,7 @@ describe('processInboxRows', () => {
     const compact = processInboxRows([compactRow(items[0]!), row(items[1]!)]);
     for (const out of [mixed, compact]) {
       expect(out.dead).toEqual([]);
-      expect(out.sessions).toEqual([expect.objectContaining({ landingUrl: 'https://shop.example/', channel: 'organic_search', eventCount: 2 })]);
+      expect(out.sessions).toEqual([expect.objectContaining({ landing: expect.objectContaining({ url: 'https://shop.example/', channel: 'organic_search' }), eventCount: 2 })]);
       expect(out.conversions).toEqual([expect.objectContaining({ revenue: 5, currency: 'EUR' })]);
     }
   });
@@ -47,7 +47,7 @@ describe('processInboxRows', () => {
       row({ type: 'identify', timestamp: '2026-11-01T10:07:00Z', user_id: 'u1', traits: {} }),
     ]);
     expect(out.sessions).toEqual([expect.objectContaining({
-      id: S, visitorId: V, landingUrl: 'https://shop.example/', landingHost: 'shop.example', channel: 'organic_search',
+      id: S, visitorId: V, landing: expect.objectContaining({ url: 'https://shop.example/', host: 'shop.example', channel: 'organic_search', rank: 3 }),
       startedAt: Date.parse('2026-11-01T10:00:00Z'), lastSeenAt: Date.parse('2026-11-01T10:07:00Z'), eventCount: 4, pageviewCount: 2,
     })]);
     expect(out.events).toHaveLength(3);
@@ -58,7 +58,7 @@ describe('processInboxRows', () => {
 
   it('never takes the landing host from the referrer: an internal referrer is direct, not referral (L8)', () => {
     const out = processInboxRows([row({ type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: ctx('https://shop.example/a', 'https://shop.example/b', 'expired') })]);
-    expect(out.sessions[0]).toMatchObject({ landingHost: 'shop.example', channel: 'direct' });
+    expect(out.sessions[0]?.landing).toMatchObject({ host: 'shop.example', channel: 'direct' });
   });
 
   it('keys sessions by visitor too: one session id sent under two visitors gives two sessions, each with its own counts', () => {
@@ -67,7 +67,7 @@ describe('processInboxRows', () => {
     const second = row({ type: 'pageview', timestamp: '2026-11-01T10:01:00Z', visitor_id: other, context: ctx('https://shop.example/b', null, 'new_visitor') });
     const third = row({ type: 'event', timestamp: '2026-11-01T10:02:00Z', visitor_id: other, name: 'x', properties: {} });
     const out = processInboxRows([first, second, third]);
-    expect(out.sessions.map((x) => [x.visitorId, x.id, x.eventCount, x.landingUrl])).toEqual([
+    expect(out.sessions.map((x) => [x.visitorId, x.id, x.eventCount, x.landing?.url])).toEqual([
       [V, S, 1, 'https://shop.example/a'], [other, S, 2, 'https://shop.example/b'],
     ]);
     expect(out.visitors.map((v) => [v.id, v.firstSeenAt, v.lastSeenAt])).toEqual([

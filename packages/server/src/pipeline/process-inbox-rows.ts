@@ -1,11 +1,16 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
 import { classifyChannel, type Item } from '@touchline/core';
-import type { EventRow, InboxRow, ProcessedBatch, SessionUpsert, VisitorUpsert } from '@touchline/storage';
+import { landingBeats, traitsNewer } from '@touchline/storage';
+import type { EventRow, IdentityRow, InboxRow, LandingKey, ProcessedBatch, SessionLanding, SessionUpsert, VisitorUpsert } from '@touchline/storage';
 import { decodeStoredItem } from './stored-item-codec.js';
 
 interface Parsed { row: InboxRow; item: Item; ts: number }
 /** One session's items in this pass. Sessions are keyed by account, visitor and id, as in storage. */
-interface SessionGroup { accountId: string; visitorId: string; sessionId: string; items: Parsed[]; landing?: Parsed }
+interface SessionGroup {
+  accountId: string; visitorId: string; sessionId: string; items: Parsed[];
+  /** The best landing candidate so far and its order key; its landing unit is built once, for the winner. */
+  landing: { key: LandingKey; from: Parsed } | null;
+}
 
 function hostOf(url: string | null): string | null {
   if (url === null) return null;
@@ -18,25 +23,34 @@ function parseRow(row: InboxRow): Parsed | { row: InboxRow; error: string } {
   return 'error' in decoded ? { row, error: decoded.error } : { row, item: decoded.item, ts: decoded.ts };
 }
 
-/** A landing candidate ranks by: carries a session start, is a pageview, is earliest. */
-function betterLanding(a: Parsed, b: Parsed | undefined): boolean {
-  if (b === undefined) return true;
-  const score = (p: Parsed): number => (p.item.context?.session_start ? 2 : 0) + (p.item.type === 'pageview' ? 1 : 0);
-  return score(a) > score(b) || (score(a) === score(b) && a.ts < b.ts);
+/**
+ * The wire contract's landing rule: the item that carries `session_start` is its session's landing,
+ * a pageview before any other item, the earliest before later ones (ties: the smallest item id).
+ * Rank 2 for a session start plus 1 for a pageview; landing-order.ts compares.
+ */
+function landingRank(item: Item): number {
+  return (item.context?.session_start ? 2 : 0) + (item.type === 'pageview' ? 1 : 0);
+}
+
+/** The landing unit a candidate (an item with request context) gives its session. */
+function landingOf(key: LandingKey, { item }: Parsed): SessionLanding | null {
+  const ctx = item.context;
+  if (ctx === null) return null;
+  const url = ctx.url ?? null;
+  return {
+    ...key,
+    url, host: hostOf(url), referrer: ctx.referrer ?? null,
+    channel: classifyChannel({ utm: ctx.utm, clickIds: ctx.click_ids, referrer: ctx.referrer, landingUrl: url }).channel,
+    utm: { ...ctx.utm }, clickIds: { ...ctx.click_ids },
+  };
 }
 
 function sessionFrom(group: SessionGroup): SessionUpsert {
-  const { items, landing } = group;
-  const ctx = landing?.item.context ?? null;
-  const landingUrl = ctx?.url ?? null;
-  const channel = ctx === null ? null : classifyChannel({
-    utm: ctx.utm, clickIds: ctx.click_ids, referrer: ctx.referrer, landingUrl,
-  }).channel;
   let startedAt = Infinity;
   let lastSeenAt = -Infinity;
   let eventCount = 0;
   let pageviewCount = 0;
-  for (const { item, ts } of items) {
+  for (const { item, ts } of group.items) {
     if (ts < startedAt) startedAt = ts;
     if (ts > lastSeenAt) lastSeenAt = ts;
     if (item.type === 'pageview') pageviewCount += 1;
@@ -44,9 +58,7 @@ function sessionFrom(group: SessionGroup): SessionUpsert {
   }
   return {
     accountId: group.accountId, id: group.sessionId, visitorId: group.visitorId, startedAt, lastSeenAt,
-    landingUrl, landingHost: hostOf(landingUrl), referrer: ctx?.referrer ?? null, channel,
-    utm: { ...(ctx?.utm ?? {}) }, clickIds: { ...(ctx?.click_ids ?? {}) },
-    eventCount, pageviewCount,
+    landing: group.landing === null ? null : landingOf(group.landing.key, group.landing.from), eventCount, pageviewCount,
   };
 }
 
@@ -59,7 +71,16 @@ function eventRow(accountId: string, p: Parsed, type: string, name: string | nul
   };
 }
 
-function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
+/** One row per (account, user, visitor) in a pass, merged as storage merges them: earliest time, latest traits. */
+function addIdentity(identities: Map<string, IdentityRow>, row: IdentityRow): void {
+  const key = `${row.accountId}\u0000${row.userId}\u0000${row.visitorId}`;
+  const seen = identities.get(key);
+  if (seen === undefined) { identities.set(key, row); return; }
+  const traits = traitsNewer(row, seen) ? row : seen;
+  identities.set(key, { ...seen, timestamp: Math.min(seen.timestamp, row.timestamp), traits: traits.traits, traitsAt: traits.traitsAt });
+}
+
+function itemRows(accountId: string, p: Parsed, out: ProcessedBatch, identities: Map<string, IdentityRow>): void {
   const { item, ts } = p;
   switch (item.type) {
     case 'pageview':
@@ -78,19 +99,22 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
       });
       break;
     case 'identify':
-      out.identities.push({ accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits) });
+      addIdentity(identities, { accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits), traitsAt: ts });
       break;
   }
 }
 
 /**
  * Pure: the same rows always give the same batch, so a retried pass (after a crash) writes the
- * same rows again and the storage upserts make that harmless.
+ * same rows again and the storage upserts make that harmless. Every field merges the way storage
+ * merges it (min/max, sums, landing order, latest traits), so one pass over a session's items and
+ * many passes over any partition of them store the same rows (DESIGN.md L12).
  */
 export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
   const out: ProcessedBatch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
   const visitors = new Map<string, VisitorUpsert>();
   const sessions = new Map<string, SessionGroup>();
+  const identities = new Map<string, IdentityRow>();
   for (const row of rows) {
     const parsed = parseRow(row);
     if ('error' in parsed) { out.dead.push({ seq: row.seq, error: parsed.error }); continue; }
@@ -104,16 +128,20 @@ export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
       const sKey = `${vKey}\u0000${item.session_id}`;
       let s = sessions.get(sKey);
       if (s === undefined) {
-        s = { accountId: row.accountId, visitorId: item.visitor_id, sessionId: item.session_id, items: [] };
+        s = { accountId: row.accountId, visitorId: item.visitor_id, sessionId: item.session_id, items: [], landing: null };
         sessions.set(sKey, s);
       }
       s.items.push(parsed);
-      if (item.context !== null && betterLanding(parsed, s.landing)) s.landing = parsed;
+      if (item.context !== null) {
+        const key: LandingKey = { rank: landingRank(item), at: ts, itemId: item.id };
+        if (landingBeats(key, s.landing?.key ?? null)) s.landing = { key, from: parsed };
+      }
     }
-    itemRows(row.accountId, parsed, out);
+    itemRows(row.accountId, parsed, out, identities);
     out.done.push(row.seq);
   }
   out.visitors.push(...visitors.values());
+  out.identities.push(...identities.values());
   for (const s of sessions.values()) out.sessions.push(sessionFrom(s));
   return out;
 }

@@ -1,6 +1,6 @@
 // The worker's failure split: a busy storage ends the pass and keeps the rows leased; only real write failures dead-letter.
 import { describe, expect, it } from 'vitest';
-import { StorageError, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
+import { applied as appliedOutcome, partial, StorageError, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker, PRESSURED_SLICE_ROWS } from './inbox-worker.js';
 
@@ -18,6 +18,7 @@ function failingStorage(error: Error): { storage: Storage; applied: ProcessedBat
     applyProcessed: async (batch: ProcessedBatch) => {
       applied.push(batch);
       if (batch.done.length > 0) throw error;
+      return appliedOutcome();
     },
   } as unknown as Storage;
   return { storage, applied };
@@ -41,6 +42,27 @@ describe('inbox worker failures', () => {
   });
 });
 
+describe('inbox worker against another worker', () => {
+  it('processes only the rows still pending when another worker finished part of its pass', async () => {
+    // Rows 1-4 claimed; row 2 was finished meanwhile by a worker that took them over after our lease.
+    let claimed = [row(1), row(2), row(3), row(4)];
+    const passes: number[][] = [];
+    const processed: Array<{ inc: number }> = [];
+    const storage = {
+      claimInbox: async () => { const out = claimed; claimed = []; return out; },
+      applyProcessed: async (batch: ProcessedBatch) => {
+        passes.push(batch.done);
+        return batch.done.includes(2) ? partial(batch.done.filter((seq) => seq !== 2)) : appliedOutcome();
+      },
+    } as unknown as Storage;
+    const counted = { processed: { inc: (_: unknown, value: number) => { processed.push({ inc: value }); } } };
+    const worker = createInboxWorker({ storage, settings: parseServerSettings(), metrics: counted, now: () => 1, onError: () => {} });
+    await worker.runOnce();
+    expect(passes).toEqual([[1, 2, 3, 4], [1, 3, 4]]);
+    expect(processed).toEqual([{ inc: 3 }]);
+  });
+});
+
 describe('inbox worker slices', () => {
   /** Storage holding `count` rows that hands them out in claim order, recording each claim's limit. */
   function backlog(count: number): { storage: Storage; limits: number[]; applied: number[] } {
@@ -54,7 +76,7 @@ describe('inbox worker slices', () => {
         while (rows.length < limit && next <= count) rows.push(row(next++));
         return rows;
       },
-      applyProcessed: async (batch: ProcessedBatch) => { applied.push(...batch.done); },
+      applyProcessed: async (batch: ProcessedBatch) => { applied.push(...batch.done); return appliedOutcome(); },
     } as unknown as Storage;
     return { storage, limits, applied };
   }

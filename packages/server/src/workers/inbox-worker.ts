@@ -1,6 +1,6 @@
 // The inbox worker: claims rows, processes them, and writes results plus inbox outcome in one transaction.
 import type { InboxRow, ProcessedBatch, Storage } from '@touchline/storage';
-import { processInboxRows } from '../pipeline/process-inbox-rows.js';
+import { applyPass } from '../pipeline/apply-pass.js';
 import type { ServerSettings } from '../server-settings.js';
 
 export interface InboxWorker {
@@ -52,24 +52,33 @@ export function createInboxWorker(deps: {
   /** The background loop's pass in progress: its rows are leased, so drain() must wait for it, not skip them. */
   let inflight: Promise<number> | null = null;
 
+  /** Dead-letters rows that are still pending (the rest keep the outcome another worker gave them). */
+  async function applyDead(dead: ProcessedBatch['dead']): Promise<void> {
+    const outcome = await storage.applyProcessed({ ...emptyBatch(), dead });
+    if (outcome.kind === 'partial') {
+      const pending = new Set(outcome.pending);
+      await applyDead(dead.filter((d) => pending.has(d.seq)));
+    }
+  }
+
   /**
    * A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the
    * rest. A `busy` failure (lock contention, PostgreSQL unreachable) says nothing about the rows:
    * it ends the pass instead, and the rows come back when their lease expires.
    */
-  async function applyIsolated(rows: InboxRow[]): Promise<void> {
+  async function applyIsolated(rows: InboxRow[]): Promise<number> {
     try {
-      await storage.applyProcessed(processInboxRows(rows));
+      return await applyPass(storage, rows);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'busy') throw error;
       if (rows.length === 1) {
         const message = error instanceof Error ? error.message : String(error);
-        await storage.applyProcessed({ ...emptyBatch(), dead: [{ seq: (rows[0] as InboxRow).seq, error: `write failed: ${message}` }] });
-        return;
+        await applyDead([{ seq: (rows[0] as InboxRow).seq, error: `write failed: ${message}` }]);
+        metrics.processed.inc({ outcome: 'dead' }, 1);
+        return 0;
       }
       const mid = Math.floor(rows.length / 2);
-      await applyIsolated(rows.slice(0, mid));
-      await applyIsolated(rows.slice(mid));
+      return (await applyIsolated(rows.slice(0, mid))) + (await applyIsolated(rows.slice(mid)));
     }
   }
 
@@ -80,12 +89,11 @@ export function createInboxWorker(deps: {
     const exhausted = rows.filter((r) => r.attempts > cfg.maxAttempts);
     const fresh = rows.filter((r) => r.attempts <= cfg.maxAttempts);
     if (exhausted.length > 0) {
-      await storage.applyProcessed({ ...emptyBatch(), dead: exhausted.map((r) => ({ seq: r.seq, error: `gave up after ${r.attempts - 1} attempts` })) });
+      await applyDead(exhausted.map((r) => ({ seq: r.seq, error: `gave up after ${r.attempts - 1} attempts` })));
       metrics.processed.inc({ outcome: 'dead' }, exhausted.length);
     }
     if (fresh.length > 0) {
-      await applyIsolated(fresh);
-      metrics.processed.inc({ outcome: 'done' }, fresh.length);
+      metrics.processed.inc({ outcome: 'done' }, await applyIsolated(fresh));
     }
     return rows.length;
   }

@@ -58,7 +58,7 @@ describe('sqlite migrations', () => {
     await reopened.migrate();
     expect(await reopened.findAccount('acme')).toEqual(account);
     await reopened.close();
-    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-inbox-pending-by-statement.sql' }]);
+    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-inbox-pending-by-statement.sql' }, { version: 6, name: '006-order-independent-merge.sql' }]);
   });
 
   it('004 rekeys sessions by visitor and keeps every stored session as it was', async () => {
@@ -75,8 +75,15 @@ describe('sqlite migrations', () => {
     for (let i = 0; i < 50; i++) insert.run(`s${(i * 37) % 50}`, `v${i % 7}`, i, i + 5, `https://shop.example/${i}`, i + 1);
     const all = 'SELECT * FROM sessions ORDER BY id';
     const before = conn.db.prepare(all).all();
-    await migrateSqlite(conn);
+    const upTo4: Record<string, string> = { ...upTo3 };
+    for (const name of (await readdir(SQLITE_MIGRATIONS_DIR)).filter((n) => /^004-/.test(n))) {
+      upTo4[name] = await readFile(new URL(name, SQLITE_MIGRATIONS_DIR), 'utf8');
+    }
+    await migrateSqlite(conn, await migrationsDir(upTo4));
     expect(conn.db.prepare(all).all()).toEqual(before);
+    // 006 keeps every landing as it was, without a rank (repair-sessions ranks them).
+    await migrateSqlite(conn);
+    expect(conn.db.prepare(all).all()).toEqual((before as Array<Record<string, unknown>>).map((row) => ({ ...row, landing_rank: null, landing_at: null, landing_item: null })));
     const key = conn.db.prepare("SELECT name FROM pragma_index_info((SELECT name FROM sqlite_master WHERE tbl_name = 'sessions' AND name LIKE 'sqlite_autoindex%'))").pluck().all();
     expect(key).toEqual(['account_key', 'visitor_id', 'id']);
     const indexes = conn.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").pluck().all();

@@ -20,7 +20,7 @@ describe.each(await storageFactories())('$dialect', (factory) => {
       })],
       events: Array.from({ length: scale }, (_, i) => event(accountId, { id: `e${i}`, visitorId: 'v1', sessionId: 's1', timestamp: 1000 * scale + i })),
       conversions: [{ accountId, id: 'c1', name: 'buy', visitorId: 'v1', sessionId: 's1', timestamp: 1500 * scale, revenue: 10 * scale, currency: 'EUR', properties: '{}' }],
-      identities: [{ accountId, userId: `user-${scale}`, visitorId: 'v1', timestamp: 1000 * scale, traits: '{}' }],
+      identities: [{ accountId, userId: `user-${scale}`, visitorId: 'v1', timestamp: 1000 * scale, traits: '{}', traitsAt: 1000 * scale }],
     });
   }
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStorage } from '../dialects/sqlite.js';
-import type { EventRow, ProcessedBatch, SessionUpsert, Storage } from '../storage.js';
+import type { EventRow, ProcessedBatch, SessionLanding, SessionUpsert, Storage } from '../storage.js';
 
 export interface TempDir { dir: string; file(name: string): string; remove(): Promise<void> }
 
@@ -22,11 +22,25 @@ export function batch(parts: Partial<ProcessedBatch> = {}): ProcessedBatch {
   return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [], ...parts };
 }
 
-export function session(accountId: string, fields: Partial<SessionUpsert> & { id: string; visitorId: string }): SessionUpsert {
-  return {
-    accountId, startedAt: 1000, lastSeenAt: 1000, landingUrl: null, landingHost: null, referrer: null, channel: null,
-    utm: {}, clickIds: {}, eventCount: 0, pageviewCount: 0, ...fields,
+/** A session upsert; landing fields given flat (as a test reads best) become its landing unit, ranked as a session-start pageview unless said otherwise. */
+export interface SessionFields extends Partial<Omit<SessionUpsert, 'landing'>> {
+  id: string; visitorId: string;
+  landingUrl?: string | null; landingHost?: string | null; referrer?: string | null; channel?: string | null;
+  utm?: Record<string, string>; clickIds?: Record<string, string>;
+  landingRank?: number; landingAt?: number; landingItemId?: string;
+}
+
+export function session(accountId: string, fields: SessionFields): SessionUpsert {
+  const { landingUrl, landingHost, referrer, channel, utm, clickIds, landingRank, landingAt, landingItemId, ...rest } = fields;
+  const base: SessionUpsert = { accountId, startedAt: 1000, lastSeenAt: 1000, landing: null, eventCount: 0, pageviewCount: 0, ...rest };
+  const given = [landingUrl, landingHost, referrer, channel, utm, clickIds, landingRank].some((v) => v !== undefined);
+  if (!given) return base;
+  const landing: SessionLanding = {
+    rank: landingRank ?? 3, at: landingAt ?? base.startedAt, itemId: landingItemId ?? `${fields.id}-landing`,
+    url: landingUrl ?? null, host: landingHost ?? null, referrer: referrer ?? null, channel: channel ?? null,
+    utm: utm ?? {}, clickIds: clickIds ?? {},
   };
+  return { ...base, landing };
 }
 
 export function event(accountId: string, fields: Partial<EventRow> & { id: string; visitorId: string }): EventRow {

@@ -61,8 +61,8 @@ describe.each(await storageFactories())('$dialect', (factory) => {
           id: `e${String(i).padStart(5, '0')}`, visitorId: 'v1', timestamp: total - i, properties: JSON.stringify({ i }),
         })),
         identities: [
-          { accountId: acc.id, userId: 'u-second', visitorId: 'v1', timestamp: 20, traits: '{}' },
-          { accountId: acc.id, userId: 'u-first', visitorId: 'v1', timestamp: 10, traits: '{}' },
+          { accountId: acc.id, userId: 'u-second', visitorId: 'v1', timestamp: 20, traits: '{}', traitsAt: 20 },
+          { accountId: acc.id, userId: 'u-first', visitorId: 'v1', timestamp: 10, traits: '{}', traitsAt: 10 },
         ],
       }));
       const visitor = await storage.visitor(acc.id, 'v1');
