@@ -6,6 +6,7 @@ import { DEMO_HELP, demoCommand } from './commands/demo-command.js';
 import { ADMIN_HELP, adminCommand } from './commands/admin-command.js';
 import { DOCTOR_HELP, doctorCommand } from './commands/doctor-command.js';
 import { KEYS_HELP, keysCommand } from './commands/keys-command.js';
+import { REPAIR_SESSIONS_HELP, repairSessionsCommand } from './commands/repair-sessions-command.js';
 import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
 
 const HELP = `touchline — self-hosted visitor, session and attribution analytics
@@ -17,6 +18,7 @@ Commands:
   doctor       check each account's data for integrity problems (leaked or flapping sessions, ...)
   demo         load 30 days of realistic synthetic traffic into an account and print a key to query it
   admin        set the dashboard's admin password
+  repair-sessions  re-derive the landing and channel of sessions stored before landing order
 
 ${SERVE_HELP}
 
@@ -28,6 +30,8 @@ ${DOCTOR_HELP}
 
 ${DEMO_HELP}
 ${ADMIN_HELP}
+
+${REPAIR_SESSIONS_HELP}
 `;
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -44,6 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'doctor') return await doctorCommand(rest, io);
     if (command === 'demo') return await demoCommand(rest, io);
     if (command === 'admin') return await adminCommand(rest, io);
+    if (command === 'repair-sessions') return await repairSessionsCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

@@ -4,6 +4,8 @@ export { parseServerSettings, serverSettingsSchema, type ServerSettings, type Se
 export { generateKey, hashKey, looksLikeKey } from './http/auth/api-keys.js';
 export { anonymizeIp } from './ingest/anonymize-ip.js';
 export { processInboxRows } from './pipeline/process-inbox-rows.js';
+export { encodeStoredItem } from './pipeline/stored-item-codec.js';
+export { repairSessions, type RepairProgress, type RepairSessionsOptions, type RepairSessionsResult } from './pipeline/repair-sessions.js';
 export { openApiDocument } from './http/routes/openapi-route.js';
 export { evaluateIntegrity, evaluateCheck } from './integrity/evaluate-integrity.js';
 export { INTEGRITY_CHECKS, MIN_SAMPLE, type IntegrityCheck, type Measurement } from './integrity/integrity-checks.js';

@@ -198,6 +198,16 @@ export interface SdkHealthFacts extends SdkHealthCounters {
 
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
+/** What `touchline repair-sessions` has to do: sessions whose landing has no rank yet, and the inbox's last seq. */
+export interface SessionRepairScope { legacySessions: number; lastSeq: number }
+/** A page of processed inbox rows; `next` is the seq to continue after, null at the end. */
+export interface ProcessedInboxPage { rows: InboxRow[]; next: number | null }
+/** Where a repair step stopped in the staged sessions' key order. */
+export interface SessionRepairCursor { accountKey: number; visitorId: string; id: string }
+/** Repaired sessions by their stored and their re-derived channel; `changed`: how many of them got a different landing. */
+export interface SessionRepairMove { from: string | null; to: string | null; sessions: number; changed: number }
+export interface SessionRepairStep { moves: SessionRepairMove[]; repaired: number; next: SessionRepairCursor | null }
+
 /** Names of the dashboard's administration settings (an allowlist: nothing else is stored there). */
 export type AdminSettingName = 'admin_password_hash';
 
@@ -250,6 +260,16 @@ export interface Storage {
    */
   applyProcessed(batch: ProcessedBatch): Promise<ApplyOutcome>;
   inboxHealth(): Promise<InboxHealth>;
+
+  /**
+   * Session repair (`touchline repair-sessions`), for landings stored before landing order existed:
+   * begin (empties the staging table), stage sessions re-derived from every processed inbox row
+   * (read page by page), then finish step by step. One repair at a time per database.
+   */
+  beginSessionRepair(accountId: string | null): Promise<SessionRepairScope>;
+  readProcessedInbox(options: { accountId: string | null; afterSeq: number; limit: number }): Promise<ProcessedInboxPage>;
+  stageSessionRepair(sessions: readonly SessionUpsert[]): Promise<void>;
+  finishSessionRepair(options: { accountId: string | null; after: SessionRepairCursor | null; limit: number; dryRun: boolean }): Promise<SessionRepairStep>;
   /**
    * Housekeeping the collector runs periodically: creates PostgreSQL's monthly partitions ahead of
    * time and applies retention (see MaintenanceOptions). Safe to run from several processes at once.

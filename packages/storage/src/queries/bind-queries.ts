@@ -17,6 +17,10 @@ import { loadActiveKeys } from './keys/load-active-keys.js';
 import { revokeKey } from './keys/revoke-key.js';
 import { applyProcessed } from './processed/apply-processed.js';
 import { readStats } from './reports/read-stats.js';
+import { beginSessionRepair } from './repair/begin-session-repair.js';
+import { finishSessionRepair } from './repair/finish-session-repair.js';
+import { readProcessedInbox } from './repair/read-processed-inbox.js';
+import { stageSessionRepair } from './repair/stage-session-repair.js';
 import { readSdkHealth } from './sdk-health/read-sdk-health.js';
 import { recordSdkHealth } from './sdk-health/record-sdk-health.js';
 import { getVisitor } from './visitors/get-visitor.js';
@@ -46,6 +50,10 @@ export function bindQueries(conn: Connection): StorageQueries {
     claimInbox: (options) => claimInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
     inboxHealth: () => readInboxHealth(conn),
+    beginSessionRepair: (accountId) => beginSessionRepair(conn, accountId),
+    readProcessedInbox: (options) => readProcessedInbox(conn, options),
+    stageSessionRepair: (sessions) => stageSessionRepair(conn, sessions),
+    finishSessionRepair: (options) => finishSessionRepair(conn, options),
     maintain: (options) => maintainStorage(conn, options),
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
