@@ -42,8 +42,15 @@ export const requestContextSchema = z.object({
   ip: z.string().max(64).nullable(),
   utm: utmSchema,
   click_ids: z.record(z.string().max(32), z.string().max(500)),
-  /** Why this request began its session, if it did. */
-  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign']).nullable(),
+  /**
+   * Why this request began its session, if it did. The item carrying it is its session's landing
+   * (landing url, referrer, utm, click ids, hence the channel), whatever order items arrive in.
+   */
+  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign']).nullable().describe(
+    "Why this request began its session, if it did. The item carrying it is its session's landing "
+    + '(landing url, referrer, utm and click ids decide the channel); without one, a pageview before other items, '
+    + 'then the earliest timestamp, then the smallest item id. Arrival order never matters.',
+  ),
 });
 
 const base = {

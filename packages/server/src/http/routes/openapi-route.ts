@@ -16,7 +16,7 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title: 'Touchline collector API', version: '1',
-      description: `Limits: ${WIRE_LIMITS.maxItemsPerBatch} items per batch, request body 1 MiB by default, ${WIRE_LIMITS.maxProperties} property keys, depth ${WIRE_LIMITS.maxDepth}, keys ${WIRE_LIMITS.maxKeyLength} characters, strings ${WIRE_LIMITS.maxStringLength} characters, timestamps at most 1 h in the future and 30 days in the past. Ingest is idempotent on (account, item id); every response echoes batch_id.`,
+      description: `Limits: ${WIRE_LIMITS.maxItemsPerBatch} items per batch, request body 1 MiB by default, ${WIRE_LIMITS.maxProperties} property keys, depth ${WIRE_LIMITS.maxDepth}, keys ${WIRE_LIMITS.maxKeyLength} characters, strings ${WIRE_LIMITS.maxStringLength} characters, timestamps at most 1 h in the future and 30 days in the past. Ingest is idempotent on (account, item id); every response echoes batch_id. Arrival order never matters: a session's items may come in any batches, from any number of SDK clients (one per app process) and collectors, in any order, retried or not; the stored sessions, channels and attribution are those of in-order delivery. A session's landing is the item that carries context.session_start (else a pageview before other items, then the earliest, then the smallest item id).`,
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Secret key: tl_live_… or tl_test_…' } },
