@@ -4,6 +4,7 @@ import { runAttributionBench } from './attribution.mjs';
 import { runBatchedIngest, runSingleEventIngest } from './ingest.mjs';
 import { runPostgresIngest } from './ingest-postgres.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
+import { runOutOfOrder } from './out-of-order.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -12,6 +13,7 @@ const results = [
   await runSingleEventIngest({ seconds }),
   await runBatchedIngest({ seconds: seconds * 2 }),
   await runStorageSqlite({}),
+  await runOutOfOrder({}),
   ...(await runPostgresIngest({ seconds: seconds * 2 })),
   ...(await runAttributionBench()),
 ];

@@ -7,7 +7,6 @@ export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
 export { applied, partial, stale, type ApplyOutcome } from './queries/processed/apply-outcome.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
-export { traitsNewer } from './queries/processed/merge-upserts.js';
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,

@@ -1,7 +1,7 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
 import { classifyChannel, type Item } from '@touchline/core';
-import { landingBeats, traitsNewer } from '@touchline/storage';
-import type { EventRow, IdentityRow, InboxRow, LandingKey, ProcessedBatch, SessionLanding, SessionUpsert, VisitorUpsert } from '@touchline/storage';
+import { landingBeats } from '@touchline/storage';
+import type { EventRow, InboxRow, LandingKey, ProcessedBatch, SessionLanding, SessionUpsert, VisitorUpsert } from '@touchline/storage';
 import { decodeStoredItem } from './stored-item-codec.js';
 
 interface Parsed { row: InboxRow; item: Item; ts: number }
@@ -71,16 +71,7 @@ function eventRow(accountId: string, p: Parsed, type: string, name: string | nul
   };
 }
 
-/** One row per (account, user, visitor) in a pass, merged as storage merges them: earliest time, latest traits. */
-function addIdentity(identities: Map<string, IdentityRow>, row: IdentityRow): void {
-  const key = `${row.accountId}\u0000${row.userId}\u0000${row.visitorId}`;
-  const seen = identities.get(key);
-  if (seen === undefined) { identities.set(key, row); return; }
-  const traits = traitsNewer(row, seen) ? row : seen;
-  identities.set(key, { ...seen, timestamp: Math.min(seen.timestamp, row.timestamp), traits: traits.traits, traitsAt: traits.traitsAt });
-}
-
-function itemRows(accountId: string, p: Parsed, out: ProcessedBatch, identities: Map<string, IdentityRow>): void {
+function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
   const { item, ts } = p;
   switch (item.type) {
     case 'pageview':
@@ -99,7 +90,7 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch, identities:
       });
       break;
     case 'identify':
-      addIdentity(identities, { accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits), traitsAt: ts });
+      out.identities.push({ accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits), traitsAt: ts });
       break;
   }
 }
@@ -114,7 +105,6 @@ export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
   const out: ProcessedBatch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
   const visitors = new Map<string, VisitorUpsert>();
   const sessions = new Map<string, SessionGroup>();
-  const identities = new Map<string, IdentityRow>();
   for (const row of rows) {
     const parsed = parseRow(row);
     if ('error' in parsed) { out.dead.push({ seq: row.seq, error: parsed.error }); continue; }
@@ -137,11 +127,10 @@ export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
         if (landingBeats(key, s.landing?.key ?? null)) s.landing = { key, from: parsed };
       }
     }
-    itemRows(row.accountId, parsed, out, identities);
+    itemRows(row.accountId, parsed, out);
     out.done.push(row.seq);
   }
-  out.visitors.push(...visitors.values());
-  out.identities.push(...identities.values());
+  for (const v of visitors.values()) out.visitors.push(v);
   for (const s of sessions.values()) out.sessions.push(sessionFrom(s));
   return out;
 }

@@ -46,12 +46,12 @@ export function mergeSessions(rows: readonly SessionUpsert[]): SessionUpsert[] {
 }
 
 /** -1, 0 or 1 by the strings' UTF-8 bytes: the order of SQLite's BINARY and PostgreSQL's "C" collation. */
-export function compareBytes(a: string, b: string): number {
+function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Does `row`'s traits replace `seen`'s: a later item, or at the same time the greater text. */
-export function traitsNewer(row: IdentityRow, seen: IdentityRow): boolean {
+function traitsNewer(row: IdentityRow, seen: IdentityRow): boolean {
   return row.traitsAt > seen.traitsAt || (row.traitsAt === seen.traitsAt && compareBytes(row.traits, seen.traits) > 0);
 }
 
