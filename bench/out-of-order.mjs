@@ -12,7 +12,6 @@ const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.me
 const APPS = 4;
 const BATCH = 500;
 const IN_FLIGHT = 2;
-const DAY = 86_400_000;
 
 /** The demo shop's wire items, in the order the app sent them (by time). */
 function traffic(days, sessionsPerDay) {
