@@ -7,6 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './test-support/headless-chromium.js';
 import { sendAndSettle, startDashboard, visitorItems, type DashboardFixture } from './test-support/seed-traffic.js';
 
+/**
+ * expect.poll with room for a busy machine: a sign-in runs scrypt (about 1 s of CPU on an idle core),
+ * and a 2-core machine running other suites can make any answer take several seconds.
+ */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 100 });
+
 const PASSWORD = 'correct horse battery';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
 const HOUR = 3_600_000;
@@ -42,7 +48,7 @@ async function signIn(page: Page): Promise<void> {
   await page.goto(fixture.url);
   await page.fill('#password', 'wrong password here');
   await page.click('button[type=submit]');
-  await expect.poll(() => page.textContent('#sign-in-error')).toContain('not the admin password');
+  await eventually(() => page.textContent('#sign-in-error')).toContain('not the admin password');
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForSelector('#channels');
@@ -89,12 +95,12 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(first.account).toBe(blog.accountId);
     await page.waitForSelector('#chart .uplot');
     expect(await cardValue(page, 'Visitors')).toBe(String((await fixture.storage.stats(blog.accountId, first.from, first.to)).visitors));
-    await expect.poll(() => page.locator('#landing-pages tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/post')]);
+    await eventually(() => page.locator('#landing-pages tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/post')]);
 
     const month = await nextOverviewRange(page, () => page.selectOption('#account', shop.accountId));
     expect(month).toEqual({ ...first, account: shop.accountId });
     const stats30 = await fixture.storage.stats(shop.accountId, month.from, month.to);
-    await expect.poll(() => cardValue(page, 'Visitors')).toBe(String(stats30.visitors));
+    await eventually(() => cardValue(page, 'Visitors')).toBe(String(stats30.visitors));
     expect(await cardValue(page, 'Conversions')).toBe('2');
     await page.waitForSelector('#chart .uplot');
     await page.screenshot({ path: `${ARTIFACTS}desktop-overview.png`, fullPage: true });
@@ -103,7 +109,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(week.to - week.from).toBe(7 * DAY);
     const stats7 = await fixture.storage.stats(shop.accountId, week.from, week.to);
     expect(stats7.sessions).toBeLessThan(stats30.sessions);
-    await expect.poll(() => cardValue(page, 'Sessions')).toBe(String(stats7.sessions));
+    await eventually(() => cardValue(page, 'Sessions')).toBe(String(stats7.sessions));
 
     // A custom range covers whole UTC days, from the start of the first to the end of the last.
     await page.selectOption('#range', 'custom');
@@ -117,10 +123,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const expected = async (model: 'first_touch' | 'last_touch') => (await attribute(fixture.storage, { accountId: shop.accountId, model, from: custom.from, to: custom.to, lookbackDays: 30 }))
       .result.channels.map((c) => shown(c.channel));
     await page.selectOption('#model', 'first_touch');
-    await expect.poll(() => channelNames(page)).toEqual(await expected('first_touch'));
+    await eventually(() => channelNames(page)).toEqual(await expected('first_touch'));
     const firstTouch = await channelRows(page);
     await page.selectOption('#model', 'last_touch');
-    await expect.poll(() => channelNames(page)).toEqual(await expected('last_touch'));
+    await eventually(() => channelNames(page)).toEqual(await expected('last_touch'));
     expect(await channelRows(page)).not.toEqual(firstTouch);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#channels a.csv')]);
@@ -149,7 +155,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const page = await context.newPage();
     await signIn(page);
     await page.waitForSelector('#chart .uplot');
-    await expect.poll(() => page.locator('#feed-list li .chip').count()).toBeGreaterThan(0);
+    await eventually(() => page.locator('#feed-list li .chip').count()).toBeGreaterThan(0);
     expect(await page.locator('#integrity .check').count()).toBeGreaterThan(5);
     // Nothing wider than the screen: no sideways scrolling on a phone.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
