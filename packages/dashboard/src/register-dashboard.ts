@@ -1,4 +1,5 @@
 // registerDashboard: adds the signed-in web dashboard (page, assets, sign-in and data API) to a collector's Fastify app.
+import { createReadPool, inlineReadSlots, type ReadPool } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { createAdminPassword } from './auth/admin-password.js';
@@ -13,6 +14,11 @@ import { registerOverviewRoutes } from './routes/overview-routes.js';
 
 export interface DashboardOptions {
   storage: Storage;
+  /**
+   * Where the dashboard's queries run: pass the collector's (`collector.reads`) so they share its
+   * read threads and bound. Without it they run inline on `storage`, two at a time.
+   */
+  reads?: ReadPool;
   settings?: DashboardSettingsInput;
 }
 
@@ -22,20 +28,21 @@ export interface DashboardOptions {
  *
  * @example
  * const collector = createCollector({ storage });
- * registerDashboard(collector.app, { storage, settings: { adminPassword: process.env.TOUCHLINE_ADMIN_PASSWORD } });
+ * registerDashboard(collector.app, { storage, reads: collector.reads, settings: { adminPassword: process.env.TOUCHLINE_ADMIN_PASSWORD } });
  * await collector.start();
  */
 export function registerDashboard(app: FastifyInstance, options: DashboardOptions): void {
   const settings = parseDashboardSettings(options.settings);
   const now = settings.now ?? Date.now;
   const { storage } = options;
+  const reads = options.reads ?? createReadPool({ mode: 'inline', slots: inlineReadSlots(storage, 2), maxQueued: 32, retryAfterSeconds: 1 });
   const sessions = createSessionStore({ ttlMs: settings.sessionTtlMs, now, maxSessions: settings.maxSessions });
   const throttle = createLoginThrottle({ maxFailures: settings.loginMaxFailures, windowMs: settings.loginWindowMs, now, maxClients: 10_000 });
   const password = createAdminPassword(storage, settings.adminPassword);
 
   registerAssetRoutes(app);
   registerAuthRoutes(app, { password, sessions, throttle, settings });
-  registerOverviewRoutes(app, { storage, sessions, now });
-  registerAttributionRoutes(app, { storage, sessions, now });
-  registerFeedRoutes(app, { storage, sessions, now });
+  registerOverviewRoutes(app, { storage, reads, sessions, now });
+  registerAttributionRoutes(app, { storage, reads, sessions, now });
+  registerFeedRoutes(app, { storage, reads, sessions, now });
 }

@@ -1,6 +1,6 @@
 // createCollector: wires storage, key cache, HTTP routes, metrics and workers into one collector.
 import { SettingsError } from '@touchline/core';
-import type { Storage } from '@touchline/storage';
+import type { Storage, StorageTarget } from '@touchline/storage';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createKeyCache, type KeyCache } from './http/auth/key-cache.js';
@@ -23,6 +23,8 @@ import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
+import { createReadPool, inlineReadSlots, ReadCancelledError, ReadsBusyError, type ReadPool } from './reads/read-pool.js';
+import { resolveReadThreadEntry, threadReadSlots } from './reads/thread-read-slots.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
@@ -39,6 +41,8 @@ export interface Collector {
   /** Parses POST /api/v1/batch bodies: on a thread beside a thread inbox worker, else inline. */
   readonly batchParser: BatchParser;
   readonly metrics: CollectorMetrics;
+  /** Where queries run (settings.reads): read threads, or inline when the database cannot be reopened. */
+  readonly reads: ReadPool;
   /** The continuous integrity monitor (settings.integrity); its timer runs only when enabled. */
   readonly integrity: IntegrityMonitor;
   /** The alert webhook, when settings.integrity.webhookUrl is set. */
@@ -66,6 +70,8 @@ export interface CollectorOptions {
    * runs on a worker thread with its own connection; without it, or for ':memory:', inline.
    */
   databasePath?: string;
+  /** The PostgreSQL URL `storage` was opened from: with it, queries run on read threads with their own pools. */
+  databaseUrl?: string;
   settings?: ServerSettingsInput;
   onError?: (e: Error) => void;
 }
@@ -93,8 +99,28 @@ function createWorker(
   return { worker, mode: () => worker.mode(), writeGate };
 }
 
+/** The database a read thread can reopen, or why none can. */
+function readTarget(options: CollectorOptions): StorageTarget | string {
+  const path = options.databasePath;
+  if (path !== undefined && path !== '' && path !== ':memory:') return { dialect: 'sqlite', path };
+  if (options.databaseUrl !== undefined) return { dialect: 'postgres', url: options.databaseUrl };
+  return 'no database file path or URL is known';
+}
+
+function createReads(options: CollectorOptions, settings: ServerSettings, onError: (e: Error) => void): ReadPool {
+  const s = settings.reads;
+  const target = readTarget(options);
+  if (typeof target === 'string' && s.mode === 'thread') {
+    throw new SettingsError('collector', [{ path: 'reads.mode', message: `'thread' is not possible: ${target}` }]);
+  }
+  const entry = s.mode === 'inline' || typeof target === 'string' ? null : resolveReadThreadEntry();
+  const bound = { maxQueued: s.maxQueued, retryAfterSeconds: s.retryAfterSeconds };
+  if (entry === null || typeof target === 'string') return createReadPool({ mode: 'inline', slots: inlineReadSlots(options.storage, s.threads), ...bound });
+  return createReadPool({ mode: 'thread', slots: threadReadSlots({ entry, target, count: s.threads, onError }), ...bound });
+}
+
 /** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */
-function createMonitoring(storage: Storage, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null; sdkHealth: SdkHealthRecorder } {
+function createMonitoring(storage: Storage, reads: ReadPool, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null; sdkHealth: SdkHealthRecorder } {
   const s = settings.integrity;
   const sdkHealth = createSdkHealthRecorder({ storage, now, flushMs: s.sdkHealthFlushMs, onError });
   const integrityMetrics = createIntegrityMetrics(metrics.registry);
@@ -103,7 +129,7 @@ function createMonitoring(storage: Storage, settings: ServerSettings, metrics: C
     metrics: integrityMetrics, onError,
   });
   const integrity = createIntegrityMonitor({
-    storage, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(),
+    storage, reads, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(),
     onTransitions: alertWebhook === null ? undefined : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
   });
   return { integrity, alertWebhook, sdkHealth };
@@ -134,7 +160,8 @@ export function createCollector(options: CollectorOptions): Collector {
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
   const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, onError);
-  const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, settings, metrics, now, onError);
+  const reads = createReads(options, settings, onError);
+  const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, reads, settings, metrics, now, onError);
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
   let maintenance: MaintenanceTimer | null = null;
@@ -156,6 +183,12 @@ export function createCollector(options: CollectorOptions): Collector {
     clientErrorHandler: (error, socket) => replyClientError(error, socket, metrics),
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof ReadsBusyError) {
+      metrics.rejected.inc({ reason: 'reads_busy' });
+      return replyError(reply, 503, 'reads_busy', error.message, { retryAfterSeconds: error.retryAfterSeconds });
+    }
+    // The client is gone; nobody reads this answer, and nothing was lost.
+    if (error instanceof ReadCancelledError) return replyError(reply, 499, 'cancelled', error.message);
     const mapped = BODY_ERRORS[error.code] ?? (error instanceof SyntaxError ? [400, 'invalid_json'] as [number, string] : undefined);
     if (mapped) {
       metrics.rejected.inc({ reason: mapped[1] });
@@ -182,13 +215,13 @@ export function createCollector(options: CollectorOptions): Collector {
   registerRateLimit(app, limiter, keys);
   registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
   registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, sdkHealth });
-  registerQueryRoutes(app, { storage, keys, now });
-  registerAttributionRoutes(app, { storage, keys, now });
+  registerQueryRoutes(app, { reads, keys, now });
+  registerAttributionRoutes(app, { reads, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, get workerMode() { return workerMode(); }, batchParser, metrics, integrity: monitor, alertWebhook, sdkHealth,
+    app, settings, keys, worker, reads, get workerMode() { return workerMode(); }, batchParser, metrics, integrity: monitor, alertWebhook, sdkHealth,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();
@@ -211,6 +244,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await alertWebhook?.stop();
       await sdkHealth.stop();
       await maintenance?.stop();
+      await reads.close();
       await storage.close();
     },
   };

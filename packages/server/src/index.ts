@@ -22,3 +22,6 @@ export { buildJourneys } from './attribution/build-journeys.js';
 export { toCsv } from './http/csv.js';
 export { instantSchema } from './http/parse-range.js';
 export { replyError } from './http/reply-error.js';
+export { createReadPool, inlineReadSlots, ReadCancelledError, ReadsBusyError, type ReadPool, type ReadPoolStats, type ReadRunOptions } from './reads/read-pool.js';
+export { JOURNEY_MODELS, type AttributionSummary, type JourneyAnswer, type ReadOpName } from './reads/read-ops.js';
+export { requestSignal } from './reads/request-signal.js';

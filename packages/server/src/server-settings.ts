@@ -38,6 +38,22 @@ export const serverSettingsSchema = z.object({
     /** Attempts before a row that keeps failing is dead-lettered. @default 5 */
     maxAttempts: z.number().int().positive().default(5),
   }).strict().default({ enabled: true, batchSize: 2000, idleMs: 50, leaseMs: 10_000, maxAttempts: 5 }),
+  reads: z.object({
+    /**
+     * Where queries (stats, series, top lists, attribution, journeys, CSV exports, integrity passes)
+     * run: `thread` = on read threads with their own connections (SQLite WAL readers, or a small
+     * PostgreSQL pool each), so the event loop that acknowledges ingest never waits for a query;
+     * `inline` = on the main thread (the only choice for ':memory:' or storage the collector cannot reopen).
+     * @default 'thread' when the collector knows the database file path or URL, else 'inline'
+     */
+    mode: z.enum(['thread', 'inline']).optional(),
+    /** Read threads (queries running at once). @default 2 */
+    threads: z.number().int().min(1).max(64).default(2),
+    /** Queries waiting for a free thread; one more is answered 503 + Retry-After. @default 32 */
+    maxQueued: z.number().int().min(0).max(10_000).default(32),
+    /** The Retry-After (seconds) of that 503. @default 1 */
+    retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
+  }).strict().default({ threads: 2, maxQueued: 32, retryAfterSeconds: 1 }),
   integrity: z.object({
     /** Run the integrity monitor in this collector. @default true */
     enabled: z.boolean().default(true),

@@ -72,6 +72,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       // A SQLite file lets the inbox worker run on its own thread and connection. On PostgreSQL it runs
       // inline: PostgreSQL scales out by running several collector processes on one database instead.
       databasePath: target.dialect === 'sqlite' ? target.path : undefined,
+      // Queries run on read threads that reopen the same database (see "Reads" in the README).
+      databaseUrl: target.dialect === 'postgres' ? target.url : undefined,
       settings: {
         port, host, retentionDays,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
@@ -86,7 +88,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
   registerDashboard(collector.app, {
-    storage,
+    storage, reads: collector.reads,
     settings: { adminPassword: io.env.TOUCHLINE_ADMIN_PASSWORD || undefined, secureCookies: secureCookiesFrom(io.env.TOUCHLINE_SECURE_COOKIES) },
   });
   const stop = io.stopSignal ?? defaultStop();

@@ -1,4 +1,5 @@
 // Overview data: headline numbers, the time series behind the chart, top landing pages and referrers.
+import { requestSignal, type ReadPool } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { requireSession } from '../auth/request-guard.js';
@@ -6,7 +7,7 @@ import type { SessionStore } from '../auth/session-store.js';
 import { parseDashboardQuery } from './dashboard-query.js';
 import { iso, rowsAsObjects, sendTable, type Table } from './send-table.js';
 
-interface Deps { storage: Storage; sessions: SessionStore; now: () => number }
+interface Deps { storage: Storage; reads: ReadPool; sessions: SessionStore; now: () => number }
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -23,9 +24,10 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
     const bucket = bucketFor(q.from, q.to);
+    const signal = requestSignal(reply);
     const [stats, points] = await Promise.all([
-      deps.storage.stats(q.accountId, q.from, q.to),
-      deps.storage.timeSeries(q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms }),
+      deps.reads.run('stats', [q.accountId, q.from, q.to], { signal }),
+      deps.reads.run('timeSeries', [q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms }], { signal }),
     ]);
     const table: Table = {
       columns: ['bucket_start', 'visitors', 'sessions', 'events', 'conversions', 'revenue'],
@@ -38,15 +40,12 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
     }));
   });
 
-  for (const [path, column, read] of [
-    ['landing-pages', 'landing_page', deps.storage.topLandingPages.bind(deps.storage)],
-    ['referrers', 'referrer', deps.storage.topReferrers.bind(deps.storage)],
-  ] as const) {
+  for (const [path, column, op] of [['landing-pages', 'landing_page', 'topLandingPages'], ['referrers', 'referrer', 'topReferrers']] as const) {
     app.get(`/dashboard/api/${path}`, async (request, reply) => {
       if (requireSession(deps.sessions, request, reply) === null) return reply;
       const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
       if (q === null) return reply;
-      const rows = await read(q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT });
+      const rows = await deps.reads.run(op, [q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT }], { signal: requestSignal(reply) });
       const table: Table = { columns: [column, 'sessions', 'visitors'], rows: rows.map((r) => [r.value, r.sessions, r.visitors]) };
       return sendTable(reply, q.format, path, table, () => ({ rows: rowsAsObjects(table) }));
     });

@@ -1,5 +1,6 @@
 // createIntegrityMonitor: evaluates every account's integrity checks on a timer, outside the request path, and keeps the latest reports.
 import type { Account, Storage } from '@touchline/storage';
+import type { ReadPool } from '../reads/read-pool.js';
 import { evaluateIntegrity } from './evaluate-integrity.js';
 import { gatherIntegrityFacts } from './gather-integrity-facts.js';
 import { IntegrityError } from './integrity-error.js';
@@ -11,6 +12,8 @@ export interface AccountIntegrity { account: Account; report: IntegrityReport }
 
 export interface IntegrityMonitorDeps {
   storage: Storage;
+  /** Where the checks' queries run (the collector's read threads); without it, on `storage` inline. */
+  reads?: ReadPool;
   now: () => number;
   intervalMs: number;
   metrics: IntegrityMetrics;
@@ -31,7 +34,7 @@ export interface IntegrityMonitor {
   /** The latest report of an account from a pass, if any. */
   latest(accountId: string): AccountIntegrity | undefined;
   /** Evaluates one account now, without recording it (for an account no pass has reached yet). */
-  evaluate(accountId: string): Promise<IntegrityReport>;
+  evaluate(accountId: string, signal?: AbortSignal): Promise<IntegrityReport>;
 }
 
 /**
@@ -43,9 +46,14 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
   const latest = new Map<string, AccountIntegrity>();
   const state = { timer: null as NodeJS.Timeout | null, running: null as Promise<void> | null, stopped: true, closing: false };
 
+  function facts(accountId: string, options: { internal?: boolean; signal?: AbortSignal }) {
+    const now = deps.now();
+    return deps.reads === undefined ? gatherIntegrityFacts(deps.storage, accountId, now) : deps.reads.run('integrityFacts', [accountId, now], options);
+  }
+
   async function evaluateAccount(account: Account): Promise<boolean> {
     try {
-      const report = evaluateIntegrity(await gatherIntegrityFacts(deps.storage, account.id, deps.now()));
+      const report = evaluateIntegrity(await facts(account.id, { internal: true }));
       const previous = latest.get(account.id)?.report;
       latest.set(account.id, { account, report });
       for (const check of report.checks) deps.metrics.state.set({ account: account.name, check: check.id }, STATE_VALUE[check.state]);
@@ -104,8 +112,8 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
     },
     runPass,
     latest: (accountId) => latest.get(accountId),
-    async evaluate(accountId) {
-      return evaluateIntegrity(await gatherIntegrityFacts(deps.storage, accountId, deps.now()));
+    async evaluate(accountId, signal) {
+      return evaluateIntegrity(await facts(accountId, { signal }));
     },
   };
 }

@@ -11,6 +11,11 @@ import { applyPragmas, type SqlitePragmaOptions } from './sqlite-pragmas.js';
 export interface SqliteStorageOptions extends SqlitePragmaOptions {
   /** Database file path, created if missing (its directory must exist), or ':memory:'. */
   path: string;
+  /**
+   * A reader beside the collector's own connection (a read thread): every write is refused
+   * (query_only) and it leaves checkpoints to the writer's checkpointer.
+   */
+  readOnly?: boolean;
 }
 
 function openDatabase(options: SqliteStorageOptions): Database.Database {
@@ -18,6 +23,7 @@ function openDatabase(options: SqliteStorageOptions): Database.Database {
   try {
     db = new Database(options.path);
     applyPragmas(db, options);
+    if (options.readOnly === true) db.pragma('query_only = ON');
     return db;
   } catch (error) {
     db?.close();
@@ -36,7 +42,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const db = openDatabase(options);
   const conn = createSqliteConnection(db, options.path);
   // ':memory:' has no WAL to checkpoint.
-  const checkpointer = db.pragma('journal_mode', { simple: true }) === 'wal' ? startCheckpointer(db, options.path) : null;
+  const checkpointer = options.readOnly !== true && db.pragma('journal_mode', { simple: true }) === 'wal' ? startCheckpointer(db, options.path) : null;
   return {
     dialect: 'sqlite',
     migrate: () => migrateSqlite(conn),

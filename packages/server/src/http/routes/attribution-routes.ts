@@ -1,18 +1,17 @@
 // Attribution API: channel credit per model over a range, one conversion's journey, both as JSON or CSV.
-import { MODELS, MODEL_NAMES, type ModelName } from '@touchline/attribution';
-import type { Storage } from '@touchline/storage';
+import { MODEL_NAMES, type ModelName } from '@touchline/attribution';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { attribute, LOOKBACK_DAYS, type LookbackDays } from '../../attribution/attribute.js';
-import { buildJourneys } from '../../attribution/build-journeys.js';
+import { LOOKBACK_DAYS, type LookbackDays } from '../../attribution/attribute.js';
+import type { ReadPool } from '../../reads/read-pool.js';
+import { requestSignal } from '../../reads/request-signal.js';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { toCsv } from '../csv.js';
 import { replyError } from '../reply-error.js';
 import { parseRange } from '../parse-range.js';
 
-interface Deps { storage: Storage; keys: KeyCache; now: () => number }
-const DAY = 86_400_000;
+interface Deps { reads: ReadPool; keys: KeyCache; now: () => number }
 
 const optionsSchema = z.object({
   model: z.enum(MODEL_NAMES as unknown as [ModelName, ...ModelName[]], { error: `must be one of ${MODEL_NAMES.join(', ')}` }).default('linear'),
@@ -41,10 +40,10 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     const options = parseOptions(request.query, reply);
     const range = options && parseRange(request.query, reply, deps.now());
     if (options === null || range === null) return reply;
-    const answer = await attribute(deps.storage, {
+    const answer = await deps.reads.run('attribution', [{
       accountId: key.accountId, model: options.model, from: range.from, to: range.to, lookbackDays: options.lookback_days as LookbackDays,
-    });
-    const channels = answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue }));
+    }], { signal: requestSignal(reply) });
+    const { channels } = answer;
     if (options.format === 'csv') {
       return sendCsv(reply, `attribution-${options.model}`, ['channel', 'conversions', 'revenue'], channels.map((c) => [c.channel, c.conversions, c.revenue]));
     }
@@ -60,19 +59,14 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     const options = parseOptions(request.query, reply);
     if (options === null) return reply;
     const id = String((request.params as Record<string, unknown>).id ?? '').slice(0, 64);
-    const conversion = await deps.storage.findConversion(key.accountId, id);
-    if (conversion === null) return replyError(reply, 404, 'not_found', `no conversion ${id} in this account`);
-    const lookbackMs = options.lookback_days * DAY;
-    const facts = await deps.storage.attributionFacts(key.accountId, { from: conversion.timestamp, to: conversion.timestamp + 1, lookbackMs, maxSessions: 100_000 });
-    const { journeys } = buildJourneys({ ...facts, conversions: [conversion], lookbackMs });
-    const journey = journeys[0];
-    const touchpoints = (journey?.touchpoints ?? []).map((t) => ({ channel: t.channel, timestamp: new Date(t.timestamp).toISOString(), campaign: t.campaign ?? null }));
+    const answer = await deps.reads.run('journey', [{ accountId: key.accountId, conversionId: id, lookbackDays: options.lookback_days }], { signal: requestSignal(reply) });
+    if (answer === null) return replyError(reply, 404, 'not_found', `no conversion ${id} in this account`);
+    const { conversion, credits } = answer;
+    const touchpoints = answer.touchpoints.map((t) => ({ channel: t.channel, timestamp: new Date(t.timestamp).toISOString(), campaign: t.campaign }));
     if (options.format === 'csv') {
       return sendCsv(reply, `journey-${id}`, ['channel', 'timestamp', 'campaign'], touchpoints.map((t) => [t.channel, t.timestamp, t.campaign]));
     }
     // Per-journey credit under the models that need no population (Markov and Shapley are population models: see /attribution).
-    const credits = Object.fromEntries((['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const)
-      .map((m) => [m, journey ? MODELS[m]([journey]).conversions.creditsAt(0) : []]));
     return {
       conversion: { id: conversion.id, visitor_id: conversion.visitorId, timestamp: new Date(conversion.timestamp).toISOString(), revenue: conversion.revenue },
       lookback_days: options.lookback_days, touchpoints, credits,

@@ -4,6 +4,7 @@ import type { IntegrityMonitor } from '../../integrity/integrity-monitor.js';
 import type { IntegrityReport } from '../../integrity/integrity-report.js';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
+import { requestSignal } from '../../reads/request-signal.js';
 
 interface Deps { monitor: IntegrityMonitor; keys: KeyCache }
 
@@ -25,6 +26,6 @@ export function registerIntegrityRoute(app: FastifyInstance, deps: Deps): void {
     if (key === null) return reply;
     const latest = deps.monitor.latest(key.accountId);
     if (latest !== undefined) return integrityJson(latest.report, 'monitor');
-    return integrityJson(await deps.monitor.evaluate(key.accountId), 'on_demand');
+    return integrityJson(await deps.monitor.evaluate(key.accountId, requestSignal(reply)), 'on_demand');
   });
 }

@@ -1,13 +1,15 @@
 // Query API (read scope): stats over a range, a visitor's sessions, one visitor in full.
-import type { SessionRecord, Storage } from '@touchline/storage';
+import type { SessionRecord } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { parseRange } from '../parse-range.js';
 import { replyError } from '../reply-error.js';
+import type { ReadPool } from '../../reads/read-pool.js';
+import { requestSignal } from '../../reads/request-signal.js';
 
-interface Deps { storage: Storage; keys: KeyCache; now: () => number }
+interface Deps { reads: ReadPool; keys: KeyCache; now: () => number }
 
 const visitorIdSchema = z.string().min(1).max(64);
 
@@ -26,7 +28,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
     const range = parseRange(request.query, reply, deps.now());
     if (range === null) return reply;
     const { from, to } = range;
-    const stats = await deps.storage.stats(key.accountId, from, to);
+    const stats = await deps.reads.run('stats', [key.accountId, from, to], { signal: requestSignal(reply) });
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...stats };
   });
 
@@ -35,7 +37,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
     if (key === null) return reply;
     const visitorId = visitorIdSchema.safeParse((request.query as Record<string, unknown>).visitor_id);
     if (!visitorId.success) return replyError(reply, 400, 'invalid_query', 'visitor_id: required, 1-64 characters');
-    const sessions = await deps.storage.sessionsOfVisitor(key.accountId, visitorId.data);
+    const sessions = await deps.reads.run('sessionsOfVisitor', [key.accountId, visitorId.data], { signal: requestSignal(reply) });
     return { sessions: sessions.map(sessionJson) };
   });
 
@@ -44,7 +46,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
     if (key === null) return reply;
     const id = visitorIdSchema.safeParse((request.params as Record<string, unknown>).id);
     if (!id.success) return replyError(reply, 400, 'invalid_query', 'id: 1-64 characters');
-    const visitor = await deps.storage.visitor(key.accountId, id.data);
+    const visitor = await deps.reads.run('visitor', [key.accountId, id.data], { signal: requestSignal(reply) });
     if (visitor === null) return replyError(reply, 404, 'not_found', `no visitor ${id.data} in this account`);
     return {
       id: visitor.id, first_seen_at: new Date(visitor.firstSeenAt).toISOString(),

@@ -1,0 +1,84 @@
+// The read operations the query API, the dashboard and the integrity monitor run: each takes a
+// Storage and plain arguments and returns plain data, so it runs the same inline or on a read thread.
+import { MODELS, type ModelName } from '@touchline/attribution';
+import type { Storage } from '@touchline/storage';
+import { attribute, type AttributionQuery } from '../attribution/attribute.js';
+import { buildJourneys } from '../attribution/build-journeys.js';
+import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
+
+const DAY = 86_400_000;
+
+/** Per-journey credit under the models that need no population (Markov and Shapley are population models). */
+export const JOURNEY_MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const satisfies readonly ModelName[];
+
+export interface AttributionSummary {
+  channels: Array<{ channel: string; conversions: number; revenue: number }>;
+  conversions: number;
+  revenue: number;
+  truncated: boolean;
+}
+
+export interface JourneyAnswer {
+  conversion: { id: string; visitorId: string; timestamp: number; revenue: number | null };
+  touchpoints: Array<{ channel: string; timestamp: number; campaign: string | null }>;
+  /** Per model, the credit each touched channel gets (summing to 1 per model). */
+  credits: Record<(typeof JOURNEY_MODELS)[number], Array<{ channel: string; credit: number; revenue: number }>>;
+}
+
+async function attributionSummary(storage: Storage, q: AttributionQuery): Promise<AttributionSummary> {
+  const answer = await attribute(storage, q);
+  return {
+    channels: answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue })),
+    conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated,
+  };
+}
+
+/** One conversion's journey (null if the account has no such conversion) and its credit under each journey model. */
+async function conversionJourney(storage: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }): Promise<JourneyAnswer | null> {
+  const conversion = await storage.findConversion(q.accountId, q.conversionId);
+  if (conversion === null) return null;
+  const lookbackMs = q.lookbackDays * DAY;
+  const facts = await storage.attributionFacts(q.accountId, { from: conversion.timestamp, to: conversion.timestamp + 1, lookbackMs, maxSessions: 100_000 });
+  const journey = buildJourneys({ ...facts, conversions: [conversion], lookbackMs }).journeys[0];
+  const credits = Object.fromEntries(JOURNEY_MODELS.map((m) => [m, journey
+    ? MODELS[m]([journey]).conversions.creditsAt(0).map((c) => ({ channel: c.channel, credit: c.credit, revenue: c.revenue }))
+    : []])) as JourneyAnswer['credits'];
+  return {
+    conversion: { id: conversion.id, visitorId: conversion.visitorId, timestamp: conversion.timestamp, revenue: conversion.revenue },
+    touchpoints: (journey?.touchpoints ?? []).map((t) => ({ channel: t.channel, timestamp: t.timestamp, campaign: t.campaign ?? null })),
+    credits,
+  };
+}
+
+/**
+ * Every read that may take long on a big account. Arguments and results cross a thread boundary
+ * (structured clone): plain data only. The key is the operation's name on the wire.
+ */
+export const READ_OPS = {
+  stats: (s: Storage, accountId: string, from: number, to: number) => s.stats(accountId, from, to),
+  sessionsOfVisitor: (s: Storage, accountId: string, visitorId: string) => s.sessionsOfVisitor(accountId, visitorId),
+  visitor: (s: Storage, accountId: string, visitorId: string) => s.visitor(accountId, visitorId),
+  timeSeries: (s: Storage, accountId: string, window: Parameters<Storage['timeSeries']>[1]) => s.timeSeries(accountId, window),
+  topLandingPages: (s: Storage, accountId: string, window: Parameters<Storage['topLandingPages']>[1]) => s.topLandingPages(accountId, window),
+  topReferrers: (s: Storage, accountId: string, window: Parameters<Storage['topReferrers']>[1]) => s.topReferrers(accountId, window),
+  recentEvents: (s: Storage, accountId: string, options: Parameters<Storage['recentEvents']>[1]) => s.recentEvents(accountId, options),
+  listConversions: (s: Storage, accountId: string, window: Parameters<Storage['listConversions']>[1]) => s.listConversions(accountId, window),
+  integrityFacts: (s: Storage, accountId: string, now: number) => gatherIntegrityFacts(s, accountId, now),
+  attribution: (s: Storage, q: AttributionQuery) => attributionSummary(s, q),
+  journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) => conversionJourney(s, q),
+};
+
+export type ReadOps = typeof READ_OPS;
+export type ReadOpName = keyof ReadOps;
+export type ReadArgs<K extends ReadOpName> = ReadOps[K] extends (s: Storage, ...args: infer A) => unknown ? A : never;
+export type ReadResult<K extends ReadOpName> = Awaited<ReturnType<ReadOps[K]>>;
+
+export function isReadOpName(name: unknown): name is ReadOpName {
+  return typeof name === 'string' && Object.hasOwn(READ_OPS, name);
+}
+
+/** Runs one operation on `storage` (the read thread's connection, or the main one inline). */
+export function runReadOp<K extends ReadOpName>(storage: Storage, op: K, args: ReadArgs<K>): Promise<ReadResult<K>> {
+  const fn = READ_OPS[op] as (s: Storage, ...a: unknown[]) => Promise<ReadResult<K>>;
+  return fn(storage, ...(args as unknown[]));
+}

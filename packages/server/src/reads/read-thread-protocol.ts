@@ -1,0 +1,14 @@
+// Messages between the collector and a read thread: one query at a time, each answer carries its request's id.
+import type { StorageTarget } from '@touchline/storage';
+import type { ReadOpName } from './read-ops.js';
+
+/** What a read thread opens: the same database as the collector, by path or URL. */
+export interface ReadThreadData { target: StorageTarget }
+
+/** Main -> thread: run `op`, or close the connection and exit. */
+export type ReadThreadRequest = { kind: 'run'; id: number; op: ReadOpName; args: unknown[] } | { kind: 'close' };
+
+/** Thread -> main: the answer to request `id`. Errors keep their name, code and message. */
+export type ReadThreadReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string } };

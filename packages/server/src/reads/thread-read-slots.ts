@@ -1,0 +1,80 @@
+// Read slots on worker threads: each owns a thread with its own connection; cancelling a query terminates its thread.
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { StorageTarget } from '@touchline/storage';
+import type { ReadSlot } from './read-pool.js';
+import type { ReadThreadData, ReadThreadReply, ReadThreadRequest } from './read-thread-protocol.js';
+
+/**
+ * The compiled thread program: beside this module in dist/; under vitest (src/) the built dist/
+ * twin. Null if neither exists (then queries run inline).
+ */
+export function resolveReadThreadEntry(base: string = import.meta.url): URL | null {
+  const beside = new URL('./read-thread-entry.js', base);
+  if (existsSync(beside)) return beside;
+  const built = new URL('../../dist/reads/read-thread-entry.js', base);
+  return existsSync(built) ? built : null;
+}
+
+function threadError(error: { name: string; message: string; code?: string }): Error {
+  return Object.assign(new Error(error.message), { name: error.name, ...(error.code === undefined ? {} : { code: error.code }) });
+}
+
+/**
+ * One read slot: a thread started on first use and again after it was terminated (a cancelled
+ * query) or died. A thread runs one query at a time, so at most one answer is ever pending.
+ */
+function threadSlot(entry: URL, target: StorageTarget, onError: (e: Error) => void): ReadSlot {
+  let thread: Worker | null = null;
+  let nextId = 1;
+  let pending: { id: number; resolve(v: unknown): void; reject(e: Error): void } | null = null;
+
+  function spawn(): Worker {
+    const data: ReadThreadData = { target };
+    const worker = new Worker(entry, { workerData: data });
+    worker.unref();
+    worker.on('message', (message: ReadThreadReply) => {
+      if (pending === null || message.id !== pending.id) return;
+      const p = pending;
+      pending = null;
+      if (message.ok) p.resolve(message.value);
+      else p.reject(threadError(message.error));
+    });
+    worker.on('error', (error) => onError(new Error(`read thread failed: ${error.message}`)));
+    worker.once('exit', (code) => {
+      if (thread === worker) thread = null;
+      const p = pending;
+      pending = null;
+      p?.reject(new Error(`read thread exited (code ${code}) during the query`));
+    });
+    return worker;
+  }
+
+  return {
+    exec(op, args) {
+      thread ??= spawn();
+      const worker = thread;
+      const id = nextId++;
+      const result = new Promise<unknown>((resolve, reject) => { pending = { id, resolve, reject }; });
+      worker.postMessage({ kind: 'run', id, op, args } satisfies ReadThreadRequest);
+      return {
+        result,
+        // The only way to stop JavaScript (journeys, models) or a query step in another thread: end the thread.
+        cancel: () => { if (thread === worker) { thread = null; void worker.terminate(); } },
+      };
+    },
+    async close() {
+      const worker = thread;
+      thread = null;
+      if (worker === null) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref();
+      worker.postMessage({ kind: 'close' } satisfies ReadThreadRequest);
+      await exited;
+    },
+  };
+}
+
+export function threadReadSlots(options: { entry: URL; target: StorageTarget; count: number; onError: (e: Error) => void }): ReadSlot[] {
+  return Array.from({ length: options.count }, () => threadSlot(options.entry, options.target, options.onError));
+}
