@@ -3,6 +3,7 @@ import type { AttributionResult, ModelName } from './attribution-result.js';
 import type { ChannelIndex } from './channel-index.js';
 import { CreditTable } from './credit-table.js';
 import type { ChannelTotal, Journey } from './journey.js';
+import { MicroTotals, splitMicros, toMicros } from './money.js';
 
 /**
  * Call `add(channelId, weight)` for each touch of journey `i`, then `end()`; repeat for every
@@ -12,6 +13,8 @@ export class CreditTableBuilder {
   private readonly offsets: Uint32Array;
   private channelIds: Int32Array;
   private shares: Float64Array;
+  /** Each entry's revenue in integer micro-units (a conversion's entries add up to its revenue exactly). */
+  private micros: Float64Array;
   private readonly maxEntries: number;
   private used = 0;
   private row = 0;
@@ -21,7 +24,7 @@ export class CreditTableBuilder {
   private touchedCount = 0;
   private epoch = 1;
   private totalConversions: Float64Array = new Float64Array(16);
-  private totalRevenue: Float64Array = new Float64Array(16);
+  private readonly totalRevenue = new MicroTotals();
 
   constructor(
     private readonly journeys: readonly Journey[],
@@ -38,6 +41,7 @@ export class CreditTableBuilder {
     this.offsets = new Uint32Array(journeys.length + 1);
     this.channelIds = new Int32Array(capacity);
     this.shares = new Float64Array(capacity);
+    this.micros = new Float64Array(capacity);
   }
 
   add(channelId: number, weight: number): void {
@@ -66,6 +70,7 @@ export class CreditTableBuilder {
     for (let t = 0; t < this.touchedCount; t++) total += this.weight[this.touched[t] ?? 0] ?? 0;
     const equal = !(total > 0 && Number.isFinite(total));
     if (this.used + this.touchedCount > this.shares.length) this.growEntries(this.used + this.touchedCount);
+    const first = this.used;
     for (let t = 0; t < this.touchedCount; t++) {
       const id = this.touched[t] ?? 0;
       const share = equal ? 1 / this.touchedCount : (this.weight[id] ?? 0) / total;
@@ -73,8 +78,9 @@ export class CreditTableBuilder {
       this.channelIds[this.used] = id;
       this.shares[this.used++] = share;
       this.totalConversions[id] = (this.totalConversions[id] ?? 0) + share;
-      this.totalRevenue[id] = (this.totalRevenue[id] ?? 0) + share * journey.revenue;
     }
+    splitMicros(toMicros(journey.revenue), this.shares, first, this.used - first, this.micros);
+    for (let e = first; e < this.used; e++) this.totalRevenue.add(this.channelIds[e] ?? 0, this.micros[e] ?? 0);
     this.touchedCount = 0;
     this.epoch++;
     this.offsets[++this.row] = this.used;
@@ -88,11 +94,11 @@ export class CreditTableBuilder {
     const channels: ChannelTotal[] = [];
     for (let id = 0; id < names.length; id++) {
       const conversions = this.totalConversions[id] ?? 0;
-      if (conversions > 0) channels.push({ channel: names[id] ?? '', conversions, revenue: this.totalRevenue[id] ?? 0 });
+      if (conversions > 0) channels.push({ channel: names[id] ?? '', conversions, revenue: this.totalRevenue.amount(id) });
     }
     channels.sort((a, b) => b.conversions - a.conversions || (a.channel < b.channel ? -1 : 1));
     const conversions = new CreditTable(
-      this.journeys, names, this.offsets, this.channelIds.subarray(0, this.used), this.shares.subarray(0, this.used),
+      this.journeys, names, this.offsets, this.channelIds.subarray(0, this.used), this.shares.subarray(0, this.used), this.micros.subarray(0, this.used),
     );
     return channelWeights ? { model, channels, conversions, channelWeights } : { model, channels, conversions };
   }
@@ -101,17 +107,19 @@ export class CreditTableBuilder {
     const size = Math.max(atLeast, this.maxEntries);
     const channelIds = new Int32Array(size);
     const shares = new Float64Array(size);
+    const micros = new Float64Array(size);
     channelIds.set(this.channelIds.subarray(0, this.used));
     shares.set(this.shares.subarray(0, this.used));
+    micros.set(this.micros.subarray(0, this.used));
     this.channelIds = channelIds;
     this.shares = shares;
+    this.micros = micros;
   }
 
   private grow(channelId: number): void {
     this.weight = growFloat(this.weight, channelId);
     this.stamp = growInt(this.stamp, channelId);
     this.totalConversions = growFloat(this.totalConversions, channelId);
-    this.totalRevenue = growFloat(this.totalRevenue, channelId);
   }
 }
 

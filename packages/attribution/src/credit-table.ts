@@ -1,5 +1,6 @@
 // Columnar per-conversion credits: a million conversions cost a few typed arrays, not millions of objects.
 import type { Credit, Journey } from './journey.js';
+import { fromMicros } from './money.js';
 
 /** Per-conversion credits, row `i` belonging to `journeys[i]`; objects are only built when read. */
 export class CreditTable {
@@ -10,6 +11,8 @@ export class CreditTable {
     private readonly offsets: Uint32Array,
     private readonly channelIds: Int32Array,
     private readonly shares: Float64Array,
+    /** Each entry's revenue in integer micro-units. */
+    private readonly micros: Float64Array,
   ) {}
 
   /** Number of conversions. */
@@ -21,16 +24,16 @@ export class CreditTable {
     return this.journeyAt(index).conversionId;
   }
 
-  /** Credits of conversion `index`; shares sum to 1 and revenues to the conversion's revenue. */
+  /** Credits of conversion `index`; shares sum to 1 and revenues exactly to the conversion's revenue. */
   creditsAt(index: number): Credit[] {
-    const journey = this.journeyAt(index);
+    this.journeyAt(index);
     const start = this.offsets[index] ?? 0;
     const end = this.offsets[index + 1] ?? start;
     const credits: Credit[] = [];
     for (let e = start; e < end; e++) {
       const credit = this.shares[e] ?? 0;
       const channel = this.channelNames[this.channelIds[e] ?? -1] ?? '';
-      credits.push({ channel, credit, revenue: credit * journey.revenue });
+      credits.push({ channel, credit, revenue: fromMicros(this.micros[e] ?? 0) });
     }
     return credits;
   }

@@ -11,6 +11,7 @@ export interface Touchpoint {
 /** A conversion and the touches that preceded it, sorted by timestamp (may be empty). */
 export interface Journey {
   readonly conversionId: string;
+  /** Exact to the micro-unit (6 decimals); credits split it in integer micro-units (money.ts). */
   readonly revenue: number;
   /** Epoch milliseconds. */
   readonly convertedAt: number;

@@ -5,6 +5,7 @@ import type { AttributionOptions } from '../attribution-options.js';
 import { MODEL_NAMES } from '../attribution-result.js';
 import type { Journey, Touchpoint } from '../journey.js';
 import { MODELS } from '../models-registry.js';
+import { toMicros } from '../money.js';
 
 const DAY = 86_400_000;
 const channelArb = fc.constantFrom('search', 'social', 'email', 'direct', 'referral');
@@ -14,7 +15,8 @@ const touchesArb = fc
   .map((raw): Touchpoint[] => raw.map(([channel, t]) => ({ channel, timestamp: t })).sort((a, b) => a.timestamp - b.timestamp));
 
 const journeysArb = fc.array(
-  fc.tuple(touchesArb, fc.double({ min: 0, max: 1e6, noNaN: true })).map(([touchpoints, revenue]) => ({ touchpoints, revenue })),
+  // Amounts as the wire carries them: decimals with up to 6 places, refunds included.
+  fc.tuple(touchesArb, fc.integer({ min: -1e12, max: 1e15 })).map(([touchpoints, micros]) => ({ touchpoints, revenue: micros / 1e6 })),
   { minLength: 1, maxLength: 30 },
 ).map((raw): Journey[] => raw.map((j, i) => ({ conversionId: `c${i}`, convertedAt: 91 * DAY, ...j })));
 
@@ -38,9 +40,10 @@ describe.each(MODEL_NAMES)('%s', (name) => {
         journeys.forEach((journey, i) => {
           const credits = result.conversions.creditsAt(i);
           const share = credits.reduce((sum, c) => sum + c.credit, 0);
-          const revenue = credits.reduce((sum, c) => sum + c.revenue, 0);
           expect(Math.abs(share - 1)).toBeLessThanOrEqual(1e-9);
-          expect(Math.abs(revenue - journey.revenue)).toBeLessThanOrEqual(1e-9 * Math.max(1, journey.revenue));
+          // Revenue is split in whole micro-units: the credits add up to the conversion exactly.
+          expect(credits.reduce((sum, c) => sum + toMicros(c.revenue), 0)).toBe(toMicros(journey.revenue));
+          for (const c of credits) expect(toMicros(c.revenue) / 1e6).toBe(c.revenue);
           expect(new Set(credits.map((c) => c.channel)).size).toBe(credits.length);
           for (const c of credits) expect(c.credit).toBeGreaterThan(0);
           const present = journey.touchpoints.length === 0 ? ['direct'] : journey.touchpoints.map((t) => t.channel);
@@ -48,6 +51,10 @@ describe.each(MODEL_NAMES)('%s', (name) => {
         });
         const total = result.channels.reduce((sum, c) => sum + c.conversions, 0);
         expect(Math.abs(total - journeys.length)).toBeLessThanOrEqual(1e-9 * journeys.length);
+        // Channel totals are exact sums, printed without binary noise.
+        const revenue = journeys.reduce((sum, j) => sum + toMicros(j.revenue), 0);
+        expect(result.channels.reduce((sum, c) => sum + toMicros(c.revenue), 0)).toBe(revenue);
+        for (const c of result.channels) expect(toMicros(c.revenue) / 1e6).toBe(c.revenue);
       }),
       { numRuns: 150 },
     );

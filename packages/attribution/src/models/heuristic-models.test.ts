@@ -55,7 +55,12 @@ describe('rule-based models', () => {
     const result = model([journey('c1', path, 250, daysBefore)], options);
     const credits = creditsOf(result);
     expect(closeRecord(credits, expected), JSON.stringify(credits)).toBe(true);
-    for (const credit of result.conversions.creditsAt(0)) expect(credit.revenue).toBeCloseTo(credit.credit * 250, 9);
+    // Each credit's revenue is its share of 250 in whole micro-units (within one), and they add up to 250 exactly.
+    const revenues = result.conversions.creditsAt(0).map((c) => {
+      expect(Math.abs(c.revenue - c.credit * 250)).toBeLessThanOrEqual(1e-6);
+      return Math.round(c.revenue * 1e6);
+    });
+    expect(revenues.reduce((a, b) => a + b, 0)).toBe(250_000_000);
   });
 
   it('sums per-conversion credits into channel totals with revenue', () => {

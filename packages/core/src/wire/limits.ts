@@ -19,4 +19,9 @@ export const WIRE_LIMITS = Object.freeze({
   maxNameLength: 200,
   /** Characters of a URL or referrer. */
   maxUrlLength: 4096,
+  /**
+   * Largest |revenue| of one conversion. Revenue is exact to the micro-unit (6 decimals) end to end;
+   * 1e9 keeps micro-units below 2^53 so every figure is an exact integer sum.
+   */
+  maxRevenue: 1e9,
 });

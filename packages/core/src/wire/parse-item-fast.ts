@@ -104,7 +104,7 @@ function bodyOf(raw: Obj): Obj | undefined {
     case 'conversion': {
       const { revenue, currency } = raw;
       if (!str(raw.name, 1, L.maxNameLength) || !propertiesOk(raw.properties)) return undefined;
-      if (!(revenue === null || (typeof revenue === 'number' && Number.isFinite(revenue) && revenue >= -1e12 && revenue <= 1e12))) return undefined;
+      if (!(revenue === null || (typeof revenue === 'number' && Number.isFinite(revenue) && revenue >= -L.maxRevenue && revenue <= L.maxRevenue))) return undefined;
       if (!(currency === null || (typeof currency === 'string' && CURRENCY.test(currency)))) return undefined;
       return { name: raw.name, revenue, currency, properties: { ...(raw.properties as Obj) } };
     }

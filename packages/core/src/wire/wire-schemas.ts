@@ -70,7 +70,7 @@ export const eventItemSchema = z.object({
 export const conversionItemSchema = z.object({
   type: z.literal('conversion'), ...base,
   name: z.string().min(1).max(L.maxNameLength),
-  revenue: z.number().finite().min(-1e12).max(1e12).nullable(),
+  revenue: z.number().finite().min(-L.maxRevenue, `must be at least -${L.maxRevenue}`).max(L.maxRevenue, `must be at most ${L.maxRevenue}`).nullable(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like "EUR"').nullable(),
   properties: propertiesSchema,
 });

@@ -1,5 +1,5 @@
 // Runs one attribution model over an account's facts: the seam between storage, journeys and the pure models.
-import { MODELS, type AttributionResult, type ModelName } from '@touchline/attribution';
+import { MicroTotals, MODELS, toMicros, type AttributionResult, type ModelName } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
 import { buildJourneys } from './build-journeys.js';
 
@@ -25,10 +25,13 @@ export async function attribute(storage: Storage, q: AttributionQuery): Promise<
   const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY });
   const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs });
   const result = MODELS[q.model](journeys, { nonConverting });
+  // Summed in integer micro-units: exact, and printed without binary noise.
+  const revenue = new MicroTotals();
+  for (const j of journeys) revenue.add(0, toMicros(j.revenue));
   return {
     result,
     conversions: journeys.length,
-    revenue: journeys.reduce((sum, j) => sum + j.revenue, 0),
+    revenue: revenue.amount(0),
     truncated: facts.truncated,
   };
 }

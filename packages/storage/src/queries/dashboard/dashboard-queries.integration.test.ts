@@ -49,6 +49,21 @@ describe.each(await storageFactories())('$dialect', (factory) => {
       expect(await storage.stats(acc.id, 1000, 2000)).toMatchObject({ conversions: 2, revenue: 0.3 });
     });
 
+    it('sums exactly where a float sum rounded afterwards is off: 20,000 amounts near the limit, refunds, cents', async () => {
+      // Exact total: 10,000 x 999,999,999.99 + 10,000 x 0.07 - 10,000 x 999,999,999.99 (refunds) + 2 x 0.01 = 700.02.
+      const amounts: number[] = [];
+      for (let i = 0; i < 10_000; i++) amounts.push(999_999_999.99, 0.07);
+      for (let i = 0; i < 10_000; i++) amounts.push(-999_999_999.99);
+      amounts.push(0.01, 0.01);
+      const floatSum = amounts.reduce((a, b) => a + b, 0);
+      expect(Math.round(floatSum * 1e6) / 1e6).not.toBe(700.02);
+      for (let start = 0; start < amounts.length; start += 5000) {
+        await storage.applyProcessed(batch({ conversions: amounts.slice(start, start + 5000).map((r, i) => conversion(acc.id, `m${start + i}`, 1000 + ((start + i) % 900), r)) }));
+      }
+      expect(await storage.stats(acc.id, 1000, 2000)).toMatchObject({ conversions: amounts.length, revenue: 700.02 });
+      expect((await storage.timeSeries(acc.id, { from: 1000, to: 2000, bucketMs: 1000 }))[0]).toMatchObject({ revenue: 700.02 });
+    });
+
     it('rejects an empty range or too many buckets with a message naming the window', async () => {
       await expect(storage.timeSeries(acc.id, { from: 10, to: 10, bucketMs: 1 })).rejects.toThrow(/timeSeries: \[10, 10\)/);
       await expect(storage.timeSeries(acc.id, { from: 0, to: 1_000_000, bucketMs: 1 })).rejects.toThrow(/at most 2000 buckets/);

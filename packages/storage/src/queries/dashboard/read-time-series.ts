@@ -6,7 +6,7 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SeriesPoint, SeriesWindow } from '../../storage.js';
 import { StorageError } from '../../storage-error.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
-import { revenueSum } from '../revenue-sum.js';
+import { PG_REVENUE_SUMS, revenueTotal, SQLITE_REVENUE_SUMS, type RevenueSums } from '../revenue-sum.js';
 
 // Buckets are [from + i * bucket, from + (i + 1) * bucket). Sessions (and their distinct visitors)
 // count in the bucket they started in, items in the bucket they happened in. Each arm is a range
@@ -15,7 +15,7 @@ const SQLITE_SESSIONS = `SELECT CAST((started_at - @from) / @bucket AS INTEGER) 
   FROM sessions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND started_at >= @from AND started_at < @to GROUP BY i`;
 const SQLITE_EVENTS = `SELECT CAST((occurred_at - @from) / @bucket AS INTEGER) AS i, COUNT(*) AS events
   FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`;
-const SQLITE_CONVERSIONS = `SELECT CAST((occurred_at - @from) / @bucket AS INTEGER) AS i, COUNT(*) AS conversions, COALESCE(SUM(revenue), 0) AS revenue
+const SQLITE_CONVERSIONS = `SELECT CAST((occurred_at - @from) / @bucket AS INTEGER) AS i, COUNT(*) AS conversions, ${SQLITE_REVENUE_SUMS}
   FROM conversions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`;
 
 // PostgreSQL: bigint / bigint already truncates toward zero (the difference is never negative), as
@@ -24,14 +24,14 @@ const PG_SESSIONS = named<keyof Params>(`SELECT (started_at - @from) / @bucket A
   FROM sessions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND started_at >= @from AND started_at < @to GROUP BY i`);
 const PG_EVENTS = named<keyof Params>(`SELECT (occurred_at - @from) / @bucket AS i, COUNT(*) AS events
   FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`);
-const PG_CONVERSIONS = named<keyof Params>(`SELECT (occurred_at - @from) / @bucket AS i, COUNT(*) AS conversions, COALESCE(SUM(revenue), 0) AS revenue
+const PG_CONVERSIONS = named<keyof Params>(`SELECT (occurred_at - @from) / @bucket AS i, COUNT(*) AS conversions, ${PG_REVENUE_SUMS}
   FROM conversions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`);
 
 interface Params { account: string; from: number; to: number; bucket: number }
 type Bucketed<T> = T & { i: number };
 type SessionCounts = Bucketed<{ sessions: number; visitors: number }>;
 type EventCounts = Bucketed<{ events: number }>;
-type ConversionCounts = Bucketed<{ conversions: number; revenue: number }>;
+type ConversionCounts = Bucketed<{ conversions: number } & RevenueSums>;
 
 /** What the three arms returned, in either dialect. */
 interface Arms { sessions: SessionCounts[]; events: EventCounts[]; conversions: ConversionCounts[] }
@@ -62,7 +62,7 @@ async function pgArms(client: PgQueryable, params: Params): Promise<Arms> {
 function fill(series: SeriesPoint[], arms: Arms): SeriesPoint[] {
   for (const row of arms.sessions) Object.assign(series[row.i] ?? {}, { sessions: row.sessions, visitors: row.visitors });
   for (const row of arms.events) Object.assign(series[row.i] ?? {}, { events: row.events });
-  for (const row of arms.conversions) Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: revenueSum(row.revenue) });
+  for (const row of arms.conversions) Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: revenueTotal(row) });
   return series;
 }
 
