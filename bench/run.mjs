@@ -5,6 +5,7 @@ import { runBatchedIngest, runSingleEventIngest } from './ingest.mjs';
 import { runPostgresIngest } from './ingest-postgres.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 import { runOutOfOrder } from './out-of-order.mjs';
+import { runQueriesVsIngest } from './queries-vs-ingest.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -14,6 +15,7 @@ const results = [
   await runBatchedIngest({ seconds: seconds * 2 }),
   await runStorageSqlite({}),
   await runOutOfOrder({}),
+  ...(await runQueriesVsIngest({ seconds: seconds * 2 })),
   ...(await runPostgresIngest({ seconds: seconds * 2 })),
   ...(await runAttributionBench()),
 ];

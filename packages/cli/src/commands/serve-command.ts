@@ -7,7 +7,7 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
-                       [--retention-days N] [--worker-lease-ms N]
+                       [--retention-days N] [--worker-lease-ms N] [--read-threads N]
   --port             TCP port (env TOUCHLINE_PORT, default 8710)
   --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
   --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
@@ -17,6 +17,10 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
                      monthly partitions (env TOUCHLINE_RETENTION_DAYS, default: keep everything)
   --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
                      (env TOUCHLINE_WORKER_LEASE_MS, default 10000)
+  --read-threads     queries (stats, attribution, exports, integrity) running at once on read threads,
+                     off the ingest event loop (env TOUCHLINE_READ_THREADS, default 2); up to 32 more
+                     wait, beyond that 503 + Retry-After. env TOUCHLINE_READS=inline runs them on the
+                     main thread instead (for comparison only)
   env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
       (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable
   The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
@@ -32,6 +36,12 @@ function portFrom(value: string | undefined): number {
 function secureCookiesFrom(value: string | undefined): 'auto' | 'always' | 'never' {
   if (value === undefined || value === '' || value === 'auto' || value === 'always' || value === 'never') return (value || 'auto') as 'auto' | 'always' | 'never';
   throw new UsageError(`serve: TOUCHLINE_SECURE_COOKIES must be auto, always or never, got "${value}"`);
+}
+
+function readsModeFrom(value: string | undefined): 'thread' | 'inline' | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'thread' || value === 'inline') return value;
+  throw new UsageError(`serve: TOUCHLINE_READS must be thread or inline, got "${value}"`);
 }
 
 function positiveFrom(flag: string, value: string | undefined): number | undefined {
@@ -53,13 +63,15 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv, strict: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
-      'retention-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+      'retention-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' }, 'read-threads': { type: 'string' },
     },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const leaseMs = positiveFrom('--worker-lease-ms', values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
   const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
+  const readThreads = positiveFrom('--read-threads', values['read-threads'] ?? io.env.TOUCHLINE_READ_THREADS);
+  const readsMode = readsModeFrom(io.env.TOUCHLINE_READS);
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
@@ -77,6 +89,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       settings: {
         port, host, retentionDays,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
+        reads: { ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }) },
         ...(rateLimit ? { rateLimit } : {}),
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
       },
