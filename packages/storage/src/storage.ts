@@ -218,6 +218,8 @@ export interface SeriesPoint { at: number; visitors: number; sessions: number; e
 export interface TopWindow { from: number; to: number; limit: number }
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
 export interface TopRow { value: string; sessions: number; visitors: number }
+/** Sessions of one acquisition channel (null: sessions without a classified landing). */
+export interface ChannelCount { channel: string | null; sessions: number }
 export interface RecentEvent {
   id: string; type: string; name: string | null; visitorId: string; sessionId: string | null; timestamp: number; url: string | null;
 }
@@ -277,6 +279,8 @@ export interface Storage {
   maintain(options: MaintenanceOptions): Promise<MaintenanceResult>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
+  /** Sessions started in [from, to) per channel, most first. */
+  countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
   attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number }): Promise<AttributionFacts>;

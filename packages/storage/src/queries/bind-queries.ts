@@ -16,6 +16,7 @@ import { listKeys } from './keys/list-keys.js';
 import { loadActiveKeys } from './keys/load-active-keys.js';
 import { revokeKey } from './keys/revoke-key.js';
 import { applyProcessed } from './processed/apply-processed.js';
+import { countSessionsByChannel } from './reports/count-sessions-by-channel.js';
 import { readStats } from './reports/read-stats.js';
 import { beginSessionRepair } from './repair/begin-session-repair.js';
 import { finishSessionRepair } from './repair/finish-session-repair.js';
@@ -56,6 +57,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     finishSessionRepair: (options) => finishSessionRepair(conn, options),
     maintain: (options) => maintainStorage(conn, options),
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
+    countSessionsByChannel: (accountId, from, to) => countSessionsByChannel(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
