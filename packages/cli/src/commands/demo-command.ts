@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { newId } from '@touchline/core';
 import { generateKey, loadDemo, streamDemoTraffic, type DemoCounts, type DemoMix, type LoadProgress } from '@touchline/server';
-import { openStorage, type Account, type Storage } from '@touchline/storage';
+import { openStorage, parseStorageUrl, type Account, type Storage } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const DEMO_HELP = `Usage:
@@ -81,7 +81,9 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const name = values.account.trim();
   if (name === '') throw new UsageError('demo: --account must not be empty');
   const log = (line: string): void => { if (!values.json) io.stdout.write(`${line}\n`); };
-  const storage = openStorage(databaseFrom(values.db, io.env));
+  const db = databaseFrom(values.db, io.env);
+  const target = parseStorageUrl(db);
+  const storage = openStorage(db);
   try {
     await storage.migrate();
     const started = Date.now();
@@ -94,6 +96,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     // A line every ~2% of a big load, every chunk of a small one.
     let nextLine = 0;
     const items = await loadDemo(storage, account.id, traffic.items, {
+      // A SQLite file: the pipeline runs on a thread of its own while this one makes the traffic.
+      databasePath: target.dialect === 'sqlite' && target.path !== ':memory:' ? target.path : undefined,
       onProgress: (p) => {
         if (p.through < nextLine) return;
         nextLine = p.through + ((traffic.to - traffic.from) / 50);
