@@ -145,22 +145,29 @@ function purchase(ctx: Ctx, out: Pending[] | null, person: Person, device: Devic
   person.customer = true;
 }
 
-/** Sessions of one person: a first visit, then returns a day or more apart, on one of their devices. */
-function person(ctx: Ctx, index: number, firstAt: number): void {
+/** A visit still to come: the `n`-th (from 0) of a person, made when its time comes. */
+interface Visit { person: Person | null; n: number }
+
+/** A new person, made at their first visit. */
+function newPerson(ctx: Ctx, index: number, firstAt: number): Person {
   const { rng } = ctx;
   const devices: Device[] = [{ visitorId: rng.uuid7(firstAt), agent: rng.chance(0.55) ? AGENTS.mobile : AGENTS.desktop, sessions: 0, counted: false }];
   if (rng.chance(ctx.mix.twoDevices)) devices.push({ visitorId: rng.uuid7(firstAt + DAY), agent: AGENTS.desktop, sessions: 0, counted: false });
-  const p: Person = { userId: `user-${index + 1}`, devices, customer: false, counted: false };
-  let at = firstAt;
-  for (let n = 0; n < 6 && at < ctx.now; n++) {
-    const secondDevice = ctx.mix.linkDevices && n === 1 && devices.length > 1;
-    const device = n === 0 ? devices[0] as Device : secondDevice ? devices[1] as Device : rng.pick(devices);
-    const sources = DEMO_SOURCES.map((s) => [s, n === 0 ? s.firstWeight : s.returnWeight] as const);
-    visit(ctx, p, device, at, rng.weighted(sources));
-    const returnsOnSecond = ctx.mix.linkDevices && n === 0 && devices.length > 1;
-    if (!returnsOnSecond && !rng.chance(0.33)) break;
-    at = timeOfDay(rng, at + DAY + rng.next() * rng.next() * 12 * DAY);
-  }
+  return { userId: `user-${index + 1}`, devices, customer: false, counted: false };
+}
+
+/** One visit of a person on one of their devices; returns when they come back (a day or more later), or null. */
+function personVisit(ctx: Ctx, p: Person, n: number, at: number): number | null {
+  const { rng } = ctx;
+  const { devices } = p;
+  const secondDevice = ctx.mix.linkDevices && n === 1 && devices.length > 1;
+  const device = n === 0 ? devices[0] as Device : secondDevice ? devices[1] as Device : rng.pick(devices);
+  const sources = DEMO_SOURCES.map((s) => [s, n === 0 ? s.firstWeight : s.returnWeight] as const);
+  visit(ctx, p, device, at, rng.weighted(sources));
+  const returnsOnSecond = ctx.mix.linkDevices && n === 0 && devices.length > 1;
+  if (n + 1 >= 6 || (!returnsOnSecond && !rng.chance(0.33))) return null;
+  const next = timeOfDay(rng, at + DAY + rng.next() * rng.next() * 12 * DAY);
+  return next < ctx.now ? next : null;
 }
 
 function emptyCounts(): DemoCounts {
@@ -180,22 +187,35 @@ function emit(counts: DemoCounts, draft: Draft): InboxItem {
 }
 
 /**
- * People are made day by day, each with all of their visits at once; an item waits in a time queue
- * until no later-made person can have an earlier item (a person made for day d starts on day d), so
- * memory holds only the visits still ahead (a few days' worth), whatever the number of days.
+ * A simulation in time order: each day's first visits are drawn up front, and every visit, when its
+ * time comes, makes its items and schedules the person's return. An item is handed out once no
+ * visit still to come can start before it, so memory holds the returns still ahead (a small record
+ * each) and the items of the visits under way, whatever the number of days.
  */
 function* produce(options: DemoTrafficOptions, from: number, counts: DemoCounts): Generator<InboxItem, void, undefined> {
   const ctx: Ctx = {
     rng: createSeededRandom(options.seed), mix: MIXES[options.mix ?? 'shop'], site: options.site ?? 'https://shop.example',
     from, now: options.now, queue: createTimeQueue<Draft>(), counts,
   };
+  const visits = createTimeQueue<Visit>();
   // About 1.45 sessions a person: first visits a day are the session rate divided by that.
   const firstVisitsPerDay = (options.sessionsPerDay ?? 500) / 1.45;
   let people = 0;
   for (let day = Math.floor((from - WARM_UP_DAYS * DAY) / DAY); day * DAY < options.now; day++) {
     const expected = firstVisitsPerDay * (WEEKDAY_FACTOR[new Date(day * DAY).getUTCDay()] ?? 1) * (0.95 + 0.1 * ctx.rng.next());
-    for (let k = Math.round(expected); k > 0; k--) person(ctx, people++, timeOfDay(ctx.rng, day * DAY));
-    for (let next = ctx.queue.takeBefore((day + 1) * DAY); next !== undefined; next = ctx.queue.takeBefore((day + 1) * DAY)) yield emit(counts, next);
+    for (let k = Math.round(expected); k > 0; k--) {
+      const at = timeOfDay(ctx.rng, day * DAY);
+      if (at < options.now) visits.add(at, { person: null, n: 0 });
+    }
+    const end = (day + 1) * DAY;
+    for (let v = visits.peekTime(); v !== undefined && v < end; v = visits.peekTime()) {
+      const { person, n } = visits.takeBefore(end) as Visit;
+      // Items before this visit's start are final: every visit still to come starts at or after it.
+      for (let next = ctx.queue.takeBefore(v); next !== undefined; next = ctx.queue.takeBefore(v)) yield emit(counts, next);
+      const p = person ?? newPerson(ctx, people++, v);
+      const again = personVisit(ctx, p, n, v);
+      if (again !== null) visits.add(again, { person: p, n: n + 1 });
+    }
   }
   for (let next = ctx.queue.takeBefore(Infinity); next !== undefined; next = ctx.queue.takeBefore(Infinity)) yield emit(counts, next);
   counts.revenue = Math.round(counts.revenue * 100) / 100;

@@ -4,6 +4,8 @@ export interface TimeQueue<T> {
   add(at: number, value: T): void;
   /** Removes and returns the earliest value with a time before `limit`, or undefined if there is none. */
   takeBefore(limit: number): T | undefined;
+  /** The earliest time in the queue, or undefined when it is empty. */
+  peekTime(): number | undefined;
   readonly size: number;
 }
 
@@ -59,6 +61,7 @@ export function createTimeQueue<T>(): TimeQueue<T> {
       }
       return top.value;
     },
+    peekTime: () => heap[0]?.at,
     get size() { return heap.length; },
   };
 }
