@@ -230,6 +230,25 @@ export interface MaintenanceOptions {
   retentionDays: number | null;
 }
 
+/** One step of pruning processed inbox rows (see Storage.pruneInbox). */
+export interface InboxPruneOptions {
+  /** Rows received before this (epoch ms) may go. */
+  before: number;
+  /** Where the walk is: the lastSeq of the previous step (0 to start). */
+  afterSeq: number;
+  /** Rows looked at in this step. */
+  limit: number;
+}
+
+export interface InboxPruneStep {
+  /** Processed rows deleted (with their dedupe keys). */
+  deleted: number;
+  /** The last seq looked at: the next step's afterSeq. */
+  lastSeq: number;
+  /** Nothing further along is old enough (or the inbox ends here). */
+  done: boolean;
+}
+
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
 export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
@@ -277,6 +296,12 @@ export interface Storage {
    * time and applies retention (see MaintenanceOptions). Safe to run from several processes at once.
    */
   maintain(options: MaintenanceOptions): Promise<MaintenanceResult>;
+  /**
+   * One bounded step of pruning: deletes done inbox rows received before `before` (and so their
+   * dedupe keys) among the next `limit` rows after `afterSeq`, in one short transaction.
+   * Pending and dead-lettered rows stay.
+   */
+  pruneInbox(options: InboxPruneOptions): Promise<InboxPruneStep>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
   /** Sessions started in [from, to) per channel, most first. */

@@ -28,7 +28,8 @@ export interface LoadDemoOptions {
   aheadChunks?: number;
 }
 
-const settings = parseServerSettings({ worker: { batchSize: 5000 } });
+// No pruning while loading: the collector prunes demo rows like its own once it runs.
+const settings = parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null });
 
 /** The pipeline on a thread when a file path (and the real clock) allow it, else inline. */
 function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Error) => void): { worker: InboxWorker; gate: IngestWriteGate | null } {

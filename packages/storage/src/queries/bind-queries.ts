@@ -8,6 +8,7 @@ import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
 import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
+import { pruneInbox } from './inbox/prune-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
 import { readIntegrityFacts } from './integrity/read-integrity-facts.js';
 import { maintainStorage } from './maintenance/maintain-storage.js';
@@ -56,6 +57,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     stageSessionRepair: (sessions) => stageSessionRepair(conn, sessions),
     finishSessionRepair: (options) => finishSessionRepair(conn, options),
     maintain: (options) => maintainStorage(conn, options),
+    pruneInbox: (options) => pruneInbox(conn, options),
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
     countSessionsByChannel: (accountId, from, to) => countSessionsByChannel(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
