@@ -102,7 +102,7 @@ export const serverSettingsSchema = z.object({
   if (s.inboxKeepDays !== null && s.inboxKeepDays * DAY < needMs) {
     ctx.addIssue({
       code: 'custom', path: ['inboxKeepDays'],
-      message: `must be at least ${Math.ceil(needMs / DAY)} days (maxPastAgeMs + maxFutureSkewMs), or null to keep processed inbox rows: a re-sent item younger than that would be stored twice`,
+      message: `must be at least ${Math.ceil(needMs / DAY)} days (maxPastAgeMs + maxFutureSkewMs), or null (--inbox-keep-days forever) to keep processed inbox rows: a re-sent item younger than that would be stored twice`,
     });
   }
 });
