@@ -27,6 +27,7 @@ import { createReadPool, inlineReadSlots, ReadCancelledError, ReadsBusyError, ty
 import { resolveReadThreadEntry, threadReadSlots } from './reads/thread-read-slots.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
+import { startInboxPruner, type InboxPruner } from './workers/inbox-pruner.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
@@ -165,6 +166,7 @@ export function createCollector(options: CollectorOptions): Collector {
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
   let maintenance: MaintenanceTimer | null = null;
+  let pruner: InboxPruner | null = null;
 
   const inbox = createInboxWriter(storage, now, writeGate ? createIngestWriteGate(writeGate) : undefined);
   // Batches get a parse thread where the inbox worker has one (a database file, the real clock): the
@@ -229,6 +231,14 @@ export function createCollector(options: CollectorOptions): Collector {
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
       keyTimer.unref();
       maintenance = startMaintenance({ storage, settings, now, onError });
+      // A live inbox worker thread prunes on its own connection; here only when the worker is inline
+      // (PostgreSQL, tests, or after the thread failed): bounded steps that yield between them.
+      if (settings.inboxKeepDays !== null) {
+        pruner = startInboxPruner({
+          storage, keepDays: settings.inboxKeepDays, intervalMs: settings.maintenanceIntervalMs, now, onError,
+          enabled: () => !settings.worker.enabled || workerMode() === 'inline',
+        });
+      }
       if (settings.worker.enabled) worker.start();
       sdkHealth.start();
       if (settings.integrity.enabled) monitor.start();
@@ -245,6 +255,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await sdkHealth.stop();
       await maintenance?.stop();
       await reads.close();
+      await pruner?.stop();
       await storage.close();
     },
   };

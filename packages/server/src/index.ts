@@ -14,7 +14,7 @@ export { createIntegrityMonitor, type AccountIntegrity, type IntegrityMonitor, t
 export { integrityTransitions, type IntegrityTransition } from './integrity/integrity-transitions.js';
 export { createAlertWebhook, type AlertNotice, type AlertWebhook } from './integrity/alert-webhook.js';
 export { gatherIntegrityFacts } from './integrity/gather-integrity-facts.js';
-export { generateDemoTraffic, type DemoCounts, type DemoTraffic, type DemoTrafficOptions } from './demo/demo-traffic.js';
+export { generateDemoTraffic, streamDemoTraffic, type DemoCounts, type DemoMix, type DemoStream, type DemoTraffic, type DemoTrafficOptions } from './demo/demo-traffic.js';
 export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-demo.js';
 // For the dashboard package, which serves the same numbers to signed-in people.
 export { attribute, LOOKBACK_DAYS, MAX_SESSIONS_PER_QUERY, type AttributionAnswer, type AttributionQuery, type LookbackDays } from './attribution/attribute.js';

@@ -2,6 +2,8 @@
 import { SettingsError, zodProblems } from '@touchline/core';
 import { z } from 'zod';
 
+const DAY = 86_400_000;
+
 const bucketSchema = z.object({
   ratePerSecond: z.number().positive().max(10_000_000),
   burst: z.number().int().min(1).max(10_000_000),
@@ -76,7 +78,16 @@ export const serverSettingsSchema = z.object({
    * maxPastAgeMs: an item's dedupe key goes with its inbox row. @default null (keep everything)
    */
   retentionDays: z.number().int().positive().nullable().default(null),
-  /** How often storage maintenance runs (PostgreSQL partitions ahead, retention). @default 3600000 (1 h) */
+  /**
+   * Processed inbox rows are deleted this many days after they were received (null: kept forever).
+   * An inbox row's (account, item id) key is what makes a re-sent item a duplicate; past
+   * maxPastAgeMs + maxFutureSkewMs a re-sent item is rejected as too old instead, so the row is no
+   * longer needed: the setting must be at least that (31 days with the defaults). Pending and
+   * dead-lettered rows are never pruned. `touchline repair-sessions` re-derives landings from
+   * processed rows: run it before they go, or keep them (null). @default 32
+   */
+  inboxKeepDays: z.number().int().positive().nullable().default(32),
+  /** How often storage maintenance runs (PostgreSQL partitions ahead, retention) and processed inbox rows are pruned. @default 3600000 (1 h) */
   maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
@@ -101,7 +112,16 @@ export const serverSettingsSchema = z.object({
   }),
   /** Injected for tests: the clock, epoch ms. */
   now: z.custom<() => number>((v) => typeof v === 'function', 'now must be a function').optional(),
-}).strict();
+}).strict().superRefine((s, ctx) => {
+  // A row pruned before its item is too old to be accepted again would let a retry be stored twice.
+  const needMs = s.maxPastAgeMs + s.maxFutureSkewMs;
+  if (s.inboxKeepDays !== null && s.inboxKeepDays * DAY < needMs) {
+    ctx.addIssue({
+      code: 'custom', path: ['inboxKeepDays'],
+      message: `must be at least ${Math.ceil(needMs / DAY)} days (maxPastAgeMs + maxFutureSkewMs), or null (--inbox-keep-days forever) to keep processed inbox rows: a re-sent item younger than that would be stored twice`,
+    });
+  }
+});
 
 export type ServerSettingsInput = z.input<typeof serverSettingsSchema>;
 export type ServerSettings = Readonly<z.output<typeof serverSettingsSchema>>;

@@ -11,5 +11,5 @@ export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
   InboxHealth, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
-  SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, RecentEvent, ConversionListing,
+  SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,
 } from './storage.js';

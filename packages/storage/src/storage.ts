@@ -218,6 +218,8 @@ export interface SeriesPoint { at: number; visitors: number; sessions: number; e
 export interface TopWindow { from: number; to: number; limit: number }
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
 export interface TopRow { value: string; sessions: number; visitors: number }
+/** Sessions of one acquisition channel (null: sessions without a classified landing). */
+export interface ChannelCount { channel: string | null; sessions: number }
 export interface RecentEvent {
   id: string; type: string; name: string | null; visitorId: string; sessionId: string | null; timestamp: number; url: string | null;
 }
@@ -226,6 +228,25 @@ export interface MaintenanceOptions {
   now: number;
   /** Delete events and processed inbox rows older than this many days; null keeps everything. */
   retentionDays: number | null;
+}
+
+/** One step of pruning processed inbox rows (see Storage.pruneInbox). */
+export interface InboxPruneOptions {
+  /** Rows received before this (epoch ms) may go. */
+  before: number;
+  /** Where the walk is: the lastSeq of the previous step (0 to start). */
+  afterSeq: number;
+  /** Rows looked at in this step. */
+  limit: number;
+}
+
+export interface InboxPruneStep {
+  /** Processed rows deleted (with their dedupe keys). */
+  deleted: number;
+  /** The last seq looked at: the next step's afterSeq. */
+  lastSeq: number;
+  /** Nothing further along is old enough (or the inbox ends here). */
+  done: boolean;
 }
 
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
@@ -275,8 +296,16 @@ export interface Storage {
    * time and applies retention (see MaintenanceOptions). Safe to run from several processes at once.
    */
   maintain(options: MaintenanceOptions): Promise<MaintenanceResult>;
+  /**
+   * One bounded step of pruning: deletes done inbox rows received before `before` (and so their
+   * dedupe keys) among the next `limit` rows after `afterSeq`, in one short transaction.
+   * Pending and dead-lettered rows stay.
+   */
+  pruneInbox(options: InboxPruneOptions): Promise<InboxPruneStep>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
+  /** Sessions started in [from, to) per channel, most first. */
+  countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
   attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number }): Promise<AttributionFacts>;

@@ -21,7 +21,7 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-interface DemoOut { account: string; key: string; counts: { sessions: number; visitors: number; conversions: number; revenue: number; identifies: number }; channels: Record<string, number> }
+interface DemoOut { account: string; key: string; items: number; counts: { sessions: number; visitors: number; pageviews: number; events: number; conversions: number; revenue: number; identifies: number }; channels: Record<string, number> }
 
 let first: DemoOut;
 beforeAll(async () => {
@@ -72,6 +72,30 @@ describe('touchline demo', () => {
     expect((await run('doctor', '--db', db, '--account', 'demo')).code).toBe(0);
   });
 
+  it('the realistic mix: ~1.5% of visitors buy, and people on two devices are linked by identify', async () => {
+    const out = await run('demo', '--db', db, '--account', 'demo-realistic', '--mix', 'realistic', ...ARGS);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    const realistic = JSON.parse(out.stdout) as DemoOut;
+    const storage = openSqliteStorage({ path: db });
+    try {
+      const account = await storage.findAccount('demo-realistic');
+      const facts = await storage.attributionFacts(account?.id ?? '', { from: 0, to: Date.now(), lookbackMs: 0, maxSessions: 1e6 });
+      const buyers = new Set(facts.conversions.map((c) => c.visitorId));
+      expect(buyers.size / realistic.counts.visitors).toBeGreaterThan(0.008);
+      expect(buyers.size / realistic.counts.visitors).toBeLessThan(0.025);
+      const visitorsPerUser = new Map<string, Set<string>>();
+      for (const l of facts.links) visitorsPerUser.set(l.userId, (visitorsPerUser.get(l.userId) ?? new Set()).add(l.visitorId));
+      const linked = [...visitorsPerUser.values()].filter((v) => v.size > 1).reduce((sum, v) => sum + v.size, 0);
+      expect(linked / realistic.counts.visitors).toBeGreaterThan(0.03);
+      expect(linked / realistic.counts.visitors).toBeLessThan(0.08);
+      // Every item made went through the pipeline: the stored counts are the generator's.
+      expect(await storage.stats(account?.id ?? '', 0, Date.now())).toMatchObject({ sessions: realistic.counts.sessions, visitors: realistic.counts.visitors, conversions: realistic.counts.conversions });
+      expect(realistic.items).toBe(realistic.counts.pageviews + realistic.counts.events + realistic.counts.conversions + realistic.counts.identifies);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('is deterministic for a seed and end time, and refuses an account that already has data', async () => {
     const again = await run('demo', '--db', db, '--account', 'demo-2', ...ARGS);
     expect(again.code).toBe(0);
@@ -86,5 +110,8 @@ describe('touchline demo', () => {
     const bad = await run('demo', '--db', db, '--days', '0');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--days must be an integer 1-90, got "0"');
+    const badMix = await run('demo', '--db', db, '--mix', 'huge');
+    expect(badMix.code).toBe(2);
+    expect(badMix.stderr).toContain('--mix must be shop or realistic, got "huge"');
   });
 });

@@ -7,7 +7,7 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
-                       [--retention-days N] [--worker-lease-ms N] [--read-threads N]
+                       [--retention-days N] [--inbox-keep-days N|forever] [--worker-lease-ms N] [--read-threads N]
   --port             TCP port (env TOUCHLINE_PORT, default 8710)
   --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
   --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
@@ -15,6 +15,9 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
   --alert-webhook    POST integrity alerts and recoveries here as JSON (env TOUCHLINE_ALERT_WEBHOOK)
   --retention-days   delete events and processed inbox rows older than N days; PostgreSQL drops whole
                      monthly partitions (env TOUCHLINE_RETENTION_DAYS, default: keep everything)
+  --inbox-keep-days  delete processed inbox rows N days after they arrived, once a re-sent item is too old
+                     to be accepted anyway (at least 31); \`forever\` keeps them (repair-sessions reads them)
+                     (env TOUCHLINE_INBOX_KEEP_DAYS, default 32)
   --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
                      (env TOUCHLINE_WORKER_LEASE_MS, default 10000)
   --read-threads     queries (stats, attribution, exports, integrity) running at once on read threads,
@@ -51,6 +54,15 @@ function positiveFrom(flag: string, value: string | undefined): number | undefin
   return n;
 }
 
+/** N days, `forever` (null: never pruned), or undefined for the default. */
+function keepDaysFrom(value: string | undefined): number | null | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'forever') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`serve: --inbox-keep-days must be a positive integer or "forever", got "${value}"`);
+  return n;
+}
+
 function defaultStop(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -63,7 +75,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv, strict: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
-      'retention-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' }, 'read-threads': { type: 'string' },
+      'retention-days': { type: 'string' }, 'inbox-keep-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+      'read-threads': { type: 'string' },
     },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
@@ -72,6 +85,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
   const readThreads = positiveFrom('--read-threads', values['read-threads'] ?? io.env.TOUCHLINE_READ_THREADS);
   const readsMode = readsModeFrom(io.env.TOUCHLINE_READS);
+  const inboxKeepDays = keepDaysFrom(values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS);
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
@@ -88,6 +102,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       databaseUrl: target.dialect === 'postgres' ? target.url : undefined,
       settings: {
         port, host, retentionDays,
+        ...(inboxKeepDays === undefined ? {} : { inboxKeepDays }),
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
         reads: { ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }) },
         ...(rateLimit ? { rateLimit } : {}),

@@ -1,38 +1,116 @@
-// loadDemo: pushes demo items through the durable inbox and the real inbox worker, as ingest and the collector's worker would.
+// loadDemo: pushes demo items through validation, the durable inbox and the real inbox worker, as ingest and the collector's worker would, a chunk at a time.
 import type { InboxItem, Storage } from '@touchline/storage';
+import { validateItems } from '../ingest/validate-items.js';
 import { parseServerSettings } from '../server-settings.js';
-import { createInboxWorker } from '../workers/inbox-worker.js';
+import { createInboxWorker, type InboxWorker } from '../workers/inbox-worker.js';
+import { createThreadInboxWorker, resolveInboxThreadEntry } from '../workers/inbox-thread-worker.js';
+import { createIngestWriteGate, createWriteGateBuffer, type IngestWriteGate } from '../workers/write-gate.js';
 
-export interface LoadProgress { loaded: number; total: number }
+export interface LoadProgress {
+  /** Items loaded so far. */
+  loaded: number;
+  /** When the latest of them happened (epoch ms): with the data's time span, how far the load is. */
+  through: number;
+}
 
 export interface LoadDemoOptions {
   /** Items written to the inbox before the worker drains it. @default 10000 */
   chunkItems?: number;
   onProgress?: (progress: LoadProgress) => void;
   now?: () => number;
+  /**
+   * The SQLite file `storage` was opened from: the pipeline then runs on a worker thread with its own
+   * connection while this thread makes and inserts the next chunks (at most `aheadChunks` waiting).
+   * Without it the worker runs inline and drains after every chunk.
+   */
+  databasePath?: string;
+  /** @default 3 */
+  aheadChunks?: number;
 }
 
-/** Writes the items to the inbox a chunk at a time (one transaction each), drains after every chunk, and fails if any row was dead-lettered. */
-export async function loadDemo(storage: Storage, accountId: string, items: readonly InboxItem[], options: LoadDemoOptions = {}): Promise<void> {
+// No pruning while loading: the collector prunes demo rows like its own once it runs.
+const settings = parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null });
+
+/** The pipeline on a thread when a file path (and the real clock) allow it, else inline. */
+function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Error) => void): { worker: InboxWorker; gate: IngestWriteGate | null } {
   const now = options.now ?? Date.now;
-  const chunk = options.chunkItems ?? 10_000;
+  const metrics = { processed: { inc: () => undefined } };
+  const inline = createInboxWorker({ storage, settings, now, metrics, onError });
+  const entry = resolveInboxThreadEntry();
+  if (options.databasePath === undefined || options.now !== undefined || entry === null) return { worker: inline, gate: null };
+  // The inserts and the thread's transactions take turns through the write gate, as ingest and the
+  // collector's worker thread do, instead of sleeping in SQLite's busy handler.
+  const writeGate = createWriteGateBuffer();
+  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
+  return { worker, gate: createIngestWriteGate(writeGate) };
+}
+
+/** Accepts demo items as ingest would (validated, stored in the inbox's compact layout); a generator bug fails the load. */
+function validated(chunk: readonly InboxItem[], now: number): { items: InboxItem[]; latest: number } {
+  const raw = chunk.map((i) => JSON.parse(i.payload) as { timestamp: string });
+  const { accepted, errors } = validateItems(raw, { now, maxFutureSkewMs: 60_000, maxPastAgeMs: Number.MAX_SAFE_INTEGER, storeFullIp: false });
+  if (errors.length > 0) throw new Error(`demo: the generator made an invalid item: ${errors[0]?.message ?? ''}`);
+  let latest = 0;
+  for (const item of raw) latest = Math.max(latest, Date.parse(item.timestamp));
+  return { items: accepted, latest };
+}
+
+/**
+ * Writes the items to the inbox a chunk at a time (one transaction each), lets the pipeline work
+ * them off (see `databasePath`), and fails if any row was dead-lettered. Only a few chunks are in
+ * memory or waiting in the inbox at a time. Each chunk's rows
+ * are stamped as received when its latest item happened (never later than now), as a collector
+ * receiving the traffic live would have stamped them: the processed inbox rows of old demo days
+ * are pruned like a collector's own (`inboxKeepDays`). Returns the number of items loaded.
+ */
+export async function loadDemo(storage: Storage, accountId: string, items: Iterable<InboxItem>, options: LoadDemoOptions = {}): Promise<number> {
+  const now = options.now ?? Date.now;
+  const size = options.chunkItems ?? 10_000;
   const errors: Error[] = [];
-  const worker = createInboxWorker({
-    storage, settings: parseServerSettings({ worker: { batchSize: 5000 } }), now,
-    metrics: { processed: { inc: () => undefined } },
-    onError: (e) => errors.push(e),
-  });
+  const { worker, gate } = demoWorker(storage, options, (e) => errors.push(e));
+  const threaded = gate !== null;
   const deadBefore = (await storage.inboxHealth()).dead;
-  for (let start = 0; start < items.length; start += chunk) {
-    const part = items.slice(start, start + chunk);
-    const groups = [];
-    for (let i = 0; i < part.length; i += 500) groups.push({ accountId, items: part.slice(i, i + 500) });
+  let loaded = 0;
+  // Threaded, the worker works through the backlog while this thread makes more, up to a bound.
+  const waitForWorker = async (): Promise<void> => {
+    if (!threaded) { await worker.drain(); return; }
+    while ((await storage.inboxHealth()).pending > size * (options.aheadChunks ?? 3) && errors.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const flush = async (chunk: readonly InboxItem[]): Promise<void> => {
+    const at = now();
+    const { items: accepted, latest } = validated(chunk, at);
+    const groups: Array<{ accountId: string; items: InboxItem[] }> = [];
+    for (let i = 0; i < accepted.length; i += 500) groups.push({ accountId, items: accepted.slice(i, i + 500) });
     // One transaction a chunk, as ingest's group commit does under load.
-    await storage.insertInboxGroups(groups, now());
-    await worker.drain();
+    const insert = () => storage.insertInboxGroups(groups, Math.min(at, latest));
+    await (gate === null ? insert() : gate.write(insert));
+    await waitForWorker();
     if (errors.length > 0) throw errors[0] as Error;
-    options.onProgress?.({ loaded: Math.min(items.length, start + chunk), total: items.length });
+    loaded += chunk.length;
+    options.onProgress?.({ loaded, through: latest });
+  };
+  if (threaded) worker.start();
+  // The gate waits with Atomics.waitAsync and the thread is unref'd: neither keeps the process alive.
+  const alive = threaded ? setInterval(() => undefined, 1000) : null;
+  try {
+    let chunk: InboxItem[] = [];
+    for (const item of items) {
+      chunk.push(item);
+      if (chunk.length >= size) {
+        await flush(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) await flush(chunk);
+    await worker.drain();
+  } finally {
+    await worker.stop();
+    if (alive !== null) clearInterval(alive);
   }
+  if (errors.length > 0) throw errors[0] as Error;
   const health = await storage.inboxHealth();
   if (health.dead > deadBefore) throw new Error(`demo: ${health.dead - deadBefore} demo item(s) were dead-lettered by the pipeline; the generator made items it should not`);
+  return loaded;
 }

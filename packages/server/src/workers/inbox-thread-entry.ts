@@ -2,6 +2,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openSqliteStorage, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
+import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
 import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
 import { lowerThreadPriority } from './lower-thread-priority.js';
 import { createWorkerWriteGate } from './write-gate.js';
@@ -18,15 +19,20 @@ function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { stora
       ...storage,
       claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
       applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
+      pruneInbox: (options) => gate.run(() => storage.pruneInbox(options)),
     },
     ingestWaiting: gate.ingestWaiting,
   };
 }
 
-async function perform(worker: InboxWorker, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
+/** The thread's inbox worker, and its inbox pruner while started (off the collector's event loop). */
+interface ThreadWork { worker: InboxWorker; startPruner(): void; stopPruner(): Promise<void> }
+
+async function perform(work: ThreadWork, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
+  const { worker } = work;
   switch (request.op) {
-    case 'start': worker.start(); return 0;
-    case 'stop': await worker.stop(); await close(); return 0;
+    case 'start': worker.start(); work.startPruner(); return 0;
+    case 'stop': await work.stopPruner(); await worker.stop(); await close(); return 0;
     case 'drain': await worker.drain(); return 0;
     case 'runOnce': return worker.runOnce();
     case 'stats': return 0;
@@ -50,7 +56,20 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const onError = (error: Error): void => post({ kind: 'error', run, message: error.message });
   // Background work: on contended CPUs the ingest thread, whose 202s wait, goes first.
   lowerThreadPriority();
-  const worker = createInboxWorker({ ...gated(storage, data.writeGate), settings, metrics, now: Date.now, onError });
+  const workStorage = gated(storage, data.writeGate);
+  const worker = createInboxWorker({ ...workStorage, settings, metrics, now: Date.now, onError });
+  let pruner: InboxPruner | null = null;
+  const work: ThreadWork = {
+    worker,
+    startPruner() {
+      if (data.prune === undefined || pruner !== null) return;
+      pruner = startInboxPruner({ storage: workStorage.storage, ...data.prune, now: Date.now, onError });
+    },
+    async stopPruner() {
+      await pruner?.stop();
+      pruner = null;
+    },
+  };
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -63,7 +82,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
       return;
     }
     const { id, op } = message;
-    perform(worker, message, close).then(
+    perform(work, message, close).then(
       (handled) => {
         post({ kind: 'reply', run, replyTo: id, op, ok: true, handled, stats: { ...stats } });
         // After the stop reply the port closes and the thread exits on its own.

@@ -8,6 +8,8 @@ export interface InboxThreadData {
   worker: ServerSettings['worker'];
   /** Shared with the collector's ingest writes, which take priority (see write-gate.ts). */
   writeGate?: SharedArrayBuffer;
+  /** Prune processed inbox rows on the thread's connection (settings.inboxKeepDays), while the worker runs. */
+  prune?: { keepDays: number; intervalMs: number };
 }
 
 export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';

@@ -65,7 +65,11 @@ export function createThreadInboxWorker(deps: {
 
   function spawn(): Worker {
     const run = randomUUID();
-    const data: InboxThreadData = { run, databasePath: deps.databasePath, worker: deps.settings.worker, writeGate: deps.writeGate };
+    const { inboxKeepDays, maintenanceIntervalMs } = deps.settings;
+    const data: InboxThreadData = {
+      run, databasePath: deps.databasePath, worker: deps.settings.worker, writeGate: deps.writeGate,
+      prune: inboxKeepDays === null ? undefined : { keepDays: inboxKeepDays, intervalMs: maintenanceIntervalMs },
+    };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });
     worker.on('error', (error) => fail(error));

@@ -8,6 +8,7 @@ import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
 import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
+import { pruneInbox } from './inbox/prune-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
 import { readIntegrityFacts } from './integrity/read-integrity-facts.js';
 import { maintainStorage } from './maintenance/maintain-storage.js';
@@ -16,6 +17,7 @@ import { listKeys } from './keys/list-keys.js';
 import { loadActiveKeys } from './keys/load-active-keys.js';
 import { revokeKey } from './keys/revoke-key.js';
 import { applyProcessed } from './processed/apply-processed.js';
+import { countSessionsByChannel } from './reports/count-sessions-by-channel.js';
 import { readStats } from './reports/read-stats.js';
 import { beginSessionRepair } from './repair/begin-session-repair.js';
 import { finishSessionRepair } from './repair/finish-session-repair.js';
@@ -55,7 +57,9 @@ export function bindQueries(conn: Connection): StorageQueries {
     stageSessionRepair: (sessions) => stageSessionRepair(conn, sessions),
     finishSessionRepair: (options) => finishSessionRepair(conn, options),
     maintain: (options) => maintainStorage(conn, options),
+    pruneInbox: (options) => pruneInbox(conn, options),
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
+    countSessionsByChannel: (accountId, from, to) => countSessionsByChannel(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
