@@ -62,6 +62,11 @@ export const serverSettingsSchema = z.object({
   retentionDays: z.number().int().positive().nullable().default(null),
   /** How often storage maintenance runs (PostgreSQL partitions ahead, retention). @default 3600000 (1 h) */
   maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
+  /**
+   * How often storage is probed (a deleted SQLite file, a full disk, PostgreSQL unreachable); a
+   * storage fault also shows at once on the write that meets it, and is cleared by the next probe that passes. @default 2000
+   */
+  storageProbeMs: z.number().int().min(50).default(2000),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /**

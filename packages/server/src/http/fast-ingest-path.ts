@@ -92,7 +92,7 @@ export function createFastIngestPath(deps: FastIngestDeps): FastIngestPath {
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
       chunks.length = 0;
       void answer(deps, route, found.key.accountId, text).then((result) => {
-        write(res, result.status, result.body);
+        write(res, result.status, result.body, 'retryAfterSeconds' in result ? { 'retry-after': String(result.retryAfterSeconds) } : {});
         metrics.countRequest(route, result.status);
       });
     });

@@ -18,6 +18,7 @@ function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { stora
       ...storage,
       claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
       applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
+      releaseInbox: (options) => gate.run(() => storage.releaseInbox(options)),
     },
     ingestWaiting: gate.ingestWaiting,
   };
