@@ -79,6 +79,12 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
       },
       onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+      // Both edges of a storage fault reach the log: when ingest starts answering 503 and when it stops.
+      onStorageHealth: (fault) => {
+        io.stderr.write(fault === null
+          ? '[touchline] storage recovered: ingest accepts items again\n'
+          : `[touchline] storage unavailable, ingest answers 503 until it recovers: ${fault.reason}\n`);
+      },
     });
   } catch (error) {
     // Bad settings (e.g. --alert-webhook): release the database before reporting them.
