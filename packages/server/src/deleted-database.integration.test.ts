@@ -51,7 +51,7 @@ async function expectRefused(c: { url: string; key: string; log: string[] }, why
   expect(batch.headers.get('retry-after')).toBe('5');
   const single = await fetch(`${c.url}/api/v1/events`, {
     method: 'POST', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify((({ type: _type, ...item }) => item)(events(1)[0]!)),
+    body: JSON.stringify({ ...events(1)[0]!, type: undefined }),
   });
   expect(single.status).toBe(503);
   expect(c.log.some((line) => why.test(line))).toBe(true);
