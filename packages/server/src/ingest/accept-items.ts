@@ -43,7 +43,7 @@ export const itemRules = ({ settings, now }: AcceptDeps): ItemRules => ({
 });
 
 /** Writes the accepted items durably (the 202 waits for the commit) and counts what happened. */
-export async function storeItems(deps: AcceptDeps, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[]): Promise<IngestAnswer> {
+export async function storeItems(deps: AcceptDeps, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[], repeats = 0): Promise<IngestAnswer> {
   const { metrics } = deps;
   for (const e of errors) metrics.rejected.inc({ reason: e.code });
   if (accepted.length === 0) {
@@ -62,7 +62,9 @@ export async function storeItems(deps: AcceptDeps, accountId: string, batchId: s
     deps.health.report(error);
     return storageUnavailable(deps, batchId);
   }
-  const { inserted, duplicates } = written;
+  const { inserted } = written;
+  // Identical repeats inside the batch are acknowledged like retries: stored once.
+  const duplicates = written.duplicates + repeats;
   // One counter update per item type, not per item.
   const byType = new Map<string, number>();
   for (const item of accepted) byType.set(item.type, (byType.get(item.type) ?? 0) + 1);

@@ -6,7 +6,7 @@ import { splitBatchBody } from './split-batch-body.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
 export type BatchParse =
-  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[] }
+  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[]; repeats: number }
   | { kind: 'invalid_json'; message: string }
   | { kind: 'invalid_batch'; message: string; batchId: string | null };
 
@@ -56,8 +56,8 @@ function judge(body: unknown, rules: ItemRules): BatchParse {
       batchId: typeof maybeId === 'string' ? maybeId.slice(0, 64) : null,
     };
   }
-  const { accepted, errors } = validateItems(parsed.data.items, rules);
-  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors };
+  const { accepted, errors, repeats } = validateItems(parsed.data.items, rules);
+  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors, repeats };
 }
 
 /**

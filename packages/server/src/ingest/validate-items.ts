@@ -14,6 +14,8 @@ export interface ItemRules {
 export interface ValidatedItems {
   accepted: InboxItem[];
   errors: ItemError[];
+  /** Items repeated in the batch with the same id and identical content: stored once, counted as duplicates. */
+  repeats: number;
 }
 
 function idOf(raw: unknown): string | null {
@@ -43,7 +45,9 @@ function checked(raw: unknown, index: number): Item | string {
 export function validateItems(rawItems: readonly unknown[], rules: ItemRules): ValidatedItems {
   const accepted: InboxItem[] = [];
   const errors: ItemError[] = [];
-  const seen = new Set<string>();
+  /** Each id's first accepted item: its index and stored form. */
+  const seen = new Map<string, { index: number; payload: string }>();
+  let repeats = 0;
   rawItems.forEach((raw, index) => {
     const item = parseItemFast(raw) ?? checked(raw, index);
     if (typeof item === 'string') {
@@ -55,11 +59,22 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules): V
       errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });
       return;
     }
-    if (seen.has(item.id)) return; // a repeat inside one batch is the same item: stored once
-    seen.add(item.id);
     // Both parsers return fresh objects (never the request's), so the address is truncated in place.
     if (item.context !== null && !rules.storeFullIp) item.context.ip = anonymizeIp(item.context.ip);
-    accepted.push({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) });
+    const payload = encodeStoredItem(item);
+    const first = seen.get(item.id);
+    if (first === undefined) {
+      seen.set(item.id, { index, payload });
+      accepted.push({ itemId: item.id, type: item.type, payload });
+    } else if (first.payload === payload) {
+      repeats += 1; // the same item twice (a client's own retry inside one batch): stored once
+    } else {
+      // Two different items under one id: only one can be stored, so the other is reported, never dropped silently.
+      errors.push({
+        index, id: item.id, code: 'duplicate_id',
+        message: `items[${index}].id: ${item.id} is also the id of items[${first.index}], with different content; items[${first.index}] is stored, this item is not: give it an id of its own`,
+      });
+    }
   });
-  return { accepted, errors };
+  return { accepted, errors, repeats };
 }

@@ -64,7 +64,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
       }
       const { sdk } = parsed;
       if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
-      return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors));
+      return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors, parsed.repeats));
     });
   });
 
