@@ -196,7 +196,7 @@ export function createCollector(options: CollectorOptions): Collector {
   });
 
   registerRateLimit(app, limiter, keys);
-  registerHealthRoutes(app, { keys, metrics, health, isDraining: () => draining });
+  registerHealthRoutes(app, { keys, metrics, health, isDraining: () => draining, metricsToken: settings.metricsToken });
   registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, health, sdkHealth });
   registerQueryRoutes(app, { storage, keys, now });
   registerAttributionRoutes(app, { storage, keys, now });

@@ -62,6 +62,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
+  const metricsToken = io.env.TOUCHLINE_METRICS_TOKEN || undefined;
   const target = parseStorageUrl(db);
   const rateLimit = rateLimitFromEnv(io.env);
   const storage = openStorage(db);
@@ -74,6 +75,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       databasePath: target.dialect === 'sqlite' ? target.path : undefined,
       settings: {
         port, host, retentionDays,
+        ...(metricsToken === undefined ? {} : { metricsToken }),
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
         ...(rateLimit ? { rateLimit } : {}),
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
