@@ -15,6 +15,7 @@ import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
+import { registerRejectNulParameters } from './http/reject-nul-parameters.js';
 import { createRateLimiter } from './http/rate-limit/rate-limiter.js';
 import { replyClientError } from './http/reply-client-error.js';
 import { createBatchParser, resolveBatchParseThreadEntry, type BatchParser } from './ingest/batch-parser.js';
@@ -196,6 +197,7 @@ export function createCollector(options: CollectorOptions): Collector {
   });
 
   registerRateLimit(app, limiter, keys);
+  registerRejectNulParameters(app);
   registerHealthRoutes(app, { keys, metrics, health, isDraining: () => draining, metricsToken: settings.metricsToken });
   registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, health, sdkHealth });
   registerQueryRoutes(app, { storage, keys, now });

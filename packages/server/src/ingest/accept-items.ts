@@ -76,13 +76,13 @@ export async function storeItems(deps: AcceptDeps, accountId: string, batchId: s
 /**
  * One item posted to /events, /conversions or /identify: the body is the item without its `type`,
  * plus an optional batch_id. Validation is synchronous, so the caller may drop the parsed body as
- * soon as this returns, before the commit it waits for.
+ * soon as this returns, before the commit it waits for. `checkNul: false` when the raw body cannot hold a NUL (mayHoldNul).
  */
-export function acceptSingleItem(deps: AcceptDeps, accountId: string, route: SingleItemRoute, body: unknown): Promise<IngestAnswer> {
+export function acceptSingleItem(deps: AcceptDeps, accountId: string, route: SingleItemRoute, body: unknown, checkNul = true): Promise<IngestAnswer> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return Promise.resolve({ status: 400, body: errorBody('invalid_item', 'body: expected one JSON object') });
   }
   const { batch_id: batchId, ...item } = body as Record<string, unknown>;
-  const { accepted, errors } = validateItems([{ type: SINGLE_ITEM_ROUTES[route], ...item }], itemRules(deps));
+  const { accepted, errors } = validateItems([{ type: SINGLE_ITEM_ROUTES[route], ...item }], itemRules(deps), checkNul);
   return storeItems(deps, accountId, typeof batchId === 'string' ? batchId.slice(0, 64) : '', accepted, errors);
 }

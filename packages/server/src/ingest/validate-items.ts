@@ -3,6 +3,7 @@ import { itemSchema, parseItemFast, zodProblems, type Item, type ItemError } fro
 import type { InboxItem } from '@touchline/storage';
 import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { anonymizeIp } from './anonymize-ip.js';
+import { findNul } from './find-nul.js';
 
 export interface ItemRules {
   now: number;
@@ -39,10 +40,11 @@ function checked(raw: unknown, index: number): Item | string {
 }
 
 /**
+ * `checkNul: false` only when the caller saw the raw body and it cannot hold a NUL (mayHoldNul).
  * Parses each raw item; `__proto__`-style keys are plain data here (both parsers build fresh
  * objects). Well-formed items take the hand-written path; zod decides (and explains) the rest.
  */
-export function validateItems(rawItems: readonly unknown[], rules: ItemRules): ValidatedItems {
+export function validateItems(rawItems: readonly unknown[], rules: ItemRules, checkNul = true): ValidatedItems {
   const accepted: InboxItem[] = [];
   const errors: ItemError[] = [];
   /** Each id's first accepted item: its index and stored form. */
@@ -57,6 +59,11 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules): V
     const problem = timeProblem(item, rules);
     if (problem !== null) {
       errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });
+      return;
+    }
+    const nul = checkNul ? findNul(item) : null;
+    if (nul !== null) {
+      errors.push({ index, id: item.id, code: 'invalid_item', message: `items[${index}].${nul}: contains a NUL character (U+0000), which no text field may hold` });
       return;
     }
     // Both parsers return fresh objects (never the request's), so the address is truncated in place.
