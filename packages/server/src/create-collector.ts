@@ -3,6 +3,7 @@ import { SettingsError } from '@touchline/core';
 import type { Storage, StorageTarget } from '@touchline/storage';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createStorageHealth, type StorageFault, type StorageHealth } from './health/storage-health.js';
 import { createKeyCache, type KeyCache } from './http/auth/key-cache.js';
 import { replyError } from './http/reply-error.js';
 import { registerAttributionRoutes } from './http/routes/attribution-routes.js';
@@ -14,6 +15,7 @@ import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
+import { registerRejectNulParameters } from './http/reject-nul-parameters.js';
 import { createRateLimiter } from './http/rate-limit/rate-limiter.js';
 import { replyClientError } from './http/reply-client-error.js';
 import { createBatchParser, resolveBatchParseThreadEntry, type BatchParser } from './ingest/batch-parser.js';
@@ -50,6 +52,8 @@ export interface Collector {
   readonly alertWebhook: AlertWebhook | null;
   /** Buffers the SDK health reports batches carry and writes them every integrity.sdkHealthFlushMs. */
   readonly sdkHealth: SdkHealthRecorder;
+  /** Whether storage takes writes now (probed every settings.storageProbeMs); ingest answers 503 while it holds a fault. */
+  readonly storageHealth: StorageHealth;
   /** Listens, then migrates and loads keys (answering 503 until then), then starts workers. */
   start(): Promise<{ url: string }>;
   /** Stops accepting, lets in-flight requests finish, drains the worker pass, closes storage. */
@@ -75,6 +79,11 @@ export interface CollectorOptions {
   databaseUrl?: string;
   settings?: ServerSettingsInput;
   onError?: (e: Error) => void;
+  /**
+   * Told when storage stops taking writes (with the reason) and when it recovers (null).
+   * @default a fault goes to onError; the recovery is not reported
+   */
+  onStorageHealth?: (fault: StorageFault | null) => void;
 }
 
 /** A thread needs a file both connections can open and the real clock (an injected one cannot cross threads). */
@@ -160,7 +169,15 @@ export function createCollector(options: CollectorOptions): Collector {
   const onError = options.onError ?? (() => {});
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
-  const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, onError);
+  const health = createStorageHealth({
+    storage, now, intervalMs: settings.storageProbeMs,
+    onChange: options.onStorageHealth ?? ((fault) => {
+      if (fault !== null) onError(new Error(`storage unavailable, ingest answers 503 until it recovers: ${fault.reason}`));
+    }),
+  });
+  // A worker pass that meets a storage fault tells the health tracker at once (the probe clears it).
+  const workerOnError = (error: Error): void => { health.report(error); onError(error); };
+  const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, workerOnError);
   const reads = createReads(options, settings, onError);
   const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, reads, settings, metrics, now, onError);
   let draining = false;
@@ -173,7 +190,7 @@ export function createCollector(options: CollectorOptions): Collector {
   // event loop then spends ~4.4 instead of ~9 µs per batched item. Elsewhere (tests, ':memory:') inline.
   const batchParser = createBatchParser({ entry: writeGate ? resolveBatchParseThreadEntry() : null, onError });
   const limiter = createRateLimiter({ settings: settings.rateLimit, registry: metrics.registry, now });
-  const fastIngest = createFastIngestPath({ inbox, keys, limiter, settings, metrics, now, onError, isClosing: () => draining });
+  const fastIngest = createFastIngestPath({ inbox, keys, limiter, settings, metrics, now, health, onError, isClosing: () => draining });
 
   // __proto__ / constructor.prototype keys are dropped while parsing, so they can never reach an object's prototype.
   const app = Fastify({
@@ -215,8 +232,9 @@ export function createCollector(options: CollectorOptions): Collector {
   });
 
   registerRateLimit(app, limiter, keys);
-  registerHealthRoutes(app, { keys, metrics, isDraining: () => draining });
-  registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, sdkHealth });
+  registerRejectNulParameters(app);
+  registerHealthRoutes(app, { keys, metrics, health, isDraining: () => draining, metricsToken: settings.metricsToken });
+  registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, health, sdkHealth });
   registerQueryRoutes(app, { reads, keys, now });
   registerAttributionRoutes(app, { reads, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
@@ -224,10 +242,12 @@ export function createCollector(options: CollectorOptions): Collector {
 
   return {
     app, settings, keys, worker, reads, get workerMode() { return workerMode(); }, batchParser, metrics, integrity: monitor, alertWebhook, sdkHealth,
+    storageHealth: health,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();
       await keys.refresh();
+      health.start();
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
       keyTimer.unref();
       maintenance = startMaintenance({ storage, settings, now, onError });
@@ -250,6 +270,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await app.close();
       await batchParser.close();
       await worker.stop();
+      await health.stop();
       await monitor.stop();
       await alertWebhook?.stop();
       await sdkHealth.stop();

@@ -89,6 +89,17 @@ export const serverSettingsSchema = z.object({
   inboxKeepDays: z.number().int().positive().nullable().default(32),
   /** How often storage maintenance runs (PostgreSQL partitions ahead, retention) and processed inbox rows are pruned. @default 3600000 (1 h) */
   maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
+  /**
+   * How often storage is probed (a deleted SQLite file, a full disk, PostgreSQL unreachable); a
+   * storage fault also shows at once on the write that meets it, and is cleared by the next probe that passes. @default 2000
+   */
+  storageProbeMs: z.number().int().min(50).default(2000),
+  /**
+   * The bearer token /metrics requires (`Authorization: Bearer <token>`; Prometheus: `authorization`
+   * with `credentials` in the scrape config). Without one, /metrics stays open but leaves out the
+   * per-account series (account names). @default none
+   */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /**

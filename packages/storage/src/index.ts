@@ -4,7 +4,7 @@ export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.
 export { openPostgresStorage, type PostgresStorageOptions } from './dialects/postgres.js';
 export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
-export { StorageError, type StorageErrorCode } from './storage-error.js';
+export { isStorageFault, StorageError, type StorageErrorCode } from './storage-error.js';
 export { applied, partial, stale, type ApplyOutcome } from './queries/processed/apply-outcome.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
 export type {

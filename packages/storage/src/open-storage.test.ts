@@ -33,7 +33,7 @@ describe('openStorage', () => {
     // Port 1 refuses at once: opening succeeds, the first use reports the server as unreachable.
     const storage = openStorage('postgres://nobody@127.0.0.1:1/touchline?schema=s1&pool=2');
     expect(storage.dialect).toBe('postgres');
-    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'busy', message: expect.stringContaining('findAccount') });
+    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('findAccount') });
     await storage.close();
   });
 

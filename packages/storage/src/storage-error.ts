@@ -7,10 +7,12 @@ import { TouchlineError } from '@touchline/core';
  * - `open_failed`: the database could not be opened or configured.
  * - `migration_failed`: a migration file is malformed or failed to apply.
  * - `busy`: the database stayed locked past the busy timeout; retrying later can succeed.
+ * - `unavailable`: the database cannot be reached or written right now (connection lost, server
+ *   down, disk full, I/O error, database file deleted). Says nothing about the data: retry later.
  * - `query_failed`: any other failure while running a query.
  */
 export type StorageErrorCode =
-  | 'invalid_url' | 'dialect_unavailable' | 'open_failed' | 'migration_failed' | 'busy' | 'query_failed';
+  | 'invalid_url' | 'dialect_unavailable' | 'open_failed' | 'migration_failed' | 'busy' | 'unavailable' | 'query_failed';
 
 export class StorageError extends TouchlineError {
   declare readonly code: StorageErrorCode;
@@ -19,4 +21,12 @@ export class StorageError extends TouchlineError {
     super(code, message, options);
     this.name = 'StorageError';
   }
+}
+
+/**
+ * True for failures of the storage itself (`busy`, `unavailable`), never of the data: a caller
+ * retries them later and must not treat the rows it was writing as bad (DESIGN.md L11).
+ */
+export function isStorageFault(error: unknown): error is StorageError {
+  return error instanceof StorageError && (error.code === 'busy' || error.code === 'unavailable');
 }

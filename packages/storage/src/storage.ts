@@ -276,11 +276,22 @@ export interface Storage {
   /** Claims up to `limit` pending rows whose lease is free, leasing them until now + leaseMs. */
   claimInbox(options: { limit: number; leaseMs: number; now: number }): Promise<InboxRow[]>;
   /**
+   * Gives back rows a claim leased until `leasedUntil` (and still holds), taking back the attempt
+   * it counted: for a pass that failed on a storage fault, which says nothing about the rows.
+   */
+  releaseInbox(options: { seqs: readonly number[]; leasedUntil: number }): Promise<void>;
+  /**
    * Writes the batch's results and marks its inbox rows in one transaction, but only if all of its
    * inbox rows are still pending; otherwise writes nothing and says which still are (ApplyOutcome).
    */
   applyProcessed(batch: ProcessedBatch): Promise<ApplyOutcome>;
   inboxHealth(): Promise<InboxHealth>;
+  /**
+   * Resolves when storage can take writes now; otherwise throws a StorageError (`unavailable`)
+   * saying why: PostgreSQL unreachable; a SQLite file deleted or replaced under the process, at
+   * max_page_count, or on a filesystem with less than 1 MiB free.
+   */
+  probe(): Promise<void>;
 
   /**
    * Session repair (`touchline repair-sessions`), for landings stored before landing order existed:

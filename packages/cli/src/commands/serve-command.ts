@@ -88,6 +88,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const inboxKeepDays = keepDaysFrom(values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS);
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
+  const metricsToken = io.env.TOUCHLINE_METRICS_TOKEN || undefined;
   const target = parseStorageUrl(db);
   const rateLimit = rateLimitFromEnv(io.env);
   const storage = openStorage(db);
@@ -103,12 +104,19 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       settings: {
         port, host, retentionDays,
         ...(inboxKeepDays === undefined ? {} : { inboxKeepDays }),
+        ...(metricsToken === undefined ? {} : { metricsToken }),
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
         reads: { ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }) },
         ...(rateLimit ? { rateLimit } : {}),
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
       },
       onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+      // Both edges of a storage fault reach the log: when ingest starts answering 503 and when it stops.
+      onStorageHealth: (fault) => {
+        io.stderr.write(fault === null
+          ? '[touchline] storage recovered: ingest accepts items again\n'
+          : `[touchline] storage unavailable, ingest answers 503 until it recovers: ${fault.reason}\n`);
+      },
     });
   } catch (error) {
     // Bad settings (e.g. --alert-webhook): release the database before reporting them.

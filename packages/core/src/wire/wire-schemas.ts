@@ -121,17 +121,18 @@ export const batchRequestSchema = z.object({
 });
 
 export const itemErrorSchema = z.object({
+  /** The item's position in the request's items. */
   index: z.number().int().nonnegative(),
   id: z.string().nullable(),
-  code: z.string(),
+  code: z.string().describe('invalid_item, invalid_timestamp, or duplicate_id (another item of the batch has this id and different content)'),
   message: z.string(),
 });
 
 export const batchResponseSchema = z.object({
   batch_id: z.string(),
-  accepted: z.number().int().nonnegative(),
-  duplicates: z.number().int().nonnegative(),
-  errors: z.array(itemErrorSchema),
+  accepted: z.number().int().nonnegative().describe('items stored now'),
+  duplicates: z.number().int().nonnegative().describe('items already stored (a retry), or repeated in this batch with identical content: acknowledged again, stored once'),
+  errors: z.array(itemErrorSchema).describe('items not stored, one entry each; the others in the batch are stored'),
 });
 
 export const errorResponseSchema = z.object({

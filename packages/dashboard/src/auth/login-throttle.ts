@@ -3,8 +3,14 @@
 export type ThrottleDecision = { kind: 'allow' } | { kind: 'refuse'; retryAfterMs: number };
 
 export interface LoginThrottle {
-  check(client: string): ThrottleDecision;
-  recordFailure(client: string): void;
+  /**
+   * Counts a sign-in attempt as failed *before* its password is checked, and says whether it may
+   * be checked at all. Counting first is what holds against parallel requests: checking a password
+   * takes a scrypt derivation, and attempts counted only after it all passed the check at once
+   * (60 parallel guesses were all checked; a burst of 30 with the right one last signed in).
+   */
+  attempt(client: string): ThrottleDecision;
+  /** The attempt's password was right: the client's count starts over. */
   recordSuccess(client: string): void;
 }
 
@@ -31,24 +37,22 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
     return entry;
   };
   return {
-    check(client) {
+    attempt(client) {
       const now = options.now();
       const entry = live(client, now);
-      if (entry === null || entry.failures < options.maxFailures) return { kind: 'allow' };
-      return { kind: 'refuse', retryAfterMs: entry.windowStart + options.windowMs - now };
-    },
-    recordFailure(client) {
-      const now = options.now();
-      const entry = live(client, now);
+      if (entry !== null && entry.failures >= options.maxFailures) {
+        return { kind: 'refuse', retryAfterMs: entry.windowStart + options.windowMs - now };
+      }
       if (entry !== null) {
         entry.failures += 1;
-        return;
+        return { kind: 'allow' };
       }
       if (entries.size >= options.maxClients) {
         const oldest = entries.keys().next().value;
         if (oldest !== undefined) entries.delete(oldest);
       }
       entries.set(client, { failures: 1, windowStart: now });
+      return { kind: 'allow' };
     },
     recordSuccess(client) {
       entries.delete(client);

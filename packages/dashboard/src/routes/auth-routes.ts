@@ -25,13 +25,13 @@ async function login(deps: AuthDeps, request: FastifyRequest, reply: FastifyRepl
   const parsed = loginSchema.safeParse(request.body);
   if (!parsed.success) return replyError(reply, 400, 'invalid_body', `password: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   if (await deps.password.source() === null) return replyError(reply, 409, 'no_admin_password', SETUP_HELP);
-  const decision = deps.throttle.check(request.ip);
+  // Counted before the (slow) password check, so parallel attempts cannot all slip through.
+  const decision = deps.throttle.attempt(request.ip);
   if (decision.kind === 'refuse') {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     return replyError(reply, 429, 'too_many_attempts', `too many failed sign-ins from this address; try again in ${seconds} s`, { retryAfterSeconds: seconds });
   }
   if (!(await deps.password.verify(parsed.data.password))) {
-    deps.throttle.recordFailure(request.ip);
     return replyError(reply, 401, 'wrong_password', 'that is not the admin password');
   }
   deps.throttle.recordSuccess(request.ip);

@@ -76,6 +76,25 @@ describe('signing in', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('counts parallel attempts before checking them: 60 at once get 5 password checks and 55 refusals', async () => {
+    fixture = await startDashboard({ adminPassword: PASSWORD });
+    const f = fixture;
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => post(f, 'login', { password: `wrong ${i} guess` })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(55);
+  });
+
+  it('a parallel burst of 30 wrong guesses with the right password last does not sign in', async () => {
+    fixture = await startDashboard({ adminPassword: PASSWORD });
+    const f = fixture;
+    const guesses = Array.from({ length: 29 }, (_, i) => post(f, 'login', { password: `wrong ${i} guess` }));
+    const right = post(f, 'login', { password: PASSWORD });
+    const answers = await Promise.all([...guesses, right]);
+    expect(answers[29]!.status).toBe(429);
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(0);
+  });
+
   it('rejects sign-in from another origin, without an Origin, or as a form post', async () => {
     fixture = await startDashboard({ adminPassword: PASSWORD });
     expect(await (await post(fixture, 'login', { password: PASSWORD }, { origin: 'https://evil.example' })).json())

@@ -39,7 +39,7 @@ describe('createFastIngestPath on a bare node:http server', () => {
     const metrics = createCollectorMetrics(storage, Date.now);
     const limiter = createRateLimiter({ settings: parsed.rateLimit, registry: metrics.registry, now: Date.now });
     const fast = createFastIngestPath({
-      inbox: createInboxWriter(storage, Date.now), keys, limiter, settings: parsed, metrics, now: Date.now,
+      inbox: createInboxWriter(storage, Date.now), keys, limiter, settings: parsed, metrics, now: Date.now, health: { fault: null, report: () => false },
       onError: (e) => errors.push(e), isClosing: () => closing,
     });
     server = createServer((req, res) => {

@@ -1,6 +1,7 @@
 // The fast path for single-item ingest (POST /api/v1/events, /conversions, /identify) on the node:http server, ahead of fastify.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptSingleItem, SINGLE_ITEM_ROUTES, type AcceptDeps, type IngestAnswer, type SingleItemRoute } from '../ingest/accept-items.js';
+import { mayHoldNul } from '../ingest/find-nul.js';
 import { parseJsonBody } from '../ingest/parse-batch-body.js';
 import { bearerSecret } from './auth/bearer-secret.js';
 import type { KeyCache } from './auth/key-cache.js';
@@ -50,7 +51,7 @@ async function answer(deps: FastIngestDeps, route: SingleItemRoute, accountId: s
     return { status: 400, body: errorBody('invalid_json', `body: ${(error as Error).message}`) };
   }
   try {
-    return await acceptSingleItem(deps, accountId, route, body);
+    return await acceptSingleItem(deps, accountId, route, body, mayHoldNul(text));
   } catch (error) {
     deps.onError(error as Error);
     return { status: 500, body: errorBody('internal', 'internal error; the request was not stored') };
@@ -92,7 +93,7 @@ export function createFastIngestPath(deps: FastIngestDeps): FastIngestPath {
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
       chunks.length = 0;
       void answer(deps, route, found.key.accountId, text).then((result) => {
-        write(res, result.status, result.body);
+        write(res, result.status, result.body, 'retryAfterSeconds' in result ? { 'retry-after': String(result.retryAfterSeconds) } : {});
         metrics.countRequest(route, result.status);
       });
     });

@@ -3,10 +3,11 @@ import { batchRequestSchema, zodProblems, type BatchRequest, type ItemError } fr
 import type { InboxItem } from '@touchline/storage';
 import sjson from 'secure-json-parse';
 import { splitBatchBody } from './split-batch-body.js';
+import { findNul, mayHoldNul } from './find-nul.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
 export type BatchParse =
-  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[] }
+  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[]; repeats: number }
   | { kind: 'invalid_json'; message: string }
   | { kind: 'invalid_batch'; message: string; batchId: string | null };
 
@@ -47,7 +48,7 @@ export function parseSplitBody(bytes: Buffer): unknown {
 }
 
 /** The verdict on a parsed body: its envelope, then each item (good items are accepted even when others are not). */
-function judge(body: unknown, rules: ItemRules): BatchParse {
+function judge(body: unknown, rules: ItemRules, checkNul: boolean): BatchParse {
   const parsed = batchRequestSchema.safeParse(body);
   if (!parsed.success) {
     const maybeId = (body as { batch_id?: unknown } | null)?.batch_id;
@@ -56,8 +57,12 @@ function judge(body: unknown, rules: ItemRules): BatchParse {
       batchId: typeof maybeId === 'string' ? maybeId.slice(0, 64) : null,
     };
   }
-  const { accepted, errors } = validateItems(parsed.data.items, rules);
-  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors };
+  const sdkNul = checkNul ? findNul(parsed.data.sdk) : null;
+  if (sdkNul !== null) {
+    return { kind: 'invalid_batch', message: `sdk.${sdkNul}: contains a NUL character (U+0000), which no text field may hold`, batchId: parsed.data.batch_id };
+  }
+  const { accepted, errors, repeats } = validateItems(parsed.data.items, rules, checkNul);
+  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors, repeats };
 }
 
 /**
@@ -71,12 +76,12 @@ export function parseBatchBody(text: string, rules: ItemRules): BatchParse {
   } catch (error) {
     return { kind: 'invalid_json', message: error instanceof Error ? error.message : String(error) };
   }
-  return judge(body, rules);
+  return judge(body, rules, mayHoldNul(text));
 }
 
 /** As parseBatchBody, from the body's bytes (UTF-8): a large body is split into items first (see SPLIT_MIN_BYTES). */
 export function parseBatchBytes(bytes: Uint8Array, rules: ItemRules, splitMinBytes = SPLIT_MIN_BYTES): BatchParse {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const body = buffer.length >= splitMinBytes ? parseSplitBody(buffer) : undefined;
-  return body === undefined ? parseBatchBody(buffer.toString('utf8'), rules) : judge(body, rules);
+  return body === undefined ? parseBatchBody(buffer.toString('utf8'), rules) : judge(body, rules, mayHoldNul(buffer));
 }

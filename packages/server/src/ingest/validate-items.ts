@@ -3,6 +3,7 @@ import { itemSchema, parseItemFast, zodProblems, type Item, type ItemError } fro
 import type { InboxItem } from '@touchline/storage';
 import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { anonymizeIp } from './anonymize-ip.js';
+import { findNul } from './find-nul.js';
 
 export interface ItemRules {
   now: number;
@@ -14,6 +15,8 @@ export interface ItemRules {
 export interface ValidatedItems {
   accepted: InboxItem[];
   errors: ItemError[];
+  /** Items repeated in the batch with the same id and identical content: stored once, counted as duplicates. */
+  repeats: number;
 }
 
 function idOf(raw: unknown): string | null {
@@ -37,13 +40,16 @@ function checked(raw: unknown, index: number): Item | string {
 }
 
 /**
+ * `checkNul: false` only when the caller saw the raw body and it cannot hold a NUL (mayHoldNul).
  * Parses each raw item; `__proto__`-style keys are plain data here (both parsers build fresh
  * objects). Well-formed items take the hand-written path; zod decides (and explains) the rest.
  */
-export function validateItems(rawItems: readonly unknown[], rules: ItemRules): ValidatedItems {
+export function validateItems(rawItems: readonly unknown[], rules: ItemRules, checkNul = true): ValidatedItems {
   const accepted: InboxItem[] = [];
   const errors: ItemError[] = [];
-  const seen = new Set<string>();
+  /** Each id's first accepted item: its index and stored form. */
+  const seen = new Map<string, { index: number; payload: string }>();
+  let repeats = 0;
   rawItems.forEach((raw, index) => {
     const item = parseItemFast(raw) ?? checked(raw, index);
     if (typeof item === 'string') {
@@ -55,11 +61,27 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules): V
       errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });
       return;
     }
-    if (seen.has(item.id)) return; // a repeat inside one batch is the same item: stored once
-    seen.add(item.id);
+    const nul = checkNul ? findNul(item) : null;
+    if (nul !== null) {
+      errors.push({ index, id: item.id, code: 'invalid_item', message: `items[${index}].${nul}: contains a NUL character (U+0000), which no text field may hold` });
+      return;
+    }
     // Both parsers return fresh objects (never the request's), so the address is truncated in place.
     if (item.context !== null && !rules.storeFullIp) item.context.ip = anonymizeIp(item.context.ip);
-    accepted.push({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) });
+    const payload = encodeStoredItem(item);
+    const first = seen.get(item.id);
+    if (first === undefined) {
+      seen.set(item.id, { index, payload });
+      accepted.push({ itemId: item.id, type: item.type, payload });
+    } else if (first.payload === payload) {
+      repeats += 1; // the same item twice (a client's own retry inside one batch): stored once
+    } else {
+      // Two different items under one id: only one can be stored, so the other is reported, never dropped silently.
+      errors.push({
+        index, id: item.id, code: 'duplicate_id',
+        message: `items[${index}].id: ${item.id} is also the id of items[${first.index}], with different content; items[${first.index}] is stored, this item is not: give it an id of its own`,
+      });
+    }
   });
-  return { accepted, errors };
+  return { accepted, errors, repeats };
 }

@@ -41,8 +41,10 @@ async function keyFor(account: Account, scopes: Array<'ingest' | 'read'> = ['rea
   return key.secret;
 }
 
-async function startWith(integrity: NonNullable<ServerSettingsInput['integrity']>, errors: Error[] = []): Promise<{ collector: Collector; url: string }> {
-  const collector = createCollector({ storage, settings: { port: 0, now: () => clock, integrity }, onError: (e) => errors.push(e) });
+const METRICS_TOKEN = 'metrics-token-for-the-tests';
+
+async function startWith(integrity: NonNullable<ServerSettingsInput['integrity']>, errors: Error[] = [], more: ServerSettingsInput = { metricsToken: METRICS_TOKEN }): Promise<{ collector: Collector; url: string }> {
+  const collector = createCollector({ storage, settings: { port: 0, now: () => clock, integrity, ...more }, onError: (e) => errors.push(e) });
   const { url } = await collector.start();
   closers.push(() => collector.close());
   return { collector, url };
@@ -77,9 +79,18 @@ describe('integrity monitor', () => {
     expect(shopReport.body.checks.find((c) => c.id === 'extreme-visitors')?.state).toBe('alert');
     expect((await get(url, cleanKey)).body).toMatchObject({ state: 'ok', source: 'monitor' });
 
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // Per-account states (account names) only with the metrics token (issue 16 item 6).
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-test' } })).status).toBe(401);
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toContain('touchline_integrity_state{account="shop",check="extreme-visitors"} 2');
     expect(metrics).toContain('touchline_integrity_state{account="clean",check="extreme-visitors"} 0');
+    // A collector without a token serves /metrics to anyone, but names no account.
+    const open = await startWith({ intervalMs: 3_600_000 }, [], {});
+    await open.collector.integrity.runPass();
+    const openMetrics = await (await fetch(`${open.url}/metrics`)).text();
+    expect(openMetrics).toContain('touchline_integrity_passes_total{outcome="ok"} 1');
+    expect(openMetrics).not.toMatch(/shop|clean|account=/);
 
     // The first notice is tried three times (two 500s, then a 200), every attempt with its delivery id.
     const alerts = new Map<string, string>(hook.received.map((r) => [(r.body.check as { id: string }).id, r.delivery ?? '']));
@@ -123,7 +134,7 @@ describe('integrity monitor', () => {
     expect([...perNotice.values()].every((n) => n === 3)).toBe(true);
     expect(errors.map((e) => (e as { code?: string }).code)).toEqual([...perNotice.keys()].map(() => 'webhook_failed'));
     expect(errors[0]?.message).toContain('HTTP 503 after 3 attempt(s)');
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain(`touchline_alert_webhook_total{outcome="failed"} ${perNotice.size}`);
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).toContain(`touchline_alert_webhook_total{outcome="failed"} ${perNotice.size}`);
     expect((await get(url, key)).status).toBe(200);
   });
 
@@ -133,7 +144,7 @@ describe('integrity monitor', () => {
     const [a, b] = [collector.integrity.runPass(), collector.integrity.runPass()];
     expect(a).toBe(b);
     await a;
-    expect(await (await fetch(`${url}/metrics`)).text()).toContain('touchline_integrity_passes_total{outcome="ok"} 1');
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).toContain('touchline_integrity_passes_total{outcome="ok"} 1');
   });
 
   it('answers on demand before any pass, needs a read key, and names bad settings', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applied as appliedOutcome, partial, StorageError, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
-import { createInboxWorker, PRESSURED_SLICE_ROWS } from './inbox-worker.js';
+import { createInboxWorker, faultBackoffMs, MAX_FAULT_BACKOFF_MS, PRESSURED_SLICE_ROWS } from './inbox-worker.js';
 
 function row(seq: number): InboxRow {
   const payload = { type: 'event', id: `0190f7c2-0000-7000-8000-${String(seq).padStart(12, '0')}`, timestamp: new Date(1_700_000_000_000).toISOString(), visitor_id: 'v', session_id: 's', context: null, name: 'x', properties: {} };
@@ -10,18 +10,20 @@ function row(seq: number): InboxRow {
 }
 
 /** Storage that hands out two rows once and fails every write with `error`, recording the batches it was given. */
-function failingStorage(error: Error): { storage: Storage; applied: ProcessedBatch[] } {
+function failingStorage(error: Error): { storage: Storage; applied: ProcessedBatch[]; released: number[][] } {
   const applied: ProcessedBatch[] = [];
+  const released: number[][] = [];
   let rows = [row(1), row(2)];
   const storage = {
     claimInbox: async () => { const out = rows; rows = []; return out; },
+    releaseInbox: async (options: { seqs: number[] }) => { released.push(options.seqs); },
     applyProcessed: async (batch: ProcessedBatch) => {
       applied.push(batch);
       if (batch.done.length > 0) throw error;
       return appliedOutcome();
     },
   } as unknown as Storage;
-  return { storage, applied };
+  return { storage, applied, released };
 }
 
 const metrics = { processed: { inc: () => {} } };
@@ -32,6 +34,18 @@ describe('inbox worker failures', () => {
     const worker = createInboxWorker({ storage, settings: parseServerSettings(), metrics, now: () => 1, onError: () => {} });
     await expect(worker.runOnce()).rejects.toMatchObject({ code: 'busy' });
     expect(applied.flatMap((b) => b.dead)).toEqual([]);
+  });
+
+  it('ends the pass on unavailable storage (disk full, connection lost) and gives the rows back uncounted', async () => {
+    const { storage, applied, released } = failingStorage(new StorageError('unavailable', 'applyProcessed failed: database or disk is full'));
+    const worker = createInboxWorker({ storage, settings: parseServerSettings(), metrics, now: () => 1, onError: () => {} });
+    await expect(worker.runOnce()).rejects.toMatchObject({ code: 'unavailable' });
+    expect(applied.flatMap((b) => b.dead)).toEqual([]);
+    expect(released).toEqual([[1, 2]]);
+  });
+
+  it('waits longer after each failed pass, up to a cap', () => {
+    expect([0, 1, 2, 3, 10].map((n) => faultBackoffMs(50, n))).toEqual([50, 100, 200, 400, MAX_FAULT_BACKOFF_MS]);
   });
 
   it('dead-letters each row whose write keeps failing for another reason', async () => {

@@ -1,5 +1,5 @@
 // The inbox worker: claims rows, processes them, and writes results plus inbox outcome in one transaction.
-import type { InboxRow, ProcessedBatch, Storage } from '@touchline/storage';
+import { isStorageFault, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
 import { applyPass } from '../pipeline/apply-pass.js';
 import type { ServerSettings } from '../server-settings.js';
 
@@ -33,6 +33,13 @@ const SLICE_ROWS = 100;
  * per row, and the backlog is worked off in full slices once ingest is quiet.
  */
 export const PRESSURED_SLICE_ROWS = 20;
+/** Longest wait between passes while storage keeps failing (the wait doubles from settings.worker.idleMs). */
+export const MAX_FAULT_BACKOFF_MS = 5000;
+
+/** The wait before the next pass after `failures` failed passes in a row: idleMs, doubling, capped. */
+export function faultBackoffMs(idleMs: number, failures: number): number {
+  return Math.min(MAX_FAULT_BACKOFF_MS, idleMs * 2 ** Math.min(failures, 20));
+}
 
 function emptyBatch(): ProcessedBatch {
   return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
@@ -63,14 +70,14 @@ export function createInboxWorker(deps: {
 
   /**
    * A write that fails is retried in halves, so one poison row is dead-lettered and never blocks the
-   * rest. A `busy` failure (lock contention, PostgreSQL unreachable) says nothing about the rows:
-   * it ends the pass instead, and the rows come back when their lease expires.
+   * rest. A storage fault (`busy`: lock contention; `unavailable`: disk full, I/O error, PostgreSQL
+   * unreachable) says nothing about the rows: it ends the pass instead (see runSlice).
    */
   async function applyIsolated(rows: InboxRow[]): Promise<number> {
     try {
       return await applyPass(storage, rows);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'busy') throw error;
+      if (isStorageFault(error)) throw error;
       if (rows.length === 1) {
         const message = error instanceof Error ? error.message : String(error);
         await applyDead([{ seq: (rows[0] as InboxRow).seq, error: `write failed: ${message}` }]);
@@ -84,8 +91,20 @@ export function createInboxWorker(deps: {
 
   /** Claims and finishes one slice; returns how many rows it claimed. */
   async function runSlice(limit: number): Promise<number> {
-    const rows = await storage.claimInbox({ limit, leaseMs: cfg.leaseMs, now: now() });
+    const leasedUntil = now() + cfg.leaseMs;
+    const rows = await storage.claimInbox({ limit, leaseMs: cfg.leaseMs, now: leasedUntil - cfg.leaseMs });
     if (rows.length === 0) return 0;
+    try {
+      return await finishSlice(rows);
+    } catch (error) {
+      // The rows are fine, the storage is not: give them back without counting this attempt, so a
+      // long outage never turns into "gave up after N attempts". If that write fails too, the lease runs out.
+      if (isStorageFault(error)) await storage.releaseInbox({ seqs: rows.map((r) => r.seq), leasedUntil }).catch(() => {});
+      throw error;
+    }
+  }
+
+  async function finishSlice(rows: InboxRow[]): Promise<number> {
     const exhausted = rows.filter((r) => r.attempts > cfg.maxAttempts);
     const fresh = rows.filter((r) => r.attempts <= cfg.maxAttempts);
     if (exhausted.length > 0) {
@@ -111,19 +130,24 @@ export function createInboxWorker(deps: {
   }
 
   async function run(): Promise<void> {
+    let failures = 0;
     while (running) {
       let handled = 0;
       try {
         inflight = runOnce();
         handled = await inflight;
+        failures = 0;
       } catch (error) {
+        failures += 1;
         deps.onError(error instanceof Error ? error : new Error(String(error)));
       } finally {
         inflight = null;
       }
-      if (handled < cfg.batchSize && running) {
+      if ((handled < cfg.batchSize || failures > 0) && running) {
+        // After a failed pass the wait doubles (storage down: no tight retry loop against it).
+        const waitMs = failures > 0 ? faultBackoffMs(cfg.idleMs, failures) : cfg.idleMs;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, cfg.idleMs);
+          const timer = setTimeout(resolve, waitMs);
           wake = () => { clearTimeout(timer); resolve(); };
         });
         wake = null;

@@ -19,23 +19,40 @@ export interface Dialects<T> {
 
 /** Node's socket errors: the server is down or unreachable right now. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** node-postgres's own messages for a connection that is gone or could not be made in time. */
+const PG_CONNECTION_LOST = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
 
 /**
  * "Try again later", not "broken": SQLITE_BUSY / SQLITE_LOCKED (and their extended codes); on
- * PostgreSQL a serialization failure or deadlock that outlived the transaction's own retries, a
- * lock timeout, an admin shutdown or lost connection (class 08, 57P01-57P03), or an unreachable server.
+ * PostgreSQL a serialization failure or deadlock that outlived the transaction's own retries or a lock timeout.
  */
-function isBusy(error: unknown): boolean {
+function isBusy(code: string): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(code) || isRetryablePgError({ code });
+}
+
+/**
+ * The storage itself failing, never the data: SQLite out of space (SQLITE_FULL), an I/O error, a
+ * file that became read-only or cannot be opened; PostgreSQL unreachable or the connection lost
+ * (class 08, admin shutdown 57P01-57P03, socket errors), out of resources (class 53: disk full,
+ * out of memory, too many connections) or a system I/O error (class 58).
+ */
+function isUnavailable(code: string | undefined, message: string): boolean {
+  if (code === undefined) return PG_CONNECTION_LOST.test(message);
+  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) || /^08|^57P0[123]$|^53|^58/.test(code) || UNREACHABLE.has(code);
+}
+
+function classify(error: unknown): 'busy' | 'unavailable' | 'query_failed' {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return /Connection terminated/i.test(error instanceof Error ? error.message : '');
-  return /^SQLITE_(BUSY|LOCKED)/.test(code) || isRetryablePgError(error) || /^08|^57P0[123]$/.test(code) || UNREACHABLE.has(code);
+  const message = error instanceof Error ? error.message : '';
+  if (typeof code === 'string' && isBusy(code)) return 'busy';
+  return isUnavailable(typeof code === 'string' ? code : undefined, message) ? 'unavailable' : 'query_failed';
 }
 
 function toStorageError(error: unknown, conn: Connection, query: string): StorageError {
   if (error instanceof StorageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new StorageError(
-    isBusy(error) ? 'busy' : 'query_failed',
+    classify(error),
     `${query} failed on ${conn.dialect} storage ${conn.location}: ${message}`,
     { cause: error },
   );

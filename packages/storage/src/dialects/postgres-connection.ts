@@ -31,6 +31,8 @@ export interface PostgresConnection {
 /** SQLSTATEs that mean "retry": serialization_failure, deadlock_detected, lock_not_available. */
 const RETRYABLE = new Set(['40001', '40P01', '55P03']);
 const TRANSACTION_TRIES = 4;
+/** Longest wait for a new connection (or a free one from a full pool). */
+const CONNECT_TIMEOUT_MS = 5000;
 
 export function isRetryablePgError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -80,6 +82,10 @@ export function createPostgresConnection(options: PostgresPoolOptions): Postgres
     connectionString: options.url,
     max: options.poolSize ?? 8,
     types: TYPES,
+    // A server that stopped answering fails the connect (and the ingest request waiting on it)
+    // within seconds instead of leaving it hanging; keepalive lets the OS notice a cut TCP path.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
     // search_path set at connection start: every statement on every pooled connection sees the schema.
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
@@ -90,6 +96,11 @@ export function createPostgresConnection(options: PostgresPoolOptions): Postgres
   async function once<T>(fn: (client: PgQueryable) => Promise<T>, begin: string): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    // pg-pool listens for errors only on idle clients: a connection dropped while this transaction
+    // holds it (server restart, pg_terminate_backend, cut network) emits 'error' on the client, which
+    // would crash the process unheard. The query in flight fails on its own; the client is discarded.
+    const onError = (): void => { broken = true; };
+    client.on('error', onError);
     try {
       await client.query(begin);
       const result = await fn(client);
@@ -103,6 +114,7 @@ export function createPostgresConnection(options: PostgresPoolOptions): Postgres
       }
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -1,11 +1,21 @@
 // A SQLite connection as queries see it: the database plus a per-instance prepared-statement cache.
 import type Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+
+/** Which file an open database is: device and inode, as stat() gives them. */
+export interface FileIdentity { dev: number; ino: number }
 
 export interface SqliteConnection {
   readonly dialect: 'sqlite';
   /** The database path, for error messages. */
   readonly location: string;
   readonly db: Database.Database;
+  /**
+   * The database file's identity when it was opened (null for ':memory:' and temporary databases):
+   * the storage probe compares it with the path's, so a file deleted or replaced under a running
+   * collector is noticed instead of taking writes into an unlinked inode.
+   */
+  readonly identity: FileIdentity | null;
   /**
    * The prepared statement for `sql`, prepared on first use and reused after: preparing costs
    * more than running on the hot inbox path. Cached per connection, never per module, so two
@@ -14,12 +24,25 @@ export interface SqliteConnection {
   statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R>;
 }
 
+/** The identity of the file at `path`, or null when there is none (':memory:', '', not found). */
+export function fileIdentity(path: string): FileIdentity | null {
+  if (path === '' || path === ':memory:') return null;
+  try {
+    const stat = statSync(path);
+    return { dev: stat.dev, ino: stat.ino };
+  } catch {
+    return null;
+  }
+}
+
 export function createSqliteConnection(db: Database.Database, location: string): SqliteConnection {
+  const identity = fileIdentity(location);
   const cache = new Map<string, Database.Statement<unknown[], unknown>>();
   return {
     dialect: 'sqlite',
     location,
     db,
+    identity,
     statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
       let prepared = cache.get(sql);
       if (prepared === undefined) {

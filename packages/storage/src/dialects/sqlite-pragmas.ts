@@ -19,6 +19,12 @@ export interface SqlitePragmaOptions {
   synchronous?: SqliteSynchronous;
   /** How long a writer waits for another connection's lock before failing with `busy`. @default 5000 */
   busyTimeoutMs?: number;
+  /**
+   * Caps the database at this many pages (pragma max_page_count): a write that needs more fails as
+   * `unavailable` (SQLITE_FULL), exactly as on a full disk. A quota, and what the tests use to fill a
+   * database deterministically. @default SQLite's own (no practical cap)
+   */
+  maxPageCount?: number;
 }
 
 /** Page cache per connection, in KiB (pragma cache_size takes a negative number for KiB). */
@@ -43,4 +49,10 @@ export function applyPragmas(db: Database.Database, options: SqlitePragmaOptions
   db.pragma(`cache_size = ${CACHE_SIZE_KIB}`);
   // Sorts and temporary b-trees (ORDER BY, IN lists) never touch the disk.
   db.pragma('temp_store = MEMORY');
+  if (options.maxPageCount !== undefined) {
+    if (!Number.isInteger(options.maxPageCount) || options.maxPageCount < 1) {
+      throw new StorageError('open_failed', `maxPageCount must be a positive integer, got ${options.maxPageCount}`);
+    }
+    db.pragma(`max_page_count = ${options.maxPageCount}`);
+  }
 }

@@ -10,6 +10,8 @@ import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
 import { pruneInbox } from './inbox/prune-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
+import { releaseInbox } from './inbox/release-inbox.js';
+import { probeStorage } from './health/probe-storage.js';
 import { readIntegrityFacts } from './integrity/read-integrity-facts.js';
 import { maintainStorage } from './maintenance/maintain-storage.js';
 import { insertKey } from './keys/insert-key.js';
@@ -50,8 +52,10 @@ export function bindQueries(conn: Connection): StorageQueries {
     insertInbox: (accountId, items, receivedAt) => insertInbox(conn, accountId, items, receivedAt),
     insertInboxGroups: (groups, receivedAt) => insertInboxGroups(conn, groups, receivedAt),
     claimInbox: (options) => claimInbox(conn, options),
+    releaseInbox: (options) => releaseInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
     inboxHealth: () => readInboxHealth(conn),
+    probe: () => probeStorage(conn),
     beginSessionRepair: (accountId) => beginSessionRepair(conn, accountId),
     readProcessedInbox: (options) => readProcessedInbox(conn, options),
     stageSessionRepair: (sessions) => stageSessionRepair(conn, sessions),

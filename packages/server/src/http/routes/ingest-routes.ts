@@ -25,7 +25,10 @@ const ACCEPTED_BODY: Record<string, unknown> = { ...z.toJSONSchema(batchResponse
 delete ACCEPTED_BODY.$schema;
 const ACCEPTED = { response: { 202: ACCEPTED_BODY } };
 
-const send = (reply: FastifyReply, answer: IngestAnswer): FastifyReply => reply.code(answer.status).send(answer.body);
+function send(reply: FastifyReply, answer: IngestAnswer): FastifyReply {
+  if (answer.status === 503) reply.header('retry-after', String(answer.retryAfterSeconds));
+  return reply.code(answer.status).send(answer.body);
+}
 
 export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
   // From the moment an ingest request arrives until its response is done (or the connection
@@ -61,7 +64,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
       }
       const { sdk } = parsed;
       if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
-      return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors));
+      return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors, parsed.repeats));
     });
   });
 

@@ -1,0 +1,44 @@
+// Issue 16 item 1 at its root: a connection dropped while a transaction holds it must fail that transaction, never crash the process.
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { storageFactories, testPgUrl } from '../test-support/storage-factories.js';
+import { createPostgresConnection } from './postgres-connection.js';
+import { runQuery } from './dialects.js';
+
+const postgres = (await storageFactories()).find((f) => f.dialect === 'postgres');
+const base = testPgUrl();
+
+/** Terminates one backend from a connection of its own; resolves once the server has done it. */
+async function terminate(pid: number): Promise<void> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_terminate_backend($1)', [pid]);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(postgres === undefined)('postgres connection loss', () => {
+  it('a backend terminated while a transaction holds it fails that transaction as unavailable, and the next query reconnects', async () => {
+    const conn = createPostgresConnection({ url: base, poolSize: 1 });
+    try {
+      const failed = runQuery(conn, 'test', {
+        sqlite: () => { throw new Error('postgres only'); },
+        postgres: (c) => c.transaction(async (client) => {
+          const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+          const lost = new Promise((resolve) => (client as pg.PoolClient).once('end', resolve));
+          // The client is idle inside the transaction: the server's FATAL arrives as an 'error'
+          // event on it, with no query to deliver it to (the crash of issue 16).
+          await terminate(row!.pid);
+          await lost;
+          return client.query('SELECT 1');
+        }),
+      });
+      await expect(failed).rejects.toMatchObject({ name: 'StorageError', code: 'unavailable' });
+      expect(await conn.rows<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await conn.pool.end();
+    }
+  });
+});
