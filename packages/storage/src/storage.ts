@@ -130,7 +130,8 @@ export interface VisitorRecord {
   events: EventRecord[];
 }
 
-export interface ConversionFact { id: string; visitorId: string; timestamp: number; revenue: number | null }
+/** A conversion as journeys see it; sessionId is the session it was recorded in (null for a server-side call without one). */
+export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
 export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null }
 export interface IdentityLink { userId: string; visitorId: string }
 

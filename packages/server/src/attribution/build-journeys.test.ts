@@ -9,7 +9,7 @@ const s = (id: string, visitorId: string, day: number, channel: string | null): 
 describe('buildJourneys', () => {
   it('takes the converting visitor sessions inside the lookback, in time order, direct when unclassified', () => {
     const { journeys } = buildJourneys({
-      conversions: [{ id: 'c1', visitorId: 'v1', timestamp: 40 * DAY, revenue: 10 }],
+      conversions: [{ id: 'c1', visitorId: 'v1', sessionId: null, timestamp: 40 * DAY, revenue: 10 }],
       sessions: [s('a', 'v1', 39, null), s('b', 'v1', 5, 'email'), s('c', 'v1', 20, 'paid_search'), s('d', 'v1', 41, 'referral')],
       links: [], lookbackMs: 30 * DAY,
     });
@@ -20,7 +20,7 @@ describe('buildJourneys', () => {
 
   it('stitches devices that identify as the same user, transitively, and not others', () => {
     const { journeys, nonConverting } = buildJourneys({
-      conversions: [{ id: 'c1', visitorId: 'laptop', timestamp: 10 * DAY, revenue: null }],
+      conversions: [{ id: 'c1', visitorId: 'laptop', sessionId: null, timestamp: 10 * DAY, revenue: null }],
       sessions: [s('a', 'phone', 2, 'organic_social'), s('b', 'tablet', 3, 'email'), s('c', 'laptop', 9, 'direct'), s('d', 'stranger', 4, 'display')],
       links: [{ userId: 'u1', visitorId: 'phone' }, { userId: 'u1', visitorId: 'tablet' }, { userId: 'u2', visitorId: 'tablet' }, { userId: 'u2', visitorId: 'laptop' }],
       lookbackMs: 30 * DAY,
@@ -31,7 +31,19 @@ describe('buildJourneys', () => {
   });
 
   it('gives a conversion with no session in the window an empty journey (credited to direct by the models)', () => {
-    const { journeys } = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', timestamp: 100 * DAY, revenue: 1 }], sessions: [s('a', 'v', 1, 'email')], links: [], lookbackMs: 7 * DAY });
+    const { journeys } = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', sessionId: null, timestamp: 100 * DAY, revenue: 1 }], sessions: [s('a', 'v', 1, 'email')], links: [], lookbackMs: 7 * DAY });
     expect(journeys[0]?.touchpoints).toEqual([]);
+  });
+
+  it('ends a journey at the conversion\'s own session when the next visit lands in the same millisecond', () => {
+    const at = 40 * DAY;
+    const sessions = [s('first', 'v', 39, 'referral'), { ...s('next', 'v', 0, 'paid_search'), startedAt: at }];
+    const own = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', sessionId: 'first', timestamp: at, revenue: 1 }], sessions, links: [], lookbackMs: 30 * DAY });
+    expect(own.journeys[0]?.touchpoints.map((t) => t.channel)).toEqual(['referral']);
+    // Its own session starting in that millisecond is kept, and so is a tie when the session is unknown.
+    const inNext = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', sessionId: 'next', timestamp: at, revenue: 1 }], sessions, links: [], lookbackMs: 30 * DAY });
+    expect(inNext.journeys[0]?.touchpoints.map((t) => t.channel)).toEqual(['referral', 'paid_search']);
+    const unknown = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', sessionId: null, timestamp: at, revenue: 1 }], sessions, links: [], lookbackMs: 30 * DAY });
+    expect(unknown.journeys[0]?.touchpoints.map((t) => t.channel)).toEqual(['referral', 'paid_search']);
   });
 });

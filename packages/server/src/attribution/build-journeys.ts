@@ -36,27 +36,53 @@ function groupVisitors(links: readonly IdentityLink[]): (visitorId: string) => s
   return find;
 }
 
-function touchpointsByGroup(sessions: readonly SessionFact[], groupOf: (v: string) => string): Map<string, Touchpoint[]> {
-  const byGroup = new Map<string, Touchpoint[]>();
+/** A group's touchpoints in time order, with the session each came from (to end a journey at its conversion's session). */
+interface GroupTouches { touchpoints: Touchpoint[]; sessionIds: string[] }
+
+function touchpointsByGroup(sessions: readonly SessionFact[], groupOf: (v: string) => string): Map<string, GroupTouches> {
+  const byGroup = new Map<string, SessionFact[]>();
   for (const s of sessions) {
     const group = groupOf(s.visitorId);
     const list = byGroup.get(group) ?? [];
-    list.push({ channel: s.channel ?? 'direct', timestamp: s.startedAt, campaign: s.campaign });
+    list.push(s);
     byGroup.set(group, list);
   }
-  for (const list of byGroup.values()) list.sort((a, b) => a.timestamp - b.timestamp);
-  return byGroup;
+  const out = new Map<string, GroupTouches>();
+  for (const [group, list] of byGroup) {
+    list.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    out.set(group, {
+      touchpoints: list.map((s) => ({ channel: s.channel ?? 'direct', timestamp: s.startedAt, campaign: s.campaign })),
+      sessionIds: list.map((s) => s.id),
+    });
+  }
+  return out;
 }
 
-/** Touchpoints in [convertedAt - lookback, convertedAt], by binary search over the sorted list. */
-function window(list: readonly Touchpoint[], from: number, to: number): Touchpoint[] {
+/**
+ * Touchpoints in [convertedAt - lookback, convertedAt], by binary search over the sorted list.
+ * A session that starts in the very millisecond of the conversion counts only if it is the
+ * conversion's own session: a purchase and the next visit's landing can share a millisecond, and
+ * the next visit did not lead to the purchase. Without a known session, the bound stays inclusive.
+ */
+function window(group: GroupTouches, from: number, to: number, ownSession: string | null): Touchpoint[] {
+  const list = group.touchpoints;
   let lo = 0;
   let hi = list.length;
   while (lo < hi) { const mid = (lo + hi) >> 1; if ((list[mid] as Touchpoint).timestamp < from) lo = mid + 1; else hi = mid; }
-  const out: Touchpoint[] = [];
-  for (let i = lo; i < list.length && (list[i] as Touchpoint).timestamp <= to; i++) out.push(list[i] as Touchpoint);
+  let end = lo;
+  while (end < list.length && (list[end] as Touchpoint).timestamp < to) end++;
+  const out = list.slice(lo, end);
+  // Sessions starting exactly at `to` (rare: looked at only when present).
+  const ties: number[] = [];
+  for (let i = end; i < list.length && (list[i] as Touchpoint).timestamp === to; i++) ties.push(i);
+  if (ties.length === 0) return out;
+  const own = ownSession === null ? -1 : ties.find((i) => group.sessionIds[i] === ownSession) ?? -1;
+  const ownInGroup = own !== -1 || (ownSession !== null && group.sessionIds.includes(ownSession));
+  for (const i of ties) if (!ownInGroup || i === own) out.push(list[i] as Touchpoint);
   return out;
 }
+
+const NO_TOUCHES: GroupTouches = { touchpoints: [], sessionIds: [] };
 
 /**
  * Pure and recomputed on every query, so a later identify call that links two devices changes
@@ -71,10 +97,10 @@ export function buildJourneys(input: JourneyInput): Journeys {
     converted.add(group);
     return {
       conversionId: c.id, revenue: c.revenue ?? 0, convertedAt: c.timestamp,
-      touchpoints: window(byGroup.get(group) ?? [], c.timestamp - input.lookbackMs, c.timestamp),
+      touchpoints: window(byGroup.get(group) ?? NO_TOUCHES, c.timestamp - input.lookbackMs, c.timestamp, c.sessionId),
     };
   });
   const nonConverting: Touchpoint[][] = [];
-  for (const [group, list] of byGroup) if (!converted.has(group)) nonConverting.push(list);
+  for (const [group, touches] of byGroup) if (!converted.has(group)) nonConverting.push(touches.touchpoints);
   return { journeys, nonConverting };
 }

@@ -3,9 +3,9 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { ConversionFact } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
 
-const SQLITE_FIND = `SELECT id, visitor_id AS visitorId, occurred_at AS timestamp, revenue FROM conversions
+const SQLITE_FIND = `SELECT id, visitor_id AS visitorId, session_id AS sessionId, occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${ACCOUNT_KEY_OF} AND id = ?`;
-const PG_FIND = `SELECT id, visitor_id AS "visitorId", occurred_at AS timestamp, revenue FROM conversions
+const PG_FIND = `SELECT id, visitor_id AS "visitorId", session_id AS "sessionId", occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${pgAccountKeyOf(1)} AND id = $2`;
 
 export function findConversion(conn: Connection, accountId: string, id: string): Promise<ConversionFact | null> {

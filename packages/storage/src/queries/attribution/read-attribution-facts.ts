@@ -3,7 +3,7 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
 
-const SQLITE_CONVERSIONS = `SELECT id, visitor_id AS visitorId, occurred_at AS timestamp, revenue FROM conversions
+const SQLITE_CONVERSIONS = `SELECT id, visitor_id AS visitorId, session_id AS sessionId, occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${ACCOUNT_KEY_OF} AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`;
 // last_seen_at >= start implies nothing about started_at, but started_at >= start implies
 // last_seen_at >= start: the extra bound lets the sessions_by_activity index do the range scan.
@@ -13,7 +13,7 @@ const SQLITE_SESSIONS = `SELECT id, visitor_id AS visitorId, started_at AS start
   ORDER BY started_at DESC LIMIT ?`;
 const SQLITE_LINKS = `SELECT user_id AS userId, visitor_id AS visitorId FROM identities WHERE account_key = ${ACCOUNT_KEY_OF}`;
 
-const PG_CONVERSIONS = `SELECT id, visitor_id AS "visitorId", occurred_at AS timestamp, revenue FROM conversions
+const PG_CONVERSIONS = `SELECT id, visitor_id AS "visitorId", session_id AS "sessionId", occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at, id`;
 // utm is JSON text; ->> reads the campaign as text (NULL when absent), like SQLite's json_extract.
 const PG_SESSIONS = `SELECT id, visitor_id AS "visitorId", started_at AS "startedAt", channel,
