@@ -20,6 +20,7 @@ import { createBatchParser, resolveBatchParseThreadEntry, type BatchParser } fro
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createAlertWebhook, type AlertWebhook } from './integrity/alert-webhook.js';
 import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
+import { createDiskWatch } from './integrity/disk-watch.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
@@ -28,6 +29,7 @@ import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
+import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
 
 export interface Collector {
   readonly app: FastifyInstance;
@@ -102,8 +104,9 @@ function createMonitoring(storage: Storage, settings: ServerSettings, metrics: C
     url: s.webhookUrl, policy: { maxAttempts: s.webhookMaxAttempts, backoffMs: s.webhookBackoffMs }, timeoutMs: s.webhookTimeoutMs,
     metrics: integrityMetrics, onError,
   });
+  const disk = createDiskWatch({ storage, limits: settings.disk, now, state: integrityMetrics.disk, onError });
   const integrity = createIntegrityMonitor({
-    storage, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(),
+    storage, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(), disk,
     onTransitions: alertWebhook === null ? undefined : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
   });
   return { integrity, alertWebhook, sdkHealth };
@@ -165,6 +168,10 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return replyError(reply, error.statusCode, 'bad_request', error.message);
+    }
+    if (isStorageBusy(error)) {
+      metrics.rejected.inc({ reason: 'storage_busy' });
+      return replyError(reply, 503, 'storage_busy', STORAGE_BUSY_MESSAGE, { retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS });
     }
     onError(error);
     return replyError(reply, 500, 'internal', 'internal error; the request was not stored');

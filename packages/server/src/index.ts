@@ -14,6 +14,7 @@ export { createIntegrityMonitor, type AccountIntegrity, type IntegrityMonitor, t
 export { integrityTransitions, type IntegrityTransition } from './integrity/integrity-transitions.js';
 export { createAlertWebhook, type AlertNotice, type AlertWebhook } from './integrity/alert-webhook.js';
 export { gatherIntegrityFacts } from './integrity/gather-integrity-facts.js';
+export { evaluateDisk, type DiskLimits } from './integrity/disk-checks.js';
 export { generateDemoTraffic, type DemoCounts, type DemoTraffic, type DemoTrafficOptions } from './demo/demo-traffic.js';
 export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-demo.js';
 // For the dashboard package, which serves the same numbers to signed-in people.

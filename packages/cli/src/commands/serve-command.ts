@@ -7,7 +7,7 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
-                       [--retention-days N] [--worker-lease-ms N]
+                       [--retention-days N] [--worker-lease-ms N] [--wal-limit-mb N] [--min-free-disk-mb N]
   --port             TCP port (env TOUCHLINE_PORT, default 8710)
   --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
   --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
@@ -17,6 +17,11 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
                      monthly partitions (env TOUCHLINE_RETENTION_DAYS, default: keep everything)
   --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
                      (env TOUCHLINE_WORKER_LEASE_MS, default 10000)
+  --wal-limit-mb     SQLite: bound of the write-ahead log in MiB; from a quarter of it the log is truncated,
+                     at it writes wait (503 + Retry-After) until a long reader lets it be truncated
+                     (env TOUCHLINE_WAL_LIMIT_MB, default 64)
+  --min-free-disk-mb warn (integrity monitor, /metrics) when the database's disk has less free space
+                     (env TOUCHLINE_MIN_FREE_DISK_MB, default 1024)
   env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
       (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable
   The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
@@ -41,6 +46,8 @@ function positiveFrom(flag: string, value: string | undefined): number | undefin
   return n;
 }
 
+const MIB = 1024 * 1024;
+
 function defaultStop(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -54,17 +61,25 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
       'retention-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+      'wal-limit-mb': { type: 'string' }, 'min-free-disk-mb': { type: 'string' },
     },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const leaseMs = positiveFrom('--worker-lease-ms', values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
   const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
+  const walLimitMb = positiveFrom('--wal-limit-mb', values['wal-limit-mb'] ?? io.env.TOUCHLINE_WAL_LIMIT_MB);
+  const minFreeMb = positiveFrom('--min-free-disk-mb', values['min-free-disk-mb'] ?? io.env.TOUCHLINE_MIN_FREE_DISK_MB);
+  const disk = {
+    ...(walLimitMb === undefined ? {} : { walLimitBytes: walLimitMb * MIB }),
+    ...(minFreeMb === undefined ? {} : { minFreeBytes: minFreeMb * MIB }),
+  };
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const target = parseStorageUrl(db);
   const rateLimit = rateLimitFromEnv(io.env);
-  const storage = openStorage(db);
+  // The collector's settings and the storage hold the WAL to the same bound.
+  const storage = openStorage(db, { walLimitBytes: disk.walLimitBytes });
   let collector: ReturnType<typeof createCollector>;
   try {
     collector = createCollector({
@@ -73,7 +88,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       // inline: PostgreSQL scales out by running several collector processes on one database instead.
       databasePath: target.dialect === 'sqlite' ? target.path : undefined,
       settings: {
-        port, host, retentionDays,
+        port, host, retentionDays, disk,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
         ...(rateLimit ? { rateLimit } : {}),
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),

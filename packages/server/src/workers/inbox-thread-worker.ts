@@ -65,7 +65,9 @@ export function createThreadInboxWorker(deps: {
 
   function spawn(): Worker {
     const run = randomUUID();
-    const data: InboxThreadData = { run, databasePath: deps.databasePath, worker: deps.settings.worker, writeGate: deps.writeGate };
+    const data: InboxThreadData = {
+      run, databasePath: deps.databasePath, worker: deps.settings.worker, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
+    };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });
     worker.on('error', (error) => fail(error));

@@ -1,5 +1,6 @@
 // A SQLite connection as queries see it: the database plus a per-instance prepared-statement cache.
 import type Database from 'better-sqlite3';
+import { assertWalWithinBound, type WalBound } from './wal-bound.js';
 
 export interface SqliteConnection {
   readonly dialect: 'sqlite';
@@ -12,14 +13,18 @@ export interface SqliteConnection {
    * Storage instances never share statements (or a closed database).
    */
   statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R>;
+  /** Throws StorageError `busy` when the WAL has reached its bound (wal-bound.ts); call before a bulk write transaction. */
+  assertWalRoom(): void;
 }
 
-export function createSqliteConnection(db: Database.Database, location: string): SqliteConnection {
+/** `bound` null: no WAL to bound (':memory:'). */
+export function createSqliteConnection(db: Database.Database, location: string, bound: WalBound | null = null): SqliteConnection {
   const cache = new Map<string, Database.Statement<unknown[], unknown>>();
   return {
     dialect: 'sqlite',
     location,
     db,
+    assertWalRoom: bound === null ? () => {} : () => assertWalWithinBound(location, bound),
     statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
       let prepared = cache.get(sql);
       if (prepared === undefined) {

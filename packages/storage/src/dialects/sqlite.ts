@@ -3,21 +3,35 @@ import Database from 'better-sqlite3';
 import { bindQueries } from '../queries/bind-queries.js';
 import { StorageError } from '../storage-error.js';
 import type { Storage } from '../storage.js';
-import { startCheckpointer } from './sqlite-checkpointer.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { createSqliteConnection } from './sqlite-connection.js';
+import { sqliteDiskUsage } from './sqlite-disk-usage.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { applyPragmas, type SqlitePragmaOptions } from './sqlite-pragmas.js';
+import { restartThresholdBytes, walBoundFrom, type WalBound } from './wal-bound.js';
 
 export interface SqliteStorageOptions extends SqlitePragmaOptions {
   /** Database file path, created if missing (its directory must exist), or ':memory:'. */
   path: string;
+  /**
+   * The WAL file never grows past this by more than one transaction: from a quarter of it the
+   * checkpointer truncates the log, and at it bulk writes are refused as `busy` until a checkpoint
+   * succeeds (wal-bound.ts). @default 67108864 (64 MiB)
+   */
+  walLimitBytes?: number;
+  /**
+   * Run the background checkpointer on this connection. Another connection to the same file in
+   * this process (the inbox worker thread's) passes false and leaves the job to the first one.
+   * @default true
+   */
+  backgroundCheckpoints?: boolean;
 }
 
-function openDatabase(options: SqliteStorageOptions): Database.Database {
+function openDatabase(options: SqliteStorageOptions, bound: WalBound): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(options.path);
-    applyPragmas(db, options);
+    applyPragmas(db, { ...options, journalSizeLimitBytes: restartThresholdBytes(bound) });
     return db;
   } catch (error) {
     db?.close();
@@ -33,10 +47,14 @@ function openDatabase(options: SqliteStorageOptions): Database.Database {
  * next, and other processes on the same file serialize on SQLite's write lock (busy_timeout).
  */
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {
-  const db = openDatabase(options);
-  const conn = createSqliteConnection(db, options.path);
-  // ':memory:' has no WAL to checkpoint.
-  const checkpointer = db.pragma('journal_mode', { simple: true }) === 'wal' ? startCheckpointer(db, options.path) : null;
+  const bound = walBoundFrom(options.walLimitBytes);
+  const db = openDatabase(options, bound);
+  // ':memory:' has no WAL to checkpoint or bound.
+  const wal = db.pragma('journal_mode', { simple: true }) === 'wal';
+  const conn = createSqliteConnection(db, options.path, wal ? bound : null);
+  let checkpointer: Checkpointer | null = null;
+  if (wal && options.backgroundCheckpoints !== false) checkpointer = startCheckpointer(db, options.path, bound);
+  else if (wal) db.pragma('wal_autocheckpoint = 0');
   return {
     dialect: 'sqlite',
     migrate: () => migrateSqlite(conn),
@@ -45,6 +63,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
       await checkpointer?.stop();
       if (db.open) db.close();
     },
+    diskUsage: async () => sqliteDiskUsage(options.path, wal ? bound : null, checkpointer),
     ...bindQueries(conn),
   };
 }

@@ -147,7 +147,10 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
  */
 export function applyProcessed(conn: Connection, batch: ProcessedBatch): Promise<ApplyOutcome> {
   return runQuery(conn, 'applyProcessed', {
-    sqlite: (c) => c.db.transaction(() => sqliteApply(c, batch)).immediate(),
+    sqlite: (c) => {
+      c.assertWalRoom();
+      return c.db.transaction(() => sqliteApply(c, batch)).immediate();
+    },
     postgres: (c) => c.transaction((client) => pgApply(client, batch)),
   });
 }

@@ -1,0 +1,49 @@
+// The SQLite WAL's size bound: where the checkpointer starts restarting the log, and the guard that refuses a write once the log has reached the bound.
+import { statSync } from 'node:fs';
+import { StorageError } from '../storage-error.js';
+
+/** 64 MiB: a few seconds of the heaviest sustained ingest measured, a small fraction of any disk. */
+export const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Below this a bound would be smaller than a few large transactions. */
+export const MIN_WAL_LIMIT_BYTES = 256 * 1024;
+
+export interface WalBound {
+  /** The WAL file never grows past this by more than one transaction: writes are refused beyond it. */
+  limitBytes: number;
+}
+
+/**
+ * At a quarter of the bound the checkpointer switches from PASSIVE to TRUNCATE, and a log that is
+ * restarted is cut back to this size (journal_size_limit). The other three quarters are headroom
+ * for the writes that go on while a TRUNCATE waits out a reader.
+ */
+export function restartThresholdBytes(bound: WalBound): number {
+  return Math.floor(bound.limitBytes / 4);
+}
+
+export function walBoundFrom(limitBytes: number | undefined): WalBound {
+  const limit = limitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
+  if (!Number.isInteger(limit) || limit < MIN_WAL_LIMIT_BYTES) {
+    throw new StorageError('open_failed', `walLimitBytes must be an integer >= ${MIN_WAL_LIMIT_BYTES}, got ${limitBytes}`);
+  }
+  return { limitBytes: limit };
+}
+
+/** The WAL file's size in bytes (0 when there is none). One stat call: ~1-2 µs. */
+export function walFileBytes(databasePath: string): number {
+  return statSync(`${databasePath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+/**
+ * Called before each bulk write transaction (the ingest group commit, the worker's claim and apply).
+ * Past the bound, a reader that has held one snapshot for longer than the checkpointer could wait
+ * pins the log, and every further write would grow it: refuse the write as `busy` instead (ingest
+ * answers 503 + Retry-After, the worker ends its pass), so disk stays at the database plus the bound.
+ * It checks the file itself, not a flag from the checkpointer, so it holds whatever the threads do.
+ */
+export function assertWalWithinBound(databasePath: string, bound: WalBound): void {
+  const bytes = walFileBytes(databasePath);
+  if (bytes < bound.limitBytes) return;
+  throw new StorageError('busy', `the write-ahead log ${databasePath}-wal is ${bytes} bytes, at its bound of ${bound.limitBytes}: `
+    + 'a long read transaction keeps it from being checkpointed, so writes wait until a checkpoint truncates it');
+}
