@@ -14,9 +14,9 @@ export interface SqliteStorageOptions extends SqlitePragmaOptions {
   /** Database file path, created if missing (its directory must exist), or ':memory:'. */
   path: string;
   /**
-   * The WAL file never grows past this by more than one transaction: from a quarter of it the
-   * checkpointer truncates the log, and at it bulk writes are refused as `busy` until a checkpoint
-   * succeeds (wal-bound.ts). @default 67108864 (64 MiB)
+   * The WAL file stays under this: from a quarter of it the checkpointer truncates the log, and
+   * from three quarters bulk writes are refused as `busy` until a checkpoint succeeds (wal-bound.ts).
+   * @default 67108864 (64 MiB)
    */
   walLimitBytes?: number;
   /**

@@ -74,10 +74,12 @@ describe('the WAL bound', () => {
       else largestStep = Math.max(largestStep, outcome.walAfter - before);
       peak = Math.max(peak, outcome.walAfter);
     }
-    // The reader pinned the log, so it filled up to the bound and writes were refused, never past it.
+    // The reader pinned the log, so it filled up and writes were refused before it reached the bound.
     expect(refused).toBe(5);
     expect(largestStep).toBeGreaterThan(0);
-    expect(peak).toBeLessThan(LIMIT + largestStep);
+    expect(largestStep).toBeLessThan(LIMIT / 4);
+    expect(peak).toBeLessThan(LIMIT);
+    expect(peak).toBeGreaterThanOrEqual((LIMIT * 3) / 4);
     // The checkpointer tried to truncate and was kept from it by the reader.
     expect(await until(async () => ((await storage.diskUsage()).checkpoints?.busy ?? 0) > 0)).toBe(true);
     expect(reader.prepare('SELECT count(*) AS n FROM inbox').get()).toEqual({ n: 1 * ITEMS_PER_WRITE });
@@ -96,7 +98,7 @@ describe('the WAL bound', () => {
       stored += outcome.stored;
       peak = Math.max(peak, outcome.walAfter);
     }
-    expect(peak).toBeLessThan(LIMIT + largestStep);
+    expect(peak).toBeLessThan(LIMIT);
     // Every acknowledged item is stored, exactly once.
     const check = new Database(file, { readonly: true });
     expect(check.prepare('SELECT count(*) AS n FROM inbox').get()).toEqual({ n: stored });

@@ -1,4 +1,4 @@
-// The SQLite WAL's size bound: where the checkpointer starts restarting the log, and the guard that refuses a write once the log has reached the bound.
+// The SQLite WAL's size bound: where the checkpointer starts truncating the log, and the guard that refuses writes before the log can reach the bound.
 import { statSync } from 'node:fs';
 import { StorageError } from '../storage-error.js';
 
@@ -8,7 +8,7 @@ export const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 export const MIN_WAL_LIMIT_BYTES = 256 * 1024;
 
 export interface WalBound {
-  /** The WAL file never grows past this by more than one transaction: writes are refused beyond it. */
+  /** The WAL file stays under this: writes are refused from three quarters of it. */
   limitBytes: number;
 }
 
@@ -19,6 +19,15 @@ export interface WalBound {
  */
 export function restartThresholdBytes(bound: WalBound): number {
   return Math.floor(bound.limitBytes / 4);
+}
+
+/**
+ * At three quarters of the bound writes are refused: the last quarter is room for the transactions
+ * already under way (an ingest group commit or a worker apply writes a few MiB at most), so the file
+ * stays under the bound itself.
+ */
+export function refuseThresholdBytes(bound: WalBound): number {
+  return Math.floor((bound.limitBytes * 3) / 4);
 }
 
 export function walBoundFrom(limitBytes: number | undefined): WalBound {
@@ -43,7 +52,7 @@ export function walFileBytes(databasePath: string): number {
  */
 export function assertWalWithinBound(databasePath: string, bound: WalBound): void {
   const bytes = walFileBytes(databasePath);
-  if (bytes < bound.limitBytes) return;
-  throw new StorageError('busy', `the write-ahead log ${databasePath}-wal is ${bytes} bytes, at its bound of ${bound.limitBytes}: `
+  if (bytes < refuseThresholdBytes(bound)) return;
+  throw new StorageError('busy', `the write-ahead log ${databasePath}-wal is ${bytes} bytes, near its bound of ${bound.limitBytes}: `
     + 'a long read transaction keeps it from being checkpointed, so writes wait until a checkpoint truncates it');
 }
