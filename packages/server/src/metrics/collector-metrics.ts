@@ -58,10 +58,10 @@ function registerDiskMetrics(registry: Registry, storage: Storage): void {
   gauge('touchline_storage_wal_bytes', 'Size of the SQLite write-ahead log file', (u) => u.walBytes);
   gauge('touchline_storage_wal_limit_bytes', 'Bound of the SQLite write-ahead log (writes wait beyond it)', (u) => u.walLimitBytes);
   gauge('touchline_storage_free_bytes', 'Free space on the file system of the SQLite database', (u) => u.freeBytes);
-  gauge('touchline_wal_checkpoint_max_hold_seconds', 'Longest time one TRUNCATE checkpoint held the write lock (writers waited at most this)', (u) => (u.checkpoints ? u.checkpoints.maxHoldMs / 1000 : null));
+  gauge('touchline_wal_checkpoint_max_hold_seconds', 'Longest time one RESTART checkpoint took, lock wait included (writers waited at most this)', (u) => (u.checkpoints ? u.checkpoints.maxHoldMs / 1000 : null));
   const reported: Record<string, number> = {};
   new Counter({
-    name: 'touchline_wal_checkpoints_total', help: 'SQLite WAL checkpoints by outcome: passive, complete (WAL truncated), busy (a reader outlived the wait), failed',
+    name: 'touchline_wal_checkpoints_total', help: 'SQLite WAL checkpoints by outcome: passive, complete (log restarted), busy (a reader outlived the wait), failed',
     labelNames: ['outcome'], registers: [registry],
     async collect() {
       const counts = (await read()).checkpoints;
@@ -74,7 +74,7 @@ function registerDiskMetrics(registry: Registry, storage: Storage): void {
     },
   });
   new Counter({
-    name: 'touchline_wal_checkpoint_hold_seconds_total', help: 'Total time TRUNCATE checkpoints held the SQLite write lock',
+    name: 'touchline_wal_checkpoint_hold_seconds_total', help: 'Total time RESTART checkpoints took, lock wait included (an upper bound of the time writers waited for them)',
     registers: [registry],
     async collect() {
       const counts = (await read()).checkpoints;

@@ -1,16 +1,16 @@
-// Moves WAL checkpoints to a worker thread with its own connection, so copying the WAL into the database (and its fsyncs) never runs on the event loop; it also keeps the WAL under its bound.
+// Moves WAL checkpoints to a worker thread with its own connection, so copying the WAL into the database (and its fsyncs) never runs on the event loop; restarts the log so it stays under its bound.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { restartThresholdBytes, type WalBound } from './wal-bound.js';
+import { journalSizeLimitBytes, refuseThresholdBytes, restartThresholdBytes, type WalBound } from './wal-bound.js';
 
 /** Often enough that the WAL stays small and the writer can restart it from the beginning. */
 const CHECKPOINT_INTERVAL_MS = 100;
 /** SQLite's default, restored on the main connection if the worker is gone. */
 const INLINE_AUTOCHECKPOINT_PAGES = 1000;
-/** The first TRUNCATE waits this long for readers (and holds writers off meanwhile). */
+/** The first RESTART waits this long for readers (and holds writers off meanwhile). */
 const FIRST_WAIT_MS = 20;
-/** Each busy TRUNCATE doubles the wait, up to this: the longest writer stall one checkpoint causes. */
+/** Each busy RESTART doubles the wait, up to this: the longest writer stall one checkpoint causes. */
 const MAX_WAIT_MS = 640;
 
 /** Slots of the shared counters: the worker writes them, the owner's thread reads them for metrics. */
@@ -20,15 +20,19 @@ export const CHECKPOINT_SLOTS = {
 const SLOT_COUNT = 9;
 
 // The worker's whole program, evaluated as CommonJS: it has no file of its own to locate, so it
-// runs the same from src/ under vitest and from dist/. Below the restart threshold a PASSIVE
-// checkpoint every tick, which never waits for the writer or readers. At or above it (continuous
-// writes with overlapping readers starve PASSIVE: the log never gets fully copied at a moment no
-// reader uses it, so the writer never restarts it), first a PASSIVE one to copy what it can without
-// holding anyone up, then TRUNCATE: it takes the write lock, copies the rest, waits up to `wait` ms
-// for readers of older snapshots to finish (new readers read the database file meanwhile) and
-// truncates the log to zero bytes. Writers wait while it holds the lock; that is the stall it
-// costs, timed here. A busy outcome (a reader outlived the wait) doubles the next wait, up to a
-// cap, so a longer reader is waited out at a bounded price; a complete one resets it.
+// runs the same from src/ under vitest and from dist/. Every tick a PASSIVE checkpoint, which never
+// waits for the writer or readers. Under continuous writes with overlapping readers PASSIVE alone
+// starves: the log is never fully copied at a moment no reader uses it, so the writer never restarts
+// it and it grows with every page written. So when the live log has reached the restart threshold,
+// a RESTART checkpoint follows: it takes the write lock, copies the rest (little, after the
+// PASSIVE one), and waits up to `wait` ms for readers of older snapshots to finish (new readers
+// read the database file meanwhile); the next write then starts the log from its beginning, and
+// journal_size_limit cuts the file back. Writers wait while it holds the lock: that is the stall it
+// costs, timed here (the time includes waiting for the lock, so it is an upper bound). A busy
+// outcome (a reader outlived the wait) doubles the next wait, up to a cap, so a longer reader is
+// waited out at a bounded price; a complete one resets it. TRUNCATE, which also cuts the file to zero
+// bytes, only when the file has reached the point where writes are refused (a long reader pinned
+// it): every time, the file would have to grow again from nothing, which was slower in the soak bench.
 const WORKER_SOURCE = `
 const { statSync } = require('node:fs');
 const { performance } = require('node:perf_hooks');
@@ -38,15 +42,22 @@ const S = workerData.slots;
 const stats = new Float64Array(workerData.stats);
 const db = new Database(workerData.path);
 db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
+const frameBytes = db.pragma('page_size', { simple: true }) + 24;
 const walPath = workerData.path + '-wal';
 const walBytes = () => { try { return statSync(walPath).size; } catch { return 0; } };
 let wait = workerData.firstWaitMs;
-const passive = () => { db.pragma('busy_timeout = 0'); db.pragma('wal_checkpoint(PASSIVE)'); stats[S.passive] += 1; };
-const truncate = () => {
-  passive();
+// Returns the live log's size in bytes (frames since the last restart), which the file's size is not:
+// a restarted log reuses the file from its beginning.
+const passive = () => {
+  db.pragma('busy_timeout = 0');
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  stats[S.passive] += 1;
+  return Math.max(0, row.log) * frameBytes;
+};
+const restart = (mode) => {
   db.pragma('busy_timeout = ' + wait);
   const started = performance.now();
-  const [row] = db.pragma('wal_checkpoint(TRUNCATE)');
+  const [row] = db.pragma('wal_checkpoint(' + mode + ')');
   const held = performance.now() - started;
   stats[S.lastHoldMs] = held;
   stats[S.totalHoldMs] += held;
@@ -56,9 +67,11 @@ const truncate = () => {
 };
 const tick = () => {
   try {
-    const size = walBytes();
-    stats[S.walBytes] = size;
-    if (size >= workerData.restartBytes) truncate(); else passive();
+    const live = passive();
+    // Writes are refused while the file is this large, and a restarted log only shrinks the file
+    // on its first commit: so truncate it here instead.
+    if (walBytes() >= workerData.refuseBytes) restart('TRUNCATE');
+    else if (live >= workerData.restartBytes) restart('RESTART');
     stats[S.walBytes] = walBytes();
   } catch { stats[S.failed] += 1; /* retried next tick */ }
 };
@@ -74,17 +87,17 @@ export interface CheckpointStats {
   /** The WAL file's size when last looked at (bytes). */
   walBytes: number;
   passive: number;
-  /** TRUNCATE checkpoints that copied everything and truncated the WAL. */
+  /** RESTART checkpoints that copied everything and left the log to start again from its beginning. */
   complete: number;
-  /** TRUNCATE checkpoints that gave up because a reader of an older snapshot outlived the wait. */
+  /** RESTART checkpoints that gave up because a reader of an older snapshot outlived the wait. */
   busy: number;
   /** Checkpoints that failed outright (I/O errors); retried next tick. */
   failed: number;
-  /** How long the last and the longest TRUNCATE held the write lock: writers wait that long at most. */
+  /** How long the last and the longest RESTART took (lock wait included): writers waited that long at most. */
   lastHoldMs: number;
   maxHoldMs: number;
   totalHoldMs: number;
-  /** TRUNCATE checkpoints in a row that came back busy (0 after a complete one). */
+  /** RESTART checkpoints in a row that came back busy (0 after a complete one). */
   busyStreak: number;
 }
 
@@ -115,7 +128,7 @@ export function startCheckpointer(db: Database.Database, path: string, bound: Wa
     eval: true,
     workerData: {
       driver, path, intervalMs: CHECKPOINT_INTERVAL_MS, stats: buffer, slots: CHECKPOINT_SLOTS,
-      restartBytes, journalSizeLimit: restartBytes, firstWaitMs: FIRST_WAIT_MS, maxWaitMs: MAX_WAIT_MS,
+      restartBytes, refuseBytes: refuseThresholdBytes(bound), journalSizeLimit: journalSizeLimitBytes(bound), firstWaitMs: FIRST_WAIT_MS, maxWaitMs: MAX_WAIT_MS,
     },
   });
   // A forgotten close() must not keep the process alive.

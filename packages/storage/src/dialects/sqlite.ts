@@ -8,13 +8,13 @@ import { createSqliteConnection } from './sqlite-connection.js';
 import { sqliteDiskUsage } from './sqlite-disk-usage.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { applyPragmas, type SqlitePragmaOptions } from './sqlite-pragmas.js';
-import { restartThresholdBytes, walBoundFrom, type WalBound } from './wal-bound.js';
+import { journalSizeLimitBytes, walBoundFrom, type WalBound } from './wal-bound.js';
 
 export interface SqliteStorageOptions extends SqlitePragmaOptions {
   /** Database file path, created if missing (its directory must exist), or ':memory:'. */
   path: string;
   /**
-   * The WAL file stays under this: from a quarter of it the checkpointer truncates the log, and
+   * The WAL file stays under this: from a quarter of it the checkpointer restarts the log, and
    * from three quarters bulk writes are refused as `busy` until a checkpoint succeeds (wal-bound.ts).
    * @default 67108864 (64 MiB)
    */
@@ -31,7 +31,7 @@ function openDatabase(options: SqliteStorageOptions, bound: WalBound): Database.
   let db: Database.Database | undefined;
   try {
     db = new Database(options.path);
-    applyPragmas(db, { ...options, journalSizeLimitBytes: restartThresholdBytes(bound) });
+    applyPragmas(db, { ...options, journalSizeLimitBytes: journalSizeLimitBytes(bound) });
     return db;
   } catch (error) {
     db?.close();

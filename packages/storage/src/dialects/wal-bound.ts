@@ -13,12 +13,20 @@ export interface WalBound {
 }
 
 /**
- * At a quarter of the bound the checkpointer switches from PASSIVE to TRUNCATE, and a log that is
- * restarted is cut back to this size (journal_size_limit). The other three quarters are headroom
- * for the writes that go on while a TRUNCATE waits out a reader.
+ * When the live log (frames since its last restart) reaches a quarter of the bound, the
+ * checkpointer follows its PASSIVE checkpoint with a RESTART one. The next quarters are headroom
+ * for the writes that go on while a RESTART waits out a reader.
  */
 export function restartThresholdBytes(bound: WalBound): number {
   return Math.floor(bound.limitBytes / 4);
+}
+
+/**
+ * A restarted log reuses the file from its beginning; after the first commit in it, SQLite cuts the
+ * file back to this size (journal_size_limit), so a burst does not leave its high-water mark on disk.
+ */
+export function journalSizeLimitBytes(bound: WalBound): number {
+  return Math.floor(bound.limitBytes / 8);
 }
 
 /**
@@ -44,7 +52,7 @@ export function walFileBytes(databasePath: string): number {
 }
 
 /**
- * Called before each bulk write transaction (the ingest group commit, the worker's claim and apply).
+ * Called before each bulk write transaction that starts new work (the ingest group commit, the worker's claim).
  * Past the bound, a reader that has held one snapshot for longer than the checkpointer could wait
  * pins the log, and every further write would grow it: refuse the write as `busy` instead (ingest
  * answers 503 + Retry-After, the worker ends its pass), so disk stays at the database plus the bound.
