@@ -6,6 +6,7 @@ import { runPostgresIngest } from './ingest-postgres.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 import { runOutOfOrder } from './out-of-order.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
+import { runWalSoak } from './wal-soak.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const results = [
@@ -14,6 +15,7 @@ const results = [
   await runBatchedIngest({ seconds: seconds * 2 }),
   await runStorageSqlite({}),
   await runOutOfOrder({}),
+  await runWalSoak({}),
   ...(await runPostgresIngest({ seconds: seconds * 2 })),
   ...(await runAttributionBench()),
 ];
