@@ -17,8 +17,8 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
                      monthly partitions (env TOUCHLINE_RETENTION_DAYS, default: keep everything)
   --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
                      (env TOUCHLINE_WORKER_LEASE_MS, default 10000)
-  --wal-limit-mb     SQLite: bound of the write-ahead log in MiB; from a quarter of it the log is truncated,
-                     at it writes wait (503 + Retry-After) until a long reader lets it be truncated
+  --wal-limit-mb     SQLite: bound of the write-ahead log in MiB; from a quarter of it the log is restarted,
+                     from three quarters ingest answers 503 + Retry-After until a long reader lets it go
                      (env TOUCHLINE_WAL_LIMIT_MB, default 64)
   --min-free-disk-mb warn (integrity monitor, /metrics) when the database's disk has less free space
                      (env TOUCHLINE_MIN_FREE_DISK_MB, default 1024)

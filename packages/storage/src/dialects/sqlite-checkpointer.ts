@@ -76,10 +76,7 @@ const tick = () => {
   } catch { stats[S.failed] += 1; /* retried next tick */ }
 };
 const timer = setInterval(tick, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message === 'tick') { tick(); parentPort.postMessage('ticked'); return; }
-  clearInterval(timer); db.close(); parentPort.close();
-});
+parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
 /** What the checkpointer has done since it started (cumulative counts; hold times in ms). */
@@ -103,8 +100,6 @@ export interface CheckpointStats {
 
 export interface Checkpointer {
   stats(): CheckpointStats;
-  /** Runs one checkpoint tick now, on the worker; resolves when it is done (tests and tools). */
-  tick(): Promise<void>;
   /** Stops the worker and closes its connection; resolves once the thread has exited. */
   stop(): Promise<void>;
 }
@@ -135,8 +130,7 @@ export function startCheckpointer(db: Database.Database, path: string, bound: Wa
   worker.unref();
   db.pragma('wal_autocheckpoint = 0');
   let stopping = false;
-  let dead = false;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => { dead = true; resolve(); }));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const takeBack = (): void => {
     if (!stopping && db.open) db.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT_PAGES}`);
   };
@@ -145,20 +139,6 @@ export function startCheckpointer(db: Database.Database, path: string, bound: Wa
   worker.on('exit', takeBack);
   return {
     stats: () => readStats(shared),
-    async tick() {
-      if (dead || stopping) return;
-      worker.ref();
-      try {
-        await new Promise<void>((resolve) => {
-          const done = (): void => { worker.off('message', done); worker.off('exit', done); resolve(); };
-          worker.on('message', done);
-          worker.once('exit', done);
-          worker.postMessage('tick');
-        });
-      } finally {
-        if (!stopping) worker.unref();
-      }
-    },
     async stop() {
       stopping = true;
       // Keep the process alive until the thread has really exited, or close() would never resolve.
