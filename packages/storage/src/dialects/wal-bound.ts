@@ -1,4 +1,4 @@
-// The SQLite WAL's size bound: where the checkpointer starts truncating the log, and the guard that refuses writes before the log can reach the bound.
+// The SQLite WAL's size bound: where the checkpointer starts restarting the log, and the guard that refuses writes before the log can reach the bound.
 import { statSync } from 'node:fs';
 import { StorageError } from '../storage-error.js';
 
@@ -46,7 +46,10 @@ export function walBoundFrom(limitBytes: number | undefined): WalBound {
   return { limitBytes: limit };
 }
 
-/** The WAL file's size in bytes (0 when there is none). One stat call: ~1-2 µs. */
+/**
+ * The WAL file's size in bytes (0 when there is none). One stat call: 9-13 µs measured with both
+ * cores busy under the soak bench, once per transaction (a group commit of many requests), not per item.
+ */
 export function walFileBytes(databasePath: string): number {
   return statSync(`${databasePath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 }
