@@ -7,6 +7,7 @@ import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 import { runOutOfOrder } from './out-of-order.mjs';
 import { runQueriesVsIngest } from './queries-vs-ingest.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
+import { runWalSoak } from './wal-soak.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const results = [
@@ -16,6 +17,7 @@ const results = [
   await runStorageSqlite({}),
   await runOutOfOrder({}),
   ...(await runQueriesVsIngest({ seconds: seconds * 2 })),
+  await runWalSoak({}),
   ...(await runPostgresIngest({ seconds: seconds * 2 })),
   ...(await runAttributionBench()),
 ];

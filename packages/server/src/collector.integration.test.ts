@@ -170,6 +170,8 @@ describe.each(await storageFactories())('collector on $dialect', (factory) => {
     expect(metrics).toMatch(/touchline_rejected_total\{reason="invalid_item"\} 1/);
     expect(metrics).toMatch(/touchline_inbox_depth 1/);
     expect(metrics).toMatch(/touchline_worker_lag_seconds \d/);
+    expect(metrics).toMatch(/touchline_storage_database_bytes \d+/);
+    if (factory.dialect === 'sqlite') expect(metrics).toMatch(/touchline_storage_wal_limit_bytes 67108864/);
     const doc = await (await fetch(`${fx.url}/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/batch', '/api/v1/stats', '/api/v1/sessions', '/api/v1/visitors/{id}']));

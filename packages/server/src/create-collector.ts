@@ -22,6 +22,7 @@ import { createBatchParser, resolveBatchParseThreadEntry, type BatchParser } fro
 import { createInboxWriter } from './ingest/inbox-writer.js';
 import { createAlertWebhook, type AlertWebhook } from './integrity/alert-webhook.js';
 import { createIntegrityMetrics } from './integrity/integrity-metrics.js';
+import { createDiskWatch } from './integrity/disk-watch.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
@@ -33,6 +34,7 @@ import { startInboxPruner, type InboxPruner } from './workers/inbox-pruner.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
+import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
 
 export interface Collector {
   readonly app: FastifyInstance;
@@ -138,8 +140,9 @@ function createMonitoring(storage: Storage, reads: ReadPool, settings: ServerSet
     url: s.webhookUrl, policy: { maxAttempts: s.webhookMaxAttempts, backoffMs: s.webhookBackoffMs }, timeoutMs: s.webhookTimeoutMs,
     metrics: integrityMetrics, onError,
   });
+  const disk = createDiskWatch({ storage, limits: settings.disk, now, state: integrityMetrics.disk, onError });
   const integrity = createIntegrityMonitor({
-    storage, reads, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(),
+    storage, reads, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(), disk,
     onTransitions: alertWebhook === null ? undefined : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
   });
   return { integrity, alertWebhook, sdkHealth };
@@ -217,6 +220,10 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return replyError(reply, error.statusCode, 'bad_request', error.message);
+    }
+    if (isStorageBusy(error)) {
+      metrics.rejected.inc({ reason: 'storage_busy' });
+      return replyError(reply, 503, 'storage_busy', STORAGE_BUSY_MESSAGE, { retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS });
     }
     onError(error);
     return replyError(reply, 500, 'internal', 'internal error; the request was not stored');

@@ -15,6 +15,7 @@ export { integrityTransitions, type IntegrityTransition } from './integrity/inte
 export { createAlertWebhook, type AlertNotice, type AlertWebhook } from './integrity/alert-webhook.js';
 export { gatherIntegrityFacts } from './integrity/gather-integrity-facts.js';
 export { generateDemoTraffic, streamDemoTraffic, type DemoCounts, type DemoMix, type DemoStream, type DemoTraffic, type DemoTrafficOptions } from './demo/demo-traffic.js';
+export { evaluateDisk, type DiskLimits } from './integrity/disk-checks.js';
 export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-demo.js';
 // For the dashboard package, which serves the same numbers to signed-in people.
 export { attribute, LOOKBACK_DAYS, MAX_SESSIONS_PER_QUERY, type AttributionAnswer, type AttributionQuery, type LookbackDays } from './attribution/attribute.js';

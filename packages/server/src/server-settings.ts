@@ -1,5 +1,6 @@
 // Settings of the collector: the single source of its defaults, validated once.
 import { SettingsError, zodProblems } from '@touchline/core';
+import { DEFAULT_WAL_LIMIT_BYTES, MIN_WAL_LIMIT_BYTES } from '@touchline/storage';
 import { z } from 'zod';
 
 const DAY = 86_400_000;
@@ -100,6 +101,17 @@ export const serverSettingsSchema = z.object({
    * per-account series (account names). @default none
    */
   metricsToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  /** Disk use (DESIGN.md L13): what the integrity monitor, `touchline doctor` and /metrics hold the database to. */
+  disk: z.object({
+    /**
+     * SQLite: the bound of the write-ahead log. Open the storage with the same value
+     * (`openStorage(url, { walLimitBytes })`; `touchline serve` does): the inbox worker thread's
+     * connection is opened with it, and the monitor warns at half of it. @default 67108864 (64 MiB)
+     */
+    walLimitBytes: z.number().int().min(MIN_WAL_LIMIT_BYTES).default(DEFAULT_WAL_LIMIT_BYTES),
+    /** Warn when the database's file system has less free space than this (alert below a quarter of it). @default 1073741824 (1 GiB) */
+    minFreeBytes: z.number().int().nonnegative().default(1024 * 1024 * 1024),
+  }).strict().prefault({}),
   /** How often the key cache reloads from storage (revocations, new keys). @default 5000 */
   keyRefreshMs: z.number().int().positive().default(5000),
   /**

@@ -1,5 +1,6 @@
 // Public surface of @touchline/storage: explicit exports only.
-export { openStorage, parseStorageUrl, type StorageTarget } from './open-storage.js';
+export { openStorage, parseStorageUrl, type OpenStorageOptions, type StorageTarget } from './open-storage.js';
+export { DEFAULT_WAL_LIMIT_BYTES, MIN_WAL_LIMIT_BYTES } from './dialects/wal-bound.js';
 export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.js';
 export { openPostgresStorage, type PostgresStorageOptions } from './dialects/postgres.js';
 export { redactUrl } from './dialects/postgres-connection.js';
@@ -10,6 +11,6 @@ export { landingBeats, type LandingKey } from './queries/processed/landing-order
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
+  InboxHealth, DiskUsage, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,
 } from './storage.js';

@@ -29,12 +29,18 @@ export function parseStorageUrl(url: string): StorageTarget {
   throw new StorageError('invalid_url', `storage URL scheme "${scheme}:" is not supported: use a file path, sqlite: or postgres://`);
 }
 
+/** What openStorage passes on to the dialect it opens (each ignores what is not its own). */
+export interface OpenStorageOptions {
+  /** SQLite: the WAL's bound (see SqliteStorageOptions.walLimitBytes). @default 64 MiB */
+  walLimitBytes?: number | undefined;
+}
+
 /** Opens the storage a URL names. Call `migrate()` on the result before first use. */
-export function openStorage(url: string): Storage {
+export function openStorage(url: string, options: OpenStorageOptions = {}): Storage {
   const target = parseStorageUrl(url);
   switch (target.dialect) {
     case 'sqlite':
-      return openSqliteStorage({ path: target.path });
+      return openSqliteStorage({ path: target.path, ...(options.walLimitBytes === undefined ? {} : { walLimitBytes: options.walLimitBytes }) });
     case 'postgres':
       return openPostgresStorage({ url: target.url });
   }

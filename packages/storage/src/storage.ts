@@ -197,6 +197,25 @@ export interface SdkHealthFacts extends SdkHealthCounters {
   instances: number;
 }
 
+/**
+ * The database's footprint on disk (DESIGN.md L13): null where a dialect cannot know a value
+ * (PostgreSQL's WAL and free disk live on the server).
+ */
+export interface DiskUsage {
+  databaseBytes: number | null;
+  /** The SQLite write-ahead log file's size. */
+  walBytes: number | null;
+  /** The bound the WAL is kept under (writes wait beyond it). */
+  walLimitBytes: number | null;
+  /** Free space available to this process on the database's file system. */
+  freeBytes: number | null;
+  /** The background checkpointer's counts since this storage was opened (cumulative; hold times in ms). */
+  checkpoints: {
+    passive: number; complete: number; busy: number; failed: number; busyStreak: number;
+    lastHoldMs: number; maxHoldMs: number; totalHoldMs: number;
+  } | null;
+}
+
 export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
 /** What `touchline repair-sessions` has to do: sessions whose landing has no rank yet, and the inbox's last seq. */
@@ -293,6 +312,8 @@ export interface Storage {
    * max_page_count, or on a filesystem with less than 1 MiB free.
    */
   probe(): Promise<void>;
+  /** File sizes, free disk and checkpoint outcomes; cheap (a few stat calls on SQLite). */
+  diskUsage(): Promise<DiskUsage>;
 
   /**
    * Session repair (`touchline repair-sessions`), for landings stored before landing order existed:

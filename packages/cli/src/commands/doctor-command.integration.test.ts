@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { openSqliteStorage, type SessionUpsert } from '@touchline/storage';
 
 const BIN = fileURLToPath(new URL('../../bin/touchline.mjs', import.meta.url));
@@ -15,7 +16,11 @@ afterEach(() => {
 });
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -83,6 +88,35 @@ describe('touchline doctor', () => {
       const r = cli('doctor', '--db', db, ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('touchline doctor');
+    }
+  });
+
+  it('checks the disk: the write-ahead log against its bound, free space against the margin', async () => {
+    const db = await seed();
+    const clean = cliWith({}, 'doctor', '--db', db, '--json');
+    const disk = (JSON.parse(clean.stdout) as { disk: { state: string; checks: Array<{ id: string; state: string }> } }).disk;
+    expect(disk.checks.map((c) => c.id)).toEqual(['wal_size', 'free_disk']);
+    expect(disk.checks.find((c) => c.id === 'wal_size')?.state).toBe('ok');
+
+    // A reader holds a snapshot from before 2 MiB of writes: no checkpoint can shrink the log while it stays.
+    const reader = new Database(db, { readonly: true });
+    const writer = new Database(db);
+    try {
+      writer.pragma('wal_autocheckpoint = 0');
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM accounts').get();
+      writer.exec('CREATE TABLE filler (x TEXT)');
+      const insert = writer.prepare('INSERT INTO filler VALUES (?)');
+      writer.transaction(() => { for (let i = 0; i < 600; i++) insert.run('x'.repeat(4000)); })();
+      const r = cliWith({ TOUCHLINE_WAL_LIMIT_MB: '1', TOUCHLINE_MIN_FREE_DISK_MB: String(1024 * 1024 * 1024) }, 'doctor', '--db', db);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('Disk: ALERT');
+      expect(r.stdout).toMatch(/ALERT\s+write-ahead log size: \d+(\.\d+)?% \(now/);
+      expect(r.stdout).toMatch(/ALERT\s+free disk \(MiB\)/);
+    } finally {
+      reader.exec('COMMIT');
+      reader.close();
+      writer.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // `touchline doctor`: runs the integrity checks (DESIGN.md L6) for every account, or one, and prints what each found.
 import { parseArgs } from 'node:util';
-import { describeThresholds, evaluateIntegrity, gatherIntegrityFacts, type CheckResult, type IntegrityReport } from '@touchline/server';
+import { describeThresholds, evaluateDisk, evaluateIntegrity, gatherIntegrityFacts, parseServerSettings, type CheckResult, type IntegrityReport } from '@touchline/server';
 import { openStorage, type Account } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
@@ -8,7 +8,9 @@ export const DOCTOR_HELP = `Usage:
   touchline doctor [--account NAME] [--db PATH|URL] [--json]
     Checks each account's data for integrity problems (sessions per visitor, extreme visitors,
     flapping sessions, empty sessions, self-referrals, session rate, event volume, and the SDK's
-    delivery health: dropped items, 401/403s, share of bot navigations).
+    delivery health: dropped items, 401/403s, share of bot navigations), and the database's disk:
+    the SQLite write-ahead log against its bound (env TOUCHLINE_WAL_LIMIT_MB, default 64) and free
+    disk against a margin (env TOUCHLINE_MIN_FREE_DISK_MB, default 1024).
     Exit code 1 when any check is in alert.`;
 
 export interface AccountReport { account: string; account_id: string; report: IntegrityReport }
@@ -29,13 +31,32 @@ export function formatAccountReport(r: AccountReport): string {
   return `Account "${r.account}": ${r.report.state.toUpperCase()}\n${r.report.checks.map(formatCheck).join('\n')}`;
 }
 
+const MIB = 1024 * 1024;
+
+/** The same disk limits `touchline serve` reads from the environment. */
+function diskLimitsFrom(env: CliIo['env']): { walLimitBytes: number; minFreeBytes: number } {
+  const mib = (name: string): number | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`doctor: ${name} must be a positive integer, got "${value}"`);
+    return n * MIB;
+  };
+  const walLimitBytes = mib('TOUCHLINE_WAL_LIMIT_MB');
+  const minFreeBytes = mib('TOUCHLINE_MIN_FREE_DISK_MB');
+  return parseServerSettings({
+    disk: { ...(walLimitBytes === undefined ? {} : { walLimitBytes }), ...(minFreeBytes === undefined ? {} : { minFreeBytes }) },
+  }).disk;
+}
+
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: { account: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length > 0) throw new UsageError(`doctor: unexpected argument "${positionals[0] ?? ''}"`);
-  const storage = openStorage(databaseFrom(values.db, io.env));
+  const limits = diskLimitsFrom(io.env);
+  const storage = openStorage(databaseFrom(values.db, io.env), { walLimitBytes: limits.walLimitBytes });
   try {
     await storage.migrate();
     let accounts: Account[];
@@ -52,9 +73,13 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
       const report = evaluateIntegrity(await gatherIntegrityFacts(storage, account.id, now));
       reports.push({ account: account.name, account_id: account.id, report });
     }
-    if (values.json) io.stdout.write(`${JSON.stringify({ checked_at: new Date(now).toISOString(), accounts: reports })}\n`);
-    else io.stdout.write(`${reports.length === 0 ? 'No accounts.' : reports.map(formatAccountReport).join('\n\n')}\n`);
-    return reports.some((r) => r.report.state === 'alert') ? 1 : 0;
+    const disk = evaluateDisk(await storage.diskUsage(), limits, now);
+    if (values.json) io.stdout.write(`${JSON.stringify({ checked_at: new Date(now).toISOString(), accounts: reports, disk })}\n`);
+    else {
+      const accountsText = reports.length === 0 ? 'No accounts.' : reports.map(formatAccountReport).join('\n\n');
+      io.stdout.write(`${accountsText}\n\nDisk: ${disk.state.toUpperCase()}\n${disk.checks.map(formatCheck).join('\n')}\n`);
+    }
+    return reports.some((r) => r.report.state === 'alert') || disk.state === 'alert' ? 1 : 0;
   } finally {
     await storage.close();
   }

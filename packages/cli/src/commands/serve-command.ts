@@ -8,6 +8,7 @@ import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
                        [--retention-days N] [--inbox-keep-days N|forever] [--worker-lease-ms N] [--read-threads N]
+                       [--wal-limit-mb N] [--min-free-disk-mb N]
   --port             TCP port (env TOUCHLINE_PORT, default 8710)
   --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
   --db               SQLite file (default ./touchline.db) or postgres://user@host:port/db[?schema=NAME]
@@ -24,6 +25,11 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
                      off the ingest event loop (env TOUCHLINE_READ_THREADS, default 2); up to 32 more
                      wait, beyond that 503 + Retry-After. env TOUCHLINE_READS=inline runs them on the
                      main thread instead (for comparison only)
+  --wal-limit-mb     SQLite: bound of the write-ahead log in MiB; from a quarter of it the log is restarted,
+                     from three quarters ingest answers 503 + Retry-After until a long reader lets it go
+                     (env TOUCHLINE_WAL_LIMIT_MB, default 64)
+  --min-free-disk-mb warn (integrity monitor, /metrics) when the database's disk has less free space
+                     (env TOUCHLINE_MIN_FREE_DISK_MB, default 1024)
   env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
       (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable
   The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
@@ -63,6 +69,8 @@ function keepDaysFrom(value: string | undefined): number | null | undefined {
   return n;
 }
 
+const MIB = 1024 * 1024;
+
 function defaultStop(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -77,6 +85,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
       'retention-days': { type: 'string' }, 'inbox-keep-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
       'read-threads': { type: 'string' },
+      'wal-limit-mb': { type: 'string' }, 'min-free-disk-mb': { type: 'string' },
     },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
@@ -86,12 +95,19 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const readThreads = positiveFrom('--read-threads', values['read-threads'] ?? io.env.TOUCHLINE_READ_THREADS);
   const readsMode = readsModeFrom(io.env.TOUCHLINE_READS);
   const inboxKeepDays = keepDaysFrom(values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS);
+  const walLimitMb = positiveFrom('--wal-limit-mb', values['wal-limit-mb'] ?? io.env.TOUCHLINE_WAL_LIMIT_MB);
+  const minFreeMb = positiveFrom('--min-free-disk-mb', values['min-free-disk-mb'] ?? io.env.TOUCHLINE_MIN_FREE_DISK_MB);
+  const disk = {
+    ...(walLimitMb === undefined ? {} : { walLimitBytes: walLimitMb * MIB }),
+    ...(minFreeMb === undefined ? {} : { minFreeBytes: minFreeMb * MIB }),
+  };
   const db = databaseFrom(values.db, io.env);
   const webhookUrl = values['alert-webhook'] ?? io.env.TOUCHLINE_ALERT_WEBHOOK;
   const metricsToken = io.env.TOUCHLINE_METRICS_TOKEN || undefined;
   const target = parseStorageUrl(db);
   const rateLimit = rateLimitFromEnv(io.env);
-  const storage = openStorage(db);
+  // The collector's settings and the storage hold the WAL to the same bound.
+  const storage = openStorage(db, { walLimitBytes: disk.walLimitBytes });
   let collector: ReturnType<typeof createCollector>;
   try {
     collector = createCollector({
@@ -105,6 +121,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         port, host, retentionDays,
         ...(inboxKeepDays === undefined ? {} : { inboxKeepDays }),
         ...(metricsToken === undefined ? {} : { metricsToken }),
+        disk,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
         reads: { ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }) },
         ...(rateLimit ? { rateLimit } : {}),

@@ -7,6 +7,7 @@ import { bearerSecret } from './auth/bearer-secret.js';
 import type { KeyCache } from './auth/key-cache.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { errorBody } from './reply-error.js';
+import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './storage-busy.js';
 
 export interface FastIngestDeps extends AcceptDeps {
   keys: KeyCache;
@@ -42,7 +43,7 @@ function write(res: ServerResponse, status: number, body: unknown, headers: Reco
   res.end(text);
 }
 
-async function answer(deps: FastIngestDeps, route: SingleItemRoute, accountId: string, text: string): Promise<IngestAnswer | { status: 400 | 500; body: unknown }> {
+async function answer(deps: FastIngestDeps, route: SingleItemRoute, accountId: string, text: string): Promise<IngestAnswer | { status: 400 | 500 | 503; body: unknown; retryAfterSeconds?: number }> {
   let body: unknown;
   try {
     body = parseJsonBody(text);
@@ -53,6 +54,10 @@ async function answer(deps: FastIngestDeps, route: SingleItemRoute, accountId: s
   try {
     return await acceptSingleItem(deps, accountId, route, body, mayHoldNul(text));
   } catch (error) {
+    if (isStorageBusy(error)) {
+      deps.metrics.rejected.inc({ reason: 'storage_busy' });
+      return { status: 503, body: errorBody('storage_busy', STORAGE_BUSY_MESSAGE), retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS };
+    }
     deps.onError(error as Error);
     return { status: 500, body: errorBody('internal', 'internal error; the request was not stored') };
   }
@@ -93,7 +98,7 @@ export function createFastIngestPath(deps: FastIngestDeps): FastIngestPath {
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
       chunks.length = 0;
       void answer(deps, route, found.key.accountId, text).then((result) => {
-        write(res, result.status, result.body, 'retryAfterSeconds' in result ? { 'retry-after': String(result.retryAfterSeconds) } : {});
+        write(res, result.status, result.body, 'retryAfterSeconds' in result && result.retryAfterSeconds !== undefined ? { 'retry-after': String(result.retryAfterSeconds) } : {});
         metrics.countRequest(route, result.status);
       });
     });

@@ -5,6 +5,7 @@ import type { StorageHealth } from '../health/storage-health.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { ServerSettings } from '../server-settings.js';
 import { errorBody, type ErrorBody } from '../http/reply-error.js';
+import { STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from '../http/storage-busy.js';
 import type { InboxWriter } from './inbox-writer.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
@@ -34,6 +35,12 @@ function storageUnavailable(deps: AcceptDeps, batchId: string): IngestAnswer {
   };
 }
 
+/** Nothing was stored because storage turned the write away for now (a lock, the WAL at its bound): retry soon. */
+function storageBusy(deps: AcceptDeps, batchId: string): IngestAnswer {
+  deps.metrics.rejected.inc({ reason: 'storage_busy' });
+  return { status: 503, retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS, body: errorBody('storage_busy', STORAGE_BUSY_MESSAGE, batchId) };
+}
+
 /** The single-item routes and the item type each one stores. */
 export const SINGLE_ITEM_ROUTES = { '/api/v1/events': 'event', '/api/v1/conversions': 'conversion', '/api/v1/identify': 'identify' } as const;
 export type SingleItemRoute = keyof typeof SINGLE_ITEM_ROUTES;
@@ -59,8 +66,8 @@ export async function storeItems(deps: AcceptDeps, accountId: string, batchId: s
     written = await deps.inbox.write(accountId, accepted);
   } catch (error) {
     if (!isStorageFault(error)) throw error;
-    deps.health.report(error);
-    return storageUnavailable(deps, batchId);
+    // `unavailable` is held as a fault until a probe passes; `busy` passes by itself.
+    return deps.health.report(error) ? storageUnavailable(deps, batchId) : storageBusy(deps, batchId);
   }
   const { inserted } = written;
   // Identical repeats inside the batch are acknowledged like retries: stored once.

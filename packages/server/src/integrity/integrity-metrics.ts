@@ -8,6 +8,8 @@ export interface IntegrityMetrics {
   passes: Counter<'outcome'>;
   /** Webhook notices by outcome: `delivered`, `retried` (one failed attempt), `failed` (given up), `dropped` (queue full). */
   webhook: Counter<'outcome'>;
+  /** 0 ok, 1 warn, 2 alert per disk check (`wal_size`, `free_disk`). */
+  disk: Gauge<'check'>;
 }
 
 export const STATE_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
@@ -19,6 +21,9 @@ export function createIntegrityMetrics(registry: Registry): IntegrityMetrics {
       labelNames: ['account', 'check'], registers: [registry],
     }),
     passes: new Counter({ name: 'touchline_integrity_passes_total', help: 'Integrity monitor passes by outcome', labelNames: ['outcome'], registers: [registry] }),
+    disk: new Gauge({
+      name: 'touchline_disk_state', help: 'Latest disk check state: 0 ok, 1 warn, 2 alert', labelNames: ['check'], registers: [registry],
+    }),
     webhook: new Counter({ name: 'touchline_alert_webhook_total', help: 'Alert webhook notices and attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
   };
 }

@@ -2,6 +2,7 @@
 import type { Account, Storage } from '@touchline/storage';
 import type { ReadPool } from '../reads/read-pool.js';
 import { evaluateIntegrity } from './evaluate-integrity.js';
+import type { DiskWatch } from './disk-watch.js';
 import { gatherIntegrityFacts } from './gather-integrity-facts.js';
 import { IntegrityError } from './integrity-error.js';
 import { STATE_VALUE, type IntegrityMetrics } from './integrity-metrics.js';
@@ -20,6 +21,8 @@ export interface IntegrityMonitorDeps {
   onError: (error: Error) => void;
   /** Awaited before each pass (e.g. writing buffered SDK health reports, so the pass sees them). */
   beforePass?: () => Promise<void>;
+  /** Evaluated at the end of every pass (DESIGN.md L13). */
+  disk?: DiskWatch;
   /** Called after each account's evaluation with the checks that entered or left alert (often none). */
   onTransitions?: (account: Account, transitions: IntegrityTransition[], report: IntegrityReport) => void;
 }
@@ -33,6 +36,8 @@ export interface IntegrityMonitor {
   runPass(): Promise<void>;
   /** The latest report of an account from a pass, if any. */
   latest(accountId: string): AccountIntegrity | undefined;
+  /** The latest disk checks from a pass, if a disk watch is set and a pass has run. */
+  latestDisk(): IntegrityReport | undefined;
   /** Evaluates one account now, without recording it (for an account no pass has reached yet). */
   evaluate(accountId: string, signal?: AbortSignal): Promise<IntegrityReport>;
 }
@@ -79,6 +84,12 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
       failures += 1;
       deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: listing accounts failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
     }
+    try {
+      await deps.disk?.check();
+    } catch (error) {
+      failures += 1;
+      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: reading disk usage failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    }
     deps.metrics.passes.inc({ outcome: failures === 0 ? 'ok' : 'error' });
   }
 
@@ -112,6 +123,7 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
     },
     runPass,
     latest: (accountId) => latest.get(accountId),
+    latestDisk: () => deps.disk?.latest(),
     async evaluate(accountId, signal) {
       return evaluateIntegrity(await facts(accountId, { signal }));
     },

@@ -1,6 +1,6 @@
 // Prometheus metrics of one collector, in its own registry (no global default registry).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Storage } from '@touchline/storage';
+import type { DiskUsage, Storage } from '@touchline/storage';
 
 export interface CollectorMetrics {
   registry: Registry;
@@ -38,6 +38,54 @@ function talliedCounter<L extends string>(registry: Registry, name: string, help
   };
 }
 
+/**
+ * Disk use (DESIGN.md L13), read from storage at scrape time: a few stat calls. Checkpoint outcomes
+ * are cumulative counts kept by the checkpointer thread; the counters add what grew since the last scrape.
+ */
+function registerDiskMetrics(registry: Registry, storage: Storage): void {
+  // Each metric reads on its own: a read is a few stat calls, and a shared one could go stale between scrapes.
+  const read = (): Promise<DiskUsage> => storage.diskUsage();
+  const gauge = (name: string, help: string, pick: (u: DiskUsage) => number | null | undefined): void => {
+    new Gauge({
+      name, help, registers: [registry],
+      async collect() {
+        const value = pick(await read());
+        if (value !== null && value !== undefined) this.set(value);
+      },
+    });
+  };
+  gauge('touchline_storage_database_bytes', 'Size of the database (SQLite: the main file; PostgreSQL: pg_database_size)', (u) => u.databaseBytes);
+  gauge('touchline_storage_wal_bytes', 'Size of the SQLite write-ahead log file', (u) => u.walBytes);
+  gauge('touchline_storage_wal_limit_bytes', 'Bound of the SQLite write-ahead log (writes wait beyond it)', (u) => u.walLimitBytes);
+  gauge('touchline_storage_free_bytes', 'Free space on the file system of the SQLite database', (u) => u.freeBytes);
+  gauge('touchline_wal_checkpoint_max_hold_seconds', 'Longest time one RESTART checkpoint took, lock wait included (writers waited at most this)', (u) => (u.checkpoints ? u.checkpoints.maxHoldMs / 1000 : null));
+  const reported: Record<string, number> = {};
+  new Counter({
+    name: 'touchline_wal_checkpoints_total', help: 'SQLite WAL checkpoints by outcome: passive, complete (log restarted), busy (a reader outlived the wait), failed',
+    labelNames: ['outcome'], registers: [registry],
+    async collect() {
+      const counts = (await read()).checkpoints;
+      if (counts === null) return;
+      for (const outcome of ['passive', 'complete', 'busy', 'failed'] as const) {
+        const grew = counts[outcome] - (reported[outcome] ?? 0);
+        this.inc({ outcome }, Math.max(0, grew));
+        reported[outcome] = counts[outcome];
+      }
+    },
+  });
+  new Counter({
+    name: 'touchline_wal_checkpoint_hold_seconds_total', help: 'Total time RESTART checkpoints took, lock wait included (an upper bound of the time writers waited for them)',
+    registers: [registry],
+    async collect() {
+      const counts = (await read()).checkpoints;
+      if (counts === null) return;
+      const grew = counts.totalHoldMs - (reported.hold ?? 0);
+      this.inc(Math.max(0, grew) / 1000);
+      reported.hold = counts.totalHoldMs;
+    },
+  });
+}
+
 export function createCollectorMetrics(storage: Storage, now: () => number): CollectorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'touchline_process_' });
@@ -57,6 +105,7 @@ export function createCollectorMetrics(storage: Storage, now: () => number): Col
       this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000));
     },
   });
+  registerDiskMetrics(registry, storage);
   const countRequests = talliedCounter(registry, 'touchline_http_requests_total', 'HTTP requests by route and status', ['route', 'status']);
   const countIngested = talliedCounter(registry, 'touchline_ingested_items_total', 'Items accepted into the inbox', ['type']);
   return {

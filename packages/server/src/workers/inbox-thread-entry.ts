@@ -44,7 +44,8 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const { run } = data;
   const post = (message: InboxThreadMessage): void => port.postMessage(message);
   const stats: InboxThreadStats = { done: 0, dead: 0 };
-  const storage = openSqliteStorage({ path: data.databasePath });
+  // The collector's own connection runs the checkpointer; this one only writes, within the same bound.
+  const storage = openSqliteStorage({ path: data.databasePath, walLimitBytes: data.walLimitBytes, backgroundCheckpoints: false });
   const settings = parseServerSettings({ worker: data.worker });
   const metrics = {
     processed: {

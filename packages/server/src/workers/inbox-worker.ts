@@ -139,7 +139,9 @@ export function createInboxWorker(deps: {
         failures = 0;
       } catch (error) {
         failures += 1;
-        deps.onError(error instanceof Error ? error : new Error(String(error)));
+        // A busy database (a lock, the WAL at its bound while a reader pins it) is reported once per
+        // run of failures, not on every backed-off retry; any other error every time.
+        if (failures === 1 || !isStorageFault(error) || error.code !== 'busy') deps.onError(error instanceof Error ? error : new Error(String(error)));
       } finally {
         inflight = null;
       }

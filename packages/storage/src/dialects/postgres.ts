@@ -1,7 +1,8 @@
 // The PostgreSQL dialect: a connection pool on a postgres:// URL, serving the Storage contract.
 import { bindQueries } from '../queries/bind-queries.js';
 import { StorageError } from '../storage-error.js';
-import type { Storage } from '../storage.js';
+import type { DiskUsage, Storage } from '../storage.js';
+import { runQuery } from './dialects.js';
 import { createPostgresConnection, redactUrl } from './postgres-connection.js';
 import { migratePostgres } from './postgres-migrations.js';
 
@@ -58,6 +59,14 @@ export function openPostgresStorage(options: PostgresStorageOptions): Storage {
       if (closed) return;
       closed = true;
       await conn.pool.end();
+    },
+    // The WAL and the free disk are the server's to watch (pg_stat_wal, its own monitoring).
+    diskUsage: async (): Promise<DiskUsage> => {
+      const size = await runQuery(conn, 'diskUsage', {
+        sqlite: () => null,
+        postgres: async (c) => (await c.rows<{ bytes: number }>('SELECT pg_database_size(current_database())::float8 AS bytes'))[0]?.bytes ?? null,
+      });
+      return { databaseBytes: size, walBytes: null, walLimitBytes: null, freeBytes: null, checkpoints: null };
     },
     ...bindQueries(conn),
   };

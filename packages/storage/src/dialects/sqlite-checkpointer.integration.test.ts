@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '../test-support/temp-storage.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { applyPragmas } from './sqlite-pragmas.js';
+import { walBoundFrom } from './wal-bound.js';
 
 let tmp: TempDir;
 beforeEach(async () => { tmp = await makeTempDir(); });
@@ -25,7 +26,7 @@ describe('startCheckpointer', () => {
     const db = new Database(file);
     applyPragmas(db);
     db.exec('CREATE TABLE t (x TEXT)');
-    const checkpointer = startCheckpointer(db, file);
+    const checkpointer = startCheckpointer(db, file, walBoundFrom(undefined));
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const before = statSync(file).size;
     const insert = db.prepare('INSERT INTO t VALUES (?)');
@@ -40,7 +41,7 @@ describe('startCheckpointer', () => {
     const file = tmp.file('ck2.db');
     const db = new Database(file);
     applyPragmas(db);
-    startCheckpointer(db, tmp.file('no-such-dir/x.db'));
+    startCheckpointer(db, tmp.file('no-such-dir/x.db'), walBoundFrom(undefined));
     expect(await eventually(() => db.pragma('wal_autocheckpoint', { simple: true }) === 1000)).toBe(true);
     db.close();
   });

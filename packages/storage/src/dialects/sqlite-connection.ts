@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 
 /** Which file an open database is: device and inode, as stat() gives them. */
 export interface FileIdentity { dev: number; ino: number }
+import { assertWalWithinBound, type WalBound } from './wal-bound.js';
 
 export interface SqliteConnection {
   readonly dialect: 'sqlite';
@@ -22,6 +23,8 @@ export interface SqliteConnection {
    * Storage instances never share statements (or a closed database).
    */
   statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R>;
+  /** Throws StorageError `busy` when the WAL has reached its bound (wal-bound.ts); call before a bulk write transaction. */
+  assertWalRoom(): void;
 }
 
 /** The identity of the file at `path`, or null when there is none (':memory:', '', not found). */
@@ -35,7 +38,8 @@ export function fileIdentity(path: string): FileIdentity | null {
   }
 }
 
-export function createSqliteConnection(db: Database.Database, location: string): SqliteConnection {
+/** `bound` null: no WAL to bound (':memory:', read-only connections). */
+export function createSqliteConnection(db: Database.Database, location: string, bound: WalBound | null = null): SqliteConnection {
   const identity = fileIdentity(location);
   const cache = new Map<string, Database.Statement<unknown[], unknown>>();
   return {
@@ -43,6 +47,7 @@ export function createSqliteConnection(db: Database.Database, location: string):
     location,
     db,
     identity,
+    assertWalRoom: bound === null ? () => {} : () => assertWalWithinBound(location, bound),
     statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
       let prepared = cache.get(sql);
       if (prepared === undefined) {

@@ -25,6 +25,11 @@ export interface SqlitePragmaOptions {
    * database deterministically. @default SQLite's own (no practical cap)
    */
   maxPageCount?: number;
+  /**
+   * When the WAL is restarted from its beginning, the file is cut back to this size instead of
+   * keeping its high-water mark on disk. @default -1 (never cut; SQLite's default)
+   */
+  journalSizeLimitBytes?: number;
 }
 
 /** Page cache per connection, in KiB (pragma cache_size takes a negative number for KiB). */
@@ -43,6 +48,9 @@ export function applyPragmas(db: Database.Database, options: SqlitePragmaOptions
   db.pragma(`synchronous = ${SYNCHRONOUS_VALUES[options.synchronous ?? 'normal']}`);
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
+  const journalSizeLimit = options.journalSizeLimitBytes ?? -1;
+  if (!Number.isInteger(journalSizeLimit)) throw new StorageError('open_failed', `journalSizeLimitBytes must be an integer, got ${journalSizeLimit}`);
+  db.pragma(`journal_size_limit = ${journalSizeLimit}`);
   // The worker's upserts land at random places in the id-keyed indexes; SQLite's default 2 MB
   // page cache re-reads most of those pages from the OS on every pass. 64 MB (negative = KiB)
   // keeps the hot index pages resident; it is a cap, allocated only as pages are used.

@@ -37,8 +37,8 @@ import { listTopLandingPages } from './dashboard/list-top-landing-pages.js';
 import { listTopReferrers } from './dashboard/list-top-referrers.js';
 import { readTimeSeries } from './dashboard/read-time-series.js';
 
-/** What a dialect adds itself: how it opens, migrates and closes. */
-export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close'>;
+/** What a dialect adds itself: how it opens, migrates and closes, and what it knows of its disk. */
+export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close' | 'diskUsage'>;
 
 export function bindQueries(conn: Connection): StorageQueries {
   return {

@@ -59,7 +59,10 @@ export function claimInbox(conn: Connection, options: ClaimOptions): Promise<Inb
   return runQuery(conn, 'claimInbox', {
     // BEGIN IMMEDIATE takes the write lock up front, so a claimer in another process waits on
     // busy_timeout instead of failing on a read-to-write lock upgrade.
-    sqlite: (c) => c.db.transaction(() => sqliteClaim(c, leaseMs, now, limit)).immediate(),
+    sqlite: (c) => {
+      c.assertWalRoom();
+      return c.db.transaction(() => sqliteClaim(c, leaseMs, now, limit)).immediate();
+    },
     postgres: async (c) => {
       if (limit === 0) return [];
       const rows = await c.rows<ClaimedRow>(PG_CLAIM, [now + leaseMs, now, limit]);

@@ -116,7 +116,10 @@ async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt:
  */
 export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
   return runQuery(conn, 'insertInboxGroups', {
-    sqlite: (c) => c.db.transaction(() => sqliteInsertGroups(c, groups, receivedAt)).immediate(),
+    sqlite: (c) => {
+      c.assertWalRoom();
+      return c.db.transaction(() => sqliteInsertGroups(c, groups, receivedAt)).immediate();
+    },
     postgres: (c) => c.transaction(async (client) => {
       const results: InsertInboxResult[] = [];
       for (const group of groups) results.push(await pgInsertGroup(client, group, receivedAt));

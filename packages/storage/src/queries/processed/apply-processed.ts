@@ -147,6 +147,8 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
  */
 export function applyProcessed(conn: Connection, batch: ProcessedBatch): Promise<ApplyOutcome> {
   return runQuery(conn, 'applyProcessed', {
+    // Not refused at the WAL's bound (wal-bound.ts): its rows are claimed already, and a refusal would
+    // leave them leased for the whole lease. The claim is refused instead, and one batch fits the headroom.
     sqlite: (c) => c.db.transaction(() => sqliteApply(c, batch)).immediate(),
     postgres: (c) => c.transaction((client) => pgApply(client, batch)),
   });
