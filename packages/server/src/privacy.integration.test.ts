@@ -46,7 +46,8 @@ async function runVisits(storeFullIp: boolean): Promise<{ bytes: string; cookies
   const https = await navigate(shop, { 'x-forwarded-for': IPV4, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' });
   const plain = await navigate(shop, { 'x-forwarded-for': IPV6 });
   const flushed = await client.flush({ timeoutMs: 10_000 });
-  expect(flushed.stats).toMatchObject({ delivered: 4, dropped: {} }); // two pageviews, two events
+  expect(flushed.stats).toMatchObject({ delivered: 4 }); // two pageviews, two events
+  expect(flushed.stats.dropped).toEqual({});
   await fx.collector.worker.drain();
   return { bytes: databaseBytes(fx), cookies: [https, plain] };
 }

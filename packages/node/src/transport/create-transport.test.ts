@@ -5,6 +5,7 @@ import { ackFor, createFakeFetch, hang, type FakeCall } from '../test-support/fa
 import { makeEvent, makeEvents } from '../test-support/make-items.js';
 import { createTestTransport } from '../test-support/transport-harness.js';
 import type { TransportError } from './transport-errors.js';
+import { exactly } from '../test-support/exactly.js';
 
 const URL_ = 'http://collector.invalid';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -17,7 +18,7 @@ describe('createTransport (injected fetch)', () => {
     const h = createTestTransport(URL_, { maxQueueItems: 50, maxInFlight: 1, batch: { maxItems: 10 } }, { fetch: fake.fetch });
     for (const item of makeEvents(100)) h.transport.enqueue(item);
     // Items 1-10 left as a full batch at once; 11-60 fill the queue; 61-100 find it full.
-    expect(h.transport.stats()).toMatchObject({ queued: 50, inFlight: 10, dropped: { queue_full: 40 } });
+    expect(h.transport.stats()).toMatchObject({ queued: 50, inFlight: 10, dropped: exactly({ queue_full: 40 }) });
     expect(h.droppedBy('queue_full')).toBe(40);
     expect(h.errors.map((e) => (e as TransportError).code)).toEqual(['queue_full']);
     release();
@@ -77,7 +78,7 @@ describe('createTransport (injected fetch)', () => {
     const flushed = await h.transport.flush({ timeoutMs: 30 });
     expect(flushed).toMatchObject({ settled: false, stats: { inFlight: 7, queued: 0 } });
     const closed = await h.transport.close({ timeoutMs: 30 });
-    expect(closed).toMatchObject({ settled: false, stats: { queued: 0, inFlight: 0, dropped: { closed: 7 } } });
+    expect(closed).toMatchObject({ settled: false, stats: { queued: 0, inFlight: 0, dropped: exactly({ closed: 7 }) } });
     expect(fake.calls.every((c) => c.signal?.aborted)).toBe(true);
     h.transport.enqueue(makeEvent());
     expect(h.transport.stats().dropped.closed).toBe(8);

@@ -1,0 +1,48 @@
+// attributionFacts on both dialects: the conversion window, the lookback, the session each conversion was recorded in, and the session cap (`truncated`).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Account, ConversionRow, Storage } from '../../storage.js';
+import { batch, session } from '../../test-support/temp-storage.js';
+import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
+
+const conversion = (accountId: string, id: string, sessionId: string | null, timestamp: number): ConversionRow => ({
+  accountId, id, name: 'purchase', visitorId: 'v1', sessionId, timestamp, revenue: 5, currency: 'EUR', properties: '{}',
+});
+
+describe.each(await storageFactories())('attributionFacts on $dialect', (factory) => {
+  let db: TestStorage;
+  let storage: Storage;
+  let acc: Account;
+  beforeEach(async () => {
+    db = await factory.open();
+    storage = db.storage;
+    acc = await storage.ensureAccount('acme', 1);
+    const other = await storage.ensureAccount('other', 1);
+    await storage.applyProcessed(batch({
+      sessions: [100, 200, 300, 400, 500].map((t) => session(acc.id, { id: `s${t}`, visitorId: 'v1', startedAt: t, lastSeenAt: t + 10, channel: 'email' }))
+        .concat([session(other.id, { id: 'x', visitorId: 'v1', startedAt: 450, lastSeenAt: 450 })]),
+      conversions: [conversion(acc.id, 'c-early', 's100', 150), conversion(acc.id, 'c1', 's400', 450), conversion(acc.id, 'c2', null, 500), conversion(acc.id, 'c-late', 's500', 600)],
+    }));
+  });
+  afterEach(async () => {
+    await db.remove();
+  });
+
+  it('gives the conversions in [from, to) with their session, and every session since from - lookback', async () => {
+    const facts = await storage.attributionFacts(acc.id, { from: 400, to: 600, lookbackMs: 150, maxSessions: 100 });
+    expect(facts.conversions).toEqual([
+      { id: 'c1', visitorId: 'v1', sessionId: 's400', timestamp: 450, revenue: 5 },
+      { id: 'c2', visitorId: 'v1', sessionId: null, timestamp: 500, revenue: 5 },
+    ]);
+    expect(facts.sessions.map((s) => s.id).sort()).toEqual(['s300', 's400', 's500']);
+    expect(facts.truncated).toBe(false);
+  });
+
+  it('keeps the newest sessions under the cap and says the answer is truncated; exactly at the cap it is not', async () => {
+    const capped = await storage.attributionFacts(acc.id, { from: 0, to: 1000, lookbackMs: 0, maxSessions: 2 });
+    expect(capped.sessions.map((s) => s.id).sort()).toEqual(['s400', 's500']);
+    expect(capped.truncated).toBe(true);
+    const atCap = await storage.attributionFacts(acc.id, { from: 0, to: 1000, lookbackMs: 0, maxSessions: 5 });
+    expect(atCap.sessions).toHaveLength(5);
+    expect(atCap.truncated).toBe(false);
+  });
+});
