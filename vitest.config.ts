@@ -19,6 +19,7 @@ export default defineConfig({
   },
   test: {
     include: ['packages/**/*.test.ts', 'bench/**/*.test.ts'],
+    globalSetup: ['./vitest.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],

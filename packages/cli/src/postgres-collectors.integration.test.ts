@@ -6,7 +6,7 @@ import { newId } from '@touchline/core';
 import { queryTestSchema as query, storageFactories, type TestStorage } from '../../storage/src/test-support/storage-factories.js';
 import { cli, createKey, post, serve, waitFor } from './test-support/cli-process.js';
 
-const postgres = (await storageFactories()).find((f) => f.dialect === 'postgres');
+const postgres = (await storageFactories(process.env, import.meta.url)).find((f) => f.dialect === 'postgres');
 
 describe.skipIf(postgres === undefined)('touchline on PostgreSQL', () => {
   let db: TestStorage | null = null;

@@ -17,7 +17,7 @@ const PASSWORD = 'correct horse battery';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const available = chromiumAvailable();
+const available = chromiumAvailable(import.meta.url);
 
 let fixture: DashboardFixture;
 let browser: Browser;

@@ -8,7 +8,7 @@ import { storageFactories } from '../../storage/src/test-support/storage-factori
 let fx: Fixture | null = null;
 afterEach(async () => { await fx?.close(); fx = null; });
 
-describe.each(await storageFactories())('collector on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('collector on $dialect', (factory) => {
   it('stores what the SDK sends, builds sessions with channels, and answers the query API', async () => {
     fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');

@@ -12,7 +12,7 @@ const T0 = Date.UTC(2026, 10, 2, 9);
 let fx: Fixture | null = null;
 afterEach(async () => { await fx?.close(); fx = null; });
 
-describe.each(await storageFactories())('inbox pruning on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('inbox pruning on $dialect', (factory) => {
   it('a re-sent old item is stored exactly once, before and after its inbox row is pruned', async () => {
     let clock = T0;
     fx = await startCollector({ now: () => clock, maintenanceIntervalMs: 20, integrity: { enabled: false }, rateLimit: { enabled: false } }, factory);

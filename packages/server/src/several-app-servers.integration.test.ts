@@ -95,7 +95,7 @@ function expectedCredit(plans: Plan[], touch: (plan: Plan) => string): Record<st
   return out;
 }
 
-describe.each(await storageFactories())('several app servers on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('several app servers on $dialect', (factory) => {
   const cleanup: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const step of cleanup.reverse()) await step();

@@ -59,7 +59,7 @@ async function seedLegacy(db: TestStorage, account: string, visits: number[]): P
 const channels = async (db: TestStorage): Promise<Array<{ id: string; channel: string; landing_url: string; ranked: number }>> => rawRows(db,
   'SELECT id, channel, landing_url, CASE WHEN landing_rank IS NULL THEN 0 ELSE 1 END AS ranked FROM sessions ORDER BY id');
 
-describe.each(await storageFactories())('touchline repair-sessions on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('touchline repair-sessions on $dialect', (factory) => {
   let db: TestStorage | null = null;
   afterEach(async () => { await db?.remove(); db = null; });
 

@@ -10,7 +10,7 @@ afterEach(async () => {
   fixture = null;
 });
 
-describe.each(await storageFactories())('one id twice in a batch on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('one id twice in a batch on $dialect', (factory) => {
   it('stores the first, reports a different second one by index and id, and counts an identical repeat as a duplicate', async () => {
     fixture = await startCollector({ integrity: { enabled: false } }, factory);
     const key = await fixture.keyFor('acme');

@@ -51,7 +51,7 @@ function fresh(sample: unknown, visitorId: string): Record<string, unknown> {
 /** Fields whose text has no format of its own (URLs, ids, currencies and timestamps have one, and their NUL cases are above). */
 const FREE_TEXT = /^(context\.(user_agent|utm\..*|click_ids\..*)|name|user_id|properties\..*|traits\..*)$/;
 
-describe.each(await storageFactories())('text rule on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('text rule on $dialect', (factory) => {
   it('answers 400 naming the field for a NUL in every text field and key of every item type', async () => {
     fixture = await startCollector({ integrity: { enabled: false } }, factory);
     const key = await fixture.keyFor('acme');

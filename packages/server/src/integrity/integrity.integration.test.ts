@@ -9,7 +9,7 @@ import { cleanTraffic, DAY, HOUR, ingest, type SyntheticSession } from './test-s
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let account: Account;

@@ -103,7 +103,7 @@ async function dump(db: TestStorage, accountId: string, orderKey: boolean): Prom
   return Object.fromEntries(Object.keys(tables).map((table, i) => [table, rows[i] as unknown[]]));
 }
 
-describe.each(await storageFactories())('processing is an order-independent merge on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('processing is an order-independent merge on $dialect', (factory) => {
   let db: TestStorage;
   /** Two collectors on one database: each with its own connection (SQLite) or pool (PostgreSQL). */
   let collectors: [Storage, Storage];

@@ -14,7 +14,7 @@ const page = (n: number, path: string, referrer: string | null, start: 'new_visi
   context: { url: `https://shop.example${path}`, referrer, user_agent: 'UA', ip: null, utm: path.includes('utm_') ? { utm_source: 'news', utm_medium: 'email' } : {}, click_ids: {}, session_start: start },
 });
 
-describe.each(await storageFactories())('repairSessions on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('repairSessions on $dialect', (factory) => {
   let db: TestStorage | null = null;
   afterEach(async () => { await db?.remove(); db = null; });
 

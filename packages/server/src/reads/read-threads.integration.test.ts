@@ -58,7 +58,7 @@ async function loadShop(url: string, key: string, collector: Collector, storage:
   return { from: t0 - DAY, to: Date.now() + DAY };
 }
 
-describe.each([sqliteFactory, ...(await storageFactories()).filter((f) => f.dialect === 'postgres')])('read threads on $dialect', (factory) => {
+describe.each([sqliteFactory, ...(await storageFactories(process.env, import.meta.url)).filter((f) => f.dialect === 'postgres')])('read threads on $dialect', (factory) => {
   it('answer stats, attribution and journeys exactly as the storage does inline', { timeout: 120_000 }, async () => {
     const { db, collector, url, key, accountId } = await threadCollector(factory, { threads: 2 });
     expect(collector.reads.mode).toBe('thread');
@@ -87,7 +87,7 @@ describe.each([sqliteFactory, ...(await storageFactories()).filter((f) => f.dial
 
 // PostgreSQL can hold a query for as long as a test likes (a table lock), which makes "a query is
 // running and stuck" a state the test controls instead of a timing guess.
-describe.each((await storageFactories()).filter((f) => f.dialect === 'postgres'))('a stuck query on $dialect', (factory) => {
+describe.each((await storageFactories(process.env, import.meta.url)).filter((f) => f.dialect === 'postgres'))('a stuck query on $dialect', (factory) => {
   it('keeps ingest and health answering, refuses past the bound with 503 + Retry-After, and stops when its client leaves', { timeout: 180_000 }, async () => {
     const { db, collector, url, key, accountId } = await threadCollector(factory, { threads: 1, maxQueued: 1, retryAfterSeconds: 2 });
     const range = await loadShop(url, key, collector, db.storage, accountId);

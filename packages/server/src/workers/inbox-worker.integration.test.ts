@@ -21,7 +21,7 @@ function event(visitorId: string, sessionId: string) {
   return { type: 'event', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: sessionId, context: null, name: 'x', properties: {} };
 }
 
-describe.each(await storageFactories())('inbox worker on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('inbox worker on $dialect', (factory) => {
   it('dead-letters poison rows with their reason and processes every good row around them', async () => {
     db = await factory.open();
     storage = db.storage;

@@ -5,7 +5,7 @@ import { storageFactories, testPgUrl } from '../test-support/storage-factories.j
 import { createPostgresConnection } from './postgres-connection.js';
 import { runQuery } from './dialects.js';
 
-const postgres = (await storageFactories()).find((f) => f.dialect === 'postgres');
+const postgres = (await storageFactories(process.env, import.meta.url)).find((f) => f.dialect === 'postgres');
 const base = testPgUrl();
 
 /** Terminates one backend from a connection of its own; resolves once the server has done it. */

@@ -14,7 +14,7 @@ import { inboxItems } from '../test-support/temp-storage.js';
 import { createPostgresConnection } from './postgres-connection.js';
 import { migratePostgres } from './postgres-migrations.js';
 
-const postgres = (await storageFactories()).find((f) => f.dialect === 'postgres');
+const postgres = (await storageFactories(process.env, import.meta.url)).find((f) => f.dialect === 'postgres');
 const base = testPgUrl();
 
 async function sql<R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Dialect, Storage } from '../storage.js';
 import { openStorage } from '../open-storage.js';
+import { partialAllowed, recordPartial } from './partial-run.js';
 import { makeTempDir } from './temp-storage.js';
 
 /** The test database; trust auth on loopback, as on the project's machines. */
@@ -99,21 +100,24 @@ function unreachableFactory(url: string, reason: string): StorageFactory {
   return {
     dialect: 'postgres',
     open: () => Promise.reject(new Error(
-      `PostgreSQL test database ${url} is unreachable (${reason}). CI=true requires it: start PostgreSQL or set TOUCHLINE_TEST_PG_URL.`,
+      `PostgreSQL test database ${url} is unreachable (${reason}): start PostgreSQL or set TOUCHLINE_TEST_PG_URL `
+      + '(locally, TOUCHLINE_ALLOW_PARTIAL=1 runs the SQLite half only; never under CI=true).',
     )),
   };
 }
 
 /**
- * [sqlite, postgres] for describe.each. When PostgreSQL cannot be reached, under CI=true its
- * factory stays in and every test using it fails with the reason; elsewhere it is left out
- * with a warning, so a laptop without PostgreSQL still runs the SQLite half.
+ * [sqlite, postgres] for describe.each. When PostgreSQL cannot be reached, its factory stays in
+ * and every test using it fails with the reason; only with TOUCHLINE_ALLOW_PARTIAL=1 (never
+ * under CI=true) is it left out, with a warning and a line in the run's closing summary.
+ * `file`: the calling test file (import.meta.url), named in that summary.
  */
-export async function storageFactories(env: NodeJS.ProcessEnv = process.env): Promise<StorageFactory[]> {
+export async function storageFactories(env: NodeJS.ProcessEnv = process.env, file = 'a test file'): Promise<StorageFactory[]> {
   const url = testPgUrl(env);
   const problem = await probePostgres(url);
   if (problem === null) return [sqliteFactory, postgresFactory(url)];
-  if (env.CI === 'true') return [sqliteFactory, unreachableFactory(url, problem)];
+  if (!partialAllowed(env)) return [sqliteFactory, unreachableFactory(url, problem)];
   process.stderr.write(`[touchline tests] WARNING: PostgreSQL at ${url} unreachable (${problem}): running the SQLite dialect only\n`);
+  recordPartial('PostgreSQL half', file);
   return [sqliteFactory];
 }

@@ -22,7 +22,7 @@ function landing(visitorId: string, at: number, url: string, referrer: string | 
 const identify = (visitorId: string, userId: string, at: number) => ({ type: 'identify', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: null, context: null, user_id: userId, traits: {} });
 const conversion = (visitorId: string, at: number, revenue: number) => ({ type: 'conversion', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: null, context: null, name: 'purchase', revenue, currency: 'EUR', properties: {} });
 
-describe.each(await storageFactories())('attribution API on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('attribution API on $dialect', (factory) => {
   it('credits channels across devices linked by identify, per model, as JSON and CSV', async () => {
     fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');

@@ -8,7 +8,7 @@ const conversion = (accountId: string, id: string, sessionId: string | null, tim
   accountId, id, name: 'purchase', visitorId: 'v1', sessionId, timestamp, revenue: 5, currency: 'EUR', properties: '{}',
 });
 
-describe.each(await storageFactories())('attributionFacts on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('attributionFacts on $dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let acc: Account;

@@ -8,7 +8,7 @@ const conversion = (accountId: string, id: string, timestamp: number, revenue: n
   accountId, id, name: 'purchase', visitorId: 'v1', sessionId: null, timestamp, revenue, currency: 'EUR', properties: '{}',
 });
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let acc: Account;

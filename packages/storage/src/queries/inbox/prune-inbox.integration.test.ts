@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12);
 const OLD = NOW - 40 * DAY;
 
-describe.each(await storageFactories())('pruneInbox on $dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('pruneInbox on $dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let acc: Account;

@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = 100 * DAY;
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let acc: Account;

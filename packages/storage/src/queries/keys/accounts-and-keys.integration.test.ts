@@ -4,7 +4,7 @@ import { isUuid } from '@touchline/core';
 import type { ApiKeyRecord, Storage } from '../../storage.js';
 import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   beforeEach(async () => {

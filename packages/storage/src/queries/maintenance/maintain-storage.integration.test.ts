@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12); // 15 June 2026
 const OLD = NOW - 100 * DAY; // 7 March 2026
 
-const factories = await storageFactories();
+const factories = await storageFactories(process.env, import.meta.url);
 
 describe.each(factories)('maintain on $dialect', (factory) => {
   let db: TestStorage;

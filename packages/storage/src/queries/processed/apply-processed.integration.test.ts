@@ -6,7 +6,7 @@ import { rawExec, rawRows } from '../../test-support/raw-sql.js';
 import { applied, partial, stale } from './apply-outcome.js';
 import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let acc: Account;

@@ -11,7 +11,7 @@ const report = (accountId: string, instanceId: string, reportedAt: number, n: Pa
   accountId, instanceId, reportedAt, sdk: '@touchline/node/0.1.0', delivered: 0, retries: 0, authFailures: 0, dropped: 0, navigations: 0, botNavigations: 0, ...n,
 });
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let shop: Account;

@@ -5,7 +5,7 @@ import { batch, event, session } from '../../test-support/temp-storage.js';
 import { VISITOR_EVENT_LIMIT } from './get-visitor.js';
 import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 
-describe.each(await storageFactories())('$dialect', (factory) => {
+describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
   let db: TestStorage;
   let storage: Storage;
   let acc: Account;
