@@ -19,7 +19,6 @@ export { evaluateDisk, type DiskLimits } from './integrity/disk-checks.js';
 export { loadDemo, type LoadDemoOptions, type LoadProgress } from './demo/load-demo.js';
 // For the dashboard package, which serves the same numbers to signed-in people.
 export { attribute, LOOKBACK_DAYS, MAX_SESSIONS_PER_QUERY, type AttributionAnswer, type AttributionQuery, type LookbackDays } from './attribution/attribute.js';
-export { buildJourneys } from './attribution/build-journeys.js';
 export { toCsv } from './http/csv.js';
 export { instantSchema } from './http/parse-range.js';
 export { replyError } from './http/reply-error.js';

@@ -1,7 +1,6 @@
 // Runs one attribution model over an account's facts: the seam between storage, journeys and the pure models.
-import { MicroTotals, MODELS, toMicros, type AttributionResult, type ModelName } from '@touchline/attribution';
+import { buildJourneys, MicroTotals, MODELS, toMicros, type AttributionResult, type ModelName } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
-import { buildJourneys } from './build-journeys.js';
 
 export const LOOKBACK_DAYS = [7, 30, 60, 90] as const;
 export type LookbackDays = (typeof LOOKBACK_DAYS)[number];

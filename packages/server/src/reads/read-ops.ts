@@ -1,9 +1,8 @@
 // The read operations the query API, the dashboard and the integrity monitor run: each takes a
 // Storage and plain arguments and returns plain data, so it runs the same inline or on a read thread.
-import { MODELS, type ModelName } from '@touchline/attribution';
+import { buildJourneys, MODELS, type ModelName } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
 import { attribute, type AttributionQuery } from '../attribution/attribute.js';
-import { buildJourneys } from '../attribution/build-journeys.js';
 import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
 
 const DAY = 86_400_000;

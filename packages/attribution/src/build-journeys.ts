@@ -1,7 +1,14 @@
 // Builds attribution journeys: each conversion's touchpoints across every device linked by identify, inside the lookback.
-import type { Journey, Touchpoint } from '@touchline/attribution';
-import type { ConversionFact, IdentityLink, SessionFact } from '@touchline/storage';
+import type { Journey, Touchpoint } from './journey.js';
 
+/** A conversion; sessionId is the session it was recorded in (null when unknown). */
+export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
+/** A session as a touchpoint: when it started and the channel (null: unclassified, counted as direct). */
+export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null }
+/** An identify call: this visitor is this user (two visitors of one user are one person). */
+export interface IdentityLink { userId: string; visitorId: string }
+
+/** What journeys are built from; storage's attribution facts have this shape. */
 export interface JourneyInput {
   conversions: readonly ConversionFact[];
   sessions: readonly SessionFact[];

@@ -1,7 +1,6 @@
 // Tests journey building: lookback window, cross-device stitching through identify, non-converting paths.
 import { describe, expect, it } from 'vitest';
-import type { SessionFact } from '@touchline/storage';
-import { buildJourneys } from './build-journeys.js';
+import { buildJourneys, type SessionFact } from './build-journeys.js';
 
 const DAY = 86_400_000;
 const s = (id: string, visitorId: string, day: number, channel: string | null): SessionFact => ({ id, visitorId, startedAt: day * DAY, channel, campaign: null });
