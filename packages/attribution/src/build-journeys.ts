@@ -1,10 +1,15 @@
 // Builds attribution journeys: each conversion's touchpoints across every device linked by identify, inside the lookback.
-import type { Journey, Touchpoint } from './journey.js';
+import { groupedKey } from './grouped-key.js';
+import { DIRECT, type Journey, type Touchpoint } from './journey.js';
 
 /** A conversion; sessionId is the session it was recorded in (null when unknown). */
 export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
 /** A session as a touchpoint: when it started and the channel (null: unclassified, counted as direct). */
-export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null }
+export interface SessionFact {
+  id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null;
+  /** A breakdown's value (null: the session has none); used when the input is `grouped`. */
+  group?: string | null;
+}
 /** An identify call: this visitor is this user (two visitors of one user are one person). */
 export interface IdentityLink { userId: string; visitorId: string }
 
@@ -14,6 +19,8 @@ export interface JourneyInput {
   sessions: readonly SessionFact[];
   links: readonly IdentityLink[];
   lookbackMs: number;
+  /** Key touchpoints by channel and each session's `group` (a breakdown, grouped-key.ts) instead of by channel. @default false */
+  grouped?: boolean;
 }
 
 export interface Journeys {
@@ -46,7 +53,13 @@ function groupVisitors(links: readonly IdentityLink[]): (visitorId: string) => s
 /** A group's touchpoints in time order, with the session each came from (to end a journey at its conversion's session). */
 interface GroupTouches { touchpoints: Touchpoint[]; sessionIds: string[] }
 
-function touchpointsByGroup(sessions: readonly SessionFact[], groupOf: (v: string) => string): Map<string, GroupTouches> {
+/** A session's touchpoint key: its channel (unclassified: direct), with the breakdown's group when asked for one. */
+function touchKey(s: SessionFact, grouped: boolean): string {
+  const channel = s.channel ?? DIRECT;
+  return grouped ? groupedKey(channel, s.group ?? null) : channel;
+}
+
+function touchpointsByGroup(sessions: readonly SessionFact[], groupOf: (v: string) => string, grouped: boolean): Map<string, GroupTouches> {
   const byGroup = new Map<string, SessionFact[]>();
   for (const s of sessions) {
     const group = groupOf(s.visitorId);
@@ -58,7 +71,7 @@ function touchpointsByGroup(sessions: readonly SessionFact[], groupOf: (v: strin
   for (const [group, list] of byGroup) {
     list.sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     out.set(group, {
-      touchpoints: list.map((s) => ({ channel: s.channel ?? 'direct', timestamp: s.startedAt, campaign: s.campaign })),
+      touchpoints: list.map((s) => ({ channel: touchKey(s, grouped), timestamp: s.startedAt, campaign: s.campaign })),
       sessionIds: list.map((s) => s.id),
     });
   }
@@ -97,7 +110,7 @@ const NO_TOUCHES: GroupTouches = { touchpoints: [], sessionIds: [] };
  */
 export function buildJourneys(input: JourneyInput): Journeys {
   const groupOf = groupVisitors(input.links);
-  const byGroup = touchpointsByGroup(input.sessions, groupOf);
+  const byGroup = touchpointsByGroup(input.sessions, groupOf, input.grouped === true);
   const converted = new Set<string>();
   const journeys = [...input.conversions].sort((a, b) => a.timestamp - b.timestamp).map((c) => {
     const group = groupOf(c.visitorId);

@@ -1,5 +1,6 @@
 // Public surface of @touchline/attribution: explicit exports only.
 export { buildJourneys, type ConversionFact, type IdentityLink, type JourneyInput, type Journeys, type SessionFact } from './build-journeys.js';
+export { channelOfKey, groupedKey, splitGroupedKey } from './grouped-key.js';
 export { DIRECT, type Touchpoint, type Journey, type Credit, type ChannelTotal } from './journey.js';
 export { DAY_MS, type AttributionOptions } from './attribution-options.js';
 export { MODEL_NAMES, type ModelName, type AttributionResult, type AttributionModel } from './attribution-result.js';

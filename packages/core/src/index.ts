@@ -31,3 +31,4 @@ export {
 } from './wire/wire-schemas.js';
 export { CHANNELS, type Channel, type ChannelResult } from './channels/channel.js';
 export { classifyChannel, type ChannelInput } from './channels/classify-channel.js';
+export { CLICK_PLATFORMS } from './channels/click-platforms.js';

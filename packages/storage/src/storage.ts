@@ -1,5 +1,6 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
+import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -132,7 +133,8 @@ export interface VisitorRecord {
 
 /** A conversion as journeys see it; sessionId is the session it was recorded in (null for a server-side call without one). */
 export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
-export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null }
+/** A session as a touchpoint; `group` is the breakdown's value (null without one, see FactsWindow.dimension). */
+export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null; group: string | null }
 export interface IdentityLink { userId: string; visitorId: string }
 
 /** What attribution journeys are built from: conversions in [from, to), sessions since from - lookback. */
@@ -341,7 +343,7 @@ export interface Storage {
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
-  attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number }): Promise<AttributionFacts>;
+  attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension }): Promise<AttributionFacts>;
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
   /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
   integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;

@@ -1,12 +1,16 @@
 // Runs one attribution model over an account's facts: the seam between storage, journeys and the pure models.
 import { buildJourneys, MicroTotals, MODELS, toMicros, type AttributionResult, type ModelName } from '@touchline/attribution';
-import type { Storage } from '@touchline/storage';
+import type { AttributionDimension, Storage } from '@touchline/storage';
 
 export const LOOKBACK_DAYS = [7, 30, 60, 90] as const;
 export type LookbackDays = (typeof LOOKBACK_DAYS)[number];
 const DAY = 86_400_000;
 
-export interface AttributionQuery { accountId: string; model: ModelName; from: number; to: number; lookbackDays: LookbackDays }
+export interface AttributionQuery {
+  accountId: string; model: ModelName; from: number; to: number; lookbackDays: LookbackDays;
+  /** A breakdown: credit (channel, value) pairs of this session dimension instead of channels. @default 'channel' */
+  groupBy?: AttributionDimension;
+}
 
 export interface AttributionAnswer {
   result: AttributionResult;
@@ -21,8 +25,9 @@ export const MAX_SESSIONS_PER_QUERY = 2_000_000;
 
 export async function attribute(storage: Storage, q: AttributionQuery): Promise<AttributionAnswer> {
   const lookbackMs = q.lookbackDays * DAY;
-  const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY });
-  const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs });
+  const dimension = q.groupBy ?? 'channel';
+  const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension });
+  const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs, grouped: dimension !== 'channel' });
   const result = MODELS[q.model](journeys, { nonConverting });
   // Summed in integer micro-units: exact, and printed without binary noise.
   const revenue = new MicroTotals();

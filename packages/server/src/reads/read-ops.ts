@@ -1,6 +1,6 @@
 // The read operations the query API, the dashboard and the integrity monitor run: each takes a
 // Storage and plain arguments and returns plain data, so it runs the same inline or on a read thread.
-import { buildJourneys, MODELS, type ModelName } from '@touchline/attribution';
+import { buildJourneys, MicroTotals, MODELS, splitGroupedKey, toMicros, type ChannelTotal, type ModelName } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
 import { attribute, type AttributionQuery } from '../attribution/attribute.js';
 import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
@@ -12,9 +12,27 @@ export const JOURNEY_MODELS = ['first_touch', 'last_touch', 'last_non_direct', '
 
 export interface AttributionSummary {
   channels: Array<{ channel: string; conversions: number; revenue: number }>;
+  /** With a breakdown (groupBy other than channel): credit per value of that dimension; null groups sessions without one. */
+  groups?: Array<{ group: string | null; conversions: number; revenue: number }>;
   conversions: number;
   revenue: number;
   truncated: boolean;
+}
+
+/** Sums grouped credits by a part of their key: revenue exactly (MicroTotals); credit counts are fractions, summed as the models sum them. */
+function sumBy<K>(totals: readonly ChannelTotal[], keyOf: (key: string) => K): Array<{ key: K; conversions: number; revenue: number }> {
+  const ids = new Map<K, number>();
+  const conversions: number[] = [];
+  const revenue = new MicroTotals();
+  for (const t of totals) {
+    const key = keyOf(t.channel);
+    let id = ids.get(key);
+    if (id === undefined) { id = ids.size; ids.set(key, id); conversions.push(0); }
+    conversions[id] = (conversions[id] ?? 0) + t.conversions;
+    revenue.add(id, toMicros(t.revenue));
+  }
+  return [...ids].map(([key, id]) => ({ key, conversions: conversions[id] ?? 0, revenue: revenue.amount(id) }))
+    .sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions);
 }
 
 export interface JourneyAnswer {
@@ -26,10 +44,13 @@ export interface JourneyAnswer {
 
 async function attributionSummary(storage: Storage, q: AttributionQuery): Promise<AttributionSummary> {
   const answer = await attribute(storage, q);
-  return {
-    channels: answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue })),
-    conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated,
-  };
+  const totals = { conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated };
+  if ((q.groupBy ?? 'channel') === 'channel') {
+    return { channels: answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue })), ...totals };
+  }
+  const channels = sumBy(answer.result.channels, (key) => splitGroupedKey(key).channel).map(({ key, ...t }) => ({ channel: key, ...t }));
+  const groups = sumBy(answer.result.channels, (key) => splitGroupedKey(key).group).map(({ key, ...t }) => ({ group: key, ...t }));
+  return { channels, groups, ...totals };
 }
 
 /** One conversion's journey (null if the account has no such conversion) and its credit under each journey model. */

@@ -1,5 +1,6 @@
 // Attribution API: channel credit per model over a range, one conversion's journey, both as JSON or CSV.
 import { MODEL_NAMES, type ModelName } from '@touchline/attribution';
+import { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from '@touchline/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { LOOKBACK_DAYS, type LookbackDays } from '../../attribution/attribute.js';
@@ -17,6 +18,7 @@ const optionsSchema = z.object({
   model: z.enum(MODEL_NAMES as unknown as [ModelName, ...ModelName[]], { error: `must be one of ${MODEL_NAMES.join(', ')}` }).default('linear'),
   lookback_days: z.coerce.number().refine((n) => (LOOKBACK_DAYS as readonly number[]).includes(n), `must be one of ${LOOKBACK_DAYS.join(', ')}`).default(30),
   format: z.enum(['json', 'csv']).default('json'),
+  group_by: z.enum(ATTRIBUTION_DIMENSIONS as unknown as [AttributionDimension, ...AttributionDimension[]], { error: `must be one of ${ATTRIBUTION_DIMENSIONS.join(', ')}` }).default('channel'),
 });
 
 function parseOptions(query: unknown, reply: FastifyReply): z.infer<typeof optionsSchema> | null {
@@ -42,14 +44,18 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     if (options === null || range === null) return reply;
     const answer = await deps.reads.run('attribution', [{
       accountId: key.accountId, model: options.model, from: range.from, to: range.to, lookbackDays: options.lookback_days as LookbackDays,
+      groupBy: options.group_by,
     }], { signal: requestSignal(reply) });
     const { channels } = answer;
+    // A breakdown's rows are its values (null: sessions without one); without one, the channels.
+    const groups = answer.groups ?? channels.map((c) => ({ group: c.channel, conversions: c.conversions, revenue: c.revenue }));
     if (options.format === 'csv') {
-      return sendCsv(reply, `attribution-${options.model}`, ['channel', 'conversions', 'revenue'], channels.map((c) => [c.channel, c.conversions, c.revenue]));
+      const name = options.group_by === 'channel' ? `attribution-${options.model}` : `attribution-${options.model}-by-${options.group_by}`;
+      return sendCsv(reply, name, [options.group_by, 'conversions', 'revenue'], groups.map((g) => [g.group ?? '', g.conversions, g.revenue]));
     }
     return {
-      model: options.model, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(),
-      lookback_days: options.lookback_days, conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated, channels,
+      model: options.model, group_by: options.group_by, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(),
+      lookback_days: options.lookback_days, conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated, channels, groups,
     };
   });
 

@@ -2,6 +2,7 @@
 import { batchRequestSchema, batchResponseSchema, errorResponseSchema, itemSchema, WIRE_LIMITS } from '@touchline/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ATTRIBUTION_DIMENSIONS } from '@touchline/storage';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 const errorRef = { $ref: '#/components/schemas/Error' };
@@ -35,12 +36,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/stats': read('Totals over a range', [{ name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } }], { type: 'object', properties: { visitors: { type: 'integer' }, sessions: { type: 'integer' }, events: { type: 'integer' }, conversions: { type: 'integer' }, revenue: { type: 'number' } } }),
       '/api/v1/sessions': read("A visitor's sessions", [{ name: 'visitor_id', in: 'query', required: true, schema: { type: 'string' } }], { type: 'object', properties: { sessions: { type: 'array' } } }),
       '/api/v1/visitors/{id}': read('One visitor with sessions, events and user ids', [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], { type: 'object' }),
-      '/api/v1/attribution': read('Channel credit under one model (format=csv for CSV)', [
+      '/api/v1/attribution': read('Credit under one model, by channel or by another session dimension (group_by; format=csv for CSV)', [
         { name: 'model', in: 'query', schema: { type: 'string', enum: ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'] } },
+        { name: 'group_by', in: 'query', schema: { type: 'string', enum: [...ATTRIBUTION_DIMENSIONS] } },
         { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
-      ], { type: 'object', properties: { model: { type: 'string' }, channels: { type: 'array', items: { type: 'object', properties: { channel: { type: 'string' }, conversions: { type: 'number' }, revenue: { type: 'number' } } } } } }),
+      ], { type: 'object', properties: { model: { type: 'string' }, group_by: { type: 'string' }, channels: { type: 'array', items: { type: 'object', properties: { channel: { type: 'string' }, conversions: { type: 'number' }, revenue: { type: 'number' } } } }, groups: { type: 'array', items: { type: 'object', properties: { group: { type: ['string', 'null'] }, conversions: { type: 'number' }, revenue: { type: 'number' } } } } } }),
       '/api/v1/conversions/{id}/journey': read("One conversion's cross-device touchpoints and per-model credit (format=csv for CSV)", [
         { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
