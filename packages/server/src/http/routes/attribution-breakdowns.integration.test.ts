@@ -59,7 +59,6 @@ describe.each(await storageFactories(process.env, import.meta.url))('attribution
     expect(await groups('model=last_non_direct&group_by=source')).toEqual({ google: [1, 100.1], facebook: [1, 0.2], null: [1, 7] });
     // Linear splits a's 100.10 in three exact parts (33.37 + 33.37 + 33.36 in micro-units: no float noise).
     const linear = await groups('model=linear&group_by=campaign');
-    expect(linear.spring?.[1]! + linear.summer?.[1]! + linear.null?.[1]!).toBeCloseTo(107.3, 9);
     expect(linear).toEqual({
       spring: [expect.closeTo(1 / 3, 9), 33.366667], summer: [expect.closeTo(4 / 3, 9), 33.566667], null: [expect.closeTo(4 / 3, 9), 40.366666],
     });
