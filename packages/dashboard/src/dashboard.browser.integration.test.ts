@@ -1,6 +1,7 @@
 // The dashboard in real headless Chromium against a real collector: sign in, switch range, model and account, open a journey, export CSV.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { splitGroupedKey } from '@touchline/attribution';
 import { attribute } from '@touchline/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,18 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(csv.split('\r\n')[0]).toBe('channel,conversions,revenue');
     expect(csv).toContain(',120\r\n');
     expect(csv).toContain(',80\r\n');
+
+    // Breakdown: by campaign, the table shows what the attribution code computes for it, and exports it.
+    const byCampaign = (await attribute(fixture.storage, { accountId: shop.accountId, model: 'last_touch', from: custom.from, to: custom.to, lookbackDays: 30, groupBy: 'campaign' }))
+      .result.channels.map((c) => splitGroupedKey(c.channel).group ?? '(none)');
+    await page.selectOption('#group-by', 'campaign');
+    await eventually(() => page.locator('#channels thead th').first().innerText()).toBe('Campaign');
+    expect(new Set(await channelNames(page))).toEqual(new Set(byCampaign));
+    const [campaignCsv] = await Promise.all([page.waitForEvent('download'), page.click('#channels a.csv')]);
+    expect(campaignCsv.suggestedFilename()).toBe('campaign-last_touch.csv');
+    expect(readFileSync(await campaignCsv.path(), 'utf8').split('\r\n')[0]).toBe('campaign,conversions,revenue');
+    await page.selectOption('#group-by', 'channel');
+    await eventually(() => channelNames(page)).toEqual(await expected('last_touch'));
 
     await page.click('#conversions tbody tr:has-text("120.00")');
     await page.waitForSelector('dialog#journey[open]');

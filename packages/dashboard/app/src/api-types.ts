@@ -13,8 +13,9 @@ export interface Overview { stats: Stats; sessions_per_visitor: number | null; b
 
 export interface Rows<R> { rows: R[] }
 export interface TopRow { sessions: number; visitors: number; landing_page?: string; referrer?: string }
-export interface ChannelRow { channel: string; conversions: number; revenue: number }
-export interface Channels extends Rows<ChannelRow> { model: string; conversions: number; revenue: number; truncated: boolean }
+/** A credited row: keyed by `channel`, or by the breakdown's name (`campaign`, `source`...; null: sessions without a value). */
+export type ChannelRow = { conversions: number; revenue: number } & Record<string, string | number | null>;
+export interface Channels extends Rows<ChannelRow> { model: string; group_by: string; conversions: number; revenue: number; truncated: boolean }
 export interface ConversionRow { id: string; name: string; visitor_id: string; time: string; revenue: number | null; currency: string | null }
 export interface Journey {
   conversion: { id: string; visitor_id: string; time: string; revenue: number | null };
@@ -25,6 +26,18 @@ export interface Journey {
 export interface EventRow { id: string; time: string; type: string; name: string | null; url: string | null; visitor_id: string; session_id: string | null }
 export interface IntegrityRow { check: string; state: 'ok' | 'warn' | 'alert'; value: number | null; unit: '%' | 'ratio'; window: string; thresholds: string; note: string | null; explanation: string }
 export interface Integrity extends Rows<IntegrityRow> { state: 'ok' | 'warn' | 'alert'; checked_at: string }
+
+/** What the channels panel can break credit down by (the API's group_by). */
+export const GROUPINGS: ReadonlyArray<{ value: string; label: string }> = [
+  { value: 'channel', label: 'Channel' },
+  { value: 'source', label: 'Source' },
+  { value: 'medium', label: 'Medium' },
+  { value: 'campaign', label: 'Campaign' },
+  { value: 'content', label: 'Content' },
+  { value: 'term', label: 'Term' },
+  { value: 'landing_page', label: 'Landing page' },
+  { value: 'click_platform', label: 'Ad platform' },
+];
 
 export const MODELS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'linear', label: 'Linear' },

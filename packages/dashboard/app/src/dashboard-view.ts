@@ -1,6 +1,6 @@
 // The signed-in dashboard: header controls (account, range, sign out) and every panel, reloaded when a control changes.
 import { ApiError, apiUrl, getJson, postJson, type Params } from './api.js';
-import { MODELS, type AccountList, type Channels, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
+import { GROUPINGS, MODELS, type AccountList, type Channels, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
 import { presetRange, type DateRange } from './date-range.js';
 import { h, replaceChildren } from './dom.js';
 import { integrityPanel } from './integrity-panel.js';
@@ -10,7 +10,7 @@ import { overviewPanel, type Metric, type OverviewPanel } from './overview-panel
 import { rangeControls } from './range-controls.js';
 import { channelsTable, conversionsTable, topTable } from './report-tables.js';
 
-interface State { accountId: string; range: DateRange; model: string; metric: Metric }
+interface State { accountId: string; range: DateRange; model: string; groupBy: string; metric: Metric }
 
 function select(id: string, label: string, options: ReadonlyArray<{ value: string; label: string }>, value: string, onChange: (v: string) => void): HTMLElement {
   const el = h('select', { id, 'aria-label': label }, ...options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)));
@@ -25,16 +25,18 @@ async function buildPanels(state: State, reload: () => void): Promise<Panels> {
   const p: Params = { account: state.accountId, from: state.range.from, to: state.range.to };
   const csv = (path: string, extra: Params = {}): string => apiUrl(path, { ...p, ...extra, format: 'csv' });
   const [ov, channels, pages, referrers, conversions, integrity] = await Promise.all([
-    getJson<Overview>('overview', p), getJson<Channels>('channels', { ...p, model: state.model }),
+    getJson<Overview>('overview', p), getJson<Channels>('channels', { ...p, model: state.model, group_by: state.groupBy }),
     getJson<Rows<TopRow>>('landing-pages', p), getJson<Rows<TopRow>>('referrers', p),
     getJson<Rows<ConversionRow>>('conversions', p), getJson<Integrity>('integrity', p),
   ]);
   const overview = overviewPanel(ov, state.metric, csv('overview'), (m) => { state.metric = m; reload(); });
   const modelSelect = select('model', 'Attribution model', MODELS, state.model, (v) => { state.model = v; reload(); });
+  const groupSelect = select('group-by', 'Break down by', GROUPINGS, state.groupBy, (v) => { state.groupBy = v; reload(); });
+  const grouping = GROUPINGS.find((g) => g.value === state.groupBy) ?? { value: 'channel', label: 'Channel' };
   const feed = liveFeed(state.accountId);
   const element = document.createDocumentFragment();
   element.append(overview.element,
-    h('div', { class: 'grid two' }, channelsTable(channels.rows, csv('channels', { model: state.model }), modelSelect), integrityPanel(integrity, csv('integrity'))),
+    h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect)), integrityPanel(integrity, csv('integrity'))),
     h('div', { class: 'grid two' }, topTable('landing-pages', 'Top landing pages', 'landing_page', pages.rows, csv('landing-pages')),
       topTable('referrers', 'Top referrers', 'referrer', referrers.rows, csv('referrers'))),
     h('div', { class: 'grid two' }, conversionsTable(conversions.rows, csv('conversions'), (r) => {
@@ -45,7 +47,7 @@ async function buildPanels(state: State, reload: () => void): Promise<Panels> {
 
 export async function dashboardView(root: HTMLElement, csrfToken: string, onSignedOut: () => void): Promise<void> {
   const { accounts } = await getJson<AccountList>('accounts');
-  const state: State = { accountId: accounts[0]?.id ?? '', range: presetRange('30d', Date.now()), model: 'linear', metric: 'visitors' };
+  const state: State = { accountId: accounts[0]?.id ?? '', range: presetRange('30d', Date.now()), model: 'linear', groupBy: 'channel', metric: 'visitors' };
   const main = h('main', { class: 'content', id: 'content' });
   let shown: Panels | null = null;
   let generation = 0;

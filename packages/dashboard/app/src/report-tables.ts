@@ -5,12 +5,19 @@ import { fmt, h } from './dom.js';
 
 const share = (value: number, max: number): number => (max > 0 ? value / max : 0);
 
-export function channelsTable(rows: ChannelRow[], csvHref: string, modelSelect: HTMLElement): HTMLElement {
+/** Credit by channel, or by a breakdown (`grouping`: its API name and label); a row without a value shows "(none)". */
+export function channelsTable(rows: ChannelRow[], grouping: { value: string; label: string }, csvHref: string, controls: HTMLElement): HTMLElement {
   const max = rows.reduce((m, r) => Math.max(m, r.conversions), 0);
+  const byChannel = grouping.value === 'channel';
+  const label = (r: ChannelRow): string => {
+    const v = r[grouping.value];
+    if (v === null || v === undefined || v === '') return '(none)';
+    return byChannel ? fmt.channel(String(v)) : String(v);
+  };
   return dataTable<ChannelRow>({
-    id: 'channels', title: 'Channels', rows, controls: modelSelect, csvHref, empty: 'No conversions in this range.',
+    id: 'channels', title: byChannel ? 'Channels' : `By ${grouping.label.toLowerCase()}`, rows, controls, csvHref, empty: 'No conversions in this range.',
     share: (r) => share(r.conversions, max),
-    columns: [{ label: 'Channel', render: (r) => fmt.channel(r.channel) }, { label: 'Conversions', numeric: true, render: (r) => fmt.decimal(r.conversions) },
+    columns: [{ label: grouping.label, render: label }, { label: 'Conversions', numeric: true, render: (r) => fmt.decimal(r.conversions) },
       { label: 'Revenue', numeric: true, render: (r) => fmt.money(r.revenue) }],
   });
 }

@@ -1,7 +1,7 @@
 // Attribution data: channel credit under a chosen model, the conversion list, and one conversion's journey.
 import { MODEL_NAMES, type ModelName } from '@touchline/attribution';
 import { JOURNEY_MODELS, replyError, requestSignal, type ReadPool } from '@touchline/server';
-import type { Storage } from '@touchline/storage';
+import { ATTRIBUTION_DIMENSIONS, type AttributionDimension, type Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireSession } from '../auth/request-guard.js';
@@ -18,6 +18,7 @@ const journeyTableSchema = z.object({ table: z.enum(['touchpoints', 'credits'], 
 
 const modelSchema = z.object({
   model: z.enum(MODEL_NAMES as unknown as [ModelName, ...ModelName[]], { error: `must be one of ${MODEL_NAMES.join(', ')}` }).default('linear'),
+  group_by: z.enum(ATTRIBUTION_DIMENSIONS as unknown as [AttributionDimension, ...AttributionDimension[]], { error: `must be one of ${ATTRIBUTION_DIMENSIONS.join(', ')}` }).default('channel'),
 });
 
 export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): void {
@@ -27,13 +28,15 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     if (!model.success) return replyInvalid(reply, model.error);
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
-    const answer = await deps.reads.run('attribution', [{ accountId: q.accountId, model: model.data.model, from: q.from, to: q.to, lookbackDays: LOOKBACK_DAYS }], { signal: requestSignal(reply) });
+    const { model: name, group_by: groupBy } = model.data;
+    const answer = await deps.reads.run('attribution', [{ accountId: q.accountId, model: name, from: q.from, to: q.to, lookbackDays: LOOKBACK_DAYS, groupBy }], { signal: requestSignal(reply) });
+    // By channel, or by the breakdown's values (null: sessions without one).
     const table: Table = {
-      columns: ['channel', 'conversions', 'revenue'],
-      rows: answer.channels.map((c) => [c.channel, c.conversions, c.revenue]),
+      columns: [groupBy, 'conversions', 'revenue'],
+      rows: answer.groups?.map((g) => [g.group, g.conversions, g.revenue]) ?? answer.channels.map((c) => [c.channel, c.conversions, c.revenue]),
     };
-    return sendTable(reply, q.format, `channels-${model.data.model}`, table, () => ({
-      model: model.data.model, lookback_days: LOOKBACK_DAYS, conversions: answer.conversions, revenue: answer.revenue,
+    return sendTable(reply, q.format, groupBy === 'channel' ? `channels-${name}` : `${groupBy}-${name}`, table, () => ({
+      model: name, group_by: groupBy, lookback_days: LOOKBACK_DAYS, conversions: answer.conversions, revenue: answer.revenue,
       truncated: answer.truncated, rows: rowsAsObjects(table),
     }));
   });
