@@ -8,6 +8,7 @@ import { DOCTOR_HELP, doctorCommand } from './commands/doctor-command.js';
 import { KEYS_HELP, keysCommand } from './commands/keys-command.js';
 import { REPAIR_SESSIONS_HELP, repairSessionsCommand } from './commands/repair-sessions-command.js';
 import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
+import { SPEND_HELP, spendCommand } from './commands/spend-command.js';
 
 const HELP = `touchline — self-hosted visitor, session and attribution analytics
 
@@ -19,6 +20,7 @@ Commands:
   demo         load 30 days of realistic synthetic traffic into an account and print a key to query it
   admin        set the dashboard's admin password
   repair-sessions  re-derive the landing and channel of sessions stored before landing order
+  spend        import daily ad spend per channel and campaign (cost, ROAS and CAC in attribution)
 
 ${SERVE_HELP}
 
@@ -32,6 +34,8 @@ ${DEMO_HELP}
 ${ADMIN_HELP}
 
 ${REPAIR_SESSIONS_HELP}
+
+${SPEND_HELP}
 `;
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -49,6 +53,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'demo') return await demoCommand(rest, io);
     if (command === 'admin') return await adminCommand(rest, io);
     if (command === 'repair-sessions') return await repairSessionsCommand(rest, io);
+    if (command === 'spend') return await spendCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

@@ -12,6 +12,7 @@ import { registerIngestRoutes } from './http/routes/ingest-routes.js';
 import { registerIntegrityRoute } from './http/routes/integrity-route.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
+import { registerSpendRoutes } from './http/routes/spend-routes.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -244,6 +245,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerIngestRoutes(app, { inbox, batchParser, keys, settings, metrics, now, health, sdkHealth });
   registerQueryRoutes(app, { reads, keys, now });
   registerAttributionRoutes(app, { reads, keys, now });
+  registerSpendRoutes(app, { storage, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

@@ -137,6 +137,15 @@ export interface ConversionFact { id: string; visitorId: string; sessionId: stri
 export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null; group: string | null }
 export interface IdentityLink { userId: string; visitorId: string }
 
+/** One imported ad spend row: a UTC day (YYYY-MM-DD), channel, campaign (null: none), ISO currency, amount in integer micro-units. */
+export interface SpendRow { day: string; channel: string; campaign: string | null; currency: string; amountMicros: number }
+/** An import's outcome: written, or refused whole because it would mix currencies in the account. */
+export type SpendUpsert = { kind: 'written'; written: number } | { kind: 'mixed_currencies'; stored: string[]; currencies: string[] };
+/** Spend days [firstDay, lastDay] (inclusive, YYYY-MM-DD), summed per channel or per campaign. */
+export interface SpendWindow { firstDay: string; lastDay: string; groupBy: 'channel' | 'campaign' }
+/** Spend of one channel or campaign (key null: spend without a campaign) in one currency, exact. */
+export interface SpendTotal { key: string | null; currency: string; amount: number }
+
 /** What attribution journeys are built from: conversions in [from, to), sessions since from - lookback. */
 export interface AttributionFacts {
   conversions: ConversionFact[];
@@ -339,6 +348,10 @@ export interface Storage {
   pruneInbox(options: InboxPruneOptions): Promise<InboxPruneStep>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
+  /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */
+  upsertSpend(accountId: string, rows: readonly SpendRow[], now: number): Promise<SpendUpsert>;
+  /** Ad spend per channel or campaign over whole days. */
+  spendTotals(accountId: string, window: SpendWindow): Promise<SpendTotal[]>;
   /** Sessions started in [from, to) per channel, most first. */
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;

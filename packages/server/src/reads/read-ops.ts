@@ -4,6 +4,7 @@ import { buildJourneys, MicroTotals, MODELS, splitGroupedKey, toMicros, type Cha
 import type { Storage } from '@touchline/storage';
 import { attribute, type AttributionQuery } from '../attribution/attribute.js';
 import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
+import { withSpend, type CostFigures, type SpendSummary } from '../attribution/with-spend.js';
 
 const DAY = 86_400_000;
 
@@ -11,9 +12,11 @@ const DAY = 86_400_000;
 export const JOURNEY_MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const satisfies readonly ModelName[];
 
 export interface AttributionSummary {
-  channels: Array<{ channel: string; conversions: number; revenue: number }>;
+  channels: Array<{ channel: string; conversions: number; revenue: number } & Partial<CostFigures>>;
   /** With a breakdown (groupBy other than channel): credit per value of that dimension; null groups sessions without one. */
-  groups?: Array<{ group: string | null; conversions: number; revenue: number }>;
+  groups?: Array<{ group: string | null; conversions: number; revenue: number } & Partial<CostFigures>>;
+  /** Ad spend of the window's days, when any was imported (then channel rows, and campaign groups, carry cost, roas and cac). */
+  spend?: SpendSummary;
   conversions: number;
   revenue: number;
   truncated: boolean;
@@ -45,12 +48,20 @@ export interface JourneyAnswer {
 async function attributionSummary(storage: Storage, q: AttributionQuery): Promise<AttributionSummary> {
   const answer = await attribute(storage, q);
   const totals = { conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated };
-  if ((q.groupBy ?? 'channel') === 'channel') {
-    return { channels: answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue })), ...totals };
-  }
-  const channels = sumBy(answer.result.channels, (key) => splitGroupedKey(key).channel).map(({ key, ...t }) => ({ channel: key, ...t }));
-  const groups = sumBy(answer.result.channels, (key) => splitGroupedKey(key).group).map(({ key, ...t }) => ({ group: key, ...t }));
-  return { channels, groups, ...totals };
+  const groupBy = q.groupBy ?? 'channel';
+  const plain = groupBy === 'channel'
+    ? answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue }))
+    : sumBy(answer.result.channels, (key) => splitGroupedKey(key).channel).map(({ key, ...t }) => ({ channel: key, ...t }));
+  const window = { accountId: q.accountId, from: q.from, to: q.to };
+  const channels = await withSpend(storage, { ...window, groupBy: 'channel' }, plain, (r) => r.channel, (key) => ({ channel: key ?? '', conversions: 0, revenue: 0 }));
+  const spend = channels.spend === null ? {} : { spend: channels.spend };
+  if (groupBy === 'channel') return { channels: channels.rows, ...totals, ...spend };
+  const grouped = sumBy(answer.result.channels, (key) => splitGroupedKey(key).group).map(({ key, ...t }) => ({ group: key, ...t }));
+  // Spend is imported per channel and campaign, so only a campaign breakdown has a cost per group.
+  const groups = groupBy === 'campaign'
+    ? (await withSpend(storage, { ...window, groupBy: 'campaign' }, grouped, (r) => r.group, (key) => ({ group: key, conversions: 0, revenue: 0 }))).rows
+    : grouped;
+  return { channels: channels.rows, groups, ...totals, ...spend };
 }
 
 /** One conversion's journey (null if the account has no such conversion) and its credit under each journey model. */

@@ -36,6 +36,8 @@ import { listRecentEvents } from './dashboard/list-recent-events.js';
 import { listTopLandingPages } from './dashboard/list-top-landing-pages.js';
 import { listTopReferrers } from './dashboard/list-top-referrers.js';
 import { readTimeSeries } from './dashboard/read-time-series.js';
+import { readSpendTotals } from './spend/read-spend-totals.js';
+import { upsertSpend } from './spend/upsert-spend.js';
 
 /** What a dialect adds itself: how it opens, migrates and closes, and what it knows of its disk. */
 export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close' | 'diskUsage'>;
@@ -54,6 +56,8 @@ export function bindQueries(conn: Connection): StorageQueries {
     claimInbox: (options) => claimInbox(conn, options),
     releaseInbox: (options) => releaseInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
+    upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
+    spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),
     inboxHealth: () => readInboxHealth(conn),
     probe: () => probeStorage(conn),
     beginSessionRepair: (accountId) => beginSessionRepair(conn, accountId),

@@ -48,14 +48,17 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     }], { signal: requestSignal(reply) });
     const { channels } = answer;
     // A breakdown's rows are its values (null: sessions without one); without one, the channels.
-    const groups = answer.groups ?? channels.map((c) => ({ group: c.channel, conversions: c.conversions, revenue: c.revenue }));
+    const groups = answer.groups ?? channels.map(({ channel, ...rest }) => ({ group: channel, ...rest }));
     if (options.format === 'csv') {
       const name = options.group_by === 'channel' ? `attribution-${options.model}` : `attribution-${options.model}-by-${options.group_by}`;
-      return sendCsv(reply, name, [options.group_by, 'conversions', 'revenue'], groups.map((g) => [g.group ?? '', g.conversions, g.revenue]));
+      // With imported spend, cost, ROAS and CAC columns follow (empty where a row has no spend).
+      const header = [options.group_by, 'conversions', 'revenue', ...(answer.spend ? ['cost', 'roas', 'cac'] : [])];
+      return sendCsv(reply, name, header, groups.map((g) => [g.group ?? '', g.conversions, g.revenue, ...(answer.spend ? [g.cost ?? '', g.roas ?? '', g.cac ?? ''] : [])]));
     }
     return {
       model: options.model, group_by: options.group_by, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(),
-      lookback_days: options.lookback_days, conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated, channels, groups,
+      lookback_days: options.lookback_days, conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated,
+      ...(answer.spend ? { spend: answer.spend } : {}), channels, groups,
     };
   });
 

@@ -43,6 +43,7 @@ export function openApiDocument(): Record<string, unknown> {
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
       ], { type: 'object', properties: { model: { type: 'string' }, group_by: { type: 'string' }, channels: { type: 'array', items: { type: 'object', properties: { channel: { type: 'string' }, conversions: { type: 'number' }, revenue: { type: 'number' } } } }, groups: { type: 'array', items: { type: 'object', properties: { group: { type: ['string', 'null'] }, conversions: { type: 'number' }, revenue: { type: 'number' } } } } } }),
+      '/api/v1/spend': { post: { summary: 'Import daily ad spend (text/csv with header date,channel,campaign,amount,currency, or JSON {rows:[...]}); all rows or none; same date+channel+campaign replaces', security: [{ bearer: [] }], responses: { 200: { description: '{written, currency}' }, ...errors(400, 401, 403) } } },
       '/api/v1/conversions/{id}/journey': read("One conversion's cross-device touchpoints and per-model credit (format=csv for CSV)", [
         { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
