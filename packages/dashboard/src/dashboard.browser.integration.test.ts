@@ -149,6 +149,19 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.selectOption('#group-by', 'channel');
     await eventually(() => channelNames(page)).toEqual(await expected('last_touch'));
 
+    // Spend import: a bad file names its line and stores nothing; a good one adds cost and ROAS to the channels.
+    const spendDay = new Date(custom.to - 3 * DAY).toISOString().slice(0, 10);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    await page.setInputFiles('#spend-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`date,channel,amount,currency\n${spendDay},email,x,EUR\n`) });
+    await eventually(() => dialogs).toEqual([expect.stringContaining('line 2: amount: "x"')]);
+    // The browser logs the refused upload's 400 itself; that one is expected.
+    expect(errors.splice(0)).toEqual([expect.stringMatching(/400/)]);
+    expect(await page.locator('#channels thead th').allInnerTexts()).not.toContain('Cost');
+    await page.setInputFiles('#spend-file', { name: 'spend.csv', mimeType: 'text/csv', buffer: Buffer.from(`date,channel,campaign,amount,currency\n${spendDay},email,winter,60,EUR\n`) });
+    await eventually(() => page.locator('#channels thead th').allInnerTexts()).toContain('Cost');
+    expect(await page.locator('#channels tbody tr:has-text("Email")').innerText()).toMatch(/60\.00\s+2/);
+
     await page.click('#conversions tbody tr:has-text("120.00")');
     await page.waitForSelector('dialog#journey[open]');
     const steps = await page.locator('dialog#journey .timeline li').allInnerTexts();

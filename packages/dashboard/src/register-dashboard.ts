@@ -11,6 +11,7 @@ import { registerAttributionRoutes } from './routes/attribution-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
+import { registerSpendRoutes } from './routes/spend-routes.js';
 
 export interface DashboardOptions {
   storage: Storage;
@@ -45,4 +46,5 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
   registerOverviewRoutes(app, { storage, reads, sessions, now });
   registerAttributionRoutes(app, { storage, reads, sessions, now });
   registerFeedRoutes(app, { storage, reads, sessions, now });
+  registerSpendRoutes(app, { storage, sessions, now });
 }

@@ -15,7 +15,12 @@ export interface Rows<R> { rows: R[] }
 export interface TopRow { sessions: number; visitors: number; landing_page?: string; referrer?: string }
 /** A credited row: keyed by `channel`, or by the breakdown's name (`campaign`, `source`...; null: sessions without a value). */
 export type ChannelRow = { conversions: number; revenue: number } & Record<string, string | number | null>;
-export interface Channels extends Rows<ChannelRow> { model: string; group_by: string; conversions: number; revenue: number; truncated: boolean }
+export interface Channels extends Rows<ChannelRow> {
+  model: string; group_by: string; conversions: number; revenue: number; truncated: boolean;
+  /** Imported ad spend of the range; then rows carry cost, roas and cac (null where a row has no spend). */
+  spend: { currency: string; total: number } | null;
+}
+export interface SpendImport { written: number; currency: string }
 export interface ConversionRow { id: string; name: string; visitor_id: string; time: string; revenue: number | null; currency: string | null }
 export interface Journey {
   conversion: { id: string; visitor_id: string; time: string; revenue: number | null };

@@ -1,6 +1,6 @@
 // The signed-in dashboard: header controls (account, range, sign out) and every panel, reloaded when a control changes.
 import { ApiError, apiUrl, getJson, postJson, type Params } from './api.js';
-import { GROUPINGS, MODELS, type AccountList, type Channels, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
+import { GROUPINGS, MODELS, type AccountList, type Channels, type SpendImport, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
 import { presetRange, type DateRange } from './date-range.js';
 import { h, replaceChildren } from './dom.js';
 import { integrityPanel } from './integrity-panel.js';
@@ -18,10 +18,25 @@ function select(id: string, label: string, options: ReadonlyArray<{ value: strin
   return el;
 }
 
+/** "Import spend": a CSV file (date, channel, campaign, amount, currency) posted for the account; the panels reload with cost and ROAS. */
+function spendUpload(accountId: string, csrfToken: string, reload: () => void): HTMLElement {
+  const input = h('input', { type: 'file', id: 'spend-file', accept: '.csv,text/csv', class: 'visually-hidden' }) as HTMLInputElement;
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file === undefined) return;
+    file.text()
+      .then((csv) => postJson<SpendImport>('spend', { account: accountId, csv }, csrfToken))
+      .then(() => reload())
+      .catch((e: unknown) => { window.alert(e instanceof Error ? e.message : String(e)); })
+      .finally(() => { input.value = ''; });
+  });
+  return h('label', { class: 'csv', for: 'spend-file', title: 'CSV: date,channel,campaign,amount,currency' }, 'Import spend', input);
+}
+
 interface Panels { overview: OverviewPanel; feed: LiveFeed; element: DocumentFragment }
 
 /** Fetches every panel's data for the state, then builds the panels. */
-async function buildPanels(state: State, reload: () => void): Promise<Panels> {
+async function buildPanels(state: State, csrfToken: string, reload: () => void): Promise<Panels> {
   const p: Params = { account: state.accountId, from: state.range.from, to: state.range.to };
   const csv = (path: string, extra: Params = {}): string => apiUrl(path, { ...p, ...extra, format: 'csv' });
   const [ov, channels, pages, referrers, conversions, integrity] = await Promise.all([
@@ -33,10 +48,11 @@ async function buildPanels(state: State, reload: () => void): Promise<Panels> {
   const modelSelect = select('model', 'Attribution model', MODELS, state.model, (v) => { state.model = v; reload(); });
   const groupSelect = select('group-by', 'Break down by', GROUPINGS, state.groupBy, (v) => { state.groupBy = v; reload(); });
   const grouping = GROUPINGS.find((g) => g.value === state.groupBy) ?? { value: 'channel', label: 'Channel' };
+  const spendInput = spendUpload(state.accountId, csrfToken, reload);
   const feed = liveFeed(state.accountId);
   const element = document.createDocumentFragment();
   element.append(overview.element,
-    h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect)), integrityPanel(integrity, csv('integrity'))),
+    h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, channels.spend !== null, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect, spendInput)), integrityPanel(integrity, csv('integrity'))),
     h('div', { class: 'grid two' }, topTable('landing-pages', 'Top landing pages', 'landing_page', pages.rows, csv('landing-pages')),
       topTable('referrers', 'Top referrers', 'referrer', referrers.rows, csv('referrers'))),
     h('div', { class: 'grid two' }, conversionsTable(conversions.rows, csv('conversions'), (r) => {
@@ -55,7 +71,7 @@ export async function dashboardView(root: HTMLElement, csrfToken: string, onSign
   const reload = (): void => {
     const mine = ++generation;
     main.setAttribute('aria-busy', 'true');
-    buildPanels(state, reload).then((panels) => {
+    buildPanels(state, csrfToken, reload).then((panels) => {
       if (mine !== generation) { panels.feed.stop(); return; }
       shown?.overview.destroy();
       shown?.feed.stop();

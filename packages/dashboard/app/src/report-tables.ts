@@ -4,9 +4,10 @@ import { dataTable } from './data-table.js';
 import { fmt, h } from './dom.js';
 
 const share = (value: number, max: number): number => (max > 0 ? value / max : 0);
+const num = (v: string | number | null | undefined): number | null => (typeof v === 'number' ? v : null);
 
 /** Credit by channel, or by a breakdown (`grouping`: its API name and label); a row without a value shows "(none)". */
-export function channelsTable(rows: ChannelRow[], grouping: { value: string; label: string }, csvHref: string, controls: HTMLElement): HTMLElement {
+export function channelsTable(rows: ChannelRow[], grouping: { value: string; label: string }, withSpend: boolean, csvHref: string, controls: HTMLElement): HTMLElement {
   const max = rows.reduce((m, r) => Math.max(m, r.conversions), 0);
   const byChannel = grouping.value === 'channel';
   const label = (r: ChannelRow): string => {
@@ -18,7 +19,10 @@ export function channelsTable(rows: ChannelRow[], grouping: { value: string; lab
     id: 'channels', title: byChannel ? 'Channels' : `By ${grouping.label.toLowerCase()}`, rows, controls, csvHref, empty: 'No conversions in this range.',
     share: (r) => share(r.conversions, max),
     columns: [{ label: grouping.label, render: label }, { label: 'Conversions', numeric: true, render: (r) => fmt.decimal(r.conversions) },
-      { label: 'Revenue', numeric: true, render: (r) => fmt.money(r.revenue) }],
+      { label: 'Revenue', numeric: true, render: (r) => fmt.money(r.revenue) },
+      // With imported spend: what each row cost and returned (— where it had no spend).
+      ...(withSpend ? [{ label: 'Cost', numeric: true, render: (r: ChannelRow) => fmt.money(num(r.cost)) },
+        { label: 'ROAS', numeric: true, render: (r: ChannelRow) => fmt.decimal(num(r.roas)) }] : [])],
   });
 }
 

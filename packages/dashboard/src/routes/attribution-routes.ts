@@ -31,13 +31,16 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     const { model: name, group_by: groupBy } = model.data;
     const answer = await deps.reads.run('attribution', [{ accountId: q.accountId, model: name, from: q.from, to: q.to, lookbackDays: LOOKBACK_DAYS, groupBy }], { signal: requestSignal(reply) });
     // By channel, or by the breakdown's values (null: sessions without one).
+    // With imported spend, cost, ROAS and CAC columns follow (null where a row has no spend).
+    const costs = answer.spend === undefined ? [] : ['cost', 'roas', 'cac'];
+    const rows = answer.groups ?? answer.channels.map(({ channel, ...rest }) => ({ group: channel, ...rest }));
     const table: Table = {
-      columns: [groupBy, 'conversions', 'revenue'],
-      rows: answer.groups?.map((g) => [g.group, g.conversions, g.revenue]) ?? answer.channels.map((c) => [c.channel, c.conversions, c.revenue]),
+      columns: [groupBy, 'conversions', 'revenue', ...costs],
+      rows: rows.map((g) => [g.group, g.conversions, g.revenue, ...(costs.length === 0 ? [] : [g.cost ?? null, g.roas ?? null, g.cac ?? null])]),
     };
     return sendTable(reply, q.format, groupBy === 'channel' ? `channels-${name}` : `${groupBy}-${name}`, table, () => ({
       model: name, group_by: groupBy, lookback_days: LOOKBACK_DAYS, conversions: answer.conversions, revenue: answer.revenue,
-      truncated: answer.truncated, rows: rowsAsObjects(table),
+      truncated: answer.truncated, spend: answer.spend ?? null, rows: rowsAsObjects(table),
     }));
   });
 
