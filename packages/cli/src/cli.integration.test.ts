@@ -58,6 +58,15 @@ describe('touchline CLI', () => {
     expect(hook.stderr).toMatch(/integrity\.webhookUrl: must be an http\(s\) URL/);
   });
 
+  it('prints one command\'s usage for COMMAND --help and exits 0', () => {
+    for (const [command, usage] of [['serve', /^Usage: touchline serve/], ['demo', /touchline demo/], ['spend', /^Usage: touchline spend import/], ['keys', /touchline keys create/]] as const) {
+      const r = cli(command, '--help');
+      expect([command, r.code]).toEqual([command, 0]);
+      expect(r.stdout).toMatch(usage);
+      expect(r.stdout).not.toContain('Commands:');
+    }
+  });
+
   it('keeps every item it acknowledged with 202 across kill -9 and restart', { timeout: 90_000 }, async () => {
     const db = tempDb();
     const { key } = JSON.parse(cli('keys', 'create', '--account', 'shop', '--db', db, '--json').stdout) as { key: string };

@@ -38,6 +38,12 @@ ${REPAIR_SESSIONS_HELP}
 ${SPEND_HELP}
 `;
 
+/** Each command's own usage, for `touchline COMMAND --help`. */
+const COMMAND_HELP: Record<string, string> = {
+  serve: SERVE_HELP, keys: KEYS_HELP, probe: PROBE_HELP, doctor: DOCTOR_HELP, demo: DEMO_HELP, admin: ADMIN_HELP,
+  'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP,
+};
+
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,6 +51,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.stdout.write(HELP);
       return command === undefined ? 2 : 0;
+    }
+    const own = COMMAND_HELP[command];
+    if (own !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout.write(`${own.trimEnd()}\n`);
+      return 0;
     }
     if (command === 'serve') return await serveCommand(rest, io);
     if (command === 'keys') return await keysCommand(rest, io);
