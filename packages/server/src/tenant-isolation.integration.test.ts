@@ -77,7 +77,7 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
 
   it('covers every /api route the collector serves (a new route fails here until it is added above)', async () => {
     const served = listRoutes(fx.collector.app.printRoutes({ commonPrefix: false })).filter((r) => r.includes(' /api/'));
-    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0])])].sort();
+    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), 'POST /api/v1/spend'])].sort();
     expect(served).toEqual(covered);
   });
 
@@ -113,5 +113,15 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     expect(bView.status).toBe(200);
     expect(bView.body).toMatchObject({ user_ids: ['b-user'] });
     expect(JSON.stringify(bView.body)).not.toContain(A.user);
+  });
+
+  it("B's ad spend is B's: A's attribution carries none of it", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await fetch(`${fx.url}/api/v1/spend`, {
+      method: 'POST', headers: { authorization: `Bearer ${b}`, 'content-type': 'text/csv' }, body: `date,channel,amount,currency\n${today},email,5,EUR\n`,
+    });
+    expect(res.status).toBe(200);
+    expect((await getJson(fx.url, b, '/api/v1/attribution?model=linear&from=0')).body.spend).toEqual({ currency: 'EUR', total: 5 });
+    expect((await getJson(fx.url, a, '/api/v1/attribution?model=linear&from=0')).body.spend).toBeUndefined();
   });
 });

@@ -17,11 +17,17 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-/** A collector over a fresh storage from `factory` (SQLite by default), removed again by close(). */
-export async function startCollector(settings: ServerSettingsInput = {}, factory: StorageFactory = sqliteFactory): Promise<Fixture> {
+/**
+ * A collector over a fresh storage from `factory` (SQLite by default), removed again by close().
+ * Laid out as `touchline serve` runs it (issue 23): on SQLite the inbox worker and batch parsing run
+ * on their threads over the file, and queries on read threads (SQLite or PostgreSQL) — the code
+ * users run, not an inline stand-in. `layout: 'inline'` keeps everything on the main thread.
+ */
+export async function startCollector(settings: ServerSettingsInput = {}, factory: StorageFactory = sqliteFactory, layout: 'serve' | 'inline' = 'serve'): Promise<Fixture> {
   const db = await factory.open();
   const { storage } = db;
-  const collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 100, ...settings } });
+  const where = layout === 'inline' ? {} : factory.dialect === 'sqlite' ? { databasePath: db.url } : { databaseUrl: db.url };
+  const collector = createCollector({ storage, ...where, settings: { port: 0, keyRefreshMs: 100, ...settings } });
   const { url } = await collector.start();
   return {
     collector, url, storage, databaseUrl: db.url,
