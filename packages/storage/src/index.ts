@@ -11,7 +11,7 @@ export { landingBeats, type LandingKey } from './queries/processed/landing-order
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, DiskUsage, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
+  InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,
 } from './storage.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';

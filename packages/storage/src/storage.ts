@@ -137,6 +137,9 @@ export interface ConversionFact { id: string; visitorId: string; sessionId: stri
 export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null; group: string | null }
 export interface IdentityLink { userId: string; visitorId: string }
 
+/** One person: the visitor and every visitor linked to it through identify (transitively), and their sessions in a window. */
+export interface PersonSessions { visitors: string[]; sessions: SessionFact[] }
+
 /** One imported ad spend row: a UTC day (YYYY-MM-DD), channel, campaign (null: none), ISO currency, amount in integer micro-units. */
 export interface SpendRow { day: string; channel: string; campaign: string | null; currency: string; amountMicros: number }
 /** An import's outcome: written, or refused whole because it would mix currencies in the account. */
@@ -348,6 +351,8 @@ export interface Storage {
   pruneInbox(options: InboxPruneOptions): Promise<InboxPruneStep>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
+  /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
+  personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;
   /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */
   upsertSpend(accountId: string, rows: readonly SpendRow[], now: number): Promise<SpendUpsert>;
   /** Ad spend per channel or campaign over whole days. */

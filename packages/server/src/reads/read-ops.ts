@@ -69,8 +69,10 @@ async function conversionJourney(storage: Storage, q: { accountId: string; conve
   const conversion = await storage.findConversion(q.accountId, q.conversionId);
   if (conversion === null) return null;
   const lookbackMs = q.lookbackDays * DAY;
-  const facts = await storage.attributionFacts(q.accountId, { from: conversion.timestamp, to: conversion.timestamp + 1, lookbackMs, maxSessions: 100_000 });
-  const journey = buildJourneys({ ...facts, conversions: [conversion], lookbackMs }).journeys[0];
+  // Only this person's sessions: the converter and every visitor linked to it by identify (index lookups).
+  const person = await storage.personSessions(q.accountId, conversion.visitorId, { from: conversion.timestamp - lookbackMs, to: conversion.timestamp });
+  const links = person.visitors.map((visitorId) => ({ userId: conversion.visitorId, visitorId }));
+  const journey = buildJourneys({ conversions: [conversion], sessions: person.sessions, links, lookbackMs }).journeys[0];
   const credits = Object.fromEntries(JOURNEY_MODELS.map((m) => [m, journey
     ? MODELS[m]([journey]).conversions.creditsAt(0).map((c) => ({ channel: c.channel, credit: c.credit, revenue: c.revenue }))
     : []])) as JourneyAnswer['credits'];

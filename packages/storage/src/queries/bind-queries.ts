@@ -4,6 +4,7 @@ import type { Storage } from '../storage.js';
 import { ensureAccount } from './accounts/ensure-account.js';
 import { findConversion } from './attribution/find-conversion.js';
 import { readAttributionFacts } from './attribution/read-attribution-facts.js';
+import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
 import { claimInbox } from './inbox/claim-inbox.js';
@@ -56,6 +57,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     claimInbox: (options) => claimInbox(conn, options),
     releaseInbox: (options) => releaseInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
+    personSessions: (accountId, visitorId, window) => readPersonSessions(conn, accountId, visitorId, window),
     upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
     spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),
     inboxHealth: () => readInboxHealth(conn),

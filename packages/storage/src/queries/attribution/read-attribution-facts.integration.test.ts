@@ -45,4 +45,18 @@ describe.each(await storageFactories(process.env, import.meta.url))('attribution
     expect(atCap.sessions).toHaveLength(5);
     expect(atCap.truncated).toBe(false);
   });
+
+  it('gives one person: the visitor and every visitor linked through identify, transitively, with their sessions in the window', async () => {
+    const identity = (userId: string, visitorId: string) => ({ accountId: acc.id, userId, visitorId, timestamp: 1, traits: '{}', traitsAt: 1 });
+    await storage.applyProcessed(batch({
+      sessions: [session(acc.id, { id: 'p1', visitorId: 'phone', startedAt: 150, lastSeenAt: 150 }), session(acc.id, { id: 't1', visitorId: 'tablet', startedAt: 250, lastSeenAt: 250 }),
+        session(acc.id, { id: 'x1', visitorId: 'stranger', startedAt: 260, lastSeenAt: 260 }), session(acc.id, { id: 'old', visitorId: 'phone', startedAt: 10, lastSeenAt: 10 })],
+      identities: [identity('u1', 'v1'), identity('u1', 'phone'), identity('u2', 'phone'), identity('u2', 'tablet'), identity('u3', 'stranger')],
+    }));
+    const person = await storage.personSessions(acc.id, 'v1', { from: 100, to: 400 });
+    expect(person.visitors.sort()).toEqual(['phone', 'tablet', 'v1']);
+    expect(person.sessions.map((s) => s.id).sort()).toEqual(['p1', 's100', 's200', 's300', 's400', 't1']);
+    const alone = await storage.personSessions(acc.id, 'nobody', { from: 0, to: 1000 });
+    expect(alone).toEqual({ visitors: ['nobody'], sessions: [] });
+  });
 });
