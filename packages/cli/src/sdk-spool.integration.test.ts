@@ -1,6 +1,6 @@
 // The SDK spool end to end: the collector is down, the app (a real child process) records far more than its memory queue
-// holds and is SIGKILLed mid-stream; a restarted app adopts the dead one's spool; when the collector comes back, every item
-// whose call returned is stored exactly once and nothing is dropped.
+// holds and is SIGKILLed mid-stream; two restarted processes share the path, one adopts each of the dead one's files; when
+// the collector comes back, every item whose call returned is stored exactly once and nothing is dropped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,42 +79,52 @@ describe('SDK spool across an outage and a SIGKILL of the app', () => {
     expect(acked1).toBeGreaterThanOrEqual(killAfter);
     expect(readdirSync(spoolPath).length).toBeGreaterThan(0);
 
-    // Run 2: a new process on the same path adopts run 1's files, records more, still with the collector down.
-    const second = startApp([endpoint, key, spoolPath, '2', String(secondRun)]);
-    const ready = JSON.parse((await second.waitFor((l) => l.startsWith('ready '))).slice(6)) as { adopted: number; skipped: number };
+    // Runs 2 and 3: two new processes start at once on the same path (an app with two workers). They race to adopt
+    // run 1's files (the rename decides: each file goes to exactly one), then record more, still with the collector down.
+    const restarted = [startApp([endpoint, key, spoolPath, '2', String(secondRun)]), startApp([endpoint, key, spoolPath, '3', String(secondRun)])];
+    type Ready = { adopted: number; skipped: number };
+    const ready = await Promise.all(restarted.map(async (app) => JSON.parse((await app.waitFor((l) => l.startsWith('ready '))).slice(6)) as Ready));
+    const adopted = ready.reduce((sum, r) => sum + r.adopted, 0);
     // Every call that returned is on disk; at most one more was written after the last line got out.
-    expect(ready.adopted - (acked1 + 1)).toBeGreaterThanOrEqual(0);
-    expect(ready.adopted - (acked1 + 1)).toBeLessThanOrEqual(1);
-    await second.waitFor((l) => l === 'produced');
+    expect(adopted - (acked1 + 1)).toBeGreaterThanOrEqual(0);
+    expect(adopted - (acked1 + 1)).toBeLessThanOrEqual(1);
+    await Promise.all(restarted.map((app) => app.waitFor((l) => l === 'produced')));
 
-    // The collector comes back; run 2 flushes everything, its own items and the adopted ones.
+    // The collector comes back; both flush everything, their own items and the adopted ones.
     let collector: ServeChild | null = await serveChild(db, port);
     cleanup.push(() => collector?.child.kill('SIGKILL'));
-    second.child.stdin?.write('flush\n');
-    const result = JSON.parse((await second.waitFor((l) => l.startsWith('result '), 150_000)).slice(7)) as {
+    type Result = {
       settled: boolean; droppedEvents: unknown[];
       stats: { delivered: number; queued: number; inFlight: number; dropped: Record<string, number>; spool: { backlog: number; adopted: number; skipped: number } };
     };
-    await second.closed;
-    expect(result.settled).toBe(true);
-    expect(result.stats.dropped).toEqual({});
-    expect(result.droppedEvents).toEqual([]);
-    expect(result.stats).toMatchObject({ queued: 0, inFlight: 0, delivered: ready.adopted + secondRun, spool: { backlog: 0, skipped: 0 } });
+    const results = await Promise.all(restarted.map(async (app) => {
+      app.child.stdin?.write('flush\n');
+      const result = JSON.parse((await app.waitFor((l) => l.startsWith('result '), 150_000)).slice(7)) as Result;
+      await app.closed;
+      return result;
+    }));
+    results.forEach((result, i) => {
+      expect(result.settled).toBe(true);
+      expect(result.stats.dropped).toEqual({});
+      expect(result.droppedEvents).toEqual([]);
+      expect(result.stats).toMatchObject({ queued: 0, inFlight: 0, delivered: (ready[i] as Ready).adopted + secondRun, spool: { backlog: 0, skipped: 0 } });
+    });
     expect(readdirSync(spoolPath)).toEqual([]);
 
     const sqlite = new Database(db, { readonly: true });
     cleanup.push(() => sqlite.close());
-    const expected = ready.adopted + secondRun;
+    const expected = adopted + 2 * secondRun;
     const count = (sql: string): number => (sqlite.prepare(sql).get() as { n: number }).n;
     const deadline = Date.now() + 60_000;
     while (count("SELECT COUNT(*) AS n FROM events WHERE name = 'spool-test'") < expected && Date.now() < deadline) await sleep(200);
     const rows = sqlite.prepare("SELECT json_extract(properties, '$.run') AS run, json_extract(properties, '$.n') AS n FROM events WHERE name = 'spool-test'").all() as Array<{ run: string; n: number }>;
     const ns = (run: string): number[] => rows.filter((r) => r.run === run).map((r) => r.n).sort((a, b) => a - b);
-    // Exactly once: run 1's items are 0..acked1 (plus the one written before the kill, if any), run 2's all of 0..999.
-    expect(ns('1')).toEqual(Array.from({ length: ready.adopted }, (_, i) => i));
+    // Exactly once: run 1's items are 0..acked1 (plus the one written before the kill, if any), runs 2 and 3 all of 0..999.
+    expect(ns('1')).toEqual(Array.from({ length: adopted }, (_, i) => i));
     expect(ns('2')).toEqual(Array.from({ length: secondRun }, (_, i) => i));
+    expect(ns('3')).toEqual(Array.from({ length: secondRun }, (_, i) => i));
     expect(count('SELECT COUNT(*) AS n FROM inbox_dead')).toBe(0);
-    console.info(`sdk spool (seed ${seed}): killed after ${acked1 + 1} returned calls, adopted ${ready.adopted}, second run ${secondRun}, delivered ${result.stats.delivered}`);
+    console.info(`sdk spool (seed ${seed}): killed after ${acked1 + 1} returned calls, adopted ${ready.map((r) => r.adopted).join(' + ')}, then ${secondRun} items from each of 2 processes`);
     collector.child.kill('SIGKILL');
     await collector.exited;
     collector = null;

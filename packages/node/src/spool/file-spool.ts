@@ -234,7 +234,7 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
   }
 
   const stats = (): SpoolStats => ({ ...totals });
-  return { append, take, settleBelow, stats, close };
+  return { append, take, settleBelow, stats, backlog: () => totals.backlog, close };
 }
 
 export const openNodeSpool: OpenSpool = (settings, report) => openFileSpool(settings, report);

@@ -36,6 +36,8 @@ export interface SpoolStore {
   /** Every item of segments below `segment` is settled: delete them. */
   settleBelow(segment: number): void;
   stats(): SpoolStats;
+  /** `stats().backlog` without building the object: read on every enqueue. */
+  backlog(): number;
   /**
    * Releases the files: removes them when `settled`, otherwise leaves them for the next process
    * (or the next client of this one) to adopt and send.

@@ -19,7 +19,7 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
   let dueUpTo = 0;
   /** Per segment read into memory, in order: the seq of its last item. */
   const marks: Array<{ segment: number; lastSeq: number }> = [];
-  const backlog = (): number => store.stats().backlog;
+  const backlog = (): number => store.backlog();
 
   function hold(item: Item, json: string, segment: number): void {
     loadedSeq += 1;
