@@ -1,5 +1,5 @@
 // The file spool on a real directory: order across segments, the byte bound, release, adoption of dead owners, torn tails, refusal.
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,5 +140,26 @@ describe('openFileSpool', () => {
     const c = open(dir, { self: { pid: 1003, origin: 7000 }, isAlive: alive });
     expect(b.stats().adopted + c.stats().adopted).toBe(50);
     expect([...takeAll(b), ...takeAll(c)].sort()).toEqual(Array.from({ length: 50 }, (_, i) => json(i)).sort());
+  });
+
+  it('cuts a record torn by a failed write (disk full) back off the file, so later records stay readable', () => {
+    const dir = tempDir();
+    let calls = 0;
+    const write = (fd: number, buffer: Uint8Array, offset: number, length: number): number => {
+      calls += 1;
+      if (calls === 3) {
+        writeSync(fd, buffer, offset, Math.floor(length / 2));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }
+      return writeSync(fd, buffer, offset, length);
+    };
+    const store = open(dir, { self: A, segmentBytes: MB, write });
+    const outcomes = [0, 1, 2, 3].map((i) => store.append(json(i), false).kind);
+    expect(outcomes).toEqual(['appended', 'appended', 'failed', 'appended']);
+    expect(takeAll(store)).toEqual([0, 1, 3].map(json));
+    const errors: Error[] = [];
+    const adopter = open(dir, { self: B }, MB, errors);
+    expect(errors).toEqual([]);
+    expect(takeAll(adopter)).toEqual([0, 1, 3].map(json));
   });
 });

@@ -1,5 +1,5 @@
 // The Node-only spool: per-process segment files in one directory, adoption of dead processes' files, reads back in order.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpoolError } from './spool-error.js';
 import { decideOwnership, freeName, ownedName, parseSpoolName, type ProcessIdentity, type SpoolFileName } from './spool-owner.js';
@@ -17,6 +17,8 @@ export interface FileSpoolDeps {
   isAlive?: (pid: number) => boolean;
   /** Segment size before rotating; settled segments are deleted whole. @default maxBytes / 8, within 64 KiB..4 MiB */
   segmentBytes?: number;
+  /** Injected for tests (a disk that fills mid-record). @default node:fs writeSync */
+  write?: (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
 }
 
 interface Segment {
@@ -69,6 +71,7 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
   }
   const found = names.map(parseSpoolName).filter((f): f is SpoolFileName => f !== null);
   const isAlive = deps.isAlive ?? processAlive;
+  const write = deps.write ?? ((fd: number, buffer: Uint8Array, offset: number, length: number) => writeSync(fd, buffer, offset, length));
   if (found.some((f) => decideOwnership(f, self, isAlive) === 'mine')) {
     throw new SpoolError('spool_in_use', `${dir} is already open in this process (pid ${self.pid}); give each client its own spool path`);
   }
@@ -114,6 +117,13 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
   }
 
   let writer = openWriter();
+
+  /** Opens the next segment first, so a failure leaves the current writer usable. */
+  function rotate(): void {
+    const next = openWriter();
+    closeSync(writer.fd);
+    writer = next;
+  }
   /** The next record to hand out. */
   const cursor = { segment: (segments[0] as Segment).id, offset: 0 };
 
@@ -127,12 +137,15 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
     if (totals.bytes + record.length > settings.maxBytes) {
       return { kind: 'full', message: `the spool at ${dir} holds ${totals.bytes} bytes; maxBytes is ${settings.maxBytes}` };
     }
-    if (writer.segment.fileBytes >= segmentBytes) {
-      closeSync(writer.fd);
-      writer = openWriter();
+    try {
+      if (writer.segment.fileBytes >= segmentBytes) rotate();
+      let written = 0;
+      while (written < record.length) written += write(writer.fd, record, written, record.length - written);
+    } catch (error) {
+      // A partial record would make every later one unreadable: cut the file back to the last whole record.
+      try { ftruncateSync(writer.fd, writer.segment.fileBytes); } catch { /* the next write fails the same way */ }
+      return { kind: 'failed', message: `cannot write to ${writer.segment.file}: ${(error as Error).message}` };
     }
-    let written = 0;
-    while (written < record.length) written += writeSync(writer.fd, record, written, record.length - written);
     const segment = writer.segment;
     segment.size += record.length;
     segment.fileBytes += record.length;

@@ -8,7 +8,9 @@ export interface SpoolEntry {
 
 export type SpoolAppend =
   | { kind: 'appended'; segment: number }
-  | { kind: 'full'; message: string };
+  | { kind: 'full'; message: string }
+  /** The write failed (disk full, I/O error); the segment was cut back to its last whole record. */
+  | { kind: 'failed'; message: string };
 
 export interface SpoolStats {
   /** Bytes of all segment files this process owns (adopted ones included). */

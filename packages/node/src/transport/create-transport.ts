@@ -89,7 +89,7 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     cancelFlushTimer: null as (() => void) | null,
     closeResult: null as Promise<FlushResult> | null,
   };
-  const reportedOnce = new Set<'closed' | 'queue_full' | 'spool_full'>();
+  const reportedOnce = new Set<'closed' | 'queue_full' | 'spool_full' | 'spool_failed'>();
 
   const stats = (): TransportStats => ({
     queued: queue.length, inFlight: countItems(active) + countItems(ready), ...ledger.counters(),
@@ -129,6 +129,7 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     for (let cut = queue.cutDue(); cut !== undefined; cut = queue.cutDue()) {
       if (queue.length < settings.maxQueueItems) reportedOnce.delete('queue_full');
       reportedOnce.delete('spool_full');
+      reportedOnce.delete('spool_failed');
       // Enqueue already refuses items that cannot fit; this only guards that invariant.
       ledger.dropped(cut.tooLarge.length, 'too_large');
       if (cut.entries.length > 0) return newBatch(cut.entries, deps.now());
@@ -184,8 +185,8 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
   }
 
   /** Refusals reported once per episode: under load they would flood onError; stats still count each. */
-  function refuse(reason: 'closed' | 'queue_full' | 'spool_full' | 'unserializable' | 'too_large', message: string, itemId: string): void {
-    const episodic = reason === 'closed' || reason === 'queue_full' || reason === 'spool_full';
+  function refuse(reason: 'closed' | 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large', message: string, itemId: string): void {
+    const episodic = reason === 'closed' || reason === 'queue_full' || reason === 'spool_full' || reason === 'spool_failed';
     const report = !episodic || !reportedOnce.has(reason);
     if (episodic) reportedOnce.add(reason);
     const hint = episodic ? `; further drops are counted in stats().dropped.${reason}` : '';

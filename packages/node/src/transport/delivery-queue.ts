@@ -6,7 +6,7 @@ import { cutBatch, fitsAlone, holdsFullBatch, type BatchLimits, type Cut, type Q
 /** Admission is a value: the caller counts and reports refusals. */
 export type Offer =
   | { kind: 'queued'; seq: number; fullBatchWaiting: boolean }
-  | { kind: 'refused'; reason: 'queue_full' | 'spool_full' | 'unserializable' | 'too_large'; message: string };
+  | { kind: 'refused'; reason: 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large'; message: string };
 
 export interface DeliveryQueue {
   offer(item: Item): Offer;

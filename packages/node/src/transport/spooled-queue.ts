@@ -50,6 +50,7 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
       const handOut = items.length < maxItems && backlog() === 0;
       const appended = store.append(serialized.json, handOut);
       if (appended.kind === 'full') return { kind: 'refused', reason: 'spool_full', message: appended.message };
+      if (appended.kind === 'failed') return { kind: 'refused', reason: 'spool_failed', message: appended.message };
       if (handOut) hold(item, serialized.json, appended.segment);
       const waiting = !handOut || holdsFullBatch(items.length, bytes, limits);
       return { kind: 'queued', seq: loadedSeq + backlog(), fullBatchWaiting: waiting };

@@ -1,5 +1,5 @@
 // The transport with a file spool and an injected fetch: an outage longer than the memory queue and the retry budget loses nothing, in order.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,5 +72,27 @@ describe('createTransport with a spool', () => {
     expect(stats.queued + stats.inFlight + (stats.dropped.spool_full ?? 0)).toBe(10_000);
     expect(h.errors.filter((e) => /spool/.test(e.message))).toHaveLength(1);
     await h.transport.close({ timeoutMs: 10 });
+  });
+
+  it('counts an item whose write failed (disk full) as spool_failed: refused at the call, never lost silently', async () => {
+    let failing = false;
+    const write = (fd: number, buffer: Uint8Array, offset: number, length: number): number => {
+      if (failing) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return writeSync(fd, buffer, offset, length);
+    };
+    const spool = openFileSpool({ path: tempDir(), maxBytes: 8 * 1024 * 1024 }, () => undefined, { self: { pid: 41, origin: 41 }, write });
+    const fake = createFakeFetch();
+    const h = createTestTransport(URL_, {}, { fetch: fake.fetch, spool });
+    const items = makeEvents(30);
+    items.slice(0, 10).forEach((i) => h.transport.enqueue(i));
+    failing = true;
+    items.slice(10, 20).forEach((i) => h.transport.enqueue(i));
+    failing = false;
+    items.slice(20).forEach((i) => h.transport.enqueue(i));
+    const result = await h.transport.flush({ timeoutMs: 10_000 });
+    expect(result.stats.dropped).toEqual({ spool_failed: 10 });
+    expect(result.stats.delivered).toBe(20);
+    expect(h.errors.map((e) => (e as { code?: string }).code)).toEqual(['spool_failed']);
+    await h.transport.close();
   });
 });

@@ -5,6 +5,7 @@ import { TouchlineError } from '@touchline/core';
 export type TransportErrorCode =
   | 'queue_full'
   | 'spool_full'
+  | 'spool_failed'
   | 'closed'
   | 'too_large'
   | 'unserializable'
