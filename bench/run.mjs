@@ -6,6 +6,7 @@ import { runPostgresIngest } from './ingest-postgres.mjs';
 import { runMiddlewareOverhead } from './middleware-overhead.mjs';
 import { runOutOfOrder } from './out-of-order.mjs';
 import { runQueriesVsIngest } from './queries-vs-ingest.mjs';
+import { runSdkSpool } from './sdk-spool.mjs';
 import { runStorageSqlite } from './storage-sqlite.mjs';
 import { runWalSoak } from './wal-soak.mjs';
 
@@ -20,6 +21,7 @@ const results = [
   await runWalSoak({}),
   ...(await runPostgresIngest({ seconds: seconds * 2 })),
   ...(await runAttributionBench()),
+  ...(await runSdkSpool()).map((r) => ({ ...r, target: 'reference: cost of the spool', pass: true })),
 ];
 
 console.log(`\nTouchline benchmarks — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);

@@ -39,6 +39,20 @@ export const clientSettingsSchema = z.object({
   }).strict().default({ maxItems: 100, maxBytes: 480 * 1024, flushIntervalMs: 1000 }),
   /** Items held in memory while waiting for delivery; beyond it new items are dropped and counted. @default 10000 */
   maxQueueItems: z.number().int().positive().default(10_000),
+  /**
+   * Optional on-disk spool (Node entry only), so an outage of hours costs disk, not items. Every
+   * item is written to a file of this process under `path` before the call that recorded it
+   * returns; memory keeps `maxQueueItems` of them; after a crash or a close that timed out, the
+   * next process started on the same path sends what was left (at least once: the collector
+   * dedupes on item ids). One directory per host: processes of the app share it, each with its
+   * own files. @default none: the memory queue alone
+   */
+  spool: z.object({
+    /** Directory, created if missing; must be local to this host (owners are found by pid). */
+    path: z.string().min(1, 'is required'),
+    /** Bytes on disk at most; beyond it new items are dropped and counted as `spool_full`. @default 268435456 */
+    maxBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+  }).strict().optional(),
   /** Requests to the collector at once. @default 2 */
   maxInFlight: z.number().int().positive().max(16).default(2),
   /** Per-request timeout. @default 10000 */
@@ -73,6 +87,7 @@ export const clientSettingsSchema = z.object({
 export type ClientSettingsInput = z.input<typeof clientSettingsSchema>;
 export type ClientSettings = Readonly<z.output<typeof clientSettingsSchema>>;
 export type RetrySettings = Readonly<z.output<typeof retrySettingsSchema>>;
+export type SpoolSettings = Readonly<NonNullable<z.output<typeof clientSettingsSchema>['spool']>>;
 
 /** Parses once; every problem is listed in one SettingsError naming the field. */
 export function parseClientSettings(input: ClientSettingsInput): ClientSettings {

@@ -1,8 +1,9 @@
 // createClient: the SDK entry point tying identity, per-request context and delivery together.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { createBotCheck, endSessionCookies, TouchlineError } from '@touchline/core';
+import { createBotCheck, endSessionCookies, SettingsError, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
+import type { OpenSpool } from '../spool/spool-store.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createHttpPost } from '../transport/http-post.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
@@ -48,6 +49,14 @@ export interface TouchlineClient {
   on<K extends TouchlineEventName>(name: K, listener: Listener<K>): () => void;
 }
 
+/**
+ * What the runtime's entry point provides. The Node entry (`@touchline/node`) passes the file
+ * spool; edge entries pass nothing, so node:fs stays out of what they load.
+ */
+export interface ClientPlatform {
+  openSpool?: OpenSpool;
+}
+
 /** Debug output goes to stderr only when asked for; everything else is events. */
 function debugTap(settings: ClientSettings) {
   if (settings.debug === false) return undefined;
@@ -67,8 +76,11 @@ function debugTap(settings: ClientSettings) {
  * app.use(touchlineExpress(touchline));
  * app.post('/buy', (req, res) => { touchline.conversion('purchase', { revenue: 42, currency: 'EUR' }); ... });
  */
-export function createClient(input: ClientSettingsInput): TouchlineClient {
+export function createClient(input: ClientSettingsInput, platform: ClientPlatform = {}): TouchlineClient {
   const settings = parseClientSettings(input);
+  if (settings.spool !== undefined && platform.openSpool === undefined) {
+    throw new SettingsError('@touchline/node client', [{ path: 'spool', message: 'needs a file system: this runtime\'s entry of @touchline/node has no spool (use the Node entry, or remove spool)' }]);
+  }
   const now = settings.now ?? Date.now;
   const emitter = createEmitter(debugTap(settings));
   const storage = new AsyncLocalStorage<RequestScope>();
@@ -83,6 +95,8 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     }
     emitter.emit('error', { error });
   };
+  // Opened before anything else starts: a spool that cannot be used is refused here, at start.
+  const spool = settings.spool === undefined ? undefined : platform.openSpool?.(settings.spool, reportError);
   const http = settings.fetch === undefined ? createHttpPost() : { post: settings.fetch, close: () => undefined };
   const transport = createTransport(settings, {
     fetch: http.post,
@@ -92,6 +106,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
     sdk: { name: SDK_NAME, version: SDK_VERSION },
     health: settings.reportHealth ? { instanceId: randomUUID(), traffic: () => ({ ...traffic }) } : undefined,
     ...(settings.scheduler ? { scheduler: settings.scheduler } : {}),
+    ...(spool ? { spool } : {}),
   });
 
   const reject = (code: string, message: string): void => {

@@ -1,6 +1,7 @@
 // Builds a transport against a stub collector with fast test settings, recording every event it emits.
 import { parseClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import { createEmitter, type TouchlineEventName, type TouchlineEvents } from '../client/client-events.js';
+import type { SpoolStore } from '../spool/spool-store.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -27,6 +28,8 @@ export interface HarnessDeps {
   random?: () => number;
   /** Without it, failures arrive as 'error' events only. @default records into `errors` */
   onError?: ((error: Error) => void) | null;
+  /** An opened spool. @default memory only */
+  spool?: SpoolStore;
 }
 
 export function createTestTransport(endpoint: string, overrides: Overrides = {}, deps: HarnessDeps = {}): TransportHarness {
@@ -51,6 +54,7 @@ export function createTestTransport(endpoint: string, overrides: Overrides = {},
     sdk: { name: '@touchline/node', version: '0.0.0-test' },
     ...(deps.onError === null ? {} : { onError: deps.onError ?? ((error: Error) => { errors.push(error); }) }),
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.spool ? { spool: deps.spool } : {}),
   });
   const of = <K extends TouchlineEventName>(name: K): TouchlineEvents[K][] =>
     events.filter((e) => e.name === name).map((e) => e.payload as TouchlineEvents[K]);

@@ -9,9 +9,11 @@ import { createBatchRunner, type RunEnd } from './batch-runner.js';
 import { createDeliveryLedger } from './delivery-ledger.js';
 import { createDeliveryQueue } from './delivery-queue.js';
 import { createFlushWaiters } from './flush-waiters.js';
+import type { SpoolStore } from '../spool/spool-store.js';
 import type { HttpPost } from './http-post.js';
 import { countItems, newBatch, type InFlightBatch } from './in-flight-batch.js';
 import { sendBatch } from './send-batch.js';
+import { createSpooledQueue } from './spooled-queue.js';
 import { createTimerSet, type Scheduler } from './timer-set.js';
 import type { FlushResult, Transport, TransportStats } from './transport.js';
 import { TransportError } from './transport-errors.js';
@@ -34,6 +36,13 @@ export interface TransportDeps {
   health?: { instanceId: string; traffic: () => { navigations: number; botNavigations: number } };
   /** Every retry wait, flush interval and flush timeout is scheduled here. Injected for tests. @default the global timers */
   scheduler?: Scheduler;
+  /**
+   * An opened on-disk spool (the Node entry opens one from `settings.spool`). With it, every item
+   * is on disk before enqueue returns, memory holds only `maxQueueItems` of them, transient
+   * failures retry without a budget, and close leaves what is undelivered for the next process.
+   * @default memory only
+   */
+  spool?: SpoolStore;
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
@@ -67,7 +76,10 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
   const timers = createTimerSet(deps.scheduler);
   const ledger = createDeliveryLedger(deps.emitter, deps.onError);
   const shutdown = new AbortController();
-  const queue = createDeliveryQueue(limits, settings.maxQueueItems);
+  const { spool } = deps;
+  const queue = spool === undefined ? createDeliveryQueue(limits, settings.maxQueueItems) : createSpooledQueue(limits, settings.maxQueueItems, spool);
+  /** On disk, an outage costs bytes, not items: retrying forever is what the spool is for. */
+  const policy = spool === undefined ? settings.retry : { ...settings.retry, maxAttempts: Number.MAX_SAFE_INTEGER, budgetMs: Number.MAX_SAFE_INTEGER };
   /** Formed batches waiting for a slot: 413 halves and batches parked behind an auth probe. */
   const ready: InFlightBatch[] = [];
   /** One entry per slot in use: sending, or waiting to retry. */
@@ -77,9 +89,12 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     cancelFlushTimer: null as (() => void) | null,
     closeResult: null as Promise<FlushResult> | null,
   };
-  const reportedOnce = new Set<'closed' | 'queue_full'>();
+  const reportedOnce = new Set<'closed' | 'queue_full' | 'spool_full' | 'spool_failed'>();
 
-  const stats = (): TransportStats => ({ queued: queue.length, inFlight: countItems(active) + countItems(ready), ...ledger.counters() });
+  const stats = (): TransportStats => ({
+    queued: queue.length, inFlight: countItems(active) + countItems(ready), ...ledger.counters(),
+    ...(spool === undefined ? {} : { spool: spool.stats() }),
+  });
   const waiters = createFlushWaiters(timers, stats);
   const auth = createAuthGate<InFlightBatch>(() => queueMicrotask(pump));
   const url = `${settings.endpoint.replace(/\/+$/, '')}/api/v1/batch`;
@@ -97,7 +112,7 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
       fetch: deps.fetch, url, apiKey: settings.apiKey, sdk: deps.sdk, now: deps.now,
       timeoutMs: settings.requestTimeoutMs, shutdown: shutdown.signal, health: healthNow,
     }),
-    now: deps.now, random: deps.random ?? Math.random, policy: settings.retry, timers, ledger, auth,
+    now: deps.now, random: deps.random ?? Math.random, policy, timers, ledger, auth,
   });
 
   const lowestUnsettledSeq = (): number => {
@@ -113,6 +128,8 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     if (parked !== undefined) return parked;
     for (let cut = queue.cutDue(); cut !== undefined; cut = queue.cutDue()) {
       if (queue.length < settings.maxQueueItems) reportedOnce.delete('queue_full');
+      reportedOnce.delete('spool_full');
+      reportedOnce.delete('spool_failed');
       // Enqueue already refuses items that cannot fit; this only guards that invariant.
       ledger.dropped(cut.tooLarge.length, 'too_large');
       if (cut.entries.length > 0) return newBatch(cut.entries, deps.now());
@@ -158,12 +175,18 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     } catch (error) {
       ledger.report(internalError(error, 'pump'));
     }
-    waiters.check(lowestUnsettledSeq());
+    const lowest = lowestUnsettledSeq();
+    try {
+      queue.settled(lowest);
+    } catch (error) {
+      ledger.report(internalError(error, 'releasing spool segments'));
+    }
+    waiters.check(lowest);
   }
 
   /** Refusals reported once per episode: under load they would flood onError; stats still count each. */
-  function refuse(reason: 'closed' | 'queue_full' | 'unserializable' | 'too_large', message: string, itemId: string): void {
-    const episodic = reason === 'closed' || reason === 'queue_full';
+  function refuse(reason: 'closed' | 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large', message: string, itemId: string): void {
+    const episodic = reason === 'closed' || reason === 'queue_full' || reason === 'spool_full' || reason === 'spool_failed';
     const report = !episodic || !reportedOnce.has(reason);
     if (episodic) reportedOnce.add(reason);
     const hint = episodic ? `; further drops are counted in stats().dropped.${reason}` : '';
@@ -190,9 +213,20 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     return result;
   }
 
-  /** After close: whatever is still undelivered is counted as dropped, then nothing is left running. */
+  /**
+   * After close: whatever is still undelivered is counted as dropped, then nothing is left running.
+   * With a spool it is not dropped: it stays on disk for the next process to adopt.
+   */
   function shutDown(): void {
     const left = queue.length + countItems(active) + countItems(ready);
+    if (spool !== undefined) {
+      try {
+        spool.close(left === 0);
+      } catch (error) {
+        ledger.report(internalError(error, 'closing the spool'));
+      }
+    }
+    const lost = spool === undefined ? left : 0;
     state.shutDown = true;
     for (const batch of [...active, ...ready]) batch.abandoned = true;
     queue.clear();
@@ -202,8 +236,8 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     timers.clear();
     state.cancelFlushTimer = null;
     shutdown.abort();
-    ledger.dropped(left, 'closed', left === 0 ? undefined
-      : new TransportError('closed', `${left} items were still undelivered when close() timed out`, { items: left }));
+    ledger.dropped(lost, 'closed', lost === 0 ? undefined
+      : new TransportError('closed', `${lost} items were still undelivered when close() timed out`, { items: lost }));
   }
 
   function close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {

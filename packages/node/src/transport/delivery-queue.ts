@@ -6,7 +6,7 @@ import { cutBatch, fitsAlone, holdsFullBatch, type BatchLimits, type Cut, type Q
 /** Admission is a value: the caller counts and reports refusals. */
 export type Offer =
   | { kind: 'queued'; seq: number; fullBatchWaiting: boolean }
-  | { kind: 'refused'; reason: 'queue_full' | 'unserializable' | 'too_large'; message: string };
+  | { kind: 'refused'; reason: 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large'; message: string };
 
 export interface DeliveryQueue {
   offer(item: Item): Offer;
@@ -14,6 +14,8 @@ export interface DeliveryQueue {
   cutDue(): Cut | undefined;
   /** Marks everything queued so far as due (the interval timer fired, or a flush asked). */
   markAllDue(): void;
+  /** Everything below this sequence number is settled (delivered or dropped): a spool may let it go. */
+  settled(lowestUnsettledSeq: number): void;
   /** Whether the oldest item still waits for the interval timer. */
   readonly headWaiting: boolean;
   /** Sequence number of the oldest item; Infinity when empty. */
@@ -57,6 +59,7 @@ export function createDeliveryQueue(limits: BatchLimits, maxItems: number): Deli
       return cut;
     },
     markAllDue() { dueUpTo = lastSeq; },
+    settled() { /* memory only: nothing to release */ },
     get headWaiting() { return items.length > 0 && (items[0]?.seq ?? 0) > dueUpTo; },
     get headSeq() { return items[0]?.seq ?? Infinity; },
     get lastSeq() { return lastSeq; },

@@ -4,6 +4,8 @@ import { TouchlineError } from '@touchline/core';
 /** Stable codes callers can branch on; each names why items were not (or not yet) delivered. */
 export type TransportErrorCode =
   | 'queue_full'
+  | 'spool_full'
+  | 'spool_failed'
   | 'closed'
   | 'too_large'
   | 'unserializable'

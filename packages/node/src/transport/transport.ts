@@ -1,8 +1,9 @@
 // The transport contract: what the client needs from the batching/delivery layer.
 import type { Item } from '@touchline/core';
+import type { SpoolStats } from '../spool/spool-store.js';
 
 export interface TransportStats {
-  /** Items waiting in memory (not yet in a request). */
+  /** Items waiting (not yet in a request): in memory, plus those on disk with a spool. */
   queued: number;
   /** Items inside requests not yet settled (including those waiting to retry). */
   inFlight: number;
@@ -14,6 +15,8 @@ export interface TransportStats {
   retries: number;
   /** 401/403 answers seen. */
   authFailures: number;
+  /** With a spool configured: its size, backlog on disk, records adopted and skipped. */
+  spool?: SpoolStats;
 }
 
 export interface FlushResult {
