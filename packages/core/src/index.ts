@@ -8,6 +8,7 @@ export {
   parseSessionSettings, sessionSettingsSchema, MAX_COOKIE_AGE_SECONDS,
   type SessionSettings, type SessionSettingsInput,
 } from './session/session-settings.js';
+export { SESSION_CONVENTIONS, type SessionConvention } from './session/session-convention.js';
 export { classifyRequest, type RequestKind, type HeaderGetter } from './session/request-kind.js';
 export {
   extractCampaign, campaignOfContext, campaignFingerprint, UTM_KEYS, CLICK_ID_KEYS,

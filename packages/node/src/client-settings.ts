@@ -27,8 +27,8 @@ export const clientSettingsSchema = z.object({
   apiKey: z.string().min(1, 'is required'),
   /** Collector base URL. @default 'http://127.0.0.1:8710' */
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:8710'),
-  /** Visitor/session protocol and cookie attributes. */
-  session: sessionSettingsSchema.default({ timeoutMinutes: 30, cookiePrefix: 'tl_', cookieSecure: 'auto', cookieSameSite: 'lax', visitorDays: 400 }),
+  /** Visitor/session protocol, session convention and cookie attributes; defaults live in core's schema only. */
+  session: sessionSettingsSchema.prefault({}),
   batch: z.object({
     /** Items per request. @default 100 */
     maxItems: z.number().int().positive().max(500).default(100),

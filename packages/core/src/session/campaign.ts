@@ -109,8 +109,13 @@ export function campaignFingerprint(campaign: Campaign): string {
   for (const key of CLICK_ID_KEYS) {
     if (campaign.clickIds[key] !== undefined) parts.push(`${key}=${campaign.clickIds[key]}`);
   }
+  return shortHash(parts.join('&'));
+}
+
+/** FNV-1a, 32-bit, base36 of `text`: short and cookie-safe. */
+export function shortHash(text: string): string {
   let hash = 0x811c9dc5;
-  for (const ch of parts.join('&')) {
+  for (const ch of text) {
     hash ^= ch.codePointAt(0) ?? 0;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }

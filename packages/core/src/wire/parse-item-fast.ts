@@ -13,7 +13,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 /** zod's own ISO datetime pattern, so "valid timestamp" means the same thing on both paths. */
 const DATETIME = ((pageviewItemSchema.shape.timestamp._zod.def as { pattern?: unknown }).pattern as RegExp | undefined) ?? null;
 const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id'] as const;
-const SESSION_STARTS = new Set(['new_visitor', 'expired', 'logout', 'campaign']);
+const SESSION_STARTS = new Set(['new_visitor', 'expired', 'logout', 'campaign', 'referrer']);
 
 type Obj = Record<string, unknown>;
 

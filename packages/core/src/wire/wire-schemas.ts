@@ -48,7 +48,7 @@ export const requestContextSchema = z.object({
    * Why this request began its session, if it did. The item carrying it is its session's landing
    * (landing url, referrer, utm, click ids, hence the channel), whatever order items arrive in.
    */
-  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign']).nullable().describe(
+  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign', 'referrer']).nullable().describe(
     "Why this request began its session, if it did. The item carrying it is its session's landing "
     + '(landing url, referrer, utm and click ids decide the channel); without one, a pageview before other items, '
     + 'then the earliest timestamp, then the smallest item id. Arrival order never matters.',

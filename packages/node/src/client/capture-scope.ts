@@ -37,12 +37,13 @@ export function captureScope(info: RequestInfo, settings: ClientSettings, now: n
   const url = pageUrl(info, settings.trustProxy);
   const kind = classifyRequest(info.method, info.header);
   const userAgent = info.header('user-agent');
+  const referrer = info.header('referer');
   const identity = resolveIdentity({
-    cookieHeader: info.header('cookie'), kind, url, userAgent, isBot, now, settings: settings.session,
+    cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session,
   });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),
-    referrer: clip(info.header('referer'), 4096),
+    referrer: clip(referrer, 4096),
     user_agent: clip(userAgent, 1024),
     ip: clientIp(info, settings),
     utm: identity.campaign === null ? NONE : Object.freeze({ ...identity.campaign.utm }),

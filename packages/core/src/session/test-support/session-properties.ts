@@ -1,5 +1,20 @@
 // The five required session-protocol properties (DESIGN.md), checked over one simulated run.
-import type { Run, SentRequest } from './browser-sim.js';
+import type { SessionConvention } from '../session-convention.js';
+import type { RequestSpec, Run, SentRequest } from './browser-sim.js';
+
+/** Referrers of the simulated site itself: never a new source under any convention. */
+const OWN = /^https?:\/\/(?:[a-z0-9-]+\.)*shop\.example(?:[:/]|$)/;
+
+/**
+ * Whether a request may start a session by naming a new source under `convention`: a navigation
+ * with campaign parameters, or, under the referrer convention, with an external referrer.
+ * Continuity is owed to every other request. Under `inactivity` nothing may.
+ */
+export function namesSource(convention: SessionConvention, r: RequestSpec): boolean {
+  if (r.kind !== 'navigation' || convention === 'inactivity') return false;
+  const external = r.referrer !== undefined && r.referrer !== '' && !OWN.test(r.referrer);
+  return r.query !== '' || (convention === 'inactivity+campaign+referrer' && external);
+}
 
 /*
  * Definitions used below (the browser's point of view):
@@ -107,12 +122,13 @@ function quietBetween(run: Run, r1: SentRequest, r2: SentRequest): boolean {
   return !r1.outcome.started || delivered(r1, r2.sendSeq);
 }
 
-export function continuity(run: Run): string[] {
+/** P3, owed to every request that names no new source under `convention`. */
+export function continuity(run: Run, convention: SessionConvention = 'inactivity+campaign'): string[] {
   const out: string[] = [];
   for (let i = 1; i < run.requests.length; i++) {
     const r1 = run.requests[i - 1] as SentRequest;
     const r2 = run.requests[i] as SentRequest;
-    if (r1.bot || r2.bot || r1.logout || r2.query !== '' || !r2.hadVisitorCookie) continue;
+    if (r1.bot || r2.bot || r1.logout || namesSource(convention, r2) || !r2.hadVisitorCookie) continue;
     if (r1.outcome.visitorId === null || r1.outcome.visitorId !== r2.outcome.visitorId) continue;
     if (!quietBetween(run, r1, r2)) continue;
     const from = r1.outcome.started ? { seq: r1.deliverSeq ?? 0, time: r1.deliverTime ?? 0 } : { seq: r1.sendSeq, time: r1.sendTime };
@@ -160,6 +176,12 @@ export function navigationOnlyIdentity(run: Run): string[] {
   return out;
 }
 
-export function allViolations(run: Run): string[] {
-  return [...noFlapping(run), ...agreement(run), ...continuity(run), ...expiry(run), ...navigationOnlyIdentity(run)];
+/**
+ * Every violation of the five properties in `run`. The convention decides which requests are owed
+ * continuity: under `inactivity` a campaign landing must not split a session either.
+ */
+export function allViolations(run: Run, convention: SessionConvention = 'inactivity+campaign'): string[] {
+  return [
+    ...noFlapping(run), ...agreement(run), ...continuity(run, convention), ...expiry(run), ...navigationOnlyIdentity(run),
+  ];
 }
