@@ -103,6 +103,13 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   const record = (body: ItemBody, options: TrackOptions = {}): void => {
     try {
       const scope = storage.getStore();
+      if (scope?.identity.kind === 'prefetch' && options.visitorId === undefined) {
+        // A speculative load (prefetch, prerender) may never be shown: what its handler records
+        // would count a view nobody saw. Counted, not reported as an error; explicit visitors pass.
+        invalid.count += 1;
+        emitter.emit('dropped', { count: 1, reason: 'speculative' });
+        return;
+      }
       const visitorId = options.visitorId ?? scope?.identity.visitorId ?? null;
       if (visitorId === null && scope?.identity.isBot) {
         // Bots produce no events by design: counted, not reported as an error.
@@ -111,7 +118,7 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
         return;
       }
       if (visitorId === null) {
-        const why = scope ? 'this request has no visitor (bot, asset or prefetch)' : 'called outside a request';
+        const why = scope ? 'this request has no visitor (bot or asset)' : 'called outside a request';
         reject('no_visitor', `${body.type} dropped: ${why}; pass { visitorId } explicitly`);
         return;
       }
@@ -152,6 +159,11 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
       const scope = storage.getStore();
       if (scope === undefined) {
         reject('no_request', 'endSession() must be called inside a request handled by a Touchline adapter');
+        return;
+      }
+      if (scope.identity.kind === 'prefetch') {
+        // Speculative loads are read-only: a prefetched logout link the user never clicked must not log anyone out.
+        emitter.emit('dropped', { count: 1, reason: 'speculative' });
         return;
       }
       const current = { ...scope.identity, sessionId: scope.session.id, sessionNumber: scope.session.number };
