@@ -51,6 +51,13 @@ export const clientSettingsSchema = z.object({
   /** Record a pageview item for every navigation. @default true */
   trackPageviews: z.boolean().default(true),
   /**
+   * Path the adapters answer (204) as the view beacon of prefetched and prerendered pages, sent by
+   * `viewBeaconScript(path)` when such a page is actually shown; false turns it off.
+   * @default '/_touchline/view'
+   */
+  viewBeaconPath: z.union([z.literal(false), z.string().regex(/^\/[A-Za-z0-9._~!$'()*+,;=:@%/-]*$/, 'must be a path such as /_touchline/view')])
+    .default('/_touchline/view'),
+  /**
    * Send this instance's delivery health (retries, drops, 401/403s, navigations and bot
    * navigations seen) with every batch, for the collector's integrity checks. @default true
    */

@@ -8,6 +8,7 @@ import { createHttpPost } from '../transport/http-post.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
 import { buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
+import { viewBeaconNavigation } from './view-beacon.js';
 import { createEmitter, type Listener, type TouchlineEventName } from './client-events.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -31,7 +32,10 @@ export interface ConversionInput {
 
 export interface TouchlineClient {
   readonly settings: ClientSettings;
-  /** For adapters: resolves identity for one request and records its pageview. */
+  /**
+   * For adapters: resolves identity for one request and records its pageview. When the result's
+   * `beacon` is true, the adapter answers 204 with the identity cookies and does not call the app.
+   */
   handle(info: RequestInfo): RequestScope;
   /** For adapters: runs `fn` with `scope` as the current request context. */
   run<T>(scope: RequestScope, fn: () => T): T;
@@ -136,7 +140,8 @@ export function createClient(input: ClientSettingsInput): TouchlineClient {
   return {
     settings,
     handle(info) {
-      const scope = captureScope(info, settings, now(), isBot);
+      const beacon = settings.viewBeaconPath === false ? null : viewBeaconNavigation(info, settings.viewBeaconPath, settings.trustProxy);
+      const scope = captureScope(beacon ?? info, settings, now(), isBot, beacon !== null);
       const { identity } = scope;
       if (identity.kind === 'navigation') {
         if (identity.isBot) traffic.botNavigations += 1;
