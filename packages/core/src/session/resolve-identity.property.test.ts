@@ -41,7 +41,7 @@ describe('session protocol properties (DESIGN.md "Session protocol: required pro
   const settings = parseSessionSettings({ timeoutMinutes: TIMEOUT_MIN });
 
   it.each(SESSION_CONVENTIONS)(
-    `Touchline's protocol under %s satisfies no-flapping, agreement, continuity, expiry and navigation-only identity over ${RUNS} interleavings`,
+    `Touchline's protocol under %s satisfies no-flapping, agreement, continuity, expiry, navigation-only identity and new-source starts over ${RUNS} interleavings`,
     (convention) => {
       const protocol = touchlineProtocol(parseSessionSettings({ timeoutMinutes: TIMEOUT_MIN, convention }));
       fc.assert(

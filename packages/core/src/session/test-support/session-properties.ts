@@ -11,9 +11,41 @@ const OWN = /^https?:\/\/(?:[a-z0-9-]+\.)*shop\.example(?:[:/]|$)/;
  * Continuity is owed to every other request. Under `inactivity` nothing may.
  */
 export function namesSource(convention: SessionConvention, r: RequestSpec): boolean {
-  if (r.kind !== 'navigation' || convention === 'inactivity') return false;
-  const external = r.referrer !== undefined && r.referrer !== '' && !OWN.test(r.referrer);
-  return r.query !== '' || (convention === 'inactivity+campaign+referrer' && external);
+  return sourceKey(convention, r) !== null;
+}
+
+/** The source a request names under `convention` (campaign query, and external referrer), or null. */
+function sourceKey(convention: SessionConvention, r: RequestSpec): string | null {
+  if (r.kind !== 'navigation' || convention === 'inactivity') return null;
+  const external = convention === 'inactivity+campaign+referrer' && r.referrer !== undefined && r.referrer !== '' && !OWN.test(r.referrer)
+    ? new URL(r.referrer).hostname : '';
+  return r.query === '' && external === '' ? null : `${r.query}|${external}`;
+}
+
+/**
+ * P6, the converse of continuity: with every earlier response arrived and the session alive, a
+ * navigation naming a source other than the one(s) that started the current session starts a new
+ * session. "Current" is the session of the last writing response to arrive; its sources are those
+ * of every request that started it (racing starters may disagree; any of them may own the cookie).
+ */
+export function newSource(run: Run, convention: SessionConvention): string[] {
+  const out: string[] = [];
+  for (const r of run.requests) {
+    const key = sourceKey(convention, r);
+    if (key === null || r.bot || r.logout || !r.hadVisitorCookie || r.outcome.visitorId === null) continue;
+    const earlier = run.requests.filter((q) => q.sendSeq < r.sendSeq);
+    if (earlier.some((q) => !delivered(q, r.sendSeq))) continue;
+    if (r.sendTime - lastActivity(run, r.sendSeq) >= run.timeoutMs) continue;
+    const last = earlier.filter((q) => writes(q) && q.outcome.visitorId === r.outcome.visitorId)
+      .sort((a, b) => (b.deliverSeq ?? 0) - (a.deliverSeq ?? 0))[0];
+    if (last === undefined) continue;
+    const current = last.logout && last.outcome.afterLogoutSessionId !== undefined ? last.outcome.afterLogoutSessionId : last.outcome.sessionId;
+    if (earlier.some((q) => q.logout && q.outcome.afterLogoutSessionId === current)) continue; // a logout's session names no source
+    const starters = earlier.filter((q) => q.outcome.sessionId === current && q.outcome.started);
+    if (starters.length === 0 || starters.some((q) => sourceKey(convention, q) === key)) continue;
+    if (r.outcome.sessionId === current) out.push(`P6 new source ignored: #${r.index} (${key}) stayed in ${current}`);
+  }
+  return out;
 }
 
 /*
@@ -177,11 +209,13 @@ export function navigationOnlyIdentity(run: Run): string[] {
 }
 
 /**
- * Every violation of the five properties in `run`. The convention decides which requests are owed
- * continuity: under `inactivity` a campaign landing must not split a session either.
+ * Every violation of the five properties in `run`, and of P6. The convention decides which requests
+ * are owed continuity (under `inactivity` a campaign landing must not split a session either) and
+ * which must start a session (P6).
  */
 export function allViolations(run: Run, convention: SessionConvention = 'inactivity+campaign'): string[] {
   return [
     ...noFlapping(run), ...agreement(run), ...continuity(run, convention), ...expiry(run), ...navigationOnlyIdentity(run),
+    ...newSource(run, convention),
   ];
 }
