@@ -8,10 +8,11 @@ export {
   parseSessionSettings, sessionSettingsSchema, MAX_COOKIE_AGE_SECONDS,
   type SessionSettings, type SessionSettingsInput,
 } from './session/session-settings.js';
+export { SESSION_CONVENTIONS, type SessionConvention } from './session/session-convention.js';
 export { classifyRequest, type RequestKind, type HeaderGetter } from './session/request-kind.js';
 export {
-  extractCampaign, campaignFingerprint, UTM_KEYS, CLICK_ID_KEYS,
-  type Campaign, type UtmKey, type ClickIdKey,
+  extractCampaign, campaignOfContext, campaignFingerprint, UTM_KEYS, CLICK_ID_KEYS,
+  type Campaign, type CampaignContext, type UtmKey, type ClickIdKey,
 } from './session/campaign.js';
 export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js';
 export { createBotCheck } from './session/bot-check.js';

@@ -27,8 +27,8 @@ export const clientSettingsSchema = z.object({
   apiKey: z.string().min(1, 'is required'),
   /** Collector base URL. @default 'http://127.0.0.1:8710' */
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:8710'),
-  /** Visitor/session protocol and cookie attributes. */
-  session: sessionSettingsSchema.default({ timeoutMinutes: 30, cookiePrefix: 'tl_', cookieSecure: 'auto', cookieSameSite: 'lax', visitorDays: 400 }),
+  /** Visitor/session protocol, session convention and cookie attributes; defaults live in core's schema only. */
+  session: sessionSettingsSchema.prefault({}),
   batch: z.object({
     /** Items per request. @default 100 */
     maxItems: z.number().int().positive().max(500).default(100),
@@ -64,6 +64,13 @@ export const clientSettingsSchema = z.object({
   captureIp: z.boolean().default(true),
   /** Record a pageview item for every navigation. @default true */
   trackPageviews: z.boolean().default(true),
+  /**
+   * Path the adapters answer (204) as the view beacon of prefetched and prerendered pages, sent by
+   * `viewBeaconScript(path)` when such a page is actually shown; false turns it off.
+   * @default '/_touchline/view'
+   */
+  viewBeaconPath: z.union([z.literal(false), z.string().regex(/^\/[A-Za-z0-9._~!$'()*+,;=:@%/-]*$/, 'must be a path such as /_touchline/view')])
+    .default('/_touchline/view'),
   /**
    * Send this instance's delivery health (retries, drops, 401/403s, navigations and bot
    * navigations seen) with every batch, for the collector's integrity checks. @default true

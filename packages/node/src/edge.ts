@@ -6,6 +6,7 @@ export {
 export { parseClientSettings, type ClientSettings, type ClientSettingsInput, type RetrySettings, type SpoolSettings } from './client-settings.js';
 export type { RequestInfo } from './client/request-info.js';
 export { headerGetterFromRecord, headerGetterFromHeaders } from './client/request-info.js';
+export { viewBeaconScript } from './client/view-beacon.js';
 export type { RequestScope } from './client/capture-scope.js';
 export type { TouchlineEvents, TouchlineEventName, Listener } from './client/client-events.js';
 export type { Transport, TransportStats, FlushResult } from './transport/transport.js';

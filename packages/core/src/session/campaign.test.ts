@@ -1,7 +1,7 @@
 // Tests campaign parameter extraction and fingerprints.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLICK_ID_KEYS, UTM_KEYS, campaignFingerprint, extractCampaign, type Campaign } from './campaign.js';
+import { CLICK_ID_KEYS, UTM_KEYS, campaignFingerprint, campaignOfContext, extractCampaign, type Campaign } from './campaign.js';
 
 /** The straightforward reading: one `searchParams.get` per key. extractCampaign must agree with it. */
 function campaignByGet(url: URL): Campaign | null {
@@ -49,5 +49,34 @@ describe('extractCampaign', () => {
     expect(campaignFingerprint(a)).toBe(campaignFingerprint(b));
     expect(campaignFingerprint(a)).not.toBe(campaignFingerprint(c));
     expect(campaignFingerprint(a)).toMatch(/^[0-9a-z]{1,7}$/);
+  });
+});
+
+describe('campaignOfContext', () => {
+  const url = 'https://shop.example/l?utm_source=google&utm_medium=cpc&gclid=G1&fbclid=F';
+
+  it('reads the URL when the sender sent no campaign (absent, empty or blank values)', () => {
+    const fromUrl = { utm: { utm_source: 'google', utm_medium: 'cpc' }, clickIds: { gclid: 'G1', fbclid: 'F' } };
+    expect(campaignOfContext({ url })).toEqual(fromUrl);
+    expect(campaignOfContext({ url, utm: {}, click_ids: {} })).toEqual(fromUrl);
+    expect(campaignOfContext({ url, utm: { utm_source: ' ' }, click_ids: { gclid: '' } })).toEqual(fromUrl);
+  });
+
+  it('takes the sender at its word, whole: explicit utm or click ids are never mixed with the URL', () => {
+    expect(campaignOfContext({ url, utm: { utm_source: 'newsletter' }, click_ids: {} }))
+      .toEqual({ utm: { utm_source: 'newsletter' }, clickIds: {} });
+    expect(campaignOfContext({ url, utm: {}, click_ids: { msclkid: 'M' } }))
+      .toEqual({ utm: {}, clickIds: { msclkid: 'M' } });
+  });
+
+  it('is the SDK reading for any URL: equal to extractCampaign, empty when there is nothing to read', () => {
+    const pair = fc.tuple(fc.constantFrom(...UTM_KEYS, ...CLICK_ID_KEYS, 'q'), fc.constantFrom('', ' ', 'x', 'a%20b'));
+    const raw = fc.array(pair, { maxLength: 6 }).map((pairs) => `https://a.example/p?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`);
+    fc.assert(fc.property(raw, (u) => {
+      expect(campaignOfContext({ url: u, utm: {}, click_ids: {} })).toEqual(extractCampaign(new URL(u)) ?? { utm: {}, clickIds: {} });
+    }), { numRuns: 1000 });
+    for (const bad of [null, '', 'not a url?utm_source=x', '/relative?utm_source=x']) {
+      expect(campaignOfContext({ url: bad, utm: {}, click_ids: {} })).toEqual({ utm: {}, clickIds: {} });
+    }
   });
 });

@@ -66,6 +66,39 @@ export function extractCampaign(url: URL | null): Campaign | null {
   return found ? { utm, clickIds } : null;
 }
 
+/** The campaign fields of a wire request context (`RequestContext`), as any sender may fill them. */
+export interface CampaignContext {
+  url: string | null;
+  utm?: Readonly<Record<string, string | undefined>> | undefined;
+  click_ids?: Readonly<Record<string, string>> | undefined;
+}
+
+const hasValue = (record: Readonly<Record<string, string | undefined>> | undefined): boolean =>
+  record !== undefined && Object.values(record).some((v) => typeof v === 'string' && v.trim() !== '');
+
+/**
+ * The campaign an item's request context stands for. A sender that filled `utm` or `click_ids`
+ * (the Node SDK does, from the same URL) is taken at its word, whole: its values are never mixed
+ * with the URL's. A sender that filled neither (curl, a Python or Ruby shop posting JSON) gets
+ * the campaign of `context.url`, read by the same `extractCampaign` the SDK uses, so both land in
+ * the same channel. An empty campaign when there is nothing to read.
+ */
+export function campaignOfContext(ctx: CampaignContext): Campaign {
+  if (hasValue(ctx.utm) || hasValue(ctx.click_ids)) {
+    return { utm: { ...ctx.utm } as Campaign['utm'], clickIds: { ...ctx.click_ids } };
+  }
+  return extractCampaign(parseUrl(ctx.url)) ?? { utm: {}, clickIds: {} };
+}
+
+function parseUrl(url: string | null): URL | null {
+  if (url === null || !url.includes('?')) return null;
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A short, cookie-safe fingerprint of a campaign, so a reload of the same landing URL does not
  * start another session while a landing with different parameters does. FNV-1a, 32-bit, base36.
@@ -76,8 +109,13 @@ export function campaignFingerprint(campaign: Campaign): string {
   for (const key of CLICK_ID_KEYS) {
     if (campaign.clickIds[key] !== undefined) parts.push(`${key}=${campaign.clickIds[key]}`);
   }
+  return shortHash(parts.join('&'));
+}
+
+/** FNV-1a, 32-bit, base36 of `text`: short and cookie-safe. */
+export function shortHash(text: string): string {
   let hash = 0x811c9dc5;
-  for (const ch of parts.join('&')) {
+  for (const ch of text) {
     hash ^= ch.codePointAt(0) ?? 0;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }

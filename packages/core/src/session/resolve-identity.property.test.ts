@@ -1,6 +1,7 @@
 // Property test of the session protocol over random interleavings of sends, arrivals and idle gaps.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SESSION_CONVENTIONS } from './session-convention.js';
 import { parseSessionSettings } from './session-settings.js';
 import { play, type Action, type RequestSpec } from './test-support/browser-sim.js';
 import { allViolations } from './test-support/session-properties.js';
@@ -14,9 +15,11 @@ const RUNS = Number(process.env.TOUCHLINE_PROTOCOL_RUNS ?? 10_000);
 const spec: fc.Arbitrary<RequestSpec> = fc.record({
   kind: fc.constantFrom('navigation', 'navigation', 'navigation', 'api', 'api', 'asset', 'prefetch'),
   query: fc.constantFrom('', '', '', '', '', '?utm_source=news&utm_campaign=a', '?gclid=abc', '?fbclid=zz'),
+  // Own pages (internal clicks), none (typed, bookmarks) and other sites, for the referrer convention.
+  referrer: fc.constantFrom(undefined, undefined, 'https://shop.example/a', 'https://www.shop.example/b', 'https://www.google.com/', 'https://news.example/post'),
   logout: fc.integer({ min: 0, max: 9 }).map((n) => n < 1),
   bot: fc.integer({ min: 0, max: 30 }).map((n) => n === 0),
-}).map((s) => (s.logout ? { ...s, kind: 'navigation' as const } : s));
+}).map(({ referrer, ...s }) => ({ ...s, ...(referrer === undefined ? {} : { referrer }), ...(s.logout ? { kind: 'navigation' as const } : {}) }));
 
 /** Gaps concentrate around the timeout, where the races that matter happen. */
 const gap = fc.oneof(
@@ -37,16 +40,19 @@ const actions = fc.array(action, { minLength: 1, maxLength: 60 });
 describe('session protocol properties (DESIGN.md "Session protocol: required properties")', () => {
   const settings = parseSessionSettings({ timeoutMinutes: TIMEOUT_MIN });
 
-  it(`Touchline's protocol satisfies no-flapping, agreement, continuity, expiry and navigation-only identity over ${RUNS} interleavings`, () => {
-    const protocol = touchlineProtocol(settings);
-    fc.assert(
-      fc.property(actions, (acts) => {
-        const violations = allViolations(play(protocol, acts, TIMEOUT_MS, 'tl_vid'));
-        expect(violations).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(SESSION_CONVENTIONS)(
+    `Touchline's protocol under %s satisfies no-flapping, agreement, continuity, expiry, navigation-only identity and new-source starts over ${RUNS} interleavings`,
+    (convention) => {
+      const protocol = touchlineProtocol(parseSessionSettings({ timeoutMinutes: TIMEOUT_MIN, convention }));
+      fc.assert(
+        fc.property(actions, (acts) => {
+          const violations = allViolations(play(protocol, acts, TIMEOUT_MS, 'tl_vid'), convention);
+          expect(violations).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 
   it('a naive single random session cookie fails the same properties', () => {
     const result = fc.check(

@@ -1,7 +1,7 @@
 // The visitor/session protocol: a pure function of (cookies, request kind, URL, UA, clock, settings).
 import { isbot } from 'isbot';
 import { deriveSessionId, newId } from '../ids.js';
-import { campaignFingerprint, extractCampaign, type Campaign } from './campaign.js';
+import { extractCampaign, type Campaign } from './campaign.js';
 import {
   activityCookie,
   expiredSessionNumberCookie,
@@ -13,6 +13,7 @@ import {
   type IdentityJar,
 } from './identity-cookies.js';
 import type { RequestKind } from './request-kind.js';
+import { landingSource, type LandingSource } from './session-convention.js';
 import type { SessionSettings } from './session-settings.js';
 
 export interface IdentityInput {
@@ -22,6 +23,8 @@ export interface IdentityInput {
   /** Absolute page URL (for navigations, the landing URL), or null if it cannot be built. */
   url: URL | null;
   userAgent: string | undefined;
+  /** The raw `Referer` header; only the `inactivity+campaign+referrer` convention reads it. */
+  referrer?: string | undefined;
   /** Bot detection for the user agent. @default isbot (clients pass a memoized one, see createBotCheck) */
   isBot?: (userAgent: string) => boolean;
   /** Epoch milliseconds; only used to time-order minted visitor ids. */
@@ -30,7 +33,7 @@ export interface IdentityInput {
 }
 
 /** Why this request began a new session; null when it continues one (or has no identity). */
-export type StartReason = 'new_visitor' | 'expired' | 'logout' | 'campaign';
+export type StartReason = 'new_visitor' | 'expired' | 'logout' | 'campaign' | 'referrer';
 
 export interface Identity {
   kind: RequestKind;
@@ -74,18 +77,18 @@ function cookieContext(input: IdentityInput): CookieContext {
  * this visitor starts a session above it instead, which also keeps that visitor's logout floor.
  */
 function chooseSessionNumber(
-  jar: IdentityJar, owner: string, campaignFingerprint: string | null,
+  jar: IdentityJar, owner: string, source: LandingSource | null,
 ): { sessionNumber: number; started: StartReason | null } {
   const allocated = Math.max(0, ...jar.numbers.keys());
   if (jar.active === null) return { sessionNumber: allocated + 1, started: 'expired' };
   const current = Math.max(allocated, jar.active);
   const currentOwner = jar.owners.get(current);
   if (currentOwner !== undefined && currentOwner !== owner) {
-    return { sessionNumber: current + 1, started: campaignFingerprint === null ? 'expired' : 'campaign' };
+    return { sessionNumber: current + 1, started: source === null ? 'expired' : source.reason };
   }
   const currentFingerprint = jar.numbers.get(current) ?? NO_FINGERPRINT;
-  if (campaignFingerprint !== null && campaignFingerprint !== currentFingerprint) {
-    return { sessionNumber: current + 1, started: 'campaign' };
+  if (source !== null && source.fingerprint !== currentFingerprint) {
+    return { sessionNumber: current + 1, started: source.reason };
   }
   return { sessionNumber: current, started: null };
 }
@@ -96,7 +99,10 @@ function chooseSessionNumber(
  * compute the same next number (max allocated + 1) and therefore the same session id.
  *
  * Only navigations mint a visitor; navigations and API calls write cookies; assets and
- * prefetches are read-only. Bots get no identity at all.
+ * prefetches are read-only. Bots get no identity at all. Besides inactivity and logout, a
+ * navigation starts a new session when it names a new source under `settings.convention`
+ * (session-convention.ts): new campaign parameters, or, with the referrer convention, also a new
+ * external referrer.
  */
 export function resolveIdentity(input: IdentityInput): Identity {
   const { kind } = input;
@@ -107,7 +113,13 @@ export function resolveIdentity(input: IdentityInput): Identity {
   const jar = readIdentityJar(input.cookieHeader, input.settings.cookiePrefix);
   const writes = kind === 'navigation' || kind === 'api';
   const ctx = cookieContext(input);
-  const fingerprint = campaign === null ? NO_FINGERPRINT : campaignFingerprint(campaign);
+  const { settings } = input;
+  // Which source this navigation names under the session convention; null continues the session.
+  const source = kind === 'navigation' ? landingSource({
+    convention: settings.convention, campaign, url: input.url, referrer: input.referrer,
+    cookieDomain: settings.cookieDomain, ownHosts: settings.ownHosts,
+  }) : null;
+  const fingerprint = source === null ? NO_FINGERPRINT : source.fingerprint;
 
   if (jar.visitorId === null) {
     if (kind !== 'navigation') return anonymous(kind, false, campaign);
@@ -120,7 +132,7 @@ export function resolveIdentity(input: IdentityInput): Identity {
   }
 
   const owner = visitorTag(jar.visitorId);
-  const { sessionNumber, started } = chooseSessionNumber(jar, owner, campaign === null ? null : fingerprint);
+  const { sessionNumber, started } = chooseSessionNumber(jar, owner, source);
 
   const setCookies: string[] = [];
   if (writes) {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SettingsError } from '../errors/settings-error.js';
 import { zodProblems } from '../errors/zod-problems.js';
+import { SESSION_CONVENTIONS } from './session-convention.js';
 
 /** Chrome caps cookie lifetimes at 400 days; asking for more only gets truncated. */
 export const MAX_COOKIE_AGE_SECONDS = 400 * 24 * 60 * 60;
@@ -10,6 +11,18 @@ export const sessionSettingsSchema = z
   .object({
     /** Inactivity after which the next request starts a new session. @default 30 */
     timeoutMinutes: z.number().positive().max(24 * 60).default(30),
+    /**
+     * What else starts a new session: `inactivity` (nothing else, as GA4), `inactivity+campaign`
+     * (a landing with new utm_* or click ids), `inactivity+campaign+referrer` (also a navigation
+     * from a new external referrer, as Multibuzz). @default 'inactivity+campaign'
+     */
+    convention: z.enum(SESSION_CONVENTIONS).default('inactivity+campaign'),
+    /**
+     * Further hosts of this site (other own domains, a payment provider's return pages): under the
+     * referrer convention a referrer from them, or a subdomain of them, never starts a session.
+     * The page's host and `cookieDomain` always count. @default []
+     */
+    ownHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
     /** Prefix of every identity cookie name; letters, digits and underscore only. @default 'tl_' */
     cookiePrefix: z
       .string()

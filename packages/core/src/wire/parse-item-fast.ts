@@ -13,7 +13,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 /** zod's own ISO datetime pattern, so "valid timestamp" means the same thing on both paths. */
 const DATETIME = ((pageviewItemSchema.shape.timestamp._zod.def as { pattern?: unknown }).pattern as RegExp | undefined) ?? null;
 const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id'] as const;
-const SESSION_STARTS = new Set(['new_visitor', 'expired', 'logout', 'campaign']);
+const SESSION_STARTS = new Set(['new_visitor', 'expired', 'logout', 'campaign', 'referrer']);
 
 type Obj = Record<string, unknown>;
 
@@ -59,7 +59,9 @@ function propertiesOk(value: unknown): boolean {
   return walk(value, 1) && keys <= L.maxProperties;
 }
 
+/** Absent utm or click_ids default to `{}`, as in requestContextSchema. */
 function clickIdsOk(value: unknown): boolean {
+  if (value === undefined) return true;
   if (!plainObject(value)) return false;
   for (const k in value) {
     if (k.length > 32 || !str(value[k], 0, 500)) return false;
@@ -68,6 +70,7 @@ function clickIdsOk(value: unknown): boolean {
 }
 
 function utmOf(value: unknown): Partial<Record<(typeof UTM_KEYS)[number], string>> | undefined {
+  if (value === undefined) return {};
   if (!plainObject(value)) return undefined;
   const out: Partial<Record<(typeof UTM_KEYS)[number], string>> = {};
   for (const key of UTM_KEYS) {
@@ -90,7 +93,7 @@ function contextOf(value: unknown): RequestContext | null | undefined {
   if (utm === undefined || !clickIdsOk(clickIds)) return undefined;
   return {
     url: url as string | null, referrer: referrer as string | null, user_agent: userAgent as string | null, ip: ip as string | null,
-    utm, click_ids: { ...(clickIds as Record<string, string>) }, session_start: start as RequestContext['session_start'],
+    utm, click_ids: clickIds === undefined ? {} : { ...(clickIds as Record<string, string>) }, session_start: start as RequestContext['session_start'],
   };
 }
 

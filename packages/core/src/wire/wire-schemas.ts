@@ -40,13 +40,15 @@ export const requestContextSchema = z.object({
   user_agent: z.string().max(1024).nullable(),
   /** Raw client IP, for the collector to anonymise before storage. */
   ip: z.string().max(64).nullable(),
-  utm: utmSchema,
-  click_ids: z.record(z.string().max(32), z.string().max(500)),
+  /** Absent or empty: the collector reads the campaign from `url` (campaignOfContext). */
+  utm: utmSchema.default({}),
+  /** Absent or empty (and `utm` too): the collector reads click ids from `url`. */
+  click_ids: z.record(z.string().max(32), z.string().max(500)).default({}),
   /**
    * Why this request began its session, if it did. The item carrying it is its session's landing
    * (landing url, referrer, utm, click ids, hence the channel), whatever order items arrive in.
    */
-  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign']).nullable().describe(
+  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign', 'referrer']).nullable().describe(
     "Why this request began its session, if it did. The item carrying it is its session's landing "
     + '(landing url, referrer, utm and click ids decide the channel); without one, a pageview before other items, '
     + 'then the earliest timestamp, then the smallest item id. Arrival order never matters.',

@@ -15,6 +15,11 @@ export interface RequestScope {
   /** Frozen copy of the request data items carry; safe to read after the response ended (L8). */
   readonly context: Readonly<RequestContext>;
   readonly url: URL | null;
+  /**
+   * True for a view beacon (view-beacon.ts): the adapter answers it with 204 and the identity
+   * cookies, and never passes it to the app.
+   */
+  readonly beacon: boolean;
   /** The request's own cookie sink (see RequestInfo.appendSetCookie). */
   readonly appendSetCookie: RequestInfo['appendSetCookie'];
   /** Current session: changes once if endSession() is called inside the request. */
@@ -33,16 +38,19 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({});
 const clip = (value: string | undefined, max: number): string | null => (value === undefined ? null : value.slice(0, max));
 
 /** `isBot` is the client's memoized bot check (createBotCheck); without it, plain isbot. */
-export function captureScope(info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean): RequestScope {
+export function captureScope(
+  info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean, beacon = false,
+): RequestScope {
   const url = pageUrl(info, settings.trustProxy);
   const kind = classifyRequest(info.method, info.header);
   const userAgent = info.header('user-agent');
+  const referrer = info.header('referer');
   const identity = resolveIdentity({
-    cookieHeader: info.header('cookie'), kind, url, userAgent, isBot, now, settings: settings.session,
+    cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session,
   });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),
-    referrer: clip(info.header('referer'), 4096),
+    referrer: clip(referrer, 4096),
     user_agent: clip(userAgent, 1024),
     ip: clientIp(info, settings),
     utm: identity.campaign === null ? NONE : Object.freeze({ ...identity.campaign.utm }),
@@ -53,6 +61,7 @@ export function captureScope(info: RequestInfo, settings: ClientSettings, now: n
     identity: Object.freeze(identity),
     context,
     url,
+    beacon,
     appendSetCookie: info.appendSetCookie,
     session: { id: identity.sessionId, number: identity.sessionNumber },
   };

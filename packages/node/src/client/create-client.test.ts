@@ -53,6 +53,31 @@ describe('createClient', () => {
     await client.close();
   });
 
+  it('takes the session convention from settings, with core\'s defaults for the rest, and hands the referrer to it', async () => {
+    const at = (path: string, referer: string, cookie: string): RequestInfo => {
+      const headers: Record<string, string> = {
+        host: 'shop.example', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'user-agent': 'Mozilla/5.0 Chrome/140.0', referer, cookie,
+      };
+      return { method: 'GET', url: path, header: (n) => headers[n], remoteAddress: '203.0.113.9', encrypted: true, appendSetCookie: () => true };
+    };
+    const started: Record<string, unknown[]> = {};
+    for (const convention of ['inactivity+campaign', 'inactivity+campaign+referrer'] as const) {
+      const { fetch, posted } = recordingFetch();
+      const client = createClient({ apiKey: 'k', fetch, session: { convention } });
+      expect(client.settings.session).toMatchObject({ convention, timeoutMinutes: 30, cookiePrefix: 'tl_', ownHosts: [] });
+      const first = client.handle(at('/', 'https://www.google.com/', ''));
+      const cookie = first.identity.setCookies.map((c) => c.split(';')[0]).join('; ');
+      client.handle(at('/p', 'https://shop.example/', cookie));
+      client.handle(at('/q', 'https://blog.example/post', cookie));
+      await client.close();
+      started[convention] = posted.flatMap((b) => b.items).map((i) => (i.context as { session_start: unknown }).session_start);
+    }
+    expect(started).toEqual({
+      'inactivity+campaign': ['new_visitor', null, null],
+      'inactivity+campaign+referrer': ['new_visitor', null, 'referrer'],
+    });
+  });
+
   it('never throws into the app: bad calls and calls outside a request go to onError with the field named', async () => {
     const { fetch, posted } = recordingFetch();
     const errors: string[] = [];

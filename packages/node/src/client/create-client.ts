@@ -9,6 +9,7 @@ import { createHttpPost } from '../transport/http-post.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
 import { buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
+import { viewBeaconNavigation } from './view-beacon.js';
 import { createEmitter, type Listener, type TouchlineEventName } from './client-events.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -32,7 +33,10 @@ export interface ConversionInput {
 
 export interface TouchlineClient {
   readonly settings: ClientSettings;
-  /** For adapters: resolves identity for one request and records its pageview. */
+  /**
+   * For adapters: resolves identity for one request and records its pageview. When the result's
+   * `beacon` is true, the adapter answers 204 with the identity cookies and does not call the app.
+   */
   handle(info: RequestInfo): RequestScope;
   /** For adapters: runs `fn` with `scope` as the current request context. */
   run<T>(scope: RequestScope, fn: () => T): T;
@@ -118,6 +122,13 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
   const record = (body: ItemBody, options: TrackOptions = {}): void => {
     try {
       const scope = storage.getStore();
+      if (scope?.identity.kind === 'prefetch' && options.visitorId === undefined) {
+        // A speculative load (prefetch, prerender) may never be shown: what its handler records
+        // would count a view nobody saw. Counted, not reported as an error; explicit visitors pass.
+        invalid.count += 1;
+        emitter.emit('dropped', { count: 1, reason: 'speculative' });
+        return;
+      }
       const visitorId = options.visitorId ?? scope?.identity.visitorId ?? null;
       if (visitorId === null && scope?.identity.isBot) {
         // Bots produce no events by design: counted, not reported as an error.
@@ -126,7 +137,7 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
         return;
       }
       if (visitorId === null) {
-        const why = scope ? 'this request has no visitor (bot, asset or prefetch)' : 'called outside a request';
+        const why = scope ? 'this request has no visitor (bot or asset)' : 'called outside a request';
         reject('no_visitor', `${body.type} dropped: ${why}; pass { visitorId } explicitly`);
         return;
       }
@@ -144,7 +155,8 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
   return {
     settings,
     handle(info) {
-      const scope = captureScope(info, settings, now(), isBot);
+      const beacon = settings.viewBeaconPath === false ? null : viewBeaconNavigation(info, settings.viewBeaconPath, settings.trustProxy);
+      const scope = captureScope(beacon ?? info, settings, now(), isBot, beacon !== null);
       const { identity } = scope;
       if (identity.kind === 'navigation') {
         if (identity.isBot) traffic.botNavigations += 1;
@@ -167,6 +179,11 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
       const scope = storage.getStore();
       if (scope === undefined) {
         reject('no_request', 'endSession() must be called inside a request handled by a Touchline adapter');
+        return;
+      }
+      if (scope.identity.kind === 'prefetch') {
+        // Speculative loads are read-only: a prefetched logout link the user never clicked must not log anyone out.
+        emitter.emit('dropped', { count: 1, reason: 'speculative' });
         return;
       }
       const current = { ...scope.identity, sessionId: scope.session.id, sessionNumber: scope.session.number };

@@ -76,6 +76,17 @@ describe('processInboxRows', () => {
     ]);
   });
 
+  it('reads utm and click ids from the landing URL when the sender sent none; the sender\'s own values win', () => {
+    const url = 'https://shop.example/?utm_source=newsletter&utm_medium=email&gclid=G1';
+    const raw = processInboxRows([row({ type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: ctx(url, null, 'new_visitor') })]);
+    expect(raw.sessions[0]?.landing).toMatchObject({
+      channel: 'paid_search', utm: { utm_source: 'newsletter', utm_medium: 'email' }, clickIds: { gclid: 'G1' },
+    });
+    const own = { ...ctx(url, null, 'new_visitor'), utm: { utm_source: 'partner', utm_medium: 'affiliate' } };
+    const explicit = processInboxRows([row({ type: 'pageview', timestamp: '2026-11-01T10:00:00Z', context: own })]);
+    expect(explicit.sessions[0]?.landing).toMatchObject({ channel: 'affiliate', utm: { utm_source: 'partner' }, clickIds: {} });
+  });
+
   it('dead-letters rows that can never be processed and keeps the rest', () => {
     const good = row({ type: 'event', timestamp: '2026-11-01T10:00:00Z', name: 'x', properties: {} });
     const broken: InboxRow = { ...good, seq: 999, payload: '{"type":"event"' };

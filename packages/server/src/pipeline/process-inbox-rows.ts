@@ -1,5 +1,5 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
-import { classifyChannel, type Item } from '@touchline/core';
+import { campaignOfContext, classifyChannel, type Item } from '@touchline/core';
 import { landingBeats } from '@touchline/storage';
 import type { EventRow, InboxRow, LandingKey, ProcessedBatch, SessionLanding, SessionUpsert, VisitorUpsert } from '@touchline/storage';
 import { decodeStoredItem } from './stored-item-codec.js';
@@ -32,16 +32,20 @@ function landingRank(item: Item): number {
   return (item.context?.session_start ? 2 : 0) + (item.type === 'pageview' ? 1 : 0);
 }
 
-/** The landing unit a candidate (an item with request context) gives its session. */
+/**
+ * The landing unit a candidate (an item with request context) gives its session. Its campaign is
+ * the sender's utm and click ids, or, when the sender sent none (raw API users), those of its URL.
+ */
 function landingOf(key: LandingKey, { item }: Parsed): SessionLanding | null {
   const ctx = item.context;
   if (ctx === null) return null;
   const url = ctx.url ?? null;
+  const { utm, clickIds } = campaignOfContext(ctx);
   return {
     ...key,
     url, host: hostOf(url), referrer: ctx.referrer ?? null,
-    channel: classifyChannel({ utm: ctx.utm, clickIds: ctx.click_ids, referrer: ctx.referrer, landingUrl: url }).channel,
-    utm: { ...ctx.utm }, clickIds: { ...ctx.click_ids },
+    channel: classifyChannel({ utm, clickIds, referrer: ctx.referrer, landingUrl: url }).channel,
+    utm, clickIds,
   };
 }
 

@@ -15,6 +15,8 @@ export interface RequestSpec {
   kind: 'navigation' | 'api' | 'asset' | 'prefetch';
   /** Query string of the page URL, e.g. '?utm_source=x'; '' for none. */
   query: string;
+  /** The Referer header sent; absent for none. */
+  referrer?: string;
   logout: boolean;
   bot: boolean;
 }

@@ -13,7 +13,7 @@ export function touchlineProtocol(settings: SessionSettings): Protocol {
     decide(cookieHeader, spec, now) {
       const url = new URL(`https://shop.example/page${spec.query}`);
       const identity = resolveIdentity({
-        cookieHeader, kind: spec.kind, url, userAgent: spec.bot ? BOT_UA : BROWSER_UA, now, settings,
+        cookieHeader, kind: spec.kind, url, referrer: spec.referrer, userAgent: spec.bot ? BOT_UA : BROWSER_UA, now, settings,
       });
       const outcome: ProtocolOutcome = {
         visitorId: identity.visitorId, sessionId: identity.sessionId,

@@ -1,5 +1,52 @@
 // The five required session-protocol properties (DESIGN.md), checked over one simulated run.
-import type { Run, SentRequest } from './browser-sim.js';
+import type { SessionConvention } from '../session-convention.js';
+import type { RequestSpec, Run, SentRequest } from './browser-sim.js';
+
+/** Referrers of the simulated site itself: never a new source under any convention. */
+const OWN = /^https?:\/\/(?:[a-z0-9-]+\.)*shop\.example(?:[:/]|$)/;
+
+/**
+ * Whether a request may start a session by naming a new source under `convention`: a navigation
+ * with campaign parameters, or, under the referrer convention, with an external referrer.
+ * Continuity is owed to every other request. Under `inactivity` nothing may.
+ */
+export function namesSource(convention: SessionConvention, r: RequestSpec): boolean {
+  return sourceKey(convention, r) !== null;
+}
+
+/** The source a request names under `convention` (campaign query, and external referrer), or null. */
+function sourceKey(convention: SessionConvention, r: RequestSpec): string | null {
+  if (r.kind !== 'navigation' || convention === 'inactivity') return null;
+  const external = convention === 'inactivity+campaign+referrer' && r.referrer !== undefined && r.referrer !== '' && !OWN.test(r.referrer)
+    ? new URL(r.referrer).hostname : '';
+  return r.query === '' && external === '' ? null : `${r.query}|${external}`;
+}
+
+/**
+ * P6, the converse of continuity: with every earlier response arrived and the session alive, a
+ * navigation naming a source other than the one(s) that started the current session starts a new
+ * session. "Current" is the session of the last writing response to arrive; its sources are those
+ * of every request that started it (racing starters may disagree; any of them may own the cookie).
+ */
+export function newSource(run: Run, convention: SessionConvention): string[] {
+  const out: string[] = [];
+  for (const r of run.requests) {
+    const key = sourceKey(convention, r);
+    if (key === null || r.bot || r.logout || !r.hadVisitorCookie || r.outcome.visitorId === null) continue;
+    const earlier = run.requests.filter((q) => q.sendSeq < r.sendSeq);
+    if (earlier.some((q) => !delivered(q, r.sendSeq))) continue;
+    if (r.sendTime - lastActivity(run, r.sendSeq) >= run.timeoutMs) continue;
+    const last = earlier.filter((q) => writes(q) && q.outcome.visitorId === r.outcome.visitorId)
+      .sort((a, b) => (b.deliverSeq ?? 0) - (a.deliverSeq ?? 0))[0];
+    if (last === undefined) continue;
+    const current = last.logout && last.outcome.afterLogoutSessionId !== undefined ? last.outcome.afterLogoutSessionId : last.outcome.sessionId;
+    if (earlier.some((q) => q.logout && q.outcome.afterLogoutSessionId === current)) continue; // a logout's session names no source
+    const starters = earlier.filter((q) => q.outcome.sessionId === current && q.outcome.started);
+    if (starters.length === 0 || starters.some((q) => sourceKey(convention, q) === key)) continue;
+    if (r.outcome.sessionId === current) out.push(`P6 new source ignored: #${r.index} (${key}) stayed in ${current}`);
+  }
+  return out;
+}
 
 /*
  * Definitions used below (the browser's point of view):
@@ -107,12 +154,13 @@ function quietBetween(run: Run, r1: SentRequest, r2: SentRequest): boolean {
   return !r1.outcome.started || delivered(r1, r2.sendSeq);
 }
 
-export function continuity(run: Run): string[] {
+/** P3, owed to every request that names no new source under `convention`. */
+export function continuity(run: Run, convention: SessionConvention = 'inactivity+campaign'): string[] {
   const out: string[] = [];
   for (let i = 1; i < run.requests.length; i++) {
     const r1 = run.requests[i - 1] as SentRequest;
     const r2 = run.requests[i] as SentRequest;
-    if (r1.bot || r2.bot || r1.logout || r2.query !== '' || !r2.hadVisitorCookie) continue;
+    if (r1.bot || r2.bot || r1.logout || namesSource(convention, r2) || !r2.hadVisitorCookie) continue;
     if (r1.outcome.visitorId === null || r1.outcome.visitorId !== r2.outcome.visitorId) continue;
     if (!quietBetween(run, r1, r2)) continue;
     const from = r1.outcome.started ? { seq: r1.deliverSeq ?? 0, time: r1.deliverTime ?? 0 } : { seq: r1.sendSeq, time: r1.sendTime };
@@ -160,6 +208,14 @@ export function navigationOnlyIdentity(run: Run): string[] {
   return out;
 }
 
-export function allViolations(run: Run): string[] {
-  return [...noFlapping(run), ...agreement(run), ...continuity(run), ...expiry(run), ...navigationOnlyIdentity(run)];
+/**
+ * Every violation of the five properties in `run`, and of P6. The convention decides which requests
+ * are owed continuity (under `inactivity` a campaign landing must not split a session either) and
+ * which must start a session (P6).
+ */
+export function allViolations(run: Run, convention: SessionConvention = 'inactivity+campaign'): string[] {
+  return [
+    ...noFlapping(run), ...agreement(run), ...continuity(run, convention), ...expiry(run), ...navigationOnlyIdentity(run),
+    ...newSource(run, convention),
+  ];
 }

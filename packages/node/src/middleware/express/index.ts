@@ -1,7 +1,7 @@
 // Express adapter: middleware that gives each request its identity cookies and Touchline context.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TouchlineClient } from '../../client/create-client.js';
-import { requestInfoFromNode } from '../http/index.js';
+import { endViewBeacon, requestInfoFromNode } from '../http/index.js';
 
 /**
  * Typed structurally against node:http (Express's req/res extend these), so the published
@@ -29,6 +29,10 @@ function touchlineExpress(client: TouchlineClient): ExpressMiddleware {
     const info = { ...requestInfoFromNode(req, res), url: req.originalUrl ?? req.url ?? '/' };
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
+    if (scope.beacon) {
+      endViewBeacon(res);
+      return;
+    }
     client.run(scope, () => next());
   };
 }

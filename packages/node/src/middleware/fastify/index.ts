@@ -36,7 +36,9 @@ function touchlineFastify(client: TouchlineClient): FastifyPluginCallback {
       const info = requestInfoFromFastify(request, reply);
       const scope = client.handle(info);
       info.appendSetCookie(scope.identity.setCookies);
-      client.run(scope, () => next());
+      // Fastify's way to answer from onRequest: send, and do not call next.
+      if (scope.beacon) void reply.code(204).header('cache-control', 'no-store').send();
+      else client.run(scope, () => next());
     });
     done();
   };

@@ -54,6 +54,7 @@ function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (re
     const info = requestInfoFromFetch(request, pending, () => open);
     const scope = client.handle(info);
     pending.push(...scope.identity.setCookies);
+    if (scope.beacon) return withSetCookies(new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } }), pending);
     try {
       const response = await client.run(scope, () => handler(request));
       return withSetCookies(response, pending);

@@ -61,6 +61,11 @@ function touchlineHono(client: TouchlineClient): MiddlewareHandler {
     let open = true;
     const scope = client.handle(requestInfoFromHono(c, pending, () => open));
     pending.push(...scope.identity.setCookies);
+    if (scope.beacon) {
+      const headers = new Headers({ 'cache-control': 'no-store' });
+      for (const cookie of pending) headers.append('set-cookie', cookie);
+      return new Response(null, { status: 204, headers });
+    }
     try {
       await client.run(scope, () => next());
     } finally {

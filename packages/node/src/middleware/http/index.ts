@@ -23,6 +23,11 @@ export function requestInfoFromNode(req: IncomingMessage, res: ServerResponse): 
   };
 }
 
+/** Answers a view beacon (`scope.beacon`): 204, never cached, with the cookies already set. */
+export function endViewBeacon(res: ServerResponse): void {
+  res.writeHead(204, { 'cache-control': 'no-store' }).end();
+}
+
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /**
@@ -40,6 +45,7 @@ export function withTouchline(client: TouchlineClient, handler: NodeHandler): No
     const info = requestInfoFromNode(req, res);
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
+    if (scope.beacon) return endViewBeacon(res);
     return client.run(scope, () => handler(req, res));
   };
 }
