@@ -35,7 +35,7 @@ const clip = (value: string | undefined, max: number): string | null => (value =
 /** `isBot` is the client's memoized bot check (createBotCheck); without it, plain isbot. */
 export function captureScope(info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean): RequestScope {
   const url = pageUrl(info, settings.trustProxy);
-  const kind = classifyRequest(info.method, info.header);
+  const kind = info.kind ?? classifyRequest(info.method, info.header);
   const userAgent = info.header('user-agent');
   const identity = resolveIdentity({
     cookieHeader: info.header('cookie'), kind, url, userAgent, isBot, now, settings: settings.session,
