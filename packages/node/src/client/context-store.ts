@@ -22,8 +22,13 @@ interface MaybeNode {
 function findStoreClass(): StoreClass | undefined {
   const g = globalThis as MaybeNode;
   if (typeof g.AsyncLocalStorage === 'function') return g.AsyncLocalStorage;
-  const hooks = g.process?.getBuiltinModule?.('node:async_hooks') as { AsyncLocalStorage?: StoreClass } | undefined;
-  return hooks?.AsyncLocalStorage;
+  try {
+    const hooks = g.process?.getBuiltinModule?.('node:async_hooks') as { AsyncLocalStorage?: StoreClass } | undefined;
+    return hooks?.AsyncLocalStorage;
+  } catch {
+    // Next.js edge's `process` throws on any Node API it lacks, even on reading it.
+    return undefined;
+  }
 }
 
 /**

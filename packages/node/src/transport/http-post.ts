@@ -32,11 +32,16 @@ export interface NodeHttpModules {
  * bundlers for edge runtimes never see a Node-only import; undefined on runtimes without it.
  */
 export function nodeHttpModules(): NodeHttpModules | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return undefined;
-  const httpModule = proc.getBuiltinModule('node:http') as typeof http | undefined;
-  const httpsModule = proc.getBuiltinModule('node:https') as typeof https | undefined;
-  return httpModule && httpsModule ? { http: httpModule, https: httpsModule } : undefined;
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    if (typeof proc?.getBuiltinModule !== 'function') return undefined;
+    const httpModule = proc.getBuiltinModule('node:http') as typeof http | undefined;
+    const httpsModule = proc.getBuiltinModule('node:https') as typeof https | undefined;
+    return httpModule && httpsModule ? { http: httpModule, https: httpsModule } : undefined;
+  } catch {
+    // Next.js edge's `process` throws on any Node API it lacks, even on reading it.
+    return undefined;
+  }
 }
 
 /** 307 and 308 keep method and body, as fetch follows them; others come back as they are. */

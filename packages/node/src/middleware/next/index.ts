@@ -39,15 +39,17 @@ function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request
   return async function touchlineNextMiddleware(request) {
     const pending: string[] = [];
     let open = true;
-    const url = pageUrlOf(request.url);
+    const url = new URL(pageUrlOf(request.url));
     const header = headerGetterFromHeaders(request.headers);
     const info: RequestInfo = {
       method: request.method,
-      url,
+      // The path only: Next.js builds request.url from its own hostname (`localhost` under
+      // `next start`), so the page's host comes from the Host header (X-Forwarded-* with trustProxy).
+      url: header('host') === undefined ? url.href : `${url.pathname}${url.search}`,
       header,
       remoteAddress: undefined,
-      encrypted: url.startsWith('https:'),
-      kind: nextRequestKind(request.method, new URL(url).pathname, header),
+      encrypted: url.protocol === 'https:',
+      kind: nextRequestKind(request.method, url.pathname, header),
       appendSetCookie(cookies) {
         if (!open) return false;
         pending.push(...cookies);
