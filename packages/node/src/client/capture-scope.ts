@@ -42,7 +42,7 @@ export function captureScope(
   info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean, beacon = false,
 ): RequestScope {
   const url = pageUrl(info, settings.trustProxy);
-  const kind = classifyRequest(info.method, info.header);
+  const kind = info.kind ?? classifyRequest(info.method, info.header);
   const userAgent = info.header('user-agent');
   const referrer = info.header('referer');
   const identity = resolveIdentity({

@@ -1,15 +1,14 @@
 // createClient: the SDK entry point tying identity, per-request context and delivery together.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
-import { createBotCheck, endSessionCookies, SettingsError, TouchlineError } from '@touchline/core';
+import { createBotCheck, endSessionCookies, newId, SettingsError, TouchlineError } from '@touchline/core';
 import { parseClientSettings, type ClientSettings, type ClientSettingsInput } from '../client-settings.js';
 import type { OpenSpool } from '../spool/spool-store.js';
 import { createTransport } from '../transport/create-transport.js';
-import { createHttpPost } from '../transport/http-post.js';
+import { createHttpPost, nodeHttpModules, type HttpPost } from '../transport/http-post.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
 import { buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
 import { viewBeaconNavigation } from './view-beacon.js';
+import { createContextStore } from './context-store.js';
 import { createEmitter, type Listener, type TouchlineEventName } from './client-events.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -22,6 +21,11 @@ export interface TrackOptions {
   sessionId?: string | null;
   /** When it happened (epoch ms or Date). @default now */
   timestamp?: number | Date;
+  /**
+   * The request this item belongs to, passed explicitly: for runtimes without AsyncLocalStorage,
+   * and for code that holds a scope (e.g. from @touchline/node/next's scope helpers). @default current()
+   */
+  scope?: RequestScope;
 }
 
 export interface ConversionInput {
@@ -46,7 +50,7 @@ export interface TouchlineClient {
   conversion(name: string, input?: ConversionInput, options?: TrackOptions): void;
   identify(userId: string, traits?: Record<string, unknown>, options?: TrackOptions): void;
   /** Logout: the next request of this browser starts a new session. Only inside a request. */
-  endSession(): void;
+  endSession(options?: { scope?: RequestScope }): void;
   flush(options?: { timeoutMs?: number }): Promise<FlushResult>;
   close(options?: { timeoutMs?: number }): Promise<FlushResult>;
   stats(): TransportStats;
@@ -59,6 +63,16 @@ export interface TouchlineClient {
  */
 export interface ClientPlatform {
   openSpool?: OpenSpool;
+}
+
+/**
+ * node:http(s) with keep-alive agents on Node (cheaper per batch than fetch, see createHttpPost);
+ * global fetch on Web-standard runtimes (Next.js edge, workers, Deno), where node:http is absent.
+ */
+function defaultHttpClient(): { post: HttpPost; close(): void } {
+  const modules = nodeHttpModules();
+  if (modules !== undefined) return createHttpPost(modules);
+  return { post: (url, init) => globalThis.fetch(url, init), close: () => undefined };
 }
 
 /** Debug output goes to stderr only when asked for; everything else is events. */
@@ -87,7 +101,7 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
   }
   const now = settings.now ?? Date.now;
   const emitter = createEmitter(debugTap(settings));
-  const storage = new AsyncLocalStorage<RequestScope>();
+  const { store: storage } = createContextStore<RequestScope>();
   const invalid = { count: 0 };
   /** Navigations seen, for the delivery health each batch reports (bots: how much traffic got no identity). */
   const traffic = { navigations: 0, botNavigations: 0 };
@@ -101,14 +115,14 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
   };
   // Opened before anything else starts: a spool that cannot be used is refused here, at start.
   const spool = settings.spool === undefined ? undefined : platform.openSpool?.(settings.spool, reportError);
-  const http = settings.fetch === undefined ? createHttpPost() : { post: settings.fetch, close: () => undefined };
+  const http = settings.fetch === undefined ? defaultHttpClient() : { post: settings.fetch, close: () => undefined };
   const transport = createTransport(settings, {
     fetch: http.post,
     now,
     emitter,
     onError: reportError,
     sdk: { name: SDK_NAME, version: SDK_VERSION },
-    health: settings.reportHealth ? { instanceId: randomUUID(), traffic: () => ({ ...traffic }) } : undefined,
+    health: settings.reportHealth ? { instanceId: newId(now()), traffic: () => ({ ...traffic }) } : undefined,
     ...(settings.scheduler ? { scheduler: settings.scheduler } : {}),
     ...(spool ? { spool } : {}),
   });
@@ -121,7 +135,7 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
 
   const record = (body: ItemBody, options: TrackOptions = {}): void => {
     try {
-      const scope = storage.getStore();
+      const scope = options.scope ?? storage.getStore();
       if (scope?.identity.kind === 'prefetch' && options.visitorId === undefined) {
         // A speculative load (prefetch, prerender) may never be shown: what its handler records
         // would count a view nobody saw. Counted, not reported as an error; explicit visitors pass.
@@ -175,8 +189,8 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
       properties: conv.properties ?? {},
     }, options),
     identify: (userId, traits = {}, options) => record({ type: 'identify', user_id: userId, traits }, options),
-    endSession() {
-      const scope = storage.getStore();
+    endSession(options = {}) {
+      const scope = options.scope ?? storage.getStore();
       if (scope === undefined) {
         reject('no_request', 'endSession() must be called inside a request handled by a Touchline adapter');
         return;
@@ -193,7 +207,7 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
         reject('headers_sent', 'endSession() called after the response headers were sent; the session was not ended');
         return;
       }
-      record({ type: 'session_end', next_session_id: next.sessionId });
+      record({ type: 'session_end', next_session_id: next.sessionId }, { scope });
       scope.session = { id: next.sessionId, number: next.sessionNumber };
     },
     flush: (options) => transport.flush(options),

@@ -1,5 +1,5 @@
 // The framework-neutral view of one incoming request that every adapter builds.
-import type { HeaderGetter } from '@touchline/core';
+import type { HeaderGetter, RequestKind } from '@touchline/core';
 
 export interface RequestInfo {
   method: string;
@@ -16,6 +16,11 @@ export interface RequestInfo {
    * possible (headers already sent), so callers can report it instead of losing it silently.
    */
   appendSetCookie: (cookies: readonly string[]) => boolean;
+  /**
+   * Set by adapters that know more than the headers tell (Next.js: RSC client navigations,
+   * router prefetches). @default classifyRequest(method, header)
+   */
+  kind?: RequestKind;
 }
 
 /** Header getter over a Node-style headers record (`IncomingMessage.headers`). */

@@ -1,5 +1,6 @@
 // The batch request body, assembled from pre-serialized items so its size is known before sending.
 import type { Item, SdkHealth } from '@touchline/core';
+import { utf8Length } from '../client/utf8-length.js';
 
 export interface SdkInfo {
   name: string;
@@ -41,7 +42,7 @@ export function serializeBatch(batchId: string, sentAt: string, sdk: SdkInfo, it
  * items adds their bytes and n - 1 commas.
  */
 export function envelopeBytes(sdk: SdkInfo, withHealth = false): number {
-  return Buffer.byteLength(serializeBatch(BATCH_ID_TEMPLATE, SENT_AT_TEMPLATE, sdk, [], withHealth ? HEALTH_TEMPLATE : undefined));
+  return utf8Length(serializeBatch(BATCH_ID_TEMPLATE, SENT_AT_TEMPLATE, sdk, [], withHealth ? HEALTH_TEMPLATE : undefined));
 }
 
 /** Total body bytes of a batch whose items weigh `itemBytes` together. */
@@ -55,7 +56,7 @@ export type SerializedItem = { ok: true; json: string; bytes: number } | { ok: f
 export function serializeItem(item: Item): SerializedItem {
   try {
     const json = JSON.stringify(item);
-    return { ok: true, json, bytes: Buffer.byteLength(json) };
+    return { ok: true, json, bytes: utf8Length(json) };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }

@@ -1,6 +1,6 @@
 // The transport's default HTTP client: node:http(s) with keep-alive agents, in the shape of fetch.
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import type { HeaderLookup } from './attempt-outcome.js';
 
 /** What the transport sends: the subset of fetch's RequestInit it uses. */
@@ -20,6 +20,29 @@ export interface PostResponse {
 
 /** `fetch` satisfies this; so does createHttpPost's client. */
 export type HttpPost = (url: string, init: PostInit) => Promise<PostResponse>;
+
+/** node:http and node:https, handed in so this file has no runtime import of a Node-only module. */
+export interface NodeHttpModules {
+  http: typeof http;
+  https: typeof https;
+}
+
+/**
+ * node:http(s) through `process.getBuiltinModule` (Node 20.16+), looked up at call time so that
+ * bundlers for edge runtimes never see a Node-only import; undefined on runtimes without it.
+ */
+export function nodeHttpModules(): NodeHttpModules | undefined {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    if (typeof proc?.getBuiltinModule !== 'function') return undefined;
+    const httpModule = proc.getBuiltinModule('node:http') as typeof http | undefined;
+    const httpsModule = proc.getBuiltinModule('node:https') as typeof https | undefined;
+    return httpModule && httpsModule ? { http: httpModule, https: httpsModule } : undefined;
+  } catch {
+    // Next.js edge's `process` throws on any Node API it lacks, even on reading it.
+    return undefined;
+  }
+}
 
 /** 307 and 308 keep method and body, as fetch follows them; others come back as they are. */
 const REDIRECTS = new Set([307, 308]);
@@ -42,7 +65,9 @@ function headerLookup(headers: http.IncomingHttpHeaders): HeaderLookup {
  * when a redirect leaves the origin. Idle sockets are unref'd by node, so they never keep the
  * host process alive; `close()` destroys them.
  */
-export function createHttpPost(): { post: HttpPost; close(): void } {
+export function createHttpPost(modules: NodeHttpModules | undefined = nodeHttpModules()): { post: HttpPost; close(): void } {
+  if (modules === undefined) throw new TypeError('createHttpPost needs node:http; this runtime has no process.getBuiltinModule');
+  const { http, https } = modules;
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
   function attempt(url: URL, init: PostInit, body: Buffer, hops: number): Promise<PostResponse> {

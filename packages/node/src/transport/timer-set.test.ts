@@ -1,6 +1,6 @@
 // Timers: unref'd unless a flush holds them, cancellable, and cleared sleeps resolve false.
-import { describe, expect, it } from 'vitest';
-import { createTimerSet } from './timer-set.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTimerSet, realScheduler } from './timer-set.js';
 
 /** A setTimeout that remembers its handles, so the test can ask each whether it keeps the process alive. */
 function recordingSetTimeout() {
@@ -57,5 +57,21 @@ describe('createTimerSet', () => {
     expect(refCount()).toBe(0);
     timers.clear();
     expect(timers.size).toBe(0);
+  });
+});
+
+describe('realScheduler on a Web-standard runtime', () => {
+  afterEach(() => { vi.unstubAllGlobals(); });
+
+  it('wraps numeric timer ids (edge, workers, Deno) so ref/unref are no-ops and clearTimeout gets the id', () => {
+    const cleared: unknown[] = [];
+    vi.stubGlobal('setTimeout', () => 42);
+    vi.stubGlobal('clearTimeout', (id: unknown) => { cleared.push(id); });
+    const timers = createTimerSet(realScheduler);
+    const cancel = timers.after(10, () => undefined);
+    timers.hold();
+    timers.release();
+    cancel();
+    expect(cleared).toEqual([42]);
   });
 });

@@ -31,10 +31,21 @@ export interface Scheduler {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/** Web-standard runtimes (edge, workers, Deno) return a number: nothing to ref, so both are no-ops. */
+const WEB_TIMER = Symbol('web timer id');
+interface NumericHandle extends TimerHandle {
+  [WEB_TIMER]: unknown;
+}
+
 /** The global timers (read at call time, so nothing is captured at import). */
 export const realScheduler: Scheduler = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setTimeout(fn, ms) {
+    const handle: unknown = setTimeout(fn, ms);
+    if (typeof (handle as Partial<TimerHandle> | null)?.unref === 'function') return handle as TimerHandle;
+    const numeric: NumericHandle = { [WEB_TIMER]: handle, ref: () => numeric, unref: () => numeric };
+    return numeric;
+  },
+  clearTimeout: (handle) => clearTimeout((WEB_TIMER in handle ? (handle as NumericHandle)[WEB_TIMER] : handle) as NodeJS.Timeout),
 };
 
 interface Pending {

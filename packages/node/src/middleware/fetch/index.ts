@@ -1,8 +1,13 @@
-// Web-standard adapter: wraps a (Request) => Response handler for Deno, Bun, workers and similar servers.
+// Web-standard adapter: wraps a (Request) => Response handler for Deno, Bun, workers, edge runtimes and similar servers.
+import type { RequestScope } from '../../client/capture-scope.js';
 import type { TouchlineClient } from '../../client/create-client.js';
 import { headerGetterFromHeaders, type RequestInfo } from '../../client/request-info.js';
 
-type FetchHandler = (request: Request) => Response | Promise<Response>;
+/**
+ * `scope` is the request's Touchline scope, for runtimes without AsyncLocalStorage: pass it as
+ * `{ scope }` to event()/conversion()/identify(). Where AsyncLocalStorage exists, current() has it too.
+ */
+type FetchHandler = (request: Request, scope: RequestScope) => Response | Promise<Response>;
 
 /**
  * The cookies go on a copy: a Response may have immutable headers (from fetch() or
@@ -56,7 +61,7 @@ function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (re
     pending.push(...scope.identity.setCookies);
     if (scope.beacon) return withSetCookies(new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } }), pending);
     try {
-      const response = await client.run(scope, () => handler(request));
+      const response = await client.run(scope, () => handler(request, scope));
       return withSetCookies(response, pending);
     } finally {
       // After the response is built, endSession() from leftover work must report failure.

@@ -1,0 +1,19 @@
+// Root layout: a nav bar of <Link>s, so moving between pages is a client-side (RSC) navigation.
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+
+export const metadata = { title: 'Touchline Next.js example' };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <nav>
+          <Link href="/" id="nav-home">Home</Link> | <Link href="/products" id="nav-products">Products</Link> |{' '}
+          <Link href="/about" id="nav-about">About</Link> | <Link href="/checkout" id="nav-checkout">Checkout</Link>
+        </nav>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
