@@ -2,22 +2,32 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
+import { storedJsonObject } from '../stored-json-object.js';
+
+type FactSession = AttributionFacts['sessions'][number];
+interface SessionFactRow extends Omit<FactSession, 'campaign'> { utm: unknown }
+
+/**
+ * The campaign is read from the utm text here rather than in SQL: json_extract and ::jsonb fail the
+ * whole query on one malformed value, and one stored value must never break an account's attribution.
+ */
+function toFactSession({ utm, ...row }: SessionFactRow): FactSession {
+  const campaign = storedJsonObject(utm).utm_campaign;
+  return { ...row, campaign: typeof campaign === 'string' ? campaign : campaign === undefined || campaign === null ? null : String(campaign) };
+}
 
 const SQLITE_CONVERSIONS = `SELECT id, visitor_id AS visitorId, session_id AS sessionId, occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${ACCOUNT_KEY_OF} AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`;
 // last_seen_at >= start implies nothing about started_at, but started_at >= start implies
 // last_seen_at >= start: the extra bound lets the sessions_by_activity index do the range scan.
-const SQLITE_SESSIONS = `SELECT id, visitor_id AS visitorId, started_at AS startedAt, channel,
-    json_extract(utm, '$.utm_campaign') AS campaign FROM sessions
+const SQLITE_SESSIONS = `SELECT id, visitor_id AS visitorId, started_at AS startedAt, channel, utm FROM sessions
   WHERE account_key = ${ACCOUNT_KEY_OF} AND last_seen_at >= ? AND started_at >= ? AND started_at <= ?
   ORDER BY started_at DESC LIMIT ?`;
 const SQLITE_LINKS = `SELECT user_id AS userId, visitor_id AS visitorId FROM identities WHERE account_key = ${ACCOUNT_KEY_OF}`;
 
 const PG_CONVERSIONS = `SELECT id, visitor_id AS "visitorId", session_id AS "sessionId", occurred_at AS timestamp, revenue FROM conversions
   WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at, id`;
-// utm is JSON text; ->> reads the campaign as text (NULL when absent), like SQLite's json_extract.
-const PG_SESSIONS = `SELECT id, visitor_id AS "visitorId", started_at AS "startedAt", channel,
-    utm::jsonb ->> 'utm_campaign' AS campaign FROM sessions
+const PG_SESSIONS = `SELECT id, visitor_id AS "visitorId", started_at AS "startedAt", channel, utm FROM sessions
   WHERE account_key = ${pgAccountKeyOf(1)} AND last_seen_at >= $2 AND started_at >= $2 AND started_at <= $3
   ORDER BY started_at DESC LIMIT $4`;
 const PG_LINKS = `SELECT user_id AS "userId", visitor_id AS "visitorId" FROM identities WHERE account_key = ${pgAccountKeyOf(1)}`;
@@ -29,8 +39,8 @@ export function readAttributionFacts(conn: Connection, accountId: string, w: Fac
       const start = w.from - w.lookbackMs;
       const conversions = c.statement<[string, number, number], AttributionFacts['conversions'][number]>(SQLITE_CONVERSIONS).all(accountId, w.from, w.to);
       // Newest first under the cap, so a truncated answer loses the oldest touchpoints only.
-      const sessions = c.statement<[string, number, number, number, number], AttributionFacts['sessions'][number]>(SQLITE_SESSIONS)
-        .all(accountId, start, start, w.to, w.maxSessions + 1);
+      const sessions = c.statement<[string, number, number, number, number], SessionFactRow>(SQLITE_SESSIONS)
+        .all(accountId, start, start, w.to, w.maxSessions + 1).map(toFactSession);
       const truncated = sessions.length > w.maxSessions;
       const links = c.statement<[string], AttributionFacts['links'][number]>(SQLITE_LINKS).all(accountId);
       return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
@@ -38,7 +48,7 @@ export function readAttributionFacts(conn: Connection, accountId: string, w: Fac
     postgres: (c) => c.transaction(async (client) => {
       const start = w.from - w.lookbackMs;
       const conversions = (await client.query<AttributionFacts['conversions'][number]>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
-      const sessions = (await client.query<AttributionFacts['sessions'][number]>(PG_SESSIONS, [accountId, start, w.to, w.maxSessions + 1])).rows;
+      const sessions = (await client.query<SessionFactRow>(PG_SESSIONS, [accountId, start, w.to, w.maxSessions + 1])).rows.map(toFactSession);
       const truncated = sessions.length > w.maxSessions;
       const links = (await client.query<AttributionFacts['links'][number]>(PG_LINKS, [accountId])).rows;
       return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
