@@ -279,6 +279,11 @@ export interface Storage {
   close(): Promise<void>;
 
   ensureAccount(name: string, now: number): Promise<Account>;
+  /**
+   * The internal account holding `liveAccountId`'s test-mode data (named "<name> (test mode)", id derived
+   * from the live one), created on first call; null if no such account. `tl_test_` keys read and write it.
+   */
+  ensureTestAccount(liveAccountId: string, now: number): Promise<Account | null>;
   findAccount(name: string): Promise<Account | null>;
   /** Every account, by name. */
   listAccounts(): Promise<Account[]>;
