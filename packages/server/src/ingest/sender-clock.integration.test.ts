@@ -1,5 +1,6 @@
 // A host with a wrong clock over HTTP (issue 16 item 9): a batch from a sender 2 h fast is stored at the collector's times; beyond 24 h, or without sent_at, today's rule.
 import { newId } from '@touchline/core';
+import { createClient } from '@touchline/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageFactories } from '../../../storage/src/test-support/storage-factories.js';
 import { eventItem, pageview, startCollector, type Fixture } from '../test-support/collector-fixture.js';
@@ -44,6 +45,28 @@ describe.each(await storageFactories(process.env, import.meta.url))('sender cloc
     // Corrected by the measured offset (2 h plus the network time), so within the request's span of true time.
     expect(landing).toBeGreaterThanOrEqual(before - 10 * MIN - 1000);
     expect(landing).toBeLessThanOrEqual(after - 10 * MIN + 1000);
+  });
+
+  it('an SDK on a host 2 h fast delivers everything, at true times, and the skew shows in its health and the integrity check', async () => {
+    const sdk = createClient({ apiKey: key, endpoint: fx.url, now: () => Date.now() + 2 * HOUR, batch: { flushIntervalMs: 5, maxItems: 10 } });
+    const visitors = Array.from({ length: 15 }, () => newId());
+    const before = Date.now();
+    for (const visitorId of visitors) sdk.event('clicked', {}, { visitorId });
+    const flushed = await sdk.flush({ timeoutMs: 10_000 });
+    await sdk.close({ timeoutMs: 1000 });
+    expect(flushed).toMatchObject({ settled: true, stats: { delivered: 15, dropped: {} } });
+    expect(flushed.stats.dropped).toEqual({});
+    await fx.collector.worker.drain();
+    for (const visitorId of visitors) {
+      const at = (await fx.storage.visitor(accountId, visitorId))?.events[0]?.timestamp ?? 0;
+      expect(at).toBeGreaterThanOrEqual(before - 1000);
+      expect(at).toBeLessThanOrEqual(Date.now() + 1000);
+    }
+    await fx.collector.sdkHealth.flush();
+    const skew = (await fx.collector.integrity.evaluate(accountId)).checks.find((c) => c.id === 'sdk-clock-skew');
+    expect(skew).toMatchObject({ state: 'warn', note: expect.stringMatching(/^1 of \d+ SDK instance\(s\) more than 1 min off/) });
+    expect(skew?.value).toBeGreaterThanOrEqual(119.9);
+    expect(skew?.value).toBeLessThanOrEqual(120.1);
   });
 
   it('corrects a slow sender too, and leaves a sender within the tolerance as it is', async () => {
