@@ -52,6 +52,7 @@ describe('touchline CLI', () => {
     expect(bad.stderr).toMatch(/--port must be an integer/);
     expect(cli('serve', '--retention-days', '0').stderr).toMatch(/--retention-days must be a positive integer, got "0"/);
     expect(cli('keys', 'create').stderr).toMatch(/--account NAME is required/);
+    expect(cli('keys', 'create', '--account', 'shop (test mode)').stderr).toMatch(/is a test-mode account's name; create the key for "shop" with --test/);
     expect(cli('frobnicate').code).toBe(2);
     const hook = cli('serve', '--port', '0', '--db', tempDb(), '--alert-webhook', 'ftp://example.org/hook');
     expect(hook.code).toBe(2);

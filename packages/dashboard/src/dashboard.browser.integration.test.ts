@@ -176,6 +176,33 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await context.close();
   });
 
+  it('renders the live feed and tables around stored values it cannot parse (issue 16 item 7)', async () => {
+    // An unparseable pageview URL as the newest event used to throw while the feed rendered: the feed stayed empty
+    // until 50 newer events pushed it out. Every other row, and every other panel, must still show.
+    const feed = await fixture.keyFor('feed');
+    const now = Date.now();
+    await sendAndSettle(fixture, feed.key, [
+      ...visitorItems([{ at: now - 3 * HOUR, url: 'https://feed.example/pricing', referrer: 'https://news.example/a' }], { events: ['signup_clicked'] }),
+      ...visitorItems([{ at: now - 2 * HOUR, url: 'https://feed.example/docs', referrer: 'http://[referrer' }]),
+      ...visitorItems([{ at: now - HOUR, url: 'http://[bad', referrer: 'https://sh op.example/' }]),
+    ]);
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page);
+    await nextOverviewRange(page, () => page.selectOption('#account', feed.accountId));
+    await eventually(async () => (await page.locator('#feed-list li .feed-what').allInnerTexts()).map((t) => t.trim()))
+      .toEqual(['http://[bad', '/docs', 'signup_clicked', '/pricing']);
+    expect(await page.locator('#live .live-dot.stale').count()).toBe(0);
+    await eventually(() => page.locator('#landing-pages tbody tr').count()).toBe(3);
+    // Referrers are grouped by host as the collector read it; the unparseable ones are listed as they came.
+    expect((await page.locator('#referrers tbody td:first-child').allInnerTexts()).map((t) => t.trim()).sort())
+      .toEqual(['[referrer', 'news.example', 'sh op.example']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('fits a phone screen and shows the live feed and integrity panel', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await context.newPage();

@@ -19,6 +19,13 @@ export const serverSettingsSchema = z.object({
   bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   /** Items with a timestamp further in the future than this are rejected. @default 3600000 (1 h) */
   maxFutureSkewMs: z.number().int().nonnegative().default(60 * 60 * 1000),
+  /**
+   * A batch whose sent_at differs from the collector's clock by more than this comes from a host with a
+   * wrong clock: its items' timestamps are corrected by the difference (below 1 min it is network time). @default 60000 (1 min)
+   */
+  clockToleranceMs: z.number().int().nonnegative().default(60_000),
+  /** The largest sender clock skew corrected; beyond it items are judged as sent and a bad one is refused naming the skew. @default 86400000 (24 h) */
+  maxClockCorrectionMs: z.number().int().nonnegative().default(DAY),
   /** Items older than this are rejected. @default 2592000000 (30 days) */
   maxPastAgeMs: z.number().int().positive().default(30 * 24 * 60 * 60 * 1000),
   /** Keep IP addresses as sent instead of truncating them (IPv4 /24, IPv6 /48). @default false */

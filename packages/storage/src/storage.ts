@@ -194,6 +194,11 @@ export interface SdkHealthReport extends SdkHealthCounters {
   reportedAt: number;
   /** "name/version" of the SDK. */
   sdk: string;
+  /**
+   * The instance's clock against the collector's, from its batches' sent_at (ms; positive: ahead), the
+   * largest in magnitude since its last report was stored. Optional for callers that have none: 0.
+   */
+  clockOffsetMs?: number;
 }
 
 /** An SDK instance's delivery counters (cumulative in a report, growth over a window in facts). */
@@ -209,6 +214,10 @@ export interface SdkHealthCounters {
 /** What an account's SDK instances reported over a window: how many reported, and how much their counters grew. */
 export interface SdkHealthFacts extends SdkHealthCounters {
   instances: number;
+  /** The largest sender clock offset any instance showed in the window, in magnitude (ms). */
+  maxClockSkewMs: number;
+  /** Instances that showed an offset of more than a minute (the collector's default tolerance) in the window. */
+  skewedInstances: number;
 }
 
 /**
@@ -293,6 +302,11 @@ export interface Storage {
   close(): Promise<void>;
 
   ensureAccount(name: string, now: number): Promise<Account>;
+  /**
+   * The internal account holding `liveAccountId`'s test-mode data (named "<name> (test mode)", id derived
+   * from the live one), created on first call; null if no such account. `tl_test_` keys read and write it.
+   */
+  ensureTestAccount(liveAccountId: string, now: number): Promise<Account | null>;
   findAccount(name: string): Promise<Account | null>;
   /** Every account, by name. */
   listAccounts(): Promise<Account[]>;

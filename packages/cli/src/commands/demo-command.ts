@@ -107,9 +107,9 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     const { counts } = traffic;
     const channels: Record<string, number> = {};
     for (const c of await storage.countSessionsByChannel(account.id, end - days * DAY, end + 1)) channels[c.channel ?? 'unknown'] = c.sessions;
-    const key = generateKey('test');
+    const key = generateKey('live');
     const keyId = newId();
-    await storage.insertKey({ id: keyId, accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+    await storage.insertKey({ id: keyId, accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
     const ms = Date.now() - started;
     if (values.json) io.stdout.write(`${JSON.stringify({ account: account.name, account_id: account.id, key_id: keyId, key: key.secret, seed, days, mix, items, counts, channels, ms })}\n`);
     else log(summary(account, counts, channels, key.secret, ms));

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { newId } from '@touchline/core';
 import { generateKey } from '@touchline/server';
-import { openStorage, type Storage } from '@touchline/storage';
+import { openStorage, TEST_ACCOUNT_SUFFIX, type Storage } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const KEYS_HELP = `Usage:
@@ -35,6 +35,9 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
   if (verb === 'create') {
     const name = values.account?.trim();
     if (!name) throw new UsageError('keys create: --account NAME is required');
+    if (name.endsWith(TEST_ACCOUNT_SUFFIX)) {
+      throw new UsageError(`keys create: "${name}" is a test-mode account's name; create the key for "${name.slice(0, -TEST_ACCOUNT_SUFFIX.length)}" with --test`);
+    }
     return withStorage(db, async (storage) => {
       const now = Date.now();
       const account = await storage.ensureAccount(name, now);
@@ -42,7 +45,8 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
       const { secret, hash, prefix } = generateKey(mode);
       const id = newId(now);
       await storage.insertKey({ id, accountId: account.id, prefix, hash, mode, scopes: values['read-only'] ? ['read'] : ['ingest', 'read'], createdAt: now, revokedAt: null });
-      print(`Created ${mode} key ${id} for account "${account.name}".\nSecret (shown once, store it now): ${secret}`,
+      const where = mode === 'test' ? ` (it reads and writes only the test-mode data, "${account.name}${TEST_ACCOUNT_SUFFIX}")` : '';
+      print(`Created ${mode} key ${id} for account "${account.name}"${where}.\nSecret (shown once, store it now): ${secret}`,
         { account: account.name, account_id: account.id, key_id: id, key: secret, mode });
       return 0;
     });

@@ -22,12 +22,21 @@ export interface TableSpec<R> {
   controls?: Node;
 }
 
+/** A cell's content; a value the column cannot render shows as a dash, so one bad stored value never blanks the table. */
+function renderCell<R>(column: Column<R>, row: R): string | Node {
+  try {
+    return column.render(row);
+  } catch {
+    return '—';
+  }
+}
+
 export function dataTable<R>(spec: TableSpec<R>): HTMLElement {
   const head = h('tr', {}, ...spec.columns.map((c) => h('th', { class: c.numeric ? 'num' : '' }, c.label)));
   const body = spec.rows.map((row) => {
     const cells = spec.columns.map((c, i) => {
-      if (i !== 0 || !spec.share) return h('td', { class: c.numeric ? 'num' : '' }, c.render(row));
-      const content = c.render(row);
+      if (i !== 0 || !spec.share) return h('td', { class: c.numeric ? 'num' : '' }, renderCell(c, row));
+      const content = renderCell(c, row);
       const bar = h('span', { class: 'bar', 'aria-hidden': 'true' });
       bar.style.width = `${(Math.max(0, Math.min(1, spec.share(row))) * 100).toFixed(1)}%`;
       return h('td', { class: 'bar-cell', title: typeof content === 'string' ? content : undefined }, bar, h('span', { class: 'bar-label' }, content));

@@ -30,7 +30,7 @@ const money = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFra
 
 export const fmt = {
   /** A channel id as people read it: paid_search -> Paid search (CSV exports keep the id). */
-  channel: (id: string): string => (id.length === 0 ? id : `${id.charAt(0).toUpperCase()}${id.slice(1).replace(/_/g, ' ')}`),
+  channel: (id: string | null | undefined): string => (typeof id !== 'string' || id.length === 0 ? '' : `${id.charAt(0).toUpperCase()}${id.slice(1).replace(/_/g, ' ')}`),
   count: (n: number): string => (Math.abs(n) >= 100_000 ? compact.format(n) : integer.format(n)),
   decimal: (n: number | null): string => (n === null ? '—' : decimal.format(n)),
   money: (n: number | null): string => (n === null ? '—' : money.format(n)),

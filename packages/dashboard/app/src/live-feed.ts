@@ -2,15 +2,21 @@
 import { apiUrl, getJson } from './api.js';
 import type { EventRow, Rows } from './api-types.js';
 import { fmt, h, replaceChildren } from './dom.js';
+import { describeEvent, sinceOf } from './feed-item.js';
 
 const POLL_MS = 5000;
 const KEEP = 50;
 
 export interface LiveFeed { element: HTMLElement; stop(): void }
 
-function describe(e: EventRow): string {
-  if (e.type === 'pageview') return e.url ? new URL(e.url, location.href).pathname : 'pageview';
-  return e.name ?? e.type;
+/** One event's line; a row that cannot be drawn says so and the rest still render (bad stored data never stops the feed). */
+function feedLine(e: EventRow): HTMLElement {
+  try {
+    return h('li', {},
+      h('span', { class: `chip ${e.type}` }, e.type), h('span', { class: 'feed-what' }, describeEvent(e, location.href)), h('time', { class: 'muted', datetime: e.time }, fmt.clock(e.time)));
+  } catch {
+    return h('li', { class: 'unreadable' }, h('span', { class: 'feed-what muted' }, 'an event this page cannot display (see the CSV export)'));
+  }
 }
 
 export function liveFeed(accountId: string): LiveFeed {
@@ -29,12 +35,10 @@ export function liveFeed(accountId: string): LiveFeed {
       replaceChildren(list, h('li', { class: 'empty' }, 'No events in the last 7 days yet. They appear here within seconds of arriving.'));
       return;
     }
-    replaceChildren(list, ...shown.map((e) => h('li', {},
-      h('span', { class: `chip ${e.type}` }, e.type), h('span', { class: 'feed-what' }, describe(e)), h('time', { class: 'muted', datetime: e.time }, fmt.clock(e.time)))));
+    replaceChildren(list, ...shown.map(feedLine));
   };
   const poll = async (): Promise<void> => {
-    const newest = shown[0];
-    const since = newest === undefined ? undefined : Date.parse(newest.time);
+    const since = sinceOf(shown[0]);
     try {
       const answer = await getJson<Rows<EventRow>>('events', { account: accountId, since });
       const known = new Set(shown.map((e) => e.id));

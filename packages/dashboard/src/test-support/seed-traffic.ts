@@ -26,8 +26,8 @@ export async function startDashboard(settings: DashboardSettingsInput = {}): Pro
     collector, storage, url,
     async keyFor(account) {
       const acct = await storage.ensureAccount(account, Date.now());
-      const key = generateKey('test');
-      await storage.insertKey({ id: newId(), accountId: acct.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+      const key = generateKey('live');
+      await storage.insertKey({ id: newId(), accountId: acct.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
       await collector.keys.refresh();
       return { key: key.secret, accountId: acct.id };
     },

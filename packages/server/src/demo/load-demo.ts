@@ -48,7 +48,7 @@ function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Err
 /** Accepts demo items as ingest would (validated, stored in the inbox's compact layout); a generator bug fails the load. */
 function validated(chunk: readonly InboxItem[], now: number): { items: InboxItem[]; latest: number } {
   const raw = chunk.map((i) => JSON.parse(i.payload) as { timestamp: string });
-  const { accepted, errors } = validateItems(raw, { now, maxFutureSkewMs: 60_000, maxPastAgeMs: Number.MAX_SAFE_INTEGER, storeFullIp: false });
+  const { accepted, errors } = validateItems(raw, { now, maxFutureSkewMs: 60_000, maxPastAgeMs: Number.MAX_SAFE_INTEGER, storeFullIp: false, clockToleranceMs: 0, maxClockCorrectionMs: 0 });
   if (errors.length > 0) throw new Error(`demo: the generator made an invalid item: ${errors[0]?.message ?? ''}`);
   let latest = 0;
   for (const item of raw) latest = Math.max(latest, Date.parse(item.timestamp));

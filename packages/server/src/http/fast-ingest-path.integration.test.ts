@@ -54,8 +54,8 @@ describe('createFastIngestPath on a bare node:http server', () => {
 
   async function addKey(scopes: Array<'ingest' | 'read'>): Promise<string> {
     const account = await storage.ensureAccount('shop', Date.now());
-    const key = generateKey('test');
-    await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes, createdAt: Date.now(), revokedAt: null });
+    const key = generateKey('live');
+    await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes, createdAt: Date.now(), revokedAt: null });
     return key.secret;
   }
 

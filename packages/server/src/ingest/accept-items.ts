@@ -47,6 +47,7 @@ export type SingleItemRoute = keyof typeof SINGLE_ITEM_ROUTES;
 
 export const itemRules = ({ settings, now }: AcceptDeps): ItemRules => ({
   now: now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
+  clockToleranceMs: settings.clockToleranceMs, maxClockCorrectionMs: settings.maxClockCorrectionMs,
 });
 
 /** Writes the accepted items durably (the 202 waits for the commit) and counts what happened. */

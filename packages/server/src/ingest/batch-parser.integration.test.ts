@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
 import { createBatchParser, resolveBatchParseThreadEntry, THREAD_MIN_BYTES, type BatchParser } from './batch-parser.js';
 
-const RULES = { now: Date.parse('2026-11-23T13:05:00.000Z'), maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false };
+const RULES = { now: Date.parse('2026-11-23T13:05:00.000Z'), maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false, clockToleranceMs: 60_000, maxClockCorrectionMs: 86_400_000 };
 const EVENT = SAMPLE_ITEMS[2]!;
 
 /** A body above the thread threshold whose batch id and item count identify it. */

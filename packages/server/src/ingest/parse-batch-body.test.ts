@@ -5,7 +5,7 @@ import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
 import { parseBatchBody } from './parse-batch-body.js';
 
 const NOW = Date.parse('2026-11-23T13:05:00.000Z');
-const RULES = { now: NOW, maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false };
+const RULES = { now: NOW, maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false, clockToleranceMs: 60_000, maxClockCorrectionMs: 86_400_000 };
 const BATCH_ID = '0190f7c2-0000-7000-8000-0000000000bb';
 const envelope = (items: unknown[]) => ({ batch_id: BATCH_ID, sent_at: '2026-11-23T13:05:00Z', sdk: { name: 't', version: '1' }, items });
 

@@ -4,10 +4,11 @@ import type { InboxItem } from '@touchline/storage';
 import sjson from 'secure-json-parse';
 import { splitBatchBody } from './split-batch-body.js';
 import { findNul, mayHoldNul } from './find-nul.js';
+import { senderClock, type SenderClock } from './sender-clock.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
 export type BatchParse =
-  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[]; repeats: number }
+  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[]; repeats: number; clock: SenderClock }
   | { kind: 'invalid_json'; message: string }
   | { kind: 'invalid_batch'; message: string; batchId: string | null };
 
@@ -61,8 +62,9 @@ function judge(body: unknown, rules: ItemRules, checkNul: boolean): BatchParse {
   if (sdkNul !== null) {
     return { kind: 'invalid_batch', message: `sdk.${sdkNul}: contains a NUL character (U+0000), which no text field may hold`, batchId: parsed.data.batch_id };
   }
-  const { accepted, errors, repeats } = validateItems(parsed.data.items, rules, checkNul);
-  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors, repeats };
+  const clock = senderClock(Date.parse(parsed.data.sent_at), rules.now, rules);
+  const { accepted, errors, repeats } = validateItems(parsed.data.items, rules, checkNul, clock);
+  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors, repeats, clock };
 }
 
 /**

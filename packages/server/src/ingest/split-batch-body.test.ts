@@ -5,7 +5,7 @@ import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
 import { parseBatchBody, parseBatchBytes, parseJsonBody, parseSplitBody } from './parse-batch-body.js';
 import { splitBatchBody } from './split-batch-body.js';
 
-const RULES = { now: Date.parse('2026-11-23T13:05:00.000Z'), maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false };
+const RULES = { now: Date.parse('2026-11-23T13:05:00.000Z'), maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false, clockToleranceMs: 60_000, maxClockCorrectionMs: 86_400_000 };
 const envelope = (items: unknown[], extra: Record<string, unknown> = {}) => ({
   batch_id: '0190f7c2-0000-7000-8000-0000000000bb', sent_at: '2026-11-23T13:05:00Z', sdk: { name: 't', version: '1' }, items, ...extra,
 });

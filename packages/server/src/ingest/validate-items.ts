@@ -4,8 +4,9 @@ import type { InboxItem } from '@touchline/storage';
 import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { anonymizeIp } from './anonymize-ip.js';
 import { findNul } from './find-nul.js';
+import { correctionMs, describeOffset, type ClockRules, type SenderClock } from './sender-clock.js';
 
-export interface ItemRules {
+export interface ItemRules extends ClockRules {
   now: number;
   maxFutureSkewMs: number;
   maxPastAgeMs: number;
@@ -25,10 +26,23 @@ function idOf(raw: unknown): string | null {
   return typeof id === 'string' ? id.slice(0, 64) : null;
 }
 
-function timeProblem(item: Item, rules: ItemRules): string | null {
-  const ts = Date.parse(item.timestamp);
-  if (ts > rules.now + rules.maxFutureSkewMs) return `timestamp ${item.timestamp} is more than ${rules.maxFutureSkewMs / 60_000} minutes in the future`;
-  if (ts < rules.now - rules.maxPastAgeMs) return `timestamp ${item.timestamp} is older than ${Math.round(rules.maxPastAgeMs / 86_400_000)} days`;
+/** Why the sender's clock could not explain a bad timestamp away, for the item's error. */
+function skewNote(clock: SenderClock | null, rules: ItemRules): string {
+  if (clock?.kind !== 'too_far') return '';
+  return ` (the sender's clock is ${describeOffset(clock.offsetMs)} the collector's by sent_at, more than the `
+    + `${rules.maxClockCorrectionMs / 3_600_000} h the collector corrects: fix the host's clock, e.g. with NTP)`;
+}
+
+/**
+ * Checks the item's time, read on the collector's clock: a corrected sender's skew is taken off
+ * first (and the stored timestamp is the corrected one), so a host with a fast clock loses nothing.
+ */
+function timeProblem(item: Item, rules: ItemRules, clock: SenderClock | null): string | null {
+  const ts = Date.parse(item.timestamp) - correctionMs(clock);
+  const shown = correctionMs(clock) === 0 ? item.timestamp : `${item.timestamp} (${new Date(ts).toISOString()} corrected for the sender's clock)`;
+  if (ts > rules.now + rules.maxFutureSkewMs) return `timestamp ${shown} is more than ${rules.maxFutureSkewMs / 60_000} minutes in the future${skewNote(clock, rules)}`;
+  if (ts < rules.now - rules.maxPastAgeMs) return `timestamp ${shown} is older than ${Math.round(rules.maxPastAgeMs / 86_400_000)} days${skewNote(clock, rules)}`;
+  if (ts !== Date.parse(item.timestamp)) item.timestamp = new Date(ts).toISOString();
   return null;
 }
 
@@ -41,10 +55,11 @@ function checked(raw: unknown, index: number): Item | string {
 
 /**
  * `checkNul: false` only when the caller saw the raw body and it cannot hold a NUL (mayHoldNul).
+ * `clock`: the sender's clock as its batch's sent_at shows it (null for single items, which carry no sent_at).
  * Parses each raw item; `__proto__`-style keys are plain data here (both parsers build fresh
  * objects). Well-formed items take the hand-written path; zod decides (and explains) the rest.
  */
-export function validateItems(rawItems: readonly unknown[], rules: ItemRules, checkNul = true): ValidatedItems {
+export function validateItems(rawItems: readonly unknown[], rules: ItemRules, checkNul = true, clock: SenderClock | null = null): ValidatedItems {
   const accepted: InboxItem[] = [];
   const errors: ItemError[] = [];
   /** Each id's first accepted item: its index and stored form. */
@@ -56,7 +71,7 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules, ch
       errors.push({ index, id: idOf(raw), code: 'invalid_item', message: item });
       return;
     }
-    const problem = timeProblem(item, rules);
+    const problem = timeProblem(item, rules, clock);
     if (problem !== null) {
       errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });
       return;

@@ -36,8 +36,8 @@ async function accountWith(name: string, sessions: readonly SyntheticSession[]):
 }
 
 async function keyFor(account: Account, scopes: Array<'ingest' | 'read'> = ['read']): Promise<string> {
-  const key = generateKey('test');
-  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes, createdAt: NOW, revokedAt: null });
+  const key = generateKey('live');
+  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes, createdAt: NOW, revokedAt: null });
   return key.secret;
 }
 

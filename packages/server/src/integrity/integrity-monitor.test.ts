@@ -12,7 +12,7 @@ const facts: IntegrityFacts = {
   heavyVisitorsMonth: { count: 0, visitors: 0 }, convertersWeek: { converters: 0, sessions: 0 }, flappingDay: { pairs: 0, visitors: 0 },
   sessionRate: { lastHour: 0, baselineSessions: 0, baselineFrom: null, baselineTo: NOW }, eventVolume: { last24h: 0, previous24h: 0 },
 };
-const noSdk: SdkHealthFacts = { instances: 0, delivered: 0, retries: 0, authFailures: 0, dropped: 0, navigations: 0, botNavigations: 0 };
+const noSdk: SdkHealthFacts = { instances: 0, delivered: 0, retries: 0, authFailures: 0, dropped: 0, navigations: 0, botNavigations: 0, maxClockSkewMs: 0, skewedInstances: 0 };
 const accounts: Account[] = [{ id: 'a', name: 'first', createdAt: 0 }, { id: 'b', name: 'broken', createdAt: 0 }, { id: 'c', name: 'last', createdAt: 0 }];
 
 function fakeStorage(): Storage {

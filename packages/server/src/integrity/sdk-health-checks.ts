@@ -48,6 +48,21 @@ export const SDK_HEALTH_CHECKS: readonly IntegrityCheck[] = [
     measure: (f) => measureOr(f, (h) => ({ value: h.authFailures, note: summary(h) })),
   },
   {
+    id: 'sdk-clock-skew',
+    title: 'SDK host clock skew (minutes)',
+    explanation: 'The largest difference, in minutes, between an SDK host\'s clock and the collector\'s in the last 24 h, measured from '
+      + 'each batch\'s sent_at. Up to 24 h (maxClockCorrectionMs) the collector corrects item times by it, so nothing is lost, but '
+      + 'a skewed host usually has other time problems (TLS, logs, cron): fix its clock (NTP). Beyond 24 h items are judged as sent, '
+      + 'and those more than 1 h ahead or 30 days back are refused. Warn above 1 min (the collector\'s default tolerance), alert above 24 h.',
+    unit: 'count', window: '24 h (SDK reports)', thresholds: { above: { warn: 1, alert: 24 * 60 } },
+    minSample: 1,
+    sample: (f) => sampleOr(f, (h) => h.instances),
+    measure: (f) => measureOr(f, (h) => ({
+      value: Math.round(h.maxClockSkewMs / 6_000) / 10,
+      note: `${h.skewedInstances} of ${h.instances} SDK instance(s) more than 1 min off the collector's clock`,
+    })),
+  },
+  {
     id: 'bot-share',
     title: 'Bot-like navigations',
     explanation: '% of the navigations the SDK middleware saw in the last 24 h whose user agent is a known bot (isbot). Bots get no '

@@ -13,8 +13,11 @@ export interface SdkHealthRecorderDeps {
 }
 
 export interface SdkHealthRecorder {
-  /** Notes one batch's health report; O(1), never touches storage, never throws. */
-  record(accountId: string, sdk: { name: string; version: string }, health: SdkHealth): void;
+  /**
+   * Notes one batch's health report and the sender's clock offset its sent_at showed (ms, positive:
+   * ahead); O(1), never touches storage, never throws.
+   */
+  record(accountId: string, sdk: { name: string; version: string }, health: SdkHealth, clockOffsetMs?: number): void;
   /** Writes what is pending now (one transaction). */
   flush(): Promise<void>;
   start(): void;
@@ -43,7 +46,7 @@ export function createSdkHealthRecorder(deps: SdkHealthRecorderDeps): SdkHealthR
   }
 
   return {
-    record(accountId, sdk, health) {
+    record(accountId, sdk, health, clockOffsetMs = 0) {
       const key = `${accountId}\u0000${health.instance_id}`;
       if (!pending.has(key) && pending.size >= maxPending) {
         if (!state.overflowReported) deps.onError(new IntegrityError('sdk_health_failed', `sdk health: more than ${maxPending} SDK instances reported within ${deps.flushMs} ms; further reports wait for the next flush`));
@@ -59,6 +62,8 @@ export function createSdkHealthRecorder(deps: SdkHealthRecorderDeps): SdkHealthR
         delivered: max(health.delivered, before?.delivered), retries: max(health.retries, before?.retries),
         authFailures: max(health.auth_failures, before?.authFailures), dropped: max(health.dropped, before?.dropped),
         navigations: max(health.navigations, before?.navigations), botNavigations: max(health.bot_navigations, before?.botNavigations),
+        // The largest skew in magnitude since the last flush: one skewed batch is enough to show.
+        clockOffsetMs: Math.abs(before?.clockOffsetMs ?? 0) > Math.abs(clockOffsetMs) ? before?.clockOffsetMs : clockOffsetMs,
       });
     },
     flush,

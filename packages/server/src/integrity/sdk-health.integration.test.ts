@@ -34,7 +34,7 @@ afterEach(async () => {
 });
 
 async function allowKey(key: ReturnType<typeof generateKey>): Promise<void> {
-  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
   await collector.keys.refresh();
 }
 
@@ -52,7 +52,7 @@ async function checks(): Promise<Record<string, CheckResult>> {
 
 describe('SDK delivery health checks', () => {
   it('an SDK answered 401 for a while (its key not loaded yet) fires sdk-auth-failures; nothing is dropped', async () => {
-    const key = generateKey('test');
+    const key = generateKey('live');
     const sdk = client(key.secret);
     let refused = 0;
     const enough = new Promise<void>((resolve) => sdk.on('auth_failed', () => { refused += 1; if (refused === 3) resolve(); }));
@@ -72,7 +72,7 @@ describe('SDK delivery health checks', () => {
   });
 
   it('an SDK whose bounded queue overflows while its key is refused fires sdk-drops as an alert', async () => {
-    const key = generateKey('test');
+    const key = generateKey('live');
     const sdk = client(key.secret, { maxQueueItems: 10, maxInFlight: 1 });
     const refused = new Promise<void>((resolve) => sdk.on('auth_failed', () => resolve()));
     sdk.event('clicked', {}, { visitorId: newId() });
@@ -92,7 +92,7 @@ describe('SDK delivery health checks', () => {
   });
 
   it('a clean run reports ok, and bot navigations seen by the middleware make up bot-share', async () => {
-    const key = generateKey('test');
+    const key = generateKey('live');
     await allowKey(key);
     const sdk = client(key.secret);
     const app: Server = createServer(withTouchline(sdk, (_req, res) => { res.end('page'); }));

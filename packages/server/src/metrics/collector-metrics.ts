@@ -11,6 +11,8 @@ export interface CollectorMetrics {
   processed: Counter<'outcome'>;
   /** Counts one answered HTTP request; added to touchline_http_requests_total when it is scraped. */
   countRequest(route: string, status: number): void;
+  /** Counts the items of a batch whose sender's clock was off (corrected, or too far to correct). */
+  senderClock(verdict: 'corrected' | 'too_far', items: number): void;
 }
 
 interface Tally<L extends string> { labels: Record<L, string>; count: number; reported: number }
@@ -108,6 +110,8 @@ export function createCollectorMetrics(storage: Storage, now: () => number): Col
   registerDiskMetrics(registry, storage);
   const countRequests = talliedCounter(registry, 'touchline_http_requests_total', 'HTTP requests by route and status', ['route', 'status']);
   const countIngested = talliedCounter(registry, 'touchline_ingested_items_total', 'Items accepted into the inbox', ['type']);
+  const countSkewed = talliedCounter(registry, 'touchline_sender_clock_skewed_items_total',
+    'Items of batches whose sent_at showed the sender\'s clock off by more than clockToleranceMs: corrected, or too_far (beyond maxClockCorrectionMs)', ['verdict']);
   return {
     registry,
     duplicates: new Counter({ name: 'touchline_duplicate_items_total', help: 'Items already stored (retries), acknowledged again', registers: [registry] }),
@@ -115,5 +119,6 @@ export function createCollectorMetrics(storage: Storage, now: () => number): Col
     processed: new Counter({ name: 'touchline_processed_items_total', help: 'Inbox rows processed by workers', labelNames: ['outcome'], registers: [registry] }),
     countRequest: (route, status) => countRequests(`${status} ${route}`, () => ({ route, status: String(status) }), 1),
     countIngested: (type, count) => countIngested(type, () => ({ type }), count),
+    senderClock: (verdict, items) => countSkewed(verdict, () => ({ verdict }), items),
   };
 }

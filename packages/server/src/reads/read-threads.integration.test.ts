@@ -36,8 +36,8 @@ async function threadCollector(factory: StorageFactory, reads: ServerSettingsInp
   const { url } = await collector.start();
   cleanup.push(async () => { await collector.close(); await db.remove(); });
   const account = await db.storage.ensureAccount('reads', Date.now());
-  const key = generateKey('test');
-  await db.storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  const key = generateKey('live');
+  await db.storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
   await collector.keys.refresh();
   return { db, collector, url, key: key.secret, accountId: account.id };
 }

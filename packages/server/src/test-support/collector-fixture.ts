@@ -13,7 +13,8 @@ export interface Fixture {
   storage: Storage;
   /** Where that storage lives: a SQLite file path or a postgres:// URL with its schema. */
   databaseUrl: string;
-  keyFor(account: string, scopes?: Array<'ingest' | 'read'>): Promise<string>;
+  /** A new key of `account` (live by default; a test key reads and writes the account's test-mode data). */
+  keyFor(account: string, scopes?: Array<'ingest' | 'read'>, mode?: 'live' | 'test'): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -31,10 +32,10 @@ export async function startCollector(settings: ServerSettingsInput = {}, factory
   const { url } = await collector.start();
   return {
     collector, url, storage, databaseUrl: db.url,
-    async keyFor(account, scopes = ['ingest', 'read']) {
+    async keyFor(account, scopes = ['ingest', 'read'], mode = 'live') {
       const acct = await storage.ensureAccount(account, Date.now());
-      const key = generateKey('test');
-      await storage.insertKey({ id: newId(), accountId: acct.id, prefix: key.prefix, hash: key.hash, mode: 'test', scopes, createdAt: Date.now(), revokedAt: null });
+      const key = generateKey(mode);
+      await storage.insertKey({ id: newId(), accountId: acct.id, prefix: key.prefix, hash: key.hash, mode, scopes, createdAt: Date.now(), revokedAt: null });
       await collector.keys.refresh();
       return key.secret;
     },

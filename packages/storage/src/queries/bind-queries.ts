@@ -2,6 +2,7 @@
 import type { Connection } from '../dialects/dialects.js';
 import type { Storage } from '../storage.js';
 import { ensureAccount } from './accounts/ensure-account.js';
+import { ensureTestAccount } from './accounts/ensure-test-account.js';
 import { findConversion } from './attribution/find-conversion.js';
 import { readAttributionFacts } from './attribution/read-attribution-facts.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
@@ -46,6 +47,7 @@ export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close' | 'di
 export function bindQueries(conn: Connection): StorageQueries {
   return {
     ensureAccount: (name, now) => ensureAccount(conn, name, now),
+    ensureTestAccount: (liveAccountId, now) => ensureTestAccount(conn, liveAccountId, now),
     findAccount: (name) => findAccount(conn, name),
     listAccounts: () => listAccounts(conn),
     insertKey: (key) => insertKey(conn, key),

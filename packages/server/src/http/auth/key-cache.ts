@@ -18,13 +18,35 @@ export interface KeyCache {
   find(secret: string): ApiKeyRecord | null;
 }
 
-export function createKeyCache(storage: Storage): KeyCache {
+/**
+ * Test mode (issue 16 item 8): a `tl_test_` key reads and writes its account's test-mode account (a tenant
+ * of its own, see ensureTestAccount), never the live data, so every route and query stays as it is: the
+ * key the cache hands out simply carries the test-mode account's id. Each test-mode account is ensured
+ * once per cache, before any key of it can be used, so the inbox never sees an account that does not exist.
+ */
+function testModeResolver(storage: Storage, now: () => number): (key: ApiKeyRecord) => Promise<ApiKeyRecord | null> {
+  const ensured = new Map<string, string>();
+  return async (key) => {
+    if (key.mode !== 'test') return key;
+    let id = ensured.get(key.accountId);
+    if (id === undefined) {
+      const account = await storage.ensureTestAccount(key.accountId, now());
+      if (account === null) return null;
+      id = account.id;
+      ensured.set(key.accountId, id);
+    }
+    return { ...key, accountId: id };
+  };
+}
+
+export function createKeyCache(storage: Storage, now: () => number = Date.now): KeyCache {
   /** By hex digest, with the digest's bytes kept for the constant-time confirm (no hex decoding per request). */
   let byHash: Map<string, { key: ApiKeyRecord; digest: Buffer }> | null = null;
+  const resolve = testModeResolver(storage, now);
   const cache: KeyCache = {
     get ready() { return byHash !== null; },
     async refresh() {
-      const keys = await storage.loadActiveKeys();
+      const keys = (await Promise.all((await storage.loadActiveKeys()).map(resolve))).filter((k): k is ApiKeyRecord => k !== null);
       byHash = new Map(keys.map((k) => [k.hash, { key: k, digest: Buffer.from(k.hash, 'hex') }]));
     },
     lookup(secret, scope) {

@@ -35,7 +35,7 @@ describe('rate limiting', () => {
     for (let i = 0; i < 5; i++) noisyStatuses.push((await getJson(fx.url, noisy, '/api/v1/stats')).status);
     expect(noisyStatuses).toEqual([200, 200, 200, 429, 429]);
     const refused = await getJson(fx.url, noisy, '/api/v1/stats');
-    expect((refused.body as ErrorBody).error?.message).toMatch(/API key tl_test_.*per key/);
+    expect((refused.body as ErrorBody).error?.message).toMatch(/API key tl_live_.*per key/);
     expect((await getJson(fx.url, quiet, '/api/v1/stats')).status).toBe(200);
     expect((await postBatch(fx.url, quiet, [eventItem(randomUUID(), null, Date.now())])).status).toBe(202);
     expect(await (await fetch(`${fx.url}/metrics`)).text()).toMatch(/touchline_rate_limited_total\{limit="key"\} 3/);

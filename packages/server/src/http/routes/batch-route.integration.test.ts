@@ -20,8 +20,8 @@ beforeEach(async () => {
   ({ url } = await collector.start());
   const account = await db.storage.ensureAccount('shop', Date.now());
   accountId = account.id;
-  const key = generateKey('test');
-  await db.storage.insertKey({ id: newId(), accountId, prefix: key.prefix, hash: key.hash, mode: 'test', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  const key = generateKey('live');
+  await db.storage.insertKey({ id: newId(), accountId, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
   await collector.keys.refresh();
   secret = key.secret;
 });

@@ -63,7 +63,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
         return replyError(reply, 400, 'invalid_batch', parsed.message, parsed.batchId === null ? {} : { batchId: parsed.batchId });
       }
       const { sdk } = parsed;
-      if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health);
+      if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health, parsed.clock.offsetMs);
+      if (parsed.clock.kind !== 'in_sync') deps.metrics.senderClock(parsed.clock.kind, parsed.accepted.length + parsed.errors.length);
       return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors, parsed.repeats));
     });
   });

@@ -1,26 +1,38 @@
-// The session value an attribution breakdown groups by (group_by), as SQL in both dialects; identifiers come only from this allowlist.
+// The session value an attribution breakdown groups by (group_by): the columns to read (identifiers from this allowlist only) and the value in code.
 import { CLICK_PLATFORMS } from '@touchline/core';
 import { pgUrlPath, sqlUrlPath } from '../dashboard/url-parts.js';
+import { storedJsonObject } from '../stored-json-object.js';
 
 export const ATTRIBUTION_DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'landing_page', 'click_platform'] as const;
 export type AttributionDimension = (typeof ATTRIBUTION_DIMENSIONS)[number];
 
 const UTM_KEY = { source: 'utm_source', medium: 'utm_medium', campaign: 'utm_campaign', content: 'utm_content', term: 'utm_term' } as const;
 
-// Platform names and click id keys are fixed ASCII words from CLICK_PLATFORMS, never user input.
-const sqliteClickPlatform = `CASE ${CLICK_PLATFORMS.map((p) => `WHEN json_extract(click_ids, '$.${p.key}') IS NOT NULL THEN '${p.platform}'`).join(' ')} END`;
-const pgClickPlatform = `CASE ${CLICK_PLATFORMS.map((p) => `WHEN click_ids::jsonb ? '${p.key}' THEN '${p.platform}'`).join(' ')} END`;
+/** The raw columns a session row brings for its breakdown value: JSON text is parsed in code (a malformed value reads as {}). */
+export interface DimensionRow { utm: unknown; click_ids: unknown; landing_path: string | null }
 
-/** The grouping value of a sessions row, NULL when the session has none (channel: no group, the channel is the key). */
-export const DIMENSION_SQL: Record<AttributionDimension, { sqlite: string; postgres: string }> = {
-  channel: { sqlite: 'NULL', postgres: 'NULL::text' },
-  ...(Object.fromEntries(Object.entries(UTM_KEY).map(([dim, key]) => [dim, {
-    sqlite: `nullif(json_extract(utm, '$.${key}'), '')`,
-    postgres: `nullif(utm::jsonb ->> '${key}', '')`,
-  }])) as Record<keyof typeof UTM_KEY, { sqlite: string; postgres: string }>),
-  landing_page: {
-    sqlite: `CASE WHEN landing_url IS NULL THEN NULL ELSE ${sqlUrlPath('landing_url')} END`,
-    postgres: `CASE WHEN landing_url IS NULL THEN NULL ELSE ${pgUrlPath('landing_url')} END`,
-  },
-  click_platform: { sqlite: sqliteClickPlatform, postgres: pgClickPlatform },
-};
+/**
+ * The extra select list for `dimension`: the click ids' JSON text for click_platform, the landing
+ * URL's path (text functions only, which no stored value can make fail) for landing_page, NULLs otherwise.
+ */
+export function dimensionColumns(dialect: 'sqlite' | 'postgres', dimension: AttributionDimension): string {
+  const path = dialect === 'sqlite' ? sqlUrlPath('landing_url') : pgUrlPath('landing_url');
+  const landing = dimension === 'landing_page' ? `CASE WHEN landing_url IS NULL THEN NULL ELSE ${path} END` : 'NULL';
+  return `${dimension === 'click_platform' ? 'click_ids' : 'NULL'} AS click_ids, ${landing} AS landing_path`;
+}
+
+/** A session's value of `dimension` (null: none; always null for channel, whose value is the channel itself). */
+export function dimensionValue(dimension: AttributionDimension, row: { utm: Record<string, unknown>; click_ids: unknown; landing_path: string | null }): string | null {
+  switch (dimension) {
+    case 'channel': return null;
+    case 'landing_page': return row.landing_path;
+    case 'click_platform': {
+      const ids = storedJsonObject(row.click_ids);
+      return CLICK_PLATFORMS.find((p) => ids[p.key] !== undefined && ids[p.key] !== null && ids[p.key] !== '')?.platform ?? null;
+    }
+    default: {
+      const value = row.utm[UTM_KEY[dimension]];
+      return value === undefined || value === null || value === '' ? null : String(value);
+    }
+  }
+}

@@ -9,9 +9,12 @@ import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 // so the window reaches back to the start of the hour @from falls in. One text for both dialects:
 // snake_case inside, quoted camelCase aliases outside (PostgreSQL folds unquoted ones to lower
 // case; SUM of bigint is numeric there, which the connection reads back as a number).
+/** An instance counts as skewed beyond the collector's default clock tolerance (clockToleranceMs). */
+const SKEWED_MS = 60_000;
 const WINDOW = `WITH inside AS (
     SELECT instance_id, MAX(delivered) AS delivered, MAX(retries) AS retries, MAX(auth_failures) AS auth_failures,
-      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS bot_navigations
+      MAX(dropped) AS dropped, MAX(navigations) AS navigations, MAX(bot_navigations) AS bot_navigations,
+      MAX(ABS(clock_offset_ms)) AS clock_skew_ms
     FROM sdk_health WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND reported_at >= @from AND reported_at < @to
     GROUP BY instance_id),
   before AS (
@@ -26,7 +29,9 @@ const WINDOW = `WITH inside AS (
     COALESCE(SUM(i.auth_failures - COALESCE(b.auth_failures, 0)), 0) AS "authFailures",
     COALESCE(SUM(i.dropped - COALESCE(b.dropped, 0)), 0) AS dropped,
     COALESCE(SUM(i.navigations - COALESCE(b.navigations, 0)), 0) AS navigations,
-    COALESCE(SUM(i.bot_navigations - COALESCE(b.bot_navigations, 0)), 0) AS "botNavigations"
+    COALESCE(SUM(i.bot_navigations - COALESCE(b.bot_navigations, 0)), 0) AS "botNavigations",
+    COALESCE(MAX(i.clock_skew_ms), 0) AS "maxClockSkewMs",
+    COUNT(CASE WHEN i.clock_skew_ms > ${SKEWED_MS} THEN 1 END) AS "skewedInstances"
   FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
 const PG_WINDOW = named<'account' | 'from' | 'to'>(WINDOW);
 

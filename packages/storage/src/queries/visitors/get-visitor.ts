@@ -4,6 +4,7 @@ import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { EventRecord, VisitorRecord } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
+import { storedJsonObject } from '../stored-json-object.js';
 import { pgVisitorSessions, sqliteVisitorSessions } from './list-visitor-sessions.js';
 
 /** The visitor page shows recent history; a bot-like visitor can have millions of events. */
@@ -34,7 +35,7 @@ const PG_USER_IDS = `SELECT user_id FROM identities WHERE account_key = ${pgAcco
 function toEvent(row: EventRow): EventRecord {
   return {
     id: row.id, type: row.type, name: row.name, sessionId: row.session_id, timestamp: row.occurred_at, url: row.url,
-    properties: JSON.parse(row.properties) as Record<string, unknown>,
+    properties: storedJsonObject(row.properties),
   };
 }
 

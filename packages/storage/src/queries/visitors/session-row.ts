@@ -1,5 +1,6 @@
 // The sessions row as the database returns it, and its mapping to the contract's SessionRecord.
 import type { SessionRecord } from '../../storage.js';
+import { storedJsonObject } from '../stored-json-object.js';
 
 export interface SessionRow {
   id: string; visitor_id: string; started_at: number; last_seen_at: number; landing_url: string | null;
@@ -17,8 +18,8 @@ export function toSession(row: SessionRow): SessionRecord {
     landingUrl: row.landing_url,
     referrer: row.referrer,
     channel: row.channel,
-    utm: JSON.parse(row.utm) as Record<string, string>,
-    clickIds: JSON.parse(row.click_ids) as Record<string, string>,
+    utm: storedJsonObject<Record<string, string>>(row.utm),
+    clickIds: storedJsonObject<Record<string, string>>(row.click_ids),
     eventCount: row.event_count,
   };
 }

@@ -1,0 +1,4 @@
+-- The sender's clock offset (sent_at minus the collector's receive time, ms; positive: the sender is
+-- ahead) with the largest magnitude seen in the hour's batches of each SDK instance, for the
+-- integrity check on skewed senders. 0 for rows written before it existed.
+ALTER TABLE sdk_health ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
