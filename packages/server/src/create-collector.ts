@@ -160,11 +160,6 @@ function serverWithFastPath(fastIngest: FastIngestPath, requestTimeoutMs: number
       { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5000, Math.ceil(requestTimeoutMs / 4)) },
       (req: IncomingMessage, res: ServerResponse) => { if (!fastIngest(req, res)) handler(req, res); },
     );
-    // A client that half-closes after its request (HTTP/1.0 tools, `nc`) still gets the answer: by
-    // default Node drops a request whose answer is not written by the time the FIN is read, which
-    // is every answer that waits for a thread or a commit. The flag is node:http's own (lib/_http_server.js,
-    // there since 0.x), not in its type definitions.
-    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
     server.setTimeout(options.connectionTimeout ?? 0);
     return server;

@@ -51,8 +51,9 @@ export function rawRequest(port: number, request: RawRequest, timeoutMs = 15_000
         if (closed || socket.destroyed) return;
         socket.write(chunk);
       }
-      // Half-close only for complete requests; a slow sender keeps its side open.
-      if ((request.chunkDelayMs ?? 0) === 0) socket.end();
+      // No half-close: the request says Connection: close, so the server closes after its answer. A
+      // FIN from the client means "gone" to the collector (it cancels that client's query), so a
+      // half-closing client gets no answer that waits for a thread: the SDK and browsers never half-close.
     });
   });
 }
