@@ -2,7 +2,9 @@
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 import { planArrays, planHours, planJson } from './hour-plan.js';
 
-// Every arm yields the bucket number `i` first. Both dialects use named parameters: @account, and
+// Every arm yields the bucket number `i` first. SQLite: CROSS JOIN keeps the plan's spans as the
+// outer loop (SQLite never reorders it), so each span is one range search of the index; left to
+// itself the planner scanned the account's whole index with the spans inside. Both dialects use named parameters: @account, and
 // the plan (SQLite: @hours and @pieces as JSON; PostgreSQL: six arrays, see planArrays).
 const KEY = ACCOUNT_KEY_OF_NAMED;
 /** The account's longest session span: a session started in [a, b) was last seen before b + span. */
@@ -23,12 +25,12 @@ export interface ArmSql {
 
 export const SQLITE_ARMS: ArmSql = {
   hours: (table, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
-    JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
+    CROSS JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
   startedIn: (columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@pieces) AS j
-    JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.value ->> 0 AND s.last_seen_at < (j.value ->> 1) + ${SPAN}
+    CROSS JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.value ->> 0 AND s.last_seen_at < (j.value ->> 1) + ${SPAN}
       AND s.started_at >= j.value ->> 0 AND s.started_at < j.value ->> 1`,
   happenedIn: (table, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@pieces) AS j
-    JOIN ${table} AS e ON e.account_key = ${KEY} AND e.occurred_at >= j.value ->> 0 AND e.occurred_at < j.value ->> 1`,
+    CROSS JOIN ${table} AS e ON e.account_key = ${KEY} AND e.occurred_at >= j.value ->> 0 AND e.occurred_at < j.value ->> 1`,
   activeAtFrom: (columns) => `SELECT 0 AS i, ${columns} FROM sessions AS s
     WHERE s.account_key = ${KEY} AND s.last_seen_at >= @from AND s.last_seen_at < @from + ${SPAN} AND s.started_at < @before`,
   revenueParts: 'CAST(e.revenue AS INTEGER) AS units, CAST(ROUND((e.revenue - CAST(e.revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros',
