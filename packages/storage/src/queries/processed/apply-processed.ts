@@ -2,15 +2,15 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { ConversionRow, EventRow, ProcessedBatch } from '../../storage.js';
+import type { ConversionRow, EventRow, ProcessedBatch, SessionUpsert } from '../../storage.js';
 import { ACCOUNT_KEY_OF, sqliteAccountKeys } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 import { applied, outcomeOf, type ApplyOutcome } from './apply-outcome.js';
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
-import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem } from '../rollups/rollup-deltas.js';
-import { pgAccountKeys, pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
+import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
+import { PG_SHAPE_RETURNING, pgAccountKeys, pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
 
 // Every write below keys on the account first, so a row can only ever merge with its own account's.
@@ -131,7 +131,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
 const PG_VISITORS = pgRows('visitors', ['id', 'first_seen_at', 'last_seen_at'], ['text', 'text', 'bigint', 'bigint'], `ON CONFLICT (account_key, id) DO UPDATE SET
     first_seen_at = LEAST(visitors.first_seen_at, excluded.first_seen_at),
     last_seen_at = GREATEST(visitors.last_seen_at, excluded.last_seen_at)`);
-const PG_SESSIONS = pgSessionUpsert('sessions');
+const PG_SESSIONS = `${pgSessionUpsert('sessions')}\n  ${PG_SHAPE_RETURNING}`;
 // events is partitioned by occurred_at, so its key includes it; a replayed item has the same time (see the migration).
 const PG_RETURNING_ITEM = 'RETURNING account_key AS "accountKey", occurred_at AS "occurredAt"';
 const PG_EVENTS = pgRows('events', ['id', 'type', 'name', 'visitor_id', 'session_id', 'occurred_at', 'url', 'properties'],
@@ -165,8 +165,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
   await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
   const before = await pgSessionShapes(client, keys);
-  await pgInsert(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
-  const after = await pgSessionShapes(client, keys);
+  const after = await pgInsert<SessionUpsert, SessionShape>(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
   const events = await pgInsert<EventRow, InsertedItem>(client, PG_EVENTS, batch.events, (e) => [
     e.accountId, e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
   ]);

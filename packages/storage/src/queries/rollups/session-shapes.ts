@@ -12,9 +12,14 @@ export interface SessionKey { account: number | null; visitorId: string; id: str
 const sqliteDims = `coalesce(s.channel, '') AS channel,
     CASE WHEN s.landing_url IS NULL THEN '' ELSE ${sqlUrlPath('s.landing_url')} END AS landingPath,
     CASE WHEN s.referrer IS NULL OR s.referrer = '' THEN '' ELSE ${sqlUrlHost('s.referrer')} END AS referrerHost`;
-const pgDims = `coalesce(s.channel, '') AS "channel",
-    CASE WHEN s.landing_url IS NULL THEN '' ELSE ${pgUrlPath('s.landing_url')} END AS "landingPath",
-    CASE WHEN s.referrer IS NULL OR s.referrer = '' THEN '' ELSE ${pgUrlHost('s.referrer')} END AS "referrerHost"`;
+const pgDims = (t: string): string => `coalesce(${t}.channel, '') AS "channel",
+    CASE WHEN ${t}.landing_url IS NULL THEN '' ELSE ${pgUrlPath(`${t}.landing_url`)} END AS "landingPath",
+    CASE WHEN ${t}.referrer IS NULL OR ${t}.referrer = '' THEN '' ELSE ${pgUrlHost(`${t}.referrer`)} END AS "referrerHost"`;
+/** The shape columns of a row of `sessions` named `t`, for a SELECT or an upsert's RETURNING. */
+const pgShape = (t: string): string => `${t}.account_key AS "accountKey", ${t}.visitor_id AS "visitorId", ${t}.id, ${t}.started_at AS "startedAt",
+    ${t}.last_seen_at AS "lastSeenAt", ${pgDims(t)}`;
+/** RETURNING clause for the sessions upsert: the merged rows' shapes, saving a read after it. */
+export const PG_SHAPE_RETURNING = `RETURNING ${pgShape('sessions')}`;
 
 const SQLITE_SHAPES = `SELECT s.account_key AS accountKey, s.visitor_id AS visitorId, s.id, s.started_at AS startedAt,
     s.last_seen_at AS lastSeenAt, ${sqliteDims}
@@ -27,8 +32,7 @@ export function sqliteSessionShapes(c: SqliteConnection, keys: ReadonlyArray<Ses
   return c.statement<[string], SessionShape>(SQLITE_SHAPES).all(json);
 }
 
-const PG_SHAPES = `SELECT s.account_key AS "accountKey", s.visitor_id AS "visitorId", s.id, s.started_at AS "startedAt",
-    s.last_seen_at AS "lastSeenAt", ${pgDims}
+const PG_SHAPES = `SELECT ${pgShape('s')}
   FROM unnest($1::integer[], $2::text[], $3::text[]) AS x (account, visitor_id, id)
   JOIN sessions AS s ON s.account_key = x.account AND s.visitor_id = x.visitor_id AND s.id = x.id`;
 

@@ -65,16 +65,19 @@ const SESSION_COLUMNS: ReadonlyArray<(d: SessionRollupDelta) => unknown> = [
   (d) => d.accountKey, (d) => d.hour, (d) => d.visitorId, (d) => d.channel, (d) => d.landingPath, (d) => d.referrerHost,
 ];
 
+// One round trip for the three upserts (they touch different tables); the rows a negative delta
+// emptied are deleted by a second statement, since a statement's parts all read one snapshot.
+const PG_ALL = `WITH session_rows AS (${PG_SESSIONS}),
+  item_rows AS (${PG_ITEMS.replace(/\$(\d)/g, (_m, n: string) => `$${Number(n) + 7}`)})
+  ${PG_SPANS.replace(/\$(\d)/g, (_m, n: string) => `$${Number(n) + 13}`)}`;
+
 export async function pgWriteRollups(client: PgQueryable, deltas: RollupDeltas): Promise<void> {
-  if (deltas.sessions.length > 0) {
-    await client.query(PG_SESSIONS, columns(deltas.sessions, [...SESSION_COLUMNS, (d) => d.sessions]));
-    const emptied = deltas.sessions.filter((d) => d.sessions < 0);
-    if (emptied.length > 0) await client.query(PG_EMPTY, columns(emptied, SESSION_COLUMNS));
-  }
-  if (deltas.items.length > 0) {
-    await client.query(PG_ITEMS, columns(deltas.items, [
-      (d) => d.accountKey, (d) => d.hour, (d) => d.events, (d) => d.conversions, (d) => d.revenueUnits, (d) => d.revenueMicros,
-    ]));
-  }
-  if (deltas.spans.length > 0) await client.query(PG_SPANS, columns(deltas.spans, [(s) => s.accountKey, (s) => s.maxSpan]));
+  if (deltas.sessions.length + deltas.items.length + deltas.spans.length === 0) return;
+  await client.query(PG_ALL, [
+    ...columns(deltas.sessions, [...SESSION_COLUMNS, (d) => d.sessions]),
+    ...columns(deltas.items, [(d) => d.accountKey, (d) => d.hour, (d) => d.events, (d) => d.conversions, (d) => d.revenueUnits, (d) => d.revenueMicros]),
+    ...columns(deltas.spans, [(s) => s.accountKey, (s) => s.maxSpan]),
+  ]);
+  const emptied = deltas.sessions.filter((d) => d.sessions < 0);
+  if (emptied.length > 0) await client.query(PG_EMPTY, columns(emptied, SESSION_COLUMNS));
 }
