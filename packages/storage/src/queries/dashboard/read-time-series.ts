@@ -5,29 +5,31 @@ import { named, type NamedStatement } from '../../dialects/postgres-named-params
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SeriesPoint, SeriesWindow } from '../../storage.js';
 import { StorageError } from '../../storage-error.js';
-import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
-import { PG_REVENUE_SUMS, revenueTotal, SQLITE_REVENUE_SUMS, type RevenueSums } from '../revenue-sum.js';
+import { revenueTotal, type RevenueSums } from '../revenue-sum.js';
+import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 
 // Buckets are [from + i * bucket, from + (i + 1) * bucket). Sessions (and their distinct visitors)
-// count in the bucket they started in, items in the bucket they happened in. Each arm is a range
-// scan of a time index; the three arms are combined in the caller (a bucket with nothing is zero).
-const SQLITE_SESSIONS = `SELECT CAST((started_at - @from) / @bucket AS INTEGER) AS i, COUNT(*) AS sessions, COUNT(DISTINCT visitor_id) AS visitors
-  FROM sessions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND started_at >= @from AND started_at < @to GROUP BY i`;
-const SQLITE_EVENTS = `SELECT CAST((occurred_at - @from) / @bucket AS INTEGER) AS i, COUNT(*) AS events
-  FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`;
-const SQLITE_CONVERSIONS = `SELECT CAST((occurred_at - @from) / @bucket AS INTEGER) AS i, COUNT(*) AS conversions, ${SQLITE_REVENUE_SUMS}
-  FROM conversions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`;
+// count in the bucket they started in, items in the bucket they happened in. Each arm reads the
+// rollups for the whole hours inside one bucket and raw rows for the rest (rollups/hour-plan.ts);
+// the three arms are combined in the caller (a bucket with nothing is zero).
+function armsSql(a: ArmSql): { sessions: string; events: string; conversions: string } {
+  const items = itemArms(a);
+  return {
+    sessions: `SELECT i, SUM(sessions) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM (
+        ${a.hours('rollup_sessions', 'r.visitor_id AS visitor_id, r.sessions AS sessions')}
+        UNION ALL ${a.startedIn('s.visitor_id, 1')}) AS started GROUP BY i`,
+    events: `SELECT i, SUM(events) AS events FROM (${items.events}) AS ev GROUP BY i`,
+    conversions: `SELECT i, SUM(conversions) AS conversions, COALESCE(SUM(units), 0) AS revenue_units,
+        COALESCE(SUM(micros), 0) AS revenue_micros FROM (${items.conversions}) AS cv GROUP BY i`,
+  };
+}
+const SQLITE = armsSql(SQLITE_ARMS);
+const PG = armsSql(PG_ARMS);
+const PG_SESSIONS = named<keyof Params>(PG.sessions);
+const PG_EVENTS = named<keyof Params>(PG.events);
+const PG_CONVERSIONS = named<keyof Params>(PG.conversions);
 
-// PostgreSQL: bigint / bigint already truncates toward zero (the difference is never negative), as
-// SQLite's CAST does; the rest is the same statements with named parameters compiled to $n.
-const PG_SESSIONS = named<keyof Params>(`SELECT (started_at - @from) / @bucket AS i, COUNT(*) AS sessions, COUNT(DISTINCT visitor_id) AS visitors
-  FROM sessions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND started_at >= @from AND started_at < @to GROUP BY i`);
-const PG_EVENTS = named<keyof Params>(`SELECT (occurred_at - @from) / @bucket AS i, COUNT(*) AS events
-  FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`);
-const PG_CONVERSIONS = named<keyof Params>(`SELECT (occurred_at - @from) / @bucket AS i, COUNT(*) AS conversions, ${PG_REVENUE_SUMS}
-  FROM conversions WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to GROUP BY i`);
-
-interface Params { account: string; from: number; to: number; bucket: number }
+type Params = PlannedParams['postgres'];
 type Bucketed<T> = T & { i: number };
 type SessionCounts = Bucketed<{ sessions: number; visitors: number }>;
 type EventCounts = Bucketed<{ events: number }>;
@@ -44,11 +46,12 @@ function emptySeries(window: SeriesWindow): SeriesPoint[] {
   return Array.from({ length: count }, (_, i) => ({ at: window.from + i * window.bucketMs, visitors: 0, sessions: 0, events: 0, conversions: 0, revenue: 0 }));
 }
 
-function sqliteArms(c: SqliteConnection, params: Params): Arms {
+function sqliteArms(c: SqliteConnection, params: PlannedParams['sqlite']): Arms {
+  type P = PlannedParams['sqlite'];
   return {
-    sessions: c.statement<[Params], SessionCounts>(SQLITE_SESSIONS).all(params),
-    events: c.statement<[Params], EventCounts>(SQLITE_EVENTS).all(params),
-    conversions: c.statement<[Params], ConversionCounts>(SQLITE_CONVERSIONS).all(params),
+    sessions: c.statement<[P], SessionCounts>(SQLITE.sessions).all(params),
+    events: c.statement<[P], EventCounts>(SQLITE.events).all(params),
+    conversions: c.statement<[P], ConversionCounts>(SQLITE.conversions).all(params),
   };
 }
 
@@ -70,11 +73,11 @@ export function readTimeSeries(conn: Connection, accountId: string, window: Seri
   if (!(window.bucketMs > 0) || !(window.to > window.from) || (window.to - window.from) / window.bucketMs > MAX_SERIES_POINTS) {
     return Promise.reject(new StorageError('query_failed', `timeSeries: [${window.from}, ${window.to}) in buckets of ${window.bucketMs} ms must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`));
   }
-  const params: Params = { account: accountId, from: window.from, to: window.to, bucket: Math.floor(window.bucketMs) };
+  const params = plannedParams(accountId, window.from, window.to, Math.floor(window.bucketMs));
   return runQuery(conn, 'timeSeries', {
     // One read transaction: the three arms read the same snapshot.
-    sqlite: (c) => fill(emptySeries(window), c.db.transaction(() => sqliteArms(c, params))()),
+    sqlite: (c) => fill(emptySeries(window), c.db.transaction(() => sqliteArms(c, params.sqlite))()),
     // REPEATABLE READ: every statement of the transaction reads the same snapshot.
-    postgres: async (c) => fill(emptySeries(window), await c.transaction((client) => pgArms(client, params), { isolation: 'repeatable read', readOnly: true })),
+    postgres: async (c) => fill(emptySeries(window), await c.transaction((client) => pgArms(client, params.postgres), { isolation: 'repeatable read', readOnly: true })),
   });
 }

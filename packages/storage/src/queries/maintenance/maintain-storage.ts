@@ -18,11 +18,28 @@ const SQLITE_OLD_INBOX = 'SELECT seq FROM inbox WHERE received_at < ? AND seq NO
 const SQLITE_DEAD = `DELETE FROM inbox_dead WHERE seq IN (${SQLITE_OLD_INBOX})`;
 const SQLITE_INBOX = `DELETE FROM inbox WHERE seq IN (${SQLITE_OLD_INBOX})`;
 
+// Retention deletes events, never sessions or conversions, so only rollup_items.events can fall
+// out of step. Every rollup hour that starts before the cutoff and still counts events is counted
+// again from the events that remain: on SQLite that is the cutoff's own hour after the first run;
+// on PostgreSQL, which keeps a month until all of it is past the cutoff, it is also that month's
+// hours. Hours left with nothing at all are deleted.
+const RECOUNT = (cutoffHour: string): string => `UPDATE rollup_items SET events = (SELECT COUNT(*) FROM events AS e
+    WHERE e.account_key = rollup_items.account_key AND e.occurred_at >= rollup_items.hour * 3600000
+      AND e.occurred_at < (rollup_items.hour + 1) * 3600000)
+  WHERE hour < ${cutoffHour} AND events > 0`;
+const EMPTY_HOURS = (cutoffHour: string): string => `DELETE FROM rollup_items
+  WHERE hour < ${cutoffHour} AND events = 0 AND conversions = 0 AND revenue_units = 0 AND revenue_micros = 0`;
+// The first hour that starts at or after the cutoff.
+const SQLITE_CUTOFF_HOUR = '((? + 3599999) / 3600000)';
+const PG_CUTOFF_HOUR = '(($1::bigint + 3599999) / 3600000)';
+
 function sqliteMaintain(c: SqliteConnection, cutoff: number | null): MaintenanceResult {
   const result: MaintenanceResult = { partitionsCreated: [], partitionsDropped: [], rowsDeleted: 0 };
   if (cutoff === null) return result;
   c.db.transaction(() => {
     result.rowsDeleted += c.statement<[number]>(SQLITE_EVENTS).run(cutoff).changes;
+    c.statement<[number]>(RECOUNT(SQLITE_CUTOFF_HOUR)).run(cutoff);
+    c.statement<[number]>(EMPTY_HOURS(SQLITE_CUTOFF_HOUR)).run(cutoff);
     c.statement<[number]>(SQLITE_DEAD).run(cutoff);
     result.rowsDeleted += c.statement<[number]>(SQLITE_INBOX).run(cutoff).changes;
   }).immediate();
@@ -60,6 +77,8 @@ async function pgMaintain(client: PgQueryable, now: number, cutoff: number | nul
     result.rowsDeleted += rowsDeleted;
   }
   result.rowsDeleted += (await client.query(PG_OLD_DEFAULT_EVENTS, [cutoff])).rowCount ?? 0;
+  await client.query(RECOUNT(PG_CUTOFF_HOUR), [cutoff]);
+  await client.query(EMPTY_HOURS(PG_CUTOFF_HOUR), [cutoff]);
   await client.query(PG_OLD_DEAD, [cutoff]);
   result.rowsDeleted += (await client.query(PG_OLD_DEFAULT_INBOX, [cutoff])).rowCount ?? 0;
   await client.query(PG_OLD_KEYS, [cutoff]);

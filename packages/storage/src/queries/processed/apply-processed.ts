@@ -2,13 +2,16 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { ProcessedBatch } from '../../storage.js';
+import type { ConversionRow, EventRow, ProcessedBatch, SessionUpsert } from '../../storage.js';
 import { ACCOUNT_KEY_OF, sqliteAccountKeys } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
 import { applied, outcomeOf, type ApplyOutcome } from './apply-outcome.js';
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
+import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
+import { PG_SHAPE_RETURNING, pgAccountKeys, pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
+import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
 
 // Every write below keys on the account first, so a row can only ever merge with its own account's.
 // Each write goes up to ROWS_PER_INSERT rows per statement; a key repeated within one statement
@@ -21,14 +24,21 @@ const sqliteVisitor = (rows: number): string => `INSERT INTO visitors (account_k
     first_seen_at = min(visitors.first_seen_at, excluded.first_seen_at),
     last_seen_at = max(visitors.last_seen_at, excluded.last_seen_at)`;
 
+// The rollups count what was inserted: RETURNING reports only the rows DO NOTHING did not skip, so
+// a replayed item adds nothing. Revenue is split as revenue-sum.ts splits it (whole units, micros).
+const RETURNING_ITEM = 'account_key AS accountKey, occurred_at AS occurredAt';
+
 // Items carry client-made ids: a replayed item hits the primary key and is skipped. DO NOTHING on
 // that key only (not INSERT OR IGNORE), so NOT NULL or CHECK failures still abort the pass.
 const sqliteEvent = (rows: number): string => `INSERT INTO events (account_key, id, type, name, visitor_id, session_id,
     occurred_at, url, properties)
-  VALUES ${accountRowsPlaceholders(8, rows)} ON CONFLICT (account_key, id) DO NOTHING`;
+  VALUES ${accountRowsPlaceholders(8, rows)} ON CONFLICT (account_key, id) DO NOTHING
+  RETURNING ${RETURNING_ITEM}`;
 const SQLITE_CONVERSION = `INSERT INTO conversions (account_key, id, name, visitor_id, session_id, occurred_at, revenue,
     currency, properties)
-  VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_key, id) DO NOTHING`;
+  VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_key, id) DO NOTHING
+  RETURNING ${RETURNING_ITEM}, CAST(revenue AS INTEGER) AS units,
+    CAST(ROUND((revenue - CAST(revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros`;
 // A (user, visitor) pair keeps when it was first seen and the latest traits; equal times take the
 // greater traits text (bytewise in both dialects), so the order of arrival never decides.
 const traitsNewer = (collate: string): string => `excluded.traits_at > identities.traits_at
@@ -52,6 +62,20 @@ type KeyOf = (accountId: string) => number | null;
 /** Runs `sql[n]` over the rows in chunks, each row's parameters given by `params`. */
 function insertRows<T>(c: SqliteConnection, sql: readonly string[], rows: readonly T[], params: (row: T) => unknown[]): void {
   for (const part of chunks(rows)) c.statement(sql[part.length] as string).run(...part.flatMap(params));
+}
+
+/** insertRows for statements with RETURNING: the rows they report. */
+function insertReturning<T, R>(c: SqliteConnection, sql: readonly string[], rows: readonly T[], params: (row: T) => unknown[]): R[] {
+  const out: R[] = [];
+  for (const part of chunks(rows)) out.push(...(c.statement(sql[part.length] as string).all(...part.flatMap(params)) as R[]));
+  return out;
+}
+
+/** Each session of the batch once. */
+function sessionKeys(batch: ProcessedBatch, account: (accountId: string) => number | null): SessionKey[] {
+  const seen = new Map<string, SessionKey>();
+  for (const s of batch.sessions) seen.set(`${s.accountId}\u0000${s.visitorId}\u0000${s.id}`, { account: account(s.accountId), visitorId: s.visitorId, id: s.id });
+  return [...seen.values()];
 }
 
 /** The pass's inbox rows, done and dead, each once. */
@@ -83,14 +107,21 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
   finishInboxRows(c, batch);
   const keyOf: KeyOf = sqliteAccountKeys(c);
   insertRows(c, SQLITE_VISITORS, batch.visitors, (v) => [keyOf(v.accountId), v.id, v.firstSeenAt, v.lastSeenAt]);
+  // The rollups move by the difference between the sessions before and after the upsert (rollups/).
+  const keys = sessionKeys(batch, keyOf);
+  const before = sqliteSessionShapes(c, keys);
   insertRows(c, SQLITE_SESSIONS, batch.sessions, (s) => [keyOf(s.accountId), ...sessionParams(s)]);
-  insertRows(c, SQLITE_EVENTS, batch.events, (e) => [
+  const after = sqliteSessionShapes(c, keys);
+  const events = insertReturning<EventRow, InsertedItem>(c, SQLITE_EVENTS, batch.events, (e) => [
     keyOf(e.accountId), e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
   ]);
   const conversion = c.statement(SQLITE_CONVERSION);
+  const conversions: InsertedItem[] = [];
   for (const v of batch.conversions) {
-    conversion.run(v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties);
+    const row = conversion.get(v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties) as InsertedItem | undefined;
+    if (row !== undefined) conversions.push(row);
   }
+  sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
   const identity = c.statement(SQLITE_IDENTITY);
   for (const i of batch.identities) identity.run(i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt);
   return applied();
@@ -100,12 +131,14 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
 const PG_VISITORS = pgRows('visitors', ['id', 'first_seen_at', 'last_seen_at'], ['text', 'text', 'bigint', 'bigint'], `ON CONFLICT (account_key, id) DO UPDATE SET
     first_seen_at = LEAST(visitors.first_seen_at, excluded.first_seen_at),
     last_seen_at = GREATEST(visitors.last_seen_at, excluded.last_seen_at)`);
-const PG_SESSIONS = pgSessionUpsert('sessions');
+const PG_SESSIONS = `${pgSessionUpsert('sessions')}\n  ${PG_SHAPE_RETURNING}`;
 // events is partitioned by occurred_at, so its key includes it; a replayed item has the same time (see the migration).
+const PG_RETURNING_ITEM = 'RETURNING account_key AS "accountKey", occurred_at AS "occurredAt"';
 const PG_EVENTS = pgRows('events', ['id', 'type', 'name', 'visitor_id', 'session_id', 'occurred_at', 'url', 'properties'],
-  ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'], 'ON CONFLICT (account_key, id, occurred_at) DO NOTHING');
+  ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'], `ON CONFLICT (account_key, id, occurred_at) DO NOTHING ${PG_RETURNING_ITEM}`);
 const PG_CONVERSIONS = pgRows('conversions', ['id', 'name', 'visitor_id', 'session_id', 'occurred_at', 'revenue', 'currency', 'properties'],
-  ['text', 'text', 'text', 'text', 'text', 'bigint', 'float8', 'text', 'text'], 'ON CONFLICT (account_key, id) DO NOTHING');
+  ['text', 'text', 'text', 'text', 'text', 'bigint', 'float8', 'text', 'text'], `ON CONFLICT (account_key, id) DO NOTHING ${PG_RETURNING_ITEM},
+  trunc(revenue)::bigint AS units, round((revenue - trunc(revenue)) * 1000000)::bigint AS micros`);
 const PG_IDENTITIES = pgRows('identities', ['user_id', 'visitor_id', 'occurred_at', 'traits', 'traits_at'],
   ['text', 'text', 'text', 'bigint', 'text', 'bigint'], identityConflict('LEAST', 'GREATEST', ' COLLATE "C"'));
 // Locks the pass's rows that are still pending, in seq order (two workers never wait on each other
@@ -125,16 +158,21 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
+  const accountKeys = await pgAccountKeys(client, batch.sessions.map((s) => s.accountId));
+  const keys = sessionKeys(batch, (accountId) => accountKeys.get(accountId) ?? null);
+  await pgLockSessions(client, keys);
   if (batch.dead.length > 0) await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
   await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
-  await pgInsert(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
-  await pgInsert(client, PG_EVENTS, batch.events, (e) => [
+  const before = await pgSessionShapes(client, keys);
+  const after = await pgInsert<SessionUpsert, SessionShape>(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
+  const events = await pgInsert<EventRow, InsertedItem>(client, PG_EVENTS, batch.events, (e) => [
     e.accountId, e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
   ]);
-  await pgInsert(client, PG_CONVERSIONS, batch.conversions, (v) => [
+  const conversions = await pgInsert<ConversionRow, InsertedItem>(client, PG_CONVERSIONS, batch.conversions, (v) => [
     v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties,
   ]);
+  await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
   await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt]);
   return applied();
 }

@@ -24,7 +24,8 @@ function columnArrays<T>(rows: readonly T[], pick: (row: T) => unknown[]): unkno
   return out;
 }
 
-/** Runs a pgRows statement over `rows` (nothing for none). */
-export async function pgInsert<T>(client: PgQueryable, sql: string, rows: readonly T[], pick: (row: T) => unknown[]): Promise<void> {
-  if (rows.length > 0) await client.query(sql, columnArrays(rows, pick));
+/** Runs a pgRows statement over `rows` (nothing for none); the rows its RETURNING clause reports, if any. */
+export async function pgInsert<T, R = never>(client: PgQueryable, sql: string, rows: readonly T[], pick: (row: T) => unknown[]): Promise<R[]> {
+  if (rows.length === 0) return [];
+  return (await client.query(sql, columnArrays(rows, pick))).rows as R[];
 }

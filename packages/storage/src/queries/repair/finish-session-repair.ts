@@ -3,6 +3,9 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SessionRepairCursor, SessionRepairMove, SessionRepairStep } from '../../storage.js';
+import { sessionRollupDeltas } from '../rollups/rollup-deltas.js';
+import { pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
+import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
 
 interface KeyRow { account_key: number; visitor_id: string; id: string }
 interface MoveRow { from_channel: string | null; to_channel: string | null; sessions: number; changed: number }
@@ -47,6 +50,8 @@ export interface FinishOptions { accountId: string | null; after: SessionRepairC
 const START: SessionRepairCursor = { accountKey: -1, visitorId: '', id: '' };
 const cursorOf = (row: KeyRow): SessionRepairCursor => ({ accountKey: row.account_key, visitorId: row.visitor_id, id: row.id });
 const toMove = (r: MoveRow): SessionRepairMove => ({ from: r.from_channel, to: r.to_channel, sessions: r.sessions, changed: r.changed });
+// A repaired landing moves its session between rollup rows, as a late better landing does in applyProcessed.
+const sessionKeysOf = (keys: readonly KeyRow[]): SessionKey[] => keys.map((k) => ({ account: k.account_key, visitorId: k.visitor_id, id: k.id }));
 
 function sqliteStep(c: SqliteConnection, o: FinishOptions): SessionRepairStep {
   const after = o.after ?? START;
@@ -58,7 +63,10 @@ function sqliteStep(c: SqliteConnection, o: FinishOptions): SessionRepairStep {
   }
   const params = { account: o.accountId, ak: after.accountKey, vid: after.visitorId, sid: after.id, lak: last.account_key, lvid: last.visitor_id, lsid: last.id };
   const found = c.statement<[Record<string, unknown>], MoveRow>(SQLITE_MOVES).all(params).map(toMove);
-  const repaired = o.dryRun ? 0 : c.statement<[Record<string, unknown>]>(SQLITE_UPDATE).run(params).changes;
+  if (o.dryRun) return { moves: found, repaired: 0, next: cursorOf(last) };
+  const before = sqliteSessionShapes(c, sessionKeysOf(keys));
+  const repaired = c.statement<[Record<string, unknown>]>(SQLITE_UPDATE).run(params).changes;
+  sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, sqliteSessionShapes(c, sessionKeysOf(keys))), items: [], spans: [] });
   return { moves: found, repaired, next: cursorOf(last) };
 }
 
@@ -72,7 +80,11 @@ async function pgStep(client: PgQueryable, o: FinishOptions): Promise<SessionRep
   }
   const params = [o.accountId, after.accountKey, after.visitorId, after.id, last.account_key, last.visitor_id, last.id];
   const found = (await client.query<MoveRow>(PG_MOVES, params)).rows.map(toMove);
-  const repaired = o.dryRun ? 0 : (await client.query(PG_UPDATE, params)).rowCount ?? 0;
+  if (o.dryRun) return { moves: found, repaired: 0, next: cursorOf(last) };
+  await pgLockSessions(client, sessionKeysOf(keys));
+  const before = await pgSessionShapes(client, sessionKeysOf(keys));
+  const repaired = (await client.query(PG_UPDATE, params)).rowCount ?? 0;
+  await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, await pgSessionShapes(client, sessionKeysOf(keys))), items: [], spans: [] });
   return { moves: found, repaired, next: cursorOf(last) };
 }
 

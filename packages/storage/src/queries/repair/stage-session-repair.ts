@@ -20,6 +20,6 @@ export function stageSessionRepair(conn: Connection, sessions: readonly SessionU
         c.statement(SQLITE_STAGE[part.length] as string).run(...part.flatMap((s) => [keyOf(s.accountId), ...sessionParams(s)]));
       }
     }).immediate(),
-    postgres: (c) => c.transaction((client) => pgInsert(client, PG_STAGE, mergeSessions(sessions), (s) => [s.accountId, ...sessionParams(s)])),
+    postgres: (c) => c.transaction(async (client) => { await pgInsert(client, PG_STAGE, mergeSessions(sessions), (s) => [s.accountId, ...sessionParams(s)]); }),
   });
 }

@@ -2,20 +2,22 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
 import type { ChannelCount } from '../../storage.js';
-import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+import { PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 
 // One row per channel (at most a dozen), so the answer stays small however many sessions there are.
-const SQL = `SELECT channel, COUNT(*) AS sessions FROM sessions
-  WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND started_at >= @from AND started_at < @to
+// Whole hours come from rollup_sessions ('' there is a session without a channel: NULL again here,
+// so it sorts where each dialect sorts NULL), partial hours from the sessions themselves.
+const bySql = (a: ArmSql): string => `SELECT channel, SUM(sessions) AS sessions FROM (
+    ${a.hours('rollup_sessions', "NULLIF(r.channel, '') AS channel, r.sessions AS sessions")}
+    UNION ALL ${a.startedIn('s.channel, 1')}) AS started
   GROUP BY channel ORDER BY sessions DESC, channel`;
-const PG = named<keyof Params>(SQL);
-
-interface Params { account: string; from: number; to: number }
+const SQLITE = bySql(SQLITE_ARMS);
+const PG = named<keyof PlannedParams['postgres']>(bySql(PG_ARMS));
 
 export function countSessionsByChannel(conn: Connection, accountId: string, from: number, to: number): Promise<ChannelCount[]> {
-  const params: Params = { account: accountId, from, to };
+  const params = plannedParams(accountId, from, to);
   return runQuery(conn, 'countSessionsByChannel', {
-    sqlite: (c) => c.statement<[Params], ChannelCount>(SQL).all(params),
-    postgres: (c) => c.rows<ChannelCount>(PG.text, PG.values(params)),
+    sqlite: (c) => c.statement<[PlannedParams['sqlite']], ChannelCount>(SQLITE).all(params.sqlite),
+    postgres: (c) => c.rows<ChannelCount>(PG.text, PG.values(params.postgres)),
   });
 }

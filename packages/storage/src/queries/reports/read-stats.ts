@@ -1,36 +1,36 @@
-// stats: one account's visitors, sessions, events, conversions and revenue in the range [from, to).
+// stats: one account's visitors, sessions, events, conversions and revenue in the range [from, to), read from the rollups.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
+import { named } from '../../dialects/postgres-named-params.js';
 import type { Stats } from '../../storage.js';
-import { ACCOUNT_KEY_OF_NAMED, pgAccountKeyOf } from '../accounts/account-key.js';
-import { PG_REVENUE_SUMS, revenueTotal, SQLITE_REVENUE_SUMS, type RevenueSums } from '../revenue-sum.js';
+import { revenueTotal, type RevenueSums } from '../revenue-sum.js';
+import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 
 // A session counts when its activity span [started_at, last_seen_at] meets [from, to); its visitor
-// counts with it. Sessions end after an inactivity timeout, so a span has no gap longer than that
-// timeout and "meets the range" is "had activity in the range" to within it. Items without a
-// session count as events and conversions only. One statement: all five numbers from one snapshot,
-// each answered from a covering index.
-const SQLITE_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.revenue_units, c.revenue_micros
-  FROM (SELECT COUNT(*) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM sessions
-        WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND last_seen_at >= @from AND started_at < @to) AS s,
-       (SELECT COUNT(*) AS events FROM events
-        WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to) AS e,
-       (SELECT COUNT(*) AS conversions, ${SQLITE_REVENUE_SUMS} FROM conversions
-        WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to) AS c`;
+// counts with it. Such a session either started in the range (rollup_sessions for the whole hours,
+// raw sessions for the partial ones) or started before it and was still active at `from` (raw,
+// bounded by the longest session span; for a reversed range, started before `to`). Items without a session count as events and conversions
+// only. Distinct visitors are exact: the rollup rows keep the visitor. One statement: one snapshot.
+function statsSql(a: ArmSql): string {
+  const items = itemArms(a);
+  return `SELECT st.sessions, st.visitors, ev.events, cv.conversions, cv.revenue_units, cv.revenue_micros
+  FROM (SELECT COALESCE(SUM(sessions), 0) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM (
+          ${a.hours('rollup_sessions', 'r.visitor_id AS visitor_id, r.sessions AS sessions')}
+          UNION ALL ${a.startedIn('s.visitor_id, 1')}
+          UNION ALL ${a.activeAtFrom('s.visitor_id, 1')}) AS started) AS st,
+       (SELECT COALESCE(SUM(events), 0) AS events FROM (${items.events}) AS ev) AS ev,
+       (SELECT COALESCE(SUM(conversions), 0) AS conversions, COALESCE(SUM(units), 0) AS revenue_units,
+          COALESCE(SUM(micros), 0) AS revenue_micros FROM (${items.conversions}) AS cv) AS cv`;
+}
 
-const PG_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.revenue_units, c.revenue_micros
-  FROM (SELECT COUNT(*) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM sessions
-        WHERE account_key = ${pgAccountKeyOf(1)} AND last_seen_at >= $2 AND started_at < $3) AS s,
-       (SELECT COUNT(*) AS events FROM events
-        WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS e,
-       (SELECT COUNT(*) AS conversions, ${PG_REVENUE_SUMS} FROM conversions
-        WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS c`;
-interface Range { account: string; from: number; to: number }
+const SQLITE_STATS = statsSql(SQLITE_ARMS);
+const PG_STATS = named<keyof PlannedParams['postgres']>(statsSql(PG_ARMS));
 type StatsRow = Omit<Stats, 'revenue'> & RevenueSums;
 
 export async function readStats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
+  const params = plannedParams(accountId, from, to);
   const row = await runQuery(conn, 'stats', {
-    sqlite: (c) => c.statement<[Range], StatsRow>(SQLITE_STATS).get({ account: accountId, from, to }) as StatsRow,
-    postgres: async (c) => (await c.rows<StatsRow>(PG_STATS, [accountId, from, to]))[0] as StatsRow,
+    sqlite: (c) => c.statement<[PlannedParams['sqlite']], StatsRow>(SQLITE_STATS).get(params.sqlite) as StatsRow,
+    postgres: async (c) => (await c.rows<StatsRow>(PG_STATS.text, PG_STATS.values(params.postgres)))[0] as StatsRow,
   });
   return { visitors: row.visitors, sessions: row.sessions, events: row.events, conversions: row.conversions, revenue: revenueTotal(row) };
 }

@@ -1,0 +1,57 @@
+// Cuts a bucketed time range into whole UTC hours the rollups answer and sub-hour pieces read from raw rows.
+
+export const HOUR_MS = 3_600_000;
+
+/** Whole hours [from, to) (hour numbers: ms / HOUR_MS) that all lie in bucket `i`. */
+export interface HourSpan { from: number; to: number; i: number }
+/** A piece [from, to) in ms, inside one hour and one bucket, that the rollups cannot answer. */
+export interface RawPiece { from: number; to: number; i: number }
+export interface HourPlan { hours: HourSpan[]; pieces: RawPiece[] }
+
+/**
+ * The range [from, to) in buckets of `bucket` ms starting at `from` (bucket i is
+ * [from + i * bucket, from + (i + 1) * bucket)). An hour wholly inside the range and inside one
+ * bucket comes from the rollups; every other part of the range (the partial hours at its edges,
+ * and the hours a bucket boundary cuts) is a raw piece. Hours and pieces cover the range exactly
+ * once, so rollup sums plus raw counts equal the raw answer. Whole hours of one bucket in a row
+ * merge into one span, so a range of 90 days in day buckets is at most ~90 spans and ~180 pieces.
+ */
+export function planHours(from: number, to: number, bucket: number): HourPlan {
+  const hours: HourSpan[] = [];
+  const pieces: RawPiece[] = [];
+  const bucketOf = (t: number): number => Math.floor((t - from) / bucket);
+  for (let h = Math.floor(from / HOUR_MS); h * HOUR_MS < to; h++) {
+    const start = h * HOUR_MS;
+    const end = start + HOUR_MS;
+    if (start >= from && end <= to && bucketOf(start) === bucketOf(end - 1)) {
+      const i = bucketOf(start);
+      const last = hours[hours.length - 1];
+      if (last !== undefined && last.to === h && last.i === i) last.to = h + 1;
+      else hours.push({ from: h, to: h + 1, i });
+      continue;
+    }
+    for (let a = Math.max(start, from), b = Math.min(end, to); a < b;) {
+      const i = bucketOf(a);
+      const cut = Math.min(b, from + (i + 1) * bucket);
+      pieces.push({ from: a, to: cut, i });
+      a = cut;
+    }
+  }
+  return { hours, pieces };
+}
+
+/** The plan as the JSON arrays SQLite's json_each reads: [[from, to, i], ...]. */
+export function planJson(plan: HourPlan): { hours: string; pieces: string } {
+  return {
+    hours: JSON.stringify(plan.hours.map((s) => [s.from, s.to, s.i])),
+    pieces: JSON.stringify(plan.pieces.map((p) => [p.from, p.to, p.i])),
+  };
+}
+
+/** The plan as PostgreSQL column arrays, for unnest. */
+export function planArrays(plan: HourPlan): { hourFrom: number[]; hourTo: number[]; hourI: number[]; pieceFrom: number[]; pieceTo: number[]; pieceI: number[] } {
+  return {
+    hourFrom: plan.hours.map((s) => s.from), hourTo: plan.hours.map((s) => s.to), hourI: plan.hours.map((s) => s.i),
+    pieceFrom: plan.pieces.map((p) => p.from), pieceTo: plan.pieces.map((p) => p.to), pieceI: plan.pieces.map((p) => p.i),
+  };
+}

@@ -1,0 +1,72 @@
+// SQL arms that read a planned range (hour-plan.ts): whole hours from the rollups, the pieces between from raw rows.
+import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+import { planArrays, planHours, planJson } from './hour-plan.js';
+
+// Every arm yields the bucket number `i` first. SQLite: CROSS JOIN keeps the plan's spans as the
+// outer loop (SQLite never reorders it), so each span is one range search of the index; left to
+// itself the planner scanned the account's whole index with the spans inside. Both dialects use named parameters: @account, and
+// the plan (SQLite: @hours and @pieces as JSON; PostgreSQL: six arrays, see planArrays).
+const KEY = ACCOUNT_KEY_OF_NAMED;
+/** The account's longest session span: a session started in [a, b) was last seen before b + span. */
+const SPAN = `(SELECT max_span FROM session_spans WHERE account_key = ${KEY})`;
+
+export interface ArmSql {
+  /** Rows of `table` (alias r) in the plan's whole hours. */
+  hours(table: 'rollup_sessions' | 'rollup_items', columns: string): string;
+  /** Sessions (alias s) that started in the plan's pieces. */
+  startedIn(columns: string): string;
+  /** Rows of events or conversions (alias e) that happened in the plan's pieces. */
+  happenedIn(table: 'events' | 'conversions', columns: string): string;
+  /** Sessions (alias s) started before @before (min(from, to)) and last seen at or after @from. */
+  activeAtFrom(columns: string): string;
+  /** A conversion's revenue (alias e) as revenue-sum.ts splits it: `units` and `micros` (NULL for none). */
+  revenueParts: string;
+}
+
+export const SQLITE_ARMS: ArmSql = {
+  hours: (table, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
+    CROSS JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
+  startedIn: (columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@pieces) AS j
+    CROSS JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.value ->> 0 AND s.last_seen_at < (j.value ->> 1) + ${SPAN}
+      AND s.started_at >= j.value ->> 0 AND s.started_at < j.value ->> 1`,
+  happenedIn: (table, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@pieces) AS j
+    CROSS JOIN ${table} AS e ON e.account_key = ${KEY} AND e.occurred_at >= j.value ->> 0 AND e.occurred_at < j.value ->> 1`,
+  activeAtFrom: (columns) => `SELECT 0 AS i, ${columns} FROM sessions AS s
+    WHERE s.account_key = ${KEY} AND s.last_seen_at >= @from AND s.last_seen_at < @from + ${SPAN} AND s.started_at < @before`,
+  revenueParts: 'CAST(e.revenue AS INTEGER) AS units, CAST(ROUND((e.revenue - CAST(e.revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros',
+};
+
+export const PG_ARMS: ArmSql = {
+  hours: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+    JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.lo AND r.hour < j.hi`,
+  startedIn: (columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[]) AS j (lo, hi, i)
+    JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.lo AND s.last_seen_at < j.hi + ${SPAN}
+      AND s.started_at >= j.lo AND s.started_at < j.hi`,
+  happenedIn: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[]) AS j (lo, hi, i)
+    JOIN ${table} AS e ON e.account_key = ${KEY} AND e.occurred_at >= j.lo AND e.occurred_at < j.hi`,
+  activeAtFrom: (columns) => `SELECT 0 AS i, ${columns} FROM sessions AS s
+    WHERE s.account_key = ${KEY} AND s.last_seen_at >= @from::bigint AND s.last_seen_at < @from::bigint + ${SPAN} AND s.started_at < @before::bigint`,
+  revenueParts: 'trunc(e.revenue)::bigint AS units, round((e.revenue - trunc(e.revenue)) * 1000000)::bigint AS micros',
+};
+
+/** Events (`events`) and conversions with revenue parts (`conversions`, `units`, `micros`) per bucket `i`, rollups and raw rows together. */
+export function itemArms(a: ArmSql): { events: string; conversions: string } {
+  return {
+    events: `${a.hours('rollup_items', 'r.events AS events')} UNION ALL ${a.happenedIn('events', '1')}`,
+    conversions: `${a.hours('rollup_items', 'r.conversions AS conversions, r.revenue_units AS units, r.revenue_micros AS micros')}
+      UNION ALL ${a.happenedIn('conversions', `1, ${a.revenueParts}`)}`,
+  };
+}
+
+/** Parameters of a planned read: the account, `from`, and the plan in both dialects' shapes. */
+export interface PlannedParams {
+  sqlite: { account: string; from: number; before: number; hours: string; pieces: string };
+  postgres: { account: string; from: number; before: number } & ReturnType<typeof planArrays>;
+}
+
+/** The plan of [from, to) in buckets of `bucket` ms (one bucket: the whole range) as parameters; an empty plan when to <= from. */
+export function plannedParams(account: string, from: number, to: number, bucket: number = to - from): PlannedParams {
+  const plan = to > from ? planHours(from, to, bucket) : { hours: [], pieces: [] };
+  const before = Math.min(from, to);
+  return { sqlite: { account, from, before, ...planJson(plan) }, postgres: { account, from, before, ...planArrays(plan) } };
+}

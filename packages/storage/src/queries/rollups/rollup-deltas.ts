@@ -1,0 +1,85 @@
+// What a write does to the rollups, as deltas: sessions moving between hours and landing dimensions, items added per hour.
+import { HOUR_MS } from './hour-plan.js';
+
+/** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host. */
+export interface SessionShape {
+  accountKey: number; visitorId: string; id: string; startedAt: number; lastSeenAt: number;
+  channel: string; landingPath: string; referrerHost: string;
+}
+
+/** A change of one rollup_sessions row's count. */
+export interface SessionRollupDelta {
+  accountKey: number; hour: number; visitorId: string; channel: string; landingPath: string; referrerHost: string; sessions: number;
+}
+
+/** A change of one rollup_items row. */
+export interface ItemRollupDelta {
+  accountKey: number; hour: number; events: number; conversions: number; revenueUnits: number; revenueMicros: number;
+}
+
+/** An inserted item as a statement's RETURNING reports it; units and micros null for no revenue. */
+export interface InsertedItem { accountKey: number; occurredAt: number; units?: number | null; micros?: number | null }
+
+const rowKey = (d: Omit<SessionRollupDelta, 'sessions'>): string =>
+  [d.accountKey, d.hour, d.visitorId, d.channel, d.landingPath, d.referrerHost].join('\u0000');
+
+function sortedByKey<T>(map: Map<string, T>): T[] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function rowOf(s: SessionShape): Omit<SessionRollupDelta, 'sessions'> {
+  return {
+    accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS), visitorId: s.visitorId,
+    channel: s.channel, landingPath: s.landingPath, referrerHost: s.referrerHost,
+  };
+}
+
+/**
+ * Each session counts once, in the row of its start hour and landing. A write that moved its start
+ * to an earlier hour or gave it a better landing (DESIGN.md L12: a late item can) takes it out of
+ * the old row and puts it in the new one. Deltas that cancel are dropped; the rest come sorted by
+ * key, so concurrent writers touch rows in one order.
+ */
+export function sessionRollupDeltas(before: readonly SessionShape[], after: readonly SessionShape[]): SessionRollupDelta[] {
+  const deltas = new Map<string, SessionRollupDelta>();
+  const add = (s: SessionShape, n: number): void => {
+    const row = rowOf(s);
+    const key = rowKey(row);
+    const seen = deltas.get(key);
+    deltas.set(key, { ...row, sessions: (seen?.sessions ?? 0) + n });
+  };
+  for (const s of before) add(s, -1);
+  for (const s of after) add(s, 1);
+  return sortedByKey(deltas).filter((d) => d.sessions !== 0);
+}
+
+/** The longest span per account among `after` (the session_spans bound only grows). */
+export function longestSpans(after: readonly SessionShape[]): Array<{ accountKey: number; maxSpan: number }> {
+  const spans = new Map<number, number>();
+  for (const s of after) spans.set(s.accountKey, Math.max(spans.get(s.accountKey) ?? 0, s.lastSeenAt - s.startedAt));
+  return [...spans.entries()].sort(([a], [b]) => a - b).map(([accountKey, maxSpan]) => ({ accountKey, maxSpan }));
+}
+
+/** Inserted events and conversions summed per account and hour (revenue as exact integer parts). */
+export function itemRollupDeltas(events: readonly InsertedItem[], conversions: readonly InsertedItem[]): ItemRollupDelta[] {
+  const deltas = new Map<string, ItemRollupDelta>();
+  const at = (item: InsertedItem): ItemRollupDelta => {
+    const hour = Math.floor(item.occurredAt / HOUR_MS);
+    const key = `${String(item.accountKey).padStart(12, '0')}\u0000${String(hour).padStart(16, '0')}`;
+    let d = deltas.get(key);
+    if (d === undefined) {
+      d = { accountKey: item.accountKey, hour, events: 0, conversions: 0, revenueUnits: 0, revenueMicros: 0 };
+      deltas.set(key, d);
+    }
+    return d;
+  };
+  for (const e of events) at(e).events += 1;
+  for (const c of conversions) {
+    const d = at(c);
+    d.conversions += 1;
+    d.revenueUnits += Number(c.units ?? 0);
+    d.revenueMicros += Number(c.micros ?? 0);
+  }
+  return sortedByKey(deltas);
+}
+
