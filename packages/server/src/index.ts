@@ -3,6 +3,7 @@ export { createCollector, type Collector, type CollectorOptions } from './create
 export { parseServerSettings, serverSettingsSchema, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 export { generateKey, hashKey, looksLikeKey } from './http/auth/api-keys.js';
 export { anonymizeIp } from './ingest/anonymize-ip.js';
+export { importSpend, type SpendImport } from './spend/import-spend.js';
 export { parseSpendCsv, parseSpendJson, type ParsedSpend, type SpendError } from './spend/parse-spend.js';
 export { processInboxRows } from './pipeline/process-inbox-rows.js';
 export { encodeStoredItem } from './pipeline/stored-item-codec.js';

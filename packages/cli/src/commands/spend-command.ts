@@ -1,7 +1,7 @@
 // `touchline spend import FILE.csv --account NAME`: ad spend from a CSV file, all rows or none, bad rows named by line.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseSpendCsv } from '@touchline/server';
+import { importSpend, parseSpendCsv } from '@touchline/server';
 import { openStorage } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
@@ -32,13 +32,12 @@ export async function spendCommand(argv: string[], io: CliIo): Promise<number> {
     await storage.migrate();
     const account = await storage.findAccount(name);
     if (account === null) throw new UsageError(`spend import: no account named "${name}"`);
-    const result = await storage.upsertSpend(account.id, parsed.rows, Date.now());
-    if (result.kind === 'mixed_currencies') {
-      io.stderr.write(`touchline: ad spend is kept in one currency per account (stored: ${result.stored.join(', ')}); ${file} has ${result.currencies.filter((c) => !result.stored.includes(c)).join(', ')}; nothing was stored\n`);
+    const done = await importSpend(storage, account.id, parsed, Date.now());
+    if (done.kind === 'refused') {
+      io.stderr.write(`touchline: ${file}: ${done.message}\n`);
       return 1;
     }
-    const currency = parsed.rows[0]?.currency ?? '';
-    io.stdout.write(values.json ? `${JSON.stringify({ account: name, written: result.written, currency })}\n` : `Stored ${result.written} spend row(s) in ${currency} for account "${name}".\n`);
+    io.stdout.write(values.json ? `${JSON.stringify({ account: name, written: done.written, currency: done.currency })}\n` : `Stored ${done.written} spend row(s) in ${done.currency} for account "${name}".\n`);
     return 0;
   } finally {
     await storage.close();

@@ -1,5 +1,5 @@
 // Dashboard spend upload: a signed-in admin posts a CSV file's text for one account; stored whole or not at all, bad rows named by line.
-import { parseSpendCsv, replyError } from '@touchline/server';
+import { importSpend, parseSpendCsv, replyError } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -20,16 +20,8 @@ export function registerSpendRoutes(app: FastifyInstance, deps: Deps): void {
     if (!body.success) return replyInvalid(reply, body.error);
     const accounts = await deps.storage.listAccounts();
     if (!accounts.some((a) => a.id === body.data.account)) return replyError(reply, 404, 'unknown_account', `no account with id ${body.data.account}`);
-    const parsed = parseSpendCsv(body.data.csv);
-    if (parsed.kind === 'invalid') {
-      const first = parsed.errors[0];
-      const message = `${parsed.errors.length} problem(s); nothing was stored. First: line ${first?.line}: ${first?.message}`;
-      return reply.code(400).send({ error: { code: 'invalid_spend', message }, errors: parsed.errors });
-    }
-    const result = await deps.storage.upsertSpend(body.data.account, parsed.rows, deps.now());
-    if (result.kind === 'mixed_currencies') {
-      return replyError(reply, 400, 'mixed_currencies', `ad spend is kept in one currency per account (stored: ${result.stored.join(', ')}); nothing was stored`);
-    }
-    return { written: result.written, currency: parsed.rows[0]?.currency ?? null };
+    const done = await importSpend(deps.storage, body.data.account, parseSpendCsv(body.data.csv), deps.now());
+    if (done.kind === 'refused') return reply.code(400).send({ error: { code: done.code, message: done.message }, ...(done.errors.length > 0 ? { errors: done.errors } : {}) });
+    return { written: done.written, currency: done.currency };
   });
 }
