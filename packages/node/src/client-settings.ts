@@ -72,6 +72,27 @@ export const clientSettingsSchema = z.object({
   viewBeaconPath: z.union([z.literal(false), z.string().regex(/^\/[A-Za-z0-9._~!$'()*+,;=:@%/-]*$/, 'must be a path such as /_touchline/view')])
     .default('/_touchline/view'),
   /**
+   * Path the adapters serve the navigation beacon script from (`<script src>` it on every page of
+   * a single-page app, or in Next.js's root layout): it reports client-side route changes, bfcache
+   * restores and shown speculative loads to `viewBeaconPath`. false turns it off.
+   * @default '/_touchline/beacon.js'
+   */
+  beaconScriptPath: z.union([z.literal(false), z.string().regex(/^\/[A-Za-z0-9._~!$'()*+,;=:@%/-]*$/, 'must be a path such as /_touchline/beacon.js')])
+    .default('/_touchline/beacon.js'),
+  /**
+   * For platforms that freeze or end the process after the response (AWS Lambda, Vercel,
+   * Netlify, Cloudflare): each request's items are delivered before the platform may freeze it.
+   * With `waitUntil` (the platform's, e.g. `waitUntil` from @vercel/functions) the flush is handed
+   * to it; adapters that get a per-request one (Next.js middleware's `event`, a worker's `ctx`) use
+   * that. Otherwise the adapter holds the end of the response until the flush settles or
+   * `flushTimeoutMs` passes. @default none: items are batched across requests
+   */
+  serverless: z.object({
+    waitUntil: fn<(promise: Promise<unknown>) => void>('serverless.waitUntil').optional(),
+    /** Longest a response waits for its items' delivery (and the longest a waitUntil promise runs). @default 2000 */
+    flushTimeoutMs: z.number().int().positive().max(60_000).default(2000),
+  }).strict().optional(),
+  /**
    * Send this instance's delivery health (retries, drops, 401/403s, navigations and bot
    * navigations seen) with every batch, for the collector's integrity checks. @default true
    */
@@ -89,7 +110,13 @@ export const clientSettingsSchema = z.object({
     (v) => typeof (v as Scheduler | null)?.setTimeout === 'function' && typeof (v as Scheduler).clearTimeout === 'function',
     'scheduler must be an object with setTimeout(fn, ms) and clearTimeout(handle)',
   ).optional(),
-}).strict();
+}).strict().refine((s) => s.beaconScriptPath === false || s.viewBeaconPath !== false, {
+  path: ['beaconScriptPath'],
+  message: 'the navigation beacon script reports to viewBeaconPath: turn it off (false) too, or keep viewBeaconPath',
+}).refine((s) => s.beaconScriptPath === false || s.beaconScriptPath !== s.viewBeaconPath, {
+  path: ['beaconScriptPath'],
+  message: 'must differ from viewBeaconPath',
+});
 
 export type ClientSettingsInput = z.input<typeof clientSettingsSchema>;
 export type ClientSettings = Readonly<z.output<typeof clientSettingsSchema>>;

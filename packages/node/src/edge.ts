@@ -7,6 +7,7 @@ export { parseClientSettings, type ClientSettings, type ClientSettingsInput, typ
 export type { RequestInfo } from './client/request-info.js';
 export { headerGetterFromRecord, headerGetterFromHeaders } from './client/request-info.js';
 export { viewBeaconScript } from './client/view-beacon.js';
+export { navigationBeaconScript } from './client/navigation-beacon.js';
 export type { RequestScope } from './client/capture-scope.js';
 export type { TouchlineEvents, TouchlineEventName, Listener } from './client/client-events.js';
 export type { Transport, TransportStats, FlushResult } from './transport/transport.js';

@@ -3,6 +3,7 @@ import {
   classifyRequest, resolveIdentity, type Identity, type RequestContext,
 } from '@touchline/core';
 import type { ClientSettings } from '../client-settings.js';
+import type { BeaconAnswer } from './beacon-answer.js';
 import { firstForwarded, pageUrl } from './page-url.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -16,10 +17,10 @@ export interface RequestScope {
   readonly context: Readonly<RequestContext>;
   readonly url: URL | null;
   /**
-   * True for a view beacon (view-beacon.ts): the adapter answers it with 204 and the identity
-   * cookies, and never passes it to the app.
+   * Set for Touchline's own requests (the view beacon, the navigation beacon script): the adapter
+   * sends this answer with the identity cookies and never passes the request to the app.
    */
-  readonly beacon: boolean;
+  readonly answer: BeaconAnswer | null;
   /** The request's own cookie sink (see RequestInfo.appendSetCookie). */
   readonly appendSetCookie: RequestInfo['appendSetCookie'];
   /** Current session: changes once if endSession() is called inside the request. */
@@ -39,7 +40,7 @@ const clip = (value: string | undefined, max: number): string | null => (value =
 
 /** `isBot` is the client's memoized bot check (createBotCheck); without it, plain isbot. */
 export function captureScope(
-  info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean, beacon = false,
+  info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean, answer: BeaconAnswer | null = null,
 ): RequestScope {
   const url = pageUrl(info, settings.trustProxy);
   const kind = info.kind ?? classifyRequest(info.method, info.header);
@@ -61,7 +62,7 @@ export function captureScope(
     identity: Object.freeze(identity),
     context,
     url,
-    beacon,
+    answer,
     appendSetCookie: info.appendSetCookie,
     session: { id: identity.sessionId, number: identity.sessionNumber },
   };

@@ -7,6 +7,8 @@ import { createHttpPost, nodeHttpModules, type HttpPost } from '../transport/htt
 import type { FlushResult, TransportStats } from '../transport/transport.js';
 import { buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
+import { scriptAnswer, VIEW_BEACON_ANSWER } from './beacon-answer.js';
+import { isNavigationBeaconRequest, navigationBeaconScript } from './navigation-beacon.js';
 import { viewBeaconNavigation } from './view-beacon.js';
 import { createContextStore } from './context-store.js';
 import { createEmitter, type Listener, type TouchlineEventName } from './client-events.js';
@@ -39,9 +41,18 @@ export interface TouchlineClient {
   readonly settings: ClientSettings;
   /**
    * For adapters: resolves identity for one request and records its pageview. When the result's
-   * `beacon` is true, the adapter answers 204 with the identity cookies and does not call the app.
+   * `answer` is set (the view beacon, the navigation beacon script), the adapter sends it with the
+   * identity cookies and does not call the app.
    */
   handle(info: RequestInfo): RequestScope;
+  /**
+   * For adapters, as a response is about to end: with `serverless` settings, starts delivering
+   * what is queued. Returns the promise the adapter must await before ending the response (the
+   * bounded flush), or null when there is nothing to wait for: not serverless, or the flush was
+   * handed to `waitUntil` (the settings' one, else `platformWaitUntil`, the adapter's per-request
+   * one). Never rejects.
+   */
+  deliverBeforeFreeze(platformWaitUntil?: (promise: Promise<unknown>) => void): Promise<void> | null;
   /** For adapters: runs `fn` with `scope` as the current request context. */
   run<T>(scope: RequestScope, fn: () => T): T;
   /** The current request's scope, if called inside one. */
@@ -166,11 +177,36 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
     }
   };
 
+  const scriptPath = settings.beaconScriptPath;
+  // Built once: the script depends on settings only.
+  const script = scriptPath === false || settings.viewBeaconPath === false ? null : navigationBeaconScript(settings.viewBeaconPath);
+  const scriptAnswers = script === null ? null : { GET: scriptAnswer(script, false), HEAD: scriptAnswer(script, true) };
+
+  const deliverBeforeFreeze = (platformWaitUntil?: (promise: Promise<unknown>) => void): Promise<void> | null => {
+    const serverless = settings.serverless;
+    if (serverless === undefined) return null;
+    const delivered = transport.flush({ timeoutMs: serverless.flushTimeoutMs }).then(() => undefined, reportError);
+    const waitUntil = serverless.waitUntil ?? platformWaitUntil;
+    if (waitUntil === undefined) return delivered;
+    try {
+      waitUntil(delivered);
+      return null;
+    } catch (error) {
+      // A platform function that refuses (called too late, say): fall back to holding the response.
+      reportError(error instanceof Error ? error : new Error(String(error)));
+      return delivered;
+    }
+  };
+
   return {
     settings,
     handle(info) {
+      if (scriptAnswers !== null && isNavigationBeaconRequest(info.method, info.url, scriptPath as string)) {
+        // A static file of ours: no identity minted, no pageview, never reaches the app.
+        return captureScope({ ...info, kind: 'asset' }, settings, now(), isBot, info.method === 'HEAD' ? scriptAnswers.HEAD : scriptAnswers.GET);
+      }
       const beacon = settings.viewBeaconPath === false ? null : viewBeaconNavigation(info, settings.viewBeaconPath, settings.trustProxy);
-      const scope = captureScope(beacon ?? info, settings, now(), isBot, beacon !== null);
+      const scope = captureScope(beacon ?? info, settings, now(), isBot, beacon === null ? null : VIEW_BEACON_ANSWER);
       const { identity } = scope;
       if (identity.kind === 'navigation') {
         if (identity.isBot) traffic.botNavigations += 1;
@@ -181,6 +217,7 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
       }
       return scope;
     },
+    deliverBeforeFreeze,
     run: (scope, fn) => storage.run(scope, fn),
     current: () => storage.getStore(),
     event: (name, properties = {}, options) => record({ type: 'event', name, properties }, options),

@@ -25,6 +25,8 @@ export function viewBeaconNavigation(info: RequestInfo, path: string, trustProxy
     ...info,
     // Absolute, of the beacon's own origin (checked above, forwarded headers included).
     url: page.href,
+    // Whatever the adapter made of the beacon request itself (an API fetch), it stands for a navigation.
+    kind: 'navigation',
     header(name) {
       if (name === 'referer') return referrer;
       if (name === 'sec-fetch-mode') return 'navigate';

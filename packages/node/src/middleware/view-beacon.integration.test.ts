@@ -12,6 +12,8 @@ import { withTouchlineFetch } from './fetch/index.js';
 import { touchlineHono } from './hono/index.js';
 import { withTouchline } from './http/index.js';
 import { touchlineKoa } from './koa/index.js';
+import { touchlineNext } from './next/index.js';
+import { navigationBeaconScript } from '../client/navigation-beacon.js';
 import { listenLocal, serveFetch, serveNode, type LocalServer } from './test-support/local-server.js';
 import { NAVIGATION_HEADERS, SimulatedBrowser } from './test-support/simulated-browser.js';
 import { startTestClient, type TestClient } from './test-support/test-client.js';
@@ -45,6 +47,7 @@ const APPS: Record<string, (client: TouchlineClient) => Promise<LocalServer>> = 
     return serveFetch((request) => app.fetch(request));
   },
   fetch: (client) => serveFetch(withTouchlineFetch(client, () => new Response('app'))),
+  next: (client) => serveFetch(touchlineNext(client, () => new Response('app'))),
 };
 
 /** What `fetch()` from the page sends: a same-origin API request. */
@@ -78,6 +81,23 @@ describe.each(Object.keys(APPS))('view beacon through %s', (name) => {
       type: 'pageview', visitor_id: browser.jar.get('tl_vid'),
       context: expect.objectContaining({ url: page, referrer: 'https://www.google.com/', utm: { utm_source: 'news' }, session_start: 'new_visitor' }),
     })]);
+    expect(tc.errors).toEqual([]);
+  });
+
+  it('serves the navigation beacon script at its path: no identity, no pageview, never the app', async () => {
+    tc = await startTestClient();
+    server = await (APPS[name] as (c: TouchlineClient) => Promise<LocalServer>)(tc.client);
+    const browser = new SimulatedBrowser('b', server.url);
+    const script = await browser.send({ path: '/_touchline/beacon.js', headers: { ...NAVIGATION_HEADERS, accept: '*/*', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' } });
+    expect(script).toMatchObject({ status: 200, body: navigationBeaconScript('/_touchline/view'), setCookies: [] });
+    const head = await fetch(`${server.url}/_touchline/beacon.js`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(head.headers.get('x-content-type-options')).toBe('nosniff');
+    // Only the exact path: a neighbour is the app's.
+    expect((await browser.send({ path: '/_touchline/beacon.json', headers: NAVIGATION_HEADERS })).body).toBe('app');
+    await tc.client.flush();
+    expect(tc.stub.items().filter((i) => new URL(i.context?.url ?? 'x:/').pathname === '/_touchline/beacon.js')).toEqual([]);
     expect(tc.errors).toEqual([]);
   });
 });

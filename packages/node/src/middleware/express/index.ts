@@ -1,7 +1,7 @@
 // Express adapter: middleware that gives each request its identity cookies and Touchline context.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TouchlineClient } from '../../client/create-client.js';
-import { endViewBeacon, requestInfoFromNode } from '../http/index.js';
+import { holdEndUntilDelivered, requestInfoFromNode, sendAnswer } from '../http/index.js';
 
 /**
  * Typed structurally against node:http (Express's req/res extend these), so the published
@@ -29,10 +29,11 @@ function touchlineExpress(client: TouchlineClient): ExpressMiddleware {
     const info = { ...requestInfoFromNode(req, res), url: req.originalUrl ?? req.url ?? '/' };
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
-    if (scope.beacon) {
-      endViewBeacon(res);
+    if (scope.answer !== null) {
+      sendAnswer(res, scope.answer);
       return;
     }
+    holdEndUntilDelivered(client, res);
     client.run(scope, () => next());
   };
 }

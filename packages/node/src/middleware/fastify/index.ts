@@ -37,9 +37,16 @@ function touchlineFastify(client: TouchlineClient): FastifyPluginCallback {
       const scope = client.handle(info);
       info.appendSetCookie(scope.identity.setCookies);
       // Fastify's way to answer from onRequest: send, and do not call next.
-      if (scope.beacon) void reply.code(204).header('cache-control', 'no-store').send();
+      if (scope.answer !== null) void reply.code(scope.answer.status).headers(scope.answer.headers).send(scope.answer.body ?? undefined);
       else client.run(scope, () => next());
     });
+    if (client.settings.serverless !== undefined) {
+      // The platform may freeze the process once the response is sent: deliver first (bounded).
+      instance.addHook('onSend', async (_request, _reply, payload) => {
+        await client.deliverBeforeFreeze();
+        return payload;
+      });
+    }
     done();
   };
   return Object.assign(plugin, {

@@ -1,4 +1,5 @@
 // Web-standard adapter: wraps a (Request) => Response handler for Deno, Bun, workers, edge runtimes and similar servers.
+import { answerAsResponse, platformWaitUntil } from '../../client/beacon-answer.js';
 import type { RequestScope } from '../../client/capture-scope.js';
 import type { TouchlineClient } from '../../client/create-client.js';
 import { headerGetterFromHeaders, type RequestInfo } from '../../client/request-info.js';
@@ -44,6 +45,8 @@ function requestInfoFromFetch(request: Request, pending: string[], isOpen: () =>
 
 /**
  * Wraps a Web-standard fetch handler; the handler runs inside its request's Touchline context.
+ * Arguments after the request are the platform's (a worker's `env` and `ctx`): with `serverless`
+ * settings, the first one with a `waitUntil` gets the delivery of the request's items.
  *
  * @example
  * const touchline = createClient({ apiKey: process.env.TOUCHLINE_KEY! });
@@ -52,16 +55,18 @@ function requestInfoFromFetch(request: Request, pending: string[], isOpen: () =>
  *   return new Response('ok');
  * }));
  */
-function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (request: Request) => Promise<Response> {
-  return async (request) => {
+function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (request: Request, ...platform: unknown[]) => Promise<Response> {
+  return async function touchlineFetchHandler(request, ...platform) {
     const pending: string[] = [];
     let open = true;
     const info = requestInfoFromFetch(request, pending, () => open);
     const scope = client.handle(info);
     pending.push(...scope.identity.setCookies);
-    if (scope.beacon) return withSetCookies(new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } }), pending);
+    if (scope.answer !== null) return answerAsResponse(scope.answer, pending);
     try {
       const response = await client.run(scope, () => handler(request, scope));
+      // Serverless: hand the delivery to the platform's waitUntil (a worker's ctx), or hold the response for it.
+      if (client.settings.serverless !== undefined) await client.deliverBeforeFreeze(platformWaitUntil(platform));
       return withSetCookies(response, pending);
     } finally {
       // After the response is built, endSession() from leftover work must report failure.

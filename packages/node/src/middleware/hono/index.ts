@@ -1,5 +1,6 @@
 // Hono adapter: middleware that gives each request its identity cookies and Touchline context.
 import type { Context, MiddlewareHandler } from 'hono';
+import { answerAsResponse } from '../../client/beacon-answer.js';
 import type { TouchlineClient } from '../../client/create-client.js';
 import { headerGetterFromHeaders, type RequestInfo } from '../../client/request-info.js';
 
@@ -23,6 +24,16 @@ function appendSetCookies(c: Context, cookies: readonly string[]): void {
     } catch {
       // A 101 upgrade or a consumed body cannot be rebuilt; the SDK never throws into the app.
     }
+  }
+}
+
+/** `c.executionCtx.waitUntil` where the runtime has one; Hono's getter throws elsewhere (Node). */
+function executionWaitUntil(c: Context): ((promise: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    return undefined;
   }
 }
 
@@ -61,13 +72,11 @@ function touchlineHono(client: TouchlineClient): MiddlewareHandler {
     let open = true;
     const scope = client.handle(requestInfoFromHono(c, pending, () => open));
     pending.push(...scope.identity.setCookies);
-    if (scope.beacon) {
-      const headers = new Headers({ 'cache-control': 'no-store' });
-      for (const cookie of pending) headers.append('set-cookie', cookie);
-      return new Response(null, { status: 204, headers });
-    }
+    if (scope.answer !== null) return answerAsResponse(scope.answer, pending);
     try {
       await client.run(scope, () => next());
+      // Serverless: the platform's per-request waitUntil (c.executionCtx on workers), or hold the response.
+      if (client.settings.serverless !== undefined) await client.deliverBeforeFreeze(executionWaitUntil(c));
     } finally {
       // Includes cookies endSession() added during the handler; later calls must report failure.
       open = false;

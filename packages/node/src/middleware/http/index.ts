@@ -1,6 +1,7 @@
 // node:http adapter: wraps a plain (req, res) handler so Touchline runs inside every request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { BeaconAnswer } from '../../client/beacon-answer.js';
 import type { TouchlineClient } from '../../client/create-client.js';
 import { headerGetterFromRecord, type RequestInfo } from '../../client/request-info.js';
 
@@ -23,9 +24,26 @@ export function requestInfoFromNode(req: IncomingMessage, res: ServerResponse): 
   };
 }
 
-/** Answers a view beacon (`scope.beacon`): 204, never cached, with the cookies already set. */
-export function endViewBeacon(res: ServerResponse): void {
-  res.writeHead(204, { 'cache-control': 'no-store' }).end();
+/** Sends Touchline's own answer (`scope.answer`: view beacon, beacon script); the cookies are already set. */
+export function sendAnswer(res: ServerResponse, answer: BeaconAnswer): void {
+  res.writeHead(answer.status, answer.headers).end(answer.body ?? undefined);
+}
+
+/**
+ * With `serverless` settings and no `waitUntil`: the end of this response waits (bounded by
+ * `flushTimeoutMs`) until the items queued so far are delivered, because the platform may freeze
+ * the process as soon as the response is complete. Wraps this response's own `end` only; without
+ * `serverless` it does nothing.
+ */
+export function holdEndUntilDelivered(client: TouchlineClient, res: ServerResponse): void {
+  if (client.settings.serverless === undefined) return;
+  const end = res.end;
+  res.end = function endAfterDelivery(this: ServerResponse, ...args: unknown[]): ServerResponse {
+    const delivered = client.deliverBeforeFreeze();
+    if (delivered === null) return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    void delivered.then(() => (end as (...a: unknown[]) => ServerResponse).apply(this, args));
+    return this;
+  } as ServerResponse['end'];
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -45,7 +63,8 @@ export function withTouchline(client: TouchlineClient, handler: NodeHandler): No
     const info = requestInfoFromNode(req, res);
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
-    if (scope.beacon) return endViewBeacon(res);
+    if (scope.answer !== null) return sendAnswer(res, scope.answer);
+    holdEndUntilDelivered(client, res);
     return client.run(scope, () => handler(req, res));
   };
 }

@@ -1,7 +1,7 @@
 // Koa adapter: middleware that gives each request its identity cookies and Touchline context.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TouchlineClient } from '../../client/create-client.js';
-import { endViewBeacon, requestInfoFromNode } from '../http/index.js';
+import { holdEndUntilDelivered, requestInfoFromNode, sendAnswer } from '../http/index.js';
 
 /** The part of Koa's context the adapter reads; structural so no Koa types are needed to build. */
 interface KoaContextLike {
@@ -31,7 +31,9 @@ function touchlineKoa(client: TouchlineClient): KoaMiddleware {
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
     // Koa sends nothing itself once the raw response has ended.
-    if (scope.beacon) return endViewBeacon(ctx.res);
+    if (scope.answer !== null) return sendAnswer(ctx.res, scope.answer);
+    // Koa ends the raw response itself after the middleware chain: hold that end.
+    holdEndUntilDelivered(client, ctx.res);
     return client.run(scope, () => next());
   };
 }

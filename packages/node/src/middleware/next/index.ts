@@ -1,4 +1,5 @@
 // Next.js adapter (middleware.ts on Next 15, proxy.ts on 16; Node and edge runtimes) and scope helpers for actions and route handlers.
+import { answerAsResponse } from '../../client/beacon-answer.js';
 import type { RequestScope } from '../../client/capture-scope.js';
 import type { TouchlineClient } from '../../client/create-client.js';
 import { headerGetterFromHeaders, type RequestInfo } from '../../client/request-info.js';
@@ -24,19 +25,28 @@ function withSetCookies(response: Response, cookies: readonly string[]): Respons
   }
 }
 
+/** The part of Next.js's `NextFetchEvent` (middleware's second argument) the adapter uses. */
+interface NextEventLike {
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
 /**
- * Next.js middleware: identity cookies on navigations only; a pageview for every document load
- * and every client-side navigation (`RSC: 1`, URL without `_rsc`); nothing for router prefetches,
- * server actions, `/_next/` files or static assets. `handler` is your own middleware, called with
- * the request's scope; by default the request continues (`NextResponse.next()`).
+ * Next.js middleware: identity cookies on navigations only; a pageview for every document load;
+ * nothing for router prefetches, server actions, `/_next/` files or static assets. Client-side
+ * navigations are counted by the navigation beacon script it serves at `beaconScriptPath` (put
+ * `<Script src="/_touchline/beacon.js" />` in the root layout); with `beaconScriptPath: false`,
+ * by their RSC fetch instead, where Next.js lets middleware see `RSC: 1` (15.5 does not).
+ * `handler` is your own middleware, called with the request's scope; by default the request
+ * continues (`NextResponse.next()`). With `serverless` settings, delivery goes to `event.waitUntil`.
  *
  * @example
  * // middleware.ts (proxy.ts on Next 16)
  * const touchline = createClient({ apiKey: process.env.TOUCHLINE_KEY! });
  * export const middleware = touchlineNext(touchline);
  */
-function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request: Request) => Promise<Response> {
-  return async function touchlineNextMiddleware(request) {
+function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request: Request, event?: NextEventLike) => Promise<Response> {
+  const countRsc = client.settings.beaconScriptPath === false;
+  return async function touchlineNextMiddleware(request, event) {
     const pending: string[] = [];
     let open = true;
     const url = new URL(pageUrlOf(request.url));
@@ -49,7 +59,7 @@ function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request
       header,
       remoteAddress: undefined,
       encrypted: url.protocol === 'https:',
-      kind: nextRequestKind(request.method, url.pathname, header),
+      kind: nextRequestKind(request.method, url.pathname, header, countRsc),
       appendSetCookie(cookies) {
         if (!open) return false;
         pending.push(...cookies);
@@ -58,8 +68,12 @@ function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request
     };
     const scope = client.handle(info);
     pending.push(...scope.identity.setCookies);
+    if (scope.answer !== null) return answerAsResponse(scope.answer, pending);
     try {
       const response = handler === undefined ? continueResponse() : await client.run(scope, () => handler(request, scope));
+      if (client.settings.serverless !== undefined) {
+        await client.deliverBeforeFreeze(typeof event?.waitUntil === 'function' ? (p) => event.waitUntil?.(p) : undefined);
+      }
       return withSetCookies(response, pending);
     } finally {
       open = false;
@@ -112,4 +126,4 @@ function withTouchline<T>(client: TouchlineClient, headers: HeaderSource, fn: (s
 }
 
 export { touchlineNext, touchlineScope, withTouchline, nextRequestKind, pageUrlOf };
-export type { NextHandler, HeaderSource };
+export type { NextHandler, HeaderSource, NextEventLike };

@@ -62,8 +62,8 @@ describe('touchlineNext', () => {
     expect(await pageviews()).toEqual(['https://shop.example/']);
   });
 
-  it('counts an RSC client navigation as a pageview of the page URL, without _rsc, in the same session', async () => {
-    tc = await startTestClient();
+  it('with the beacon script off, counts an RSC client navigation as a pageview of the page URL, without _rsc, in the same session', async () => {
+    tc = await startTestClient({ beaconScriptPath: false });
     const first = await visit('https://shop.example/', DOCUMENT);
     const cookie = cookieHeader(first);
     await visit('https://shop.example/products?_rsc=x1y2', { ...RSC_NAV, cookie, referer: 'https://shop.example/' });
@@ -74,6 +74,30 @@ describe('touchlineNext', () => {
     await visit('https://shop.example/checkout', { ...ACTION, cookie }, 'POST');
     expect(await pageviews()).toEqual(['https://shop.example/', 'https://shop.example/products']);
     expect(new Set(tc.stub.items().map((i) => i.session_id)).size).toBe(1);
+  });
+
+  it('with the beacon script on (default), leaves client navigations to the beacon: the RSC fetch only extends the session', async () => {
+    tc = await startTestClient();
+    const first = await visit('https://shop.example/', DOCUMENT);
+    const cookie = cookieHeader(first);
+    const rsc = await visit('https://shop.example/products?_rsc=x1y2', { ...RSC_NAV, cookie, referer: 'https://shop.example/' });
+    expect(rsc.headers.get('x-middleware-next')).toBe('1');
+    // What the beacon script sends after the router's pushState: the one pageview of /products.
+    const query = `u=${encodeURIComponent('https://shop.example/products')}&r=${encodeURIComponent('https://shop.example/')}`;
+    const beacon = await visit(`https://shop.example/_touchline/view?${query}`, { ...RSC_NAV, rsc: '', cookie });
+    expect(beacon.status).toBe(204);
+    expect(await pageviews()).toEqual(['https://shop.example/', 'https://shop.example/products']);
+    expect(new Set(tc.stub.items().map((i) => i.session_id)).size).toBe(1);
+  });
+
+  it('hands delivery to the event\'s waitUntil with serverless settings, and the promise settles delivered', async () => {
+    tc = await startTestClient({ serverless: {}, batch: { flushIntervalMs: 60_000 } });
+    const handed: Array<Promise<unknown>> = [];
+    await touchlineNext(tc.client)(new Request('https://shop.example/', { headers: DOCUMENT }), { waitUntil: (p) => { handed.push(p); } });
+    expect(handed).toHaveLength(1);
+    await handed[0];
+    // Delivered by the waitUntil promise itself, not by a later flush or the batch timer.
+    expect(tc.stub.items().map((i) => i.type)).toEqual(['pageview']);
   });
 
   it.each([

@@ -16,10 +16,14 @@ export const RSC_QUERY = '_rsc';
  * 2. A router prefetch (`Next-Router-Prefetch: 1`, `Next-Router-Segment-Prefetch`) or a browser
  *    speculative load (`Purpose`/`Sec-Purpose: prefetch|prerender`): `prefetch`.
  * 3. A server action (`Next-Action`): `api` (extends the session, no pageview).
- * 4. `RSC: 1` (a client-side navigation fetching the next page's payload): `navigation`.
+ * 4. `RSC: 1` (a client-side navigation fetching the next page's payload): `navigation`, or `api`
+ *    when `countRsc` is false because the navigation beacon script counts client navigations
+ *    (counting both would count each twice).
  * 5. Anything else: the core rules (fetch metadata, then Accept).
  */
-export function nextRequestKind(method: string, pathname: string, header: (name: string) => string | undefined): RequestKind {
+export function nextRequestKind(
+  method: string, pathname: string, header: (name: string) => string | undefined, countRsc = true,
+): RequestKind {
   if (NEXT_INTERNAL.test(pathname) || STATIC_FILE.test(pathname)) return 'asset';
   if (header('next-router-prefetch') !== undefined || header('next-router-segment-prefetch') !== undefined) return 'prefetch';
   for (const name of ['sec-purpose', 'purpose']) {
@@ -27,7 +31,7 @@ export function nextRequestKind(method: string, pathname: string, header: (name:
     if (value !== undefined && SPECULATIVE.test(value)) return 'prefetch';
   }
   if (header('next-action') !== undefined) return 'api';
-  if (header('rsc') === '1' && method.toUpperCase() === 'GET') return 'navigation';
+  if (header('rsc') === '1' && method.toUpperCase() === 'GET') return countRsc ? 'navigation' : 'api';
   return classifyRequest(method, header);
 }
 

@@ -1,5 +1,6 @@
 // Test-only client wired to a fresh collector stub, with the race settings and its errors collected.
 import { createClient, type TouchlineClient } from '../../client/create-client.js';
+import type { ClientSettingsInput } from '../../client-settings.js';
 import { startCollectorStub, type CollectorStub } from './collector-stub.js';
 
 export interface TestClient {
@@ -10,10 +11,11 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startTestClient(): Promise<TestClient> {
+/** `settings` override the test defaults (e.g. `{ beaconScriptPath: false }`). */
+export async function startTestClient(settings: Partial<ClientSettingsInput> = {}): Promise<TestClient> {
   const stub = await startCollectorStub();
   const errors: string[] = [];
-  const client = createClient({ apiKey: 'test', endpoint: stub.url, batch: { flushIntervalMs: 10 } });
+  const client = createClient({ apiKey: 'test', endpoint: stub.url, batch: { flushIntervalMs: 10 }, ...settings });
   // Through the typed 'error' event: with no listener, Node's EventEmitter would throw it instead.
   client.on('error', ({ error }) => { errors.push((error as { code?: string }).code ?? error.message); });
   return {
