@@ -47,7 +47,10 @@ const APPS: Record<string, (client: TouchlineClient) => Promise<LocalServer>> = 
     return serveFetch((request) => app.fetch(request));
   },
   fetch: (client) => serveFetch(withTouchlineFetch(client, () => new Response('app'))),
-  next: (client) => serveFetch(touchlineNext(client, () => new Response('app'))),
+  next: (client) => {
+    const middleware = touchlineNext(client, () => new Response('app'));
+    return serveFetch((request) => middleware(request));
+  },
 };
 
 /** What `fetch()` from the page sends: a same-origin API request. */
