@@ -36,6 +36,17 @@ describe('createClient', () => {
     expect(() => createClient({ apiKey: 'k', bogus: 1 } as never)).toThrowError(/bogus|Unrecognized/);
   });
 
+  it('refuses beacon and serverless settings that cannot work, naming the field and why', () => {
+    expect(() => createClient({ apiKey: 'k', viewBeaconPath: false })).toThrowError(/beaconScriptPath.*reports to viewBeaconPath/);
+    expect(() => createClient({ apiKey: 'k', beaconScriptPath: '/_touchline/view' })).toThrowError(/beaconScriptPath.*must differ from viewBeaconPath/);
+    expect(() => createClient({ apiKey: 'k', beaconScriptPath: 'beacon.js' })).toThrowError(/beaconScriptPath.*must be a path/);
+    expect(() => createClient({ apiKey: 'k', serverless: { waitUntil: 1 } } as never)).toThrowError(/serverless.waitUntil must be a function/);
+    expect(() => createClient({ apiKey: 'k', serverless: { flushTimeoutMs: 0 } })).toThrowError(/serverless\.flushTimeoutMs/);
+    // Both beacons off together is fine; so is serverless with defaults.
+    expect(createClient({ apiKey: 'k', viewBeaconPath: false, beaconScriptPath: false }).settings.beaconScriptPath).toBe(false);
+    expect(createClient({ apiKey: 'k', serverless: {} }).settings.serverless).toEqual({ flushTimeoutMs: 2000 });
+  });
+
   it('records a pageview with a frozen request context for each navigation', async () => {
     const { fetch, posted } = recordingFetch();
     const client = createClient({ apiKey: 'k', fetch });

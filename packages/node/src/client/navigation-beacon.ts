@@ -16,7 +16,8 @@
  * from another origin. Kept small on purpose: its gzipped size is checked by a test (<= 1 KB).
  */
 export function navigationBeaconScript(viewPath: string): string {
-  return `(function(){var p=${JSON.stringify(viewPath)},l=location,h=history,d=document,u=l.href;`
+  // history.__tl: a page that includes the script twice must not patch (and count) twice.
+  return `(function(){var p=${JSON.stringify(viewPath)},l=location,h=history,d=document,u=l.href;if(h.__tl)return;h.__tl=1;`
     + 'function s(r){try{fetch(p+"?u="+encodeURIComponent(l.href)+"&r="+encodeURIComponent(r),'
     + '{credentials:"same-origin",keepalive:true,cache:"no-store"})}catch(e){}}'
     + 'function b(x){return x.split("#")[0]}'

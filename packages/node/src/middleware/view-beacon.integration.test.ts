@@ -1,57 +1,11 @@
 // Every adapter answers the view beacon itself (204 and identity cookies) and records the pageview it stands for.
-import { createServer } from 'node:http';
-import express from 'express';
-import Fastify from 'fastify';
-import { Hono } from 'hono';
-import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TouchlineClient } from '../client/create-client.js';
-import { touchlineExpress } from './express/index.js';
-import { touchlineFastify } from './fastify/index.js';
-import { withTouchlineFetch } from './fetch/index.js';
-import { touchlineHono } from './hono/index.js';
-import { withTouchline } from './http/index.js';
-import { touchlineKoa } from './koa/index.js';
-import { touchlineNext } from './next/index.js';
 import { navigationBeaconScript } from '../client/navigation-beacon.js';
-import { listenLocal, serveFetch, serveNode, type LocalServer } from './test-support/local-server.js';
+import { ADAPTER_APPS as APPS } from './test-support/adapter-apps.js';
+import type { LocalServer } from './test-support/local-server.js';
+import type { TouchlineClient } from '../client/create-client.js';
 import { NAVIGATION_HEADERS, SimulatedBrowser } from './test-support/simulated-browser.js';
 import { startTestClient, type TestClient } from './test-support/test-client.js';
-
-/** Each app answers 'app' on every path, so a beacon that reached it would show. */
-const APPS: Record<string, (client: TouchlineClient) => Promise<LocalServer>> = {
-  'node:http': (client) => serveNode(withTouchline(client, (_req, res) => { res.end('app'); })),
-  express: (client) => {
-    const app = express();
-    app.use(touchlineExpress(client));
-    app.use((_req, res) => { res.send('app'); });
-    return listenLocal(createServer(app));
-  },
-  koa: (client) => {
-    const app = new Koa();
-    app.use(touchlineKoa(client));
-    app.use((ctx) => { ctx.body = 'app'; });
-    return listenLocal(createServer(app.callback()));
-  },
-  fastify: async (client) => {
-    const app = Fastify();
-    await app.register(touchlineFastify(client));
-    app.get('/*', () => 'app');
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    return { url, close: () => app.close() };
-  },
-  hono: (client) => {
-    const app = new Hono();
-    app.use(touchlineHono(client));
-    app.get('*', (c) => c.text('app'));
-    return serveFetch((request) => app.fetch(request));
-  },
-  fetch: (client) => serveFetch(withTouchlineFetch(client, () => new Response('app'))),
-  next: (client) => {
-    const middleware = touchlineNext(client, () => new Response('app'));
-    return serveFetch((request) => middleware(request));
-  },
-};
 
 /** What `fetch()` from the page sends: a same-origin API request. */
 const BEACON_HEADERS = { ...NAVIGATION_HEADERS, accept: '*/*', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' };

@@ -129,6 +129,8 @@ describe.runIf(available)('client-side routing in headless Chromium (Express, na
     expect(new Set(events.map((e) => e.session_id)).size).toBe(1);
     const stats = await getJson(fx.url, key, `/api/v1/stats?from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`);
     expect(stats.body).toMatchObject({ visitors: 1, sessions: 1 });
+    // Every page was counted by exactly one side: the server's document requests or the script's beacons.
+    expect(documents.length + beacons.length).toBe(seen.length);
     // How the back navigation to the SPA came, for the record: the count above is exact either way.
     console.log(`[client-routing] bfcache restores ${restored}; documents the server saw: ${documents.join(' ')}; beacons: ${beacons.length}`);
   });

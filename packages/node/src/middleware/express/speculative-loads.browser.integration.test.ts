@@ -13,15 +13,20 @@ const available = chromiumAvailable(import.meta.url);
 /** Headless Chromium says "HeadlessChrome", which isbot (rightly) refuses identity. */
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
 
-/** Every page prefetches /b and prerenders /c (Speculation Rules, immediate), and carries the view beacon. */
-function page(client: TestClient['client'], title: string): string {
+/**
+ * Every page prefetches /b and prerenders /c (Speculation Rules, immediate), and carries the view
+ * beacon: inline (viewBeaconScript), or as the navigation beacon script the middleware serves.
+ */
+function page(client: TestClient['client'], title: string, served: boolean): string {
   const beacon = client.settings.viewBeaconPath === false ? '' : viewBeaconScript(client.settings.viewBeaconPath);
-  return `<!doctype html><html><head><title>${title}</title><script>${beacon}</script>
+  const script = served ? '<script src="/_touchline/beacon.js"></script>' : `<script>${beacon}</script>`;
+  return `<!doctype html><html><head><title>${title}</title>${script}
     <script type="speculationrules">{"prefetch":[{"source":"list","urls":["/b"]}],"prerender":[{"source":"list","urls":["/c"]}]}</script>
     </head><body><a id="b" href="/b">b</a> <a id="c" href="/c">c</a></body></html>`;
 }
 
-describe.runIf(available)('speculative loads in headless Chromium (Express)', () => {
+describe.runIf(available).each(['inline view beacon', 'served navigation beacon script'])('speculative loads in headless Chromium (Express, %s)', (variant) => {
+  const served = variant.startsWith('served');
   let browser: Browser;
   let tc: TestClient;
   let server: LocalServer;
@@ -36,7 +41,7 @@ describe.runIf(available)('speculative loads in headless Chromium (Express)', ()
       next();
     });
     app.use(touchlineExpress(tc.client));
-    for (const name of ['a', 'b', 'c']) app.get(`/${name}`, (_req, res) => { res.type('html').send(page(tc.client, name)); });
+    for (const name of ['a', 'b', 'c']) app.get(`/${name}`, (_req, res) => { res.type('html').send(page(tc.client, name, served)); });
     server = await listenLocal(createServer(app));
     browser = await launchChromium();
   });
