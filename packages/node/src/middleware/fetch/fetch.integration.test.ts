@@ -20,6 +20,18 @@ describe('fetch adapter', () => {
   let tc: TestClient | undefined;
   afterEach(async () => { await tc?.close(); });
 
+  it('with serverless settings, hands delivery to a worker\'s per-request ctx.waitUntil (third argument)', async () => {
+    tc = await startTestClient({ serverless: {}, batch: { flushIntervalMs: 600_000 } });
+    const handed: Array<Promise<unknown>> = [];
+    const ctx = { waitUntil(promise: Promise<unknown>) { handed.push(promise); } };
+    const handler = withTouchlineFetch(tc.client, () => new Response('ok'));
+    const response = await handler(new Request('https://shop.example/', { headers: NAVIGATION_HEADERS }), { /* env */ }, ctx);
+    expect(await response.text()).toBe('ok');
+    expect(handed).toHaveLength(1);
+    await handed[0];
+    expect(tc.stub.items().map((i) => i.type)).toEqual(['pageview']);
+  });
+
   it('returns a copy with the cookies when the handler\'s Response has immutable headers', async () => {
     tc = await startTestClient();
     const redirect = Response.redirect('http://127.0.0.1/elsewhere', 303);
