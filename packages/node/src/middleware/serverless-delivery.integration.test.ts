@@ -39,6 +39,17 @@ describe.each(Object.keys(ADAPTER_APPS))('serverless delivery through %s', (name
     expect(tc?.stub.items().map((i) => i.type)).toEqual(['pageview', 'conversion']);
   });
 
+  it('holds a view beacon\'s 204 until the pageview it stands for is delivered', async () => {
+    const browser = await start({ serverless: {}, batch: NEVER });
+    const page = `${server?.url ?? ''}/products`;
+    const beacon = await browser.send({
+      path: `/_touchline/view?u=${encodeURIComponent(page)}&r=`,
+      headers: { ...NAVIGATION_HEADERS, accept: '*/*', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' },
+    });
+    expect(beacon.status).toBe(204);
+    expect(tc?.stub.items().map((i) => [i.type, i.context?.url])).toEqual([['pageview', page]]);
+  });
+
   it('without serverless settings, delivers nothing before the batch is due', async () => {
     const browser = await start({ batch: NEVER });
     await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS });

@@ -29,11 +29,12 @@ function touchlineExpress(client: TouchlineClient): ExpressMiddleware {
     const info = { ...requestInfoFromNode(req, res), url: req.originalUrl ?? req.url ?? '/' };
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
+    // Before answering too: a view beacon's pageview must not wait for a process that may be frozen.
+    holdEndUntilDelivered(client, res);
     if (scope.answer !== null) {
       sendAnswer(res, scope.answer);
       return;
     }
-    holdEndUntilDelivered(client, res);
     client.run(scope, () => next());
   };
 }

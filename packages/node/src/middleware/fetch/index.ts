@@ -62,7 +62,10 @@ function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (re
     const info = requestInfoFromFetch(request, pending, () => open);
     const scope = client.handle(info);
     pending.push(...scope.identity.setCookies);
-    if (scope.answer !== null) return answerAsResponse(scope.answer, pending);
+    if (scope.answer !== null) {
+      if (client.settings.serverless !== undefined) await client.deliverBeforeFreeze(platformWaitUntil(platform));
+      return answerAsResponse(scope.answer, pending);
+    }
     try {
       const response = await client.run(scope, () => handler(request, scope));
       // Serverless: hand the delivery to the platform's waitUntil (a worker's ctx), or hold the response for it.

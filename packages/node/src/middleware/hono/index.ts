@@ -72,7 +72,10 @@ function touchlineHono(client: TouchlineClient): MiddlewareHandler {
     let open = true;
     const scope = client.handle(requestInfoFromHono(c, pending, () => open));
     pending.push(...scope.identity.setCookies);
-    if (scope.answer !== null) return answerAsResponse(scope.answer, pending);
+    if (scope.answer !== null) {
+      if (client.settings.serverless !== undefined) await client.deliverBeforeFreeze(executionWaitUntil(c));
+      return answerAsResponse(scope.answer, pending);
+    }
     try {
       await client.run(scope, () => next());
       // Serverless: the platform's per-request waitUntil (c.executionCtx on workers), or hold the response.

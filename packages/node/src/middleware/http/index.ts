@@ -63,8 +63,9 @@ export function withTouchline(client: TouchlineClient, handler: NodeHandler): No
     const info = requestInfoFromNode(req, res);
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
-    if (scope.answer !== null) return sendAnswer(res, scope.answer);
+    // Before answering too: a view beacon's pageview must not wait for a process that may be frozen.
     holdEndUntilDelivered(client, res);
+    if (scope.answer !== null) return sendAnswer(res, scope.answer);
     return client.run(scope, () => handler(req, res));
   };
 }

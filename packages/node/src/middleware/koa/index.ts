@@ -31,9 +31,9 @@ function touchlineKoa(client: TouchlineClient): KoaMiddleware {
     const scope = client.handle(info);
     info.appendSetCookie(scope.identity.setCookies);
     // Koa sends nothing itself once the raw response has ended.
-    if (scope.answer !== null) return sendAnswer(ctx.res, scope.answer);
-    // Koa ends the raw response itself after the middleware chain: hold that end.
+    // Koa ends the raw response itself after the middleware chain: hold that end (and a beacon's).
     holdEndUntilDelivered(client, ctx.res);
+    if (scope.answer !== null) return sendAnswer(ctx.res, scope.answer);
     return client.run(scope, () => next());
   };
 }

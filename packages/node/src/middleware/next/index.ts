@@ -68,12 +68,17 @@ function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request
     };
     const scope = client.handle(info);
     pending.push(...scope.identity.setCookies);
-    if (scope.answer !== null) return answerAsResponse(scope.answer, pending);
+    const deliver = async (): Promise<void> => {
+      if (client.settings.serverless === undefined) return;
+      await client.deliverBeforeFreeze(typeof event?.waitUntil === 'function' ? (p) => event.waitUntil?.(p) : undefined);
+    };
+    if (scope.answer !== null) {
+      await deliver();
+      return answerAsResponse(scope.answer, pending);
+    }
     try {
       const response = handler === undefined ? continueResponse() : await client.run(scope, () => handler(request, scope));
-      if (client.settings.serverless !== undefined) {
-        await client.deliverBeforeFreeze(typeof event?.waitUntil === 'function' ? (p) => event.waitUntil?.(p) : undefined);
-      }
+      await deliver();
       return withSetCookies(response, pending);
     } finally {
       open = false;
