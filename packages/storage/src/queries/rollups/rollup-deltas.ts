@@ -1,5 +1,6 @@
 // What a write does to the rollups, as deltas: sessions moving between hours and landing dimensions, items added per hour.
 import { HOUR_MS } from './hour-plan.js';
+import { membershipDeltas, type MembershipDelta } from './visitor-sets.js';
 
 /** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host. */
 export interface SessionShape {
@@ -7,10 +8,13 @@ export interface SessionShape {
   channel: string; landingPath: string; referrerHost: string;
 }
 
-/** A change of one rollup_sessions row's count. */
-export interface SessionRollupDelta {
-  accountKey: number; hour: number; visitorId: string; channel: string; landingPath: string; referrerHost: string; sessions: number;
+/** A change of one rollup_landings row's count (no visitor: a few rows per hour). */
+export interface LandingDelta {
+  accountKey: number; hour: number; channel: string; landingPath: string; referrerHost: string; sessions: number;
 }
+
+/** Both kinds of change a session move makes: landing counts, and visitor-hour refcounts (visitor-sets.ts). */
+export interface SessionRollupDeltas { landings: LandingDelta[]; memberships: MembershipDelta[] }
 
 /** A change of one rollup_items row. */
 export interface ItemRollupDelta {
@@ -20,28 +24,26 @@ export interface ItemRollupDelta {
 /** An inserted item as a statement's RETURNING reports it; units and micros null for no revenue. */
 export interface InsertedItem { accountKey: number; occurredAt: number; units?: number | null; micros?: number | null }
 
-const rowKey = (d: Omit<SessionRollupDelta, 'sessions'>): string =>
-  [d.accountKey, d.hour, d.visitorId, d.channel, d.landingPath, d.referrerHost].join('\u0000');
+const rowKey = (d: Omit<LandingDelta, 'sessions'>): string =>
+  [d.accountKey, d.hour, d.channel, d.landingPath, d.referrerHost].join('\u0000');
 
 function sortedByKey<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-function rowOf(s: SessionShape): Omit<SessionRollupDelta, 'sessions'> {
-  return {
-    accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS), visitorId: s.visitorId,
-    channel: s.channel, landingPath: s.landingPath, referrerHost: s.referrerHost,
-  };
+function rowOf(s: SessionShape): Omit<LandingDelta, 'sessions'> {
+  return { accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS), channel: s.channel, landingPath: s.landingPath, referrerHost: s.referrerHost };
 }
 
 /**
  * Each session counts once, in the row of its start hour and landing. A write that moved its start
  * to an earlier hour or gave it a better landing (DESIGN.md L12: a late item can) takes it out of
- * the old row and puts it in the new one. Deltas that cancel are dropped; the rest come sorted by
- * key, so concurrent writers touch rows in one order.
+ * the old row and puts it in the new one, and moves its visitor between hours the same way
+ * (visitor-sets.ts). Deltas that cancel are dropped; the rest come sorted by key, so concurrent
+ * writers touch rows in one order.
  */
-export function sessionRollupDeltas(before: readonly SessionShape[], after: readonly SessionShape[]): SessionRollupDelta[] {
-  const deltas = new Map<string, SessionRollupDelta>();
+export function sessionRollupDeltas(before: readonly SessionShape[], after: readonly SessionShape[]): SessionRollupDeltas {
+  const deltas = new Map<string, LandingDelta>();
   const add = (s: SessionShape, n: number): void => {
     const row = rowOf(s);
     const key = rowKey(row);
@@ -50,7 +52,7 @@ export function sessionRollupDeltas(before: readonly SessionShape[], after: read
   };
   for (const s of before) add(s, -1);
   for (const s of after) add(s, 1);
-  return sortedByKey(deltas).filter((d) => d.sessions !== 0);
+  return { landings: sortedByKey(deltas).filter((d) => d.sessions !== 0), memberships: membershipDeltas(before, after) };
 }
 
 /** The longest span per account among `after` (the session_spans bound only grows). */
