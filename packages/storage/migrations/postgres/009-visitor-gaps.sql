@@ -1,16 +1,16 @@
 -- As on SQLite (its 010 migration): visitor-free rollups with exact distinct visitors (docs/read-model.md). rollup_sessions kept the
 -- visitor in its key, so it had about one row per session and reads were barely faster than raw.
 --
--- rollup_landings: sessions by the UTC hour they started in and their landing's dimensions, no
--- visitor: a few rows per hour. '' stands for none, as in rollup_sessions.
-CREATE TABLE rollup_landings (
-  account_key   integer NOT NULL REFERENCES accounts (key),
-  hour          bigint NOT NULL,
-  channel       text NOT NULL,
-  landing_path  text COLLATE "C" NOT NULL,
-  referrer_host text COLLATE "C" NOT NULL,
-  sessions      integer NOT NULL,
-  PRIMARY KEY (account_key, hour, channel, landing_path, referrer_host)
+-- rollup_dims: sessions by the UTC hour they started in, one dimension at a time, no visitor:
+-- dim 0 = all sessions (value ''), 1 = landing path, 2 = referrer host (none: no row), 3 = channel
+-- ('' for none). Each report reads only its own dimension: a few rows per hour.
+CREATE TABLE rollup_dims (
+  account_key integer NOT NULL REFERENCES accounts (key),
+  dim         integer NOT NULL,
+  hour        bigint NOT NULL,
+  value       text COLLATE "C" NOT NULL,
+  sessions    integer NOT NULL,
+  PRIMARY KEY (account_key, dim, hour, value)
 );
 
 -- visitor_hours: the hours each visitor started sessions in (sessions: how many), per dimension:
@@ -41,9 +41,16 @@ CREATE TABLE visitor_gaps (
   PRIMARY KEY (account_key, dim, hour, value, prev_hour)
 );
 
-INSERT INTO rollup_landings (account_key, hour, channel, landing_path, referrer_host, sessions)
-  SELECT account_key, hour, channel, landing_path, referrer_host, SUM(sessions)::integer
-  FROM rollup_sessions GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO rollup_dims (account_key, dim, hour, value, sessions)
+  SELECT account_key, 0, hour, '', SUM(sessions)::integer FROM rollup_sessions GROUP BY account_key, hour;
+INSERT INTO rollup_dims (account_key, dim, hour, value, sessions)
+  SELECT account_key, 1, hour, landing_path, SUM(sessions)::integer FROM rollup_sessions
+  WHERE landing_path <> '' GROUP BY account_key, hour, landing_path;
+INSERT INTO rollup_dims (account_key, dim, hour, value, sessions)
+  SELECT account_key, 2, hour, referrer_host, SUM(sessions)::integer FROM rollup_sessions
+  WHERE referrer_host <> '' GROUP BY account_key, hour, referrer_host;
+INSERT INTO rollup_dims (account_key, dim, hour, value, sessions)
+  SELECT account_key, 3, hour, channel, SUM(sessions)::integer FROM rollup_sessions GROUP BY account_key, hour, channel;
 
 INSERT INTO visitor_hours (account_key, dim, value, visitor_id, hour, sessions)
   SELECT account_key, 0, '', visitor_id, hour, SUM(sessions)::integer FROM rollup_sessions GROUP BY account_key, visitor_id, hour;

@@ -7,12 +7,12 @@ import { DIM } from '../rollups/visitor-sets.js';
 import { pgUrlHost, sqlUrlHost } from './url-parts.js';
 
 // Sessions without a referrer (direct, or stripped by the browser) are not a referrer: left out.
-// Whole hours come from rollup_landings (the value stored as url-parts.ts computes it, '' for none)
+// Whole hours come from rollup_dims (the value stored as url-parts.ts computes it, '' for none)
 // and their distinct visitors from visitor_gaps; partial hours from the sessions themselves, whose
 // visitors count only if the whole hours did not count them for this value (visitor-sets.ts). The
 // value is in the "C" collation on PostgreSQL, so ties sort as in SQLite.
 const topSql = (a: ArmSql, host: string): string => `SELECT value, SUM(sessions) AS sessions, SUM(visitors) AS visitors FROM (
-    ${a.hours('rollup_landings', 'r.referrer_host AS value, r.sessions AS sessions, 0 AS visitors')} WHERE r.referrer_host <> ''
+    ${a.dims(DIM.referrer, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
     UNION ALL ${a.gaps(DIM.referrer, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
     UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
         COUNT(DISTINCT CASE WHEN ${unseen(DIM.referrer, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors

@@ -18,7 +18,7 @@ function armsSql(a: ArmSql): { sessions: string; visitors: string; events: strin
   const items = itemArms(a);
   return {
     sessions: `SELECT i, SUM(sessions) AS sessions FROM (
-        ${a.hours('rollup_landings', 'r.sessions AS sessions')}
+        ${a.dims(DIM.all, 'r.sessions AS sessions')}
         UNION ALL ${a.startedIn('1')}) AS started GROUP BY i`,
     visitors: `SELECT i, SUM(visitors) AS visitors FROM (
         ${a.gaps(DIM.all, 'g.visitors AS visitors')}

@@ -7,7 +7,7 @@ import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, typ
 import { DIM } from '../rollups/visitor-sets.js';
 
 // A session counts when its activity span [started_at, last_seen_at] meets [from, to); its visitor
-// counts with it. Such a session either started in the range (rollup_landings for the whole hours,
+// counts with it. Such a session either started in the range (rollup_dims for the whole hours,
 // raw sessions for the partial ones) or started before it and was still active at `from` (raw,
 // bounded by the longest session span; for a reversed range, started before `to`). Items without a
 // session count as events and conversions only. Distinct visitors are exact: those with a session
@@ -18,7 +18,7 @@ function statsSql(a: ArmSql): string {
   const items = itemArms(a);
   return `SELECT st.sessions, vh.visitors + vr.visitors AS visitors, ev.events, cv.conversions, cv.revenue_units, cv.revenue_micros
   FROM (SELECT COALESCE(SUM(sessions), 0) AS sessions FROM (
-          ${a.hours('rollup_landings', 'r.sessions AS sessions')}
+          ${a.dims(DIM.all, 'r.sessions AS sessions')}
           UNION ALL ${a.startedIn('1')}
           UNION ALL ${a.activeAtFrom('1')}) AS started) AS st,
        (SELECT COALESCE(SUM(visitors), 0) AS visitors FROM (${a.gaps(DIM.all, 'g.visitors AS visitors')}) AS whole) AS vh,

@@ -12,7 +12,11 @@ const SPAN = `(SELECT max_span FROM session_spans WHERE account_key = ${KEY})`;
 
 export interface ArmSql {
   /** Rows of `table` (alias r) in the plan's whole hours. */
-  hours(table: 'rollup_landings' | 'rollup_items', columns: string): string;
+  hours(table: 'rollup_items', columns: string): string;
+  /** rollup_dims rows (alias r) of dimension `dim` in the plan's whole hours. */
+  dims(dim: number, columns: string): string;
+  /** PostgreSQL: the default collation, for a rollup value that must sort as a raw column does; SQLite: nothing. */
+  rawCollation: string;
   /**
    * visitor_gaps rows (alias g) of dimension `dim` in the plan's whole hours whose previous hour
    * lies before their span: summed, each visitor with a session started in the span, once.
@@ -35,6 +39,9 @@ export interface ArmSql {
 export const SQLITE_ARMS: ArmSql = {
   hours: (table, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
     CROSS JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
+  dims: (dim, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
+    CROSS JOIN rollup_dims AS r ON r.account_key = ${KEY} AND r.dim = ${dim} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
+  rawCollation: '',
   gaps: (dim, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
     CROSS JOIN visitor_gaps AS g ON g.account_key = ${KEY} AND g.dim = ${dim} AND g.hour >= j.value ->> 0 AND g.hour < j.value ->> 1
       AND g.prev_hour < j.value ->> 0`,
@@ -53,6 +60,9 @@ export const SQLITE_ARMS: ArmSql = {
 export const PG_ARMS: ArmSql = {
   hours: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
     JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.lo AND r.hour < j.hi`,
+  dims: (dim, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+    JOIN rollup_dims AS r ON r.account_key = ${KEY} AND r.dim = ${dim} AND r.hour >= j.lo AND r.hour < j.hi`,
+  rawCollation: ' COLLATE "default"',
   gaps: (dim, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
     JOIN visitor_gaps AS g ON g.account_key = ${KEY} AND g.dim = ${dim} AND g.hour >= j.lo AND g.hour < j.hi AND g.prev_hour < j.lo`,
   pieceSpan: 'j.sf, j.st',

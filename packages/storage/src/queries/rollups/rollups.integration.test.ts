@@ -103,7 +103,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('rollups on 
       await applyTraffic(db.storage, seed, account.id, BASE);
     }
     const tables = {
-      rollup_landings: 'SELECT account_key, hour, channel, landing_path, referrer_host, sessions FROM rollup_landings ORDER BY 1, 2, 3, 4, 5',
+      rollup_dims: 'SELECT account_key, dim, hour, value, sessions FROM rollup_dims ORDER BY 1, 2, 3, 4',
       visitor_hours: 'SELECT account_key, dim, value, visitor_id, hour, sessions FROM visitor_hours ORDER BY 1, 2, 3, 4, 5',
       visitor_gaps: 'SELECT account_key, dim, hour, value, prev_hour, visitors FROM visitor_gaps ORDER BY 1, 2, 3, 4, 5',
       rollup_items: 'SELECT account_key, hour, events, conversions, revenue_units, revenue_micros FROM rollup_items ORDER BY 1, 2',
@@ -118,8 +118,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('rollups on 
     const gaps = await readFile(new URL(`../../../migrations/${second}`, import.meta.url), 'utf8');
     const createSessions = rollups.slice(rollups.indexOf('CREATE TABLE rollup_sessions'), rollups.indexOf('CREATE TABLE rollup_items'));
     const backfill = rollups.slice(rollups.indexOf('INSERT INTO rollup_sessions'));
-    await rawExec(db, `DELETE FROM rollup_landings; DELETE FROM visitor_hours; DELETE FROM visitor_gaps; DELETE FROM rollup_items;
-      DELETE FROM session_spans; ${createSessions} ${backfill} ${gaps.slice(gaps.indexOf('INSERT INTO rollup_landings'))}`);
+    await rawExec(db, `DELETE FROM rollup_dims; DELETE FROM visitor_hours; DELETE FROM visitor_gaps; DELETE FROM rollup_items;
+      DELETE FROM session_spans; ${createSessions} ${backfill} ${gaps.slice(gaps.indexOf('INSERT INTO rollup_dims'))}`);
     const rebuilt = await Promise.all(Object.values(tables).map((sql) => rawRows(db, sql)));
     expect(rebuilt).toEqual(live);
     expect(live[0]?.length).toBeGreaterThan(0);

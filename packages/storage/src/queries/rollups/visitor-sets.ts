@@ -2,8 +2,11 @@
 import { HOUR_MS } from './hour-plan.js';
 import type { SessionShape } from './rollup-deltas.js';
 
-/** Dimensions a visitor is counted in: all sessions, by landing path, by referrer host. */
-export const DIM = { all: 0, landing: 1, referrer: 2 } as const;
+/**
+ * Dimensions of rollup_dims: all sessions, by landing path, by referrer host, by channel. Distinct
+ * visitors are kept for the first three (the channel report counts sessions only).
+ */
+export const DIM = { all: 0, landing: 1, referrer: 2, channel: 3 } as const;
 
 /** One visitor within one dimension value (dim 0 has the value ''). */
 export interface VisitorGroup { accountKey: number; dim: number; value: string; visitorId: string }
