@@ -69,3 +69,9 @@ INSERT INTO visitor_gaps (account_key, dim, hour, value, prev_hour, visitors)
   GROUP BY 1, 2, 3, 4, 5;
 
 DROP TABLE rollup_sessions;
+
+-- Statistics now, not whenever autovacuum gets to it: without them the planner took the edge scans'
+-- one-row probes into visitor_hours for a scan of the whole table (55 s instead of 59 ms, measured).
+ANALYZE rollup_dims;
+ANALYZE visitor_hours;
+ANALYZE visitor_gaps;
