@@ -2,17 +2,22 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
 import type { TopRow, TopWindow } from '../../storage.js';
-import { PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { DIM } from '../rollups/visitor-sets.js';
 import { pgUrlPath, sqlUrlPath } from './url-parts.js';
 
-
 // The path drops the query string, so one page landed on from many campaigns (utm_*) is one row.
-// Whole hours come from rollup_sessions (the path stored as url-parts.ts computes it, '' for no
-// landing url); partial hours from the sessions themselves. The path is in the "C" collation on
-// PostgreSQL, so ties sort as in SQLite.
-const topSql = (a: ArmSql, path: string): string => `SELECT value, SUM(sessions) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM (
-    ${a.hours('rollup_sessions', 'r.landing_path AS value, r.visitor_id AS visitor_id, r.sessions AS sessions')} WHERE r.landing_path <> ''
-    UNION ALL ${a.startedIn(`${path} AS value, s.visitor_id, 1`)} WHERE s.landing_url IS NOT NULL) AS paths
+// Whole hours come from rollup_dims (the value stored as url-parts.ts computes it, '' for none)
+// and their distinct visitors from visitor_gaps; partial hours from the sessions themselves, whose
+// visitors count only if the whole hours did not count them for this value (visitor-sets.ts). The
+// value is in the "C" collation on PostgreSQL, so ties sort as in SQLite.
+const topSql = (a: ArmSql, path: string): string => `SELECT value, SUM(sessions) AS sessions, SUM(visitors) AS visitors FROM (
+    ${a.dims(DIM.landing, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
+    UNION ALL ${a.gaps(DIM.landing, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
+    UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
+        COUNT(DISTINCT CASE WHEN ${unseen(DIM.landing, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
+      FROM (${a.startedIn(`${path} AS value, s.visitor_id AS visitor_id, ${a.pieceSpan}`)} WHERE s.landing_url IS NOT NULL) AS raw
+      GROUP BY value) AS counted
   GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`;
 const SQLITE_TOP = topSql(SQLITE_ARMS, sqlUrlPath('s.landing_url'));
 const PG_TOP = named<keyof Params>(topSql(PG_ARMS, pgUrlPath('s.landing_url')));

@@ -2,18 +2,23 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
 import type { TopRow, TopWindow } from '../../storage.js';
-import { PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { DIM } from '../rollups/visitor-sets.js';
 import { pgUrlHost, sqlUrlHost } from './url-parts.js';
 
-
 // Sessions without a referrer (direct, or stripped by the browser) are not a referrer: left out.
-// Whole hours come from rollup_sessions (the host stored as url-parts.ts computes it, '' for none);
-// partial hours from the sessions themselves. The host is in the "C" collation on PostgreSQL, so
-// ties sort as in SQLite.
-const topSql = (a: ArmSql, host: string): string => `SELECT value, SUM(sessions) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM (
-    ${a.hours('rollup_sessions', 'r.referrer_host AS value, r.visitor_id AS visitor_id, r.sessions AS sessions')}
-    UNION ALL ${a.startedIn(`${host} AS value, s.visitor_id, 1`)} WHERE s.referrer IS NOT NULL AND s.referrer <> '') AS hosts
-  WHERE value <> '' GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`;
+// Whole hours come from rollup_dims (the value stored as url-parts.ts computes it, '' for none)
+// and their distinct visitors from visitor_gaps; partial hours from the sessions themselves, whose
+// visitors count only if the whole hours did not count them for this value (visitor-sets.ts). The
+// value is in the "C" collation on PostgreSQL, so ties sort as in SQLite.
+const topSql = (a: ArmSql, host: string): string => `SELECT value, SUM(sessions) AS sessions, SUM(visitors) AS visitors FROM (
+    ${a.dims(DIM.referrer, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
+    UNION ALL ${a.gaps(DIM.referrer, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
+    UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
+        COUNT(DISTINCT CASE WHEN ${unseen(DIM.referrer, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
+      FROM (${a.startedIn(`${host} AS value, s.visitor_id AS visitor_id, ${a.pieceSpan}`)} WHERE s.referrer IS NOT NULL AND s.referrer <> '') AS raw
+      WHERE raw.value <> '' GROUP BY value) AS counted
+  GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`;
 const SQLITE_TOP = topSql(SQLITE_ARMS, sqlUrlHost('s.referrer'));
 const PG_TOP = named<keyof Params>(topSql(PG_ARMS, pgUrlHost('s.referrer')));
 

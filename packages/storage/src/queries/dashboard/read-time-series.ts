@@ -6,18 +6,24 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SeriesPoint, SeriesWindow } from '../../storage.js';
 import { StorageError } from '../../storage-error.js';
 import { revenueTotal, type RevenueSums } from '../revenue-sum.js';
-import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { DIM } from '../rollups/visitor-sets.js';
 
 // Buckets are [from + i * bucket, from + (i + 1) * bucket). Sessions (and their distinct visitors)
 // count in the bucket they started in, items in the bucket they happened in. Each arm reads the
 // rollups for the whole hours inside one bucket and raw rows for the rest (rollups/hour-plan.ts);
-// the three arms are combined in the caller (a bucket with nothing is zero).
-function armsSql(a: ArmSql): { sessions: string; events: string; conversions: string } {
+// a raw session's visitor counts only if its bucket's whole hours did not (visitor-sets.ts). The
+// arms are combined in the caller (a bucket with nothing is zero).
+function armsSql(a: ArmSql): { sessions: string; visitors: string; events: string; conversions: string } {
   const items = itemArms(a);
   return {
-    sessions: `SELECT i, SUM(sessions) AS sessions, COUNT(DISTINCT visitor_id) AS visitors FROM (
-        ${a.hours('rollup_sessions', 'r.visitor_id AS visitor_id, r.sessions AS sessions')}
-        UNION ALL ${a.startedIn('s.visitor_id, 1')}) AS started GROUP BY i`,
+    sessions: `SELECT i, SUM(sessions) AS sessions FROM (
+        ${a.dims(DIM.all, 'r.sessions AS sessions')}
+        UNION ALL ${a.startedIn('1')}) AS started GROUP BY i`,
+    visitors: `SELECT i, SUM(visitors) AS visitors FROM (
+        ${a.gaps(DIM.all, 'g.visitors AS visitors')}
+        UNION ALL SELECT i, COUNT(DISTINCT visitor_id) FROM (${a.startedIn(`s.visitor_id AS visitor_id, ${a.pieceSpan}`)}) AS raw
+          WHERE ${unseen(DIM.all, "''", 'raw.visitor_id', 'raw.sf', 'raw.st')} GROUP BY i) AS counted GROUP BY i`,
     events: `SELECT i, SUM(events) AS events FROM (${items.events}) AS ev GROUP BY i`,
     conversions: `SELECT i, SUM(conversions) AS conversions, COALESCE(SUM(units), 0) AS revenue_units,
         COALESCE(SUM(micros), 0) AS revenue_micros FROM (${items.conversions}) AS cv GROUP BY i`,
@@ -26,17 +32,19 @@ function armsSql(a: ArmSql): { sessions: string; events: string; conversions: st
 const SQLITE = armsSql(SQLITE_ARMS);
 const PG = armsSql(PG_ARMS);
 const PG_SESSIONS = named<keyof Params>(PG.sessions);
+const PG_VISITORS = named<keyof Params>(PG.visitors);
 const PG_EVENTS = named<keyof Params>(PG.events);
 const PG_CONVERSIONS = named<keyof Params>(PG.conversions);
 
 type Params = PlannedParams['postgres'];
 type Bucketed<T> = T & { i: number };
-type SessionCounts = Bucketed<{ sessions: number; visitors: number }>;
+type SessionCounts = Bucketed<{ sessions: number }>;
+type VisitorCounts = Bucketed<{ visitors: number }>;
 type EventCounts = Bucketed<{ events: number }>;
 type ConversionCounts = Bucketed<{ conversions: number } & RevenueSums>;
 
 /** What the three arms returned, in either dialect. */
-interface Arms { sessions: SessionCounts[]; events: EventCounts[]; conversions: ConversionCounts[] }
+interface Arms { sessions: SessionCounts[]; visitors: VisitorCounts[]; events: EventCounts[]; conversions: ConversionCounts[] }
 
 /** At most this many buckets per query, so a tiny bucket over a long range cannot build a huge answer. */
 export const MAX_SERIES_POINTS = 2000;
@@ -50,6 +58,7 @@ function sqliteArms(c: SqliteConnection, params: PlannedParams['sqlite']): Arms 
   type P = PlannedParams['sqlite'];
   return {
     sessions: c.statement<[P], SessionCounts>(SQLITE.sessions).all(params),
+    visitors: c.statement<[P], VisitorCounts>(SQLITE.visitors).all(params),
     events: c.statement<[P], EventCounts>(SQLITE.events).all(params),
     conversions: c.statement<[P], ConversionCounts>(SQLITE.conversions).all(params),
   };
@@ -58,12 +67,13 @@ function sqliteArms(c: SqliteConnection, params: PlannedParams['sqlite']): Arms 
 async function pgArms(client: PgQueryable, params: Params): Promise<Arms> {
   const all = async <R>(statement: NamedStatement<keyof Params>): Promise<R[]> =>
     (await client.query(statement.text, statement.values(params))).rows as R[];
-  return { sessions: await all(PG_SESSIONS), events: await all(PG_EVENTS), conversions: await all(PG_CONVERSIONS) };
+  return { sessions: await all(PG_SESSIONS), visitors: await all(PG_VISITORS), events: await all(PG_EVENTS), conversions: await all(PG_CONVERSIONS) };
 }
 
 /** Writes each arm's counts into its bucket of `series`. */
 function fill(series: SeriesPoint[], arms: Arms): SeriesPoint[] {
-  for (const row of arms.sessions) Object.assign(series[row.i] ?? {}, { sessions: row.sessions, visitors: row.visitors });
+  for (const row of arms.sessions) Object.assign(series[row.i] ?? {}, { sessions: row.sessions });
+  for (const row of arms.visitors) Object.assign(series[row.i] ?? {}, { visitors: row.visitors });
   for (const row of arms.events) Object.assign(series[row.i] ?? {}, { events: row.events });
   for (const row of arms.conversions) Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: revenueTotal(row) });
   return series;

@@ -3,12 +3,13 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
 import type { ChannelCount } from '../../storage.js';
 import { PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import { DIM } from '../rollups/visitor-sets.js';
 
 // One row per channel (at most a dozen), so the answer stays small however many sessions there are.
-// Whole hours come from rollup_sessions ('' there is a session without a channel: NULL again here,
+// Whole hours come from rollup_dims, dim channel ('' there is a session without a channel: NULL again here,
 // so it sorts where each dialect sorts NULL), partial hours from the sessions themselves.
 const bySql = (a: ArmSql): string => `SELECT channel, SUM(sessions) AS sessions FROM (
-    ${a.hours('rollup_sessions', "NULLIF(r.channel, '') AS channel, r.sessions AS sessions")}
+    ${a.dims(DIM.channel, `NULLIF(r.value, '')${a.rawCollation} AS channel, r.sessions AS sessions`)}
     UNION ALL ${a.startedIn('s.channel, 1')}) AS started
   GROUP BY channel ORDER BY sessions DESC, channel`;
 const SQLITE = bySql(SQLITE_ARMS);

@@ -40,18 +40,38 @@ export function planHours(from: number, to: number, bucket: number): HourPlan {
   return { hours, pieces };
 }
 
-/** The plan as the JSON arrays SQLite's json_each reads: [[from, to, i], ...]. */
+/** The whole-hour span [from, to) of each bucket of the plan (a bucket's whole hours are contiguous); [0, 0) for none. */
+function spanOf(plan: HourPlan): (i: number) => [number, number] {
+  const spans = new Map(plan.hours.map((s) => [s.i, [s.from, s.to] as [number, number]]));
+  return (i) => spans.get(i) ?? [0, 0];
+}
+
+/**
+ * The plan as the JSON arrays SQLite's json_each reads: hours [[from, to, i], ...] and pieces
+ * [[from, to, i, spanFrom, spanTo], ...], each piece with its bucket's whole-hour span, so a raw
+ * session's visitor can be checked against the visitors the span already counted.
+ */
 export function planJson(plan: HourPlan): { hours: string; pieces: string } {
+  const span = spanOf(plan);
   return {
     hours: JSON.stringify(plan.hours.map((s) => [s.from, s.to, s.i])),
-    pieces: JSON.stringify(plan.pieces.map((p) => [p.from, p.to, p.i])),
+    pieces: JSON.stringify(plan.pieces.map((p) => [p.from, p.to, p.i, ...span(p.i)])),
   };
 }
 
-/** The plan as PostgreSQL column arrays, for unnest. */
-export function planArrays(plan: HourPlan): { hourFrom: number[]; hourTo: number[]; hourI: number[]; pieceFrom: number[]; pieceTo: number[]; pieceI: number[] } {
+/** The plan as PostgreSQL column arrays, for unnest (pieces with their bucket's span, as in planJson). */
+export function planArrays(plan: HourPlan): {
+  hourFrom: number[]; hourTo: number[]; hourI: number[]; pieceFrom: number[]; pieceTo: number[]; pieceI: number[]; pieceSpanFrom: number[]; pieceSpanTo: number[];
+} {
+  const span = spanOf(plan);
   return {
     hourFrom: plan.hours.map((s) => s.from), hourTo: plan.hours.map((s) => s.to), hourI: plan.hours.map((s) => s.i),
     pieceFrom: plan.pieces.map((p) => p.from), pieceTo: plan.pieces.map((p) => p.to), pieceI: plan.pieces.map((p) => p.i),
+    pieceSpanFrom: plan.pieces.map((p) => span(p.i)[0]), pieceSpanTo: plan.pieces.map((p) => span(p.i)[1]),
   };
+}
+
+/** The whole-hour span of bucket 0 (stats' only bucket), for the sessions active at `from`. */
+export function firstSpan(plan: HourPlan): [number, number] {
+  return spanOf(plan)(0);
 }

@@ -1,6 +1,6 @@
 // SQL arms that read a planned range (hour-plan.ts): whole hours from the rollups, the pieces between from raw rows.
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
-import { planArrays, planHours, planJson } from './hour-plan.js';
+import { firstSpan, planArrays, planHours, planJson } from './hour-plan.js';
 
 // Every arm yields the bucket number `i` first. SQLite: CROSS JOIN keeps the plan's spans as the
 // outer loop (SQLite never reorders it), so each span is one range search of the index; left to
@@ -12,9 +12,22 @@ const SPAN = `(SELECT max_span FROM session_spans WHERE account_key = ${KEY})`;
 
 export interface ArmSql {
   /** Rows of `table` (alias r) in the plan's whole hours. */
-  hours(table: 'rollup_sessions' | 'rollup_items', columns: string): string;
+  hours(table: 'rollup_items', columns: string): string;
+  /** rollup_dims rows (alias r) of dimension `dim` in the plan's whole hours. */
+  dims(dim: number, columns: string): string;
+  /** PostgreSQL: the default collation, for a rollup value that must sort as a raw column does; SQLite: nothing. */
+  rawCollation: string;
+  /**
+   * visitor_gaps rows (alias g) of dimension `dim` in the plan's whole hours whose previous hour
+   * lies before their span: summed, each visitor with a session started in the span, once.
+   */
+  gaps(dim: number, columns: string): string;
   /** Sessions (alias s) that started in the plan's pieces. */
   startedIn(columns: string): string;
+  /** Columns `sf, st` for startedIn: the whole-hour span of the piece's bucket ([0, 0) for none). */
+  pieceSpan: string;
+  /** Columns `sf, st` for activeAtFrom: the whole-hour span of bucket 0. */
+  firstSpan: string;
   /** Rows of events or conversions (alias e) that happened in the plan's pieces. */
   happenedIn(table: 'events' | 'conversions', columns: string): string;
   /** Sessions (alias s) started before @before (min(from, to)) and last seen at or after @from. */
@@ -26,6 +39,14 @@ export interface ArmSql {
 export const SQLITE_ARMS: ArmSql = {
   hours: (table, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
     CROSS JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
+  dims: (dim, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
+    CROSS JOIN rollup_dims AS r ON r.account_key = ${KEY} AND r.dim = ${dim} AND r.hour >= j.value ->> 0 AND r.hour < j.value ->> 1`,
+  rawCollation: '',
+  gaps: (dim, columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@hours) AS j
+    CROSS JOIN visitor_gaps AS g ON g.account_key = ${KEY} AND g.dim = ${dim} AND g.hour >= j.value ->> 0 AND g.hour < j.value ->> 1
+      AND g.prev_hour < j.value ->> 0`,
+  pieceSpan: 'j.value ->> 3 AS sf, j.value ->> 4 AS st',
+  firstSpan: '@spanFrom AS sf, @spanTo AS st',
   startedIn: (columns) => `SELECT j.value ->> 2 AS i, ${columns} FROM json_each(@pieces) AS j
     CROSS JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.value ->> 0 AND s.last_seen_at < (j.value ->> 1) + ${SPAN}
       AND s.started_at >= j.value ->> 0 AND s.started_at < j.value ->> 1`,
@@ -39,7 +60,15 @@ export const SQLITE_ARMS: ArmSql = {
 export const PG_ARMS: ArmSql = {
   hours: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
     JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.lo AND r.hour < j.hi`,
-  startedIn: (columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[]) AS j (lo, hi, i)
+  dims: (dim, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+    JOIN rollup_dims AS r ON r.account_key = ${KEY} AND r.dim = ${dim} AND r.hour >= j.lo AND r.hour < j.hi`,
+  rawCollation: ' COLLATE "default"',
+  gaps: (dim, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+    JOIN visitor_gaps AS g ON g.account_key = ${KEY} AND g.dim = ${dim} AND g.hour >= j.lo AND g.hour < j.hi AND g.prev_hour < j.lo`,
+  pieceSpan: 'j.sf, j.st',
+  firstSpan: '@spanFrom::bigint AS sf, @spanTo::bigint AS st',
+  startedIn: (columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[],
+      @pieceSpanFrom::bigint[], @pieceSpanTo::bigint[]) AS j (lo, hi, i, sf, st)
     JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.lo AND s.last_seen_at < j.hi + ${SPAN}
       AND s.started_at >= j.lo AND s.started_at < j.hi`,
   happenedIn: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[]) AS j (lo, hi, i)
@@ -58,15 +87,26 @@ export function itemArms(a: ArmSql): { events: string; conversions: string } {
   };
 }
 
+/**
+ * True when `visitor` started no session in the whole hours [sf, st) in dimension `dim`, value
+ * `value`: the gap rows of that span did not count it, so a raw row may (one index probe).
+ */
+export function unseen(dim: number, value: string, visitor: string, sf: string, st: string): string {
+  return `NOT EXISTS (SELECT 1 FROM visitor_hours AS vh WHERE vh.account_key = ${KEY} AND vh.dim = ${dim}
+    AND vh.value = ${value} AND vh.visitor_id = ${visitor} AND vh.hour >= ${sf} AND vh.hour < ${st})`;
+}
+
 /** Parameters of a planned read: the account, `from`, and the plan in both dialects' shapes. */
 export interface PlannedParams {
-  sqlite: { account: string; from: number; before: number; hours: string; pieces: string };
-  postgres: { account: string; from: number; before: number } & ReturnType<typeof planArrays>;
+  sqlite: { account: string; from: number; before: number; spanFrom: number; spanTo: number; hours: string; pieces: string };
+  postgres: { account: string; from: number; before: number; spanFrom: number; spanTo: number } & ReturnType<typeof planArrays>;
 }
 
 /** The plan of [from, to) in buckets of `bucket` ms (one bucket: the whole range) as parameters; an empty plan when to <= from. */
 export function plannedParams(account: string, from: number, to: number, bucket: number = to - from): PlannedParams {
   const plan = to > from ? planHours(from, to, bucket) : { hours: [], pieces: [] };
   const before = Math.min(from, to);
-  return { sqlite: { account, from, before, ...planJson(plan) }, postgres: { account, from, before, ...planArrays(plan) } };
+  const [spanFrom, spanTo] = firstSpan(plan);
+  const common = { account, from, before, spanFrom, spanTo };
+  return { sqlite: { ...common, ...planJson(plan) }, postgres: { ...common, ...planArrays(plan) } };
 }

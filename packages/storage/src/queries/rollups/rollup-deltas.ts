@@ -1,5 +1,6 @@
 // What a write does to the rollups, as deltas: sessions moving between hours and landing dimensions, items added per hour.
 import { HOUR_MS } from './hour-plan.js';
+import { DIM, membershipDeltas, type MembershipDelta } from './visitor-sets.js';
 
 /** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host. */
 export interface SessionShape {
@@ -7,10 +8,11 @@ export interface SessionShape {
   channel: string; landingPath: string; referrerHost: string;
 }
 
-/** A change of one rollup_sessions row's count. */
-export interface SessionRollupDelta {
-  accountKey: number; hour: number; visitorId: string; channel: string; landingPath: string; referrerHost: string; sessions: number;
-}
+/** A change of one rollup_dims row's count: sessions started in one hour with one value of one dimension (no visitor). */
+export interface DimDelta { accountKey: number; dim: number; hour: number; value: string; sessions: number }
+
+/** Both kinds of change a session move makes: dimension counts, and visitor-hour refcounts (visitor-sets.ts). */
+export interface SessionRollupDeltas { dims: DimDelta[]; memberships: MembershipDelta[] }
 
 /** A change of one rollup_items row. */
 export interface ItemRollupDelta {
@@ -20,37 +22,41 @@ export interface ItemRollupDelta {
 /** An inserted item as a statement's RETURNING reports it; units and micros null for no revenue. */
 export interface InsertedItem { accountKey: number; occurredAt: number; units?: number | null; micros?: number | null }
 
-const rowKey = (d: Omit<SessionRollupDelta, 'sessions'>): string =>
-  [d.accountKey, d.hour, d.visitorId, d.channel, d.landingPath, d.referrerHost].join('\u0000');
+const rowKey = (d: Omit<DimDelta, 'sessions'>): string =>
+  `${d.accountKey}\u0000${d.dim}\u0000${String(d.hour).padStart(16, '0')}\u0000${d.value}`;
 
 function sortedByKey<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-function rowOf(s: SessionShape): Omit<SessionRollupDelta, 'sessions'> {
-  return {
-    accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS), visitorId: s.visitorId,
-    channel: s.channel, landingPath: s.landingPath, referrerHost: s.referrerHost,
-  };
+/** The rollup_dims rows a session counts in: all sessions, its channel, and its landing path and referrer host if any. */
+function rowsOf(s: SessionShape): Array<Omit<DimDelta, 'sessions'>> {
+  const base = { accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS) };
+  const rows: Array<Omit<DimDelta, 'sessions'>> = [{ ...base, dim: DIM.all, value: '' }, { ...base, dim: DIM.channel, value: s.channel }];
+  if (s.landingPath !== '') rows.push({ ...base, dim: DIM.landing, value: s.landingPath });
+  if (s.referrerHost !== '') rows.push({ ...base, dim: DIM.referrer, value: s.referrerHost });
+  return rows;
 }
 
 /**
- * Each session counts once, in the row of its start hour and landing. A write that moved its start
+ * Each session counts once per dimension, in the rows of its start hour and landing. A write that moved its start
  * to an earlier hour or gave it a better landing (DESIGN.md L12: a late item can) takes it out of
- * the old row and puts it in the new one. Deltas that cancel are dropped; the rest come sorted by
- * key, so concurrent writers touch rows in one order.
+ * the old row and puts it in the new one, and moves its visitor between hours the same way
+ * (visitor-sets.ts). Deltas that cancel are dropped; the rest come sorted by key, so concurrent
+ * writers touch rows in one order.
  */
-export function sessionRollupDeltas(before: readonly SessionShape[], after: readonly SessionShape[]): SessionRollupDelta[] {
-  const deltas = new Map<string, SessionRollupDelta>();
+export function sessionRollupDeltas(before: readonly SessionShape[], after: readonly SessionShape[]): SessionRollupDeltas {
+  const deltas = new Map<string, DimDelta>();
   const add = (s: SessionShape, n: number): void => {
-    const row = rowOf(s);
-    const key = rowKey(row);
-    const seen = deltas.get(key);
-    deltas.set(key, { ...row, sessions: (seen?.sessions ?? 0) + n });
+    for (const row of rowsOf(s)) {
+      const key = rowKey(row);
+      const seen = deltas.get(key);
+      deltas.set(key, { ...row, sessions: (seen?.sessions ?? 0) + n });
+    }
   };
   for (const s of before) add(s, -1);
   for (const s of after) add(s, 1);
-  return sortedByKey(deltas).filter((d) => d.sessions !== 0);
+  return { dims: sortedByKey(deltas).filter((d) => d.sessions !== 0), memberships: membershipDeltas(before, after) };
 }
 
 /** The longest span per account among `after` (the session_spans bound only grows). */

@@ -37,13 +37,15 @@ const PG_SHAPES = `SELECT ${pgShape('s')}
   JOIN sessions AS s ON s.account_key = x.account AND s.visitor_id = x.visitor_id AND s.id = x.id`;
 
 /**
- * A transaction-level advisory lock per session key, taken in one order: two collectors writing
- * items of one session take turns, so each reads the row the other committed before computing its
- * delta (a row lock cannot cover a session that does not exist yet). A hash collision only makes
- * two writers take turns needlessly.
+ * A transaction-level advisory lock per visitor of the sessions written, taken in one order: two
+ * collectors writing items of one session (or of two sessions of one visitor) take turns, so each
+ * reads the rows the other committed before computing its deltas (a row lock cannot cover a
+ * session that does not exist yet). Per visitor, not per session, because the visitor's hour set
+ * (visitor-sets.ts) is shared by all its sessions. A hash collision only makes two writers take
+ * turns needlessly.
  */
 const PG_LOCK = `SELECT COUNT(pg_advisory_xact_lock(k)) AS n FROM (
-    SELECT DISTINCT hashtextextended(x.account || '/' || x.visitor_id || '/' || x.id, 7) AS k
+    SELECT DISTINCT hashtextextended(x.account || '/' || x.visitor_id, 7) AS k
     FROM unnest($1::integer[], $2::text[], $3::text[]) AS x (account, visitor_id, id) ORDER BY k) AS keys`;
 
 const PG_ACCOUNT_KEYS = 'SELECT id, key FROM accounts WHERE id = ANY($1::text[])';
