@@ -26,7 +26,10 @@ export const MAX_SESSIONS_PER_QUERY = 2_000_000;
 export async function attribute(storage: Storage, q: AttributionQuery): Promise<AttributionAnswer> {
   const lookbackMs = q.lookbackDays * DAY;
   const dimension = q.groupBy ?? 'channel';
-  const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension });
+  const window = { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension };
+  // Only Markov reads the paths of people who did not convert; every other model's journeys are
+  // built from the converters' sessions alone (the same journeys, a few percent of the rows).
+  const facts = q.model === 'markov' ? await storage.attributionFacts(q.accountId, window) : await storage.converterFacts(q.accountId, window);
   const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs, grouped: dimension !== 'channel' });
   const result = MODELS[q.model](journeys, { nonConverting });
   // Summed in integer micro-units: exact, and printed without binary noise.

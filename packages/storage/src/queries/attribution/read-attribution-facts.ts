@@ -6,7 +6,7 @@ import { storedJsonObject } from '../stored-json-object.js';
 import { dimensionColumns, dimensionValue, type AttributionDimension, type DimensionRow } from './attribution-dimension.js';
 
 type FactSession = AttributionFacts['sessions'][number];
-type SessionFactRow = Omit<FactSession, 'campaign' | 'group'> & DimensionRow;
+export type SessionFactRow = Omit<FactSession, 'campaign' | 'group'> & DimensionRow;
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : v === undefined || v === null ? null : String(v));
 
@@ -15,7 +15,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : v === u
  * than in SQL: json_extract and ::jsonb fail the whole query on one malformed value, and one stored
  * value must never break an account's attribution.
  */
-function toFactSession(dimension: AttributionDimension): (row: SessionFactRow) => FactSession {
+export function toFactSession(dimension: AttributionDimension): (row: SessionFactRow) => FactSession {
   return ({ utm, click_ids: clickIds, landing_path: landingPath, ...row }) => {
     const parsedUtm = storedJsonObject(utm);
     return { ...row, campaign: text(parsedUtm.utm_campaign), group: dimensionValue(dimension, { utm: parsedUtm, click_ids: clickIds, landing_path: landingPath }) };
@@ -37,6 +37,7 @@ const pgSessions = (dimension: AttributionDimension): string => `SELECT id, visi
   WHERE account_key = ${pgAccountKeyOf(1)} AND last_seen_at >= $2 AND started_at >= $2 AND started_at <= $3
   ORDER BY started_at DESC LIMIT $4`;
 const PG_LINKS = `SELECT user_id AS "userId", visitor_id AS "visitorId" FROM identities WHERE account_key = ${pgAccountKeyOf(1)}`;
+/** Which conversions and sessions an attribution query reads (the same for converterFacts). */
 export interface FactsWindow {
   from: number; to: number; lookbackMs: number; maxSessions: number;
   /** What each session's `group` holds (a breakdown's value). @default 'channel' (group null) */

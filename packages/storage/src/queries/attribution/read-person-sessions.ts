@@ -7,20 +7,22 @@ const MAX_VISITORS = 10_000;
 
 // The recursive CTE walks visitor -> user ids -> visitors until nothing new is found (UNION drops
 // repeats, so it ends); both steps are index lookups (identities_by_visitor, the identities key).
+// On SQLite, CROSS JOIN and INDEXED BY hold that plan: left alone, the planner scanned the
+// account's identities per step and its sessions by activity (153 ms p50 per journey on 62k sessions).
 const sqlitePerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
   person(visitor_id) AS (
     SELECT @visitor
     UNION
-    SELECT i2.visitor_id FROM person p, acct
-      JOIN identities i1 ON i1.account_key = acct.k AND i1.visitor_id = p.visitor_id
-      JOIN identities i2 ON i2.account_key = acct.k AND i2.user_id = i1.user_id
+    SELECT i2.visitor_id FROM person p CROSS JOIN acct
+      CROSS JOIN identities i1 INDEXED BY identities_by_visitor ON i1.account_key = acct.k AND i1.visitor_id = p.visitor_id
+      CROSS JOIN identities i2 ON i2.account_key = acct.k AND i2.user_id = i1.user_id
     LIMIT ${MAX_VISITORS}
   )
   ${select}`;
 const SQLITE_VISITORS = sqlitePerson('SELECT visitor_id FROM person');
 const SQLITE_SESSIONS = sqlitePerson(`SELECT s.id, s.visitor_id AS visitorId, s.started_at AS startedAt, s.channel,
     json_extract(s.utm, '$.utm_campaign') AS campaign
-  FROM person p, acct JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
+  FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
   WHERE s.started_at >= @from AND s.started_at <= @to`);
 
 const pgPerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = $1),
