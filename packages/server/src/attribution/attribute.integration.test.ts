@@ -98,7 +98,13 @@ async function expectSameAttribution(storage: Storage, accountId: string, seed: 
         // The oracle: the raw computation every model ran before (every session of the window).
         const oracle = MODELS[model](all.journeys, { nonConverting: all.nonConverting });
         const answer = await attribute(storage, { accountId, model, ...w, lookbackDays, groupBy: dimension });
-        expect(answer.result, `${model} ${where}`).toEqual(oracle);
+        if (model !== 'markov') {
+          expect(answer.result, `${model} ${where}`).toEqual(oracle);
+          continue;
+        }
+        // Markov's read leaves out campaigns (no model reads them): what the API answers must match.
+        expect({ channels: answer.result.channels, weights: answer.result.channelWeights }, `${model} ${where}`)
+          .toEqual({ channels: oracle.channels, weights: oracle.channelWeights });
       }
     }
   }
