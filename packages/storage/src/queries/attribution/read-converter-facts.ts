@@ -13,6 +13,9 @@ import { toFactSession, type FactsWindow, type SessionFactRow } from './read-att
 // SQLite's planner, left alone, scans the account's identities and sessions once per step
 // (measured: 9-15 s on 62k sessions); CROSS JOIN keeps the written order, person first, and
 // INDEXED BY names the visitor index it otherwise passes over for the key's account prefix.
+// PostgreSQL estimates the walk at a handful of visitors and, measured on the same data, joined
+// them to every session of the account in a nested loop (23-28 s). Each lookup is a LATERAL
+// subquery per visitor, fenced by OFFSET 0 so the planner cannot flatten it back into that join.
 // The person set is closed under links, so its identity rows group it exactly as all of the
 // account's links would: union-find components never cross into visitors outside it.
 const sqlitePeople = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
@@ -40,8 +43,8 @@ const pgPeople = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT 
     SELECT c.visitor_id FROM acct JOIN conversions c ON c.account_key = acct.k AND c.occurred_at >= $2 AND c.occurred_at < $3
     UNION
     SELECT i2.visitor_id FROM person p CROSS JOIN acct
-      JOIN identities i1 ON i1.account_key = acct.k AND i1.visitor_id = p.visitor_id
-      JOIN identities i2 ON i2.account_key = acct.k AND i2.user_id = i1.user_id
+      CROSS JOIN LATERAL (SELECT i1.user_id FROM identities i1 WHERE i1.account_key = acct.k AND i1.visitor_id = p.visitor_id OFFSET 0) i1
+      CROSS JOIN LATERAL (SELECT i2.visitor_id FROM identities i2 WHERE i2.account_key = acct.k AND i2.user_id = i1.user_id OFFSET 0) i2
   )
   ${select}`;
 const PG_CONVERSIONS = `SELECT c.id, c.visitor_id AS "visitorId", c.session_id AS "sessionId", c.occurred_at AS timestamp, c.revenue
@@ -49,11 +52,13 @@ const PG_CONVERSIONS = `SELECT c.id, c.visitor_id AS "visitorId", c.session_id A
   WHERE a.id = $1 AND c.occurred_at >= $2 AND c.occurred_at < $3 ORDER BY c.occurred_at, c.id`;
 const pgSessions = (dimension: AttributionDimension): string => pgPeople(`SELECT s.id, s.visitor_id AS "visitorId",
     s.started_at AS "startedAt", s.channel, s.utm, ${dimensionColumns('postgres', dimension, 's.')}
-  FROM person p CROSS JOIN acct JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
-  WHERE s.started_at >= $4 AND s.started_at <= $3
+  FROM person p CROSS JOIN acct
+    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
+      AND s.started_at >= $4 AND s.started_at <= $3 OFFSET 0) s
   ORDER BY s.started_at DESC LIMIT $5`);
 const PG_LINKS = pgPeople(`SELECT i.user_id AS "userId", i.visitor_id AS "visitorId"
-  FROM person p CROSS JOIN acct JOIN identities i ON i.account_key = acct.k AND i.visitor_id = p.visitor_id`);
+  FROM person p CROSS JOIN acct
+    CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = acct.k AND i.visitor_id = p.visitor_id OFFSET 0) i`);
 
 type Conversion = AttributionFacts['conversions'][number];
 type Link = AttributionFacts['links'][number];
