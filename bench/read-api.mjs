@@ -3,9 +3,11 @@
 // requests) against the issue-15 targets: reports < 200 ms (SQLite) / 300 ms (PostgreSQL), attribution
 // < 1 s, one conversion's journey < 50 ms. Usage:
 //   node bench/read-api.mjs [--days 90] [--sessions-per-day 35000] [--repeat 10] [--db URL] [--keep]
+//   node bench/read-api.mjs --data FILE.db [--repeat 10]   (times a copy of a kept demo file; before/after
+//   on the same data: FILE.db.json holds the demo's --json line, which --keep writes beside the file)
 // (the issue's 10M-event data set is --days 90 --sessions-per-day 35000; the default is small).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,11 +61,20 @@ function someConversion(db, now) {
   }
 }
 
-export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false } = {}) {
+/** A copy of a kept demo file (its migrations run again on serve, as an upgrade would run them). */
+function copyDemo(from, db) {
+  copyFileSync(from, db);
+  const demo = JSON.parse(readFileSync(`${from}.json`, 'utf8'));
+  return { ...demo, loadSeconds: 0 };
+}
+
+export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false, data } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-read-api-'));
   const db = join(dir, 'touchline.db');
   try {
-    const demo = loadDemo(db, days, sessionsPerDay);
+    const demo = data ? copyDemo(data, db) : loadDemo(db, days, sessionsPerDay);
+    if (data) ({ days, sessionsPerDay } = demo);
+    if (keep && !data) writeFileSync(`${db}.json`, JSON.stringify({ ...demo, days, sessionsPerDay }));
     const now = Date.parse(NOW);
     const bytes = statSync(db).size;
     const serve = await startServe(db);
@@ -95,12 +106,13 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { days: { type: 'string' }, 'sessions-per-day': { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { days: { type: 'string' }, 'sessions-per-day': { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' }, data: { type: 'string' } } });
   const [r] = await runReadApi({
     ...(values.days ? { days: Number(values.days) } : {}),
     ...(values['sessions-per-day'] ? { sessionsPerDay: Number(values['sessions-per-day']) } : {}),
     ...(values.repeat ? { repeat: Number(values.repeat) } : {}),
     keep: values.keep === true,
+    ...(values.data ? { data: values.data } : {}),
   });
   console.log(`${r.name}: ${r.measured} (${r.pass ? 'ok' : 'MISSED'})`);
 }

@@ -375,7 +375,12 @@ export interface Storage {
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
-  attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension }): Promise<AttributionFacts>;
+  attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<AttributionFacts>;
+  /**
+   * attributionFacts of the converting people only (their sessions and identity links): the same
+   * journeys, without the sessions of people who did not convert, which only Markov reads.
+   */
+  converterFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<AttributionFacts>;
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
   /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
   integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;

@@ -26,7 +26,14 @@ export const MAX_SESSIONS_PER_QUERY = 2_000_000;
 export async function attribute(storage: Storage, q: AttributionQuery): Promise<AttributionAnswer> {
   const lookbackMs = q.lookbackDays * DAY;
   const dimension = q.groupBy ?? 'channel';
-  const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension });
+  const window = { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension };
+  // Only Markov reads the paths of people who did not convert; every other model's journeys are
+  // built from the converters' sessions alone (the same journeys, a few percent of the rows).
+  // No model reads a touchpoint's campaign (only the journey endpoint shows it), so Markov's read of
+  // every session leaves out the utm column unless the breakdown is a utm field.
+  const facts = q.model === 'markov'
+    ? await storage.attributionFacts(q.accountId, { ...window, campaigns: false })
+    : await storage.converterFacts(q.accountId, window);
   const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs, grouped: dimension !== 'channel' });
   const result = MODELS[q.model](journeys, { nonConverting });
   // Summed in integer micro-units: exact, and printed without binary noise.

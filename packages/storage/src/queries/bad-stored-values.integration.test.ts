@@ -1,6 +1,7 @@
 // Rows changed behind the pipeline's back (malformed JSON in utm, click ids and properties) never fail the reads that return them (issue 16 item 7).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account, Storage } from '../storage.js';
+import { ATTRIBUTION_DIMENSIONS } from './attribution/attribution-dimension.js';
 import { rawExec } from '../test-support/raw-sql.js';
 import { batch, event, session } from '../test-support/temp-storage.js';
 import { storageFactories, type TestStorage } from '../test-support/storage-factories.js';
@@ -34,6 +35,19 @@ describe.each(await storageFactories(process.env, import.meta.url))('bad stored 
     const facts = await storage.attributionFacts(acc.id, { from: 0, to: 1000, lookbackMs: 1000, maxSessions: 100 });
     expect(facts.sessions.map((s) => [s.id, s.campaign]).sort()).toEqual([['bad', null], ['good', 'winter']]);
     expect(facts.conversions.map((c) => c.id)).toEqual(['c1']);
+  });
+
+  it('converterFacts reads the converter\'s sessions under every breakdown, the malformed one without a value', async () => {
+    for (const dimension of ATTRIBUTION_DIMENSIONS) {
+      const facts = await storage.converterFacts(acc.id, { from: 0, to: 1000, lookbackMs: 1000, maxSessions: 100, dimension });
+      expect(facts.sessions.map((s) => [s.id, s.campaign]).sort(), dimension).toEqual([['bad', null], ['good', 'winter']]);
+      expect(facts.sessions.find((s) => s.id === 'bad')?.group ?? null, dimension).toBeNull();
+    }
+  });
+
+  it('personSessions (one journey) reads the malformed one without a campaign', async () => {
+    const person = await storage.personSessions(acc.id, 'v1', { from: 0, to: 1000 });
+    expect(person.sessions.map((s) => [s.id, s.campaign]).sort()).toEqual([['bad', null], ['good', 'winter']]);
   });
 
   it('visitor returns every session and event, malformed JSON read as {}', async () => {

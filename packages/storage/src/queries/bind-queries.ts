@@ -5,6 +5,7 @@ import { ensureAccount } from './accounts/ensure-account.js';
 import { ensureTestAccount } from './accounts/ensure-test-account.js';
 import { findConversion } from './attribution/find-conversion.js';
 import { readAttributionFacts } from './attribution/read-attribution-facts.js';
+import { readConverterFacts } from './attribution/read-converter-facts.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
@@ -75,6 +76,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
+    converterFacts: (accountId, window) => readConverterFacts(conn, accountId, window),
     findConversion: (accountId, id) => findConversion(conn, accountId, id),
     integrityFacts: (accountId, now) => readIntegrityFacts(conn, accountId, now),
     recordSdkHealth: (reports) => recordSdkHealth(conn, reports),

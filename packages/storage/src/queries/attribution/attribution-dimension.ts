@@ -14,11 +14,13 @@ export interface DimensionRow { utm: unknown; click_ids: unknown; landing_path: 
 /**
  * The extra select list for `dimension`: the click ids' JSON text for click_platform, the landing
  * URL's path (text functions only, which no stored value can make fail) for landing_page, NULLs otherwise.
+ * `table` qualifies the columns (`s.`) where a join makes them ambiguous.
  */
-export function dimensionColumns(dialect: 'sqlite' | 'postgres', dimension: AttributionDimension): string {
-  const path = dialect === 'sqlite' ? sqlUrlPath('landing_url') : pgUrlPath('landing_url');
-  const landing = dimension === 'landing_page' ? `CASE WHEN landing_url IS NULL THEN NULL ELSE ${path} END` : 'NULL';
-  return `${dimension === 'click_platform' ? 'click_ids' : 'NULL'} AS click_ids, ${landing} AS landing_path`;
+export function dimensionColumns(dialect: 'sqlite' | 'postgres', dimension: AttributionDimension, table = ''): string {
+  const url = `${table}landing_url`;
+  const path = dialect === 'sqlite' ? sqlUrlPath(url) : pgUrlPath(url);
+  const landing = dimension === 'landing_page' ? `CASE WHEN ${url} IS NULL THEN NULL ELSE ${path} END` : 'NULL';
+  return `${dimension === 'click_platform' ? `${table}click_ids` : 'NULL'} AS click_ids, ${landing} AS landing_path`;
 }
 
 /** A session's value of `dimension` (null: none; always null for channel, whose value is the channel itself). */
