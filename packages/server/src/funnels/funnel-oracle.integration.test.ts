@@ -26,15 +26,15 @@ interface Generated { kind: Goal['kind']; path: string; name: string; visitor: n
 
 const generated = fc.record({
   kind: fc.constantFrom<Goal['kind']>('pageview', 'pageview', 'event', 'conversion'),
-  path: fc.constantFrom(...PATHS), name: fc.constantFrom('add_to_cart', 'add_to_cart', 'signup', 'purchase'),
-  visitor: fc.integer({ min: 0, max: 2 }), session: fc.option(fc.integer({ min: 0, max: 1 }), { nil: null, freq: 5 }), at: fc.integer({ min: 0, max: 12 }),
+  path: fc.constantFrom(...PATHS), name: fc.constantFrom('add_to_cart', 'add_to_cart', 'purchase', 'signup'),
+  visitor: fc.integer({ min: 0, max: 1 }), session: fc.option(fc.integer({ min: 0, max: 1 }), { nil: null, freq: 5 }), at: fc.integer({ min: 0, max: 12 }),
 });
 const scenario = fc.record({
-  items: fc.array(generated, { minLength: 5, maxLength: 40 }),
+  items: fc.array(generated, { minLength: 10, maxLength: 40 }),
   channels: fc.array(fc.constantFrom(...CHANNELS), { minLength: 10, maxLength: 10 }),
   // Weighted to the goals most items match, so most funnels get past their first steps.
-  steps: fc.array(fc.constantFrom(0, 0, 1, 1, 2, 3, 4, 4, 5), { minLength: 2, maxLength: 4 }),
-  windowMs: fc.integer({ min: 0, max: 8 }), from: fc.integer({ min: 0, max: 4 }), span: fc.integer({ min: 1, max: 10 }),
+  steps: fc.array(fc.constantFrom(0, 0, 0, 1, 1, 1, 2, 3, 4, 4, 4, 5), { minLength: 2, maxLength: 4 }),
+  windowMs: fc.integer({ min: 0, max: 12 }), from: fc.integer({ min: 0, max: 4 }), span: fc.integer({ min: 1, max: 10 }),
   unit: fc.constantFrom<'visitor' | 'session'>('visitor', 'session'),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -83,8 +83,9 @@ describe.each(await storageFactories(process.env, import.meta.url))('funnel repo
       expect(new Map(report?.channels.map((c) => [c.channel, c.counts]))).toEqual(expected.channels);
       expect(report?.truncated).toBe(false);
       if ((expected.counts[1] ?? 0) > 0) deep++;
-    }), { numRuns: 60 });
-    // Not vacuous: a fair share of the generated funnels had visitors past their first step.
-    expect(deep).toBeGreaterThan(5);
+    }), { numRuns: 80 });
+    // Not vacuous: about one generated funnel in five has visitors past its first step (at least 2 of 80
+    // fails about once in 400,000 runs).
+    expect(deep).toBeGreaterThanOrEqual(2);
   });
 });

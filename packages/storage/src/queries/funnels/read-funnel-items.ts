@@ -7,25 +7,39 @@ import { pgUrlPath, sqlUrlPath } from '../dashboard/url-parts.js';
 import { globOfPathPattern, likeOfPathPattern } from './path-pattern.js';
 
 interface DialectSql { path: string; pathMatches: (param: string) => string; pattern: (match: string) => string }
-const SQLITE_SQL: DialectSql = { path: sqlUrlPath('e.url'), pathMatches: (p) => `GLOB @${p}`, pattern: globOfPathPattern };
-const PG_SQL: DialectSql = { path: pgUrlPath('e.url'), pathMatches: (p) => `LIKE @${p}`, pattern: likeOfPathPattern };
+const SQLITE_SQL: DialectSql = { path: sqlUrlPath('e.url'), pathMatches: (m) => `GLOB ${m}`, pattern: globOfPathPattern };
+const PG_SQL: DialectSql = { path: pgUrlPath('e.url'), pathMatches: (m) => `LIKE ${m}`, pattern: likeOfPathPattern };
 
-/** One arm per goal: only the kind (an allowlist) shapes the SQL; every value is a bound parameter. */
-function arm(d: DialectSql, kind: GoalKind, i: number): string {
-  const inWindow = `account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @until`;
-  const columns = 'id, visitor_id, session_id, occurred_at';
-  switch (kind) {
-    case 'pageview': return `SELECT ${i} AS goal, ${columns} FROM events AS e WHERE ${inWindow} AND type = 'pageview' AND ${d.path} ${d.pathMatches(`m${i}`)}`;
-    case 'event': return `SELECT ${i} AS goal, ${columns} FROM events WHERE ${inWindow} AND type = 'event' AND name = @m${i}`;
-    case 'conversion': return `SELECT ${i} AS goal, ${columns} FROM conversions WHERE ${inWindow} AND name = @m${i}`;
-  }
-}
-
-// Ordered by visitor, then by the funnel's total order (time, then item id), so the report walks
-// each visitor's items once. The channel is the item's session's (NULL without one).
+/**
+ * Events are read in one pass whatever the number of goals: each row meets a small list of the
+ * event-table goals (a VALUES list of index, kind and bound pattern) and yields one row per goal it
+ * matches; conversions are one more pass only if a goal needs them. Only the kinds (an allowlist)
+ * and goal indexes shape the SQL; every pattern and name is a bound parameter.
+ */
 function itemsSql(d: DialectSql, kinds: readonly GoalKind[]): string {
-  return `SELECT i.goal, i.id, i.visitor_id, i.session_id, i.occurred_at, s.channel
-  FROM (${kinds.map((kind, i) => arm(d, kind, i)).join(' UNION ALL ')}) AS i
+  const inWindow = (t: string): string => `${t}.account_key = ${ACCOUNT_KEY_OF_NAMED} AND ${t}.occurred_at >= @from AND ${t}.occurred_at < @until`;
+  const columns = (t: string): string => `${t}.id, ${t}.visitor_id, ${t}.session_id, ${t}.occurred_at`;
+  const onEvents = kinds.flatMap((k, i) => (k === 'conversion' ? [] : [`(${i}, '${k}', @m${i})`]));
+  const onConversions = kinds.flatMap((k, i) => (k === 'conversion' ? [`(${i}, @m${i})`] : []));
+  const arms: string[] = [];
+  const lists: string[] = [];
+  if (onEvents.length > 0) {
+    lists.push(`ge (goal, kind, m) AS (VALUES ${onEvents.join(', ')})`);
+    // CROSS JOIN keeps events as SQLite's outer loop (one index range scan); PostgreSQL plans it as a plain join.
+    arms.push(`SELECT g.goal, ${columns('e')} FROM events AS e CROSS JOIN ge AS g
+      WHERE ${inWindow('e')} AND e.type IN ('pageview', 'event') AND e.type = g.kind
+        AND CASE WHEN g.kind = 'pageview' THEN ${d.path} ${d.pathMatches('g.m')} ELSE e.name = g.m END`);
+  }
+  if (onConversions.length > 0) {
+    lists.push(`gc (goal, m) AS (VALUES ${onConversions.join(', ')})`);
+    arms.push(`SELECT g.goal, ${columns('c')} FROM conversions AS c CROSS JOIN gc AS g
+      WHERE ${inWindow('c')} AND c.name = g.m`);
+  }
+  // Ordered by visitor, then by the funnel's total order (time, then item id), so the report walks
+  // each visitor's items once. The channel is the item's session's (NULL without one).
+  return `WITH ${lists.join(', ')}
+  SELECT i.goal, i.id, i.visitor_id, i.session_id, i.occurred_at, s.channel
+  FROM (${arms.join(' UNION ALL ')}) AS i
   LEFT JOIN sessions AS s ON s.account_key = ${ACCOUNT_KEY_OF_NAMED} AND s.visitor_id = i.visitor_id AND s.id = i.session_id
   ORDER BY i.visitor_id, i.occurred_at, i.id, i.goal LIMIT @limit`;
 }
