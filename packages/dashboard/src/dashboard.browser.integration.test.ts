@@ -219,6 +219,22 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const [compareCsv] = await Promise.all([page.waitForEvent('download'), page.click('#compare a.csv')]);
     expect(compareCsv.suggestedFilename()).toBe('compare-models-by-channel.csv');
     expect(readFileSync(await compareCsv.path(), 'utf8').split('\r\n')[0]).toMatch(/^channel,first_touch_conversions,first_touch_revenue,/);
+
+    // "New funnel" in the page: a bad step is named by its number and nothing is stored; a good one
+    // reuses the goals of the same kind and match, and the panel switches to it.
+    await page.click('#funnel details.new-funnel-box summary');
+    await page.fill('#new-funnel-name', 'Signup again');
+    await page.fill('#new-funnel-window', '1d');
+    await page.fill('#new-funnel-steps', 'click /x\nevent signup_clicked');
+    await page.click('#funnel form.new-funnel button[type=submit]');
+    await eventually(() => page.textContent('#new-funnel-error')).toContain('step 1: kind: must be one of pageview, event, conversion');
+    expect((await fixture.storage.listFunnels(shop.accountId)).map((f) => f.name)).toEqual(['Signup']);
+    await page.fill('#new-funnel-steps', 'pageview /*\nevent signup_clicked');
+    await page.click('#funnel form.new-funnel button[type=submit]');
+    await eventually(() => page.locator('#funnel h2').innerText()).toBe('Funnel: Signup again');
+    await eventually(rows).toEqual((expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name}`)));
+    const stored = await fixture.storage.listFunnels(shop.accountId);
+    expect(stored.map((f) => [f.name, f.steps])).toEqual([['Signup', [visit, signup]], ['Signup again', [visit, signup]]]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -31,5 +31,5 @@ export { compareModels, type ModelComparison, type ModelComparisonQuery } from '
 export { countFunnel, FUNNEL_UNITS, type FunnelCounts, type FunnelCountSpec, type FunnelUnit } from './funnels/count-funnel.js';
 export { funnelReport, MAX_FUNNEL_ROWS, type FunnelReport, type FunnelReportQuery, type FunnelStepReport } from './funnels/funnel-report.js';
 export { defineFunnel, defineGoal, removeFunnel, removeGoal, MAX_FUNNELS, MAX_GOALS, type Defined } from './funnels/define-funnels.js';
-export { formatWindow, parseWindow, MAX_FUNNEL_STEPS, MAX_FUNNEL_WINDOW_MS } from './funnels/funnel-input.js';
+export { describeIssue, formatWindow, goalInputSchema, parseWindow, MAX_FUNNEL_STEPS, MAX_FUNNEL_WINDOW_MS } from './funnels/funnel-input.js';
 export { funnelJson, funnelReportCsv, funnelReportJson, goalJson } from './funnels/funnel-json.js';

@@ -4,7 +4,7 @@ import { GROUPINGS, MODELS, type AccountList, type Channels, type Comparison, ty
 import { comparePanel } from './compare-panel.js';
 import { presetRange, type DateRange } from './date-range.js';
 import { h, replaceChildren } from './dom.js';
-import { funnelPanel } from './funnel-panel.js';
+import { funnelPanel, type NewFunnel } from './funnel-panel.js';
 import { integrityPanel } from './integrity-panel.js';
 import { openJourney } from './journey-dialog.js';
 import { liveFeed, type LiveFeed } from './live-feed.js';
@@ -58,7 +58,8 @@ async function buildPanels(state: State, csrfToken: string, reload: () => void):
   const spendInput = spendUpload(state.accountId, csrfToken, reload);
   const feed = liveFeed(state.accountId);
   const funnel = funnelPanel(funnels, report, { funnelId: funnelId ?? '', unit: state.unit }, funnelPath === null ? '' : csv(funnelPath, { unit: state.unit }),
-    (c) => { state.funnelId = c.funnelId; state.unit = c.unit; reload(); });
+    (c) => { state.funnelId = c.funnelId; state.unit = c.unit; reload(); },
+    async (f: NewFunnel) => { state.funnelId = (await postJson<{ id: string }>('funnels', { account: state.accountId, ...f }, csrfToken)).id; reload(); });
   const element = document.createDocumentFragment();
   element.append(overview.element,
     h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, channels.spend !== null, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect, spendInput)), integrityPanel(integrity, csv('integrity'))),

@@ -13,11 +13,34 @@ function select(id: string, label: string, options: ReadonlyArray<{ value: strin
 
 const rate = (n: number | null): string => (n === null ? '—' : fmt.percent(n));
 
+/** What "New funnel" sends: steps as (kind, match) pairs; the server reuses or creates their goals. */
+export interface NewFunnel { name: string; window: string; steps: Array<{ kind: string; match: string }> }
+
+/** "New funnel": a name, a window and one step per line ("pageview /product/*", "event add_to_cart", "conversion purchase"). */
+function newFunnelForm(create: (f: NewFunnel) => Promise<void>): HTMLElement {
+  const name = h('input', { id: 'new-funnel-name', 'aria-label': 'Funnel name', placeholder: 'Name', required: true }) as HTMLInputElement;
+  const window = h('input', { id: 'new-funnel-window', 'aria-label': 'Window', placeholder: '7d', size: 4 }) as HTMLInputElement;
+  const steps = h('textarea', { id: 'new-funnel-steps', 'aria-label': 'Steps, one per line', rows: 3, placeholder: 'pageview /product/*\nevent add_to_cart\nconversion purchase' }) as HTMLTextAreaElement;
+  const error = h('p', { class: 'error', id: 'new-funnel-error', role: 'alert' });
+  const form = h('form', { class: 'new-funnel' }, name, window, steps, h('button', { type: 'submit' }, 'Create'), error);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const parsed = steps.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+      const space = l.indexOf(' ');
+      return space < 0 ? { kind: l, match: '' } : { kind: l.slice(0, space), match: l.slice(space + 1).trim() };
+    });
+    error.textContent = '';
+    create({ name: name.value, window: window.value.trim(), steps: parsed }).catch((err: unknown) => { error.textContent = err instanceof Error ? err.message : String(err); });
+  });
+  return h('details', { class: 'new-funnel-box' }, h('summary', {}, 'New funnel'), form);
+}
+
 /** `report` is null when the account has no funnels yet: the panel says how to define one. */
-export function funnelPanel(list: FunnelList, report: FunnelReport | null, choice: FunnelChoice, csvHref: string, onChange: (c: FunnelChoice) => void): HTMLElement {
+export function funnelPanel(list: FunnelList, report: FunnelReport | null, choice: FunnelChoice, csvHref: string, onChange: (c: FunnelChoice) => void, create: (f: NewFunnel) => Promise<void>): HTMLElement {
   if (report === null) {
     return h('section', { class: 'panel', id: 'funnel' }, h('header', { class: 'panel-head' }, h('h2', {}, 'Funnel')),
-      h('p', { class: 'empty' }, 'No funnels yet. Define goals (POST /api/v1/goals) and a funnel of them (POST /api/v1/funnels); see the README, "Goals and funnels".'));
+      h('p', { class: 'empty' }, 'No funnels yet. Create one below, or with the API (POST /api/v1/goals, /api/v1/funnels); see the README, "Goals and funnels".'),
+      newFunnelForm(create));
   }
   const funnelSelect = select('funnel-select', 'Funnel', list.funnels.map((f) => ({ value: f.id, label: `${f.name} (${f.window})` })), report.funnel.id, (v) => onChange({ ...choice, funnelId: v }));
   const unitSelect = select('funnel-unit', 'Count', [{ value: 'visitor', label: 'Visitors' }, { value: 'session', label: 'Sessions' }], choice.unit, (v) => onChange({ ...choice, unit: v }));
@@ -35,6 +58,6 @@ export function funnelPanel(list: FunnelList, report: FunnelReport | null, choic
       ...channels.map((c) => ({ label: c === '(none)' ? c : fmt.channel(c), numeric: true, render: (r: FunnelStepRow) => fmt.count(Number(r[c] ?? 0)) })),
     ],
   });
-  table.append(h('p', { class: 'muted note' }, `Each step counts within ${report.funnel.window} of the first, in order; channels are the entry session's.`));
+  table.append(h('p', { class: 'muted note' }, `Each step counts within ${report.funnel.window} of the first, in order; channels are the entry session's.`), newFunnelForm(create));
   return table;
 }

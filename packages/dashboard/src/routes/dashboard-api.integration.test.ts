@@ -127,7 +127,7 @@ describe('data API', () => {
     const now = Date.now();
     await sendAndSettle(fixture, shop.key, visitorItems([{ at: now - 3_600_000, url: 'https://shop.example/pricing?utm_source=x', referrer: 'https://news.example/a' }], { conversion: { revenue: 50, afterMs: 60_000 } }));
     await sendAndSettle(fixture, blog.key, visitorItems([{ at: now - 7_200_000, url: 'https://blog.example/post' }]));
-    const { cookie } = await signIn(fixture);
+    const { cookie, csrf } = await signIn(fixture);
     const q = (account: string, extra = '') => `account=${account}&from=${now - 86_400_000}&to=${now}${extra}`;
 
     const pages = await (await get(fixture, `landing-pages?${q(shop.accountId)}`, cookie)).json();
@@ -164,5 +164,15 @@ describe('data API', () => {
     expect(compare.models).toHaveLength(8);
     expect(compare.groups).toEqual([{ group: 'organic_social', credit: expect.objectContaining({ markov: { conversions: 1, revenue: 50 }, shapley: { conversions: 1, revenue: 50 } }) }]);
     expect(await (await get(fixture, `compare?${q(shop.accountId, '&group_by=weather')}`, cookie)).json()).toMatchObject({ error: { message: expect.stringMatching(/^group_by: must be one of/) } });
+    // "New funnel": a state change, so CSRF-checked; steps reuse goals of the same kind and match.
+    const newFunnel = { account: shop.accountId, name: 'Again', window: '2h', steps: [{ kind: 'pageview', match: '/pricing' }, { kind: 'event', match: 'signup' }] };
+    expect((await post(fixture, 'funnels', newFunnel, { cookie })).status).toBe(403);
+    expect(await (await post(fixture, 'funnels', { ...newFunnel, steps: [{ kind: 'pageview', match: 'pricing' }] }, { cookie, 'x-csrf-token': csrf })).json())
+      .toMatchObject({ error: { message: expect.stringMatching(/^step 1: match: /) } });
+    const made = await post(fixture, 'funnels', newFunnel, { cookie, 'x-csrf-token': csrf });
+    expect(made.status).toBe(200);
+    const again = (await fixture.storage.listFunnels(shop.accountId)).find((f) => f.name === 'Again');
+    expect(again?.steps[0]).toBe('g-pageview');
+    expect(again?.windowMs).toBe(7_200_000);
   });
 });
