@@ -6,6 +6,7 @@ export { DAY_MS, type AttributionOptions } from './attribution-options.js';
 export { MODEL_NAMES, type ModelName, type AttributionResult, type AttributionModel } from './attribution-result.js';
 export type { CreditTable } from './credit-table.js';
 export { MODELS } from './models-registry.js';
+export { MODEL_EXPLANATIONS } from './model-explanations.js';
 export { fromMicros, MicroTotals, splitMicros, toMicros } from './money.js';
 export { firstTouch } from './models/first-touch.js';
 export { lastTouch } from './models/last-touch.js';

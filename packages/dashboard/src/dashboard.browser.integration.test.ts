@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { splitGroupedKey } from '@touchline/attribution';
-import { attribute } from '@touchline/server';
+import { attribute, compareModels, funnelReport } from '@touchline/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './test-support/headless-chromium.js';
@@ -172,6 +172,69 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(readFileSync(await journeyCsv.path(), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(3);
     await page.click('dialog#journey button.ghost');
 
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('follows a funnel by entry channel and compares every model side by side, with CSV (issue 21 items 3 and 5)', async () => {
+    // Goals and a funnel defined through the public API, as a user would.
+    const define = async (path: string, body: unknown): Promise<string> => {
+      const res = await fetch(`${fixture.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${shop.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(201);
+      const answer = await res.json() as { goal?: { id: string }; funnel?: { id: string } };
+      return (answer.goal ?? answer.funnel)?.id ?? '';
+    };
+    const visit = await define('/api/v1/goals', { name: 'Any page', kind: 'pageview', match: '/*' });
+    const signup = await define('/api/v1/goals', { name: 'Signup clicked', kind: 'event', match: 'signup_clicked' });
+    const funnelId = await define('/api/v1/funnels', { name: 'Signup', steps: [visit, signup], window: '1d' });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page);
+    const range = await nextOverviewRange(page, () => page.selectOption('#account', shop.accountId));
+
+    // The panel shows what the funnel code computes for the page's range, step by step and per entry channel.
+    const expected = await funnelReport(fixture.storage, { accountId: shop.accountId, funnelId, from: range.from, to: range.to, unit: 'visitor' });
+    expect(expected?.steps[1]?.count).toBeGreaterThan(0);
+    const rows = async () => (await page.locator('#funnel tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await eventually(rows).toEqual((expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name} ${s.count}`)));
+    const headers = await page.locator('#funnel thead th').allInnerTexts();
+    expect(headers.slice(0, 4)).toEqual(['Step', 'Visitors', 'Of entries', 'Of previous']);
+    expect(headers.slice(4)).toEqual((expected?.channels ?? []).map((c) => (c.channel === null ? '(none)' : shown(c.channel))));
+    await page.selectOption('#funnel-unit', 'session');
+    await eventually(() => page.locator('#funnel thead th').nth(1).innerText()).toBe('Sessions');
+    const [funnelCsv] = await Promise.all([page.waitForEvent('download'), page.click('#funnel a.csv')]);
+    expect(funnelCsv.suggestedFilename()).toBe('funnel-Signup.csv');
+    expect(readFileSync(await funnelCsv.path(), 'utf8').split('\r\n')[0]).toMatch(/^step,goal,count,conversion_rate,step_rate,/);
+
+    // Model comparison: one column per model, each cell the computed credit, and each model explained.
+    const compared = await compareModels(fixture.storage, { accountId: shop.accountId, from: range.from, to: range.to, lookbackDays: 30, groupBy: 'channel' });
+    await eventually(() => page.locator('#compare thead th').allInnerTexts()).toEqual(['Channel', 'first touch', 'last touch', 'last non direct', 'linear', 'time decay', 'position based', 'markov', 'shapley']);
+    expect((await page.locator('#compare tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(compared.groups.map((g) => shown(g.group ?? '')));
+    const email = compared.groups.find((g) => g.group === 'email');
+    expect((await page.locator('#compare tbody tr:has-text("Email") td').nth(1).innerText()).replace(/\s+/g, ' ')).toBe(`${email?.credit.first_touch.conversions ?? 0} ${(email?.credit.first_touch.revenue ?? 0).toFixed(2)}`);
+    expect(await page.locator('#compare dl.legend dd').count()).toBe(8);
+    await page.screenshot({ path: `${ARTIFACTS}desktop-funnel-compare.png`, fullPage: true });
+    const [compareCsv] = await Promise.all([page.waitForEvent('download'), page.click('#compare a.csv')]);
+    expect(compareCsv.suggestedFilename()).toBe('compare-models-by-channel.csv');
+    expect(readFileSync(await compareCsv.path(), 'utf8').split('\r\n')[0]).toMatch(/^channel,first_touch_conversions,first_touch_revenue,/);
+
+    // "New funnel" in the page: a bad step is named by its number and nothing is stored; a good one
+    // reuses the goals of the same kind and match, and the panel switches to it.
+    await page.click('#funnel details.new-funnel-box summary');
+    await page.fill('#new-funnel-name', 'Signup again');
+    await page.fill('#new-funnel-window', '1d');
+    await page.fill('#new-funnel-steps', 'click /x\nevent signup_clicked');
+    await page.click('#funnel form.new-funnel button[type=submit]');
+    await eventually(() => page.textContent('#new-funnel-error')).toContain('step 1: kind: must be one of pageview, event, conversion');
+    expect((await fixture.storage.listFunnels(shop.accountId)).map((f) => f.name)).toEqual(['Signup']);
+    await page.fill('#new-funnel-steps', 'pageview /*\nevent signup_clicked');
+    await page.click('#funnel form.new-funnel button[type=submit]');
+    await eventually(() => page.locator('#funnel h2').innerText()).toBe('Funnel: Signup again');
+    await eventually(rows).toEqual((expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name}`)));
+    const stored = await fixture.storage.listFunnels(shop.accountId);
+    expect(stored.map((f) => [f.name, f.steps])).toEqual([['Signup', [visit, signup]], ['Signup again', [visit, signup]]]);
     expect(errors).toEqual([]);
     await context.close();
   });

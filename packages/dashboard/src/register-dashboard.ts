@@ -10,6 +10,7 @@ import { registerAssetRoutes } from './routes/asset-routes.js';
 import { registerAttributionRoutes } from './routes/attribution-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
+import { registerFunnelRoutes } from './routes/funnel-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 
@@ -47,4 +48,5 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
   registerAttributionRoutes(app, { storage, reads, sessions, now });
   registerFeedRoutes(app, { storage, reads, sessions, now });
   registerSpendRoutes(app, { storage, sessions, now });
+  registerFunnelRoutes(app, { storage, reads, sessions, now });
 }

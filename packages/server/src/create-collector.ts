@@ -13,6 +13,7 @@ import { registerIntegrityRoute } from './http/routes/integrity-route.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { registerSpendRoutes } from './http/routes/spend-routes.js';
+import { registerFunnelRoutes } from './http/routes/funnel-routes.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -246,6 +247,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerQueryRoutes(app, { reads, keys, now });
   registerAttributionRoutes(app, { reads, keys, now });
   registerSpendRoutes(app, { storage, keys, now });
+  registerFunnelRoutes(app, { storage, reads, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

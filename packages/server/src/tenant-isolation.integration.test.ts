@@ -22,10 +22,10 @@ function listRoutes(tree: string): string[] {
 let fx: Fixture;
 let a: string;
 let b: string;
-const A = { visitor: randomUUID(), session: randomUUID(), conversion: '', user: `user-a-${randomUUID()}` };
+const A = { visitor: randomUUID(), session: randomUUID(), conversion: '', user: `user-a-${randomUUID()}`, goal: '', funnel: '' };
 const B = { visitor: randomUUID(), session: randomUUID(), conversion: '' };
 /** What account A's data looks like from outside: none of it may ever appear in an answer to B. */
-const aSecrets = (): string[] => [A.visitor, A.session, A.conversion, A.user, 'paid_search', 'utm_source=google'];
+const aSecrets = (): string[] => [A.visitor, A.session, A.conversion, A.user, 'paid_search', 'utm_source=google', A.goal, A.funnel, 'a-secret-goal'];
 
 async function post(path: string, key: string, body: unknown) {
   const res = await fetch(`${fx.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -53,6 +53,9 @@ beforeAll(async () => {
   });
   expect((await postBatch(fx.url, b, [emailLanding, bConv])).status).toBe(202);
   await fx.collector.worker.drain();
+  A.goal = (JSON.parse((await post('/api/v1/goals', a, { name: 'a-secret-goal', kind: 'pageview', match: '/*' })).text) as { goal: { id: string } }).goal.id;
+  const second = (JSON.parse((await post('/api/v1/goals', a, { name: 'a-secret-goal 2', kind: 'conversion', match: 'purchase' })).text) as { goal: { id: string } }).goal.id;
+  A.funnel = (JSON.parse((await post('/api/v1/funnels', a, { name: 'a-secret-goal funnel', steps: [A.goal, second] })).text) as { funnel: { id: string } }).funnel.id;
 });
 afterAll(async () => { await fx.close(); });
 
@@ -66,6 +69,23 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     ['GET /api/v1/conversions/:id/journey', () => `/api/v1/conversions/${A.conversion}/journey`, 404],
     ['GET /api/v1/conversions/:id/journey', () => `/api/v1/conversions/${A.conversion}/journey?format=csv`, 404],
     ['GET /api/v1/integrity', () => '/api/v1/integrity', 200],
+    ['GET /api/v1/attribution/compare', () => '/api/v1/attribution/compare?from=0', 200],
+    ['GET /api/v1/attribution/compare', () => '/api/v1/attribution/compare?from=0&format=csv', 200],
+    ['GET /api/v1/goals', () => '/api/v1/goals', 200],
+    ['GET /api/v1/goals/:id', () => `/api/v1/goals/${A.goal}`, 404],
+    ['GET /api/v1/funnels', () => '/api/v1/funnels', 200],
+    ['GET /api/v1/funnels/:id', () => `/api/v1/funnels/${A.funnel}`, 404],
+    ['GET /api/v1/funnels/:id/report', () => `/api/v1/funnels/${A.funnel}/report?from=0`, 404],
+    ['GET /api/v1/funnels/:id/report', () => `/api/v1/funnels/${A.funnel}/report?from=0&format=csv`, 404],
+  ];
+  // Definition changes by B aimed at A's goal and funnel: each answered as if they did not exist.
+  const definitionWrites: Array<[route: string, method: string, path: () => string, body: () => unknown, expectStatus: number]> = [
+    ['POST /api/v1/goals', 'POST', () => '/api/v1/goals', () => ({ name: 'b goal', kind: 'event', match: 'x' }), 201],
+    ['PUT /api/v1/goals/:id', 'PUT', () => `/api/v1/goals/${A.goal}`, () => ({ name: 'b renamed', kind: 'event', match: 'x' }), 404],
+    ['DELETE /api/v1/goals/:id', 'DELETE', () => `/api/v1/goals/${A.goal}`, () => undefined, 404],
+    ['POST /api/v1/funnels', 'POST', () => '/api/v1/funnels', () => ({ name: 'b funnel', steps: [A.goal, A.goal] }), 400],
+    ['PUT /api/v1/funnels/:id', 'PUT', () => `/api/v1/funnels/${A.funnel}`, () => ({ name: 'b funnel', steps: [A.goal, A.goal] }), 404],
+    ['DELETE /api/v1/funnels/:id', 'DELETE', () => `/api/v1/funnels/${A.funnel}`, () => undefined, 404],
   ];
   const writes: Array<[route: string, path: string, body: () => unknown]> = [
     // Same item ids as A's: B's copies are B's rows; A's are neither replaced nor reported as B's duplicates.
@@ -77,7 +97,7 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
 
   it('covers every /api route the collector serves (a new route fails here until it is added above)', async () => {
     const served = listRoutes(fx.collector.app.printRoutes({ commonPrefix: false })).filter((r) => r.includes(' /api/'));
-    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), 'POST /api/v1/spend'])].sort();
+    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), ...definitionWrites.map((w) => w[0]), 'POST /api/v1/spend'])].sort();
     expect(served).toEqual(covered);
   });
 
@@ -113,6 +133,19 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     expect(bView.status).toBe(200);
     expect(bView.body).toMatchObject({ user_ids: ['b-user'] });
     expect(JSON.stringify(bView.body)).not.toContain(A.user);
+  });
+
+  it("B cannot see, change or delete A's goals and funnels, nor build a funnel of A's goals", async () => {
+    const aBefore = [await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a)];
+    for (const [route, method, path, body, status] of definitionWrites) {
+      const sent = body();
+      const res = await fetch(`${fx.url}${path()}`, {
+        method, headers: { authorization: `Bearer ${b}`, ...(sent === undefined ? {} : { 'content-type': 'application/json' }) }, body: sent === undefined ? undefined : JSON.stringify(sent),
+      });
+      expect(res.status, route).toBe(status);
+    }
+    expect([await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a)]).toEqual(aBefore);
+    expect((await getText(`/api/v1/funnels/${A.funnel}/report?from=0`, a)).status).toBe(200);
   });
 
   it("B's ad spend is B's: A's attribution carries none of it", async () => {

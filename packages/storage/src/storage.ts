@@ -1,6 +1,7 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
+import type { Funnel, FunnelDelete, FunnelItems, FunnelItemsWindow, FunnelSave, Goal, GoalDelete } from './funnel-definitions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -371,6 +372,16 @@ export interface Storage {
   upsertSpend(accountId: string, rows: readonly SpendRow[], now: number): Promise<SpendUpsert>;
   /** Ad spend per channel or campaign over whole days. */
   spendTotals(accountId: string, window: SpendWindow): Promise<SpendTotal[]>;
+  /** Creates the goal, or replaces the one with its id (keeping its createdAt); returns it as stored. */
+  saveGoal(accountId: string, goal: Goal): Promise<Goal>;
+  listGoals(accountId: string): Promise<Goal[]>;
+  deleteGoal(accountId: string, goalId: string): Promise<GoalDelete>;
+  /** Creates or replaces a funnel and its steps in one transaction. */
+  saveFunnel(accountId: string, funnel: Funnel): Promise<FunnelSave>;
+  listFunnels(accountId: string): Promise<Funnel[]>;
+  deleteFunnel(accountId: string, funnelId: string): Promise<FunnelDelete>;
+  /** The items matching a funnel's goals, ordered by visitor, time and item id. */
+  funnelItems(accountId: string, window: FunnelItemsWindow): Promise<FunnelItems>;
   /** Sessions started in [from, to) per channel, most first. */
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;

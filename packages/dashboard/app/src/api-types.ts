@@ -54,3 +54,21 @@ export const MODELS: ReadonlyArray<{ value: string; label: string }> = [
   { value: 'markov', label: 'Markov chain' },
   { value: 'shapley', label: 'Shapley value' },
 ];
+
+export interface FunnelList {
+  funnels: Array<{ id: string; name: string; window: string; steps: string[] }>;
+  goals: Array<{ id: string; name: string; kind: string; match: string }>;
+}
+/** One funnel step: totals, then one count column per entry channel (named by channel, "(none)" without one). */
+export type FunnelStepRow = { step: number; goal: string; count: number; conversion_rate: number | null; step_rate: number | null } & Record<string, string | number | null>;
+export interface FunnelReport extends Rows<FunnelStepRow> {
+  funnel: { id: string; name: string; window: string };
+  unit: 'visitor' | 'session';
+  truncated: boolean;
+  channels: Array<{ channel: string | null; counts: number[]; conversion_rate: number | null }>;
+}
+export interface Comparison {
+  group_by: string;
+  models: Array<{ model: string; explanation: string }>;
+  groups: Array<{ group: string | null; credit: Record<string, { conversions: number; revenue: number }> }>;
+}

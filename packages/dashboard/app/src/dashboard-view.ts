@@ -1,8 +1,10 @@
 // The signed-in dashboard: header controls (account, range, sign out) and every panel, reloaded when a control changes.
 import { ApiError, apiUrl, getJson, postJson, type Params } from './api.js';
-import { GROUPINGS, MODELS, type AccountList, type Channels, type SpendImport, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
+import { GROUPINGS, MODELS, type AccountList, type Channels, type Comparison, type FunnelList, type FunnelReport, type SpendImport, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
+import { comparePanel } from './compare-panel.js';
 import { presetRange, type DateRange } from './date-range.js';
 import { h, replaceChildren } from './dom.js';
+import { funnelPanel, type NewFunnel } from './funnel-panel.js';
 import { integrityPanel } from './integrity-panel.js';
 import { openJourney } from './journey-dialog.js';
 import { liveFeed, type LiveFeed } from './live-feed.js';
@@ -10,7 +12,7 @@ import { overviewPanel, type Metric, type OverviewPanel } from './overview-panel
 import { rangeControls } from './range-controls.js';
 import { channelsTable, conversionsTable, topTable } from './report-tables.js';
 
-interface State { accountId: string; range: DateRange; model: string; groupBy: string; metric: Metric }
+interface State { accountId: string; range: DateRange; model: string; groupBy: string; metric: Metric; funnelId: string; unit: string }
 
 function select(id: string, label: string, options: ReadonlyArray<{ value: string; label: string }>, value: string, onChange: (v: string) => void): HTMLElement {
   const el = h('select', { id, 'aria-label': label }, ...options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)));
@@ -39,22 +41,31 @@ interface Panels { overview: OverviewPanel; feed: LiveFeed; element: DocumentFra
 async function buildPanels(state: State, csrfToken: string, reload: () => void): Promise<Panels> {
   const p: Params = { account: state.accountId, from: state.range.from, to: state.range.to };
   const csv = (path: string, extra: Params = {}): string => apiUrl(path, { ...p, ...extra, format: 'csv' });
-  const [ov, channels, pages, referrers, conversions, integrity] = await Promise.all([
+  const [ov, channels, pages, referrers, conversions, integrity, funnels, comparison] = await Promise.all([
     getJson<Overview>('overview', p), getJson<Channels>('channels', { ...p, model: state.model, group_by: state.groupBy }),
     getJson<Rows<TopRow>>('landing-pages', p), getJson<Rows<TopRow>>('referrers', p),
     getJson<Rows<ConversionRow>>('conversions', p), getJson<Integrity>('integrity', p),
+    getJson<FunnelList>('funnels', p), getJson<Comparison>('compare', { ...p, group_by: state.groupBy }),
   ]);
+  // The chosen funnel, or the first one when it was deleted or none was chosen yet.
+  const funnelId = funnels.funnels.find((f) => f.id === state.funnelId)?.id ?? funnels.funnels[0]?.id;
+  const funnelPath = funnelId === undefined ? null : `funnels/${encodeURIComponent(funnelId)}/report`;
+  const report = funnelPath === null ? null : await getJson<FunnelReport>(funnelPath, { ...p, unit: state.unit });
   const overview = overviewPanel(ov, state.metric, csv('overview'), (m) => { state.metric = m; reload(); });
   const modelSelect = select('model', 'Attribution model', MODELS, state.model, (v) => { state.model = v; reload(); });
   const groupSelect = select('group-by', 'Break down by', GROUPINGS, state.groupBy, (v) => { state.groupBy = v; reload(); });
   const grouping = GROUPINGS.find((g) => g.value === state.groupBy) ?? { value: 'channel', label: 'Channel' };
   const spendInput = spendUpload(state.accountId, csrfToken, reload);
   const feed = liveFeed(state.accountId);
+  const funnel = funnelPanel(funnels, report, { funnelId: funnelId ?? '', unit: state.unit }, funnelPath === null ? '' : csv(funnelPath, { unit: state.unit }),
+    (c) => { state.funnelId = c.funnelId; state.unit = c.unit; reload(); },
+    async (f: NewFunnel) => { state.funnelId = (await postJson<{ id: string }>('funnels', { account: state.accountId, ...f }, csrfToken)).id; reload(); });
   const element = document.createDocumentFragment();
   element.append(overview.element,
     h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, channels.spend !== null, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect, spendInput)), integrityPanel(integrity, csv('integrity'))),
     h('div', { class: 'grid two' }, topTable('landing-pages', 'Top landing pages', 'landing_page', pages.rows, csv('landing-pages')),
       topTable('referrers', 'Top referrers', 'referrer', referrers.rows, csv('referrers'))),
+    funnel, comparePanel(comparison, grouping, csv('compare', { group_by: state.groupBy })),
     h('div', { class: 'grid two' }, conversionsTable(conversions.rows, csv('conversions'), (r) => {
       openJourney(r.id, { account: state.accountId }).catch((e: unknown) => { window.alert(e instanceof Error ? e.message : String(e)); });
     }), feed.element));
@@ -63,7 +74,7 @@ async function buildPanels(state: State, csrfToken: string, reload: () => void):
 
 export async function dashboardView(root: HTMLElement, csrfToken: string, onSignedOut: () => void): Promise<void> {
   const { accounts } = await getJson<AccountList>('accounts');
-  const state: State = { accountId: accounts[0]?.id ?? '', range: presetRange('30d', Date.now()), model: 'linear', groupBy: 'channel', metric: 'visitors' };
+  const state: State = { accountId: accounts[0]?.id ?? '', range: presetRange('30d', Date.now()), model: 'linear', groupBy: 'channel', metric: 'visitors', funnelId: '', unit: 'visitor' };
   const main = h('main', { class: 'content', id: 'content' });
   let shown: Panels | null = null;
   let generation = 0;

@@ -127,7 +127,7 @@ describe('data API', () => {
     const now = Date.now();
     await sendAndSettle(fixture, shop.key, visitorItems([{ at: now - 3_600_000, url: 'https://shop.example/pricing?utm_source=x', referrer: 'https://news.example/a' }], { conversion: { revenue: 50, afterMs: 60_000 } }));
     await sendAndSettle(fixture, blog.key, visitorItems([{ at: now - 7_200_000, url: 'https://blog.example/post' }]));
-    const { cookie } = await signIn(fixture);
+    const { cookie, csrf } = await signIn(fixture);
     const q = (account: string, extra = '') => `account=${account}&from=${now - 86_400_000}&to=${now}${extra}`;
 
     const pages = await (await get(fixture, `landing-pages?${q(shop.accountId)}`, cookie)).json();
@@ -150,5 +150,29 @@ describe('data API', () => {
     const id = conversions.rows[0]?.id ?? '';
     expect((await get(fixture, `conversions/${id}/journey?account=${blog.accountId}`, cookie)).status).toBe(404);
     expect((await (await get(fixture, `conversions/${id}/journey?account=${shop.accountId}`, cookie)).json() as { touchpoints: unknown[] }).touchpoints).toHaveLength(1);
+
+    // Funnels and the model comparison: scoped to the account, bad parameters named.
+    const goal = async (match: string, kind: string) => (await fixture!.storage.saveGoal(shop.accountId, { id: `g-${kind}`, name: match, kind: kind as 'pageview', match, createdAt: now, updatedAt: now })).id;
+    await fixture.storage.saveFunnel(shop.accountId, { id: 'f1', name: 'Buy', windowMs: 86_400_000, steps: [await goal('/pricing', 'pageview'), await goal('purchase', 'conversion')], createdAt: now, updatedAt: now });
+    expect(await (await get(fixture, `funnels?${q(shop.accountId)}`, cookie)).json()).toMatchObject({ funnels: [{ id: 'f1', name: 'Buy', window: '1d', steps: ['g-pageview', 'g-conversion'] }] });
+    expect(await (await get(fixture, `funnels?${q(blog.accountId)}`, cookie)).json()).toEqual({ funnels: [], goals: [] });
+    const report = await get(fixture, `funnels/f1/report?${q(shop.accountId, '&format=csv')}`, cookie);
+    expect(await report.text()).toBe('step,goal,count,conversion_rate,step_rate,organic_social\r\n1,/pricing,1,1,,1\r\n2,purchase,1,1,1,1\r\n');
+    expect((await get(fixture, `funnels/f1/report?${q(blog.accountId)}`, cookie)).status).toBe(404);
+    expect(await (await get(fixture, `funnels/f1/report?${q(shop.accountId, '&unit=people')}`, cookie)).json()).toMatchObject({ error: { message: 'unit: must be one of visitor, session' } });
+    const compare = await (await get(fixture, `compare?${q(shop.accountId)}`, cookie)).json() as { models: unknown[]; groups: Array<{ group: string; credit: Record<string, unknown> }> };
+    expect(compare.models).toHaveLength(8);
+    expect(compare.groups).toEqual([{ group: 'organic_social', credit: expect.objectContaining({ markov: { conversions: 1, revenue: 50 }, shapley: { conversions: 1, revenue: 50 } }) }]);
+    expect(await (await get(fixture, `compare?${q(shop.accountId, '&group_by=weather')}`, cookie)).json()).toMatchObject({ error: { message: expect.stringMatching(/^group_by: must be one of/) } });
+    // "New funnel": a state change, so CSRF-checked; steps reuse goals of the same kind and match.
+    const newFunnel = { account: shop.accountId, name: 'Again', window: '2h', steps: [{ kind: 'pageview', match: '/pricing' }, { kind: 'event', match: 'signup' }] };
+    expect((await post(fixture, 'funnels', newFunnel, { cookie })).status).toBe(403);
+    expect(await (await post(fixture, 'funnels', { ...newFunnel, steps: [{ kind: 'pageview', match: 'pricing' }] }, { cookie, 'x-csrf-token': csrf })).json())
+      .toMatchObject({ error: { message: expect.stringMatching(/^step 1: match: /) } });
+    const made = await post(fixture, 'funnels', newFunnel, { cookie, 'x-csrf-token': csrf });
+    expect(made.status).toBe(200);
+    const again = (await fixture.storage.listFunnels(shop.accountId)).find((f) => f.name === 'Again');
+    expect(again?.steps[0]).toBe('g-pageview');
+    expect(again?.windowMs).toBe(7_200_000);
   });
 });

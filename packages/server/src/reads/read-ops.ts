@@ -1,10 +1,13 @@
 // The read operations the query API, the dashboard and the integrity monitor run: each takes a
 // Storage and plain arguments and returns plain data, so it runs the same inline or on a read thread.
-import { buildJourneys, MicroTotals, MODELS, splitGroupedKey, toMicros, type ChannelTotal, type ModelName } from '@touchline/attribution';
+import { buildJourneys, MODELS, splitGroupedKey, type ModelName } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
 import { attribute, type AttributionQuery } from '../attribution/attribute.js';
 import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
 import { withSpend, type CostFigures, type SpendSummary } from '../attribution/with-spend.js';
+import { compareModels, type ModelComparison, type ModelComparisonQuery } from '../attribution/compare-models.js';
+import { sumBy } from '../attribution/sum-credits.js';
+import { funnelReport, type FunnelReportQuery } from '../funnels/funnel-report.js';
 
 const DAY = 86_400_000;
 
@@ -20,22 +23,6 @@ export interface AttributionSummary {
   conversions: number;
   revenue: number;
   truncated: boolean;
-}
-
-/** Sums grouped credits by a part of their key: revenue exactly (MicroTotals); credit counts are fractions, summed as the models sum them. */
-function sumBy<K>(totals: readonly ChannelTotal[], keyOf: (key: string) => K): Array<{ key: K; conversions: number; revenue: number }> {
-  const ids = new Map<K, number>();
-  const conversions: number[] = [];
-  const revenue = new MicroTotals();
-  for (const t of totals) {
-    const key = keyOf(t.channel);
-    let id = ids.get(key);
-    if (id === undefined) { id = ids.size; ids.set(key, id); conversions.push(0); }
-    conversions[id] = (conversions[id] ?? 0) + t.conversions;
-    revenue.add(id, toMicros(t.revenue));
-  }
-  return [...ids].map(([key, id]) => ({ key, conversions: conversions[id] ?? 0, revenue: revenue.amount(id) }))
-    .sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions);
 }
 
 export interface JourneyAnswer {
@@ -99,6 +86,8 @@ export const READ_OPS = {
   integrityFacts: (s: Storage, accountId: string, now: number) => gatherIntegrityFacts(s, accountId, now),
   attribution: (s: Storage, q: AttributionQuery) => attributionSummary(s, q),
   journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) => conversionJourney(s, q),
+  compareModels: (s: Storage, q: ModelComparisonQuery): Promise<ModelComparison> => compareModels(s, q),
+  funnelReport: (s: Storage, q: FunnelReportQuery) => funnelReport(s, q),
 };
 
 export type ReadOps = typeof READ_OPS;

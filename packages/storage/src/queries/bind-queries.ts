@@ -41,6 +41,13 @@ import { listTopReferrers } from './dashboard/list-top-referrers.js';
 import { readTimeSeries } from './dashboard/read-time-series.js';
 import { readSpendTotals } from './spend/read-spend-totals.js';
 import { upsertSpend } from './spend/upsert-spend.js';
+import { deleteFunnel } from './funnels/delete-funnel.js';
+import { deleteGoal } from './funnels/delete-goal.js';
+import { listFunnels } from './funnels/list-funnels.js';
+import { listGoals } from './funnels/list-goals.js';
+import { readFunnelItems } from './funnels/read-funnel-items.js';
+import { saveFunnel } from './funnels/save-funnel.js';
+import { saveGoal } from './funnels/save-goal.js';
 
 /** What a dialect adds itself: how it opens, migrates and closes, and what it knows of its disk. */
 export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close' | 'diskUsage'>;
@@ -63,6 +70,13 @@ export function bindQueries(conn: Connection): StorageQueries {
     personSessions: (accountId, visitorId, window) => readPersonSessions(conn, accountId, visitorId, window),
     upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
     spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),
+    saveGoal: (accountId, goal) => saveGoal(conn, accountId, goal),
+    listGoals: (accountId) => listGoals(conn, accountId),
+    deleteGoal: (accountId, goalId) => deleteGoal(conn, accountId, goalId),
+    saveFunnel: (accountId, funnel) => saveFunnel(conn, accountId, funnel),
+    listFunnels: (accountId) => listFunnels(conn, accountId),
+    deleteFunnel: (accountId, funnelId) => deleteFunnel(conn, accountId, funnelId),
+    funnelItems: (accountId, window) => readFunnelItems(conn, accountId, window),
     inboxHealth: () => readInboxHealth(conn),
     probe: () => probeStorage(conn),
     beginSessionRepair: (accountId) => beginSessionRepair(conn, accountId),

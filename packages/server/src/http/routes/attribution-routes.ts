@@ -62,6 +62,27 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
     };
   });
 
+  // Every model side by side over the same journeys (issue 21, item 5); `model` is not taken here.
+  app.get('/api/v1/attribution/compare', async (request, reply) => {
+    const key = authorize(deps.keys, request, reply, 'read');
+    if (key === null) return reply;
+    const options = parseOptions(request.query, reply);
+    const range = options && parseRange(request.query, reply, deps.now());
+    if (options === null || range === null) return reply;
+    const answer = await deps.reads.run('compareModels', [{
+      accountId: key.accountId, from: range.from, to: range.to, lookbackDays: options.lookback_days as LookbackDays, groupBy: options.group_by,
+    }], { signal: requestSignal(reply) });
+    if (options.format === 'csv') {
+      const header = [options.group_by, ...MODEL_NAMES.flatMap((m) => [`${m}_conversions`, `${m}_revenue`])];
+      return sendCsv(reply, `attribution-compare-by-${options.group_by}`, header,
+        answer.groups.map((g) => [g.group ?? '', ...MODEL_NAMES.flatMap((m) => [g.credit[m].conversions, g.credit[m].revenue])]));
+    }
+    return {
+      group_by: options.group_by, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), lookback_days: options.lookback_days,
+      conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated, models: answer.models, groups: answer.groups,
+    };
+  });
+
   app.get('/api/v1/conversions/:id/journey', async (request, reply) => {
     const key = authorize(deps.keys, request, reply, 'read');
     if (key === null) return reply;
