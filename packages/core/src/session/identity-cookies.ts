@@ -16,6 +16,10 @@ import type { SessionSettings } from './session-settings.js';
  *   Values written before tags existed (no `.`) count as the current visitor's.
  * - `<p>act`: the session number last active, Max-Age = the inactivity timeout. Its absence
  *   means the session expired.
+ * - `<p>m<tag>`: "visitor id V was minted in this browser"; value `V`, or `V.<tag of the canonical>`
+ *   once V was aliased to that canonical visitor. One cookie per minted id, so when two cookieless
+ *   navigations race and `<p>vid` keeps only the last, the other id still reaches every later
+ *   request (DESIGN.md L10; see racing-first-navigations.md).
  */
 export interface IdentityJar {
   visitorId: string | null;
@@ -24,6 +28,8 @@ export interface IdentityJar {
   /** session number -> owner tag (see `visitorTag`), for numbers whose cookie carries one */
   owners: ReadonlyMap<number, string>;
   active: number | null;
+  /** Ids of the `<p>m<tag>` cookies: every visitor minted in this browser, with its alias mark. */
+  minted: ReadonlyMap<string, string | null>;
 }
 
 /** Beyond this many session-number cookies the rest are ignored (and cleaned up). */
@@ -31,6 +37,10 @@ const MAX_NUMBER_COOKIES = 32;
 const NUMBER_PATTERN = /^\d{1,15}$/;
 const NUMBER_VALUE_PATTERN = /^([-0-9a-z]{1,16})(?:\.([0-9a-z]{1,16}))?$/;
 const TAG_SEED = 0x746c7476; // 'tltv'
+/** Beyond this many minted-id cookies the rest are ignored: a browser races a handful of tabs at most. */
+const MAX_MINTED_COOKIES = 8;
+const MINTED_NAME_PATTERN = /^[0-9a-z]{1,7}$/;
+const MINTED_VALUE_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.([0-9a-z]{1,7}))?$/;
 
 /**
  * A short tag of a visitor id, stored with each session number so a visitor can tell its own
@@ -42,14 +52,23 @@ export function visitorTag(visitorId: string): string {
 }
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null };
+  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Map() };
   const ours = readPrefixedCookies(cookieHeader, prefix);
   const vid = ours.get(`${prefix}vid`);
   const act = ours.get(`${prefix}act`);
   const numbers = new Map<number, string>();
   const owners = new Map<number, string>();
+  const minted = new Map<string, string | null>();
   const sessionPrefix = `${prefix}s`;
+  const mintedPrefix = `${prefix}m`;
   for (const [name, value] of ours) {
+    if (name.startsWith(mintedPrefix)) {
+      const parts = MINTED_VALUE_PATTERN.exec(value);
+      if (parts?.[1] !== undefined && minted.size < MAX_MINTED_COOKIES && MINTED_NAME_PATTERN.test(name.slice(mintedPrefix.length))) {
+        minted.set(parts[1], parts[2] ?? null);
+      }
+      continue;
+    }
     if (!name.startsWith(sessionPrefix)) continue;
     const digits = name.slice(sessionPrefix.length);
     if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
@@ -62,6 +81,7 @@ export function readIdentityJar(cookieHeader: string | undefined, prefix: string
     numbers,
     owners,
     active: act !== undefined && NUMBER_PATTERN.test(act) ? Number(act) : null,
+    minted,
   };
 }
 
@@ -111,4 +131,12 @@ export function activityCookie(ctx: CookieContext, n: number): string {
 
 export function expiredSessionNumberCookie(ctx: CookieContext, n: number): string {
   return write(ctx, `s${n}`, '', 0);
+}
+
+/**
+ * `<p>m<tag>`: records that `visitorId` was minted in this browser; `aliasedTo` (the canonical
+ * visitor's tag) marks that its alias was sent, so it is sent once per canonical.
+ */
+export function mintedCookie(ctx: CookieContext, visitorId: string, aliasedTo?: string): string {
+  return write(ctx, `m${visitorTag(visitorId)}`, aliasedTo === undefined ? visitorId : `${visitorId}.${aliasedTo}`, longLived(ctx));
 }
