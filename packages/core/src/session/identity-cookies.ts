@@ -6,7 +6,8 @@ import type { SessionSettings } from './session-settings.js';
 
 /**
  * The cookie design:
- * - `<p>vid`: the visitor id, written once, when minted.
+ * - `<p>vid`: the visitor id, written once, when minted; after racing mints, the last one's (the
+ *   visitor is then the earliest id of the `<p>m` cookies, see resolve-identity.ts).
  * - `<p>s<N>`: "session number N was allocated"; value = `<campaign fingerprint or ->.<owner tag>`.
  *   One cookie per number, so a late response can add an old number but never erase a newer one:
  *   the current number is the maximum present, and it only grows. The owner tag names the visitor
@@ -16,10 +17,12 @@ import type { SessionSettings } from './session-settings.js';
  *   Values written before tags existed (no `.`) count as the current visitor's.
  * - `<p>act`: the session number last active, Max-Age = the inactivity timeout. Its absence
  *   means the session expired.
- * - `<p>m<tag>`: "visitor id V was minted in this browser"; value `V`, or `V.<tag of the canonical>`
- *   once V was aliased to that canonical visitor. One cookie per minted id, so when two cookieless
- *   navigations race and `<p>vid` keeps only the last, the other id still reaches every later
- *   request (DESIGN.md L10; see racing-first-navigations.md).
+ * - `<p>m<tag>`: "visitor id V was minted in this browser"; value `V`, written once. One cookie per
+ *   minted id, so when two cookieless navigations race and `<p>vid` keeps only the last, the other
+ *   id still reaches every later request (DESIGN.md L10; see racing-first-navigations.md).
+ * - `<p>x<ghost tag>_<canonical tag>`: "the alias of that ghost to that canonical visitor was sent";
+ *   value `1`, written once. A cookie per pair rather than a mark in the ghost's cookie: no cookie's
+ *   value ever changes, so a late response cannot bring an older value back.
  */
 export interface IdentityJar {
   visitorId: string | null;
@@ -28,8 +31,10 @@ export interface IdentityJar {
   /** session number -> owner tag (see `visitorTag`), for numbers whose cookie carries one */
   owners: ReadonlyMap<number, string>;
   active: number | null;
-  /** Ids of the `<p>m<tag>` cookies: every visitor minted in this browser, with its alias mark. */
-  minted: ReadonlyMap<string, string | null>;
+  /** Ids of the `<p>m<tag>` cookies: every visitor minted in this browser. */
+  minted: ReadonlySet<string>;
+  /** `<ghost tag>_<canonical tag>` of every alias this browser has sent (the `<p>x` cookies). */
+  aliased: ReadonlySet<string>;
 }
 
 /** Beyond this many session-number cookies the rest are ignored (and cleaned up). */
@@ -40,7 +45,8 @@ const TAG_SEED = 0x746c7476; // 'tltv'
 /** Beyond this many minted-id cookies the rest are ignored: a browser races a handful of tabs at most. */
 const MAX_MINTED_COOKIES = 8;
 const MINTED_NAME_PATTERN = /^[0-9a-z]{1,7}$/;
-const MINTED_VALUE_PATTERN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.([0-9a-z]{1,7}))?$/;
+const MINTED_VALUE_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ALIASED_NAME_PATTERN = /^[0-9a-z]{1,7}_[0-9a-z]{1,7}$/;
 
 /**
  * A short tag of a visitor id, stored with each session number so a visitor can tell its own
@@ -52,21 +58,25 @@ export function visitorTag(visitorId: string): string {
 }
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Map() };
+  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Set(), aliased: new Set() };
   const ours = readPrefixedCookies(cookieHeader, prefix);
   const vid = ours.get(`${prefix}vid`);
   const act = ours.get(`${prefix}act`);
   const numbers = new Map<number, string>();
   const owners = new Map<number, string>();
-  const minted = new Map<string, string | null>();
+  const minted = new Set<string>();
+  const aliased = new Set<string>();
   const sessionPrefix = `${prefix}s`;
   const mintedPrefix = `${prefix}m`;
+  const aliasedPrefix = `${prefix}x`;
   for (const [name, value] of ours) {
     if (name.startsWith(mintedPrefix)) {
-      const parts = MINTED_VALUE_PATTERN.exec(value);
-      if (parts?.[1] !== undefined && minted.size < MAX_MINTED_COOKIES && MINTED_NAME_PATTERN.test(name.slice(mintedPrefix.length))) {
-        minted.set(parts[1], parts[2] ?? null);
-      }
+      if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(name.slice(mintedPrefix.length))) minted.add(value);
+      continue;
+    }
+    if (name.startsWith(aliasedPrefix)) {
+      const pair = name.slice(aliasedPrefix.length);
+      if (aliased.size < MAX_MINTED_COOKIES * MAX_MINTED_COOKIES && ALIASED_NAME_PATTERN.test(pair)) aliased.add(pair);
       continue;
     }
     if (!name.startsWith(sessionPrefix)) continue;
@@ -82,6 +92,7 @@ export function readIdentityJar(cookieHeader: string | undefined, prefix: string
     owners,
     active: act !== undefined && NUMBER_PATTERN.test(act) ? Number(act) : null,
     minted,
+    aliased,
   };
 }
 
@@ -133,10 +144,15 @@ export function expiredSessionNumberCookie(ctx: CookieContext, n: number): strin
   return write(ctx, `s${n}`, '', 0);
 }
 
-/**
- * `<p>m<tag>`: records that `visitorId` was minted in this browser; `aliasedTo` (the canonical
- * visitor's tag) marks that its alias was sent, so it is sent once per canonical.
- */
-export function mintedCookie(ctx: CookieContext, visitorId: string, aliasedTo?: string): string {
-  return write(ctx, `m${visitorTag(visitorId)}`, aliasedTo === undefined ? visitorId : `${visitorId}.${aliasedTo}`, longLived(ctx));
+/** `<p>m<tag>`: records that `visitorId` was minted in this browser. */
+export function mintedCookie(ctx: CookieContext, visitorId: string): string {
+  return write(ctx, `m${visitorTag(visitorId)}`, visitorId, longLived(ctx));
+}
+
+/** The `aliased` key (and cookie name suffix) of the alias of `ghostTag` to `canonicalTag`. */
+export const aliasKey = (ghostTag: string, canonicalTag: string): string => `${ghostTag}_${canonicalTag}`;
+
+/** `<p>x<ghost tag>_<canonical tag>`: the alias of that pair was sent, so it is sent once. */
+export function aliasSentCookie(ctx: CookieContext, ghostTag: string, canonicalTag: string): string {
+  return write(ctx, `x${aliasKey(ghostTag, canonicalTag)}`, '1', longLived(ctx));
 }

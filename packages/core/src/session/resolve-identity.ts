@@ -4,6 +4,8 @@ import { deriveSessionId, newId } from '../ids.js';
 import { extractCampaign, type Campaign } from './campaign.js';
 import {
   activityCookie,
+  aliasKey,
+  aliasSentCookie,
   expiredSessionNumberCookie,
   mintedCookie,
   readIdentityJar,
@@ -138,7 +140,7 @@ export function resolveIdentity(input: IdentityInput): Identity {
   const fingerprint = source === null ? NO_FINGERPRINT : source.fingerprint;
 
   // `<p>vid` can be gone while minted ids remain (a user or extension deleting one cookie).
-  const known = jar.visitorId ?? smallest(jar.minted.keys());
+  const known = jar.visitorId ?? smallest(jar.minted);
   if (known === null) {
     if (kind !== 'navigation') return anonymous(kind, false, campaign);
     const visitorId = newId(input.now);
@@ -160,13 +162,15 @@ export function resolveIdentity(input: IdentityInput): Identity {
   const aliases: GhostVisitor[] = [];
   if (writes) {
     for (const ghost of ghosts) {
-      if (jar.minted.get(ghost) === owner) continue;
+      const ghostTag = visitorTag(ghost);
+      if (jar.aliased.has(aliasKey(ghostTag, owner))) continue;
       aliases.push({ visitorId: ghost, sessionId: deriveSessionId(ghost, 1), into: deriveSessionId(canonical, 1) });
-      setCookies.push(mintedCookie(ctx, ghost, owner));
+      setCookies.push(aliasSentCookie(ctx, ghostTag, owner));
+      // An id that reached this jar only as `<p>vid` (minted before minted-id cookies existed) is kept too.
+      if (!jar.minted.has(ghost)) setCookies.push(mintedCookie(ctx, ghost));
     }
-    // The canonical id may have reached this jar only as `<p>vid` (set before minted cookies existed).
     if (ghosts.length > 0 && !jar.minted.has(canonical)) setCookies.push(mintedCookie(ctx, canonical));
-    if (ghosts.length > 0 && jar.visitorId !== canonical) setCookies.push(visitorCookie(ctx, canonical));
+    // `<p>vid` is left as it is: rewriting it to the canonical id would set it back to an older value.
     if (started !== null) setCookies.push(sessionNumberCookie(ctx, sessionNumber, fingerprint, owner));
     setCookies.push(activityCookie(ctx, sessionNumber));
     for (const n of jar.numbers.keys()) {
@@ -195,10 +199,10 @@ function smallest(ids: Iterable<string>): string | null {
 function canonicalVisitor(jar: IdentityJar, visitorId: string): { canonical: string; ghosts: string[] } {
   if (jar.minted.size === 0 || (jar.minted.size === 1 && jar.minted.has(visitorId))) return { canonical: visitorId, ghosts: [] };
   let canonical = visitorId;
-  for (const id of jar.minted.keys()) if (id < canonical) canonical = id;
+  for (const id of jar.minted) if (id < canonical) canonical = id;
   const ghosts: string[] = [];
   if (visitorId !== canonical) ghosts.push(visitorId);
-  for (const id of jar.minted.keys()) if (id !== canonical && id !== visitorId) ghosts.push(id);
+  for (const id of jar.minted) if (id !== canonical && id !== visitorId) ghosts.push(id);
   return { canonical, ghosts };
 }
 
