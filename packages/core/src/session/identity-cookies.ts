@@ -31,8 +31,12 @@ export interface IdentityJar {
   /** session number -> owner tag (see `visitorTag`), for numbers whose cookie carries one */
   owners: ReadonlyMap<number, string>;
   active: number | null;
-  /** Ids of the `<p>m<tag>` cookies: every visitor minted in this browser. */
-  minted: ReadonlySet<string>;
+  /**
+   * Every visitor minted in this browser (the `<p>m<tag>` cookies), id -> the tag in the cookie's
+   * name: read from the name rather than hashed again on every request (a forged name only
+   * confuses its own browser's identity).
+   */
+  minted: ReadonlyMap<string, string>;
   /** `<ghost tag>_<canonical tag>` of every alias this browser has sent (the `<p>x` cookies). */
   aliased: ReadonlySet<string>;
 }
@@ -58,20 +62,21 @@ export function visitorTag(visitorId: string): string {
 }
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Set(), aliased: new Set() };
+  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Map(), aliased: new Set() };
   const ours = readPrefixedCookies(cookieHeader, prefix);
   const vid = ours.get(`${prefix}vid`);
   const act = ours.get(`${prefix}act`);
   const numbers = new Map<number, string>();
   const owners = new Map<number, string>();
-  const minted = new Set<string>();
+  const minted = new Map<string, string>();
   const aliased = new Set<string>();
   const sessionPrefix = `${prefix}s`;
   const mintedPrefix = `${prefix}m`;
   const aliasedPrefix = `${prefix}x`;
   for (const [name, value] of ours) {
     if (name.startsWith(mintedPrefix)) {
-      if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(name.slice(mintedPrefix.length))) minted.add(value);
+      const tag = name.slice(mintedPrefix.length);
+      if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(tag)) minted.set(value, tag);
       continue;
     }
     if (name.startsWith(aliasedPrefix)) {

@@ -69,6 +69,7 @@ export const LOGOUT_JUMP = 2 ** 20;
 
 const NO_FINGERPRINT = '-';
 const NO_ALIASES: readonly GhostVisitor[] = Object.freeze([]);
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 function anonymous(kind: RequestKind, isBot: boolean, campaign: Campaign | null): Identity {
   return { kind, isBot, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign, setCookies: [], aliases: NO_ALIASES };
@@ -95,13 +96,13 @@ function cookieContext(input: IdentityInput): CookieContext {
  * A ghost's later numbers (its logout floor, a campaign start) are still started above.
  */
 function chooseSessionNumber(
-  jar: IdentityJar, owner: string, ghosts: ReadonlySet<string>, source: LandingSource | null,
+  jar: IdentityJar, owner: string, ghosts: readonly string[], source: LandingSource | null,
 ): { sessionNumber: number; started: StartReason | null } {
   const allocated = Math.max(0, ...jar.numbers.keys());
   if (jar.active === null) return { sessionNumber: allocated + 1, started: 'expired' };
   const current = Math.max(allocated, jar.active);
   const currentOwner = jar.owners.get(current);
-  if (currentOwner !== undefined && currentOwner !== owner && !(current === 1 && ghosts.has(currentOwner))) {
+  if (currentOwner !== undefined && currentOwner !== owner && !(current === 1 && ghosts.includes(currentOwner))) {
     return { sessionNumber: current + 1, started: source === null ? 'expired' : source.reason };
   }
   const currentFingerprint = jar.numbers.get(current) ?? NO_FINGERPRINT;
@@ -140,7 +141,7 @@ export function resolveIdentity(input: IdentityInput): Identity {
   const fingerprint = source === null ? NO_FINGERPRINT : source.fingerprint;
 
   // `<p>vid` can be gone while minted ids remain (a user or extension deleting one cookie).
-  const known = jar.visitorId ?? smallest(jar.minted);
+  const known = jar.visitorId ?? smallest(jar.minted.keys());
   if (known === null) {
     if (kind !== 'navigation') return anonymous(kind, false, campaign);
     const visitorId = newId(input.now);
@@ -155,14 +156,17 @@ export function resolveIdentity(input: IdentityInput): Identity {
   }
 
   const { canonical, ghosts } = canonicalVisitor(jar, known);
-  const owner = visitorTag(canonical);
-  const { sessionNumber, started } = chooseSessionNumber(jar, owner, new Set(ghosts.map(visitorTag)), source);
+  const tagOf = (id: string): string => jar.minted.get(id) ?? visitorTag(id);
+  const owner = tagOf(canonical);
+  // Tags are hashes: computed once per ghost (a browser that raced carries its ghosts for good).
+  const ghostTags = ghosts.length === 0 ? NO_TAGS : ghosts.map(tagOf);
+  const { sessionNumber, started } = chooseSessionNumber(jar, owner, ghostTags, source);
 
   const setCookies: string[] = [];
   const aliases: GhostVisitor[] = [];
   if (writes) {
-    for (const ghost of ghosts) {
-      const ghostTag = visitorTag(ghost);
+    for (const [i, ghost] of ghosts.entries()) {
+      const ghostTag = ghostTags[i] as string;
       if (jar.aliased.has(aliasKey(ghostTag, owner))) continue;
       aliases.push({ visitorId: ghost, sessionId: deriveSessionId(ghost, 1), into: deriveSessionId(canonical, 1) });
       setCookies.push(aliasSentCookie(ctx, ghostTag, owner));
@@ -199,10 +203,10 @@ function smallest(ids: Iterable<string>): string | null {
 function canonicalVisitor(jar: IdentityJar, visitorId: string): { canonical: string; ghosts: string[] } {
   if (jar.minted.size === 0 || (jar.minted.size === 1 && jar.minted.has(visitorId))) return { canonical: visitorId, ghosts: [] };
   let canonical = visitorId;
-  for (const id of jar.minted) if (id < canonical) canonical = id;
+  for (const id of jar.minted.keys()) if (id < canonical) canonical = id;
   const ghosts: string[] = [];
   if (visitorId !== canonical) ghosts.push(visitorId);
-  for (const id of jar.minted) if (id !== canonical && id !== visitorId) ghosts.push(id);
+  for (const id of jar.minted.keys()) if (id !== canonical && id !== visitorId) ghosts.push(id);
   return { canonical, ghosts };
 }
 
