@@ -93,7 +93,7 @@ export function generateTraffic(seed: number, accountId: string, base: number): 
   }
   shuffle(rand, items);
   const parts = 1 + Math.floor(rand() * 8);
-  const batches: ProcessedBatch[] = Array.from({ length: parts }, () => ({ visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] }));
+  const batches: ProcessedBatch[] = Array.from({ length: parts }, () => ({ visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] }));
   items.forEach((item, i) => {
     const b = batches[Math.floor((i * parts) / items.length)] as ProcessedBatch;
     b.visitors.push(item.visitor);
