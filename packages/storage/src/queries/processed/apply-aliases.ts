@@ -125,11 +125,28 @@ function sqliteMove(c: SqliteConnection, account: number, alias: AliasRow): void
   sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
 }
 
-async function pgMove(client: PgQueryable, account: number, alias: AliasRow): Promise<void> {
+const lockKey = (account: number, visitorId: string): SessionKey => ({ account, visitorId, id: '' });
+const visitorKey = (v: SessionKey): string => `${v.account}/${v.visitorId}`;
+
+/**
+ * Visitor locks (session-shapes.ts) are what make a move see every row of the ghost: a pass storing
+ * the ghost's items holds the ghost's lock until it commits, so the move lists the ghost's sessions
+ * after those rows are committed, or that pass, waiting, sees the alias and moves them itself.
+ * applyProcessed takes them all up front in one sorted statement (pgAliasLockKeys); a visitor an
+ * alias committed since then leads to is locked here, late (a deadlock that may cause is rolled
+ * back and the pass retried, postgres-connection.ts).
+ */
+async function pgLockMove(client: PgQueryable, account: number, alias: AliasRow, locked: Set<string>): Promise<void> {
+  const missing = [lockKey(account, alias.ghostId), lockKey(account, alias.canonicalId)].filter((k) => !locked.has(visitorKey(k)));
+  await pgLockSessions(client, missing);
+  for (const k of missing) locked.add(visitorKey(k));
+}
+
+async function pgMove(client: PgQueryable, account: number, alias: AliasRow, locked: Set<string>): Promise<void> {
+  await pgLockMove(client, account, alias, locked);
   const params = moveParams(account, alias);
   const ghostSessions = (await client.query<{ id: string }>(PG_GHOST_SESSIONS.text, paramsOf(PG_GHOST_SESSIONS, params))).rows.map((r) => r.id);
   const keys = movedKeys(account, alias, ghostSessions);
-  await pgLockSessions(client, keys.before);
   const before = await pgSessionShapes(client, keys.before);
   for (const statement of PG_MOVE) await client.query(statement.text, paramsOf(statement, params));
   const after = await pgSessionShapes(client, keys.after);
@@ -150,7 +167,26 @@ export function sqliteApplyAliases(c: SqliteConnection, batch: ProcessedBatch, k
   }
 }
 
-export async function pgApplyAliases(client: PgQueryable, batch: ProcessedBatch, keyOf: (accountId: string) => number | null): Promise<void> {
+/**
+ * PostgreSQL: the visitors a pass may write through aliases (its own, both sides of its aliases, and
+ * the canonicals the stored aliases lead those to) as lock keys, for applyProcessed to lock with its
+ * sessions' visitors before its first write. One indexed lookup per hop; none found for a pass
+ * without ghosts.
+ */
+export async function pgAliasLockKeys(client: PgQueryable, batch: ProcessedBatch, keyOf: (accountId: string) => number | null): Promise<SessionKey[]> {
+  const seen = new Map<string, SessionKey>();
+  let queue = candidates(batch, keyOf).map((v) => lockKey(v.account, v.id));
+  for (let hop = 0; hop < MAX_HOPS && queue.length > 0; hop++) {
+    for (const k of queue) seen.set(visitorKey(k), k);
+    const found = (await client.query<AliasRow & { account: number }>(PG_FIND, [queue.map((k) => k.account), queue.map((k) => k.visitorId)])).rows;
+    queue = found.map((a) => lockKey(a.account, a.canonicalId)).filter((k) => !seen.has(visitorKey(k)));
+  }
+  return [...seen.values()];
+}
+
+/** `locked`: the visitors applyProcessed has locked (pgAliasLockKeys and its sessions'); moves lock any other. */
+export async function pgApplyAliases(client: PgQueryable, batch: ProcessedBatch, keyOf: (accountId: string) => number | null, locked: readonly SessionKey[]): Promise<void> {
+  const held = new Set(locked.map(visitorKey));
   for (const a of batch.aliases) {
     const account = keyOf(a.accountId);
     if (account !== null) await client.query(PG_RECORD, [account, a.ghostId, a.canonicalId, a.ghostSessionId, a.canonicalSessionId]);
@@ -158,7 +194,7 @@ export async function pgApplyAliases(client: PgQueryable, batch: ProcessedBatch,
   let queue = candidates(batch, keyOf);
   for (let hop = 0; hop < MAX_HOPS && queue.length > 0; hop++) {
     const found = (await client.query<AliasRow & { account: number }>(PG_FIND, [queue.map((v) => v.account), queue.map((v) => v.id)])).rows;
-    for (const alias of found) await pgMove(client, alias.account, alias);
+    for (const alias of found) await pgMove(client, alias.account, alias, held);
     queue = found.map((a) => ({ account: a.account, id: a.canonicalId }));
   }
 }

@@ -8,7 +8,7 @@ import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-i
 import { applied, outcomeOf, type ApplyOutcome } from './apply-outcome.js';
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
-import { pgApplyAliases, sqliteApplyAliases } from './apply-aliases.js';
+import { pgAliasLockKeys, pgApplyAliases, sqliteApplyAliases } from './apply-aliases.js';
 import { identityConflict } from './identity-upsert-sql.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
 import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
@@ -153,9 +153,12 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
-  const accountKeys = await pgAccountKeys(client, batch.sessions.map((s) => s.accountId));
-  const keys = sessionKeys(batch, (accountId) => accountKeys.get(accountId) ?? null);
-  await pgLockSessions(client, keys);
+  const accountKeys = await pgAccountKeys(client, [...batch.sessions, ...batch.visitors, ...batch.aliases].map((s) => s.accountId));
+  const keyOf: KeyOf = (accountId) => accountKeys.get(accountId) ?? null;
+  const keys = sessionKeys(batch, keyOf);
+  // Every visitor lock the pass needs, its aliases' included, in one sorted statement before any write (apply-aliases.ts).
+  const aliasLocks = await pgAliasLockKeys(client, batch, keyOf);
+  await pgLockSessions(client, [...keys, ...aliasLocks]);
   if (batch.dead.length > 0) await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
   await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
@@ -169,8 +172,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
   ]);
   await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
   await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt]);
-  const aliasAccounts = await pgAccountKeys(client, [...batch.visitors, ...batch.aliases].map((v) => v.accountId));
-  await pgApplyAliases(client, batch, (accountId) => aliasAccounts.get(accountId) ?? null);
+  await pgApplyAliases(client, batch, keyOf, [...keys, ...aliasLocks]);
   return applied();
 }
 
