@@ -18,16 +18,16 @@ export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js
 export { createBotCheck } from './session/bot-check.js';
 export {
   resolveIdentity, endSessionCookies, LOGOUT_JUMP,
-  type Identity, type IdentityInput, type StartReason, type LoggedOut,
+  type Identity, type IdentityInput, type StartReason, type LoggedOut, type GhostVisitor,
 } from './session/resolve-identity.js';
 export { WIRE_LIMITS } from './wire/limits.js';
 export { parseItemFast } from './wire/parse-item-fast.js';
 export {
   itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,
   propertiesSchema, pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema,
-  sessionEndItemSchema, itemErrorSchema, sdkHealthSchema,
+  sessionEndItemSchema, aliasItemSchema, itemErrorSchema, sdkHealthSchema,
   type Item, type PageviewItem, type EventItem, type ConversionItem, type IdentifyItem,
-  type SessionEndItem, type BatchRequest, type BatchResponse, type ErrorResponse, type ItemError,
+  type SessionEndItem, type AliasItem, type BatchRequest, type BatchResponse, type ErrorResponse, type ItemError,
   type RequestContext, type SdkHealth,
 } from './wire/wire-schemas.js';
 export { CHANNELS, type Channel, type ChannelResult } from './channels/channel.js';

@@ -10,7 +10,7 @@ export { applied, partial, stale, type ApplyOutcome } from './queries/processed/
 export { TEST_ACCOUNT_SUFFIX, testAccountIdOf } from './queries/accounts/ensure-test-account.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
 export type {
-  Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert,
+  Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert, VisitorAlias,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
   InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,

@@ -100,12 +100,20 @@ export interface IdentityRow {
 }
 
 /** Everything one worker pass writes, applied in ONE transaction together with the inbox outcome. */
+/** An alias (DESIGN.md L10): the ghost visitor's rows belong to the canonical one. */
+export interface VisitorAlias {
+  accountId: string; ghostId: string; canonicalId: string;
+  /** The ghost's session that merges into `canonicalSessionId` (null: its sessions only change visitor). */
+  ghostSessionId: string | null; canonicalSessionId: string | null;
+}
+
 export interface ProcessedBatch {
   visitors: VisitorUpsert[];
   sessions: SessionUpsert[];
   events: EventRow[];
   conversions: ConversionRow[];
   identities: IdentityRow[];
+  aliases: VisitorAlias[];
   /** Inbox rows handled successfully. */
   done: number[];
   /** Inbox rows dead-lettered, with the reason. */

@@ -48,7 +48,7 @@ async function seed(): Promise<string> {
     ...Array.from({ length: 300 }, (_, i) => session(leaky.id, `leak-${i}`, 'shared-visitor', now - 20 * HOUR + i * 4 * 60_000)),
     ...Array.from({ length: 60 }, (_, i) => session(leaky.id, `ok-${i}`, `visitor-${i}`, now - 20 * HOUR + i * 60_000)),
   ];
-  await storage.applyProcessed({ visitors: [], sessions, events: [], conversions: [], identities: [], done: [], dead: [] });
+  await storage.applyProcessed({ visitors: [], sessions, events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] });
   await storage.close();
   return db;
 }

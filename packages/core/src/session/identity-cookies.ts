@@ -6,7 +6,8 @@ import type { SessionSettings } from './session-settings.js';
 
 /**
  * The cookie design:
- * - `<p>vid`: the visitor id, written once, when minted.
+ * - `<p>vid`: the visitor id, written once, when minted; after racing mints, the last one's (the
+ *   visitor is then the earliest id of the `<p>m` cookies, see resolve-identity.ts).
  * - `<p>s<N>`: "session number N was allocated"; value = `<campaign fingerprint or ->.<owner tag>`.
  *   One cookie per number, so a late response can add an old number but never erase a newer one:
  *   the current number is the maximum present, and it only grows. The owner tag names the visitor
@@ -16,6 +17,12 @@ import type { SessionSettings } from './session-settings.js';
  *   Values written before tags existed (no `.`) count as the current visitor's.
  * - `<p>act`: the session number last active, Max-Age = the inactivity timeout. Its absence
  *   means the session expired.
+ * - `<p>m<tag>`: "visitor id V was minted in this browser"; value `V`, written once. One cookie per
+ *   minted id, so when two cookieless navigations race and `<p>vid` keeps only the last, the other
+ *   id still reaches every later request (DESIGN.md L10; see racing-first-navigations.md).
+ * - `<p>x<ghost tag>_<canonical tag>`: "the alias of that ghost to that canonical visitor was sent";
+ *   value `1`, written once. A cookie per pair rather than a mark in the ghost's cookie: no cookie's
+ *   value ever changes, so a late response cannot bring an older value back.
  */
 export interface IdentityJar {
   visitorId: string | null;
@@ -24,6 +31,14 @@ export interface IdentityJar {
   /** session number -> owner tag (see `visitorTag`), for numbers whose cookie carries one */
   owners: ReadonlyMap<number, string>;
   active: number | null;
+  /**
+   * Every visitor minted in this browser (the `<p>m<tag>` cookies), id -> the tag in the cookie's
+   * name: read from the name rather than hashed again on every request (a forged name only
+   * confuses its own browser's identity).
+   */
+  minted: ReadonlyMap<string, string>;
+  /** `<ghost tag>_<canonical tag>` of every alias this browser has sent (the `<p>x` cookies). */
+  aliased: ReadonlySet<string>;
 }
 
 /** Beyond this many session-number cookies the rest are ignored (and cleaned up). */
@@ -31,6 +46,11 @@ const MAX_NUMBER_COOKIES = 32;
 const NUMBER_PATTERN = /^\d{1,15}$/;
 const NUMBER_VALUE_PATTERN = /^([-0-9a-z]{1,16})(?:\.([0-9a-z]{1,16}))?$/;
 const TAG_SEED = 0x746c7476; // 'tltv'
+/** Beyond this many minted-id cookies the rest are ignored: a browser races a handful of tabs at most. */
+const MAX_MINTED_COOKIES = 8;
+const MINTED_NAME_PATTERN = /^[0-9a-z]{1,7}$/;
+const MINTED_VALUE_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ALIASED_NAME_PATTERN = /^[0-9a-z]{1,7}_[0-9a-z]{1,7}$/;
 
 /**
  * A short tag of a visitor id, stored with each session number so a visitor can tell its own
@@ -42,14 +62,28 @@ export function visitorTag(visitorId: string): string {
 }
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null };
+  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Map(), aliased: new Set() };
   const ours = readPrefixedCookies(cookieHeader, prefix);
   const vid = ours.get(`${prefix}vid`);
   const act = ours.get(`${prefix}act`);
   const numbers = new Map<number, string>();
   const owners = new Map<number, string>();
+  const minted = new Map<string, string>();
+  const aliased = new Set<string>();
   const sessionPrefix = `${prefix}s`;
+  const mintedPrefix = `${prefix}m`;
+  const aliasedPrefix = `${prefix}x`;
   for (const [name, value] of ours) {
+    if (name.startsWith(mintedPrefix)) {
+      const tag = name.slice(mintedPrefix.length);
+      if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(tag)) minted.set(value, tag);
+      continue;
+    }
+    if (name.startsWith(aliasedPrefix)) {
+      const pair = name.slice(aliasedPrefix.length);
+      if (aliased.size < MAX_MINTED_COOKIES * MAX_MINTED_COOKIES && ALIASED_NAME_PATTERN.test(pair)) aliased.add(pair);
+      continue;
+    }
     if (!name.startsWith(sessionPrefix)) continue;
     const digits = name.slice(sessionPrefix.length);
     if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
@@ -62,6 +96,8 @@ export function readIdentityJar(cookieHeader: string | undefined, prefix: string
     numbers,
     owners,
     active: act !== undefined && NUMBER_PATTERN.test(act) ? Number(act) : null,
+    minted,
+    aliased,
   };
 }
 
@@ -111,4 +147,17 @@ export function activityCookie(ctx: CookieContext, n: number): string {
 
 export function expiredSessionNumberCookie(ctx: CookieContext, n: number): string {
   return write(ctx, `s${n}`, '', 0);
+}
+
+/** `<p>m<tag>`: records that `visitorId` was minted in this browser. */
+export function mintedCookie(ctx: CookieContext, visitorId: string): string {
+  return write(ctx, `m${visitorTag(visitorId)}`, visitorId, longLived(ctx));
+}
+
+/** The `aliased` key (and cookie name suffix) of the alias of `ghostTag` to `canonicalTag`. */
+export const aliasKey = (ghostTag: string, canonicalTag: string): string => `${ghostTag}_${canonicalTag}`;
+
+/** `<p>x<ghost tag>_<canonical tag>`: the alias of that pair was sent, so it is sent once. */
+export function aliasSentCookie(ctx: CookieContext, ghostTag: string, canonicalTag: string): string {
+  return write(ctx, `x${aliasKey(ghostTag, canonicalTag)}`, '1', longLived(ctx));
 }

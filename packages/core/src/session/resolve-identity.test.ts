@@ -28,9 +28,11 @@ describe('resolveIdentity', () => {
     const id = resolveIdentity(base);
     expect(id.started).toBe('new_visitor');
     expect(id.sessionNumber).toBe(1);
-    expect(id.setCookies).toHaveLength(3);
+    expect(id.setCookies).toHaveLength(4);
     expect(id.setCookies[0]).toMatch(new RegExp(`^tl_vid=${id.visitorId}; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax$`));
-    expect(id.setCookies[2]).toMatch(/^tl_act=1; Max-Age=1800;/);
+    expect(id.setCookies[1]).toBe(`tl_m${visitorTag(id.visitorId ?? '')}=${id.visitorId}; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax`);
+    expect(id.setCookies[3]).toMatch(/^tl_act=1; Max-Age=1800;/);
+    expect(id.aliases).toEqual([]);
   });
 
   it('omits Secure on plain http in auto mode and honours an explicit domain', () => {
@@ -135,9 +137,17 @@ describe('racing first visits in one browser (regression, property P1)', () => {
     expect(allViolations(run)).toEqual([]);
     const [first, winner, landing, racing, logout] = run.requests.map((r) => r.outcome);
     expect(winner?.visitorId).not.toBe(first?.visitorId);
-    // Both start the session above the loser's floor, so they agree and #4 continues it.
-    expect(racing).toMatchObject({ visitorId: winner?.visitorId, sessionId: landing?.sessionId, started: true });
+    // The browser's visitor is the earliest minted id (DESIGN.md L10); both were minted in one millisecond.
+    const canonical = [first?.visitorId ?? '', winner?.visitorId ?? ''].sort()[0];
+    expect([landing, racing, logout].map((o) => o?.visitorId)).toEqual([canonical, canonical, canonical]);
     expect(logout?.sessionId).toBe(landing?.sessionId);
+    if (canonical === winner?.visitorId) {
+      // The floor is a ghost's: both start the session above it, so they agree and #4 continues it.
+      expect(racing).toMatchObject({ sessionId: landing?.sessionId, started: true });
+    } else {
+      // The floor is the canonical visitor's own: #3 continues the post-logout session #0 set up.
+      expect(racing).toMatchObject({ sessionId: first?.afterLogoutSessionId, started: false });
+    }
   });
 
   it("starts above a number another visitor's cookie holds, but continues untagged (older) numbers", () => {
@@ -148,6 +158,54 @@ describe('racing first visits in one browser (regression, property P1)', () => {
     expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({ sessionNumber: floor + 1, started: 'expired' });
     const legacy = `tl_vid=${vid}; tl_s1=-; tl_s${floor}=-; tl_act=1`;
     expect(resolveIdentity({ ...base, cookieHeader: legacy })).toMatchObject({ sessionNumber: floor, started: null });
+  });
+});
+
+describe('racing cookieless first navigations (DESIGN.md L10)', () => {
+  // Two tabs opened together: both navigations leave with no cookies and each mints a visitor.
+  const [a, b] = [resolveIdentity({ ...base, now: 1_000 }), resolveIdentity({ ...base, now: 2_000 })];
+  const earlier = a.visitorId ?? '';
+  const later = b.visitorId ?? '';
+
+  it.each([['the earlier', [a, b]], ['the later', [b, a]]] as const)(
+    'picks the earliest minted id whichever response arrives last (%s last), and aliases the other once',
+    (_, [first, last]) => {
+      const jar = toCookieHeader(last.setCookies, toCookieHeader(first.setCookies));
+      const next = resolveIdentity({ ...base, cookieHeader: jar });
+      expect(next).toMatchObject({ visitorId: earlier, sessionNumber: 1, started: null });
+      expect(next.aliases).toEqual([{ visitorId: later, sessionId: b.sessionId, into: a.sessionId }]);
+      // Its response marks the alias as sent: the next request sends none, and stays put.
+      const after = resolveIdentity({ ...base, cookieHeader: toCookieHeader(next.setCookies, jar) });
+      expect(after).toMatchObject({ visitorId: earlier, sessionId: a.sessionId, aliases: [], started: null });
+      // No identity cookie ever goes back to an older value (the probe's flapping check): tl_vid stays as the last mint left it.
+      expect(next.setCookies.map((c) => c.split(';')[0])).toEqual([`tl_x${visitorTag(later)}_${visitorTag(earlier)}=1`, 'tl_act=1']);
+    },
+  );
+
+  it('sends no alias from read-only requests (assets, prefetches), which still use the canonical id', () => {
+    const jar = toCookieHeader(a.setCookies, toCookieHeader(b.setCookies));
+    const asset = resolveIdentity({ ...base, kind: 'asset', cookieHeader: jar });
+    expect(asset).toMatchObject({ visitorId: earlier, aliases: [], setCookies: [] });
+  });
+
+  it('re-aliases to an even earlier id that arrives later (three tabs), and each ghost once', () => {
+    const c = resolveIdentity({ ...base, now: 500 });
+    const jar = toCookieHeader(b.setCookies, toCookieHeader(a.setCookies));
+    const settled = toCookieHeader(resolveIdentity({ ...base, cookieHeader: jar }).setCookies, jar);
+    const withC = toCookieHeader(c.setCookies, settled);
+    const next = resolveIdentity({ ...base, cookieHeader: withC });
+    expect(next.visitorId).toBe(c.visitorId);
+    expect(next.aliases.map((g) => g.visitorId).sort()).toEqual([earlier, later].sort());
+  });
+
+  it('keeps using minted ids when tl_vid alone was deleted, instead of minting again', () => {
+    const jar = toCookieHeader(a.setCookies).split('; ').filter((c) => !c.startsWith('tl_vid=')).join('; ');
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({ visitorId: earlier, sessionId: a.sessionId, started: null });
+  });
+
+  it('ignores malformed minted-id cookies', () => {
+    const jar = `${toCookieHeader(a.setCookies)}; tl_mzz=not-a-uuid; tl_mTOOLONGNAME=${later}`;
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({ visitorId: earlier, aliases: [] });
   });
 });
 

@@ -4,7 +4,10 @@ import { deriveSessionId, newId } from '../ids.js';
 import { extractCampaign, type Campaign } from './campaign.js';
 import {
   activityCookie,
+  aliasKey,
+  aliasSentCookie,
   expiredSessionNumberCookie,
+  mintedCookie,
   readIdentityJar,
   sessionNumberCookie,
   visitorCookie,
@@ -35,6 +38,14 @@ export interface IdentityInput {
 /** Why this request began a new session; null when it continues one (or has no identity). */
 export type StartReason = 'new_visitor' | 'expired' | 'logout' | 'campaign' | 'referrer';
 
+/**
+ * A visitor minted in this browser by a racing first navigation that is not the canonical one: its
+ * items (sent with `visitorId`) belong to the canonical visitor, and its first session `sessionId`
+ * to the canonical visitor's first session `into` (every mint starts at number 1: racing mints
+ * began the same browser session). The SDK sends it as an `alias` item.
+ */
+export interface GhostVisitor { visitorId: string; sessionId: string; into: string }
+
 export interface Identity {
   kind: RequestKind;
   isBot: boolean;
@@ -45,6 +56,8 @@ export interface Identity {
   campaign: Campaign | null;
   /** Serialized `Set-Cookie` values to add to the response, in order. */
   setCookies: string[];
+  /** Ghost visitors to alias to `visitorId` (racing first navigations, DESIGN.md L10); usually none. */
+  aliases: readonly GhostVisitor[];
 }
 
 /**
@@ -55,9 +68,11 @@ export interface Identity {
 export const LOGOUT_JUMP = 2 ** 20;
 
 const NO_FINGERPRINT = '-';
+const NO_ALIASES: readonly GhostVisitor[] = Object.freeze([]);
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 function anonymous(kind: RequestKind, isBot: boolean, campaign: Campaign | null): Identity {
-  return { kind, isBot, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign, setCookies: [] };
+  return { kind, isBot, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign, setCookies: [], aliases: NO_ALIASES };
 }
 
 function cookieContext(input: IdentityInput): CookieContext {
@@ -75,15 +90,19 @@ function cookieContext(input: IdentityInput): CookieContext {
  * session. Continuing it would enter a session nobody started, possibly after a racing campaign
  * landing had already started the next one: traffic would go new -> older -> new (flapping). So
  * this visitor starts a session above it instead, which also keeps that visitor's logout floor.
+ * One exception: number 1, when a ghost (a visitor minted by a racing first navigation, aliased to
+ * this one) holds it. Every mint starts at 1, so racing mints all began the browser's session 1 and
+ * their first sessions merge into this visitor's (see GhostVisitor); `ghosts` holds their tags.
+ * A ghost's later numbers (its logout floor, a campaign start) are still started above.
  */
 function chooseSessionNumber(
-  jar: IdentityJar, owner: string, source: LandingSource | null,
+  jar: IdentityJar, owner: string, ghosts: readonly string[], source: LandingSource | null,
 ): { sessionNumber: number; started: StartReason | null } {
   const allocated = Math.max(0, ...jar.numbers.keys());
   if (jar.active === null) return { sessionNumber: allocated + 1, started: 'expired' };
   const current = Math.max(allocated, jar.active);
   const currentOwner = jar.owners.get(current);
-  if (currentOwner !== undefined && currentOwner !== owner) {
+  if (currentOwner !== undefined && currentOwner !== owner && !(current === 1 && ghosts.includes(currentOwner))) {
     return { sessionNumber: current + 1, started: source === null ? 'expired' : source.reason };
   }
   const currentFingerprint = jar.numbers.get(current) ?? NO_FINGERPRINT;
@@ -121,21 +140,41 @@ export function resolveIdentity(input: IdentityInput): Identity {
   }) : null;
   const fingerprint = source === null ? NO_FINGERPRINT : source.fingerprint;
 
-  if (jar.visitorId === null) {
+  // `<p>vid` can be gone while minted ids remain (a user or extension deleting one cookie).
+  const known = jar.visitorId ?? smallest(jar.minted.keys());
+  if (known === null) {
     if (kind !== 'navigation') return anonymous(kind, false, campaign);
     const visitorId = newId(input.now);
     return {
       kind, isBot, visitorId, sessionId: deriveSessionId(visitorId, 1), sessionNumber: 1,
-      started: 'new_visitor', campaign,
-      setCookies: [visitorCookie(ctx, visitorId), sessionNumberCookie(ctx, 1, fingerprint, visitorTag(visitorId)), activityCookie(ctx, 1)],
+      started: 'new_visitor', campaign, aliases: NO_ALIASES,
+      setCookies: [
+        visitorCookie(ctx, visitorId), mintedCookie(ctx, visitorId),
+        sessionNumberCookie(ctx, 1, fingerprint, visitorTag(visitorId)), activityCookie(ctx, 1),
+      ],
     };
   }
 
-  const owner = visitorTag(jar.visitorId);
-  const { sessionNumber, started } = chooseSessionNumber(jar, owner, source);
+  const { canonical, ghosts } = canonicalVisitor(jar, known);
+  const tagOf = (id: string): string => jar.minted.get(id) ?? visitorTag(id);
+  const owner = tagOf(canonical);
+  // Tags are hashes: computed once per ghost (a browser that raced carries its ghosts for good).
+  const ghostTags = ghosts.length === 0 ? NO_TAGS : ghosts.map(tagOf);
+  const { sessionNumber, started } = chooseSessionNumber(jar, owner, ghostTags, source);
 
   const setCookies: string[] = [];
+  const aliases: GhostVisitor[] = [];
   if (writes) {
+    for (const [i, ghost] of ghosts.entries()) {
+      const ghostTag = ghostTags[i] as string;
+      if (jar.aliased.has(aliasKey(ghostTag, owner))) continue;
+      aliases.push({ visitorId: ghost, sessionId: deriveSessionId(ghost, 1), into: deriveSessionId(canonical, 1) });
+      setCookies.push(aliasSentCookie(ctx, ghostTag, owner));
+      // An id that reached this jar only as `<p>vid` (minted before minted-id cookies existed) is kept too.
+      if (!jar.minted.has(ghost)) setCookies.push(mintedCookie(ctx, ghost));
+    }
+    if (ghosts.length > 0 && !jar.minted.has(canonical)) setCookies.push(mintedCookie(ctx, canonical));
+    // `<p>vid` is left as it is: rewriting it to the canonical id would set it back to an older value.
     if (started !== null) setCookies.push(sessionNumberCookie(ctx, sessionNumber, fingerprint, owner));
     setCookies.push(activityCookie(ctx, sessionNumber));
     for (const n of jar.numbers.keys()) {
@@ -143,10 +182,32 @@ export function resolveIdentity(input: IdentityInput): Identity {
     }
   }
   return {
-    kind, isBot, visitorId: jar.visitorId,
-    sessionId: deriveSessionId(jar.visitorId, sessionNumber), sessionNumber,
-    started: writes ? started : null, campaign, setCookies,
+    kind, isBot, visitorId: canonical,
+    sessionId: deriveSessionId(canonical, sessionNumber), sessionNumber,
+    started: writes ? started : null, campaign, setCookies, aliases: aliases.length === 0 ? NO_ALIASES : aliases,
   };
+}
+
+function smallest(ids: Iterable<string>): string | null {
+  let min: string | null = null;
+  for (const id of ids) if (min === null || id < min) min = id;
+  return min;
+}
+
+/**
+ * The browser's visitor: of every id minted in it (racing first navigations each mint one, and
+ * `<p>vid` keeps only the last to arrive), the earliest minted, i.e. the smallest UUIDv7. The set of
+ * minted ids only grows, so the canonical id only ever moves to an earlier one, and every request
+ * that sees the same ids picks the same one. The others are ghosts, aliased to it.
+ */
+function canonicalVisitor(jar: IdentityJar, visitorId: string): { canonical: string; ghosts: string[] } {
+  if (jar.minted.size === 0 || (jar.minted.size === 1 && jar.minted.has(visitorId))) return { canonical: visitorId, ghosts: [] };
+  let canonical = visitorId;
+  for (const id of jar.minted.keys()) if (id < canonical) canonical = id;
+  const ghosts: string[] = [];
+  if (visitorId !== canonical) ghosts.push(visitorId);
+  for (const id of jar.minted.keys()) if (id !== canonical && id !== visitorId) ghosts.push(id);
+  return { canonical, ghosts };
 }
 
 export interface LoggedOut {

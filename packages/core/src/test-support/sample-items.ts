@@ -17,4 +17,5 @@ export const SAMPLE_ITEMS: readonly Item[] = [
   { type: 'conversion', ...BASE, name: 'lead', revenue: null, currency: null, properties: { 2: 'x', a: true } },
   { type: 'identify', ...BASE, user_id: 'u-1', traits: { plan: 'pro' } },
   { type: 'session_end', ...BASE, next_session_id: SAMPLE_ID },
+  { type: 'alias', ...BASE, context: null, previous_id: '0190f7c2-0000-7000-8000-000000000002', previous_session_id: '0190f7c2-0000-7000-8000-000000000003' },
 ] as Item[];

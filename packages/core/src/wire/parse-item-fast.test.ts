@@ -25,7 +25,7 @@ const ODD_VALUES: unknown[] = [
 ];
 
 const FIELDS = ['type', 'id', 'timestamp', 'visitor_id', 'session_id', 'context', 'name', 'properties', 'revenue', 'currency',
-  'user_id', 'traits', 'next_session_id', 'extra', 'context.url', 'context.referrer', 'context.user_agent', 'context.ip',
+  'user_id', 'traits', 'next_session_id', 'previous_id', 'previous_session_id', 'extra', 'context.url', 'context.referrer', 'context.user_agent', 'context.ip',
   'context.utm', 'context.click_ids', 'context.session_start', 'context.extra'];
 
 function withField(item: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {

@@ -115,6 +115,13 @@ function bodyOf(raw: Obj): Obj | undefined {
       return str(raw.user_id, 1, 256) && propertiesOk(raw.traits) ? { user_id: raw.user_id, traits: { ...(raw.traits as Obj) } } : undefined;
     case 'session_end':
       return uuid(raw.next_session_id) ? { next_session_id: raw.next_session_id } : undefined;
+    case 'alias': {
+      const { previous_id: previous, previous_session_id: previousSession } = raw;
+      if (!uuid(previous) || !(previousSession === null || uuid(previousSession))) return undefined;
+      // The schema's refinements: never its own alias, and a session to join when a session is named.
+      if (previous.toLowerCase() === String(raw.visitor_id).toLowerCase() || (previousSession !== null && raw.session_id === null)) return undefined;
+      return { previous_id: previous, previous_session_id: previousSession };
+    }
     default: return undefined;
   }
 }

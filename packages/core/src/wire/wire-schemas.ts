@@ -87,8 +87,26 @@ export const sessionEndItemSchema = z.object({
   next_session_id: uuid,
 });
 
+/**
+ * A ghost visitor (minted by one of several racing cookieless first navigations of one browser)
+ * is the same browser as `visitor_id` (DESIGN.md L10). The collector moves every item of
+ * `previous_id` to `visitor_id`, and merges `previous_session_id` into `session_id`, whichever
+ * arrives first. Only the SDK's protocol decides an alias: it is never inferred from IP or user agent.
+ */
+export const aliasItemSchema = z.object({
+  type: z.literal('alias'), ...base,
+  /** The ghost visitor whose items join `visitor_id`. */
+  previous_id: uuid,
+  /** The ghost's session that joins `session_id` (both sessions began as the browser's first). */
+  previous_session_id: uuid.nullable(),
+}).refine((a) => a.previous_id.toLowerCase() !== a.visitor_id.toLowerCase(), {
+  path: ['previous_id'], message: 'must differ from visitor_id (a visitor cannot be its own alias)',
+}).refine((a) => a.previous_session_id === null || a.session_id !== null, {
+  path: ['session_id'], message: 'must be set when previous_session_id is (the session the ghost\'s session joins)',
+});
+
 export const itemSchema = z.discriminatedUnion('type', [
-  pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema, sessionEndItemSchema,
+  pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema, sessionEndItemSchema, aliasItemSchema,
 ]);
 
 const counter = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -148,6 +166,7 @@ export type EventItem = z.infer<typeof eventItemSchema>;
 export type ConversionItem = z.infer<typeof conversionItemSchema>;
 export type IdentifyItem = z.infer<typeof identifyItemSchema>;
 export type SessionEndItem = z.infer<typeof sessionEndItemSchema>;
+export type AliasItem = z.infer<typeof aliasItemSchema>;
 export type Item = z.infer<typeof itemSchema>;
 export type SdkHealth = z.infer<typeof sdkHealthSchema>;
 export type BatchRequest = Omit<z.infer<typeof batchRequestSchema>, 'items'> & { items: Item[] };

@@ -1,5 +1,7 @@
 // Builds wire items from SDK calls and validates them, returning problems as values.
-import { isoTimestamp, itemSchema, newId, zodProblems, type Item, type RequestContext } from '@touchline/core';
+import {
+  deriveSessionId, isoTimestamp, itemSchema, newId, zodProblems, type GhostVisitor, type Item, type RequestContext,
+} from '@touchline/core';
 
 export interface ItemOrigin {
   visitorId: string;
@@ -45,5 +47,23 @@ export function buildPageview(origin: ItemOrigin & { sessionId: string }): Item 
     visitor_id: origin.visitorId,
     session_id: origin.sessionId,
     context: origin.context,
+  };
+}
+
+/**
+ * The alias of a ghost visitor (racing first navigations, DESIGN.md L10) to the browser's canonical
+ * visitor. Its id is derived from the pair, so the same alias sent by several racing requests (or
+ * several app servers) is stored once: the collector dedupes on item ids.
+ */
+export function buildAlias(canonical: string, ghost: GhostVisitor, timestamp: number): Item {
+  return {
+    type: 'alias',
+    id: deriveSessionId(`alias:${ghost.visitorId}:${canonical}`, 0),
+    timestamp: isoTimestamp(timestamp),
+    visitor_id: canonical,
+    session_id: ghost.into,
+    context: null,
+    previous_id: ghost.visitorId,
+    previous_session_id: ghost.sessionId,
   };
 }

@@ -54,13 +54,46 @@ describe('createClient', () => {
     const scope = client.handle(navigation(cookies));
     expect(Object.isFrozen(scope.context)).toBe(true);
     expect(cookies).toEqual([]); // the adapter writes identity.setCookies, handle() does not
-    expect(scope.identity.setCookies).toHaveLength(3);
+    expect(scope.identity.setCookies).toHaveLength(4);
     await client.flush();
     const [pageview] = posted.flatMap((b) => b.items);
     expect(pageview).toMatchObject({
       type: 'pageview', visitor_id: scope.identity.visitorId, session_id: scope.identity.sessionId,
       context: { url: 'https://shop.example/landing?utm_source=news', referrer: 'https://www.google.com/', ip: '203.0.113.9', utm: { utm_source: 'news' }, session_start: 'new_visitor' },
     });
+    await client.close();
+  });
+
+  it('sends one alias for a ghost visitor left by two racing first navigations, whose id repeats so the collector stores it once', async () => {
+    const { fetch, posted } = recordingFetch();
+    const client = createClient({ apiKey: 'k', fetch });
+    /** A browser jar: the last Set-Cookie of a name wins. */
+    const jarOf = (...responses: ReadonlyArray<readonly string[]>): string => {
+      const jar = new Map(responses.flat().map((c) => (c.split(';')[0] ?? '').split('=') as [string, string]));
+      return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    };
+    // Two tabs: both navigations leave with no cookies, the second response arrives last.
+    const [a, b] = [client.handle(navigation()), client.handle(navigation())];
+    const jar = jarOf(a.identity.setCookies, b.identity.setCookies);
+    const withJar = (cookie: string): RequestInfo => {
+      const base = navigation();
+      return { ...base, header: (n) => (n === 'cookie' ? cookie : base.header(n)) };
+    };
+    // Two racing requests of the settled browser both see both ids: both send the alias (same id).
+    const [x, y] = [client.handle(withJar(jar)), client.handle(withJar(jar))];
+    const settled = jarOf(a.identity.setCookies, b.identity.setCookies, x.identity.setCookies);
+    const later = client.handle(withJar(settled));
+    await client.flush();
+    const aliases = posted.flatMap((p) => p.items).filter((i) => i.type === 'alias');
+    const canonical = [a.identity.visitorId, b.identity.visitorId].sort()[0];
+    const ghost = canonical === a.identity.visitorId ? b : a;
+    expect(aliases).toHaveLength(2);
+    expect(aliases[0]).toMatchObject({
+      visitor_id: canonical, previous_id: ghost.identity.visitorId, previous_session_id: ghost.identity.sessionId, context: null,
+    });
+    expect(aliases[1]?.id).toBe(aliases[0]?.id);
+    expect([x, y, later].map((s) => s.identity.visitorId)).toEqual([canonical, canonical, canonical]);
+    expect(later.identity.aliases).toEqual([]);
     await client.close();
   });
 

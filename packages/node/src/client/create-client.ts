@@ -5,7 +5,7 @@ import type { OpenSpool } from '../spool/spool-store.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createHttpPost, nodeHttpModules, type HttpPost } from '../transport/http-post.js';
 import type { FlushResult, TransportStats } from '../transport/transport.js';
-import { buildItem, buildPageview, type ItemBody } from './build-items.js';
+import { buildAlias, buildItem, buildPageview, type ItemBody } from './build-items.js';
 import { captureScope, type RequestScope } from './capture-scope.js';
 import { scriptAnswer, VIEW_BEACON_ANSWER } from './beacon-answer.js';
 import { isNavigationBeaconRequest, navigationBeaconScript } from './navigation-beacon.js';
@@ -212,6 +212,8 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
         if (identity.isBot) traffic.botNavigations += 1;
         else if (identity.visitorId !== null) traffic.navigations += 1;
       }
+      // Racing first navigations left ghosts in this browser's jar: tell the collector whose they are.
+      for (const ghost of identity.aliases) transport.enqueue(buildAlias(identity.visitorId ?? '', ghost, now()));
       if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null && identity.sessionId !== null) {
         transport.enqueue(buildPageview({ visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() }));
       }

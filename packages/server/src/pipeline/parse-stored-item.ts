@@ -15,6 +15,7 @@ const TYPE_FIELDS: Record<Item['type'], (o: Shape) => string | null> = {
     && isNullableString(o.currency) ? null : 'conversion needs a name, revenue, currency and properties'),
   identify: (o) => (isString(o.user_id) && isObject(o.traits) ? null : 'identify needs a user_id and traits'),
   session_end: (o) => (isString(o.next_session_id) ? null : 'session_end needs a next_session_id'),
+  alias: (o) => (isString(o.previous_id) && isNullableString(o.previous_session_id) ? null : 'alias needs a previous_id and previous_session_id'),
 };
 
 function contextProblem(ctx: unknown): string | null {

@@ -96,6 +96,13 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
     case 'identify':
       out.identities.push({ accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits), traitsAt: ts });
       break;
+    case 'alias':
+      // Applied by storage in the same transaction: the ghost's rows move, whichever came first (apply-aliases.ts).
+      out.aliases.push({
+        accountId, ghostId: item.previous_id, canonicalId: item.visitor_id,
+        ghostSessionId: item.previous_session_id, canonicalSessionId: item.previous_session_id === null ? null : item.session_id,
+      });
+      break;
   }
 }
 
@@ -106,13 +113,19 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
  * many passes over any partition of them store the same rows (DESIGN.md L12).
  */
 export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
-  const out: ProcessedBatch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
+  const out: ProcessedBatch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] };
   const visitors = new Map<string, VisitorUpsert>();
   const sessions = new Map<string, SessionGroup>();
   for (const row of rows) {
     const parsed = parseRow(row);
     if ('error' in parsed) { out.dead.push({ seq: row.seq, error: parsed.error }); continue; }
     const { item, ts } = parsed;
+    if (item.type === 'alias') {
+      // An alias is about two visitors, not an activity of one: it creates no visitor or session row.
+      itemRows(row.accountId, parsed, out);
+      out.done.push(row.seq);
+      continue;
+    }
     const vKey = `${row.accountId}\u0000${item.visitor_id}`;
     const v = visitors.get(vKey);
     if (v === undefined) visitors.set(vKey, { accountId: row.accountId, id: item.visitor_id, firstSeenAt: ts, lastSeenAt: ts });

@@ -21,6 +21,7 @@ const TYPE_FIELDS: Record<Item['type'], readonly string[]> = {
   conversion: ['name', 'revenue', 'currency', 'properties'],
   identify: ['user_id', 'traits'],
   session_end: ['next_session_id'],
+  alias: ['previous_id', 'previous_session_id'],
 };
 
 type ContextTuple = [string | null, string | null, string | null, string | null, unknown, unknown, string | null];
@@ -40,6 +41,7 @@ export function encodeStoredItem(item: Item): string {
     ]);
     case 'identify': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.user_id, item.traits]);
     case 'session_end': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.next_session_id]);
+    case 'alias': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.previous_id, item.previous_session_id]);
   }
 }
 

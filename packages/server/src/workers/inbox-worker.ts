@@ -42,7 +42,7 @@ export function faultBackoffMs(idleMs: number, failures: number): number {
 }
 
 function emptyBatch(): ProcessedBatch {
-  return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
+  return { visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] };
 }
 
 export function createInboxWorker(deps: {

@@ -1,5 +1,5 @@
-// Generated traffic for the rollup differential test: sessions with competing landings, conversions with revenue, replays, in shuffled batches.
-import type { ConversionRow, EventRow, ProcessedBatch, SessionUpsert, VisitorUpsert } from '../storage.js';
+// Generated traffic for the rollup differential test: sessions with competing landings, conversions with revenue, racing ghosts and their aliases, replays, in shuffled batches.
+import type { ConversionRow, EventRow, ProcessedBatch, SessionUpsert, VisitorAlias, VisitorUpsert } from '../storage.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,8 +28,14 @@ const REVENUES = [null, 19.99, 0.1, 0.2, 1234567.891234, 5, 99.999999, 0.000001,
 
 export interface Traffic { batches: ProcessedBatch[]; from: number; to: number }
 
-/** One item's writes: a session merge (unless sessionless), its visitor, and an event or a conversion. */
-interface ItemWrites { visitor: VisitorUpsert; session: SessionUpsert | null; event: EventRow | null; conversion: ConversionRow | null }
+/**
+ * One item's writes: a session merge (unless sessionless), its visitor, and an event or a
+ * conversion; or an alias, which writes no visitor or session of its own (process-inbox-rows.ts).
+ */
+interface ItemWrites {
+  visitor: VisitorUpsert | null; session: SessionUpsert | null; event: EventRow | null; conversion: ConversionRow | null;
+  alias?: VisitorAlias;
+}
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)] as T;
@@ -70,11 +76,49 @@ function itemsOfSession(rand: () => number, accountId: string, visitorId: string
   return out;
 }
 
+function looseEvent(accountId: string, visitorId: string, t: number): ItemWrites {
+  return { visitor: { accountId, id: visitorId, firstSeenAt: t, lastSeenAt: t }, session: null, conversion: null,
+    event: { accountId, id: `${visitorId}-loose`, type: 'event', name: 'server', visitorId, sessionId: null, timestamp: t, url: null, properties: '{}' } };
+}
+
+function aliasItem(accountId: string, ghostId: string, canonicalId: string, sessions: boolean): ItemWrites {
+  return {
+    visitor: null, session: null, event: null, conversion: null,
+    alias: { accountId, ghostId, canonicalId, ghostSessionId: sessions ? `${ghostId}-s0` : null, canonicalSessionId: sessions ? `${canonicalId}-s0` : null },
+  };
+}
+
+/**
+ * Racing first navigations (DESIGN.md L10): ghosts `<v>a` (and `<v>b`) of visitor `<v>`, whose first
+ * session starts within minutes of the visitor's (often in another hour), some with a later session
+ * of their own, and the aliases the SDK sends: `a -> v`, or for three tabs a chain `b -> a`, `a -> v`
+ * (with or without `b -> v`). Ids sort as the SDK's canonical rule needs (v < va < vb). The aliases
+ * are shuffled in with the ghosts' items, so they arrive before, between and after them.
+ */
+function ghostsOf(rand: () => number, accountId: string, visitorId: string, start: number): ItemWrites[] {
+  const out: ItemWrites[] = [];
+  const ghosts = rand() < 0.6 ? [`${visitorId}a`] : [`${visitorId}a`, `${visitorId}b`];
+  for (const ghost of ghosts) {
+    out.push(...itemsOfSession(rand, accountId, ghost, `${ghost}-s0`, start + Math.floor((rand() - 0.5) * 20 * MINUTE)));
+    if (rand() < 0.3) out.push(...itemsOfSession(rand, accountId, ghost, `${ghost}-s1`, start + Math.floor(rand() * 40 * HOUR)));
+    if (rand() < 0.2) out.push(looseEvent(accountId, ghost, start + Math.floor(rand() * 40 * HOUR)));
+  }
+  const merge = rand() < 0.8; // an alias without sessions moves the ghost's sessions as sessions of their own
+  const [a, b] = ghosts as [string, string | undefined];
+  out.push(aliasItem(accountId, a, visitorId, merge));
+  if (b !== undefined) {
+    out.push(aliasItem(accountId, b, a, merge));
+    if (rand() < 0.5) out.push(aliasItem(accountId, b, visitorId, merge));
+  }
+  return out;
+}
+
 /**
  * Several visitors with several sessions each over ~2.5 days from `base`, items spread so sessions
- * cross hour boundaries; a few sessionless events; every item applied in shuffled order across
- * 1-8 batches (so a better landing or an earlier start often arrives late), and some event and
- * conversion rows sent again in a later batch (a replay writes nothing).
+ * cross hour boundaries; a few sessionless events; ghosts of racing first navigations with their
+ * aliases (ghostsOf); every item applied in shuffled order across 1-8 batches (so a better landing,
+ * an earlier start or an alias often arrives late), and some event, conversion and alias rows sent
+ * again in a later batch (a replay writes nothing).
  */
 export function generateTraffic(seed: number, accountId: string, base: number): Traffic {
   const rand = prng(seed);
@@ -82,28 +126,26 @@ export function generateTraffic(seed: number, accountId: string, base: number): 
   const visitors = 2 + Math.floor(rand() * 6);
   for (let v = 0; v < visitors; v++) {
     const sessions = 1 + Math.floor(rand() * 4);
-    for (let s = 0; s < sessions; s++) {
-      items.push(...itemsOfSession(rand, accountId, `v${v}`, `v${v}-s${s}`, base + Math.floor(rand() * 60 * HOUR)));
-    }
-    if (rand() < 0.3) {
-      const t = base + Math.floor(rand() * 60 * HOUR);
-      items.push({ visitor: { accountId, id: `v${v}`, firstSeenAt: t, lastSeenAt: t }, session: null, conversion: null,
-        event: { accountId, id: `v${v}-loose`, type: 'event', name: 'server', visitorId: `v${v}`, sessionId: null, timestamp: t, url: null, properties: '{}' } });
-    }
+    const starts = Array.from({ length: sessions }, () => base + Math.floor(rand() * 60 * HOUR));
+    for (const [s, start] of starts.entries()) items.push(...itemsOfSession(rand, accountId, `v${v}`, `v${v}-s${s}`, start));
+    if (rand() < 0.3) items.push(looseEvent(accountId, `v${v}`, base + Math.floor(rand() * 60 * HOUR)));
+    if (rand() < 0.5) items.push(...ghostsOf(rand, accountId, `v${v}`, starts[0] as number));
   }
   shuffle(rand, items);
   const parts = 1 + Math.floor(rand() * 8);
-  const batches: ProcessedBatch[] = Array.from({ length: parts }, () => ({ visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] }));
+  const batches: ProcessedBatch[] = Array.from({ length: parts }, () => ({ visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] }));
   items.forEach((item, i) => {
     const b = batches[Math.floor((i * parts) / items.length)] as ProcessedBatch;
-    b.visitors.push(item.visitor);
+    if (item.visitor !== null) b.visitors.push(item.visitor);
     if (item.session !== null) b.sessions.push(item.session);
     if (item.event !== null) b.events.push(item.event);
     if (item.conversion !== null) b.conversions.push(item.conversion);
+    if (item.alias !== undefined) b.aliases.push(item.alias);
     if (rand() < 0.1) {
       const later = batches[Math.floor(rand() * parts)] as ProcessedBatch;
       if (item.event !== null) later.events.push(item.event);
       if (item.conversion !== null) later.conversions.push(item.conversion);
+      if (item.alias !== undefined) later.aliases.push(item.alias);
     }
   });
   return { batches, from: base, to: base + 63 * HOUR };

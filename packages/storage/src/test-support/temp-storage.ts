@@ -19,7 +19,7 @@ export async function openMigrated(file: string): Promise<Storage> {
 }
 
 export function batch(parts: Partial<ProcessedBatch> = {}): ProcessedBatch {
-  return { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [], ...parts };
+  return { visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [], ...parts };
 }
 
 /** A session upsert; landing fields given flat (as a test reads best) become its landing unit, ranked as a session-start pageview unless said otherwise. */

@@ -9,6 +9,8 @@ export interface ProtocolOutcome {
   setCookies: string[];
   /** For a logout request: the session the browser is in once the response arrives. */
   afterLogoutSessionId?: string;
+  /** Ghost visitors (racing first navigations) this request aliased to its visitor (DESIGN.md L10). */
+  aliases?: ReadonlyArray<{ visitorId: string; sessionId: string; into: string }>;
 }
 
 export interface RequestSpec {

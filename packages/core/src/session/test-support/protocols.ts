@@ -17,7 +17,7 @@ export function touchlineProtocol(settings: SessionSettings): Protocol {
       });
       const outcome: ProtocolOutcome = {
         visitorId: identity.visitorId, sessionId: identity.sessionId,
-        started: identity.started !== null, setCookies: identity.setCookies,
+        started: identity.started !== null, setCookies: identity.setCookies, aliases: identity.aliases,
       };
       if (!spec.logout) return outcome;
       const next = endSessionCookies(identity, { url, settings });

@@ -30,22 +30,42 @@ function sourceKey(convention: SessionConvention, r: RequestSpec): string | null
  */
 export function newSource(run: Run, convention: SessionConvention): string[] {
   const out: string[] = [];
+  const { visitor, session } = aliasView(run);
   for (const r of run.requests) {
     const key = sourceKey(convention, r);
     if (key === null || r.bot || r.logout || !r.hadVisitorCookie || r.outcome.visitorId === null) continue;
     const earlier = run.requests.filter((q) => q.sendSeq < r.sendSeq);
     if (earlier.some((q) => !delivered(q, r.sendSeq))) continue;
     if (r.sendTime - lastActivity(run, r.sendSeq) >= run.timeoutMs) continue;
-    const last = earlier.filter((q) => writes(q) && q.outcome.visitorId === r.outcome.visitorId)
+    const last = earlier.filter((q) => writes(q) && visitor(q.outcome.visitorId) === visitor(r.outcome.visitorId))
       .sort((a, b) => (b.deliverSeq ?? 0) - (a.deliverSeq ?? 0))[0];
     if (last === undefined) continue;
-    const current = last.logout && last.outcome.afterLogoutSessionId !== undefined ? last.outcome.afterLogoutSessionId : last.outcome.sessionId;
-    if (earlier.some((q) => q.logout && q.outcome.afterLogoutSessionId === current)) continue; // a logout's session names no source
-    const starters = earlier.filter((q) => q.outcome.sessionId === current && q.outcome.started);
+    const current = session(last.logout && last.outcome.afterLogoutSessionId !== undefined ? last.outcome.afterLogoutSessionId : last.outcome.sessionId);
+    if (earlier.some((q) => q.logout && session(q.outcome.afterLogoutSessionId) === current)) continue; // a logout's session names no source
+    // Racing first navigations' sessions merge (DESIGN.md L10): their starters all started the merged one.
+    const starters = earlier.filter((q) => session(q.outcome.sessionId) === current && q.outcome.started);
     if (starters.length === 0 || starters.some((q) => sourceKey(convention, q) === key)) continue;
-    if (r.outcome.sessionId === current) out.push(`P6 new source ignored: #${r.index} (${key}) stayed in ${current}`);
+    if (session(r.outcome.sessionId) === current) out.push(`P6 new source ignored: #${r.index} (${key}) stayed in ${current}`);
   }
   return out;
+}
+
+/** The collector's view after the run's aliases (DESIGN.md L10): ghost visitors and first sessions renamed. */
+function aliasView(run: Run): { visitor: (id: string | null) => string | null; session: (id: string | null | undefined) => string | null } {
+  const visitors = new Map<string, string>();
+  const sessions = new Map<string, string>();
+  for (const r of run.requests) {
+    for (const a of r.outcome.aliases ?? []) {
+      if (r.outcome.visitorId !== null) visitors.set(a.visitorId, r.outcome.visitorId);
+      sessions.set(a.sessionId, a.into);
+    }
+  }
+  const follow = (map: Map<string, string>, id: string | null | undefined): string | null => {
+    let at = id ?? null;
+    for (let hops = 0; at !== null && map.has(at) && hops < 16; hops++) at = map.get(at) ?? null;
+    return at;
+  };
+  return { visitor: (id) => follow(visitors, id), session: (id) => follow(sessions, id) };
 }
 
 /*

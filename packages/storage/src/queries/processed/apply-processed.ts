@@ -8,6 +8,8 @@ import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-i
 import { applied, outcomeOf, type ApplyOutcome } from './apply-outcome.js';
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
+import { pgAliasLockKeys, pgApplyAliases, sqliteApplyAliases } from './apply-aliases.js';
+import { identityConflict } from './identity-upsert-sql.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
 import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
 import { PG_SHAPE_RETURNING, pgAccountKeys, pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
@@ -39,14 +41,6 @@ const SQLITE_CONVERSION = `INSERT INTO conversions (account_key, id, name, visit
   VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_key, id) DO NOTHING
   RETURNING ${RETURNING_ITEM}, CAST(revenue AS INTEGER) AS units,
     CAST(ROUND((revenue - CAST(revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros`;
-// A (user, visitor) pair keeps when it was first seen and the latest traits; equal times take the
-// greater traits text (bytewise in both dialects), so the order of arrival never decides.
-const traitsNewer = (collate: string): string => `excluded.traits_at > identities.traits_at
-      OR (excluded.traits_at = identities.traits_at AND excluded.traits${collate} > identities.traits${collate})`;
-const identityConflict = (min: string, max: string, collate: string): string => `ON CONFLICT (account_key, user_id, visitor_id) DO UPDATE SET
-    occurred_at = ${min}(identities.occurred_at, excluded.occurred_at),
-    traits = CASE WHEN ${traitsNewer(collate)} THEN excluded.traits ELSE identities.traits END,
-    traits_at = ${max}(identities.traits_at, excluded.traits_at)`;
 const SQLITE_IDENTITY = `INSERT INTO identities (account_key, user_id, visitor_id, occurred_at, traits, traits_at)
   VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?)
   ${identityConflict('min', 'max', '')}`;
@@ -124,6 +118,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
   sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
   const identity = c.statement(SQLITE_IDENTITY);
   for (const i of batch.identities) identity.run(i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt);
+  sqliteApplyAliases(c, batch, keyOf);
   return applied();
 }
 
@@ -158,9 +153,12 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
-  const accountKeys = await pgAccountKeys(client, batch.sessions.map((s) => s.accountId));
-  const keys = sessionKeys(batch, (accountId) => accountKeys.get(accountId) ?? null);
-  await pgLockSessions(client, keys);
+  const accountKeys = await pgAccountKeys(client, [...batch.sessions, ...batch.visitors, ...batch.aliases].map((s) => s.accountId));
+  const keyOf: KeyOf = (accountId) => accountKeys.get(accountId) ?? null;
+  const keys = sessionKeys(batch, keyOf);
+  // Every visitor lock the pass needs, its aliases' included, in one sorted statement before any write (apply-aliases.ts).
+  const aliasLocks = await pgAliasLockKeys(client, batch, keyOf);
+  await pgLockSessions(client, [...keys, ...aliasLocks]);
   if (batch.dead.length > 0) await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
   await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
@@ -174,6 +172,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
   ]);
   await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
   await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt]);
+  await pgApplyAliases(client, batch, keyOf, [...keys, ...aliasLocks]);
   return applied();
 }
 

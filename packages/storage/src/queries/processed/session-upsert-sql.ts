@@ -7,7 +7,7 @@ import { pgRows } from './pg-rows-insert.js';
 /** Tables with the session shape: the real one, and the one `touchline repair-sessions` stages into. */
 export type SessionTable = 'sessions' | 'session_landing_repair';
 
-const COLUMNS = ['id', 'visitor_id', 'started_at', 'last_seen_at', ...LANDING_COLUMNS, 'event_count', 'pageview_count'];
+export const SESSION_COLUMNS = ['id', 'visitor_id', 'started_at', 'last_seen_at', ...LANDING_COLUMNS, 'event_count', 'pageview_count'];
 const PG_TYPES = ['text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'integer', 'bigint', 'text', 'integer', 'integer'];
 
 /**
@@ -16,7 +16,7 @@ const PG_TYPES = ['text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 't
  * writes a pass only while all its rows are pending), and the landing unit is the better of the
  * stored and the incoming candidate by landing order.
  */
-function conflict(table: SessionTable, min: string, max: string): string {
+export function sessionConflictSql(table: SessionTable, min: string, max: string): string {
   return `ON CONFLICT (account_key, visitor_id, id) DO UPDATE SET
     started_at = ${min}(${table}.started_at, excluded.started_at),
     last_seen_at = ${max}(${table}.last_seen_at, excluded.last_seen_at),
@@ -27,14 +27,14 @@ function conflict(table: SessionTable, min: string, max: string): string {
 
 /** SQLite statement texts for 0..ROWS_PER_INSERT rows: index n holds the n-row statement. */
 export function sqliteSessionUpserts(table: SessionTable): string[] {
-  return Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => `INSERT INTO ${table} (account_key, ${COLUMNS.join(', ')})
-  VALUES ${accountRowsPlaceholders(COLUMNS.length, rows)}
-  ${conflict(table, 'min', 'max')}`);
+  return Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => `INSERT INTO ${table} (account_key, ${SESSION_COLUMNS.join(', ')})
+  VALUES ${accountRowsPlaceholders(SESSION_COLUMNS.length, rows)}
+  ${sessionConflictSql(table, 'min', 'max')}`);
 }
 
 /** PostgreSQL statement over column arrays (rows merged per key first: see merge-upserts.ts). */
 export function pgSessionUpsert(table: SessionTable): string {
-  return pgRows(table, COLUMNS, PG_TYPES, conflict(table, 'LEAST', 'GREATEST'));
+  return pgRows(table, SESSION_COLUMNS, PG_TYPES, sessionConflictSql(table, 'LEAST', 'GREATEST'));
 }
 
 /** A session's bound values after its account, in COLUMNS order. */
