@@ -1,6 +1,6 @@
 // Creating, replacing and deleting conversion-upload destinations from untrusted input: one result union for the API, the dashboard and the CLI.
 import { newId } from '@touchline/core';
-import type { Storage, UploadDestination } from '@touchline/storage';
+import type { AccountUploadDestination, Storage, UploadDestination } from '@touchline/storage';
 import type { Defined } from '../funnels/define-funnels.js';
 import { defaultEndpoint, describeIssues, destinationInputSchema } from './upload-input.js';
 
@@ -36,9 +36,23 @@ export async function defineDestination(storage: Storage, accountId: string, id:
   return { kind: 'ok', value: await storage.saveUploadDestination(accountId, destination) };
 }
 
+/** Turns a destination on or off, keeping everything else (the CLI's enable/disable, the dashboard's switch). */
+export async function setDestinationEnabled(storage: Storage, accountId: string, id: string, enabled: boolean, now: number): Promise<Defined<UploadDestination>> {
+  const existing = (await storage.listUploadDestinations(accountId)).find((d) => d.id === id);
+  if (existing === undefined) return notFound(id);
+  return { kind: 'ok', value: await storage.saveUploadDestination(accountId, { ...destinationOf(existing), enabled, updatedAt: now }) };
+}
+
 export async function removeDestination(storage: Storage, accountId: string, id: string): Promise<Defined<null>> {
   const done = await storage.deleteUploadDestination(accountId, id);
   return done.kind === 'deleted' ? { kind: 'ok', value: null } : notFound(id);
+}
+
+/** A listed destination without its account id: what payload builders and saves take. */
+export function destinationOf(d: AccountUploadDestination): UploadDestination {
+  const { accountId, ...destination } = d;
+  void accountId;
+  return destination;
 }
 
 /** The last 4 characters of a secret, so an operator can tell which one is stored without it being shown. */
