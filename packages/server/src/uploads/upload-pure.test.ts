@@ -12,7 +12,9 @@ describe('decideUploadRetry', () => {
     [{ status: 200, attempt: 1 }, delivered()],
     [{ status: 204, attempt: 4 }, delivered()],
     [{ status: 400, attempt: 1 }, giveUp('HTTP 400, not retried')],
-    [{ status: 401, attempt: 1 }, giveUp('HTTP 401, not retried')],
+    [{ status: 404, attempt: 1 }, giveUp('HTTP 404, not retried')],
+    [{ status: 401, attempt: 1 }, retry(1000)], // an expired token: the operator replaces it, the payload was fine
+    [{ status: 403, attempt: 2 }, retry(2000)],
     [{ status: 500, attempt: 1 }, retry(1000)],
     [{ status: 503, attempt: 2 }, retry(2000)],
     [{ status: 408, attempt: 3 }, retry(4000)],

@@ -20,6 +20,9 @@ export type UploadDecision =
   | { kind: 'retry'; delayMs: number }
   | { kind: 'give_up'; reason: string };
 
+/** Client errors that say nothing against the payload: timeout, rate limit, and credentials the operator can fix. */
+const RETRIED_4XX = new Set([401, 403, 408, 429]);
+
 export const delivered = (): UploadDecision => ({ kind: 'delivered' });
 export const retry = (delayMs: number): UploadDecision => ({ kind: 'retry', delayMs });
 export const giveUp = (reason: string): UploadDecision => ({ kind: 'give_up', reason });
@@ -33,16 +36,17 @@ export function retryAfterMs(header: string | null | undefined, now: number): nu
 }
 
 /**
- * 2xx is delivered. Other 4xx than 408 and 429 (bad token, bad payload) will not get better by
- * sending the same thing again: given up at once. 5xx, 408, 429 and network errors are retried with
- * exponential backoff, never sooner than Retry-After, until maxAttempts is spent. Retrying is safe:
- * every attempt sends the stored payload, with the same order_id / event_id.
+ * 2xx is delivered. A 4xx other than 401, 403, 408 and 429 (a refused payload) will not get better
+ * by sending the same thing again: given up at once. 5xx, 408, 429, network errors, and 401/403 (an
+ * expired or revoked token, which the operator can replace: the payload is not at fault, DESIGN.md
+ * L5) are retried with exponential backoff, never sooner than Retry-After, until maxAttempts is
+ * spent. Retrying is safe: every attempt sends the stored payload, with the same order_id / event_id.
  */
 export function decideUploadRetry(r: UploadAttemptResult, policy: UploadRetryPolicy): UploadDecision {
   const { status, attempt } = r;
   if (status !== null && status >= 200 && status < 300) return delivered();
   const what = status === null ? 'no response (network error or timeout)' : `HTTP ${status}`;
-  if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) return giveUp(`${what}, not retried`);
+  if (status !== null && status >= 400 && status < 500 && !RETRIED_4XX.has(status)) return giveUp(`${what}, not retried`);
   if (attempt >= policy.maxAttempts) return giveUp(`${what} after ${attempt} attempt(s)`);
   const backoff = policy.backoffMs * 2 ** (attempt - 1);
   const asked = retryAfterMs(r.retryAfter, r.now ?? Date.now()) ?? 0;
