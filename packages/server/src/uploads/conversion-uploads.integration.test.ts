@@ -208,6 +208,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('conversion 
     expect(await bad({ ...google(p), token: undefined })).toBe('token: is required (the OAuth access token)');
     expect(await bad({ ...google(p), developer_token: undefined })).toBe('developer_token: is required for google_ads (your Google Ads API developer token)');
     expect(await bad({ ...meta(p), colour: 'red' })).toBe('body: unknown field(s) colour');
+    expect(await bad({ ...meta(p), token: 'abc\ndef' })).toBe('token: must be printable ASCII without spaces (paste the token alone)');
     expect(await bad({ ...meta(p), enabled: 'yes' })).toBe('enabled: must be true or false');
     const readOnly = await f.keyFor('shop', ['read']);
     expect((await call('POST', '/api/v1/conversion-uploads', readOnly, meta(p))).status).toBe(403);

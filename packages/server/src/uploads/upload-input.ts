@@ -9,6 +9,8 @@ export const MAX_CONVERSION_TYPES = 50;
 
 const noNul = (s: string): boolean => !s.includes('\u0000');
 const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noNul, 'must not contain NUL (U+0000)');
+/** A token goes into a header or a JSON body as is: printable ASCII, no spaces (a pasted line break would break the request). */
+const secret = (max: number) => text(max).refine((v) => /^[\x21-\x7e]+$/.test(v), 'must be printable ASCII without spaces (paste the token alone)');
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** https anywhere; plain http only to this machine (a local stand-in), since the URL receives the platform token. */
@@ -28,8 +30,8 @@ export const destinationInputSchema = z.object({
   name: text(200),
   platform: z.enum(UPLOAD_PLATFORMS as unknown as [UploadPlatform, ...UploadPlatform[]], { error: `must be one of ${UPLOAD_PLATFORMS.join(', ')}` }),
   endpoint_url: text(2000).superRefine((v, ctx) => { const p = endpointProblem(v); if (p !== null) ctx.addIssue({ code: 'custom', message: p }); }).optional(),
-  token: text(4096).optional(),
-  developer_token: text(200).optional(),
+  token: secret(4096).optional(),
+  developer_token: secret(200).optional(),
   conversion_action: z.string({ error: 'must be a string' }).trim()
     .regex(/^customers\/\d{1,20}\/conversionActions\/\d{1,20}$/, 'must be a conversion action resource name, customers/<customer id>/conversionActions/<id>').optional(),
   pixel_id: z.string({ error: 'must be a string' }).trim().regex(/^\d{1,30}$/, "must be the Meta pixel (dataset) id, digits only").optional(),
