@@ -10,6 +10,7 @@ import { REPAIR_SESSIONS_HELP, repairSessionsCommand } from './commands/repair-s
 import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
 import { SPEND_HELP, spendCommand } from './commands/spend-command.js';
 import { FUNNELS_HELP, funnelsCommand } from './commands/funnels-command.js';
+import { UPLOADS_HELP, uploadsCommand } from './commands/uploads-command.js';
 
 const HELP = `touchline — self-hosted visitor, session and attribution analytics
 
@@ -23,6 +24,7 @@ Commands:
   repair-sessions  re-derive the landing and channel of sessions stored before landing order
   spend        import daily ad spend per channel and campaign (cost, ROAS and CAC in attribution)
   funnels      define goals and ordered funnels, and print a funnel's step counts by channel
+  uploads      send conversions back to Google Ads and Meta (destinations, delivery log, file exports)
 
 ${SERVE_HELP}
 
@@ -40,12 +42,14 @@ ${REPAIR_SESSIONS_HELP}
 ${SPEND_HELP}
 
 ${FUNNELS_HELP}
+
+${UPLOADS_HELP}
 `;
 
 /** Each command's own usage, for `touchline COMMAND --help`. */
 const COMMAND_HELP: Record<string, string> = {
   serve: SERVE_HELP, keys: KEYS_HELP, probe: PROBE_HELP, doctor: DOCTOR_HELP, demo: DEMO_HELP, admin: ADMIN_HELP,
-  'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP, funnels: FUNNELS_HELP,
+  'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP, funnels: FUNNELS_HELP, uploads: UPLOADS_HELP,
 };
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -70,6 +74,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'repair-sessions') return await repairSessionsCommand(rest, io);
     if (command === 'spend') return await spendCommand(rest, io);
     if (command === 'funnels') return await funnelsCommand(rest, io);
+    if (command === 'uploads') return await uploadsCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

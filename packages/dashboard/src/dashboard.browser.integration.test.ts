@@ -5,6 +5,7 @@ import { splitGroupedKey } from '@touchline/attribution';
 import { attribute, compareModels, funnelReport } from '@touchline/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdPlatformStandIn } from '../../server/src/test-support/ad-platform-stand-in.js';
 import { chromiumAvailable, launchChromium } from './test-support/headless-chromium.js';
 import { sendAndSettle, startDashboard, visitorItems, type DashboardFixture } from './test-support/seed-traffic.js';
 
@@ -237,6 +238,62 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(stored.map((f) => [f.name, f.steps])).toEqual([['Signup', [visit, signup]], ['Signup again', [visit, signup]]]);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('configures a conversion upload, sends nothing until it is switched on, and shows the delivery log (issue 21 item 4)', async () => {
+    const ads = await fixture.keyFor('ads');
+    const platform = await startAdPlatformStandIn();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await signIn(page);
+      await nextOverviewRange(page, () => page.selectOption('#account', ads.accountId));
+      await eventually(() => page.textContent('#uploads')).toContain('No destinations: nothing is sent');
+
+      // A bad conversion action is refused with the field named, and nothing is stored.
+      await page.click('#uploads details.new-upload-box summary');
+      await page.fill('#upload-name', 'Google Ads (stand-in)');
+      await page.fill('#upload-endpoint', platform.googleUrl);
+      await page.fill('#upload-token', 'google-token');
+      await page.fill('#upload-developer-token', 'dev-token');
+      await page.fill('#upload-conversion-action', '555');
+      await page.fill('#upload-types', 'purchase');
+      await page.click('#uploads form.upload-form button[type=submit]');
+      await eventually(() => page.textContent('#upload-error')).toContain('conversion_action: must be a conversion action resource name');
+      expect(await fixture.storage.listUploadDestinations(ads.accountId)).toEqual([]);
+      await page.fill('#upload-conversion-action', 'customers/1234567890/conversionActions/555');
+      await page.click('#uploads form.upload-form button[type=submit]');
+      await eventually(() => page.locator('#upload-destinations tbody tr').allInnerTexts()).toEqual([expect.stringContaining('Google Ads (stand-in)')]);
+      const [stored] = await fixture.storage.listUploadDestinations(ads.accountId);
+      expect(stored).toMatchObject({ platform: 'google_ads', enabled: false, token: 'google-token', endpointUrl: platform.googleUrl });
+      expect(await page.content()).not.toContain('google-token');
+
+      // A paid click and a purchase after the destination exists: still off, so nothing goes out.
+      const now = Date.now();
+      await sendAndSettle(fixture, ads.key, visitorItems([{ at: now - 60_000, url: 'https://ads.example/?gclid=GCLID-DASH' }], { conversion: { revenue: 59.95, afterMs: 60_000 } }));
+      await fixture.collector.uploads.runPass();
+      expect(platform.received).toEqual([]);
+
+      // Switched on in the page, the next pass sends it, and the log shows the delivery.
+      await page.check(`#upload-destinations input[data-destination="${stored?.id ?? ''}"]`);
+      await eventually(async () => (await fixture.storage.listUploadDestinations(ads.accountId))[0]?.enabled).toBe(true);
+      await fixture.collector.uploads.runPass();
+      expect(platform.received.map((r) => r.problems)).toEqual([[]]);
+      expect(platform.received[0]?.body.conversions).toEqual([expect.objectContaining({ gclid: 'GCLID-DASH', conversionValue: 59.95, currencyCode: 'EUR' })]);
+      await page.reload();
+      await page.waitForSelector('#channels');
+      await nextOverviewRange(page, () => page.selectOption('#account', ads.accountId));
+      const logRows = async () => (await page.locator('#upload-log tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      await eventually(logRows).toEqual([expect.stringMatching(/Google Ads \(stand-in\) \S+ delivered 1 200/)]);
+      expect((await page.locator('#upload-destinations tbody tr').innerText()).replace(/\s+/g, ' ')).toContain('purchase 1 0 0 0');
+      await page.screenshot({ path: `${ARTIFACTS}desktop-conversion-uploads.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await platform.close();
+    }
   });
 
   it('renders the live feed and tables around stored values it cannot parse (issue 16 item 7)', async () => {

@@ -13,6 +13,7 @@ import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerFunnelRoutes } from './routes/funnel-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
+import { registerUploadRoutes } from './routes/upload-routes.js';
 
 export interface DashboardOptions {
   storage: Storage;
@@ -49,4 +50,5 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
   registerFeedRoutes(app, { storage, reads, sessions, now });
   registerSpendRoutes(app, { storage, sessions, now });
   registerFunnelRoutes(app, { storage, reads, sessions, now });
+  registerUploadRoutes(app, { storage, sessions, now });
 }

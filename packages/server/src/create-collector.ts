@@ -14,6 +14,8 @@ import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { registerSpendRoutes } from './http/routes/spend-routes.js';
 import { registerFunnelRoutes } from './http/routes/funnel-routes.js';
+import { registerUploadRoutes } from './http/routes/upload-routes.js';
+import { createUploadDispatcher, type UploadDispatcher } from './uploads/upload-dispatcher.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -58,6 +60,8 @@ export interface Collector {
   readonly sdkHealth: SdkHealthRecorder;
   /** Whether storage takes writes now (probed every settings.storageProbeMs); ingest answers 503 while it holds a fault. */
   readonly storageHealth: StorageHealth;
+  /** Sends conversions back to ad platforms (settings.uploads); sends nothing without an enabled destination. */
+  readonly uploads: UploadDispatcher;
   /** Listens, then migrates and loads keys (answering 503 until then), then starts workers. */
   start(): Promise<{ url: string }>;
   /** Stops accepting, lets in-flight requests finish, drains the worker pass, closes storage. */
@@ -185,6 +189,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, workerOnError);
   const reads = createReads(options, settings, onError);
   const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, reads, settings, metrics, now, onError);
+  const uploads = createUploadDispatcher({ storage, reads, settings: settings.uploads, now, registry: metrics.registry, onError });
   let draining = false;
   let keyTimer: NodeJS.Timeout | null = null;
   let maintenance: MaintenanceTimer | null = null;
@@ -248,12 +253,13 @@ export function createCollector(options: CollectorOptions): Collector {
   registerAttributionRoutes(app, { reads, keys, now });
   registerSpendRoutes(app, { storage, keys, now });
   registerFunnelRoutes(app, { storage, reads, keys, now });
+  registerUploadRoutes(app, { storage, reads, keys, now });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 
   return {
     app, settings, keys, worker, reads, get workerMode() { return workerMode(); }, batchParser, metrics, integrity: monitor, alertWebhook, sdkHealth,
-    storageHealth: health,
+    storageHealth: health, uploads,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate();
@@ -273,6 +279,7 @@ export function createCollector(options: CollectorOptions): Collector {
       if (settings.worker.enabled) worker.start();
       sdkHealth.start();
       if (settings.integrity.enabled) monitor.start();
+      if (settings.uploads.enabled) uploads.start();
       return { url: address };
     },
     async close() {
@@ -283,6 +290,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await worker.stop();
       await health.stop();
       await monitor.stop();
+      await uploads.stop();
       await alertWebhook?.stop();
       await sdkHealth.stop();
       await maintenance?.stop();

@@ -33,3 +33,8 @@ export { funnelReport, MAX_FUNNEL_ROWS, type FunnelReport, type FunnelReportQuer
 export { defineFunnel, defineGoal, removeFunnel, removeGoal, MAX_FUNNELS, MAX_GOALS, type Defined } from './funnels/define-funnels.js';
 export { describeIssue, formatWindow, goalInputSchema, parseWindow, MAX_FUNNEL_STEPS, MAX_FUNNEL_WINDOW_MS } from './funnels/funnel-input.js';
 export { funnelJson, funnelReportCsv, funnelReportJson, goalJson } from './funnels/funnel-json.js';
+export { defineDestination, removeDestination, setDestinationEnabled, destinationOf, maskSecret, MAX_DESTINATIONS } from './uploads/define-uploads.js';
+export { destinationJson, deliveryJson } from './uploads/upload-json.js';
+export { gatherUploads, type GatheredUpload, type UploadGatherQuery } from './uploads/gather-uploads.js';
+export { uploadFile, type UploadFile } from './uploads/upload-export.js';
+export { createUploadDispatcher, type UploadDispatcher, type UploadDispatcherDeps } from './uploads/upload-dispatcher.js';

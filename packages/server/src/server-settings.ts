@@ -108,6 +108,34 @@ export const serverSettingsSchema = z.object({
    * per-account series (account names). @default none
    */
   metricsToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  /**
+   * Conversions sent back to ad platforms (docs/conversion-uploads.md). The loop runs in the
+   * background, but sends nothing unless an account has configured and enabled a destination.
+   */
+  uploads: z.object({
+    /** Run the delivery loop in this collector. @default true */
+    enabled: z.boolean().default(true),
+    /** How often due deliveries are sent and new conversions queued. @default 10000 */
+    intervalMs: z.number().int().min(50).default(10_000),
+    /** A conversion is queued once it is this old, so the sessions and click ids of its journey have arrived. @default 60000 */
+    settleMs: z.number().int().min(0).max(DAY).default(60_000),
+    /** Conversions looked at per destination and pass (each one journey lookup, on a read thread). @default 200 */
+    conversionsPerPass: z.number().int().min(1).max(10_000).default(200),
+    /** Conversions per request to a platform (Meta takes up to 1000 events, Google 2000 conversions). @default 100 */
+    batchSize: z.number().int().min(1).max(1000).default(100),
+    /** Deliveries claimed per pass, across destinations. @default 1000 */
+    claimLimit: z.number().int().min(1).max(100_000).default(1000),
+    /** How long a claimed delivery is held before another collector may send it. @default 120000 */
+    leaseMs: z.number().int().min(1000).default(120_000),
+    /** Timeout of one request to a platform. @default 30000 */
+    timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
+    /** Attempts per delivery, the first included. @default 8 */
+    maxAttempts: z.number().int().min(1).max(50).default(8),
+    /** Delay before the second attempt; doubled for each further one, at most maxBackoffMs. @default 30000 */
+    backoffMs: z.number().int().min(1).default(30_000),
+    /** Longest delay between attempts (Retry-After included). @default 3600000 */
+    maxBackoffMs: z.number().int().min(1).default(3_600_000),
+  }).strict().prefault({}),
   /** Disk use (DESIGN.md L13): what the integrity monitor, `touchline doctor` and /metrics hold the database to. */
   disk: z.object({
     /**

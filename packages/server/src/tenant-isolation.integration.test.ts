@@ -22,10 +22,10 @@ function listRoutes(tree: string): string[] {
 let fx: Fixture;
 let a: string;
 let b: string;
-const A = { visitor: randomUUID(), session: randomUUID(), conversion: '', user: `user-a-${randomUUID()}`, goal: '', funnel: '' };
+const A = { visitor: randomUUID(), session: randomUUID(), conversion: '', user: `user-a-${randomUUID()}`, goal: '', funnel: '', upload: '' };
 const B = { visitor: randomUUID(), session: randomUUID(), conversion: '' };
 /** What account A's data looks like from outside: none of it may ever appear in an answer to B. */
-const aSecrets = (): string[] => [A.visitor, A.session, A.conversion, A.user, 'paid_search', 'utm_source=google', A.goal, A.funnel, 'a-secret-goal'];
+const aSecrets = (): string[] => [A.visitor, A.session, A.conversion, A.user, 'paid_search', 'utm_source=google', A.goal, A.funnel, 'a-secret-goal', A.upload, 'a-secret-upload', 'a-secret-token'];
 
 async function post(path: string, key: string, body: unknown) {
   const res = await fetch(`${fx.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -56,7 +56,10 @@ beforeAll(async () => {
   A.goal = (JSON.parse((await post('/api/v1/goals', a, { name: 'a-secret-goal', kind: 'pageview', match: '/*' })).text) as { goal: { id: string } }).goal.id;
   const second = (JSON.parse((await post('/api/v1/goals', a, { name: 'a-secret-goal 2', kind: 'conversion', match: 'purchase' })).text) as { goal: { id: string } }).goal.id;
   A.funnel = (JSON.parse((await post('/api/v1/funnels', a, { name: 'a-secret-goal funnel', steps: [A.goal, second] })).text) as { funnel: { id: string } }).funnel.id;
+  A.upload = (JSON.parse((await post('/api/v1/conversion-uploads', a, metaDestination('a-secret-upload'))).text) as { destination: { id: string } }).destination.id;
 });
+/** A disabled Meta destination (pixel 1234567): nothing is ever sent in this test. */
+const metaDestination = (name: string) => ({ name, platform: 'meta', pixel_id: '1234567', token: 'a-secret-token', conversion_types: ['purchase'] });
 afterAll(async () => { await fx.close(); });
 
 describe("tenant isolation on every API route (B's key against A's data)", () => {
@@ -77,6 +80,10 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     ['GET /api/v1/funnels/:id', () => `/api/v1/funnels/${A.funnel}`, 404],
     ['GET /api/v1/funnels/:id/report', () => `/api/v1/funnels/${A.funnel}/report?from=0`, 404],
     ['GET /api/v1/funnels/:id/report', () => `/api/v1/funnels/${A.funnel}/report?from=0&format=csv`, 404],
+    ['GET /api/v1/conversion-uploads', () => '/api/v1/conversion-uploads', 200],
+    ['GET /api/v1/conversion-uploads/:id', () => `/api/v1/conversion-uploads/${A.upload}`, 404],
+    ['GET /api/v1/conversion-uploads/:id/deliveries', () => `/api/v1/conversion-uploads/${A.upload}/deliveries`, 404],
+    ['GET /api/v1/conversion-uploads/:id/export', () => `/api/v1/conversion-uploads/${A.upload}/export?from=0`, 404],
   ];
   // Definition changes by B aimed at A's goal and funnel: each answered as if they did not exist.
   const definitionWrites: Array<[route: string, method: string, path: () => string, body: () => unknown, expectStatus: number]> = [
@@ -86,6 +93,9 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     ['POST /api/v1/funnels', 'POST', () => '/api/v1/funnels', () => ({ name: 'b funnel', steps: [A.goal, A.goal] }), 400],
     ['PUT /api/v1/funnels/:id', 'PUT', () => `/api/v1/funnels/${A.funnel}`, () => ({ name: 'b funnel', steps: [A.goal, A.goal] }), 404],
     ['DELETE /api/v1/funnels/:id', 'DELETE', () => `/api/v1/funnels/${A.funnel}`, () => undefined, 404],
+    ['POST /api/v1/conversion-uploads', 'POST', () => '/api/v1/conversion-uploads', () => metaDestination('b upload'), 201],
+    ['PUT /api/v1/conversion-uploads/:id', 'PUT', () => `/api/v1/conversion-uploads/${A.upload}`, () => ({ ...metaDestination('b renamed'), enabled: true }), 404],
+    ['DELETE /api/v1/conversion-uploads/:id', 'DELETE', () => `/api/v1/conversion-uploads/${A.upload}`, () => undefined, 404],
   ];
   const writes: Array<[route: string, path: string, body: () => unknown]> = [
     // Same item ids as A's: B's copies are B's rows; A's are neither replaced nor reported as B's duplicates.
@@ -135,8 +145,8 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     expect(JSON.stringify(bView.body)).not.toContain(A.user);
   });
 
-  it("B cannot see, change or delete A's goals and funnels, nor build a funnel of A's goals", async () => {
-    const aBefore = [await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a)];
+  it("B cannot see, change or delete A's goals, funnels and upload destinations, nor build a funnel of A's goals", async () => {
+    const aBefore = [await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a), await getText(`/api/v1/conversion-uploads/${A.upload}`, a)];
     for (const [route, method, path, body, status] of definitionWrites) {
       const sent = body();
       const res = await fetch(`${fx.url}${path()}`, {
@@ -144,7 +154,7 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
       });
       expect(res.status, route).toBe(status);
     }
-    expect([await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a)]).toEqual(aBefore);
+    expect([await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a), await getText(`/api/v1/conversion-uploads/${A.upload}`, a)]).toEqual(aBefore);
     expect((await getText(`/api/v1/funnels/${A.funnel}/report?from=0`, a)).status).toBe(200);
   });
 

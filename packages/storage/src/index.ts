@@ -15,5 +15,10 @@ export type {
   InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,
 } from './storage.js';
+export {
+  UPLOAD_PLATFORMS, UPLOAD_DELIVERY_STATUSES, type UploadPlatform, type UploadDestination, type AccountUploadDestination, type UploadDeliveryStatus, type UploadDelivery,
+  type UploadEnqueue, type ClaimedUpload, type UploadAttempt, type UploadConversionWindow, type UploadConversion, type UploadSession,
+  type UploadJourney, type UploadDestinationDelete, type UploadLogQuery, type UploadLogCounts,
+} from './upload-definitions.js';
 export { GOAL_KINDS, type GoalKind, type Goal, type Funnel, type GoalDelete, type FunnelSave, type FunnelDelete, type FunnelItemsWindow, type FunnelItem, type FunnelItems } from './funnel-definitions.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';

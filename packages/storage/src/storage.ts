@@ -2,6 +2,10 @@
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
 import type { Funnel, FunnelDelete, FunnelItems, FunnelItemsWindow, FunnelSave, Goal, GoalDelete } from './funnel-definitions.js';
+import type {
+  AccountUploadDestination, ClaimedUpload, UploadAttempt, UploadConversion, UploadConversionWindow, UploadDelivery, UploadDestination,
+  UploadDestinationDelete, UploadEnqueue, UploadJourney, UploadLogCounts, UploadLogQuery,
+} from './upload-definitions.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -390,6 +394,26 @@ export interface Storage {
   deleteFunnel(accountId: string, funnelId: string): Promise<FunnelDelete>;
   /** The items matching a funnel's goals, ordered by visitor, time and item id. */
   funnelItems(accountId: string, window: FunnelItemsWindow): Promise<FunnelItems>;
+  /** Creates a conversion-upload destination, or replaces the one with its id; returns it as stored. */
+  saveUploadDestination(accountId: string, destination: UploadDestination): Promise<UploadDestination>;
+  /** One account's destinations, or every account's (null). */
+  listUploadDestinations(accountId: string | null): Promise<AccountUploadDestination[]>;
+  /** Deletes a destination and its delivery log. */
+  deleteUploadDestination(accountId: string, destinationId: string): Promise<UploadDestinationDelete>;
+  /** Conversions of the given types in a window, oldest first (optionally only those a destination has not queued). */
+  uploadConversions(accountId: string, window: UploadConversionWindow): Promise<UploadConversion[]>;
+  /** A converting person's sessions with click ids in [from, to], latest first, and their identify traits. */
+  uploadJourney(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<UploadJourney>;
+  /** Queues deliveries (pending, due now); ones already in the log are kept as they are. Returns how many were new. */
+  enqueueUploads(accountId: string, rows: readonly UploadEnqueue[], now: number): Promise<number>;
+  /** Leases due pending deliveries of enabled destinations, across accounts. */
+  claimUploads(options: { now: number; leaseMs: number; limit: number }): Promise<ClaimedUpload[]>;
+  /** Records attempts on claimed deliveries whose lease still holds; returns how many were recorded. */
+  recordUploadAttempts(attempts: readonly UploadAttempt[], now: number): Promise<number>;
+  /** The delivery log, newest change first. */
+  uploadDeliveries(accountId: string, query: UploadLogQuery): Promise<UploadDelivery[]>;
+  /** The delivery log's size per destination and status. */
+  uploadDeliveryCounts(accountId: string): Promise<UploadLogCounts[]>;
   /** Sessions started in [from, to) per channel, most first. */
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;

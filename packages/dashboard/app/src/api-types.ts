@@ -72,3 +72,14 @@ export interface Comparison {
   models: Array<{ model: string; explanation: string }>;
   groups: Array<{ group: string | null; credit: Record<string, { conversions: number; revenue: number }> }>;
 }
+
+/** A conversion upload destination as the dashboard sees it: tokens masked, delivery counts per status. */
+export interface UploadDestinationRow {
+  id: string; name: string; platform: 'google_ads' | 'meta'; endpoint_url: string; token: string | null; conversion_types: string[];
+  send_user_data: boolean; enabled: boolean; deliveries: { pending: number; delivered: number; failed: number; skipped: number };
+}
+export interface UploadDeliveryRow {
+  destination_id: string; conversion_id: string; occurred_at: string; status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number; next_attempt_at: string | null; last_error: string | null; response_code: number | null; updated_at: string;
+}
+export interface ConversionUploads { destinations: UploadDestinationRow[]; deliveries: UploadDeliveryRow[] }

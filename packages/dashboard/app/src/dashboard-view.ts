@@ -1,6 +1,6 @@
 // The signed-in dashboard: header controls (account, range, sign out) and every panel, reloaded when a control changes.
 import { ApiError, apiUrl, getJson, postJson, type Params } from './api.js';
-import { GROUPINGS, MODELS, type AccountList, type Channels, type Comparison, type FunnelList, type FunnelReport, type SpendImport, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
+import { GROUPINGS, MODELS, type AccountList, type Channels, type Comparison, type ConversionUploads, type FunnelList, type FunnelReport, type SpendImport, type ConversionRow, type Integrity, type Overview, type Rows, type TopRow } from './api-types.js';
 import { comparePanel } from './compare-panel.js';
 import { presetRange, type DateRange } from './date-range.js';
 import { h, replaceChildren } from './dom.js';
@@ -11,6 +11,7 @@ import { liveFeed, type LiveFeed } from './live-feed.js';
 import { overviewPanel, type Metric, type OverviewPanel } from './overview-panel.js';
 import { rangeControls } from './range-controls.js';
 import { channelsTable, conversionsTable, topTable } from './report-tables.js';
+import { uploadsPanel } from './uploads-panel.js';
 
 interface State { accountId: string; range: DateRange; model: string; groupBy: string; metric: Metric; funnelId: string; unit: string }
 
@@ -41,11 +42,12 @@ interface Panels { overview: OverviewPanel; feed: LiveFeed; element: DocumentFra
 async function buildPanels(state: State, csrfToken: string, reload: () => void): Promise<Panels> {
   const p: Params = { account: state.accountId, from: state.range.from, to: state.range.to };
   const csv = (path: string, extra: Params = {}): string => apiUrl(path, { ...p, ...extra, format: 'csv' });
-  const [ov, channels, pages, referrers, conversions, integrity, funnels, comparison] = await Promise.all([
+  const [ov, channels, pages, referrers, conversions, integrity, funnels, comparison, uploads] = await Promise.all([
     getJson<Overview>('overview', p), getJson<Channels>('channels', { ...p, model: state.model, group_by: state.groupBy }),
     getJson<Rows<TopRow>>('landing-pages', p), getJson<Rows<TopRow>>('referrers', p),
     getJson<Rows<ConversionRow>>('conversions', p), getJson<Integrity>('integrity', p),
     getJson<FunnelList>('funnels', p), getJson<Comparison>('compare', { ...p, group_by: state.groupBy }),
+    getJson<ConversionUploads>('conversion-uploads', p),
   ]);
   // The chosen funnel, or the first one when it was deleted or none was chosen yet.
   const funnelId = funnels.funnels.find((f) => f.id === state.funnelId)?.id ?? funnels.funnels[0]?.id;
@@ -60,6 +62,10 @@ async function buildPanels(state: State, csrfToken: string, reload: () => void):
   const funnel = funnelPanel(funnels, report, { funnelId: funnelId ?? '', unit: state.unit }, funnelPath === null ? '' : csv(funnelPath, { unit: state.unit }),
     (c) => { state.funnelId = c.funnelId; state.unit = c.unit; reload(); },
     async (f: NewFunnel) => { state.funnelId = (await postJson<{ id: string }>('funnels', { account: state.accountId, ...f }, csrfToken)).id; reload(); });
+  const uploadPanel = uploadsPanel(uploads, {
+    create: async (destination) => { await postJson('conversion-uploads', { account: state.accountId, destination }, csrfToken); reload(); },
+    setEnabled: async (id, enabled) => { await postJson(`conversion-uploads/${encodeURIComponent(id)}/enabled`, { account: state.accountId, enabled }, csrfToken); reload(); },
+  });
   const element = document.createDocumentFragment();
   element.append(overview.element,
     h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, channels.spend !== null, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect, spendInput)), integrityPanel(integrity, csv('integrity'))),
@@ -68,7 +74,7 @@ async function buildPanels(state: State, csrfToken: string, reload: () => void):
     funnel, comparePanel(comparison, grouping, csv('compare', { group_by: state.groupBy })),
     h('div', { class: 'grid two' }, conversionsTable(conversions.rows, csv('conversions'), (r) => {
       openJourney(r.id, { account: state.accountId }).catch((e: unknown) => { window.alert(e instanceof Error ? e.message : String(e)); });
-    }), feed.element));
+    }), feed.element), uploadPanel);
   return { overview, feed, element };
 }
 

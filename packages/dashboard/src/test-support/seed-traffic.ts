@@ -1,4 +1,4 @@
-// Test support: a real collector (SQLite file, inline worker) with the dashboard registered, and traffic sent through its ingest API.
+// Test support: a real collector (SQLite file, inline worker; conversion uploads run by the test, not a timer) with the dashboard registered, and traffic sent through its ingest API.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ export interface DashboardFixture {
 export async function startDashboard(settings: DashboardSettingsInput = {}): Promise<DashboardFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-dashboard-'));
   const storage = openSqliteStorage({ path: join(dir, 'touchline.db') });
-  const collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 100, worker: { idleMs: 10 } } });
+  const collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 100, worker: { idleMs: 10 }, uploads: { enabled: false, settleMs: 0 } } });
   registerDashboard(collector.app, { storage, settings });
   const { url } = await collector.start();
   return {

@@ -8,6 +8,7 @@ import { withSpend, type CostFigures, type SpendSummary } from '../attribution/w
 import { compareModels, type ModelComparison, type ModelComparisonQuery } from '../attribution/compare-models.js';
 import { sumBy } from '../attribution/sum-credits.js';
 import { funnelReport, type FunnelReportQuery } from '../funnels/funnel-report.js';
+import { gatherUploads, type UploadGatherQuery } from '../uploads/gather-uploads.js';
 
 const DAY = 86_400_000;
 
@@ -88,6 +89,7 @@ export const READ_OPS = {
   journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) => conversionJourney(s, q),
   compareModels: (s: Storage, q: ModelComparisonQuery): Promise<ModelComparison> => compareModels(s, q),
   funnelReport: (s: Storage, q: FunnelReportQuery) => funnelReport(s, q),
+  uploadCandidates: (s: Storage, q: UploadGatherQuery) => gatherUploads(s, q),
 };
 
 export type ReadOps = typeof READ_OPS;

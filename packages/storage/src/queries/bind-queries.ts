@@ -48,6 +48,15 @@ import { listGoals } from './funnels/list-goals.js';
 import { readFunnelItems } from './funnels/read-funnel-items.js';
 import { saveFunnel } from './funnels/save-funnel.js';
 import { saveGoal } from './funnels/save-goal.js';
+import { claimUploads } from './uploads/claim-uploads.js';
+import { deleteUploadDestination } from './uploads/delete-upload-destination.js';
+import { enqueueUploads } from './uploads/enqueue-uploads.js';
+import { listUploadDestinations } from './uploads/list-upload-destinations.js';
+import { countUploadDeliveries, listUploadDeliveries } from './uploads/list-upload-deliveries.js';
+import { readUploadConversions } from './uploads/read-upload-conversions.js';
+import { readUploadJourney } from './uploads/read-upload-journey.js';
+import { recordUploadAttempts } from './uploads/record-upload-attempts.js';
+import { saveUploadDestination } from './uploads/save-upload-destination.js';
 
 /** What a dialect adds itself: how it opens, migrates and closes, and what it knows of its disk. */
 export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close' | 'diskUsage'>;
@@ -77,6 +86,16 @@ export function bindQueries(conn: Connection): StorageQueries {
     listFunnels: (accountId) => listFunnels(conn, accountId),
     deleteFunnel: (accountId, funnelId) => deleteFunnel(conn, accountId, funnelId),
     funnelItems: (accountId, window) => readFunnelItems(conn, accountId, window),
+    saveUploadDestination: (accountId, destination) => saveUploadDestination(conn, accountId, destination),
+    listUploadDestinations: (accountId) => listUploadDestinations(conn, accountId),
+    deleteUploadDestination: (accountId, id) => deleteUploadDestination(conn, accountId, id),
+    uploadConversions: (accountId, window) => readUploadConversions(conn, accountId, window),
+    uploadJourney: (accountId, visitorId, window) => readUploadJourney(conn, accountId, visitorId, window),
+    enqueueUploads: (accountId, rows, now) => enqueueUploads(conn, accountId, rows, now),
+    claimUploads: (options) => claimUploads(conn, options),
+    recordUploadAttempts: (attempts, now) => recordUploadAttempts(conn, attempts, now),
+    uploadDeliveries: (accountId, query) => listUploadDeliveries(conn, accountId, query),
+    uploadDeliveryCounts: (accountId) => countUploadDeliveries(conn, accountId),
     inboxHealth: () => readInboxHealth(conn),
     probe: () => probeStorage(conn),
     beginSessionRepair: (accountId) => beginSessionRepair(conn, accountId),

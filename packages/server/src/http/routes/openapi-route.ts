@@ -71,6 +71,21 @@ export function openApiDocument(): Record<string, unknown> {
         { name: 'unit', in: 'query', schema: { type: 'string', enum: ['visitor', 'session'] } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
       ], { type: 'object', properties: { steps: { type: 'array' }, channels: { type: 'array' } } }),
+      '/api/v1/conversion-uploads': { get: { summary: 'List conversion upload destinations (tokens masked) with their delivery counts', security: [{ bearer: [] }], responses: { 200: { description: '{destinations}' }, ...errors(401, 403) } },
+        post: { summary: 'Create a destination {name, platform: google_ads|meta, token, conversion_types, developer_token+conversion_action (google_ads) | pixel_id (meta), endpoint_url?, send_user_data?, enabled?}; nothing is sent until enabled', security: [{ bearer: [] }], responses: { 201: { description: '{destination}' }, ...errors(400, 401, 403, 409) } } },
+      '/api/v1/conversion-uploads/{id}': { get: { summary: 'One destination', security: [{ bearer: [] }], responses: { 200: { description: '{destination}' }, ...errors(401, 404) } },
+        put: { summary: 'Replace a destination (token and developer_token may be left out to keep the stored ones)', security: [{ bearer: [] }], responses: { 200: { description: '{destination}' }, ...errors(400, 401, 403, 404) } },
+        delete: { summary: 'Delete a destination and its delivery log', security: [{ bearer: [] }], responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404) } } },
+      '/api/v1/conversion-uploads/{id}/deliveries': read("The destination's delivery log, newest change first: status, attempts, last error, response code, payload", [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'delivered', 'failed', 'skipped'] } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+      ], { type: 'object', properties: { deliveries: { type: 'array' } } }),
+      '/api/v1/conversion-uploads/{id}/export': read("The destination's conversions in a window as a file: Google's offline conversion import CSV, or Meta's Conversions API JSON body", [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
+        { name: 'conversion_name', in: 'query', schema: { type: 'string' } },
+      ], { type: 'string' }),
       '/api/v1/integrity': read("The account's latest integrity report (the monitor's, or evaluated now if it has none yet)", [], { type: 'object', properties: {
         state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, checked_at: { type: 'string', format: 'date-time' }, source: { type: 'string', enum: ['monitor', 'on_demand'] },
         checks: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, value: { type: ['number', 'null'] }, unit: { type: 'string' }, window: { type: 'string' }, thresholds: { type: 'object' }, note: { type: ['string', 'null'] }, explanation: { type: 'string' } } } },

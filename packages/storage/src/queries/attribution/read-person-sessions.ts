@@ -4,7 +4,7 @@ import type { PersonSessions } from '../../storage.js';
 import { storedJsonObject } from '../stored-json-object.js';
 
 /** A person is at most this many visitors (a shared test account id could link thousands). */
-const MAX_VISITORS = 10_000;
+export const MAX_VISITORS = 10_000;
 
 // The recursive CTE walks visitor -> user ids -> visitors until nothing new is found (UNION drops
 // repeats, so it ends); both steps are index lookups (identities_by_visitor, the identities key).
@@ -12,7 +12,7 @@ const MAX_VISITORS = 10_000;
 // account's identities per step and its sessions by activity (153 ms p50 per journey on 62k sessions).
 // On PostgreSQL each lookup is a LATERAL subquery fenced by OFFSET 0: the planner, estimating a
 // handful of visitors, otherwise joins them to every session of the account (read-converter-facts.ts).
-const sqlitePerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
+export const sqlitePerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
   person(visitor_id) AS (
     SELECT @visitor
     UNION
@@ -27,7 +27,7 @@ const SQLITE_SESSIONS = sqlitePerson(`SELECT s.id, s.visitor_id AS visitorId, s.
   FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
   WHERE s.started_at >= @from AND s.started_at <= @to`);
 
-const pgPerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = $1),
+export const pgPerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = $1),
   person(visitor_id) AS (
     SELECT $2::text COLLATE "C"
     UNION
