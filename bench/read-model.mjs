@@ -45,6 +45,9 @@ for (const days of [30, 90]) {
   const from = end - days * DAY;
   answers[`stats ${days}`] = await time(`stats ${days} d`, () => storage.stats(account, from, end));
   answers[`series ${days}`] = await time(`series ${days} d (day buckets)`, () => storage.timeSeries(account, { from, to: end, bucketMs: DAY }));
+  // The dashboard's buckets: UTC days (origin: midnight before `from`), so only the range's two edge hours are raw.
+  // A storage build without `origin` ignores it and answers day buckets from `from`.
+  answers[`series ${days} utc days`] = await time(`series ${days} d (UTC days)`, () => storage.timeSeries(account, { from, to: end, bucketMs: DAY, origin: Math.floor(from / DAY) * DAY }));
   answers[`landing ${days}`] = await time(`top landing pages ${days} d`, () => storage.topLandingPages(account, { from, to: end, limit: 20 }));
   answers[`referrers ${days}`] = await time(`top referrers ${days} d`, () => storage.topReferrers(account, { from, to: end, limit: 20 }));
   answers[`channels ${days}`] = await time(`sessions by channel ${days} d`, () => storage.countSessionsByChannel(account, from, end));

@@ -256,8 +256,15 @@ export interface SessionRepairStep { moves: SessionRepairMove[]; repaired: numbe
 export type AdminSettingName = 'admin_password_hash';
 
 /** [from, to) cut into buckets of bucketMs, starting at from. */
-export interface SeriesWindow { from: number; to: number; bucketMs: number }
-/** One bucket starting at `at`: sessions (and their distinct visitors) started in it, items that happened in it. */
+/**
+ * Buckets of `bucketMs` over [from, to). Bucket i is [origin + i * bucketMs, origin + (i + 1) * bucketMs)
+ * cut to [from, to), so with an origin before `from` the first (and usually the last) bucket is
+ * partial. `origin` must lie in (from - bucketMs, from]; @default from (every bucket whole but the last).
+ * An origin on a whole UTC hour (a day, for day buckets) puts every bucket edge on an hour, which
+ * the rollups answer without raw rows (docs/read-model.md).
+ */
+export interface SeriesWindow { from: number; to: number; bucketMs: number; origin?: number | undefined }
+/** One bucket starting at `at` (the later of its edge and `from`): sessions (and their distinct visitors) started in it, items that happened in it. */
 export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
 export interface TopWindow { from: number; to: number; limit: number }
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */

@@ -13,9 +13,15 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TOP_LIMIT = 20;
 
-/** Hours for ranges up to two days (a day chart of one point says nothing), days beyond. */
-export function bucketFor(from: number, to: number): { unit: 'hour' | 'day'; ms: number } {
-  return to - from <= 2 * DAY ? { unit: 'hour', ms: HOUR } : { unit: 'day', ms: DAY };
+/**
+ * Hours for ranges up to two days (a day chart of one point says nothing), days beyond. Buckets are
+ * clock hours and UTC days (origin: the hour or UTC midnight at or before `from`), so the first and
+ * last buckets are usually partial: the chart's points are calendar days, and every bucket edge
+ * inside the range is a whole hour, which the rollups answer without raw rows (docs/read-model.md).
+ */
+export function bucketFor(from: number, to: number): { unit: 'hour' | 'day'; ms: number; origin: number } {
+  const ms = to - from <= 2 * DAY ? HOUR : DAY;
+  return { unit: ms === HOUR ? 'hour' : 'day', ms, origin: Math.floor(from / ms) * ms };
 }
 
 export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
@@ -27,7 +33,7 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
     const signal = requestSignal(reply);
     const [stats, points] = await Promise.all([
       deps.reads.run('stats', [q.accountId, q.from, q.to], { signal }),
-      deps.reads.run('timeSeries', [q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms }], { signal }),
+      deps.reads.run('timeSeries', [q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms, origin: bucket.origin }], { signal }),
     ]);
     const table: Table = {
       columns: ['bucket_start', 'visitors', 'sessions', 'events', 'conversions', 'revenue'],

@@ -102,9 +102,12 @@ export interface PlannedParams {
   postgres: { account: string; from: number; before: number; spanFrom: number; spanTo: number } & ReturnType<typeof planArrays>;
 }
 
-/** The plan of [from, to) in buckets of `bucket` ms (one bucket: the whole range) as parameters; an empty plan when to <= from. */
-export function plannedParams(account: string, from: number, to: number, bucket: number = to - from): PlannedParams {
-  const plan = to > from ? planHours(from, to, bucket) : { hours: [], pieces: [] };
+/**
+ * The plan of [from, to) in buckets of `bucket` ms counted from `origin` (one bucket: the whole
+ * range) as parameters; an empty plan when to <= from.
+ */
+export function plannedParams(account: string, from: number, to: number, bucket: number = to - from, origin: number = from): PlannedParams {
+  const plan = to > from ? planHours(from, to, bucket, origin) : { hours: [], pieces: [] };
   const before = Math.min(from, to);
   const [spanFrom, spanTo] = firstSpan(plan);
   const common = { account, from, before, spanFrom, spanTo };

@@ -52,9 +52,12 @@ async function expectSameAnswers(storage: Storage, raw: RawConnection, accountId
     }
     if (b <= a) continue;
     for (const bucketMs of BUCKETS) {
-      if ((b - a) / bucketMs > 2000) continue;
-      const window = { from: a, to: b, bucketMs };
-      expect(await storage.timeSeries(accountId, window), `series ${where} / ${bucketMs}`).toEqual(await rawTimeSeries(raw.conn, accountId, window));
+      // Buckets counted from `from`, and (as the dashboard asks) from the hour or UTC day before it.
+      for (const origin of new Set([a, Math.floor(a / HOUR) * HOUR, Math.floor(a / DAY) * DAY])) {
+        if (origin <= a - bucketMs || (b - origin) / bucketMs > 2000) continue;
+        const window = { from: a, to: b, bucketMs, origin };
+        expect(await storage.timeSeries(accountId, window), `series ${where} / ${bucketMs} from ${origin}`).toEqual(await rawTimeSeries(raw.conn, accountId, window));
+      }
     }
   }
 }
