@@ -267,6 +267,9 @@ export interface SeriesWindow { from: number; to: number; bucketMs: number; orig
 /** One bucket starting at `at` (the later of its edge and `from`): sessions (and their distinct visitors) started in it, items that happened in it. */
 export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
 export interface TopWindow { from: number; to: number; limit: number }
+/** A utm field the read model keeps: utm_source, utm_medium, utm_campaign. */
+export type UtmField = 'source' | 'medium' | 'campaign';
+export interface TopUtmWindow extends TopWindow { field: UtmField }
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
 export interface TopRow { value: string; sessions: number; visitors: number }
 /** Sessions of one acquisition channel (null: sessions without a classified landing). */
@@ -416,6 +419,8 @@ export interface Storage {
   topLandingPages(accountId: string, window: TopWindow): Promise<TopRow[]>;
   /** Dashboard: referring hosts of sessions started in [from, to), most sessions first. */
   topReferrers(accountId: string, window: TopWindow): Promise<TopRow[]>;
+  /** Dashboard: utm sources, mediums or campaigns (`field`) of sessions started in [from, to), most sessions first. */
+  topUtmValues(accountId: string, window: TopUtmWindow): Promise<TopRow[]>;
   /** Dashboard live feed: events at or after `since`, newest first. */
   recentEvents(accountId: string, options: { since: number; limit: number }): Promise<RecentEvent[]>;
   /** Dashboard: conversions in [from, to), newest first. */

@@ -1,6 +1,6 @@
-// Overview data: headline numbers, the time series behind the chart, top landing pages and referrers.
+// Overview data: headline numbers, the time series behind the chart, top landing pages, referrers and utm campaigns, sources and mediums.
 import { requestSignal, type ReadPool } from '@touchline/server';
-import type { Storage } from '@touchline/storage';
+import type { Storage, TopRow, TopWindow, UtmField } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { requireSession } from '../auth/request-guard.js';
 import type { SessionStore } from '../auth/session-store.js';
@@ -24,6 +24,19 @@ export function bucketFor(from: number, to: number): { unit: 'hour' | 'day'; ms:
   return { unit: ms === HOUR ? 'hour' : 'day', ms, origin: Math.floor(from / ms) * ms };
 }
 
+type TopRead = (reads: ReadPool, accountId: string, window: TopWindow, signal: AbortSignal) => Promise<TopRow[]>;
+const topUtm = (field: UtmField): TopRead => (reads, accountId, window, signal) =>
+  reads.run('topUtmValues', [accountId, { ...window, field }], { signal });
+
+/** The top lists, each read from the rollups: route path, the value's column name, the read. */
+const TOP_LISTS: ReadonlyArray<readonly [string, string, TopRead]> = [
+  ['landing-pages', 'landing_page', (reads, accountId, window, signal) => reads.run('topLandingPages', [accountId, window], { signal })],
+  ['referrers', 'referrer', (reads, accountId, window, signal) => reads.run('topReferrers', [accountId, window], { signal })],
+  ['campaigns', 'utm_campaign', topUtm('campaign')],
+  ['sources', 'utm_source', topUtm('source')],
+  ['mediums', 'utm_medium', topUtm('medium')],
+];
+
 export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/overview', async (request, reply) => {
     if (requireSession(deps.sessions, request, reply) === null) return reply;
@@ -46,12 +59,12 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
     }));
   });
 
-  for (const [path, column, op] of [['landing-pages', 'landing_page', 'topLandingPages'], ['referrers', 'referrer', 'topReferrers']] as const) {
+  for (const [path, column, read] of TOP_LISTS) {
     app.get(`/dashboard/api/${path}`, async (request, reply) => {
       if (requireSession(deps.sessions, request, reply) === null) return reply;
       const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
       if (q === null) return reply;
-      const rows = await deps.reads.run(op, [q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT }], { signal: requestSignal(reply) });
+      const rows = await read(deps.reads, q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT }, requestSignal(reply));
       const table: Table = { columns: [column, 'sessions', 'visitors'], rows: rows.map((r) => [r.value, r.sessions, r.visitors]) };
       return sendTable(reply, q.format, path, table, () => ({ rows: rowsAsObjects(table) }));
     });
