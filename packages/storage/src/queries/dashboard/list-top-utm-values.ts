@@ -20,7 +20,7 @@ const topSql = (a: ArmSql, dim: number, value: string): string => `SELECT value,
     ${a.dims(dim, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
     UNION ALL ${a.gaps(dim, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
     UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
-        COUNT(DISTINCT CASE WHEN ${unseen(dim, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
+        COUNT(DISTINCT CASE WHEN ${unseen(a, dim, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
       FROM (${a.startedIn(`${value} AS value, s.visitor_id AS visitor_id, ${a.pieceSpan}`)}) AS raw
       WHERE raw.value <> '' GROUP BY value) AS counted
   GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`;
