@@ -1,4 +1,4 @@
-// Bench: the read model's reports in process (stats, series, top lists, sessions by channel over 30 and 90 days) on one
+// Bench: the read model's reports in process (stats, series, top lists incl. utm values, sessions by channel over 30 and 90 days) on one
 // database, timed with the storage build given, so two builds can be compared on the same file. Prints p50/p95 of
 // sequential calls and the row counts of the read-model tables. Usage (a database `touchline demo` filled):
 //   node bench/read-model.mjs --db /tmp/x.db [--storage packages/storage] [--account ID] [--end ISO] [--repeat 7] [--out answers.json]
@@ -45,11 +45,21 @@ for (const days of [30, 90]) {
   const from = end - days * DAY;
   answers[`stats ${days}`] = await time(`stats ${days} d`, () => storage.stats(account, from, end));
   answers[`series ${days}`] = await time(`series ${days} d (day buckets)`, () => storage.timeSeries(account, { from, to: end, bucketMs: DAY }));
+  // The dashboard's buckets: UTC days (origin: midnight before `from`), so only the range's two edge hours are raw.
+  // A storage build without `origin` ignores it and answers day buckets from `from`.
+  answers[`series ${days} utc days`] = await time(`series ${days} d (UTC days)`, () => storage.timeSeries(account, { from, to: end, bucketMs: DAY, origin: Math.floor(from / DAY) * DAY }));
   answers[`landing ${days}`] = await time(`top landing pages ${days} d`, () => storage.topLandingPages(account, { from, to: end, limit: 20 }));
   answers[`referrers ${days}`] = await time(`top referrers ${days} d`, () => storage.topReferrers(account, { from, to: end, limit: 20 }));
   answers[`channels ${days}`] = await time(`sessions by channel ${days} d`, () => storage.countSessionsByChannel(account, from, end));
+  // Builds before the utm dimensions have no topUtmValues.
+  if (typeof storage.topUtmValues === 'function') {
+    for (const field of ['campaign', 'source', 'medium']) {
+      answers[`utm ${field} ${days}`] = await time(`top utm ${field}s ${days} d`, () => storage.topUtmValues(account, { from, to: end, limit: 20, field }));
+    }
+  }
 }
 console.log(`  stats 90 d: ${JSON.stringify(answers['stats 90'])}`);
+if (answers['utm campaign 90'] !== undefined) console.log(`  top campaigns 90 d: ${JSON.stringify(answers['utm campaign 90'].slice(0, 3))}`);
 // --out FILE: every answer as JSON, to check that two builds answered the same.
 if (values.out !== undefined) writeFileSync(values.out, JSON.stringify(answers, null, 1));
 await storage.close();

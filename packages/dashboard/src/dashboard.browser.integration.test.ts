@@ -104,6 +104,9 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const stats30 = await fixture.storage.stats(shop.accountId, month.from, month.to);
     await eventually(() => cardValue(page, 'Visitors')).toBe(String(stats30.visitors));
     expect(await cardValue(page, 'Conversions')).toBe('2');
+    // utm values of the landings, from the rollups' utm dimensions.
+    await eventually(async () => (await page.locator('#campaigns tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(['winter']);
+    expect((await page.locator('#sources tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(['google', 'newsletter']);
     await page.waitForSelector('#chart .uplot');
     await page.screenshot({ path: `${ARTIFACTS}desktop-overview.png`, fullPage: true });
 

@@ -268,10 +268,20 @@ export interface SessionRepairStep { moves: SessionRepairMove[]; repaired: numbe
 export type AdminSettingName = 'admin_password_hash';
 
 /** [from, to) cut into buckets of bucketMs, starting at from. */
-export interface SeriesWindow { from: number; to: number; bucketMs: number }
-/** One bucket starting at `at`: sessions (and their distinct visitors) started in it, items that happened in it. */
+/**
+ * Buckets of `bucketMs` over [from, to). Bucket i is [origin + i * bucketMs, origin + (i + 1) * bucketMs)
+ * cut to [from, to), so with an origin before `from` the first (and usually the last) bucket is
+ * partial. `origin` must lie in (from - bucketMs, from]; @default from (every bucket whole but the last).
+ * An origin on a whole UTC hour (a day, for day buckets) puts every bucket edge on an hour, which
+ * the rollups answer without raw rows (docs/read-model.md).
+ */
+export interface SeriesWindow { from: number; to: number; bucketMs: number; origin?: number | undefined }
+/** One bucket starting at `at` (the later of its edge and `from`): sessions (and their distinct visitors) started in it, items that happened in it. */
 export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
 export interface TopWindow { from: number; to: number; limit: number }
+/** A utm field the read model keeps: utm_source, utm_medium, utm_campaign. */
+export type UtmField = 'source' | 'medium' | 'campaign';
+export interface TopUtmWindow extends TopWindow { field: UtmField }
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
 export interface TopRow { value: string; sessions: number; visitors: number }
 /** Sessions of one acquisition channel (null: sessions without a classified landing). */
@@ -441,6 +451,8 @@ export interface Storage {
   topLandingPages(accountId: string, window: TopWindow): Promise<TopRow[]>;
   /** Dashboard: referring hosts of sessions started in [from, to), most sessions first. */
   topReferrers(accountId: string, window: TopWindow): Promise<TopRow[]>;
+  /** Dashboard: utm sources, mediums or campaigns (`field`) of sessions started in [from, to), most sessions first. */
+  topUtmValues(accountId: string, window: TopUtmWindow): Promise<TopRow[]>;
   /** Dashboard live feed: events at or after `since`, newest first. */
   recentEvents(accountId: string, options: { since: number; limit: number }): Promise<RecentEvent[]>;
   /** Dashboard: conversions in [from, to), newest first. */

@@ -12,7 +12,7 @@ export interface SeriesPoint extends Stats { at: number }
 export interface Overview { stats: Stats; sessions_per_visitor: number | null; bucket: 'hour' | 'day'; series: SeriesPoint[] }
 
 export interface Rows<R> { rows: R[] }
-export interface TopRow { sessions: number; visitors: number; landing_page?: string; referrer?: string }
+export interface TopRow { sessions: number; visitors: number; landing_page?: string; referrer?: string; utm_campaign?: string; utm_source?: string; utm_medium?: string }
 /** A credited row: keyed by `channel`, or by the breakdown's name (`campaign`, `source`...; null: sessions without a value). */
 export type ChannelRow = { conversions: number; revenue: number } & Record<string, string | number | null>;
 export interface Channels extends Rows<ChannelRow> {

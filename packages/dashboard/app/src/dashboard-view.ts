@@ -42,9 +42,10 @@ interface Panels { overview: OverviewPanel; feed: LiveFeed; element: DocumentFra
 async function buildPanels(state: State, csrfToken: string, reload: () => void): Promise<Panels> {
   const p: Params = { account: state.accountId, from: state.range.from, to: state.range.to };
   const csv = (path: string, extra: Params = {}): string => apiUrl(path, { ...p, ...extra, format: 'csv' });
-  const [ov, channels, pages, referrers, conversions, integrity, funnels, comparison, uploads] = await Promise.all([
+  const [ov, channels, pages, referrers, campaigns, sources, conversions, integrity, funnels, comparison, uploads] = await Promise.all([
     getJson<Overview>('overview', p), getJson<Channels>('channels', { ...p, model: state.model, group_by: state.groupBy }),
     getJson<Rows<TopRow>>('landing-pages', p), getJson<Rows<TopRow>>('referrers', p),
+    getJson<Rows<TopRow>>('campaigns', p), getJson<Rows<TopRow>>('sources', p),
     getJson<Rows<ConversionRow>>('conversions', p), getJson<Integrity>('integrity', p),
     getJson<FunnelList>('funnels', p), getJson<Comparison>('compare', { ...p, group_by: state.groupBy }),
     getJson<ConversionUploads>('conversion-uploads', p),
@@ -71,6 +72,8 @@ async function buildPanels(state: State, csrfToken: string, reload: () => void):
     h('div', { class: 'grid two' }, channelsTable(channels.rows, grouping, channels.spend !== null, csv('channels', { model: state.model, group_by: state.groupBy }), h('span', { class: 'panel-selects' }, groupSelect, modelSelect, spendInput)), integrityPanel(integrity, csv('integrity'))),
     h('div', { class: 'grid two' }, topTable('landing-pages', 'Top landing pages', 'landing_page', pages.rows, csv('landing-pages')),
       topTable('referrers', 'Top referrers', 'referrer', referrers.rows, csv('referrers'))),
+    h('div', { class: 'grid two' }, topTable('campaigns', 'Top campaigns', 'utm_campaign', campaigns.rows, csv('campaigns')),
+      topTable('sources', 'Top sources', 'utm_source', sources.rows, csv('sources'))),
     funnel, comparePanel(comparison, grouping, csv('compare', { group_by: state.groupBy })),
     h('div', { class: 'grid two' }, conversionsTable(conversions.rows, csv('conversions'), (r) => {
       openJourney(r.id, { account: state.accountId }).catch((e: unknown) => { window.alert(e instanceof Error ? e.message : String(e)); });

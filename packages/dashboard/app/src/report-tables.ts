@@ -1,4 +1,4 @@
-// The dashboard's report tables: channels under a model, top landing pages and referrers, and the conversion list.
+// The dashboard's report tables: channels under a model, top landing pages, referrers and utm values, and the conversion list.
 import type { ChannelRow, ConversionRow, TopRow } from './api-types.js';
 import { dataTable } from './data-table.js';
 import { fmt, h } from './dom.js';
@@ -26,11 +26,14 @@ export function channelsTable(rows: ChannelRow[], grouping: { value: string; lab
   });
 }
 
-export function topTable(id: string, title: string, key: 'landing_page' | 'referrer', rows: TopRow[], csvHref: string): HTMLElement {
+/** A top list's value column: its key in the rows and its heading. */
+const TOP_LABELS = { landing_page: 'Page', referrer: 'Referrer', utm_campaign: 'Campaign', utm_source: 'Source', utm_medium: 'Medium' } as const;
+
+export function topTable(id: string, title: string, key: keyof typeof TOP_LABELS, rows: TopRow[], csvHref: string): HTMLElement {
   const max = rows.reduce((m, r) => Math.max(m, r.sessions), 0);
   return dataTable<TopRow>({
     id, title, rows, csvHref, empty: 'Nothing in this range.', share: (r) => share(r.sessions, max),
-    columns: [{ label: key === 'landing_page' ? 'Page' : 'Referrer', render: (r) => r[key] ?? '' },
+    columns: [{ label: TOP_LABELS[key], render: (r) => r[key] ?? '' },
       { label: 'Sessions', numeric: true, render: (r) => fmt.count(r.sessions) }, { label: 'Visitors', numeric: true, render: (r) => fmt.count(r.visitors) }],
   });
 }

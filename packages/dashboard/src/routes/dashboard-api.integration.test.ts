@@ -133,9 +133,19 @@ describe('data API', () => {
     const pages = await (await get(fixture, `landing-pages?${q(shop.accountId)}`, cookie)).json();
     expect(pages).toEqual({ rows: [{ landing_page: '/pricing', sessions: 1, visitors: 1 }] });
     expect(await (await get(fixture, `landing-pages?${q(blog.accountId)}`, cookie)).json()).toEqual({ rows: [{ landing_page: '/post', sessions: 1, visitors: 1 }] });
+    // utm values from the landing URL, read from the rollups' utm dimensions.
+    expect(await (await get(fixture, `sources?${q(shop.accountId)}`, cookie)).json()).toEqual({ rows: [{ utm_source: 'x', sessions: 1, visitors: 1 }] });
+    expect(await (await get(fixture, `campaigns?${q(shop.accountId)}`, cookie)).json()).toEqual({ rows: [] });
+    expect(await (await get(fixture, `mediums?${q(blog.accountId)}`, cookie)).json()).toEqual({ rows: [] });
     const overview = await (await get(fixture, `overview?${q(shop.accountId)}`, cookie)).json() as { stats: unknown; bucket: string; series: unknown[] };
     expect(overview.stats).toEqual(await fixture.storage.stats(shop.accountId, now - 86_400_000, now));
     expect(overview.bucket).toBe('hour');
+    // Clock-hour buckets: the first is partial (from `from` to the next whole hour), every later one starts on the hour.
+    const series = overview.series as Array<{ at: number; sessions: number }>;
+    expect(series[0]?.at).toBe(now - 86_400_000);
+    expect(series.slice(1).every((p) => p.at % 3_600_000 === 0)).toBe(true);
+    expect(series.length).toBe(now % 3_600_000 === 0 ? 24 : 25);
+    expect(series.reduce((n, p) => n + p.sessions, 0)).toBe(1);
 
     const csv = await get(fixture, `referrers?${q(shop.accountId, '&format=csv')}`, cookie);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');

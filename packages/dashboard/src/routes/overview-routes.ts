@@ -1,6 +1,6 @@
-// Overview data: headline numbers, the time series behind the chart, top landing pages and referrers.
+// Overview data: headline numbers, the time series behind the chart, top landing pages, referrers and utm campaigns, sources and mediums.
 import { requestSignal, type ReadPool } from '@touchline/server';
-import type { Storage } from '@touchline/storage';
+import type { Storage, TopRow, TopWindow, UtmField } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { requireSession } from '../auth/request-guard.js';
 import type { SessionStore } from '../auth/session-store.js';
@@ -13,10 +13,29 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TOP_LIMIT = 20;
 
-/** Hours for ranges up to two days (a day chart of one point says nothing), days beyond. */
-export function bucketFor(from: number, to: number): { unit: 'hour' | 'day'; ms: number } {
-  return to - from <= 2 * DAY ? { unit: 'hour', ms: HOUR } : { unit: 'day', ms: DAY };
+/**
+ * Hours for ranges up to two days (a day chart of one point says nothing), days beyond. Buckets are
+ * clock hours and UTC days (origin: the hour or UTC midnight at or before `from`), so the first and
+ * last buckets are usually partial: the chart's points are calendar days, and every bucket edge
+ * inside the range is a whole hour, which the rollups answer without raw rows (docs/read-model.md).
+ */
+export function bucketFor(from: number, to: number): { unit: 'hour' | 'day'; ms: number; origin: number } {
+  const ms = to - from <= 2 * DAY ? HOUR : DAY;
+  return { unit: ms === HOUR ? 'hour' : 'day', ms, origin: Math.floor(from / ms) * ms };
 }
+
+type TopRead = (reads: ReadPool, accountId: string, window: TopWindow, signal: AbortSignal) => Promise<TopRow[]>;
+const topUtm = (field: UtmField): TopRead => (reads, accountId, window, signal) =>
+  reads.run('topUtmValues', [accountId, { ...window, field }], { signal });
+
+/** The top lists, each read from the rollups: route path, the value's column name, the read. */
+const TOP_LISTS: ReadonlyArray<readonly [string, string, TopRead]> = [
+  ['landing-pages', 'landing_page', (reads, accountId, window, signal) => reads.run('topLandingPages', [accountId, window], { signal })],
+  ['referrers', 'referrer', (reads, accountId, window, signal) => reads.run('topReferrers', [accountId, window], { signal })],
+  ['campaigns', 'utm_campaign', topUtm('campaign')],
+  ['sources', 'utm_source', topUtm('source')],
+  ['mediums', 'utm_medium', topUtm('medium')],
+];
 
 export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/overview', async (request, reply) => {
@@ -27,7 +46,7 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
     const signal = requestSignal(reply);
     const [stats, points] = await Promise.all([
       deps.reads.run('stats', [q.accountId, q.from, q.to], { signal }),
-      deps.reads.run('timeSeries', [q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms }], { signal }),
+      deps.reads.run('timeSeries', [q.accountId, { from: q.from, to: q.to, bucketMs: bucket.ms, origin: bucket.origin }], { signal }),
     ]);
     const table: Table = {
       columns: ['bucket_start', 'visitors', 'sessions', 'events', 'conversions', 'revenue'],
@@ -40,12 +59,12 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
     }));
   });
 
-  for (const [path, column, op] of [['landing-pages', 'landing_page', 'topLandingPages'], ['referrers', 'referrer', 'topReferrers']] as const) {
+  for (const [path, column, read] of TOP_LISTS) {
     app.get(`/dashboard/api/${path}`, async (request, reply) => {
       if (requireSession(deps.sessions, request, reply) === null) return reply;
       const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
       if (q === null) return reply;
-      const rows = await deps.reads.run(op, [q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT }], { signal: requestSignal(reply) });
+      const rows = await read(deps.reads, q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT }, requestSignal(reply));
       const table: Table = { columns: [column, 'sessions', 'visitors'], rows: rows.map((r) => [r.value, r.sessions, r.visitors]) };
       return sendTable(reply, q.format, path, table, () => ({ rows: rowsAsObjects(table) }));
     });

@@ -82,6 +82,7 @@ export const READ_OPS = {
   timeSeries: (s: Storage, accountId: string, window: Parameters<Storage['timeSeries']>[1]) => s.timeSeries(accountId, window),
   topLandingPages: (s: Storage, accountId: string, window: Parameters<Storage['topLandingPages']>[1]) => s.topLandingPages(accountId, window),
   topReferrers: (s: Storage, accountId: string, window: Parameters<Storage['topReferrers']>[1]) => s.topReferrers(accountId, window),
+  topUtmValues: (s: Storage, accountId: string, window: Parameters<Storage['topUtmValues']>[1]) => s.topUtmValues(accountId, window),
   recentEvents: (s: Storage, accountId: string, options: Parameters<Storage['recentEvents']>[1]) => s.recentEvents(accountId, options),
   listConversions: (s: Storage, accountId: string, window: Parameters<Storage['listConversions']>[1]) => s.listConversions(accountId, window),
   integrityFacts: (s: Storage, accountId: string, now: number) => gatherIntegrityFacts(s, accountId, now),

@@ -50,6 +50,18 @@ describe.each(await storageFactories(process.env, import.meta.url))('bad stored 
     expect(person.sessions.map((s) => [s.id, s.campaign]).sort()).toEqual([['bad', null], ['good', 'winter']]);
   });
 
+  it('top utm values read the malformed one as no value, and a later write to its session still succeeds', async () => {
+    // [0, 1000) lies inside one hour: read from the sessions themselves, through the same expression the rollups store.
+    expect(await storage.topUtmValues(acc.id, { from: 0, to: 1000, limit: 10, field: 'campaign' })).toEqual([{ value: 'winter', sessions: 1, visitors: 1 }]);
+    expect(await storage.topUtmValues(acc.id, { from: 0, to: 1000, limit: 10, field: 'source' })).toEqual([]);
+    // The rollups read the session's shape (utm included) before and after every write to it.
+    expect(await storage.applyProcessed(batch({
+      visitors: [{ accountId: acc.id, id: 'v1', firstSeenAt: 100, lastSeenAt: 400 }],
+      sessions: [session(acc.id, { id: 'bad', visitorId: 'v1', startedAt: 200, lastSeenAt: 400, channel: 'email' })],
+    }))).toEqual({ kind: 'applied' });
+    await expect(storage.topUtmValues(acc.id, { from: 0, to: 1000, limit: 10, field: 'nope' as 'source' })).rejects.toThrow(/field must be one of source, medium, campaign/);
+  });
+
   it('visitor returns every session and event, malformed JSON read as {}', async () => {
     const visitor = await storage.visitor(acc.id, 'v1');
     expect(visitor?.sessions.map((s) => [s.id, s.utm, s.clickIds])).toEqual(expect.arrayContaining([

@@ -38,6 +38,7 @@ import { listConversions } from './dashboard/list-conversions.js';
 import { listRecentEvents } from './dashboard/list-recent-events.js';
 import { listTopLandingPages } from './dashboard/list-top-landing-pages.js';
 import { listTopReferrers } from './dashboard/list-top-referrers.js';
+import { listTopUtmValues } from './dashboard/list-top-utm-values.js';
 import { readTimeSeries } from './dashboard/read-time-series.js';
 import { readSpendTotals } from './spend/read-spend-totals.js';
 import { upsertSpend } from './spend/upsert-spend.js';
@@ -119,6 +120,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     timeSeries: (accountId, window) => readTimeSeries(conn, accountId, window),
     topLandingPages: (accountId, window) => listTopLandingPages(conn, accountId, window),
     topReferrers: (accountId, window) => listTopReferrers(conn, accountId, window),
+    topUtmValues: (accountId, window) => listTopUtmValues(conn, accountId, window),
     recentEvents: (accountId, options) => listRecentEvents(conn, accountId, options),
     listConversions: (accountId, window) => listConversions(conn, accountId, window),
   };

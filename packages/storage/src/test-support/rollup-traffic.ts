@@ -24,6 +24,10 @@ const URLS = [
 const REFERRERS = [null, '', 'https://www.google.com/search?q=x', 'https://News.Example/article', 'https://shop.example/pricing',
   'android-app://com.slack', 'https://t.co/abc', 'weird-no-host', 'https://:8080/'];
 const CHANNELS = [null, 'direct', 'organic_search', 'email', 'referral', 'paid_search', 'social'];
+/** Landing utm: none, some or all of source / medium / campaign, an empty value, non-ASCII and case-only differences. */
+const UTMS: ReadonlyArray<Record<string, string>> = [{}, {}, { utm_source: 'news' }, { utm_source: 'news', utm_medium: 'email', utm_campaign: 'spring' },
+  { utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'Shoes' }, { utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'shoes' },
+  { utm_campaign: 'spring' }, { utm_source: '', utm_medium: 'social' }, { utm_source: 'Bücher', utm_campaign: 'été 2026' }];
 const REVENUES = [null, 19.99, 0.1, 0.2, 1234567.891234, 5, 99.999999, 0.000001, 10.005, -3.3];
 
 export interface Traffic { batches: ProcessedBatch[]; from: number; to: number }
@@ -62,7 +66,7 @@ function itemsOfSession(rand: () => number, accountId: string, visitorId: string
       accountId, id: sessionId, visitorId, startedAt: t, lastSeenAt: t, eventCount: conversion ? 0 : 1, pageviewCount: pageview && !conversion ? 1 : 0,
       landing: withContext ? {
         rank: (n === 0 && rand() < 0.8 ? 2 : 0) + (pageview ? 1 : 0), at: t, itemId: id,
-        url: pick(rand, URLS), host: 'shop.example', referrer: pick(rand, REFERRERS), channel: pick(rand, CHANNELS), utm: {}, clickIds: {},
+        url: pick(rand, URLS), host: 'shop.example', referrer: pick(rand, REFERRERS), channel: pick(rand, CHANNELS), utm: pick(rand, UTMS), clickIds: {},
       } : null,
     };
     out.push({

@@ -41,6 +41,12 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
         { at: 2000, sessions: 0, visitors: 0, events: 0, conversions: 0, revenue: 0 },
         { at: 3000, sessions: 1, visitors: 1, events: 1, conversions: 0, revenue: 0 },
       ]);
+      // Counted from an origin before `from`: the first bucket is partial and starts at `from`.
+      expect(await storage.timeSeries(acc.id, { from: 1500, to: 4000, bucketMs: 1000, origin: 1000 })).toEqual([
+        { at: 1500, sessions: 1, visitors: 1, events: 1, conversions: 0, revenue: 0 },
+        { at: 2000, sessions: 0, visitors: 0, events: 0, conversions: 0, revenue: 0 },
+        { at: 3000, sessions: 1, visitors: 1, events: 1, conversions: 0, revenue: 0 },
+      ]);
     });
 
     it('sums revenue per bucket, and in stats, without binary noise: 0.1 + 0.2 is 0.3', async () => {
@@ -64,9 +70,11 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
       expect((await storage.timeSeries(acc.id, { from: 1000, to: 2000, bucketMs: 1000 }))[0]).toMatchObject({ revenue: 700.02 });
     });
 
-    it('rejects an empty range or too many buckets with a message naming the window', async () => {
+    it('rejects an empty range, too many buckets or an origin outside (from - bucket, from] with a message naming the window', async () => {
       await expect(storage.timeSeries(acc.id, { from: 10, to: 10, bucketMs: 1 })).rejects.toThrow(/timeSeries: \[10, 10\)/);
       await expect(storage.timeSeries(acc.id, { from: 0, to: 1_000_000, bucketMs: 1 })).rejects.toThrow(/at most 2000 buckets/);
+      await expect(storage.timeSeries(acc.id, { from: 10, to: 20, bucketMs: 5, origin: 11 })).rejects.toThrow(/origin 11 must lie in \(from - bucketMs, from\]/);
+      await expect(storage.timeSeries(acc.id, { from: 10, to: 20, bucketMs: 5, origin: 5 })).rejects.toThrow(/origin 5 must lie/);
     });
   });
 

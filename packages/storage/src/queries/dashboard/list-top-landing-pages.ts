@@ -15,7 +15,7 @@ const topSql = (a: ArmSql, path: string): string => `SELECT value, SUM(sessions)
     ${a.dims(DIM.landing, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
     UNION ALL ${a.gaps(DIM.landing, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
     UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
-        COUNT(DISTINCT CASE WHEN ${unseen(DIM.landing, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
+        COUNT(DISTINCT CASE WHEN ${unseen(a, DIM.landing, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
       FROM (${a.startedIn(`${path} AS value, s.visitor_id AS visitor_id, ${a.pieceSpan}`)} WHERE s.landing_url IS NOT NULL) AS raw
       GROUP BY value) AS counted
   GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`;

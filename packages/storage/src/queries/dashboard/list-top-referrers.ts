@@ -15,7 +15,7 @@ const topSql = (a: ArmSql, host: string): string => `SELECT value, SUM(sessions)
     ${a.dims(DIM.referrer, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
     UNION ALL ${a.gaps(DIM.referrer, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
     UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
-        COUNT(DISTINCT CASE WHEN ${unseen(DIM.referrer, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
+        COUNT(DISTINCT CASE WHEN ${unseen(a, DIM.referrer, 'raw.value', 'raw.visitor_id', 'raw.sf', 'raw.st')} THEN raw.visitor_id END) AS visitors
       FROM (${a.startedIn(`${host} AS value, s.visitor_id AS visitor_id, ${a.pieceSpan}`)} WHERE s.referrer IS NOT NULL AND s.referrer <> '') AS raw
       WHERE raw.value <> '' GROUP BY value) AS counted
   GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`;

@@ -25,7 +25,7 @@ function statsSql(a: ArmSql): string {
        (SELECT COUNT(DISTINCT visitor_id) AS visitors FROM (
           ${a.startedIn(`s.visitor_id AS visitor_id, ${a.pieceSpan}`)}
           UNION ALL ${a.activeAtFrom(`s.visitor_id, ${a.firstSpan}`)}) AS raw
-        WHERE ${unseen(DIM.all, "''", 'raw.visitor_id', 'raw.sf', 'raw.st')}) AS vr,
+        WHERE ${unseen(a, DIM.all, "''", 'raw.visitor_id', 'raw.sf', 'raw.st')}) AS vr,
        (SELECT COALESCE(SUM(events), 0) AS events FROM (${items.events}) AS ev) AS ev,
        (SELECT COALESCE(SUM(conversions), 0) AS conversions, COALESCE(SUM(units), 0) AS revenue_units,
           COALESCE(SUM(micros), 0) AS revenue_micros FROM (${items.conversions}) AS cv) AS cv`;

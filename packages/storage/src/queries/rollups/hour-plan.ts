@@ -9,17 +9,17 @@ export interface RawPiece { from: number; to: number; i: number }
 export interface HourPlan { hours: HourSpan[]; pieces: RawPiece[] }
 
 /**
- * The range [from, to) in buckets of `bucket` ms starting at `from` (bucket i is
- * [from + i * bucket, from + (i + 1) * bucket)). An hour wholly inside the range and inside one
+ * The range [from, to) in buckets of `bucket` ms counted from `origin` (bucket i is
+ * [origin + i * bucket, origin + (i + 1) * bucket), cut to the range; origin <= from). An hour wholly inside the range and inside one
  * bucket comes from the rollups; every other part of the range (the partial hours at its edges,
  * and the hours a bucket boundary cuts) is a raw piece. Hours and pieces cover the range exactly
  * once, so rollup sums plus raw counts equal the raw answer. Whole hours of one bucket in a row
  * merge into one span, so a range of 90 days in day buckets is at most ~90 spans and ~180 pieces.
  */
-export function planHours(from: number, to: number, bucket: number): HourPlan {
+export function planHours(from: number, to: number, bucket: number, origin: number = from): HourPlan {
   const hours: HourSpan[] = [];
   const pieces: RawPiece[] = [];
-  const bucketOf = (t: number): number => Math.floor((t - from) / bucket);
+  const bucketOf = (t: number): number => Math.floor((t - origin) / bucket);
   for (let h = Math.floor(from / HOUR_MS); h * HOUR_MS < to; h++) {
     const start = h * HOUR_MS;
     const end = start + HOUR_MS;
@@ -32,7 +32,7 @@ export function planHours(from: number, to: number, bucket: number): HourPlan {
     }
     for (let a = Math.max(start, from), b = Math.min(end, to); a < b;) {
       const i = bucketOf(a);
-      const cut = Math.min(b, from + (i + 1) * bucket);
+      const cut = Math.min(b, origin + (i + 1) * bucket);
       pieces.push({ from: a, to: cut, i });
       a = cut;
     }

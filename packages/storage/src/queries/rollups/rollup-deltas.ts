@@ -1,11 +1,11 @@
 // What a write does to the rollups, as deltas: sessions moving between hours and landing dimensions, items added per hour.
 import { HOUR_MS } from './hour-plan.js';
-import { DIM, membershipDeltas, type MembershipDelta } from './visitor-sets.js';
+import { DIM, membershipDeltas, valuedDims, type MembershipDelta } from './visitor-sets.js';
 
-/** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host. */
+/** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host, no utm value. */
 export interface SessionShape {
   accountKey: number; visitorId: string; id: string; startedAt: number; lastSeenAt: number;
-  channel: string; landingPath: string; referrerHost: string;
+  channel: string; landingPath: string; referrerHost: string; utmSource: string; utmMedium: string; utmCampaign: string;
 }
 
 /** A change of one rollup_dims row's count: sessions started in one hour with one value of one dimension (no visitor). */
@@ -29,12 +29,11 @@ function sortedByKey<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-/** The rollup_dims rows a session counts in: all sessions, its channel, and its landing path and referrer host if any. */
+/** The rollup_dims rows a session counts in: all sessions, its channel, and each of its landing path, referrer host and utm values it has. */
 function rowsOf(s: SessionShape): Array<Omit<DimDelta, 'sessions'>> {
   const base = { accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS) };
   const rows: Array<Omit<DimDelta, 'sessions'>> = [{ ...base, dim: DIM.all, value: '' }, { ...base, dim: DIM.channel, value: s.channel }];
-  if (s.landingPath !== '') rows.push({ ...base, dim: DIM.landing, value: s.landingPath });
-  if (s.referrerHost !== '') rows.push({ ...base, dim: DIM.referrer, value: s.referrerHost });
+  for (const [dim, value] of valuedDims(s)) rows.push({ ...base, dim, value });
   return rows;
 }
 

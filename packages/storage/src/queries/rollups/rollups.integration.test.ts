@@ -1,4 +1,4 @@
-// Differential test: every report read from the rollups equals the raw-row query it replaced, on both dialects.
+// Differential test: every report read from the rollups equals the raw-row query it replaced (or, for utm values, the raw query), on both dialects.
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { openRawConnection, type RawConnection } from '../../test-support/raw-re
 import { rawSessionsByChannel } from '../../test-support/raw-reports/raw-count-sessions-by-channel.js';
 import { rawTopLandingPages } from '../../test-support/raw-reports/raw-list-top-landing-pages.js';
 import { rawTopReferrers } from '../../test-support/raw-reports/raw-list-top-referrers.js';
+import { rawTopUtmValues } from '../../test-support/raw-reports/raw-list-top-utm-values.js';
 import { rawStats } from '../../test-support/raw-reports/raw-read-stats.js';
 import { rawTimeSeries } from '../../test-support/raw-reports/raw-read-time-series.js';
 import { generateTraffic, prng } from '../../test-support/rollup-traffic.js';
@@ -49,12 +50,19 @@ async function expectSameAnswers(storage: Storage, raw: RawConnection, accountId
       const top = { from: a, to: b, limit };
       expect(await storage.topLandingPages(accountId, top), `landing pages ${where}`).toEqual(await rawTopLandingPages(raw.conn, accountId, top));
       expect(await storage.topReferrers(accountId, top), `referrers ${where}`).toEqual(await rawTopReferrers(raw.conn, accountId, top));
+      for (const field of ['source', 'medium', 'campaign'] as const) {
+        const utm = { ...top, field };
+        expect(await storage.topUtmValues(accountId, utm), `utm ${field} ${where}`).toEqual(await rawTopUtmValues(raw.conn, accountId, utm));
+      }
     }
     if (b <= a) continue;
     for (const bucketMs of BUCKETS) {
-      if ((b - a) / bucketMs > 2000) continue;
-      const window = { from: a, to: b, bucketMs };
-      expect(await storage.timeSeries(accountId, window), `series ${where} / ${bucketMs}`).toEqual(await rawTimeSeries(raw.conn, accountId, window));
+      // Buckets counted from `from`, and (as the dashboard asks) from the hour or UTC day before it.
+      for (const origin of new Set([a, Math.floor(a / HOUR) * HOUR, Math.floor(a / DAY) * DAY])) {
+        if (origin <= a - bucketMs || (b - origin) / bucketMs > 2000) continue;
+        const window = { from: a, to: b, bucketMs, origin };
+        expect(await storage.timeSeries(accountId, window), `series ${where} / ${bucketMs} from ${origin}`).toEqual(await rawTimeSeries(raw.conn, accountId, window));
+      }
     }
   }
 }
@@ -141,16 +149,22 @@ describe.each(await storageFactories(process.env, import.meta.url))('rollups on 
     const live = await Promise.all(Object.values(tables).map((sql) => rawRows(db, sql)));
     // The first rollups migration builds rollup_sessions (and the item rollups) from raw rows; the
     // visitor-gaps migration turns rollup_sessions into the visitor-free tables and drops it.
-    const [first, second] = factory.dialect === 'sqlite'
-      ? ['sqlite/009-rollups.sql', 'sqlite/010-visitor-gaps.sql'] : ['postgres/008-rollups.sql', 'postgres/009-visitor-gaps.sql'];
+    // The utm migration then adds dimensions 4-6 from the sessions.
+    const [first, second, third] = factory.dialect === 'sqlite'
+      ? ['sqlite/009-rollups.sql', 'sqlite/010-visitor-gaps.sql', 'sqlite/015-utm-dimensions.sql']
+      : ['postgres/008-rollups.sql', 'postgres/009-visitor-gaps.sql', 'postgres/014-utm-dimensions.sql'];
     const rollups = await readFile(new URL(`../../../migrations/${first}`, import.meta.url), 'utf8');
     const gaps = await readFile(new URL(`../../../migrations/${second}`, import.meta.url), 'utf8');
+    const utm = await readFile(new URL(`../../../migrations/${third}`, import.meta.url), 'utf8');
     const createSessions = rollups.slice(rollups.indexOf('CREATE TABLE rollup_sessions'), rollups.indexOf('CREATE TABLE rollup_items'));
     const backfill = rollups.slice(rollups.indexOf('INSERT INTO rollup_sessions'));
     await rawExec(db, `DELETE FROM rollup_dims; DELETE FROM visitor_hours; DELETE FROM visitor_gaps; DELETE FROM rollup_items;
-      DELETE FROM session_spans; ${createSessions} ${backfill} ${gaps.slice(gaps.indexOf('INSERT INTO rollup_dims'))}`);
+      DELETE FROM session_spans; ${createSessions} ${backfill} ${gaps.slice(gaps.indexOf('INSERT INTO rollup_dims'))}
+      ${utm.slice(utm.indexOf('INSERT INTO rollup_dims'))}`);
     const rebuilt = await Promise.all(Object.values(tables).map((sql) => rawRows(db, sql)));
     expect(rebuilt).toEqual(live);
     expect(live[0]?.length).toBeGreaterThan(0);
+    // The utm dimensions were written live and rebuilt, in every table that keeps them.
+    for (const rows of live.slice(0, 3)) expect((rows as Array<{ dim: number }>).filter((r) => r.dim >= 4).length).toBeGreaterThan(0);
   }, 120_000);
 });

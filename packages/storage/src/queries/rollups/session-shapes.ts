@@ -2,6 +2,7 @@
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { pgUrlHost, pgUrlPath, sqlUrlHost, sqlUrlPath } from '../dashboard/url-parts.js';
+import { pgUtmValue, sqlUtmValue } from '../dashboard/utm-parts.js';
 import type { SessionShape } from './rollup-deltas.js';
 
 /** A session's key: account key (null for an unknown account, which matches nothing), visitor, session id. */
@@ -11,10 +12,14 @@ export interface SessionKey { account: number | null; visitorId: string; id: str
 // the value the raw query would compute from the session; '' for none.
 const sqliteDims = `coalesce(s.channel, '') AS channel,
     CASE WHEN s.landing_url IS NULL THEN '' ELSE ${sqlUrlPath('s.landing_url')} END AS landingPath,
-    CASE WHEN s.referrer IS NULL OR s.referrer = '' THEN '' ELSE ${sqlUrlHost('s.referrer')} END AS referrerHost`;
+    CASE WHEN s.referrer IS NULL OR s.referrer = '' THEN '' ELSE ${sqlUrlHost('s.referrer')} END AS referrerHost,
+    ${sqlUtmValue('s.utm', 'source')} AS utmSource, ${sqlUtmValue('s.utm', 'medium')} AS utmMedium,
+    ${sqlUtmValue('s.utm', 'campaign')} AS utmCampaign`;
 const pgDims = (t: string): string => `coalesce(${t}.channel, '') AS "channel",
     CASE WHEN ${t}.landing_url IS NULL THEN '' ELSE ${pgUrlPath(`${t}.landing_url`)} END AS "landingPath",
-    CASE WHEN ${t}.referrer IS NULL OR ${t}.referrer = '' THEN '' ELSE ${pgUrlHost(`${t}.referrer`)} END AS "referrerHost"`;
+    CASE WHEN ${t}.referrer IS NULL OR ${t}.referrer = '' THEN '' ELSE ${pgUrlHost(`${t}.referrer`)} END AS "referrerHost",
+    ${pgUtmValue(`${t}.utm`, 'source')} AS "utmSource", ${pgUtmValue(`${t}.utm`, 'medium')} AS "utmMedium",
+    ${pgUtmValue(`${t}.utm`, 'campaign')} AS "utmCampaign"`;
 /** The shape columns of a row of `sessions` named `t`, for a SELECT or an upsert's RETURNING. */
 const pgShape = (t: string): string => `${t}.account_key AS "accountKey", ${t}.visitor_id AS "visitorId", ${t}.id, ${t}.started_at AS "startedAt",
     ${t}.last_seen_at AS "lastSeenAt", ${pgDims(t)}`;

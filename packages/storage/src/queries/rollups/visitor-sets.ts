@@ -3,10 +3,18 @@ import { HOUR_MS } from './hour-plan.js';
 import type { SessionShape } from './rollup-deltas.js';
 
 /**
- * Dimensions of rollup_dims: all sessions, by landing path, by referrer host, by channel. Distinct
- * visitors are kept for the first three (the channel report counts sessions only).
+ * Dimensions of rollup_dims: all sessions, by landing path, by referrer host, by channel, by utm
+ * source, medium and campaign. Distinct visitors are kept for all but the channel (its report
+ * counts sessions only).
  */
-export const DIM = { all: 0, landing: 1, referrer: 2, channel: 3 } as const;
+export const DIM = { all: 0, landing: 1, referrer: 2, channel: 3, utmSource: 4, utmMedium: 5, utmCampaign: 6 } as const;
+
+/** The dimensions with a value of their own that a session has (none for '': no row), with that value; not all, not channel. */
+export function valuedDims(s: SessionShape): Array<[number, string]> {
+  const pairs: Array<[number, string]> = [[DIM.landing, s.landingPath], [DIM.referrer, s.referrerHost],
+    [DIM.utmSource, s.utmSource], [DIM.utmMedium, s.utmMedium], [DIM.utmCampaign, s.utmCampaign]];
+  return pairs.filter(([, value]) => value !== '');
+}
 
 /** One visitor within one dimension value (dim 0 has the value ''). */
 export interface VisitorGroup { accountKey: number; dim: number; value: string; visitorId: string }
@@ -21,12 +29,11 @@ function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-/** The dimension values a session counts its visitor in (none for an empty path or host). */
+/** The dimension values a session counts its visitor in (none for an empty path, host or utm value). */
 function membershipsOf(s: SessionShape): Array<Omit<MembershipDelta, 'sessions'>> {
   const base = { accountKey: s.accountKey, visitorId: s.visitorId, hour: Math.floor(s.startedAt / HOUR_MS) };
   const out: Array<Omit<MembershipDelta, 'sessions'>> = [{ ...base, dim: DIM.all, value: '' }];
-  if (s.landingPath !== '') out.push({ ...base, dim: DIM.landing, value: s.landingPath });
-  if (s.referrerHost !== '') out.push({ ...base, dim: DIM.referrer, value: s.referrerHost });
+  for (const [dim, value] of valuedDims(s)) out.push({ ...base, dim, value });
   return out;
 }
 

@@ -1,0 +1,32 @@
+// The hour plan: which parts of a bucketed range the rollups answer and which are read from raw rows.
+import { describe, expect, it } from 'vitest';
+import { HOUR_MS, planHours } from './hour-plan.js';
+
+const DAY = 24 * HOUR_MS;
+const from = Date.parse('2026-11-05T11:37:12.345Z');
+const to = from + 30 * DAY;
+
+/** Total ms the plan covers, hours and pieces together. */
+const covered = (p: ReturnType<typeof planHours>): number =>
+  p.hours.reduce((n, s) => n + (s.to - s.from) * HOUR_MS, 0) + p.pieces.reduce((n, x) => n + x.to - x.from, 0);
+
+describe('planHours', () => {
+  it('cuts one hour per bucket into raw pieces when day buckets start at an unaligned from', () => {
+    const plan = planHours(from, to, DAY);
+    expect(covered(plan)).toBe(to - from);
+    expect(plan.pieces.length).toBe(2 * 30);
+  });
+
+  it('reads only the two edge hours raw when the buckets count from the UTC day before from', () => {
+    const origin = Math.floor(from / DAY) * DAY;
+    const plan = planHours(from, to, DAY, origin);
+    expect(covered(plan)).toBe(to - from);
+    expect(plan.pieces).toEqual([
+      { from, to: Math.ceil(from / HOUR_MS) * HOUR_MS, i: 0 },
+      { from: Math.floor(to / HOUR_MS) * HOUR_MS, to, i: 30 },
+    ]);
+    // Bucket 0 is the partial first day: whole hours from 12:00 to midnight.
+    expect(plan.hours[0]).toEqual({ from: Math.ceil(from / HOUR_MS), to: (origin + DAY) / HOUR_MS, i: 0 });
+    expect(plan.hours.length).toBe(31);
+  });
+});
