@@ -1,6 +1,7 @@
 // markovFacts: attributionFacts for Markov without reading every session: the people who may convert or link come as sessions, every other visitor's path as counted steps.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts, MarkovFacts, PathStepFact } from '../../storage.js';
+import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 import { storedJsonObject } from '../stored-json-object.js';
 import { dimensionColumns, dimensionValue, type AttributionDimension, type DimensionRow } from './attribution-dimension.js';
 import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './read-attribution-facts.js';
@@ -13,6 +14,8 @@ import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from 
 // order; "C" on PostgreSQL), become steps (previous session's key -> this one's, with the path's
 // start and end), counted by GROUP BY over the raw columns a touchpoint key is computed from (the
 // breakdown's JSON is parsed in code, as for sessions: one malformed value must not fail the query).
+// SQLite's conversions subquery names the account by id, not through acct: a reference to acct
+// made it a correlated subquery, run again for every session (a conversions scan each).
 // Everyone else, the converting visitors and every visitor with an identity row, comes as sessions
 // with all of the account's links, exactly as attributionFacts gives them: that set is closed
 // under links (a linked visitor has an identity row), so their people and journeys are the same.
@@ -40,13 +43,14 @@ const sqliteSessions = (dimension: AttributionDimension, campaigns: boolean): st
   )
   SELECT s.id, s.visitor_id AS visitorId, s.started_at AS startedAt, s.channel, ${utmColumn(dimension, campaigns, 's.')}, ${dimensionColumns('sqlite', dimension, 's.')}
   FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
-  WHERE s.last_seen_at >= @start AND s.started_at >= @start AND s.started_at <= @to
+  WHERE s.started_at >= @start AND s.started_at <= @to
   ORDER BY s.started_at DESC LIMIT @limit`;
 const sqliteSteps = (dimension: AttributionDimension): string => SQLITE_ACCOUNT + stepsOf(`SELECT ${stepSessionColumns('sqlite', dimension)}
     FROM acct CROSS JOIN sessions s
-    WHERE s.account_key = acct.k AND s.last_seen_at >= @start AND s.started_at >= @start AND s.started_at <= @to
+    WHERE s.account_key = acct.k AND s.started_at >= @start AND s.started_at <= @to
       AND NOT EXISTS (SELECT 1 FROM identities i INDEXED BY identities_by_visitor WHERE i.account_key = acct.k AND i.visitor_id = s.visitor_id)
-      AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c WHERE c.account_key = acct.k AND c.occurred_at >= @from AND c.occurred_at < @to AND c.visitor_id IS NOT NULL)`, 'id');
+      AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c
+        WHERE c.account_key = ${ACCOUNT_KEY_OF_NAMED} AND c.occurred_at >= @from AND c.occurred_at < @to AND c.visitor_id IS NOT NULL)`, 'id');
 
 const PG_ACCOUNT = 'WITH acct(k) AS (SELECT key FROM accounts WHERE id = $1)';
 const PG_CONVERSIONS = `SELECT c.id, c.visitor_id AS "visitorId", c.session_id AS "sessionId", c.occurred_at AS timestamp, c.revenue
@@ -54,6 +58,9 @@ const PG_CONVERSIONS = `SELECT c.id, c.visitor_id AS "visitorId", c.session_id A
   WHERE a.id = $1 AND c.occurred_at >= $2 AND c.occurred_at < $3 ORDER BY c.occurred_at, c.id`;
 const PG_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM accounts a JOIN identities i ON i.account_key = a.key WHERE a.id = $1`;
 // Per visitor, fenced by OFFSET 0 as in converterFacts, so the planner keeps the key lookups.
+// Neither part bounds last_seen_at (as converterFacts; started_at >= start implies it): on SQLite
+// that bound made the planner range-scan sessions_by_activity once per visitor (161 s on the
+// read-api file) instead of the sessions key.
 const pgSessions = (dimension: AttributionDimension, campaigns: boolean): string => `${PG_ACCOUNT},
   person(visitor_id) AS (
     SELECT i.visitor_id FROM acct JOIN identities i ON i.account_key = acct.k
@@ -63,11 +70,11 @@ const pgSessions = (dimension: AttributionDimension, campaigns: boolean): string
   SELECT s.id, s.visitor_id AS "visitorId", s.started_at AS "startedAt", s.channel, ${utmColumn(dimension, campaigns, 's.')}, ${dimensionColumns('postgres', dimension, 's.')}
   FROM person p CROSS JOIN acct
     CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
-      AND s.last_seen_at >= $4 AND s.started_at >= $4 AND s.started_at <= $3 OFFSET 0) s
+      AND s.started_at >= $4 AND s.started_at <= $3 OFFSET 0) s
   ORDER BY s.started_at DESC LIMIT $5`;
 const pgSteps = (dimension: AttributionDimension): string => PG_ACCOUNT + stepsOf(`SELECT ${stepSessionColumns('postgres', dimension)}
     FROM acct JOIN sessions s ON s.account_key = acct.k
-    WHERE s.last_seen_at >= $4 AND s.started_at >= $4 AND s.started_at <= $3
+    WHERE s.started_at >= $4 AND s.started_at <= $3
       AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.account_key = acct.k AND i.visitor_id = s.visitor_id)
       AND NOT EXISTS (SELECT 1 FROM conversions c WHERE c.account_key = acct.k AND c.visitor_id = s.visitor_id AND c.occurred_at >= $2 AND c.occurred_at < $3)`, 'id COLLATE "C"');
 
