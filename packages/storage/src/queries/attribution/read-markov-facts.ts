@@ -94,6 +94,9 @@ const pgSteps = (dimension: AttributionDimension): string => PG_ACCOUNT + stepsO
       AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c
         WHERE c.account_key = ${pgAccountKeyOf(1)} AND c.occurred_at >= $2 AND c.occurred_at < $3 AND c.visitor_id IS NOT NULL)`, 'id COLLATE "C"');
 
+/** work_mem for the steps query on PostgreSQL (see the read below). */
+const STEPS_WORK_MEM = '64MB';
+
 type Conversion = AttributionFacts['conversions'][number];
 type Link = AttributionFacts['links'][number];
 /** A grouped row; the raw columns the breakdown does not need are absent. */
@@ -135,6 +138,10 @@ export function readMarkovFacts(conn: Connection, accountId: string, w: FactsWin
       const conversions = (await client.query<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
       const sessions = (await client.query<SessionFactRow>(pgSessions(dimension, campaigns), [accountId, w.from, w.to, start, w.maxSessions + 1])).rows.map(toFactSession(dimension));
       const links = (await client.query<Link>(PG_LINKS, [accountId])).rows;
+      // PostgreSQL hashes the NOT IN sets only when it expects them to fit work_mem; past that it
+      // would probe the list once per session. 64 MB holds ~1M visitor ids (and keeps the window's
+      // sort in memory), for this query's transaction only; reads in flight are bounded.
+      await client.query(`SET LOCAL work_mem = '${STEPS_WORK_MEM}'`);
       const steps = (await client.query<StepRow>(pgSteps(dimension), [accountId, w.from, w.to, start])).rows.flatMap(toSteps(dimension));
       const truncated = sessions.length > w.maxSessions;
       return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, steps, truncated };
