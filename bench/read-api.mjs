@@ -5,6 +5,8 @@
 //   node bench/read-api.mjs [--days 90] [--sessions-per-day 35000] [--repeat 10] [--db URL] [--keep]
 //   node bench/read-api.mjs --data FILE.db [--repeat 10]   (times a copy of a kept demo file; before/after
 //   on the same data: FILE.db.json holds the demo's --json line, which --keep writes beside the file)
+//   node bench/read-api.mjs --pg URL --demo FILE.json [--repeat 10]   (PostgreSQL: a database that
+//   `touchline demo --db URL --days 30 --sessions-per-day 2000 --mix realistic --now 2026-12-05T12:00:00Z --json > FILE.json` loaded)
 // (the issue's 10M-event data set is --days 90 --sessions-per-day 35000; the default is small).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const DAY = 86_400_000;
@@ -61,6 +64,18 @@ function someConversion(db, now) {
   }
 }
 
+/** The same on PostgreSQL. */
+async function someConversionPg(url, now) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT id FROM conversions WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT 1', [now - 30 * DAY]);
+    return rows[0]?.id;
+  } finally {
+    await client.end();
+  }
+}
+
 /** A copy of a kept demo file (its migrations run again on serve, as an upgrade would run them). */
 function copyDemo(from, db) {
   copyFileSync(from, db);
@@ -68,15 +83,15 @@ function copyDemo(from, db) {
   return { ...demo, loadSeconds: 0 };
 }
 
-export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false, data } = {}) {
+export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false, data, pgUrl, pgDemo } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-read-api-'));
-  const db = join(dir, 'touchline.db');
+  const db = pgUrl ?? join(dir, 'touchline.db');
   try {
-    const demo = data ? copyDemo(data, db) : loadDemo(db, days, sessionsPerDay);
-    if (data) ({ days, sessionsPerDay } = demo);
+    const demo = pgUrl ? { ...JSON.parse(readFileSync(pgDemo, 'utf8').trim().split('\n').pop()), loadSeconds: 0 } : data ? copyDemo(data, db) : loadDemo(db, days, sessionsPerDay);
+    if (data || pgUrl) ({ days = 30, sessionsPerDay = 2000 } = demo);
     if (keep && !data) writeFileSync(`${db}.json`, JSON.stringify({ ...demo, days, sessionsPerDay }));
     const now = Date.parse(NOW);
-    const bytes = statSync(db).size;
+    const bytes = pgUrl ? NaN : statSync(db).size;
     const serve = await startServe(db);
     const rows = [];
     try {
@@ -86,13 +101,13 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
       for (const model of MODELS) {
         for (const lookback of [30, 90]) await report(`attribution ${model} lookback ${lookback}`, `/api/v1/attribution?model=${model}&lookback_days=${lookback}&${range(30)}`, 1000);
       }
-      const id = someConversion(db, now);
+      const id = pgUrl ? await someConversionPg(pgUrl, now) : someConversion(db, now);
       if (id) await report('one conversion journey', `/api/v1/conversions/${id}/journey`, 50);
     } finally {
       await serve.stop();
     }
     const items = demo.items ?? null;
-    console.log(`read-api: ${days} days x ${sessionsPerDay} sessions/day, ${items ?? '?'} items, ${(bytes / 2 ** 20).toFixed(0)} MiB${items ? ` (${Math.round(bytes / items)} B/item)` : ''}, demo load ${demo.loadSeconds.toFixed(0)} s`);
+    console.log(`read-api${pgUrl ? ' (PostgreSQL)' : ''}: ${days} days x ${sessionsPerDay} sessions/day, ${items ?? '?'} items, ${pgUrl ? 'size not measured' : `${(bytes / 2 ** 20).toFixed(0)} MiB${items ? ` (${Math.round(bytes / items)} B/item)` : ''}`}, demo load ${demo.loadSeconds.toFixed(0)} s`);
     for (const r of rows) console.log(`  ${r.name.padEnd(44)} p50 ${r.p50.toFixed(0).padStart(6)} ms  p95 ${r.p95.toFixed(0).padStart(6)} ms  target ${r.target} ms  ${r.p95 <= r.target ? 'ok' : 'MISSED'}`);
     const worst = rows.reduce((w, r) => (r.p95 / r.target > w.p95 / w.target ? r : w), rows[0]);
     return [{
@@ -106,13 +121,15 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { days: { type: 'string' }, 'sessions-per-day': { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' }, data: { type: 'string' } } });
+  const { values } = parseArgs({ options: { days: { type: 'string' }, 'sessions-per-day': { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' }, data: { type: 'string' }, pg: { type: 'string' }, demo: { type: 'string' } } });
+  if (values.pg && !values.demo) throw new Error('--pg URL needs --demo FILE.json (the demo\'s --json output for that database)');
   const [r] = await runReadApi({
     ...(values.days ? { days: Number(values.days) } : {}),
     ...(values['sessions-per-day'] ? { sessionsPerDay: Number(values['sessions-per-day']) } : {}),
     ...(values.repeat ? { repeat: Number(values.repeat) } : {}),
     keep: values.keep === true,
     ...(values.data ? { data: values.data } : {}),
+    ...(values.pg ? { pgUrl: values.pg, pgDemo: values.demo } : {}),
   });
   console.log(`${r.name}: ${r.measured} (${r.pass ? 'ok' : 'MISSED'})`);
 }

@@ -1,5 +1,6 @@
 // The one options record every model accepts; each model reads only its own fields.
 import type { Touchpoint } from './journey.js';
+import type { PathStep } from './markov/path-step.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -13,6 +14,8 @@ export interface AttributionOptions {
   readonly lastWeight?: number;
   /** markov: paths that did not convert; without them every path converts and removal effects measure reach only. */
   readonly nonConverting?: readonly (readonly Touchpoint[])[];
+  /** markov: more non-converting paths, counted as steps (from the database); the same chain as passing them whole. */
+  readonly nonConvertingSteps?: readonly PathStep[];
   /** shapley: `simplified` (Zhao et al. 2018, exact) or `classic` (coalition game). @default 'simplified' */
   readonly shapleyMethod?: 'simplified' | 'classic';
   /** shapley classic: above this many channels, fall back to permutation sampling. @default 16 */

@@ -45,4 +45,16 @@ describe('buildJourneys', () => {
     const unknown = buildJourneys({ conversions: [{ id: 'c', visitorId: 'v', sessionId: null, timestamp: at, revenue: 1 }], sessions, links: [], lookbackMs: 30 * DAY });
     expect(unknown.journeys[0]?.touchpoints.map((t) => t.channel)).toEqual(['referral', 'paid_search']);
   });
+
+  it('keys counted steps like touchpoints (unclassified is direct, breakdowns grouped) and sums steps that share a key', () => {
+    const steps = [
+      { from: null, to: { channel: null, group: 'x' }, count: 2 },
+      { from: null, to: { channel: 'direct', group: 'x' }, count: 3 },
+      { from: { channel: 'email', group: null }, to: null, count: 4 },
+    ];
+    const plain = buildJourneys({ conversions: [], sessions: [], links: [], lookbackMs: DAY, steps });
+    expect(plain.nonConvertingSteps).toEqual([{ from: null, to: 'direct', count: 5 }, { from: 'email', to: null, count: 4 }]);
+    const grouped = buildJourneys({ conversions: [], sessions: [], links: [], lookbackMs: DAY, steps, grouped: true });
+    expect(grouped.nonConvertingSteps).toEqual([{ from: null, to: 'direct\u001fx', count: 5 }, { from: 'email\u001f', to: null, count: 4 }]);
+  });
 });

@@ -1,6 +1,7 @@
 // Builds attribution journeys: each conversion's touchpoints across every device linked by identify, inside the lookback.
 import { groupedKey } from './grouped-key.js';
 import { DIRECT, type Journey, type Touchpoint } from './journey.js';
+import type { PathStep } from './markov/path-step.js';
 
 /** A conversion; sessionId is the session it was recorded in (null when unknown). */
 export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
@@ -9,6 +10,16 @@ export interface SessionFact {
   id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null;
   /** A breakdown's value (null: the session has none); used when the input is `grouped`. */
   group?: string | null;
+}
+/**
+ * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
+ * path's start, or its end), counted by the database over people it knows never converted
+ * (visitors with no identify link and no conversion in the range), instead of sending their sessions.
+ */
+export interface SessionStep {
+  from: Pick<SessionFact, 'channel' | 'group'> | null;
+  to: Pick<SessionFact, 'channel' | 'group'> | null;
+  count: number;
 }
 /** An identify call: this visitor is this user (two visitors of one user are one person). */
 export interface IdentityLink { userId: string; visitorId: string }
@@ -21,12 +32,16 @@ export interface JourneyInput {
   lookbackMs: number;
   /** Key touchpoints by channel and each session's `group` (a breakdown, grouped-key.ts) instead of by channel. @default false */
   grouped?: boolean;
+  /** Non-converting paths already counted step by step; none of their visitors may be among `sessions`' visitors. @default [] */
+  steps?: readonly SessionStep[];
 }
 
 export interface Journeys {
   journeys: Journey[];
   /** Touchpoint paths of visitor groups that did not convert in the range (Markov needs them). */
   nonConverting: Touchpoint[][];
+  /** The input's `steps` keyed as touchpoints are (channel, or channel and group), equal keys summed. */
+  nonConvertingSteps: PathStep[];
 }
 
 /** Union-find over visitors: two visitors are one person when an identify call names the same user for both. */
@@ -54,7 +69,7 @@ function groupVisitors(links: readonly IdentityLink[]): (visitorId: string) => s
 interface GroupTouches { touchpoints: Touchpoint[]; sessionIds: string[] }
 
 /** A session's touchpoint key: its channel (unclassified: direct), with the breakdown's group when asked for one. */
-function touchKey(s: SessionFact, grouped: boolean): string {
+function touchKey(s: Pick<SessionFact, 'channel' | 'group'>, grouped: boolean): string {
   const channel = s.channel ?? DIRECT;
   return grouped ? groupedKey(channel, s.group ?? null) : channel;
 }
@@ -122,5 +137,20 @@ export function buildJourneys(input: JourneyInput): Journeys {
   });
   const nonConverting: Touchpoint[][] = [];
   for (const [group, touches] of byGroup) if (!converted.has(group)) nonConverting.push(touches.touchpoints);
-  return { journeys, nonConverting };
+  return { journeys, nonConverting, nonConvertingSteps: keyedSteps(input.steps ?? [], input.grouped === true) };
+}
+
+/** Steps keyed like touchpoints; two sessions' values may share a key (a breakdown parsed from different JSON texts), so counts are summed. */
+function keyedSteps(steps: readonly SessionStep[], grouped: boolean): PathStep[] {
+  const byFrom = new Map<string | null, Map<string | null, number>>();
+  for (const step of steps) {
+    const from = step.from === null ? null : touchKey(step.from, grouped);
+    const to = step.to === null ? null : touchKey(step.to, grouped);
+    const row = byFrom.get(from) ?? new Map<string | null, number>();
+    row.set(to, (row.get(to) ?? 0) + step.count);
+    byFrom.set(from, row);
+  }
+  const out: PathStep[] = [];
+  for (const [from, row] of byFrom) for (const [to, count] of row) out.push({ from, to, count });
+  return out;
 }

@@ -1,5 +1,5 @@
 // Public surface of @touchline/attribution: explicit exports only.
-export { buildJourneys, type ConversionFact, type IdentityLink, type JourneyInput, type Journeys, type SessionFact } from './build-journeys.js';
+export { buildJourneys, type ConversionFact, type IdentityLink, type JourneyInput, type Journeys, type SessionFact, type SessionStep } from './build-journeys.js';
 export { channelOfKey, groupedKey, splitGroupedKey } from './grouped-key.js';
 export { DIRECT, type Touchpoint, type Journey, type Credit, type ChannelTotal } from './journey.js';
 export { DAY_MS, type AttributionOptions } from './attribution-options.js';
@@ -17,4 +17,5 @@ export { positionBased } from './models/position-based.js';
 export { markov } from './models/markov.js';
 export { shapley } from './models/shapley.js';
 export { markovRemovalEffects, type MarkovRemovalEffects } from './markov/markov-removal-effects.js';
+export type { PathStep } from './markov/path-step.js';
 export { shapleyValues, type ShapleyValues } from './shapley/shapley-values.js';

@@ -171,6 +171,21 @@ export interface AttributionFacts {
   truncated: boolean;
 }
 
+/**
+ * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
+ * path's start, or its end). @touchline/attribution's SessionStep.
+ */
+export interface PathStepFact {
+  from: Pick<SessionFact, 'channel' | 'group'> | null;
+  to: Pick<SessionFact, 'channel' | 'group'> | null;
+  count: number;
+}
+
+/** Markov's facts: `sessions` of the people who converted or have identity links, every other visitor's path counted in `steps`. */
+export interface MarkovFacts extends AttributionFacts {
+  steps: PathStepFact[];
+}
+
 /** Sessions started in a window and their distinct visitors; "new" counts only visitors first seen in it. */
 export interface WindowCounts { sessions: number; visitors: number; newVisitorSessions: number; newVisitors: number }
 
@@ -434,6 +449,12 @@ export interface Storage {
    * journeys, without the sessions of people who did not convert, which only Markov reads.
    */
   converterFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<AttributionFacts>;
+  /**
+   * What Markov reads: the journeys of attributionFacts, and the paths of people who did not
+   * convert, the visitors without identity links counted as steps in the database (no session of
+   * theirs is sent). The chain built from both equals the one from attributionFacts.
+   */
+  markovFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<MarkovFacts>;
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
   /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
   integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;

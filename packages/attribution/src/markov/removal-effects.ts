@@ -2,6 +2,7 @@
 import type { ChannelIndex } from '../channel-index.js';
 import type { Journey, Touchpoint } from '../journey.js';
 import { conversionProbability } from './conversion-probability.js';
+import type { PathStep } from './path-step.js';
 import { countTransitions } from './transition-counts.js';
 
 /** Removal effects indexed by channel id, plus the chain's baseline conversion probability. */
@@ -11,13 +12,14 @@ export interface RemovalEffects {
   readonly effects: Float64Array;
 }
 
-/** Builds the first-order chain over all paths and removes each channel in turn. */
+/** Builds the first-order chain over all paths (whole or counted as steps) and removes each channel in turn; `index` must be empty. */
 export function computeRemovalEffects(
   journeys: readonly Journey[],
   nonConverting: readonly (readonly Touchpoint[])[],
   index: ChannelIndex,
+  steps: readonly PathStep[] = [],
 ): RemovalEffects {
-  const chain = countTransitions(journeys, nonConverting, index);
+  const chain = countTransitions(journeys, nonConverting, index, steps);
   const base = conversionProbability(chain, -1);
   const effects = new Float64Array(chain.channelCount);
   if (base <= 0) return { conversionProbability: base, effects };

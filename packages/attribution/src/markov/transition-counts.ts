@@ -1,6 +1,7 @@
 // Counts first-order transitions over all paths: counting is the path aggregation, O(total touches).
 import type { ChannelIndex } from '../channel-index.js';
 import { DIRECT, type Journey, type Touchpoint } from '../journey.js';
+import type { PathStep } from './path-step.js';
 
 /**
  * Transition counts of the absorbing chain. States: channels `0 .. k-1` (ids from the index),
@@ -13,22 +14,38 @@ export interface TransitionCounts {
   readonly counts: Float64Array;
 }
 
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Converting journeys end in `conversion`, non-converting paths in `null`. An empty converting
  * journey is the path [direct]. Empty non-converting paths are skipped: start -> null scales the
  * conversion probability with and without any channel alike, so removal effects ignore it.
+ * Non-converting paths may come whole (`nonConverting`), already counted as steps (`steps`), or
+ * both: the counts are integers, so every split of the same paths gives the same matrix.
+ *
+ * `index` must be empty: channels get ids in code-unit order of their names, never in the order
+ * paths arrive, so the chain (and the rounding of its solution) is the same however the paths were
+ * read, grouped or split. The removal effects are then exactly equal, not merely close.
  */
 export function countTransitions(
   journeys: readonly Journey[],
   nonConverting: readonly (readonly Touchpoint[])[],
   index: ChannelIndex,
+  steps: readonly PathStep[] = [],
 ): TransitionCounts {
-  // First pass fixes the channel count so the matrix can be allocated once.
+  if (index.size !== 0) throw new RangeError('countTransitions: the channel index must be empty (ids are assigned in name order)');
+  const names = new Set<string>();
   for (const journey of journeys) {
-    if (journey.touchpoints.length === 0) index.idOf(DIRECT);
-    for (const touch of journey.touchpoints) index.idOf(touch.channel);
+    if (journey.touchpoints.length === 0) names.add(DIRECT);
+    for (const touch of journey.touchpoints) names.add(touch.channel);
   }
-  for (const path of nonConverting) for (const touch of path) index.idOf(touch.channel);
+  for (const path of nonConverting) for (const touch of path) names.add(touch.channel);
+  for (const step of steps) {
+    if (!Number.isSafeInteger(step.count) || step.count < 0) throw new RangeError(`countTransitions: a step's count must be a non-negative integer, got ${step.count}`);
+    if (step.from !== null) names.add(step.from);
+    if (step.to !== null) names.add(step.to);
+  }
+  for (const name of [...names].sort(byCodeUnits)) index.idOf(name);
   const k = index.size;
   const width = k + 3;
   const counts = new Float64Array((k + 1) * width);
@@ -42,6 +59,12 @@ export function countTransitions(
     if (path.length === 0) continue;
     const last = countPath(counts, width, k, path, index);
     counts[last * width + k + 2] = (counts[last * width + k + 2] ?? 0) + 1;
+  }
+  for (const { from, to, count } of steps) {
+    if (from === null && to === null) continue;
+    const row = from === null ? k : index.idOf(from);
+    const col = to === null ? k + 2 : index.idOf(to);
+    counts[row * width + col] = (counts[row * width + col] ?? 0) + count;
   }
   return { channelCount: k, width, counts };
 }

@@ -23,12 +23,14 @@ export interface ModelComparison {
  */
 export async function compareModels(storage: Storage, q: ModelComparisonQuery): Promise<ModelComparison> {
   const lookbackMs = q.lookbackDays * DAY;
-  const facts = await storage.attributionFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension: q.groupBy });
+  // Markov's facts hold every model's journeys; non-converting paths come mostly as counted steps.
+  // No model reads a touchpoint's campaign, so the utm column is left out unless it is the breakdown.
+  const facts = await storage.markovFacts(q.accountId, { from: q.from, to: q.to, lookbackMs, maxSessions: MAX_SESSIONS_PER_QUERY, dimension: q.groupBy, campaigns: false });
   const grouped = q.groupBy !== 'channel';
-  const { journeys, nonConverting } = buildJourneys({ ...facts, lookbackMs, grouped });
+  const { journeys, nonConverting, nonConvertingSteps } = buildJourneys({ ...facts, lookbackMs, grouped });
   const rows = new Map<string | null, ModelComparison['groups'][number]>();
   for (const model of MODEL_NAMES) {
-    const result = MODELS[model](journeys, { nonConverting });
+    const result = MODELS[model](journeys, { nonConverting, nonConvertingSteps });
     for (const t of sumBy(result.channels, (key) => (grouped ? splitGroupedKey(key).group : key))) {
       let row = rows.get(t.key);
       if (row === undefined) {

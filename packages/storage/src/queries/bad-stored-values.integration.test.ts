@@ -45,6 +45,20 @@ describe.each(await storageFactories(process.env, import.meta.url))('bad stored 
     }
   });
 
+  it('markovFacts counts a non-converter\'s malformed session as steps under every breakdown, without a value', async () => {
+    await storage.applyProcessed(batch({
+      visitors: [{ accountId: acc.id, id: 'v2', firstSeenAt: 150, lastSeenAt: 160 }],
+      sessions: [session(acc.id, { id: 'other', visitorId: 'v2', startedAt: 150, lastSeenAt: 160, channel: 'social', utm: { utm_source: 'x' }, clickIds: { gclid: 'g' } })],
+    }));
+    await rawExec(db, `UPDATE sessions SET utm = '[', click_ids = '{"gclid' WHERE id = 'other'`);
+    for (const dimension of ATTRIBUTION_DIMENSIONS) {
+      const facts = await storage.markovFacts(acc.id, { from: 0, to: 1000, lookbackMs: 1000, maxSessions: 100, dimension });
+      expect(facts.sessions.map((s) => s.id).sort(), dimension).toEqual(['bad', 'good']);
+      const touch = { channel: 'social', group: dimension === 'landing_page' ? facts.steps[0]?.to?.group ?? null : null };
+      expect(facts.steps, dimension).toEqual([{ from: null, to: touch, count: 1 }, { from: touch, to: null, count: 1 }]);
+    }
+  });
+
   it('personSessions (one journey) reads the malformed one without a campaign', async () => {
     const person = await storage.personSessions(acc.id, 'v1', { from: 0, to: 1000 });
     expect(person.sessions.map((s) => [s.id, s.campaign]).sort()).toEqual([['bad', null], ['good', 'winter']]);

@@ -5,6 +5,7 @@ import { ensureAccount } from './accounts/ensure-account.js';
 import { ensureTestAccount } from './accounts/ensure-test-account.js';
 import { findConversion } from './attribution/find-conversion.js';
 import { readAttributionFacts } from './attribution/read-attribution-facts.js';
+import { readMarkovFacts } from './attribution/read-markov-facts.js';
 import { readConverterFacts } from './attribution/read-converter-facts.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { findAccount } from './accounts/find-account.js';
@@ -111,6 +112,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
     converterFacts: (accountId, window) => readConverterFacts(conn, accountId, window),
+    markovFacts: (accountId, window) => readMarkovFacts(conn, accountId, window),
     findConversion: (accountId, id) => findConversion(conn, accountId, id),
     integrityFacts: (accountId, now) => readIntegrityFacts(conn, accountId, now),
     recordSdkHealth: (reports) => recordSdkHealth(conn, reports),
