@@ -13,6 +13,8 @@ import { registerIntegrityRoute } from './http/routes/integrity-route.js';
 import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { registerSpendRoutes } from './http/routes/spend-routes.js';
+import { registerPrivacyRoutes } from './http/routes/privacy-routes.js';
+import { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -246,6 +248,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerQueryRoutes(app, { reads, keys, now });
   registerAttributionRoutes(app, { reads, keys, now });
   registerSpendRoutes(app, { storage, keys, now });
+  registerPrivacyRoutes(app, { storage, keys, now, tombstoneMs: tombstoneLifetimeMs(settings) });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

@@ -27,3 +27,5 @@ export { replyError } from './http/reply-error.js';
 export { createReadPool, inlineReadSlots, ReadCancelledError, ReadsBusyError, type ReadPool, type ReadPoolStats, type ReadRunOptions } from './reads/read-pool.js';
 export { JOURNEY_MODELS, type AttributionSummary, type JourneyAnswer, type ReadOpName } from './reads/read-ops.js';
 export { requestSignal } from './reads/request-signal.js';
+export { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
+export { erasureJson } from './http/routes/privacy-routes.js';

@@ -77,7 +77,7 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
 
   it('covers every /api route the collector serves (a new route fails here until it is added above)', async () => {
     const served = listRoutes(fx.collector.app.printRoutes({ commonPrefix: false })).filter((r) => r.includes(' /api/'));
-    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), 'POST /api/v1/spend'])].sort();
+    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), 'POST /api/v1/spend', 'DELETE /api/v1/visitors/:id', 'DELETE /api/v1/users/:user_id'])].sort();
     expect(served).toEqual(covered);
   });
 
@@ -113,6 +113,24 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     expect(bView.status).toBe(200);
     expect(bView.body).toMatchObject({ user_ids: ['b-user'] });
     expect(JSON.stringify(bView.body)).not.toContain(A.user);
+  });
+
+  it("B's erasures erase only B's data, even with A's visitor and user ids", async () => {
+    const bAdmin = await fx.keyFor('tenant-b', ['read', 'admin']);
+    const aBefore = await getText(`/api/v1/visitors/${A.visitor}`, a);
+    const statsBefore = await getJson(fx.url, a, '/api/v1/stats?from=0');
+    const erase = async (path: string) => {
+      const res = await fetch(`${fx.url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${bAdmin}` } });
+      return { status: res.status, body: await res.json() as Record<string, unknown> };
+    };
+    expect(await erase(`/api/v1/users/${A.user}`)).toMatchObject({ status: 200, body: { visitor_ids: 0, removed: { visitors: 0, identities: 0 } } });
+    // B's own visitor under A's id (written by the test above) goes; A's stays as it was.
+    expect(await erase(`/api/v1/visitors/${A.visitor}`)).toMatchObject({ status: 200, body: { removed: { visitors: 1 } } });
+    await fx.collector.worker.drain();
+    expect(await getText(`/api/v1/visitors/${A.visitor}`, a)).toEqual(aBefore);
+    const counts = (body: Record<string, unknown>) => ({ ...body, to: 'now' });
+    expect(counts((await getJson(fx.url, a, '/api/v1/stats?from=0')).body)).toEqual(counts(statsBefore.body));
+    expect((await getText(`/api/v1/visitors/${A.visitor}`, bAdmin)).status).toBe(404);
   });
 
   it("B's ad spend is B's: A's attribution carries none of it", async () => {

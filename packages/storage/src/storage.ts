@@ -1,10 +1,12 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
+import type { ErasureRequest, ErasureResult } from './queries/privacy/erase-person.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
-export type KeyScope = 'ingest' | 'read';
+/** `admin`: data-subject requests (erasure, export, docs/privacy.md); never implied by the others. */
+export type KeyScope = 'ingest' | 'read' | 'admin';
 
 export interface Account { id: string; name: string; createdAt: number }
 
@@ -109,6 +111,8 @@ export interface ProcessedBatch {
   done: number[];
   /** Inbox rows dead-lettered, with the reason. */
   dead: Array<{ seq: number; error: string }>;
+  /** Inbox rows of an erased person (a live tombstone, docs/privacy.md): deleted from the inbox, nothing written. */
+  erased?: number[];
 }
 
 export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
@@ -366,6 +370,10 @@ export interface Storage {
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
+  /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */
+  erasePerson(request: ErasureRequest): Promise<ErasureResult>;
+  /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
+  findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
   personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;
   /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */
   upsertSpend(accountId: string, rows: readonly SpendRow[], now: number): Promise<SpendUpsert>;
