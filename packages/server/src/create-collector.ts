@@ -248,7 +248,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerQueryRoutes(app, { reads, keys, now });
   registerAttributionRoutes(app, { reads, keys, now });
   registerSpendRoutes(app, { storage, keys, now });
-  registerPrivacyRoutes(app, { storage, keys, now, tombstoneMs: tombstoneLifetimeMs(settings) });
+  registerPrivacyRoutes(app, { storage, reads, keys, now, tombstoneMs: tombstoneLifetimeMs(settings) });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

@@ -16,5 +16,6 @@ export type {
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,
 } from './storage.js';
 export type { ErasureRequest, ErasureResult, ErasureCounts } from './queries/privacy/erase-person.js';
+export type { PersonExport } from './queries/privacy/export-person.js';
 export { tombstoneDigest, type SubjectKind } from './queries/privacy/tombstone-digest.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';

@@ -2,6 +2,7 @@
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
 import type { ErasureRequest, ErasureResult } from './queries/privacy/erase-person.js';
+import type { PersonExport } from './queries/privacy/export-person.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -372,6 +373,8 @@ export interface Storage {
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
   /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */
   erasePerson(request: ErasureRequest): Promise<ErasureResult>;
+  /** Everything stored about a person (the erasure's closure), for an access request; null for an unknown account. */
+  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }): Promise<PersonExport | null>;
   /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
   findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
   personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;

@@ -99,6 +99,7 @@ export const READ_OPS = {
   integrityFacts: (s: Storage, accountId: string, now: number) => gatherIntegrityFacts(s, accountId, now),
   attribution: (s: Storage, q: AttributionQuery) => attributionSummary(s, q),
   journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) => conversionJourney(s, q),
+  exportPerson: (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }) => s.exportPerson(accountId, subject),
 };
 
 export type ReadOps = typeof READ_OPS;

@@ -1,12 +1,15 @@
-// Data-subject requests (admin scope): erase a visitor or a user with everything linked to them (docs/privacy.md).
+// Data-subject requests (admin scope): erase or export a visitor or a user with everything linked to them (docs/privacy.md).
 import type { ErasureResult, Storage, SubjectKind } from '@touchline/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
+import type { ReadPool } from '../../reads/read-pool.js';
+import { requestSignal } from '../../reads/request-signal.js';
+import { personExportJson } from '../../privacy/person-export-json.js';
 
-interface Deps { storage: Storage; keys: KeyCache; now: () => number; tombstoneMs: number }
+interface Deps { storage: Storage; reads: ReadPool; keys: KeyCache; now: () => number; tombstoneMs: number }
 
 /** Visitor ids are the SDK's UUIDs (but raw API senders may use up to 64 characters); user ids are the wire's 1-256. */
 const ID_RULES: Record<SubjectKind, { schema: z.ZodString; rule: string }> = {
@@ -47,4 +50,17 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: Deps): void {
   };
   app.delete('/api/v1/visitors/:id', erase('visitor', 'id'));
   app.delete('/api/v1/users/:user_id', erase('user', 'user_id'));
+
+  // Reads: on the read threads like every query (DESIGN.md L9), never on the ingest event loop.
+  const exportOf = (kind: SubjectKind, param: string) => async function exportSubject(request: FastifyRequest, reply: FastifyReply) {
+    const key = authorize(deps.keys, request, reply, 'admin');
+    if (key === null) return reply;
+    const id = subjectId(kind, param, request, reply);
+    if (id === null) return reply;
+    const data = await deps.reads.run('exportPerson', [key.accountId, { kind, id }], { signal: requestSignal(reply) });
+    if (data === null) return replyError(reply, 404, 'not_found', 'this key\'s account no longer exists');
+    return personExportJson({ kind, id }, data, deps.now());
+  };
+  app.get('/api/v1/visitors/:id/export', exportOf('visitor', 'id'));
+  app.get('/api/v1/users/:user_id/export', exportOf('user', 'user_id'));
 }
