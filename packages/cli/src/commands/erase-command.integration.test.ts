@@ -17,7 +17,7 @@ const cli = (...args: string[]) => {
 };
 
 describe('touchline erase', () => {
-  it('refuses unclear requests, erases a user with both devices, and is idempotent', async () => {
+  it('refuses unclear requests, erases a user with both devices, and is idempotent; keys create --admin makes the key for the API', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'touchline-erase-'));
     dirs.push(dir);
     const db = join(dir, 'touchline.db');
@@ -45,6 +45,12 @@ describe('touchline erase', () => {
     const bytes = [db, `${db}-wal`].map((f) => { try { return readFileSync(f).toString('latin1'); } catch { return ''; } }).join('');
     for (const id of ['phone-visitor', 'laptop-visitor', 'erin@example.com']) expect(bytes.includes(id), id).toBe(false);
     expect(bytes.includes('kept-visitor')).toBe(true);
+
+    // The key an HTTP erasure needs: --admin adds the admin scope; it cannot be read-only as well.
+    expect(cli('keys', 'create', '--account', 'shop', '--admin', '--read-only', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('--admin and --read-only exclude each other') });
+    expect(cli('keys', 'create', '--account', 'shop', '--admin', '--db', db).code).toBe(0);
+    const listed = JSON.parse(cli('keys', 'list', '--account', 'shop', '--db', db, '--json').stdout) as { keys: Array<{ scopes: string[] }> };
+    expect(listed.keys.map((k) => k.scopes)).toEqual([['ingest', 'read', 'admin']]);
 
     const again = cli('erase', '--account', 'shop', '--user', 'erin@example.com', '--db', db);
     expect(again.code).toBe(0);
