@@ -36,7 +36,7 @@ export interface ErasureResult {
 }
 
 /** Processed inbox rows are searched this many seqs at a time, one short transaction each. */
-const INBOX_WINDOW = 20_000;
+const INBOX_WINDOW = 5_000;
 
 function* accountKeyOf(accountId: string): Plan<number | null> {
   const { rows } = yield { sqlite: 'SELECT key FROM accounts WHERE id = ?', postgres: 'SELECT key FROM accounts WHERE id = $1', params: [accountId] };
@@ -124,10 +124,14 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
   }).changes;
 }
 
-/** One window of processed inbox rows: (after, after + INBOX_WINDOW]. */
+/**
+ * One window of processed inbox rows: (after, after + INBOX_WINDOW]. On SQLite `+account_key` keeps
+ * the planner on the seq (rowid) range: through the (account_key, item_id) index it would read the
+ * account's whole inbox in every window (measured: bench/erasure.mjs, ~30 ms per window at 200,000 rows).
+ */
 function* eraseInboxWindow(accountKey: number, person: PersonIds, after: number): Plan<number> {
   const candidates = yield {
-    sqlite: `SELECT seq, type, payload FROM inbox WHERE seq > ? AND seq <= ? AND account_key = ?
+    sqlite: `SELECT seq, type, payload FROM inbox WHERE seq > ? AND seq <= ? AND +account_key = ?
       AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(payload, q.value) > 0)`,
     postgres: `SELECT seq, type, payload FROM inbox WHERE seq > $1 AND seq <= $2 AND account_key = $3
       AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS q WHERE strpos(payload, q) > 0)`,

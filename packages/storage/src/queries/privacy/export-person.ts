@@ -82,7 +82,7 @@ function* inboxWindow(accountKey: number, person: Person, after: number): Plan<P
     sqlite: `SELECT i.seq, i.item_id, i.type, i.payload, i.received_at,
         CASE WHEN p.seq IS NOT NULL THEN 'pending' WHEN d.seq IS NOT NULL THEN 'dead' ELSE 'processed' END AS state
       FROM inbox i LEFT JOIN inbox_pending p ON p.seq = i.seq LEFT JOIN inbox_dead d ON d.seq = i.seq
-      WHERE i.seq > ? AND i.seq <= ? AND i.account_key = ? AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(i.payload, q.value) > 0)
+      WHERE i.seq > ? AND i.seq <= ? AND +i.account_key = ? AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(i.payload, q.value) > 0)
       ORDER BY i.seq`,
     postgres: `SELECT i.seq, i.item_id, i.type, i.payload, i.received_at,
         CASE WHEN p.seq IS NOT NULL THEN 'pending' WHEN d.seq IS NOT NULL THEN 'dead' ELSE 'processed' END AS state
