@@ -14,6 +14,8 @@ import { registerOpenApiRoute } from './http/routes/openapi-route.js';
 import { registerQueryRoutes } from './http/routes/query-routes.js';
 import { registerSpendRoutes } from './http/routes/spend-routes.js';
 import { registerFunnelRoutes } from './http/routes/funnel-routes.js';
+import { registerPrivacyRoutes } from './http/routes/privacy-routes.js';
+import { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -248,6 +250,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerAttributionRoutes(app, { reads, keys, now });
   registerSpendRoutes(app, { storage, keys, now });
   registerFunnelRoutes(app, { storage, reads, keys, now });
+  registerPrivacyRoutes(app, { storage, reads, keys, now, tombstoneMs: tombstoneLifetimeMs(settings) });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

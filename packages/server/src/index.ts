@@ -33,3 +33,5 @@ export { funnelReport, MAX_FUNNEL_ROWS, type FunnelReport, type FunnelReportQuer
 export { defineFunnel, defineGoal, removeFunnel, removeGoal, MAX_FUNNELS, MAX_GOALS, type Defined } from './funnels/define-funnels.js';
 export { describeIssue, formatWindow, goalInputSchema, parseWindow, MAX_FUNNEL_STEPS, MAX_FUNNEL_WINDOW_MS } from './funnels/funnel-input.js';
 export { funnelJson, funnelReportCsv, funnelReportJson, goalJson } from './funnels/funnel-json.js';
+export { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
+export { erasureJson } from './http/routes/privacy-routes.js';

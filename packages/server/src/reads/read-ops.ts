@@ -88,6 +88,7 @@ export const READ_OPS = {
   journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) => conversionJourney(s, q),
   compareModels: (s: Storage, q: ModelComparisonQuery): Promise<ModelComparison> => compareModels(s, q),
   funnelReport: (s: Storage, q: FunnelReportQuery) => funnelReport(s, q),
+  exportPerson: (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }) => s.exportPerson(accountId, subject),
 };
 
 export type ReadOps = typeof READ_OPS;

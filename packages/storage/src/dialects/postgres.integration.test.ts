@@ -59,7 +59,7 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
     const starters = [open(), open(), open(), open()];
     await Promise.all(starters.map((s) => s.migrate()));
     const ledger = await sql<{ version: number; name: string }>(`SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`);
-    expect(ledger).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-order-independent-merge.sql' }, { version: 6, name: '006-sdk-clock-offset.sql' }, { version: 7, name: '007-ad-spend.sql' }, { version: 8, name: '008-rollups.sql' }, { version: 9, name: '009-visitor-gaps.sql' }, { version: 13, name: '013-goals-and-funnels.sql' }]);
+    expect(ledger).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-order-independent-merge.sql' }, { version: 6, name: '006-sdk-clock-offset.sql' }, { version: 7, name: '007-ad-spend.sql' }, { version: 8, name: '008-rollups.sql' }, { version: 9, name: '009-visitor-gaps.sql' }, { version: 12, name: '012-erasure.sql' }, { version: 13, name: '013-goals-and-funnels.sql' }]);
     const account = await starters[0]!.ensureAccount('acme', 1);
     const reopened = open();
     await reopened.migrate();

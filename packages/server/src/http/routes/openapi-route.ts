@@ -12,6 +12,16 @@ const read = (summary: string, parameters: unknown[], schema: unknown) => ({
   get: { summary, security: [{ bearer: [] }], parameters, responses: { 200: { description: 'OK', content: { 'application/json': { schema } } }, ...errors(400, 401, 403, 404, 429, 503) } },
 });
 
+const erasure = (summary: string, param: string) => ({
+  summary, security: [{ bearer: [] }], parameters: [{ name: param, in: 'path', required: true, schema: { type: 'string' } }],
+  responses: { 200: { description: '{erased, audit_id, visitor_ids, user_ids, removed: {visitors, sessions, events, conversions, identities, inbox_items, rollup_session_rows, rollup_hours}}' }, ...errors(400, 401, 403, 503) },
+});
+
+const personExport = (summary: string, param: string) => ({
+  summary, security: [{ bearer: [] }], parameters: [{ name: param, in: 'path', required: true, schema: { type: 'string' } }],
+  responses: { 200: { description: '{subject, generated_at, visitor_ids, user_ids, visitors, identities, sessions, events, conversions, received_items}' }, ...errors(400, 401, 403, 404, 429, 503) },
+});
+
 export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
@@ -35,7 +45,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/identify': { post: { summary: 'Ingest one identify call (type implied)', security: [{ bearer: [] }], responses: ingestResponses } },
       '/api/v1/stats': read('Totals over a range', [{ name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } }], { type: 'object', properties: { visitors: { type: 'integer' }, sessions: { type: 'integer' }, events: { type: 'integer' }, conversions: { type: 'integer' }, revenue: { type: 'number' } } }),
       '/api/v1/sessions': read("A visitor's sessions", [{ name: 'visitor_id', in: 'query', required: true, schema: { type: 'string' } }], { type: 'object', properties: { sessions: { type: 'array' } } }),
-      '/api/v1/visitors/{id}': read('One visitor with sessions, events and user ids', [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], { type: 'object' }),
+      '/api/v1/visitors/{id}': {
+        ...read('One visitor with sessions, events and user ids', [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], { type: 'object' }),
+        delete: erasure('Erase this visitor and every device and user id linked to it through identify (admin scope; idempotent)', 'id'),
+      },
+      '/api/v1/users/{user_id}': { delete: erasure('Erase this user and every device identified as them (admin scope; idempotent)', 'user_id') },
+      '/api/v1/visitors/{id}/export': { get: personExport('Everything held about this visitor and every device and user id linked to it (admin scope)', 'id') },
+      '/api/v1/users/{user_id}/export': { get: personExport('Everything held about this user and every device identified as them (admin scope)', 'user_id') },
       '/api/v1/attribution': read('Credit under one model, by channel or by another session dimension (group_by; format=csv for CSV)', [
         { name: 'model', in: 'query', schema: { type: 'string', enum: ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'] } },
         { name: 'group_by', in: 'query', schema: { type: 'string', enum: [...ATTRIBUTION_DIMENSIONS] } },
@@ -49,28 +65,6 @@ export function openApiDocument(): Record<string, unknown> {
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
       ], { type: 'object' }),
-      '/api/v1/attribution/compare': read('Credit under all eight models side by side, per channel or group_by value, with each model\'s one-line explanation (format=csv for CSV)', [
-        { name: 'group_by', in: 'query', schema: { type: 'string', enum: [...ATTRIBUTION_DIMENSIONS] } },
-        { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
-        { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
-        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
-      ], { type: 'object', properties: { models: { type: 'array' }, groups: { type: 'array' } } }),
-      '/api/v1/goals': { get: { summary: 'List goals', security: [{ bearer: [] }], responses: { 200: { description: '{goals}' }, ...errors(401, 403) } },
-        post: { summary: 'Create a goal {name, kind: pageview|event|conversion, match}', security: [{ bearer: [] }], responses: { 201: { description: '{goal}' }, ...errors(400, 401, 403, 409) } } },
-      '/api/v1/goals/{id}': { get: { summary: 'One goal', security: [{ bearer: [] }], responses: { 200: { description: '{goal}' }, ...errors(401, 404) } },
-        put: { summary: 'Replace a goal', security: [{ bearer: [] }], responses: { 200: { description: '{goal}' }, ...errors(400, 401, 403, 404) } },
-        delete: { summary: 'Delete a goal no funnel uses', security: [{ bearer: [] }], responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404, 409) } } },
-      '/api/v1/funnels': { get: { summary: 'List funnels', security: [{ bearer: [] }], responses: { 200: { description: '{funnels}' }, ...errors(401, 403) } },
-        post: { summary: 'Create a funnel {name, steps: [goal ids], window: "7d"}', security: [{ bearer: [] }], responses: { 201: { description: '{funnel}' }, ...errors(400, 401, 403, 409) } } },
-      '/api/v1/funnels/{id}': { get: { summary: 'One funnel', security: [{ bearer: [] }], responses: { 200: { description: '{funnel}' }, ...errors(401, 404) } },
-        put: { summary: 'Replace a funnel', security: [{ bearer: [] }], responses: { 200: { description: '{funnel}' }, ...errors(400, 401, 403, 404) } },
-        delete: { summary: 'Delete a funnel', security: [{ bearer: [] }], responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404) } } },
-      '/api/v1/funnels/{id}/report': read('Per-step counts and conversion rates within the funnel window, by entry channel (format=csv for CSV)', [
-        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-        { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
-        { name: 'unit', in: 'query', schema: { type: 'string', enum: ['visitor', 'session'] } },
-        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
-      ], { type: 'object', properties: { steps: { type: 'array' }, channels: { type: 'array' } } }),
       '/api/v1/integrity': read("The account's latest integrity report (the monitor's, or evaluated now if it has none yet)", [], { type: 'object', properties: {
         state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, checked_at: { type: 'string', format: 'date-time' }, source: { type: 'string', enum: ['monitor', 'on_demand'] },
         checks: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, value: { type: ['number', 'null'] }, unit: { type: 'string' }, window: { type: 'string' }, thresholds: { type: 'object' }, note: { type: ['string', 'null'] }, explanation: { type: 'string' } } } },

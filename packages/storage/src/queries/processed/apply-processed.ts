@@ -80,7 +80,7 @@ function sessionKeys(batch: ProcessedBatch, account: (accountId: string) => numb
 
 /** The pass's inbox rows, done and dead, each once. */
 function inboxSeqs(batch: ProcessedBatch): number[] {
-  return [...new Set([...batch.done, ...batch.dead.map((d) => d.seq)])];
+  return [...new Set([...batch.done, ...batch.dead.map((d) => d.seq), ...(batch.erased ?? [])])];
 }
 
 // Only pending rows move, and only a pass whose rows are all still pending is written (see
@@ -89,12 +89,26 @@ function inboxSeqs(batch: ProcessedBatch): number[] {
 const SQLITE_PENDING = 'SELECT seq FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))';
 const SQLITE_DONE = 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))';
 const SQLITE_DEAD = 'INSERT INTO inbox_dead (seq, error) VALUES (?, ?)';
+// Items of an erased person (docs/privacy.md) leave the inbox altogether: their payload is personal data.
+const SQLITE_ERASED = 'DELETE FROM inbox WHERE seq IN (SELECT value FROM json_each(?))';
 
 function finishInboxRows(c: SqliteConnection, batch: ProcessedBatch): void {
   const dead = c.statement<[number, string]>(SQLITE_DEAD);
   for (const row of batch.dead) dead.run(row.seq, row.error);
   const seqs = inboxSeqs(batch);
   if (seqs.length > 0) c.statement<[string]>(SQLITE_DONE).run(JSON.stringify(seqs));
+  if (batch.erased !== undefined && batch.erased.length > 0) eraseInboxRows(c, batch.erased);
+}
+
+/** With secure_delete on, so the payloads' bytes are zeroed in the pages, not left in free space (docs/privacy.md). */
+function eraseInboxRows(c: SqliteConnection, seqs: readonly number[]): void {
+  const before = c.db.pragma('secure_delete', { simple: true }) as number;
+  c.db.pragma('secure_delete = ON');
+  try {
+    c.statement<[string]>(SQLITE_ERASED).run(JSON.stringify(seqs));
+  } finally {
+    c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`);
+  }
 }
 
 function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
@@ -150,6 +164,8 @@ const PG_DEAD = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::big
   SELECT x.seq, gone.received_at, x.error FROM unnest($1::bigint[], $2::text[]) AS x (seq, error) JOIN gone USING (seq)
   ON CONFLICT (seq) DO NOTHING`;
 const PG_DONE = 'DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[])';
+const PG_ERASED = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[]) RETURNING seq, received_at)
+  DELETE FROM inbox USING gone WHERE inbox.seq = gone.seq AND inbox.received_at = gone.received_at`;
 
 async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<ApplyOutcome> {
   const seqs = inboxSeqs(batch);
@@ -163,6 +179,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
   await pgLockSessions(client, keys);
   if (batch.dead.length > 0) await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
+  if (batch.erased !== undefined && batch.erased.length > 0) await client.query(PG_ERASED, [batch.erased]);
   await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
   const before = await pgSessionShapes(client, keys);
   const after = await pgInsert<SessionUpsert, SessionShape>(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
