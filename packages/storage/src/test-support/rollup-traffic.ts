@@ -74,21 +74,22 @@ function itemsOfSession(rand: () => number, accountId: string, visitorId: string
  * Several visitors with several sessions each over ~2.5 days from `base`, items spread so sessions
  * cross hour boundaries; a few sessionless events; every item applied in shuffled order across
  * 1-8 batches (so a better landing or an earlier start often arrives late), and some event and
- * conversion rows sent again in a later batch (a replay writes nothing).
+ * conversion rows sent again in a later batch (a replay writes nothing). Visitor ids are
+ * `${visitorPrefix}v<n>`, and every session and item id starts with its visitor's id.
  */
-export function generateTraffic(seed: number, accountId: string, base: number): Traffic {
+export function generateTraffic(seed: number, accountId: string, base: number, visitorPrefix = ''): Traffic {
   const rand = prng(seed);
   const items: ItemWrites[] = [];
   const visitors = 2 + Math.floor(rand() * 6);
   for (let v = 0; v < visitors; v++) {
     const sessions = 1 + Math.floor(rand() * 4);
     for (let s = 0; s < sessions; s++) {
-      items.push(...itemsOfSession(rand, accountId, `v${v}`, `v${v}-s${s}`, base + Math.floor(rand() * 60 * HOUR)));
+      items.push(...itemsOfSession(rand, accountId, `${visitorPrefix}v${v}`, `${visitorPrefix}v${v}-s${s}`, base + Math.floor(rand() * 60 * HOUR)));
     }
     if (rand() < 0.3) {
       const t = base + Math.floor(rand() * 60 * HOUR);
-      items.push({ visitor: { accountId, id: `v${v}`, firstSeenAt: t, lastSeenAt: t }, session: null, conversion: null,
-        event: { accountId, id: `v${v}-loose`, type: 'event', name: 'server', visitorId: `v${v}`, sessionId: null, timestamp: t, url: null, properties: '{}' } });
+      items.push({ visitor: { accountId, id: `${visitorPrefix}v${v}`, firstSeenAt: t, lastSeenAt: t }, session: null, conversion: null,
+        event: { accountId, id: `${visitorPrefix}v${v}-loose`, type: 'event', name: 'server', visitorId: `${visitorPrefix}v${v}`, sessionId: null, timestamp: t, url: null, properties: '{}' } });
     }
   }
   shuffle(rand, items);

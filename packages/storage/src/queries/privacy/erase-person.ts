@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import { subtractPersonRollups } from '../rollups/subtract-person-rollups.js';
+import { removePersonRollups } from '../rollups/remove-person-rollups.js';
 import { linkedVisitor, payloadBelongsTo, quotedIds, type PersonIds } from './inbox-payload-person.js';
 import { personClosure, type Person } from './person-closure.js';
 import { runPgPlan, runSqlitePlan, type Plan } from './person-step.js';
@@ -18,7 +18,10 @@ export interface ErasureRequest {
   tombstoneMs: number;
 }
 
-/** Rows removed, per table (rollupHours: hourly totals the person's items were subtracted from). */
+/**
+ * Rows removed, per table. rollupSessions: the person's sessions taken out of the read model
+ * (rollup_dims, visitor_hours, visitor_gaps); rollupHours: rollup_items hours their items were subtracted from.
+ */
 export interface ErasureCounts {
   visitors: number; sessions: number; events: number; conversions: number; identities: number;
   inbox: number; rollupSessions: number; rollupHours: number;
@@ -78,6 +81,26 @@ const PENDING_CANDIDATES = {
     WHERE i.account_key = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS q WHERE strpos(i.payload, q) > 0) FOR UPDATE OF p`,
 };
 
+/** Deletes the rows of `table` (a table with account_key and visitor_id columns) of the given visitors. */
+function byVisitor(table: string, accountKey: number, visitors: readonly string[]): { sqlite: string; postgres: string; params: unknown[] } {
+  return {
+    sqlite: `DELETE FROM ${table} WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))`,
+    postgres: `DELETE FROM ${table} WHERE account_key = $1 AND visitor_id = ANY($2::text[])`,
+    params: [accountKey, visitors],
+  };
+}
+
+/**
+ * Rows holding one of the person's visitor ids outside visitors, sessions, events, conversions,
+ * identities and the read model: every further table keyed by a visitor id gets its delete here, in
+ * the erasure transaction, after the read model has been moved and before the visitors go. The
+ * visitor aliases of issue 17 (sqlite 012 / postgres 011) are one more statement:
+ * `DELETE FROM visitor_aliases WHERE account_key = ? AND (ghost_id IN (...) OR canonical_id IN (...))`.
+ */
+function* deleteVisitorSideRows(accountKey: number, visitors: readonly string[]): Plan<void> {
+  yield byVisitor('session_landing_repair', accountKey, visitors);
+}
+
 /**
  * The transaction that makes the person gone for every reader: tombstones first, then the pending
  * inbox rows (a worker pass holding one of them then writes nothing, see ApplyOutcome), then the
@@ -99,18 +122,13 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
     yield* personClosure(accountKey, person);
   }
   const visitors = [...person.visitors];
-  const rollups = yield* subtractPersonRollups(accountKey, visitors);
+  const rollups = yield* removePersonRollups(accountKey, visitors);
   removed.rollupSessions = rollups.rollupSessions;
   removed.rollupHours = rollups.rollupHours;
-  const byVisitor = (table: string): { sqlite: string; postgres: string; params: unknown[] } => ({
-    sqlite: `DELETE FROM ${table} WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))`,
-    postgres: `DELETE FROM ${table} WHERE account_key = $1 AND visitor_id = ANY($2::text[])`,
-    params: [accountKey, visitors],
-  });
-  removed.events = (yield byVisitor('events')).changes;
-  removed.conversions = (yield byVisitor('conversions')).changes;
-  removed.sessions = (yield byVisitor('sessions')).changes;
-  yield byVisitor('session_landing_repair');
+  removed.events = (yield byVisitor('events', accountKey, visitors)).changes;
+  removed.conversions = (yield byVisitor('conversions', accountKey, visitors)).changes;
+  removed.sessions = (yield byVisitor('sessions', accountKey, visitors)).changes;
+  yield* deleteVisitorSideRows(accountKey, visitors);
   removed.visitors = (yield {
     sqlite: 'DELETE FROM visitors WHERE account_key = ? AND id IN (SELECT value FROM json_each(?))',
     postgres: 'DELETE FROM visitors WHERE account_key = $1 AND id = ANY($2::text[])',

@@ -15,7 +15,17 @@ export interface Step { sqlite: string; postgres: string; params: readonly unkno
 /** What a step returns to the plan: its rows (empty for writes) and how many rows it changed. */
 export interface StepResult { rows: Array<Record<string, unknown>>; changes: number }
 
-export type Plan<T> = Generator<Step, T, StepResult>;
+/**
+ * A step that is a function per dialect rather than one statement: for code the worker shares with
+ * the plan (the rollups' `writeRollups`), so erasure moves the read model with the worker's own code.
+ */
+export interface Call {
+  call: { sqlite: (c: SqliteConnection) => void; postgres: (client: PgQueryable) => Promise<void> };
+}
+
+export type Plan<T> = Generator<Step | Call, T, StepResult>;
+
+const NO_ROWS: StepResult = { rows: [], changes: 0 };
 
 const sqliteParam = (p: unknown): unknown => (Array.isArray(p) ? JSON.stringify(p) : p);
 
@@ -24,6 +34,11 @@ export function runSqlitePlan<T>(c: SqliteConnection, plan: Plan<T>): T {
   let next = plan.next();
   while (next.done !== true) {
     const step = next.value;
+    if ('call' in step) {
+      step.call.sqlite(c);
+      next = plan.next(NO_ROWS);
+      continue;
+    }
     const statement = c.statement(step.sqlite);
     const params = step.params.map(sqliteParam);
     const result: StepResult = statement.reader
@@ -39,6 +54,11 @@ export async function runPgPlan<T>(client: PgQueryable, plan: Plan<T>): Promise<
   let next = plan.next();
   while (next.done !== true) {
     const step = next.value;
+    if ('call' in step) {
+      await step.call.postgres(client);
+      next = plan.next(NO_ROWS);
+      continue;
+    }
     const result = await client.query(step.postgres, step.params as unknown[]);
     next = plan.next({ rows: result.rows as Array<Record<string, unknown>>, changes: result.rowCount ?? 0 });
   }
