@@ -37,7 +37,7 @@ export async function eraseCommand(argv: string[], io: CliIo): Promise<number> {
       const r = json.removed;
       io.stdout.write(`Erased ${subject.kind} from "${account.name}": ${json.visitor_ids} visitor id(s) and ${json.user_ids} user id(s) covered.\n`
         + `Removed ${r.visitors} visitors, ${r.sessions} sessions, ${r.events} events, ${r.conversions} conversions, ${r.identities} identities, `
-        + `${r.inbox_items} inbox items; ${r.rollup_session_rows} rollup rows dropped, ${r.rollup_hours} hourly totals corrected. Audit id ${json.audit_id}.\n`);
+        + `${r.inbox_items} inbox items; ${r.rollup_sessions} sessions taken out of the read model, ${r.rollup_hours} hourly totals corrected. Audit id ${json.audit_id}.\n`);
     }
     return 0;
   } finally {

@@ -1,8 +1,8 @@
 // Erasure end to end (issue 20): a person on two devices erased over HTTP leaves no byte of their ids in SQLite's files or PostgreSQL's tables, and a retried batch does not bring them back.
-import { existsSync, readFileSync } from 'node:fs';
 import { newId } from '@touchline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queryTestSchema, storageFactories, type StorageFactory } from '../../../storage/src/test-support/storage-factories.js';
+import { storageFactories, type StorageFactory } from '../../../storage/src/test-support/storage-factories.js';
+import { storedText } from '../../../storage/src/test-support/stored-text.js';
 import { conversionItem, eventItem, getJson, pageview, postBatch, startCollector, type Fixture } from '../test-support/collector-fixture.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -15,20 +15,9 @@ function identify(visitorId: string, userId: string, at: number) {
   return { type: 'identify', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: visitorId, session_id: null, context: null, user_id: userId, traits: { plan: 'pro' } };
 }
 
-/** Everything the storage holds, as one string to search: the SQLite main file and WAL bytes, or every PostgreSQL table's rows as text. */
-async function everything(fx: Fixture, factory: StorageFactory): Promise<string> {
-  if (factory.dialect === 'sqlite') {
-    return [fx.databaseUrl, `${fx.databaseUrl}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('\n');
-  }
-  const tables = await queryTestSchema<{ name: string }>(fx.databaseUrl,
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
-  const texts: string[] = [];
-  for (const { name } of tables) {
-    if (!/^[a-z_0-9]+$/.test(name)) throw new Error(`unexpected table name ${name}`);
-    const rows = await queryTestSchema<{ t: string }>(fx.databaseUrl, `SELECT t::text AS t FROM ${name} t`);
-    texts.push(...rows.map((r) => r.t));
-  }
-  return texts.join('\n');
+/** Everything the storage holds, as one string to search (storedText: SQLite file and WAL bytes, PostgreSQL rows). */
+function everything(fx: Fixture, factory: StorageFactory): Promise<string> {
+  return storedText(factory.dialect, fx.databaseUrl);
 }
 
 describe.each(await storageFactories(process.env, import.meta.url))('erasure on $dialect', (factory) => {
@@ -67,7 +56,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasure on 
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       erased: true, visitor_ids: 2, user_ids: 1,
-      removed: { visitors: 2, sessions: 2, events: 3, conversions: 1, identities: 2, inbox_items: 6, rollup_session_rows: 2 },
+      removed: { visitors: 2, sessions: 2, events: 3, conversions: 1, identities: 2, inbox_items: 6, rollup_sessions: 2 },
     });
 
     const accountId = (await fx.storage.findAccount('shop'))?.id ?? '';

@@ -14,7 +14,7 @@ const read = (summary: string, parameters: unknown[], schema: unknown) => ({
 
 const erasure = (summary: string, param: string) => ({
   summary, security: [{ bearer: [] }], parameters: [{ name: param, in: 'path', required: true, schema: { type: 'string' } }],
-  responses: { 200: { description: '{erased, audit_id, visitor_ids, user_ids, removed: {visitors, sessions, events, conversions, identities, inbox_items, rollup_session_rows, rollup_hours}}' }, ...errors(400, 401, 403, 503) },
+  responses: { 200: { description: '{erased, audit_id, visitor_ids, user_ids, removed: {visitors, sessions, events, conversions, identities, inbox_items, rollup_sessions, rollup_hours}}' }, ...errors(400, 401, 403, 503) },
 });
 
 const personExport = (summary: string, param: string) => ({
@@ -65,6 +65,28 @@ export function openApiDocument(): Record<string, unknown> {
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
       ], { type: 'object' }),
+      '/api/v1/attribution/compare': read('Credit under all eight models side by side, per channel or group_by value, with each model\'s one-line explanation (format=csv for CSV)', [
+        { name: 'group_by', in: 'query', schema: { type: 'string', enum: [...ATTRIBUTION_DIMENSIONS] } },
+        { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
+        { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
+      ], { type: 'object', properties: { models: { type: 'array' }, groups: { type: 'array' } } }),
+      '/api/v1/goals': { get: { summary: 'List goals', security: [{ bearer: [] }], responses: { 200: { description: '{goals}' }, ...errors(401, 403) } },
+        post: { summary: 'Create a goal {name, kind: pageview|event|conversion, match}', security: [{ bearer: [] }], responses: { 201: { description: '{goal}' }, ...errors(400, 401, 403, 409) } } },
+      '/api/v1/goals/{id}': { get: { summary: 'One goal', security: [{ bearer: [] }], responses: { 200: { description: '{goal}' }, ...errors(401, 404) } },
+        put: { summary: 'Replace a goal', security: [{ bearer: [] }], responses: { 200: { description: '{goal}' }, ...errors(400, 401, 403, 404) } },
+        delete: { summary: 'Delete a goal no funnel uses', security: [{ bearer: [] }], responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404, 409) } } },
+      '/api/v1/funnels': { get: { summary: 'List funnels', security: [{ bearer: [] }], responses: { 200: { description: '{funnels}' }, ...errors(401, 403) } },
+        post: { summary: 'Create a funnel {name, steps: [goal ids], window: "7d"}', security: [{ bearer: [] }], responses: { 201: { description: '{funnel}' }, ...errors(400, 401, 403, 409) } } },
+      '/api/v1/funnels/{id}': { get: { summary: 'One funnel', security: [{ bearer: [] }], responses: { 200: { description: '{funnel}' }, ...errors(401, 404) } },
+        put: { summary: 'Replace a funnel', security: [{ bearer: [] }], responses: { 200: { description: '{funnel}' }, ...errors(400, 401, 403, 404) } },
+        delete: { summary: 'Delete a funnel', security: [{ bearer: [] }], responses: { 204: { description: 'deleted' }, ...errors(401, 403, 404) } } },
+      '/api/v1/funnels/{id}/report': read('Per-step counts and conversion rates within the funnel window, by entry channel (format=csv for CSV)', [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
+        { name: 'unit', in: 'query', schema: { type: 'string', enum: ['visitor', 'session'] } },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
+      ], { type: 'object', properties: { steps: { type: 'array' }, channels: { type: 'array' } } }),
       '/api/v1/integrity': read("The account's latest integrity report (the monitor's, or evaluated now if it has none yet)", [], { type: 'object', properties: {
         state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, checked_at: { type: 'string', format: 'date-time' }, source: { type: 'string', enum: ['monitor', 'on_demand'] },
         checks: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, state: { type: 'string', enum: ['ok', 'warn', 'alert'] }, value: { type: ['number', 'null'] }, unit: { type: 'string' }, window: { type: 'string' }, thresholds: { type: 'object' }, note: { type: ['string', 'null'] }, explanation: { type: 'string' } } } },

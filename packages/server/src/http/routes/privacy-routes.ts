@@ -24,7 +24,7 @@ export function erasureJson(r: ErasureResult) {
     erased: true, audit_id: r.auditId, visitor_ids: r.visitorIds, user_ids: r.userIds,
     removed: {
       visitors: removed.visitors, sessions: removed.sessions, events: removed.events, conversions: removed.conversions,
-      identities: removed.identities, inbox_items: removed.inbox, rollup_session_rows: removed.rollupSessions, rollup_hours: removed.rollupHours,
+      identities: removed.identities, inbox_items: removed.inbox, rollup_sessions: removed.rollupSessions, rollup_hours: removed.rollupHours,
     },
   };
 }
