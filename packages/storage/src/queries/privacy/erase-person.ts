@@ -189,10 +189,23 @@ function withSecureDelete<T>(c: SqliteConnection, fn: () => T): T {
   try { return fn(); } finally { c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`); }
 }
 
-/** A TRUNCATE checkpoint on the main connection; busy (0 = done) when a reader still needs old frames. */
-function truncateWal(c: SqliteConnection): boolean {
-  const [row] = c.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-  return row?.busy === 0;
+/** TRUNCATE attempts, and the pause between them: the background checkpointer's PASSIVE tick (every 100 ms) takes milliseconds. */
+const TRUNCATE_ATTEMPTS = 20;
+const TRUNCATE_PAUSE_MS = 25;
+
+/**
+ * A TRUNCATE checkpoint on the main connection; false when it stayed busy. It is busy when a reader
+ * still needs old frames (after the busy timeout), and also, at once, while the background
+ * checkpointer (sqlite-checkpointer.ts) runs its own checkpoint: that one is short, so the
+ * checkpoint is tried again after a pause, up to about half a second in all.
+ */
+async function truncateWal(c: SqliteConnection): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const [row] = c.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (row?.busy === 0) return true;
+    if (attempt === TRUNCATE_ATTEMPTS) return false;
+    await new Promise((resolve) => setTimeout(resolve, TRUNCATE_PAUSE_MS));
+  }
 }
 
 export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<ErasureResult> {
@@ -216,7 +229,7 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
     removed.inbox += await secure(() => eraseInboxWindow(main.key, person, after));
   }
   const auditId = await inTransaction(conn, () => writeAudit(r, main.key, removed));
-  const walEmptied = conn.dialect === 'sqlite' ? truncateWal(conn) : null;
+  const walEmptied = conn.dialect === 'sqlite' ? await truncateWal(conn) : null;
   return { auditId, visitorIds: person.visitors.size, userIds: person.users.size, removed, walEmptied };
 }
 
