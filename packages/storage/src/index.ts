@@ -6,7 +6,7 @@ export { openPostgresStorage, type PostgresStorageOptions } from './dialects/pos
 export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { isStorageFault, StorageError, type StorageErrorCode } from './storage-error.js';
-export { applied, partial, stale, type ApplyOutcome } from './queries/processed/apply-outcome.js';
+export { applied, partial, stale, tombstoned, type ApplyOutcome } from './queries/processed/apply-outcome.js';
 export { TEST_ACCOUNT_SUFFIX, testAccountIdOf } from './queries/accounts/ensure-test-account.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
 export type {

@@ -115,6 +115,12 @@ export interface ProcessedBatch {
   dead: Array<{ seq: number; error: string }>;
   /** Inbox rows of an erased person (a live tombstone, docs/privacy.md): deleted from the inbox, nothing written. */
   erased?: number[];
+  /**
+   * When the worker checked the tombstones for this pass (drop-erased-rows.ts). With it set,
+   * applyProcessed checks them again inside its transaction, after the erasure lock
+   * (batch-tombstones.ts), and writes nothing if an erasure committed in between (`tombstoned`).
+   */
+  tombstonesAt?: number;
 }
 
 export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }

@@ -1,7 +1,8 @@
 // erasePerson on both dialects: the person's closure goes from every table and every stored byte, the read model equals the raw computation for the rest, tombstones and audit hold no ids.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Account, Storage } from '../../storage.js';
+import type { Account, ProcessedBatch, Storage } from '../../storage.js';
 import { expectSameAnswers } from '../../test-support/raw-reports/expect-same-answers.js';
 import { openRawConnection } from '../../test-support/raw-reports/raw-connection.js';
 import { rawRows } from '../../test-support/raw-sql.js';
@@ -112,6 +113,62 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasePerson
     const [audit] = await rawRows<{ subject_kind: string; requested_by: string; counts: string }>(db, 'SELECT subject_kind, requested_by, counts FROM erasure_audit');
     expect(audit).toMatchObject({ subject_kind: 'user', requested_by: 'key:k1' });
     expect(JSON.parse(audit?.counts ?? '{}')).toMatchObject({ visitors: 2, identities: 2 });
+  });
+
+  /** A late pass of one visitor: its visitor, one session and one pageview at BASE + 1 h (no inbox rows). */
+  const latePass = (visitorId: string, extra: Partial<ProcessedBatch> = {}): ProcessedBatch => {
+    const at = BASE + 3_600_000;
+    return {
+      visitors: [{ accountId: acc.id, id: visitorId, firstSeenAt: at, lastSeenAt: at }],
+      sessions: [{ accountId: acc.id, id: `${visitorId}-late`, visitorId, startedAt: at, lastSeenAt: at, eventCount: 1, pageviewCount: 1, landing: null }],
+      events: [{ accountId: acc.id, id: `${visitorId}-late-e`, type: 'pageview', name: null, visitorId, sessionId: `${visitorId}-late`, timestamp: at, url: null, properties: '{}' }],
+      conversions: [], identities: [], done: [], dead: [], ...extra,
+    };
+  };
+
+  it('writes nothing of a pass that checked the tombstones before an erasure committed (tombstoned), and everything of other people', async () => {
+    const { visitors, users } = await seed(41);
+    const [a, , c] = visitors as [string, string, string];
+    await storage.erasePerson({ accountId: acc.id, subject: { kind: 'user', id: users[0] }, requestedBy: 'test', now: BASE, tombstoneMs: DAY });
+    const statsBefore = await storage.stats(acc.id, BASE - DAY, BASE + 4 * DAY);
+    // The worker checked at BASE + 1 and found nothing (the erasure was not committed yet); storage checks again.
+    expect(await storage.applyProcessed(latePass(a, { tombstonesAt: BASE + 1 }))).toEqual({ kind: 'tombstoned' });
+    const identify = { accountId: acc.id, userId: users[0], visitorId: `${c}-fresh`, timestamp: BASE, traits: '{}', traitsAt: BASE };
+    expect(await storage.applyProcessed({ ...latePass(`${c}-fresh`), identities: [identify], tombstonesAt: BASE + 1 })).toEqual({ kind: 'tombstoned' });
+    expect(await storage.visitor(acc.id, a)).toBeNull();
+    expect(await storage.stats(acc.id, BASE - DAY, BASE + 4 * DAY)).toEqual(statsBefore);
+    // Past the tombstones' lifetime, or for someone else, the same pass is written.
+    expect(await storage.applyProcessed(latePass(c, { tombstonesAt: BASE + 1 }))).toEqual({ kind: 'applied' });
+    expect(await storage.applyProcessed(latePass(a, { tombstonesAt: BASE + DAY }))).toEqual({ kind: 'applied' });
+    expect(await storage.visitor(acc.id, a)).not.toBeNull();
+  });
+
+  it.skipIf(factory.dialect !== 'postgres')('waits for a worker pass of the account in flight before it reads anything (the erasure lock)', async () => {
+    const { visitors } = await seed(42);
+    const url = new URL(db.url);
+    const schema = url.searchParams.get('schema') ?? 'public';
+    url.searchParams.delete('schema');
+    const pass = new pg.Client({ connectionString: url.toString(), options: `-c search_path=${schema}` });
+    await pass.connect();
+    try {
+      // A worker pass's transaction holding the account's erasure lock in shared mode, as applyProcessed takes it.
+      await pass.query('BEGIN');
+      await pass.query('SELECT pg_advisory_xact_lock_shared(20, hashtext($1))', [acc.id]);
+      let settled = false;
+      const erasure = storage.erasePerson({ accountId: acc.id, subject: { kind: 'visitor', id: visitors[0] as string }, requestedBy: 'test', now: BASE, tombstoneMs: DAY })
+        .finally(() => { settled = true; });
+      // Until the erasure is seen waiting for that lock (it must never finish while the pass runs).
+      for (let waiting = false; !waiting;) {
+        expect(settled, 'the erasure finished while a worker pass of the account was running').toBe(false);
+        const rows = await pass.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 20 AND NOT granted");
+        waiting = rows.rows.length > 0;
+        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await pass.query('COMMIT');
+      expect((await erasure).removed.visitors).toBe(2);
+    } finally {
+      await pass.end();
+    }
   });
 
   it('does nothing for an account that does not exist', async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { removePersonRollups } from '../rollups/remove-person-rollups.js';
+import { PG_ERASURE_LOCK } from './batch-tombstones.js';
 import { linkedVisitor, payloadBelongsTo, quotedIds, type PersonIds } from './inbox-payload-person.js';
 import { personClosure, type Person } from './person-closure.js';
 import { runPgPlan, runSqlitePlan, type Plan } from './person-step.js';
@@ -217,6 +218,9 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
   const main = await secure(function* () {
     const key = yield* accountKeyOf(r.accountId);
     if (key === null) return null;
+    // PostgreSQL: the account's erasure lock, exclusively: running worker passes of the account finish
+    // first, later ones wait for the commit and then see the tombstones (batch-tombstones.ts).
+    yield { sqlite: 'SELECT ? AS locked', postgres: PG_ERASURE_LOCK, params: [r.accountId] };
     yield* personClosure(key, person);
     yield* eraseProcessed(r, key, person, removed);
     const last = yield LAST_SEQ;

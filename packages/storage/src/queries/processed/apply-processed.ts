@@ -5,7 +5,8 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { ConversionRow, EventRow, ProcessedBatch, SessionUpsert } from '../../storage.js';
 import { ACCOUNT_KEY_OF, sqliteAccountKeys } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
-import { applied, outcomeOf, type ApplyOutcome } from './apply-outcome.js';
+import { applied, outcomeOf, tombstoned, type ApplyOutcome } from './apply-outcome.js';
+import { pgBatchTombstoned, sqliteBatchTombstoned } from '../privacy/batch-tombstones.js';
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
@@ -118,6 +119,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
+  if (sqliteBatchTombstoned(c, batch)) return tombstoned();
   finishInboxRows(c, batch);
   const keyOf: KeyOf = sqliteAccountKeys(c);
   insertRows(c, SQLITE_VISITORS, batch.visitors, (v) => [keyOf(v.accountId), v.id, v.firstSeenAt, v.lastSeenAt]);
@@ -168,12 +170,15 @@ const PG_ERASED = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::b
   DELETE FROM inbox USING gone WHERE inbox.seq = gone.seq AND inbox.received_at = gone.received_at`;
 
 async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<ApplyOutcome> {
+  // First of all locks: the accounts' erasure locks (shared), so an erasure is never half-way (batch-tombstones.ts).
+  const erased = await pgBatchTombstoned(client, batch);
   const seqs = inboxSeqs(batch);
   if (seqs.length > 0) {
     const pending = (await client.query<{ seq: number }>(PG_PENDING, [seqs])).rows.map((r) => r.seq);
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
+  if (erased) return tombstoned();
   const accountKeys = await pgAccountKeys(client, batch.sessions.map((s) => s.accountId));
   const keys = sessionKeys(batch, (accountId) => accountKeys.get(accountId) ?? null);
   await pgLockSessions(client, keys);

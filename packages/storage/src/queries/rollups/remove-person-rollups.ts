@@ -15,7 +15,7 @@ import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { Plan } from '../privacy/person-step.js';
 import { itemRollupDeltas, sessionRollupDeltas, type InsertedItem, type ItemRollupDelta, type SessionShape } from './rollup-deltas.js';
-import { pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from './session-shapes.js';
+import { pgSessionShapes, sqliteSessionShapes, type SessionKey } from './session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups, type RollupDeltas } from './write-rollups.js';
 
 /** Sessions taken out of the read model, and rollup_items hours the person's items were subtracted from. */
@@ -64,10 +64,8 @@ function leaving(shapes: readonly SessionShape[], items: readonly ItemRollupDelt
 export function* removePersonRollups(accountKey: number, visitors: readonly string[]): Plan<RollupsRemoved> {
   if (visitors.length === 0) return { rollupSessions: 0, rollupHours: 0 };
   const params = [accountKey, visitors];
-  // PostgreSQL: the worker's own per-visitor locks (session-shapes.ts), taken before reading anything,
-  // so no pass changes these visitors' sessions or hour sets between the reads and the writes.
-  const lockKeys: SessionKey[] = visitors.map((visitorId) => ({ account: accountKey, visitorId, id: '' }));
-  yield { call: { sqlite: () => undefined, postgres: (client: PgQueryable) => pgLockSessions(client, lockKeys) } };
+  // No worker pass of the account runs meanwhile (the erasure lock, privacy/batch-tombstones.ts), so
+  // no pass changes these visitors' sessions or hour sets between the reads and the writes.
   const keys: SessionKey[] = (yield { ...SESSION_KEYS, params }).rows
     .map((r) => ({ account: accountKey, visitorId: String(r.visitorId), id: String(r.id) }));
   const events = (yield { ...EVENTS, params }).rows.map((r) => item(accountKey, r));
