@@ -5,6 +5,7 @@ import { UsageError, type CliIo } from './cli-io.js';
 import { DEMO_HELP, demoCommand } from './commands/demo-command.js';
 import { ADMIN_HELP, adminCommand } from './commands/admin-command.js';
 import { DOCTOR_HELP, doctorCommand } from './commands/doctor-command.js';
+import { ERASE_HELP, eraseCommand } from './commands/erase-command.js';
 import { KEYS_HELP, keysCommand } from './commands/keys-command.js';
 import { REPAIR_SESSIONS_HELP, repairSessionsCommand } from './commands/repair-sessions-command.js';
 import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
@@ -25,6 +26,7 @@ Commands:
   spend        import daily ad spend per channel and campaign (cost, ROAS and CAC in attribution)
   funnels      define goals and ordered funnels, and print a funnel's step counts by channel
   uploads      send conversions back to Google Ads and Meta (destinations, delivery log, file exports)
+  erase        erase one person's data (a visitor or a user and every device linked to them)
 
 ${SERVE_HELP}
 
@@ -44,12 +46,14 @@ ${SPEND_HELP}
 ${FUNNELS_HELP}
 
 ${UPLOADS_HELP}
+
+${ERASE_HELP}
 `;
 
 /** Each command's own usage, for `touchline COMMAND --help`. */
 const COMMAND_HELP: Record<string, string> = {
   serve: SERVE_HELP, keys: KEYS_HELP, probe: PROBE_HELP, doctor: DOCTOR_HELP, demo: DEMO_HELP, admin: ADMIN_HELP,
-  'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP, funnels: FUNNELS_HELP, uploads: UPLOADS_HELP,
+  'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP, funnels: FUNNELS_HELP, uploads: UPLOADS_HELP, erase: ERASE_HELP,
 };
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -75,6 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'spend') return await spendCommand(rest, io);
     if (command === 'funnels') return await funnelsCommand(rest, io);
     if (command === 'uploads') return await uploadsCommand(rest, io);
+    if (command === 'erase') return await eraseCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {

@@ -15,6 +15,7 @@ export {
   type Campaign, type CampaignContext, type UtmKey, type ClickIdKey,
 } from './session/campaign.js';
 export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js';
+export { readPrefixedCookies } from './session/prefixed-cookies.js';
 export { createBotCheck } from './session/bot-check.js';
 export {
   resolveIdentity, endSessionCookies, LOGOUT_JUMP,

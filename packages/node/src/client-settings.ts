@@ -2,6 +2,7 @@
 import { SettingsError, sessionSettingsSchema, zodProblems } from '@touchline/core';
 import { z } from 'zod';
 import type { TouchlineEvents } from './client/client-events.js';
+import type { ConsentRule } from './client/consent.js';
 import type { Scheduler } from './transport/timer-set.js';
 
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${what} must be a function`);
@@ -97,6 +98,19 @@ export const clientSettingsSchema = z.object({
    * navigations seen) with every batch, for the collector's integrity checks. @default true
    */
   reportHealth: z.boolean().default(true),
+  /**
+   * Decides per request whether Touchline tracks it: `'full'` (cookies, as without this setting) or
+   * `'none'` (no Touchline cookie set or read, no pageview, the request's events dropped as
+   * `no_consent`). Receives `{ header, cookie, url }`; typically reads the site's consent cookie:
+   * `consent: (req) => req.cookie('cookie_consent') === 'yes' ? 'full' : 'none'`. A rule that throws
+   * or returns anything else means `'none'` and is reported to onError. @default every request 'full'
+   */
+  consent: fn<ConsentRule>('consent').optional(),
+  /**
+   * Browser privacy signals: `'none'` tracks no request that carries `Sec-GPC: 1` (Global Privacy
+   * Control) or `DNT: 1`, whatever `consent` says; `'ignore'` leaves the decision to `consent`. @default 'ignore'
+   */
+  privacySignals: z.enum(['ignore', 'none']).default('ignore'),
   /** Receives every failure; the SDK never throws into the host app. */
   onError: fn<(error: Error) => void>('onError').optional(),
   /** Receives every client event (delivered, retry, dropped, ...) for debugging. */

@@ -16,6 +16,8 @@ import { registerSpendRoutes } from './http/routes/spend-routes.js';
 import { registerFunnelRoutes } from './http/routes/funnel-routes.js';
 import { registerUploadRoutes } from './http/routes/upload-routes.js';
 import { createUploadDispatcher, type UploadDispatcher } from './uploads/upload-dispatcher.js';
+import { registerPrivacyRoutes } from './http/routes/privacy-routes.js';
+import { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
 import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -254,6 +256,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerSpendRoutes(app, { storage, keys, now });
   registerFunnelRoutes(app, { storage, reads, keys, now });
   registerUploadRoutes(app, { storage, reads, keys, now });
+  registerPrivacyRoutes(app, { storage, reads, keys, now, tombstoneMs: tombstoneLifetimeMs(settings) });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

@@ -38,3 +38,5 @@ export { destinationJson, deliveryJson } from './uploads/upload-json.js';
 export { gatherUploads, type GatheredUpload, type UploadGatherQuery } from './uploads/gather-uploads.js';
 export { uploadFile, type UploadFile } from './uploads/upload-export.js';
 export { createUploadDispatcher, type UploadDispatcher, type UploadDispatcherDeps } from './uploads/upload-dispatcher.js';
+export { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
+export { erasureJson } from './http/routes/privacy-routes.js';

@@ -107,7 +107,7 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
 
   it('covers every /api route the collector serves (a new route fails here until it is added above)', async () => {
     const served = listRoutes(fx.collector.app.printRoutes({ commonPrefix: false })).filter((r) => r.includes(' /api/'));
-    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), ...definitionWrites.map((w) => w[0]), 'POST /api/v1/spend'])].sort();
+    const covered = [...new Set([...reads.map((r) => r[0]), ...writes.map((w) => w[0]), ...definitionWrites.map((w) => w[0]), 'POST /api/v1/spend', 'DELETE /api/v1/visitors/:id', 'DELETE /api/v1/users/:user_id', 'GET /api/v1/visitors/:id/export', 'GET /api/v1/users/:user_id/export'])].sort();
     expect(served).toEqual(covered);
   });
 
@@ -156,6 +156,31 @@ describe("tenant isolation on every API route (B's key against A's data)", () =>
     }
     expect([await getText('/api/v1/goals', a), await getText(`/api/v1/funnels/${A.funnel}`, a), await getText(`/api/v1/conversion-uploads/${A.upload}`, a)]).toEqual(aBefore);
     expect((await getText(`/api/v1/funnels/${A.funnel}/report?from=0`, a)).status).toBe(200);
+  });
+
+  it("B's erasures and exports touch only B's data, even with A's visitor and user ids", async () => {
+    const bAdmin = await fx.keyFor('tenant-b', ['read', 'admin']);
+    const aBefore = await getText(`/api/v1/visitors/${A.visitor}`, a);
+    const statsBefore = await getJson(fx.url, a, '/api/v1/stats?from=0');
+    const erase = async (path: string) => {
+      const res = await fetch(`${fx.url}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${bAdmin}` } });
+      return { status: res.status, body: await res.json() as Record<string, unknown> };
+    };
+    // B wrote items under A's visitor, session and conversion ids above: those ids are B's own data now.
+    const bWrote = new Set([A.visitor, A.session, A.conversion]);
+    for (const path of [`/api/v1/users/${A.user}/export`, `/api/v1/visitors/${A.visitor}/export`]) {
+      const res = await getText(path, bAdmin);
+      expect(res.status, path).toBe(200);
+      for (const secret of aSecrets().filter((x) => !path.includes(x) && !bWrote.has(x))) expect(res.text, `${path} leaked ${secret}`).not.toContain(secret);
+    }
+    expect(await erase(`/api/v1/users/${A.user}`)).toMatchObject({ status: 200, body: { visitor_ids: 0, removed: { visitors: 0, identities: 0 } } });
+    // B's own visitor under A's id (written by the test above) goes; A's stays as it was.
+    expect(await erase(`/api/v1/visitors/${A.visitor}`)).toMatchObject({ status: 200, body: { removed: { visitors: 1 } } });
+    await fx.collector.worker.drain();
+    expect(await getText(`/api/v1/visitors/${A.visitor}`, a)).toEqual(aBefore);
+    const counts = (body: Record<string, unknown>) => ({ ...body, to: 'now' });
+    expect(counts((await getJson(fx.url, a, '/api/v1/stats?from=0')).body)).toEqual(counts(statsBefore.body));
+    expect((await getText(`/api/v1/visitors/${A.visitor}`, bAdmin)).status).toBe(404);
   });
 
   it("B's ad spend is B's: A's attribution carries none of it", async () => {

@@ -6,7 +6,7 @@ export { openPostgresStorage, type PostgresStorageOptions } from './dialects/pos
 export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
 export { isStorageFault, StorageError, type StorageErrorCode } from './storage-error.js';
-export { applied, partial, stale, type ApplyOutcome } from './queries/processed/apply-outcome.js';
+export { applied, partial, stale, tombstoned, type ApplyOutcome } from './queries/processed/apply-outcome.js';
 export { TEST_ACCOUNT_SUFFIX, testAccountIdOf } from './queries/accounts/ensure-test-account.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
 export type {
@@ -21,4 +21,7 @@ export {
   type UploadJourney, type UploadDestinationDelete, type UploadLogQuery, type UploadLogCounts,
 } from './upload-definitions.js';
 export { GOAL_KINDS, type GoalKind, type Goal, type Funnel, type GoalDelete, type FunnelSave, type FunnelDelete, type FunnelItemsWindow, type FunnelItem, type FunnelItems } from './funnel-definitions.js';
+export type { ErasureRequest, ErasureResult, ErasureCounts } from './queries/privacy/erase-person.js';
+export type { PersonExport } from './queries/privacy/export-person.js';
+export { tombstoneDigest, type SubjectKind } from './queries/privacy/tombstone-digest.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';

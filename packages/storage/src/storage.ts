@@ -6,10 +6,13 @@ import type {
   AccountUploadDestination, ClaimedUpload, UploadAttempt, UploadConversion, UploadConversionWindow, UploadDelivery, UploadDestination,
   UploadDestinationDelete, UploadEnqueue, UploadJourney, UploadLogCounts, UploadLogQuery,
 } from './upload-definitions.js';
+import type { ErasureRequest, ErasureResult } from './queries/privacy/erase-person.js';
+import type { PersonExport } from './queries/privacy/export-person.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
-export type KeyScope = 'ingest' | 'read';
+/** `admin`: data-subject requests (erasure, export, docs/privacy.md); never implied by the others. */
+export type KeyScope = 'ingest' | 'read' | 'admin';
 
 export interface Account { id: string; name: string; createdAt: number }
 
@@ -122,6 +125,14 @@ export interface ProcessedBatch {
   done: number[];
   /** Inbox rows dead-lettered, with the reason. */
   dead: Array<{ seq: number; error: string }>;
+  /** Inbox rows of an erased person (a live tombstone, docs/privacy.md): deleted from the inbox, nothing written. */
+  erased?: number[];
+  /**
+   * When the worker checked the tombstones for this pass (drop-erased-rows.ts). With it set,
+   * applyProcessed checks them again inside its transaction, after the erasure lock
+   * (batch-tombstones.ts), and writes nothing if an erasure committed in between (`tombstoned`).
+   */
+  tombstonesAt?: number;
 }
 
 export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
@@ -403,6 +414,12 @@ export interface Storage {
   pruneInbox(options: InboxPruneOptions): Promise<InboxPruneStep>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
+  /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */
+  erasePerson(request: ErasureRequest): Promise<ErasureResult>;
+  /** Everything stored about a person (the erasure's closure), for an access request; null for an unknown account. */
+  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }): Promise<PersonExport | null>;
+  /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
+  findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
   personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;
   /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */

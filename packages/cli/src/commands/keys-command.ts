@@ -6,7 +6,8 @@ import { openStorage, TEST_ACCOUNT_SUFFIX, type Storage } from '@touchline/stora
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const KEYS_HELP = `Usage:
-  touchline keys create --account NAME [--test] [--read-only] [--db PATH|URL] [--json]
+  touchline keys create --account NAME [--test] [--read-only | --admin] [--db PATH|URL] [--json]
+    --admin adds the admin scope: erasure and export of a person's data (DELETE /api/v1/users/:id, ...)
   touchline keys list [--account NAME] [--db PATH|URL] [--json]
   touchline keys revoke KEY_ID [--db PATH|URL]`;
 
@@ -25,7 +26,7 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true, strict: true,
     options: {
-      account: { type: 'string' }, test: { type: 'boolean', default: false }, 'read-only': { type: 'boolean', default: false },
+      account: { type: 'string' }, test: { type: 'boolean', default: false }, 'read-only': { type: 'boolean', default: false }, admin: { type: 'boolean', default: false },
       db: { type: 'string' }, json: { type: 'boolean', default: false },
     },
   });
@@ -35,6 +36,7 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
   if (verb === 'create') {
     const name = values.account?.trim();
     if (!name) throw new UsageError('keys create: --account NAME is required');
+    if (values.admin && values['read-only']) throw new UsageError('keys create: --admin and --read-only exclude each other');
     if (name.endsWith(TEST_ACCOUNT_SUFFIX)) {
       throw new UsageError(`keys create: "${name}" is a test-mode account's name; create the key for "${name.slice(0, -TEST_ACCOUNT_SUFFIX.length)}" with --test`);
     }
@@ -44,7 +46,7 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
       const mode = values.test ? 'test' : 'live';
       const { secret, hash, prefix } = generateKey(mode);
       const id = newId(now);
-      await storage.insertKey({ id, accountId: account.id, prefix, hash, mode, scopes: values['read-only'] ? ['read'] : ['ingest', 'read'], createdAt: now, revokedAt: null });
+      await storage.insertKey({ id, accountId: account.id, prefix, hash, mode, scopes: values['read-only'] ? ['read'] : values.admin ? ['ingest', 'read', 'admin'] : ['ingest', 'read'], createdAt: now, revokedAt: null });
       const where = mode === 'test' ? ` (it reads and writes only the test-mode data, "${account.name}${TEST_ACCOUNT_SUFFIX}")` : '';
       print(`Created ${mode} key ${id} for account "${account.name}"${where}.\nSecret (shown once, store it now): ${secret}`,
         { account: account.name, account_id: account.id, key_id: id, key: secret, mode });

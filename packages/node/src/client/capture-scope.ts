@@ -4,6 +4,7 @@ import {
 } from '@touchline/core';
 import type { ClientSettings } from '../client-settings.js';
 import type { BeaconAnswer } from './beacon-answer.js';
+import { decideConsent, type ConsentMode } from './consent.js';
 import { firstForwarded, pageUrl } from './page-url.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -23,6 +24,10 @@ export interface RequestScope {
   readonly answer: BeaconAnswer | null;
   /** The request's own cookie sink (see RequestInfo.appendSetCookie). */
   readonly appendSetCookie: RequestInfo['appendSetCookie'];
+  /** The request's consent (consent.ts): with `none` the identity is empty and nothing is recorded for it. */
+  readonly consent: ConsentMode;
+  /** Why the consent rule failed (reported by the client), or null. */
+  readonly consentProblem: string | null;
   /** Current session: changes once if endSession() is called inside the request. */
   session: { id: string | null; number: number | null };
 }
@@ -46,9 +51,11 @@ export function captureScope(
   const kind = info.kind ?? classifyRequest(info.method, info.header);
   const userAgent = info.header('user-agent');
   const referrer = info.header('referer');
-  const identity = resolveIdentity({
-    cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session,
-  });
+  const consent = decideConsent(info.header, url, settings);
+  // Without consent the cookies are not even read: an identity from before a withdrawal is not used.
+  const identity: Identity = consent.mode === 'none'
+    ? { kind, isBot: false, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign: null, setCookies: [] }
+    : resolveIdentity({ cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),
     referrer: clip(referrer, 4096),
@@ -64,6 +71,8 @@ export function captureScope(
     url,
     answer,
     appendSetCookie: info.appendSetCookie,
+    consent: consent.mode,
+    consentProblem: consent.problem,
     session: { id: identity.sessionId, number: identity.sessionNumber },
   };
 }

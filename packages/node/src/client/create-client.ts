@@ -155,6 +155,12 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
         return;
       }
       const visitorId = options.visitorId ?? scope?.identity.visitorId ?? null;
+      if (visitorId === null && scope?.consent === 'none') {
+        // No consent for this request: by design, counted and not reported as an error.
+        invalid.count += 1;
+        emitter.emit('dropped', { count: 1, reason: 'no_consent' });
+        return;
+      }
       if (visitorId === null && scope?.identity.isBot) {
         // Bots produce no events by design: counted, not reported as an error.
         invalid.count += 1;
@@ -208,6 +214,7 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
       const beacon = settings.viewBeaconPath === false ? null : viewBeaconNavigation(info, settings.viewBeaconPath, settings.trustProxy);
       const scope = captureScope(beacon ?? info, settings, now(), isBot, beacon === null ? null : VIEW_BEACON_ANSWER);
       const { identity } = scope;
+      if (scope.consentProblem !== null) reportError(new TouchlineError('consent_rule', scope.consentProblem));
       if (identity.kind === 'navigation') {
         if (identity.isBot) traffic.botNavigations += 1;
         else if (identity.visitorId !== null) traffic.navigations += 1;

@@ -91,6 +91,7 @@ export const READ_OPS = {
   compareModels: (s: Storage, q: ModelComparisonQuery): Promise<ModelComparison> => compareModels(s, q),
   funnelReport: (s: Storage, q: FunnelReportQuery) => funnelReport(s, q),
   uploadCandidates: (s: Storage, q: UploadGatherQuery) => gatherUploads(s, q),
+  exportPerson: (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }) => s.exportPerson(accountId, subject),
 };
 
 export type ReadOps = typeof READ_OPS;

@@ -1,6 +1,6 @@
 // Test fixture: a real collector on 127.0.0.1 over real storage (a SQLite file, or a PostgreSQL schema), plus keys and batch helpers.
 import { newId } from '@touchline/core';
-import type { Storage } from '@touchline/storage';
+import type { KeyScope, Storage } from '@touchline/storage';
 import { sqliteFactory, type StorageFactory } from '../../../storage/src/test-support/storage-factories.js';
 import { generateKey } from '../http/auth/api-keys.js';
 import { createCollector, type Collector } from '../create-collector.js';
@@ -14,7 +14,7 @@ export interface Fixture {
   /** Where that storage lives: a SQLite file path or a postgres:// URL with its schema. */
   databaseUrl: string;
   /** A new key of `account` (live by default; a test key reads and writes the account's test-mode data). */
-  keyFor(account: string, scopes?: Array<'ingest' | 'read'>, mode?: 'live' | 'test'): Promise<string>;
+  keyFor(account: string, scopes?: KeyScope[], mode?: 'live' | 'test'): Promise<string>;
   close(): Promise<void>;
 }
 

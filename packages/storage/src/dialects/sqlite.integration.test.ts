@@ -58,7 +58,7 @@ describe('sqlite migrations', () => {
     await reopened.migrate();
     expect(await reopened.findAccount('acme')).toEqual(account);
     await reopened.close();
-    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-inbox-pending-by-statement.sql' }, { version: 6, name: '006-order-independent-merge.sql' }, { version: 7, name: '007-sdk-clock-offset.sql' }, { version: 8, name: '008-ad-spend.sql' }, { version: 9, name: '009-rollups.sql' }, { version: 10, name: '010-visitor-gaps.sql' }, { version: 12, name: '012-visitor-aliases.sql' }, { version: 14, name: '014-goals-and-funnels.sql' }, { version: 15, name: '015-utm-dimensions.sql' }, { version: 17, name: '017-conversion-uploads.sql' }]);
+    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-inbox-pending-by-statement.sql' }, { version: 6, name: '006-order-independent-merge.sql' }, { version: 7, name: '007-sdk-clock-offset.sql' }, { version: 8, name: '008-ad-spend.sql' }, { version: 9, name: '009-rollups.sql' }, { version: 10, name: '010-visitor-gaps.sql' }, { version: 12, name: '012-visitor-aliases.sql' }, { version: 13, name: '013-erasure.sql' }, { version: 14, name: '014-goals-and-funnels.sql' }, { version: 15, name: '015-utm-dimensions.sql' }, { version: 17, name: '017-conversion-uploads.sql' }]);
   });
 
   it('004 rekeys sessions by visitor and keeps every stored session as it was', async () => {

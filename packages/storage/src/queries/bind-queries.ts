@@ -7,6 +7,9 @@ import { findConversion } from './attribution/find-conversion.js';
 import { readAttributionFacts } from './attribution/read-attribution-facts.js';
 import { readMarkovFacts } from './attribution/read-markov-facts.js';
 import { readConverterFacts } from './attribution/read-converter-facts.js';
+import { erasePerson } from './privacy/erase-person.js';
+import { exportPerson } from './privacy/export-person.js';
+import { findTombstones } from './privacy/find-tombstones.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
@@ -78,6 +81,9 @@ export function bindQueries(conn: Connection): StorageQueries {
     claimInbox: (options) => claimInbox(conn, options),
     releaseInbox: (options) => releaseInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
+    erasePerson: (request) => erasePerson(conn, request),
+    exportPerson: (accountId, subject) => exportPerson(conn, accountId, subject),
+    findTombstones: (byAccount, now) => findTombstones(conn, byAccount, now),
     personSessions: (accountId, visitorId, window) => readPersonSessions(conn, accountId, visitorId, window),
     upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
     spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),

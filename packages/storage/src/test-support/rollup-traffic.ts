@@ -122,18 +122,20 @@ function ghostsOf(rand: () => number, accountId: string, visitorId: string, star
  * cross hour boundaries; a few sessionless events; ghosts of racing first navigations with their
  * aliases (ghostsOf); every item applied in shuffled order across 1-8 batches (so a better landing,
  * an earlier start or an alias often arrives late), and some event, conversion and alias rows sent
- * again in a later batch (a replay writes nothing).
+ * again in a later batch (a replay writes nothing). Visitor ids are `${visitorPrefix}v<n>` (ghosts
+ * `${visitorPrefix}v<n>a`, `...b`), and every session and item id starts with its visitor's id.
  */
-export function generateTraffic(seed: number, accountId: string, base: number): Traffic {
+export function generateTraffic(seed: number, accountId: string, base: number, visitorPrefix = ''): Traffic {
   const rand = prng(seed);
   const items: ItemWrites[] = [];
   const visitors = 2 + Math.floor(rand() * 6);
   for (let v = 0; v < visitors; v++) {
     const sessions = 1 + Math.floor(rand() * 4);
+    const vid = `${visitorPrefix}v${v}`;
     const starts = Array.from({ length: sessions }, () => base + Math.floor(rand() * 60 * HOUR));
-    for (const [s, start] of starts.entries()) items.push(...itemsOfSession(rand, accountId, `v${v}`, `v${v}-s${s}`, start));
-    if (rand() < 0.3) items.push(looseEvent(accountId, `v${v}`, base + Math.floor(rand() * 60 * HOUR)));
-    if (rand() < 0.5) items.push(...ghostsOf(rand, accountId, `v${v}`, starts[0] as number));
+    for (const [s, start] of starts.entries()) items.push(...itemsOfSession(rand, accountId, vid, `${vid}-s${s}`, start));
+    if (rand() < 0.3) items.push(looseEvent(accountId, vid, base + Math.floor(rand() * 60 * HOUR)));
+    if (rand() < 0.5) items.push(...ghostsOf(rand, accountId, vid, starts[0] as number));
   }
   shuffle(rand, items);
   const parts = 1 + Math.floor(rand() * 8);

@@ -12,6 +12,16 @@ const read = (summary: string, parameters: unknown[], schema: unknown) => ({
   get: { summary, security: [{ bearer: [] }], parameters, responses: { 200: { description: 'OK', content: { 'application/json': { schema } } }, ...errors(400, 401, 403, 404, 429, 503) } },
 });
 
+const erasure = (summary: string, param: string) => ({
+  summary, security: [{ bearer: [] }], parameters: [{ name: param, in: 'path', required: true, schema: { type: 'string' } }],
+  responses: { 200: { description: '{erased, audit_id, visitor_ids, user_ids, removed: {visitors, sessions, events, conversions, identities, inbox_items, rollup_sessions, rollup_hours}}' }, ...errors(400, 401, 403, 503) },
+});
+
+const personExport = (summary: string, param: string) => ({
+  summary, security: [{ bearer: [] }], parameters: [{ name: param, in: 'path', required: true, schema: { type: 'string' } }],
+  responses: { 200: { description: '{subject, generated_at, visitor_ids, user_ids, visitors, identities, sessions, events, conversions, received_items}' }, ...errors(400, 401, 403, 404, 429, 503) },
+});
+
 export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
@@ -35,7 +45,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/identify': { post: { summary: 'Ingest one identify call (type implied)', security: [{ bearer: [] }], responses: ingestResponses } },
       '/api/v1/stats': read('Totals over a range', [{ name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } }], { type: 'object', properties: { visitors: { type: 'integer' }, sessions: { type: 'integer' }, events: { type: 'integer' }, conversions: { type: 'integer' }, revenue: { type: 'number' } } }),
       '/api/v1/sessions': read("A visitor's sessions", [{ name: 'visitor_id', in: 'query', required: true, schema: { type: 'string' } }], { type: 'object', properties: { sessions: { type: 'array' } } }),
-      '/api/v1/visitors/{id}': read('One visitor with sessions, events and user ids', [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], { type: 'object' }),
+      '/api/v1/visitors/{id}': {
+        ...read('One visitor with sessions, events and user ids', [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], { type: 'object' }),
+        delete: erasure('Erase this visitor and every device and user id linked to it through identify (admin scope; idempotent)', 'id'),
+      },
+      '/api/v1/users/{user_id}': { delete: erasure('Erase this user and every device identified as them (admin scope; idempotent)', 'user_id') },
+      '/api/v1/visitors/{id}/export': { get: personExport('Everything held about this visitor and every device and user id linked to it (admin scope)', 'id') },
+      '/api/v1/users/{user_id}/export': { get: personExport('Everything held about this user and every device identified as them (admin scope)', 'user_id') },
       '/api/v1/attribution': read('Credit under one model, by channel or by another session dimension (group_by; format=csv for CSV)', [
         { name: 'model', in: 'query', schema: { type: 'string', enum: ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'] } },
         { name: 'group_by', in: 'query', schema: { type: 'string', enum: [...ATTRIBUTION_DIMENSIONS] } },

@@ -6,15 +6,20 @@
  * - `partial`: only `pending` were still pending; nothing was written. The caller processes those
  *   rows alone and applies again: writing the whole pass would add the finished rows' items to
  *   their sessions' counts a second time.
+ * - `tombstoned`: an erasure committed after the pass checked its tombstones (ProcessedBatch.tombstonesAt)
+ *   and one of the pass's items is the erased person's; nothing was written. The caller checks the
+ *   tombstones again (they are visible now) and applies the rest.
  */
 export type ApplyOutcome =
   | { kind: 'applied' }
   | { kind: 'stale' }
-  | { kind: 'partial'; pending: number[] };
+  | { kind: 'partial'; pending: number[] }
+  | { kind: 'tombstoned' };
 
 export const applied = (): ApplyOutcome => ({ kind: 'applied' });
 export const stale = (): ApplyOutcome => ({ kind: 'stale' });
 export const partial = (pending: number[]): ApplyOutcome => ({ kind: 'partial', pending });
+export const tombstoned = (): ApplyOutcome => ({ kind: 'tombstoned' });
 
 /** The outcome for a pass of `total` inbox rows of which `pending` are still pending. */
 export function outcomeOf(total: number, pending: number[]): ApplyOutcome {

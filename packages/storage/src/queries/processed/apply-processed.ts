@@ -5,7 +5,8 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { ConversionRow, EventRow, ProcessedBatch, SessionUpsert } from '../../storage.js';
 import { ACCOUNT_KEY_OF, sqliteAccountKeys } from '../accounts/account-key.js';
 import { accountRowsPlaceholders, chunks, ROWS_PER_INSERT } from '../multi-row-insert.js';
-import { applied, outcomeOf, type ApplyOutcome } from './apply-outcome.js';
+import { applied, outcomeOf, tombstoned, type ApplyOutcome } from './apply-outcome.js';
+import { pgBatchTombstoned, sqliteBatchTombstoned } from '../privacy/batch-tombstones.js';
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
 import { pgAliasLockKeys, pgApplyAliases, sqliteApplyAliases } from './apply-aliases.js';
@@ -74,7 +75,7 @@ function sessionKeys(batch: ProcessedBatch, account: (accountId: string) => numb
 
 /** The pass's inbox rows, done and dead, each once. */
 function inboxSeqs(batch: ProcessedBatch): number[] {
-  return [...new Set([...batch.done, ...batch.dead.map((d) => d.seq)])];
+  return [...new Set([...batch.done, ...batch.dead.map((d) => d.seq), ...(batch.erased ?? [])])];
 }
 
 // Only pending rows move, and only a pass whose rows are all still pending is written (see
@@ -83,12 +84,26 @@ function inboxSeqs(batch: ProcessedBatch): number[] {
 const SQLITE_PENDING = 'SELECT seq FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))';
 const SQLITE_DONE = 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))';
 const SQLITE_DEAD = 'INSERT INTO inbox_dead (seq, error) VALUES (?, ?)';
+// Items of an erased person (docs/privacy.md) leave the inbox altogether: their payload is personal data.
+const SQLITE_ERASED = 'DELETE FROM inbox WHERE seq IN (SELECT value FROM json_each(?))';
 
 function finishInboxRows(c: SqliteConnection, batch: ProcessedBatch): void {
   const dead = c.statement<[number, string]>(SQLITE_DEAD);
   for (const row of batch.dead) dead.run(row.seq, row.error);
   const seqs = inboxSeqs(batch);
   if (seqs.length > 0) c.statement<[string]>(SQLITE_DONE).run(JSON.stringify(seqs));
+  if (batch.erased !== undefined && batch.erased.length > 0) eraseInboxRows(c, batch.erased);
+}
+
+/** With secure_delete on, so the payloads' bytes are zeroed in the pages, not left in free space (docs/privacy.md). */
+function eraseInboxRows(c: SqliteConnection, seqs: readonly number[]): void {
+  const before = c.db.pragma('secure_delete', { simple: true }) as number;
+  c.db.pragma('secure_delete = ON');
+  try {
+    c.statement<[string]>(SQLITE_ERASED).run(JSON.stringify(seqs));
+  } finally {
+    c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`);
+  }
 }
 
 function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
@@ -98,6 +113,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
+  if (sqliteBatchTombstoned(c, batch)) return tombstoned();
   finishInboxRows(c, batch);
   const keyOf: KeyOf = sqliteAccountKeys(c);
   insertRows(c, SQLITE_VISITORS, batch.visitors, (v) => [keyOf(v.accountId), v.id, v.firstSeenAt, v.lastSeenAt]);
@@ -145,14 +161,19 @@ const PG_DEAD = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::big
   SELECT x.seq, gone.received_at, x.error FROM unnest($1::bigint[], $2::text[]) AS x (seq, error) JOIN gone USING (seq)
   ON CONFLICT (seq) DO NOTHING`;
 const PG_DONE = 'DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[])';
+const PG_ERASED = `WITH gone AS (DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[]) RETURNING seq, received_at)
+  DELETE FROM inbox USING gone WHERE inbox.seq = gone.seq AND inbox.received_at = gone.received_at`;
 
 async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<ApplyOutcome> {
+  // First of all locks: the accounts' erasure locks (shared), so an erasure is never half-way (batch-tombstones.ts).
+  const erased = await pgBatchTombstoned(client, batch);
   const seqs = inboxSeqs(batch);
   if (seqs.length > 0) {
     const pending = (await client.query<{ seq: number }>(PG_PENDING, [seqs])).rows.map((r) => r.seq);
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
+  if (erased) return tombstoned();
   const accountKeys = await pgAccountKeys(client, [...batch.sessions, ...batch.visitors, ...batch.aliases].map((s) => s.accountId));
   const keyOf: KeyOf = (accountId) => accountKeys.get(accountId) ?? null;
   const keys = sessionKeys(batch, keyOf);
@@ -161,6 +182,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
   await pgLockSessions(client, [...keys, ...aliasLocks]);
   if (batch.dead.length > 0) await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
+  if (batch.erased !== undefined && batch.erased.length > 0) await client.query(PG_ERASED, [batch.erased]);
   await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
   const before = await pgSessionShapes(client, keys);
   const after = await pgInsert<SessionUpsert, SessionShape>(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
