@@ -27,7 +27,7 @@ describe('touchline erase', () => {
     const at = Date.now() - 60_000;
     await storage.applyProcessed({
       visitors: ['phone-visitor', 'laptop-visitor', 'kept-visitor'].map((id) => ({ accountId: shop.id, id, firstSeenAt: at, lastSeenAt: at })),
-      sessions: [], events: [], conversions: [], done: [], dead: [],
+      sessions: [], events: [], conversions: [], done: [], dead: [], aliases: [],
       identities: [
         { accountId: shop.id, userId: 'erin@example.com', visitorId: 'phone-visitor', timestamp: at, traits: '{}', traitsAt: at },
         { accountId: shop.id, userId: 'erin@example.com', visitorId: 'laptop-visitor', timestamp: at, traits: '{}', traitsAt: at },

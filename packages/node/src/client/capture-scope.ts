@@ -54,7 +54,7 @@ export function captureScope(
   const consent = decideConsent(info.header, url, settings);
   // Without consent the cookies are not even read: an identity from before a withdrawal is not used.
   const identity: Identity = consent.mode === 'none'
-    ? { kind, isBot: false, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign: null, setCookies: [] }
+    ? { kind, isBot: false, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign: null, setCookies: [], aliases: [] }
     : resolveIdentity({ cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),

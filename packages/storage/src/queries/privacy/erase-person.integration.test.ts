@@ -45,7 +45,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasePerson
     const [a, b, c] = visitors as [string, string, string];
     const users: [string, string] = [`erin-${prefix}@example.com`, `otto-${prefix}@example.com`];
     await storage.applyProcessed({
-      visitors: [], sessions: [], events: [], conversions: [], done: [], dead: [],
+      visitors: [], sessions: [], events: [], conversions: [], done: [], dead: [], aliases: [],
       identities: [
         { accountId: acc.id, userId: users[0], visitorId: a, timestamp: BASE, traits: '{"plan":"pro"}', traitsAt: BASE },
         { accountId: acc.id, userId: users[0], visitorId: b, timestamp: BASE, traits: '{}', traitsAt: BASE },
@@ -122,7 +122,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasePerson
       visitors: [{ accountId: acc.id, id: visitorId, firstSeenAt: at, lastSeenAt: at }],
       sessions: [{ accountId: acc.id, id: `${visitorId}-late`, visitorId, startedAt: at, lastSeenAt: at, eventCount: 1, pageviewCount: 1, landing: null }],
       events: [{ accountId: acc.id, id: `${visitorId}-late-e`, type: 'pageview', name: null, visitorId, sessionId: `${visitorId}-late`, timestamp: at, url: null, properties: '{}' }],
-      conversions: [], identities: [], done: [], dead: [], ...extra,
+      conversions: [], identities: [], done: [], dead: [], aliases: [], ...extra,
     };
   };
 

@@ -5,6 +5,7 @@ import type { Storage } from '../../storage.js';
 import { READ_MODEL_TABLES, readModelRows, rebuildReadModel } from '../../test-support/rebuild-read-model.js';
 import { openRawConnection, type RawConnection } from '../../test-support/raw-reports/raw-connection.js';
 import { expectSameAnswers } from '../../test-support/raw-reports/expect-same-answers.js';
+import { rawRowsOf } from '../../test-support/raw-sql.js';
 import { generateTraffic, prng } from '../../test-support/rollup-traffic.js';
 import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 
