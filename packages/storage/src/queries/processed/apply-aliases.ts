@@ -95,7 +95,11 @@ const sqliteParams = (statement: { pick: number[] }, params: readonly unknown[])
   Object.fromEntries(statement.pick.map((n, i) => [i + 1, params[n - 1]]));
 const paramsOf = (statement: { pick: number[] }, params: readonly unknown[]): unknown[] => statement.pick.map((n) => params[n - 1]);
 
-/** The visitors a pass may have to move: its own, and both sides of its aliases. */
+/**
+ * The visitors a pass may have to move: every visitor any of its rows names (a replayed event or
+ * conversion can come without its visitor row, and be stored again after retention removed the
+ * first copy), and both sides of its aliases.
+ */
 function candidates(batch: ProcessedBatch, keyOf: (accountId: string) => number | null): Visitor[] {
   const out = new Map<string, Visitor>();
   const add = (accountId: string, id: string): void => {
@@ -103,6 +107,7 @@ function candidates(batch: ProcessedBatch, keyOf: (accountId: string) => number 
     if (account !== null) out.set(`${account}/${id}`, { account, id });
   };
   for (const v of batch.visitors) add(v.accountId, v.id);
+  for (const rows of [batch.sessions, batch.events, batch.conversions, batch.identities]) for (const r of rows) add(r.accountId, r.visitorId);
   for (const a of batch.aliases) { add(a.accountId, a.ghostId); add(a.accountId, a.canonicalId); }
   return [...out.values()];
 }
