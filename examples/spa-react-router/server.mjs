@@ -47,6 +47,11 @@ app.post('/api/purchase', express.json({ limit: '4kb' }), (req, res) => {
   res.json({ ok: true });
 });
 app.use('/api', (_req, res) => { res.status(404).json({ error: { code: 'not_found', message: 'no such API route' } }); });
+// A body express.json() could not read (malformed, too large): the same JSON error shape, not an HTML page.
+app.use('/api', (error, _req, res, next) => {
+  if (res.headersSent || typeof error?.status !== 'number') { next(error); return; }
+  res.status(error.status).json({ error: { code: error.type ?? 'bad_request', message: `request body: ${error.message}` } });
+});
 
 // Every other GET is a route of the app: the same shell, React Router renders the path in the browser.
 // no-cache: a reload or deep link always reaches the server, which counts it (the beacon counts the rest).

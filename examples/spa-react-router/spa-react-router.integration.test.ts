@@ -117,6 +117,14 @@ describe.runIf(available)('React Router SPA example (Vite build, Express, naviga
     expect(documents).toEqual(['/', '/products/tl-1']); // paths: the landing's query is in `seen`
     expect(beacons).toEqual(['/products', '/products/tl-1', '/about', '/products/tl-1']);
 
+    // Bad input to the server's endpoint: a clear error, and nothing recorded (the totals below stay exact).
+    const post = (body: string): Promise<Response> => fetch(`${origin}/api/purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const unknownSku = await post('{"sku":"tl-9"}');
+    expect([unknownSku.status, await unknownSku.json()]).toEqual([400, { error: { code: 'bad_sku', message: 'sku must be one of tl-1, tl-2' } }]);
+    const malformed = await post('{"sku":');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'entity.parse.failed' } });
+
     // The server delivers in batches (every 200 ms): wait for all of it, then a little longer for strays.
     const expected = seen.map((p) => `${origin}${p}`);
     const deadline = Date.now() + 20_000;
