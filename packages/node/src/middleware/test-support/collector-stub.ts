@@ -32,18 +32,27 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(text.toString('utf8')) as unknown;
 }
 
+export interface CollectorStubOptions {
+  /**
+   * Called once a batch's items are stored; the 202 waits for the promise it returns. A slow
+   * collector on demand: tests use it to see what happens before delivery is acknowledged.
+   */
+  beforeAnswer?: () => Promise<unknown>;
+}
+
 /** Answers like the collector's happy path: 202 echoing the batch id, everything accepted. */
-export async function startCollectorStub(): Promise<CollectorStub> {
+export async function startCollectorStub(options: CollectorStubOptions = {}): Promise<CollectorStub> {
   const received: StubItem[] = [];
   const server = await serveNode((req, res) => {
     if (req.method !== 'POST' || req.url !== '/api/v1/batch') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"no route"}}');
       return;
     }
-    readJson(req).then((body) => {
+    readJson(req).then(async (body) => {
       const batch = body as { batch_id?: string; items?: StubItem[] };
       const items = Array.isArray(batch.items) ? batch.items : [];
       received.push(...items);
+      await options.beforeAnswer?.();
       res.writeHead(202, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ batch_id: batch.batch_id ?? '', accepted: items.length, duplicates: 0, errors: [] }));
     }, () => {

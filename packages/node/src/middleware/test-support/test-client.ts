@@ -1,7 +1,7 @@
 // Test-only client wired to a fresh collector stub, with the race settings and its errors collected.
 import { createClient, type TouchlineClient } from '../../client/create-client.js';
 import type { ClientSettingsInput } from '../../client-settings.js';
-import { startCollectorStub, type CollectorStub } from './collector-stub.js';
+import { startCollectorStub, type CollectorStub, type CollectorStubOptions } from './collector-stub.js';
 
 export interface TestClient {
   client: TouchlineClient;
@@ -12,8 +12,8 @@ export interface TestClient {
 }
 
 /** `settings` override the test defaults (e.g. `{ beaconScriptPath: false }`). */
-export async function startTestClient(settings: Partial<ClientSettingsInput> = {}): Promise<TestClient> {
-  const stub = await startCollectorStub();
+export async function startTestClient(settings: Partial<ClientSettingsInput> = {}, stubOptions: CollectorStubOptions = {}): Promise<TestClient> {
+  const stub = await startCollectorStub(stubOptions);
   const errors: string[] = [];
   const client = createClient({ apiKey: 'test', endpoint: stub.url, batch: { flushIntervalMs: 10 }, ...settings });
   // Through the typed 'error' event: with no listener, Node's EventEmitter would throw it instead.
