@@ -12,8 +12,17 @@ const handlerCpuMs = Number(cpuMsArg);
 if (!MODES.includes(mode)) throw new Error(`http-app: unknown mode ${JSON.stringify(mode)}; known: ${MODES.join(', ')}`);
 if (!Number.isFinite(handlerCpuMs) || handlerCpuMs < 0) throw new Error(`http-app: HANDLER_CPU_MS must be a number >= 0, got ${JSON.stringify(cpuMsArg)}`);
 
-/** Spins until this process has used `ms` more CPU time: the "app that does real work" variant. */
+/**
+ * Spins until this process has used `ms` more CPU time: the "app that does real work" variant.
+ * BENCH_SPIN=clock spins on the monotonic clock instead (no system call per check; preemption
+ * counts as spent), to see how much the getrusage calls themselves change the SDK's cost.
+ */
 function spendCpu(ms) {
+  if (process.env.BENCH_SPIN === 'clock') {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+    return;
+  }
   const start = process.cpuUsage();
   const micros = ms * 1000;
   for (;;) {
