@@ -29,6 +29,18 @@ function seconds(since) {
   return ((Date.now() - since) / 1000).toFixed(0);
 }
 
+/**
+ * The environment without npm's settings that pick a Node for node-gyp. Under `npm test` npm exports
+ * its config as npm_config_* variables (this machine's global npmrc has `nodedir=/usr`, Node 20's
+ * headers), and node-gyp lets those override its own command line: the addon was built for Node 20
+ * and failed to load on Node 24 (NODE_MODULE_VERSION 115, not 137) in a CI run, though the same
+ * script run directly had worked.
+ */
+function gypEnv() {
+  const picksNode = /^npm_config_(nodedir|target|target_arch|arch|runtime|dist_url|disturl|devdir)$/i;
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !picksNode.test(name)));
+}
+
 /** npm's own node-gyp: the one `npm ci` used for Node 20, so no second toolchain is installed. */
 function nodeGypPath() {
   const npmCli = process.env.npm_execpath ?? execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim() + '/npm/bin/npm-cli.js';
@@ -53,7 +65,7 @@ function buildAddon(target) {
   const built = spawnSync(target.node, [nodeGypPath(), 'rebuild', '--release', `--nodedir=${target.home}`, '-j', 'max'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PATH: `${dirname(target.node)}${delimiter}${process.env.PATH}` },
+    env: { ...gypEnv(), PATH: `${dirname(target.node)}${delimiter}${process.env.PATH}` },
   });
   if (built.status !== 0 || !existsSync(addon)) throw new Error(`building better-sqlite3 ${bs3} for Node ${target.version} failed (in ${dir})`);
   log(`better-sqlite3 ${bs3} built for Node ${target.version} in ${seconds(started)} s`);
