@@ -1,5 +1,5 @@
 // loadDemo: pushes demo items through validation, the durable inbox and the real inbox worker, as ingest and the collector's worker would, a chunk at a time.
-import type { InboxItem, Storage } from '@touchline/storage';
+import { isStorageFault, type InboxItem, type Storage } from '@touchline/storage';
 import { validateItems } from '../ingest/validate-items.js';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker, type InboxWorker } from '../workers/inbox-worker.js';
@@ -26,14 +26,17 @@ export interface LoadDemoOptions {
   databasePath?: string;
   /** @default 3 */
   aheadChunks?: number;
+  /** The WAL bound `storage` was opened with, for the thread's connection to enforce too. @default 64 MiB */
+  walLimitBytes?: number;
 }
 
 // No pruning while loading: the collector prunes demo rows like its own once it runs.
-const settings = parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null });
+const demoSettings = (walLimitBytes: number | undefined) => parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null, disk: { walLimitBytes } });
 
 /** The pipeline on a thread when a file path (and the real clock) allow it, else inline. */
 function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Error) => void): { worker: InboxWorker; gate: IngestWriteGate | null } {
   const now = options.now ?? Date.now;
+  const settings = demoSettings(options.walLimitBytes);
   const metrics = { processed: { inc: () => undefined } };
   const inline = createInboxWorker({ storage, settings, now, metrics, onError });
   const entry = resolveInboxThreadEntry();
@@ -43,6 +46,31 @@ function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Err
   const writeGate = createWriteGateBuffer();
   const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
   return { worker, gate: createIngestWriteGate(writeGate) };
+}
+
+/** How long the load waits out a busy database (no write getting through) before it gives up. */
+const BUSY_PATIENCE_MS = 120_000;
+
+function isBusy(error: unknown): boolean {
+  return isStorageFault(error) && error.code === 'busy';
+}
+
+/**
+ * Runs `write` until it gets through a busy database: the WAL at its bound refuses writes until the
+ * checkpointer has truncated it (wal-bound.ts), which on a loaded machine can take seconds. A
+ * collector's SDK clients wait and retry on the 503 the same refusal makes; the demo waits the same
+ * way (backing off from 50 ms to 1 s), for at most BUSY_PATIENCE_MS in a row.
+ */
+async function whenNotBusy<T>(write: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (let waitMs = 50; ; waitMs = Math.min(waitMs * 2, 1000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() - started > BUSY_PATIENCE_MS) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }
 
 /** Accepts demo items as ingest would (validated, stored in the inbox's compact layout); a generator bug fails the load. */
@@ -67,13 +95,14 @@ export async function loadDemo(storage: Storage, accountId: string, items: Itera
   const now = options.now ?? Date.now;
   const size = options.chunkItems ?? 10_000;
   const errors: Error[] = [];
-  const { worker, gate } = demoWorker(storage, options, (e) => errors.push(e));
+  // The worker's loop backs off and retries a busy database by itself: only other errors fail the load.
+  const { worker, gate } = demoWorker(storage, options, (e) => { if (!isBusy(e)) errors.push(e); });
   const threaded = gate !== null;
   const deadBefore = (await storage.inboxHealth()).dead;
   let loaded = 0;
   // Threaded, the worker works through the backlog while this thread makes more, up to a bound.
   const waitForWorker = async (): Promise<void> => {
-    if (!threaded) { await worker.drain(); return; }
+    if (!threaded) { await whenNotBusy(() => worker.drain()); return; }
     while ((await storage.inboxHealth()).pending > size * (options.aheadChunks ?? 3) && errors.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -85,7 +114,7 @@ export async function loadDemo(storage: Storage, accountId: string, items: Itera
     for (let i = 0; i < accepted.length; i += 500) groups.push({ accountId, items: accepted.slice(i, i + 500) });
     // One transaction a chunk, as ingest's group commit does under load.
     const insert = () => storage.insertInboxGroups(groups, Math.min(at, latest));
-    await (gate === null ? insert() : gate.write(insert));
+    await whenNotBusy(() => (gate === null ? insert() : gate.write(insert)));
     await waitForWorker();
     if (errors.length > 0) throw errors[0] as Error;
     loaded += chunk.length;
@@ -104,7 +133,7 @@ export async function loadDemo(storage: Storage, accountId: string, items: Itera
       }
     }
     if (chunk.length > 0) await flush(chunk);
-    await worker.drain();
+    await whenNotBusy(() => worker.drain());
   } finally {
     await worker.stop();
     if (alive !== null) clearInterval(alive);

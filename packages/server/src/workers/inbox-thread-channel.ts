@@ -1,8 +1,9 @@
 // The correlated request/reply channel to one inbox worker thread: each request has a fresh id, each reply is matched to it.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
+import { StorageError } from '@touchline/storage';
 import {
-  isInboxThreadMessage, type InboxThreadEvent, type InboxThreadOp, type InboxThreadStats,
+  isInboxThreadMessage, type InboxThreadEvent, type InboxThreadOp, type InboxThreadStats, type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
 export interface InboxThreadAnswer { handled: number; stats: InboxThreadStats }
@@ -15,6 +16,11 @@ export interface InboxThreadChannel {
 }
 
 interface Pending { op: InboxThreadOp; resolve: (answer: InboxThreadAnswer) => void; reject: (error: Error) => void }
+
+/** The thread's error as the caller can act on it: a storage fault stays a StorageError with its code. */
+export function threadError(message: string, fault: StorageFaultCode | undefined): Error {
+  return fault === undefined ? new Error(message) : new StorageError(fault, message);
+}
 
 /**
  * Listens to `thread`'s messages: replies settle their request, events tagged with `run` go to
@@ -41,7 +47,7 @@ export function createInboxThreadChannel(deps: {
     }
     pending.delete(message.replyTo);
     if (message.ok) request.resolve({ handled: message.handled, stats: message.stats });
-    else request.reject(new Error(`inbox thread ${message.op} failed: ${message.error}`));
+    else request.reject(threadError(`inbox thread ${message.op} failed: ${message.error}`, message.fault));
   });
 
   return {

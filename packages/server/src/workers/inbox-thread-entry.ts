@@ -1,6 +1,6 @@
 // The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openSqliteStorage, type Storage } from '@touchline/storage';
+import { isStorageFault, openSqliteStorage, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
 import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
@@ -8,6 +8,7 @@ import { lowerThreadPriority } from './lower-thread-priority.js';
 import { createWorkerWriteGate } from './write-gate.js';
 import {
   isInboxThreadRequest, type InboxThreadData, type InboxThreadMessage, type InboxThreadRequest, type InboxThreadStats,
+  type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
 /** The worker's two write transactions yield to the collector's ingest writes, and shrink while ingest waits. */
@@ -40,6 +41,10 @@ async function perform(work: ThreadWork, request: InboxThreadRequest, close: () 
   }
 }
 
+function faultOf(error: unknown): StorageFaultCode | undefined {
+  return isStorageFault(error) ? error.code as StorageFaultCode : undefined;
+}
+
 export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const { run } = data;
   const post = (message: InboxThreadMessage): void => port.postMessage(message);
@@ -55,7 +60,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
       },
     },
   };
-  const onError = (error: Error): void => post({ kind: 'error', run, message: error.message });
+  const onError = (error: Error): void => post({ kind: 'error', run, message: error.message, fault: faultOf(error) });
   // Background work: on contended CPUs the ingest thread, whose 202s wait, goes first.
   lowerThreadPriority();
   const workStorage = gated(storage, data.writeGate);
@@ -90,7 +95,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
         // After the stop reply the port closes and the thread exits on its own.
         if (op === 'stop') port.close();
       },
-      (error: unknown) => post({ kind: 'reply', run, replyTo: id, op, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => post({ kind: 'reply', run, replyTo: id, op, ok: false, error: error instanceof Error ? error.message : String(error), fault: faultOf(error) }),
     );
   });
 }

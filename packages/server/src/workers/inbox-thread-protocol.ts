@@ -14,6 +14,12 @@ export interface InboxThreadData {
   prune?: { keepDays: number; intervalMs: number };
 }
 
+/**
+ * A storage fault (`busy`, `unavailable`) keeps its code across the thread boundary, so the caller
+ * can tell "retry later" (the WAL at its bound, a lock) from a failure of the data.
+ */
+export type StorageFaultCode = 'busy' | 'unavailable';
+
 export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';
 
 /** Main -> thread: a request; the thread answers each with exactly one reply carrying the same `id`. */
@@ -25,12 +31,12 @@ export interface InboxThreadStats { done: number; dead: number }
 /** Thread -> main: a reply, checked against the pending request with that id and op. */
 export type InboxThreadReply =
   | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: true; handled: number; stats: InboxThreadStats }
-  | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: false; error: string };
+  | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: false; error: string; fault?: StorageFaultCode };
 
 /** Thread -> main: progress and errors of the thread's own loop, tagged with its run id. */
 export type InboxThreadEvent =
   | { kind: 'processed'; run: string; outcome: 'done' | 'dead'; count: number }
-  | { kind: 'error'; run: string; message: string };
+  | { kind: 'error'; run: string; message: string; fault?: StorageFaultCode };
 
 export type InboxThreadMessage = InboxThreadReply | InboxThreadEvent;
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ServerSettings } from '../server-settings.js';
 import type { InboxWorker, ProcessedCounter } from './inbox-worker.js';
-import { createInboxThreadChannel, type InboxThreadAnswer, type InboxThreadChannel } from './inbox-thread-channel.js';
+import { createInboxThreadChannel, threadError, type InboxThreadAnswer, type InboxThreadChannel } from './inbox-thread-channel.js';
 import type { InboxThreadData, InboxThreadEvent, InboxThreadOp, InboxThreadStats } from './inbox-thread-protocol.js';
 import { releaseWorkerHold } from './write-gate.js';
 
@@ -49,7 +49,7 @@ export function createThreadInboxWorker(deps: {
 
   function onEvent(event: InboxThreadEvent): void {
     if (event.kind === 'processed') metrics.processed.inc({ outcome: event.outcome }, event.count);
-    else onError(new Error(`inbox thread: ${event.message}`));
+    else onError(threadError(`inbox thread: ${event.message}`, event.fault));
   }
 
   function fail(error: Error): void {

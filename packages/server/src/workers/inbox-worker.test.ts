@@ -1,5 +1,5 @@
 // The worker's failure split: a busy storage ends the pass and keeps the rows leased; only real write failures dead-letter.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applied as appliedOutcome, partial, StorageError, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker, faultBackoffMs, MAX_FAULT_BACKOFF_MS, PRESSURED_SLICE_ROWS } from './inbox-worker.js';
@@ -28,6 +28,8 @@ function failingStorage(error: Error): { storage: Storage; applied: ProcessedBat
 
 const metrics = { processed: { inc: () => {} } };
 
+afterEach(() => { vi.useRealTimers(); });
+
 describe('inbox worker failures', () => {
   it('ends the pass on a busy storage without dead-lettering anything', async () => {
     const { storage, applied } = failingStorage(new StorageError('busy', 'applyProcessed failed: deadlock detected'));
@@ -46,6 +48,52 @@ describe('inbox worker failures', () => {
 
   it('waits longer after each failed pass, up to a cap', () => {
     expect([0, 1, 2, 3, 10].map((n) => faultBackoffMs(50, n))).toEqual([50, 100, 200, 400, MAX_FAULT_BACKOFF_MS]);
+  });
+
+  it('keeps its pace when passes fail midway but finish slices first (the WAL bound refusing now and then), and backs off when they finish none', async () => {
+    vi.useFakeTimers();
+    /** 1,000 rows; every pass's second claim is refused as busy, after its first slice went through. */
+    function refusingEverySecondClaim(stuck: boolean): { storage: Storage; applied: number[] } {
+      const applied: number[] = [];
+      let next = 1;
+      let claims = 0;
+      const storage = {
+        claimInbox: async ({ limit }: { limit: number }) => {
+          if (next > 1000) return [];
+          claims += 1;
+          if (stuck || claims % 2 === 0) throw new StorageError('busy', 'the write-ahead log is near its bound');
+          const rows: InboxRow[] = [];
+          while (rows.length < limit && next <= 1000) rows.push(row(next++));
+          return rows;
+        },
+        releaseInbox: async () => {},
+        applyProcessed: async (batch: ProcessedBatch) => { applied.push(...batch.done); return appliedOutcome(); },
+      } as unknown as Storage;
+      return { storage, applied };
+    }
+    const settings = parseServerSettings({ worker: { idleMs: 50 } });
+    const moving = refusingEverySecondClaim(false);
+    const errors: Error[] = [];
+    const worker = createInboxWorker({ storage: moving.storage, settings, metrics, now: () => 1, onError: (e) => errors.push(e) });
+    worker.start();
+    // 10 passes of 100 rows at the idle pace take ~500 ms; doubling waits would take over 20 s.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(moving.applied).toHaveLength(1000);
+    expect(errors).toHaveLength(1); // one report for the run of busy passes
+    const stopped = worker.stop();
+    await vi.advanceTimersByTimeAsync(100);
+    await stopped;
+    // The negative control: passes that finish nothing back off (no tight loop against a stuck database).
+    const stuck = refusingEverySecondClaim(true);
+    let claimsMade = 0;
+    const counting = { ...stuck.storage, claimInbox: async (o: { limit: number }) => { claimsMade += 1; return stuck.storage.claimInbox(o as never); } } as unknown as Storage;
+    const worker2 = createInboxWorker({ storage: counting, settings, metrics, now: () => 1, onError: () => {} });
+    worker2.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(claimsMade).toBeLessThanOrEqual(5); // 100 + 200 + 400 + 800 ms of waits fill 2 s
+    const stopped2 = worker2.stop();
+    await vi.advanceTimersByTimeAsync(MAX_FAULT_BACKOFF_MS);
+    await stopped2;
   });
 
   it('dead-letters each row whose write keeps failing for another reason', async () => {

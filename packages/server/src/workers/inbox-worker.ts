@@ -117,28 +117,39 @@ export function createInboxWorker(deps: {
     return rows.length;
   }
 
+  /** Rows the current pass has finished so far (a pass that fails midway has still made this much progress). */
+  let passProgress = 0;
+
   async function runOnce(): Promise<number> {
     let handled = 0;
+    passProgress = 0;
     while (handled < cfg.batchSize) {
       const slice = deps.ingestWaiting?.() === true ? PRESSURED_SLICE_ROWS : SLICE_ROWS;
       const limit = Math.min(slice, cfg.batchSize - handled);
       const claimed = await runSlice(limit);
       handled += claimed;
+      passProgress = handled;
       if (claimed < limit) break;
     }
     return handled;
   }
 
   async function run(): Promise<void> {
+    // Failed passes in a row (a fault is reported once per run of them), and those among them that
+    // finished no row at all: only those lengthen the wait. A pass that gets through some slices
+    // before the WAL bound refuses the next one shows the database is moving, not stuck.
     let failures = 0;
+    let stalled = 0;
     while (running) {
       let handled = 0;
       try {
         inflight = runOnce();
         handled = await inflight;
         failures = 0;
+        stalled = 0;
       } catch (error) {
         failures += 1;
+        stalled = passProgress > 0 ? 0 : stalled + 1;
         // A busy database (a lock, the WAL at its bound while a reader pins it) is reported once per
         // run of failures, not on every backed-off retry; any other error every time.
         if (failures === 1 || !isStorageFault(error) || error.code !== 'busy') deps.onError(error instanceof Error ? error : new Error(String(error)));
@@ -146,8 +157,8 @@ export function createInboxWorker(deps: {
         inflight = null;
       }
       if ((handled < cfg.batchSize || failures > 0) && running) {
-        // After a failed pass the wait doubles (storage down: no tight retry loop against it).
-        const waitMs = failures > 0 ? faultBackoffMs(cfg.idleMs, failures) : cfg.idleMs;
+        // After a pass that failed without progress the wait doubles (storage down: no tight retry loop against it).
+        const waitMs = stalled > 0 ? faultBackoffMs(cfg.idleMs, stalled) : cfg.idleMs;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitMs);
           wake = () => { clearTimeout(timer); resolve(); };
