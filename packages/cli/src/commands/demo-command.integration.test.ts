@@ -10,6 +10,8 @@ import { runCli } from '../run-cli.js';
 
 const NOW = new Date(Date.now() - 60_000).toISOString();
 const ARGS = ['--days', '14', '--sessions-per-day', '300', '--seed', '7', '--now', NOW, '--json'];
+/** ~10 s on a quiet machine; the budget only bounds a broken load (CI runs other files on the same cores). */
+const LOAD_BUDGET_MS = 240_000;
 let dir = '';
 let db = '';
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
   const out = await run('demo', '--db', db, ...ARGS);
   expect(out).toMatchObject({ code: 0, stderr: '' });
   first = JSON.parse(out.stdout) as DemoOut;
-});
+}, LOAD_BUDGET_MS);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('touchline demo', () => {
@@ -70,7 +72,7 @@ describe('touchline demo', () => {
       await collector.close();
     }
     expect((await run('doctor', '--db', db, '--account', 'demo')).code).toBe(0);
-  });
+  }, LOAD_BUDGET_MS);
 
   it('the realistic mix: ~1.5% of visitors buy, and people on two devices are linked by identify', async () => {
     const out = await run('demo', '--db', db, '--account', 'demo-realistic', '--mix', 'realistic', ...ARGS);
@@ -94,7 +96,7 @@ describe('touchline demo', () => {
     } finally {
       await storage.close();
     }
-  });
+  }, LOAD_BUDGET_MS);
 
   it('is deterministic for a seed and end time, and refuses an account that already has data', async () => {
     const again = await run('demo', '--db', db, '--account', 'demo-2', ...ARGS);
@@ -113,5 +115,5 @@ describe('touchline demo', () => {
     const badMix = await run('demo', '--db', db, '--mix', 'huge');
     expect(badMix.code).toBe(2);
     expect(badMix.stderr).toContain('--mix must be shop or realistic, got "huge"');
-  });
+  }, LOAD_BUDGET_MS);
 });
