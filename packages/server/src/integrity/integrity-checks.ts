@@ -1,32 +1,10 @@
 // The integrity checks (DESIGN.md L6 and its "Integrity checks" table) as data: what each measures, its thresholds, and why it matters.
-import type { IntegrityFacts, SdkHealthFacts } from '@touchline/storage';
-import type { CheckResult, Thresholds } from './integrity-report.js';
+import type { IntegrityCheck } from './integrity-check.js';
 import { SDK_HEALTH_CHECKS } from './sdk-health-checks.js';
 
-/** Below this many data points a check says "not enough data" instead of judging. */
-export const MIN_SAMPLE = 50;
+export { MIN_SAMPLE, type CheckFacts, type IntegrityCheck, type Measurement } from './integrity-check.js';
 
 const HOUR = 3_600_000;
-
-export interface Measurement { value: number | null; note?: string }
-
-/** What checks read: storage's integrity facts, plus what SDK instances reported in the last 24 h (absent: not read). */
-export type CheckFacts = IntegrityFacts & { sdkHealthDay?: SdkHealthFacts };
-
-export interface IntegrityCheck {
-  id: string;
-  title: string;
-  explanation: string;
-  unit: CheckResult['unit'];
-  window: string;
-  /** From DESIGN.md's table, except session-rate, which the table leaves open. */
-  thresholds: Thresholds;
-  /** How many data points the value rests on, compared with MIN_SAMPLE. */
-  sample(f: CheckFacts): number;
-  /** Data points needed before the check judges. @default MIN_SAMPLE */
-  minSample?: number;
-  measure(f: CheckFacts): Measurement;
-}
 
 const percent = (part: number, whole: number): number | null => (whole === 0 ? null : (100 * part) / whole);
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);

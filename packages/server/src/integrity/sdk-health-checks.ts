@@ -1,6 +1,6 @@
 // The checks over what SDK instances report with their batches (sdk.health): dropped items, 401/403s, and the share of bot navigations.
 import type { SdkHealthFacts } from '@touchline/storage';
-import type { CheckFacts, IntegrityCheck, Measurement } from './integrity-checks.js';
+import type { CheckFacts, IntegrityCheck, Measurement } from './integrity-check.js';
 
 const percent = (part: number, whole: number): number | null => (whole === 0 ? null : (100 * part) / whole);
 
