@@ -326,6 +326,24 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await context.close();
   });
 
+  it('"Sign out everywhere" ends the sessions of every browser signed in, this one included (issue 20 item 5)', async () => {
+    const mine = await browser.newContext();
+    const theirs = await browser.newContext();
+    const a = await mine.newPage();
+    const b = await theirs.newPage();
+    await signIn(a);
+    await signIn(b);
+    await a.click('#sign-out-everywhere');
+    await a.waitForSelector('#password');
+    await b.reload();
+    await b.waitForSelector('#password');
+    expect(await b.locator('#channels').count()).toBe(0);
+    // Signing in again works as before.
+    await signIn(b);
+    await mine.close();
+    await theirs.close();
+  });
+
   it('fits a phone screen and shows the live feed and integrity panel', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await context.newPage();

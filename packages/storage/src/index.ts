@@ -25,3 +25,5 @@ export type { ErasureRequest, ErasureResult, ErasureCounts } from './queries/pri
 export type { PersonExport } from './queries/privacy/export-person.js';
 export { tombstoneDigest, type SubjectKind } from './queries/privacy/tombstone-digest.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';
+export type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
+export type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';

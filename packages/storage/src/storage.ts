@@ -1,4 +1,6 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
+import type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
+import type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
 import type { Funnel, FunnelDelete, FunnelItems, FunnelItemsWindow, FunnelSave, Goal, GoalDelete } from './funnel-definitions.js';
@@ -483,6 +485,12 @@ export interface Storage {
   /** Dashboard: one administration setting, or null when unset. */
   adminSetting(name: AdminSettingName): Promise<string | null>;
   setAdminSetting(name: AdminSettingName, value: string, now: number): Promise<void>;
+  /** Dashboard: stores a sign-in session; drops expired ones and keeps only the newest `maxSessions`. */
+  createDashboardSession(session: DashboardSessionRow, maxSessions: number): Promise<void>;
+  /** Dashboard: the live session with this token hash (expires_at after `now`), or null. */
+  findDashboardSession(tokenHash: string, now: number): Promise<DashboardSessionRow | null>;
+  /** Dashboard: signs out one session or all of them; returns how many went. */
+  deleteDashboardSessions(which: DashboardSessionsToDelete): Promise<number>;
   /** Dashboard: the account's numbers per bucket over [from, to); every bucket present, empty ones zero. */
   timeSeries(accountId: string, window: SeriesWindow): Promise<SeriesPoint[]>;
   /** Dashboard: landing paths of sessions started in [from, to), most sessions first. */

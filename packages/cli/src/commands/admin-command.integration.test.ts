@@ -61,6 +61,35 @@ describe('touchline admin set-password', () => {
     expect((await login(before, 'a long passphrase!')).status).toBe(401);
   });
 
+  it('a sign-in survives a restart of the collector (sessions live in the database); a password change and "sign out everywhere" end them all', async () => {
+    const db = tempDb();
+    cli('a long passphrase\n', 'admin', 'set-password', '--db', db);
+    const first = await serve(db);
+    const signIn = async (url: string) => {
+      const res = await login(url, 'a long passphrase');
+      expect(res.status).toBe(200);
+      const { csrf_token: csrf } = await res.json() as { csrf_token: string };
+      return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf };
+    };
+    const state = async (url: string, cookie: string) => ((await (await fetch(`${url}/dashboard/api/session`, { headers: { cookie } })).json()) as { state: string }).state;
+    const a = await signIn(first);
+    (children.pop() as ChildProcess).kill('SIGKILL');
+    const second = await serve(db);
+    expect(await state(second, a.cookie)).toBe('signed_in');
+    expect(cli('another long passphrase\n', 'admin', 'set-password', '--db', db)).toMatchObject({ code: 0, stdout: expect.stringContaining('1 dashboard session(s) signed out') });
+    expect(await state(second, a.cookie)).toBe('signed_out');
+
+    cli('a long passphrase\n', 'admin', 'set-password', '--db', db);
+    const b = await signIn(second);
+    const c = await signIn(second);
+    const everywhere = await fetch(`${second}/dashboard/api/logout-everywhere`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: second, cookie: b.cookie, 'x-csrf-token': b.csrf }, body: '{}',
+    });
+    expect(await everywhere.json()).toEqual({ state: 'signed_out', sessions_signed_out: 2 });
+    expect(await state(second, b.cookie)).toBe('signed_out');
+    expect(await state(second, c.cookie)).toBe('signed_out');
+  });
+
   it('rejects a short password and an unknown subcommand with usage errors', () => {
     const db = tempDb();
     expect(cli('short\n', 'admin', 'set-password', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('at least 10 characters') });

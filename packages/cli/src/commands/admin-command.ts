@@ -6,7 +6,8 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const ADMIN_HELP = `Usage: echo "PASSWORD" | touchline admin set-password [--db PATH]
   Reads the dashboard admin password (at least 10 characters) from standard input and stores
-  its scrypt hash. TOUCHLINE_ADMIN_PASSWORD, when set on \`touchline serve\`, takes precedence.`;
+  its scrypt hash and signs every dashboard session out. TOUCHLINE_ADMIN_PASSWORD, when set on
+  \`touchline serve\`, takes precedence.`;
 
 /** The first line of the input; refuses an interactive terminal, where the password would be echoed. */
 async function readPassword(input: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
@@ -30,13 +31,16 @@ export async function adminCommand(argv: string[], io: CliIo): Promise<number> {
   if (problem !== null) throw new UsageError(`admin set-password: ${problem} (read from standard input)`);
   const db = databaseFrom(values.db, io.env);
   const storage = openStorage(db);
+  let signedOut = 0;
   try {
     await storage.migrate();
     await storage.setAdminSetting('admin_password_hash', await hashPassword(password), Date.now());
+    // Whoever signed in with the old password is signed out, on every collector sharing the database.
+    signedOut = await storage.deleteDashboardSessions('all');
   } finally {
     await storage.close();
   }
-  io.stdout.write(`Admin password set in ${db}. Sign in to the dashboard at the collector's address (/).`
+  io.stdout.write(`Admin password set in ${db}; ${signedOut} dashboard session(s) signed out. Sign in to the dashboard at the collector's address (/).`
     + `${io.env.TOUCHLINE_ADMIN_PASSWORD ? ' Note: TOUCHLINE_ADMIN_PASSWORD is set in this environment and takes precedence.' : ''}\n`);
   return 0;
 }

@@ -112,8 +112,14 @@ export async function dashboardView(root: HTMLElement, csrfToken: string, onSign
     shown?.feed.stop();
     postJson('logout', {}, csrfToken).finally(onSignedOut);
   });
+  // Ends every signed-in browser's session (on every collector sharing the database), this one included.
+  const signOutEverywhere = h('button', { type: 'button', class: 'ghost', id: 'sign-out-everywhere', title: 'Sign out every browser signed in to this dashboard' }, 'Sign out everywhere');
+  signOutEverywhere.addEventListener('click', () => {
+    shown?.feed.stop();
+    postJson('logout-everywhere', {}, csrfToken).finally(onSignedOut);
+  });
   replaceChildren(root, h('header', { class: 'topbar' }, h('div', { class: 'brand' }, h('span', { class: 'logo' }), 'Touchline'),
-    h('div', { class: 'controls' }, accounts.length > 0 ? accountSelect : null, rangeBox, signOut)), main);
+    h('div', { class: 'controls' }, accounts.length > 0 ? accountSelect : null, rangeBox, signOut, signOutEverywhere)), main);
   if (accounts.length === 0) {
     replaceChildren(main, h('section', { class: 'panel' }, h('h2', {}, 'No accounts yet'),
       h('p', {}, 'Create an account and an API key with `touchline keys create --account NAME`, send some traffic, then reload.')));

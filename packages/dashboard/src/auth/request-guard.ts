@@ -8,9 +8,9 @@ import type { DashboardSession, SessionStore } from './session-store.js';
 export interface SignedIn { token: string; session: DashboardSession }
 
 /** The request's live session, or null after replying 401. */
-export function requireSession(sessions: SessionStore, request: FastifyRequest, reply: FastifyReply): SignedIn | null {
+export async function requireSession(sessions: SessionStore, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
   const token = readCookie(request.headers.cookie, SESSION_COOKIE) ?? '';
-  const session = sessions.find(token);
+  const session = await sessions.find(token);
   if (session !== null) return { token, session };
   replyError(reply, 401, 'signed_out', 'sign in to the dashboard first (your session is missing or has expired)');
   return null;

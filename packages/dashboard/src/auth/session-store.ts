@@ -1,5 +1,6 @@
-// Dashboard sign-in sessions: random tokens held server-side (by hash) with an absolute expiry and a CSRF token each.
+// Dashboard sign-in sessions: random tokens kept in the database (by hash) with an absolute expiry and a CSRF token each, so restarts and several collectors share them.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Storage } from '@touchline/storage';
 
 export interface DashboardSession {
   /** Sent to the signed-in page and required on every state-changing request (header x-csrf-token). */
@@ -10,58 +11,47 @@ export interface DashboardSession {
 
 export interface SessionStore {
   /** A new session and the cookie token that names it (the token itself is never stored). */
-  create(): { token: string; session: DashboardSession };
+  create(): Promise<{ token: string; session: DashboardSession }>;
   /** The live session the token names, or null (unknown, expired or signed out). */
-  find(token: string): DashboardSession | null;
-  delete(token: string): void;
-  readonly size: number;
+  find(token: string): Promise<DashboardSession | null>;
+  delete(token: string): Promise<void>;
+  /** Signs every session out (after a password change, or "sign out everywhere"); returns how many. */
+  deleteAll(): Promise<number>;
 }
 
 export interface SessionStoreOptions {
+  storage: Pick<Storage, 'createDashboardSession' | 'findDashboardSession' | 'deleteDashboardSessions'>;
   ttlMs: number;
   now: () => number;
-  /** Oldest sessions are dropped beyond this many, so a flood of sign-ins cannot grow memory without bound. */
+  /** Oldest sessions are dropped beyond this many, so a flood of sign-ins cannot grow the table without bound. */
   maxSessions: number;
 }
 
-// Keyed by SHA-256 of the token: a lookup compares hashes, not the secret, so its timing says nothing about a token.
-const keyOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
+// Stored and looked up by SHA-256 of the token: the database never holds a token that would sign
+// anyone in, and a lookup compares hashes, not the secret, so its timing says nothing about a token.
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** Tokens are 43 characters; anything far from that is not worth a query. */
+const plausible = (token: string): boolean => token.length > 0 && token.length <= 200;
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
-  const sessions = new Map<string, DashboardSession>();
-  const sweep = (now: number): void => {
-    for (const [key, session] of sessions) if (session.expiresAt <= now) sessions.delete(key);
-  };
+  const { storage } = options;
   return {
-    create() {
+    async create() {
       const now = options.now();
-      sweep(now);
-      while (sessions.size >= options.maxSessions) {
-        const oldest = sessions.keys().next().value;
-        if (oldest === undefined) break;
-        sessions.delete(oldest);
-      }
       const token = randomBytes(32).toString('base64url');
       const session = { csrfToken: randomBytes(24).toString('base64url'), createdAt: now, expiresAt: now + options.ttlMs };
-      sessions.set(keyOf(token), session);
+      await storage.createDashboardSession({ tokenHash: tokenHash(token), ...session }, options.maxSessions);
       return { token, session };
     },
-    find(token) {
-      if (token.length === 0 || token.length > 200) return null;
-      const key = keyOf(token);
-      const session = sessions.get(key);
-      if (session === undefined) return null;
-      if (session.expiresAt <= options.now()) {
-        sessions.delete(key);
-        return null;
-      }
-      return session;
+    async find(token) {
+      if (!plausible(token)) return null;
+      const row = await storage.findDashboardSession(tokenHash(token), options.now());
+      return row === null ? null : { csrfToken: row.csrfToken, createdAt: row.createdAt, expiresAt: row.expiresAt };
     },
-    delete(token) {
-      sessions.delete(keyOf(token));
+    async delete(token) {
+      if (plausible(token)) await storage.deleteDashboardSessions({ tokenHash: tokenHash(token) });
     },
-    get size() {
-      return sessions.size;
-    },
+    deleteAll: () => storage.deleteDashboardSessions('all'),
   };
 }

@@ -23,7 +23,7 @@ const modelSchema = z.object({
 
 export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/channels', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const model = modelSchema.safeParse(request.query);
     if (!model.success) return replyInvalid(reply, model.error);
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
@@ -45,7 +45,7 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
   });
 
   app.get('/dashboard/api/conversions', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
     const list = await deps.reads.run('listConversions', [q.accountId, { from: q.from, to: q.to, limit: CONVERSION_LIMIT }], { signal: requestSignal(reply) });
@@ -57,7 +57,7 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
   });
 
   app.get('/dashboard/api/conversions/:id/journey', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
     const id = String((request.params as Record<string, unknown>).id ?? '').slice(0, 64);

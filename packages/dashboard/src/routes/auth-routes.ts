@@ -36,8 +36,8 @@ async function login(deps: AuthDeps, request: FastifyRequest, reply: FastifyRepl
   }
   deps.throttle.recordSuccess(request.ip);
   const old = readCookie(request.headers.cookie, SESSION_COOKIE);
-  if (old !== null) deps.sessions.delete(old);
-  const { token, session } = deps.sessions.create();
+  if (old !== null) await deps.sessions.delete(old);
+  const { token, session } = await deps.sessions.create();
   reply.header('set-cookie', sessionCookie(token, { maxAgeSeconds: deps.settings.sessionTtlMs / 1000, secure: isSecure(deps.settings, request) }));
   return reply.send({ state: 'signed_in', csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString() });
 }
@@ -46,7 +46,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthDeps): void {
   app.get('/dashboard/api/session', async (request) => {
     const source = await deps.password.source();
     if (source === null) return { state: 'setup', help: SETUP_HELP };
-    const session = deps.sessions.find(readCookie(request.headers.cookie, SESSION_COOKIE) ?? '');
+    const session = await deps.sessions.find(readCookie(request.headers.cookie, SESSION_COOKIE) ?? '');
     if (session === null) return { state: 'signed_out' };
     return { state: 'signed_in', csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString() };
   });
@@ -55,10 +55,21 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthDeps): void {
 
   app.post('/dashboard/api/logout', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
-    const signedIn = requireSession(deps.sessions, request, reply);
+    const signedIn = await requireSession(deps.sessions, request, reply);
     if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
-    deps.sessions.delete(signedIn.token);
+    await deps.sessions.delete(signedIn.token);
     reply.header('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: isSecure(deps.settings, request) }));
     return { state: 'signed_out' };
+  });
+
+  // Every browser signed in to this dashboard (on any collector sharing the database) is signed out:
+  // for a lost laptop or a shared password that leaked. A password change does the same (CLI).
+  app.post('/dashboard/api/logout-everywhere', async (request, reply) => {
+    if (!requireSameOrigin(request, reply)) return reply;
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
+    const sessions = await deps.sessions.deleteAll();
+    reply.header('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: isSecure(deps.settings, request) }));
+    return { state: 'signed_out', sessions_signed_out: sessions };
   });
 }

@@ -18,14 +18,14 @@ const feedSchema = z.object({
 
 export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/accounts', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const accounts = await deps.storage.listAccounts();
     return { accounts: accounts.map((a) => ({ id: a.id, name: a.name })) };
   });
 
   // Polled every few seconds by the page; `since` (the newest time it has) keeps each poll to new rows.
   app.get('/dashboard/api/events', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const feed = feedSchema.safeParse(request.query);
     if (!feed.success) return replyInvalid(reply, feed.error);
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
@@ -39,7 +39,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/integrity', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
     // The same facts as the monitor and doctor, SDK delivery health included.

@@ -56,7 +56,7 @@ const rate = (part: number, whole: number): number | null => (whole > 0 ? Math.r
 export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/dashboard/api/funnels', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
-    const signedIn = requireSession(deps.sessions, request, reply);
+    const signedIn = await requireSession(deps.sessions, request, reply);
     if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
     const body = newFunnelSchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);
@@ -65,7 +65,7 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/funnels', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
     const [funnels, goals] = await Promise.all([deps.storage.listFunnels(q.accountId), deps.storage.listGoals(q.accountId)]);
@@ -76,7 +76,7 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/funnels/:id/report', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const options = reportSchema.safeParse(request.query);
     if (!options.success) return replyInvalid(reply, options.error);
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
@@ -98,7 +98,7 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/compare', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const options = compareSchema.safeParse(request.query);
     if (!options.success) return replyInvalid(reply, options.error);
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());

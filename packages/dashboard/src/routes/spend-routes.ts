@@ -14,7 +14,7 @@ const bodySchema = z.object({ account: z.string().min(1).max(64), csv: z.string(
 export function registerSpendRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/dashboard/api/spend', { bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
-    const signedIn = requireSession(deps.sessions, request, reply);
+    const signedIn = await requireSession(deps.sessions, request, reply);
     if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
     const body = bodySchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);

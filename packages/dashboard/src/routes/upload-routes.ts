@@ -29,7 +29,7 @@ async function knownAccount(storage: Storage, reply: FastifyReply, account: stri
 
 export function registerUploadRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/conversion-uploads', async (request, reply) => {
-    if (requireSession(deps.sessions, request, reply) === null) return reply;
+    if (await requireSession(deps.sessions, request, reply) === null) return reply;
     const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
     if (q === null) return reply;
     const [destinations, counts, log] = await Promise.all([
@@ -41,7 +41,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: Deps): void {
   // Changes: same origin, signed in, CSRF token, like every dashboard change; validated by the API's own code.
   app.post('/dashboard/api/conversion-uploads', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
-    const signedIn = requireSession(deps.sessions, request, reply);
+    const signedIn = await requireSession(deps.sessions, request, reply);
     if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
     const body = createSchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);
@@ -51,7 +51,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post('/dashboard/api/conversion-uploads/:id/enabled', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
-    const signedIn = requireSession(deps.sessions, request, reply);
+    const signedIn = await requireSession(deps.sessions, request, reply);
     if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
     const body = enableSchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);

@@ -38,6 +38,9 @@ import { getVisitor } from './visitors/get-visitor.js';
 import { listVisitorSessions } from './visitors/list-visitor-sessions.js';
 import { readAdminSetting } from './admin/read-admin-setting.js';
 import { writeAdminSetting } from './admin/write-admin-setting.js';
+import { createDashboardSession } from './dashboard-sessions/create-dashboard-session.js';
+import { deleteDashboardSessions } from './dashboard-sessions/delete-dashboard-sessions.js';
+import { findDashboardSession } from './dashboard-sessions/find-dashboard-session.js';
 import { listConversions } from './dashboard/list-conversions.js';
 import { listRecentEvents } from './dashboard/list-recent-events.js';
 import { listTopLandingPages } from './dashboard/list-top-landing-pages.js';
@@ -125,6 +128,9 @@ export function bindQueries(conn: Connection): StorageQueries {
     sdkHealth: (accountId, window) => readSdkHealth(conn, accountId, window),
     adminSetting: (name) => readAdminSetting(conn, name),
     setAdminSetting: (name, value, now) => writeAdminSetting(conn, name, value, now),
+    createDashboardSession: (session, maxSessions) => createDashboardSession(conn, session, maxSessions),
+    findDashboardSession: (tokenHash, now) => findDashboardSession(conn, tokenHash, now),
+    deleteDashboardSessions: (which) => deleteDashboardSessions(conn, which),
     timeSeries: (accountId, window) => readTimeSeries(conn, accountId, window),
     topLandingPages: (accountId, window) => listTopLandingPages(conn, accountId, window),
     topReferrers: (accountId, window) => listTopReferrers(conn, accountId, window),
