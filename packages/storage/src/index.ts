@@ -27,3 +27,4 @@ export { tombstoneDigest, type SubjectKind } from './queries/privacy/tombstone-d
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';
 export type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
 export type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
+export type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';

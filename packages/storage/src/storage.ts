@@ -1,4 +1,5 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
+import type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
 import type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
 import type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
@@ -491,6 +492,8 @@ export interface Storage {
   findDashboardSession(tokenHash: string, now: number): Promise<DashboardSessionRow | null>;
   /** Dashboard: signs out one session or all of them; returns how many went. */
   deleteDashboardSessions(which: DashboardSessionsToDelete): Promise<number>;
+  /** Integrity monitor: records the checks in alert and returns the alert/recovery transitions this caller is to announce. */
+  claimAlertTransitions(accountId: string, states: AlertStates): Promise<AlertClaims>;
   /** Dashboard: the account's numbers per bucket over [from, to); every bucket present, empty ones zero. */
   timeSeries(accountId: string, window: SeriesWindow): Promise<SeriesPoint[]>;
   /** Dashboard: landing paths of sessions started in [from, to), most sessions first. */

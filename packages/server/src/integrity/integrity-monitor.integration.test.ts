@@ -119,6 +119,38 @@ describe('integrity monitor', () => {
     expect(hook.received.length).toBe(count);
   });
 
+  it('announces each alert and recovery once across a restart and across two collectors sharing the database (states in the database)', async () => {
+    const hook = await startWebhookReceiver(() => 200);
+    closers.push(() => hook.close());
+    await accountWith('shop', [...cleanTraffic(NOW), ...leak()]);
+    const alerts = () => hook.received.filter((r) => r.body.type === 'integrity.alert' && (r.body.check as { id: string }).id === 'extreme-visitors');
+    const recoveries = () => hook.received.filter((r) => r.body.type === 'integrity.recovered' && (r.body.check as { id: string }).id === 'extreme-visitors');
+    const settings = { intervalMs: 3_600_000, webhookUrl: hook.url, webhookBackoffMs: 5 };
+    const first = await startWith(settings);
+    await first.collector.integrity.runPass();
+    await first.collector.alertWebhook?.drain();
+    expect(alerts()).toHaveLength(1);
+    // The restart: new collectors (own connections, as processes would have) on the same database,
+    // with no report in memory, the account still in alert.
+    const another = async () => {
+      const own = openSqliteStorage({ path: join(dir, 'db.sqlite') });
+      const collector = createCollector({ storage: own, settings: { port: 0, now: () => clock, integrity: settings } });
+      await collector.start();
+      closers.push(() => collector.close());
+      return { collector };
+    };
+    const second = await another();
+    const third = await another();
+    await Promise.all([second.collector.integrity.runPass(), third.collector.integrity.runPass()]);
+    await Promise.all([second.collector.alertWebhook?.drain(), third.collector.alertWebhook?.drain()]);
+    expect(alerts()).toHaveLength(1);
+    // Both collectors see the recovery; one of them announces it.
+    clock = NOW + 2 * DAY;
+    await Promise.all([second.collector.integrity.runPass(), third.collector.integrity.runPass()]);
+    await Promise.all([second.collector.alertWebhook?.drain(), third.collector.alertWebhook?.drain()]);
+    expect(recoveries()).toHaveLength(1);
+  });
+
   it('a webhook that keeps failing is given up after its attempts and reported, while ingest and queries go on', async () => {
     const hook = await startWebhookReceiver(() => 503);
     closers.push(() => hook.close());

@@ -6,7 +6,7 @@ import type { DiskWatch } from './disk-watch.js';
 import { gatherIntegrityFacts } from './gather-integrity-facts.js';
 import { IntegrityError } from './integrity-error.js';
 import { STATE_VALUE, type IntegrityMetrics } from './integrity-metrics.js';
-import type { IntegrityReport } from './integrity-report.js';
+import type { CheckResult, IntegrityReport } from './integrity-report.js';
 import { integrityTransitions, type IntegrityTransition } from './integrity-transitions.js';
 
 export interface AccountIntegrity { account: Account; report: IntegrityReport }
@@ -56,13 +56,38 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
     return deps.reads === undefined ? gatherIntegrityFacts(deps.storage, accountId, now) : deps.reads.run('integrityFacts', [accountId, now], options);
   }
 
+  /**
+   * The transitions this collector announces: those whose row in the database's alert states it
+   * inserted or deleted (claim-alert-transitions.ts), so a restart re-announces nothing and several
+   * collectors sharing the database announce each once. If the claim cannot be written, the
+   * transitions against this process's previous report are announced, as before the table existed.
+   */
+  async function claimedTransitions(account: Account, previous: IntegrityReport | undefined, report: IntegrityReport): Promise<IntegrityTransition[]> {
+    const alerting = report.checks.filter((c) => c.state === 'alert').map((c) => c.id);
+    const calm = report.checks.filter((c) => c.state !== 'alert').map((c) => c.id);
+    let claims: { entered: string[]; recovered: string[] };
+    try {
+      claims = await deps.storage.claimAlertTransitions(account.id, { alerting, calm, now: deps.now() });
+    } catch (error) {
+      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: recording the alert states of account "${account.name}" failed, `
+        + `announcing against this process's last report: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      return integrityTransitions(previous, report);
+    }
+    const before = new Map((previous?.checks ?? []).map((c) => [c.id, c.state]));
+    const byId = new Map(report.checks.map((c) => [c.id, c]));
+    return [
+      ...claims.entered.map((id) => ({ kind: 'alert' as const, check: byId.get(id) as CheckResult, previousState: before.get(id) === 'warn' ? 'warn' as const : 'ok' as const })),
+      ...claims.recovered.map((id) => ({ kind: 'recovered' as const, check: byId.get(id) as CheckResult, previousState: 'alert' as const })),
+    ];
+  }
+
   async function evaluateAccount(account: Account): Promise<boolean> {
     try {
       const report = evaluateIntegrity(await facts(account.id, { internal: true }));
       const previous = latest.get(account.id)?.report;
       latest.set(account.id, { account, report });
       for (const check of report.checks) deps.metrics.state.set({ account: account.name, check: check.id }, STATE_VALUE[check.state]);
-      deps.onTransitions?.(account, integrityTransitions(previous, report), report);
+      if (deps.onTransitions !== undefined) deps.onTransitions(account, await claimedTransitions(account, previous, report), report);
       return true;
     } catch (error) {
       deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: evaluating account "${account.name}" failed: `

@@ -19,6 +19,7 @@ import { pruneInbox } from './inbox/prune-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
 import { releaseInbox } from './inbox/release-inbox.js';
 import { probeStorage } from './health/probe-storage.js';
+import { claimAlertTransitions } from './integrity/claim-alert-transitions.js';
 import { readIntegrityFacts } from './integrity/read-integrity-facts.js';
 import { maintainStorage } from './maintenance/maintain-storage.js';
 import { insertKey } from './keys/insert-key.js';
@@ -131,6 +132,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     createDashboardSession: (session, maxSessions) => createDashboardSession(conn, session, maxSessions),
     findDashboardSession: (tokenHash, now) => findDashboardSession(conn, tokenHash, now),
     deleteDashboardSessions: (which) => deleteDashboardSessions(conn, which),
+    claimAlertTransitions: (accountId, states) => claimAlertTransitions(conn, accountId, states),
     timeSeries: (accountId, window) => readTimeSeries(conn, accountId, window),
     topLandingPages: (accountId, window) => listTopLandingPages(conn, accountId, window),
     topReferrers: (accountId, window) => listTopReferrers(conn, accountId, window),
