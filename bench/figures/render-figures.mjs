@@ -1,6 +1,6 @@
 // Renders the README's benchmark tables from the result files the benches write, so every figure in a generated block traces to a result.
 // A block in README.md looks like:
-//   <!-- figures: read-api bench/results/read-api-10m-sqlite.json -->
+//   <!-- figures: read-api bench/figures/results/read-api-sqlite.json -->
 //   ...generated text, never edited by hand...
 //   <!-- /figures -->
 // Usage: node bench/figures/render-figures.mjs            rewrites every block from its result file

@@ -42,9 +42,9 @@ describe('README benchmark figures', () => {
 
   it('a block whose result file does not exist fails the check', () => {
     const file = join(dir, 'missing.md');
-    writeFileSync(file, '# x\n<!-- figures: read-api bench/results/no-such-run.json -->\n| made up | 1 |\n<!-- /figures -->\n');
+    writeFileSync(file, '# x\n<!-- figures: read-api bench/figures/results/no-such-run.json -->\n| made up | 1 |\n<!-- /figures -->\n');
     const result = check(file);
     expect(result.code).toBe(1);
-    expect(result.out).toContain('bench/results/no-such-run.json: no result behind this block');
+    expect(result.out).toContain('bench/figures/results/no-such-run.json: no result behind this block');
   });
 });
