@@ -10,6 +10,7 @@
 // (the issue's 10M-event data set is --days 90 --sessions-per-day 35000; the default is small).
 // Also times the dashboard's overview (stats + series) and top lists over HTTP with a signed-in session,
 // and ingest latency (a 1-item batch, /healthz) with and without 4 attribution queries running at once.
+// --latency-only skips the reads and times only ingest beside queries (for A/B runs, e.g. TOUCHLINE_READ_THREAD_NICE=0 vs the default).
 // Writes the figures to --out FILE (default bench/results/read-api.json) with the run's date, machine and settings.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -143,7 +144,7 @@ function copyDemo(from, db) {
   return { ...demo, loadSeconds: 0 };
 }
 
-export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false, data, pgUrl, pgDemo, latencySamples = 200, out = DEFAULT_OUT } = {}) {
+export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false, data, pgUrl, pgDemo, latencySamples = 200, out = DEFAULT_OUT, latencyOnly = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-read-api-'));
   const db = pgUrl ?? join(dir, 'touchline.db');
   try {
@@ -161,18 +162,18 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
       const report = async (name, path, target, headers = api) => rows.push({ name, target, ...(await time(serve.url, headers, path, repeat)) });
       const dashboard = { cookie: await dashboardCookie(serve.url) };
       const reportTarget = pgUrl ? 300 : 200;
-      for (const d of [30, 90].filter((x) => x <= days)) {
+      for (const d of [30, 90].filter((x) => x <= days && !latencyOnly)) {
         await report(`stats ${d} d`, `/api/v1/stats?${range(d)}`, reportTarget);
         await report(`dashboard overview (stats + series) ${d} d`, `/dashboard/api/overview?account=${demo.account_id}&${range(d)}`, reportTarget, dashboard);
         for (const list of ['landing-pages', 'referrers', 'campaigns']) {
           await report(`dashboard top ${list} ${d} d`, `/dashboard/api/${list}?account=${demo.account_id}&${range(d)}`, reportTarget, dashboard);
         }
       }
-      for (const model of MODELS) {
+      for (const model of latencyOnly ? [] : MODELS) {
         for (const lookback of [30, 90]) await report(`attribution ${model} lookback ${lookback}`, `/api/v1/attribution?model=${model}&lookback_days=${lookback}&${range(30)}`, 1000);
       }
       const id = pgUrl ? await someConversionPg(pgUrl, now) : someConversion(db, now);
-      if (id) await report('one conversion journey', `/api/v1/conversions/${id}/journey`, 50);
+      if (id && !latencyOnly) await report('one conversion journey', `/api/v1/conversions/${id}/journey`, 50);
       const attribution = `/api/v1/attribution?model=linear&lookback_days=30&${range(30)}`;
       const base = await ingestLatency(serve.url, demo.key, attribution, 0, latencySamples);
       const loaded = await ingestLatency(serve.url, demo.key, attribution, 4, latencySamples);
@@ -191,13 +192,13 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
       line('/healthz, 4 attribution queries running', latency.with4Queries.health);
       console.log(`  (${latency.with4Queries.queries} attribution queries answered during the loaded run; targets: batch p99 < 50 ms, /healthz p99 < 20 ms)`);
     }
-    const worst = rows.reduce((w, r) => (r.p95 / r.target > w.p95 / w.target ? r : w), rows[0]);
+    const worst = rows.reduce((w, r) => (r.p95 / r.target > w.p95 / w.target ? r : w), rows[0] ?? { name: 'none', p95: 0, target: 1 });
     if (out) {
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, `${JSON.stringify({
         bench: 'read-api', date: new Date().toISOString(),
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'cpu', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1: os.loadavg()[0] },
-        settings: { dialect: pgUrl ? 'postgres' : 'sqlite', days, sessionsPerDay, mix: 'realistic', now: NOW, repeat, latencySamples },
+        settings: { dialect: pgUrl ? 'postgres' : 'sqlite', days, sessionsPerDay, mix: 'realistic', now: NOW, repeat, latencySamples, latencyOnly, readThreadNice: process.env.TOUCHLINE_READ_THREAD_NICE ?? 'default' },
         data: { items, bytes: pgUrl ? null : bytes, bytesPerItem: pgUrl || !items ? null : Math.round(bytes / items), loadSeconds: demo.loadSeconds },
         rows: rows.map((r) => ({ name: r.name, p50: Math.round(r.p50), p95: Math.round(r.p95), target: r.target, pass: r.p95 <= r.target })),
         latency,
@@ -217,7 +218,7 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: {
     days: { type: 'string' }, 'sessions-per-day': { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' }, data: { type: 'string' },
-    pg: { type: 'string' }, demo: { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
+    pg: { type: 'string' }, demo: { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' }, 'latency-only': { type: 'boolean' },
   } });
   if (values.pg && !values.demo) throw new Error('--pg URL needs --demo FILE.json (the demo\'s --json output for that database)');
   const [r] = await runReadApi({
@@ -229,6 +230,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(values.pg ? { pgUrl: values.pg, pgDemo: values.demo } : {}),
     ...(values.samples ? { latencySamples: Number(values.samples) } : {}),
     ...(values.out ? { out: values.out } : {}),
+    latencyOnly: values['latency-only'] === true,
   });
   console.log(`${r.name}: ${r.measured} (${r.pass ? 'ok' : 'MISSED'})`);
 }

@@ -15,7 +15,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BLOCK = /<!-- figures: (\S+) (\S+) -->\n([\s\S]*?)<!-- \/figures -->/g;
 
 /** The read-api bench's defaults: a result's settings that differ from them are disclosed. */
-const READ_API_DEFAULTS = { days: 30, sessionsPerDay: 2000, repeat: 10, latencySamples: 200, mix: 'realistic' };
+const READ_API_DEFAULTS = { days: 30, sessionsPerDay: 2000, repeat: 10, latencySamples: 200, mix: 'realistic', latencyOnly: false, readThreadNice: 'default' };
 
 const ms = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : Number(n.toFixed(1)).toString());
 

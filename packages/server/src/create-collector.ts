@@ -136,7 +136,7 @@ function createReads(options: CollectorOptions, settings: ServerSettings, onErro
   const entry = s.mode === 'inline' || typeof target === 'string' ? null : resolveReadThreadEntry();
   const bound = { maxQueued: s.maxQueued, retryAfterSeconds: s.retryAfterSeconds };
   if (entry === null || typeof target === 'string') return createReadPool({ mode: 'inline', slots: inlineReadSlots(options.storage, s.threads), ...bound });
-  return createReadPool({ mode: 'thread', slots: threadReadSlots({ entry, target, count: s.threads, onError }), ...bound });
+  return createReadPool({ mode: 'thread', slots: threadReadSlots({ entry, target, count: s.threads, nice: s.threadNice, onError }), ...bound });
 }
 
 /** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */

@@ -63,7 +63,12 @@ export const serverSettingsSchema = z.object({
     maxQueued: z.number().int().min(0).max(10_000).default(32),
     /** The Retry-After (seconds) of that 503. @default 1 */
     retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
-  }).strict().default({ threads: 2, maxQueued: 32, retryAfterSeconds: 1 }),
+    /**
+     * Nice value of the read threads (Linux; 0 = as the main thread): on cores that are all busy, the
+     * thread that acknowledges ingest goes before a long query, which is slower there instead. @default 10
+     */
+    threadNice: z.number().int().min(0).max(19).default(10),
+  }).strict().default({ threads: 2, maxQueued: 32, retryAfterSeconds: 1, threadNice: 10 }),
   integrity: z.object({
     /** Run the integrity monitor in this collector. @default true */
     enabled: z.boolean().default(true),

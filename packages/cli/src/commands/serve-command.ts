@@ -24,7 +24,8 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
   --read-threads     queries (stats, attribution, exports, integrity) running at once on read threads,
                      off the ingest event loop (env TOUCHLINE_READ_THREADS, default 2); up to 32 more
                      wait, beyond that 503 + Retry-After. env TOUCHLINE_READS=inline runs them on the
-                     main thread instead (for comparison only)
+                     main thread instead (for comparison only); env TOUCHLINE_READ_THREAD_NICE (0-19,
+                     default 10) is their Linux nice value: 0 lets queries compete with ingest for a busy CPU
   --wal-limit-mb     SQLite: bound of the write-ahead log in MiB; from a quarter of it the log is restarted,
                      from three quarters ingest answers 503 + Retry-After until a long reader lets it go
                      (env TOUCHLINE_WAL_LIMIT_MB, default 64)
@@ -51,6 +52,13 @@ function readsModeFrom(value: string | undefined): 'thread' | 'inline' | undefin
   if (value === undefined || value === '') return undefined;
   if (value === 'thread' || value === 'inline') return value;
   throw new UsageError(`serve: TOUCHLINE_READS must be thread or inline, got "${value}"`);
+}
+
+function niceFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new UsageError(`serve: TOUCHLINE_READ_THREAD_NICE must be an integer 0-19, got "${value}"`);
+  return n;
 }
 
 function positiveFrom(flag: string, value: string | undefined): number | undefined {
@@ -94,6 +102,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
   const readThreads = positiveFrom('--read-threads', values['read-threads'] ?? io.env.TOUCHLINE_READ_THREADS);
   const readsMode = readsModeFrom(io.env.TOUCHLINE_READS);
+  const readNice = niceFrom(io.env.TOUCHLINE_READ_THREAD_NICE);
   const inboxKeepDays = keepDaysFrom(values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS);
   const walLimitMb = positiveFrom('--wal-limit-mb', values['wal-limit-mb'] ?? io.env.TOUCHLINE_WAL_LIMIT_MB);
   const minFreeMb = positiveFrom('--min-free-disk-mb', values['min-free-disk-mb'] ?? io.env.TOUCHLINE_MIN_FREE_DISK_MB);
@@ -123,7 +132,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         ...(metricsToken === undefined ? {} : { metricsToken }),
         disk,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
-        reads: { ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }) },
+        reads: {
+          ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }),
+          ...(readNice === undefined ? {} : { threadNice: readNice }),
+        },
         ...(rateLimit ? { rateLimit } : {}),
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
       },

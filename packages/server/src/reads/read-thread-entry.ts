@@ -1,6 +1,7 @@
 // A read thread's program: its own read-only connection to the collector's database, one query at a time.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openPostgresStorage, openSqliteStorage, type Storage } from '@touchline/storage';
+import { lowerThreadPriority } from '../workers/lower-thread-priority.js';
 import { isReadOpName, runReadOp } from './read-ops.js';
 import type { ReadThreadData, ReadThreadReply, ReadThreadRequest } from './read-thread-protocol.js';
 
@@ -18,6 +19,8 @@ function open(data: ReadThreadData): Storage {
 }
 
 export function runReadThread(port: MessagePort, data: ReadThreadData): void {
+  // Queries are background work next to ingest's acknowledgements (see settings reads.threadNice).
+  if (data.nice > 0) lowerThreadPriority(data.nice);
   // Opened on the first query, after the collector has migrated the database.
   let storage: Storage | null = null;
   const reply = (message: ReadThreadReply): void => port.postMessage(message);

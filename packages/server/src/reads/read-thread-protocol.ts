@@ -3,7 +3,11 @@ import type { StorageTarget } from '@touchline/storage';
 import type { ReadOpName } from './read-ops.js';
 
 /** What a read thread opens: the same database as the collector, by path or URL. */
-export interface ReadThreadData { target: StorageTarget }
+export interface ReadThreadData {
+  target: StorageTarget;
+  /** The thread lowers its own priority to this nice value (0: unchanged); see settings reads.threadNice. */
+  nice: number;
+}
 
 /** Main -> thread: run `op`, or close the connection and exit. */
 export type ReadThreadRequest = { kind: 'run'; id: number; op: ReadOpName; args: unknown[] } | { kind: 'close' };

@@ -1,5 +1,6 @@
 // Queries on read threads: the same answers as inline, a bounded queue answered 503 + Retry-After,
 // ingest and health answered while a query is stuck, and a disconnecting client stopping its query.
+import { readdirSync, readFileSync } from 'node:fs';
 import { newId } from '@touchline/core';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -163,3 +164,21 @@ describe('inline reads', () => {
   });
 });
 
+
+/** Nice values of this process's threads (Linux: field 19 of /proc/self/task/<tid>/stat, counted after the ")" that ends the name). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+// On cores that are all busy, the thread that acknowledges ingest goes before a long query (settings reads.threadNice).
+describe.runIf(process.platform === 'linux')('read thread priority', () => {
+  it.each([[9, 1], [0, 0]])('threadNice %i: %i read thread(s) at that nice value after a query', async (nice, expected) => {
+    const before = threadNices().filter((n) => n === 9).length;
+    const { url, key } = await threadCollector(sqliteFactory, { threads: 1, threadNice: nice });
+    expect((await getJson(url, key, '/api/v1/stats?from=0')).status).toBe(200);
+    expect(threadNices().filter((n) => n === 9).length - before).toBe(expected);
+  });
+});

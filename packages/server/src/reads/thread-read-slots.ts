@@ -24,13 +24,13 @@ function threadError(error: { name: string; message: string; code?: string }): E
  * One read slot: a thread started on first use and again after it was terminated (a cancelled
  * query) or died. A thread runs one query at a time, so at most one answer is ever pending.
  */
-function threadSlot(entry: URL, target: StorageTarget, onError: (e: Error) => void): ReadSlot {
+function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e: Error) => void): ReadSlot {
   let thread: Worker | null = null;
   let nextId = 1;
   let pending: { id: number; resolve(v: unknown): void; reject(e: Error): void } | null = null;
 
   function spawn(): Worker {
-    const data: ReadThreadData = { target };
+    const data: ReadThreadData = { target, nice };
     const worker = new Worker(entry, { workerData: data });
     worker.unref();
     worker.on('message', (message: ReadThreadReply) => {
@@ -75,6 +75,6 @@ function threadSlot(entry: URL, target: StorageTarget, onError: (e: Error) => vo
   };
 }
 
-export function threadReadSlots(options: { entry: URL; target: StorageTarget; count: number; onError: (e: Error) => void }): ReadSlot[] {
-  return Array.from({ length: options.count }, () => threadSlot(options.entry, options.target, options.onError));
+export function threadReadSlots(options: { entry: URL; target: StorageTarget; count: number; nice?: number; onError: (e: Error) => void }): ReadSlot[] {
+  return Array.from({ length: options.count }, () => threadSlot(options.entry, options.target, options.nice ?? 0, options.onError));
 }
