@@ -30,7 +30,7 @@ function loadDemo(db, days, perDay) {
 
 /**
  * What `touchline serve` does at start with its defaults (inboxKeepDays 32, inboxPayloadKeepDays 2),
- * at the demo's --now: prune, then compact, in the collector's 500-row steps.
+ * at the demo's --now: prune, then compact, in the collector's steps (500 and 100 rows).
  */
 async function maintain(db, keepDays, payloadDays) {
   const { openStorage } = await import('../packages/storage/dist/index.js');
@@ -40,10 +40,10 @@ async function maintain(db, keepDays, payloadDays) {
   const t = performance.now();
   try {
     await storage.migrate();
-    for (const [op, days, field] of [['pruneInbox', keepDays, 'deleted'], ['compactInbox', payloadDays, 'compacted']]) {
+    for (const [op, days, field, limit] of [['pruneInbox', keepDays, 'deleted', 500], ['compactInbox', payloadDays, 'compacted', 100]]) {
       if (storage[op] === undefined) { console.log(`this build has no ${op}: skipped`); continue; }
       for (let afterSeq = 0; ;) {
-        const step = await storage[op]({ before: now - days * 86_400_000, afterSeq, limit: 500 });
+        const step = await storage[op]({ before: now - days * 86_400_000, afterSeq, limit });
         result[field] += step[field];
         result.steps += 1;
         if (step.done) break;
