@@ -273,9 +273,9 @@ export function createCollector(options: CollectorOptions): Collector {
       maintenance = startMaintenance({ storage, settings, now, onError });
       // A live inbox worker thread prunes on its own connection; here only when the worker is inline
       // (PostgreSQL, tests, or after the thread failed): bounded steps that yield between them.
-      if (settings.inboxKeepDays !== null) {
+      if (settings.inboxKeepDays !== null || settings.inboxPayloadKeepDays !== null) {
         pruner = startInboxPruner({
-          storage, keepDays: settings.inboxKeepDays, intervalMs: settings.maintenanceIntervalMs, now, onError,
+          storage, keepDays: settings.inboxKeepDays, compactDays: settings.inboxPayloadKeepDays, intervalMs: settings.maintenanceIntervalMs, now, onError,
           enabled: () => !settings.worker.enabled || workerMode() === 'inline',
         });
       }

@@ -1,4 +1,4 @@
-// Processed inbox rows are pruned after inboxKeepDays, and an item re-sent at any time is still stored exactly once: a duplicate while its row is kept, too old to accept once it is gone.
+// Processed inbox rows are compacted after inboxPayloadKeepDays and pruned after inboxKeepDays, and an item re-sent at any time is still stored exactly once: a duplicate while its row is kept, too old to accept once it is gone.
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '@touchline/core';
 import { storageFactories } from '../../storage/src/test-support/storage-factories.js';
@@ -15,7 +15,10 @@ afterEach(async () => { await fx?.close(); fx = null; });
 describe.each(await storageFactories(process.env, import.meta.url))('inbox pruning on $dialect', (factory) => {
   it('a re-sent old item is stored exactly once, before and after its inbox row is pruned', async () => {
     let clock = T0;
-    fx = await startCollector({ now: () => clock, maintenanceIntervalMs: 20, integrity: { enabled: false }, rateLimit: { enabled: false } }, factory);
+    // Payloads kept as long as their rows: this test watches the rows through readProcessedInbox.
+    fx = await startCollector({
+      now: () => clock, maintenanceIntervalMs: 20, inboxPayloadKeepDays: null, integrity: { enabled: false }, rateLimit: { enabled: false },
+    }, factory);
     const { collector, storage, url } = fx;
     const key = await fx.keyFor('shop');
     const item = pageview(newId(T0 - DAY), newId(T0 - HOUR), T0 - HOUR);
@@ -46,9 +49,35 @@ describe.each(await storageFactories(process.env, import.meta.url))('inbox pruni
     expect(await storage.inboxHealth()).toEqual({ pending: 0, dead: 0, oldestPendingAt: null });
   });
 
-  it('inboxKeepDays null keeps processed rows forever', async () => {
+  it('a re-sent item is still stored exactly once after its processed row was compacted (payload dropped, dedupe key kept)', async () => {
     let clock = T0;
-    fx = await startCollector({ now: () => clock, maintenanceIntervalMs: 20, inboxKeepDays: null, integrity: { enabled: false } }, factory);
+    fx = await startCollector({ now: () => clock, maintenanceIntervalMs: 20, integrity: { enabled: false }, rateLimit: { enabled: false } }, factory);
+    const { collector, storage, url } = fx;
+    const key = await fx.keyFor('shop');
+    const item = pageview(newId(T0 - DAY), newId(T0 - HOUR), T0 - HOUR);
+    const eventsStored = async (): Promise<unknown> => (await getJson(url, key, `/api/v1/stats?from=0&to=${clock + DAY}`)).body.events;
+    expect((await postBatch(url, key, [item])).body).toMatchObject({ accepted: 1, duplicates: 0, errors: [] });
+    await collector.worker.drain();
+    const account = await storage.findAccount('shop');
+    const processedPayloads = async (): Promise<number> => (await storage.readProcessedInbox({ accountId: account?.id ?? null, afterSeq: 0, limit: 10 })).rows.length;
+    expect(await processedPayloads()).toBe(1);
+
+    // Day 3: past inboxPayloadKeepDays (2) the pruner's compaction empties the payload.
+    clock = T0 + 3 * DAY;
+    while (await processedPayloads() > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Re-sent on days 3 and 29 (still young enough to be accepted): the kept row makes it a duplicate.
+    for (const day of [3, 29]) {
+      clock = T0 + day * DAY;
+      expect((await postBatch(url, key, [item])).body).toMatchObject({ accepted: 0, duplicates: 1, errors: [] });
+      await collector.worker.drain();
+      expect(await eventsStored()).toBe(1);
+    }
+    expect(await storage.inboxHealth()).toEqual({ pending: 0, dead: 0, oldestPendingAt: null });
+  });
+
+  it('inboxKeepDays and inboxPayloadKeepDays null keep processed rows, with their payloads, forever', async () => {
+    let clock = T0;
+    fx = await startCollector({ now: () => clock, maintenanceIntervalMs: 20, inboxKeepDays: null, inboxPayloadKeepDays: null, integrity: { enabled: false } }, factory);
     const key = await fx.keyFor('shop');
     expect((await postBatch(fx.url, key, [pageview(newId(T0 - DAY), newId(T0 - HOUR), T0 - HOUR)])).body).toMatchObject({ accepted: 1 });
     await fx.collector.worker.drain();
@@ -56,6 +85,16 @@ describe.each(await storageFactories(process.env, import.meta.url))('inbox pruni
     // Several maintenance intervals pass on the real clock.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await fx.storage.readProcessedInbox({ accountId: null, afterSeq: 0, limit: 10 })).rows).toHaveLength(1);
+  });
+});
+
+describe('inboxPayloadKeepDays', () => {
+  it('defaults to 2 days; 0 and null (forever) are allowed, a negative or fractional number is refused by name', () => {
+    expect(parseServerSettings().inboxPayloadKeepDays).toBe(2);
+    expect(parseServerSettings({ inboxPayloadKeepDays: 0 }).inboxPayloadKeepDays).toBe(0);
+    expect(parseServerSettings({ inboxPayloadKeepDays: null }).inboxPayloadKeepDays).toBeNull();
+    expect(() => parseServerSettings({ inboxPayloadKeepDays: -1 })).toThrow(/inboxPayloadKeepDays/);
+    expect(() => parseServerSettings({ inboxPayloadKeepDays: 1.5 })).toThrow(/inboxPayloadKeepDays/);
   });
 });
 

@@ -100,6 +100,15 @@ export const serverSettingsSchema = z.object({
    * processed rows: run it before they go, or keep them (null). @default 32
    */
   inboxKeepDays: z.number().int().positive().nullable().default(32),
+  /**
+   * Processed inbox rows keep their payload (the item as sent, with its request context) this many
+   * days after they were received; then it is emptied and the row stays, only as the item's dedupe
+   * key, until inboxKeepDays (null: payloads kept as long as their rows). Nothing reads a processed
+   * payload but `touchline repair-sessions` and the access export's `received_items`, and the
+   * payload is most of an inbox row's bytes (docs/storage-bytes.md). 0 compacts at the first
+   * maintenance run after processing. @default 2
+   */
+  inboxPayloadKeepDays: z.number().int().min(0).nullable().default(2),
   /** How often storage maintenance runs (PostgreSQL partitions ahead, retention) and processed inbox rows are pruned. @default 3600000 (1 h) */
   maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
   /**

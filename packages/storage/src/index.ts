@@ -13,7 +13,7 @@ export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert, VisitorAlias,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
   InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, MarkovFacts, PathStepFact, WindowCounts, IntegrityFacts,
-  SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopUtmWindow, UtmField, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, RecentEvent, ConversionListing,
+  SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopUtmWindow, UtmField, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, InboxCompactStep, RecentEvent, ConversionListing,
 } from './storage.js';
 export {
   UPLOAD_PLATFORMS, UPLOAD_DELIVERY_STATUSES, type UploadPlatform, type UploadDestination, type AccountUploadDestination, type UploadDeliveryStatus, type UploadDelivery,

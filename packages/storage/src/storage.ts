@@ -344,6 +344,15 @@ export interface InboxPruneStep {
   done: boolean;
 }
 
+export interface InboxCompactStep {
+  /** Processed rows whose payload was emptied (the row stays as the item's dedupe key). */
+  compacted: number;
+  /** The last seq looked at: the next step's afterSeq. */
+  lastSeq: number;
+  /** Nothing further along is old enough (or the inbox ends here). */
+  done: boolean;
+}
+
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
 export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
@@ -415,6 +424,12 @@ export interface Storage {
    * Pending and dead-lettered rows stay.
    */
   pruneInbox(options: InboxPruneOptions): Promise<InboxPruneStep>;
+  /**
+   * One bounded step of compaction: empties the payload of done inbox rows received before
+   * `before` among the next `limit` rows after `afterSeq`, in one short transaction. The rows stay
+   * (their item ids still dedupe re-sent items until pruneInbox deletes them).
+   */
+  compactInbox(options: InboxPruneOptions): Promise<InboxCompactStep>;
 
   stats(accountId: string, from: number, to: number): Promise<Stats>;
   /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */

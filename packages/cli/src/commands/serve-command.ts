@@ -7,7 +7,7 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
-                       [--retention-days N] [--inbox-keep-days N|forever] [--worker-lease-ms N] [--read-threads N]
+                       [--retention-days N] [--inbox-keep-days N|forever] [--inbox-payload-keep-days N|forever] [--worker-lease-ms N] [--read-threads N]
                        [--wal-limit-mb N] [--min-free-disk-mb N]
   --port             TCP port (env TOUCHLINE_PORT, default 8710)
   --host             interface to bind (env TOUCHLINE_HOST, default 127.0.0.1)
@@ -19,6 +19,8 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
   --inbox-keep-days  delete processed inbox rows N days after they arrived, once a re-sent item is too old
                      to be accepted anyway (at least 31); \`forever\` keeps them (repair-sessions reads them)
                      (env TOUCHLINE_INBOX_KEEP_DAYS, default 32)
+  --inbox-payload-keep-days  empty processed inbox rows' payloads N days after they arrived (the row stays
+                     as the item's dedupe key); \`forever\` keeps them (env TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS, default 2)
   --worker-lease-ms  how long a claimed inbox row stays with its worker before another may take it
                      (env TOUCHLINE_WORKER_LEASE_MS, default 10000)
   --read-threads     queries (stats, attribution, exports, integrity) running at once on read threads,
@@ -68,12 +70,13 @@ function positiveFrom(flag: string, value: string | undefined): number | undefin
   return n;
 }
 
-/** N days, `forever` (null: never pruned), or undefined for the default. */
-function keepDaysFrom(value: string | undefined): number | null | undefined {
+/** N days (at least `min`), `forever` (null: never pruned or compacted), or undefined for the default. */
+function keepDaysFrom(flag: string, value: string | undefined, min: number): number | null | undefined {
   if (value === undefined || value === '') return undefined;
   if (value === 'forever') return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`serve: --inbox-keep-days must be a positive integer or "forever", got "${value}"`);
+  const what = min === 0 ? 'a whole number of days (0 or more)' : 'a positive integer';
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`serve: ${flag} must be ${what} or "forever", got "${value}"`);
   return n;
 }
 
@@ -91,7 +94,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv, strict: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
-      'retention-days': { type: 'string' }, 'inbox-keep-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+      'retention-days': { type: 'string' }, 'inbox-keep-days': { type: 'string' }, 'inbox-payload-keep-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
       'read-threads': { type: 'string' },
       'wal-limit-mb': { type: 'string' }, 'min-free-disk-mb': { type: 'string' },
     },
@@ -103,7 +106,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const readThreads = positiveFrom('--read-threads', values['read-threads'] ?? io.env.TOUCHLINE_READ_THREADS);
   const readsMode = readsModeFrom(io.env.TOUCHLINE_READS);
   const readNice = niceFrom(io.env.TOUCHLINE_READ_THREAD_NICE);
-  const inboxKeepDays = keepDaysFrom(values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS);
+  const inboxKeepDays = keepDaysFrom('--inbox-keep-days', values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS, 1);
+  const inboxPayloadKeepDays = keepDaysFrom('--inbox-payload-keep-days', values['inbox-payload-keep-days'] ?? io.env.TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS, 0);
   const walLimitMb = positiveFrom('--wal-limit-mb', values['wal-limit-mb'] ?? io.env.TOUCHLINE_WAL_LIMIT_MB);
   const minFreeMb = positiveFrom('--min-free-disk-mb', values['min-free-disk-mb'] ?? io.env.TOUCHLINE_MIN_FREE_DISK_MB);
   const disk = {
@@ -129,6 +133,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       settings: {
         port, host, retentionDays,
         ...(inboxKeepDays === undefined ? {} : { inboxKeepDays }),
+        ...(inboxPayloadKeepDays === undefined ? {} : { inboxPayloadKeepDays }),
         ...(metricsToken === undefined ? {} : { metricsToken }),
         disk,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),

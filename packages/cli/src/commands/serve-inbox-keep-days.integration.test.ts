@@ -1,4 +1,4 @@
-// `touchline serve --inbox-keep-days`: a number of days, or `forever`; too short or not a number is refused before anything starts.
+// `touchline serve --inbox-keep-days` and `--inbox-payload-keep-days`: days or `forever`; a bad or too short value is refused before anything starts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,5 +34,16 @@ describe('touchline serve --inbox-keep-days', () => {
     const short = await serve({ TOUCHLINE_INBOX_KEEP_DAYS: '7' });
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('inboxKeepDays: must be at least 31 days');
+  });
+});
+
+describe('touchline serve --inbox-payload-keep-days', () => {
+  it('takes days (0 too) or forever, from the flag or TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS, and refuses anything else by name', async () => {
+    expect((await serve({}, '--inbox-payload-keep-days', '0')).code).toBe(0);
+    expect((await serve({}, '--inbox-payload-keep-days', 'forever')).code).toBe(0);
+    expect((await serve({ TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS: '7' })).code).toBe(0);
+    const bad = await serve({ TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS: '-1' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--inbox-payload-keep-days must be a whole number of days (0 or more) or "forever", got "-1"');
   });
 });

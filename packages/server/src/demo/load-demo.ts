@@ -31,7 +31,7 @@ export interface LoadDemoOptions {
 }
 
 // No pruning while loading: the collector prunes demo rows like its own once it runs.
-const demoSettings = (walLimitBytes: number | undefined) => parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null, disk: { walLimitBytes } });
+const demoSettings = (walLimitBytes: number | undefined) => parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null, inboxPayloadKeepDays: null, disk: { walLimitBytes } });
 
 /** The pipeline on a thread when a file path (and the real clock) allow it, else inline. */
 function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Error) => void): { worker: InboxWorker; gate: IngestWriteGate | null } {

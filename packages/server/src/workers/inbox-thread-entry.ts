@@ -21,6 +21,7 @@ function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { stora
       claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
       applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
       pruneInbox: (options) => gate.run(() => storage.pruneInbox(options)),
+      compactInbox: (options) => gate.run(() => storage.compactInbox(options)),
       releaseInbox: (options) => gate.run(() => storage.releaseInbox(options)),
     },
     ingestWaiting: gate.ingestWaiting,

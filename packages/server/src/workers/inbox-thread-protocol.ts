@@ -10,8 +10,8 @@ export interface InboxThreadData {
   walLimitBytes: number;
   /** Shared with the collector's ingest writes, which take priority (see write-gate.ts). */
   writeGate?: SharedArrayBuffer;
-  /** Prune processed inbox rows on the thread's connection (settings.inboxKeepDays), while the worker runs. */
-  prune?: { keepDays: number; intervalMs: number };
+  /** Prune and compact processed inbox rows on the thread's connection (settings.inboxKeepDays, inboxPayloadKeepDays), while the worker runs. */
+  prune?: { keepDays: number | null; compactDays: number | null; intervalMs: number };
 }
 
 /**

@@ -65,10 +65,11 @@ export function createThreadInboxWorker(deps: {
 
   function spawn(): Worker {
     const run = randomUUID();
-    const { inboxKeepDays, maintenanceIntervalMs } = deps.settings;
+    const { inboxKeepDays, inboxPayloadKeepDays, maintenanceIntervalMs } = deps.settings;
     const data: InboxThreadData = {
       run, databasePath: deps.databasePath, worker: deps.settings.worker, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
-      prune: inboxKeepDays === null ? undefined : { keepDays: inboxKeepDays, intervalMs: maintenanceIntervalMs },
+      prune: inboxKeepDays === null && inboxPayloadKeepDays === null
+        ? undefined : { keepDays: inboxKeepDays, compactDays: inboxPayloadKeepDays, intervalMs: maintenanceIntervalMs },
     };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });

@@ -15,6 +15,7 @@ import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
 import { claimInbox } from './inbox/claim-inbox.js';
 import { insertInbox, insertInboxGroups } from './inbox/insert-inbox.js';
+import { compactInbox } from './inbox/compact-inbox.js';
 import { pruneInbox } from './inbox/prune-inbox.js';
 import { readInboxHealth } from './inbox/read-inbox-health.js';
 import { releaseInbox } from './inbox/release-inbox.js';
@@ -116,6 +117,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     finishSessionRepair: (options) => finishSessionRepair(conn, options),
     maintain: (options) => maintainStorage(conn, options),
     pruneInbox: (options) => pruneInbox(conn, options),
+    compactInbox: (options) => compactInbox(conn, options),
     stats: (accountId, from, to) => readStats(conn, accountId, from, to),
     countSessionsByChannel: (accountId, from, to) => countSessionsByChannel(conn, accountId, from, to),
     sessionsOfVisitor: (accountId, visitorId) => listVisitorSessions(conn, accountId, visitorId),

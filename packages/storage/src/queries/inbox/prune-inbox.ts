@@ -35,13 +35,26 @@ const PG_DELETE = `WITH gone AS (
   keys AS (DELETE FROM inbox_keys AS k USING gone WHERE k.account_key = gone.account_key AND k.item_id = gone.item_id RETURNING 1)
   SELECT (SELECT COUNT(*) FROM gone)::integer AS deleted`;
 
+// A compacted row (compactInbox) is gone from inbox already and left its key behind: keys received
+// before the cutoff go here too, a bounded batch a step, except those of rows still pending or
+// dead-lettered (few: NOT IN hashes them once).
+const PG_OLD_KEYS = `DELETE FROM inbox_keys AS k WHERE k.ctid = ANY(ARRAY(
+    SELECT ctid FROM inbox_keys WHERE received_at < $1 ORDER BY received_at LIMIT $2))
+  AND (k.account_key, k.item_id) NOT IN (
+    SELECT i.account_key, i.item_id FROM inbox_pending AS p JOIN inbox AS i ON i.seq = p.seq AND i.received_at = p.received_at
+      WHERE p.received_at < $1
+    UNION ALL SELECT i.account_key, i.item_id FROM inbox_dead AS d JOIN inbox AS i ON i.seq = d.seq AND i.received_at = d.received_at
+      WHERE d.received_at < $1)`;
+
 async function pgPrune(client: PgQueryable, o: InboxPruneOptions): Promise<InboxPruneStep> {
   const page = (await client.query<Page>(PG_PAGE, [o.afterSeq, o.limit])).rows[0] as Page;
-  if (page.last === null || page.oldest === null) return { deleted: 0, lastSeq: o.afterSeq, done: true };
+  const keys = (await client.query(PG_OLD_KEYS, [o.before, o.limit])).rowCount ?? 0;
+  const keysDone = keys < o.limit;
+  if (page.last === null || page.oldest === null) return { deleted: 0, lastSeq: o.afterSeq, done: keysDone };
   const last = Number(page.last);
   const oldest = Number(page.oldest);
   const deleted = (await client.query<{ deleted: number }>(PG_DELETE, [o.afterSeq, last, o.before])).rows[0]?.deleted ?? 0;
-  return { deleted, lastSeq: last, done: page.n < o.limit || oldest >= o.before };
+  return { deleted, lastSeq: last, done: keysDone && (page.n < o.limit || oldest >= o.before) };
 }
 
 /**

@@ -4,17 +4,18 @@ import type { InboxRow, ProcessedInboxPage } from '../../storage.js';
 
 interface ItemRow { seq: number; account_id: string; item_id: string; type: string; payload: string; received_at: number }
 
+// A compacted row (empty payload, see compactInbox) holds nothing to repair from: it counts as gone.
 // Keyset pagination on seq (the inbox's key): each page is one index range, whatever the inbox's size.
 const SQLITE_PAGE = `SELECT i.seq, a.id AS account_id, i.item_id, i.type, i.payload, i.received_at
   FROM inbox AS i JOIN accounts AS a ON a.key = i.account_key
-  WHERE i.seq > @after
+  WHERE i.seq > @after AND i.payload <> ''
     AND (@account IS NULL OR i.account_key = (SELECT key FROM accounts WHERE id = @account))
     AND NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.seq = i.seq)
     AND NOT EXISTS (SELECT 1 FROM inbox_dead AS d WHERE d.seq = i.seq)
   ORDER BY i.seq LIMIT @limit`;
 const PG_PAGE = `SELECT i.seq, a.id AS account_id, i.item_id, i.type, i.payload, i.received_at
   FROM inbox AS i JOIN accounts AS a ON a.key = i.account_key
-  WHERE i.seq > $1
+  WHERE i.seq > $1 AND i.payload <> ''
     AND ($2::text IS NULL OR i.account_key = (SELECT key FROM accounts WHERE id = $2))
     AND NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.seq = i.seq)
     AND NOT EXISTS (SELECT 1 FROM inbox_dead AS d WHERE d.seq = i.seq)
