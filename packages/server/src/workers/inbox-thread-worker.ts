@@ -67,7 +67,7 @@ export function createThreadInboxWorker(deps: {
     const run = randomUUID();
     const { inboxKeepDays, maintenanceIntervalMs } = deps.settings;
     const data: InboxThreadData = {
-      run, databasePath: deps.databasePath, worker: deps.settings.worker, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
+      run, databasePath: deps.databasePath, worker: deps.settings.worker, cookieless: deps.settings.cookieless, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
       prune: inboxKeepDays === null ? undefined : { keepDays: inboxKeepDays, intervalMs: maintenanceIntervalMs },
     };
     const worker = new Worker(deps.entry, { workerData: data });
