@@ -78,35 +78,56 @@ function visitorsOf(batch: ProcessedBatch, keyOf: KeyOf): Array<{ account: numbe
 
 const keysOf = (account: number, visitorId: string, ids: readonly string[]): SessionKey[] => ids.map((id) => ({ account, visitorId, id }));
 
-export function sqliteSessionizeCookieless(c: SqliteConnection, batch: ProcessedBatch, keyOf: KeyOf): void {
-  const timeoutMs = batch.cookieless?.timeoutMs ?? 0;
-  for (const { account, visitorId } of visitorsOf(batch, keyOf)) {
-    const spans = c.statement<[Record<number, unknown>], SessionSpan>(SQLITE_SPANS).all({ 1: account, 2: visitorId });
-    for (const [target, ...sources] of inactivityClusters(spans, timeoutMs)) {
-      const before = sqliteSessionShapes(c, keysOf(account, visitorId, [target as string, ...sources]));
-      for (const source of sources) {
-        // PostgreSQL refuses one upsert touching a row twice, so each source merges on its own (both dialects alike).
-        for (const m of SQLITE_MERGE) c.statement<[Record<number, unknown>]>(m.text).run(sqliteParams(m, [target, account, visitorId, source]));
-      }
-      const after = sqliteSessionShapes(c, keysOf(account, visitorId, [target as string]));
-      sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
+/** Every merge of the pass: its clusters, per visitor. */
+interface Merges { before: SessionKey[]; after: SessionKey[]; merges: Array<{ account: number; visitorId: string; target: string; source: string }> }
+
+function plan(clustered: Array<{ account: number; visitorId: string; clusters: string[][] }>): Merges {
+  const out: Merges = { before: [], after: [], merges: [] };
+  for (const { account, visitorId, clusters } of clustered) {
+    for (const [target, ...sources] of clusters) {
+      out.before.push(...keysOf(account, visitorId, [target as string, ...sources]));
+      out.after.push(...keysOf(account, visitorId, [target as string]));
+      for (const source of sources) out.merges.push({ account, visitorId, target: target as string, source });
     }
   }
+  return out;
+}
+
+/**
+ * Reads every cluster first, then merges them all, with one read of the shapes before and after and
+ * one rollup write for the pass (sessions of different clusters are disjoint, so their deltas add).
+ */
+export function sqliteSessionizeCookieless(c: SqliteConnection, batch: ProcessedBatch, keyOf: KeyOf): void {
+  const timeoutMs = batch.cookieless?.timeoutMs ?? 0;
+  const spans = c.statement<[Record<number, unknown>], SessionSpan>(SQLITE_SPANS);
+  const { before: beforeKeys, after: afterKeys, merges } = plan(visitorsOf(batch, keyOf).map(({ account, visitorId }) => ({
+    account, visitorId, clusters: inactivityClusters(spans.all({ 1: account, 2: visitorId }), timeoutMs),
+  })));
+  if (merges.length === 0) return;
+  const before = sqliteSessionShapes(c, beforeKeys);
+  // PostgreSQL refuses one upsert touching a row twice, so each source merges on its own (both dialects alike).
+  for (const m of merges) {
+    for (const statement of SQLITE_MERGE) c.statement<[Record<number, unknown>]>(statement.text).run(sqliteParams(statement, [m.target, m.account, m.visitorId, m.source]));
+  }
+  const after = sqliteSessionShapes(c, afterKeys);
+  sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
 }
 
 /** The visitors were locked by applyProcessed with its sessions' (the pass wrote a session of each). */
 export async function pgSessionizeCookieless(client: PgQueryable, batch: ProcessedBatch, keyOf: KeyOf): Promise<void> {
   const timeoutMs = batch.cookieless?.timeoutMs ?? 0;
+  const clustered: Array<{ account: number; visitorId: string; clusters: string[][] }> = [];
   for (const { account, visitorId } of visitorsOf(batch, keyOf)) {
     const spans = (await client.query<SessionSpan>(PG_SPANS, [account, visitorId])).rows
       .map((s) => ({ id: s.id, startedAt: Number(s.startedAt), lastSeenAt: Number(s.lastSeenAt) }));
-    for (const [target, ...sources] of inactivityClusters(spans, timeoutMs)) {
-      const before = await pgSessionShapes(client, keysOf(account, visitorId, [target as string, ...sources]));
-      for (const source of sources) {
-        for (const m of PG_MERGE) await client.query(m.text, paramsOf(m, [target, account, visitorId, source]));
-      }
-      const after = await pgSessionShapes(client, keysOf(account, visitorId, [target as string]));
-      await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
-    }
+    clustered.push({ account, visitorId, clusters: inactivityClusters(spans, timeoutMs) });
   }
+  const { before: beforeKeys, after: afterKeys, merges } = plan(clustered);
+  if (merges.length === 0) return;
+  const before = await pgSessionShapes(client, beforeKeys);
+  for (const m of merges) {
+    for (const statement of PG_MERGE) await client.query(statement.text, paramsOf(statement, [m.target, m.account, m.visitorId, m.source]));
+  }
+  const after = await pgSessionShapes(client, afterKeys);
+  await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
 }
