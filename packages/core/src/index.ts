@@ -23,7 +23,7 @@ export {
   type Identity, type IdentityInput, type StartReason, type LoggedOut, type GhostVisitor,
 } from './session/resolve-identity.js';
 export { WIRE_LIMITS } from './wire/limits.js';
-export { COOKIELESS_ID, isCookielessItem } from './wire/cookieless.js';
+export { COOKIELESS_ID } from './wire/cookieless.js';
 export { parseItemFast } from './wire/parse-item-fast.js';
 export {
   itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,

@@ -8,7 +8,3 @@
 /** The nil UUID (RFC 9562): "the collector identifies this item's visitor and session". */
 export const COOKIELESS_ID = '00000000-0000-0000-0000-000000000000';
 
-/** True for an item sent in cookieless mode (its visitor is computed by the collector). */
-export function isCookielessItem(item: { visitor_id: string }): boolean {
-  return item.visitor_id === COOKIELESS_ID;
-}
