@@ -180,6 +180,26 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     await fc.assert(property(realPass), { numRuns: factory.dialect === 'sqlite' ? 100 : 40, seed: SEED });
   });
 
+  it('two collectors working one inbox at the same time store the rows of one in-order pass', async () => {
+    const random = fc.sample(fc.array(specArb, { minLength: 150, maxLength: 150 }), { numRuns: 1, seed: 7 })[0] as Spec[];
+    run += 1;
+    const items = random.map(itemOf);
+    const expected = await reference(items, random);
+    const account = await db.storage.ensureAccount(`concurrent-${run}`, 1);
+    const shuffled = fc.sample(fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }), { numRuns: 1, seed: 8 })[0] as Item[];
+    for (let i = 0; i < shuffled.length; i += 10) await db.storage.insertInbox(account.id, inboxItems(shuffled.slice(i, i + 10)), clock);
+    // Both collectors claim small passes and apply them concurrently until the inbox is empty.
+    const work = async (storage: Storage): Promise<void> => {
+      for (;;) {
+        const rows = await storage.claimInbox({ limit: 7, leaseMs: 60_000, now: clock });
+        if (rows.length === 0) return;
+        await realPass(storage, rows);
+      }
+    };
+    await Promise.all(collectors.map(work));
+    expect(await dump(db, account.id, items, random)).toEqual(expected);
+  });
+
   // Runs after the property, over every account it stored: each merge moved the read model as a
   // worker pass would (the rollups, visitor hours and gaps equal a rebuild from the rows left).
   it('leaves the read model equal to its rebuild from the stored rows', async () => {
