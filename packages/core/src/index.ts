@@ -17,11 +17,13 @@ export {
 export { readIdentityJar, type IdentityJar } from './session/identity-cookies.js';
 export { readPrefixedCookies } from './session/prefixed-cookies.js';
 export { createBotCheck } from './session/bot-check.js';
+export { cookielessIdentity, type CookielessInput } from './session/cookieless-identity.js';
 export {
   resolveIdentity, endSessionCookies, LOGOUT_JUMP,
   type Identity, type IdentityInput, type StartReason, type LoggedOut, type GhostVisitor,
 } from './session/resolve-identity.js';
 export { WIRE_LIMITS } from './wire/limits.js';
+export { COOKIELESS_ID } from './wire/cookieless.js';
 export { parseItemFast } from './wire/parse-item-fast.js';
 export {
   itemSchema, batchRequestSchema, batchResponseSchema, errorResponseSchema, requestContextSchema,

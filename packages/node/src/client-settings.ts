@@ -99,7 +99,15 @@ export const clientSettingsSchema = z.object({
    */
   reportHealth: z.boolean().default(true),
   /**
-   * Decides per request whether Touchline tracks it: `'full'` (cookies, as without this setting) or
+   * `'cookieless'`: no Touchline cookie is ever set or read; the collector identifies visitors by a
+   * keyed daily hash of (truncated IP, user agent, site) and sessions by inactivity (docs/privacy.md:
+   * the accuracy this costs). A `consent` rule's `'full'` then means cookieless too. Needs `captureIp`.
+   * @default 'cookies'
+   */
+  mode: z.enum(['cookies', 'cookieless']).default('cookies'),
+  /**
+   * Decides per request whether Touchline tracks it: `'full'` (cookies, as without this setting),
+   * `'cookieless'` (tracked without any Touchline cookie, as in `mode: 'cookieless'`) or
    * `'none'` (no Touchline cookie set or read, no pageview, the request's events dropped as
    * `no_consent`). Receives `{ header, cookie, url }`; typically reads the site's consent cookie:
    * `consent: (req) => req.cookie('cookie_consent') === 'yes' ? 'full' : 'none'`. A rule that throws
@@ -124,7 +132,10 @@ export const clientSettingsSchema = z.object({
     (v) => typeof (v as Scheduler | null)?.setTimeout === 'function' && typeof (v as Scheduler).clearTimeout === 'function',
     'scheduler must be an object with setTimeout(fn, ms) and clearTimeout(handle)',
   ).optional(),
-}).strict().refine((s) => s.beaconScriptPath === false || s.viewBeaconPath !== false, {
+}).strict().refine((s) => s.mode !== 'cookieless' || s.captureIp, {
+  path: ['captureIp'],
+  message: "must be true with mode 'cookieless': the collector identifies cookieless visitors by the (truncated) IP",
+}).refine((s) => s.beaconScriptPath === false || s.viewBeaconPath !== false, {
   path: ['beaconScriptPath'],
   message: 'the navigation beacon script reports to viewBeaconPath: turn it off (false) too, or keep viewBeaconPath',
 }).refine((s) => s.beaconScriptPath === false || s.beaconScriptPath !== s.viewBeaconPath, {

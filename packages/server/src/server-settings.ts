@@ -30,6 +30,21 @@ export const serverSettingsSchema = z.object({
   maxPastAgeMs: z.number().int().positive().default(30 * 24 * 60 * 60 * 1000),
   /** Keep IP addresses as sent instead of truncating them (IPv4 /24, IPv6 /48). @default false */
   storeFullIp: z.boolean().default(false),
+  /**
+   * Cookieless mode (docs/privacy.md): items an SDK sends without a visitor (`mode: 'cookieless'`, or a
+   * consent rule answering 'cookieless') get a visitor id that is a keyed hash of (truncated IP, user
+   * agent, site) under a random secret of their UTC day, and sessions by inactivity over it. Their IP is
+   * always truncated, `storeFullIp` or not.
+   */
+  cookieless: z.object({
+    /** Items of one cookieless visitor less than this apart are one session. @default 1800000 (30 min) */
+    sessionTimeoutMs: z.number().int().min(60_000).max(DAY).default(30 * 60_000),
+    /**
+     * A day's secret is deleted this long after the day ends (UTC); a cookieless item reaching the
+     * worker later is dead-lettered, since no one can compute its visitor any more. @default 21600000 (6 h)
+     */
+    secretMarginMs: z.number().int().min(60_000).max(7 * DAY).default(6 * 3_600_000),
+  }).strict().default({ sessionTimeoutMs: 30 * 60_000, secretMarginMs: 6 * 3_600_000 }),
   worker: z.object({
     /** Run inbox workers in this process. @default true */
     enabled: z.boolean().default(true),

@@ -23,6 +23,7 @@ export {
 export { GOAL_KINDS, type GoalKind, type Goal, type Funnel, type GoalDelete, type FunnelSave, type FunnelDelete, type FunnelItemsWindow, type FunnelItem, type FunnelItems } from './funnel-definitions.js';
 export type { ErasureRequest, ErasureResult, ErasureCounts } from './queries/privacy/erase-person.js';
 export type { PersonExport } from './queries/privacy/export-person.js';
+export { secretKey, secretExpiry, type SecretRequest } from './queries/cookieless/cookieless-secrets.js';
 export { tombstoneDigest, type SubjectKind } from './queries/privacy/tombstone-digest.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';
 export type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';

@@ -11,6 +11,7 @@ import type {
 } from './upload-definitions.js';
 import type { ErasureRequest, ErasureResult } from './queries/privacy/erase-person.js';
 import type { PersonExport } from './queries/privacy/export-person.js';
+import type { SecretRequest } from './queries/cookieless/cookieless-secrets.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -136,6 +137,12 @@ export interface ProcessedBatch {
    * (batch-tombstones.ts), and writes nothing if an erasure committed in between (`tombstoned`).
    */
   tombstonesAt?: number;
+  /**
+   * Cookieless visitors of the pass (docs/privacy.md): after the pass's rows are written, each one's
+   * sessions closer than `timeoutMs` to each other merge into one (sessions by inactivity, exact
+   * whatever order and batches the items came in: sessionize-cookieless.ts).
+   */
+  cookieless?: { timeoutMs: number; visitors: Array<{ accountId: string; visitorId: string }> };
 }
 
 export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
@@ -438,6 +445,11 @@ export interface Storage {
   exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }): Promise<PersonExport | null>;
   /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
   findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
+  /**
+   * Cookieless mode's daily secrets (hex) for the given accounts' UTC days, by secretKey: created on
+   * first use, absent once the day plus `marginMs` has passed; expired secrets are deleted.
+   */
+  cookielessSecrets(requests: readonly SecretRequest[], now: number, marginMs: number): Promise<Map<string, string>>;
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
   personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;
   /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */

@@ -1,6 +1,6 @@
 // Builds the per-request scope: identity plus a frozen snapshot of everything background work needs.
 import {
-  classifyRequest, resolveIdentity, type Identity, type RequestContext,
+  classifyRequest, cookielessIdentity, resolveIdentity, type Identity, type RequestContext,
 } from '@touchline/core';
 import type { ClientSettings } from '../client-settings.js';
 import type { BeaconAnswer } from './beacon-answer.js';
@@ -24,7 +24,10 @@ export interface RequestScope {
   readonly answer: BeaconAnswer | null;
   /** The request's own cookie sink (see RequestInfo.appendSetCookie). */
   readonly appendSetCookie: RequestInfo['appendSetCookie'];
-  /** The request's consent (consent.ts): with `none` the identity is empty and nothing is recorded for it. */
+  /**
+   * The request's consent (consent.ts): with `none` the identity is empty and nothing is recorded for
+   * it; with `cookieless` no cookie is written and the collector identifies the visitor.
+   */
   readonly consent: ConsentMode;
   /** Why the consent rule failed (reported by the client), or null. */
   readonly consentProblem: string | null;
@@ -53,9 +56,12 @@ export function captureScope(
   const referrer = info.header('referer');
   const consent = decideConsent(info.header, url, settings);
   // Without consent the cookies are not even read: an identity from before a withdrawal is not used.
+  // Cookieless reads none either: an old visitor cookie must not link cookieless traffic to a person.
   const identity: Identity = consent.mode === 'none'
     ? { kind, isBot: false, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign: null, setCookies: [], aliases: [] }
-    : resolveIdentity({ cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session });
+    : consent.mode === 'cookieless'
+      ? cookielessIdentity({ kind, url, userAgent, ...(isBot === undefined ? {} : { isBot }) })
+      : resolveIdentity({ cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),
     referrer: clip(referrer, 4096),

@@ -83,7 +83,7 @@ describe('consent: a function of the request', () => {
     await shop.flush();
     expect(shop.stub.items()).toEqual([]);
     expect(shop.errors).toEqual(['consent rule threw: banner state unreadable (the request was not tracked)']);
-    expect(odd.errors).toEqual(['consent rule returned "yes"; expected \'full\' or \'none\' (the request was not tracked)']);
+    expect(odd.errors).toEqual(['consent rule returned "yes"; expected \'full\', \'cookieless\' or \'none\' (the request was not tracked)']);
   });
 
   it('without a consent setting tracks every request as before', async () => {

@@ -241,6 +241,11 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
         reject('no_request', 'endSession() must be called inside a request handled by a Touchline adapter');
         return;
       }
+      if (scope.consent === 'cookieless') {
+        // No cookie to end a session with: the collector's inactivity timeout decides cookieless sessions.
+        emitter.emit('dropped', { count: 1, reason: 'cookieless' });
+        return;
+      }
       if (scope.identity.kind === 'prefetch') {
         // Speculative loads are read-only: a prefetched logout link the user never clicked must not log anyone out.
         emitter.emit('dropped', { count: 1, reason: 'speculative' });

@@ -1,5 +1,5 @@
 // Validates a batch's items one by one: good items are accepted even when others are rejected.
-import { itemSchema, parseItemFast, zodProblems, type Item, type ItemError } from '@touchline/core';
+import { COOKIELESS_ID, itemSchema, parseItemFast, zodProblems, type Item, type ItemError } from '@touchline/core';
 import type { InboxItem } from '@touchline/storage';
 import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { anonymizeIp } from './anonymize-ip.js';
@@ -54,6 +54,19 @@ function checked(raw: unknown, index: number): Item | string {
 }
 
 /**
+ * A cookieless item (visitor_id is the nil UUID, docs/privacy.md) is identified by the worker from
+ * its truncated IP and user agent: without them every such item would become one visitor.
+ */
+function cookielessProblem(item: Item, index: number): string | null {
+  if (item.visitor_id !== COOKIELESS_ID) return null;
+  if (item.type === 'alias') return `items[${index}].visitor_id: an alias names two real visitors; the nil UUID (cookieless) cannot be one`;
+  if (item.context === null || item.context.ip === null || item.context.user_agent === null) {
+    return `items[${index}].context: a cookieless item (visitor_id ${COOKIELESS_ID}) needs context.ip and context.user_agent: the collector identifies its visitor by them`;
+  }
+  return null;
+}
+
+/**
  * `checkNul: false` only when the caller saw the raw body and it cannot hold a NUL (mayHoldNul).
  * `clock`: the sender's clock as its batch's sent_at shows it (null for single items, which carry no sent_at).
  * Parses each raw item; `__proto__`-style keys are plain data here (both parsers build fresh
@@ -76,13 +89,20 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules, ch
       errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });
       return;
     }
+    const cookieless = cookielessProblem(item, index);
+    if (cookieless !== null) {
+      errors.push({ index, id: item.id, code: 'invalid_item', message: cookieless });
+      return;
+    }
     const nul = checkNul ? findNul(item) : null;
     if (nul !== null) {
       errors.push({ index, id: item.id, code: 'invalid_item', message: `items[${index}].${nul}: contains a NUL character (U+0000), which no text field may hold` });
       return;
     }
     // Both parsers return fresh objects (never the request's), so the address is truncated in place.
-    if (item.context !== null && !rules.storeFullIp) item.context.ip = anonymizeIp(item.context.ip);
+    // A cookieless item's address is always truncated: its visitor is the hash of the truncated one,
+    // and keeping the raw address would defeat the mode (docs/privacy.md).
+    if (item.context !== null && (!rules.storeFullIp || item.visitor_id === COOKIELESS_ID)) item.context.ip = anonymizeIp(item.context.ip);
     const payload = encodeStoredItem(item);
     const first = seen.get(item.id);
     if (first === undefined) {

@@ -52,7 +52,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const stats: InboxThreadStats = { done: 0, dead: 0 };
   // The collector's own connection runs the checkpointer; this one only writes, within the same bound.
   const storage = openSqliteStorage({ path: data.databasePath, walLimitBytes: data.walLimitBytes, backgroundCheckpoints: false });
-  const settings = parseServerSettings({ worker: data.worker });
+  const settings = parseServerSettings({ worker: data.worker, cookieless: data.cookieless });
   const metrics = {
     processed: {
       inc(labels: { outcome: 'done' | 'dead' }, count: number) {

@@ -6,6 +6,8 @@ export interface InboxThreadData {
   run: string;
   databasePath: string;
   worker: ServerSettings['worker'];
+  /** Cookieless sessions and secrets (the worker identifies cookieless items). */
+  cookieless: ServerSettings['cookieless'];
   /** The WAL bound the thread's connection enforces on its writes; the main connection checkpoints. */
   walLimitBytes: number;
   /** Shared with the collector's ingest writes, which take priority (see write-gate.ts). */

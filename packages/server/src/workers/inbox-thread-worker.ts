@@ -67,7 +67,7 @@ export function createThreadInboxWorker(deps: {
     const run = randomUUID();
     const { inboxKeepDays, inboxPayloadKeepDays, maintenanceIntervalMs } = deps.settings;
     const data: InboxThreadData = {
-      run, databasePath: deps.databasePath, worker: deps.settings.worker, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
+      run, databasePath: deps.databasePath, worker: deps.settings.worker, cookieless: deps.settings.cookieless, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
       prune: inboxKeepDays === null && inboxPayloadKeepDays === null
         ? undefined : { keepDays: inboxKeepDays, compactDays: inboxPayloadKeepDays, intervalMs: maintenanceIntervalMs },
     };

@@ -75,7 +75,7 @@ export function createInboxWorker(deps: {
    */
   async function applyIsolated(rows: InboxRow[]): Promise<number> {
     try {
-      return await applyPass(storage, rows);
+      return await applyPass(storage, rows, undefined, now(), settings.cookieless);
     } catch (error) {
       if (isStorageFault(error)) throw error;
       if (rows.length === 1) {

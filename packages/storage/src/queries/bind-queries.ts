@@ -10,6 +10,7 @@ import { readConverterFacts } from './attribution/read-converter-facts.js';
 import { erasePerson } from './privacy/erase-person.js';
 import { exportPerson } from './privacy/export-person.js';
 import { findTombstones } from './privacy/find-tombstones.js';
+import { cookielessSecrets } from './cookieless/cookieless-secrets.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
@@ -89,6 +90,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     erasePerson: (request) => erasePerson(conn, request),
     exportPerson: (accountId, subject) => exportPerson(conn, accountId, subject),
     findTombstones: (byAccount, now) => findTombstones(conn, byAccount, now),
+    cookielessSecrets: (requests, now, marginMs) => cookielessSecrets(conn, requests, now, marginMs),
     personSessions: (accountId, visitorId, window) => readPersonSessions(conn, accountId, visitorId, window),
     upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
     spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),

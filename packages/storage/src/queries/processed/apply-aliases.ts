@@ -6,6 +6,7 @@ import { longestSpans, sessionRollupDeltas, type SessionShape } from '../rollups
 import { pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
 import { identityConflict } from './identity-upsert-sql.js';
+import { paramsOf, renumbered, sqliteParams } from './numbered-params.js';
 import { SESSION_COLUMNS, sessionConflictSql } from './session-upsert-sql.js';
 
 /*
@@ -72,29 +73,12 @@ const SQLITE_MOVE_STATEMENTS = [
   moveIdentities('min', 'max', '', sq), deleteGhost('identities', sq), moveVisitor('min', 'max', sq), deleteGhost('visitors', sq),
 ].map(renumbered);
 
-/**
- * Both drivers refuse a parameter that a statement does not use, so each statement is renumbered
- * to the parameters it uses, and `pick` lists which of the five move parameters those are.
- */
-function renumbered(sql: string): { text: string; pick: number[] } {
-  const pick: number[] = [];
-  const text = sql.replace(/([$?])(\d)/g, (_, mark: string, n: string) => {
-    if (!pick.includes(Number(n))) pick.push(Number(n));
-    return `${mark}${pick.indexOf(Number(n)) + 1}`;
-  });
-  return { text, pick };
-}
 const PG_MOVE = [
   moveSessions('LEAST', 'GREATEST', pq), deleteGhost('sessions', pq), moveItems('events', pq), moveItems('conversions', pq),
   moveIdentities('LEAST', 'GREATEST', ' COLLATE "C"', pq), deleteGhost('identities', pq), moveVisitor('LEAST', 'GREATEST', pq), deleteGhost('visitors', pq),
 ].map(renumbered);
 const PG_GHOST_SESSIONS = renumbered(GHOST_SESSIONS(pq));
 const SQLITE_GHOST_SESSIONS = renumbered(GHOST_SESSIONS(sq));
-/** better-sqlite3 binds numbered parameters (?1, ?2) from an object keyed by number. */
-const sqliteParams = (statement: { pick: number[] }, params: readonly unknown[]): Record<number, unknown> =>
-  Object.fromEntries(statement.pick.map((n, i) => [i + 1, params[n - 1]]));
-const paramsOf = (statement: { pick: number[] }, params: readonly unknown[]): unknown[] => statement.pick.map((n) => params[n - 1]);
-
 /**
  * The visitors a pass may have to move: every visitor any of its rows names (a replayed event or
  * conversion can come without its visitor row, and be stored again after retention removed the

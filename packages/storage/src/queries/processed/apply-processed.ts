@@ -10,6 +10,7 @@ import { pgBatchTombstoned, sqliteBatchTombstoned } from '../privacy/batch-tombs
 import { mergeIdentities, mergeSessions, mergeVisitors } from './merge-upserts.js';
 import { pgInsert, pgRows } from './pg-rows-insert.js';
 import { pgAliasLockKeys, pgApplyAliases, sqliteApplyAliases } from './apply-aliases.js';
+import { pgSessionizeCookieless, sqliteSessionizeCookieless } from './sessionize-cookieless.js';
 import { identityConflict } from './identity-upsert-sql.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
 import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
@@ -132,6 +133,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
     if (row !== undefined) conversions.push(row);
   }
   sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
+  sqliteSessionizeCookieless(c, batch, keyOf);
   const identity = c.statement(SQLITE_IDENTITY);
   for (const i of batch.identities) identity.run(i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt);
   sqliteApplyAliases(c, batch, keyOf);
@@ -193,6 +195,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties,
   ]);
   await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
+  await pgSessionizeCookieless(client, batch, keyOf);
   await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt]);
   await pgApplyAliases(client, batch, keyOf, [...keys, ...aliasLocks]);
   return applied();
