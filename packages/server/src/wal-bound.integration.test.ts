@@ -71,5 +71,5 @@ describe('ingest at the WAL bound', () => {
     const check = new Database(factory.file(), { readonly: true });
     expect(check.prepare('SELECT count(*) AS n FROM inbox').get()).toEqual({ n: accepted });
     check.close();
-  });
+  }, 180_000);
 });
