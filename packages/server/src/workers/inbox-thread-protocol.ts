@@ -12,6 +12,8 @@ export interface InboxThreadData {
   writeGate?: SharedArrayBuffer;
   /** Prune processed inbox rows on the thread's connection (settings.inboxKeepDays), while the worker runs. */
   prune?: { keepDays: number; intervalMs: number };
+  /** Refresh the materialized journeys on the thread's connection every this many ms, while the worker runs. */
+  journeyRefreshMs?: number;
 }
 
 /**

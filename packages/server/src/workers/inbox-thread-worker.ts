@@ -65,10 +65,10 @@ export function createThreadInboxWorker(deps: {
 
   function spawn(): Worker {
     const run = randomUUID();
-    const { inboxKeepDays, maintenanceIntervalMs } = deps.settings;
+    const { inboxKeepDays, maintenanceIntervalMs, journeyRefreshMs } = deps.settings;
     const data: InboxThreadData = {
       run, databasePath: deps.databasePath, worker: deps.settings.worker, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
-      prune: inboxKeepDays === null ? undefined : { keepDays: inboxKeepDays, intervalMs: maintenanceIntervalMs },
+      prune: inboxKeepDays === null ? undefined : { keepDays: inboxKeepDays, intervalMs: maintenanceIntervalMs }, journeyRefreshMs,
     };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });
