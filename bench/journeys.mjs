@@ -5,6 +5,7 @@
 // commit before this one), the ingest cost: processed items/s of applyProcessed with the journey marks vs without them.
 //   node bench/journeys.mjs --data FILE.db [--rounds 9] [--lookback 30] [--base-storage BASE/packages/storage]
 //   node bench/journeys.mjs --pg URL --demo FILE.json [--rounds 9] [--base-storage BASE/packages/storage]
+// --ingest-only skips the reads (the ingest arms need no demo file then, but --data or --pg still names the dialect).
 import { isDeepStrictEqual } from 'node:util';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,9 +37,9 @@ async function alternate(rounds, arms) {
 
 const { values } = parseArgs({ options: {
   data: { type: 'string' }, pg: { type: 'string' }, demo: { type: 'string' }, rounds: { type: 'string' }, lookback: { type: 'string' },
-  'base-storage': { type: 'string' }, batches: { type: 'string' },
+  'base-storage': { type: 'string' }, batches: { type: 'string' }, 'ingest-only': { type: 'boolean' },
 } });
-if (!values.data && !(values.pg && values.demo)) throw new Error('--data FILE.db (a kept demo file: node bench/read-api.mjs --keep) or --pg URL --demo FILE.json is required');
+if (!values['ingest-only'] && !values.data && !(values.pg && values.demo)) throw new Error('--data FILE.db (a kept demo file: node bench/read-api.mjs --keep) or --pg URL --demo FILE.json is required');
 const rounds = Number(values.rounds ?? 9);
 const lookbackMs = Number(values.lookback ?? 30) * DAY;
 const dir = mkdtempSync(join(tmpdir(), 'touchline-journeys-'));
@@ -144,7 +145,7 @@ async function ingest() {
 }
 
 try {
-  await reads();
+  if (!values['ingest-only']) await reads();
   if (values['base-storage']) await ingest();
   console.log(`(${dialect}, ${rounds} alternating runs per arm, 30-day window, lookback ${lookbackMs / DAY} d)`);
 } finally {
