@@ -113,11 +113,14 @@ function batches(accountId, count, seed) {
 
 async function freshStorage(mod, name) {
   if (values.data) return mod.openSqliteStorage({ path: join(dir, `${name}.db`) });
-  const client = new pg.Client({ connectionString: values.pg });
+  const server = new URL(values.pg);
+  server.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: server.toString() });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE; CREATE SCHEMA ${name}`);
   await client.end();
-  return mod.openPostgresStorage({ url: `${values.pg}${values.pg.includes('?') ? '&' : '?'}schema=${name}` });
+  server.searchParams.set('schema', name);
+  return mod.openPostgresStorage({ url: server.toString() });
 }
 
 async function ingest() {

@@ -8,11 +8,16 @@ import { MAX_VISITORS } from '../attribution/read-person-sessions.js';
 /** A conversion's touches are its person's sessions started in [t - this, t] (the largest lookback), and its own session. */
 export const TOUCH_SPAN_MS = 90 * 86_400_000;
 
-interface Mark { accountKey: number; visitorId: string; version: number | string }
+/** A mark; `linked`: its visitor has an identify link or a conversion (else its person is itself, with nothing to rebuild). */
+interface Mark { accountKey: number; visitorId: string; version: number | string; linked: number | boolean }
 interface Conversion { id: string; at: number; own: string | null }
 
-const SQLITE_MARKS = `SELECT account_key AS accountKey, visitor_id AS visitorId, version FROM journey_dirty
-  ORDER BY account_key, visitor_id LIMIT ?`;
+// Most marks are visitors with a new session and no link or conversion: their person is themselves,
+// with no journey to rebuild, so they are only unmarked (most of the marks on the demo data).
+const SQLITE_MARKS = `SELECT d.account_key AS accountKey, d.visitor_id AS visitorId, d.version,
+    EXISTS (SELECT 1 FROM identities i INDEXED BY identities_by_visitor WHERE i.account_key = d.account_key AND i.visitor_id = d.visitor_id)
+    OR EXISTS (SELECT 1 FROM conversions c INDEXED BY conversions_by_visitor WHERE c.account_key = d.account_key AND c.visitor_id = d.visitor_id) AS linked
+  FROM journey_dirty d ORDER BY d.account_key, d.visitor_id LIMIT ?`;
 // The person walk of read-person-sessions.ts, by account key (CROSS JOIN and INDEXED BY hold its plan).
 const SQLITE_PERSON = `WITH RECURSIVE person(visitor_id) AS (
     SELECT @visitor
@@ -37,6 +42,7 @@ function sqliteRefresh(c: SqliteConnection, limit: number): JourneyRefreshStep {
     const marks = c.statement<[number], Mark>(SQLITE_MARKS).all(limit);
     let conversions = 0;
     for (const m of marks) {
+      if (!m.linked) { c.statement(SQLITE_UNMARK).run(m.accountKey, m.visitorId, m.version); continue; }
       const visitors = JSON.stringify(c.statement<[Record<string, unknown>], { v: string }>(SQLITE_PERSON).all({ visitor: m.visitorId, k: m.accountKey }).map((r) => r.v));
       for (const conv of c.statement<[string, number], Conversion>(SQLITE_CONVERSIONS).all(visitors, m.accountKey)) {
         c.statement(SQLITE_CLEAR).run(m.accountKey, conv.id);
@@ -49,11 +55,16 @@ function sqliteRefresh(c: SqliteConnection, limit: number): JourneyRefreshStep {
   }).immediate();
 }
 
-// One refresher at a time over the whole database: several collectors on one PostgreSQL each run
-// one, and the others skip their step rather than rebuild the same conversions concurrently.
-const PG_TRY_LOCK = 'SELECT pg_try_advisory_xact_lock(7426, 15) AS locked';
-const PG_MARKS = `SELECT account_key AS "accountKey", visitor_id AS "visitorId", version::text AS version FROM journey_dirty
-  ORDER BY account_key, visitor_id LIMIT $1`;
+// One refresher at a time per schema (advisory locks are per database, so the key hashes the
+// schema): several collectors on one PostgreSQL each run one, and the others skip their step
+// rather than rebuild the same conversions concurrently.
+const PG_TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended('touchline journeys/' || current_schema(), 0)) AS locked";
+const PG_MARKS = `SELECT d.account_key AS "accountKey", d.visitor_id AS "visitorId", d.version::text AS version,
+    EXISTS (SELECT 1 FROM identities i WHERE i.account_key = d.account_key AND i.visitor_id = d.visitor_id)
+    OR EXISTS (SELECT 1 FROM conversions c WHERE c.account_key = d.account_key AND c.visitor_id = d.visitor_id) AS linked
+  FROM journey_dirty d ORDER BY d.account_key, d.visitor_id LIMIT $1`;
+const PG_UNMARK_ALL = `DELETE FROM journey_dirty d USING unnest($1::integer[], $2::text[], $3::bigint[]) AS x (k, v, version)
+  WHERE d.account_key = x.k AND d.visitor_id = x.v AND d.version = x.version`;
 const PG_PERSON = `WITH RECURSIVE person(visitor_id) AS (
     SELECT $2::text COLLATE "C"
     UNION
@@ -77,9 +88,12 @@ const PG_UNMARK = 'DELETE FROM journey_dirty WHERE account_key = $1 AND visitor_
 async function pgRefresh(client: PgQueryable, limit: number): Promise<JourneyRefreshStep> {
   const locked = (await client.query<{ locked: boolean }>(PG_TRY_LOCK)).rows[0]?.locked === true;
   if (!locked) return { visitors: 0, conversions: 0, done: true };
+  await client.query('SET LOCAL jit = off'); // short index lookups (see read-journey-facts.ts)
   const marks = (await client.query<Mark>(PG_MARKS, [limit])).rows;
+  const alone = marks.filter((m) => !m.linked);
+  if (alone.length > 0) await client.query(PG_UNMARK_ALL, [alone.map((m) => m.accountKey), alone.map((m) => m.visitorId), alone.map((m) => m.version)]);
   let conversions = 0;
-  for (const m of marks) {
+  for (const m of marks.filter((x) => x.linked)) {
     const visitors = (await client.query<{ v: string }>(PG_PERSON, [m.accountKey, m.visitorId])).rows.map((r) => r.v);
     const convs = (await client.query<Conversion>(PG_CONVERSIONS, [m.accountKey, visitors])).rows;
     if (convs.length > 0) {
@@ -94,7 +108,7 @@ async function pgRefresh(client: PgQueryable, limit: number): Promise<JourneyRef
 }
 
 /**
- * One step, one transaction: takes up to `limit` marked visitors, walks each one's person, and for
+ * One step, one transaction: takes up to `limit` marked visitors, walks each linked one's person, and for
  * every conversion of that person deletes and re-inserts its touches from the raw rows; then deletes
  * the marks at the versions it read. Idempotent: running it again rebuilds the same rows.
  */
