@@ -69,6 +69,26 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
     expect(await channels()).toEqual(['email', 'paid_search']);
   });
 
+  it('takes in a ghost visitor\'s sessions when its alias arrives after the journey was built', async () => {
+    const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
+    const t = Date.now() - 10 * DAY;
+    const window = { from: t - DAY, to: t + DAY, lookbackMs: 30 * DAY, maxSessions: 1000 };
+    const channels = async (): Promise<string[]> =>
+      buildJourneys({ ...(await db.storage.journeyFacts(account.id, window)), lookbackMs: window.lookbackMs }).journeys.flatMap((j) => j.touchpoints.map((p) => p.channel));
+    const apply = async (parts: Partial<ProcessedBatch>): Promise<void> => {
+      expect(await db.storage.applyProcessed(batch(parts))).toEqual({ kind: 'applied' });
+      while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
+    };
+    await apply({
+      sessions: [session(account.id, { id: 'g-1', visitorId: 'ghost', startedAt: t - 2 * DAY, lastSeenAt: t - 2 * DAY, channel: 'email' }),
+        session(account.id, { id: 'c-1', visitorId: 'canon', startedAt: t - DAY, lastSeenAt: t, channel: 'paid_search' })],
+      conversions: [{ accountId: account.id, id: 'order', name: 'purchase', visitorId: 'canon', sessionId: 'c-1', timestamp: t, revenue: 10, currency: 'EUR', properties: '{}' }],
+    });
+    expect(await channels()).toEqual(['paid_search']);
+    await apply({ aliases: [{ accountId: account.id, ghostId: 'ghost', canonicalId: 'canon', ghostSessionId: null, canonicalSessionId: null }] });
+    expect(await channels()).toEqual(['email', 'paid_search']);
+  });
+
   it('equal journeys from every session after every batch, whatever the refresher has caught up with', async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
       const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
