@@ -32,6 +32,11 @@ export interface JourneyInput {
   lookbackMs: number;
   /** Key touchpoints by channel and each session's `group` (a breakdown, grouped-key.ts) instead of by channel. @default false */
   grouped?: boolean;
+  /**
+   * Visitors known to be one person without their links: a materialized journey's membership (its
+   * converter and each visitor it touched). United like links. @default []
+   */
+  pairs?: ReadonlyArray<{ visitorId: string; otherId: string }>;
   /** Non-converting paths already counted step by step; none of their visitors may be among `sessions`' visitors. @default [] */
   steps?: readonly SessionStep[];
 }
@@ -45,7 +50,7 @@ export interface Journeys {
 }
 
 /** Union-find over visitors: two visitors are one person when an identify call names the same user for both. */
-function groupVisitors(links: readonly IdentityLink[]): (visitorId: string) => string {
+function groupVisitors(links: readonly IdentityLink[], pairs: JourneyInput['pairs'] = []): (visitorId: string) => string {
   const parent = new Map<string, string>();
   const find = (v: string): string => {
     let root = v;
@@ -54,14 +59,18 @@ function groupVisitors(links: readonly IdentityLink[]): (visitorId: string) => s
     while (cur !== root) { const next = parent.get(cur) as string; parent.set(cur, root); cur = next; }
     return root;
   };
+  const unite = (x: string, y: string): void => {
+    const a = find(x);
+    const b = find(y);
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  };
   const firstVisitorOfUser = new Map<string, string>();
   for (const { userId, visitorId } of links) {
     const other = firstVisitorOfUser.get(userId);
-    if (other === undefined) { firstVisitorOfUser.set(userId, visitorId); continue; }
-    const a = find(visitorId);
-    const b = find(other);
-    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+    if (other === undefined) firstVisitorOfUser.set(userId, visitorId);
+    else unite(visitorId, other);
   }
+  for (const { visitorId, otherId } of pairs) unite(visitorId, otherId);
   return find;
 }
 
@@ -124,7 +133,7 @@ const NO_TOUCHES: GroupTouches = { touchpoints: [], sessionIds: [] };
  * the next answer with no re-attribution job at all: nothing to flood, nothing to get stale.
  */
 export function buildJourneys(input: JourneyInput): Journeys {
-  const groupOf = groupVisitors(input.links);
+  const groupOf = groupVisitors(input.links, input.pairs);
   const byGroup = touchpointsByGroup(input.sessions, groupOf, input.grouped === true);
   const converted = new Set<string>();
   const journeys = [...input.conversions].sort((a, b) => a.timestamp - b.timestamp).map((c) => {

@@ -5,7 +5,9 @@ export { DIRECT, type Touchpoint, type Journey, type Credit, type ChannelTotal }
 export { DAY_MS, type AttributionOptions } from './attribution-options.js';
 export { MODEL_NAMES, type ModelName, type AttributionResult, type AttributionModel } from './attribution-result.js';
 export type { CreditTable } from './credit-table.js';
-export { MODELS } from './models-registry.js';
+export { JOURNEY_MODELS, MODELS, type JourneyModel } from './models-registry.js';
+export { journeyAnswer, type JourneyAnswer } from './journey-answer.js';
+export { attributeFacts, type FactsAttribution } from './attribute-facts.js';
 export { MODEL_EXPLANATIONS } from './model-explanations.js';
 export { fromMicros, MicroTotals, splitMicros, toMicros } from './money.js';
 export { firstTouch } from './models/first-touch.js';

@@ -37,6 +37,7 @@ import { resolveReadThreadEntry, threadReadSlots } from './reads/thread-read-slo
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { startInboxPruner, type InboxPruner } from './workers/inbox-pruner.js';
+import { startJourneyRefresher, type JourneyRefresher } from './workers/journey-refresher.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
@@ -196,6 +197,7 @@ export function createCollector(options: CollectorOptions): Collector {
   let keyTimer: NodeJS.Timeout | null = null;
   let maintenance: MaintenanceTimer | null = null;
   let pruner: InboxPruner | null = null;
+  let journeyRefresher: JourneyRefresher | null = null;
 
   const inbox = createInboxWriter(storage, now, writeGate ? createIngestWriteGate(writeGate) : undefined);
   // Batches get a parse thread where the inbox worker has one (a database file, the real clock): the
@@ -279,6 +281,12 @@ export function createCollector(options: CollectorOptions): Collector {
           enabled: () => !settings.worker.enabled || workerMode() === 'inline',
         });
       }
+      // Likewise the journey refresher (docs/read-model.md): here only while the worker is not a live thread.
+      if (settings.worker.enabled) {
+        journeyRefresher = startJourneyRefresher({
+          storage, intervalMs: settings.journeyRefreshMs, onError, enabled: () => workerMode() === 'inline',
+        });
+      }
       if (settings.worker.enabled) worker.start();
       sdkHealth.start();
       if (settings.integrity.enabled) monitor.start();
@@ -299,6 +307,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await maintenance?.stop();
       await reads.close();
       await pruner?.stop();
+      await journeyRefresher?.stop();
       await storage.close();
     },
   };

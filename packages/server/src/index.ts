@@ -25,7 +25,7 @@ export { toCsv } from './http/csv.js';
 export { instantSchema } from './http/parse-range.js';
 export { replyError } from './http/reply-error.js';
 export { createReadPool, inlineReadSlots, ReadCancelledError, ReadsBusyError, type ReadPool, type ReadPoolStats, type ReadRunOptions } from './reads/read-pool.js';
-export { JOURNEY_MODELS, type AttributionSummary, type JourneyAnswer, type ReadOpName } from './reads/read-ops.js';
+export { type AttributionSummary, type ReadOpName } from './reads/read-ops.js';
 export { requestSignal } from './reads/request-signal.js';
 export { compareModels, type ModelComparison, type ModelComparisonQuery } from './attribution/compare-models.js';
 export { countFunnel, FUNNEL_UNITS, type FunnelCounts, type FunnelCountSpec, type FunnelUnit } from './funnels/count-funnel.js';

@@ -125,6 +125,8 @@ export const serverSettingsSchema = z.object({
    */
   inboxPayloadKeepDays: z.number().int().min(0).nullable().default(2),
   /** How often storage maintenance runs (PostgreSQL partitions ahead, retention) and processed inbox rows are pruned. @default 3600000 (1 h) */
+  /** How often the journey refresher looks for marked visitors (docs/read-model.md, materialized journeys). @default 2000 */
+  journeyRefreshMs: z.number().int().positive().default(2000),
   maintenanceIntervalMs: z.number().int().positive().default(60 * 60 * 1000),
   /**
    * How often storage is probed (a deleted SQLite file, a full disk, PostgreSQL unreachable); a

@@ -193,6 +193,25 @@ export interface AttributionFacts {
 }
 
 /**
+ * converterFacts read through the materialized journeys: the same conversions and sessions; `links`
+ * are the live persons' identity links and `pairs` the materialized ones' membership (a converter
+ * and a visitor of its person), which @touchline/attribution's buildJourneys unites alike.
+ */
+export interface JourneyFacts extends AttributionFacts {
+  pairs: Array<{ visitorId: string; otherId: string }>;
+}
+
+/** One step of the journey refresher (see Storage.refreshJourneys). */
+export interface JourneyRefreshStep {
+  /** Marked visitors taken (their marks deleted unless marked again meanwhile). */
+  visitors: number;
+  /** Conversions whose touches were rebuilt. */
+  conversions: number;
+  /** True when fewer than `limit` marks were left (or another collector's refresher holds the turn). */
+  done: boolean;
+}
+
+/**
  * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
  * path's start, or its end). @touchline/attribution's SessionStep.
  */
@@ -496,6 +515,10 @@ export interface Storage {
    * journeys, without the sessions of people who did not convert, which only Markov reads.
    */
   converterFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<AttributionFacts>;
+  /** converterFacts' journeys from journey_touches, and live for the persons of marked visitors: exact whatever the refresher's progress. */
+  journeyFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension }): Promise<JourneyFacts>;
+  /** One bounded step of the journey refresher: rebuilds the touches of the persons of up to `limit` marked visitors. */
+  refreshJourneys(options: { limit: number }): Promise<JourneyRefreshStep>;
   /**
    * What Markov reads: the journeys of attributionFacts, and the paths of people who did not
    * convert, the visitors without identity links counted as steps in the database (no session of

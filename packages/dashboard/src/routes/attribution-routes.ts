@@ -1,6 +1,6 @@
 // Attribution data: channel credit under a chosen model, the conversion list, and one conversion's journey.
-import { MODEL_NAMES, type ModelName } from '@touchline/attribution';
-import { JOURNEY_MODELS, replyError, requestSignal, type ReadPool } from '@touchline/server';
+import { JOURNEY_MODELS, MODEL_NAMES, type ModelName } from '@touchline/attribution';
+import { replyError, requestSignal, type ReadPool } from '@touchline/server';
 import { ATTRIBUTION_DIMENSIONS, type AttributionDimension, type Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';

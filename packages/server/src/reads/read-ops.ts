@@ -1,6 +1,6 @@
 // The read operations the query API, the dashboard and the integrity monitor run: each takes a
 // Storage and plain arguments and returns plain data, so it runs the same inline or on a read thread.
-import { buildJourneys, MODELS, splitGroupedKey, type ModelName } from '@touchline/attribution';
+import { journeyAnswer, splitGroupedKey, type JourneyAnswer } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
 import { attribute, type AttributionQuery } from '../attribution/attribute.js';
 import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
@@ -12,9 +12,6 @@ import { gatherUploads, type UploadGatherQuery } from '../uploads/gather-uploads
 
 const DAY = 86_400_000;
 
-/** Per-journey credit under the models that need no population (Markov and Shapley are population models). */
-export const JOURNEY_MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based'] as const satisfies readonly ModelName[];
-
 export interface AttributionSummary {
   channels: Array<{ channel: string; conversions: number; revenue: number } & Partial<CostFigures>>;
   /** With a breakdown (groupBy other than channel): credit per value of that dimension; null groups sessions without one. */
@@ -24,13 +21,6 @@ export interface AttributionSummary {
   conversions: number;
   revenue: number;
   truncated: boolean;
-}
-
-export interface JourneyAnswer {
-  conversion: { id: string; visitorId: string; timestamp: number; revenue: number | null };
-  touchpoints: Array<{ channel: string; timestamp: number; campaign: string | null }>;
-  /** Per model, the credit each touched channel gets (summing to 1 per model). */
-  credits: Record<(typeof JOURNEY_MODELS)[number], Array<{ channel: string; credit: number; revenue: number }>>;
 }
 
 async function attributionSummary(storage: Storage, q: AttributionQuery): Promise<AttributionSummary> {
@@ -59,16 +49,7 @@ async function conversionJourney(storage: Storage, q: { accountId: string; conve
   const lookbackMs = q.lookbackDays * DAY;
   // Only this person's sessions: the converter and every visitor linked to it by identify (index lookups).
   const person = await storage.personSessions(q.accountId, conversion.visitorId, { from: conversion.timestamp - lookbackMs, to: conversion.timestamp });
-  const links = person.visitors.map((visitorId) => ({ userId: conversion.visitorId, visitorId }));
-  const journey = buildJourneys({ conversions: [conversion], sessions: person.sessions, links, lookbackMs }).journeys[0];
-  const credits = Object.fromEntries(JOURNEY_MODELS.map((m) => [m, journey
-    ? MODELS[m]([journey]).conversions.creditsAt(0).map((c) => ({ channel: c.channel, credit: c.credit, revenue: c.revenue }))
-    : []])) as JourneyAnswer['credits'];
-  return {
-    conversion: { id: conversion.id, visitorId: conversion.visitorId, timestamp: conversion.timestamp, revenue: conversion.revenue },
-    touchpoints: (journey?.touchpoints ?? []).map((t) => ({ channel: t.channel, timestamp: t.timestamp, campaign: t.campaign ?? null })),
-    credits,
-  };
+  return journeyAnswer(conversion, person, lookbackMs);
 }
 
 /**

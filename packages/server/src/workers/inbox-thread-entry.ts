@@ -3,6 +3,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { isStorageFault, openSqliteStorage, type Storage } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
+import { startJourneyRefresher, type JourneyRefresher } from './journey-refresher.js';
 import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
 import { lowerThreadPriority } from './lower-thread-priority.js';
 import { createWorkerWriteGate } from './write-gate.js';
@@ -22,13 +23,14 @@ function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { stora
       applyProcessed: (batch) => gate.run(() => storage.applyProcessed(batch)),
       pruneInbox: (options) => gate.run(() => storage.pruneInbox(options)),
       compactInbox: (options) => gate.run(() => storage.compactInbox(options)),
+      refreshJourneys: (options) => gate.run(() => storage.refreshJourneys(options)),
       releaseInbox: (options) => gate.run(() => storage.releaseInbox(options)),
     },
     ingestWaiting: gate.ingestWaiting,
   };
 }
 
-/** The thread's inbox worker, and its inbox pruner while started (off the collector's event loop). */
+/** The thread's inbox worker, and its inbox pruner and journey refresher while started (off the collector's event loop). */
 interface ThreadWork { worker: InboxWorker; startPruner(): void; stopPruner(): Promise<void> }
 
 async function perform(work: ThreadWork, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
@@ -67,13 +69,19 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const workStorage = gated(storage, data.writeGate);
   const worker = createInboxWorker({ ...workStorage, settings, metrics, now: Date.now, onError });
   let pruner: InboxPruner | null = null;
+  let journeys: JourneyRefresher | null = null;
   const work: ThreadWork = {
     worker,
     startPruner() {
+      if (data.journeyRefreshMs !== undefined && journeys === null) {
+        journeys = startJourneyRefresher({ storage: workStorage.storage, intervalMs: data.journeyRefreshMs, onError });
+      }
       if (data.prune === undefined || pruner !== null) return;
       pruner = startInboxPruner({ storage: workStorage.storage, ...data.prune, now: Date.now, onError });
     },
     async stopPruner() {
+      await journeys?.stop();
+      journeys = null;
       await pruner?.stop();
       pruner = null;
     },

@@ -14,6 +14,8 @@ export interface InboxThreadData {
   writeGate?: SharedArrayBuffer;
   /** Prune and compact processed inbox rows on the thread's connection (settings.inboxKeepDays, inboxPayloadKeepDays), while the worker runs. */
   prune?: { keepDays: number | null; compactDays: number | null; intervalMs: number };
+  /** Refresh the materialized journeys on the thread's connection every this many ms, while the worker runs. */
+  journeyRefreshMs?: number;
 }
 
 /**

@@ -65,11 +65,12 @@ export function createThreadInboxWorker(deps: {
 
   function spawn(): Worker {
     const run = randomUUID();
-    const { inboxKeepDays, inboxPayloadKeepDays, maintenanceIntervalMs } = deps.settings;
+    const { inboxKeepDays, inboxPayloadKeepDays, maintenanceIntervalMs, journeyRefreshMs } = deps.settings;
     const data: InboxThreadData = {
       run, databasePath: deps.databasePath, worker: deps.settings.worker, cookieless: deps.settings.cookieless, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
       prune: inboxKeepDays === null && inboxPayloadKeepDays === null
         ? undefined : { keepDays: inboxKeepDays, compactDays: inboxPayloadKeepDays, intervalMs: maintenanceIntervalMs },
+      journeyRefreshMs,
     };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });

@@ -12,6 +12,8 @@ import { exportPerson } from './privacy/export-person.js';
 import { findTombstones } from './privacy/find-tombstones.js';
 import { cookielessSecrets } from './cookieless/cookieless-secrets.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
+import { readJourneyFacts } from './journeys/read-journey-facts.js';
+import { refreshJourneys } from './journeys/refresh-journeys.js';
 import { findAccount } from './accounts/find-account.js';
 import { listAccounts } from './accounts/list-accounts.js';
 import { claimInbox } from './inbox/claim-inbox.js';
@@ -126,6 +128,8 @@ export function bindQueries(conn: Connection): StorageQueries {
     visitor: (accountId, visitorId) => getVisitor(conn, accountId, visitorId),
     attributionFacts: (accountId, window) => readAttributionFacts(conn, accountId, window),
     converterFacts: (accountId, window) => readConverterFacts(conn, accountId, window),
+    journeyFacts: (accountId, window) => readJourneyFacts(conn, accountId, window),
+    refreshJourneys: (options) => refreshJourneys(conn, options),
     markovFacts: (accountId, window) => readMarkovFacts(conn, accountId, window),
     findConversion: (accountId, id) => findConversion(conn, accountId, id),
     integrityFacts: (accountId, now) => readIntegrityFacts(conn, accountId, now),

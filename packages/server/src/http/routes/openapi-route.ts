@@ -3,6 +3,7 @@ import { batchRequestSchema, batchResponseSchema, errorResponseSchema, itemSchem
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ATTRIBUTION_DIMENSIONS } from '@touchline/storage';
+import { MODEL_NAMES } from '@touchline/attribution';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 const errorRef = { $ref: '#/components/schemas/Error' };
@@ -53,7 +54,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/visitors/{id}/export': { get: personExport('Everything held about this visitor and every device and user id linked to it (admin scope)', 'id') },
       '/api/v1/users/{user_id}/export': { get: personExport('Everything held about this user and every device identified as them (admin scope)', 'user_id') },
       '/api/v1/attribution': read('Credit under one model, by channel or by another session dimension (group_by; format=csv for CSV)', [
-        { name: 'model', in: 'query', schema: { type: 'string', enum: ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'] } },
+        { name: 'model', in: 'query', schema: { type: 'string', enum: [...MODEL_NAMES] } },
         { name: 'group_by', in: 'query', schema: { type: 'string', enum: [...ATTRIBUTION_DIMENSIONS] } },
         { name: 'from', in: 'query', schema: { type: 'string' } }, { name: 'to', in: 'query', schema: { type: 'string' } },
         { name: 'lookback_days', in: 'query', schema: { type: 'integer', enum: [7, 30, 60, 90] } },

@@ -77,6 +77,8 @@ export function readConverterFacts(conn: Connection, accountId: string, w: Facts
       return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
     }).deferred(),
     postgres: (c) => c.transaction(async (client) => {
+      // As journeyFacts: the walk's estimate triggers JIT compilation worth more than the query (read-journey-facts.ts).
+      await client.query('SET LOCAL jit = off');
       const conversions = (await client.query<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
       const sessions = (await client.query<SessionFactRow>(pgSessions(dimension), [accountId, w.from, w.to, start, w.maxSessions + 1])).rows.map(toFactSession(dimension));
       const links = (await client.query<Link>(PG_LINKS, [accountId, w.from, w.to])).rows;

@@ -100,6 +100,9 @@ function byVisitor(table: string, accountKey: number, visitors: readonly string[
  */
 function* deleteVisitorSideRows(accountKey: number, visitors: readonly string[]): Plan<void> {
   yield byVisitor('session_landing_repair', accountKey, visitors);
+  // The closure holds every visitor of the person, so every touch of its conversions goes here.
+  yield byVisitor('journey_touches', accountKey, visitors);
+  yield byVisitor('journey_dirty', accountKey, visitors);
   yield {
     sqlite: `DELETE FROM visitor_aliases WHERE account_key = ? AND (ghost_id IN (SELECT value FROM json_each(?))
       OR canonical_id IN (SELECT value FROM json_each(?)))`,

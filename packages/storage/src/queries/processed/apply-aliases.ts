@@ -5,6 +5,7 @@ import type { ProcessedBatch } from '../../storage.js';
 import { longestSpans, sessionRollupDeltas, type SessionShape } from '../rollups/rollup-deltas.js';
 import { pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
+import { pgMarkJourneys, sqliteMarkJourneys, type JourneyMark } from '../journeys/journey-marks.js';
 import { identityConflict } from './identity-upsert-sql.js';
 import { paramsOf, renumbered, sqliteParams } from './numbered-params.js';
 import { SESSION_COLUMNS, sessionConflictSql } from './session-upsert-sql.js';
@@ -102,6 +103,9 @@ function movedKeys(account: number, alias: AliasRow, ghostSessions: readonly str
   return { before: [...ghostSessions.map((id) => ({ account, visitorId: alias.ghostId, id })), ...after], after };
 }
 
+/** A move takes the ghost's sessions and conversions to the canonical: both persons' journeys change. */
+const aliasMarks = (account: number, a: AliasRow): JourneyMark[] => [{ accountKey: account, visitorId: a.ghostId }, { accountKey: account, visitorId: a.canonicalId }];
+
 const moveParams = (account: number, a: AliasRow): unknown[] => [a.ghostSessionId, a.canonicalSessionId, a.canonicalId, account, a.ghostId];
 
 function sqliteMove(c: SqliteConnection, account: number, alias: AliasRow): void {
@@ -112,6 +116,7 @@ function sqliteMove(c: SqliteConnection, account: number, alias: AliasRow): void
   for (const statement of SQLITE_MOVE_STATEMENTS) c.statement<[Record<number, unknown>]>(statement.text).run(sqliteParams(statement, params));
   const after = sqliteSessionShapes(c, keys.after);
   sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
+  sqliteMarkJourneys(c, aliasMarks(account, alias));
 }
 
 const lockKey = (account: number, visitorId: string): SessionKey => ({ account, visitorId, id: '' });
@@ -140,6 +145,7 @@ async function pgMove(client: PgQueryable, account: number, alias: AliasRow, loc
   for (const statement of PG_MOVE) await client.query(statement.text, paramsOf(statement, params));
   const after = await pgSessionShapes(client, keys.after);
   await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
+  await pgMarkJourneys(client, aliasMarks(account, alias));
 }
 
 /** Records the pass's aliases and moves every ghost among the pass's visitors (and onwards, along chains). */

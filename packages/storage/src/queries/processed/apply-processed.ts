@@ -16,6 +16,7 @@ import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-
 import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
 import { PG_SHAPE_RETURNING, pgAccountKeys, pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
+import { pgMarkJourneys, sessionMarks, sqliteMarkJourneys, type JourneyMark } from '../journeys/journey-marks.js';
 
 // Every write below keys on the account first, so a row can only ever merge with its own account's.
 // Each write goes up to ROWS_PER_INSERT rows per statement; a key repeated within one statement
@@ -41,7 +42,7 @@ const sqliteEvent = (rows: number): string => `INSERT INTO events (account_key, 
 const SQLITE_CONVERSION = `INSERT INTO conversions (account_key, id, name, visitor_id, session_id, occurred_at, revenue,
     currency, properties)
   VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_key, id) DO NOTHING
-  RETURNING ${RETURNING_ITEM}, CAST(revenue AS INTEGER) AS units,
+  RETURNING ${RETURNING_ITEM}, visitor_id AS visitorId, CAST(revenue AS INTEGER) AS units,
     CAST(ROUND((revenue - CAST(revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros`;
 const SQLITE_IDENTITY = `INSERT INTO identities (account_key, user_id, visitor_id, occurred_at, traits, traits_at)
   VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?)
@@ -65,6 +66,21 @@ function insertReturning<T, R>(c: SqliteConnection, sql: readonly string[], rows
   const out: R[] = [];
   for (const part of chunks(rows)) out.push(...(c.statement(sql[part.length] as string).all(...part.flatMap(params)) as R[]));
   return out;
+}
+
+/**
+ * The visitors whose persons' journeys this pass may change (journey-marks.ts): sessions inserted or
+ * moved, conversions inserted (RETURNING: a replay marks nothing), and every identify's visitor (a
+ * link may join two persons; an identify repeated for a known pair only costs one more mark).
+ */
+function journeyMarks(batch: ProcessedBatch, keyOf: KeyOf, sessions: JourneyMark[], conversions: readonly InsertedItem[]): JourneyMark[] {
+  const marks = [...sessions];
+  for (const c of conversions) if (c.visitorId !== undefined) marks.push({ accountKey: c.accountKey, visitorId: c.visitorId });
+  for (const i of batch.identities) {
+    const accountKey = keyOf(i.accountId);
+    if (accountKey !== null) marks.push({ accountKey, visitorId: i.visitorId });
+  }
+  return marks;
 }
 
 /** Each session of the batch once. */
@@ -136,6 +152,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
   sqliteSessionizeCookieless(c, batch, keyOf);
   const identity = c.statement(SQLITE_IDENTITY);
   for (const i of batch.identities) identity.run(i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt);
+  sqliteMarkJourneys(c, journeyMarks(batch, keyOf, sessionMarks(before, after), conversions));
   sqliteApplyAliases(c, batch, keyOf);
   return applied();
 }
@@ -151,7 +168,7 @@ const PG_EVENTS = pgRows('events', ['id', 'type', 'name', 'visitor_id', 'session
   ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'], `ON CONFLICT (account_key, id, occurred_at) DO NOTHING ${PG_RETURNING_ITEM}`);
 const PG_CONVERSIONS = pgRows('conversions', ['id', 'name', 'visitor_id', 'session_id', 'occurred_at', 'revenue', 'currency', 'properties'],
   ['text', 'text', 'text', 'text', 'text', 'bigint', 'float8', 'text', 'text'], `ON CONFLICT (account_key, id) DO NOTHING ${PG_RETURNING_ITEM},
-  trunc(revenue)::bigint AS units, round((revenue - trunc(revenue)) * 1000000)::bigint AS micros`);
+  visitor_id AS "visitorId", trunc(revenue)::bigint AS units, round((revenue - trunc(revenue)) * 1000000)::bigint AS micros`);
 const PG_IDENTITIES = pgRows('identities', ['user_id', 'visitor_id', 'occurred_at', 'traits', 'traits_at'],
   ['text', 'text', 'text', 'bigint', 'text', 'bigint'], identityConflict('LEAST', 'GREATEST', ' COLLATE "C"'));
 // Locks the pass's rows that are still pending, in seq order (two workers never wait on each other
@@ -176,7 +193,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     if (outcome.kind !== 'applied') return outcome;
   }
   if (erased) return tombstoned();
-  const accountKeys = await pgAccountKeys(client, [...batch.sessions, ...batch.visitors, ...batch.aliases].map((s) => s.accountId));
+  const accountKeys = await pgAccountKeys(client, [...batch.sessions, ...batch.visitors, ...batch.aliases, ...batch.identities].map((s) => s.accountId));
   const keyOf: KeyOf = (accountId) => accountKeys.get(accountId) ?? null;
   const keys = sessionKeys(batch, keyOf);
   // Every visitor lock the pass needs, its aliases' included, in one sorted statement before any write (apply-aliases.ts).
@@ -197,6 +214,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
   await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
   await pgSessionizeCookieless(client, batch, keyOf);
   await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt]);
+  await pgMarkJourneys(client, journeyMarks(batch, keyOf, sessionMarks(before, after), conversions));
   await pgApplyAliases(client, batch, keyOf, [...keys, ...aliasLocks]);
   return applied();
 }

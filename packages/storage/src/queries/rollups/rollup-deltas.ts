@@ -20,7 +20,7 @@ export interface ItemRollupDelta {
 }
 
 /** An inserted item as a statement's RETURNING reports it; units and micros null for no revenue. */
-export interface InsertedItem { accountKey: number; occurredAt: number; units?: number | null; micros?: number | null }
+export interface InsertedItem { accountKey: number; occurredAt: number; units?: number | null; micros?: number | null; visitorId?: string }
 
 const rowKey = (d: Omit<DimDelta, 'sessions'>): string =>
   `${d.accountKey}\u0000${d.dim}\u0000${String(d.hour).padStart(16, '0')}\u0000${d.value}`;

@@ -1,0 +1,47 @@
+// Marks the visitors whose persons a write changed (journey_dirty), in the write's own transaction: the materialized journeys' only ingest cost.
+import type { PgQueryable } from '../../dialects/postgres-connection.js';
+import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
+import type { SessionShape } from '../rollups/rollup-deltas.js';
+
+/** A visitor whose person's journeys may have changed. */
+export interface JourneyMark { accountKey: number; visitorId: string }
+
+const markKey = (m: JourneyMark): string => `${String(m.accountKey).padStart(12, '0')}\u0000${m.visitorId}`;
+const shapeKey = (s: SessionShape): string => `${s.accountKey}\u0000${s.visitorId}\u0000${s.id}`;
+
+/**
+ * The visitors of sessions a write inserted, removed or whose start it moved: only the start
+ * decides which journeys a session is in (channel, landing and utm are joined at read time), so a
+ * session that only gained items marks nothing.
+ */
+export function sessionMarks(before: readonly SessionShape[], after: readonly SessionShape[]): JourneyMark[] {
+  const old = new Map(before.map((s) => [shapeKey(s), s.startedAt]));
+  const now = new Set(after.map(shapeKey));
+  const out: JourneyMark[] = [];
+  for (const s of after) if (old.get(shapeKey(s)) !== s.startedAt) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
+  for (const s of before) if (!now.has(shapeKey(s))) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
+  return out;
+}
+
+/** Each mark once, sorted: concurrent PostgreSQL writers lock journey_dirty rows in one order. */
+export function uniqueMarks(marks: readonly JourneyMark[]): JourneyMark[] {
+  const byKey = new Map<string, JourneyMark>();
+  for (const m of marks) byKey.set(markKey(m), m);
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
+}
+
+// A repeated mark bumps the version: a refresher that read the old one then leaves it in place.
+const SQLITE_MARK = `INSERT INTO journey_dirty (account_key, visitor_id) SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j WHERE true
+  ON CONFLICT (account_key, visitor_id) DO UPDATE SET version = journey_dirty.version + 1`;
+const PG_MARK = `INSERT INTO journey_dirty (account_key, visitor_id) SELECT * FROM unnest($1::integer[], $2::text[])
+  ON CONFLICT (account_key, visitor_id) DO UPDATE SET version = journey_dirty.version + 1`;
+
+export function sqliteMarkJourneys(c: SqliteConnection, marks: readonly JourneyMark[]): void {
+  const rows = uniqueMarks(marks);
+  if (rows.length > 0) c.statement<[string]>(SQLITE_MARK).run(JSON.stringify(rows.map((m) => [m.accountKey, m.visitorId])));
+}
+
+export async function pgMarkJourneys(client: PgQueryable, marks: readonly JourneyMark[]): Promise<void> {
+  const rows = uniqueMarks(marks);
+  if (rows.length > 0) await client.query(PG_MARK, [rows.map((m) => m.accountKey), rows.map((m) => m.visitorId)]);
+}
