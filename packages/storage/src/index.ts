@@ -12,7 +12,7 @@ export { landingBeats, type LandingKey } from './queries/processed/landing-order
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert, VisitorAlias,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, JourneyFacts, JourneyRefreshStep, MarkovFacts, PathStepFact, WindowCounts, IntegrityFacts,
+  InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, MigrateOptions, MigrationProgress, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, JourneyFacts, JourneyRefreshStep, MarkovFacts, PathStepFact, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopUtmWindow, UtmField, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, InboxCompactStep, RecentEvent, ConversionListing,
 } from './storage.js';
 export {

@@ -382,10 +382,29 @@ export interface InboxCompactStep {
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
 export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
+/**
+ * One step of `migrate()`: a pending migration about to run, or one just committed (with its time).
+ * `index` counts from 1 over the `total` migrations this call found pending; `upgrade` is true when
+ * the database already had migrations applied (an existing database, where a migration that builds
+ * the read model from stored rows can take minutes).
+ */
+export type MigrationProgress =
+  | { phase: 'start'; name: string; index: number; total: number; upgrade: boolean }
+  | { phase: 'done'; name: string; index: number; total: number; upgrade: boolean; ms: number };
+
+export interface MigrateOptions {
+  /** Told before and after each pending migration (nothing when none is pending). */
+  onProgress?: (step: MigrationProgress) => void;
+}
+
 export interface Storage {
   readonly dialect: Dialect;
-  /** Applies pending migrations; idempotent and safe to call from several processes. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations, each in its own transaction: idempotent, safe to call from several
+   * processes at once, and resumable: after a kill the committed ones stay applied and the next
+   * call starts at the one that was running.
+   */
+  migrate(options?: MigrateOptions): Promise<void>;
   close(): Promise<void>;
 
   ensureAccount(name: string, now: number): Promise<Account>;
