@@ -1,4 +1,4 @@
-// Runs the built `touchline users` against real SQLite and PostgreSQL: an invitation link whose token is stored only as a hash and works once, list, set-role and remove ending sessions, refusals named.
+// Runs the built `touchline users` against real SQLite and PostgreSQL: an invitation link whose token is stored only as a hash and works once, list, set-role and remove ending sessions, refusals named; `admin set-password` leaves named users signed in.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +9,13 @@ const BIN = fileURLToPath(new URL('../../bin/touchline.mjs', import.meta.url));
 
 /** The CLI as a child process (async, so a slow machine does not block the test runner's event loop). */
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cliWithInput(null, ...args);
+}
+
+function cliWithInput(input: string | null, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOUCHLINE_PUBLIC_URL: '' } });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: [input === null ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, TOUCHLINE_PUBLIC_URL: '', TOUCHLINE_ADMIN_PASSWORD: '' } });
+    if (input !== null) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -49,6 +54,13 @@ describe.each(await storageFactories(process.env, import.meta.url))('touchline u
       expect(await cli('users', 'set-role', 'ANA@example.com', '--role', 'viewer', '--account', 'shop', ...at)).toMatchObject({ code: 0, stdout: expect.stringContaining('sessions are ended') });
       expect(await db.storage.findDashboardSession('s1', Date.now())).toBeNull();
       expect((await db.storage.findDashboardUser({ id: 'u-ana' }))?.accountIds).toEqual([shop.id]);
+
+      // A new admin password signs out the built-in admin's sessions only: named users keep theirs.
+      await db.storage.createDashboardSession({ tokenHash: 's2', csrfToken: 'c', createdAt: Date.now(), expiresAt: Date.now() + 60_000, userId: 'u-ana' }, 100);
+      await db.storage.createDashboardSession({ tokenHash: 's-admin', csrfToken: 'c', createdAt: Date.now(), expiresAt: Date.now() + 60_000, userId: null }, 100);
+      expect(await cliWithInput('a long passphrase\n', 'admin', 'set-password', ...at)).toMatchObject({ code: 0, stdout: expect.stringContaining('1 dashboard session(s) signed out') });
+      expect(await db.storage.findDashboardSession('s-admin', Date.now())).toBeNull();
+      expect(await db.storage.findDashboardSession('s2', Date.now())).not.toBeNull();
 
       expect(await cli('users', 'invite', '--role', 'viewer', ...at)).toMatchObject({ code: 2, stderr: expect.stringContaining('a viewer needs at least one --account') });
       expect(await cli('users', 'invite', '--role', 'viewer', '--account', 'nope', ...at)).toMatchObject({ code: 2, stderr: expect.stringContaining('no account with id or name "nope"') });
