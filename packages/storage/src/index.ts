@@ -35,3 +35,5 @@ export type { RoleChange } from './queries/dashboard-users/set-dashboard-user-ro
 export type { PasswordChange } from './queries/dashboard-users/set-dashboard-user-password.js';
 export type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 export type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
+export type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js';
+export type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';

@@ -1,5 +1,7 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
 import type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
+import type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js';
+import type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';
 import type { DashboardSessionFound, DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
 import type { InvitationAnswer } from './queries/dashboard-users/accept-dashboard-invitation.js';
 import type { DashboardInvitation, DashboardUserWithHash, InvitationAcceptance, NewDashboardInvitation } from './queries/dashboard-users/dashboard-user-row.js';
@@ -467,7 +469,7 @@ export interface Storage {
   /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */
   erasePerson(request: ErasureRequest): Promise<ErasureResult>;
   /** Everything stored about a person (the erasure's closure), for an access request; null for an unknown account. */
-  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }): Promise<PersonExport | null>;
+  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, cookieless?: CookielessVisitorOf): Promise<PersonExport | null>;
   /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
   findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
   /**
@@ -475,6 +477,8 @@ export interface Storage {
    * first use, absent once the day plus `marginMs` has passed; expired secrets are deleted.
    */
   cookielessSecrets(requests: readonly SecretRequest[], now: number, marginMs: number): Promise<Map<string, string>>;
+  /** Cookieless mode: the account's daily secrets that still exist (creates none), for erasure and export. */
+  liveCookielessSecrets(accountId: string, now: number): Promise<DaySecret[]>;
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
   personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;
   /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */

@@ -11,6 +11,7 @@ import { erasePerson } from './privacy/erase-person.js';
 import { exportPerson } from './privacy/export-person.js';
 import { findTombstones } from './privacy/find-tombstones.js';
 import { cookielessSecrets } from './cookieless/cookieless-secrets.js';
+import { liveCookielessSecrets } from './cookieless/live-cookieless-secrets.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { readJourneyFacts } from './journeys/read-journey-facts.js';
 import { refreshJourneys } from './journeys/refresh-journeys.js';
@@ -99,9 +100,10 @@ export function bindQueries(conn: Connection): StorageQueries {
     releaseInbox: (options) => releaseInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
     erasePerson: (request) => erasePerson(conn, request),
-    exportPerson: (accountId, subject) => exportPerson(conn, accountId, subject),
+    exportPerson: (accountId, subject, cookieless) => exportPerson(conn, accountId, subject, cookieless),
     findTombstones: (byAccount, now) => findTombstones(conn, byAccount, now),
     cookielessSecrets: (requests, now, marginMs) => cookielessSecrets(conn, requests, now, marginMs),
+    liveCookielessSecrets: (accountId, now) => liveCookielessSecrets(conn, accountId, now),
     personSessions: (accountId, visitorId, window) => readPersonSessions(conn, accountId, visitorId, window),
     upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
     spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),
