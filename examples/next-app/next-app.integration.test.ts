@@ -1,5 +1,6 @@
 // The Next.js example built (next build) and started (next start), driven by headless Chromium against a real collector.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,15 @@ describe.skipIf(!available)('Next.js example under next start, in Chromium', () 
     await fx?.close();
     // The measurement the issue asks for, printed with the run.
     console.log(`[next-example] next build ${timings.buildMs} ms, next start ready ${timings.startMs} ms`);
+  });
+
+  it('runs middleware.ts on the edge runtime (Next 15\'s default), where the SDK has no node: module', () => {
+    const manifest = JSON.parse(readFileSync(new URL('./.next/server/middleware-manifest.json', import.meta.url), 'utf8')) as {
+      middleware: Record<string, { files: string[] }>;
+    };
+    // Edge middleware is listed here; Node.js middleware (runtime: 'nodejs') would be in functions-config-manifest.json instead.
+    expect(Object.keys(manifest.middleware)).toEqual(['/']);
+    expect(manifest.middleware['/']?.files).toContain('server/middleware.js');
   });
 
   it('stores exactly the pageviews, session, visitor and purchase the browser made', async () => {
