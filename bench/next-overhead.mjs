@@ -1,8 +1,9 @@
-// Bench: requests/s and CPU per request of `next start` serving the Next.js example's pages with its Touchline proxy (middleware) and without, alternated in one run.
+// Bench: requests/s and CPU per request of `next start` serving the Next.js example's pages with its Touchline proxy, an empty proxy and none, rotated in one run.
 // Usage: npm run build && node bench/next-overhead.mjs [--example next16-app] [--pages /hello,/about] [--rounds 6] [--seconds 5]
 //        [--connections 10] [--reuse-build] [--out bench/figures/results/next-overhead.json]
-// Builds two copies of the example under examples/<example>/.bench/ (with and without its proxy.ts or middleware.ts), starts
-// both with `next start`, sends a collector stand-in every pageview, and drives them with autocannon in alternating rounds.
+// Builds three copies of the example under examples/<example>/.bench/ (its proxy.ts or middleware.ts, an empty one, none),
+// starts each with `next start`, sends every pageview to a collector stand-in, and drives them with autocannon in rotated
+// rounds; then times touchlineNext alone in this process. --example next-app measures Next 15's middleware.ts (edge runtime).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -176,6 +177,31 @@ async function checkVariant(server, path) {
   if ((server.variant === 'with') !== (cookies.length > 0)) throw new Error(`${server.variant} ${path}: ${cookies.length} Touchline cookies, the variant is not what it claims`);
 }
 
+/**
+ * touchlineNext alone, called in this process with Web Requests like the load's, against a floor that
+ * only builds the continue Response: Touchline's own CPU per request (delivery to a stub included),
+ * which the loaded machine disturbs far less than a whole `next start`.
+ */
+async function inProcessCost() {
+  const { createClient } = await import('@touchline/node');
+  const { touchlineNext } = await import('@touchline/node/next');
+  const client = createClient({ apiKey: 'bench', fetch: async () => new Response('{}', { status: 202 }) });
+  const proxy = touchlineNext(client);
+  const floor = async () => new Response(null, { headers: { 'x-middleware-next': '1' } });
+  const list = requestsFor('/hello').map((r) => new Request(`http://localhost:3000${r.path}`, { headers: { host: '127.0.0.1:3000', ...r.headers } }));
+  const run = async (fn, n) => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < n; i += 1) (await fn(list[i % list.length])).headers.get('set-cookie');
+    return Number(process.hrtime.bigint() - started) / n / 1000;
+  };
+  await run(proxy, 20_000);
+  await run(floor, 20_000);
+  const rounds = [];
+  for (let r = 0; r < 6; r += 1) rounds.push({ touchline: await run(proxy, 20_000), floor: await run(floor, 20_000) });
+  await client.close({ timeoutMs: 1000 });
+  return { touchlineMicros: median(rounds.map((x) => x.touchline)), floorMicros: median(rounds.map((x) => x.floor)) };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const VARIANTS = ['with', 'empty', 'without'];
 
@@ -246,7 +272,7 @@ function report(rows, runtime, delivered, proxiedRequests, load) {
       + `${x.emptyRatio.toFixed(2)} | ${x.touchlineRatio.toFixed(2)} | ${x.cpuMicrosWith.toFixed(0)} / ${x.cpuMicrosEmpty.toFixed(0)} / ${x.cpuMicrosWithout.toFixed(0)} | `
       + `${x.pass ? 'ok' : 'MISSED'} (target >= ${x.target}) |`);
   }
-  console.log(`pageviews delivered to the collector stand-in: ${delivered} for ${proxiedRequests} proxied document loads; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`);
+  console.log(`items delivered to the collector stand-in: ${delivered} for ${proxiedRequests} proxied document loads; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`);
 }
 
 async function main() {
@@ -268,6 +294,8 @@ async function main() {
     const delivered = (await sink.items()) - itemsBefore;
     const rows = settings.pages.map((path) => summarize(path, runs[path]));
     report(rows, runtime, delivered, proxiedRequests, load);
+    const inProcess = await inProcessCost();
+    console.log(`touchlineNext in-process: ${inProcess.touchlineMicros.toFixed(1)} µs per request, floor (continue Response only) ${inProcess.floorMicros.toFixed(1)} µs`);
 
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
@@ -276,6 +304,7 @@ async function main() {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'cpu', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1: os.loadavg()[0], load1PerRound: load },
       settings: { ...settings, next: nextVersion, proxyFile, runtime, buildMs },
       delivery: { proxiedRequests, deliveredItems: delivered },
+      inProcess,
       rows,
     }, null, 2)}\n`);
     console.log(`wrote ${opts.out}`);
