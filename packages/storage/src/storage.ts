@@ -215,8 +215,10 @@ export interface JourneyRefreshStep {
   visitors: number;
   /** Conversions whose touches were rebuilt. */
   conversions: number;
-  /** True when fewer than `limit` marks were left (or another collector's refresher holds the turn). */
+  /** True when fewer than `limit` marks were left (or another collector's refresher holds the turn, or the step was deferred). */
   done: boolean;
+  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
+  deferred?: boolean;
 }
 
 /**
@@ -376,6 +378,8 @@ export interface InboxPruneStep {
   lastSeq: number;
   /** Nothing further along is old enough (or the inbox ends here). */
   done: boolean;
+  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
+  deferred?: boolean;
 }
 
 export interface InboxCompactStep {
@@ -385,6 +389,8 @@ export interface InboxCompactStep {
   lastSeq: number;
   /** Nothing further along is old enough (or the inbox ends here). */
   done: boolean;
+  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
+  deferred?: boolean;
 }
 
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 
 /** Which file an open database is: device and inode, as stat() gives them. */
 export interface FileIdentity { dev: number; ino: number }
+import { StorageError } from '../storage-error.js';
 import { assertWalWithinBound, type WalBound } from './wal-bound.js';
 
 export interface SqliteConnection {
@@ -25,6 +26,21 @@ export interface SqliteConnection {
   statement<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R>;
   /** Throws StorageError `busy` when the WAL has reached its bound (wal-bound.ts); call before a bulk write transaction. */
   assertWalRoom(): void;
+}
+
+/**
+ * False when the WAL has reached its bound (assertWalRoom would refuse). Background writers (the
+ * journey refresher, inbox pruning and compaction) then skip their step instead of writing: each
+ * of their writes would grow a log that a long reader pins, past the bound ingest keeps.
+ */
+export function walHasRoom(c: Pick<SqliteConnection, 'assertWalRoom'>): boolean {
+  try {
+    c.assertWalRoom();
+    return true;
+  } catch (error) {
+    if (error instanceof StorageError && error.code === 'busy') return false;
+    throw error;
+  }
 }
 
 /** The identity of the file at `path`, or null when there is none (':memory:', '', not found). */

@@ -1,8 +1,8 @@
-// The WAL bound on a real SQLite file: continuous writes plus a reader that holds one snapshot never take the WAL past its bound, and writing resumes once the reader ends.
+// The WAL bound on a real SQLite file: continuous writes plus a reader that holds one snapshot never take the WAL past its bound (background writers defer), and writing resumes once the reader ends.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxItem, Storage } from '../storage.js';
-import { makeTempDir, type TempDir } from '../test-support/temp-storage.js';
+import { batch, makeTempDir, session, type TempDir } from '../test-support/temp-storage.js';
 import { openSqliteStorage } from './sqlite.js';
 import { walFileBytes } from './wal-bound.js';
 
@@ -106,6 +106,40 @@ describe('the WAL bound', () => {
     const check = new Database(file, { readonly: true });
     expect(check.prepare('SELECT count(*) AS n FROM inbox').get()).toEqual({ n: stored });
     check.close();
+  });
+
+  it('background writers (journey refresher, inbox pruning and compaction) defer while a reader pins the log at its bound', async () => {
+    const account = await storage.ensureAccount('a', 1);
+    // Work for each of them: processed rows received long ago, and a converting visitor's journey to build.
+    await storage.insertInbox(account.id, items(50), 1);
+    const claimed = await storage.claimInbox({ limit: 50, leaseMs: 60_000, now: 2 });
+    const t = Date.now() - 86_400_000;
+    expect(await storage.applyProcessed(batch({
+      done: claimed.map((r) => r.seq),
+      sessions: [session(account.id, { id: 's1', visitorId: 'buyer', startedAt: t - 1000, lastSeenAt: t, channel: 'email' })],
+      conversions: [{ accountId: account.id, id: 'order', name: 'purchase', visitorId: 'buyer', sessionId: 's1', timestamp: t, revenue: 10, currency: 'EUR', properties: '{}' }],
+    }))).toEqual({ kind: 'applied' });
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM inbox').get();
+    let refused = 0;
+    for (let i = 0; i < 2000 && refused === 0; i++) if ((await write(account.id)).refused) refused += 1;
+    expect(refused).toBe(1);
+
+    const wal = walFileBytes(file);
+    expect(await storage.refreshJourneys({ limit: 50 })).toEqual({ visitors: 0, conversions: 0, done: true, deferred: true });
+    expect(await storage.compactInbox({ before: 1000, afterSeq: 0, limit: 100 })).toEqual({ compacted: 0, lastSeq: 0, done: true, deferred: true });
+    expect(await storage.pruneInbox({ before: 1000, afterSeq: 0, limit: 100 })).toEqual({ deleted: 0, lastSeq: 0, done: true, deferred: true });
+    expect(walFileBytes(file)).toBe(wal);
+
+    reader.exec('COMMIT');
+    reader.close();
+    expect(await until(async () => ((await storage.diskUsage()).checkpoints?.complete ?? 0) > 0)).toBe(true);
+    expect((await write(account.id)).refused).toBe(false);
+    // With room again they do their work.
+    expect(await storage.refreshJourneys({ limit: 50 })).toMatchObject({ conversions: 1 });
+    expect((await storage.compactInbox({ before: 1000, afterSeq: 0, limit: 100 })).compacted).toBe(50);
+    expect((await storage.pruneInbox({ before: 1000, afterSeq: 0, limit: 100 })).deleted).toBe(50);
   });
 
   it('rejects a bound below the minimum when opening', () => {

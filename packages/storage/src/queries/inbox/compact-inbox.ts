@@ -1,7 +1,7 @@
 // compactInbox: one bounded step of dropping the payloads of processed inbox rows received before a cutoff; the item's dedupe key stays.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
-import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
+import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxCompactStep, InboxPruneOptions } from '../../storage.js';
 
 // A processed row's payload has done its work: its facts are in events, sessions, conversions and
@@ -23,6 +23,7 @@ const SQLITE_COMPACT = `INSERT OR REPLACE INTO inbox (seq, account_key, item_id,
 interface Page { last: number | null; oldest: number | null; n: number }
 
 function sqliteCompact(c: SqliteConnection, o: InboxPruneOptions): InboxCompactStep {
+  if (!walHasRoom(c)) return { compacted: 0, lastSeq: o.afterSeq, done: true, deferred: true };
   return c.db.transaction((): InboxCompactStep => {
     const page = c.statement<[number, number], Page>(SQLITE_PAGE).get(o.afterSeq, o.limit) as Page;
     if (page.last === null || page.oldest === null) return { compacted: 0, lastSeq: o.afterSeq, done: true };

@@ -1,7 +1,7 @@
 // pruneInbox: one bounded step of deleting processed inbox rows (and their dedupe keys) received before a cutoff, walking the inbox in arrival order.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
-import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
+import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxPruneOptions, InboxPruneStep } from '../../storage.js';
 
 // The next page of the inbox in seq (arrival) order: its last seq, and its oldest and newest receipt.
@@ -15,6 +15,7 @@ const SQLITE_DELETE = `DELETE FROM inbox WHERE seq > ? AND seq <= ? AND received
 interface Page { last: number | null; oldest: number | null; n: number }
 
 function sqlitePrune(c: SqliteConnection, o: InboxPruneOptions): InboxPruneStep {
+  if (!walHasRoom(c)) return { deleted: 0, lastSeq: o.afterSeq, done: true, deferred: true };
   return c.db.transaction((): InboxPruneStep => {
     const page = c.statement<[number, number], Page>(SQLITE_PAGE).get(o.afterSeq, o.limit) as Page;
     if (page.last === null || page.oldest === null) return { deleted: 0, lastSeq: o.afterSeq, done: true };

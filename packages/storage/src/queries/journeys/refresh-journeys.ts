@@ -1,7 +1,7 @@
 // refreshJourneys: one bounded step of the journey refresher: rebuilds from raw rows the journey_touches of every conversion of the persons of up to `limit` marked visitors.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
-import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
+import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { JourneyRefreshStep } from '../../storage.js';
 import { MAX_VISITORS } from '../attribution/read-person-sessions.js';
 
@@ -38,6 +38,8 @@ const SQLITE_TOUCHES = `INSERT INTO journey_touches (account_key, conversion_id,
 const SQLITE_UNMARK = 'DELETE FROM journey_dirty WHERE account_key = ? AND visitor_id = ? AND version = ?';
 
 function sqliteRefresh(c: SqliteConnection, limit: number): JourneyRefreshStep {
+  // Marks wait (reads stay exact through the live path) while a long reader pins the log at its bound.
+  if (!walHasRoom(c)) return { visitors: 0, conversions: 0, done: true, deferred: true };
   return c.db.transaction((): JourneyRefreshStep => {
     const marks = c.statement<[number], Mark>(SQLITE_MARKS).all(limit);
     let conversions = 0;
