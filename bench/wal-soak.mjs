@@ -1,4 +1,5 @@
 // Bench: sustained ingest from several app servers into a real `touchline serve` while stats and attribution queries run; the WAL must stay under its bound (DESIGN.md L13).
+// Usage: node bench/wal-soak.mjs [--items 300000] [--wal-limit-mb 64] [--dir DIR] [--out FILE]   (--out: the result file the README's "Bounded disk" table is rendered from)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { newId } from '../packages/core/dist/index.js';
+import { machine, writeResult } from './figures/result-file.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const MIB = 1024 * 1024;
@@ -242,6 +244,8 @@ export async function runWalSoak({ items = Number(process.env.BENCH_SOAK_ITEMS ?
       ratio: samples.walPeak / bound,
       target: '<= 1.00 (WAL peak / bound)',
       pass: samples.walPeak <= bound && stats.accepted === items + latencies.length,
+      settings: `${APPS} app servers, ${BATCH}-item batches, ${IN_FLIGHT} in flight each; WAL bound ${walLimitMb} MiB${walLimitMb === 64 ? ' (default)' : ' (default 64)'}; rate limit off`,
+      data: { bench: 'wal-soak', items, walLimitMb, ...result },
     };
   } finally {
     clearInterval(sampler);
@@ -251,12 +255,19 @@ export async function runWalSoak({ items = Number(process.env.BENCH_SOAK_ITEMS ?
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { items: { type: 'string' }, 'wal-limit-mb': { type: 'string' }, dir: { type: 'string' } } });
+  const { values } = parseArgs({ options: { items: { type: 'string' }, 'wal-limit-mb': { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } } });
+  const date = new Date().toISOString();
+  const loadAtStart = machine().load1;
   const r = await runWalSoak({
     ...(values.items ? { items: Number(values.items) } : {}),
     ...(values['wal-limit-mb'] ? { walLimitMb: Number(values['wal-limit-mb']) } : {}),
     ...(values.dir ? { dir: values.dir } : {}),
   });
   console.log(`${r.name}: ${r.measured} (ratio ${r.ratio.toFixed(2)}, ${r.pass ? 'ok' : 'MISSED'})`);
+  if (values.out) {
+    const { bench, items, walLimitMb, ...data } = r.data;
+    const settings = { items, walLimitMb, apps: APPS, batch: BATCH, inFlight: IN_FLIGHT };
+    console.log(`result: ${writeResult(values.out, { bench, date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, pass: r.pass, data })}`);
+  }
   process.exitCode = r.pass ? 0 : 1;
 }
