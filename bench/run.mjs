@@ -40,7 +40,7 @@ const earlier = from === undefined ? null : JSON.parse(readFileSync(out, 'utf8')
 if (earlier !== null && earlier.complete !== false) throw new Error(`run: ${out} is a finished run; --resume-from continues only an unfinished one`);
 const started = earlier === null ? new Date() : new Date(earlier.date);
 const startMachine = earlier === null ? machine() : { load1: earlier.machine.load1AtStart };
-const resumed = earlier === null ? null : { from, at: new Date().toISOString(), load1: machine().load1 };
+const resumed = earlier === null ? null : [...[earlier.resumed ?? []].flat(), { from, at: new Date().toISOString(), load1: machine().load1 }];
 const results = earlier === null ? [] : earlier.rows.filter((r) => names.indexOf(r.bench) < names.indexOf(from));
 /** The result file; written after every bench too (complete: false), so a failure late in a long run keeps what was measured. */
 const write = (complete) => {

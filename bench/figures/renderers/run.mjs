@@ -8,7 +8,7 @@ export function renderRun([r]) {
     `Run ${when(r.date)} UTC (${minutes} min), \`BENCH_SECONDS=${r.settings.BENCH_SECONDS}\`, WAL soak ${r.settings.BENCH_SOAK_ITEMS.toLocaleString('en-US')} items; `
       + `${machineLine(r)}. The machine was shared with other jobs (the "load" column is the 1-minute load average when each bench ended), `
       + 'so read the same-run ratios, not the absolute rates.'
-      + (r.resumed === undefined ? '' : ` The run was resumed: the rows from the ${r.resumed.from} bench on were measured from ${when(r.resumed.at)} UTC (load average ${r.resumed.load1.toFixed(1)} then), after the run had stopped at that bench.`)
+      + (r.resumed === undefined ? '' : ` The run stopped and was resumed (\`--resume-from\`): ${[r.resumed].flat().map((x) => `from the ${x.from} bench on at ${when(x.at)} UTC (load average ${x.load1.toFixed(1)})`).join(', then ')}.`)
       + (r.complete === false ? ' **The run stopped early: only the rows below were measured.**' : ''),
     '',
     '| benchmark | settings | baseline | measured | ratio | target | load | |',
