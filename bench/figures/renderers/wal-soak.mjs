@@ -7,11 +7,19 @@ const MIB = (n) => `${n.toLocaleString('en-US', { maximumFractionDigits: 1, mini
 function soakOf(r) {
   if (r.bench === 'wal-soak') {
     const { items, walLimitMb } = r.settings;
-    return { r, date: r.date, items, walLimitMb, d: r.data, how: `\`node bench/wal-soak.mjs --items ${items}${walLimitMb === 64 ? '' : ` --wal-limit-mb ${walLimitMb}`}\`` };
+    return {
+      items, walLimitMb, d: r.data,
+      how: `\`node bench/wal-soak.mjs --items ${items}${walLimitMb === 64 ? '' : ` --wal-limit-mb ${walLimitMb}`}\`, ${when(r.date)} UTC`,
+      where: `${when(r.date)} UTC, ${machineLine(r)}`,
+    };
   }
   const row = r.rows.find((x) => x.data?.bench === 'wal-soak');
   if (row === undefined) throw new Error('this run result has no WAL soak row');
-  return { r, date: r.date, items: r.settings.BENCH_SOAK_ITEMS, walLimitMb: row.data.walLimitMb, d: row.data, how: '`npm run bench`' };
+  return {
+    items: r.settings.BENCH_SOAK_ITEMS, walLimitMb: row.data.walLimitMb, d: row.data,
+    how: `\`npm run bench\` (the run of ${when(r.date)} UTC)`,
+    where: `in the \`npm run bench\` run of ${when(r.date)} UTC, ${r.machine.cpus} x ${r.machine.model}, load average ${row.load1.toFixed(1)} when the soak ended`,
+  };
 }
 
 /** The bound held and the backlog was processed; a run without an effective bound is the reference, not a verdict. */
@@ -27,10 +35,10 @@ export function renderWalSoak(results) {
   const table = [
     '| run | WAL peak | WAL at end | db bytes / item | acked items/s | processed items/s | 1-item batch p99 | checkpoints complete / busy, longest hold | |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...soaks.map(({ date, items, walLimitMb, d, how }) => `| ${how}, ${int(items)} items (${int(d.items)} acknowledged with the probe's), ${bound(walLimitMb)}, ${when(date)} UTC | ${MIB(d.walPeakMib)} | ${MIB(d.walEndMib)} | ${int(d.dbBytesPerItem)} `
+    ...soaks.map(({ items, walLimitMb, d, how }) => `| ${how}, ${int(items)} items (${int(d.items)} acknowledged with the probe's), ${bound(walLimitMb)} | ${MIB(d.walPeakMib)} | ${MIB(d.walEndMib)} | ${int(d.dbBytesPerItem)} `
       + `| ${int(d.ackedPerSecond)} | ${d.drained === false ? `**not processed**: ${int(d.inboxLeft)} items still in the inbox ${d.drainSeconds} s after the load` : int(d.processedPerSecond)} | ${ms(d.p99OneItemMs)} ms | ${int(d.checkpoints.complete)} / ${int(d.checkpoints.busy)}, ${int(d.checkpoints.maxHoldMs)} ms (${d.checkpoints.holdSeconds.toFixed(1)} s in all over the ${d.processedSeconds.toFixed(0)} s run) | ${verdict(walLimitMb, d)} |`),
   ];
-  const notes = soaks.map(({ r, date, d }, i) => `Run ${i + 1} (${when(date)} UTC, ${machineLine(r)}): ingest took ${d.ackedSeconds.toFixed(1)} s and processing ${d.processedSeconds.toFixed(1)} s; `
+  const notes = soaks.map(({ where, d }, i) => `Row ${i + 1} (${where}): ingest took ${d.ackedSeconds.toFixed(1)} s and ${d.drained === false ? 'processing had not finished after' : 'processing'} ${d.processedSeconds.toFixed(1)} s; `
       + `acked items/s by tenth of the load ${d.rateTenths.map((n) => int(n)).join(' ')}; stats p50 ${ms(d.statsP50Ms)} ms, attribution p50 ${ms(d.attributionP50Ms)} ms (max ${ms(d.attributionMaxMs)}), `
       + `${d.readFailures} failed reads; ingest waits on 503/429: ${Object.keys(d.retried).length === 0 ? 'none' : Object.entries(d.retried).map(([s, n]) => `${n} x ${s}`).join(', ')}.`);
   return `${table.join('\n')}\n\n${notes.join('\n\n')}\n`;
