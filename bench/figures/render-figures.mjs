@@ -4,7 +4,7 @@
 //   ...generated text, never edited by hand...
 //   <!-- /figures -->
 // A block may name several files, comma-separated (the wal-soak table has a row per run). Kinds: run (bench/run.mjs),
-// postgres-ingest (a run's PostgreSQL rows), read-api, wal-soak (its own files or a run's soak row), peer-sdks;
+// postgres-ingest (a run's PostgreSQL rows), read-api, wal-soak (its own files or a run's soak row), peer-sdks, next-overhead;
 // each names the benches whose files it reads.
 // Usage: node bench/figures/render-figures.mjs            rewrites every block from its result file
 //        node bench/figures/render-figures.mjs --check    exits 1 naming each block that differs or whose file is missing,
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { handCopiedFigures } from './hand-copied-figures.mjs';
 import { renderPostgresIngest } from './renderers/postgres-ingest.mjs';
+import { renderNextOverhead } from './renderers/next-overhead.mjs';
 import { renderPeerSdks } from './renderers/peer-sdks.mjs';
 import { renderReadApi } from './renderers/read-api.mjs';
 import { renderRun } from './renderers/run.mjs';
@@ -30,6 +31,7 @@ const RENDERERS = {
   'read-api': { render: ([r]) => renderReadApi(r), benches: ['read-api'] },
   'wal-soak': { render: renderWalSoak, benches: ['wal-soak', 'run'] },
   'peer-sdks': { render: renderPeerSdks, benches: ['peer-sdks'] },
+  'next-overhead': { render: ([r]) => renderNextOverhead(r), benches: ['next-overhead'] },
   'postgres-ingest': { render: renderPostgresIngest, benches: ['run'] },
 };
 

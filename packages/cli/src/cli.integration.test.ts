@@ -1,6 +1,6 @@
 // Runs the built `touchline` executable as a user would: keys, serve, kill -9 durability, revocation, usage errors.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,7 +21,17 @@ function tempDb(): string {
   return join(dir, 'touchline.db');
 }
 
-const serve = (db: string): Promise<{ child: ChildProcess; url: string }> => serveProcess(db, children);
+const serve = (db: string): Promise<{ child: ChildProcess; url: string; output: string }> => serveProcess(db, children);
+const SQLITE_MIGRATIONS = new URL('../../storage/migrations/sqlite/', import.meta.url);
+
+/** What `touchline serve` printed up to its "listening" line; then stops it. */
+async function serveOutput(db: string): Promise<string> {
+  const { child, output } = await serve(db);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  return output;
+}
 
 const event = (i: number) => ({
   type: 'event', id: newId(), timestamp: new Date().toISOString(), visitor_id: newId(), session_id: null, context: null,
@@ -107,6 +117,29 @@ describe('touchline CLI', () => {
     );
     // >= because a request can be stored and the process killed before its 202 got out.
     expect(stats.events).toBeGreaterThanOrEqual(acked);
+  });
+
+  it('prints migration progress: a new database in one line, an upgrade migration by migration', async () => {
+    const files = readdirSync(SQLITE_MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();
+    const fresh = await serveOutput(tempDb());
+    expect(fresh).toContain(`[touchline] new database: applying ${files.length} migrations`);
+    expect(fresh).not.toContain('migrating the database');
+    // A database from the release before the newest migration: every file but the last applied as the runner does.
+    const db = tempDb();
+    const old = new Database(db);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const f of files.slice(0, -1)) {
+      old.exec(readFileSync(new URL(f, SQLITE_MIGRATIONS), 'utf8'));
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(Number.parseInt(f, 10), f, Date.now());
+    }
+    old.close();
+    const last = files.at(-1) ?? '';
+    const upgraded = await serveOutput(db);
+    expect(upgraded).toContain(`[touchline] migrating the database: ${last} (1 of 1)...`);
+    expect(upgraded).toMatch(new RegExp(`\\[touchline\\] migrated ${last.replace('.', '\\.')} in \\d+\\.\\d s \\(1 of 1\\)`));
+    const ledger = new Database(db, { readonly: true });
+    expect(ledger.prepare('SELECT name FROM schema_migrations ORDER BY version').pluck().all()).toEqual(files);
+    ledger.close();
   });
 
   it('shuts down gracefully on SIGTERM: finishes, closes the database, exits 0', async () => {

@@ -12,6 +12,7 @@ import { SERVE_HELP, serveCommand } from './commands/serve-command.js';
 import { SPEND_HELP, spendCommand } from './commands/spend-command.js';
 import { FUNNELS_HELP, funnelsCommand } from './commands/funnels-command.js';
 import { UPLOADS_HELP, uploadsCommand } from './commands/uploads-command.js';
+import { USERS_HELP, usersCommand } from './commands/users-command.js';
 
 const HELP = `touchline — self-hosted visitor, session and attribution analytics
 
@@ -22,6 +23,7 @@ Commands:
   doctor       check each account's data for integrity problems (leaked or flapping sessions, ...)
   demo         load 30 days of realistic synthetic traffic into an account and print a key to query it
   admin        set the dashboard's admin password
+  users        invite dashboard users (admin, or viewer of some accounts), list, remove, change roles
   repair-sessions  re-derive the landing and channel of sessions stored before landing order
   spend        import daily ad spend per channel and campaign (cost, ROAS and CAC in attribution)
   funnels      define goals and ordered funnels, and print a funnel's step counts by channel
@@ -39,6 +41,8 @@ ${DOCTOR_HELP}
 ${DEMO_HELP}
 ${ADMIN_HELP}
 
+${USERS_HELP}
+
 ${REPAIR_SESSIONS_HELP}
 
 ${SPEND_HELP}
@@ -52,7 +56,7 @@ ${ERASE_HELP}
 
 /** Each command's own usage, for `touchline COMMAND --help`. */
 const COMMAND_HELP: Record<string, string> = {
-  serve: SERVE_HELP, keys: KEYS_HELP, probe: PROBE_HELP, doctor: DOCTOR_HELP, demo: DEMO_HELP, admin: ADMIN_HELP,
+  serve: SERVE_HELP, keys: KEYS_HELP, probe: PROBE_HELP, doctor: DOCTOR_HELP, demo: DEMO_HELP, admin: ADMIN_HELP, users: USERS_HELP,
   'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP, funnels: FUNNELS_HELP, uploads: UPLOADS_HELP, erase: ERASE_HELP,
 };
 
@@ -75,6 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'doctor') return await doctorCommand(rest, io);
     if (command === 'demo') return await demoCommand(rest, io);
     if (command === 'admin') return await adminCommand(rest, io);
+    if (command === 'users') return await usersCommand(rest, io);
     if (command === 'repair-sessions') return await repairSessionsCommand(rest, io);
     if (command === 'spend') return await spendCommand(rest, io);
     if (command === 'funnels') return await funnelsCommand(rest, io);

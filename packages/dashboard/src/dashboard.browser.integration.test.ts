@@ -1,4 +1,4 @@
-// The dashboard in real headless Chromium against a real collector: sign in, switch range, model and account, open a journey, export CSV.
+// The dashboard in real headless Chromium against a real collector: sign in, switch range, model and account, open a journey, export CSV, invite a viewer who sees only their account.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { splitGroupedKey } from '@touchline/attribution';
@@ -342,6 +342,73 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await signIn(b);
     await mine.close();
     await theirs.close();
+  });
+
+  it('an admin invites a viewer; the viewer opens the link, sets a password, signs in, sees only their account and is refused admin actions (issue 20 item 5)', async () => {
+    const adminContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const viewerContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    try {
+      const admin = await adminContext.newPage();
+      await signIn(admin);
+      await admin.waitForSelector('#users');
+      await admin.click('#users .invite-box summary');
+      await admin.selectOption('#invite-role', 'viewer');
+      await admin.check(`#invite-account-${shop.accountId}`);
+      await admin.fill('#invite-name', 'Vera@Example.com');
+      await admin.click('#invite-submit');
+      const link = await (await admin.waitForSelector('#invite-link')).inputValue();
+      expect(link).toMatch(new RegExp(`^${fixture.url}/#invite=[\\w-]{43}$`));
+      await admin.screenshot({ path: `${ARTIFACTS}desktop-users-invite.png`, fullPage: true });
+
+      const viewer = await viewerContext.newPage();
+      await viewer.goto(link);
+      await eventually(() => viewer.inputValue('#invite-login')).toBe('vera@example.com');
+      await viewer.fill('#invite-password', 'viewer passphrase');
+      await viewer.fill('#invite-password-repeat', 'viewer passphrase');
+      await viewer.click('button[type=submit]');
+      await viewer.waitForSelector('#sign-in-notice');
+      // The token is gone from the address bar once used; the same link now says it was used.
+      expect(new URL(viewer.url()).hash).toBe('');
+      expect(await viewer.inputValue('#login')).toBe('vera@example.com');
+      await viewer.fill('#password', 'viewer passphrase');
+      await viewer.click('button[type=submit]');
+      await viewer.waitForSelector('#channels');
+      expect(await viewer.textContent('#who')).toBe('vera@example.com (viewer)');
+      expect(await viewer.locator('#account option').allInnerTexts()).toEqual(['shop']);
+      expect(await viewer.inputValue('#account')).toBe(shop.accountId);
+      await eventually(() => cardValue(viewer, 'Conversions')).toBe('2');
+      // No admin controls for a viewer, and the server refuses the admin actions anyway.
+      expect(await viewer.locator('#users, #uploads, #spend-file, .new-funnel-box').count()).toBe(0);
+      await viewer.screenshot({ path: `${ARTIFACTS}desktop-viewer.png`, fullPage: true });
+      const refused = await viewer.evaluate(async ([shopId, blogId]) => {
+        const { csrf_token: csrf } = await (await fetch('/dashboard/api/session')).json() as { csrf_token: string };
+        const post = (path: string, body: unknown) => fetch(`/dashboard/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) });
+        const invite = await post('users/invite', { role: 'admin' });
+        const spend = await post('spend', { account: shopId, csv: 'date,channel,campaign,amount,currency\n' });
+        const other = await fetch(`/dashboard/api/overview?account=${blogId}`);
+        return [[invite.status, await invite.json()], [spend.status, await spend.json()], [other.status, await other.json()]] as const;
+      }, [shop.accountId, blog.accountId] as const);
+      expect(refused[0]).toEqual([403, { error: { code: 'admin_only', message: 'only an admin may invite dashboard users; user vera@example.com is a viewer' } }]);
+      expect(refused[1]).toEqual([403, { error: { code: 'admin_only', message: 'only an admin may import spend; user vera@example.com is a viewer' } }]);
+      expect(refused[2]).toMatchObject([403, { error: { code: 'forbidden_account' } }]);
+
+      const again = await (await browser.newContext()).newPage();
+      await again.goto(link);
+      await eventually(() => again.textContent('#invitation-error')).toContain('already used');
+      await again.context().close();
+
+      // The admin sees the new user and removes them: the viewer's session ends.
+      await admin.reload();
+      await eventually(() => admin.locator('#users-table tbody tr').allInnerTexts()).toEqual([expect.stringContaining('vera@example.com')]);
+      admin.once('dialog', (d) => { void d.accept(); });
+      await admin.click('#users-table tr[data-login="vera@example.com"] button');
+      await eventually(() => admin.locator('#users-table tbody tr').count()).toBe(0);
+      await viewer.reload();
+      await viewer.waitForSelector('#password');
+    } finally {
+      await adminContext.close();
+      await viewerContext.close();
+    }
   });
 
   it('fits a phone screen and shows the live feed and integrity panel', async () => {

@@ -11,9 +11,11 @@ import { registerAttributionRoutes } from './routes/attribution-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerFunnelRoutes } from './routes/funnel-routes.js';
+import { registerInvitationRoutes } from './routes/invitation-routes.js';
 import { registerOverviewRoutes } from './routes/overview-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
+import { registerUserRoutes } from './routes/user-routes.js';
 
 export interface DashboardOptions {
   storage: Storage;
@@ -26,8 +28,9 @@ export interface DashboardOptions {
 }
 
 /**
- * Registers the dashboard on `app` before it listens. Every data route needs a signed-in session;
- * with no admin password configured the page explains how to set one and nothing is readable.
+ * Registers the dashboard on `app` before it listens. Every data route needs a signed-in session and
+ * checks its role: admins everything, viewers reads of their accounts. With no admin password and no
+ * named user the page explains how to set one and nothing is readable.
  *
  * @example
  * const collector = createCollector({ storage });
@@ -44,7 +47,9 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
   const password = createAdminPassword(storage, settings.adminPassword);
 
   registerAssetRoutes(app);
-  registerAuthRoutes(app, { password, sessions, throttle, settings });
+  registerAuthRoutes(app, { password, sessions, throttle, settings, storage, now });
+  registerInvitationRoutes(app, { storage, now });
+  registerUserRoutes(app, { storage, sessions, now });
   registerOverviewRoutes(app, { storage, reads, sessions, now });
   registerAttributionRoutes(app, { storage, reads, sessions, now });
   registerFeedRoutes(app, { storage, reads, sessions, now });

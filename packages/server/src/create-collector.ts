@@ -1,6 +1,6 @@
 // createCollector: wires storage, key cache, HTTP routes, metrics and workers into one collector.
 import { SettingsError } from '@touchline/core';
-import type { Storage, StorageTarget } from '@touchline/storage';
+import type { MigrationProgress, Storage, StorageTarget } from '@touchline/storage';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createStorageHealth, type StorageFault, type StorageHealth } from './health/storage-health.js';
@@ -95,6 +95,8 @@ export interface CollectorOptions {
    * @default a fault goes to onError; the recovery is not reported
    */
   onStorageHealth?: (fault: StorageFault | null) => void;
+  /** Told before and after each pending database migration at start (see Storage.migrate). */
+  onMigration?: (step: MigrationProgress) => void;
 }
 
 /** A thread needs a file both connections can open and the real clock (an injected one cannot cross threads). */
@@ -267,7 +269,7 @@ export function createCollector(options: CollectorOptions): Collector {
     storageHealth: health, uploads,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
-      await storage.migrate();
+      await storage.migrate(options.onMigration ? { onProgress: options.onMigration } : {});
       await keys.refresh();
       health.start();
       keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);

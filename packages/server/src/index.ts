@@ -40,3 +40,4 @@ export { uploadFile, type UploadFile } from './uploads/upload-export.js';
 export { createUploadDispatcher, type UploadDispatcher, type UploadDispatcherDeps } from './uploads/upload-dispatcher.js';
 export { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
 export { erasureJson } from './http/routes/privacy-routes.js';
+export { cookielessInboxVisitor } from './cookieless/cookieless-inbox-visitor.js';

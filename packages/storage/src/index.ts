@@ -12,7 +12,7 @@ export { landingBeats, type LandingKey } from './queries/processed/landing-order
 export type {
   Dialect, KeyMode, KeyScope, Account, ApiKeyRecord, InboxItem, InboxRow, SessionLanding, SessionUpsert, VisitorUpsert, VisitorAlias,
   EventRow, ConversionRow, IdentityRow, ProcessedBatch, Stats, SessionRecord, EventRecord, VisitorRecord,
-  InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, JourneyFacts, JourneyRefreshStep, MarkovFacts, PathStepFact, WindowCounts, IntegrityFacts,
+  InboxHealth, DiskUsage, PersonSessions, SpendRow, SpendUpsert, SpendWindow, SpendTotal, MaintenanceOptions, MaintenanceResult, MigrateOptions, MigrationProgress, Storage, ConversionFact, SessionFact, IdentityLink, AttributionFacts, JourneyFacts, JourneyRefreshStep, MarkovFacts, PathStepFact, WindowCounts, IntegrityFacts,
   SdkHealthReport, SdkHealthFacts, SessionRepairScope, ProcessedInboxPage, SessionRepairCursor, SessionRepairMove, SessionRepairStep, SdkHealthCounters, AdminSettingName, SeriesWindow, SeriesPoint, TopWindow, TopUtmWindow, UtmField, TopRow, ChannelCount, InboxPruneOptions, InboxPruneStep, InboxCompactStep, RecentEvent, ConversionListing,
 } from './storage.js';
 export {
@@ -26,6 +26,14 @@ export type { PersonExport } from './queries/privacy/export-person.js';
 export { secretKey, secretExpiry, type SecretRequest } from './queries/cookieless/cookieless-secrets.js';
 export { tombstoneDigest, type SubjectKind } from './queries/privacy/tombstone-digest.js';
 export { ATTRIBUTION_DIMENSIONS, type AttributionDimension } from './queries/attribution/attribution-dimension.js';
-export type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
+export type { DashboardSessionFound, DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
+export type { DashboardInvitation, DashboardRole, DashboardUser, DashboardUserWithHash, InvitationAcceptance, NewDashboardInvitation } from './queries/dashboard-users/dashboard-user-row.js';
+export type { InvitationAnswer } from './queries/dashboard-users/accept-dashboard-invitation.js';
+export type { DashboardUserKey } from './queries/dashboard-users/find-dashboard-user.js';
+export type { DashboardPeople } from './queries/dashboard-users/list-dashboard-users.js';
+export type { RoleChange } from './queries/dashboard-users/set-dashboard-user-role.js';
+export type { PasswordChange } from './queries/dashboard-users/set-dashboard-user-password.js';
 export type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 export type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
+export type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js';
+export type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';

@@ -1,6 +1,14 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
 import type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
-import type { DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
+import type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js';
+import type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';
+import type { DashboardSessionFound, DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
+import type { InvitationAnswer } from './queries/dashboard-users/accept-dashboard-invitation.js';
+import type { DashboardInvitation, DashboardUserWithHash, InvitationAcceptance, NewDashboardInvitation } from './queries/dashboard-users/dashboard-user-row.js';
+import type { DashboardUserKey } from './queries/dashboard-users/find-dashboard-user.js';
+import type { DashboardPeople } from './queries/dashboard-users/list-dashboard-users.js';
+import type { RoleChange } from './queries/dashboard-users/set-dashboard-user-role.js';
+import type { PasswordChange } from './queries/dashboard-users/set-dashboard-user-password.js';
 import type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
@@ -382,10 +390,29 @@ export interface InboxCompactStep {
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
 export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
+/**
+ * One step of `migrate()`: a pending migration about to run, or one just committed (with its time).
+ * `index` counts from 1 over the `total` migrations this call found pending; `upgrade` is true when
+ * the database already had migrations applied (an existing database, where a migration that builds
+ * the read model from stored rows can take minutes).
+ */
+export type MigrationProgress =
+  | { phase: 'start'; name: string; index: number; total: number; upgrade: boolean }
+  | { phase: 'done'; name: string; index: number; total: number; upgrade: boolean; ms: number };
+
+export interface MigrateOptions {
+  /** Told before and after each pending migration (nothing when none is pending). */
+  onProgress?: (step: MigrationProgress) => void;
+}
+
 export interface Storage {
   readonly dialect: Dialect;
-  /** Applies pending migrations; idempotent and safe to call from several processes. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations, each in its own transaction: idempotent, safe to call from several
+   * processes at once, and resumable: after a kill the committed ones stay applied and the next
+   * call starts at the one that was running.
+   */
+  migrate(options?: MigrateOptions): Promise<void>;
   close(): Promise<void>;
 
   ensureAccount(name: string, now: number): Promise<Account>;
@@ -461,7 +488,7 @@ export interface Storage {
   /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */
   erasePerson(request: ErasureRequest): Promise<ErasureResult>;
   /** Everything stored about a person (the erasure's closure), for an access request; null for an unknown account. */
-  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }): Promise<PersonExport | null>;
+  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, cookieless?: CookielessVisitorOf): Promise<PersonExport | null>;
   /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
   findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
   /**
@@ -469,6 +496,8 @@ export interface Storage {
    * first use, absent once the day plus `marginMs` has passed; expired secrets are deleted.
    */
   cookielessSecrets(requests: readonly SecretRequest[], now: number, marginMs: number): Promise<Map<string, string>>;
+  /** Cookieless mode: the account's daily secrets that still exist (creates none), for erasure and export. */
+  liveCookielessSecrets(accountId: string, now: number): Promise<DaySecret[]>;
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */
   personSessions(accountId: string, visitorId: string, window: { from: number; to: number }): Promise<PersonSessions>;
   /** Stores ad spend rows (one transaction; same day, channel and campaign replaces). */
@@ -538,10 +567,28 @@ export interface Storage {
   setAdminSetting(name: AdminSettingName, value: string, now: number): Promise<void>;
   /** Dashboard: stores a sign-in session; drops expired ones and keeps only the newest `maxSessions`. */
   createDashboardSession(session: DashboardSessionRow, maxSessions: number): Promise<void>;
-  /** Dashboard: the live session with this token hash (expires_at after `now`), or null. */
-  findDashboardSession(tokenHash: string, now: number): Promise<DashboardSessionRow | null>;
-  /** Dashboard: signs out one session or all of them; returns how many went. */
+  /** Dashboard: the live session with this token hash (expires_at after `now`) and its user's current role, or null. */
+  findDashboardSession(tokenHash: string, now: number): Promise<DashboardSessionFound | null>;
+  /** Dashboard: signs out one session, one user's sessions, or all of them; returns how many went. */
   deleteDashboardSessions(which: DashboardSessionsToDelete): Promise<number>;
+  /** Dashboard users: stores a one-time invitation (by its token's hash). */
+  createDashboardInvitation(invitation: NewDashboardInvitation): Promise<void>;
+  /** Dashboard users: the invitation a token hash names, used or not, or null. */
+  findDashboardInvitation(tokenHash: string): Promise<DashboardInvitation | null>;
+  /** Dashboard users: creates the invited user with a password; exactly one acceptance of a token wins. */
+  acceptDashboardInvitation(answer: InvitationAnswer): Promise<InvitationAcceptance>;
+  /** Dashboard users: every user by login (no hashes) and the invitations not used yet. */
+  listDashboardUsers(): Promise<DashboardPeople>;
+  /** Dashboard users: one user by id or login, with the password hash, or null. */
+  findDashboardUser(key: DashboardUserKey): Promise<DashboardUserWithHash | null>;
+  /** Dashboard users: deletes the user and their sessions; false when there was none. */
+  removeDashboardUser(userId: string): Promise<boolean>;
+  /** Dashboard users: deletes an unused invitation; false when there was none. */
+  revokeDashboardInvitation(invitationId: string): Promise<boolean>;
+  /** Dashboard users: a new role and accounts; ends the user's sessions. False when there was no such user. */
+  setDashboardUserRole(change: RoleChange): Promise<boolean>;
+  /** Dashboard users: a new password hash; ends the user's other sessions (how many), null when there was no such user. */
+  setDashboardUserPassword(change: PasswordChange): Promise<number | null>;
   /** Integrity monitor: records the checks in alert and returns the alert/recovery transitions this caller is to announce. */
   claimAlertTransitions(accountId: string, states: AlertStates): Promise<AlertClaims>;
   /** Dashboard: the account's numbers per bucket over [from, to); every bucket present, empty ones zero. */

@@ -6,8 +6,8 @@ import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
 export const ADMIN_HELP = `Usage: echo "PASSWORD" | touchline admin set-password [--db PATH]
   Reads the dashboard admin password (at least 10 characters) from standard input and stores
-  its scrypt hash and signs every dashboard session out. TOUCHLINE_ADMIN_PASSWORD, when set on
-  \`touchline serve\`, takes precedence.`;
+  its scrypt hash and signs out every session of the built-in admin (named users, see
+  \`touchline users\`, keep theirs). TOUCHLINE_ADMIN_PASSWORD, when set on \`touchline serve\`, takes precedence.`;
 
 /** The first line of the input; refuses an interactive terminal, where the password would be echoed. */
 async function readPassword(input: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
@@ -35,8 +35,9 @@ export async function adminCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     await storage.migrate();
     await storage.setAdminSetting('admin_password_hash', await hashPassword(password), Date.now());
-    // Whoever signed in with the old password is signed out, on every collector sharing the database.
-    signedOut = await storage.deleteDashboardSessions('all');
+    // Whoever signed in with the old password is signed out, on every collector sharing the database;
+    // named users signed in with their own passwords, which did not change.
+    signedOut = await storage.deleteDashboardSessions({ userId: null });
   } finally {
     await storage.close();
   }

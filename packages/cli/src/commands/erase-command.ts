@@ -1,6 +1,6 @@
 // `touchline erase --visitor ID | --user ID`: a data-subject erasure from the command line, as DELETE /api/v1/... does it.
 import { parseArgs } from 'node:util';
-import { erasureJson, parseServerSettings, tombstoneLifetimeMs } from '@touchline/server';
+import { cookielessInboxVisitor, erasureJson, parseServerSettings, tombstoneLifetimeMs } from '@touchline/server';
 import { openStorage, TEST_ACCOUNT_SUFFIX } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
@@ -28,8 +28,10 @@ export async function eraseCommand(argv: string[], io: CliIo): Promise<number> {
     await storage.migrate();
     const account = await storage.findAccount(name);
     if (account === null) throw new UsageError(`erase: no account named "${name}"${name.endsWith(TEST_ACCOUNT_SUFFIX) ? '' : ' (test-mode data lives in "<name> (test mode)")'}`);
+    const now = Date.now();
+    const cookieless = await cookielessInboxVisitor(storage, account.id, now);
     const result = await storage.erasePerson({
-      accountId: account.id, subject, requestedBy: 'cli', now: Date.now(), tombstoneMs: tombstoneLifetimeMs(parseServerSettings({})),
+      accountId: account.id, subject, requestedBy: 'cli', now, tombstoneMs: tombstoneLifetimeMs(parseServerSettings({})), ...(cookieless === undefined ? {} : { cookieless }),
     });
     const json = erasureJson(result);
     if (values.json) io.stdout.write(`${JSON.stringify(json)}\n`);

@@ -4,6 +4,7 @@ import { registerDashboard } from '@touchline/dashboard';
 import { createCollector } from '@touchline/server';
 import { openStorage, parseStorageUrl, redactUrl } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
+import { migrationProgressLine } from '../migration-progress.js';
 import { rateLimitFromEnv } from './rate-limit-env.js';
 
 export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db PATH|URL] [--alert-webhook URL]
@@ -145,6 +146,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
       },
       onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+      onMigration: (step) => {
+        const line = migrationProgressLine(step);
+        if (line !== null) io.stdout.write(`${line}\n`);
+      },
       // Both edges of a storage fault reach the log: when ingest starts answering 503 and when it stops.
       onStorageHealth: (fault) => {
         io.stderr.write(fault === null

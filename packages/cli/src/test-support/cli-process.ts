@@ -17,8 +17,8 @@ export function createKey(db: string, account = 'shop'): { key: string; key_id: 
   return JSON.parse(created.stdout) as { key: string; key_id: string };
 }
 
-/** Starts `touchline serve --port 0 --db <db> ...extra`; resolves with its URL once it listens. The caller kills it. */
-export function serve(db: string, children: ChildProcess[], extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `touchline serve --port 0 --db <db> ...extra`; resolves with its URL and what it printed up to then, once it listens. The caller kills it. */
+export function serve(db: string, children: ChildProcess[], extra: string[] = []): Promise<{ child: ChildProcess; url: string; output: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -28,7 +28,7 @@ export function serve(db: string, children: ChildProcess[], extra: string[] = []
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve({ child, url: m[1] }); }
+      if (m?.[1]) { clearTimeout(timer); resolve({ child, url: m[1], output: out }); }
     });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${out}`)); });
   });

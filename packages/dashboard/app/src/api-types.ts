@@ -3,7 +3,16 @@
 export type SessionState =
   | { state: 'setup'; help: string }
   | { state: 'signed_out' }
-  | { state: 'signed_in'; csrf_token: string; expires_at: string };
+  | { state: 'signed_in'; csrf_token: string; expires_at: string; user: SignedInUser };
+
+/** Who is signed in: a named user, or the built-in admin (login null). A viewer's accounts; null for admins (all). */
+export interface SignedInUser { login: string | null; role: 'admin' | 'viewer'; accounts: string[] | null; built_in: boolean }
+
+export interface DashboardUserRow { id: string; login: string; role: 'admin' | 'viewer'; accounts: string[] | null; created_at: string }
+export interface InvitationRow { id: string; login: string | null; role: 'admin' | 'viewer'; accounts: string[] | null; created_at: string; expires_at: string; expired: boolean }
+export interface UserList { users: DashboardUserRow[]; invitations: InvitationRow[] }
+export interface Invited { invitation: InvitationRow; link: string }
+export interface InvitationInfo { login: string | null; role: 'admin' | 'viewer'; expires_at: string }
 
 export interface AccountList { accounts: Array<{ id: string; name: string }> }
 

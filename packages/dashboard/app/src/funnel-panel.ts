@@ -35,12 +35,12 @@ function newFunnelForm(create: (f: NewFunnel) => Promise<void>): HTMLElement {
   return h('details', { class: 'new-funnel-box' }, h('summary', {}, 'New funnel'), form);
 }
 
-/** `report` is null when the account has no funnels yet: the panel says how to define one. */
-export function funnelPanel(list: FunnelList, report: FunnelReport | null, choice: FunnelChoice, csvHref: string, onChange: (c: FunnelChoice) => void, create: (f: NewFunnel) => Promise<void>): HTMLElement {
+/** `report` is null when the account has no funnels yet: the panel says how to define one. `create` is null for viewers (no form). */
+export function funnelPanel(list: FunnelList, report: FunnelReport | null, choice: FunnelChoice, csvHref: string, onChange: (c: FunnelChoice) => void, create: ((f: NewFunnel) => Promise<void>) | null): HTMLElement {
   if (report === null) {
     return h('section', { class: 'panel', id: 'funnel' }, h('header', { class: 'panel-head' }, h('h2', {}, 'Funnel')),
       h('p', { class: 'empty' }, 'No funnels yet. Create one below, or with the API (POST /api/v1/goals, /api/v1/funnels); see the README, "Goals and funnels".'),
-      newFunnelForm(create));
+      create === null ? null : newFunnelForm(create));
   }
   const funnelSelect = select('funnel-select', 'Funnel', list.funnels.map((f) => ({ value: f.id, label: `${f.name} (${f.window})` })), report.funnel.id, (v) => onChange({ ...choice, funnelId: v }));
   const unitSelect = select('funnel-unit', 'Count', [{ value: 'visitor', label: 'Visitors' }, { value: 'session', label: 'Sessions' }], choice.unit, (v) => onChange({ ...choice, unit: v }));
@@ -58,6 +58,6 @@ export function funnelPanel(list: FunnelList, report: FunnelReport | null, choic
       ...channels.map((c) => ({ label: c === '(none)' ? c : fmt.channel(c), numeric: true, render: (r: FunnelStepRow) => fmt.count(Number(r[c] ?? 0)) })),
     ],
   });
-  table.append(h('p', { class: 'muted note' }, `Each step counts within ${report.funnel.window} of the first, in order; channels are the entry session's.`), newFunnelForm(create));
+  table.append(h('p', { class: 'muted note' }, `Each step counts within ${report.funnel.window} of the first, in order; channels are the entry session's.`), create === null ? '' : newFunnelForm(create));
   return table;
 }

@@ -1,13 +1,13 @@
-// The signed-out screens: the sign-in form, and the setup page shown when no admin password exists yet.
+// The signed-out screens: the sign-in form (login name and password, or the admin password alone), and the setup page shown when nobody can sign in yet.
 import { ApiError, postJson } from './api.js';
 import { h } from './dom.js';
 
-function shell(...children: Node[]): HTMLElement {
+export function authShell(...children: Array<Node | null>): HTMLElement {
   return h('main', { class: 'auth' }, h('div', { class: 'auth-card' }, h('div', { class: 'brand big' }, h('span', { class: 'logo' }), 'Touchline'), ...children));
 }
 
 export function setupView(help: string): HTMLElement {
-  return shell(
+  return authShell(
     h('h1', {}, 'Set an admin password first'),
     h('p', {}, 'The dashboard stays closed until an admin password exists.'),
     h('p', { class: 'muted', id: 'setup-help' }, help),
@@ -16,17 +16,20 @@ export function setupView(help: string): HTMLElement {
   );
 }
 
-export function signInView(onSignedIn: (csrfToken: string) => void): HTMLElement {
+/** `notice`: a line above the form (e.g. after an invitation's password was set); `login` prefills the name. */
+export function signInView(onSignedIn: (csrfToken: string) => void, prefill: { login?: string; notice?: string } = {}): HTMLElement {
+  const login = h('input', { name: 'username', id: 'login', autocomplete: 'username', value: prefill.login ?? '', placeholder: 'empty for the admin password' });
   const input = h('input', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true, autofocus: true });
   const error = h('p', { class: 'error', role: 'alert', id: 'sign-in-error' });
   const button = h('button', { type: 'submit' }, 'Sign in');
   const form = h('form', { class: 'sign-in' },
-    h('label', { for: 'password' }, 'Admin password'), input, button, error);
+    h('label', { for: 'login' }, 'Login name'), login,
+    h('label', { for: 'password' }, 'Password'), input, button, error);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     button.disabled = true;
     error.textContent = '';
-    postJson<{ csrf_token: string }>('login', { password: input.value }, null)
+    postJson<{ csrf_token: string }>('login', { login: login.value, password: input.value }, null)
       .then((answer) => onSignedIn(answer.csrf_token))
       .catch((e: unknown) => {
         error.textContent = e instanceof ApiError ? e.message : 'Could not reach the collector.';
@@ -34,5 +37,5 @@ export function signInView(onSignedIn: (csrfToken: string) => void): HTMLElement
       })
       .finally(() => { button.disabled = false; });
   });
-  return shell(h('h1', {}, 'Sign in'), form);
+  return authShell(h('h1', {}, 'Sign in'), prefill.notice === undefined ? null : h('p', { class: 'muted', id: 'sign-in-notice' }, prefill.notice), form);
 }

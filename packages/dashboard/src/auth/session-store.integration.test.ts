@@ -23,7 +23,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
   it('finds a session by its token until it expires, never by another token, and stores only the token\'s hash', async () => {
     const c = clock(1000);
     const store = createSessionStore({ storage, ttlMs: 60_000, now: c.now, maxSessions: 10 });
-    const { token, session } = await store.create();
+    const { token, session } = await store.create(null);
     expect(token).toMatch(/^[\w-]{43}$/);
     expect(await store.find(token)).toEqual(session);
     expect(await store.find(`${token}x`)).toBeNull();
@@ -39,16 +39,16 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
   it('forgets a signed-out session, gives each session its own CSRF token, and drops the oldest beyond the cap', async () => {
     const c = clock(0);
     const store = createSessionStore({ storage, ttlMs: 60_000, now: c.now, maxSessions: 2 });
-    const a = await store.create();
+    const a = await store.create(null);
     c.advance(1);
-    const b = await store.create();
+    const b = await store.create(null);
     expect(a.session.csrfToken).not.toBe(b.session.csrfToken);
     await store.delete(a.token);
     expect(await store.find(a.token)).toBeNull();
     c.advance(1);
-    const d = await store.create();
+    const d = await store.create(null);
     c.advance(1);
-    const e = await store.create();
+    const e = await store.create(null);
     expect(await store.find(b.token)).toBeNull();
     expect(await store.find(d.token)).not.toBeNull();
     expect(await store.find(e.token)).not.toBeNull();
@@ -58,13 +58,13 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
     const c = clock(5000);
     const first = createSessionStore({ storage, ttlMs: 60_000, now: c.now, maxSessions: 100 });
     const second = createSessionStore({ storage, ttlMs: 60_000, now: c.now, maxSessions: 100 });
-    const mine = await first.create();
-    const theirs = await second.create();
+    const mine = await first.create(null);
+    const theirs = await second.create(null);
     expect(await second.find(mine.token)).toEqual(mine.session);
     expect(await first.find(theirs.token)).toEqual(theirs.session);
     await second.delete(mine.token);
     expect(await first.find(mine.token)).toBeNull();
-    const third = await first.create();
+    const third = await first.create(null);
     expect(await second.deleteAll()).toBe(2);
     expect(await first.find(theirs.token)).toBeNull();
     expect(await first.find(third.token)).toBeNull();

@@ -23,10 +23,11 @@ const modelSchema = z.object({
 
 export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/channels', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
     const model = modelSchema.safeParse(request.query);
     if (!model.success) return replyInvalid(reply, model.error);
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const { model: name, group_by: groupBy } = model.data;
     const answer = await deps.reads.run('attribution', [{ accountId: q.accountId, model: name, from: q.from, to: q.to, lookbackDays: LOOKBACK_DAYS, groupBy }], { signal: requestSignal(reply) });
@@ -45,8 +46,9 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
   });
 
   app.get('/dashboard/api/conversions', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const list = await deps.reads.run('listConversions', [q.accountId, { from: q.from, to: q.to, limit: CONVERSION_LIMIT }], { signal: requestSignal(reply) });
     const table: Table = {
@@ -57,8 +59,9 @@ export function registerAttributionRoutes(app: FastifyInstance, deps: Deps): voi
   });
 
   app.get('/dashboard/api/conversions/:id/journey', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const id = String((request.params as Record<string, unknown>).id ?? '').slice(0, 64);
     const answer = await deps.reads.run('journey', [{ accountId: q.accountId, conversionId: id, lookbackDays: LOOKBACK_DAYS }], { signal: requestSignal(reply) });

@@ -3,6 +3,8 @@ import { instantSchema, replyError } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { requireAccountAccess } from '../auth/access.js';
+import type { SignedIn } from '../auth/request-guard.js';
 
 const DAY = 86_400_000;
 /** The longest range the dashboard answers: enough for year-on-year, bounded so one request stays cheap. */
@@ -23,8 +25,8 @@ export function replyInvalid(reply: FastifyReply, error: z.ZodError): FastifyRep
   return replyError(reply, 400, 'invalid_query', `${issue?.path.join('.') || 'query'}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** The parsed query (range default: the last 30 days), or null after replying 400/404. */
-export async function parseDashboardQuery(storage: Storage, query: unknown, reply: FastifyReply, now: number): Promise<DashboardQuery | null> {
+/** The parsed query (range default: the last 30 days), or null after replying 400/403/404 (403: the signed-in viewer may not read the account). */
+export async function parseDashboardQuery(storage: Storage, signedIn: SignedIn, query: unknown, reply: FastifyReply, now: number): Promise<DashboardQuery | null> {
   const parsed = baseSchema.safeParse(query);
   if (!parsed.success) {
     replyInvalid(reply, parsed.error);
@@ -40,6 +42,8 @@ export async function parseDashboardQuery(storage: Storage, query: unknown, repl
     replyError(reply, 400, 'invalid_query', `from: the range may span at most ${MAX_RANGE_MS / DAY} days`);
     return null;
   }
+  // Access first: a viewer learns nothing about accounts outside their own, not even whether they exist.
+  if (!requireAccountAccess(signedIn, parsed.data.account, reply)) return null;
   const accounts = await storage.listAccounts();
   if (!accounts.some((a) => a.id === parsed.data.account)) {
     replyError(reply, 404, 'unknown_account', `no account with id ${parsed.data.account.slice(0, 64)}`);

@@ -3,6 +3,7 @@ import { describeThresholds, evaluateIntegrity, requestSignal, type ReadPool } f
 import type { Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { canReadAccount } from '../auth/access.js';
 import { requireSession } from '../auth/request-guard.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { parseDashboardQuery, replyInvalid } from './dashboard-query.js';
@@ -18,17 +19,20 @@ const feedSchema = z.object({
 
 export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/accounts', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const accounts = await deps.storage.listAccounts();
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+    // A viewer's account switcher lists only their accounts.
+    const accounts = (await deps.storage.listAccounts()).filter((a) => canReadAccount(signedIn.session, a.id));
     return { accounts: accounts.map((a) => ({ id: a.id, name: a.name })) };
   });
 
   // Polled every few seconds by the page; `since` (the newest time it has) keeps each poll to new rows.
   app.get('/dashboard/api/events', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
     const feed = feedSchema.safeParse(request.query);
     if (!feed.success) return replyInvalid(reply, feed.error);
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const events = await deps.reads.run('recentEvents', [q.accountId, { since: feed.data.since ?? deps.now() - 7 * DAY, limit: FEED_LIMIT }], { signal: requestSignal(reply) });
     const table: Table = {
@@ -39,8 +43,9 @@ export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/integrity', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     // The same facts as the monitor and doctor, SDK delivery health included.
     const report = evaluateIntegrity(await deps.reads.run('integrityFacts', [q.accountId, deps.now()], { signal: requestSignal(reply) }));

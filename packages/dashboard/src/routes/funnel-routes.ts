@@ -4,6 +4,7 @@ import { defineFunnel, defineGoal, describeIssue, formatWindow, FUNNEL_UNITS, go
 import { ATTRIBUTION_DIMENSIONS, type AttributionDimension, type Storage } from '@touchline/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { requireAdmin } from '../auth/access.js';
 import { requireCsrf, requireSameOrigin, requireSession } from '../auth/request-guard.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { parseDashboardQuery, replyInvalid } from './dashboard-query.js';
@@ -57,7 +58,7 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/dashboard/api/funnels', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
     const signedIn = await requireSession(deps.sessions, request, reply);
-    if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
+    if (signedIn === null || !requireCsrf(signedIn, request, reply) || !requireAdmin(signedIn, 'define funnels and goals', reply)) return reply;
     const body = newFunnelSchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);
     if (!(await deps.storage.listAccounts()).some((a) => a.id === body.data.account)) return replyError(reply, 404, 'unknown_account', `no account with id ${body.data.account}`);
@@ -65,8 +66,9 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/funnels', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const [funnels, goals] = await Promise.all([deps.storage.listFunnels(q.accountId), deps.storage.listGoals(q.accountId)]);
     return {
@@ -76,10 +78,11 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/funnels/:id/report', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
     const options = reportSchema.safeParse(request.query);
     if (!options.success) return replyInvalid(reply, options.error);
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const id = String((request.params as Record<string, unknown>).id ?? '').slice(0, 64);
     const report = await deps.reads.run('funnelReport', [{ accountId: q.accountId, funnelId: id, from: q.from, to: q.to, unit: options.data.unit }], { signal: requestSignal(reply) });
@@ -98,10 +101,11 @@ export function registerFunnelRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   app.get('/dashboard/api/compare', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
     const options = compareSchema.safeParse(request.query);
     if (!options.success) return replyInvalid(reply, options.error);
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const groupBy = options.data.group_by;
     const answer = await deps.reads.run('compareModels', [{ accountId: q.accountId, from: q.from, to: q.to, lookbackDays: LOOKBACK_DAYS, groupBy }], { signal: requestSignal(reply) });

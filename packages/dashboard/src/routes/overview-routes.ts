@@ -39,8 +39,9 @@ const TOP_LISTS: ReadonlyArray<readonly [string, string, TopRead]> = [
 
 export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/overview', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const bucket = bucketFor(q.from, q.to);
     const signal = requestSignal(reply);
@@ -61,8 +62,9 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: Deps): void {
 
   for (const [path, column, read] of TOP_LISTS) {
     app.get(`/dashboard/api/${path}`, async (request, reply) => {
-      if (await requireSession(deps.sessions, request, reply) === null) return reply;
-      const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+      const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null) return reply;
+      const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
       if (q === null) return reply;
       const rows = await read(deps.reads, q.accountId, { from: q.from, to: q.to, limit: TOP_LIMIT }, requestSignal(reply));
       const table: Table = { columns: [column, 'sessions', 'visitors'], rows: rows.map((r) => [r.value, r.sessions, r.visitors]) };

@@ -1,8 +1,9 @@
-// Dashboard spend upload: a signed-in admin posts a CSV file's text for one account; stored whole or not at all, bad rows named by line.
+// Dashboard spend upload (admins only): a signed-in admin posts a CSV file's text for one account; stored whole or not at all, bad rows named by line.
 import { importSpend, parseSpendCsv, replyError } from '@touchline/server';
 import type { Storage } from '@touchline/storage';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { requireAdmin } from '../auth/access.js';
 import { requireCsrf, requireSameOrigin, requireSession } from '../auth/request-guard.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { replyInvalid } from './dashboard-query.js';
@@ -15,7 +16,7 @@ export function registerSpendRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/dashboard/api/spend', { bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
     const signedIn = await requireSession(deps.sessions, request, reply);
-    if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
+    if (signedIn === null || !requireCsrf(signedIn, request, reply) || !requireAdmin(signedIn, 'import spend', reply)) return reply;
     const body = bodySchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);
     const accounts = await deps.storage.listAccounts();

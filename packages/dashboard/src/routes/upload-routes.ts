@@ -1,8 +1,9 @@
-// Dashboard conversion uploads: the account's destinations (tokens masked) with their recent delivery log, a form to add one, and an on/off switch.
+// Dashboard conversion uploads (admins only): the account's destinations (tokens masked) with their recent delivery log, a form to add one, and an on/off switch.
 import { defineDestination, deliveryJson, destinationJson, replyError, setDestinationEnabled, type Defined } from '@touchline/server';
 import type { Storage, UploadDestination } from '@touchline/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { requireAdmin } from '../auth/access.js';
 import { requireCsrf, requireSameOrigin, requireSession } from '../auth/request-guard.js';
 import type { SessionStore } from '../auth/session-store.js';
 import { parseDashboardQuery, replyInvalid } from './dashboard-query.js';
@@ -29,8 +30,9 @@ async function knownAccount(storage: Storage, reply: FastifyReply, account: stri
 
 export function registerUploadRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/dashboard/api/conversion-uploads', async (request, reply) => {
-    if (await requireSession(deps.sessions, request, reply) === null) return reply;
-    const q = await parseDashboardQuery(deps.storage, request.query, reply, deps.now());
+    const signedIn = await requireSession(deps.sessions, request, reply);
+    if (signedIn === null || !requireAdmin(signedIn, 'see or manage conversion uploads', reply)) return reply;
+    const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     const [destinations, counts, log] = await Promise.all([
       deps.storage.listUploadDestinations(q.accountId), deps.storage.uploadDeliveryCounts(q.accountId), deps.storage.uploadDeliveries(q.accountId, { limit: LOG_ROWS }),
@@ -42,7 +44,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/dashboard/api/conversion-uploads', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
     const signedIn = await requireSession(deps.sessions, request, reply);
-    if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
+    if (signedIn === null || !requireCsrf(signedIn, request, reply) || !requireAdmin(signedIn, 'manage conversion uploads', reply)) return reply;
     const body = createSchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);
     if (!(await knownAccount(deps.storage, reply, body.data.account))) return reply;
@@ -52,7 +54,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/dashboard/api/conversion-uploads/:id/enabled', async (request, reply) => {
     if (!requireSameOrigin(request, reply)) return reply;
     const signedIn = await requireSession(deps.sessions, request, reply);
-    if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
+    if (signedIn === null || !requireCsrf(signedIn, request, reply) || !requireAdmin(signedIn, 'manage conversion uploads', reply)) return reply;
     const body = enableSchema.safeParse(request.body);
     if (!body.success) return replyInvalid(reply, body.error);
     if (!(await knownAccount(deps.storage, reply, body.data.account))) return reply;

@@ -1,6 +1,7 @@
-// Property (DESIGN.md L12) for cookieless mode: any order and partition of cookieless items into batches, passes and two collectors stores the rows of one in-order pass, with sessions by inactivity.
+// Property (DESIGN.md L12) for cookieless mode: any order and partition of cookieless items into batches, passes and two collectors stores the rows of one in-order pass, with sessions by inactivity, and materialized journeys equal to live ones.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJourneys } from '@touchline/attribution';
 import { COOKIELESS_ID, type Item } from '@touchline/core';
 import { openStorage, type InboxRow, type Storage } from '@touchline/storage';
 import { storageFactories, type TestStorage } from '../../../storage/src/test-support/storage-factories.js';
@@ -11,6 +12,7 @@ import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { DEFAULT_COOKIELESS } from './cookieless-settings.js';
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 const TIMEOUT = DEFAULT_COOKIELESS.sessionTimeoutMs;
 /** Ten o'clock UTC today: every item falls in one UTC day, whose secret is alive now. */
 const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 10 * 3_600_000;
@@ -159,10 +161,31 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
         clock += 1;
         const storage = collectors[pass.collector] as Storage;
         await worker(storage, await storage.claimInbox({ limit: pass.limit, leaseMs: LEASE_MS, now: clock }));
+        // The refresher catches up between passes: a later pass that moves a converter's sessions must mark it again.
+        while (!(await storage.refreshJourneys({ limit: 50 })).done);
       }
     }
     await drain(worker, plan.drainLimit);
-    return dump(db, account.id, items, specs);
+    return { rows: await dump(db, account.id, items, specs), accountId: account.id };
+  }
+
+  /**
+   * Cookieless conversions' journeys read through the materialized touches equal the live ones
+   * (from every session), before the refresher ran and after it caught up: cookieless passes mark
+   * the visitors whose sessions they merge, as cookie passes do.
+   */
+  let materializedTouches = 0;
+  async function expectMaterializedJourneys(accountId: string): Promise<void> {
+    const lookbackMs = 30 * DAY;
+    const window = { from: T0 - DAY, to: T0 + DAY, lookbackMs, maxSessions: 100_000 };
+    const live = buildJourneys({ ...(await db.storage.attributionFacts(accountId, window)), lookbackMs }).journeys;
+    expect(buildJourneys({ ...(await db.storage.journeyFacts(accountId, window)), lookbackMs }).journeys, 'before the refresher').toEqual(live);
+    while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
+    const [touches] = await rawRowsOf<{ n: number | string }>(db, [
+      `SELECT COUNT(*) AS n FROM journey_touches WHERE account_key = (SELECT key FROM accounts WHERE id = '${accountId}')`,
+    ]);
+    materializedTouches += Number(touches?.[0]?.n ?? 0);
+    expect(buildJourneys({ ...(await db.storage.journeyFacts(accountId, window)), lookbackMs }).journeys, 'after the refresher').toEqual(live);
   }
 
   const property = (worker: Pass) => fc.asyncProperty(caseArb, async ([specs, plan]) => {
@@ -173,11 +196,14 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     // The reference itself is sessions by inactivity: as many sessions as the truth has.
     expect(expected.sessions).toHaveLength(trueSessions(specs));
     const actual = await subject(items, specs, plan, worker);
-    expect(actual).toEqual(expected);
+    expect(actual.rows).toEqual(expected);
+    await expectMaterializedJourneys(actual.accountId);
   });
 
   it('stores the sessions by inactivity, visitors, events and conversions of one in-order pass', async () => {
     await fc.assert(property(realPass), { numRuns: factory.dialect === 'sqlite' ? 100 : 40, seed: SEED });
+    // The journeys compared after the refresher were read through materialized touches, not only live.
+    expect(materializedTouches).toBeGreaterThan(0);
   });
 
   it('two collectors working one inbox at the same time store the rows of one in-order pass', async () => {

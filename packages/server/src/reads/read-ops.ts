@@ -9,6 +9,7 @@ import { compareModels, type ModelComparison, type ModelComparisonQuery } from '
 import { sumBy } from '../attribution/sum-credits.js';
 import { funnelReport, type FunnelReportQuery } from '../funnels/funnel-report.js';
 import { gatherUploads, type UploadGatherQuery } from '../uploads/gather-uploads.js';
+import { cookielessInboxVisitor } from '../cookieless/cookieless-inbox-visitor.js';
 
 const DAY = 86_400_000;
 
@@ -72,7 +73,8 @@ export const READ_OPS = {
   compareModels: (s: Storage, q: ModelComparisonQuery): Promise<ModelComparison> => compareModels(s, q),
   funnelReport: (s: Storage, q: FunnelReportQuery) => funnelReport(s, q),
   uploadCandidates: (s: Storage, q: UploadGatherQuery) => gatherUploads(s, q),
-  exportPerson: (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }) => s.exportPerson(accountId, subject),
+  // On the read thread: the cookieless matcher (a function) is built there, from the account's live secrets.
+  exportPerson: async (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, now: number) => s.exportPerson(accountId, subject, await cookielessInboxVisitor(s, accountId, now)),
 };
 
 export type ReadOps = typeof READ_OPS;

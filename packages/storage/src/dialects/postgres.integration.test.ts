@@ -1,9 +1,11 @@
 // The PostgreSQL dialect's lifecycle: concurrent migrations under the advisory lock, transactional failures, concurrent claims.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStorage } from '../open-storage.js';
@@ -16,6 +18,7 @@ import { migratePostgres } from './postgres-migrations.js';
 
 const postgres = (await storageFactories(process.env, import.meta.url)).find((f) => f.dialect === 'postgres');
 const base = testPgUrl();
+const MIGRATOR = fileURLToPath(new URL('../test-support/migrator.fixture.mjs', import.meta.url));
 
 async function sql<R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: base });
@@ -59,21 +62,21 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
     const starters = [open(), open(), open(), open()];
     await Promise.all(starters.map((s) => s.migrate()));
     const ledger = await sql<{ version: number; name: string }>(`SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`);
-    expect(ledger).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-order-independent-merge.sql' }, { version: 6, name: '006-sdk-clock-offset.sql' }, { version: 7, name: '007-ad-spend.sql' }, { version: 8, name: '008-rollups.sql' }, { version: 9, name: '009-visitor-gaps.sql' }, { version: 11, name: '011-visitor-aliases.sql' }, { version: 12, name: '012-erasure.sql' }, { version: 13, name: '013-goals-and-funnels.sql' }, { version: 14, name: '014-utm-dimensions.sql' }, { version: 15, name: '015-journeys.sql' }, { version: 16, name: '016-conversion-uploads.sql' }, { version: 19, name: '019-cookieless-secrets.sql' }, { version: 20, name: '020-dashboard-state.sql' }]);
+    expect(ledger).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-order-independent-merge.sql' }, { version: 6, name: '006-sdk-clock-offset.sql' }, { version: 7, name: '007-ad-spend.sql' }, { version: 8, name: '008-rollups.sql' }, { version: 9, name: '009-visitor-gaps.sql' }, { version: 11, name: '011-visitor-aliases.sql' }, { version: 12, name: '012-erasure.sql' }, { version: 13, name: '013-goals-and-funnels.sql' }, { version: 14, name: '014-utm-dimensions.sql' }, { version: 15, name: '015-journeys.sql' }, { version: 16, name: '016-conversion-uploads.sql' }, { version: 19, name: '019-cookieless-secrets.sql' }, { version: 20, name: '020-dashboard-state.sql' }, { version: 21, name: '021-dashboard-users.sql' }]);
     const account = await starters[0]!.ensureAccount('acme', 1);
     const reopened = open();
     await reopened.migrate();
     expect(await reopened.findAccount('acme')).toEqual(account);
   });
 
-  it('rolls a failing pass back entirely and names the file that failed', async () => {
+  it('rolls a failing migration back, keeps the ones before it, and names the file that failed', async () => {
     const conn = createPostgresConnection({ url: base, schema, poolSize: 1 });
     try {
       const dir = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x integer);', '002-bad.sql': 'CREATE TABLE half (x integer); INSERT INTO nope VALUES (1);' });
       const error = await migratePostgres(conn, schema, dir).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageError);
       expect(error).toMatchObject({ code: 'migration_failed', message: expect.stringContaining('002-bad.sql') });
-      expect(await sql('SELECT nspname FROM pg_namespace WHERE nspname = $1', [schema])).toEqual([]);
+      expect(await sql('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ($2, $3)', [schema, 'ok', 'half'])).toEqual([{ table_name: 'ok' }]);
       const good = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x integer);', '002-b.sql': 'CREATE TABLE b (y integer);' });
       await migratePostgres(conn, schema, good);
       await migratePostgres(conn, schema, good);
@@ -82,6 +85,45 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
       await conn.pool.end();
     }
   });
+
+  it('resumes after a kill during a long migration, with progress: the committed ones stay, the killed one runs again', async () => {
+    const slow = await migrationsDir({
+      '001-a.sql': 'CREATE TABLE a (x integer); INSERT INTO a VALUES (1);',
+      '002-slow.sql': `CREATE TABLE slow (x integer); SELECT pg_sleep(4); -- ${schema}`,
+      '003-c.sql': 'CREATE TABLE c (x integer);',
+    });
+    const child = spawn(process.execPath, [MIGRATOR, 'postgres', base, schema, slow.href], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const seen: string[] = [];
+    for await (const line of createInterface({ input: child.stdout })) {
+      seen.push(line.replace(/"ms":[\d.]+/, '"ms":0'));
+      if (line.includes('"phase":"start"') && line.includes('002-slow.sql')) break;
+    }
+    // Killed once the server is inside 002 (its CREATE TABLE done, sleeping), not before it was sent.
+    const running = `SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep(4); -- ${schema}'`;
+    for (let i = 0; i < 600 && (await sql(running)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await sql(running)).toHaveLength(1);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(seen).toEqual([
+      '{"phase":"start","name":"001-a.sql","index":1,"total":3,"upgrade":false}',
+      '{"phase":"done","name":"001-a.sql","index":1,"total":3,"upgrade":false,"ms":0}',
+      '{"phase":"start","name":"002-slow.sql","index":2,"total":3,"upgrade":false}',
+    ]);
+    // The killed client's server session runs its statement to the end (PostgreSQL notices a gone
+    // client only when it next writes to it), then rolls back: the next migrator waits for its lock.
+    const conn = createPostgresConnection({ url: base, schema, poolSize: 1 });
+    try {
+      const steps: string[] = [];
+      await migratePostgres(conn, schema, await migrationsDir({ '001-a.sql': 'not run again', '002-slow.sql': 'CREATE TABLE slow (x integer);', '003-c.sql': 'CREATE TABLE c (x integer);' }),
+        Date.now, { onProgress: (s) => { if (s.phase === 'start') steps.push(`${s.name} ${s.index}/${s.total} ${s.upgrade}`); } });
+      expect(steps).toEqual(['002-slow.sql 1/2 true', '003-c.sql 2/2 true']);
+      expect((await sql<{ name: string }>(`SELECT name FROM ${schema}.schema_migrations ORDER BY version`)).map((r) => r.name)).toEqual(['001-a.sql', '002-slow.sql', '003-c.sql']);
+      expect(await sql(`SELECT x FROM ${schema}.a`)).toEqual([{ x: 1 }]);
+    } finally {
+      await conn.pool.end();
+    }
+  }, 120_000);
 
   it('reports an unreachable server as migration_failed, without the password', async () => {
     const storage = openStorage('postgres://me:secret@127.0.0.1:1/touchline');

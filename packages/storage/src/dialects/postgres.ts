@@ -54,7 +54,7 @@ export function openPostgresStorage(options: PostgresStorageOptions): Storage {
   let closed = false;
   return {
     dialect: 'postgres',
-    migrate: () => migratePostgres(conn, schema),
+    migrate: (migrateOptions) => migratePostgres(conn, schema, undefined, undefined, migrateOptions),
     close: async () => {
       if (closed) return;
       closed = true;

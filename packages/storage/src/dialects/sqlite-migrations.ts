@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { StorageError } from '../storage-error.js';
+import type { MigrateOptions } from '../storage.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
 /** migrations/ sits at the package root, two levels above both src/dialects/ and dist/dialects/. */
@@ -45,26 +46,37 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`;
 
 /**
- * Applies every migration not yet recorded. The whole pass runs in one BEGIN IMMEDIATE
- * transaction, so several processes migrating at once serialize on the write lock and the later
- * ones find everything recorded; a failing migration leaves the schema as it was.
+ * Applies every migration not yet recorded, each in its own BEGIN IMMEDIATE transaction that
+ * checks the ledger again first: several processes migrating at once serialize on the write lock
+ * and each migration runs once, in order (a process applies one only after every earlier one is
+ * recorded). A failing migration leaves the schema as the previous one left it; a killed process
+ * leaves every committed migration applied, and the next call resumes at the one that was running.
+ * Progress goes to `options.onProgress`. better-sqlite3 is synchronous: a migration that builds the
+ * read model from a big database holds the calling thread until it commits.
  */
-export async function migrateSqlite(conn: SqliteConnection, dir: URL = SQLITE_MIGRATIONS_DIR, now: () => number = Date.now): Promise<void> {
+export async function migrateSqlite(conn: SqliteConnection, dir: URL = SQLITE_MIGRATIONS_DIR, now: () => number = Date.now, options: MigrateOptions = {}): Promise<void> {
   const migrations = await readMigrations(dir);
   const { db } = conn;
   let current = '(ledger)';
   try {
-    db.transaction(() => {
-      db.exec(CREATE_LEDGER);
-      const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
-      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-      for (const migration of migrations) {
-        if (applied.has(migration.version)) continue;
-        current = migration.name;
+    db.transaction(() => { db.exec(CREATE_LEDGER); }).immediate();
+    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    const pending = migrations.filter((m) => !applied.has(m.version));
+    const upgrade = applied.size > 0;
+    const recorded = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const [i, migration] of pending.entries()) {
+      current = migration.name;
+      const step = { name: migration.name, index: i + 1, total: pending.length, upgrade };
+      options.onProgress?.({ phase: 'start', ...step });
+      const started = performance.now();
+      db.transaction(() => {
+        if (recorded.get(migration.version) !== undefined) return;
         db.exec(migration.sql);
         record.run(migration.version, migration.name, now());
-      }
-    }).immediate();
+      }).immediate();
+      options.onProgress?.({ phase: 'done', ...step, ms: performance.now() - started });
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new StorageError('migration_failed', `migration ${current} failed on sqlite storage ${conn.location}: ${message}`, { cause: error });

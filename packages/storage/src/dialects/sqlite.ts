@@ -65,7 +65,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   else if (wal) db.pragma('wal_autocheckpoint = 0');
   return {
     dialect: 'sqlite',
-    migrate: () => migrateSqlite(conn),
+    migrate: (migrateOptions) => migrateSqlite(conn, undefined, undefined, migrateOptions),
     close: async () => {
       // The worker's connection closes first, so this one is the last and leaves no WAL behind.
       await checkpointer?.stop();

@@ -11,6 +11,7 @@ import { erasePerson } from './privacy/erase-person.js';
 import { exportPerson } from './privacy/export-person.js';
 import { findTombstones } from './privacy/find-tombstones.js';
 import { cookielessSecrets } from './cookieless/cookieless-secrets.js';
+import { liveCookielessSecrets } from './cookieless/live-cookieless-secrets.js';
 import { readPersonSessions } from './attribution/read-person-sessions.js';
 import { readJourneyFacts } from './journeys/read-journey-facts.js';
 import { refreshJourneys } from './journeys/refresh-journeys.js';
@@ -46,6 +47,15 @@ import { writeAdminSetting } from './admin/write-admin-setting.js';
 import { createDashboardSession } from './dashboard-sessions/create-dashboard-session.js';
 import { deleteDashboardSessions } from './dashboard-sessions/delete-dashboard-sessions.js';
 import { findDashboardSession } from './dashboard-sessions/find-dashboard-session.js';
+import { acceptDashboardInvitation } from './dashboard-users/accept-dashboard-invitation.js';
+import { createDashboardInvitation } from './dashboard-users/create-dashboard-invitation.js';
+import { findDashboardInvitation } from './dashboard-users/find-dashboard-invitation.js';
+import { findDashboardUser } from './dashboard-users/find-dashboard-user.js';
+import { listDashboardUsers } from './dashboard-users/list-dashboard-users.js';
+import { removeDashboardUser } from './dashboard-users/remove-dashboard-user.js';
+import { revokeDashboardInvitation } from './dashboard-users/revoke-dashboard-invitation.js';
+import { setDashboardUserPassword } from './dashboard-users/set-dashboard-user-password.js';
+import { setDashboardUserRole } from './dashboard-users/set-dashboard-user-role.js';
 import { listConversions } from './dashboard/list-conversions.js';
 import { listRecentEvents } from './dashboard/list-recent-events.js';
 import { listTopLandingPages } from './dashboard/list-top-landing-pages.js';
@@ -90,9 +100,10 @@ export function bindQueries(conn: Connection): StorageQueries {
     releaseInbox: (options) => releaseInbox(conn, options),
     applyProcessed: (batch) => applyProcessed(conn, batch),
     erasePerson: (request) => erasePerson(conn, request),
-    exportPerson: (accountId, subject) => exportPerson(conn, accountId, subject),
+    exportPerson: (accountId, subject, cookieless) => exportPerson(conn, accountId, subject, cookieless),
     findTombstones: (byAccount, now) => findTombstones(conn, byAccount, now),
     cookielessSecrets: (requests, now, marginMs) => cookielessSecrets(conn, requests, now, marginMs),
+    liveCookielessSecrets: (accountId, now) => liveCookielessSecrets(conn, accountId, now),
     personSessions: (accountId, visitorId, window) => readPersonSessions(conn, accountId, visitorId, window),
     upsertSpend: (accountId, rows, now) => upsertSpend(conn, accountId, rows, now),
     spendTotals: (accountId, window) => readSpendTotals(conn, accountId, window),
@@ -140,6 +151,15 @@ export function bindQueries(conn: Connection): StorageQueries {
     createDashboardSession: (session, maxSessions) => createDashboardSession(conn, session, maxSessions),
     findDashboardSession: (tokenHash, now) => findDashboardSession(conn, tokenHash, now),
     deleteDashboardSessions: (which) => deleteDashboardSessions(conn, which),
+    createDashboardInvitation: (invitation) => createDashboardInvitation(conn, invitation),
+    findDashboardInvitation: (tokenHash) => findDashboardInvitation(conn, tokenHash),
+    acceptDashboardInvitation: (answer) => acceptDashboardInvitation(conn, answer),
+    listDashboardUsers: () => listDashboardUsers(conn),
+    findDashboardUser: (key) => findDashboardUser(conn, key),
+    removeDashboardUser: (userId) => removeDashboardUser(conn, userId),
+    revokeDashboardInvitation: (invitationId) => revokeDashboardInvitation(conn, invitationId),
+    setDashboardUserRole: (change) => setDashboardUserRole(conn, change),
+    setDashboardUserPassword: (change) => setDashboardUserPassword(conn, change),
     claimAlertTransitions: (accountId, states) => claimAlertTransitions(conn, accountId, states),
     timeSeries: (accountId, window) => readTimeSeries(conn, accountId, window),
     topLandingPages: (accountId, window) => listTopLandingPages(conn, accountId, window),

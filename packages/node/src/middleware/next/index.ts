@@ -40,9 +40,9 @@ interface NextEventLike {
  * continues (`NextResponse.next()`). With `serverless` settings, delivery goes to `event.waitUntil`.
  *
  * @example
- * // middleware.ts (proxy.ts on Next 16)
+ * // proxy.ts on Next 16 (middleware.ts with `export const middleware` on Next 15)
  * const touchline = createClient({ apiKey: process.env.TOUCHLINE_KEY! });
- * export const middleware = touchlineNext(touchline);
+ * export const proxy = touchlineNext(touchline);
  */
 function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request: Request, event?: NextEventLike) => Promise<Response> {
   const countRsc = client.settings.beaconScriptPath === false;

@@ -7,6 +7,7 @@ import type { KeyCache } from '../auth/key-cache.js';
 import { replyError } from '../reply-error.js';
 import type { ReadPool } from '../../reads/read-pool.js';
 import { requestSignal } from '../../reads/request-signal.js';
+import { cookielessInboxVisitor } from '../../cookieless/cookieless-inbox-visitor.js';
 import { personExportJson } from '../../privacy/person-export-json.js';
 
 interface Deps { storage: Storage; reads: ReadPool; keys: KeyCache; now: () => number; tombstoneMs: number }
@@ -43,8 +44,11 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: Deps): void {
     if (key === null) return reply;
     const id = subjectId(kind, param, request, reply);
     if (id === null) return reply;
+    const now = deps.now();
+    // The person's cookieless items still in the inbox (stored without a visitor id) go too, while their day's secret exists.
+    const cookieless = await cookielessInboxVisitor(deps.storage, key.accountId, now);
     const result = await deps.storage.erasePerson({
-      accountId: key.accountId, subject: { kind, id }, requestedBy: `key:${key.id}`, now: deps.now(), tombstoneMs: deps.tombstoneMs,
+      accountId: key.accountId, subject: { kind, id }, requestedBy: `key:${key.id}`, now, tombstoneMs: deps.tombstoneMs, ...(cookieless === undefined ? {} : { cookieless }),
     });
     return erasureJson(result);
   };
@@ -57,7 +61,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: Deps): void {
     if (key === null) return reply;
     const id = subjectId(kind, param, request, reply);
     if (id === null) return reply;
-    const data = await deps.reads.run('exportPerson', [key.accountId, { kind, id }], { signal: requestSignal(reply) });
+    const data = await deps.reads.run('exportPerson', [key.accountId, { kind, id }, deps.now()], { signal: requestSignal(reply) });
     if (data === null) return replyError(reply, 404, 'not_found', 'this key\'s account no longer exists');
     return personExportJson({ kind, id }, data, deps.now());
   };

@@ -177,6 +177,24 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasePerson
     }
   });
 
+  it('with a cookieless matcher, erases and exports the pending inbox items whose computed visitor is the person\'s (stored with the nil id)', async () => {
+    // The server's matcher recomputes the daily hash; here a stand-in maps each browser marker to its visitor.
+    const cookieless = (row: { payload: string }): string | null => (row.payload.includes('browser-a') ? 'v-a' : row.payload.includes('browser-b') ? 'v-b' : null);
+    const nil = '00000000-0000-0000-0000-000000000000';
+    const payload = (browser: string, at: number): string => JSON.stringify([1, at, nil, nil, { user_agent: browser }]);
+    await storage.insertInbox(acc.id, [
+      { itemId: 'ck-a1', type: 'pageview', payload: payload('browser-a', BASE) }, { itemId: 'ck-a2', type: 'pageview', payload: payload('browser-a', BASE + 1000) },
+      { itemId: 'ck-b1', type: 'pageview', payload: payload('browser-b', BASE) },
+    ], BASE);
+    const exported = await storage.exportPerson(acc.id, { kind: 'visitor', id: 'v-a' }, cookieless);
+    expect(exported?.inbox.map((r) => [r.itemId, r.state])).toEqual([['ck-a1', 'pending'], ['ck-a2', 'pending']]);
+    expect((await storage.exportPerson(acc.id, { kind: 'visitor', id: 'v-a' }))?.inbox).toEqual([]);
+    const result = await storage.erasePerson({ accountId: acc.id, subject: { kind: 'visitor', id: 'v-a' }, requestedBy: 'test', now: BASE, tombstoneMs: DAY, cookieless });
+    expect(result.removed.inbox).toBe(2);
+    expect((await rawRows<{ item_id: string }>(db, 'SELECT item_id FROM inbox ORDER BY item_id')).map((r) => r.item_id)).toEqual(['ck-b1']);
+    expect((await rawRows<{ n: number }>(db, 'SELECT count(*) AS n FROM inbox_pending')).map((r) => Number(r.n))).toEqual([1]);
+  });
+
   it('does nothing for an account that does not exist', async () => {
     const result = await storage.erasePerson({ accountId: 'no-such-account', subject: { kind: 'visitor', id: 'v' }, requestedBy: 'test', now: BASE, tombstoneMs: DAY });
     expect(result).toMatchObject({ auditId: null, visitorIds: 0, userIds: 0 });

@@ -4,7 +4,7 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { removePersonRollups } from '../rollups/remove-person-rollups.js';
 import { PG_ERASURE_LOCK } from './batch-tombstones.js';
-import { linkedVisitor, payloadBelongsTo, quotedIds, type PersonIds } from './inbox-payload-person.js';
+import { linkedVisitor, quotedIds, rowBelongsTo, type CookielessVisitorOf, type PersonIds } from './inbox-payload-person.js';
 import { personClosure, type Person } from './person-closure.js';
 import { runPgPlan, runSqlitePlan, type Plan } from './person-step.js';
 import { tombstoneDigest, type SubjectKind } from './tombstone-digest.js';
@@ -17,6 +17,12 @@ export interface ErasureRequest {
   now: number;
   /** How long the tombstones keep the person's late items out (ms). */
   tombstoneMs: number;
+  /**
+   * Computes cookieless inbox items' visitor ids (the server's, from the account's live secrets), so
+   * the person's cookieless items in the inbox, pending and processed, go too. Without it they are
+   * found only by the ids they hold: pending ones are then dropped by the tombstone when processed.
+   */
+  cookieless?: CookielessVisitorOf;
 }
 
 /**
@@ -63,9 +69,11 @@ function* writeTombstones(r: ErasureRequest, accountKey: number, person: Person)
   yield { sqlite: 'DELETE FROM erasure_tombstones WHERE expires_at <= ?', postgres: 'DELETE FROM erasure_tombstones WHERE expires_at <= $1', params: [r.now] };
 }
 
+const rowOf = (r: Record<string, unknown>) => ({ itemId: String(r.item_id), type: String(r.type), payload: String(r.payload) });
+
 /** Deletes the inbox rows (and their pending/dead state) among `rows` that belong to the person; returns how many. */
-function* deleteInboxRows(rows: ReadonlyArray<Record<string, unknown>>, person: PersonIds): Plan<number> {
-  const seqs = rows.filter((r) => payloadBelongsTo(String(r.type), String(r.payload), person)).map((r) => Number(r.seq));
+function* deleteInboxRows(rows: ReadonlyArray<Record<string, unknown>>, person: PersonIds, cookieless: CookielessVisitorOf | undefined): Plan<number> {
+  const seqs = rows.filter((r) => rowBelongsTo(rowOf(r), person, cookieless)).map((r) => Number(r.seq));
   if (seqs.length === 0) return 0;
   yield { sqlite: 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))', postgres: 'DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[])', params: [seqs] };
   yield { sqlite: 'DELETE FROM inbox_dead WHERE seq IN (SELECT value FROM json_each(?))', postgres: 'DELETE FROM inbox_dead WHERE seq = ANY($1::bigint[])', params: [seqs] };
@@ -76,9 +84,9 @@ function* deleteInboxRows(rows: ReadonlyArray<Record<string, unknown>>, person: 
 // The prefilter finds payloads holding one of the ids as a JSON string; payloadBelongsTo decides.
 // Pending rows are locked on PostgreSQL, so a worker holding one finishes (or loses) it first.
 const PENDING_CANDIDATES = {
-  sqlite: `SELECT i.seq, i.type, i.payload FROM inbox_pending p JOIN inbox i ON i.seq = p.seq
+  sqlite: `SELECT i.seq, i.item_id, i.type, i.payload FROM inbox_pending p JOIN inbox i ON i.seq = p.seq
     WHERE i.account_key = ? AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(i.payload, q.value) > 0)`,
-  postgres: `SELECT i.seq, i.type, i.payload FROM inbox_pending p JOIN inbox i ON i.seq = p.seq AND i.received_at = p.received_at
+  postgres: `SELECT i.seq, i.item_id, i.type, i.payload FROM inbox_pending p JOIN inbox i ON i.seq = p.seq AND i.received_at = p.received_at
     WHERE i.account_key = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS q WHERE strpos(i.payload, q) > 0) FOR UPDATE OF p`,
 };
 
@@ -123,12 +131,12 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
   while (size !== person.visitors.size + person.users.size) {
     size = person.visitors.size + person.users.size;
     yield* writeTombstones(r, accountKey, person);
-    const pending = yield { ...PENDING_CANDIDATES, params: [accountKey, quotedIds(person)] };
+    const pending = yield { ...PENDING_CANDIDATES, params: [accountKey, quotedIds(person, r.cookieless)] };
     for (const row of pending.rows) {
       const linked = linkedVisitor(String(row.type), String(row.payload), person);
       if (linked !== null) person.visitors.add(linked);
     }
-    removed.inbox += yield* deleteInboxRows(pending.rows, person);
+    removed.inbox += yield* deleteInboxRows(pending.rows, person, r.cookieless);
     yield* personClosure(accountKey, person);
   }
   const visitors = [...person.visitors];
@@ -157,15 +165,15 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
  * the planner on the seq (rowid) range: through the (account_key, item_id) index it would read the
  * account's whole inbox in every window (measured: bench/erasure.mjs, ~30 ms per window at 200,000 rows).
  */
-function* eraseInboxWindow(accountKey: number, person: PersonIds, after: number): Plan<number> {
+function* eraseInboxWindow(accountKey: number, person: PersonIds, after: number, cookieless: CookielessVisitorOf | undefined): Plan<number> {
   const candidates = yield {
-    sqlite: `SELECT seq, type, payload FROM inbox WHERE seq > ? AND seq <= ? AND +account_key = ?
+    sqlite: `SELECT seq, item_id, type, payload FROM inbox WHERE seq > ? AND seq <= ? AND +account_key = ?
       AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(payload, q.value) > 0)`,
-    postgres: `SELECT seq, type, payload FROM inbox WHERE seq > $1 AND seq <= $2 AND account_key = $3
+    postgres: `SELECT seq, item_id, type, payload FROM inbox WHERE seq > $1 AND seq <= $2 AND account_key = $3
       AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS q WHERE strpos(payload, q) > 0)`,
-    params: [after, after + INBOX_WINDOW, accountKey, quotedIds(person)],
+    params: [after, after + INBOX_WINDOW, accountKey, quotedIds(person, cookieless)],
   };
-  return yield* deleteInboxRows(candidates.rows, person);
+  return yield* deleteInboxRows(candidates.rows, person, cookieless);
 }
 
 function* writeAudit(r: ErasureRequest, accountKey: number, removed: ErasureCounts): Plan<string> {
@@ -239,7 +247,7 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
   // Processed inbox rows, window by window: each a short transaction, so ingest is never held up long.
   // Rows stored after the main transaction are the worker's to drop (the tombstones are in place).
   for (let after = 0; after < main.lastSeq; after += INBOX_WINDOW) {
-    removed.inbox += await secure(() => eraseInboxWindow(main.key, person, after));
+    removed.inbox += await secure(() => eraseInboxWindow(main.key, person, after, r.cookieless));
   }
   const auditId = await inTransaction(conn, () => writeAudit(r, main.key, removed));
   const walEmptied = conn.dialect === 'sqlite' ? await truncateWal(conn) : null;

@@ -1,6 +1,6 @@
 // exportPerson: everything stored about one person (the same closure erasure uses), for a data-subject access request.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import { payloadBelongsTo, quotedIds } from './inbox-payload-person.js';
+import { quotedIds, rowBelongsTo, type CookielessVisitorOf } from './inbox-payload-person.js';
 import { personClosure, type Person } from './person-closure.js';
 import { runPgPlan, runSqlitePlan, type Plan } from './person-step.js';
 import type { SubjectKind } from './tombstone-digest.js';
@@ -77,7 +77,7 @@ function* exportPlan(accountId: string, person: Person): Plan<(Omit<PersonExport
   };
 }
 
-function* inboxWindow(accountKey: number, person: Person, after: number): Plan<PersonExport['inbox']> {
+function* inboxWindow(accountKey: number, person: Person, after: number, cookieless: CookielessVisitorOf | undefined): Plan<PersonExport['inbox']> {
   const result = yield {
     sqlite: `SELECT i.seq, i.item_id, i.type, i.payload, i.received_at,
         CASE WHEN p.seq IS NOT NULL THEN 'pending' WHEN d.seq IS NOT NULL THEN 'dead' ELSE 'processed' END AS state
@@ -89,9 +89,9 @@ function* inboxWindow(accountKey: number, person: Person, after: number): Plan<P
       FROM inbox i LEFT JOIN inbox_pending p ON p.seq = i.seq LEFT JOIN inbox_dead d ON d.seq = i.seq
       WHERE i.seq > $1 AND i.seq <= $2 AND i.account_key = $3 AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS q WHERE strpos(i.payload, q) > 0)
       ORDER BY i.seq`,
-    params: [after, after + INBOX_WINDOW, accountKey, quotedIds(person)],
+    params: [after, after + INBOX_WINDOW, accountKey, quotedIds(person, cookieless)],
   };
-  return result.rows.filter((r) => payloadBelongsTo(String(r.type), String(r.payload), person)).map((r) => ({
+  return result.rows.filter((r) => rowBelongsTo({ itemId: String(r.item_id), type: String(r.type), payload: String(r.payload) }, person, cookieless)).map((r) => ({
     seq: Number(r.seq), itemId: String(r.item_id), type: String(r.type), payload: String(r.payload),
     receivedAt: Number(r.received_at), state: r.state as 'pending' | 'processed' | 'dead',
   }));
@@ -104,14 +104,17 @@ function inReadTransaction<T>(conn: Connection, plan: () => Plan<T>): Promise<T>
   });
 }
 
-/** Null when the account does not exist; an unknown person gives empty lists (nothing is held). */
-export async function exportPerson(conn: Connection, accountId: string, subject: { kind: SubjectKind; id: string }): Promise<PersonExport | null> {
+/**
+ * Null when the account does not exist; an unknown person gives empty lists (nothing is held).
+ * `cookieless` (see ErasureRequest) finds the person's cookieless items in the inbox too.
+ */
+export async function exportPerson(conn: Connection, accountId: string, subject: { kind: SubjectKind; id: string }, cookieless?: CookielessVisitorOf): Promise<PersonExport | null> {
   const person: Person = { visitors: new Set(), users: new Set() };
   (subject.kind === 'visitor' ? person.visitors : person.users).add(subject.id);
   const main = await inReadTransaction(conn, () => exportPlan(accountId, person));
   if (main === null) return null;
   const { key, lastSeq, ...data } = main;
   const inbox: PersonExport['inbox'] = [];
-  for (let after = 0; after < lastSeq; after += INBOX_WINDOW) inbox.push(...await inReadTransaction(conn, () => inboxWindow(key, person, after)));
+  for (let after = 0; after < lastSeq; after += INBOX_WINDOW) inbox.push(...await inReadTransaction(conn, () => inboxWindow(key, person, after, cookieless)));
   return { ...data, inbox };
 }

@@ -6,14 +6,27 @@
 // the server's codec (layers only point down), so the two positions it needs are read here; the
 // codec's tests pin the layout. A payload that is not JSON at all (a poison row) belongs to the
 // person when it holds one of their ids as a JSON string anywhere: erring towards erasure.
+import { COOKIELESS_ID } from '@touchline/core';
+
 const VISITOR_SLOT = 2;
 const USER_SLOT = 5;
 
 export interface PersonIds { visitors: ReadonlySet<string>; users: ReadonlySet<string> }
 
+/**
+ * The visitor id a cookieless inbox item gets from the worker (the daily keyed hash of its address,
+ * user agent and site), or null when it is not cookieless or its day's secret is gone. The inbox
+ * keeps cookieless items as received (nil visitor), so erasure and export need this to find them;
+ * the server builds it (it owns the codec and the hash) from the account's live secrets.
+ */
+export type CookielessVisitorOf = (row: { itemId: string; type: string; payload: string }) => string | null;
+
 /** The ids as they appear inside a payload (JSON string literals): the SQL prefilter searches for these. */
-export function quotedIds(person: PersonIds): string[] {
-  return [...person.visitors, ...person.users].map((id) => JSON.stringify(id));
+export function quotedIds(person: PersonIds, cookieless?: CookielessVisitorOf): string[] {
+  const ids = [...person.visitors, ...person.users];
+  // With a cookieless matcher the nil visitor id is searched for too: those rows are decided by their computed id.
+  if (cookieless !== undefined) ids.push(COOKIELESS_ID);
+  return ids.map((id) => JSON.stringify(id));
 }
 
 function fieldsOf(type: string, json: unknown): { visitor: unknown; user: unknown } | null {
@@ -23,6 +36,14 @@ function fieldsOf(type: string, json: unknown): { visitor: unknown; user: unknow
     return { visitor: o.visitor_id, user: type === 'identify' ? o.user_id : undefined };
   }
   return null;
+}
+
+/** payloadBelongsTo, or (given a matcher) a cookieless item whose computed visitor is the person's. */
+export function rowBelongsTo(row: { itemId: string; type: string; payload: string }, person: PersonIds, cookieless?: CookielessVisitorOf): boolean {
+  if (payloadBelongsTo(row.type, row.payload, person)) return true;
+  if (cookieless === undefined || !row.payload.includes(COOKIELESS_ID)) return false;
+  const visitor = cookieless(row);
+  return visitor !== null && person.visitors.has(visitor);
 }
 
 export function payloadBelongsTo(type: string, payload: string, person: PersonIds): boolean {
