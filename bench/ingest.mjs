@@ -138,6 +138,7 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 5 } = {}) {
     baseline: `${bareMedian.toFixed(0)} req/s bare (median)`,
     measured: `${rps.toFixed(0)} req/s collector (median; p99 ${median(runs.map((r) => r.latency.p99))} ms, main thread ${median(runs.map((r) => r.mainUs)).toFixed(0)} µs CPU/req); ratio = median of ${rounds} alternating pairs' ratios (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
     ratio, target: '>= 0.50', pass: ratio >= 0.5,
+    settings: `${rounds} alternating pairs of ${seconds} s (bare, collector), autocannon 50 connections`,
   };
 }
 
@@ -188,17 +189,22 @@ export async function runBatchedIngest({ seconds = 10, rounds = 3 } = {}) {
   const runs = [];
   for (let i = 0; i < rounds; i++) runs.push(await batchedRound(bodies, seconds));
   const acked = median(runs.map((r) => r.acked));
+  const processed = median(runs.map((r) => r.processed));
   const range = (xs) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
-  const mid = runs.find((r) => r.acked === acked);
+  const mid = runs.find((r) => r.processed === processed);
+  // Judged on what a user gets: events processed end to end (sessions, channels, queryable), not on
+  // acknowledgements alone (issue 23): an ack rate above the processing rate only grows the backlog.
   return {
     name: 'batched ingest, 500 items/request, SQLite',
-    baseline: 'target 100,000 events/s',
-    measured: `${acked.toFixed(0)} items/s acknowledged (durable in inbox; median of ${rounds} runs, range ${range(runs.map((r) => r.acked))}); `
-      + `${median(runs.map((r) => r.processed)).toFixed(0)} events/s processed end to end (median; that run: ${mid.events} events, all unique, in ${(mid.endToEndMs / 1000).toFixed(1)} s); `
+    baseline: 'target 100,000 events/s processed',
+    measured: `${processed.toFixed(0)} events/s processed end to end (median of ${rounds} runs, range ${range(runs.map((r) => r.processed))}; that run: ${mid.events} events, all unique, in ${(mid.endToEndMs / 1000).toFixed(1)} s); `
+      + `beside it ${acked.toFixed(0)} items/s acknowledged (durable in the inbox; median, range ${range(runs.map((r) => r.acked))}); `
       + `worker lag at end of load ${median(runs.map((r) => r.lag)).toFixed(1)} s (median); `
       + `collector CPU during the load ${median(runs.map((r) => r.processUs)).toFixed(1)} µs/item, main thread ${median(runs.map((r) => r.mainUs)).toFixed(1)} (medians)`
       + (runs.some((r) => r.exhausted) ? '; some runs sent every pre-built body before their time was up (rates over the time taken)' : ''),
-    ratio: acked / 100_000, target: '>= 1.00 (ack rate / 100k)', pass: acked >= 100_000,
+    ratio: processed / 100_000, target: '>= 1.00 (processed events/s / 100k)', pass: processed >= 100_000,
+    settings: `${rounds} rounds of ${seconds} s, each on a fresh collector; bench/raw-load.mjs, 8 connections, pre-built 500-item bodies`,
+    data: { acked, processed, runs: runs.map(({ acked: a, processed: p, events, endToEndMs, lag, mainUs, processUs }) => ({ acked: Math.round(a), processed: Math.round(p), events, endToEndMs, lag, mainUs, processUs })) },
   };
 }
 

@@ -1,5 +1,6 @@
 // Bench: cost per request of Touchline's middleware against the peers' Node SDKs recording the same pageviews, on one node:http app, alternated in one run.
-// Usage: node bench/peer-sdks.mjs [--node 24] [--seconds 5] [--rounds 3] [--modes bare,floor,touchline,posthog,segment] [--busy-modes bare,touchline] [--cpu-prof DIR]
+// Usage: node bench/peer-sdks.mjs [--node 24] [--seconds 5] [--rounds 3] [--modes bare,floor,touchline,posthog,segment] [--busy-modes bare,touchline] [--cpu-prof DIR] [--out FILE]
+// --out writes the result file the README's peer tables are rendered from (date, machine, load average, settings, rows).
 // --node runs the app processes on that Node major (official binary from the npm registry, see
 // scripts/fetch-node.mjs); the load generator and the sink stay on this Node, so runs on two Nodes
 // differ only in the app. --busy-modes '' leaves out the 1 ms-of-CPU app.
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { fetchNode } from '../scripts/fetch-node.mjs';
+import { machine, writeResult } from './figures/result-file.mjs';
 
 const APP = fileURLToPath(new URL('./apps/http-app.mjs', import.meta.url));
 const SINK = fileURLToPath(new URL('./apps/collector-sink.mjs', import.meta.url));
@@ -143,9 +145,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       modes: { type: 'string', default: DEFAULT_MODES.join(',') },
       'busy-modes': { type: 'string', default: 'bare,touchline' },
       'cpu-prof': { type: 'string' },
+      out: { type: 'string' },
       json: { type: 'string' },
     },
   });
+  const date = new Date().toISOString();
+  const loadAtStart = machine().load1;
   const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const positive = (name, s) => {
     const n = Number(s);
@@ -161,8 +166,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : null,
   });
   printTable(result);
-  if (values.json) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(values.json, JSON.stringify(result, null, 2));
+  const out = values.out ?? values.json;
+  if (out) {
+    const settings = { node: result.node, nodeFlag: values.node ?? null, seconds: result.seconds, rounds: result.rounds, modes: list(values.modes), busyModes: list(values['busy-modes']), connections: 50 };
+    console.log(`result: ${writeResult(out, { bench: 'peer-sdks', date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, rows: result.rows, sink: result.sink })}`);
   }
 }

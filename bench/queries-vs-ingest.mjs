@@ -113,6 +113,7 @@ export async function runQueriesVsIngest({ seconds = 10, sessionsPerDay = 2000, 
       baseline: `inline: ${describe(inline)}`,
       measured: `read threads: ${describe(thread)}`,
       ratio, target: '<= 0.25 (event p99)', pass: ratio <= 0.25,
+      settings: `${seconds} s per mode; \`touchline demo\` ${days} d x ${sessionsPerDay} sessions/day`,
     }];
   } finally {
     rmSync(dir, { recursive: true, force: true });

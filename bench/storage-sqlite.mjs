@@ -59,7 +59,7 @@ function processed(accountId, rows, meta) {
     });
     events.push({ accountId, id: m.id, type: 'pageview', name: null, visitorId: m.v, sessionId: m.s, timestamp: m.ts, url: 'https://shop.example/p', properties: '{}' });
   }
-  return { visitors: [...visitors.values()], sessions: [...sessions.values()], events, conversions: [], identities: [], done: rows.map((r) => r.seq), dead: [] };
+  return { visitors: [...visitors.values()], sessions: [...sessions.values()], events, conversions: [], identities: [], aliases: [], done: rows.map((r) => r.seq), dead: [] };
 }
 
 /** Touchline: every batch is inserted, claimed and applied; only the storage calls are timed. */

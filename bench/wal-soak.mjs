@@ -1,4 +1,5 @@
 // Bench: sustained ingest from several app servers into a real `touchline serve` while stats and attribution queries run; the WAL must stay under its bound (DESIGN.md L13).
+// Usage: node bench/wal-soak.mjs [--items 300000] [--wal-limit-mb 64] [--drain-seconds 300] [--dir DIR] [--out FILE]   (--out: the result file the README's "Bounded disk" table is rendered from)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { newId } from '../packages/core/dist/index.js';
+import { machine, writeResult } from './figures/result-file.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const MIB = 1024 * 1024;
@@ -193,7 +195,10 @@ function tenths(progress, start, end) {
   return counts.map((n) => Math.round(n / (step / 1000)));
 }
 
-export async function runWalSoak({ items = Number(process.env.BENCH_SOAK_ITEMS ?? 300_000), walLimitMb = Number(process.env.BENCH_SOAK_WAL_LIMIT_MB ?? 64), dir: parent = tmpdir() } = {}) {
+export async function runWalSoak({
+  items = Number(process.env.BENCH_SOAK_ITEMS ?? 300_000), walLimitMb = Number(process.env.BENCH_SOAK_WAL_LIMIT_MB ?? 64),
+  drainSeconds = Number(process.env.BENCH_SOAK_DRAIN_SECONDS ?? 300), dir: parent = tmpdir(),
+} = {}) {
   const dir = mkdtempSync(join(parent, 'touchline-soak-'));
   const c = await startCollector(dir, walLimitMb);
   const samples = { walPeak: 0, dbPeak: 0, count: 0 };
@@ -213,19 +218,23 @@ export async function runWalSoak({ items = Number(process.env.BENCH_SOAK_ITEMS ?
     const ackedMs = Date.now() - start;
     loading = false;
     await side;
-    // Processing goes on after the load; the sampler keeps watching the WAL until the inbox is empty.
+    // Processing goes on after the load; the sampler keeps watching the WAL until the inbox is empty,
+    // or until drainSeconds have passed without it emptying: then the run is a failure with the backlog
+    // left (a stalled worker must end the bench with a verdict, not hang it).
     let metrics = await scrape(c);
-    while (metrics.depth > 0) {
+    const drainBy = Date.now() + drainSeconds * 1000;
+    while (metrics.depth > 0 && Date.now() < drainBy) {
       await new Promise((r) => setTimeout(r, 250));
       metrics = await scrape(c);
     }
+    const drained = metrics.depth === 0;
     const processedMs = Date.now() - start;
     const walEnd = size(`${c.db}-wal`);
     const dbEnd = size(c.db);
     const bound = walLimitMb * MIB;
     const rates = tenths(stats.progress, start, start + ackedMs);
     const result = {
-      items: stats.accepted, walLimitMb, walPeakMib: samples.walPeak / MIB, walEndMib: walEnd / MIB, dbMib: dbEnd / MIB,
+      items: stats.accepted, walLimitMb, drained, inboxLeft: metrics.depth, drainSeconds, walPeakMib: samples.walPeak / MIB, walEndMib: walEnd / MIB, dbMib: dbEnd / MIB,
       dbBytesPerItem: dbEnd / stats.accepted, ackedPerSecond: stats.accepted / (ackedMs / 1000), processedPerSecond: stats.accepted / (processedMs / 1000),
       ackedSeconds: ackedMs / 1000, processedSeconds: processedMs / 1000, p99OneItemMs: percentile(latencies, 99), p50OneItemMs: percentile(latencies, 50),
       oneItemSamples: latencies.length, retried: stats.retried, rateTenths: rates,
@@ -237,11 +246,14 @@ export async function runWalSoak({ items = Number(process.env.BENCH_SOAK_ITEMS ?
       name: `WAL soak: ${stats.accepted.toLocaleString('en-US')} items over HTTP from ${APPS} app servers, stats + attribution queries running (bound ${walLimitMb} MiB)`,
       baseline: `WAL bound ${walLimitMb} MiB`,
       measured: `WAL peak ${result.walPeakMib.toFixed(1)} MiB (end ${result.walEndMib.toFixed(1)}), db ${result.dbMib.toFixed(0)} MiB = ${result.dbBytesPerItem.toFixed(0)} B/item; `
-        + `${Math.round(result.ackedPerSecond)} items/s acked, ${Math.round(result.processedPerSecond)} processed; 1-item batch p99 ${result.p99OneItemMs.toFixed(1)} ms; `
+        + `${Math.round(result.ackedPerSecond)} items/s acked, ${drained ? `${Math.round(result.processedPerSecond)} processed` : `NOT PROCESSED: ${metrics.depth} items still in the inbox ${drainSeconds} s after the load`}; 1-item batch p99 ${result.p99OneItemMs.toFixed(1)} ms; `
         + `checkpoints ${metrics.complete} complete / ${metrics.busy} busy, longest write-lock hold ${metrics.maxHoldMs.toFixed(0)} ms; ack rate by tenth ${rates.join(' ')}`,
       ratio: samples.walPeak / bound,
       target: '<= 1.00 (WAL peak / bound)',
-      pass: samples.walPeak <= bound && stats.accepted === items + latencies.length,
+      pass: drained && samples.walPeak <= bound && stats.accepted === items + latencies.length,
+      settings: `${APPS} app servers, ${BATCH}-item batches, ${IN_FLIGHT} in flight each; WAL bound ${walLimitMb} MiB${walLimitMb === 64 ? ' (default)' : ' (default 64)'}; rate limit off`,
+      // `items` in the result is every item acknowledged (the latency probe's included); `requestedItems` is --items.
+      data: { bench: 'wal-soak', requestedItems: items, ...result },
     };
   } finally {
     clearInterval(sampler);
@@ -251,12 +263,20 @@ export async function runWalSoak({ items = Number(process.env.BENCH_SOAK_ITEMS ?
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { items: { type: 'string' }, 'wal-limit-mb': { type: 'string' }, dir: { type: 'string' } } });
+  const { values } = parseArgs({ options: { items: { type: 'string' }, 'wal-limit-mb': { type: 'string' }, 'drain-seconds': { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } } });
+  const date = new Date().toISOString();
+  const loadAtStart = machine().load1;
   const r = await runWalSoak({
     ...(values.items ? { items: Number(values.items) } : {}),
     ...(values['wal-limit-mb'] ? { walLimitMb: Number(values['wal-limit-mb']) } : {}),
+    ...(values['drain-seconds'] ? { drainSeconds: Number(values['drain-seconds']) } : {}),
     ...(values.dir ? { dir: values.dir } : {}),
   });
   console.log(`${r.name}: ${r.measured} (ratio ${r.ratio.toFixed(2)}, ${r.pass ? 'ok' : 'MISSED'})`);
+  if (values.out) {
+    const { bench, requestedItems, walLimitMb, ...data } = r.data;
+    const settings = { items: requestedItems, walLimitMb, apps: APPS, batch: BATCH, inFlight: IN_FLIGHT };
+    console.log(`result: ${writeResult(values.out, { bench, date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, pass: r.pass, data })}`);
+  }
   process.exitCode = r.pass ? 0 : 1;
 }

@@ -1,6 +1,6 @@
-// The README's generated benchmark blocks match the result files behind them; a hand-edited figure or a block without a result fails.
+// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, or a figure copied by hand into the benchmark sections fails.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('./render-figures.mjs', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'touchline-figures-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,35 +17,65 @@ function check(readme: string): { code: number | null; out: string } {
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
+function checkText(name: string, text: string): { code: number | null; out: string } {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return check(file);
+}
+
 describe('README benchmark figures', () => {
   const text = readFileSync(README, 'utf8');
-  const blocks = [...text.matchAll(/<!-- figures: (\S+) (\S+) -->/g)];
+  const blocks = [...text.matchAll(/<!-- figures: (\S+) (\S+) -->\n([\s\S]*?)<!-- \/figures -->/g)];
 
-  it('every generated block matches the result file it names', () => {
-    expect(blocks.length).toBeGreaterThan(0);
+  it('every generated block matches the result file it names, and no figure is copied by hand into the benchmark sections', () => {
+    const kinds = new Set(blocks.map((b) => b[1]));
+    for (const kind of ['run', 'postgres-ingest', 'read-api', 'wal-soak', 'peer-sdks']) expect(kinds).toContain(kind);
     expect(check(README)).toMatchObject({ code: 0 });
   });
 
-  it('a figure edited by hand fails the check, naming the result file', () => {
-    const [first] = blocks;
-    const start = text.indexOf((first as RegExpMatchArray)[0]);
-    // Change the first table row's p50 figure inside the first block.
-    const row = /\n\| [^|\n]+ \| ([\d,.]+) \|/.exec(text.slice(start));
-    expect(row).not.toBeNull();
-    const at = start + (row as RegExpExecArray).index + (row as RegExpExecArray)[0].lastIndexOf((row as RegExpExecArray)[1] as string);
-    const edited = `${text.slice(0, at)}9${text.slice(at)}`;
-    const file = join(dir, 'edited.md');
-    writeFileSync(file, edited);
-    const result = check(file);
-    expect(result.code).toBe(1);
-    expect(result.out).toContain(`${(first as RegExpMatchArray)[2]}: the README block differs`);
+  it('every committed result file is behind a block', () => {
+    const named = new Set(blocks.flatMap((b) => (b[2] as string).split(',')));
+    for (const file of readdirSync(RESULTS)) expect(named).toContain(`bench/figures/results/${file}`);
+  });
+
+  it('a figure edited by hand in any block fails the check, naming the block\'s result file', () => {
+    for (const block of blocks) {
+      const start = (block.index as number) + block[0].indexOf('\n|');
+      // The first table row under the header and the |---| line: change its first figure.
+      const row = /\n\| [^\n]*?(\d[\d,.]*) \|/.exec(text.slice(start).split('\n').slice(2).join('\n'));
+      expect(row).not.toBeNull();
+      const rowText = (row as RegExpExecArray)[0];
+      const at = text.indexOf(rowText, start) + rowText.lastIndexOf((row as RegExpExecArray)[1] as string);
+      const result = checkText('edited.md', `${text.slice(0, at)}9${text.slice(at)}`);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`${block[2]}: the README block differs`);
+    }
   });
 
   it('a block whose result file does not exist fails the check', () => {
-    const file = join(dir, 'missing.md');
-    writeFileSync(file, '# x\n<!-- figures: read-api bench/figures/results/no-such-run.json -->\n| made up | 1 |\n<!-- /figures -->\n');
-    const result = check(file);
+    const result = checkText('missing.md', '# x\n<!-- figures: read-api bench/figures/results/no-such-run.json -->\n| made up | 1 |\n<!-- /figures -->\n');
     expect(result.code).toBe(1);
     expect(result.out).toContain('bench/figures/results/no-such-run.json: no result behind this block');
+  });
+
+  it('a block naming another bench\'s result fails the check', () => {
+    const result = checkText('wrong-bench.md', '# x\n<!-- figures: peer-sdks bench/figures/results/run.json -->\n<!-- /figures -->\n');
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('bench/figures/results/run.json: a result of bench "run", not of "peer-sdks"');
+  });
+
+  it('a table or a measured figure copied by hand into the benchmark sections fails the check, naming the line', () => {
+    const lines = text.split('\n');
+    const benchmarks = lines.indexOf('## Benchmarks');
+    const disk = lines.indexOf('## Bounded disk');
+    expect(benchmarks).toBeGreaterThan(0);
+    expect(disk).toBeGreaterThan(0);
+    const insert = (at: number, line: string) => [...lines.slice(0, at + 1), '', line, ...lines.slice(at + 1)].join('\n');
+    const table = checkText('table.md', insert(disk, '| run | WAL peak |'));
+    expect(table.code).toBe(1);
+    expect(table.out).toContain(`README.md:${disk + 3}: a table in "Bounded disk" outside a generated block`);
+    const prose = checkText('prose.md', insert(benchmarks, 'Batched ingest reached 124.7k items/s acknowledged.'));
+    expect(prose.code).toBe(1);
+    expect(prose.out).toContain(`README.md:${benchmarks + 3}: a measured figure in the prose of "Benchmarks" ("124.7k items/s")`);
   });
 });

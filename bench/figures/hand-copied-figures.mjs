@@ -1,0 +1,44 @@
+// Finds figures copied into the README by hand where only generated ones belong: tables in the benchmark sections, and measured quantities in the Benchmarks section's prose.
+// Generated blocks (<!-- figures: ... --> ... <!-- /figures -->) are skipped; what they hold is checked against their result files.
+
+/** Sections whose tables must all be generated, and whether their prose may quote measured quantities (the Bounded disk prose quotes issue 26's figures and settings). */
+const SECTIONS = [
+  { heading: '## Benchmarks', prose: false },
+  { heading: '## Bounded disk', prose: true },
+];
+
+/** A measured quantity: a number followed by a unit of time, rate or size. */
+const MEASURED = /\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|s\b|items\/s|events\/s|req\/s|conversions\/s|MiB|GiB|KiB|MB|GB|KB)/;
+
+/** The lines of one section (up to the next heading of the same or a higher level), with their README line numbers. */
+function sectionLines(lines, heading) {
+  const start = lines.indexOf(heading);
+  if (start === -1) return [];
+  const level = heading.indexOf(' ');
+  const out = [];
+  for (let i = start + 1; i < lines.length; i++) {
+    const m = /^(#+) /.exec(lines[i]);
+    if (m && m[1].length <= level) break;
+    out.push({ n: i + 1, line: lines[i] });
+  }
+  return out;
+}
+
+/** Problems naming each README line, outside generated blocks, that holds a table row or (where not allowed) a measured quantity. */
+export function handCopiedFigures(text) {
+  const lines = text.split('\n');
+  const problems = [];
+  for (const { heading, prose } of SECTIONS) {
+    let inBlock = false;
+    let inCode = false;
+    for (const { n, line } of sectionLines(lines, heading)) {
+      if (line.startsWith('<!-- figures: ')) inBlock = true;
+      if (line.startsWith('<!-- /figures -->')) { inBlock = false; continue; }
+      if (line.startsWith('```')) inCode = !inCode;
+      if (inBlock || inCode) continue;
+      if (line.startsWith('|')) problems.push(`README.md:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`);
+      else if (!prose && MEASURED.test(line.replace(/`[^`]*`/g, ''))) problems.push(`README.md:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`);
+    }
+  }
+  return problems;
+}
