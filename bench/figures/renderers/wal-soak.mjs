@@ -9,7 +9,7 @@ function soakOf(r) {
     const { items, walLimitMb } = r.settings;
     return {
       items, walLimitMb, d: r.data,
-      how: `\`node bench/wal-soak.mjs --items ${items}${walLimitMb === 64 ? '' : ` --wal-limit-mb ${walLimitMb}`}\`, ${when(r.date)} UTC`,
+      how: `\`node bench/wal-soak.mjs --items ${items}${walLimitMb === 64 ? '' : ` --wal-limit-mb ${walLimitMb}`}\`, ${when(r.date)} UTC${r.code ? `, code ${r.code}` : ''}`,
       where: `${when(r.date)} UTC, ${machineLine(r)}`,
     };
   }
