@@ -39,6 +39,7 @@ import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { startInboxPruner, type InboxPruner } from './workers/inbox-pruner.js';
 import { startJourneyRefresher, type JourneyRefresher } from './workers/journey-refresher.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
+import { startPeriodicJob, type PeriodicJob } from './workers/periodic-job.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
 import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
@@ -194,7 +195,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, reads, settings, metrics, now, onError);
   const uploads = createUploadDispatcher({ storage, reads, settings: settings.uploads, now, registry: metrics.registry, onError });
   let draining = false;
-  let keyTimer: NodeJS.Timeout | null = null;
+  let keyRefresh: PeriodicJob | null = null;
   let maintenance: MaintenanceTimer | null = null;
   let pruner: InboxPruner | null = null;
   let journeyRefresher: JourneyRefresher | null = null;
@@ -270,8 +271,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await storage.migrate();
       await keys.refresh();
       health.start();
-      keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
-      keyTimer.unref();
+      keyRefresh = startPeriodicJob(() => keys.refresh(), settings.keyRefreshMs, { onError, atStart: false });
       maintenance = startMaintenance({ storage, settings, now, onError });
       // A live inbox worker thread prunes on its own connection; here only when the worker is inline
       // (PostgreSQL, tests, or after the thread failed): bounded steps that yield between them.
@@ -295,7 +295,8 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     async close() {
       draining = true;
-      if (keyTimer) clearInterval(keyTimer);
+      // Not awaited, as before: a refresh in flight must not hold up closing.
+      void keyRefresh?.stop();
       await app.close();
       await batchParser.close();
       await worker.stop();
