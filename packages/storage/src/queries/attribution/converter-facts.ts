@@ -3,7 +3,7 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts, Dialect } from '../../storage.js';
 import type { AttributionDimension } from './attribution-dimension.js';
 import { personLinks, personSessions, personWalk, windowConversions, windowConverters } from './person-walk-sql.js';
-import { toFactSession, type FactsWindow, type SessionFactRow } from './read-attribution-facts.js';
+import { toFactSession, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
 
 // attributionFacts reads every session of the window, because Markov needs the people who did not
 // convert; the other models need only the converters, a few percent of them: the person walk
@@ -21,7 +21,7 @@ type Conversion = AttributionFacts['conversions'][number];
 type Link = AttributionFacts['links'][number];
 
 /** The same answer as attributionFacts for every journey: equal journeys whenever neither is truncated. */
-export function readConverterFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
+export function converterFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
   const dimension = w.dimension ?? 'channel';
   const start = w.from - w.lookbackMs;
   return runQuery(conn, 'converterFacts', {
@@ -34,7 +34,7 @@ export function readConverterFacts(conn: Connection, accountId: string, w: Facts
       return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, truncated };
     }).deferred(),
     postgres: (c) => c.transaction(async (client) => {
-      // As journeyFacts: the walk's estimate triggers JIT compilation worth more than the query (read-journey-facts.ts).
+      // As journeyFacts: the walk's estimate triggers JIT compilation worth more than the query (journey-facts.ts).
       await client.query('SET LOCAL jit = off');
       const conversions = (await client.query<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
       const sessions = (await client.query<SessionFactRow>(sessionsSql('postgres', dimension), [accountId, w.from, w.to, start, w.maxSessions + 1])).rows.map(toFactSession(dimension));

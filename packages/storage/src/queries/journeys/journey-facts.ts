@@ -1,10 +1,19 @@
 // journeyFacts: converterFacts from the materialized journeys: clean persons' sessions through journey_touches, marked persons' built live.
+import type { AttributionFacts } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { JourneyFacts } from '../../storage.js';
 import { dimensionColumns, type AttributionDimension } from '../attribution/attribution-dimension.js';
-import { toFactSession, type FactsWindow, type SessionFactRow } from '../attribution/read-attribution-facts.js';
+import { toFactSession, type FactsWindow, type SessionFactRow } from '../attribution/attribution-facts.js';
 import { personLinks, personSessions, personWalk, windowConversions } from '../attribution/person-walk-sql.js';
-import { readConverterFacts } from '../attribution/read-converter-facts.js';
+import { converterFacts } from '../attribution/converter-facts.js';
+
+/**
+ * converterFacts read through the materialized journeys: the same conversions and sessions; `links`
+ * are the live persons' identity links and `pairs` the materialized ones' membership (a converter
+ * and a visitor of its person), which @touchline/attribution's buildJourneys unites alike.
+ */
+export interface JourneyFacts extends AttributionFacts {
+  pairs: Array<{ visitorId: string; otherId: string }>;
+}
 
 // Live part: the person walk of person-walk-sql.ts (as converterFacts), started at the marked visitors instead of the
 // window's converters (as many as the refresher lags behind). The walked set is closed under links,
@@ -92,8 +101,8 @@ function liveMarks(conn: Connection, accountId: string, w: FactsWindow): Promise
 }
 
 /** The same journeys as converterFacts, whatever the refresher's progress (docs/read-model.md). */
-export async function readJourneyFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<JourneyFacts> {
-  if (await liveMarks(conn, accountId, w) > LIVE_MARKS_LIMIT) return { ...(await readConverterFacts(conn, accountId, w)), pairs: [] };
+export async function journeyFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<JourneyFacts> {
+  if (await liveMarks(conn, accountId, w) > LIVE_MARKS_LIMIT) return { ...(await converterFacts(conn, accountId, w)), pairs: [] };
   return readThroughTouches(conn, accountId, w);
 }
 
