@@ -17,9 +17,9 @@ import { rawLoad } from './raw-load.mjs';
  *
  * Shapes (BENCH_SHAPES, items per request): by default the SDK's default batch (100 items, a busy
  * app) and a 5-item batch (a quiet app flushing on its 1 s timer); per-request overhead weighs most
- * in the second. Reported: acknowledged items/s
- * and the collector main thread's CPU per request (/proc), as medians, and the median of the
- * per-round B/A ratios: on this shared VM absolute rates move ~2x between runs minutes apart.
+ * in the second. Reported: acknowledged items/s, the collector main thread's CPU per request and
+ * the whole process's CPU per item (/proc; the parse thread and the inbox worker too), as medians,
+ * and the median and range of the per-round B/A ratios: on this shared VM absolute rates move ~2x between runs minutes apart.
  */
 const HERE = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const A = process.env.BENCH_A ?? HERE;
@@ -48,20 +48,23 @@ async function startCollector(bin, env) {
     child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
   });
   await new Promise((r) => setTimeout(r, 500)); // keys loaded, threads up
-  return { url, key, mainMs: () => statMs(`/proc/${child.pid}/task/${child.pid}/stat`), stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url, key, mainMs: () => statMs(`/proc/${child.pid}/task/${child.pid}/stat`), processMs: () => statMs(`/proc/${child.pid}/stat`), stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 async function run(bin, env, bodies, items) {
   const c = await startCollector(bin, env);
   try {
-    const before = c.mainMs();
+    const before = { main: c.mainMs(), process: c.processMs() };
     const r = await rawLoad({
       url: c.url, path: '/api/v1/batch', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
       bodies, connections: CONNECTIONS, seconds: SECONDS,
     });
-    const mainUs = ((c.mainMs() - before) * 1000) / r.requests;
+    const mainUs = ((c.mainMs() - before.main) * 1000) / r.requests;
+    // The whole process: the parse thread, inbox worker and checkpointer too (the worker keeps working on the backlog).
+    const processUs = ((c.processMs() - before.process) * 1000) / (r.requests * items);
     if (r.non2xx > 0) throw new Error(`${r.non2xx} non-2xx responses`);
-    return { items: (r.requests * items) / (r.elapsedMs / 1000), mainUs };
+    return { items: (r.requests * items) / (r.elapsedMs / 1000), mainUs, processUs };
   } finally {
     c.stop();
   }
@@ -71,8 +74,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const range = (xs, d = 2) => `${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)}`;
 
 console.log(`A: ${A} ${JSON.stringify(ENV_A)}\nB: ${B} ${JSON.stringify(ENV_B)}\n${ROUNDS} rounds x ${SECONDS} s per side and shape, ${CONNECTIONS} connections`);
-console.log('| /api/v1/batch shape | A items/s | B items/s | B/A items/s | A main µs/req | B main µs/req | B/A main CPU |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| /api/v1/batch shape | A items/s | B items/s | B/A items/s | A main µs/req | B main µs/req | B/A main CPU | A process µs/item | B process µs/item | B/A process CPU |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const items of SHAPES) {
   const templates = Array.from({ length: 50 }, (_, b) => batchBody(Array.from({ length: items }, (_, i) => event(b * items + i))));
   const next = uniqueBodies(templates);
@@ -86,6 +89,8 @@ for (const items of SHAPES) {
   }
   const rate = a.map((x, i) => b[i].items / x.items);
   const cpu = a.map((x, i) => b[i].mainUs / x.mainUs);
+  const all = a.map((x, i) => b[i].processUs / x.processUs);
   console.log(`| ${items} items/request | ${median(a.map((x) => x.items)).toFixed(0)} | ${median(b.map((x) => x.items)).toFixed(0)} | ${median(rate).toFixed(2)} (${range(rate)}) `
-    + `| ${median(a.map((x) => x.mainUs)).toFixed(0)} | ${median(b.map((x) => x.mainUs)).toFixed(0)} | ${median(cpu).toFixed(2)} (${range(cpu)}) |`);
+    + `| ${median(a.map((x) => x.mainUs)).toFixed(0)} | ${median(b.map((x) => x.mainUs)).toFixed(0)} | ${median(cpu).toFixed(2)} (${range(cpu)}) `
+    + `| ${median(a.map((x) => x.processUs)).toFixed(1)} | ${median(b.map((x) => x.processUs)).toFixed(1)} | ${median(all).toFixed(2)} (${range(all)}) |`);
 }
