@@ -1,7 +1,7 @@
 // createCollector: wires storage, key cache, HTTP routes, metrics and workers into one collector.
 import { SettingsError } from '@touchline/core';
 import type { MigrationProgress, Storage, StorageTarget } from '@touchline/storage';
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createStorageHealth, type StorageFault, type StorageHealth } from './health/storage-health.js';
 import { createKeyCache, type KeyCache } from './http/auth/key-cache.js';
@@ -18,7 +18,6 @@ import { registerUploadRoutes } from './http/routes/upload-routes.js';
 import { createUploadDispatcher, type UploadDispatcher } from './uploads/upload-dispatcher.js';
 import { registerPrivacyRoutes } from './http/routes/privacy-routes.js';
 import { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
-import { createFastIngestPath, type FastIngestPath } from './http/fast-ingest-path.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
 import { registerRejectNulParameters } from './http/reject-nul-parameters.js';
@@ -39,6 +38,7 @@ import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
 import { startInboxPruner, type InboxPruner } from './workers/inbox-pruner.js';
 import { startJourneyRefresher, type JourneyRefresher } from './workers/journey-refresher.js';
 import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-timer.js';
+import { startPeriodicJob, type PeriodicJob } from './workers/periodic-job.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
 import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
@@ -160,15 +160,15 @@ function createMonitoring(storage: Storage, reads: ReadPool, settings: ServerSet
 }
 
 /**
- * The HTTP/1 server fastify would make (same options and timeouts), with the fast ingest path in
- * front of fastify's handler. `requestTimeout` goes to createServer itself: only then does Node
- * derive headersTimeout from it and cut slow bodies (set afterwards, it cut only slow headers).
+ * The HTTP/1 server fastify would make (same options and timeouts). `requestTimeout` goes to
+ * createServer itself: only then does Node derive headersTimeout from it and cut slow bodies (set
+ * afterwards, it cut only slow headers).
  */
-function serverWithFastPath(fastIngest: FastIngestPath, requestTimeoutMs: number) {
+function serverWithRequestTimeout(requestTimeoutMs: number) {
   return (handler: RequestListener, options: FastifyServerOptions): Server => {
     const server = createServer(
       { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5000, Math.ceil(requestTimeoutMs / 4)) },
-      (req: IncomingMessage, res: ServerResponse) => { if (!fastIngest(req, res)) handler(req, res); },
+      handler,
     );
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
     server.setTimeout(options.connectionTimeout ?? 0);
@@ -196,7 +196,7 @@ export function createCollector(options: CollectorOptions): Collector {
   const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, reads, settings, metrics, now, onError);
   const uploads = createUploadDispatcher({ storage, reads, settings: settings.uploads, now, registry: metrics.registry, onError });
   let draining = false;
-  let keyTimer: NodeJS.Timeout | null = null;
+  let keyRefresh: PeriodicJob | null = null;
   let maintenance: MaintenanceTimer | null = null;
   let pruner: InboxPruner | null = null;
   let journeyRefresher: JourneyRefresher | null = null;
@@ -206,7 +206,6 @@ export function createCollector(options: CollectorOptions): Collector {
   // event loop then spends ~4.4 instead of ~9 µs per batched item. Elsewhere (tests, ':memory:') inline.
   const batchParser = createBatchParser({ entry: writeGate ? resolveBatchParseThreadEntry() : null, onError });
   const limiter = createRateLimiter({ settings: settings.rateLimit, registry: metrics.registry, now });
-  const fastIngest = createFastIngestPath({ inbox, keys, limiter, settings, metrics, now, health, onError, isClosing: () => draining });
 
   // __proto__ / constructor.prototype keys are dropped while parsing, so they can never reach an object's prototype.
   const app = Fastify({
@@ -214,7 +213,7 @@ export function createCollector(options: CollectorOptions): Collector {
     onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove',
     // A slow body or slow headers (slowloris) are cut off with 408; Node checks open requests on an interval.
     requestTimeout: settings.requestTimeoutMs,
-    serverFactory: serverWithFastPath(fastIngest, settings.requestTimeoutMs),
+    serverFactory: serverWithRequestTimeout(settings.requestTimeoutMs),
     clientErrorHandler: (error, socket) => replyClientError(error, socket, metrics),
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -272,8 +271,7 @@ export function createCollector(options: CollectorOptions): Collector {
       await storage.migrate(options.onMigration ? { onProgress: options.onMigration } : {});
       await keys.refresh();
       health.start();
-      keyTimer = setInterval(() => { keys.refresh().catch(onError); }, settings.keyRefreshMs);
-      keyTimer.unref();
+      keyRefresh = startPeriodicJob(() => keys.refresh(), settings.keyRefreshMs, { onError, atStart: false });
       maintenance = startMaintenance({ storage, settings, now, onError });
       // A live inbox worker thread prunes on its own connection; here only when the worker is inline
       // (PostgreSQL, tests, or after the thread failed): bounded steps that yield between them.
@@ -297,7 +295,8 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     async close() {
       draining = true;
-      if (keyTimer) clearInterval(keyTimer);
+      // Not awaited, as before: a refresh in flight must not hold up closing.
+      void keyRefresh?.stop();
       await app.close();
       await batchParser.close();
       await worker.stop();

@@ -45,7 +45,7 @@ async function expectRefused(c: { url: string; key: string; log: string[] }, why
   });
   expect(notReady.error.code).toBe('storage_unavailable');
   expect(notReady.error.message).toMatch(why);
-  // Batch and single-item (the fast path) ingest alike.
+  // Batch and single-item ingest alike.
   const batch = await postBatch(c.url, c.key, events(3));
   expect(batch.status).toBe(503);
   expect(batch.headers.get('retry-after')).toBe('5');

@@ -48,7 +48,7 @@ describe('ingest at the WAL bound', () => {
     expect(refused?.status).toBe(503);
     expect(refused?.headers.get('retry-after')).toBe('1');
     expect((refused?.body.error as { code: string }).code).toBe('storage_busy');
-    // The single-item fast path answers the same way.
+    // A single-item route answers the same way.
     const single = await fetch(`${fx.url}/api/v1/events`, {
       method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(eventItem(randomUUID(), null, Date.now())),

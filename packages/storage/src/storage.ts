@@ -20,6 +20,46 @@ import type {
 import type { ErasureRequest, ErasureResult } from './queries/privacy/erase-person.js';
 import type { PersonExport } from './queries/privacy/export-person.js';
 import type { SecretRequest } from './queries/cookieless/cookieless-secrets.js';
+import type { PersonSessions } from './queries/attribution/person-sessions.js';
+import type { SpendWindow, SpendTotal } from './queries/spend/spend-totals.js';
+import type { SpendRow, SpendUpsert } from './queries/spend/upsert-spend.js';
+import type { JourneyFacts } from './queries/journeys/journey-facts.js';
+import type { JourneyRefreshStep } from './queries/journeys/refresh-journeys.js';
+import type { AttributionFacts } from './queries/attribution/attribution-facts.js';
+import type { MarkovFacts } from './queries/attribution/markov-facts.js';
+import type { IntegrityFacts } from './queries/integrity/integrity-facts.js';
+import type { SdkHealthFacts } from './queries/sdk-health/sdk-health.js';
+import type { InboxHealth } from './queries/inbox/inbox-health.js';
+import type { SeriesWindow, SeriesPoint } from './queries/dashboard/time-series.js';
+import type { TopUtmWindow } from './queries/dashboard/top-utm-values.js';
+import type { ChannelCount } from './queries/reports/count-sessions-by-channel.js';
+import type { RecentEvent } from './queries/dashboard/recent-events.js';
+import type { ConversionListing } from './queries/dashboard/list-conversions.js';
+import type { MaintenanceOptions, MaintenanceResult } from './queries/maintenance/maintain.js';
+import type { InboxPruneOptions, InboxPruneStep } from './queries/inbox/prune-inbox.js';
+import type { InboxCompactStep } from './queries/inbox/compact-inbox.js';
+import type { Stats } from './queries/reports/stats.js';
+
+// Types that live beside their queries, re-exported so the contract reads from one place.
+export type { PersonSessions } from './queries/attribution/person-sessions.js';
+export type { SpendWindow, SpendTotal } from './queries/spend/spend-totals.js';
+export type { SpendRow, SpendUpsert } from './queries/spend/upsert-spend.js';
+export type { JourneyFacts } from './queries/journeys/journey-facts.js';
+export type { JourneyRefreshStep } from './queries/journeys/refresh-journeys.js';
+export type { AttributionFacts } from './queries/attribution/attribution-facts.js';
+export type { PathStepFact, MarkovFacts } from './queries/attribution/markov-facts.js';
+export type { WindowCounts, IntegrityFacts } from './queries/integrity/integrity-facts.js';
+export type { SdkHealthFacts } from './queries/sdk-health/sdk-health.js';
+export type { InboxHealth } from './queries/inbox/inbox-health.js';
+export type { SeriesWindow, SeriesPoint } from './queries/dashboard/time-series.js';
+export type { UtmField, TopUtmWindow } from './queries/dashboard/top-utm-values.js';
+export type { ChannelCount } from './queries/reports/count-sessions-by-channel.js';
+export type { RecentEvent } from './queries/dashboard/recent-events.js';
+export type { ConversionListing } from './queries/dashboard/list-conversions.js';
+export type { MaintenanceOptions, MaintenanceResult } from './queries/maintenance/maintain.js';
+export type { InboxPruneOptions, InboxPruneStep } from './queries/inbox/prune-inbox.js';
+export type { InboxCompactStep } from './queries/inbox/compact-inbox.js';
+export type { Stats } from './queries/reports/stats.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type KeyMode = 'live' | 'test';
@@ -153,8 +193,6 @@ export interface ProcessedBatch {
   cookieless?: { timeoutMs: number; visitors: Array<{ accountId: string; visitorId: string }> };
 }
 
-export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
-
 export interface SessionRecord {
   id: string; visitorId: string; startedAt: number; lastSeenAt: number; landingUrl: string | null;
   referrer: string | null; channel: string | null; utm: Record<string, string>; clickIds: Record<string, string>;
@@ -178,92 +216,6 @@ export interface ConversionFact { id: string; visitorId: string; sessionId: stri
 /** A session as a touchpoint; `group` is the breakdown's value (null without one, see FactsWindow.dimension). */
 export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null; group: string | null }
 export interface IdentityLink { userId: string; visitorId: string }
-
-/** One person: the visitor and every visitor linked to it through identify (transitively), and their sessions in a window. */
-export interface PersonSessions { visitors: string[]; sessions: SessionFact[] }
-
-/** One imported ad spend row: a UTC day (YYYY-MM-DD), channel, campaign (null: none), ISO currency, amount in integer micro-units. */
-export interface SpendRow { day: string; channel: string; campaign: string | null; currency: string; amountMicros: number }
-/** An import's outcome: written, or refused whole because it would mix currencies in the account. */
-export type SpendUpsert = { kind: 'written'; written: number } | { kind: 'mixed_currencies'; stored: string[]; currencies: string[] };
-/** Spend days [firstDay, lastDay] (inclusive, YYYY-MM-DD), summed per channel or per campaign. */
-export interface SpendWindow { firstDay: string; lastDay: string; groupBy: 'channel' | 'campaign' }
-/** Spend of one channel or campaign (key null: spend without a campaign) in one currency, exact. */
-export interface SpendTotal { key: string | null; currency: string; amount: number }
-
-/** What attribution journeys are built from: conversions in [from, to), sessions since from - lookback. */
-export interface AttributionFacts {
-  conversions: ConversionFact[];
-  sessions: SessionFact[];
-  links: IdentityLink[];
-  /** True when more than maxSessions sessions matched; the oldest were left out. */
-  truncated: boolean;
-}
-
-/**
- * converterFacts read through the materialized journeys: the same conversions and sessions; `links`
- * are the live persons' identity links and `pairs` the materialized ones' membership (a converter
- * and a visitor of its person), which @touchline/attribution's buildJourneys unites alike.
- */
-export interface JourneyFacts extends AttributionFacts {
-  pairs: Array<{ visitorId: string; otherId: string }>;
-}
-
-/** One step of the journey refresher (see Storage.refreshJourneys). */
-export interface JourneyRefreshStep {
-  /** Marked visitors taken (their marks deleted unless marked again meanwhile). */
-  visitors: number;
-  /** Conversions whose touches were rebuilt. */
-  conversions: number;
-  /** True when fewer than `limit` marks were left (or another collector's refresher holds the turn, or the step was deferred). */
-  done: boolean;
-  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
-  deferred?: boolean;
-}
-
-/**
- * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
- * path's start, or its end). @touchline/attribution's SessionStep.
- */
-export interface PathStepFact {
-  from: Pick<SessionFact, 'channel' | 'group'> | null;
-  to: Pick<SessionFact, 'channel' | 'group'> | null;
-  count: number;
-}
-
-/** Markov's facts: `sessions` of the people who converted or have identity links, every other visitor's path counted in `steps`. */
-export interface MarkovFacts extends AttributionFacts {
-  steps: PathStepFact[];
-}
-
-/** Sessions started in a window and their distinct visitors; "new" counts only visitors first seen in it. */
-export interface WindowCounts { sessions: number; visitors: number; newVisitorSessions: number; newVisitors: number }
-
-/**
- * The raw numbers the integrity checks (DESIGN.md L6) are computed from, for one account at `now`.
- * Windows end at `now`: day = the last 24 h, week = the last 7 d; sessions count in the window they started in.
- */
-export interface IntegrityFacts {
-  now: number;
-  day: WindowCounts;
-  week: WindowCounts;
-  /** Sessions started in the last 24 h with no events or no pageview. */
-  emptySessionsDay: number;
-  /** Sessions started in the last 7 d whose referrer's host is their own landing host. */
-  selfReferralsWeek: number;
-  /** Visitors with more than 10 sessions started in the last 24 h: how many, and the worst 10 by count. */
-  extremeVisitorsDay: { count: number; top: Array<{ visitorId: string; sessions: number }> };
-  /** Visitors with more than 50 sessions started in the last 30 d, and all visitors with a session started in them. */
-  heavyVisitorsMonth: { count: number; visitors: number };
-  /** Visitors who converted in the last 7 d, and the sessions they started in those 7 d. */
-  convertersWeek: { converters: number; sessions: number };
-  /** Sessions (last 24 h) started less than 1 s after the previous session of the same visitor, and those visitors. */
-  flappingDay: { pairs: number; visitors: number };
-  /** Sessions started in the last hour, against those started in the 7 d before it ([baselineFrom, baselineTo) is the span with data). */
-  sessionRate: { lastHour: number; baselineSessions: number; baselineFrom: number | null; baselineTo: number };
-  /** Events in the last 24 h and in the 24 h before. */
-  eventVolume: { last24h: number; previous24h: number };
-}
 
 /** One SDK instance's cumulative delivery counters (wire `sdk.health`), as the collector received them. */
 export interface SdkHealthReport extends SdkHealthCounters {
@@ -289,15 +241,6 @@ export interface SdkHealthCounters {
   botNavigations: number;
 }
 
-/** What an account's SDK instances reported over a window: how many reported, and how much their counters grew. */
-export interface SdkHealthFacts extends SdkHealthCounters {
-  instances: number;
-  /** The largest sender clock offset any instance showed in the window, in magnitude (ms). */
-  maxClockSkewMs: number;
-  /** Instances that showed an offset of more than a minute (the collector's default tolerance) in the window. */
-  skewedInstances: number;
-}
-
 /**
  * The database's footprint on disk (DESIGN.md L13): null where a dialect cannot know a value
  * (PostgreSQL's WAL and free disk live on the server).
@@ -317,8 +260,6 @@ export interface DiskUsage {
   } | null;
 }
 
-export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
-
 /** What `touchline repair-sessions` has to do: sessions whose landing has no rank yet, and the inbox's last seq. */
 export interface SessionRepairScope { legacySessions: number; lastSeq: number }
 /** A page of processed inbox rows; `next` is the seq to continue after, null at the end. */
@@ -332,69 +273,9 @@ export interface SessionRepairStep { moves: SessionRepairMove[]; repaired: numbe
 /** Names of the dashboard's administration settings (an allowlist: nothing else is stored there). */
 export type AdminSettingName = 'admin_password_hash';
 
-/** [from, to) cut into buckets of bucketMs, starting at from. */
-/**
- * Buckets of `bucketMs` over [from, to). Bucket i is [origin + i * bucketMs, origin + (i + 1) * bucketMs)
- * cut to [from, to), so with an origin before `from` the first (and usually the last) bucket is
- * partial. `origin` must lie in (from - bucketMs, from]; @default from (every bucket whole but the last).
- * An origin on a whole UTC hour (a day, for day buckets) puts every bucket edge on an hour, which
- * the rollups answer without raw rows (docs/read-model.md).
- */
-export interface SeriesWindow { from: number; to: number; bucketMs: number; origin?: number | undefined }
-/** One bucket starting at `at` (the later of its edge and `from`): sessions (and their distinct visitors) started in it, items that happened in it. */
-export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
 export interface TopWindow { from: number; to: number; limit: number }
-/** A utm field the read model keeps: utm_source, utm_medium, utm_campaign. */
-export type UtmField = 'source' | 'medium' | 'campaign';
-export interface TopUtmWindow extends TopWindow { field: UtmField }
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
 export interface TopRow { value: string; sessions: number; visitors: number }
-/** Sessions of one acquisition channel (null: sessions without a classified landing). */
-export interface ChannelCount { channel: string | null; sessions: number }
-export interface RecentEvent {
-  id: string; type: string; name: string | null; visitorId: string; sessionId: string | null; timestamp: number; url: string | null;
-}
-export interface ConversionListing { id: string; name: string; visitorId: string; timestamp: number; revenue: number | null; currency: string | null }
-export interface MaintenanceOptions {
-  now: number;
-  /** Delete events and processed inbox rows older than this many days; null keeps everything. */
-  retentionDays: number | null;
-}
-
-/** One step of pruning processed inbox rows (see Storage.pruneInbox). */
-export interface InboxPruneOptions {
-  /** Rows received before this (epoch ms) may go. */
-  before: number;
-  /** Where the walk is: the lastSeq of the previous step (0 to start). */
-  afterSeq: number;
-  /** Rows looked at in this step. */
-  limit: number;
-}
-
-export interface InboxPruneStep {
-  /** Processed rows deleted (with their dedupe keys). */
-  deleted: number;
-  /** The last seq looked at: the next step's afterSeq. */
-  lastSeq: number;
-  /** Nothing further along is old enough (or the inbox ends here). */
-  done: boolean;
-  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
-  deferred?: boolean;
-}
-
-export interface InboxCompactStep {
-  /** Processed rows whose payload was emptied (the row stays as the item's dedupe key). */
-  compacted: number;
-  /** The last seq looked at: the next step's afterSeq. */
-  lastSeq: number;
-  /** Nothing further along is old enough (or the inbox ends here). */
-  done: boolean;
-  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
-  deferred?: boolean;
-}
-
-/** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
-export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
 /**
  * One step of `migrate()`: a pending migration about to run, or one just committed (with its time).

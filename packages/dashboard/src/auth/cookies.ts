@@ -1,15 +1,14 @@
-// Reads the Cookie header and writes the dashboard's session cookie (no cookie library needed for one cookie).
+// Reads the dashboard's session cookie with core's Cookie parser and writes its Set-Cookie header.
+import { readPrefixedCookies } from '@touchline/core';
 
 export const SESSION_COOKIE = 'tl_dash';
 
-/** The value of cookie `name` in a Cookie header, or null. */
+/**
+ * The value of cookie `name` in a Cookie header, or null. Core's parser (the SDK's), which reads
+ * as the `cookie` package does (property-tested there): one Cookie grammar in the project.
+ */
 export function readCookie(header: string | undefined, name: string): string | null {
-  if (header === undefined) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
+  return header === undefined ? null : readPrefixedCookies(header, name).get(name) ?? null;
 }
 
 /** HttpOnly (scripts never see it), SameSite=Strict (never sent on cross-site requests), Secure over https. */

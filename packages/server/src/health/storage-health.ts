@@ -1,5 +1,6 @@
 // Whether the collector's storage can keep what ingest acknowledges: a fault reported by a failed write or a probe, cleared by a probe.
 import { isStorageFault, type Storage } from '@touchline/storage';
+import { createPeriodicJob } from '../workers/periodic-job.js';
 
 export interface StorageFault {
   /** What failed, in words an operator can act on (the storage error's message). */
@@ -34,8 +35,6 @@ export interface StorageHealthOptions {
 export function createStorageHealth(options: StorageHealthOptions): StorageHealth {
   const { storage, now, intervalMs } = options;
   let fault: StorageFault | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<StorageFault | null> | null = null;
 
   function set(next: StorageFault | null): void {
     const changed = (fault === null) !== (next === null) || (fault !== null && next !== null && fault.reason !== next.reason);
@@ -59,25 +58,14 @@ export function createStorageHealth(options: StorageHealthOptions): StorageHealt
     return fault;
   }
 
-  function check(): Promise<StorageFault | null> {
-    // One probe at a time: a slow one (PostgreSQL timing out) is shared, never stacked.
-    running ??= probe().finally(() => { running = null; });
-    return running;
-  }
+  // One probe at a time: a slow one (PostgreSQL timing out) is shared, never stacked. probe never throws.
+  const job = createPeriodicJob(probe, intervalMs, { onError: () => undefined, atStart: false });
 
   return {
     get fault() { return fault; },
     report,
-    check,
-    start() {
-      if (timer !== null) return;
-      timer = setInterval(() => { void check(); }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-      await running;
-    },
+    check: () => job.runNow().then(() => fault),
+    start: job.start,
+    stop: job.stop,
   };
 }

@@ -1,4 +1,4 @@
-// The collector's application/json body parser: the same parse as the fast ingest path and the batch parser, errors naming the position.
+// The collector's application/json body parser: the same parse as the batch parser, errors naming the position.
 import { errorCodes, type FastifyInstance } from 'fastify';
 import { parseJsonBody } from '../ingest/parse-batch-body.js';
 

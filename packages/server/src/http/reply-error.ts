@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 
 export interface ErrorBody { error: { code: string; message: string }; batch_id?: string }
 
-/** The body alone, for answers written without fastify (the fast ingest path). */
+/** The body alone, for answers built before they are sent (ingest results, bodies with extra fields). */
 export function errorBody(code: string, message: string, batchId?: string): ErrorBody {
   return { error: { code, message }, ...(batchId ? { batch_id: batchId } : {}) };
 }

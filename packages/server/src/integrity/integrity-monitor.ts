@@ -1,6 +1,7 @@
 // createIntegrityMonitor: evaluates every account's integrity checks on a timer, outside the request path, and keeps the latest reports.
 import type { Account, Storage } from '@touchline/storage';
 import type { ReadPool } from '../reads/read-pool.js';
+import { createPeriodicJob } from '../workers/periodic-job.js';
 import { evaluateIntegrity } from './evaluate-integrity.js';
 import type { DiskWatch } from './disk-watch.js';
 import { gatherIntegrityFacts } from './gather-integrity-facts.js';
@@ -49,7 +50,6 @@ export interface IntegrityMonitor {
  */
 export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMonitor {
   const latest = new Map<string, AccountIntegrity>();
-  const state = { timer: null as NodeJS.Timeout | null, running: null as Promise<void> | null, stopped: true, closing: false };
 
   function facts(accountId: string, options: { internal?: boolean; signal?: AbortSignal }) {
     const now = deps.now();
@@ -96,13 +96,13 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
     }
   }
 
-  async function pass(): Promise<void> {
+  async function pass(closing: () => boolean): Promise<void> {
     let failures = 0;
     try {
       await deps.beforePass?.();
       for (const account of await deps.storage.listAccounts()) {
         // Closing: leave the remaining accounts to the next collector run.
-        if (state.closing) break;
+        if (closing()) break;
         if (!(await evaluateAccount(account))) failures += 1;
       }
     } catch (error) {
@@ -118,35 +118,13 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
     deps.metrics.passes.inc({ outcome: failures === 0 ? 'ok' : 'error' });
   }
 
-  function runPass(): Promise<void> {
-    state.running ??= pass().finally(() => { state.running = null; });
-    return state.running;
-  }
-
-  function schedule(): void {
-    if (state.stopped) return;
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      void runPass().finally(schedule);
-    }, deps.intervalMs);
-    // The monitor must never keep a process alive on its own.
-    state.timer.unref();
-  }
+  // The monitor must never keep a process alive on its own (the job's timer is unref'd).
+  const job = createPeriodicJob(pass, deps.intervalMs, { onError: deps.onError });
 
   return {
-    start() {
-      if (!state.stopped) return;
-      state.stopped = false;
-      void runPass().finally(schedule);
-    },
-    async stop() {
-      state.stopped = true;
-      state.closing = true;
-      if (state.timer !== null) clearTimeout(state.timer);
-      state.timer = null;
-      await state.running;
-    },
-    runPass,
+    start: job.start,
+    stop: job.stop,
+    runPass: job.runNow,
     latest: (accountId) => latest.get(accountId),
     latestDisk: () => deps.disk?.latest(),
     async evaluate(accountId, signal) {

@@ -3,6 +3,7 @@ import type { AccountUploadDestination, ClaimedUpload, Storage, UploadEnqueue } 
 import { Counter, type Registry } from 'prom-client';
 import type { ReadPool } from '../reads/read-pool.js';
 import type { ServerSettings } from '../server-settings.js';
+import { createPeriodicJob } from '../workers/periodic-job.js';
 import { gatherUploads, type UploadGatherQuery } from './gather-uploads.js';
 import { sendUploadBatch } from './send-upload-batch.js';
 
@@ -40,7 +41,8 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
   const s = deps.settings;
   const doFetch = deps.fetch ?? globalThis.fetch.bind(globalThis);
   const abort = new AbortController();
-  const state = { timer: null as NodeJS.Timeout | null, running: null as Promise<void> | null, stopped: false };
+  // Aborted by stop: in-flight requests end, and a pass stops between steps.
+  const stopping = (): boolean => abort.signal.aborted;
   const outcomes = new Counter({
     name: 'touchline_conversion_uploads_total', help: 'Conversion upload deliveries by platform and outcome (queued, skipped, delivered, retried, failed)',
     labelNames: ['platform', 'outcome'], registers: [deps.registry],
@@ -77,7 +79,7 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
     for (const [key, rows] of groups) {
       const d = byKey.get(key);
       if (d === undefined) continue; // changed since the list was read: its lease runs out and the next pass takes it
-      for (let i = 0; i < rows.length && !state.stopped; i += s.batchSize) {
+      for (let i = 0; i < rows.length && !stopping(); i += s.batchSize) {
         const batch = rows.slice(i, i + s.batchSize);
         const now = deps.now();
         // Meta refuses a request whole for one event past 7 days: such deliveries fail on their own, unsent.
@@ -87,7 +89,7 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
           ...stale.map((r) => ({ accountId: r.accountId, destinationId: r.destinationId, conversionId: r.conversionId, leasedUntil: r.leasedUntil, status: 'failed' as const, nextAttemptAt: now, responseCode: null, error: 'not sent: event_time is more than 7 days ago, which Meta refuses' })),
           ...(fresh.length === 0 ? [] : await sendUploadBatch({ fetch: doFetch, policy, timeoutMs: s.timeoutMs, now: deps.now, signal: abort.signal }, d, fresh)),
         ];
-        if (state.stopped && abort.signal.aborted) return; // an aborted request says nothing about the platform: leases run out
+        if (stopping()) return; // an aborted request says nothing about the platform: leases run out
         await deps.storage.recordUploadAttempts(attempts, deps.now());
         for (const a of attempts) outcomes.inc({ platform: d.platform, outcome: a.status === 'pending' ? 'retried' : a.status });
       }
@@ -99,7 +101,7 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
     // Nothing configured and enabled: nothing is read, queued or sent.
     if (enabled.length === 0) return;
     for (const d of enabled) {
-      if (state.stopped) return;
+      if (stopping()) return;
       try {
         await queue(d, deps.now());
       } catch (error) {
@@ -110,29 +112,15 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
     if (claimed.length > 0) await deliver(new Map(enabled.map((d) => [`${d.accountId}\u0000${d.id}`, d])), claimed);
   }
 
-  const runPass = (): Promise<void> => {
-    state.running ??= pass().catch((error: unknown) => deps.onError(error instanceof Error ? error : new Error(String(error))))
-      .finally(() => { state.running = null; });
-    return state.running;
-  };
-
-  const schedule = (): void => {
-    if (state.stopped) return;
-    state.timer = setTimeout(() => { void runPass().finally(schedule); }, s.intervalMs);
-    state.timer.unref();
-  };
+  // A pass every intervalMs after the previous one ended, the first one interval after start.
+  const job = createPeriodicJob(pass, s.intervalMs, { onError: deps.onError, atStart: false });
 
   return {
-    start() {
-      state.stopped = false;
-      schedule();
-    },
-    runPass,
+    start: job.start,
+    runPass: job.runNow,
     async stop() {
-      state.stopped = true;
-      if (state.timer !== null) clearTimeout(state.timer);
       abort.abort();
-      await state.running;
+      await job.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Prunes processed inbox rows once they can no longer be duplicates, and compacts their payloads earlier: bounded steps, each its own short transaction, yielding between them.
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Storage } from '@touchline/storage';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 const DAY = 86_400_000;
 /** Rows looked at per step: one step holds SQLite's write lock for a few milliseconds at most. */
@@ -67,39 +68,23 @@ async function walk(
   }
 }
 
-export interface InboxPruner {
-  /** Stops the timer and waits for a run in progress (which ends after its current step). */
-  stop(): Promise<void>;
-}
+export type InboxPruner = Pick<PeriodicJob, 'stop'>;
 
 /**
- * A run at once, then one every `intervalMs`; runs never overlap; a failed run is reported and
- * retried next time. `enabled` is asked before each run: the collector's own pruner stands aside
- * while its inbox worker thread (which prunes on its own connection) is alive.
+ * A run at once, then one every `intervalMs` (startPeriodicJob: runs never overlap; a failed run
+ * is reported and retried next time). `enabled` is asked before each run: the collector's own pruner
+ * stands aside while its inbox worker thread (which prunes on its own connection) is alive.
  */
 export function startInboxPruner(deps: {
   storage: PrunerStorage; keepDays: number | null; compactDays?: number | null; intervalMs: number; now: () => number;
   onError: (error: Error) => void; onRun?: (run: PruneRun) => void; enabled?: () => boolean;
 }): InboxPruner {
-  let running: Promise<void> | null = null;
-  let stopped = false;
   const mark: CompactionMark = { afterSeq: 0 };
-  const run = (): void => {
-    if (running !== null || stopped || deps.enabled?.() === false) return;
-    running = pruneProcessedInbox({
-      storage: deps.storage, keepDays: deps.keepDays, compactDays: deps.compactDays ?? null, mark, now: deps.now(), stopping: () => stopped,
-    })
-      .then((r) => deps.onRun?.(r), (error: unknown) => { deps.onError(error instanceof Error ? error : new Error(String(error))); })
-      .finally(() => { running = null; });
-  };
-  run();
-  const timer = setInterval(run, deps.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob(async (stopping) => {
+    if (deps.enabled?.() === false) return;
+    const run = await pruneProcessedInbox({
+      storage: deps.storage, keepDays: deps.keepDays, compactDays: deps.compactDays ?? null, mark, now: deps.now(), stopping,
+    });
+    deps.onRun?.(run);
+  }, deps.intervalMs, { onError: deps.onError });
 }

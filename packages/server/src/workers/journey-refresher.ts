@@ -1,6 +1,7 @@
 // Keeps the materialized journeys: bounded refresh steps, each its own short transaction, yielding between them (never on the request path).
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { JourneyRefreshStep, Storage } from '@touchline/storage';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 /** Marked visitors per step: a step rebuilds their persons' conversions, a few milliseconds of write lock. */
 export const JOURNEY_STEP_VISITORS = 50;
@@ -26,36 +27,21 @@ export async function refreshJourneyRun(deps: {
   }
 }
 
-export interface JourneyRefresher {
-  /** Stops the timer and waits for a run in progress (which ends after its current step). */
-  stop(): Promise<void>;
-}
+export type JourneyRefresher = Pick<PeriodicJob, 'stop'>;
 
 /**
- * A run at once, then one every `intervalMs`; runs never overlap; a failed run is reported and
- * retried next time. `enabled` is asked before each run: the collector's own refresher stands aside
- * while its inbox worker thread (which refreshes on its own connection) is alive.
+ * A run at once, then one every `intervalMs` (startPeriodicJob: runs never overlap; a failed run
+ * is reported and retried next time). `enabled` is asked before each run: the collector's own
+ * refresher stands aside while its inbox worker thread (which refreshes on its own connection) is alive.
  */
 export function startJourneyRefresher(deps: {
   storage: Pick<Storage, 'refreshJourneys'>; intervalMs: number; onError: (error: Error) => void;
   onRun?: (run: JourneyRefreshRun) => void; enabled?: () => boolean;
 }): JourneyRefresher {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = (): void => {
-    if (running !== null || stopped || deps.enabled?.() === false) return;
-    running = refreshJourneyRun({ storage: deps.storage, stopping: () => stopped })
-      .then((r) => deps.onRun?.(r), (error: unknown) => { deps.onError(error instanceof Error ? error : new Error(String(error))); })
-      .finally(() => { running = null; });
-  };
-  run();
-  const timer = setInterval(run, deps.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob(async (stopping) => {
+    if (deps.enabled?.() === false) return;
+    // Awaited first: `onRun?.(await ...)` would skip the run itself when onRun is not given.
+    const run = await refreshJourneyRun({ storage: deps.storage, stopping });
+    deps.onRun?.(run);
+  }, deps.intervalMs, { onError: deps.onError });
 }

@@ -1,5 +1,5 @@
 // Applies the numbered SQL files under migrations/postgres/ once each, under an advisory lock, recording them in schema_migrations.
-import { ensureCurrentPartitions } from '../queries/maintenance/maintain-storage.js';
+import { ensureCurrentPartitions } from '../queries/maintenance/maintain.js';
 import { StorageError } from '../storage-error.js';
 import type { MigrateOptions } from '../storage.js';
 import type { PgQueryable, PostgresConnection } from './postgres-connection.js';

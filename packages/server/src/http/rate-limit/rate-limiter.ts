@@ -1,4 +1,4 @@
-// The rate-limit decision for one /api/* request, framework-neutral: the fastify hook and the fast ingest path share it.
+// The rate-limit decision for one /api/* request, framework-neutral (pure apart from the clock; the fastify hook applies it).
 import type { ApiKeyRecord } from '@touchline/storage';
 import { Counter, type Registry } from 'prom-client';
 import type { ServerSettings } from '../../server-settings.js';

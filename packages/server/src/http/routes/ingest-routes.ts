@@ -69,8 +69,8 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
     });
   });
 
-  // Valid single items over a real socket are usually answered by the fast path (http/fast-ingest-path.ts)
-  // before fastify sees them; these routes answer the rest (and app.inject) with the same logic.
+  // Single items (the raw API; the SDK posts /batch). A node:http path ahead of fastify answered these
+  // until its same-run A/B showed no gain on /batch (docs/hand-written.md).
   for (const path of Object.keys(SINGLE_ITEM_ROUTES) as SingleItemRoute[]) {
     app.post(path, { onRequest: announce, schema: ACCEPTED }, async (request, reply) => {
       const key = authorize(deps.keys, request, reply, 'ingest');

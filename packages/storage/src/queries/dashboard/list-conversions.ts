@@ -1,8 +1,10 @@
 // listConversions: one account's conversions in [from, to), newest first (the dashboard's pick list for journeys).
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
-import type { ConversionListing, TopWindow } from '../../storage.js';
+import type { TopWindow } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+
+export interface ConversionListing { id: string; name: string; visitorId: string; timestamp: number; revenue: number | null; currency: string | null }
 
 const SQLITE_LIST = `SELECT id, name, visitor_id AS visitorId, occurred_at AS timestamp, revenue, currency FROM conversions
   WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @from AND occurred_at < @to ORDER BY occurred_at DESC, id DESC LIMIT @limit`;

@@ -2,7 +2,18 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { InboxCompactStep, InboxPruneOptions } from '../../storage.js';
+import type { InboxPruneOptions } from '../../storage.js';
+
+export interface InboxCompactStep {
+  /** Processed rows whose payload was emptied (the row stays as the item's dedupe key). */
+  compacted: number;
+  /** The last seq looked at: the next step's afterSeq. */
+  lastSeq: number;
+  /** Nothing further along is old enough (or the inbox ends here). */
+  done: boolean;
+  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
+  deferred?: boolean;
+}
 
 // A processed row's payload has done its work: its facts are in events, sessions, conversions and
 // identities. What still matters until pruneInbox takes the row is its (account, item id): the

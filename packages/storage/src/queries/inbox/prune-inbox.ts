@@ -2,7 +2,27 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { InboxPruneOptions, InboxPruneStep } from '../../storage.js';
+
+/** One step of pruning processed inbox rows (see Storage.pruneInbox). */
+export interface InboxPruneOptions {
+  /** Rows received before this (epoch ms) may go. */
+  before: number;
+  /** Where the walk is: the lastSeq of the previous step (0 to start). */
+  afterSeq: number;
+  /** Rows looked at in this step. */
+  limit: number;
+}
+
+export interface InboxPruneStep {
+  /** Processed rows deleted (with their dedupe keys). */
+  deleted: number;
+  /** The last seq looked at: the next step's afterSeq. */
+  lastSeq: number;
+  /** Nothing further along is old enough (or the inbox ends here). */
+  done: boolean;
+  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
+  deferred?: boolean;
+}
 
 // The next page of the inbox in seq (arrival) order: its last seq, and its oldest and newest receipt.
 const SQLITE_PAGE = `SELECT MAX(seq) AS last, MIN(received_at) AS oldest, COUNT(*) AS n

@@ -2,8 +2,19 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { JourneyRefreshStep } from '../../storage.js';
-import { MAX_VISITORS } from '../attribution/read-person-sessions.js';
+import { MAX_VISITORS } from '../attribution/person-sessions.js';
+
+/** One step of the journey refresher (see Storage.refreshJourneys). */
+export interface JourneyRefreshStep {
+  /** Marked visitors taken (their marks deleted unless marked again meanwhile). */
+  visitors: number;
+  /** Conversions whose touches were rebuilt. */
+  conversions: number;
+  /** True when fewer than `limit` marks were left (or another collector's refresher holds the turn, or the step was deferred). */
+  done: boolean;
+  /** True when the step wrote nothing because the SQLite write-ahead log is at its bound (a long reader pins it); the next run tries again. */
+  deferred?: boolean;
+}
 
 /** A conversion's touches are its person's sessions started in [t - this, t] (the largest lookback), and its own session. */
 export const TOUCH_SPAN_MS = 90 * 86_400_000;
@@ -18,7 +29,7 @@ const SQLITE_MARKS = `SELECT d.account_key AS accountKey, d.visitor_id AS visito
     EXISTS (SELECT 1 FROM identities i INDEXED BY identities_by_visitor WHERE i.account_key = d.account_key AND i.visitor_id = d.visitor_id)
     OR EXISTS (SELECT 1 FROM conversions c INDEXED BY conversions_by_visitor WHERE c.account_key = d.account_key AND c.visitor_id = d.visitor_id) AS linked
   FROM journey_dirty d ORDER BY d.account_key, d.visitor_id LIMIT ?`;
-// The person walk of read-person-sessions.ts, by account key (CROSS JOIN and INDEXED BY hold its plan).
+// The person walk of person-sessions.ts, by account key (CROSS JOIN and INDEXED BY hold its plan).
 const SQLITE_PERSON = `WITH RECURSIVE person(visitor_id) AS (
     SELECT @visitor
     UNION
@@ -90,7 +101,7 @@ const PG_UNMARK = 'DELETE FROM journey_dirty WHERE account_key = $1 AND visitor_
 async function pgRefresh(client: PgQueryable, limit: number): Promise<JourneyRefreshStep> {
   const locked = (await client.query<{ locked: boolean }>(PG_TRY_LOCK)).rows[0]?.locked === true;
   if (!locked) return { visitors: 0, conversions: 0, done: true };
-  await client.query('SET LOCAL jit = off'); // short index lookups (see read-journey-facts.ts)
+  await client.query('SET LOCAL jit = off'); // short index lookups (see journey-facts.ts)
   const marks = (await client.query<Mark>(PG_MARKS, [limit])).rows;
   const alone = marks.filter((m) => !m.linked);
   if (alone.length > 0) await client.query(PG_UNMARK_ALL, [alone.map((m) => m.accountKey), alone.map((m) => m.visitorId), alone.map((m) => m.version)]);

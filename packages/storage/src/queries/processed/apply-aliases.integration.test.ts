@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account, Storage } from '../../storage.js';
 import { rawRowsOf } from '../../test-support/raw-sql.js';
-import { rawStats } from '../../test-support/raw-reports/raw-read-stats.js';
+import { rawStats } from '../../test-support/raw-reports/raw-stats.js';
 import { openRawConnection } from '../../test-support/raw-reports/raw-connection.js';
 import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 import { batch, session } from '../../test-support/temp-storage.js';

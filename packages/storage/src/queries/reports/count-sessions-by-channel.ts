@@ -1,9 +1,11 @@
 // countSessionsByChannel: one account's sessions started in [from, to) per acquisition channel (null: not classified), most first.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
-import type { ChannelCount } from '../../storage.js';
 import { PG_ARMS, plannedParams, SQLITE_ARMS, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 import { DIM } from '../rollups/visitor-sets.js';
+
+/** Sessions of one acquisition channel (null: sessions without a classified landing). */
+export interface ChannelCount { channel: string | null; sessions: number }
 
 // One row per channel (at most a dozen), so the answer stays small however many sessions there are.
 // Whole hours come from rollup_dims, dim channel ('' there is a session without a channel: NULL again here,

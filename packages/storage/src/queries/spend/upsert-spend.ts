@@ -1,7 +1,12 @@
 // upsertSpend: stores imported ad spend rows in one transaction; a row with the same day, channel and campaign replaces the earlier one.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { SpendRow, SpendUpsert } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
+
+/** One imported ad spend row: a UTC day (YYYY-MM-DD), channel, campaign (null: none), ISO currency, amount in integer micro-units. */
+export interface SpendRow { day: string; channel: string; campaign: string | null; currency: string; amountMicros: number }
+
+/** An import's outcome: written, or refused whole because it would mix currencies in the account. */
+export type SpendUpsert = { kind: 'written'; written: number } | { kind: 'mixed_currencies'; stored: string[]; currencies: string[] };
 
 const SQLITE_UPSERT = `INSERT INTO ad_spend (account_key, day, channel, campaign, currency, amount_micros, updated_at)
   VALUES (${ACCOUNT_KEY_OF}, ?, ?, ?, ?, ?, ?)

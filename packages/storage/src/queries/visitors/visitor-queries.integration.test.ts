@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account, Storage } from '../../storage.js';
 import { batch, event, session } from '../../test-support/temp-storage.js';
-import { VISITOR_EVENT_LIMIT } from './get-visitor.js';
+import { VISITOR_EVENT_LIMIT } from './visitor.js';
 import { storageFactories, type TestStorage } from '../../test-support/storage-factories.js';
 
 describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {

@@ -4,11 +4,11 @@ import type { Storage } from '../../storage.js';
 import { prng } from '../rollup-traffic.js';
 import type { RawConnection } from './raw-connection.js';
 import { rawSessionsByChannel } from './raw-count-sessions-by-channel.js';
-import { rawTopLandingPages } from './raw-list-top-landing-pages.js';
-import { rawTopReferrers } from './raw-list-top-referrers.js';
-import { rawTopUtmValues } from './raw-list-top-utm-values.js';
-import { rawStats } from './raw-read-stats.js';
-import { rawTimeSeries } from './raw-read-time-series.js';
+import { rawTopLandingPages } from './raw-top-landing-pages.js';
+import { rawTopReferrers } from './raw-top-referrers.js';
+import { rawTopUtmValues } from './raw-top-utm-values.js';
+import { rawStats } from './raw-stats.js';
+import { rawTimeSeries } from './raw-time-series.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

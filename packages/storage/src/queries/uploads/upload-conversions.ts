@@ -20,7 +20,7 @@ const PG_TAIL = 'ORDER BY c.occurred_at, c.id LIMIT $5';
 type Row = Omit<UploadConversion, 'timestamp' | 'revenue'> & { timestamp: number | string; revenue: number | string | null };
 const toConversion = (r: Row): UploadConversion => ({ ...r, timestamp: Number(r.timestamp), revenue: r.revenue === null ? null : Number(r.revenue) });
 
-export function readUploadConversions(conn: Connection, accountId: string, w: UploadConversionWindow): Promise<UploadConversion[]> {
+export function uploadConversions(conn: Connection, accountId: string, w: UploadConversionWindow): Promise<UploadConversion[]> {
   const limit = Math.max(0, Math.floor(w.limit));
   const queued = w.unqueuedFor !== undefined;
   return runQuery(conn, 'uploadConversions', {

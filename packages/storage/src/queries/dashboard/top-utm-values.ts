@@ -1,11 +1,16 @@
-// listTopUtmValues: the utm sources, mediums or campaigns of one account's sessions started in [from, to), most sessions first.
+// topUtmValues: the utm sources, mediums or campaigns of one account's sessions started in [from, to), most sessions first.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named, type NamedStatement } from '../../dialects/postgres-named-params.js';
-import type { TopRow, TopUtmWindow, UtmField } from '../../storage.js';
+import type { TopRow, TopWindow } from '../../storage.js';
 import { StorageError } from '../../storage-error.js';
 import { PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 import { DIM } from '../rollups/visitor-sets.js';
 import { pgUtmValue, sqlUtmValue } from './utm-parts.js';
+
+/** A utm field the read model keeps: utm_source, utm_medium, utm_campaign. */
+export type UtmField = 'source' | 'medium' | 'campaign';
+
+export interface TopUtmWindow extends TopWindow { field: UtmField }
 
 /** The rollup dimension of each utm field. */
 const DIM_OF: Record<UtmField, number> = { source: DIM.utmSource, medium: DIM.utmMedium, campaign: DIM.utmCampaign };
@@ -30,7 +35,7 @@ const SQLITE_TOP = Object.fromEntries(FIELDS.map((f) => [f, topSql(SQLITE_ARMS, 
 const PG_TOP = Object.fromEntries(FIELDS.map((f) => [f, named<keyof Params>(topSql(PG_ARMS, DIM_OF[f], pgUtmValue('s.utm', f)))])) as
   Record<UtmField, NamedStatement<keyof Params>>;
 
-export function listTopUtmValues(conn: Connection, accountId: string, window: TopUtmWindow): Promise<TopRow[]> {
+export function topUtmValues(conn: Connection, accountId: string, window: TopUtmWindow): Promise<TopRow[]> {
   if (!Object.hasOwn(DIM_OF, window.field)) {
     return Promise.reject(new StorageError('query_failed', `topUtmValues: field must be one of ${FIELDS.join(', ')}, got ${JSON.stringify(window.field)}`));
   }

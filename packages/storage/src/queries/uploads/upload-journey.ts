@@ -1,10 +1,10 @@
 // uploadJourney: one converting person's sessions (click ids, landing URL) in a window and their identify traits, for a conversion upload.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { UploadJourney, UploadSession } from '../../upload-definitions.js';
-import { MAX_VISITORS, pgPerson, sqlitePerson } from '../attribution/read-person-sessions.js';
+import { MAX_VISITORS, pgPerson, sqlitePerson } from '../attribution/person-sessions.js';
 import { storedJsonObject } from '../stored-json-object.js';
 
-// The person is the one a journey is built from (read-person-sessions.ts): the visitor and every
+// The person is the one a journey is built from (person-sessions.ts): the visitor and every
 // visitor linked to it through identify, so a click on one device counts for a purchase on another.
 const SQLITE_SESSIONS = sqlitePerson(`SELECT s.id, s.visitor_id AS visitorId, s.started_at AS startedAt, s.landing_url AS landingUrl, s.click_ids AS clickIds
   FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
@@ -30,7 +30,7 @@ function toSession({ clickIds, startedAt, ...row }: Row): UploadSession {
   return { ...row, startedAt: Number(startedAt), clickIds: ids };
 }
 
-export function readUploadJourney(conn: Connection, accountId: string, visitorId: string, w: { from: number; to: number }): Promise<UploadJourney> {
+export function uploadJourney(conn: Connection, accountId: string, visitorId: string, w: { from: number; to: number }): Promise<UploadJourney> {
   return runQuery(conn, 'uploadJourney', {
     sqlite: (c) => c.db.transaction(() => {
       const args = { account: accountId, visitor: visitorId, from: w.from, to: w.to };

@@ -1,7 +1,10 @@
 // personSessions: one person's visitors (the visitor and every visitor linked to it through identify, transitively) and their sessions in a window.
+import type { SessionFact } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { PersonSessions } from '../../storage.js';
 import { storedJsonObject } from '../stored-json-object.js';
+
+/** One person: the visitor and every visitor linked to it through identify (transitively), and their sessions in a window. */
+export interface PersonSessions { visitors: string[]; sessions: SessionFact[] }
 
 /** A person is at most this many visitors (a shared test account id could link thousands). */
 export const MAX_VISITORS = 10_000;
@@ -11,7 +14,7 @@ export const MAX_VISITORS = 10_000;
 // On SQLite, CROSS JOIN and INDEXED BY hold that plan: left alone, the planner scanned the
 // account's identities per step and its sessions by activity (153 ms p50 per journey on 62k sessions).
 // On PostgreSQL each lookup is a LATERAL subquery fenced by OFFSET 0: the planner, estimating a
-// handful of visitors, otherwise joins them to every session of the account (read-converter-facts.ts).
+// handful of visitors, otherwise joins them to every session of the account (converter-facts.ts).
 export const sqlitePerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
   person(visitor_id) AS (
     SELECT @visitor
@@ -54,7 +57,7 @@ function toSession({ utm, ...row }: SessionRow): Session {
   return { ...row, campaign: typeof campaign === 'string' ? campaign : campaign === undefined || campaign === null ? null : String(campaign) };
 }
 
-export function readPersonSessions(conn: Connection, accountId: string, visitorId: string, w: { from: number; to: number }): Promise<PersonSessions> {
+export function personSessions(conn: Connection, accountId: string, visitorId: string, w: { from: number; to: number }): Promise<PersonSessions> {
   return runQuery(conn, 'personSessions', {
     sqlite: (c) => c.db.transaction(() => {
       const args = { account: accountId, visitor: visitorId, from: w.from, to: w.to };

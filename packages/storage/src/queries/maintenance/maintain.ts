@@ -2,8 +2,16 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { MaintenanceOptions, MaintenanceResult } from '../../storage.js';
 import { dropExpiredPartitions, ensurePartition, PARTITIONED, wantedMonths, type PartitionedTable } from './pg-partitions.js';
+
+export interface MaintenanceOptions {
+  now: number;
+  /** Delete events and processed inbox rows older than this many days; null keeps everything. */
+  retentionDays: number | null;
+}
+
+/** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
+export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
 
 const DAY = 86_400_000;
 
@@ -91,7 +99,7 @@ async function pgMaintain(client: PgQueryable, now: number, cutoff: number | nul
  * partitions are dropped once all of their month is past the cutoff (plus stray old rows in the
  * DEFAULT partitions), on SQLite the rows are deleted. Pending inbox rows are never touched.
  */
-export function maintainStorage(conn: Connection, options: MaintenanceOptions): Promise<MaintenanceResult> {
+export function maintain(conn: Connection, options: MaintenanceOptions): Promise<MaintenanceResult> {
   const cutoff = options.retentionDays === null ? null : options.now - options.retentionDays * DAY;
   return runQuery(conn, 'maintain', {
     sqlite: (c) => sqliteMaintain(c, cutoff),

@@ -1,6 +1,7 @@
 // inboxHealth: backlog and dead-letter counts across all accounts, for metrics and readiness.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { InboxHealth } from '../../storage.js';
+
+export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
 
 interface HealthRow { pending: number; dead: number; oldest: number | null }
 
@@ -15,7 +16,7 @@ const PG_HEALTH = `SELECT
   (SELECT COUNT(*) FROM inbox_pending) AS pending,
   (SELECT COUNT(*) FROM inbox_dead) AS dead,
   (SELECT received_at FROM inbox_pending ORDER BY seq LIMIT 1) AS oldest`;
-export function readInboxHealth(conn: Connection): Promise<InboxHealth> {
+export function inboxHealth(conn: Connection): Promise<InboxHealth> {
   return runQuery(conn, 'inboxHealth', {
     sqlite: (c) => {
       const row = c.statement<[], HealthRow>(SQLITE_HEALTH).get() as HealthRow;

@@ -11,16 +11,16 @@ const SQLITE_SESSIONS = `SELECT ${SESSION_COLUMNS} FROM sessions
 
 const PG_SESSIONS = `SELECT ${SESSION_COLUMNS} FROM sessions
   WHERE account_key = ${pgAccountKeyOf(1)} AND visitor_id = $2 ORDER BY started_at, id`;
-/** Synchronous form, so getVisitor can read it inside its own snapshot. */
+/** Synchronous form, so visitor can read it inside its own snapshot. */
 export function sqliteVisitorSessions(c: SqliteConnection, accountId: string, visitorId: string): SessionRecord[] {
   return c.statement<[string, string], SessionRow>(SQLITE_SESSIONS).all(accountId, visitorId).map(toSession);
 }
 
-/** On any client, so getVisitor can read it inside its own snapshot. */
+/** On any client, so visitor can read it inside its own snapshot. */
 export async function pgVisitorSessions(client: PgQueryable, accountId: string, visitorId: string): Promise<SessionRecord[]> {
   return (await client.query<SessionRow>(PG_SESSIONS, [accountId, visitorId])).rows.map(toSession);
 }
-export function listVisitorSessions(conn: Connection, accountId: string, visitorId: string): Promise<SessionRecord[]> {
+export function sessionsOfVisitor(conn: Connection, accountId: string, visitorId: string): Promise<SessionRecord[]> {
   return runQuery(conn, 'sessionsOfVisitor', {
     sqlite: (c) => sqliteVisitorSessions(c, accountId, visitorId),
     postgres: (c) => pgVisitorSessions(c.pool, accountId, visitorId),

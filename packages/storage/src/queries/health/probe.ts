@@ -1,4 +1,4 @@
-// probeStorage: can this storage take writes right now? Throws an `unavailable` StorageError saying why not.
+// probe: can this storage take writes right now? Throws an `unavailable` StorageError saying why not.
 import { statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
@@ -44,7 +44,7 @@ function checkRoom(c: SqliteConnection): void {
  * Cheap enough to run every few seconds. SQLite: the file is still the one opened, there is room to
  * write, and a query runs. PostgreSQL: a round trip to the server on a pooled connection.
  */
-export function probeStorage(conn: Connection): Promise<void> {
+export function probe(conn: Connection): Promise<void> {
   return runQuery(conn, 'probe', {
     sqlite: (c) => {
       checkIdentity(c);

@@ -1,4 +1,4 @@
-// listTopLandingPages: the landing pages (path, no query string) of one account's sessions started in [from, to), most sessions first.
+// topLandingPages: the landing pages (path, no query string) of one account's sessions started in [from, to), most sessions first.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
 import type { TopRow, TopWindow } from '../../storage.js';
@@ -24,7 +24,7 @@ const PG_TOP = named<keyof Params>(topSql(PG_ARMS, pgUrlPath('s.landing_url')));
 
 type Params = PlannedParams['postgres'] & { limit: number };
 
-export function listTopLandingPages(conn: Connection, accountId: string, window: TopWindow): Promise<TopRow[]> {
+export function topLandingPages(conn: Connection, accountId: string, window: TopWindow): Promise<TopRow[]> {
   const planned = plannedParams(accountId, window.from, window.to);
   return runQuery(conn, 'topLandingPages', {
     sqlite: (c) => c.statement<[PlannedParams['sqlite'] & { limit: number }], TopRow>(SQLITE_TOP).all({ ...planned.sqlite, limit: window.limit }),

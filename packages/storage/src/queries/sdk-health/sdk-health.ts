@@ -1,8 +1,17 @@
-// readSdkHealth: what an account's SDK instances reported about their delivery over a window, as changes of their counters.
+// sdkHealth: what an account's SDK instances reported about their delivery over a window, as changes of their counters.
+import type { SdkHealthCounters } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
-import type { SdkHealthFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+
+/** What an account's SDK instances reported over a window: how many reported, and how much their counters grew. */
+export interface SdkHealthFacts extends SdkHealthCounters {
+  instances: number;
+  /** The largest sender clock offset any instance showed in the window, in magnitude (ms). */
+  maxClockSkewMs: number;
+  /** Instances that showed an offset of more than a minute (the collector's default tolerance) in the window. */
+  skewedInstances: number;
+}
 
 // Per instance that reported in [@from, @to): its latest counters in the window minus its latest
 // before the window (0 for an instance that started inside it). Rows hold an hour's latest report,
@@ -35,7 +44,7 @@ const WINDOW = `WITH inside AS (
   FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
 const PG_WINDOW = named<'account' | 'from' | 'to'>(WINDOW);
 
-export function readSdkHealth(conn: Connection, accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts> {
+export function sdkHealth(conn: Connection, accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts> {
   const params = { account: accountId, from: window.from, to: window.to };
   return runQuery(conn, 'sdkHealth', {
     sqlite: (c) => c.statement<[typeof params], SdkHealthFacts>(WINDOW).get(params) as SdkHealthFacts,

@@ -1,9 +1,18 @@
 // attributionFacts: conversions in a range plus the sessions and identity links their journeys are built from.
+import type { ConversionFact, SessionFact, IdentityLink } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { AttributionFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
 import { storedJsonObject } from '../stored-json-object.js';
 import { dimensionColumns, dimensionValue, type AttributionDimension, type DimensionRow } from './attribution-dimension.js';
+
+/** What attribution journeys are built from: conversions in [from, to), sessions since from - lookback. */
+export interface AttributionFacts {
+  conversions: ConversionFact[];
+  sessions: SessionFact[];
+  links: IdentityLink[];
+  /** True when more than maxSessions sessions matched; the oldest were left out. */
+  truncated: boolean;
+}
 
 type FactSession = AttributionFacts['sessions'][number];
 export type SessionFactRow = Omit<FactSession, 'campaign' | 'group'> & DimensionRow;
@@ -56,7 +65,7 @@ export interface FactsWindow {
   campaigns?: boolean;
 }
 
-export function readAttributionFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
+export function attributionFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
   return runQuery(conn, 'attributionFacts', {
     sqlite: (c) => c.db.transaction(() => {
       const start = w.from - w.lookbackMs;

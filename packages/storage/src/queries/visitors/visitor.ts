@@ -5,7 +5,7 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { EventRecord, VisitorRecord } from '../../storage.js';
 import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
 import { storedJsonObject } from '../stored-json-object.js';
-import { pgVisitorSessions, sqliteVisitorSessions } from './list-visitor-sessions.js';
+import { pgVisitorSessions, sqliteVisitorSessions } from './sessions-of-visitor.js';
 
 /** The visitor page shows recent history; a bot-like visitor can have millions of events. */
 export const VISITOR_EVENT_LIMIT = 1000;
@@ -68,7 +68,7 @@ async function pgVisitor(client: PgQueryable, accountId: string, visitorId: stri
     events: events.map(toEvent),
   };
 }
-export function getVisitor(conn: Connection, accountId: string, visitorId: string): Promise<VisitorRecord | null> {
+export function visitor(conn: Connection, accountId: string, visitorId: string): Promise<VisitorRecord | null> {
   return runQuery(conn, 'visitor', {
     // A read transaction, so the visitor, its sessions and its events come from one snapshot.
     sqlite: (c) => c.db.transaction(() => sqliteVisitor(c, accountId, visitorId)).deferred(),

@@ -3,8 +3,36 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { named, type NamedStatement } from '../../dialects/postgres-named-params.js';
-import type { IntegrityFacts } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+
+/** Sessions started in a window and their distinct visitors; "new" counts only visitors first seen in it. */
+export interface WindowCounts { sessions: number; visitors: number; newVisitorSessions: number; newVisitors: number }
+
+/**
+ * The raw numbers the integrity checks (DESIGN.md L6) are computed from, for one account at `now`.
+ * Windows end at `now`: day = the last 24 h, week = the last 7 d; sessions count in the window they started in.
+ */
+export interface IntegrityFacts {
+  now: number;
+  day: WindowCounts;
+  week: WindowCounts;
+  /** Sessions started in the last 24 h with no events or no pageview. */
+  emptySessionsDay: number;
+  /** Sessions started in the last 7 d whose referrer's host is their own landing host. */
+  selfReferralsWeek: number;
+  /** Visitors with more than 10 sessions started in the last 24 h: how many, and the worst 10 by count. */
+  extremeVisitorsDay: { count: number; top: Array<{ visitorId: string; sessions: number }> };
+  /** Visitors with more than 50 sessions started in the last 30 d, and all visitors with a session started in them. */
+  heavyVisitorsMonth: { count: number; visitors: number };
+  /** Visitors who converted in the last 7 d, and the sessions they started in those 7 d. */
+  convertersWeek: { converters: number; sessions: number };
+  /** Sessions (last 24 h) started less than 1 s after the previous session of the same visitor, and those visitors. */
+  flappingDay: { pairs: number; visitors: number };
+  /** Sessions started in the last hour, against those started in the 7 d before it ([baselineFrom, baselineTo) is the span with data). */
+  sessionRate: { lastHour: number; baselineSessions: number; baselineFrom: number | null; baselineTo: number };
+  /** Events in the last 24 h and in the 24 h before. */
+  eventVolume: { last24h: number; previous24h: number };
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -173,7 +201,7 @@ async function pgRaw(client: PgQueryable, b: Bounds): Promise<RawFacts> {
   };
 }
 
-export function readIntegrityFacts(conn: Connection, accountId: string, now: number): Promise<IntegrityFacts> {
+export function integrityFacts(conn: Connection, accountId: string, now: number): Promise<IntegrityFacts> {
   const b: Bounds = {
     account: accountId, now, hour: now - HOUR, day: now - DAY, prevDay: now - 2 * DAY, week: now - WEEK, month: now - 30 * DAY, baseFrom: now - HOUR - WEEK,
   };

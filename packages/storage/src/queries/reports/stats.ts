@@ -1,10 +1,11 @@
 // stats: one account's visitors, sessions, events, conversions and revenue in the range [from, to), read from the rollups.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
-import type { Stats } from '../../storage.js';
 import { revenueTotal, type RevenueSums } from '../revenue-sum.js';
 import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 import { DIM } from '../rollups/visitor-sets.js';
+
+export interface Stats { visitors: number; sessions: number; events: number; conversions: number; revenue: number }
 
 // A session counts when its activity span [started_at, last_seen_at] meets [from, to); its visitor
 // counts with it. Such a session either started in the range (rollup_dims for the whole hours,
@@ -35,7 +36,7 @@ const SQLITE_STATS = statsSql(SQLITE_ARMS);
 const PG_STATS = named<keyof PlannedParams['postgres']>(statsSql(PG_ARMS));
 type StatsRow = Omit<Stats, 'revenue'> & RevenueSums;
 
-export async function readStats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
+export async function stats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
   const params = plannedParams(accountId, from, to);
   const row = await runQuery(conn, 'stats', {
     sqlite: (c) => c.statement<[PlannedParams['sqlite']], StatsRow>(SQLITE_STATS).get(params.sqlite) as StatsRow,

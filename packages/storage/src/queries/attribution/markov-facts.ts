@@ -1,10 +1,25 @@
 // markovFacts: attributionFacts for Markov without reading every session: the people who may convert or link come as sessions, every other visitor's path as counted steps.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { AttributionFacts, MarkovFacts, PathStepFact } from '../../storage.js';
+import type { AttributionFacts, SessionFact } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED, pgAccountKeyOf } from '../accounts/account-key.js';
 import { storedJsonObject } from '../stored-json-object.js';
 import { dimensionColumns, dimensionValue, type AttributionDimension, type DimensionRow } from './attribution-dimension.js';
-import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './read-attribution-facts.js';
+import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
+
+/**
+ * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
+ * path's start, or its end). @touchline/attribution's SessionStep.
+ */
+export interface PathStepFact {
+  from: Pick<SessionFact, 'channel' | 'group'> | null;
+  to: Pick<SessionFact, 'channel' | 'group'> | null;
+  count: number;
+}
+
+/** Markov's facts: `sessions` of the people who converted or have identity links, every other visitor's path counted in `steps`. */
+export interface MarkovFacts extends AttributionFacts {
+  steps: PathStepFact[];
+}
 
 // Markov reads the path of every person in the window, converting or not. A person is a visitor
 // plus every visitor linked to it by identify, and whether it converted is known only after
@@ -120,7 +135,7 @@ function toSteps(dimension: AttributionDimension): (row: StepRow) => PathStepFac
 }
 
 /** Equal journeys to attributionFacts (unless truncated), and the same Markov chain from `sessions` plus `steps`. */
-export function readMarkovFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<MarkovFacts> {
+export function markovFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<MarkovFacts> {
   const dimension = w.dimension ?? 'channel';
   const campaigns = w.campaigns ?? true;
   const start = w.from - w.lookbackMs;

@@ -59,7 +59,7 @@ function answer(rows: readonly Row[], maxRows: number): FunnelItems {
   return { items, truncated: rows.length > maxRows };
 }
 
-export function readFunnelItems(conn: Connection, accountId: string, w: FunnelItemsWindow): Promise<FunnelItems> {
+export function funnelItems(conn: Connection, accountId: string, w: FunnelItemsWindow): Promise<FunnelItems> {
   if (w.goals.length === 0) return Promise.resolve({ items: [], truncated: false });
   const kinds = w.goals.map((g) => g.kind);
   return runQuery(conn, 'funnelItems', {

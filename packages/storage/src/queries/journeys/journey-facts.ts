@@ -1,11 +1,21 @@
 // journeyFacts: converterFacts from the materialized journeys: clean persons' sessions through journey_touches, marked persons' built live.
+import type { AttributionFacts } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { JourneyFacts } from '../../storage.js';
 import { dimensionColumns, type AttributionDimension } from '../attribution/attribution-dimension.js';
-import { toFactSession, type FactsWindow, type SessionFactRow } from '../attribution/read-attribution-facts.js';
-import { readConverterFacts } from '../attribution/read-converter-facts.js';
+import { toFactSession, type FactsWindow, type SessionFactRow } from '../attribution/attribution-facts.js';
+import { personLinks, personSessions, personWalk, windowConversions } from '../attribution/person-walk-sql.js';
+import { converterFacts } from '../attribution/converter-facts.js';
 
-// Live part: the walk of read-converter-facts.ts, started at the marked visitors instead of the
+/**
+ * converterFacts read through the materialized journeys: the same conversions and sessions; `links`
+ * are the live persons' identity links and `pairs` the materialized ones' membership (a converter
+ * and a visitor of its person), which @touchline/attribution's buildJourneys unites alike.
+ */
+export interface JourneyFacts extends AttributionFacts {
+  pairs: Array<{ visitorId: string; otherId: string }>;
+}
+
+// Live part: the person walk of person-walk-sql.ts (as converterFacts), started at the marked visitors instead of the
 // window's converters (as many as the refresher lags behind). The walked set is closed under links,
 // so it holds every person a mark can have changed, with all of their sessions and links. Only
 // marks that can reach a window conversion start it: a marked visitor with no identify link is a
@@ -15,25 +25,11 @@ const SQLITE_MARK_STARTS = `SELECT d.visitor_id FROM acct JOIN journey_dirty d O
     WHERE EXISTS (SELECT 1 FROM identities i INDEXED BY identities_by_visitor WHERE i.account_key = acct.k AND i.visitor_id = d.visitor_id)
       OR EXISTS (SELECT 1 FROM conversions c INDEXED BY conversions_by_visitor WHERE c.account_key = acct.k AND c.visitor_id = d.visitor_id
         AND c.occurred_at >= @from AND c.occurred_at < @to)`;
-const sqliteMarked = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
-  person(visitor_id) AS (
-    ${SQLITE_MARK_STARTS}
-    UNION
-    SELECT i2.visitor_id FROM person p CROSS JOIN acct
-      CROSS JOIN identities i1 INDEXED BY identities_by_visitor ON i1.account_key = acct.k AND i1.visitor_id = p.visitor_id
-      CROSS JOIN identities i2 ON i2.account_key = acct.k AND i2.user_id = i1.user_id
-  )
-  ${select}`;
-const SQLITE_CONVERSIONS = `SELECT c.id, c.visitor_id AS visitorId, c.session_id AS sessionId, c.occurred_at AS timestamp, c.revenue
-  FROM accounts a JOIN conversions c ON c.account_key = a.key
-  WHERE a.id = @account AND c.occurred_at >= @from AND c.occurred_at < @to ORDER BY c.occurred_at, c.id`;
+const sqliteMarked = (select: string): string => personWalk('sqlite', SQLITE_MARK_STARTS, select);
+const SQLITE_CONVERSIONS = windowConversions('sqlite');
 const SQLITE_LIVE_VISITORS = sqliteMarked('SELECT visitor_id AS v FROM person');
-const sqliteLiveSessions = (dimension: AttributionDimension): string => sqliteMarked(`SELECT s.id, s.visitor_id AS visitorId,
-    s.started_at AS startedAt, s.channel, s.utm, ${dimensionColumns('sqlite', dimension, 's.')}
-  FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
-  WHERE s.started_at >= @start AND s.started_at <= @to`);
-const SQLITE_LIVE_LINKS = sqliteMarked(`SELECT i.user_id AS userId, i.visitor_id AS visitorId
-  FROM person p CROSS JOIN acct CROSS JOIN identities i INDEXED BY identities_by_visitor ON i.account_key = acct.k AND i.visitor_id = p.visitor_id`);
+const sqliteLiveSessions = (dimension: AttributionDimension): string => sqliteMarked(personSessions('sqlite', dimension));
+const SQLITE_LIVE_LINKS = sqliteMarked(personLinks('sqlite'));
 // Materialized part: each window conversion's touches, joined to the sessions for their current
 // columns and start (the query's own lookback, and its facts window, filter here as for live reads).
 const sqliteTouches = (dimension: AttributionDimension): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS visitorId,
@@ -46,27 +42,11 @@ const sqliteTouches = (dimension: AttributionDimension): string => `SELECT c.vis
 const PG_MARK_STARTS = `SELECT d.visitor_id FROM acct JOIN journey_dirty d ON d.account_key = acct.k
     WHERE EXISTS (SELECT 1 FROM identities i WHERE i.account_key = acct.k AND i.visitor_id = d.visitor_id)
       OR EXISTS (SELECT 1 FROM conversions c WHERE c.account_key = acct.k AND c.visitor_id = d.visitor_id AND c.occurred_at >= $2 AND c.occurred_at < $3)`;
-const pgMarked = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = $1),
-  person(visitor_id) AS (
-    ${PG_MARK_STARTS}
-    UNION
-    SELECT i2.visitor_id FROM person p CROSS JOIN acct
-      CROSS JOIN LATERAL (SELECT i1.user_id FROM identities i1 WHERE i1.account_key = acct.k AND i1.visitor_id = p.visitor_id OFFSET 0) i1
-      CROSS JOIN LATERAL (SELECT i2.visitor_id FROM identities i2 WHERE i2.account_key = acct.k AND i2.user_id = i1.user_id OFFSET 0) i2
-  )
-  ${select}`;
-const PG_CONVERSIONS = `SELECT c.id, c.visitor_id AS "visitorId", c.session_id AS "sessionId", c.occurred_at AS timestamp, c.revenue
-  FROM accounts a JOIN conversions c ON c.account_key = a.key
-  WHERE a.id = $1 AND c.occurred_at >= $2 AND c.occurred_at < $3 ORDER BY c.occurred_at, c.id`;
+const pgMarked = (select: string): string => personWalk('postgres', PG_MARK_STARTS, select);
+const PG_CONVERSIONS = windowConversions('postgres');
 const PG_LIVE_VISITORS = pgMarked('SELECT visitor_id AS v FROM person');
-const pgLiveSessions = (dimension: AttributionDimension): string => pgMarked(`SELECT s.id, s.visitor_id AS "visitorId",
-    s.started_at AS "startedAt", s.channel, s.utm, ${dimensionColumns('postgres', dimension, 's.')}
-  FROM person p CROSS JOIN acct
-    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
-      AND s.started_at >= $4 AND s.started_at <= $3 OFFSET 0) s`);
-const PG_LIVE_LINKS = pgMarked(`SELECT i.user_id AS "userId", i.visitor_id AS "visitorId"
-  FROM person p CROSS JOIN acct
-    CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = acct.k AND i.visitor_id = p.visitor_id OFFSET 0) i`);
+const pgLiveSessions = (dimension: AttributionDimension): string => pgMarked(personSessions('postgres', dimension));
+const PG_LIVE_LINKS = pgMarked(personLinks('postgres'));
 const pgTouches = (dimension: AttributionDimension): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS "visitorId",
     s.started_at AS "startedAt", s.channel, s.utm, ${dimensionColumns('postgres', dimension, 's.')}
   FROM accounts a JOIN conversions c ON c.account_key = a.key AND c.occurred_at >= $2 AND c.occurred_at < $3
@@ -121,8 +101,8 @@ function liveMarks(conn: Connection, accountId: string, w: FactsWindow): Promise
 }
 
 /** The same journeys as converterFacts, whatever the refresher's progress (docs/read-model.md). */
-export async function readJourneyFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<JourneyFacts> {
-  if (await liveMarks(conn, accountId, w) > LIVE_MARKS_LIMIT) return { ...(await readConverterFacts(conn, accountId, w)), pairs: [] };
+export async function journeyFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<JourneyFacts> {
+  if (await liveMarks(conn, accountId, w) > LIVE_MARKS_LIMIT) return { ...(await converterFacts(conn, accountId, w)), pairs: [] };
   return readThroughTouches(conn, accountId, w);
 }
 

@@ -1,13 +1,25 @@
-// readTimeSeries: one account's visitors, sessions, events, conversions and revenue per time bucket over [from, to).
+// timeSeries: one account's visitors, sessions, events, conversions and revenue per time bucket over [from, to).
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import { named, type NamedStatement } from '../../dialects/postgres-named-params.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { SeriesPoint, SeriesWindow } from '../../storage.js';
 import { StorageError } from '../../storage-error.js';
 import { revenueTotal, type RevenueSums } from '../revenue-sum.js';
 import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
 import { DIM } from '../rollups/visitor-sets.js';
+
+/** [from, to) cut into buckets of bucketMs, starting at from. */
+/**
+ * Buckets of `bucketMs` over [from, to). Bucket i is [origin + i * bucketMs, origin + (i + 1) * bucketMs)
+ * cut to [from, to), so with an origin before `from` the first (and usually the last) bucket is
+ * partial. `origin` must lie in (from - bucketMs, from]; @default from (every bucket whole but the last).
+ * An origin on a whole UTC hour (a day, for day buckets) puts every bucket edge on an hour, which
+ * the rollups answer without raw rows (docs/read-model.md).
+ */
+export interface SeriesWindow { from: number; to: number; bucketMs: number; origin?: number | undefined }
+
+/** One bucket starting at `at` (the later of its edge and `from`): sessions (and their distinct visitors) started in it, items that happened in it. */
+export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
 
 // Buckets are [origin + i * bucket, origin + (i + 1) * bucket) cut to [from, to). Sessions (and their distinct visitors)
 // count in the bucket they started in, items in the bucket they happened in. Each arm reads the
@@ -100,7 +112,7 @@ function fill(series: SeriesPoint[], arms: Arms): SeriesPoint[] {
   return series;
 }
 
-export function readTimeSeries(conn: Connection, accountId: string, window: SeriesWindow): Promise<SeriesPoint[]> {
+export function timeSeries(conn: Connection, accountId: string, window: SeriesWindow): Promise<SeriesPoint[]> {
   const checked = checkedWindow(window);
   if (typeof checked === 'string') return Promise.reject(new StorageError('query_failed', checked));
   const { origin, bucket } = checked;

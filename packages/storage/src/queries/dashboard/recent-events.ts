@@ -1,8 +1,11 @@
-// listRecentEvents: one account's latest events (the dashboard's live feed), newest first.
+// recentEvents: one account's latest events (the dashboard's live feed), newest first.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
-import type { RecentEvent } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
+
+export interface RecentEvent {
+  id: string; type: string; name: string | null; visitorId: string; sessionId: string | null; timestamp: number; url: string | null;
+}
 
 // A backward scan of events_by_time from the newest; `since` bounds it for polling clients.
 const SQLITE_RECENT = `SELECT id, type, name, visitor_id AS visitorId, session_id AS sessionId, occurred_at AS timestamp, url FROM events
@@ -13,7 +16,7 @@ const PG_RECENT = named<keyof Params>(SQLITE_RECENT.replace('AS visitorId', 'AS 
 
 interface Params { account: string; since: number; limit: number }
 
-export function listRecentEvents(conn: Connection, accountId: string, options: { since: number; limit: number }): Promise<RecentEvent[]> {
+export function recentEvents(conn: Connection, accountId: string, options: { since: number; limit: number }): Promise<RecentEvent[]> {
   const params: Params = { account: accountId, since: options.since, limit: options.limit };
   return runQuery(conn, 'recentEvents', {
     sqlite: (c) => c.statement<[Params], RecentEvent>(SQLITE_RECENT).all(params),
