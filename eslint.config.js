@@ -4,7 +4,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', '**/.bench/**', 'examples/*/next-env.d.ts', 'coverage/**', 'test-artifacts/**', '.node-versions/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.next/**',
+      '**/.bench/**',
+      'examples/*/next-env.d.ts',
+      'coverage/**',
+      'test-artifacts/**',
+      '.node-versions/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,9 @@ export function setup(): () => void {
   rmSync(PARTIAL_DIR, { recursive: true, force: true });
   mkdirSync(PARTIAL_DIR, { recursive: true });
   return function summarizePartialRun() {
-    const lines = readdirSync(PARTIAL_DIR).flatMap((f) => readFileSync(join(PARTIAL_DIR, f), 'utf8').split('\n').filter(Boolean));
+    const lines = readdirSync(PARTIAL_DIR).flatMap((f) =>
+      readFileSync(join(PARTIAL_DIR, f), 'utf8').split('\n').filter(Boolean),
+    );
     if (lines.length === 0) return;
     const byWhat = new Map<string, Set<string>>();
     for (const line of lines) {
@@ -15,6 +17,8 @@ export function setup(): () => void {
       byWhat.set(what, (byWhat.get(what) ?? new Set()).add(file));
     }
     const parts = [...byWhat].map(([what, files]) => `${files.size} test file(s) without their ${what}`);
-    process.stderr.write(`\n[touchline tests] PARTIAL RUN (TOUCHLINE_ALLOW_PARTIAL=1): ${parts.join('; ')}. This is not a full test run.\n\n`);
+    process.stderr.write(
+      `\n[touchline tests] PARTIAL RUN (TOUCHLINE_ALLOW_PARTIAL=1): ${parts.join('; ')}. This is not a full test run.\n\n`,
+    );
   };
 }

@@ -81,7 +81,9 @@ export async function runAttributionBench({ conversions = 1_000_000, nonConverti
   const { journeys, paths } = generated.value;
   const touches = journeys.reduce((sum, j) => sum + j.touchpoints.length, 0);
   const bare = seconds(() => bareScan(journeys)).seconds;
-  console.log(`generated ${conversions} conversions (${touches} touches) + ${nonConverting} non-converting paths in ${generated.seconds.toFixed(1)} s; bare scan ${bare.toFixed(3)} s`);
+  console.log(
+    `generated ${conversions} conversions (${touches} touches) + ${nonConverting} non-converting paths in ${generated.seconds.toFixed(1)} s; bare scan ${bare.toFixed(3)} s`,
+  );
   const rows = [];
   for (const name of MODEL_NAMES) {
     const options = name === 'markov' ? { nonConverting: paths } : {};
@@ -96,7 +98,9 @@ export async function runAttributionBench({ conversions = 1_000_000, nonConverti
       target: `< ${target} s`,
       pass: measured < target,
     });
-    console.log(`${name}: ${measured.toFixed(2)} s (${result.channels.length} channels, ${result.conversions.size} rows), peak RSS so far ${rss.toFixed(0)} MiB`);
+    console.log(
+      `${name}: ${measured.toFixed(2)} s (${result.channels.length} channels, ${result.conversions.size} rows), peak RSS so far ${rss.toFixed(0)} MiB`,
+    );
   }
   await sampler.stop();
   return rows;
@@ -110,6 +114,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log('\n| benchmark | baseline | measured | ratio | target | |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.baseline} | ${r.measured} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.pass ? 'ok' : 'MISSED'} |`);
+    console.log(
+      `| ${r.name} | ${r.baseline} | ${r.measured} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.pass ? 'ok' : 'MISSED'} |`,
+    );
   }
 }

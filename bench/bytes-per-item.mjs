@@ -22,8 +22,25 @@ const NOW = '2026-12-05T12:00:00Z';
 
 function loadDemo(db, days, perDay) {
   const t = performance.now();
-  const run = spawnSync(process.execPath, [BIN, 'demo', '--db', db, '--days', String(days), '--sessions-per-day', String(perDay),
-    '--mix', 'realistic', '--now', NOW, '--json'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'demo',
+      '--db',
+      db,
+      '--days',
+      String(days),
+      '--sessions-per-day',
+      String(perDay),
+      '--mix',
+      'realistic',
+      '--now',
+      NOW,
+      '--json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+  );
   if (run.status !== 0) throw new Error(`demo failed: ${run.stderr}`);
   return { ...JSON.parse(run.stdout.trim().split('\n').pop()), loadSeconds: (performance.now() - t) / 1000 };
 }
@@ -40,9 +57,15 @@ async function maintain(db, keepDays, payloadDays) {
   const t = performance.now();
   try {
     await storage.migrate();
-    for (const [op, days, field, limit] of [['pruneInbox', keepDays, 'deleted', 500], ['compactInbox', payloadDays, 'compacted', 100]]) {
-      if (storage[op] === undefined) { console.log(`this build has no ${op}: skipped`); continue; }
-      for (let afterSeq = 0; ;) {
+    for (const [op, days, field, limit] of [
+      ['pruneInbox', keepDays, 'deleted', 500],
+      ['compactInbox', payloadDays, 'compacted', 100],
+    ]) {
+      if (storage[op] === undefined) {
+        console.log(`this build has no ${op}: skipped`);
+        continue;
+      }
+      for (let afterSeq = 0; ; ) {
         const step = await storage[op]({ before: now - days * 86_400_000, afterSeq, limit });
         result[field] += step[field];
         result.steps += 1;
@@ -50,7 +73,9 @@ async function maintain(db, keepDays, payloadDays) {
         afterSeq = step.lastSeq;
       }
     }
-  } finally { await storage.close(); }
+  } finally {
+    await storage.close();
+  }
   result.ms = Math.round(performance.now() - t);
   return result;
 }
@@ -58,19 +83,27 @@ async function maintain(db, keepDays, payloadDays) {
 function sqliteBreakdown(file) {
   const db = new Database(file, { readonly: true });
   try {
-    const owner = new Map(db.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')").all().map((r) => [r.name, r.tbl_name]));
+    const owner = new Map(
+      db
+        .prepare("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')")
+        .all()
+        .map((r) => [r.name, r.tbl_name]),
+    );
     const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all();
     const tables = new Map();
     for (const { name, bytes } of rows) {
       const table = owner.get(name) ?? name;
       const t = tables.get(table) ?? { table: 0, indexes: 0 };
-      if (table === name) t.table += bytes; else t.indexes += bytes;
+      if (table === name) t.table += bytes;
+      else t.indexes += bytes;
       tables.set(table, t);
     }
     const pageSize = db.pragma('page_size', { simple: true });
     const free = db.pragma('freelist_count', { simple: true }) * pageSize;
     return { tables, free, file: statSync(file).size };
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 }
 
 const PG_SIZES = `SELECT coalesce(parent.relname, c.relname) AS name,
@@ -89,11 +122,13 @@ async function pgBreakdown(url) {
     const tables = new Map(rows.map((r) => [r.name, { table: Number(r.table_bytes), indexes: Number(r.index_bytes) }]));
     const file = Number((await client.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b);
     return { tables, free: 0, file };
-  } finally { await client.end(); }
+  } finally {
+    await client.end();
+  }
 }
 
 function print(label, { tables, free, file }, items) {
-  const sorted = [...tables].sort((a, b) => (b[1].table + b[1].indexes) - (a[1].table + a[1].indexes));
+  const sorted = [...tables].sort((a, b) => b[1].table + b[1].indexes - (a[1].table + a[1].indexes));
   let total = 0;
   console.log(`\n${label}: ${items} items; bytes per item (table + indexes = total)`);
   console.log('table'.padEnd(24) + 'table'.padStart(9) + 'indexes'.padStart(9) + 'total'.padStart(9) + '  MiB');
@@ -101,13 +136,26 @@ function print(label, { tables, free, file }, items) {
     const sum = t.table + t.indexes;
     total += sum;
     if (sum / items < 0.5) continue;
-    console.log(name.padEnd(24) + (t.table / items).toFixed(1).padStart(9) + (t.indexes / items).toFixed(1).padStart(9)
-      + (sum / items).toFixed(1).padStart(9) + `  ${(sum / 2 ** 20).toFixed(1)}`);
+    console.log(
+      name.padEnd(24) +
+        (t.table / items).toFixed(1).padStart(9) +
+        (t.indexes / items).toFixed(1).padStart(9) +
+        (sum / items).toFixed(1).padStart(9) +
+        `  ${(sum / 2 ** 20).toFixed(1)}`,
+    );
   }
   console.log(`${'all b-trees'.padEnd(42)}${(total / items).toFixed(1).padStart(9)}  ${(total / 2 ** 20).toFixed(1)}`);
-  if (free > 0) console.log(`${'free pages'.padEnd(42)}${(free / items).toFixed(1).padStart(9)}  ${(free / 2 ** 20).toFixed(1)}`);
-  console.log(`${'file / database'.padEnd(42)}${(file / items).toFixed(1).padStart(9)}  ${(file / 2 ** 20).toFixed(1)}`);
-  return { items, perItem: Object.fromEntries(sorted.map(([n, t]) => [n, +((t.table + t.indexes) / items).toFixed(1)])), total: total / items, file: file / items };
+  if (free > 0)
+    console.log(`${'free pages'.padEnd(42)}${(free / items).toFixed(1).padStart(9)}  ${(free / 2 ** 20).toFixed(1)}`);
+  console.log(
+    `${'file / database'.padEnd(42)}${(file / items).toFixed(1).padStart(9)}  ${(file / 2 ** 20).toFixed(1)}`,
+  );
+  return {
+    items,
+    perItem: Object.fromEntries(sorted.map(([n, t]) => [n, +((t.table + t.indexes) / items).toFixed(1)])),
+    total: total / items,
+    file: file / items,
+  };
 }
 
 async function createPgDatabase(url) {
@@ -120,16 +168,27 @@ async function createPgDatabase(url) {
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '')}"`);
     await client.query(`CREATE DATABASE "${name.replaceAll('"', '')}"`);
-  } finally { await client.end(); }
+  } finally {
+    await client.end();
+  }
 }
 
 async function main() {
-  const { values } = parseArgs({ options: {
-    days: { type: 'string', default: '30' }, 'sessions-per-day': { type: 'string', default: '2000' },
-    db: { type: 'string' }, data: { type: 'string' }, items: { type: 'string' }, keep: { type: 'boolean', default: false },
-    maintain: { type: 'boolean', default: false }, 'payload-days': { type: 'string', default: '2' }, json: { type: 'boolean', default: false },
-  } });
-  const dir = values.db === undefined && values.data === undefined ? mkdtempSync(join(tmpdir(), 'touchline-bytes-')) : null;
+  const { values } = parseArgs({
+    options: {
+      days: { type: 'string', default: '30' },
+      'sessions-per-day': { type: 'string', default: '2000' },
+      db: { type: 'string' },
+      data: { type: 'string' },
+      items: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      maintain: { type: 'boolean', default: false },
+      'payload-days': { type: 'string', default: '2' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const dir =
+    values.db === undefined && values.data === undefined ? mkdtempSync(join(tmpdir(), 'touchline-bytes-')) : null;
   const db = values.data ?? values.db ?? join(dir, 'demo.db');
   const isPg = db.startsWith('postgres');
   let items = values.items === undefined ? null : Number(values.items);
@@ -140,8 +199,10 @@ async function main() {
       items = demo.items ?? demo.counts?.items;
       console.log(`loaded ${items} items in ${demo.loadSeconds.toFixed(0)} s (${JSON.stringify(demo.counts ?? {})})`);
     }
-    if (!Number.isFinite(items) || items <= 0) throw new Error('--items N: how many items the data set holds (the demo prints it)');
-    if (values.maintain) console.log('maintenance:', JSON.stringify(await maintain(db, 32, Number(values['payload-days']))));
+    if (!Number.isFinite(items) || items <= 0)
+      throw new Error('--items N: how many items the data set holds (the demo prints it)');
+    if (values.maintain)
+      console.log('maintenance:', JSON.stringify(await maintain(db, 32, Number(values['payload-days']))));
     const result = print(isPg ? 'PostgreSQL' : 'SQLite', isPg ? await pgBreakdown(db) : sqliteBreakdown(db), items);
     if (values.json) console.log(JSON.stringify(result));
   } finally {

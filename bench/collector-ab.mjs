@@ -41,15 +41,34 @@ function statMs(path) {
 async function startCollector(bin, env) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-ab-'));
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(spawnSync(process.execPath, [bin, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], { encoding: 'utf8' }).stdout);
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const { key } = JSON.parse(
+    spawnSync(process.execPath, [bin, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
+      encoding: 'utf8',
+    }).stdout,
+  );
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const url = await new Promise((resolve) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
   });
   await new Promise((r) => setTimeout(r, 500)); // keys loaded, threads up
   return {
-    url, key, mainMs: () => statMs(`/proc/${child.pid}/task/${child.pid}/stat`), processMs: () => statMs(`/proc/${child.pid}/stat`), stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+    url,
+    key,
+    mainMs: () => statMs(`/proc/${child.pid}/task/${child.pid}/stat`),
+    processMs: () => statMs(`/proc/${child.pid}/stat`),
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function run(bin, env, bodies, items) {
@@ -57,8 +76,12 @@ async function run(bin, env, bodies, items) {
   try {
     const before = { main: c.mainMs(), process: c.processMs() };
     const r = await rawLoad({
-      url: c.url, path: '/api/v1/batch', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
-      bodies, connections: CONNECTIONS, seconds: SECONDS,
+      url: c.url,
+      path: '/api/v1/batch',
+      headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
+      bodies,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
     });
     const mainUs = ((c.mainMs() - before.main) * 1000) / r.requests;
     // The whole process: the parse thread, inbox worker and checkpointer too (the worker keeps working on the backlog).
@@ -73,24 +96,37 @@ async function run(bin, env, bodies, items) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const range = (xs, d = 2) => `${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)}`;
 
-console.log(`A: ${A} ${JSON.stringify(ENV_A)}\nB: ${B} ${JSON.stringify(ENV_B)}\n${ROUNDS} rounds x ${SECONDS} s per side and shape, ${CONNECTIONS} connections`);
-console.log('| /api/v1/batch shape | A items/s | B items/s | B/A items/s | A main µs/req | B main µs/req | B/A main CPU | A process µs/item | B process µs/item | B/A process CPU |');
+console.log(
+  `A: ${A} ${JSON.stringify(ENV_A)}\nB: ${B} ${JSON.stringify(ENV_B)}\n${ROUNDS} rounds x ${SECONDS} s per side and shape, ${CONNECTIONS} connections`,
+);
+console.log(
+  '| /api/v1/batch shape | A items/s | B items/s | B/A items/s | A main µs/req | B main µs/req | B/A main CPU | A process µs/item | B process µs/item | B/A process CPU |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const items of SHAPES) {
-  const templates = Array.from({ length: 50 }, (_, b) => batchBody(Array.from({ length: items }, (_, i) => event(b * items + i))));
+  const templates = Array.from({ length: 50 }, (_, b) =>
+    batchBody(Array.from({ length: items }, (_, i) => event(b * items + i))),
+  );
   const next = uniqueBodies(templates);
   // Enough for ~150k items/s; every run gets a fresh database, so the runs can share the bodies.
   const bodies = Array.from({ length: Math.ceil((SECONDS * 150_000) / items) }, () => Buffer.from(next()));
   const a = [];
   const b = [];
   for (let round = 0; round < ROUNDS; round++) {
-    if (round % 2 === 0) { a.push(await run(A, ENV_A, bodies, items)); b.push(await run(B, ENV_B, bodies, items)); }
-    else { b.push(await run(B, ENV_B, bodies, items)); a.push(await run(A, ENV_A, bodies, items)); }
+    if (round % 2 === 0) {
+      a.push(await run(A, ENV_A, bodies, items));
+      b.push(await run(B, ENV_B, bodies, items));
+    } else {
+      b.push(await run(B, ENV_B, bodies, items));
+      a.push(await run(A, ENV_A, bodies, items));
+    }
   }
   const rate = a.map((x, i) => b[i].items / x.items);
   const cpu = a.map((x, i) => b[i].mainUs / x.mainUs);
   const all = a.map((x, i) => b[i].processUs / x.processUs);
-  console.log(`| ${items} items/request | ${median(a.map((x) => x.items)).toFixed(0)} | ${median(b.map((x) => x.items)).toFixed(0)} | ${median(rate).toFixed(2)} (${range(rate)}) `
-    + `| ${median(a.map((x) => x.mainUs)).toFixed(0)} | ${median(b.map((x) => x.mainUs)).toFixed(0)} | ${median(cpu).toFixed(2)} (${range(cpu)}) `
-    + `| ${median(a.map((x) => x.processUs)).toFixed(1)} | ${median(b.map((x) => x.processUs)).toFixed(1)} | ${median(all).toFixed(2)} (${range(all)}) |`);
+  console.log(
+    `| ${items} items/request | ${median(a.map((x) => x.items)).toFixed(0)} | ${median(b.map((x) => x.items)).toFixed(0)} | ${median(rate).toFixed(2)} (${range(rate)}) ` +
+      `| ${median(a.map((x) => x.mainUs)).toFixed(0)} | ${median(b.map((x) => x.mainUs)).toFixed(0)} | ${median(cpu).toFixed(2)} (${range(cpu)}) ` +
+      `| ${median(a.map((x) => x.processUs)).toFixed(1)} | ${median(b.map((x) => x.processUs)).toFixed(1)} | ${median(all).toFixed(2)} (${range(all)}) |`,
+  );
 }

@@ -27,14 +27,28 @@ function traffic(cookieless) {
       const visit = p < PAGES / 2 ? 1 : 2;
       const at = DAY0 + 3_600_000 + (b % 600) * 60_000 + (visit - 1) * 7_200_000 + (p % (PAGES / 2)) * 180_000;
       items.push({
-        type: 'pageview', id: newId(at), timestamp: new Date(at).toISOString(),
-        visitor_id: cookieless ? COOKIELESS_ID : visitor, session_id: cookieless ? COOKIELESS_ID : deriveSessionId(visitor, visit),
-        context: { url: `https://shop.example/p${p}`, referrer: null, user_agent: UAS[b % 3], ip, utm: {}, click_ids: {}, session_start: null },
+        type: 'pageview',
+        id: newId(at),
+        timestamp: new Date(at).toISOString(),
+        visitor_id: cookieless ? COOKIELESS_ID : visitor,
+        session_id: cookieless ? COOKIELESS_ID : deriveSessionId(visitor, visit),
+        context: {
+          url: `https://shop.example/p${p}`,
+          referrer: null,
+          user_agent: UAS[b % 3],
+          ip,
+          utm: {},
+          click_ids: {},
+          session_start: null,
+        },
       });
     }
   }
   // Several app servers deliver out of order: shuffle deterministically.
-  return items.map((item, i) => [(i * 2654435761) % 4294967296, item]).sort((a, b) => a[0] - b[0]).map(([, item]) => item);
+  return items
+    .map((item, i) => [(i * 2654435761) % 4294967296, item])
+    .sort((a, b) => a[0] - b[0])
+    .map(([, item]) => item);
 }
 
 async function run(cookieless) {
@@ -44,7 +58,11 @@ async function run(cookieless) {
   const account = await storage.ensureAccount('bench', Date.now());
   const items = traffic(cookieless);
   for (let i = 0; i < items.length; i += 1000) {
-    await storage.insertInbox(account.id, items.slice(i, i + 1000).map((item) => ({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) })), Date.now());
+    await storage.insertInbox(
+      account.id,
+      items.slice(i, i + 1000).map((item) => ({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) })),
+      Date.now(),
+    );
   }
   const start = process.hrtime.bigint();
   for (;;) {
@@ -69,8 +87,14 @@ for (let r = 0; r < ROUNDS; r++) {
     last[mode] = stats;
   }
 }
-const perK = (mode) => median(times[mode]) / (BROWSERS * PAGES / 1000);
-console.log(`items: ${BROWSERS * PAGES} pageviews of ${BROWSERS} browsers, passes of ${PASS}, shuffled; median of ${ROUNDS} rounds`);
-console.log(`cookies:    ${perK('cookies').toFixed(1)} ms per 1,000 items (visitors ${last.cookies.visitors}, sessions ${last.cookies.sessions})`);
-console.log(`cookieless: ${perK('cookieless').toFixed(1)} ms per 1,000 items (visitors ${last.cookieless.visitors}, sessions ${last.cookieless.sessions})`);
+const perK = (mode) => median(times[mode]) / ((BROWSERS * PAGES) / 1000);
+console.log(
+  `items: ${BROWSERS * PAGES} pageviews of ${BROWSERS} browsers, passes of ${PASS}, shuffled; median of ${ROUNDS} rounds`,
+);
+console.log(
+  `cookies:    ${perK('cookies').toFixed(1)} ms per 1,000 items (visitors ${last.cookies.visitors}, sessions ${last.cookies.sessions})`,
+);
+console.log(
+  `cookieless: ${perK('cookieless').toFixed(1)} ms per 1,000 items (visitors ${last.cookieless.visitors}, sessions ${last.cookieless.sessions})`,
+);
 console.log(`ratio cookieless / cookies: ${(perK('cookieless') / perK('cookies')).toFixed(2)}`);

@@ -22,7 +22,17 @@ for (let done = 0; done < ITEMS; done += 1000) {
   const items = Array.from({ length: 1000 }, (_, i) => {
     const n = done + i;
     const visitor = n % 1000 === 0 ? person : newId(t0 + n);
-    return { itemId: newId(t0 + n), type: 'pageview', payload: JSON.stringify([1, t0 + n, visitor, newId(t0 + n), ['https://shop.example/p', null, 'Mozilla/5.0', '203.0.113.0', {}, {}, null]]) };
+    return {
+      itemId: newId(t0 + n),
+      type: 'pageview',
+      payload: JSON.stringify([
+        1,
+        t0 + n,
+        visitor,
+        newId(t0 + n),
+        ['https://shop.example/p', null, 'Mozilla/5.0', '203.0.113.0', {}, {}, null],
+      ]),
+    };
   });
   await storage.insertInbox(account.id, items, t0 + done);
 }
@@ -34,10 +44,18 @@ const found = raw.prepare('SELECT count(*) AS n FROM inbox WHERE instr(payload, 
 const scanMs = Number(process.hrtime.bigint() - start) / 1e6;
 raw.close();
 start = process.hrtime.bigint();
-const result = await storage.erasePerson({ accountId: account.id, subject: { kind: 'visitor', id: person }, requestedBy: 'bench', now: Date.now(), tombstoneMs: 86_400_000 });
+const result = await storage.erasePerson({
+  accountId: account.id,
+  subject: { kind: 'visitor', id: person },
+  requestedBy: 'bench',
+  now: Date.now(),
+  tombstoneMs: 86_400_000,
+});
 const eraseMs = Number(process.hrtime.bigint() - start) / 1e6;
 await storage.close();
 rmSync(dir, { recursive: true, force: true });
 const windows = Math.ceil(ITEMS / WINDOW);
 console.log(`inbox ${ITEMS} items, the person's ${found}; erased ${result.removed.inbox} inbox items`);
-console.log(`bare scan ${scanMs.toFixed(1)} ms; erasure ${eraseMs.toFixed(1)} ms (${(eraseMs / scanMs).toFixed(2)}x the scan), ~${(eraseMs / (windows + 2)).toFixed(1)} ms per transaction over ${windows} windows + main + audit`);
+console.log(
+  `bare scan ${scanMs.toFixed(1)} ms; erasure ${eraseMs.toFixed(1)} ms (${(eraseMs / scanMs).toFixed(2)}x the scan), ~${(eraseMs / (windows + 2)).toFixed(1)} ms per transaction over ${windows} windows + main + audit`,
+);

@@ -29,14 +29,65 @@ function visitorBatch(accountId, v, random) {
     const id = `v${v}-s${s}`;
     const start = T0 + Math.floor(random() * 28 * DAY);
     const items = 2 + Math.floor(random() * 6);
-    out.sessions.push({ accountId, id, visitorId: `v${v}`, startedAt: start, lastSeenAt: start + items * 60_000, eventCount: items, pageviewCount: items,
-      landing: { rank: 3, at: start, itemId: `${id}-0`, url: 'https://shop.example/', host: 'shop.example', referrer: null, channel: CHANNELS[Math.floor(random() * CHANNELS.length)], utm: {}, clickIds: {} } });
+    out.sessions.push({
+      accountId,
+      id,
+      visitorId: `v${v}`,
+      startedAt: start,
+      lastSeenAt: start + items * 60_000,
+      eventCount: items,
+      pageviewCount: items,
+      landing: {
+        rank: 3,
+        at: start,
+        itemId: `${id}-0`,
+        url: 'https://shop.example/',
+        host: 'shop.example',
+        referrer: null,
+        channel: CHANNELS[Math.floor(random() * CHANNELS.length)],
+        utm: {},
+        clickIds: {},
+      },
+    });
     for (let i = 0; i < items; i++) {
       const at = start + i * 60_000;
       const r = random();
-      if (r < 0.15) out.events.push({ accountId, id: `${id}-${i}`, type: 'event', name: 'add_to_cart', visitorId: `v${v}`, sessionId: id, timestamp: at, url: null, properties: '{}' });
-      else if (r < 0.2) out.conversions.push({ accountId, id: `${id}-${i}`, name: 'purchase', visitorId: `v${v}`, sessionId: id, timestamp: at, revenue: 20, currency: 'EUR', properties: '{}' });
-      else out.events.push({ accountId, id: `${id}-${i}`, type: 'pageview', name: null, visitorId: `v${v}`, sessionId: id, timestamp: at, url: `https://shop.example${PAGES[Math.floor(random() * PAGES.length)]}`, properties: '{}' });
+      if (r < 0.15)
+        out.events.push({
+          accountId,
+          id: `${id}-${i}`,
+          type: 'event',
+          name: 'add_to_cart',
+          visitorId: `v${v}`,
+          sessionId: id,
+          timestamp: at,
+          url: null,
+          properties: '{}',
+        });
+      else if (r < 0.2)
+        out.conversions.push({
+          accountId,
+          id: `${id}-${i}`,
+          name: 'purchase',
+          visitorId: `v${v}`,
+          sessionId: id,
+          timestamp: at,
+          revenue: 20,
+          currency: 'EUR',
+          properties: '{}',
+        });
+      else
+        out.events.push({
+          accountId,
+          id: `${id}-${i}`,
+          type: 'pageview',
+          name: null,
+          visitorId: `v${v}`,
+          sessionId: id,
+          timestamp: at,
+          url: `https://shop.example${PAGES[Math.floor(random() * PAGES.length)]}`,
+          properties: '{}',
+        });
     }
   }
   return out;
@@ -60,22 +111,53 @@ try {
   const account = await storage.ensureAccount('bench', 1);
   const random = createRandom(7);
   for (let v = 0; v < VISITORS; v += 500) {
-    const parts = Array.from({ length: Math.min(500, VISITORS - v) }, (_, i) => visitorBatch(account.id, v + i, random));
+    const parts = Array.from({ length: Math.min(500, VISITORS - v) }, (_, i) =>
+      visitorBatch(account.id, v + i, random),
+    );
     await storage.applyProcessed(Object.fromEntries(Object.keys(parts[0]).map((k) => [k, parts.flatMap((p) => p[k])])));
   }
   const stats = await storage.stats(account.id, T0, T0 + 30 * DAY);
-  for (const [id, kind, match] of [['product', 'pageview', '/product/*'], ['cart', 'event', 'add_to_cart'], ['buy', 'conversion', 'purchase']]) {
+  for (const [id, kind, match] of [
+    ['product', 'pageview', '/product/*'],
+    ['cart', 'event', 'add_to_cart'],
+    ['buy', 'conversion', 'purchase'],
+  ]) {
     await storage.saveGoal(account.id, { id, name: id, kind, match, createdAt: 1, updatedAt: 1 });
   }
-  await storage.saveFunnel(account.id, { id: 'f', name: 'shop', windowMs: 7 * DAY, steps: ['product', 'cart', 'buy'], createdAt: 1, updatedAt: 1 });
+  await storage.saveFunnel(account.id, {
+    id: 'f',
+    name: 'shop',
+    windowMs: 7 * DAY,
+    steps: ['product', 'cart', 'buy'],
+    createdAt: 1,
+    updatedAt: 1,
+  });
   const range = { from: T0, to: T0 + 30 * DAY };
-  const items = await time(() => storage.funnelItems(account.id, { from: range.from, until: range.to + 7 * DAY, maxRows: 2_000_000,
-    goals: [{ kind: 'pageview', match: '/product/*' }, { kind: 'event', match: 'add_to_cart' }, { kind: 'conversion', match: 'purchase' }] }));
-  const report = await time(() => funnelReport(storage, { accountId: account.id, funnelId: 'f', ...range, unit: 'visitor' }));
-  const linear = await time(() => attribute(storage, { accountId: account.id, model: 'linear', ...range, lookbackDays: 30 }));
-  console.log(`funnel bench: ${stats.visitors} visitors, ${stats.sessions} sessions, ${stats.events} events, ${stats.conversions} conversions (SQLite, best of 3)`);
+  const items = await time(() =>
+    storage.funnelItems(account.id, {
+      from: range.from,
+      until: range.to + 7 * DAY,
+      maxRows: 2_000_000,
+      goals: [
+        { kind: 'pageview', match: '/product/*' },
+        { kind: 'event', match: 'add_to_cart' },
+        { kind: 'conversion', match: 'purchase' },
+      ],
+    }),
+  );
+  const report = await time(() =>
+    funnelReport(storage, { accountId: account.id, funnelId: 'f', ...range, unit: 'visitor' }),
+  );
+  const linear = await time(() =>
+    attribute(storage, { accountId: account.id, model: 'linear', ...range, lookbackDays: 30 }),
+  );
+  console.log(
+    `funnel bench: ${stats.visitors} visitors, ${stats.sessions} sessions, ${stats.events} events, ${stats.conversions} conversions (SQLite, best of 3)`,
+  );
   console.log(`  item query alone      ${items.ms.toFixed(0)} ms (${items.result.items.length} matched rows)`);
-  console.log(`  funnel report         ${report.ms.toFixed(0)} ms (steps ${report.result.steps.map((s) => s.count).join(' > ')})`);
+  console.log(
+    `  funnel report         ${report.ms.toFixed(0)} ms (steps ${report.result.steps.map((s) => s.count).join(' > ')})`,
+  );
   console.log(`  linear attribution    ${linear.ms.toFixed(0)} ms`);
   console.log(`  report / item query   ${(report.ms / items.ms).toFixed(2)}x (the counting's share on top of SQL)`);
   console.log(`  report / attribution  ${(report.ms / linear.ms).toFixed(2)}x`);

@@ -11,14 +11,19 @@ import pg from 'pg';
 import { batchBody, event, uniqueBodies } from './ingest.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
-const PG_URL = process.env.TOUCHLINE_BENCH_PG_URL ?? process.env.TOUCHLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL =
+  process.env.TOUCHLINE_BENCH_PG_URL ?? process.env.TOUCHLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Connections in total, spread over the collectors: the offered load stays the same as collectors are added. */
 const CONNECTIONS = 8;
 
 async function adminQuery(text) {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
-  try { return await client.query(text); } finally { await client.end(); }
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A fresh database: a SQLite file, or a PostgreSQL schema (dropped by the returned cleanup). */
@@ -28,21 +33,33 @@ function freshDatabase(dialect) {
     return { db: join(dir, 'touchline.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const schema = `bench_${randomBytes(5).toString('hex')}`;
-  return { db: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`, cleanup: () => adminQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+  return {
+    db: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`,
+    cleanup: () => adminQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  };
 }
 
 function serve(db) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve({ child, url: m[1] }); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
   });
 }
 
 async function load(url, key, nextBody, seconds, connections) {
   const result = await autocannon({
-    url: `${url}/api/v1/batch`, method: 'POST', connections, duration: seconds,
+    url: `${url}/api/v1/batch`,
+    method: 'POST',
+    connections,
+    duration: seconds,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
   });
@@ -51,13 +68,16 @@ async function load(url, key, nextBody, seconds, connections) {
 }
 
 async function storedEvents(url, key) {
-  return (await (await fetch(`${url}/api/v1/stats?from=0`, { headers: { authorization: `Bearer ${key}` } })).json()).events;
+  return (await (await fetch(`${url}/api/v1/stats?from=0`, { headers: { authorization: `Bearer ${key}` } })).json())
+    .events;
 }
 
 /** Acknowledged items/s during the load, and unique events/s stored end to end (load start to last event processed). */
 async function measure(dialect, collectors, bodies, seconds) {
   const { db, cleanup } = freshDatabase(dialect);
-  const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], { encoding: 'utf8' });
+  const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
+    encoding: 'utf8',
+  });
   if (created.status !== 0) throw new Error(`keys create failed: ${created.stderr}`);
   const { key } = JSON.parse(created.stdout);
   const procs = await Promise.all(Array.from({ length: collectors }, () => serve(db)));
@@ -84,7 +104,9 @@ async function measure(dialect, collectors, bodies, seconds) {
 
 export async function runPostgresIngest({ seconds = 10 } = {}) {
   // Templates: each use gets fresh item ids (uniqueBodies), so no request repeats data.
-  const bodies = Array.from({ length: 300 }, (_, b) => batchBody(Array.from({ length: 500 }, (_, i) => event(b * 500 + i))));
+  const bodies = Array.from({ length: 300 }, (_, b) =>
+    batchBody(Array.from({ length: 500 }, (_, i) => event(b * 500 + i))),
+  );
   const sqlite = await measure('sqlite', 1, bodies, seconds);
   const baseline = `SQLite, 1 collector: ${sqlite.acked.toFixed(0)} items/s acked, ${sqlite.stored.toFixed(0)} events/s stored`;
   const results = [];
@@ -94,7 +116,9 @@ export async function runPostgresIngest({ seconds = 10 } = {}) {
       name: `batched ingest, 500 items/request, PostgreSQL, ${collectors} collector${collectors > 1 ? 's' : ''}`,
       baseline,
       measured: `${r.acked.toFixed(0)} items/s acked; ${r.stored.toFixed(0)} events/s stored end to end (${r.events} events in ${(r.endToEndMs / 1000).toFixed(1)} s)`,
-      ratio: r.stored / sqlite.stored, target: 'ratio to SQLite (stored events/s), for the README', pass: true,
+      ratio: r.stored / sqlite.stored,
+      target: 'ratio to SQLite (stored events/s), for the README',
+      pass: true,
       settings: `${seconds} s of autocannon load, 500-item batches; PostgreSQL on the same host`,
     });
   }

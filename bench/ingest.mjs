@@ -18,9 +18,22 @@ const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.me
 export function event(i) {
   const visitorId = newId();
   return {
-    type: 'event', id: ID_SLOT, timestamp: new Date().toISOString(), visitor_id: visitorId, session_id: deriveSessionId(visitorId, 1),
-    context: { url: 'https://shop.example/p?utm_source=news', referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0', ip: '203.0.113.9', utm: { utm_source: 'news' }, click_ids: {}, session_start: null },
-    name: 'viewed', properties: { sku: `SKU-${i % 100}`, price: 19.9 },
+    type: 'event',
+    id: ID_SLOT,
+    timestamp: new Date().toISOString(),
+    visitor_id: visitorId,
+    session_id: deriveSessionId(visitorId, 1),
+    context: {
+      url: 'https://shop.example/p?utm_source=news',
+      referrer: 'https://www.google.com/',
+      user_agent: 'Mozilla/5.0',
+      ip: '203.0.113.9',
+      utm: { utm_source: 'news' },
+      click_ids: {},
+      session_start: null,
+    },
+    name: 'viewed',
+    properties: { sku: `SKU-${i % 100}`, price: 19.9 },
   };
 }
 /** Stands for an item id in a template body; every use of the template gets fresh UUIDv7s. */
@@ -40,19 +53,36 @@ export function uniqueBodies(templates) {
   return () => templates[n++ % templates.length].replace(ID_SLOTS, () => newId());
 }
 
-export const batchBody = (items) => JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
+export const batchBody = (items) =>
+  JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
 
 async function startCollector() {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-'));
   const db = join(dir, 'touchline.db');
-  const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], { encoding: 'utf8' });
+  const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
+    encoding: 'utf8',
+  });
   const { key } = JSON.parse(created.stdout);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
   });
-  return { url, key, cpu: () => cpuMs(child.pid), stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url,
+    key,
+    cpu: () => cpuMs(child.pid),
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** utime + stime of a /proc stat line, in ms (clock ticks are 10 ms on Linux). */
@@ -75,19 +105,32 @@ function cpuMs(pid) {
 }
 
 function startBare() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     import http from 'node:http';
     http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202, { 'content-type': 'application/json' }); res.end('{"accepted":1}'); }); })
-      .listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout.on('data', (c) => {
-    const m = /port (\d+)/.exec(String(c));
-    if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => child.kill('SIGKILL') });
-  }));
+      .listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve) =>
+    child.stdout.on('data', (c) => {
+      const m = /port (\d+)/.exec(String(c));
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => child.kill('SIGKILL') });
+    }),
+  );
 }
 
 async function load(url, path, key, nextBody, seconds, connections) {
   const result = await autocannon({
-    url: `${url}${path}`, method: 'POST', connections, duration: seconds,
+    url: `${url}${path}`,
+    method: 'POST',
+    connections,
+    duration: seconds,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
   });
@@ -120,14 +163,20 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 5 } = {}) {
   const runs = [];
   for (let i = 0; i < rounds; i++) {
     const bare = await startBare();
-    try { bareRps.push((await load(bare.url, '/', 'x', uniqueBodies(templates), seconds, 50)).requests.average); } finally { bare.stop(); }
+    try {
+      bareRps.push((await load(bare.url, '/', 'x', uniqueBodies(templates), seconds, 50)).requests.average);
+    } finally {
+      bare.stop();
+    }
     const c = await startCollector();
     try {
       const before = c.cpu();
       const run = await load(c.url, '/api/v1/events', c.key, uniqueBodies(templates), seconds, 50);
       const after = c.cpu();
       runs.push({ ...run, mainUs: before && after ? ((after.main - before.main) * 1000) / run.requests.total : NaN });
-    } finally { c.stop(); }
+    } finally {
+      c.stop();
+    }
   }
   const bareMedian = median(bareRps);
   const rps = median(runs.map((r) => r.requests.average));
@@ -137,7 +186,9 @@ export async function runSingleEventIngest({ seconds = 5, rounds = 5 } = {}) {
     name: 'single-event ingest (collector / bare 202 server)',
     baseline: `${bareMedian.toFixed(0)} req/s bare (median)`,
     measured: `${rps.toFixed(0)} req/s collector (median; p99 ${median(runs.map((r) => r.latency.p99))} ms, main thread ${median(runs.map((r) => r.mainUs)).toFixed(0)} µs CPU/req); ratio = median of ${rounds} alternating pairs' ratios (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
-    ratio, target: '>= 0.50', pass: ratio >= 0.5,
+    ratio,
+    target: '>= 0.50',
+    pass: ratio >= 0.5,
     settings: `${rounds} alternating pairs of ${seconds} s (bare, collector), autocannon 50 connections`,
   };
 }
@@ -149,8 +200,12 @@ async function batchedRound(bodies, seconds) {
     const start = Date.now();
     const before = c.cpu();
     const run = await rawLoad({
-      url: c.url, path: '/api/v1/batch', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
-      bodies, connections: 8, seconds,
+      url: c.url,
+      path: '/api/v1/batch',
+      headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
+      bodies,
+      connections: 8,
+      seconds,
     });
     const after = c.cpu();
     if (run.non2xx > 0) throw new Error(`batched ingest: ${run.non2xx} non-2xx responses`);
@@ -166,10 +221,17 @@ async function batchedRound(bodies, seconds) {
     const endToEndMs = Date.now() - start;
     const s = await stats(c.url, c.key);
     // The load waits for every request it sent, so what was acknowledged is exactly what is stored.
-    if (s.events !== acceptedItems) throw new Error(`batched ingest: ${acceptedItems} items acknowledged but ${s.events} events stored`);
+    if (s.events !== acceptedItems)
+      throw new Error(`batched ingest: ${acceptedItems} items acknowledged but ${s.events} events stored`);
     return {
-      acked: acceptedItems / (run.elapsedMs / 1000), exhausted: run.exhausted, processed: s.events / (endToEndMs / 1000), events: s.events, endToEndMs, lag,
-      mainUs: perItem('main'), processUs: perItem('process'),
+      acked: acceptedItems / (run.elapsedMs / 1000),
+      exhausted: run.exhausted,
+      processed: s.events / (endToEndMs / 1000),
+      events: s.events,
+      endToEndMs,
+      lag,
+      mainUs: perItem('main'),
+      processUs: perItem('process'),
     };
   } finally {
     c.stop();
@@ -181,7 +243,9 @@ async function batchedRound(bodies, seconds) {
  * the same code measured 74k-130k items/s acknowledged in single 10-second runs within an hour.
  */
 export async function runBatchedIngest({ seconds = 10, rounds = 3 } = {}) {
-  const templates = Array.from({ length: 300 }, (_, b) => batchBody(Array.from({ length: 500 }, (_, i) => event(b * 500 + i))));
+  const templates = Array.from({ length: 300 }, (_, b) =>
+    batchBody(Array.from({ length: 500 }, (_, i) => event(b * 500 + i))),
+  );
   // Built before any clock starts, enough for 300 requests (150k items) a second; every round gets
   // a fresh collector and database, so the rounds can share them (items are unique within a round).
   const nextBody = uniqueBodies(templates);
@@ -197,14 +261,31 @@ export async function runBatchedIngest({ seconds = 10, rounds = 3 } = {}) {
   return {
     name: 'batched ingest, 500 items/request, SQLite',
     baseline: 'target 100,000 events/s processed',
-    measured: `${processed.toFixed(0)} events/s processed end to end (median of ${rounds} runs, range ${range(runs.map((r) => r.processed))}; that run: ${mid.events} events, all unique, in ${(mid.endToEndMs / 1000).toFixed(1)} s); `
-      + `beside it ${acked.toFixed(0)} items/s acknowledged (durable in the inbox; median, range ${range(runs.map((r) => r.acked))}); `
-      + `worker lag at end of load ${median(runs.map((r) => r.lag)).toFixed(1)} s (median); `
-      + `collector CPU during the load ${median(runs.map((r) => r.processUs)).toFixed(1)} µs/item, main thread ${median(runs.map((r) => r.mainUs)).toFixed(1)} (medians)`
-      + (runs.some((r) => r.exhausted) ? '; some runs sent every pre-built body before their time was up (rates over the time taken)' : ''),
-    ratio: processed / 100_000, target: '>= 1.00 (processed events/s / 100k)', pass: processed >= 100_000,
+    measured:
+      `${processed.toFixed(0)} events/s processed end to end (median of ${rounds} runs, range ${range(runs.map((r) => r.processed))}; that run: ${mid.events} events, all unique, in ${(mid.endToEndMs / 1000).toFixed(1)} s); ` +
+      `beside it ${acked.toFixed(0)} items/s acknowledged (durable in the inbox; median, range ${range(runs.map((r) => r.acked))}); ` +
+      `worker lag at end of load ${median(runs.map((r) => r.lag)).toFixed(1)} s (median); ` +
+      `collector CPU during the load ${median(runs.map((r) => r.processUs)).toFixed(1)} µs/item, main thread ${median(runs.map((r) => r.mainUs)).toFixed(1)} (medians)` +
+      (runs.some((r) => r.exhausted)
+        ? '; some runs sent every pre-built body before their time was up (rates over the time taken)'
+        : ''),
+    ratio: processed / 100_000,
+    target: '>= 1.00 (processed events/s / 100k)',
+    pass: processed >= 100_000,
     settings: `${rounds} rounds of ${seconds} s, each on a fresh collector; bench/raw-load.mjs, 8 connections, pre-built 500-item bodies`,
-    data: { acked, processed, runs: runs.map(({ acked: a, processed: p, events, endToEndMs, lag, mainUs, processUs }) => ({ acked: Math.round(a), processed: Math.round(p), events, endToEndMs, lag, mainUs, processUs })) },
+    data: {
+      acked,
+      processed,
+      runs: runs.map(({ acked: a, processed: p, events, endToEndMs, lag, mainUs, processUs }) => ({
+        acked: Math.round(a),
+        processed: Math.round(p),
+        events,
+        endToEndMs,
+        lag,
+        mainUs,
+        processUs,
+      })),
+    },
   };
 }
 

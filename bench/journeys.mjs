@@ -35,11 +35,22 @@ async function alternate(rounds, arms) {
   return ms;
 }
 
-const { values } = parseArgs({ options: {
-  data: { type: 'string' }, pg: { type: 'string' }, demo: { type: 'string' }, rounds: { type: 'string' }, lookback: { type: 'string' },
-  'base-storage': { type: 'string' }, batches: { type: 'string' }, 'ingest-only': { type: 'boolean' },
-} });
-if (!values['ingest-only'] && !values.data && !(values.pg && values.demo)) throw new Error('--data FILE.db (a kept demo file: node bench/read-api.mjs --keep) or --pg URL --demo FILE.json is required');
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    pg: { type: 'string' },
+    demo: { type: 'string' },
+    rounds: { type: 'string' },
+    lookback: { type: 'string' },
+    'base-storage': { type: 'string' },
+    batches: { type: 'string' },
+    'ingest-only': { type: 'boolean' },
+  },
+});
+if (!values['ingest-only'] && !values.data && !(values.pg && values.demo))
+  throw new Error(
+    '--data FILE.db (a kept demo file: node bench/read-api.mjs --keep) or --pg URL --demo FILE.json is required',
+  );
 const rounds = Number(values.rounds ?? 9);
 const lookbackMs = Number(values.lookback ?? 30) * DAY;
 const dir = mkdtempSync(join(tmpdir(), 'touchline-journeys-'));
@@ -48,7 +59,12 @@ const dialect = values.data ? 'SQLite' : 'PostgreSQL';
 async function reads() {
   const file = join(dir, 'touchline.db');
   if (values.data) copyFileSync(values.data, file);
-  const accountId = JSON.parse(readFileSync(values.data ? `${values.data}.json` : values.demo, 'utf8').trim().split('\n').pop()).account_id;
+  const accountId = JSON.parse(
+    readFileSync(values.data ? `${values.data}.json` : values.demo, 'utf8')
+      .trim()
+      .split('\n')
+      .pop(),
+  ).account_id;
   const storage = values.data ? openSqliteStorage({ path: file }) : openPostgresStorage({ url: values.pg });
   await storage.migrate();
   try {
@@ -56,17 +72,23 @@ async function reads() {
     // Before the refresher has run (every visitor of the demo marked): the read is exact through the live walk.
     let t = performance.now();
     const behind = await storage.journeyFacts(accountId, window);
-    console.log(`linear read before any refresh (all marks pending): ${(performance.now() - t).toFixed(0)} ms, ${behind.sessions.length} sessions`);
+    console.log(
+      `linear read before any refresh (all marks pending): ${(performance.now() - t).toFixed(0)} ms, ${behind.sessions.length} sessions`,
+    );
     // Built from nothing: every journey of the data set, in the refresher's bounded steps.
     t = performance.now();
     const built = { visitors: 0, conversions: 0, steps: 0 };
     for (;;) {
       const step = await storage.refreshJourneys({ limit: 50 });
-      built.visitors += step.visitors; built.conversions += step.conversions; built.steps += 1;
+      built.visitors += step.visitors;
+      built.conversions += step.conversions;
+      built.steps += 1;
       if (step.done) break;
     }
     const s = (performance.now() - t) / 1000;
-    console.log(`refresher: ${built.visitors} marked visitors, ${built.conversions} conversions rebuilt in ${built.steps} steps, ${s.toFixed(1)} s (${(built.visitors / s).toFixed(0)} visitors/s)`);
+    console.log(
+      `refresher: ${built.visitors} marked visitors, ${built.conversions} conversions rebuilt in ${built.steps} steps, ${s.toFixed(1)} s (${(built.visitors / s).toFixed(0)} visitors/s)`,
+    );
     const run = async (read, model) => attributeFacts(model, await read(), { lookbackMs, grouped: false });
     const before = () => storage.converterFacts(accountId, window);
     const after = () => storage.journeyFacts(accountId, window);
@@ -74,14 +96,22 @@ async function reads() {
       const [a, b] = [await run(before, model), await run(after, model)];
       if (!isDeepStrictEqual(a, b)) throw new Error(`${model}: the materialized answer differs from the live one`);
       const ms = await alternate(rounds, { live: () => run(before, model), materialized: () => run(after, model) });
-      console.log(`${model.padEnd(16)} live ${fmt(ms.live)}, materialized ${fmt(ms.materialized)}, p50 ratio ${(quantile(ms.live, 0.5) / quantile(ms.materialized, 0.5)).toFixed(2)}, answers equal`);
+      console.log(
+        `${model.padEnd(16)} live ${fmt(ms.live)}, materialized ${fmt(ms.materialized)}, p50 ratio ${(quantile(ms.live, 0.5) / quantile(ms.materialized, 0.5)).toFixed(2)}, answers equal`,
+      );
     }
     const conversions = (await storage.converterFacts(accountId, window)).conversions;
-    const picks = Array.from({ length: Math.min(40, conversions.length) }, (_, i) => conversions[Math.floor((i * conversions.length) / 40)]);
+    const picks = Array.from(
+      { length: Math.min(40, conversions.length) },
+      (_, i) => conversions[Math.floor((i * conversions.length) / 40)],
+    );
     const one = [];
     for (const c of picks) {
       t = performance.now();
-      const person = await storage.personSessions(accountId, c.visitorId, { from: c.timestamp - lookbackMs, to: c.timestamp });
+      const person = await storage.personSessions(accountId, c.visitorId, {
+        from: c.timestamp - lookbackMs,
+        to: c.timestamp,
+      });
       journeyAnswer(c, person, lookbackMs);
       one.push(performance.now() - t);
     }
@@ -94,21 +124,83 @@ async function reads() {
 /** Processed batches like the worker's: 2000 items, new visitors' sessions and pageviews, 1.5% converting, 5% identified. */
 function batches(accountId, count, seed) {
   let x = seed;
-  const rand = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+  const rand = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
   const out = [];
   for (let b = 0; b < count; b++) {
-    const batch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] };
+    const batch = {
+      visitors: [],
+      sessions: [],
+      events: [],
+      conversions: [],
+      identities: [],
+      aliases: [],
+      done: [],
+      dead: [],
+    };
     for (let v = 0; batch.events.length + batch.conversions.length + batch.identities.length < 2000; v++) {
       const visitorId = `b${seed}-${b}-${v}`;
       const at = NOW - Math.floor(rand() * 30 * DAY);
       batch.visitors.push({ accountId, id: visitorId, firstSeenAt: at, lastSeenAt: at });
       const id = `${visitorId}-s`;
       const channel = ['direct', 'organic_search', 'paid_search', 'email'][Math.floor(rand() * 4)];
-      batch.sessions.push({ accountId, id, visitorId, startedAt: at, lastSeenAt: at + 60_000, eventCount: 3, pageviewCount: 3,
-        landing: { rank: 3, at, itemId: `${id}-0`, url: 'https://shop.example/p?q=1', host: 'shop.example', referrer: null, channel, utm: {}, clickIds: {} } });
-      for (let e = 0; e < 3; e++) batch.events.push({ accountId, id: `${id}-${e}`, type: 'pageview', name: null, visitorId, sessionId: id, timestamp: at + e * 1000, url: 'https://shop.example/p', properties: '{}' });
-      if (rand() < 0.015) batch.conversions.push({ accountId, id: `${id}-c`, name: 'purchase', visitorId, sessionId: id, timestamp: at + 5000, revenue: 12.5, currency: 'EUR', properties: '{}' });
-      if (rand() < 0.05) batch.identities.push({ accountId, userId: `u${Math.floor(rand() * 1e6)}`, visitorId, timestamp: at, traits: '{}', traitsAt: at });
+      batch.sessions.push({
+        accountId,
+        id,
+        visitorId,
+        startedAt: at,
+        lastSeenAt: at + 60_000,
+        eventCount: 3,
+        pageviewCount: 3,
+        landing: {
+          rank: 3,
+          at,
+          itemId: `${id}-0`,
+          url: 'https://shop.example/p?q=1',
+          host: 'shop.example',
+          referrer: null,
+          channel,
+          utm: {},
+          clickIds: {},
+        },
+      });
+      for (let e = 0; e < 3; e++)
+        batch.events.push({
+          accountId,
+          id: `${id}-${e}`,
+          type: 'pageview',
+          name: null,
+          visitorId,
+          sessionId: id,
+          timestamp: at + e * 1000,
+          url: 'https://shop.example/p',
+          properties: '{}',
+        });
+      if (rand() < 0.015)
+        batch.conversions.push({
+          accountId,
+          id: `${id}-c`,
+          name: 'purchase',
+          visitorId,
+          sessionId: id,
+          timestamp: at + 5000,
+          revenue: 12.5,
+          currency: 'EUR',
+          properties: '{}',
+        });
+      if (rand() < 0.05)
+        batch.identities.push({
+          accountId,
+          userId: `u${Math.floor(rand() * 1e6)}`,
+          visitorId,
+          timestamp: at,
+          traits: '{}',
+          traitsAt: at,
+        });
     }
     out.push(batch);
   }
@@ -146,8 +238,10 @@ async function ingest() {
   };
   const per = items(batches('x', perRound, 1));
   const ms = await alternate(rounds, { without: apply('without'), with: apply('with') });
-  const rate = (xs) => (per / (quantile(xs, 0.5) / 1000));
-  console.log(`ingest (applyProcessed, ${perRound} batches of ~2000 items a run): without marks ${rate(ms.without).toFixed(0)} items/s, with marks ${rate(ms.with).toFixed(0)} items/s, ratio ${(rate(ms.with) / rate(ms.without)).toFixed(2)}`);
+  const rate = (xs) => per / (quantile(xs, 0.5) / 1000);
+  console.log(
+    `ingest (applyProcessed, ${perRound} batches of ~2000 items a run): without marks ${rate(ms.without).toFixed(0)} items/s, with marks ${rate(ms.with).toFixed(0)} items/s, ratio ${(rate(ms.with) / rate(ms.without)).toFixed(2)}`,
+  );
   for (const s of Object.values(stores)) await s.close();
 }
 

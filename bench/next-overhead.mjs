@@ -31,26 +31,39 @@ const { values: opts } = parseArgs({
   },
 });
 const settings = {
-  example: opts.example, pages: opts.pages.split(',').filter(Boolean), rounds: Number(opts.rounds), seconds: Number(opts.seconds),
+  example: opts.example,
+  pages: opts.pages.split(',').filter(Boolean),
+  rounds: Number(opts.rounds),
+  seconds: Number(opts.seconds),
   connections: Number(opts.connections),
 };
-for (const [name, value] of Object.entries({ rounds: settings.rounds, seconds: settings.seconds, connections: settings.connections })) {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number >= 1, got ${JSON.stringify(opts[name])}`);
+for (const [name, value] of Object.entries({
+  rounds: settings.rounds,
+  seconds: settings.seconds,
+  connections: settings.connections,
+})) {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a whole number >= 1, got ${JSON.stringify(opts[name])}`);
 }
 
 const APP = join(ROOT, 'examples', settings.example);
 const proxyFile = PROXY_FILES.find((f) => existsSync(join(APP, f)));
-if (proxyFile === undefined) throw new Error(`examples/${settings.example} has none of ${PROXY_FILES.join(', ')}: nothing to compare`);
+if (proxyFile === undefined)
+  throw new Error(`examples/${settings.example} has none of ${PROXY_FILES.join(', ')}: nothing to compare`);
 // The example's own Next.js (Next 16 is installed inside examples/next16-app), else the workspace's.
-const NEXT_BIN = [join(APP, 'node_modules/next/dist/bin/next'), join(ROOT, 'node_modules/next/dist/bin/next')].find((p) => existsSync(p));
+const NEXT_BIN = [join(APP, 'node_modules/next/dist/bin/next'), join(ROOT, 'node_modules/next/dist/bin/next')].find(
+  (p) => existsSync(p),
+);
 const nextVersion = JSON.parse(readFileSync(join(NEXT_BIN, '../../../package.json'), 'utf8')).version;
 
 /** What an empty proxy of the same file, export name and matcher looks like: the floor Next.js itself adds. */
 function emptyProxy(source) {
   const config = /export const config = [^\n]*;/.exec(source)?.[0] ?? '';
   const name = proxyFile.replace(/\.ts$/, '');
-  return `// Bench floor: the example's ${proxyFile} with nothing in it but NextResponse.next(), same matcher.\n`
-    + `import { NextResponse } from 'next/server';\n\nexport function ${name}() {\n  return NextResponse.next();\n}\n\n${config}\n`;
+  return (
+    `// Bench floor: the example's ${proxyFile} with nothing in it but NextResponse.next(), same matcher.\n` +
+    `import { NextResponse } from 'next/server';\n\nexport function ${name}() {\n  return NextResponse.next();\n}\n\n${config}\n`
+  );
 }
 
 /**
@@ -63,7 +76,8 @@ function prepareCopy(variant) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const entry of readdirSync(APP)) {
-    if (['node_modules', '.next', '.bench', 'cache', 'next-env.d.ts'].includes(entry) || entry.endsWith('.test.ts')) continue;
+    if (['node_modules', '.next', '.bench', 'cache', 'next-env.d.ts'].includes(entry) || entry.endsWith('.test.ts'))
+      continue;
     if (variant !== 'with' && entry === proxyFile) continue;
     cpSync(join(APP, entry), join(dir, entry), { recursive: true });
   }
@@ -73,7 +87,9 @@ function prepareCopy(variant) {
 
 function runNext(dir, args, env = {}, ready = undefined) {
   const child = spawn(process.execPath, [NEXT_BIN, ...args], {
-    cwd: dir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: dir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const done = new Promise((resolveDone, reject) => {
@@ -83,35 +99,52 @@ function runNext(dir, args, env = {}, ready = undefined) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => (code === 0 ? resolveDone(output) : reject(new Error(`next ${args[0]} in ${dir} exited ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolveDone(output) : reject(new Error(`next ${args[0]} in ${dir} exited ${code}:\n${output}`)),
+    );
   });
   return { child, done, output: () => output };
 }
 
 async function startSink() {
   const child = fork(SINK, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { url } = await new Promise((resolveUrl, reject) => { child.once('message', resolveUrl); child.once('error', reject); });
-  const items = () => new Promise((resolveItems) => {
-    const onMessage = (msg) => { if (msg.items !== undefined) { child.off('message', onMessage); resolveItems(msg.items); } };
-    child.on('message', onMessage);
-    child.send('items');
+  const { url } = await new Promise((resolveUrl, reject) => {
+    child.once('message', resolveUrl);
+    child.once('error', reject);
   });
+  const items = () =>
+    new Promise((resolveItems) => {
+      const onMessage = (msg) => {
+        if (msg.items !== undefined) {
+          child.off('message', onMessage);
+          resolveItems(msg.items);
+        }
+      };
+      child.on('message', onMessage);
+      child.send('items');
+    });
   return { url, items, close: () => child.kill() };
 }
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    }).on('error', reject);
+    const server = createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address();
+        server.close(() => resolvePort(port));
+      })
+      .on('error', reject);
   });
 }
 
 /** The runtime Next.js built the proxy for: Node.js functions are listed in functions-config-manifest, edge ones in middleware-manifest. */
 function proxyRuntime(dir) {
   const read = (name) => {
-    try { return JSON.parse(readFileSync(join(dir, '.next/server', name), 'utf8')); } catch { return {}; }
+    try {
+      return JSON.parse(readFileSync(join(dir, '.next/server', name), 'utf8'));
+    } catch {
+      return {};
+    }
   };
   const node = read('functions-config-manifest.json').functions?.['/_middleware']?.runtime;
   if (node !== undefined) return node;
@@ -119,7 +152,11 @@ function proxyRuntime(dir) {
 }
 
 const CLOCK_TICKS = (() => {
-  try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
 })();
 
 /** CPU seconds (user + system) used so far by a process and its descendants, from /proc (Linux). */
@@ -132,7 +169,9 @@ function treeCpuSeconds(rootPid) {
       // Fields after the command name, which sits in parentheses and may hold spaces.
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
       stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch { /* the process ended while we looked */ }
+    } catch {
+      /* the process ended while we looked */
+    }
   }
   let ticks = 0;
   const queue = [rootPid];
@@ -146,7 +185,13 @@ function treeCpuSeconds(rootPid) {
 
 /** 9 of 10 requests are a returning visitor's document loads, 1 is a first visit that mints identity (as bench/middleware-overhead.mjs). */
 function requestsFor(path) {
-  const nav = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'none', accept: 'text/html', 'user-agent': CHROME };
+  const nav = {
+    'sec-fetch-mode': 'navigate',
+    'sec-fetch-dest': 'document',
+    'sec-fetch-site': 'none',
+    accept: 'text/html',
+    'user-agent': CHROME,
+  };
   const returning = { ...nav, cookie: 'tl_vid=0190f7c2-0000-7000-8000-000000000001; tl_s1=-; tl_act=1' };
   return [
     ...Array.from({ length: 9 }, () => ({ method: 'GET', path, headers: returning })),
@@ -156,25 +201,47 @@ function requestsFor(path) {
 
 async function round(server, path, seconds) {
   const cpuBefore = treeCpuSeconds(server.child.pid);
-  const result = await autocannon({ url: server.origin, connections: settings.connections, duration: seconds, requests: requestsFor(path) });
+  const result = await autocannon({
+    url: server.origin,
+    connections: settings.connections,
+    duration: seconds,
+    requests: requestsFor(path),
+  });
   const cpu = treeCpuSeconds(server.child.pid) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${server.variant} ${path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `${server.variant} ${path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
-  return { rps: result.requests.average, total: result.requests.total, p99: result.latency.p99, cpuMicrosPerRequest: (cpu * 1e6) / result.requests.total };
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p99: result.latency.p99,
+    cpuMicrosPerRequest: (cpu * 1e6) / result.requests.total,
+  };
 }
 
 /** The proxy answers a first document load with identity cookies; the bare copy must not, or the comparison is void. */
 async function checkVariant(server, path) {
   // node:http, not fetch: fetch sets Sec-Fetch-Mode itself, and a cors request is no navigation.
   const { status, cookies } = await new Promise((resolveCheck, reject) => {
-    http.get(`${server.origin}${path}`, { headers: requestsFor(path)[9].headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolveCheck({ status: res.statusCode, cookies: (res.headers['set-cookie'] ?? []).filter((c) => c.startsWith('tl_')) }));
-    }).on('error', reject);
+    http
+      .get(`${server.origin}${path}`, { headers: requestsFor(path)[9].headers }, (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolveCheck({
+            status: res.statusCode,
+            cookies: (res.headers['set-cookie'] ?? []).filter((c) => c.startsWith('tl_')),
+          }),
+        );
+      })
+      .on('error', reject);
   });
   if (status !== 200) throw new Error(`${server.variant} ${path}: status ${status}`);
-  if ((server.variant === 'with') !== (cookies.length > 0)) throw new Error(`${server.variant} ${path}: ${cookies.length} Touchline cookies, the variant is not what it claims`);
+  if ((server.variant === 'with') !== cookies.length > 0)
+    throw new Error(
+      `${server.variant} ${path}: ${cookies.length} Touchline cookies, the variant is not what it claims`,
+    );
 }
 
 /**
@@ -188,7 +255,9 @@ async function inProcessCost() {
   const client = createClient({ apiKey: 'bench', fetch: async () => new Response('{}', { status: 202 }) });
   const proxy = touchlineNext(client);
   const floor = async () => new Response(null, { headers: { 'x-middleware-next': '1' } });
-  const list = requestsFor('/hello').map((r) => new Request(`http://localhost:3000${r.path}`, { headers: { host: '127.0.0.1:3000', ...r.headers } }));
+  const list = requestsFor('/hello').map(
+    (r) => new Request(`http://localhost:3000${r.path}`, { headers: { host: '127.0.0.1:3000', ...r.headers } }),
+  );
   const run = async (fn, n) => {
     const started = process.hrtime.bigint();
     for (let i = 0; i < n; i += 1) (await fn(list[i % list.length])).headers.get('set-cookie');
@@ -236,8 +305,10 @@ async function measureRounds(servers) {
       for (const server of order) got[server.variant] = await round(server, path, settings.seconds);
       proxiedRequests += got.with.total;
       for (const v of VARIANTS) runs[path][v].push(got[v]);
-      console.log(`round ${r + 1} ${path}: ${VARIANTS.map((v) => `${v} ${got[v].rps.toFixed(0)} req/s ${got[v].cpuMicrosPerRequest.toFixed(0)} µs`).join(', ')}; `
-        + `with/without ${(got.with.rps / got.without.rps).toFixed(3)}`);
+      console.log(
+        `round ${r + 1} ${path}: ${VARIANTS.map((v) => `${v} ${got[v].rps.toFixed(0)} req/s ${got[v].cpuMicrosPerRequest.toFixed(0)} µs`).join(', ')}; ` +
+          `with/without ${(got.with.rps / got.without.rps).toFixed(3)}`,
+      );
     }
     load.push(os.loadavg()[0]);
   }
@@ -246,33 +317,58 @@ async function measureRounds(servers) {
 
 /** Medians per variant, and the per-round ratios: with/without (the target), empty/without (Next.js's own floor), with/empty (Touchline's part). */
 function summarize(path, byVariant) {
-  const per = Object.fromEntries(VARIANTS.map((v) => [v, {
-    rps: median(byVariant[v].map((x) => x.rps)), cpuMicros: median(byVariant[v].map((x) => x.cpuMicrosPerRequest)), p99: median(byVariant[v].map((x) => x.p99)),
-  }]));
+  const per = Object.fromEntries(
+    VARIANTS.map((v) => [
+      v,
+      {
+        rps: median(byVariant[v].map((x) => x.rps)),
+        cpuMicros: median(byVariant[v].map((x) => x.cpuMicrosPerRequest)),
+        p99: median(byVariant[v].map((x) => x.p99)),
+      },
+    ]),
+  );
   const ratios = (a, b) => byVariant[a].map((x, i) => x.rps / byVariant[b][i].rps).sort((x, y) => x - y);
   const withWithout = ratios('with', 'without');
   return {
     page: path,
-    rpsWith: per.with.rps, rpsEmpty: per.empty.rps, rpsWithout: per.without.rps,
-    cpuMicrosWith: per.with.cpuMicros, cpuMicrosEmpty: per.empty.cpuMicros, cpuMicrosWithout: per.without.cpuMicros,
-    p99With: per.with.p99, p99Empty: per.empty.p99, p99Without: per.without.p99,
-    ratio: median(withWithout), ratioMin: withWithout[0], ratioMax: withWithout[withWithout.length - 1],
-    emptyRatio: median(ratios('empty', 'without')), touchlineRatio: median(ratios('with', 'empty')),
-    target: 0.85, pass: median(withWithout) >= 0.85,
+    rpsWith: per.with.rps,
+    rpsEmpty: per.empty.rps,
+    rpsWithout: per.without.rps,
+    cpuMicrosWith: per.with.cpuMicros,
+    cpuMicrosEmpty: per.empty.cpuMicros,
+    cpuMicrosWithout: per.without.cpuMicros,
+    p99With: per.with.p99,
+    p99Empty: per.empty.p99,
+    p99Without: per.without.p99,
+    ratio: median(withWithout),
+    ratioMin: withWithout[0],
+    ratioMax: withWithout[withWithout.length - 1],
+    emptyRatio: median(ratios('empty', 'without')),
+    touchlineRatio: median(ratios('with', 'empty')),
+    target: 0.85,
+    pass: median(withWithout) >= 0.85,
   };
 }
 
 function report(rows, runtime, delivered, proxiedRequests, load) {
-  console.log(`\nNext.js ${nextVersion}, examples/${settings.example}: its ${proxyFile} (${runtime} runtime), an empty one, none; `
-    + `${settings.rounds} rotated rounds of ${settings.seconds} s, ${settings.connections} connections`);
-  console.log('| page | req/s with / empty / without | with/without (median, range) | empty/without | with/empty | CPU µs/req with / empty / without | |');
+  console.log(
+    `\nNext.js ${nextVersion}, examples/${settings.example}: its ${proxyFile} (${runtime} runtime), an empty one, none; ` +
+      `${settings.rounds} rotated rounds of ${settings.seconds} s, ${settings.connections} connections`,
+  );
+  console.log(
+    '| page | req/s with / empty / without | with/without (median, range) | empty/without | with/empty | CPU µs/req with / empty / without | |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const x of rows) {
-    console.log(`| ${x.page} | ${x.rpsWith.toFixed(0)} / ${x.rpsEmpty.toFixed(0)} / ${x.rpsWithout.toFixed(0)} | ${x.ratio.toFixed(2)} (${x.ratioMin.toFixed(2)}-${x.ratioMax.toFixed(2)}) | `
-      + `${x.emptyRatio.toFixed(2)} | ${x.touchlineRatio.toFixed(2)} | ${x.cpuMicrosWith.toFixed(0)} / ${x.cpuMicrosEmpty.toFixed(0)} / ${x.cpuMicrosWithout.toFixed(0)} | `
-      + `${x.pass ? 'ok' : 'MISSED'} (target >= ${x.target}) |`);
+    console.log(
+      `| ${x.page} | ${x.rpsWith.toFixed(0)} / ${x.rpsEmpty.toFixed(0)} / ${x.rpsWithout.toFixed(0)} | ${x.ratio.toFixed(2)} (${x.ratioMin.toFixed(2)}-${x.ratioMax.toFixed(2)}) | ` +
+        `${x.emptyRatio.toFixed(2)} | ${x.touchlineRatio.toFixed(2)} | ${x.cpuMicrosWith.toFixed(0)} / ${x.cpuMicrosEmpty.toFixed(0)} / ${x.cpuMicrosWithout.toFixed(0)} | ` +
+        `${x.pass ? 'ok' : 'MISSED'} (target >= ${x.target}) |`,
+    );
   }
-  console.log(`items delivered to the collector stand-in: ${delivered} for ${proxiedRequests} proxied document loads; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`);
+  console.log(
+    `items delivered to the collector stand-in: ${delivered} for ${proxiedRequests} proxied document loads; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`,
+  );
 }
 
 async function main() {
@@ -295,18 +391,35 @@ async function main() {
     const rows = settings.pages.map((path) => summarize(path, runs[path]));
     report(rows, runtime, delivered, proxiedRequests, load);
     const inProcess = await inProcessCost();
-    console.log(`touchlineNext in-process: ${inProcess.touchlineMicros.toFixed(1)} µs per request, floor (continue Response only) ${inProcess.floorMicros.toFixed(1)} µs`);
+    console.log(
+      `touchlineNext in-process: ${inProcess.touchlineMicros.toFixed(1)} µs per request, floor (continue Response only) ${inProcess.floorMicros.toFixed(1)} µs`,
+    );
 
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({
-      bench: 'next-overhead', date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'cpu', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1: os.loadavg()[0], load1PerRound: load },
-      settings: { ...settings, next: nextVersion, proxyFile, runtime, buildMs },
-      delivery: { proxiedRequests, deliveredItems: delivered },
-      inProcess,
-      rows,
-    }, null, 2)}\n`);
+    writeFileSync(
+      out,
+      `${JSON.stringify(
+        {
+          bench: 'next-overhead',
+          date: new Date().toISOString(),
+          machine: {
+            cpus: os.cpus().length,
+            model: os.cpus()[0]?.model ?? 'cpu',
+            memGiB: Math.round(os.totalmem() / 2 ** 30),
+            node: process.version,
+            load1: os.loadavg()[0],
+            load1PerRound: load,
+          },
+          settings: { ...settings, next: nextVersion, proxyFile, runtime, buildMs },
+          delivery: { proxiedRequests, deliveredItems: delivered },
+          inProcess,
+          rows,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     console.log(`wrote ${opts.out}`);
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');

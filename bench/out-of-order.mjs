@@ -16,24 +16,48 @@ const IN_FLIGHT = 2;
 /** The demo shop's wire items, in the order the app sent them (by time). */
 function traffic(days, sessionsPerDay) {
   const { items, counts } = generateDemoTraffic({ seed: 25, days, now: Date.now() - 60_000, sessionsPerDay });
-  return { items: items.map((i) => JSON.parse(i.payload)).sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0)), counts };
+  return {
+    items: items
+      .map((i) => JSON.parse(i.payload))
+      .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0)),
+    counts,
+  };
 }
 
 /** In-order processing: every item in one pass, as one app server with one batch in flight would get. */
 function truth(items) {
-  const rows = items.map((item, i) => ({ seq: i + 1, accountId: 'a', itemId: item.id, type: item.type, payload: JSON.stringify(item), receivedAt: 0, attempts: 1 }));
+  const rows = items.map((item, i) => ({
+    seq: i + 1,
+    accountId: 'a',
+    itemId: item.id,
+    type: item.type,
+    payload: JSON.stringify(item),
+    receivedAt: 0,
+    attempts: 1,
+  }));
   const out = new Map();
-  for (const s of processInboxRows(rows).sessions) out.set(`${s.visitorId} ${s.id}`, { channel: s.landing?.channel ?? null, landing: s.landing?.url ?? null });
+  for (const s of processInboxRows(rows).sessions)
+    out.set(`${s.visitorId} ${s.id}`, { channel: s.landing?.channel ?? null, landing: s.landing?.url ?? null });
   return out;
 }
 
 async function startCollector(dir) {
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'shop', '--db', db, '--json'], { encoding: 'utf8' }).stdout);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { key } = JSON.parse(
+    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'shop', '--db', db, '--json'], {
+      encoding: 'utf8',
+    }).stdout,
+  );
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
   });
   return { url, key, db, stop: () => child.kill('SIGKILL') };
 }
@@ -41,12 +65,19 @@ async function startCollector(dir) {
 async function post(c, items) {
   for (;;) {
     const res = await fetch(`${c.url}/api/v1/batch`, {
-      method: 'POST', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batch_id: newId(),
+        sent_at: new Date().toISOString(),
+        sdk: { name: 'bench', version: '0' },
+        items,
+      }),
     });
     const body = await res.json();
     if (res.status === 202 && body.errors.length === 0) return body;
-    if (res.status !== 429 && res.status !== 503) throw new Error(`batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    if (res.status !== 429 && res.status !== 503)
+      throw new Error(`batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -59,27 +90,41 @@ async function post(c, items) {
  */
 async function send(c, items) {
   let seed = 7;
-  const random = () => { seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; return seed / 2 ** 31; };
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   const streams = Array.from({ length: APPS }, () => []);
   for (const item of items) streams[Math.floor(random() * APPS)].push(item);
   const stats = { accepted: 0, duplicates: 0, batches: 0 };
-  const count = (body) => { stats.accepted += body.accepted; stats.duplicates += body.duplicates; stats.batches += 1; };
-  await Promise.all(streams.map(async (stream) => {
-    const batches = [];
-    for (let i = 0; i < stream.length; i += BATCH) batches.push(stream.slice(i, i + BATCH));
-    const late = [];
-    let next = 0;
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        const roll = random();
-        if (roll < 0.05) { late.push(batch); continue; }
-        count(await post(c, batch));
-        if (roll > 0.95) count(await post(c, batch));
-      }
-    }));
-    for (const batch of late) count(await post(c, batch));
-  }));
+  const count = (body) => {
+    stats.accepted += body.accepted;
+    stats.duplicates += body.duplicates;
+    stats.batches += 1;
+  };
+  await Promise.all(
+    streams.map(async (stream) => {
+      const batches = [];
+      for (let i = 0; i < stream.length; i += BATCH) batches.push(stream.slice(i, i + BATCH));
+      const late = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < batches.length) {
+            const batch = batches[next++];
+            const roll = random();
+            if (roll < 0.05) {
+              late.push(batch);
+              continue;
+            }
+            count(await post(c, batch));
+            if (roll > 0.95) count(await post(c, batch));
+          }
+        }),
+      );
+      for (const batch of late) count(await post(c, batch));
+    }),
+  );
   return stats;
 }
 
@@ -91,7 +136,10 @@ async function drained(c) {
   }
 }
 
-export async function runOutOfOrder({ days = Number(process.env.BENCH_OOO_DAYS ?? 29), sessionsPerDay = Number(process.env.BENCH_OOO_SESSIONS_PER_DAY ?? 2000) } = {}) {
+export async function runOutOfOrder({
+  days = Number(process.env.BENCH_OOO_DAYS ?? 29),
+  sessionsPerDay = Number(process.env.BENCH_OOO_SESSIONS_PER_DAY ?? 2000),
+} = {}) {
   const { items, counts } = traffic(days, sessionsPerDay);
   const expected = truth(items);
   const dir = mkdtempSync(join(tmpdir(), 'touchline-ooo-'));
@@ -114,9 +162,11 @@ export async function runOutOfOrder({ days = Number(process.env.BENCH_OOO_DAYS ?
     }
     const missing = expected.size - stored.length;
     const right = stored.length - wrongChannel - Math.max(0, missing);
-    console.error(`out-of-order: ${items.length} items (${counts.sessions} sessions) from ${APPS} app servers in ${stats.batches} batches `
-      + `(${stats.accepted} accepted, ${stats.duplicates} duplicates); acknowledged in ${(ackedMs / 1000).toFixed(1)} s, processed in ${(processedMs / 1000).toFixed(1)} s; `
-      + `${stored.length} sessions stored, ${wrongChannel} with the wrong channel, ${wrongLanding} with the wrong landing, ${missing} missing`);
+    console.error(
+      `out-of-order: ${items.length} items (${counts.sessions} sessions) from ${APPS} app servers in ${stats.batches} batches ` +
+        `(${stats.accepted} accepted, ${stats.duplicates} duplicates); acknowledged in ${(ackedMs / 1000).toFixed(1)} s, processed in ${(processedMs / 1000).toFixed(1)} s; ` +
+        `${stored.length} sessions stored, ${wrongChannel} with the wrong channel, ${wrongLanding} with the wrong landing, ${missing} missing`,
+    );
     return {
       name: `sessions right with ${APPS} app servers, batches out of order (${stored.length.toLocaleString('en-US')} sessions, ${items.length.toLocaleString('en-US')} items)`,
       baseline: 'in-order processing of the same items',

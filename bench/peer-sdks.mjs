@@ -23,7 +23,12 @@ const DEFAULT_MODES = ['bare', 'floor', 'touchline', 'posthog', 'segment'];
 
 function ask(child, what, key) {
   return new Promise((resolve) => {
-    const onMessage = (msg) => { if (msg[key] !== undefined) { child.off('message', onMessage); resolve(msg); } };
+    const onMessage = (msg) => {
+      if (msg[key] !== undefined) {
+        child.off('message', onMessage);
+        resolve(msg);
+      }
+    };
     child.on('message', onMessage);
     child.send(what);
   });
@@ -34,18 +39,32 @@ function startChild(script, args, execPath, execArgv = []) {
   return new Promise((resolve, reject) => {
     child.once('message', (msg) => resolve({ child, msg }));
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${script} ${args.join(' ')} exited with ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${script} ${args.join(' ')} exited with ${code} before it was ready`)),
+    );
   });
 }
 
 /** One visitor cookie per SDK on every returning request, so each mode reads the same headers. */
 function requestsFor() {
   const nav = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html', 'user-agent': CHROME };
-  const returning = { ...nav, cookie: 'tl_vid=0190f7c2-0000-7000-8000-000000000001; tl_s1=-; tl_act=1; app_vid=0190f7c2-0000-7000-8000-000000000001' };
+  const returning = {
+    ...nav,
+    cookie:
+      'tl_vid=0190f7c2-0000-7000-8000-000000000001; tl_s1=-; tl_act=1; app_vid=0190f7c2-0000-7000-8000-000000000001',
+  };
   // 9 of 10 requests are returning-visitor navigations, 1 is a first visit that mints identity.
   return [
-    ...Array.from({ length: 9 }, (_, i) => ({ method: 'GET', path: `/page/${i}?q=1`, headers: { ...returning, referer: `http://127.0.0.1/page/${(i + 8) % 9}` } })),
-    { method: 'GET', path: '/landing?utm_source=bench&utm_medium=cpc', headers: { ...nav, referer: 'https://www.google.com/' } },
+    ...Array.from({ length: 9 }, (_, i) => ({
+      method: 'GET',
+      path: `/page/${i}?q=1`,
+      headers: { ...returning, referer: `http://127.0.0.1/page/${(i + 8) % 9}` },
+    })),
+    {
+      method: 'GET',
+      path: '/landing?utm_source=bench&utm_medium=cpc',
+      headers: { ...nav, referer: 'https://www.google.com/' },
+    },
   ];
 }
 
@@ -55,7 +74,9 @@ function requestsFor() {
  * The sink's counts before and after tell what this run delivered.
  */
 async function measure({ mode, cpuMs, sink, execPath, seconds, cpuProfDir }) {
-  const execArgv = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${mode}-${cpuMs}ms-${Date.now()}.cpuprofile`] : [];
+  const execArgv = cpuProfDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${mode}-${cpuMs}ms-${Date.now()}.cpuprofile`]
+    : [];
   const { child, msg } = await startChild(APP, [mode, sink.url, String(cpuMs)], execPath, execArgv);
   const url = `http://127.0.0.1:${msg.port}`;
   const before = await sink.counts();
@@ -66,11 +87,19 @@ async function measure({ mode, cpuMs, sink, execPath, seconds, cpuProfDir }) {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGINT');
   await exited;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const after = await sink.counts();
   const channel = mode === 'sdk' ? 'touchline' : mode;
   const delivered = SDK_MODES.has(mode) ? after[channel] - before[channel] : 0;
-  return { rps: result.requests.average, p99: result.latency.p99, cpu: cpuMicrosPerRequest, navigations: requestsSinceStart, delivered, stats };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    cpu: cpuMicrosPerRequest,
+    navigations: requestsSinceStart,
+    delivered,
+    stats,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -104,15 +133,27 @@ async function alternate({ modes, cpuMs, rounds, ...common }) {
     for (const mode of modes) {
       const r = await measure({ mode, cpuMs, ...common });
       runs[mode].push(r);
-      process.stderr.write(`[peer-sdks] ${cpuMs} ms app, round ${i + 1}/${rounds}, ${mode}: ${Math.round(r.rps)} req/s, ${r.cpu.toFixed(1)} µs CPU/req, delivered ${r.delivered}/${SDK_MODES.has(mode) ? r.navigations : '-'}\n`);
+      process.stderr.write(
+        `[peer-sdks] ${cpuMs} ms app, round ${i + 1}/${rounds}, ${mode}: ${Math.round(r.rps)} req/s, ${r.cpu.toFixed(1)} µs CPU/req, delivered ${r.delivered}/${SDK_MODES.has(mode) ? r.navigations : '-'}\n`,
+      );
     }
   }
   return runs;
 }
 
-export async function runPeerSdks({ node = null, seconds = 5, rounds = 3, modes = DEFAULT_MODES, busyModes = ['bare', 'touchline'], cpuProfDir = null } = {}) {
-  for (const m of [...modes, ...busyModes]) if (!KNOWN_MODES.includes(m)) throw new Error(`peer-sdks: unknown mode ${JSON.stringify(m)}; known: ${KNOWN_MODES.join(', ')}`);
-  if (!modes.includes('bare') || (busyModes.length > 0 && !busyModes.includes('bare'))) throw new Error('peer-sdks: each app needs the bare mode, the ratios are against it');
+export async function runPeerSdks({
+  node = null,
+  seconds = 5,
+  rounds = 3,
+  modes = DEFAULT_MODES,
+  busyModes = ['bare', 'touchline'],
+  cpuProfDir = null,
+} = {}) {
+  for (const m of [...modes, ...busyModes])
+    if (!KNOWN_MODES.includes(m))
+      throw new Error(`peer-sdks: unknown mode ${JSON.stringify(m)}; known: ${KNOWN_MODES.join(', ')}`);
+  if (!modes.includes('bare') || (busyModes.length > 0 && !busyModes.includes('bare')))
+    throw new Error('peer-sdks: each app needs the bare mode, the ratios are against it');
   const target = node === null ? { version: process.versions.node, node: process.execPath } : fetchNode(node);
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
   const { child: sinkChild, msg } = await startChild(SINK, [], process.execPath);
@@ -120,7 +161,8 @@ export async function runPeerSdks({ node = null, seconds = 5, rounds = 3, modes 
   try {
     const common = { sink, execPath: target.node, seconds, rounds, cpuProfDir };
     const rows = summarize(await alternate({ modes, cpuMs: 0, ...common }), 'hello world');
-    if (busyModes.length > 0) rows.push(...summarize(await alternate({ modes: busyModes, cpuMs: 1, ...common }), '1 ms CPU/request'));
+    if (busyModes.length > 0)
+      rows.push(...summarize(await alternate({ modes: busyModes, cpuMs: 1, ...common }), '1 ms CPU/request'));
     return { node: target.version, seconds, rounds, rows, sink: await sink.counts() };
   } finally {
     sinkChild.kill();
@@ -131,9 +173,14 @@ function printTable({ node, seconds, rounds, rows, sink }) {
   console.log(`\nNode ${node} (app process), ${rounds} rounds of ${seconds} s per mode, alternated; medians\n`);
   console.log('| app | SDK | req/s | ratio to bare (per round) | CPU µs/request | p99 ms | delivered/navigations |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.app} | ${r.mode} | ${r.rps} | ${r.ratio.toFixed(2)} (${r.ratios.join(', ')}) | ${r.cpuMicrosPerRequest} | ${r.p99} | ${r.delivered} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.app} | ${r.mode} | ${r.rps} | ${r.ratio.toFixed(2)} (${r.ratios.join(', ')}) | ${r.cpuMicrosPerRequest} | ${r.p99} | ${r.delivered} |`,
+    );
   const other = Object.entries(sink.other);
-  console.log(`\nsink: ${sink.malformed} malformed batches; other paths: ${other.length === 0 ? 'none' : other.map(([p, n]) => `${p} x${n}`).join(', ')}`);
+  console.log(
+    `\nsink: ${sink.malformed} malformed batches; other paths: ${other.length === 0 ? 'none' : other.map(([p, n]) => `${p} x${n}`).join(', ')}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -151,10 +198,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   const date = new Date().toISOString();
   const loadAtStart = machine().load1;
-  const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const positive = (name, s) => {
     const n = Number(s);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`peer-sdks: --${name} must be a whole number >= 1, got ${JSON.stringify(s)}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`peer-sdks: --${name} must be a whole number >= 1, got ${JSON.stringify(s)}`);
     return n;
   };
   const result = await runPeerSdks({
@@ -168,7 +220,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printTable(result);
   const out = values.out ?? values.json;
   if (out) {
-    const settings = { node: result.node, nodeFlag: values.node ?? null, seconds: result.seconds, rounds: result.rounds, modes: list(values.modes), busyModes: list(values['busy-modes']), connections: 50 };
-    console.log(`result: ${writeResult(out, { bench: 'peer-sdks', date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, rows: result.rows, sink: result.sink })}`);
+    const settings = {
+      node: result.node,
+      nodeFlag: values.node ?? null,
+      seconds: result.seconds,
+      rounds: result.rounds,
+      modes: list(values.modes),
+      busyModes: list(values['busy-modes']),
+      connections: 50,
+    };
+    console.log(
+      `result: ${writeResult(out, { bench: 'peer-sdks', date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, rows: result.rows, sink: result.sink })}`,
+    );
   }
 }

@@ -13,20 +13,38 @@ const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.me
 const DAY = 86_400_000;
 
 function loadDemo(db, sessionsPerDay, days) {
-  const run = spawnSync(process.execPath, [BIN, 'demo', '--db', db, '--days', String(days), '--sessions-per-day', String(sessionsPerDay), '--json'], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(
+    process.execPath,
+    [BIN, 'demo', '--db', db, '--days', String(days), '--sessions-per-day', String(sessionsPerDay), '--json'],
+    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+  );
   if (run.status !== 0) throw new Error(`demo failed: ${run.stderr}`);
   const line = run.stdout.trim().split('\n').pop();
   return JSON.parse(line);
 }
 
 async function startServe(db, env) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
-  return { url, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 const p = (values, q) => {
@@ -47,18 +65,38 @@ async function probe(url, key, ms) {
   const health = [];
   const eventLoop = (async () => {
     while (Date.now() < until) {
-      const body = JSON.stringify({ type: 'event', id: newId(), timestamp: new Date().toISOString(), visitor_id: newId(), session_id: null, context: null, name: 'bench', properties: {} });
-      events.push(await timed(async () => {
-        const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
-        await res.arrayBuffer();
-        if (res.status !== 202) throw new Error(`event: ${res.status}`);
-      }));
+      const body = JSON.stringify({
+        type: 'event',
+        id: newId(),
+        timestamp: new Date().toISOString(),
+        visitor_id: newId(),
+        session_id: null,
+        context: null,
+        name: 'bench',
+        properties: {},
+      });
+      events.push(
+        await timed(async () => {
+          const res = await fetch(`${url}/api/v1/events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body,
+          });
+          await res.arrayBuffer();
+          if (res.status !== 202) throw new Error(`event: ${res.status}`);
+        }),
+      );
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
   const healthLoop = (async () => {
     while (Date.now() < until) {
-      health.push(await timed(async () => { const res = await fetch(`${url}/healthz`); await res.arrayBuffer(); }));
+      health.push(
+        await timed(async () => {
+          const res = await fetch(`${url}/healthz`);
+          await res.arrayBuffer();
+        }),
+      );
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -75,14 +113,24 @@ function queryLoad(url, key, now) {
   const models = ['linear', 'markov', 'time_decay', 'shapley'];
   const clients = models.map(async (model) => {
     while (!stop) {
-      latencies.push(await timed(async () => {
-        const res = await fetch(`${url}/api/v1/attribution?model=${model}&lookback_days=30&from=${from}&to=${to}`, { headers: { authorization: `Bearer ${key}` } });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`attribution ${model}: ${res.status}`);
-      }));
+      latencies.push(
+        await timed(async () => {
+          const res = await fetch(`${url}/api/v1/attribution?model=${model}&lookback_days=30&from=${from}&to=${to}`, {
+            headers: { authorization: `Bearer ${key}` },
+          });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`attribution ${model}: ${res.status}`);
+        }),
+      );
     }
   });
-  return { stop: async () => { stop = true; await Promise.all(clients); return latencies; } };
+  return {
+    stop: async () => {
+      stop = true;
+      await Promise.all(clients);
+      return latencies;
+    },
+  };
 }
 
 async function measure(db, key, mode, seconds) {
@@ -106,21 +154,39 @@ export async function runQueriesVsIngest({ seconds = 10, sessionsPerDay = 2000, 
     const demo = loadDemo(db, sessionsPerDay, days);
     const thread = await measure(db, demo.key, 'thread', seconds);
     const inline = await measure(db, demo.key, 'inline', seconds);
-    const describe = (m) => `event p99 ${m.busy.eventP99.toFixed(1)} ms (idle ${m.idle.eventP99.toFixed(1)}), /healthz p99 ${m.busy.healthP99.toFixed(1)} ms (idle ${m.idle.healthP99.toFixed(1)}), ${m.queries} attribution answers (p50 ${m.queryP50.toFixed(0)} ms)`;
+    const describe = (m) =>
+      `event p99 ${m.busy.eventP99.toFixed(1)} ms (idle ${m.idle.eventP99.toFixed(1)}), /healthz p99 ${m.busy.healthP99.toFixed(1)} ms (idle ${m.idle.healthP99.toFixed(1)}), ${m.queries} attribution answers (p50 ${m.queryP50.toFixed(0)} ms)`;
     const ratio = thread.busy.eventP99 / inline.busy.eventP99;
-    return [{
-      name: `ingest while 4 attribution queries run (${demo.items} demo items, ${days} d): read threads / inline`,
-      baseline: `inline: ${describe(inline)}`,
-      measured: `read threads: ${describe(thread)}`,
-      ratio, target: '<= 0.25 (event p99)', pass: ratio <= 0.25,
-      settings: `${seconds} s per mode; \`touchline demo\` ${days} d x ${sessionsPerDay} sessions/day`,
-    }];
+    return [
+      {
+        name: `ingest while 4 attribution queries run (${demo.items} demo items, ${days} d): read threads / inline`,
+        baseline: `inline: ${describe(inline)}`,
+        measured: `read threads: ${describe(thread)}`,
+        ratio,
+        target: '<= 0.25 (event p99)',
+        pass: ratio <= 0.25,
+        settings: `${seconds} s per mode; \`touchline demo\` ${days} d x ${sessionsPerDay} sessions/day`,
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
-  console.log(JSON.stringify(await runQueriesVsIngest({ seconds: arg('seconds', 10), sessionsPerDay: arg('sessions-per-day', 2000), days: arg('days', 30) }), null, 2));
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  console.log(
+    JSON.stringify(
+      await runQueriesVsIngest({
+        seconds: arg('seconds', 10),
+        sessionsPerDay: arg('sessions-per-day', 2000),
+        days: arg('days', 30),
+      }),
+      null,
+      2,
+    ),
+  );
 }

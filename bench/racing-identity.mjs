@@ -19,7 +19,8 @@ const isBot = () => false;
 
 function nsPerCall(cookieHeader, n) {
   const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) resolveIdentity({ cookieHeader, kind: 'navigation', url, userAgent: UA, now: 1, settings, isBot });
+  for (let i = 0; i < n; i++)
+    resolveIdentity({ cookieHeader, kind: 'navigation', url, userAgent: UA, now: 1, settings, isBot });
   return Number(process.hrtime.bigint() - start) / n;
 }
 
@@ -34,5 +35,7 @@ for (let r = 0; r < 9; r++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(rounds['no tl_m (baseline)']);
 for (const [name, xs] of Object.entries(rounds)) {
-  console.log(`${name.padEnd(26)} ${median(xs).toFixed(0).padStart(6)} ns/navigation  x${(median(xs) / base).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(26)} ${median(xs).toFixed(0).padStart(6)} ns/navigation  x${(median(xs) / base).toFixed(2)}`,
+  );
 }

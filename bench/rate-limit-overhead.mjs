@@ -9,27 +9,60 @@ import autocannon from 'autocannon';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const uuid7ish = () => { const u = randomUUID(); return `${u.slice(0, 14)}7${u.slice(15)}`; };
+const uuid7ish = () => {
+  const u = randomUUID();
+  return `${u.slice(0, 14)}7${u.slice(15)}`;
+};
 
 async function startCollector(env) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-rl-'));
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], { encoding: 'utf8' }).stdout);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const { key } = JSON.parse(
+    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
+      encoding: 'utf8',
+    }).stdout,
+  );
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const url = await new Promise((resolve) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
   });
   await new Promise((r) => setTimeout(r, 500)); // keys loaded
-  return { url, key, stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url,
+    key,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function rate(env) {
   const c = await startCollector(env);
   try {
-    const body = () => JSON.stringify({ id: uuid7ish(), timestamp: new Date().toISOString(), visitor_id: uuid7ish(), session_id: null, context: null, name: 'viewed', properties: { n: 1 } });
+    const body = () =>
+      JSON.stringify({
+        id: uuid7ish(),
+        timestamp: new Date().toISOString(),
+        visitor_id: uuid7ish(),
+        session_id: null,
+        context: null,
+        name: 'viewed',
+        properties: { n: 1 },
+      });
     const result = await autocannon({
-      url: `${c.url}/api/v1/events`, method: 'POST', connections: 50, duration: SECONDS,
+      url: `${c.url}/api/v1/events`,
+      method: 'POST',
+      connections: 50,
+      duration: SECONDS,
       headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
       requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
     });
@@ -50,4 +83,6 @@ for (let round = 0; round < 2; round++) {
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log('| benchmark | baseline | measured | ratio |');
 console.log('|---|---|---|---|');
-console.log(`| single-event ingest, default rate limits / TOUCHLINE_RATE_LIMIT=off | ${mean(off).toFixed(0)} req/s | ${mean(on).toFixed(0)} req/s | ${(mean(on) / mean(off)).toFixed(2)} |`);
+console.log(
+  `| single-event ingest, default rate limits / TOUCHLINE_RATE_LIMIT=off | ${mean(off).toFixed(0)} req/s | ${mean(on).toFixed(0)} req/s | ${(mean(on) / mean(off)).toFixed(2)} |`,
+);

@@ -15,44 +15,57 @@ import { connect } from 'node:net';
  */
 export async function rawLoad({ url, path, headers, bodies, connections, seconds }) {
   const { hostname, port } = new URL(url);
-  const head = (length) => Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}content-length: ${length}\r\n\r\n`);
+  const head = (length) =>
+    Buffer.from(
+      `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}content-length: ${length}\r\n\r\n`,
+    );
   let next = 0;
   let requests = 0;
   let non2xx = 0;
   const start = Date.now();
   const deadline = start + seconds * 1000;
 
-  const client = () => new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let pending = '';
-    const send = () => {
-      if (Date.now() >= deadline || next >= bodies.length) { socket.end(); return; }
-      const body = bodies[next++];
-      socket.cork();
-      socket.write(head(body.length));
-      socket.write(body);
-      socket.uncork();
-    };
-    socket.setEncoding('latin1');
-    socket.on('connect', send);
-    socket.on('data', (chunk) => {
-      pending += chunk;
-      for (;;) {
-        const end = pending.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(pending.slice(0, end))?.[1] ?? NaN);
-        if (!Number.isFinite(length)) { socket.destroy(); reject(new Error(`raw load: a response without content-length: ${pending.slice(0, 200)}`)); return; }
-        if (pending.length < end + 4 + length) return;
-        const status = Number(pending.slice(9, 12));
-        pending = pending.slice(end + 4 + length);
-        requests++;
-        if (status < 200 || status > 299) non2xx++;
-        send();
-      }
+  const client = () =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let pending = '';
+      const send = () => {
+        if (Date.now() >= deadline || next >= bodies.length) {
+          socket.end();
+          return;
+        }
+        const body = bodies[next++];
+        socket.cork();
+        socket.write(head(body.length));
+        socket.write(body);
+        socket.uncork();
+      };
+      socket.setEncoding('latin1');
+      socket.on('connect', send);
+      socket.on('data', (chunk) => {
+        pending += chunk;
+        for (;;) {
+          const end = pending.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(pending.slice(0, end))?.[1] ?? NaN);
+          if (!Number.isFinite(length)) {
+            socket.destroy();
+            reject(new Error(`raw load: a response without content-length: ${pending.slice(0, 200)}`));
+            return;
+          }
+          if (pending.length < end + 4 + length) return;
+          const status = Number(pending.slice(9, 12));
+          pending = pending.slice(end + 4 + length);
+          requests++;
+          if (status < 200 || status > 299) non2xx++;
+          send();
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', resolve);
     });
-    socket.on('error', reject);
-    socket.on('close', resolve);
-  });
 
   await Promise.all(Array.from({ length: connections }, client));
   return { requests, non2xx, elapsedMs: Date.now() - start, exhausted: next >= bodies.length };

@@ -26,12 +26,38 @@ const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.me
 const DAY = 86_400_000;
 const NOW = '2026-12-05T12:00:00Z';
 const DEFAULT_OUT = fileURLToPath(new URL('./results/read-api.json', import.meta.url));
-const MODELS = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'];
+const MODELS = [
+  'first_touch',
+  'last_touch',
+  'last_non_direct',
+  'linear',
+  'time_decay',
+  'position_based',
+  'markov',
+  'shapley',
+];
 
 function loadDemo(db, days, perDay) {
   const t = performance.now();
-  const run = spawnSync(process.execPath, [BIN, 'demo', '--db', db, '--days', String(days), '--sessions-per-day', String(perDay), '--mix', 'realistic', '--now', NOW, '--json'],
-    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'demo',
+      '--db',
+      db,
+      '--days',
+      String(days),
+      '--sessions-per-day',
+      String(perDay),
+      '--mix',
+      'realistic',
+      '--now',
+      NOW,
+      '--json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+  );
   if (run.status !== 0) throw new Error(`demo failed: ${run.stderr}`);
   return { ...JSON.parse(run.stdout.trim().split('\n').pop()), loadSeconds: (performance.now() - t) / 1000 };
 }
@@ -40,22 +66,37 @@ const ADMIN_PASSWORD = 'read-api bench password';
 
 async function startServe(db) {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, TOUCHLINE_RATE_LIMIT: 'off' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, TOUCHLINE_RATE_LIMIT: 'off' },
   });
   const url = await new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
-  return { url, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
-const quantile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
+const quantile = (values, q) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
 
 /** Signs in to the dashboard as a person would; returns the session cookie. */
 async function dashboardCookie(url) {
   const res = await fetch(`${url}/dashboard/api/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ password: ADMIN_PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ password: ADMIN_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`dashboard login: HTTP ${res.status} ${await res.text()}`);
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
@@ -76,8 +117,22 @@ async function time(url, headers, path, repeat) {
 /** One 1-item batch, as an SDK sends a lone event. */
 function oneItemBatch() {
   const id = crypto.randomUUID();
-  const item = { id, type: 'event', timestamp: new Date().toISOString(), visitor_id: crypto.randomUUID(), session_id: crypto.randomUUID(), name: 'bench_ping', context: null, properties: {} };
-  return JSON.stringify({ batch_id: crypto.randomUUID(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items: [item] });
+  const item = {
+    id,
+    type: 'event',
+    timestamp: new Date().toISOString(),
+    visitor_id: crypto.randomUUID(),
+    session_id: crypto.randomUUID(),
+    name: 'bench_ping',
+    context: null,
+    properties: {},
+  };
+  return JSON.stringify({
+    batch_id: crypto.randomUUID(),
+    sent_at: new Date().toISOString(),
+    sdk: { name: 'bench', version: '0' },
+    items: [item],
+  });
 }
 
 /**
@@ -99,7 +154,11 @@ async function ingestLatency(url, key, path, busy, count) {
   try {
     for (let i = 0; i < count; i++) {
       let t = performance.now();
-      const res = await fetch(`${url}/api/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: oneItemBatch() });
+      const res = await fetch(`${url}/api/v1/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: oneItemBatch(),
+      });
       await res.arrayBuffer();
       if (res.status !== 202 && res.status !== 200) throw new Error(`ingest: HTTP ${res.status}`);
       ingest.push(performance.now() - t);
@@ -112,14 +171,21 @@ async function ingestLatency(url, key, path, busy, count) {
     running = false;
     await Promise.all(loops);
   }
-  return { ingest: { p50: quantile(ingest, 0.5), p99: quantile(ingest, 0.99) }, health: { p50: quantile(health, 0.5), p99: quantile(health, 0.99) }, queries };
+  return {
+    ingest: { p50: quantile(ingest, 0.5), p99: quantile(ingest, 0.99) },
+    health: { p50: quantile(health, 0.5), p99: quantile(health, 0.99) },
+    queries,
+  };
 }
 
 /** A conversion id of the account from the last 30 days (SQLite file read directly). */
 function someConversion(db, now) {
   const sqlite = new Database(db, { readonly: true });
   try {
-    return sqlite.prepare('SELECT id FROM conversions WHERE occurred_at >= ? ORDER BY occurred_at DESC LIMIT 1').pluck().get(now - 30 * DAY);
+    return sqlite
+      .prepare('SELECT id FROM conversions WHERE occurred_at >= ? ORDER BY occurred_at DESC LIMIT 1')
+      .pluck()
+      .get(now - 30 * DAY);
   } finally {
     sqlite.close();
   }
@@ -130,7 +196,10 @@ async function someConversionPg(url, now) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT id FROM conversions WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT 1', [now - 30 * DAY]);
+    const { rows } = await client.query(
+      'SELECT id FROM conversions WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT 1',
+      [now - 30 * DAY],
+    );
     return rows[0]?.id;
   } finally {
     await client.end();
@@ -144,11 +213,26 @@ function copyDemo(from, db) {
   return { ...demo, loadSeconds: 0 };
 }
 
-export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10, keep = false, data, pgUrl, pgDemo, latencySamples = 200, out = DEFAULT_OUT, latencyOnly = false } = {}) {
+export async function runReadApi({
+  days = 30,
+  sessionsPerDay = 2000,
+  repeat = 10,
+  keep = false,
+  data,
+  pgUrl,
+  pgDemo,
+  latencySamples = 200,
+  out = DEFAULT_OUT,
+  latencyOnly = false,
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-read-api-'));
   const db = pgUrl ?? join(dir, 'touchline.db');
   try {
-    const demo = pgUrl ? { ...JSON.parse(readFileSync(pgDemo, 'utf8').trim().split('\n').pop()), loadSeconds: 0 } : data ? copyDemo(data, db) : loadDemo(db, days, sessionsPerDay);
+    const demo = pgUrl
+      ? { ...JSON.parse(readFileSync(pgDemo, 'utf8').trim().split('\n').pop()), loadSeconds: 0 }
+      : data
+        ? copyDemo(data, db)
+        : loadDemo(db, days, sessionsPerDay);
     if (data || pgUrl) ({ days = 30, sessionsPerDay = 2000 } = demo);
     if (keep && !data) writeFileSync(`${db}.json`, JSON.stringify({ ...demo, days, sessionsPerDay }));
     const now = Date.parse(NOW);
@@ -159,18 +243,34 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
     try {
       const range = (d) => `from=${new Date(now - d * DAY).toISOString()}&to=${new Date(now).toISOString()}`;
       const api = { authorization: `Bearer ${demo.key}` };
-      const report = async (name, path, target, headers = api) => rows.push({ name, target, ...(await time(serve.url, headers, path, repeat)) });
+      const report = async (name, path, target, headers = api) =>
+        rows.push({ name, target, ...(await time(serve.url, headers, path, repeat)) });
       const dashboard = { cookie: await dashboardCookie(serve.url) };
       const reportTarget = pgUrl ? 300 : 200;
       for (const d of [30, 90].filter((x) => x <= days && !latencyOnly)) {
         await report(`stats ${d} d`, `/api/v1/stats?${range(d)}`, reportTarget);
-        await report(`dashboard overview (stats + series) ${d} d`, `/dashboard/api/overview?account=${demo.account_id}&${range(d)}`, reportTarget, dashboard);
+        await report(
+          `dashboard overview (stats + series) ${d} d`,
+          `/dashboard/api/overview?account=${demo.account_id}&${range(d)}`,
+          reportTarget,
+          dashboard,
+        );
         for (const list of ['landing-pages', 'referrers', 'campaigns']) {
-          await report(`dashboard top ${list} ${d} d`, `/dashboard/api/${list}?account=${demo.account_id}&${range(d)}`, reportTarget, dashboard);
+          await report(
+            `dashboard top ${list} ${d} d`,
+            `/dashboard/api/${list}?account=${demo.account_id}&${range(d)}`,
+            reportTarget,
+            dashboard,
+          );
         }
       }
       for (const model of latencyOnly ? [] : MODELS) {
-        for (const lookback of [30, 90]) await report(`attribution ${model} lookback ${lookback}`, `/api/v1/attribution?model=${model}&lookback_days=${lookback}&${range(30)}`, 1000);
+        for (const lookback of [30, 90])
+          await report(
+            `attribution ${model} lookback ${lookback}`,
+            `/api/v1/attribution?model=${model}&lookback_days=${lookback}&${range(30)}`,
+            1000,
+          );
       }
       const id = pgUrl ? await someConversionPg(pgUrl, now) : someConversion(db, now);
       if (id && !latencyOnly) await report('one conversion journey', `/api/v1/conversions/${id}/journey`, 50);
@@ -182,33 +282,87 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
       await serve.stop();
     }
     const items = demo.items ?? null;
-    console.log(`read-api${pgUrl ? ' (PostgreSQL)' : ''}: ${days} days x ${sessionsPerDay} sessions/day, ${items ?? '?'} items, ${pgUrl ? 'size not measured' : `${(bytes / 2 ** 20).toFixed(0)} MiB${items ? ` (${Math.round(bytes / items)} B/item)` : ''}`}, demo load ${demo.loadSeconds.toFixed(0)} s`);
-    for (const r of rows) console.log(`  ${r.name.padEnd(44)} p50 ${r.p50.toFixed(0).padStart(6)} ms  p95 ${r.p95.toFixed(0).padStart(6)} ms  target ${r.target} ms  ${r.p95 <= r.target ? 'ok' : 'MISSED'}`);
+    console.log(
+      `read-api${pgUrl ? ' (PostgreSQL)' : ''}: ${days} days x ${sessionsPerDay} sessions/day, ${items ?? '?'} items, ${pgUrl ? 'size not measured' : `${(bytes / 2 ** 20).toFixed(0)} MiB${items ? ` (${Math.round(bytes / items)} B/item)` : ''}`}, demo load ${demo.loadSeconds.toFixed(0)} s`,
+    );
+    for (const r of rows)
+      console.log(
+        `  ${r.name.padEnd(44)} p50 ${r.p50.toFixed(0).padStart(6)} ms  p95 ${r.p95.toFixed(0).padStart(6)} ms  target ${r.target} ms  ${r.p95 <= r.target ? 'ok' : 'MISSED'}`,
+      );
     if (latency !== null) {
-      const line = (name, m) => console.log(`  ${name.padEnd(44)} p50 ${m.p50.toFixed(1).padStart(6)} ms  p99 ${m.p99.toFixed(1).padStart(6)} ms`);
+      const line = (name, m) =>
+        console.log(
+          `  ${name.padEnd(44)} p50 ${m.p50.toFixed(1).padStart(6)} ms  p99 ${m.p99.toFixed(1).padStart(6)} ms`,
+        );
       line('1-item batch, no queries', latency.baseline.ingest);
       line('1-item batch, 4 attribution queries running', latency.with4Queries.ingest);
       line('/healthz, no queries', latency.baseline.health);
       line('/healthz, 4 attribution queries running', latency.with4Queries.health);
-      console.log(`  (${latency.with4Queries.queries} attribution queries answered during the loaded run; targets: batch p99 < 50 ms, /healthz p99 < 20 ms)`);
+      console.log(
+        `  (${latency.with4Queries.queries} attribution queries answered during the loaded run; targets: batch p99 < 50 ms, /healthz p99 < 20 ms)`,
+      );
     }
-    const worst = rows.reduce((w, r) => (r.p95 / r.target > w.p95 / w.target ? r : w), rows[0] ?? { name: 'none', p95: 0, target: 1 });
+    const worst = rows.reduce(
+      (w, r) => (r.p95 / r.target > w.p95 / w.target ? r : w),
+      rows[0] ?? { name: 'none', p95: 0, target: 1 },
+    );
     if (out) {
       mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, `${JSON.stringify({
-        bench: 'read-api', date: new Date().toISOString(),
-        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'cpu', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1: os.loadavg()[0] },
-        settings: { dialect: pgUrl ? 'postgres' : 'sqlite', days, sessionsPerDay, mix: 'realistic', now: NOW, repeat, latencySamples, latencyOnly, readThreadNice: process.env.TOUCHLINE_READ_THREAD_NICE ?? 'default' },
-        data: { items, bytes: pgUrl ? null : bytes, bytesPerItem: pgUrl || !items ? null : Math.round(bytes / items), loadSeconds: demo.loadSeconds },
-        rows: rows.map((r) => ({ name: r.name, p50: Math.round(r.p50), p95: Math.round(r.p95), target: r.target, pass: r.p95 <= r.target })),
-        latency,
-      }, null, 2)}\n`);
+      writeFileSync(
+        out,
+        `${JSON.stringify(
+          {
+            bench: 'read-api',
+            date: new Date().toISOString(),
+            machine: {
+              cpus: os.cpus().length,
+              model: os.cpus()[0]?.model ?? 'cpu',
+              memGiB: Math.round(os.totalmem() / 2 ** 30),
+              node: process.version,
+              load1: os.loadavg()[0],
+            },
+            settings: {
+              dialect: pgUrl ? 'postgres' : 'sqlite',
+              days,
+              sessionsPerDay,
+              mix: 'realistic',
+              now: NOW,
+              repeat,
+              latencySamples,
+              latencyOnly,
+              readThreadNice: process.env.TOUCHLINE_READ_THREAD_NICE ?? 'default',
+            },
+            data: {
+              items,
+              bytes: pgUrl ? null : bytes,
+              bytesPerItem: pgUrl || !items ? null : Math.round(bytes / items),
+              loadSeconds: demo.loadSeconds,
+            },
+            rows: rows.map((r) => ({
+              name: r.name,
+              p50: Math.round(r.p50),
+              p95: Math.round(r.p95),
+              target: r.target,
+              pass: r.p95 <= r.target,
+            })),
+            latency,
+          },
+          null,
+          2,
+        )}\n`,
+      );
       console.log(`wrote ${out}`);
     }
-    return [{
-      name: `read API on ${days} d x ${sessionsPerDay}/d (worst: ${worst.name})`, baseline: `target ${worst.target} ms`,
-      measured: `p95 ${worst.p95.toFixed(0)} ms`, ratio: worst.target / worst.p95, target: 'every p95 within its target', pass: rows.every((r) => r.p95 <= r.target),
-    }];
+    return [
+      {
+        name: `read API on ${days} d x ${sessionsPerDay}/d (worst: ${worst.name})`,
+        baseline: `target ${worst.target} ms`,
+        measured: `p95 ${worst.p95.toFixed(0)} ms`,
+        ratio: worst.target / worst.p95,
+        target: 'every p95 within its target',
+        pass: rows.every((r) => r.p95 <= r.target),
+      },
+    ];
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${db}`);
@@ -216,11 +370,22 @@ export async function runReadApi({ days = 30, sessionsPerDay = 2000, repeat = 10
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: {
-    days: { type: 'string' }, 'sessions-per-day': { type: 'string' }, repeat: { type: 'string' }, keep: { type: 'boolean' }, data: { type: 'string' },
-    pg: { type: 'string' }, demo: { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' }, 'latency-only': { type: 'boolean' },
-  } });
-  if (values.pg && !values.demo) throw new Error('--pg URL needs --demo FILE.json (the demo\'s --json output for that database)');
+  const { values } = parseArgs({
+    options: {
+      days: { type: 'string' },
+      'sessions-per-day': { type: 'string' },
+      repeat: { type: 'string' },
+      keep: { type: 'boolean' },
+      data: { type: 'string' },
+      pg: { type: 'string' },
+      demo: { type: 'string' },
+      samples: { type: 'string' },
+      out: { type: 'string' },
+      'latency-only': { type: 'boolean' },
+    },
+  });
+  if (values.pg && !values.demo)
+    throw new Error("--pg URL needs --demo FILE.json (the demo's --json output for that database)");
   const [r] = await runReadApi({
     ...(values.days ? { days: Number(values.days) } : {}),
     ...(values['sessions-per-day'] ? { sessionsPerDay: Number(values['sessions-per-day']) } : {}),

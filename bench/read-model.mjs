@@ -10,9 +10,16 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const DAY = 86_400_000;
-const { values } = parseArgs({ options: {
-  db: { type: 'string' }, storage: { type: 'string' }, account: { type: 'string' }, end: { type: 'string' }, repeat: { type: 'string' }, out: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    storage: { type: 'string' },
+    account: { type: 'string' },
+    end: { type: 'string' },
+    repeat: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
 if (values.db === undefined) throw new Error('read-model: --db <file or postgres URL> is required');
 const storageDir = resolve(values.storage ?? new URL('../packages/storage', import.meta.url).pathname);
 const { openStorage } = await import(pathToFileURL(`${storageDir}/dist/index.js`).href);
@@ -35,7 +42,9 @@ async function time(name, run) {
     ms.push(performance.now() - t);
   }
   const digest = JSON.stringify(answer).length;
-  console.log(`  ${name.padEnd(30)} p50 ${quantile(ms, 0.5).toFixed(0).padStart(6)} ms  p95 ${quantile(ms, 0.95).toFixed(0).padStart(6)} ms  (answer ${digest} chars)`);
+  console.log(
+    `  ${name.padEnd(30)} p50 ${quantile(ms, 0.5).toFixed(0).padStart(6)} ms  p95 ${quantile(ms, 0.95).toFixed(0).padStart(6)} ms  (answer ${digest} chars)`,
+  );
   return answer;
 }
 
@@ -44,22 +53,35 @@ const answers = {};
 for (const days of [30, 90]) {
   const from = end - days * DAY;
   answers[`stats ${days}`] = await time(`stats ${days} d`, () => storage.stats(account, from, end));
-  answers[`series ${days}`] = await time(`series ${days} d (day buckets)`, () => storage.timeSeries(account, { from, to: end, bucketMs: DAY }));
+  answers[`series ${days}`] = await time(`series ${days} d (day buckets)`, () =>
+    storage.timeSeries(account, { from, to: end, bucketMs: DAY }),
+  );
   // The dashboard's buckets: UTC days (origin: midnight before `from`), so only the range's two edge hours are raw.
   // A storage build without `origin` ignores it and answers day buckets from `from`.
-  answers[`series ${days} utc days`] = await time(`series ${days} d (UTC days)`, () => storage.timeSeries(account, { from, to: end, bucketMs: DAY, origin: Math.floor(from / DAY) * DAY }));
-  answers[`landing ${days}`] = await time(`top landing pages ${days} d`, () => storage.topLandingPages(account, { from, to: end, limit: 20 }));
-  answers[`referrers ${days}`] = await time(`top referrers ${days} d`, () => storage.topReferrers(account, { from, to: end, limit: 20 }));
-  answers[`channels ${days}`] = await time(`sessions by channel ${days} d`, () => storage.countSessionsByChannel(account, from, end));
+  answers[`series ${days} utc days`] = await time(`series ${days} d (UTC days)`, () =>
+    storage.timeSeries(account, { from, to: end, bucketMs: DAY, origin: Math.floor(from / DAY) * DAY }),
+  );
+  answers[`landing ${days}`] = await time(`top landing pages ${days} d`, () =>
+    storage.topLandingPages(account, { from, to: end, limit: 20 }),
+  );
+  answers[`referrers ${days}`] = await time(`top referrers ${days} d`, () =>
+    storage.topReferrers(account, { from, to: end, limit: 20 }),
+  );
+  answers[`channels ${days}`] = await time(`sessions by channel ${days} d`, () =>
+    storage.countSessionsByChannel(account, from, end),
+  );
   // Builds before the utm dimensions have no topUtmValues.
   if (typeof storage.topUtmValues === 'function') {
     for (const field of ['campaign', 'source', 'medium']) {
-      answers[`utm ${field} ${days}`] = await time(`top utm ${field}s ${days} d`, () => storage.topUtmValues(account, { from, to: end, limit: 20, field }));
+      answers[`utm ${field} ${days}`] = await time(`top utm ${field}s ${days} d`, () =>
+        storage.topUtmValues(account, { from, to: end, limit: 20, field }),
+      );
     }
   }
 }
 console.log(`  stats 90 d: ${JSON.stringify(answers['stats 90'])}`);
-if (answers['utm campaign 90'] !== undefined) console.log(`  top campaigns 90 d: ${JSON.stringify(answers['utm campaign 90'].slice(0, 3))}`);
+if (answers['utm campaign 90'] !== undefined)
+  console.log(`  top campaigns 90 d: ${JSON.stringify(answers['utm campaign 90'].slice(0, 3))}`);
 // --out FILE: every answer as JSON, to check that two builds answered the same.
 if (values.out !== undefined) writeFileSync(values.out, JSON.stringify(answers, null, 1));
 await storage.close();

@@ -30,17 +30,25 @@ const benches = [
   ['wal-soak', () => runWalSoak({})],
   ['ingest-postgres', () => runPostgresIngest({ seconds: seconds * 2 })],
   ['attribution', () => runAttributionBench()],
-  ['sdk-spool', async () => (await runSdkSpool()).map((r) => ({ ...r, target: 'reference: cost of the spool', pass: true }))],
+  [
+    'sdk-spool',
+    async () => (await runSdkSpool()).map((r) => ({ ...r, target: 'reference: cost of the spool', pass: true })),
+  ],
 ];
 const names = benches.map(([name]) => name);
 const from = values['resume-from'];
-if (from !== undefined && !names.includes(from)) throw new Error(`run: --resume-from must name a bench (${names.join(', ')}), got ${JSON.stringify(from)}`);
+if (from !== undefined && !names.includes(from))
+  throw new Error(`run: --resume-from must name a bench (${names.join(', ')}), got ${JSON.stringify(from)}`);
 /** A resumed run keeps the earlier part's rows, date and starting load, and records where and when it resumed. */
 const earlier = from === undefined ? null : JSON.parse(readFileSync(out, 'utf8'));
-if (earlier !== null && earlier.complete !== false) throw new Error(`run: ${out} is a finished run; --resume-from continues only an unfinished one`);
+if (earlier !== null && earlier.complete !== false)
+  throw new Error(`run: ${out} is a finished run; --resume-from continues only an unfinished one`);
 const started = earlier === null ? new Date() : new Date(earlier.date);
 const startMachine = earlier === null ? machine() : { load1: earlier.machine.load1AtStart };
-const resumed = earlier === null ? null : [...[earlier.resumed ?? []].flat(), { from, at: new Date().toISOString(), load1: machine().load1 }];
+const resumed =
+  earlier === null
+    ? null
+    : [...[earlier.resumed ?? []].flat(), { from, at: new Date().toISOString(), load1: machine().load1 }];
 const results = earlier === null ? [] : earlier.rows.filter((r) => names.indexOf(r.bench) < names.indexOf(from));
 /** The result file; written after every bench too (complete: false), so a failure late in a long run keeps what was measured. */
 const write = (complete) => {
@@ -53,7 +61,11 @@ const write = (complete) => {
     machine: { ...m, load1AtStart: startMachine.load1 },
     settings: { BENCH_SECONDS: seconds, BENCH_SOAK_ITEMS: Number(process.env.BENCH_SOAK_ITEMS ?? 300_000) },
     ...(resumed === null ? {} : { resumed }),
-    rows: results.map(({ samples, ...r }) => ({ ...r, ratio: Number(r.ratio.toFixed(4)), ...(samples ? { samples } : {}) })),
+    rows: results.map(({ samples, ...r }) => ({
+      ...r,
+      ratio: Number(r.ratio.toFixed(4)),
+      ...(samples ? { samples } : {}),
+    })),
   });
 };
 for (const [name, bench] of benches.slice(from === undefined ? 0 : names.indexOf(from))) {
@@ -64,11 +76,15 @@ for (const [name, bench] of benches.slice(from === undefined ? 0 : names.indexOf
 }
 
 const m = machine();
-console.log(`\nTouchline benchmarks — ${m.cpus} x ${m.model}, ${m.memGiB} GiB, Node ${m.node}, load average ${startMachine.load1.toFixed(1)} -> ${m.load1.toFixed(1)}\n`);
+console.log(
+  `\nTouchline benchmarks — ${m.cpus} x ${m.model}, ${m.memGiB} GiB, Node ${m.node}, load average ${startMachine.load1.toFixed(1)} -> ${m.load1.toFixed(1)}\n`,
+);
 console.log('| benchmark | baseline | measured | ratio | target | |');
 console.log('|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.name} | ${r.baseline} | ${r.measured} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.pass ? 'ok' : 'MISSED'} |`);
+  console.log(
+    `| ${r.name} | ${r.baseline} | ${r.measured} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.pass ? 'ok' : 'MISSED'} |`,
+  );
 }
 const path = write(true);
 console.log(`\nresult: ${path}`);

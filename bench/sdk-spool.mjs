@@ -15,21 +15,41 @@ const PROPS = { plan: 'pro', sku: 'A1-42', path: '/checkout/confirm' };
 async function startCollector() {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-spool-'));
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], { encoding: 'utf8' }).stdout);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { key } = JSON.parse(
+    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
+      encoding: 'utf8',
+    }).stdout,
+  );
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
   });
   await new Promise((r) => setTimeout(r, 500)); // keys loaded
-  return { url, key, dir, stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url,
+    key,
+    dir,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The synchronous cost of event() alone: requests never answer, the memory queue is large enough for every call. */
 function callCost(withSpool) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-spool-calls-'));
   const client = createClient({
-    apiKey: 'bench', fetch: () => new Promise(() => undefined), maxQueueItems: CALLS + 1000,
+    apiKey: 'bench',
+    fetch: () => new Promise(() => undefined),
+    maxQueueItems: CALLS + 1000,
     ...(withSpool ? { spool: { path: dir, maxBytes: 1024 ** 3 } } : {}),
   });
   const started = process.hrtime.bigint();
@@ -45,12 +65,19 @@ function callCost(withSpool) {
 /** Items/s from the first call to the flush that delivered them all, producer paced by the SDK's queue (default settings otherwise). */
 async function delivery(collector, withSpool) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-spool-e2e-'));
-  const client = createClient({ apiKey: collector.key, endpoint: collector.url, ...(withSpool ? { spool: { path: dir } } : {}) });
+  const client = createClient({
+    apiKey: collector.key,
+    endpoint: collector.url,
+    ...(withSpool ? { spool: { path: dir } } : {}),
+  });
   const limit = client.settings.maxQueueItems / 2;
   const started = process.hrtime.bigint();
   let n = 0;
   while (n < DELIVER) {
-    if (client.stats().queued >= limit) { await new Promise((r) => setImmediate(r)); continue; }
+    if (client.stats().queued >= limit) {
+      await new Promise((r) => setImmediate(r));
+      continue;
+    }
     client.event('viewed', { ...PROPS, n }, { visitorId: VISITOR });
     n += 1;
     if (n % 500 === 0) await new Promise((r) => setImmediate(r));
@@ -83,20 +110,41 @@ export async function runSdkSpool() {
   } finally {
     collector.stop();
   }
-  const row = (name, base, measured, unit) => ({ name, baseline: `${mean(base).toFixed(0)} ${unit}`, measured: `${mean(measured).toFixed(0)} ${unit}`, ratio: mean(measured) / mean(base) });
+  const row = (name, base, measured, unit) => ({
+    name,
+    baseline: `${mean(base).toFixed(0)} ${unit}`,
+    measured: `${mean(measured).toFixed(0)} ${unit}`,
+    ratio: mean(measured) / mean(base),
+  });
   return [
-    { ...row(`SDK event() calls, spool / memory only (${CALLS} calls, requests never answer, maxQueueItems ${CALLS + 1000})`, calls.memory, calls.spool, 'calls/s'),
-      usPerCall: { memory: 1e6 / mean(calls.memory), spool: 1e6 / mean(calls.spool) } },
-    row(`SDK delivery to a real collector, spool / memory only (${DELIVER} items, default settings, producer paced at half the queue)`, e2e.memory, e2e.spool, 'items/s'),
+    {
+      ...row(
+        `SDK event() calls, spool / memory only (${CALLS} calls, requests never answer, maxQueueItems ${CALLS + 1000})`,
+        calls.memory,
+        calls.spool,
+        'calls/s',
+      ),
+      usPerCall: { memory: 1e6 / mean(calls.memory), spool: 1e6 / mean(calls.spool) },
+    },
+    row(
+      `SDK delivery to a real collector, spool / memory only (${DELIVER} items, default settings, producer paced at half the queue)`,
+      e2e.memory,
+      e2e.spool,
+      'items/s',
+    ),
   ];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await runSdkSpool();
-  console.log(`\nSDK spool — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}\n`);
+  console.log(
+    `\nSDK spool — ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString()}\n`,
+  );
   console.log('| benchmark | baseline | measured | ratio |');
   console.log('|---|---|---|---|');
   for (const r of results) console.log(`| ${r.name} | ${r.baseline} | ${r.measured} | ${r.ratio.toFixed(2)} |`);
   const per = results[0].usPerCall;
-  console.log(`\nper call: ${per.memory.toFixed(2)} µs memory only, ${per.spool.toFixed(2)} µs with the spool (+${(per.spool - per.memory).toFixed(2)} µs)`);
+  console.log(
+    `\nper call: ${per.memory.toFixed(2)} µs memory only, ${per.spool.toFixed(2)} µs with the spool (+${(per.spool - per.memory).toFixed(2)} µs)`,
+  );
 }

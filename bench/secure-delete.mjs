@@ -47,5 +47,7 @@ const totals = Object.fromEntries(modes.map((m) => [m, 0]));
 for (let rep = 0; rep < 3; rep++) for (const m of modes) totals[m] += run(m); // interleaved: machine load hits every mode alike
 const rows = ROUNDS * (ITEMS + SESSIONS) * 3;
 for (const m of modes) {
-  console.log(`secure_delete=${m.padEnd(4)} ${(rows / totals[m] * 1000).toFixed(0).padStart(8)} writes/s   time vs OFF: ${(totals[m] / totals.OFF).toFixed(3)}`);
+  console.log(
+    `secure_delete=${m.padEnd(4)} ${((rows / totals[m]) * 1000).toFixed(0).padStart(8)} writes/s   time vs OFF: ${(totals[m] / totals.OFF).toFixed(3)}`,
+  );
 }

@@ -13,8 +13,16 @@ const ITEMS_PER_SESSION = 10; // each batch holds batchSize / 10 visitors with o
 /** A pageview-like payload of realistic size (~400 bytes). */
 function payload(id, visitorId, sessionId, ts) {
   return JSON.stringify({
-    id, type: 'pageview', visitor_id: visitorId, session_id: sessionId, timestamp: new Date(ts).toISOString(),
-    context: { url: `https://shop.example/products/${id.slice(-6)}?utm_source=bench`, referrer: 'https://www.google.com/', user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0' },
+    id,
+    type: 'pageview',
+    visitor_id: visitorId,
+    session_id: sessionId,
+    timestamp: new Date(ts).toISOString(),
+    context: {
+      url: `https://shop.example/products/${id.slice(-6)}?utm_source=bench`,
+      referrer: 'https://www.google.com/',
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+    },
   });
 }
 
@@ -27,7 +35,9 @@ function makeBatches(count, size, t0) {
   for (let b = 0; b < count; b++) {
     const items = [];
     const meta = [];
-    const visitors = Array.from({ length: Math.max(1, Math.floor(size / ITEMS_PER_SESSION)) }, () => newId(t0 + b * 1000));
+    const visitors = Array.from({ length: Math.max(1, Math.floor(size / ITEMS_PER_SESSION)) }, () =>
+      newId(t0 + b * 1000),
+    );
     for (let i = 0; i < size; i++) {
       const v = visitors[i % visitors.length];
       const s = deriveSessionId(v, 1);
@@ -50,16 +60,53 @@ function processed(accountId, rows, meta) {
     const m = byId.get(row.itemId);
     visitors.set(m.v, { accountId, id: m.v, firstSeenAt: visitors.get(m.v)?.firstSeenAt ?? m.ts, lastSeenAt: m.ts });
     const s = sessions.get(m.s);
-    sessions.set(m.s, s ? { ...s, lastSeenAt: m.ts, eventCount: s.eventCount + 1, pageviewCount: s.pageviewCount + 1 } : {
-      accountId, id: m.s, visitorId: m.v, startedAt: m.ts, lastSeenAt: m.ts, eventCount: 1, pageviewCount: 1,
-      landing: {
-        rank: 3, at: m.ts, itemId: m.id, url: 'https://shop.example/', host: 'shop.example',
-        referrer: 'https://www.google.com/', channel: 'organic_search', utm: { utm_source: 'bench' }, clickIds: {},
-      },
+    sessions.set(
+      m.s,
+      s
+        ? { ...s, lastSeenAt: m.ts, eventCount: s.eventCount + 1, pageviewCount: s.pageviewCount + 1 }
+        : {
+            accountId,
+            id: m.s,
+            visitorId: m.v,
+            startedAt: m.ts,
+            lastSeenAt: m.ts,
+            eventCount: 1,
+            pageviewCount: 1,
+            landing: {
+              rank: 3,
+              at: m.ts,
+              itemId: m.id,
+              url: 'https://shop.example/',
+              host: 'shop.example',
+              referrer: 'https://www.google.com/',
+              channel: 'organic_search',
+              utm: { utm_source: 'bench' },
+              clickIds: {},
+            },
+          },
+    );
+    events.push({
+      accountId,
+      id: m.id,
+      type: 'pageview',
+      name: null,
+      visitorId: m.v,
+      sessionId: m.s,
+      timestamp: m.ts,
+      url: 'https://shop.example/p',
+      properties: '{}',
     });
-    events.push({ accountId, id: m.id, type: 'pageview', name: null, visitorId: m.v, sessionId: m.s, timestamp: m.ts, url: 'https://shop.example/p', properties: '{}' });
   }
-  return { visitors: [...visitors.values()], sessions: [...sessions.values()], events, conversions: [], identities: [], aliases: [], done: rows.map((r) => r.seq), dead: [] };
+  return {
+    visitors: [...visitors.values()],
+    sessions: [...sessions.values()],
+    events,
+    conversions: [],
+    identities: [],
+    aliases: [],
+    done: rows.map((r) => r.seq),
+    dead: [],
+  };
 }
 
 /** Touchline: every batch is inserted, claimed and applied; only the storage calls are timed. */
@@ -82,7 +129,8 @@ async function measureStorage(dir, { batches, synchronous }) {
   }
   const health = await storage.inboxHealth();
   await storage.close();
-  if (items !== batches.length * batches[0].items.length || health.pending !== 0) throw new Error(`lost items: ${items} applied, ${health.pending} pending`);
+  if (items !== batches.length * batches[0].items.length || health.pending !== 0)
+    throw new Error(`lost items: ${items} applied, ${health.pending} pending`);
   return items / (ms / 1000);
 }
 
@@ -93,7 +141,9 @@ function measureBare(dir, { batches, synchronous }) {
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.exec('CREATE TABLE items (seq INTEGER PRIMARY KEY, item_id TEXT NOT NULL, payload TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO items (item_id, payload) VALUES (?, ?)');
-  const tx = db.transaction((batch) => { for (const item of batch) insert.run(item.itemId, item.payload); });
+  const tx = db.transaction((batch) => {
+    for (const item of batch) insert.run(item.itemId, item.payload);
+  });
   const t = performance.now();
   for (const { items } of batches) tx(items);
   const ms = performance.now() - t;
@@ -122,8 +172,14 @@ export async function runStorageSqlite({ items = 200_000, batchSize = 500, synch
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const items = Number(process.env.BENCH_ITEMS ?? 200_000);
-  for (const [synchronous, batchSize] of [['normal', 500], ['normal', 100], ['full', 500]]) {
+  for (const [synchronous, batchSize] of [
+    ['normal', 500],
+    ['normal', 100],
+    ['full', 500],
+  ]) {
     const r = await runStorageSqlite({ items, batchSize, synchronous });
-    console.log(`${r.name}: ${r.measured} (bare ${r.baseline}, ratio ${r.ratio.toFixed(2)}, target ${r.target}: ${r.pass ? 'ok' : 'MISSED'})`);
+    console.log(
+      `${r.name}: ${r.measured} (bare ${r.baseline}, ratio ${r.ratio.toFixed(2)}, target ${r.target}: ${r.pass ? 'ok' : 'MISSED'})`,
+    );
   }
 }

@@ -16,7 +16,18 @@ const BATCH = 500;
 const IN_FLIGHT = 2;
 const SAMPLE_MS = 100;
 
-const PAGES = ['/', '/shoes', '/shoes/road-racer', '/shoes/trail-x', '/socks', '/bags', '/cart', '/checkout', '/about', '/blog/how-to-run'];
+const PAGES = [
+  '/',
+  '/shoes',
+  '/shoes/road-racer',
+  '/shoes/trail-x',
+  '/socks',
+  '/bags',
+  '/cart',
+  '/checkout',
+  '/about',
+  '/blog/how-to-run',
+];
 const LANDINGS = [
   { referrer: 'https://www.google.com/', query: '' },
   { referrer: 'https://www.google.com/', query: '?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=Cj0KCQ' },
@@ -35,7 +46,10 @@ const AGENTS = [
 /** A small deterministic PRNG per app server, so runs send the same shop. */
 function prng(seed) {
   let s = seed;
-  return () => { s = (s * 1_103_515_245 + 12_345) % 2 ** 31; return s / 2 ** 31; };
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
 }
 
 /**
@@ -52,17 +66,37 @@ function shop(seed) {
   const session = () => {
     const returning = visitors.length > 0 && random() < 0.33;
     const visitor = returning ? pick(visitors) : newId();
-    if (!returning) { visitors.push(visitor); if (visitors.length > 5000) visitors.shift(); }
+    if (!returning) {
+      visitors.push(visitor);
+      if (visitors.length > 5000) visitors.shift();
+    }
     const sessionId = newId();
     const landing = pick(LANDINGS);
     const agent = pick(AGENTS);
     let at = Date.now() - Math.floor(random() * 20 * 3_600_000);
-    const item = (type, extra) => ({ id: newId(), type, timestamp: new Date(at).toISOString(), visitor_id: visitor, session_id: sessionId, ...extra });
+    const item = (type, extra) => ({
+      id: newId(),
+      type,
+      timestamp: new Date(at).toISOString(),
+      visitor_id: visitor,
+      session_id: sessionId,
+      ...extra,
+    });
     const context = (path, referrer, start) => ({
-      url: `https://shop.example${path}`, referrer, user_agent: agent, ip: '203.0.113.7', utm: {}, click_ids: {}, session_start: start,
+      url: `https://shop.example${path}`,
+      referrer,
+      user_agent: agent,
+      ip: '203.0.113.7',
+      utm: {},
+      click_ids: {},
+      session_start: start,
     });
     let page = pick(PAGES);
-    const items = [item('pageview', { context: context(`${page}${landing.query}`, landing.referrer, returning ? 'expired' : 'new_visitor') })];
+    const items = [
+      item('pageview', {
+        context: context(`${page}${landing.query}`, landing.referrer, returning ? 'expired' : 'new_visitor'),
+      }),
+    ];
     const views = 1 + Math.floor(random() * 5);
     for (let i = 0; i < views; i++) {
       at += 5_000 + Math.floor(random() * 60_000);
@@ -70,12 +104,33 @@ function shop(seed) {
       items.push(item('pageview', { context: context(next, `https://shop.example${page}`, null) }));
       page = next;
     }
-    if (random() < 0.3) items.push(item('event', { name: 'add_to_cart', context: null, properties: { sku: `SKU-${Math.floor(random() * 500)}`, quantity: 1 } }));
+    if (random() < 0.3)
+      items.push(
+        item('event', {
+          name: 'add_to_cart',
+          context: null,
+          properties: { sku: `SKU-${Math.floor(random() * 500)}`, quantity: 1 },
+        }),
+      );
     if (random() < 1 / 12) {
       at += 2_000;
-      items.push(item('identify', { context: null, user_id: `user-${Math.floor(random() * 100_000)}`, traits: { plan: 'customer' } }));
+      items.push(
+        item('identify', {
+          context: null,
+          user_id: `user-${Math.floor(random() * 100_000)}`,
+          traits: { plan: 'customer' },
+        }),
+      );
       const cents = 1_000 + Math.floor(random() * 30_000);
-      items.push(item('conversion', { name: 'purchase', context: null, revenue: cents / 100, currency: 'EUR', properties: { items: 1 + Math.floor(random() * 3) } }));
+      items.push(
+        item('conversion', {
+          name: 'purchase',
+          context: null,
+          revenue: cents / 100,
+          currency: 'EUR',
+          properties: { items: 1 + Math.floor(random() * 3) },
+        }),
+      );
     }
     return items;
   };
@@ -89,31 +144,56 @@ function shop(seed) {
 
 async function startCollector(dir, walLimitMb) {
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'shop', '--db', db, '--json'], { encoding: 'utf8' }).stdout);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--wal-limit-mb', String(walLimitMb)], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOUCHLINE_RATE_LIMIT: 'off' },
-  });
+  const { key } = JSON.parse(
+    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'shop', '--db', db, '--json'], {
+      encoding: 'utf8',
+    }).stdout,
+  );
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--db', db, '--wal-limit-mb', String(walLimitMb)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TOUCHLINE_RATE_LIMIT: 'off' },
+    },
+  );
   let errors = '';
-  child.stderr.on('data', (c) => { if (errors.length < 4000) errors += c; });
+  child.stderr.on('data', (c) => {
+    if (errors.length < 4000) errors += c;
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (c) => { out += c; const m = /listening on (\S+)/.exec(out); if (m) resolve(m[1]); });
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
     child.once('exit', (code) => reject(new Error(`touchline serve exited with ${code}: ${errors}`)));
   });
   return { url, key, db, errors: () => errors, stop: () => child.kill('SIGKILL') };
 }
 
 function body(items) {
-  return JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 'bench', version: '0' }, items });
+  return JSON.stringify({
+    batch_id: newId(),
+    sent_at: new Date().toISOString(),
+    sdk: { name: 'bench', version: '0' },
+    items,
+  });
 }
 
 /** Posts until acknowledged, honouring 503/429 + Retry-After as the SDK does; counts the waits. */
 async function post(c, text, stats) {
   for (;;) {
-    const res = await fetch(`${c.url}/api/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' }, body: text });
+    const res = await fetch(`${c.url}/api/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
+      body: text,
+    });
     const answer = await res.json();
     if (res.status === 202) return answer;
-    if (res.status !== 429 && res.status !== 503) throw new Error(`batch answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+    if (res.status !== 429 && res.status !== 503)
+      throw new Error(`batch answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
     stats.retried[res.status] = (stats.retried[res.status] ?? 0) + 1;
     await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
   }
@@ -122,19 +202,23 @@ async function post(c, text, stats) {
 /** APPS app servers, each with IN_FLIGHT batches of BATCH items in flight, share `total` items. */
 async function ingest(c, total, stats) {
   let remaining = total;
-  await Promise.all(Array.from({ length: APPS }, async (_, app) => {
-    const next = shop(app + 1);
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (remaining > 0) {
-        const n = Math.min(BATCH, remaining);
-        remaining -= n;
-        const answer = await post(c, body(next(n)), stats);
-        stats.accepted += answer.accepted;
-        stats.duplicates += answer.duplicates;
-        stats.progress.push([Date.now(), stats.accepted]);
-      }
-    }));
-  }));
+  await Promise.all(
+    Array.from({ length: APPS }, async (_, app) => {
+      const next = shop(app + 1);
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (remaining > 0) {
+            const n = Math.min(BATCH, remaining);
+            remaining -= n;
+            const answer = await post(c, body(next(n)), stats);
+            stats.accepted += answer.accepted;
+            stats.duplicates += answer.duplicates;
+            stats.progress.push([Date.now(), stats.accepted]);
+          }
+        }),
+      );
+    }),
+  );
 }
 
 /** A 1-item batch every 20 ms, one at a time: what one request of a quiet app server waits. */
@@ -196,8 +280,10 @@ function tenths(progress, start, end) {
 }
 
 export async function runWalSoak({
-  items = Number(process.env.BENCH_SOAK_ITEMS ?? 300_000), walLimitMb = Number(process.env.BENCH_SOAK_WAL_LIMIT_MB ?? 64),
-  drainSeconds = Number(process.env.BENCH_SOAK_DRAIN_SECONDS ?? 300), dir: parent = tmpdir(),
+  items = Number(process.env.BENCH_SOAK_ITEMS ?? 300_000),
+  walLimitMb = Number(process.env.BENCH_SOAK_WAL_LIMIT_MB ?? 64),
+  drainSeconds = Number(process.env.BENCH_SOAK_DRAIN_SECONDS ?? 300),
+  dir: parent = tmpdir(),
 } = {}) {
   const dir = mkdtempSync(join(parent, 'touchline-soak-'));
   const c = await startCollector(dir, walLimitMb);
@@ -234,20 +320,39 @@ export async function runWalSoak({
     const bound = walLimitMb * MIB;
     const rates = tenths(stats.progress, start, start + ackedMs);
     const result = {
-      items: stats.accepted, walLimitMb, drained, inboxLeft: metrics.depth, drainSeconds, walPeakMib: samples.walPeak / MIB, walEndMib: walEnd / MIB, dbMib: dbEnd / MIB,
-      dbBytesPerItem: dbEnd / stats.accepted, ackedPerSecond: stats.accepted / (ackedMs / 1000), processedPerSecond: stats.accepted / (processedMs / 1000),
-      ackedSeconds: ackedMs / 1000, processedSeconds: processedMs / 1000, p99OneItemMs: percentile(latencies, 99), p50OneItemMs: percentile(latencies, 50),
-      oneItemSamples: latencies.length, retried: stats.retried, rateTenths: rates,
-      statsP50Ms: percentile(reads.stats, 50), attributionP50Ms: percentile(reads.attribution, 50), attributionMaxMs: Math.max(0, ...reads.attribution), readFailures: reads.failed,
-      checkpoints: metrics, samples: samples.count,
+      items: stats.accepted,
+      walLimitMb,
+      drained,
+      inboxLeft: metrics.depth,
+      drainSeconds,
+      walPeakMib: samples.walPeak / MIB,
+      walEndMib: walEnd / MIB,
+      dbMib: dbEnd / MIB,
+      dbBytesPerItem: dbEnd / stats.accepted,
+      ackedPerSecond: stats.accepted / (ackedMs / 1000),
+      processedPerSecond: stats.accepted / (processedMs / 1000),
+      ackedSeconds: ackedMs / 1000,
+      processedSeconds: processedMs / 1000,
+      p99OneItemMs: percentile(latencies, 99),
+      p50OneItemMs: percentile(latencies, 50),
+      oneItemSamples: latencies.length,
+      retried: stats.retried,
+      rateTenths: rates,
+      statsP50Ms: percentile(reads.stats, 50),
+      attributionP50Ms: percentile(reads.attribution, 50),
+      attributionMaxMs: Math.max(0, ...reads.attribution),
+      readFailures: reads.failed,
+      checkpoints: metrics,
+      samples: samples.count,
     };
     console.error(`wal-soak: ${JSON.stringify(result)}`);
     return {
       name: `WAL soak: ${stats.accepted.toLocaleString('en-US')} items over HTTP from ${APPS} app servers, stats + attribution queries running (bound ${walLimitMb} MiB)`,
       baseline: `WAL bound ${walLimitMb} MiB`,
-      measured: `WAL peak ${result.walPeakMib.toFixed(1)} MiB (end ${result.walEndMib.toFixed(1)}), db ${result.dbMib.toFixed(0)} MiB = ${result.dbBytesPerItem.toFixed(0)} B/item; `
-        + `${Math.round(result.ackedPerSecond)} items/s acked, ${drained ? `${Math.round(result.processedPerSecond)} processed` : `NOT PROCESSED: ${metrics.depth} items still in the inbox ${drainSeconds} s after the load`}; 1-item batch p99 ${result.p99OneItemMs.toFixed(1)} ms; `
-        + `checkpoints ${metrics.complete} complete / ${metrics.busy} busy, longest write-lock hold ${metrics.maxHoldMs.toFixed(0)} ms; ack rate by tenth ${rates.join(' ')}`,
+      measured:
+        `WAL peak ${result.walPeakMib.toFixed(1)} MiB (end ${result.walEndMib.toFixed(1)}), db ${result.dbMib.toFixed(0)} MiB = ${result.dbBytesPerItem.toFixed(0)} B/item; ` +
+        `${Math.round(result.ackedPerSecond)} items/s acked, ${drained ? `${Math.round(result.processedPerSecond)} processed` : `NOT PROCESSED: ${metrics.depth} items still in the inbox ${drainSeconds} s after the load`}; 1-item batch p99 ${result.p99OneItemMs.toFixed(1)} ms; ` +
+        `checkpoints ${metrics.complete} complete / ${metrics.busy} busy, longest write-lock hold ${metrics.maxHoldMs.toFixed(0)} ms; ack rate by tenth ${rates.join(' ')}`,
       ratio: samples.walPeak / bound,
       target: '<= 1.00 (WAL peak / bound)',
       pass: drained && samples.walPeak <= bound && stats.accepted === items + latencies.length,
@@ -263,7 +368,15 @@ export async function runWalSoak({
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { items: { type: 'string' }, 'wal-limit-mb': { type: 'string' }, 'drain-seconds': { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      items: { type: 'string' },
+      'wal-limit-mb': { type: 'string' },
+      'drain-seconds': { type: 'string' },
+      dir: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
   const date = new Date().toISOString();
   const loadAtStart = machine().load1;
   const r = await runWalSoak({
@@ -276,7 +389,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (values.out) {
     const { bench, requestedItems, walLimitMb, ...data } = r.data;
     const settings = { items: requestedItems, walLimitMb, apps: APPS, batch: BATCH, inFlight: IN_FLIGHT };
-    console.log(`result: ${writeResult(values.out, { bench, date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, pass: r.pass, data })}`);
+    console.log(
+      `result: ${writeResult(values.out, { bench, date, ended: new Date().toISOString(), machine: { ...machine(), load1AtStart: loadAtStart }, settings, pass: r.pass, data })}`,
+    );
   }
   process.exitCode = r.pass ? 0 : 1;
 }

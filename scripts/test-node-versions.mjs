@@ -43,7 +43,9 @@ function gypEnv() {
 
 /** npm's own node-gyp: the one `npm ci` used for Node 20, so no second toolchain is installed. */
 function nodeGypPath() {
-  const npmCli = process.env.npm_execpath ?? execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim() + '/npm/bin/npm-cli.js';
+  const npmCli =
+    process.env.npm_execpath ??
+    execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim() + '/npm/bin/npm-cli.js';
   const gyp = join(dirname(npmCli), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   if (!existsSync(gyp)) throw new Error(`node-gyp not found next to npm (${gyp})`);
   return gyp;
@@ -60,14 +62,20 @@ function buildAddon(target) {
   const addon = join(dir, 'build', 'Release', 'better_sqlite3.node');
   if (existsSync(addon)) return addon;
   rmSync(dir, { recursive: true, force: true });
-  for (const part of ['binding.gyp', 'package.json', 'deps', 'src']) cpSync(join(BETTER_SQLITE3, part), join(dir, part), { recursive: true });
+  for (const part of ['binding.gyp', 'package.json', 'deps', 'src'])
+    cpSync(join(BETTER_SQLITE3, part), join(dir, part), { recursive: true });
   const started = Date.now();
-  const built = spawnSync(target.node, [nodeGypPath(), 'rebuild', '--release', `--nodedir=${target.home}`, '-j', 'max'], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...gypEnv(), PATH: `${dirname(target.node)}${delimiter}${process.env.PATH}` },
-  });
-  if (built.status !== 0 || !existsSync(addon)) throw new Error(`building better-sqlite3 ${bs3} for Node ${target.version} failed (in ${dir})`);
+  const built = spawnSync(
+    target.node,
+    [nodeGypPath(), 'rebuild', '--release', `--nodedir=${target.home}`, '-j', 'max'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...gypEnv(), PATH: `${dirname(target.node)}${delimiter}${process.env.PATH}` },
+    },
+  );
+  if (built.status !== 0 || !existsSync(addon))
+    throw new Error(`building better-sqlite3 ${bs3} for Node ${target.version} failed (in ${dir})`);
   log(`better-sqlite3 ${bs3} built for Node ${target.version} in ${seconds(started)} s`);
   return addon;
 }
@@ -104,7 +112,8 @@ function runSuite(run, target, env) {
 function selectRuns(args) {
   if (args.length === 0) return RUNS;
   const chosen = RUNS.filter((run) => args.includes(String(run.major)));
-  if (chosen.length !== args.length) throw new Error(`unknown Node major in ${args.join(' ')}; known: ${RUNS.map((r) => r.major).join(', ')}`);
+  if (chosen.length !== args.length)
+    throw new Error(`unknown Node major in ${args.join(' ')}; known: ${RUNS.map((r) => r.major).join(', ')}`);
   return chosen;
 }
 
@@ -113,7 +122,9 @@ function main() {
   const args = process.argv.slice(2);
   const dash = args.indexOf('--');
   const filters = dash === -1 ? null : args.slice(dash + 1);
-  const runs = selectRuns(dash === -1 ? args : args.slice(0, dash)).map((run) => (filters === null ? run : { ...run, filters }));
+  const runs = selectRuns(dash === -1 ? args : args.slice(0, dash)).map((run) =>
+    filters === null ? run : { ...run, filters },
+  );
   const failed = [];
   for (const run of runs) {
     const started = Date.now();

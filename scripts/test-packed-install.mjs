@@ -28,8 +28,17 @@ function pack(into) {
 /** The user's folder: the tarballs plus what a user brings (Express, TypeScript, Node types). */
 function install(app, tarballs) {
   const dev = rootPackage.devDependencies;
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'touchline-user', private: true, type: 'module' }, null, 2));
-  const wanted = [...tarballs, `express@${dev.express}`, `typescript@${dev.typescript}`, `@types/node@${dev['@types/node']}`, `@types/express@${dev['@types/express']}`];
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'touchline-user', private: true, type: 'module' }, null, 2),
+  );
+  const wanted = [
+    ...tarballs,
+    `express@${dev.express}`,
+    `typescript@${dev.typescript}`,
+    `@types/node@${dev['@types/node']}`,
+    `@types/express@${dev['@types/express']}`,
+  ];
   run('npm', ['install', '--no-audit', '--no-fund', ...wanted], app, { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
@@ -105,14 +114,22 @@ async function serveAndSend(app) {
   log(`touchline keys create: ${created.key.slice(0, 12)}…`);
   const port = freePort();
   // detached: npx starts touchline as a child, so the whole process group is stopped at the end.
-  const serve = spawn('npx', ['touchline', 'serve', '--db', db, '--port', String(port)], { cwd: app, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const serve = spawn('npx', ['touchline', 'serve', '--db', db, '--port', String(port)], {
+    cwd: app,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
   try {
     const endpoint = `http://127.0.0.1:${port}`;
     await waitFor(async () => ((await fetch(`${endpoint}/readyz`)).ok ? true : undefined), 'touchline serve /readyz');
     log('npx touchline serve: ready');
-    run(process.execPath, ['shop.mjs'], app, { env: { ...process.env, TOUCHLINE_KEY: created.key, TOUCHLINE_ENDPOINT: endpoint } });
+    run(process.execPath, ['shop.mjs'], app, {
+      env: { ...process.env, TOUCHLINE_KEY: created.key, TOUCHLINE_ENDPOINT: endpoint },
+    });
     const stats = await waitFor(async () => {
-      const body = await (await fetch(`${endpoint}/api/v1/stats?from=0`, { headers: { authorization: `Bearer ${created.key}` } })).json();
+      const body = await (
+        await fetch(`${endpoint}/api/v1/stats?from=0`, { headers: { authorization: `Bearer ${created.key}` } })
+      ).json();
       return JSON.stringify(body).includes('"conversions":1') ? body : undefined;
     }, 'the shop items in /api/v1/stats');
     log(`items arrived: ${JSON.stringify(stats)}`);

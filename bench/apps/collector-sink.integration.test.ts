@@ -47,7 +47,12 @@ describe('bench collector sink', () => {
     const before = await counts();
     const posthog = new PostHog('phc_test', { host: url });
     // 45 events: two full default batches of 20 and a partial one left for the flush.
-    for (let i = 0; i < 45; i++) posthog.capture({ distinctId: `visitor-${i}`, event: '$pageview', properties: { $current_url: `http://app.test/p/${i}` } });
+    for (let i = 0; i < 45; i++)
+      posthog.capture({
+        distinctId: `visitor-${i}`,
+        event: '$pageview',
+        properties: { $current_url: `http://app.test/p/${i}` },
+      });
     await posthog.shutdown();
     const after = await counts();
     expect(after.posthog - before.posthog).toBe(45);
@@ -60,7 +65,8 @@ describe('bench collector sink', () => {
     const analytics = new Analytics({ writeKey: 'test', host: url });
     const failures: unknown[] = [];
     analytics.on('error', (err) => failures.push(err));
-    for (let i = 0; i < 40; i++) analytics.page({ anonymousId: `visitor-${i}`, properties: { url: `http://app.test/p/${i}` } });
+    for (let i = 0; i < 40; i++)
+      analytics.page({ anonymousId: `visitor-${i}`, properties: { url: `http://app.test/p/${i}` } });
     await analytics.closeAndFlush({ timeout: 20_000 });
     const after = await counts();
     expect(failures).toEqual([]);
@@ -70,8 +76,19 @@ describe('bench collector sink', () => {
 
   it('answers Touchline batches with their batch id and counts their items', async () => {
     const before = await counts();
-    const body = JSON.stringify({ batch_id: 'b-1', sent_at: '2026-12-06T00:00:00.000Z', items: [{ type: 'event', id: 'a' }, { type: 'pageview', id: 'b' }] });
-    const res = await fetch(`${url}/api/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const body = JSON.stringify({
+      batch_id: 'b-1',
+      sent_at: '2026-12-06T00:00:00.000Z',
+      items: [
+        { type: 'event', id: 'a' },
+        { type: 'pageview', id: 'b' },
+      ],
+    });
+    const res = await fetch(`${url}/api/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ batch_id: 'b-1', accepted: 2, duplicates: 0, errors: [] });
     expect((await counts()).touchline - before.touchline).toBe(2);
@@ -79,7 +96,11 @@ describe('bench collector sink', () => {
 
   it('refuses a peer batch it cannot read and counts it, instead of counting nothing as delivered', async () => {
     const before = await counts();
-    const res = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"batch": 3}' });
+    const res = await fetch(`${url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"batch": 3}',
+    });
     expect(res.status).toBe(400);
     const after = await counts();
     expect(after.malformed - before.malformed).toBe(1);

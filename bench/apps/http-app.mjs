@@ -9,8 +9,10 @@ import { withTouchline } from '@touchline/node/http';
 const MODES = ['bare', 'floor', 'sdk', 'touchline', 'posthog', 'segment'];
 const [mode = 'bare', sinkUrl = 'http://127.0.0.1:1', cpuMsArg = '0'] = process.argv.slice(2);
 const handlerCpuMs = Number(cpuMsArg);
-if (!MODES.includes(mode)) throw new Error(`http-app: unknown mode ${JSON.stringify(mode)}; known: ${MODES.join(', ')}`);
-if (!Number.isFinite(handlerCpuMs) || handlerCpuMs < 0) throw new Error(`http-app: HANDLER_CPU_MS must be a number >= 0, got ${JSON.stringify(cpuMsArg)}`);
+if (!MODES.includes(mode))
+  throw new Error(`http-app: unknown mode ${JSON.stringify(mode)}; known: ${MODES.join(', ')}`);
+if (!Number.isFinite(handlerCpuMs) || handlerCpuMs < 0)
+  throw new Error(`http-app: HANDLER_CPU_MS must be a number >= 0, got ${JSON.stringify(cpuMsArg)}`);
 
 /**
  * Spins until this process has used `ms` more CPU time: the "app that does real work" variant.
@@ -45,16 +47,28 @@ let recorded = 0;
 
 if (mode === 'sdk') {
   // middleware-overhead.mjs's historical settings (a deeper queue and 500-item batches).
-  const client = createClient({ apiKey: 'bench', endpoint: sinkUrl, maxQueueItems: 200_000, batch: { maxItems: 500 }, trackPageviews: process.env.BENCH_NO_PAGEVIEWS !== '1' });
+  const client = createClient({
+    apiKey: 'bench',
+    endpoint: sinkUrl,
+    maxQueueItems: 200_000,
+    batch: { maxItems: 500 },
+    trackPageviews: process.env.BENCH_NO_PAGEVIEWS !== '1',
+  });
   app = withTouchline(client, handler);
-  flushSdk = async () => { await client.flush({ timeoutMs: 10_000 }); return client.stats(); };
+  flushSdk = async () => {
+    await client.flush({ timeoutMs: 10_000 });
+    return client.stats();
+  };
 }
 
 if (mode === 'touchline') {
   // Default settings: only the key and the collector's address.
   const client = createClient({ apiKey: 'bench', endpoint: sinkUrl });
   app = withTouchline(client, handler);
-  flushSdk = async () => { await client.flush({ timeoutMs: 10_000 }); return client.stats(); };
+  flushSdk = async () => {
+    await client.flush({ timeoutMs: 10_000 });
+    return client.stats();
+  };
 }
 
 /**
@@ -100,10 +114,19 @@ if (mode === 'posthog') {
     posthog.capture({
       distinctId: visitor,
       event: '$pageview',
-      properties: { $current_url: url.href, $pathname: url.pathname, $referrer: req.headers.referer, $raw_user_agent: req.headers['user-agent'], $ip: req.socket.remoteAddress },
+      properties: {
+        $current_url: url.href,
+        $pathname: url.pathname,
+        $referrer: req.headers.referer,
+        $raw_user_agent: req.headers['user-agent'],
+        $ip: req.socket.remoteAddress,
+      },
     });
   });
-  flushSdk = async () => { await posthog.flush(); return { recorded }; };
+  flushSdk = async () => {
+    await posthog.flush();
+    return { recorded };
+  };
 }
 
 if (mode === 'segment') {
@@ -118,12 +141,19 @@ if (mode === 'segment') {
       context: { ip: req.socket.remoteAddress, userAgent: req.headers['user-agent'] },
     });
   });
-  flushSdk = async () => { await analytics.flush({ timeout: 30_000 }); return { recorded }; };
+  flushSdk = async () => {
+    await analytics.flush({ timeout: 30_000 });
+    return { recorded };
+  };
 }
 
 let requests = 0;
 let requestsSinceStart = 0;
-const counted = (req, res) => { requests += 1; requestsSinceStart += 1; return app(req, res); };
+const counted = (req, res) => {
+  requests += 1;
+  requestsSinceStart += 1;
+  return app(req, res);
+};
 const server = http.createServer(counted);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
@@ -140,7 +170,7 @@ process.on('message', async (msg) => {
   if (msg === 'stats') {
     // Requests the load generator left in flight when it stopped are still being answered: let them
     // finish, so what they record is flushed too and the delivered count can be checked exactly.
-    for (let seen = -1; seen !== requestsSinceStart;) {
+    for (let seen = -1; seen !== requestsSinceStart; ) {
       seen = requestsSinceStart;
       await new Promise((r) => setTimeout(r, 50));
     }

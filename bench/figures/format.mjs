@@ -12,14 +12,17 @@ export const when = (iso) => iso.slice(0, 16).replace('T', ' ');
 /** The machine a result was measured on, with the load average at the start (when recorded) and the end of the run. */
 export function machineLine(r) {
   const m = r.machine;
-  const load = m.load1AtStart === undefined
-    ? `load average ${m.load1.toFixed(1)} at the end of the run`
-    : `load average ${m.load1AtStart.toFixed(1)} at the start and ${m.load1.toFixed(1)} at the end of the run`;
+  const load =
+    m.load1AtStart === undefined
+      ? `load average ${m.load1.toFixed(1)} at the end of the run`
+      : `load average ${m.load1AtStart.toFixed(1)} at the start and ${m.load1.toFixed(1)} at the end of the run`;
   return `${m.cpus} x ${m.model}, ${m.memGiB} GiB, Node ${m.node.replace(/^v/, '')}, ${load}`;
 }
 
 /** The settings of a result that differ from a bench's defaults, as `name value, ...`, or `none`. */
 export function nonDefault(settings, defaults) {
-  const changed = Object.entries(defaults).filter(([k, v]) => settings[k] !== undefined && settings[k] !== v).map(([k]) => `${k} ${settings[k]}`);
+  const changed = Object.entries(defaults)
+    .filter(([k, v]) => settings[k] !== undefined && settings[k] !== v)
+    .map(([k]) => `${k} ${settings[k]}`);
   return changed.length === 0 ? 'none' : changed.join(', ');
 }

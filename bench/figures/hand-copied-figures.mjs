@@ -33,11 +33,20 @@ export function handCopiedFigures(text) {
     let inCode = false;
     for (const { n, line } of sectionLines(lines, heading)) {
       if (line.startsWith('<!-- figures: ')) inBlock = true;
-      if (line.startsWith('<!-- /figures -->')) { inBlock = false; continue; }
+      if (line.startsWith('<!-- /figures -->')) {
+        inBlock = false;
+        continue;
+      }
       if (line.startsWith('```')) inCode = !inCode;
       if (inBlock || inCode) continue;
-      if (line.startsWith('|')) problems.push(`README.md:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`);
-      else if (!prose && MEASURED.test(line.replace(/`[^`]*`/g, ''))) problems.push(`README.md:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`);
+      if (line.startsWith('|'))
+        problems.push(
+          `README.md:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`,
+        );
+      else if (!prose && MEASURED.test(line.replace(/`[^`]*`/g, '')))
+        problems.push(
+          `README.md:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`,
+        );
     }
   }
   return problems;

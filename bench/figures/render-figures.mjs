@@ -46,7 +46,10 @@ function readResults(files, benches, root, problems) {
       problems.push(`${file}: no result behind this block (${error instanceof Error ? error.message : String(error)})`);
       continue;
     }
-    if (!benches.includes(result.bench)) problems.push(`${file}: a result of bench "${result.bench}", not of ${benches.map((b) => `"${b}"`).join(' or ')}`);
+    if (!benches.includes(result.bench))
+      problems.push(
+        `${file}: a result of bench "${result.bench}", not of ${benches.map((b) => `"${b}"`).join(' or ')}`,
+      );
     else results.push(result);
   }
   return results.length === files.length ? results : null;
@@ -57,7 +60,10 @@ export function renderReadme(text, root = ROOT) {
   const problems = [];
   const out = text.replace(BLOCK, (whole, kind, list) => {
     const renderer = RENDERERS[kind];
-    if (renderer === undefined) { problems.push(`${list}: unknown kind "${kind}" (known: ${Object.keys(RENDERERS).join(', ')})`); return whole; }
+    if (renderer === undefined) {
+      problems.push(`${list}: unknown kind "${kind}" (known: ${Object.keys(RENDERERS).join(', ')})`);
+      return whole;
+    }
     const results = readResults(list.split(','), renderer.benches, root, problems);
     if (results === null) return whole;
     try {
@@ -77,8 +83,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { text, problems } = renderReadme(before);
   const blocks = [...before.matchAll(BLOCK)].length;
   if (values.check) {
-    const stale = [...before.matchAll(BLOCK)].filter((m, i) => m[0] !== [...text.matchAll(BLOCK)][i]?.[0]).map((m) => m[2]);
-    for (const file of stale) problems.push(`${file}: the README block differs from what its result renders (edited by hand, or the result changed: run node bench/figures/render-figures.mjs)`);
+    const stale = [...before.matchAll(BLOCK)]
+      .filter((m, i) => m[0] !== [...text.matchAll(BLOCK)][i]?.[0])
+      .map((m) => m[2]);
+    for (const file of stale)
+      problems.push(
+        `${file}: the README block differs from what its result renders (edited by hand, or the result changed: run node bench/figures/render-figures.mjs)`,
+      );
     problems.push(...handCopiedFigures(before));
     for (const p of problems) console.error(`render-figures: ${p}`);
     if (problems.length > 0) process.exit(1);

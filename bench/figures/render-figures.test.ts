@@ -38,7 +38,7 @@ describe('README benchmark figures', () => {
     for (const file of readdirSync(RESULTS)) expect(named).toContain(`bench/figures/results/${file}`);
   });
 
-  it('a figure edited by hand in any block fails the check, naming the block\'s result file', () => {
+  it("a figure edited by hand in any block fails the check, naming the block's result file", () => {
     for (const block of blocks) {
       const start = (block.index as number) + block[0].indexOf('\n|');
       // The first table row under the header and the |---| line: change its first figure.
@@ -53,13 +53,19 @@ describe('README benchmark figures', () => {
   });
 
   it('a block whose result file does not exist fails the check', () => {
-    const result = checkText('missing.md', '# x\n<!-- figures: read-api bench/figures/results/no-such-run.json -->\n| made up | 1 |\n<!-- /figures -->\n');
+    const result = checkText(
+      'missing.md',
+      '# x\n<!-- figures: read-api bench/figures/results/no-such-run.json -->\n| made up | 1 |\n<!-- /figures -->\n',
+    );
     expect(result.code).toBe(1);
     expect(result.out).toContain('bench/figures/results/no-such-run.json: no result behind this block');
   });
 
-  it('a block naming another bench\'s result fails the check', () => {
-    const result = checkText('wrong-bench.md', '# x\n<!-- figures: peer-sdks bench/figures/results/run.json -->\n<!-- /figures -->\n');
+  it("a block naming another bench's result fails the check", () => {
+    const result = checkText(
+      'wrong-bench.md',
+      '# x\n<!-- figures: peer-sdks bench/figures/results/run.json -->\n<!-- /figures -->\n',
+    );
     expect(result.code).toBe(1);
     expect(result.out).toContain('bench/figures/results/run.json: a result of bench "run", not of "peer-sdks"');
   });
@@ -70,12 +76,15 @@ describe('README benchmark figures', () => {
     const disk = lines.indexOf('## Bounded disk');
     expect(benchmarks).toBeGreaterThan(0);
     expect(disk).toBeGreaterThan(0);
-    const insert = (at: number, line: string) => [...lines.slice(0, at + 1), '', line, ...lines.slice(at + 1)].join('\n');
+    const insert = (at: number, line: string) =>
+      [...lines.slice(0, at + 1), '', line, ...lines.slice(at + 1)].join('\n');
     const table = checkText('table.md', insert(disk, '| run | WAL peak |'));
     expect(table.code).toBe(1);
     expect(table.out).toContain(`README.md:${disk + 3}: a table in "Bounded disk" outside a generated block`);
     const prose = checkText('prose.md', insert(benchmarks, 'Batched ingest reached 124.7k items/s acknowledged.'));
     expect(prose.code).toBe(1);
-    expect(prose.out).toContain(`README.md:${benchmarks + 3}: a measured figure in the prose of "Benchmarks" ("124.7k items/s")`);
+    expect(prose.out).toContain(
+      `README.md:${benchmarks + 3}: a measured figure in the prose of "Benchmarks" ("124.7k items/s")`,
+    );
   });
 });

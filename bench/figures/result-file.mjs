@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 /** The machine a bench ran on, with its 1-minute load average now (the machine is shared: the load says how busy it was). */
 export function machine() {
   const [load1, load5, load15] = os.loadavg();
-  return { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'cpu', memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1, load5, load15 };
+  return {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'cpu',
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    load1,
+    load5,
+    load15,
+  };
 }
 
 /** The 1-minute load average, rounded, for a row measured now. */

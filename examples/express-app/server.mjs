@@ -12,16 +12,22 @@ function startDevSink() {
     const sink = http.createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8');
-      req.on('data', (chunk) => { body += chunk; });
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
       req.on('end', () => {
         try {
           const batch = JSON.parse(body);
           for (const item of batch.items) {
             const what = item.name ?? item.user_id ?? '';
-            console.log(`[dev sink] ${item.type.padEnd(11)} ${what.padEnd(10)} visitor=${item.visitor_id.slice(-8)} session=${String(item.session_id).slice(-8)} ${item.context?.url ?? ''}`);
+            console.log(
+              `[dev sink] ${item.type.padEnd(11)} ${what.padEnd(10)} visitor=${item.visitor_id.slice(-8)} session=${String(item.session_id).slice(-8)} ${item.context?.url ?? ''}`,
+            );
           }
           res.writeHead(202, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ batch_id: batch.batch_id, accepted: batch.items.length, duplicates: 0, errors: [] }));
+          res.end(
+            JSON.stringify({ batch_id: batch.batch_id, accepted: batch.items.length, duplicates: 0, errors: [] }),
+          );
         } catch {
           res.writeHead(400, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { code: 'bad_json', message: 'body is not JSON' } }));
@@ -49,11 +55,21 @@ const page = (title, body) => `<!doctype html><meta name="viewport" content="wid
 
 app.get('/', (req, res) => {
   const scope = touchline.current();
-  res.send(page('Touchline example shop', `<p>visitor <code>${scope?.identity.visitorId}</code><br>session <code>${scope?.session.id}</code></p>`));
+  res.send(
+    page(
+      'Touchline example shop',
+      `<p>visitor <code>${scope?.identity.visitorId}</code><br>session <code>${scope?.session.id}</code></p>`,
+    ),
+  );
 });
 app.get('/product', (req, res) => {
   touchline.event('product_viewed', { sku: 'TL-1' });
-  res.send(page('Product', '<form method="post" action="/buy"><input name="email" placeholder="email"><button>Buy for 42 EUR</button></form>'));
+  res.send(
+    page(
+      'Product',
+      '<form method="post" action="/buy"><input name="email" placeholder="email"><button>Buy for 42 EUR</button></form>',
+    ),
+  );
 });
 app.post('/buy', (req, res) => {
   if (req.body?.email) touchline.identify(String(req.body.email), { plan: 'demo' });

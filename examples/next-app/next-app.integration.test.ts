@@ -31,7 +31,13 @@ describe.skipIf(!available)('Next.js example under next start, in Chromium', () 
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     started = Date.now();
-    const start = runNext(NEXT_BIN, APP_DIR, ['start', '-p', String(port), '-H', '127.0.0.1'], { TOUCHLINE_KEY: key, TOUCHLINE_ENDPOINT: fx.url, TOUCHLINE_DEBUG: '1' }, /Ready in/);
+    const start = runNext(
+      NEXT_BIN,
+      APP_DIR,
+      ['start', '-p', String(port), '-H', '127.0.0.1'],
+      { TOUCHLINE_KEY: key, TOUCHLINE_ENDPOINT: fx.url, TOUCHLINE_DEBUG: '1' },
+      /Ready in/,
+    );
     server = start.child;
     serverOutput = start.output;
     await start.done;
@@ -52,8 +58,10 @@ describe.skipIf(!available)('Next.js example under next start, in Chromium', () 
     console.log(`[next-example] next build ${timings.buildMs} ms, next start ready ${timings.startMs} ms`);
   });
 
-  it('runs middleware.ts on the edge runtime (Next 15\'s default), where the SDK has no node: module', () => {
-    const manifest = JSON.parse(readFileSync(new URL('./.next/server/middleware-manifest.json', import.meta.url), 'utf8')) as {
+  it("runs middleware.ts on the edge runtime (Next 15's default), where the SDK has no node: module", () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('./.next/server/middleware-manifest.json', import.meta.url), 'utf8'),
+    ) as {
       middleware: Record<string, { files: string[] }>;
     };
     // Edge middleware is listed here; Node.js middleware (runtime: 'nodejs') would be in functions-config-manifest.json instead.
@@ -67,11 +75,17 @@ describe.skipIf(!available)('Next.js example under next start, in Chromium', () 
     await page.goto(`${origin}/`);
     await page.waitForSelector('#title');
     // Client-side <Link> navigations (RSC fetches); Link also prefetches every visible link, which must not count.
-    for (const [link, title] of [['#nav-products', 'Products'], ['#nav-about', 'About'], ['#nav-checkout', 'Checkout']] as const) {
+    for (const [link, title] of [
+      ['#nav-products', 'Products'],
+      ['#nav-about', 'About'],
+      ['#nav-checkout', 'Checkout'],
+    ] as const) {
       await page.click(link);
       await page.locator('#title', { hasText: title }).waitFor();
     }
-    const actionDone = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined);
+    const actionDone = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
+    );
     await page.click('#buy');
     await actionDone;
     await page.reload();
@@ -94,6 +108,8 @@ describe.skipIf(!available)('Next.js example under next start, in Chromium', () 
     const stats = await getJson(fx.url, key, statsPath());
     expect(stats.body).toMatchObject({ visitors: 1, sessions: 1, conversions: 1, revenue: 49 });
     const sessions = await getJson(fx.url, key, `/api/v1/sessions?visitor_id=${visitorId}`);
-    expect((sessions.body.sessions as Array<{ landing_url: string }>).map((x) => x.landing_url)).toEqual([`${origin}/`]);
+    expect((sessions.body.sessions as Array<{ landing_url: string }>).map((x) => x.landing_url)).toEqual([
+      `${origin}/`,
+    ]);
   });
 });

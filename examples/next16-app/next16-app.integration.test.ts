@@ -26,10 +26,15 @@ describe.skipIf(!available)('Next.js 16 example (proxy.ts) under next start, in 
   beforeAll(async () => {
     fx = await startCollector();
     key = await fx.keyFor('next16-example');
-    const version = (JSON.parse(readFileSync(new URL('./node_modules/next/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(readFileSync(new URL('./node_modules/next/package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
     let started = Date.now();
     // TOUCHLINE_NEXT_REUSE_BUILD=1 (local iteration only) starts the .next left by the previous run.
-    if (process.env.TOUCHLINE_NEXT_REUSE_BUILD !== '1') buildOutput = await runNext(NEXT_BIN, APP_DIR, ['build'], {}).done;
+    if (process.env.TOUCHLINE_NEXT_REUSE_BUILD !== '1')
+      buildOutput = await runNext(NEXT_BIN, APP_DIR, ['build'], {}).done;
     timings.buildMs = Date.now() - started;
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
@@ -58,7 +63,11 @@ describe.skipIf(!available)('Next.js 16 example (proxy.ts) under next start, in 
   });
 
   it('is built as Next 16 with proxy.ts as its proxy, on the Node.js runtime', () => {
-    const version = (JSON.parse(readFileSync(new URL('./node_modules/next/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(readFileSync(new URL('./node_modules/next/package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
     expect(version).toMatch(/^16\./);
     // Next 16 reads proxy.ts as the proxy (the build lists it; a deprecated middleware.ts would warn).
     if (buildOutput !== '') {
@@ -66,7 +75,9 @@ describe.skipIf(!available)('Next.js 16 example (proxy.ts) under next start, in 
       expect(buildOutput).not.toMatch(/middleware.{0,40}deprecated/i);
     }
     // The proxy's function config: Node.js, the only runtime Next 16 allows proxy.ts.
-    const functions = JSON.parse(readFileSync(new URL('./.next/server/functions-config-manifest.json', import.meta.url), 'utf8')) as {
+    const functions = JSON.parse(
+      readFileSync(new URL('./.next/server/functions-config-manifest.json', import.meta.url), 'utf8'),
+    ) as {
       functions: Record<string, { runtime?: string }>;
     };
     expect(functions.functions['/_middleware']?.runtime).toBe('nodejs');
@@ -79,7 +90,9 @@ describe.skipIf(!available)('Next.js 16 example (proxy.ts) under next start, in 
     const isPricingPrefetch = (r: Request): boolean => new URL(r.url()).pathname === '/pricing';
     const pricingPrefetched = page.waitForResponse((r) => isPricingPrefetch(r.request()));
     const pricingRequests: Request[] = [];
-    page.on('request', (r) => { if (isPricingPrefetch(r)) pricingRequests.push(r); });
+    page.on('request', (r) => {
+      if (isPricingPrefetch(r)) pricingRequests.push(r);
+    });
 
     await page.goto(`${origin}/`);
     await page.waitForSelector('#title');
@@ -87,12 +100,18 @@ describe.skipIf(!available)('Next.js 16 example (proxy.ts) under next start, in 
     // Only the proxy writes this cookie: proof that proxy.ts ran for the landing.
     expect(landingCookies.map((c) => c.name)).toContain('tl_vid');
     // Client-side <Link> navigations (RSC fetches); Link also prefetches every visible link, which must not count.
-    for (const [link, title] of [['#nav-products', 'Products'], ['#nav-about', 'About'], ['#nav-checkout', 'Checkout']] as const) {
+    for (const [link, title] of [
+      ['#nav-products', 'Products'],
+      ['#nav-about', 'About'],
+      ['#nav-checkout', 'Checkout'],
+    ] as const) {
       await page.click(link);
       await page.locator('#title', { hasText: title }).waitFor();
       if (link === '#nav-products') await pricingPrefetched;
     }
-    const actionDone = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined);
+    const actionDone = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
+    );
     await page.click('#buy');
     await actionDone;
     await page.reload();
@@ -117,6 +136,8 @@ describe.skipIf(!available)('Next.js 16 example (proxy.ts) under next start, in 
     const stats = await getJson(fx.url, key, statsPath());
     expect(stats.body).toMatchObject({ visitors: 1, sessions: 1, conversions: 1, revenue: 49 });
     const sessions = await getJson(fx.url, key, `/api/v1/sessions?visitor_id=${visitorId}`);
-    expect((sessions.body.sessions as Array<{ landing_url: string }>).map((x) => x.landing_url)).toEqual([`${origin}/`]);
+    expect((sessions.body.sessions as Array<{ landing_url: string }>).map((x) => x.landing_url)).toEqual([
+      `${origin}/`,
+    ]);
   });
 });

@@ -10,13 +10,18 @@ import { storageFactories } from '../../packages/storage/src/test-support/storag
 const APP_DIR = fileURLToPath(new URL('.', import.meta.url));
 const VITE_BIN = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
 /** Headless Chromium says "HeadlessChrome", which the bot check rightly refuses identity. */
-const DESKTOP_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
+const DESKTOP_CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
 const available = chromiumAvailable('examples/spa-react-router/spa-react-router.integration.test.ts');
 /** The collector on SQLite and on PostgreSQL (its own schema per run). */
 const factories = available ? await storageFactories(process.env, import.meta.url) : [];
 
 /** Runs node with `args` in the example's folder; `done` resolves on exit 0, or as soon as `ready` matches the output. */
-function runNode(args: string[], env: Record<string, string>, ready?: RegExp): { child: ChildProcess; done: Promise<RegExpMatchArray | null>; output(): string } {
+function runNode(
+  args: string[],
+  env: Record<string, string>,
+  ready?: RegExp,
+): { child: ChildProcess; done: Promise<RegExpMatchArray | null>; output(): string } {
   const child = spawn(process.execPath, args, { cwd: APP_DIR, env: { ...process.env, ...env } });
   let output = '';
   const done = new Promise<RegExpMatchArray | null>((resolve, reject) => {
@@ -27,7 +32,9 @@ function runNode(args: string[], env: Record<string, string>, ready?: RegExp): {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.on('exit', (code) => (code === 0 ? resolve(null) : reject(new Error(`node ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(null) : reject(new Error(`node ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
   return { child, done, output: () => output };
 }
@@ -37,7 +44,11 @@ const LANDING = '/?utm_source=newsletter&utm_medium=email&utm_campaign=spring';
 
 const statsPath = (): string => `/api/v1/stats?from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`;
 
-interface VisitorEvent { type: string; url: string | null; session_id: string | null }
+interface VisitorEvent {
+  type: string;
+  url: string | null;
+  session_id: string | null;
+}
 
 describe.runIf(available)('React Router SPA example (Vite build, Express, navigation beacon) in Chromium', () => {
   let browser: Browser | undefined;
@@ -65,7 +76,11 @@ describe.runIf(available)('React Router SPA example (Vite build, Express, naviga
       fx = await startCollector({}, factory);
       key = await fx.keyFor('spa-example');
       const started = Date.now();
-      const start = runNode(['server.mjs'], { PORT: '0', TOUCHLINE_KEY: key, TOUCHLINE_ENDPOINT: fx.url }, /SPA example on (http:\/\/127\.0\.0\.1:\d+)\//);
+      const start = runNode(
+        ['server.mjs'],
+        { PORT: '0', TOUCHLINE_KEY: key, TOUCHLINE_ENDPOINT: fx.url },
+        /SPA example on (http:\/\/127\.0\.0\.1:\d+)\//,
+      );
       server = start.child;
       serverOutput = start.output;
       origin = (await start.done)?.[1] ?? '';
@@ -126,9 +141,13 @@ describe.runIf(available)('React Router SPA example (Vite build, Express, naviga
       expect(beacons).toEqual(['/products', '/products/tl-1', '/about', '/products/tl-1']);
 
       // Bad input to the server's endpoint: a clear error, and nothing recorded (the totals below stay exact).
-      const post = (body: string): Promise<Response> => fetch(`${origin}/api/purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const post = (body: string): Promise<Response> =>
+        fetch(`${origin}/api/purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const unknownSku = await post('{"sku":"tl-9"}');
-      expect([unknownSku.status, await unknownSku.json()]).toEqual([400, { error: { code: 'bad_sku', message: 'sku must be one of tl-1, tl-2' } }]);
+      expect([unknownSku.status, await unknownSku.json()]).toEqual([
+        400,
+        { error: { code: 'bad_sku', message: 'sku must be one of tl-1, tl-2' } },
+      ]);
       const malformed = await post('{"sku":');
       expect(malformed.status).toBe(400);
       expect(await malformed.json()).toMatchObject({ error: { code: 'entity.parse.failed' } });
@@ -139,9 +158,12 @@ describe.runIf(available)('React Router SPA example (Vite build, Express, naviga
       let events: VisitorEvent[] = [];
       while (Date.now() < deadline) {
         await fx.collector.worker.drain();
-        events = ((await getJson(fx.url, key, `/api/v1/visitors/${visitorId}`)).body.events as VisitorEvent[] | undefined) ?? [];
+        events =
+          ((await getJson(fx.url, key, `/api/v1/visitors/${visitorId}`)).body.events as VisitorEvent[] | undefined) ??
+          [];
         const stats = await getJson(fx.url, key, statsPath());
-        if (stats.body.conversions === 1 && events.filter((e) => e.type === 'pageview').length >= expected.length) break;
+        if (stats.body.conversions === 1 && events.filter((e) => e.type === 'pageview').length >= expected.length)
+          break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -155,8 +177,17 @@ describe.runIf(available)('React Router SPA example (Vite build, Express, naviga
       expect(stats.body).toMatchObject({ visitors: 1, sessions: 1, conversions: 1, revenue: 24.5 });
       // One session, landing on the campaign URL: no beacon (referrer: the site itself) turned it direct.
       const sessions = await getJson(fx.url, key, `/api/v1/sessions?visitor_id=${visitorId}`);
-      expect((sessions.body.sessions as Array<{ landing_url: string; channel: string }>).map((x) => [x.landing_url, x.channel])).toEqual([[`${origin}${LANDING}`, 'email']]);
-      const attribution = await getJson(fx.url, key, `/api/v1/attribution?model=last_touch&from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`);
+      expect(
+        (sessions.body.sessions as Array<{ landing_url: string; channel: string }>).map((x) => [
+          x.landing_url,
+          x.channel,
+        ]),
+      ).toEqual([[`${origin}${LANDING}`, 'email']]);
+      const attribution = await getJson(
+        fx.url,
+        key,
+        `/api/v1/attribution?model=last_touch&from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`,
+      );
       expect(attribution.body.channels).toEqual([{ channel: 'email', conversions: 1, revenue: 24.5 }]);
     });
   });

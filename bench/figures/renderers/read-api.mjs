@@ -2,7 +2,15 @@
 import { machineLine, ms, nonDefault } from '../format.mjs';
 
 /** The read-api bench's defaults: a result's settings that differ from them are disclosed. */
-const READ_API_DEFAULTS = { days: 30, sessionsPerDay: 2000, repeat: 10, latencySamples: 200, mix: 'realistic', latencyOnly: false, readThreadNice: 'default' };
+const READ_API_DEFAULTS = {
+  days: 30,
+  sessionsPerDay: 2000,
+  repeat: 10,
+  latencySamples: 200,
+  mix: 'realistic',
+  latencyOnly: false,
+  readThreadNice: 'default',
+};
 
 /** bench/read-api.mjs: one table of reads (p50/p95 against targets) and one of ingest latency under queries. */
 export function renderReadApi(r) {
@@ -10,18 +18,21 @@ export function renderReadApi(r) {
   const d = r.data;
   const size = d.bytesPerItem === null ? '' : `, ${(d.bytes / 2 ** 30).toFixed(2)} GiB file, ${d.bytesPerItem} B/item`;
   const lines = [
-    `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${machineLine(r)}. ${s.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, `
-      + `\`touchline demo\` ${s.days} days x ${s.sessionsPerDay.toLocaleString('en-US')} sessions/day (${s.mix} mix): `
-      + `${d.items === null ? '?' : d.items.toLocaleString('en-US')} items${size}. Each read ${s.repeat} times in a row over HTTP; `
-      + `settings that differ from the bench's defaults: ${nonDefault(s, READ_API_DEFAULTS)}.`,
+    `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${machineLine(r)}. ${s.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ` +
+      `\`touchline demo\` ${s.days} days x ${s.sessionsPerDay.toLocaleString('en-US')} sessions/day (${s.mix} mix): ` +
+      `${d.items === null ? '?' : d.items.toLocaleString('en-US')} items${size}. Each read ${s.repeat} times in a row over HTTP; ` +
+      `settings that differ from the bench's defaults: ${nonDefault(s, READ_API_DEFAULTS)}.`,
     '',
     '| read | p50 ms | p95 ms | target (p95) | |',
     '|---|---|---|---|---|',
-    ...r.rows.map((row) => `| ${row.name} | ${ms(row.p50)} | ${ms(row.p95)} | < ${row.target} ms | ${row.pass ? 'ok' : 'MISSED'} |`),
+    ...r.rows.map(
+      (row) => `| ${row.name} | ${ms(row.p50)} | ${ms(row.p95)} | < ${row.target} ms | ${row.pass ? 'ok' : 'MISSED'} |`,
+    ),
   ];
   if (r.latency !== null) {
     const l = r.latency;
-    const row = (name, base, loaded, target) => `| ${name} | ${ms(base.p50)} / ${ms(base.p99)} | ${ms(loaded.p50)} / ${ms(loaded.p99)} | < ${target} ms | ${loaded.p99 < target ? 'ok' : 'MISSED'} |`;
+    const row = (name, base, loaded, target) =>
+      `| ${name} | ${ms(base.p50)} / ${ms(base.p99)} | ${ms(loaded.p50)} / ${ms(loaded.p99)} | < ${target} ms | ${loaded.p99 < target ? 'ok' : 'MISSED'} |`;
     lines.push(
       '',
       `Ingest while 4 linear attribution queries run back to back (${l.with4Queries.queries} answered during the ${l.samples} samples), against the same without queries:`,
@@ -34,4 +45,3 @@ export function renderReadApi(r) {
   }
   return `${lines.join('\n')}\n`;
 }
-

@@ -13,8 +13,21 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             beforeInteractive: installed before the router hydrates, so no early click is missed. */}
         <Script src="/_touchline/beacon.js" strategy="beforeInteractive" />
         <nav>
-          <Link href="/" id="nav-home">Home</Link> | <Link href="/products" id="nav-products">Products</Link> |{' '}
-          <Link href="/about" id="nav-about">About</Link> | <Link href="/checkout" id="nav-checkout">Checkout</Link>
+          <Link href="/" id="nav-home">
+            Home
+          </Link>{' '}
+          |{' '}
+          <Link href="/products" id="nav-products">
+            Products
+          </Link>{' '}
+          |{' '}
+          <Link href="/about" id="nav-about">
+            About
+          </Link>{' '}
+          |{' '}
+          <Link href="/checkout" id="nav-checkout">
+            Checkout
+          </Link>
         </nav>
         <main>{children}</main>
       </body>

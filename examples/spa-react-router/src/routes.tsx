@@ -11,10 +11,21 @@ function Layout() {
   return (
     <>
       <nav>
-        <Link to="/" id="nav-home">Home</Link> | <Link to="/products" id="nav-products">Products</Link> |{' '}
-        <Link to="/about" id="nav-about">About</Link>
+        <Link to="/" id="nav-home">
+          Home
+        </Link>{' '}
+        |{' '}
+        <Link to="/products" id="nav-products">
+          Products
+        </Link>{' '}
+        |{' '}
+        <Link to="/about" id="nav-about">
+          About
+        </Link>
       </nav>
-      <main><Outlet /></main>
+      <main>
+        <Outlet />
+      </main>
     </>
   );
 }
@@ -29,7 +40,11 @@ function Products() {
       <h1 id="title">Products</h1>
       <ul>
         {Object.entries(PRODUCTS).map(([sku, p]) => (
-          <li key={sku}><Link to={`/products/${sku}`} id={`product-${sku}`}>{p.name}</Link></li>
+          <li key={sku}>
+            <Link to={`/products/${sku}`} id={`product-${sku}`}>
+              {p.name}
+            </Link>
+          </li>
         ))}
       </ul>
     </>
@@ -44,14 +59,18 @@ function Product() {
   if (product === undefined) return <h1 id="title">No such product</h1>;
   const buy = async (): Promise<void> => {
     const res = await fetch('/api/purchase', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sku, email: 'buyer@example.com' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sku, email: 'buyer@example.com' }),
     });
     setStatus(res.ok ? 'Thanks for your order' : `Purchase failed (${res.status})`);
   };
   return (
     <>
       <h1 id="title">{product.name}</h1>
-      <button type="button" id="buy" onClick={() => void buy()}>Buy ({product.price} EUR)</button>
+      <button type="button" id="buy" onClick={() => void buy()}>
+        Buy ({product.price} EUR)
+      </button>
       <p id="status">{status}</p>
     </>
   );
@@ -62,7 +81,9 @@ function About() {
     <>
       <h1 id="title">About</h1>
       {/* The browser's own history, as a "back" link in an app would: a popstate the router renders. */}
-      <button type="button" id="back" onClick={() => history.back()}>Back</button>
+      <button type="button" id="back" onClick={() => history.back()}>
+        Back
+      </button>
     </>
   );
 }

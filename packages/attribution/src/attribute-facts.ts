@@ -4,10 +4,18 @@ import { buildJourneys, type JourneyInput } from './build-journeys.js';
 import { MODELS } from './models-registry.js';
 import { MicroTotals, toMicros } from './money.js';
 
-export interface FactsAttribution { result: AttributionResult; conversions: number; revenue: number }
+export interface FactsAttribution {
+  result: AttributionResult;
+  conversions: number;
+  revenue: number;
+}
 
 /** `facts`: a JourneyInput without its lookback (storage's converter, journey or Markov facts). */
-export function attributeFacts(model: ModelName, facts: Omit<JourneyInput, 'lookbackMs' | 'grouped'>, options: { lookbackMs: number; grouped: boolean }): FactsAttribution {
+export function attributeFacts(
+  model: ModelName,
+  facts: Omit<JourneyInput, 'lookbackMs' | 'grouped'>,
+  options: { lookbackMs: number; grouped: boolean },
+): FactsAttribution {
   const { journeys, nonConverting, nonConvertingSteps } = buildJourneys({ ...facts, ...options });
   const result = MODELS[model](journeys, { nonConverting, nonConvertingSteps });
   // Summed in integer micro-units: exact, and printed without binary noise.

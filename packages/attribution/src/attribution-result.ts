@@ -4,8 +4,14 @@ import type { CreditTable } from './credit-table.js';
 import type { ChannelTotal, Journey } from './journey.js';
 
 export const MODEL_NAMES = [
-  'first_touch', 'last_touch', 'last_non_direct', 'linear',
-  'time_decay', 'position_based', 'markov', 'shapley',
+  'first_touch',
+  'last_touch',
+  'last_non_direct',
+  'linear',
+  'time_decay',
+  'position_based',
+  'markov',
+  'shapley',
 ] as const;
 
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -25,7 +31,4 @@ export interface AttributionResult {
 }
 
 /** The one signature every model implements: pure, no I/O, no mutation of inputs. */
-export type AttributionModel = (
-  journeys: readonly Journey[],
-  options?: AttributionOptions,
-) => AttributionResult;
+export type AttributionModel = (journeys: readonly Journey[], options?: AttributionOptions) => AttributionResult;

@@ -4,10 +4,20 @@ import { DIRECT, type Journey, type Touchpoint } from './journey.js';
 import type { PathStep } from './markov/path-step.js';
 
 /** A conversion; sessionId is the session it was recorded in (null when unknown). */
-export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
+export interface ConversionFact {
+  id: string;
+  visitorId: string;
+  sessionId: string | null;
+  timestamp: number;
+  revenue: number | null;
+}
 /** A session as a touchpoint: when it started and the channel (null: unclassified, counted as direct). */
 export interface SessionFact {
-  id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null;
+  id: string;
+  visitorId: string;
+  startedAt: number;
+  channel: string | null;
+  campaign: string | null;
   /** A breakdown's value (null: the session has none); used when the input is `grouped`. */
   group?: string | null;
 }
@@ -22,7 +32,10 @@ export interface SessionStep {
   count: number;
 }
 /** An identify call: this visitor is this user (two visitors of one user are one person). */
-export interface IdentityLink { userId: string; visitorId: string }
+export interface IdentityLink {
+  userId: string;
+  visitorId: string;
+}
 
 /** What journeys are built from; storage's attribution facts have this shape. */
 export interface JourneyInput {
@@ -50,13 +63,20 @@ export interface Journeys {
 }
 
 /** Union-find over visitors: two visitors are one person when an identify call names the same user for both. */
-function groupVisitors(links: readonly IdentityLink[], pairs: JourneyInput['pairs'] = []): (visitorId: string) => string {
+function groupVisitors(
+  links: readonly IdentityLink[],
+  pairs: JourneyInput['pairs'] = [],
+): (visitorId: string) => string {
   const parent = new Map<string, string>();
   const find = (v: string): string => {
     let root = v;
     while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as string;
     let cur = v;
-    while (cur !== root) { const next = parent.get(cur) as string; parent.set(cur, root); cur = next; }
+    while (cur !== root) {
+      const next = parent.get(cur) as string;
+      parent.set(cur, root);
+      cur = next;
+    }
     return root;
   };
   const unite = (x: string, y: string): void => {
@@ -75,7 +95,10 @@ function groupVisitors(links: readonly IdentityLink[], pairs: JourneyInput['pair
 }
 
 /** A group's touchpoints in time order, with the session each came from (to end a journey at its conversion's session). */
-interface GroupTouches { touchpoints: Touchpoint[]; sessionIds: string[] }
+interface GroupTouches {
+  touchpoints: Touchpoint[];
+  sessionIds: string[];
+}
 
 /** A session's touchpoint key: its channel (unclassified: direct), with the breakdown's group when asked for one. */
 function touchKey(s: Pick<SessionFact, 'channel' | 'group'>, grouped: boolean): string {
@@ -83,7 +106,11 @@ function touchKey(s: Pick<SessionFact, 'channel' | 'group'>, grouped: boolean): 
   return grouped ? groupedKey(channel, s.group ?? null) : channel;
 }
 
-function touchpointsByGroup(sessions: readonly SessionFact[], groupOf: (v: string) => string, grouped: boolean): Map<string, GroupTouches> {
+function touchpointsByGroup(
+  sessions: readonly SessionFact[],
+  groupOf: (v: string) => string,
+  grouped: boolean,
+): Map<string, GroupTouches> {
   const byGroup = new Map<string, SessionFact[]>();
   for (const s of sessions) {
     const group = groupOf(s.visitorId);
@@ -112,7 +139,11 @@ function window(group: GroupTouches, from: number, to: number, ownSession: strin
   const list = group.touchpoints;
   let lo = 0;
   let hi = list.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if ((list[mid] as Touchpoint).timestamp < from) lo = mid + 1; else hi = mid; }
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as Touchpoint).timestamp < from) lo = mid + 1;
+    else hi = mid;
+  }
   let end = lo;
   while (end < list.length && (list[end] as Touchpoint).timestamp < to) end++;
   const out = list.slice(lo, end);
@@ -120,7 +151,7 @@ function window(group: GroupTouches, from: number, to: number, ownSession: strin
   const ties: number[] = [];
   for (let i = end; i < list.length && (list[i] as Touchpoint).timestamp === to; i++) ties.push(i);
   if (ties.length === 0) return out;
-  const own = ownSession === null ? -1 : ties.find((i) => group.sessionIds[i] === ownSession) ?? -1;
+  const own = ownSession === null ? -1 : (ties.find((i) => group.sessionIds[i] === ownSession) ?? -1);
   const ownInGroup = own !== -1 || (ownSession !== null && group.sessionIds.includes(ownSession));
   for (const i of ties) if (!ownInGroup || i === own) out.push(list[i] as Touchpoint);
   return out;
@@ -136,14 +167,18 @@ export function buildJourneys(input: JourneyInput): Journeys {
   const groupOf = groupVisitors(input.links, input.pairs);
   const byGroup = touchpointsByGroup(input.sessions, groupOf, input.grouped === true);
   const converted = new Set<string>();
-  const journeys = [...input.conversions].sort((a, b) => a.timestamp - b.timestamp).map((c) => {
-    const group = groupOf(c.visitorId);
-    converted.add(group);
-    return {
-      conversionId: c.id, revenue: c.revenue ?? 0, convertedAt: c.timestamp,
-      touchpoints: window(byGroup.get(group) ?? NO_TOUCHES, c.timestamp - input.lookbackMs, c.timestamp, c.sessionId),
-    };
-  });
+  const journeys = [...input.conversions]
+    .sort((a, b) => a.timestamp - b.timestamp)
+    .map((c) => {
+      const group = groupOf(c.visitorId);
+      converted.add(group);
+      return {
+        conversionId: c.id,
+        revenue: c.revenue ?? 0,
+        convertedAt: c.timestamp,
+        touchpoints: window(byGroup.get(group) ?? NO_TOUCHES, c.timestamp - input.lookbackMs, c.timestamp, c.sessionId),
+      };
+    });
   const nonConverting: Touchpoint[][] = [];
   for (const [group, touches] of byGroup) if (!converted.has(group)) nonConverting.push(touches.touchpoints);
   return { journeys, nonConverting, nonConvertingSteps: keyedSteps(input.steps ?? [], input.grouped === true) };

@@ -8,14 +8,57 @@ type Step = readonly ['add' | 'include', string, number];
 
 describe('CreditTableBuilder', () => {
   it.each<{ name: string; steps: readonly Step[]; expected: Record<string, number> }>([
-    { name: 'normalises weights', steps: [['add', 'a', 3], ['add', 'b', 1]], expected: { a: 0.75, b: 0.25 } },
-    { name: 'add sums repeats', steps: [['add', 'a', 1], ['add', 'b', 1], ['add', 'a', 1]], expected: { a: 2 / 3, b: 1 / 3 } },
-    { name: 'include keeps the first weight', steps: [['include', 'a', 1], ['include', 'b', 1], ['include', 'a', 1]], expected: { a: 0.5, b: 0.5 } },
-    { name: 'zero-weight channels are left out', steps: [['add', 'a', 0], ['add', 'b', 2]], expected: { b: 1 } },
-    { name: 'all-zero weights split equally', steps: [['include', 'a', 0], ['include', 'b', 0]], expected: { a: 0.5, b: 0.5 } },
+    {
+      name: 'normalises weights',
+      steps: [
+        ['add', 'a', 3],
+        ['add', 'b', 1],
+      ],
+      expected: { a: 0.75, b: 0.25 },
+    },
+    {
+      name: 'add sums repeats',
+      steps: [
+        ['add', 'a', 1],
+        ['add', 'b', 1],
+        ['add', 'a', 1],
+      ],
+      expected: { a: 2 / 3, b: 1 / 3 },
+    },
+    {
+      name: 'include keeps the first weight',
+      steps: [
+        ['include', 'a', 1],
+        ['include', 'b', 1],
+        ['include', 'a', 1],
+      ],
+      expected: { a: 0.5, b: 0.5 },
+    },
+    {
+      name: 'zero-weight channels are left out',
+      steps: [
+        ['add', 'a', 0],
+        ['add', 'b', 2],
+      ],
+      expected: { b: 1 },
+    },
+    {
+      name: 'all-zero weights split equally',
+      steps: [
+        ['include', 'a', 0],
+        ['include', 'b', 0],
+      ],
+      expected: { a: 0.5, b: 0.5 },
+    },
     {
       name: 'more channels than the initial two-per-conversion capacity',
-      steps: [['add', 'a', 1], ['add', 'b', 1], ['add', 'c', 1], ['add', 'd', 1], ['add', 'e', 1]],
+      steps: [
+        ['add', 'a', 1],
+        ['add', 'b', 1],
+        ['add', 'c', 1],
+        ['add', 'd', 1],
+        ['add', 'e', 1],
+      ],
       expected: { a: 0.2, b: 0.2, c: 0.2, d: 0.2, e: 0.2 },
     },
   ])('$name', ({ steps, expected }) => {

@@ -65,7 +65,8 @@ export class CreditTableBuilder {
   end(): void {
     const journey = this.journeys[this.row];
     if (journey === undefined) throw new RangeError('CreditTableBuilder: more conversions ended than journeys given');
-    if (this.touchedCount === 0) throw new RangeError(`CreditTableBuilder: conversion ${journey.conversionId} credited no channel`);
+    if (this.touchedCount === 0)
+      throw new RangeError(`CreditTableBuilder: conversion ${journey.conversionId} credited no channel`);
     let total = 0;
     for (let t = 0; t < this.touchedCount; t++) total += this.weight[this.touched[t] ?? 0] ?? 0;
     const equal = !(total > 0 && Number.isFinite(total));
@@ -94,11 +95,17 @@ export class CreditTableBuilder {
     const channels: ChannelTotal[] = [];
     for (let id = 0; id < names.length; id++) {
       const conversions = this.totalConversions[id] ?? 0;
-      if (conversions > 0) channels.push({ channel: names[id] ?? '', conversions, revenue: this.totalRevenue.amount(id) });
+      if (conversions > 0)
+        channels.push({ channel: names[id] ?? '', conversions, revenue: this.totalRevenue.amount(id) });
     }
     channels.sort((a, b) => b.conversions - a.conversions || (a.channel < b.channel ? -1 : 1));
     const conversions = new CreditTable(
-      this.journeys, names, this.offsets, this.channelIds.subarray(0, this.used), this.shares.subarray(0, this.used), this.micros.subarray(0, this.used),
+      this.journeys,
+      names,
+      this.offsets,
+      this.channelIds.subarray(0, this.used),
+      this.shares.subarray(0, this.used),
+      this.micros.subarray(0, this.used),
     );
     return channelWeights ? { model, channels, conversions, channelWeights } : { model, channels, conversions };
   }

@@ -5,7 +5,12 @@ import { lastNonDirect } from './models/last-non-direct.js';
 
 describe('grouped keys', () => {
   it('round-trips channel and group, including a group holding the separator itself', () => {
-    for (const [channel, group] of [['email', 'spring'], ['direct', null], ['paid_search', 'a\u001fb'], ['referral', '']] as const) {
+    for (const [channel, group] of [
+      ['email', 'spring'],
+      ['direct', null],
+      ['paid_search', 'a\u001fb'],
+      ['referral', ''],
+    ] as const) {
       const key = groupedKey(channel, group);
       expect(splitGroupedKey(key)).toEqual({ channel, group: group === '' ? null : group });
       expect(channelOfKey(key)).toBe(channel);
@@ -14,8 +19,18 @@ describe('grouped keys', () => {
   });
 
   it('lets last non-direct skip a direct touch whatever its group', () => {
-    const touch = (channel: string, group: string | null, timestamp: number) => ({ channel: groupedKey(channel, group), timestamp });
-    const result = lastNonDirect([{ conversionId: 'c', revenue: 10, convertedAt: 9, touchpoints: [touch('email', 'spring', 1), touch('direct', 'x', 2)] }]);
+    const touch = (channel: string, group: string | null, timestamp: number) => ({
+      channel: groupedKey(channel, group),
+      timestamp,
+    });
+    const result = lastNonDirect([
+      {
+        conversionId: 'c',
+        revenue: 10,
+        convertedAt: 9,
+        touchpoints: [touch('email', 'spring', 1), touch('direct', 'x', 2)],
+      },
+    ]);
     expect(result.channels.map((c) => c.channel)).toEqual([groupedKey('email', 'spring')]);
   });
 });

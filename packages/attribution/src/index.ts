@@ -1,5 +1,13 @@
 // Public surface of @touchline/attribution: explicit exports only.
-export { buildJourneys, type ConversionFact, type IdentityLink, type JourneyInput, type Journeys, type SessionFact, type SessionStep } from './build-journeys.js';
+export {
+  buildJourneys,
+  type ConversionFact,
+  type IdentityLink,
+  type JourneyInput,
+  type Journeys,
+  type SessionFact,
+  type SessionStep,
+} from './build-journeys.js';
 export { channelOfKey, groupedKey, splitGroupedKey } from './grouped-key.js';
 export { DIRECT, type Touchpoint, type Journey, type Credit, type ChannelTotal } from './journey.js';
 export { DAY_MS, type AttributionOptions } from './attribution-options.js';

@@ -5,7 +5,7 @@ import { journeyAnswer } from './journey-answer.js';
 import { JOURNEY_MODELS } from './models-registry.js';
 
 describe('journeyAnswer', () => {
-  it('lists the linked devices\' touchpoints in the lookback and credits them under every per-journey model', () => {
+  it("lists the linked devices' touchpoints in the lookback and credits them under every per-journey model", () => {
     const conversion = { id: 'c', visitorId: 'laptop', sessionId: 'l1', timestamp: 1000, revenue: 30 };
     const sessions = [
       { id: 'p0', visitorId: 'phone', startedAt: 100, channel: 'email', campaign: null },
@@ -13,7 +13,10 @@ describe('journeyAnswer', () => {
       { id: 'p9', visitorId: 'phone', startedAt: 10, channel: 'paid_search', campaign: null },
     ];
     const answer = journeyAnswer(conversion, { visitors: ['laptop', 'phone'], sessions }, 950);
-    expect(answer.touchpoints).toEqual([{ channel: 'email', timestamp: 100, campaign: null }, { channel: 'direct', timestamp: 900, campaign: 'x' }]);
+    expect(answer.touchpoints).toEqual([
+      { channel: 'email', timestamp: 100, campaign: null },
+      { channel: 'direct', timestamp: 900, campaign: 'x' },
+    ]);
     expect(Object.keys(answer.credits)).toEqual([...JOURNEY_MODELS]);
     for (const m of JOURNEY_MODELS) expect(answer.credits[m].reduce((sum, c) => sum + c.credit, 0)).toBeCloseTo(1, 12);
     expect(answer.credits.first_touch).toEqual([{ channel: 'email', credit: 1, revenue: 30 }]);

@@ -26,12 +26,20 @@ export const MODELS: Readonly<Record<ModelName, AttributionModel>> = Object.free
  * reader takes, so adding a model means flagging it here.
  */
 const PER_JOURNEY = {
-  first_touch: true, last_touch: true, last_non_direct: true, linear: true, time_decay: true, position_based: true,
-  markov: false, shapley: false,
+  first_touch: true,
+  last_touch: true,
+  last_non_direct: true,
+  linear: true,
+  time_decay: true,
+  position_based: true,
+  markov: false,
+  shapley: false,
 } as const satisfies Record<ModelName, boolean>;
 
 /** A model that credits a single journey by itself. */
 export type JourneyModel = { [K in ModelName]: (typeof PER_JOURNEY)[K] extends true ? K : never }[ModelName];
 
 /** The per-journey models, in the registry's order. */
-export const JOURNEY_MODELS: readonly JourneyModel[] = Object.freeze((Object.keys(PER_JOURNEY) as ModelName[]).filter((m): m is JourneyModel => PER_JOURNEY[m]));
+export const JOURNEY_MODELS: readonly JourneyModel[] = Object.freeze(
+  (Object.keys(PER_JOURNEY) as ModelName[]).filter((m): m is JourneyModel => PER_JOURNEY[m]),
+);

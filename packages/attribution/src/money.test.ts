@@ -11,20 +11,23 @@ describe('exact money', () => {
   });
 
   it('splits an amount into integer micro-units that add up to it exactly, closest to each share', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: -1e15, max: 1e15 }), fc.array(fc.double({ min: 0.001, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
-      (micros, weights) => {
-        const sum = weights.reduce((a, b) => a + b, 0);
-        const shares = Float64Array.from(weights, (w) => w / sum);
-        const out = new Float64Array(shares.length);
-        splitMicros(micros, shares, 0, shares.length, out);
-        expect(out.reduce((a, b) => a + b, 0)).toBe(micros);
-        for (let i = 0; i < shares.length; i++) {
-          expect(Number.isInteger(out[i])).toBe(true);
-          expect(Math.abs((out[i] ?? 0) - (shares[i] ?? 0) * micros)).toBeLessThan(2 + Math.abs(micros) * 1e-12);
-        }
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e15, max: 1e15 }),
+        fc.array(fc.double({ min: 0.001, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        (micros, weights) => {
+          const sum = weights.reduce((a, b) => a + b, 0);
+          const shares = Float64Array.from(weights, (w) => w / sum);
+          const out = new Float64Array(shares.length);
+          splitMicros(micros, shares, 0, shares.length, out);
+          expect(out.reduce((a, b) => a + b, 0)).toBe(micros);
+          for (let i = 0; i < shares.length; i++) {
+            expect(Number.isInteger(out[i])).toBe(true);
+            expect(Math.abs((out[i] ?? 0) - (shares[i] ?? 0) * micros)).toBeLessThan(2 + Math.abs(micros) * 1e-12);
+          }
+        },
+      ),
+    );
   });
 
   it('keeps totals exact past 2^53 micro-units (9 billion units), and prints them as their decimal', () => {

@@ -43,7 +43,10 @@ export function splitMicros(micros: number, shares: Float64Array, from: number, 
       const rest = (shares[e] ?? 0) * total - (out[e] ?? 0);
       const key = step > 0 ? rest : -rest;
       if (step < 0 && (out[e] ?? 0) <= 0) continue;
-      if (best < 0 || key > bestKey) { best = e; bestKey = key; }
+      if (best < 0 || key > bestKey) {
+        best = e;
+        bestKey = key;
+      }
     }
     if (best < 0) break;
     out[best] = (out[best] ?? 0) + step;
@@ -67,7 +70,10 @@ export class MicroTotals {
       this.small = grown;
     }
     const sum = (this.small[id] ?? 0) + micros;
-    if (Math.abs(sum) < 2 ** 52) { this.small[id] = sum; return; }
+    if (Math.abs(sum) < 2 ** 52) {
+      this.small[id] = sum;
+      return;
+    }
     this.big.set(id, (this.big.get(id) ?? 0n) + BigInt(sum));
     this.small[id] = 0;
   }

@@ -10,7 +10,9 @@ import { BIN, freePort, serveChild, type ServeChild } from './test-support/serve
 
 const KILLS = 20;
 const cleanup: Array<() => void> = [];
-afterEach(() => { for (const f of cleanup.splice(0)) f(); });
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
 
 /** Deterministic per seed, so a failing schedule can be replayed (the seed is in the test name). */
 function seededRandom(seed: number): () => number {
@@ -36,8 +38,9 @@ function ackRecordingFetch() {
     });
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     if (res.status === 202) {
-      const body = await res.clone().json() as { batch_id: string };
-      if (body.batch_id === sent.batch_id) for (const item of sent.items) acked.set(item.id, (acked.get(item.id) ?? 0) + 1);
+      const body = (await res.clone().json()) as { batch_id: string };
+      if (body.batch_id === sent.batch_id)
+        for (const item of sent.items) acked.set(item.id, (acked.get(item.id) ?? 0) + 1);
     }
     return res;
   };
@@ -51,12 +54,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // budget 400 s (a client that gave up would show as drops, the failure this test exists to catch).
 describe('crash safety of the collector under the real SDK', () => {
   const seed = Number(process.env.TOUCHLINE_CRASH_SEED ?? Date.now() % 100_000);
-  it(`loses nothing acknowledged and stores each item once across ${KILLS} SIGKILLs (seed ${seed})`, { timeout: 420_000 }, async () => {
+  it(`loses nothing acknowledged and stores each item once across ${KILLS} SIGKILLs (seed ${seed})`, {
+    timeout: 420_000,
+  }, async () => {
     const random = seededRandom(seed);
     const dir = mkdtempSync(join(tmpdir(), 'touchline-crash-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, 'touchline.db');
-    const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'crash', '--db', db, '--json'], { encoding: 'utf8' });
+    const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'crash', '--db', db, '--json'], {
+      encoding: 'utf8',
+    });
     const { key } = JSON.parse(created.stdout) as { key: string };
     const port = await freePort();
     let current: ServeChild | null = null;
@@ -64,11 +71,16 @@ describe('crash safety of the collector under the real SDK', () => {
 
     const recorder = ackRecordingFetch();
     const client = createClient({
-      apiKey: key, endpoint: `http://127.0.0.1:${port}`, fetch: recorder.fetch, requestTimeoutMs: 3000,
+      apiKey: key,
+      endpoint: `http://127.0.0.1:${port}`,
+      fetch: recorder.fetch,
+      requestTimeoutMs: 3000,
       batch: { maxItems: 50, flushIntervalMs: 10 },
       retry: { baseDelayMs: 10, maxDelayMs: 150, maxRetryAfterMs: 1000, maxAttempts: 100_000, budgetMs: 400_000 },
     });
-    cleanup.push(() => { void client.close({ timeoutMs: 1 }); });
+    cleanup.push(() => {
+      void client.close({ timeoutMs: 1 });
+    });
     const droppedReasons: string[] = [];
     client.on('dropped', (d) => droppedReasons.push(d.reason));
 
@@ -81,7 +93,11 @@ describe('crash safety of the collector under the real SDK', () => {
     const producer = setInterval(() => {
       if (client.stats().queued >= queueLimit) return;
       for (let i = 0; i < 4; i++) {
-        client.event('crash-test', { n: produced }, { visitorId: `0190f0c0-0000-7000-8000-00000000000${produced % 8}` });
+        client.event(
+          'crash-test',
+          { n: produced },
+          { visitorId: `0190f0c0-0000-7000-8000-00000000000${produced % 8}` },
+        );
         produced += 1;
       }
     }, 4);
@@ -126,7 +142,9 @@ describe('crash safety of the collector under the real SDK', () => {
     expect(lost).toEqual([]);
     const acknowledgedTwice = [...recorder.acked.values()].filter((n) => n > 1).length;
     // Reported for the record: how hard the kills hit (batches refused, retried, acknowledged twice).
-    console.info(`crash safety (seed ${seed}): ${produced} items, ${kills} SIGKILLs, statuses (0 = network error) ${JSON.stringify(Object.fromEntries(recorder.statuses))}, acknowledged twice ${acknowledgedTwice}`);
+    console.info(
+      `crash safety (seed ${seed}): ${produced} items, ${kills} SIGKILLs, statuses (0 = network error) ${JSON.stringify(Object.fromEntries(recorder.statuses))}, acknowledged twice ${acknowledgedTwice}`,
+    );
     await client.close({ timeoutMs: 1000 });
   });
 });

@@ -14,7 +14,9 @@ export function migrationProgressLine(step: MigrationProgress): string | null {
   const of = `(${step.index} of ${step.total})`;
   if (step.phase === 'start') {
     if (step.upgrade) return `[touchline] migrating the database: ${step.name} ${of}...`;
-    return step.index === 1 ? `[touchline] new database: applying ${step.total} migration${step.total === 1 ? '' : 's'}` : null;
+    return step.index === 1
+      ? `[touchline] new database: applying ${step.total} migration${step.total === 1 ? '' : 's'}`
+      : null;
   }
   if (!step.upgrade && step.ms < SLOW_MS) return null;
   return `[touchline] migrated ${step.name} in ${(step.ms / 1000).toFixed(1)} s ${of}`;

@@ -56,8 +56,18 @@ ${ERASE_HELP}
 
 /** Each command's own usage, for `touchline COMMAND --help`. */
 const COMMAND_HELP: Record<string, string> = {
-  serve: SERVE_HELP, keys: KEYS_HELP, probe: PROBE_HELP, doctor: DOCTOR_HELP, demo: DEMO_HELP, admin: ADMIN_HELP, users: USERS_HELP,
-  'repair-sessions': REPAIR_SESSIONS_HELP, spend: SPEND_HELP, funnels: FUNNELS_HELP, uploads: UPLOADS_HELP, erase: ERASE_HELP,
+  serve: SERVE_HELP,
+  keys: KEYS_HELP,
+  probe: PROBE_HELP,
+  doctor: DOCTOR_HELP,
+  demo: DEMO_HELP,
+  admin: ADMIN_HELP,
+  users: USERS_HELP,
+  'repair-sessions': REPAIR_SESSIONS_HELP,
+  spend: SPEND_HELP,
+  funnels: FUNNELS_HELP,
+  uploads: UPLOADS_HELP,
+  erase: ERASE_HELP,
 };
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error. */
@@ -87,7 +97,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'erase') return await eraseCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr.write(`touchline: ${error.message}\n\n${HELP}`);
       return 2;
     }

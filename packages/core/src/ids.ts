@@ -44,9 +44,11 @@ export function newId(nowMs: number = Date.now()): string {
   const ms = Math.max(0, Math.floor(nowMs));
   const high = Math.floor(ms / 0x10000) % 0x100000000; // top 32 of the 48 bits
   const low = ms % 0x10000;
-  return `${hex4(high)}${hex4lo(high)}-${hex4lo(low)}-${randomHex(r, 0x0f, 0x70)}${randomHex(r + 1)}-`
-    + `${randomHex(r + 2, 0x3f, 0x80)}${randomHex(r + 3)}-${randomHex(r + 4)}${randomHex(r + 5)}`
-    + `${randomHex(r + 6)}${randomHex(r + 7)}${randomHex(r + 8)}${randomHex(r + 9)}`;
+  return (
+    `${hex4(high)}${hex4lo(high)}-${hex4lo(low)}-${randomHex(r, 0x0f, 0x70)}${randomHex(r + 1)}-` +
+    `${randomHex(r + 2, 0x3f, 0x80)}${randomHex(r + 3)}-${randomHex(r + 4)}${randomHex(r + 5)}` +
+    `${randomHex(r + 6)}${randomHex(r + 7)}${randomHex(r + 8)}${randomHex(r + 9)}`
+  );
 }
 
 /**

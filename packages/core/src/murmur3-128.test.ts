@@ -28,7 +28,8 @@ describe('murmur3x86128', () => {
 
   it('hashes text exactly as its UTF-8 bytes, ASCII or not, for every tail length', () => {
     const samples = ['', 'é', '0190f7c2-0000-7000-8000-000000000001:1', 'naïve ☕ 𝄞 text'];
-    for (let n = 0; n <= 40; n++) samples.push('abcdefghijklmnopqrstuvwxyz0123456789-:ABCDEF'.slice(0, n), 'ü'.repeat(n));
+    for (let n = 0; n <= 40; n++)
+      samples.push('abcdefghijklmnopqrstuvwxyz0123456789-:ABCDEF'.slice(0, n), 'ü'.repeat(n));
     for (const text of samples) {
       for (const seed of [0, 0x746c7331]) expect(murmur3x86128Text(text, seed)).toEqual(murmur3x86128(enc(text), seed));
     }

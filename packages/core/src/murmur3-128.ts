@@ -17,7 +17,12 @@ function fmix(h: number): number {
 
 /** Little-endian 32-bit word of a byte string at `i` (all four bytes inside the string). */
 function block(bytes: string, i: number): number {
-  return bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8) | (bytes.charCodeAt(i + 2) << 16) | (bytes.charCodeAt(i + 3) << 24);
+  return (
+    bytes.charCodeAt(i) |
+    (bytes.charCodeAt(i + 1) << 8) |
+    (bytes.charCodeAt(i + 2) << 16) |
+    (bytes.charCodeAt(i + 3) << 24)
+  );
 }
 
 /** The same near the end: bytes past `len` read as 0 (reading past the end would leave the integer fast path). */
@@ -32,31 +37,67 @@ function tailBlock(bytes: string, i: number, len: number): number {
  * reading char codes directly skips a TextEncoder round trip (~0.5 µs per call, twice per request).
  */
 function hashByteString(bytes: string, seed: number): [number, number, number, number] {
-  let h1 = seed; let h2 = seed; let h3 = seed; let h4 = seed;
+  let h1 = seed;
+  let h2 = seed;
+  let h3 = seed;
+  let h4 = seed;
   const len = bytes.length;
   const blocks = len - (len % 16);
   for (let i = 0; i < blocks; i += 16) {
-    let k1 = block(bytes, i); let k2 = block(bytes, i + 4); let k3 = block(bytes, i + 8); let k4 = block(bytes, i + 12);
-    k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2); h1 ^= k1;
+    let k1 = block(bytes, i);
+    let k2 = block(bytes, i + 4);
+    let k3 = block(bytes, i + 8);
+    let k4 = block(bytes, i + 12);
+    k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
+    h1 ^= k1;
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
-    k2 = Math.imul(rotl(Math.imul(k2, C2), 16), C3); h2 ^= k2;
+    k2 = Math.imul(rotl(Math.imul(k2, C2), 16), C3);
+    h2 ^= k2;
     h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
-    k3 = Math.imul(rotl(Math.imul(k3, C3), 17), C4); h3 ^= k3;
+    k3 = Math.imul(rotl(Math.imul(k3, C3), 17), C4);
+    h3 ^= k3;
     h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
-    k4 = Math.imul(rotl(Math.imul(k4, C4), 18), C1); h4 ^= k4;
+    k4 = Math.imul(rotl(Math.imul(k4, C4), 18), C1);
+    h4 ^= k4;
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
   const rest = len - blocks;
-  let k4 = tailBlock(bytes, blocks + 12, len); let k3 = tailBlock(bytes, blocks + 8, len);
-  let k2 = tailBlock(bytes, blocks + 4, len); let k1 = tailBlock(bytes, blocks, len);
-  if (rest > 12) { k4 = Math.imul(rotl(Math.imul(k4, C4), 18), C1); h4 ^= k4; }
-  if (rest > 8) { k3 = Math.imul(rotl(Math.imul(k3, C3), 17), C4); h3 ^= k3; }
-  if (rest > 4) { k2 = Math.imul(rotl(Math.imul(k2, C2), 16), C3); h2 ^= k2; }
-  if (rest > 0) { k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2); h1 ^= k1; }
-  h1 ^= len; h2 ^= len; h3 ^= len; h4 ^= len;
-  h1 = (h1 + h2 + h3 + h4) | 0; h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
-  h1 = fmix(h1); h2 = fmix(h2); h3 = fmix(h3); h4 = fmix(h4);
-  h1 = (h1 + h2 + h3 + h4) | 0; h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
+  let k4 = tailBlock(bytes, blocks + 12, len);
+  let k3 = tailBlock(bytes, blocks + 8, len);
+  let k2 = tailBlock(bytes, blocks + 4, len);
+  let k1 = tailBlock(bytes, blocks, len);
+  if (rest > 12) {
+    k4 = Math.imul(rotl(Math.imul(k4, C4), 18), C1);
+    h4 ^= k4;
+  }
+  if (rest > 8) {
+    k3 = Math.imul(rotl(Math.imul(k3, C3), 17), C4);
+    h3 ^= k3;
+  }
+  if (rest > 4) {
+    k2 = Math.imul(rotl(Math.imul(k2, C2), 16), C3);
+    h2 ^= k2;
+  }
+  if (rest > 0) {
+    k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
+    h1 ^= k1;
+  }
+  h1 ^= len;
+  h2 ^= len;
+  h3 ^= len;
+  h4 ^= len;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  h3 = fmix(h3);
+  h4 = fmix(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 

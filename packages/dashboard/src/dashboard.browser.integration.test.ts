@@ -29,21 +29,46 @@ let blog: { key: string; accountId: string };
 /** Shop traffic with planted journeys: one visitor lands from organic search, returns from an email and buys. */
 async function seed(now: number): Promise<void> {
   const items: unknown[] = [
-    ...visitorItems([
-      { at: now - 12 * DAY, url: 'https://shop.example/guides/fit', referrer: 'https://www.google.com/' },
-      { at: now - 3 * DAY, url: 'https://shop.example/sale?utm_source=newsletter&utm_medium=email&utm_campaign=winter', referrer: null, utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'winter' } },
-    ], { conversion: { revenue: 120, afterMs: 10 * 60_000 }, events: ['added_to_cart'] }),
-    ...visitorItems([{ at: now - 2 * DAY, url: 'https://shop.example/?utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/', utm: { utm_source: 'google', utm_medium: 'cpc' } }],
-      { conversion: { revenue: 80, afterMs: 5 * 60_000 } }),
+    ...visitorItems(
+      [
+        { at: now - 12 * DAY, url: 'https://shop.example/guides/fit', referrer: 'https://www.google.com/' },
+        {
+          at: now - 3 * DAY,
+          url: 'https://shop.example/sale?utm_source=newsletter&utm_medium=email&utm_campaign=winter',
+          referrer: null,
+          utm: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'winter' },
+        },
+      ],
+      { conversion: { revenue: 120, afterMs: 10 * 60_000 }, events: ['added_to_cart'] },
+    ),
+    ...visitorItems(
+      [
+        {
+          at: now - 2 * DAY,
+          url: 'https://shop.example/?utm_source=google&utm_medium=cpc',
+          referrer: 'https://www.google.com/',
+          utm: { utm_source: 'google', utm_medium: 'cpc' },
+        },
+      ],
+      { conversion: { revenue: 80, afterMs: 5 * 60_000 } },
+    ),
   ];
   for (let i = 0; i < 24; i++) {
     const at = now - ((i * 37) % 20) * DAY - (i % 7) * HOUR - HOUR;
     const page = ['/', '/pricing', '/blog/sizing', '/'][i % 4] as string;
     const referrer = [null, 'https://news.example/story', 'https://www.bing.com/', null][i % 4] ?? null;
-    items.push(...visitorItems([{ at, url: `https://shop.example${page}`, referrer }], { events: i % 3 === 0 ? ['signup_clicked'] : [] }));
+    items.push(
+      ...visitorItems([{ at, url: `https://shop.example${page}`, referrer }], {
+        events: i % 3 === 0 ? ['signup_clicked'] : [],
+      }),
+    );
   }
   await sendAndSettle(fixture, shop.key, items);
-  await sendAndSettle(fixture, blog.key, [1, 2, 3].flatMap((d) => visitorItems([{ at: now - d * DAY, url: 'https://blog.example/post' }])));
+  await sendAndSettle(
+    fixture,
+    blog.key,
+    [1, 2, 3].flatMap((d) => visitorItems([{ at: now - d * DAY, url: 'https://blog.example/post' }])),
+  );
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -57,15 +82,25 @@ async function signIn(page: Page): Promise<void> {
 }
 
 /** The [from, to) the page asked the overview for, read from its next overview request. */
-async function nextOverviewRange(page: Page, act: () => Promise<unknown>): Promise<{ account: string; from: number; to: number }> {
+async function nextOverviewRange(
+  page: Page,
+  act: () => Promise<unknown>,
+): Promise<{ account: string; from: number; to: number }> {
   const [request] = await Promise.all([page.waitForRequest((r) => r.url().includes('/dashboard/api/overview')), act()]);
   const url = new URL(request.url());
-  return { account: url.searchParams.get('account') ?? '', from: Number(url.searchParams.get('from')), to: Number(url.searchParams.get('to')) };
+  return {
+    account: url.searchParams.get('account') ?? '',
+    from: Number(url.searchParams.get('from')),
+    to: Number(url.searchParams.get('to')),
+  };
 }
 
-const cardValue = (page: Page, label: string): Promise<string | null> => page.textContent(`.card-value[data-metric="${label}"]`);
-const channelRows = async (page: Page): Promise<string[]> => (await page.locator('#channels tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-const channelNames = async (page: Page): Promise<string[]> => (await page.locator('#channels tbody td:first-child').allInnerTexts()).map((t) => t.trim());
+const cardValue = (page: Page, label: string): Promise<string | null> =>
+  page.textContent(`.card-value[data-metric="${label}"]`);
+const channelRows = async (page: Page): Promise<string[]> =>
+  (await page.locator('#channels tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+const channelNames = async (page: Page): Promise<string[]> =>
+  (await page.locator('#channels tbody td:first-child').allInnerTexts()).map((t) => t.trim());
 /** How the page writes a channel id (paid_search -> Paid search). */
 const shown = (id: string): string => `${id.charAt(0).toUpperCase()}${id.slice(1).replace(/_/g, ' ')}`;
 
@@ -90,14 +125,20 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const errors: string[] = [];
     let signedIn = false;
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error' && signedIn) errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && signedIn) errors.push(m.text());
+    });
     // Accounts are listed by name, so "blog" comes first; the switcher then moves to "shop".
     const first = await nextOverviewRange(page, () => signIn(page));
     signedIn = true;
     expect(first.account).toBe(blog.accountId);
     await page.waitForSelector('#chart .uplot');
-    expect(await cardValue(page, 'Visitors')).toBe(String((await fixture.storage.stats(blog.accountId, first.from, first.to)).visitors));
-    await eventually(() => page.locator('#landing-pages tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/post')]);
+    expect(await cardValue(page, 'Visitors')).toBe(
+      String((await fixture.storage.stats(blog.accountId, first.from, first.to)).visitors),
+    );
+    await eventually(() => page.locator('#landing-pages tbody tr').allInnerTexts()).toEqual([
+      expect.stringContaining('/post'),
+    ]);
 
     const month = await nextOverviewRange(page, () => page.selectOption('#account', shop.accountId));
     expect(month).toEqual({ ...first, account: shop.accountId });
@@ -105,8 +146,13 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await eventually(() => cardValue(page, 'Visitors')).toBe(String(stats30.visitors));
     expect(await cardValue(page, 'Conversions')).toBe('2');
     // utm values of the landings, from the rollups' utm dimensions.
-    await eventually(async () => (await page.locator('#campaigns tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(['winter']);
-    expect((await page.locator('#sources tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(['google', 'newsletter']);
+    await eventually(async () =>
+      (await page.locator('#campaigns tbody td:first-child').allInnerTexts()).map((t) => t.trim()),
+    ).toEqual(['winter']);
+    expect((await page.locator('#sources tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual([
+      'google',
+      'newsletter',
+    ]);
     await page.waitForSelector('#chart .uplot');
     await page.screenshot({ path: `${ARTIFACTS}desktop-overview.png`, fullPage: true });
 
@@ -125,8 +171,16 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(custom).toEqual({ ...week, from: week.from - 2 * DAY, to: week.to - DAY });
 
     // Model switch: the table shows what the attribution code computes for that model, and first != last touch here.
-    const expected = async (model: 'first_touch' | 'last_touch') => (await attribute(fixture.storage, { accountId: shop.accountId, model, from: custom.from, to: custom.to, lookbackDays: 30 }))
-      .result.channels.map((c) => shown(c.channel));
+    const expected = async (model: 'first_touch' | 'last_touch') =>
+      (
+        await attribute(fixture.storage, {
+          accountId: shop.accountId,
+          model,
+          from: custom.from,
+          to: custom.to,
+          lookbackDays: 30,
+        })
+      ).result.channels.map((c) => shown(c.channel));
     await page.selectOption('#model', 'first_touch');
     await eventually(() => channelNames(page)).toEqual(await expected('first_touch'));
     const firstTouch = await channelRows(page);
@@ -142,8 +196,16 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(csv).toContain(',80\r\n');
 
     // Breakdown: by campaign, the table shows what the attribution code computes for it, and exports it.
-    const byCampaign = (await attribute(fixture.storage, { accountId: shop.accountId, model: 'last_touch', from: custom.from, to: custom.to, lookbackDays: 30, groupBy: 'campaign' }))
-      .result.channels.map((c) => splitGroupedKey(c.channel).group ?? '(none)');
+    const byCampaign = (
+      await attribute(fixture.storage, {
+        accountId: shop.accountId,
+        model: 'last_touch',
+        from: custom.from,
+        to: custom.to,
+        lookbackDays: 30,
+        groupBy: 'campaign',
+      })
+    ).result.channels.map((c) => splitGroupedKey(c.channel).group ?? '(none)');
     await page.selectOption('#group-by', 'campaign');
     await eventually(() => page.locator('#channels thead th').first().innerText()).toBe('Campaign');
     expect(new Set(await channelNames(page))).toEqual(new Set(byCampaign));
@@ -156,13 +218,24 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     // Spend import: a bad file names its line and stores nothing; a good one adds cost and ROAS to the channels.
     const spendDay = new Date(custom.to - 3 * DAY).toISOString().slice(0, 10);
     const dialogs: string[] = [];
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    await page.setInputFiles('#spend-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`date,channel,amount,currency\n${spendDay},email,x,EUR\n`) });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.setInputFiles('#spend-file', {
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`date,channel,amount,currency\n${spendDay},email,x,EUR\n`),
+    });
     await eventually(() => dialogs).toEqual([expect.stringContaining('line 2: amount: "x"')]);
     // The browser logs the refused upload's 400 itself; that one is expected.
     expect(errors.splice(0)).toEqual([expect.stringMatching(/400/)]);
     expect(await page.locator('#channels thead th').allInnerTexts()).not.toContain('Cost');
-    await page.setInputFiles('#spend-file', { name: 'spend.csv', mimeType: 'text/csv', buffer: Buffer.from(`date,channel,campaign,amount,currency\n${spendDay},email,winter,60,EUR\n`) });
+    await page.setInputFiles('#spend-file', {
+      name: 'spend.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`date,channel,campaign,amount,currency\n${spendDay},email,winter,60,EUR\n`),
+    });
     await eventually(() => page.locator('#channels thead th').allInnerTexts()).toContain('Cost');
     expect(await page.locator('#channels tbody tr:has-text("Email")').innerText()).toMatch(/60\.00\s+2/);
 
@@ -173,7 +246,11 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(steps[2]).toContain('conversion');
     await page.screenshot({ path: `${ARTIFACTS}desktop-journey.png` });
     const [journeyCsv] = await Promise.all([page.waitForEvent('download'), page.click('#journey-touchpoints a.csv')]);
-    expect(readFileSync(await journeyCsv.path(), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(
+      readFileSync(await journeyCsv.path(), 'utf8')
+        .split('\r\n')
+        .filter(Boolean),
+    ).toHaveLength(3);
     await page.click('dialog#journey button.ghost');
 
     expect(errors).toEqual([]);
@@ -183,9 +260,13 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   it('follows a funnel by entry channel and compares every model side by side, with CSV (issue 21 items 3 and 5)', async () => {
     // Goals and a funnel defined through the public API, as a user would.
     const define = async (path: string, body: unknown): Promise<string> => {
-      const res = await fetch(`${fixture.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${shop.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${fixture.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shop.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(201);
-      const answer = await res.json() as { goal?: { id: string }; funnel?: { id: string } };
+      const answer = (await res.json()) as { goal?: { id: string }; funnel?: { id: string } };
       return (answer.goal ?? answer.funnel)?.id ?? '';
     };
     const visit = await define('/api/v1/goals', { name: 'Any page', kind: 'pageview', match: '/*' });
@@ -199,30 +280,65 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const range = await nextOverviewRange(page, () => page.selectOption('#account', shop.accountId));
 
     // The panel shows what the funnel code computes for the page's range, step by step and per entry channel.
-    const expected = await funnelReport(fixture.storage, { accountId: shop.accountId, funnelId, from: range.from, to: range.to, unit: 'visitor' });
+    const expected = await funnelReport(fixture.storage, {
+      accountId: shop.accountId,
+      funnelId,
+      from: range.from,
+      to: range.to,
+      unit: 'visitor',
+    });
     expect(expected?.steps[1]?.count).toBeGreaterThan(0);
-    const rows = async () => (await page.locator('#funnel tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    await eventually(rows).toEqual((expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name} ${s.count}`)));
+    const rows = async () =>
+      (await page.locator('#funnel tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await eventually(rows).toEqual(
+      (expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name} ${s.count}`)),
+    );
     const headers = await page.locator('#funnel thead th').allInnerTexts();
     expect(headers.slice(0, 4)).toEqual(['Step', 'Visitors', 'Of entries', 'Of previous']);
-    expect(headers.slice(4)).toEqual((expected?.channels ?? []).map((c) => (c.channel === null ? '(none)' : shown(c.channel))));
+    expect(headers.slice(4)).toEqual(
+      (expected?.channels ?? []).map((c) => (c.channel === null ? '(none)' : shown(c.channel))),
+    );
     await page.selectOption('#funnel-unit', 'session');
     await eventually(() => page.locator('#funnel thead th').nth(1).innerText()).toBe('Sessions');
     const [funnelCsv] = await Promise.all([page.waitForEvent('download'), page.click('#funnel a.csv')]);
     expect(funnelCsv.suggestedFilename()).toBe('funnel-Signup.csv');
-    expect(readFileSync(await funnelCsv.path(), 'utf8').split('\r\n')[0]).toMatch(/^step,goal,count,conversion_rate,step_rate,/);
+    expect(readFileSync(await funnelCsv.path(), 'utf8').split('\r\n')[0]).toMatch(
+      /^step,goal,count,conversion_rate,step_rate,/,
+    );
 
     // Model comparison: one column per model, each cell the computed credit, and each model explained.
-    const compared = await compareModels(fixture.storage, { accountId: shop.accountId, from: range.from, to: range.to, lookbackDays: 30, groupBy: 'channel' });
-    await eventually(() => page.locator('#compare thead th').allInnerTexts()).toEqual(['Channel', 'first touch', 'last touch', 'last non direct', 'linear', 'time decay', 'position based', 'markov', 'shapley']);
-    expect((await page.locator('#compare tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(compared.groups.map((g) => shown(g.group ?? '')));
+    const compared = await compareModels(fixture.storage, {
+      accountId: shop.accountId,
+      from: range.from,
+      to: range.to,
+      lookbackDays: 30,
+      groupBy: 'channel',
+    });
+    await eventually(() => page.locator('#compare thead th').allInnerTexts()).toEqual([
+      'Channel',
+      'first touch',
+      'last touch',
+      'last non direct',
+      'linear',
+      'time decay',
+      'position based',
+      'markov',
+      'shapley',
+    ]);
+    expect((await page.locator('#compare tbody td:first-child').allInnerTexts()).map((t) => t.trim())).toEqual(
+      compared.groups.map((g) => shown(g.group ?? '')),
+    );
     const email = compared.groups.find((g) => g.group === 'email');
-    expect((await page.locator('#compare tbody tr:has-text("Email") td').nth(1).innerText()).replace(/\s+/g, ' ')).toBe(`${email?.credit.first_touch.conversions ?? 0} ${(email?.credit.first_touch.revenue ?? 0).toFixed(2)}`);
+    expect((await page.locator('#compare tbody tr:has-text("Email") td').nth(1).innerText()).replace(/\s+/g, ' ')).toBe(
+      `${email?.credit.first_touch.conversions ?? 0} ${(email?.credit.first_touch.revenue ?? 0).toFixed(2)}`,
+    );
     expect(await page.locator('#compare dl.legend dd').count()).toBe(8);
     await page.screenshot({ path: `${ARTIFACTS}desktop-funnel-compare.png`, fullPage: true });
     const [compareCsv] = await Promise.all([page.waitForEvent('download'), page.click('#compare a.csv')]);
     expect(compareCsv.suggestedFilename()).toBe('compare-models-by-channel.csv');
-    expect(readFileSync(await compareCsv.path(), 'utf8').split('\r\n')[0]).toMatch(/^channel,first_touch_conversions,first_touch_revenue,/);
+    expect(readFileSync(await compareCsv.path(), 'utf8').split('\r\n')[0]).toMatch(
+      /^channel,first_touch_conversions,first_touch_revenue,/,
+    );
 
     // "New funnel" in the page: a bad step is named by its number and nothing is stored; a good one
     // reuses the goals of the same kind and match, and the panel switches to it.
@@ -231,14 +347,21 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.fill('#new-funnel-window', '1d');
     await page.fill('#new-funnel-steps', 'click /x\nevent signup_clicked');
     await page.click('#funnel form.new-funnel button[type=submit]');
-    await eventually(() => page.textContent('#new-funnel-error')).toContain('step 1: kind: must be one of pageview, event, conversion');
+    await eventually(() => page.textContent('#new-funnel-error')).toContain(
+      'step 1: kind: must be one of pageview, event, conversion',
+    );
     expect((await fixture.storage.listFunnels(shop.accountId)).map((f) => f.name)).toEqual(['Signup']);
     await page.fill('#new-funnel-steps', 'pageview /*\nevent signup_clicked');
     await page.click('#funnel form.new-funnel button[type=submit]');
     await eventually(() => page.locator('#funnel h2').innerText()).toBe('Funnel: Signup again');
-    await eventually(rows).toEqual((expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name}`)));
+    await eventually(rows).toEqual(
+      (expected?.steps ?? []).map((s) => expect.stringContaining(`${s.step}. ${s.goal.name}`)),
+    );
     const stored = await fixture.storage.listFunnels(shop.accountId);
-    expect(stored.map((f) => [f.name, f.steps])).toEqual([['Signup', [visit, signup]], ['Signup again', [visit, signup]]]);
+    expect(stored.map((f) => [f.name, f.steps])).toEqual([
+      ['Signup', [visit, signup]],
+      ['Signup again', [visit, signup]],
+    ]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -264,33 +387,55 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       await page.fill('#upload-conversion-action', '555');
       await page.fill('#upload-types', 'purchase');
       await page.click('#uploads form.upload-form button[type=submit]');
-      await eventually(() => page.textContent('#upload-error')).toContain('conversion_action: must be a conversion action resource name');
+      await eventually(() => page.textContent('#upload-error')).toContain(
+        'conversion_action: must be a conversion action resource name',
+      );
       expect(await fixture.storage.listUploadDestinations(ads.accountId)).toEqual([]);
       await page.fill('#upload-conversion-action', 'customers/1234567890/conversionActions/555');
       await page.click('#uploads form.upload-form button[type=submit]');
-      await eventually(() => page.locator('#upload-destinations tbody tr').allInnerTexts()).toEqual([expect.stringContaining('Google Ads (stand-in)')]);
+      await eventually(() => page.locator('#upload-destinations tbody tr').allInnerTexts()).toEqual([
+        expect.stringContaining('Google Ads (stand-in)'),
+      ]);
       const [stored] = await fixture.storage.listUploadDestinations(ads.accountId);
-      expect(stored).toMatchObject({ platform: 'google_ads', enabled: false, token: 'google-token', endpointUrl: platform.googleUrl });
+      expect(stored).toMatchObject({
+        platform: 'google_ads',
+        enabled: false,
+        token: 'google-token',
+        endpointUrl: platform.googleUrl,
+      });
       expect(await page.content()).not.toContain('google-token');
 
       // A paid click and a purchase after the destination exists: still off, so nothing goes out.
       const now = Date.now();
-      await sendAndSettle(fixture, ads.key, visitorItems([{ at: now - 60_000, url: 'https://ads.example/?gclid=GCLID-DASH' }], { conversion: { revenue: 59.95, afterMs: 60_000 } }));
+      await sendAndSettle(
+        fixture,
+        ads.key,
+        visitorItems([{ at: now - 60_000, url: 'https://ads.example/?gclid=GCLID-DASH' }], {
+          conversion: { revenue: 59.95, afterMs: 60_000 },
+        }),
+      );
       await fixture.collector.uploads.runPass();
       expect(platform.received).toEqual([]);
 
       // Switched on in the page, the next pass sends it, and the log shows the delivery.
       await page.check(`#upload-destinations input[data-destination="${stored?.id ?? ''}"]`);
-      await eventually(async () => (await fixture.storage.listUploadDestinations(ads.accountId))[0]?.enabled).toBe(true);
+      await eventually(async () => (await fixture.storage.listUploadDestinations(ads.accountId))[0]?.enabled).toBe(
+        true,
+      );
       await fixture.collector.uploads.runPass();
       expect(platform.received.map((r) => r.problems)).toEqual([[]]);
-      expect(platform.received[0]?.body.conversions).toEqual([expect.objectContaining({ gclid: 'GCLID-DASH', conversionValue: 59.95, currencyCode: 'EUR' })]);
+      expect(platform.received[0]?.body.conversions).toEqual([
+        expect.objectContaining({ gclid: 'GCLID-DASH', conversionValue: 59.95, currencyCode: 'EUR' }),
+      ]);
       await page.reload();
       await page.waitForSelector('#channels');
       await nextOverviewRange(page, () => page.selectOption('#account', ads.accountId));
-      const logRows = async () => (await page.locator('#upload-log tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      const logRows = async () =>
+        (await page.locator('#upload-log tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       await eventually(logRows).toEqual([expect.stringMatching(/Google Ads \(stand-in\) \S+ delivered 1 200/)]);
-      expect((await page.locator('#upload-destinations tbody tr').innerText()).replace(/\s+/g, ' ')).toContain('purchase 1 0 0 0');
+      expect((await page.locator('#upload-destinations tbody tr').innerText()).replace(/\s+/g, ' ')).toContain(
+        'purchase 1 0 0 0',
+      );
       await page.screenshot({ path: `${ARTIFACTS}desktop-conversion-uploads.png`, fullPage: true });
       expect(errors).toEqual([]);
     } finally {
@@ -305,7 +450,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     const feed = await fixture.keyFor('feed');
     const now = Date.now();
     await sendAndSettle(fixture, feed.key, [
-      ...visitorItems([{ at: now - 3 * HOUR, url: 'https://feed.example/pricing', referrer: 'https://news.example/a' }], { events: ['signup_clicked'] }),
+      ...visitorItems(
+        [{ at: now - 3 * HOUR, url: 'https://feed.example/pricing', referrer: 'https://news.example/a' }],
+        { events: ['signup_clicked'] },
+      ),
       ...visitorItems([{ at: now - 2 * HOUR, url: 'https://feed.example/docs', referrer: 'http://[referrer' }]),
       ...visitorItems([{ at: now - HOUR, url: 'http://[bad', referrer: 'https://sh op.example/' }]),
     ]);
@@ -315,13 +463,15 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page);
     await nextOverviewRange(page, () => page.selectOption('#account', feed.accountId));
-    await eventually(async () => (await page.locator('#feed-list li .feed-what').allInnerTexts()).map((t) => t.trim()))
-      .toEqual(['http://[bad', '/docs', 'signup_clicked', '/pricing']);
+    await eventually(async () =>
+      (await page.locator('#feed-list li .feed-what').allInnerTexts()).map((t) => t.trim()),
+    ).toEqual(['http://[bad', '/docs', 'signup_clicked', '/pricing']);
     expect(await page.locator('#live .live-dot.stale').count()).toBe(0);
     await eventually(() => page.locator('#landing-pages tbody tr').count()).toBe(3);
     // Referrers are grouped by host as the collector read it; the unparseable ones are listed as they came.
-    expect((await page.locator('#referrers tbody td:first-child').allInnerTexts()).map((t) => t.trim()).sort())
-      .toEqual(['[referrer', 'news.example', 'sh op.example']);
+    expect((await page.locator('#referrers tbody td:first-child').allInnerTexts()).map((t) => t.trim()).sort()).toEqual(
+      ['[referrer', 'news.example', 'sh op.example'],
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -380,16 +530,39 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       // No admin controls for a viewer, and the server refuses the admin actions anyway.
       expect(await viewer.locator('#users, #uploads, #spend-file, .new-funnel-box').count()).toBe(0);
       await viewer.screenshot({ path: `${ARTIFACTS}desktop-viewer.png`, fullPage: true });
-      const refused = await viewer.evaluate(async ([shopId, blogId]) => {
-        const { csrf_token: csrf } = await (await fetch('/dashboard/api/session')).json() as { csrf_token: string };
-        const post = (path: string, body: unknown) => fetch(`/dashboard/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) });
-        const invite = await post('users/invite', { role: 'admin' });
-        const spend = await post('spend', { account: shopId, csv: 'date,channel,campaign,amount,currency\n' });
-        const other = await fetch(`/dashboard/api/overview?account=${blogId}`);
-        return [[invite.status, await invite.json()], [spend.status, await spend.json()], [other.status, await other.json()]] as const;
-      }, [shop.accountId, blog.accountId] as const);
-      expect(refused[0]).toEqual([403, { error: { code: 'admin_only', message: 'only an admin may invite dashboard users; user vera@example.com is a viewer' } }]);
-      expect(refused[1]).toEqual([403, { error: { code: 'admin_only', message: 'only an admin may import spend; user vera@example.com is a viewer' } }]);
+      const refused = await viewer.evaluate(
+        async ([shopId, blogId]) => {
+          const { csrf_token: csrf } = (await (await fetch('/dashboard/api/session')).json()) as { csrf_token: string };
+          const post = (path: string, body: unknown) =>
+            fetch(`/dashboard/api/${path}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+              body: JSON.stringify(body),
+            });
+          const invite = await post('users/invite', { role: 'admin' });
+          const spend = await post('spend', { account: shopId, csv: 'date,channel,campaign,amount,currency\n' });
+          const other = await fetch(`/dashboard/api/overview?account=${blogId}`);
+          return [
+            [invite.status, await invite.json()],
+            [spend.status, await spend.json()],
+            [other.status, await other.json()],
+          ] as const;
+        },
+        [shop.accountId, blog.accountId] as const,
+      );
+      expect(refused[0]).toEqual([
+        403,
+        {
+          error: {
+            code: 'admin_only',
+            message: 'only an admin may invite dashboard users; user vera@example.com is a viewer',
+          },
+        },
+      ]);
+      expect(refused[1]).toEqual([
+        403,
+        { error: { code: 'admin_only', message: 'only an admin may import spend; user vera@example.com is a viewer' } },
+      ]);
       expect(refused[2]).toMatchObject([403, { error: { code: 'forbidden_account' } }]);
 
       const again = await (await browser.newContext()).newPage();
@@ -399,8 +572,12 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
 
       // The admin sees the new user and removes them: the viewer's session ends.
       await admin.reload();
-      await eventually(() => admin.locator('#users-table tbody tr').allInnerTexts()).toEqual([expect.stringContaining('vera@example.com')]);
-      admin.once('dialog', (d) => { void d.accept(); });
+      await eventually(() => admin.locator('#users-table tbody tr').allInnerTexts()).toEqual([
+        expect.stringContaining('vera@example.com'),
+      ]);
+      admin.once('dialog', (d) => {
+        void d.accept();
+      });
       await admin.click('#users-table tr[data-login="vera@example.com"] button');
       await eventually(() => admin.locator('#users-table tbody tr').count()).toBe(0);
       await viewer.reload();
@@ -412,7 +589,12 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   });
 
   it('fits a phone screen and shows the live feed and integrity panel', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     await signIn(page);
     await page.waitForSelector('#chart .uplot');

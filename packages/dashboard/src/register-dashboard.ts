@@ -41,9 +41,21 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
   const settings = parseDashboardSettings(options.settings);
   const now = settings.now ?? Date.now;
   const { storage } = options;
-  const reads = options.reads ?? createReadPool({ mode: 'inline', slots: inlineReadSlots(storage, 2), maxQueued: 32, retryAfterSeconds: 1 });
-  const sessions = createSessionStore({ storage, ttlMs: settings.sessionTtlMs, now, maxSessions: settings.maxSessions });
-  const throttle = createLoginThrottle({ maxFailures: settings.loginMaxFailures, windowMs: settings.loginWindowMs, now, maxClients: 10_000 });
+  const reads =
+    options.reads ??
+    createReadPool({ mode: 'inline', slots: inlineReadSlots(storage, 2), maxQueued: 32, retryAfterSeconds: 1 });
+  const sessions = createSessionStore({
+    storage,
+    ttlMs: settings.sessionTtlMs,
+    now,
+    maxSessions: settings.maxSessions,
+  });
+  const throttle = createLoginThrottle({
+    maxFailures: settings.loginMaxFailures,
+    windowMs: settings.loginWindowMs,
+    now,
+    maxClients: 10_000,
+  });
   const password = createAdminPassword(storage, settings.adminPassword);
 
   registerAssetRoutes(app);

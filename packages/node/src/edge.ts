@@ -1,9 +1,20 @@
 // Entry of @touchline/node for Web-standard runtimes (workerd, edge-light): the client without the file spool, so nothing here loads node:fs.
 export {
-  createClient, SDK_NAME, SDK_VERSION,
-  type TouchlineClient, type TrackOptions, type ConversionInput, type ClientPlatform,
+  createClient,
+  SDK_NAME,
+  SDK_VERSION,
+  type TouchlineClient,
+  type TrackOptions,
+  type ConversionInput,
+  type ClientPlatform,
 } from './client/create-client.js';
-export { parseClientSettings, type ClientSettings, type ClientSettingsInput, type RetrySettings, type SpoolSettings } from './client-settings.js';
+export {
+  parseClientSettings,
+  type ClientSettings,
+  type ClientSettingsInput,
+  type RetrySettings,
+  type SpoolSettings,
+} from './client-settings.js';
 export type { RequestInfo } from './client/request-info.js';
 export { headerGetterFromRecord, headerGetterFromHeaders } from './client/request-info.js';
 export { viewBeaconScript } from './client/view-beacon.js';

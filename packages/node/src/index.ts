@@ -4,12 +4,32 @@ import type { ClientSettingsInput } from './client-settings.js';
 import { openNodeSpool } from './spool/file-spool.js';
 
 export {
-  SDK_NAME, SDK_VERSION,
-  type TouchlineClient, type TrackOptions, type ConversionInput, type ClientPlatform,
-  parseClientSettings, type ClientSettings, type ClientSettingsInput, type RetrySettings, type SpoolSettings,
-  type RequestInfo, headerGetterFromRecord, headerGetterFromHeaders, viewBeaconScript, navigationBeaconScript,
-  type RequestScope, type TouchlineEvents, type TouchlineEventName, type Listener,
-  type Transport, type TransportStats, type FlushResult, type Scheduler, type TimerHandle, type SpoolStats,
+  SDK_NAME,
+  SDK_VERSION,
+  type TouchlineClient,
+  type TrackOptions,
+  type ConversionInput,
+  type ClientPlatform,
+  parseClientSettings,
+  type ClientSettings,
+  type ClientSettingsInput,
+  type RetrySettings,
+  type SpoolSettings,
+  type RequestInfo,
+  headerGetterFromRecord,
+  headerGetterFromHeaders,
+  viewBeaconScript,
+  navigationBeaconScript,
+  type RequestScope,
+  type TouchlineEvents,
+  type TouchlineEventName,
+  type Listener,
+  type Transport,
+  type TransportStats,
+  type FlushResult,
+  type Scheduler,
+  type TimerHandle,
+  type SpoolStats,
 } from './edge.js';
 export { SpoolError, type SpoolErrorCode } from './spool/spool-error.js';
 

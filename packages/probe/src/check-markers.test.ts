@@ -8,17 +8,36 @@ const request = { method: 'GET', path: '/', seq: 7 };
 
 describe('checkMarkers', () => {
   it('accepts the own marker and unrelated text', () => {
-    expect(checkMarkers({ markers, ownIndex: 1, request, headers: { 'x-user': 'probe-abcd-1' }, body: 'hi probe-abcd-1 probe-ffff-2' })).toEqual([]);
+    expect(
+      checkMarkers({
+        markers,
+        ownIndex: 1,
+        request,
+        headers: { 'x-user': 'probe-abcd-1' },
+        body: 'hi probe-abcd-1 probe-ffff-2',
+      }),
+    ).toEqual([]);
   });
 
   it('does not confuse marker 1 with marker 12', () => {
     const found = checkMarkers({ markers, ownIndex: 1, request, headers: {}, body: '{"user":"probe-abcd-12"}' });
-    expect(found).toEqual([{ kind: 'crossed-response', user: 'probe-abcd-1', request, expected: 'only marker probe-abcd-1 (or none) in body', received: 'probe-abcd-12 in body' }]);
+    expect(found).toEqual([
+      {
+        kind: 'crossed-response',
+        user: 'probe-abcd-1',
+        request,
+        expected: 'only marker probe-abcd-1 (or none) in body',
+        received: 'probe-abcd-12 in body',
+      },
+    ]);
   });
 
   it('reports body, header and Set-Cookie leaks separately, once per marker', () => {
     const found = checkMarkers({
-      markers, ownIndex: 0, request, body: 'probe-abcd-3 probe-abcd-3',
+      markers,
+      ownIndex: 0,
+      request,
+      body: 'probe-abcd-3 probe-abcd-3',
       headers: { 'x-user': 'probe-abcd-3', 'set-cookie': ['uid=probe-abcd-4; Path=/'] },
     });
     expect(found.map((v) => `${v.kind}: ${v.received}`)).toEqual([

@@ -24,7 +24,12 @@ export function checkMarkers(input: MarkerCheckInput): Violation[] {
   const own = markers.markerOf(ownIndex);
   const found: Violation[] = [];
   const report = (kind: 'crossed-response' | 'foreign-cookie', where: string, text: string): void => {
-    const foreign = new Set(markers.find(text).filter((m) => m.index !== ownIndex).map((m) => m.marker));
+    const foreign = new Set(
+      markers
+        .find(text)
+        .filter((m) => m.index !== ownIndex)
+        .map((m) => m.marker),
+    );
     for (const marker of foreign) {
       found.push(violation(kind, own, request, `only marker ${own} (or none) in ${where}`, `${marker} in ${where}`));
     }

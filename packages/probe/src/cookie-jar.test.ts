@@ -12,7 +12,11 @@ const parse = (header: string) => {
 describe('parseSetCookie', () => {
   it('reads name, value and lifetime', () => {
     expect(parseSetCookie('sid=abc; Path=/; HttpOnly', NOW)).toEqual({ name: 'sid', value: 'abc', expiresAt: null });
-    expect(parseSetCookie('sid="q=1"; Max-Age=60', NOW)).toEqual({ name: 'sid', value: 'q=1', expiresAt: NOW + 60_000 });
+    expect(parseSetCookie('sid="q=1"; Max-Age=60', NOW)).toEqual({
+      name: 'sid',
+      value: 'q=1',
+      expiresAt: NOW + 60_000,
+    });
     expect(parseSetCookie('a=1; Expires=Thu, 01 Jan 2026 00:01:00 GMT', NOW)?.expiresAt).toBe(NOW + 60_000);
     expect(parseSetCookie('a=1; Expires=Thu, 01 Jan 2026 00:01:00 GMT; Max-Age=1', NOW)?.expiresAt).toBe(NOW + 1000);
   });

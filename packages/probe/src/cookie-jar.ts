@@ -17,7 +17,10 @@ export function parseSetCookie(header: string, now: number): SetCookie | null {
   const eq = pair.indexOf('=');
   if (eq <= 0) return null;
   const name = pair.slice(0, eq).trim();
-  const value = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+  const value = pair
+    .slice(eq + 1)
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   if (name === '') return null;
   let maxAge: number | null = null;
   let expires: number | null = null;

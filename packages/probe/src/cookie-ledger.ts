@@ -35,8 +35,13 @@ export function createCookieLedger(ignoreNames: readonly string[] = []): CookieL
       return null;
     }
     if (owner.index === index) return null;
-    return violation('foreign-cookie', user, request, `a ${c.name} value no other browser was given`,
-      `${key}, first given to ${owner.user} (request #${owner.seq})`);
+    return violation(
+      'foreign-cookie',
+      user,
+      request,
+      `a ${c.name} value no other browser was given`,
+      `${key}, first given to ${owner.user} (request #${owner.seq})`,
+    );
   };
 
   const checkFlap = (index: number, user: string, request: RequestRef, c: SetCookie): Violation | null => {
@@ -53,8 +58,13 @@ export function createCookieLedger(ignoreNames: readonly string[] = []): CookieL
     history.earlier.push(history.current);
     history.current = c.value;
     if (!flapped) return null;
-    return violation('session-flap', user, request, `${c.name} keeps ${history.earlier.at(-1) ?? ''} or moves to a new value`,
-      `${c.name} set back to ${c.value} (${path})`);
+    return violation(
+      'session-flap',
+      user,
+      request,
+      `${c.name} keeps ${history.earlier.at(-1) ?? ''} or moves to a new value`,
+      `${c.name} set back to ${c.value} (${path})`,
+    );
   };
 
   return {

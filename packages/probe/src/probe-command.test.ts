@@ -14,8 +14,16 @@ const SMALL = ['--users', '40', '--requests', '400', '--concurrency', '50'];
 function capture() {
   const out = { stdout: '', stderr: '' };
   const io = {
-    stdout: { write: (s: string) => { out.stdout += s; } },
-    stderr: { write: (s: string) => { out.stderr += s; } },
+    stdout: {
+      write: (s: string) => {
+        out.stdout += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        out.stderr += s;
+      },
+    },
     env: {},
   };
   return { io, out };
@@ -56,7 +64,12 @@ describe('probeCommand', () => {
     // request fails fast: errors, never violations, but a run where nothing answered is no pass.
     expect(await probeCommand(['http://0.0.0.0:9/'], io)).toBe(2);
     const allowed = capture();
-    expect(await probeCommand(['http://0.0.0.0:9/', '--allow-host', '0.0.0.0', '--users', '2', '--requests', '4'], allowed.io)).toBe(1);
+    expect(
+      await probeCommand(
+        ['http://0.0.0.0:9/', '--allow-host', '0.0.0.0', '--users', '2', '--requests', '4'],
+        allowed.io,
+      ),
+    ).toBe(1);
     expect(allowed.out.stdout).toMatch(/4 errors[\s\S]*no violations/);
     expect(allowed.out.stderr).toContain('none of the 4 requests got a response');
   });

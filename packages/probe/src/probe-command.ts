@@ -22,29 +22,45 @@ export interface ProbeCommandIo {
 }
 
 const INTEGER_FLAGS = {
-  users: 'users', requests: 'requests', concurrency: 'concurrency', 'per-user': 'perUserConcurrency',
-  timeout: 'timeoutMs', 'max-duration': 'maxDurationMs',
+  users: 'users',
+  requests: 'requests',
+  concurrency: 'concurrency',
+  'per-user': 'perUserConcurrency',
+  timeout: 'timeoutMs',
+  'max-duration': 'maxDurationMs',
 } as const;
 
 type IntegerFlag = keyof typeof INTEGER_FLAGS;
 
 function parseProbeArgs(argv: string[]) {
   return parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
-      users: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' },
-      'per-user': { type: 'string' }, timeout: { type: 'string' }, 'max-duration': { type: 'string' },
-      script: { type: 'string' }, json: { type: 'boolean', default: false },
-      'allow-host': { type: 'string', multiple: true }, 'ignore-cookie': { type: 'string', multiple: true },
+      users: { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      'per-user': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-duration': { type: 'string' },
+      script: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true },
+      'ignore-cookie': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
 }
 
 /** Flag text to numbers; non-integers become NaN so the options check reports them with the rest. */
-function integerOptions(values: Partial<Record<IntegerFlag, string>>): Partial<Record<(typeof INTEGER_FLAGS)[IntegerFlag], number>> {
+function integerOptions(
+  values: Partial<Record<IntegerFlag, string>>,
+): Partial<Record<(typeof INTEGER_FLAGS)[IntegerFlag], number>> {
   const out: Partial<Record<(typeof INTEGER_FLAGS)[IntegerFlag], number>> = {};
-  for (const [flag, key] of Object.entries(INTEGER_FLAGS) as Array<[IntegerFlag, (typeof INTEGER_FLAGS)[IntegerFlag]]>) {
+  for (const [flag, key] of Object.entries(INTEGER_FLAGS) as Array<
+    [IntegerFlag, (typeof INTEGER_FLAGS)[IntegerFlag]]
+  >) {
     const raw = values[flag];
     if (raw !== undefined) out[key] = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   }
@@ -80,13 +96,19 @@ export async function probeCommand(argv: string[], io: ProbeCommandIo): Promise<
   try {
     const script = values.script === undefined ? undefined : await loadScript(values.script);
     const report = await runProbe({
-      baseUrl, allowHosts, ignoreCookies: values['ignore-cookie'] ?? [], script, ...integerOptions(values),
+      baseUrl,
+      allowHosts,
+      ignoreCookies: values['ignore-cookie'] ?? [],
+      script,
+      ...integerOptions(values),
     });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     const { requests, errors, violations } = report.summary;
     // A run in which nothing answered proved nothing; passing it would hide an app that is down.
     if (requests > 0 && errors === requests) {
-      io.stderr.write(`touchline probe: none of the ${requests} requests got a response; is the app listening at ${baseUrl}?\n`);
+      io.stderr.write(
+        `touchline probe: none of the ${requests} requests got a response; is the app listening at ${baseUrl}?\n`,
+      );
       return 1;
     }
     return violations > 0 ? 1 : 0;

@@ -42,8 +42,13 @@ const LIMITS = {
 type NumericOption = keyof typeof LIMITS;
 
 const DEFAULTS: Record<NumericOption, number> = {
-  users: 200, requests: 5000, concurrency: 100, perUserConcurrency: 3,
-  timeoutMs: 10_000, maxDurationMs: 60_000, maxViolations: 1000,
+  users: 200,
+  requests: 5000,
+  concurrency: 100,
+  perUserConcurrency: 3,
+  timeoutMs: 10_000,
+  maxDurationMs: 60_000,
+  maxViolations: 1000,
 };
 
 /** Fills defaults and checks bounds, reporting every bad option in one SettingsError. */
@@ -60,7 +65,8 @@ export function resolveProbeOptions(input: ProbeOptions): ResolvedProbeOptions {
       numbers[key] = value;
     }
   }
-  if (typeof input.baseUrl !== 'string' || input.baseUrl === '') problems.push({ path: 'baseUrl', message: 'is required' });
+  if (typeof input.baseUrl !== 'string' || input.baseUrl === '')
+    problems.push({ path: 'baseUrl', message: 'is required' });
   if (problems.length > 0) throw new SettingsError('probe', problems);
   return {
     ...numbers,

@@ -44,11 +44,18 @@ export async function loadScript(file: string): Promise<ProbeScript> {
   try {
     mod = (await import(url)) as { steps?: unknown };
   } catch (error) {
-    throw new TouchlineError('probe_script', `cannot load probe script ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TouchlineError(
+      'probe_script',
+      `cannot load probe script ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const steps = mod.steps;
   if (typeof steps !== 'function') {
-    throw new TouchlineError('probe_script', `probe script ${file} must export a function steps(user) returning an array of steps`);
+    throw new TouchlineError(
+      'probe_script',
+      `probe script ${file} must export a function steps(user) returning an array of steps`,
+    );
   }
   return (user) => {
     const list: unknown = steps(user);

@@ -7,7 +7,12 @@ import type { RunningApp } from './test-support/serve-app.js';
 import { serveSessionFlapApp, serveSessionFlapAppFixed } from './test-support/session-flap-app.js';
 import { serveSharedStateApp, serveSharedStateAppFixed } from './test-support/shared-state-app.js';
 import { serveTouchlineApp } from './test-support/touchline-app.js';
-import { serveTouchlineExpressApp, serveTouchlineFastifyApp, serveTouchlineHonoApp, serveTouchlineKoaApp } from './test-support/touchline-framework-apps.js';
+import {
+  serveTouchlineExpressApp,
+  serveTouchlineFastifyApp,
+  serveTouchlineHonoApp,
+  serveTouchlineKoaApp,
+} from './test-support/touchline-framework-apps.js';
 import { serveWrongConnectionApp, serveWrongConnectionAppFixed } from './test-support/wrong-connection-app.js';
 import type { ViolationKind } from './violation.js';
 
@@ -30,7 +35,7 @@ function expectClean(report: ProbeReport): void {
   expect(report.summary).toMatchObject({ requests: 400, errors: 0, violations: 0, stopped: 'complete' });
 }
 
-describe('runProbe catches each lesson\'s bug', () => {
+describe("runProbe catches each lesson's bug", () => {
   it('L1 shared request state: crossed responses and foreign cookies', async () => {
     const report = await probe(serveSharedStateApp);
     expect(report.summary.byKind['crossed-response']).toBeGreaterThan(0);
@@ -53,7 +58,7 @@ describe('runProbe catches each lesson\'s bug', () => {
     expect(kindsOf(report)).toEqual(['crossed-response']);
   });
 
-  it('L4 response written on another request\'s connection: crossed responses', async () => {
+  it("L4 response written on another request's connection: crossed responses", async () => {
     const report = await probe(serveWrongConnectionApp);
     expect(kindsOf(report)).toEqual(['crossed-response']);
   });
@@ -61,10 +66,15 @@ describe('runProbe catches each lesson\'s bug', () => {
   it('L4 across two endpoints: the crossed answers also have the wrong shape', async () => {
     const app = await serveWrongConnectionApp();
     running.push(app);
-    const script = () => [{ method: 'GET', path: '/' }, { method: 'GET', path: '/cart' }];
+    const script = () => [
+      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/cart' },
+    ];
     const report = await runProbe({ baseUrl: app.url, users: 40, requests: 400, concurrency: 50, script });
     expect(kindsOf(report)).toEqual(['crossed-response', 'shape-mismatch']);
-    expect(report.violations.find((v) => v.kind === 'shape-mismatch')?.received).toMatch(/^x-probe-path \/(cart)?$|keys/);
+    expect(report.violations.find((v) => v.kind === 'shape-mismatch')?.received).toMatch(
+      /^x-probe-path \/(cart)?$|keys/,
+    );
   });
 });
 
@@ -73,15 +83,21 @@ describe('runProbe on the Touchline SDK', () => {
     const app = await serveTouchlineApp();
     running.push(app);
     const report = await runProbe({
-      baseUrl: app.url, users: 40, requests: 400, concurrency: 50,
-      script: (user) => [{
-        method: 'GET', path: '/page',
-        expect: (res) => {
-          const body = res.json as { visitor?: unknown; user?: unknown } | undefined;
-          if (typeof body?.visitor !== 'string') return 'no Touchline visitor in the request scope';
-          return body.user === user.id ? null : `answered for ${String(body.user)}`;
+      baseUrl: app.url,
+      users: 40,
+      requests: 400,
+      concurrency: 50,
+      script: (user) => [
+        {
+          method: 'GET',
+          path: '/page',
+          expect: (res) => {
+            const body = res.json as { visitor?: unknown; user?: unknown } | undefined;
+            if (typeof body?.visitor !== 'string') return 'no Touchline visitor in the request scope';
+            return body.user === user.id ? null : `answered for ${String(body.user)}`;
+          },
         },
-      }],
+      ],
     });
     expectClean(report);
   });

@@ -24,8 +24,12 @@ describe('options', () => {
   });
 
   it('reports every bad option at once', () => {
-    expect(() => resolveProbeOptions({ baseUrl: 'http://127.0.0.1/', users: 0, concurrency: 1.5 })).toThrow(SettingsError);
-    expect(() => resolveProbeOptions({ baseUrl: 'http://127.0.0.1/', users: 0, concurrency: 1.5 })).toThrow(/users[\s\S]*concurrency/);
+    expect(() => resolveProbeOptions({ baseUrl: 'http://127.0.0.1/', users: 0, concurrency: 1.5 })).toThrow(
+      SettingsError,
+    );
+    expect(() => resolveProbeOptions({ baseUrl: 'http://127.0.0.1/', users: 0, concurrency: 1.5 })).toThrow(
+      /users[\s\S]*concurrency/,
+    );
   });
 
   it('refuses a non-loopback host', async () => {

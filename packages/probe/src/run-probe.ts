@@ -60,8 +60,11 @@ export async function runProbe(input: ProbeOptions): Promise<ProbeReport> {
     onError: (message) => report.error(message),
   };
   try {
-    await Promise.all(stepsPerUser.map((steps, index) =>
-      limit.run(() => runBrowser(ctx, index, steps, shareOf(options.requests, users, index)))));
+    await Promise.all(
+      stepsPerUser.map((steps, index) =>
+        limit.run(() => runBrowser(ctx, index, steps, shareOf(options.requests, users, index))),
+      ),
+    );
   } finally {
     agent.destroy();
   }

@@ -18,9 +18,7 @@ export interface ReceivedResponse {
   truncated: boolean;
 }
 
-export type SendResult =
-  | { ok: true; response: ReceivedResponse }
-  | { ok: false; error: string };
+export type SendResult = { ok: true; response: ReceivedResponse } | { ok: false; error: string };
 
 /** Bodies are read up to this many bytes: markers sit near the top of any sane response. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -29,23 +27,41 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export function sendRequest(agent: http.Agent, request: OutgoingRequest): Promise<SendResult> {
   const transport = request.url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
-    const req = transport.request(request.url, {
-      method: request.method, headers: request.headers, agent, timeout: request.timeoutMs,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      res.on('data', (chunk: Buffer) => {
-        if (size >= MAX_BODY_BYTES) { truncated = true; return; }
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
-        resolve({ ok: true, response: { status: res.statusCode ?? 0, headers: res.headers, body, truncated: truncated || size > MAX_BODY_BYTES } });
-      });
-      res.on('error', (error) => resolve({ ok: false, error: error.message }));
-    });
+    const req = transport.request(
+      request.url,
+      {
+        method: request.method,
+        headers: request.headers,
+        agent,
+        timeout: request.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        res.on('data', (chunk: Buffer) => {
+          if (size >= MAX_BODY_BYTES) {
+            truncated = true;
+            return;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+          resolve({
+            ok: true,
+            response: {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body,
+              truncated: truncated || size > MAX_BODY_BYTES,
+            },
+          });
+        });
+        res.on('error', (error) => resolve({ ok: false, error: error.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)));
     req.on('error', (error) => resolve({ ok: false, error: error.message }));
     req.end(request.body);

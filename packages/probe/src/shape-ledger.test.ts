@@ -16,9 +16,13 @@ describe('createShapeLedger', () => {
   it('flags other keys or another media type on the same endpoint', () => {
     const ledger = createShapeLedger();
     ledger.observe('u', ref, '/a', 200, json, '{"user":"x"}');
-    expect(ledger.observe('u', ref, '/a', 200, json, '{"cart":[]}')).toMatchObject([{
-      kind: 'shape-mismatch', expected: 'application/json with keys {user} (first answer of GET /a)', received: 'application/json with keys {cart}',
-    }]);
+    expect(ledger.observe('u', ref, '/a', 200, json, '{"cart":[]}')).toMatchObject([
+      {
+        kind: 'shape-mismatch',
+        expected: 'application/json with keys {user} (first answer of GET /a)',
+        received: 'application/json with keys {cart}',
+      },
+    ]);
     expect(ledger.observe('u', ref, '/a', 200, { 'content-type': 'text/html' }, '<p>')).toHaveLength(1);
     expect(ledger.observe('u', ref, '/b', 200, { 'content-type': 'text/html' }, '<p>')).toEqual([]);
   });

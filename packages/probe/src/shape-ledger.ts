@@ -17,7 +17,8 @@ function shapeOf(headers: IncomingHttpHeaders, body: string): Shape {
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     try {
       const parsed: unknown = JSON.parse(body);
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) jsonKeys = Object.keys(parsed).sort();
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        jsonKeys = Object.keys(parsed).sort();
     } catch {
       jsonKeys = null;
     }
@@ -26,10 +27,19 @@ function shapeOf(headers: IncomingHttpHeaders, body: string): Shape {
 }
 
 const describe = (s: Shape): string =>
-  s.jsonKeys === null ? `content-type ${s.mediaType || '(none)'}` : `${s.mediaType} with keys {${s.jsonKeys.join(', ')}}`;
+  s.jsonKeys === null
+    ? `content-type ${s.mediaType || '(none)'}`
+    : `${s.mediaType} with keys {${s.jsonKeys.join(', ')}}`;
 
 export interface ShapeLedger {
-  observe(user: string, request: RequestRef, pathname: string, status: number, headers: IncomingHttpHeaders, body: string): Violation[];
+  observe(
+    user: string,
+    request: RequestRef,
+    pathname: string,
+    status: number,
+    headers: IncomingHttpHeaders,
+    body: string,
+  ): Violation[];
 }
 
 /**
@@ -56,7 +66,15 @@ export function createShapeLedger(): ShapeLedger {
         return found;
       }
       if (describe(baseline) !== describe(shape)) {
-        found.push(violation('shape-mismatch', user, request, `${describe(baseline)} (first answer of ${endpoint})`, describe(shape)));
+        found.push(
+          violation(
+            'shape-mismatch',
+            user,
+            request,
+            `${describe(baseline)} (first answer of ${endpoint})`,
+            describe(shape),
+          ),
+        );
       }
       return found;
     },

@@ -4,19 +4,27 @@ import { checkTarget, isLoopbackHost } from './target-check.js';
 
 describe('checkTarget', () => {
   it.each([
-    'http://127.0.0.1:3000/', 'http://127.8.9.10/', 'http://localhost:8080/app', 'http://[::1]:3000/',
-    'http://127.1/', 'https://LOCALHOST/',
+    'http://127.0.0.1:3000/',
+    'http://127.8.9.10/',
+    'http://localhost:8080/app',
+    'http://[::1]:3000/',
+    'http://127.1/',
+    'https://LOCALHOST/',
   ])('accepts loopback %s', (url) => {
     expect(checkTarget(url).ok).toBe(true);
   });
 
-  it.each(['http://10.0.0.1/', 'http://example.com/', 'http://128.0.0.1/', 'http://[::2]/', 'http://localhost.example.com/'])(
-    'refuses %s and says why', (url) => {
-      const result = checkTarget(url);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.reason).toMatch(/not a loopback address.*--allow-host/);
-    },
-  );
+  it.each([
+    'http://10.0.0.1/',
+    'http://example.com/',
+    'http://128.0.0.1/',
+    'http://[::2]/',
+    'http://localhost.example.com/',
+  ])('refuses %s and says why', (url) => {
+    const result = checkTarget(url);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/not a loopback address.*--allow-host/);
+  });
 
   it('accepts a non-loopback host only when it is named exactly', () => {
     expect(checkTarget('http://staging.internal:8080/', ['staging.internal']).ok).toBe(true);
@@ -30,7 +38,11 @@ describe('checkTarget', () => {
   });
 
   it('isLoopbackHost knows the three forms', () => {
-    expect([isLoopbackHost('localhost'), isLoopbackHost('::1'), isLoopbackHost('127.255.0.1')]).toEqual([true, true, true]);
+    expect([isLoopbackHost('localhost'), isLoopbackHost('::1'), isLoopbackHost('127.255.0.1')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(isLoopbackHost('1127.0.0.1')).toBe(false);
   });
 });

@@ -1,8 +1,6 @@
 // Decides whether the probe may load a base URL: loopback hosts only, unless the user names the host.
 
-export type TargetCheck =
-  | { ok: true; url: URL }
-  | { ok: false; reason: string };
+export type TargetCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
 /** Hostname as the user would type it in --allow-host: IPv6 brackets removed, lower case. */
 function bareHost(url: URL): string {
@@ -35,7 +33,8 @@ export function checkTarget(baseUrl: string, allowHosts: readonly string[] = [])
   if (allowed.includes(host)) return { ok: true, url };
   return {
     ok: false,
-    reason: `refusing to probe ${host}: it is not a loopback address (127.0.0.0/8, ::1, localhost). ` +
+    reason:
+      `refusing to probe ${host}: it is not a loopback address (127.0.0.0/8, ::1, localhost). ` +
       'The probe floods its target with concurrent requests, so it only runs against other hosts ' +
       `you name explicitly: pass --allow-host ${host} if this is your own test server.`,
   };

@@ -16,7 +16,11 @@ export type ViolationKind =
   | 'script-expectation';
 
 export const VIOLATION_KINDS: readonly ViolationKind[] = [
-  'crossed-response', 'foreign-cookie', 'session-flap', 'shape-mismatch', 'script-expectation',
+  'crossed-response',
+  'foreign-cookie',
+  'session-flap',
+  'shape-mismatch',
+  'script-expectation',
 ];
 
 /** The request a violation was seen on. `seq` is the probe-wide send order, from 1. */
@@ -35,6 +39,12 @@ export interface Violation {
   received: string;
 }
 
-export function violation(kind: ViolationKind, user: string, request: RequestRef, expected: string, received: string): Violation {
+export function violation(
+  kind: ViolationKind,
+  user: string,
+  request: RequestRef,
+  expected: string,
+  received: string,
+): Violation {
   return { kind, user, request, expected, received };
 }

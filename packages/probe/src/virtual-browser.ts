@@ -27,12 +27,17 @@ export interface BrowserContext {
 
 /** Looks like a desktop browser navigating, so apps (and Touchline) treat it as a real visitor. */
 const BROWSER_HEADERS = {
-  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 touchline-probe/0.1',
+  'user-agent':
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 touchline-probe/0.1',
   accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8',
 };
 
 function parseJson(body: string): unknown {
-  try { return JSON.parse(body); } catch { return undefined; }
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }
 
 function setCookiesOf(response: ReceivedResponse, now: number): SetCookie[] {
@@ -44,7 +49,12 @@ function setCookiesOf(response: ReceivedResponse, now: number): SetCookie[] {
 function runExpect(step: ProbeStep, response: ReceivedResponse): string | null {
   if (step.expect === undefined) return null;
   try {
-    const complaint = step.expect({ status: response.status, headers: response.headers, body: response.body, json: parseJson(response.body) });
+    const complaint = step.expect({
+      status: response.status,
+      headers: response.headers,
+      body: response.body,
+      json: parseJson(response.body),
+    });
     return typeof complaint === 'string' ? complaint : null;
   } catch (error) {
     return `expect threw: ${error instanceof Error ? error.message : String(error)}`;
@@ -52,7 +62,12 @@ function runExpect(step: ProbeStep, response: ReceivedResponse): string | null {
 }
 
 /** Runs `budget` requests for browser `index`, cycling through its steps. */
-export async function runBrowser(ctx: BrowserContext, index: number, steps: readonly ProbeStep[], budget: number): Promise<void> {
+export async function runBrowser(
+  ctx: BrowserContext,
+  index: number,
+  steps: readonly ProbeStep[],
+  budget: number,
+): Promise<void> {
   const user = ctx.markers.markerOf(index);
   const jar = createCookieJar();
 
@@ -64,7 +79,13 @@ export async function runBrowser(ctx: BrowserContext, index: number, steps: read
     const cookie = jar.header(ctx.now());
     const headers: Record<string, string> = { ...BROWSER_HEADERS, ...step.headers, 'x-probe-user': user };
     if (cookie !== undefined) headers.cookie = cookie;
-    const result = await sendRequest(ctx.agent, { url, method: step.method, headers, body: step.body, timeoutMs: ctx.timeoutMs });
+    const result = await sendRequest(ctx.agent, {
+      url,
+      method: step.method,
+      headers,
+      body: step.body,
+      timeoutMs: ctx.timeoutMs,
+    });
     const request: RequestRef = { method: step.method, path: `${url.pathname}${url.search}`, seq };
     if (!result.ok) {
       ctx.onError(`${request.method} ${request.path}: ${result.error}`);
@@ -74,12 +95,19 @@ export async function runBrowser(ctx: BrowserContext, index: number, steps: read
     const now = ctx.now();
     const cookies = setCookiesOf(response, now);
     const found = [
-      ...checkMarkers({ markers: ctx.markers, ownIndex: index, request, headers: response.headers, body: response.body }),
+      ...checkMarkers({
+        markers: ctx.markers,
+        ownIndex: index,
+        request,
+        headers: response.headers,
+        body: response.body,
+      }),
       ...ctx.cookies.observe(index, user, request, cookies, now),
       ...ctx.shapes.observe(user, request, url.pathname, response.status, response.headers, response.body),
     ];
     const complaint = runExpect(step, response);
-    if (complaint !== null) found.push(violation('script-expectation', user, request, 'the script expectation to hold', complaint));
+    if (complaint !== null)
+      found.push(violation('script-expectation', user, request, 'the script expectation to hold', complaint));
     jar.apply(cookies, now);
     ctx.onResponse(found);
   };

@@ -2,11 +2,22 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@touchline/node';
-import { conversionItem, eventItem, getJson, pageview, postBatch, startCollector, type Fixture } from './test-support/collector-fixture.js';
+import {
+  conversionItem,
+  eventItem,
+  getJson,
+  pageview,
+  postBatch,
+  startCollector,
+  type Fixture,
+} from './test-support/collector-fixture.js';
 import { storageFactories } from '../../storage/src/test-support/storage-factories.js';
 
 let fx: Fixture | null = null;
-afterEach(async () => { await fx?.close(); fx = null; });
+afterEach(async () => {
+  await fx?.close();
+  fx = null;
+});
 
 describe.each(await storageFactories(process.env, import.meta.url))('collector on $dialect', (factory) => {
   it('stores what the SDK sends, builds sessions with channels, and answers the query API', async () => {
@@ -15,10 +26,23 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     const client = createClient({ apiKey: key, endpoint: fx.url, batch: { flushIntervalMs: 10 } });
     const cookies: string[] = [];
     const headers: Record<string, string> = {
-      host: 'shop.example', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'user-agent': 'Mozilla/5.0 Chrome/140',
+      host: 'shop.example',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+      'user-agent': 'Mozilla/5.0 Chrome/140',
       referer: 'https://www.bing.com/search?q=x',
     };
-    const scope = client.handle({ method: 'GET', url: '/shoes', header: (n) => headers[n], remoteAddress: '198.51.100.23', encrypted: true, appendSetCookie: (c) => { cookies.push(...c); return true; } });
+    const scope = client.handle({
+      method: 'GET',
+      url: '/shoes',
+      header: (n) => headers[n],
+      remoteAddress: '198.51.100.23',
+      encrypted: true,
+      appendSetCookie: (c) => {
+        cookies.push(...c);
+        return true;
+      },
+    });
     client.run(scope, () => {
       client.event('viewed', { sku: 'S1' });
       client.conversion('purchase', { revenue: 99.5, currency: 'EUR' });
@@ -31,10 +55,16 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     const visitorId = scope.identity.visitorId ?? '';
     const sessions = await getJson(fx.url, key, `/api/v1/sessions?visitor_id=${visitorId}`);
     expect(sessions.status).toBe(200);
-    expect(sessions.body.sessions).toEqual([expect.objectContaining({
-      id: scope.identity.sessionId, visitor_id: visitorId, landing_url: 'https://shop.example/shoes',
-      referrer: 'https://www.bing.com/search?q=x', channel: 'organic_search', event_count: 3,
-    })]);
+    expect(sessions.body.sessions).toEqual([
+      expect.objectContaining({
+        id: scope.identity.sessionId,
+        visitor_id: visitorId,
+        landing_url: 'https://shop.example/shoes',
+        referrer: 'https://www.bing.com/search?q=x',
+        channel: 'organic_search',
+        event_count: 3,
+      }),
+    ]);
     const stats = await getJson(fx.url, key, '/api/v1/stats');
     expect(stats.body).toMatchObject({ visitors: 1, sessions: 1, events: 2, conversions: 1, revenue: 99.5 });
     const visitor = await getJson(fx.url, key, `/api/v1/visitors/${visitorId}`);
@@ -50,10 +80,21 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     const items = [pageview(v, s, Date.now()), eventItem(v, s, Date.now()), conversionItem(v, s, Date.now(), 10)];
     const first = await postBatch(fx.url, key, items, '0190f7c2-0000-7000-8000-00000000000a');
     const second = await postBatch(fx.url, key, items, '0190f7c2-0000-7000-8000-00000000000b');
-    expect(first).toMatchObject({ status: 202, body: { batch_id: '0190f7c2-0000-7000-8000-00000000000a', accepted: 3, duplicates: 0 } });
-    expect(second).toMatchObject({ status: 202, body: { batch_id: '0190f7c2-0000-7000-8000-00000000000b', accepted: 0, duplicates: 3 } });
+    expect(first).toMatchObject({
+      status: 202,
+      body: { batch_id: '0190f7c2-0000-7000-8000-00000000000a', accepted: 3, duplicates: 0 },
+    });
+    expect(second).toMatchObject({
+      status: 202,
+      body: { batch_id: '0190f7c2-0000-7000-8000-00000000000b', accepted: 0, duplicates: 3 },
+    });
     await fx.collector.worker.drain();
-    expect((await getJson(fx.url, key, '/api/v1/stats')).body).toMatchObject({ events: 2, conversions: 1, revenue: 10, sessions: 1 });
+    expect((await getJson(fx.url, key, '/api/v1/stats')).body).toMatchObject({
+      events: 2,
+      conversions: 1,
+      revenue: 10,
+      sessions: 1,
+    });
   });
 
   it('sums revenue without binary noise: 0.1 + 0.2 is reported as 0.3', async () => {
@@ -70,13 +111,19 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     fx = await startCollector({}, factory);
     const key = await fx.keyFor('shop');
     const items = Array.from({ length: 25 }, () => eventItem(randomUUID(), null, Date.now()));
-    const responses = await Promise.all([...items, ...items].map(async (item) => {
-      const res = await fetch(`${fx?.url}/api/v1/events`, {
-        method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ ...item, type: undefined, batch_id: item.id }),
-      });
-      return { status: res.status, body: await res.json() as { batch_id: string; accepted: number; duplicates: number } };
-    }));
+    const responses = await Promise.all(
+      [...items, ...items].map(async (item) => {
+        const res = await fetch(`${fx?.url}/api/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...item, type: undefined, batch_id: item.id }),
+        });
+        return {
+          status: res.status,
+          body: (await res.json()) as { batch_id: string; accepted: number; duplicates: number },
+        };
+      }),
+    );
     expect(responses.every((r) => r.status === 202)).toBe(true);
     expect(responses.reduce((n, r) => n + r.body.accepted, 0)).toBe(25);
     expect(responses.reduce((n, r) => n + r.body.duplicates, 0)).toBe(25);
@@ -111,19 +158,32 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     fx = await startCollector({ bodyLimitBytes: 4096 }, factory);
     const key = await fx.keyFor('shop');
     const readOnly = await fx.keyFor('shop', ['read']);
-    const post = (body: string, auth = key) => fetch(`${fx?.url}/api/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' }, body });
+    const post = (body: string, auth = key) =>
+      fetch(`${fx?.url}/api/v1/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+        body,
+      });
     const cases: Array<[Promise<Response>, number, string]> = [
       [post('{"batch_id":'), 400, 'invalid_json'],
       [post(JSON.stringify({ batch_id: 'x', items: [] })), 400, 'invalid_batch'],
       [post('{}', 'tl_test_nope'), 401, 'unknown_key'],
-      [fetch(`${fx.url}/api/v1/batch`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }), 401, 'missing_key'],
+      [
+        fetch(`${fx.url}/api/v1/batch`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        }),
+        401,
+        'missing_key',
+      ],
       [post('{}', readOnly), 403, 'forbidden'],
       [post(JSON.stringify({ pad: 'x'.repeat(10_000) })), 413, 'body_too_large'],
       [fetch(`${fx.url}/nope`), 404, 'not_found'],
     ];
     for (const [request, status, code] of cases) {
       const res = await request;
-      const body = await res.json() as { error: { code: string; message: string } };
+      const body = (await res.json()) as { error: { code: string; message: string } };
       expect([res.status, body.error.code]).toEqual([status, code]);
       expect(body.error.message.length).toBeGreaterThan(5);
     }
@@ -135,7 +195,12 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     const { openSqliteStorage } = await import('@touchline/storage');
     const { createCollector } = await import('./create-collector.js');
     const collector = createCollector({ storage: openSqliteStorage({ path: ':memory:' }), settings: { port: 0 } });
-    const res = await collector.app.inject({ method: 'POST', url: '/api/v1/batch', headers: { authorization: 'Bearer tl_live_whatever', 'content-type': 'application/json' }, payload: '{}' });
+    const res = await collector.app.inject({
+      method: 'POST',
+      url: '/api/v1/batch',
+      headers: { authorization: 'Bearer tl_live_whatever', 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect((await collector.app.inject({ url: '/readyz' })).statusCode).toBe(503);
@@ -172,8 +237,13 @@ describe.each(await storageFactories(process.env, import.meta.url))('collector o
     expect(metrics).toMatch(/touchline_worker_lag_seconds \d/);
     expect(metrics).toMatch(/touchline_storage_database_bytes \d+/);
     if (factory.dialect === 'sqlite') expect(metrics).toMatch(/touchline_storage_wal_limit_bytes 67108864/);
-    const doc = await (await fetch(`${fx.url}/openapi.json`)).json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${fx.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/batch', '/api/v1/stats', '/api/v1/sessions', '/api/v1/visitors/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/batch', '/api/v1/stats', '/api/v1/sessions', '/api/v1/visitors/{id}']),
+    );
   });
 });

@@ -31,7 +31,13 @@ import { createDiskWatch } from './integrity/disk-watch.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
-import { createReadPool, inlineReadSlots, ReadCancelledError, ReadsBusyError, type ReadPool } from './reads/read-pool.js';
+import {
+  createReadPool,
+  inlineReadSlots,
+  ReadCancelledError,
+  ReadsBusyError,
+  type ReadPool,
+} from './reads/read-pool.js';
 import { resolveReadThreadEntry, threadReadSlots } from './reads/thread-read-slots.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
@@ -101,13 +107,18 @@ export interface CollectorOptions {
 
 /** A thread needs a file both connections can open and the real clock (an injected one cannot cross threads). */
 function threadBlocker(settings: ServerSettings, databasePath: string | undefined): string | null {
-  if (databasePath === undefined || databasePath === '' || databasePath === ':memory:') return 'no database file path is known';
+  if (databasePath === undefined || databasePath === '' || databasePath === ':memory:')
+    return 'no database file path is known';
   if (settings.now !== undefined) return 'an injected clock cannot cross into a thread';
   return null;
 }
 
 function createWorker(
-  options: CollectorOptions, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void,
+  options: CollectorOptions,
+  settings: ServerSettings,
+  metrics: CollectorMetrics,
+  now: () => number,
+  onError: (e: Error) => void,
 ): { worker: InboxWorker; mode: () => 'thread' | 'inline'; writeGate?: SharedArrayBuffer } {
   const inline = createInboxWorker({ storage: options.storage, settings, metrics, now, onError });
   if (settings.worker.mode === 'inline') return { worker: inline, mode: () => 'inline' };
@@ -116,9 +127,18 @@ function createWorker(
     throw new SettingsError('collector', [{ path: 'worker.mode', message: `'thread' is not possible: ${blocker}` }]);
   }
   const entry = resolveInboxThreadEntry();
-  if (blocker !== null || entry === null || options.databasePath === undefined) return { worker: inline, mode: () => 'inline' };
+  if (blocker !== null || entry === null || options.databasePath === undefined)
+    return { worker: inline, mode: () => 'inline' };
   const writeGate = createWriteGateBuffer();
-  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
+  const worker = createThreadInboxWorker({
+    entry,
+    databasePath: options.databasePath,
+    settings,
+    metrics,
+    fallback: inline,
+    onError,
+    writeGate,
+  });
   return { worker, mode: () => worker.mode(), writeGate };
 }
 
@@ -138,23 +158,51 @@ function createReads(options: CollectorOptions, settings: ServerSettings, onErro
   }
   const entry = s.mode === 'inline' || typeof target === 'string' ? null : resolveReadThreadEntry();
   const bound = { maxQueued: s.maxQueued, retryAfterSeconds: s.retryAfterSeconds };
-  if (entry === null || typeof target === 'string') return createReadPool({ mode: 'inline', slots: inlineReadSlots(options.storage, s.threads), ...bound });
-  return createReadPool({ mode: 'thread', slots: threadReadSlots({ entry, target, count: s.threads, nice: s.threadNice, onError }), ...bound });
+  if (entry === null || typeof target === 'string')
+    return createReadPool({ mode: 'inline', slots: inlineReadSlots(options.storage, s.threads), ...bound });
+  return createReadPool({
+    mode: 'thread',
+    slots: threadReadSlots({ entry, target, count: s.threads, nice: s.threadNice, onError }),
+    ...bound,
+  });
 }
 
 /** The integrity monitor and, when a URL is set, the webhook its alert transitions go to. */
-function createMonitoring(storage: Storage, reads: ReadPool, settings: ServerSettings, metrics: CollectorMetrics, now: () => number, onError: (e: Error) => void): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null; sdkHealth: SdkHealthRecorder } {
+function createMonitoring(
+  storage: Storage,
+  reads: ReadPool,
+  settings: ServerSettings,
+  metrics: CollectorMetrics,
+  now: () => number,
+  onError: (e: Error) => void,
+): { integrity: IntegrityMonitor; alertWebhook: AlertWebhook | null; sdkHealth: SdkHealthRecorder } {
   const s = settings.integrity;
   const sdkHealth = createSdkHealthRecorder({ storage, now, flushMs: s.sdkHealthFlushMs, onError });
   const integrityMetrics = createIntegrityMetrics(metrics.registry);
-  const alertWebhook = s.webhookUrl === undefined ? null : createAlertWebhook({
-    url: s.webhookUrl, policy: { maxAttempts: s.webhookMaxAttempts, backoffMs: s.webhookBackoffMs }, timeoutMs: s.webhookTimeoutMs,
-    metrics: integrityMetrics, onError,
-  });
+  const alertWebhook =
+    s.webhookUrl === undefined
+      ? null
+      : createAlertWebhook({
+          url: s.webhookUrl,
+          policy: { maxAttempts: s.webhookMaxAttempts, backoffMs: s.webhookBackoffMs },
+          timeoutMs: s.webhookTimeoutMs,
+          metrics: integrityMetrics,
+          onError,
+        });
   const disk = createDiskWatch({ storage, limits: settings.disk, now, state: integrityMetrics.disk, onError });
   const integrity = createIntegrityMonitor({
-    storage, reads, now, intervalMs: s.intervalMs, metrics: integrityMetrics, onError, beforePass: () => sdkHealth.flush(), disk,
-    onTransitions: alertWebhook === null ? undefined : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
+    storage,
+    reads,
+    now,
+    intervalMs: s.intervalMs,
+    metrics: integrityMetrics,
+    onError,
+    beforePass: () => sdkHealth.flush(),
+    disk,
+    onTransitions:
+      alertWebhook === null
+        ? undefined
+        : (account, transitions, report) => alertWebhook.notify(account, transitions, report.checkedAt),
   });
   return { integrity, alertWebhook, sdkHealth };
 }
@@ -167,7 +215,10 @@ function createMonitoring(storage: Storage, reads: ReadPool, settings: ServerSet
 function serverWithRequestTimeout(requestTimeoutMs: number) {
   return (handler: RequestListener, options: FastifyServerOptions): Server => {
     const server = createServer(
-      { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5000, Math.ceil(requestTimeoutMs / 4)) },
+      {
+        requestTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: Math.min(5000, Math.ceil(requestTimeoutMs / 4)),
+      },
       handler,
     );
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
@@ -184,17 +235,36 @@ export function createCollector(options: CollectorOptions): Collector {
   const keys = createKeyCache(storage);
   const metrics = createCollectorMetrics(storage, now);
   const health = createStorageHealth({
-    storage, now, intervalMs: settings.storageProbeMs,
-    onChange: options.onStorageHealth ?? ((fault) => {
-      if (fault !== null) onError(new Error(`storage unavailable, ingest answers 503 until it recovers: ${fault.reason}`));
-    }),
+    storage,
+    now,
+    intervalMs: settings.storageProbeMs,
+    onChange:
+      options.onStorageHealth ??
+      ((fault) => {
+        if (fault !== null)
+          onError(new Error(`storage unavailable, ingest answers 503 until it recovers: ${fault.reason}`));
+      }),
   });
   // A worker pass that meets a storage fault tells the health tracker at once (the probe clears it).
-  const workerOnError = (error: Error): void => { health.report(error); onError(error); };
+  const workerOnError = (error: Error): void => {
+    health.report(error);
+    onError(error);
+  };
   const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, workerOnError);
   const reads = createReads(options, settings, onError);
-  const { integrity: monitor, alertWebhook, sdkHealth } = createMonitoring(storage, reads, settings, metrics, now, onError);
-  const uploads = createUploadDispatcher({ storage, reads, settings: settings.uploads, now, registry: metrics.registry, onError });
+  const {
+    integrity: monitor,
+    alertWebhook,
+    sdkHealth,
+  } = createMonitoring(storage, reads, settings, metrics, now, onError);
+  const uploads = createUploadDispatcher({
+    storage,
+    reads,
+    settings: settings.uploads,
+    now,
+    registry: metrics.registry,
+    onError,
+  });
   let draining = false;
   let keyRefresh: PeriodicJob | null = null;
   let maintenance: MaintenanceTimer | null = null;
@@ -209,8 +279,12 @@ export function createCollector(options: CollectorOptions): Collector {
 
   // __proto__ / constructor.prototype keys are dropped while parsing, so they can never reach an object's prototype.
   const app = Fastify({
-    bodyLimit: settings.bodyLimitBytes, logger: false, return503OnClosing: true, forceCloseConnections: 'idle',
-    onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove',
+    bodyLimit: settings.bodyLimitBytes,
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     // A slow body or slow headers (slowloris) are cut off with 408; Node checks open requests on an interval.
     requestTimeout: settings.requestTimeoutMs,
     serverFactory: serverWithRequestTimeout(settings.requestTimeoutMs),
@@ -223,11 +297,17 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     // The client is gone; nobody reads this answer, and nothing was lost.
     if (error instanceof ReadCancelledError) return replyError(reply, 499, 'cancelled', error.message);
-    const mapped = BODY_ERRORS[error.code] ?? (error instanceof SyntaxError ? [400, 'invalid_json'] as [number, string] : undefined);
+    const mapped =
+      BODY_ERRORS[error.code] ??
+      (error instanceof SyntaxError ? ([400, 'invalid_json'] as [number, string]) : undefined);
     if (mapped) {
       metrics.rejected.inc({ reason: mapped[1] });
-      const message = mapped[0] === 413 ? `request body exceeds ${settings.bodyLimitBytes} bytes`
-        : mapped[0] === 415 ? `${error.message}; send the body as Content-Type: application/json` : `body: ${error.message}`;
+      const message =
+        mapped[0] === 413
+          ? `request body exceeds ${settings.bodyLimitBytes} bytes`
+          : mapped[0] === 415
+            ? `${error.message}; send the body as Content-Type: application/json`
+            : `body: ${error.message}`;
       return replyError(reply, mapped[0], mapped[1], message);
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -235,7 +315,9 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     if (isStorageBusy(error)) {
       metrics.rejected.inc({ reason: 'storage_busy' });
-      return replyError(reply, 503, 'storage_busy', STORAGE_BUSY_MESSAGE, { retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS });
+      return replyError(reply, 503, 'storage_busy', STORAGE_BUSY_MESSAGE, {
+        retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS,
+      });
     }
     onError(error);
     return replyError(reply, 500, 'internal', 'internal error; the request was not stored');
@@ -243,7 +325,9 @@ export function createCollector(options: CollectorOptions): Collector {
   // JSON only: a text/plain body would otherwise reach the routes as a string and fail as a vague 400.
   app.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);
-  app.setNotFoundHandler((request, reply) => replyError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    replyError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
   // Callback style: no promise per request. Route patterns and statuses are few (the tallies stay small).
   app.addHook('onResponse', (request, reply, done) => {
     metrics.countRequest(request.routeOptions.url ?? 'unknown', reply.statusCode);
@@ -264,8 +348,21 @@ export function createCollector(options: CollectorOptions): Collector {
   registerOpenApiRoute(app);
 
   return {
-    app, settings, keys, worker, reads, get workerMode() { return workerMode(); }, batchParser, metrics, integrity: monitor, alertWebhook, sdkHealth,
-    storageHealth: health, uploads,
+    app,
+    settings,
+    keys,
+    worker,
+    reads,
+    get workerMode() {
+      return workerMode();
+    },
+    batchParser,
+    metrics,
+    integrity: monitor,
+    alertWebhook,
+    sdkHealth,
+    storageHealth: health,
+    uploads,
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate(options.onMigration ? { onProgress: options.onMigration } : {});
@@ -277,14 +374,22 @@ export function createCollector(options: CollectorOptions): Collector {
       // (PostgreSQL, tests, or after the thread failed): bounded steps that yield between them.
       if (settings.inboxKeepDays !== null || settings.inboxPayloadKeepDays !== null) {
         pruner = startInboxPruner({
-          storage, keepDays: settings.inboxKeepDays, compactDays: settings.inboxPayloadKeepDays, intervalMs: settings.maintenanceIntervalMs, now, onError,
+          storage,
+          keepDays: settings.inboxKeepDays,
+          compactDays: settings.inboxPayloadKeepDays,
+          intervalMs: settings.maintenanceIntervalMs,
+          now,
+          onError,
           enabled: () => !settings.worker.enabled || workerMode() === 'inline',
         });
       }
       // Likewise the journey refresher (docs/read-model.md): here only while the worker is not a live thread.
       if (settings.worker.enabled) {
         journeyRefresher = startJourneyRefresher({
-          storage, intervalMs: settings.journeyRefreshMs, onError, enabled: () => workerMode() === 'inline',
+          storage,
+          intervalMs: settings.journeyRefreshMs,
+          onError,
+          enabled: () => workerMode() === 'inline',
         });
       }
       if (settings.worker.enabled) worker.start();

@@ -10,7 +10,9 @@ import { eventItem, postBatch } from './test-support/collector-fixture.js';
 import { waitUntil } from './test-support/wait-until.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 async function collectorOnFile() {
   const tmp = await makeTempDir();
@@ -20,10 +22,20 @@ async function collectorOnFile() {
   await storage.migrate();
   const account = await storage.ensureAccount('acme', Date.now());
   const key = generateKey('live');
-  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  await storage.insertKey({
+    id: newId(),
+    accountId: account.id,
+    prefix: key.prefix,
+    hash: key.hash,
+    mode: 'live',
+    scopes: ['ingest', 'read'],
+    createdAt: Date.now(),
+    revokedAt: null,
+  });
   const log: string[] = [];
   const collector = createCollector({
-    storage, databasePath: file,
+    storage,
+    databasePath: file,
     settings: { port: 0, storageProbeMs: 100, integrity: { enabled: false } },
     onError: (e) => log.push(e.message),
   });
@@ -41,7 +53,7 @@ const events = (n: number) => {
 async function expectRefused(c: { url: string; key: string; log: string[] }, why: RegExp): Promise<void> {
   const notReady = await waitUntil('/readyz reports the file', async () => {
     const res = await fetch(`${c.url}/readyz`);
-    return res.status === 503 ? await res.json() as { error: { code: string; message: string } } : undefined;
+    return res.status === 503 ? ((await res.json()) as { error: { code: string; message: string } }) : undefined;
   });
   expect(notReady.error.code).toBe('storage_unavailable');
   expect(notReady.error.message).toMatch(why);
@@ -50,7 +62,8 @@ async function expectRefused(c: { url: string; key: string; log: string[] }, why
   expect(batch.status).toBe(503);
   expect(batch.headers.get('retry-after')).toBe('5');
   const single = await fetch(`${c.url}/api/v1/events`, {
-    method: 'POST', headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ ...events(1)[0]!, type: undefined }),
   });
   expect(single.status).toBe(503);

@@ -14,7 +14,9 @@ import { eventItem, postBatch } from './test-support/collector-fixture.js';
 import { waitUntil } from './test-support/wait-until.js';
 
 const cleanup: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 /**
  * A small filesystem of the test's own: a 16 MiB tmpfs mounted on a fresh directory. Mounting needs
@@ -45,7 +47,10 @@ const canMount = (() => {
   cleanup.length = 0;
   return true;
 })();
-if (!canMount) process.stderr.write('[touchline tests] WARNING: cannot mount a small tmpfs (needs root on Linux): the full-filesystem test is skipped\n');
+if (!canMount)
+  process.stderr.write(
+    '[touchline tests] WARNING: cannot mount a small tmpfs (needs root on Linux): the full-filesystem test is skipped\n',
+  );
 
 /** Writes a filler file until the filesystem is full; returns its path (delete it to give the space back). */
 async function fillUp(dir: string): Promise<string> {
@@ -76,13 +81,28 @@ describe.skipIf(!canMount)('collector on a full filesystem', () => {
     await storage.migrate();
     const account = await storage.ensureAccount('acme', Date.now());
     const key = generateKey('live');
-    await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+    await storage.insertKey({
+      id: newId(),
+      accountId: account.id,
+      prefix: key.prefix,
+      hash: key.hash,
+      mode: 'live',
+      scopes: ['ingest', 'read'],
+      createdAt: Date.now(),
+      revokedAt: null,
+    });
     const workerErrors: string[] = [];
     // The real layout: the inbox worker on its own thread with its own connection. It starts later,
     // so the acknowledged items are still in the inbox when the disk fills.
     const collector = createCollector({
-      storage, databasePath: file,
-      settings: { port: 0, storageProbeMs: 100, integrity: { enabled: false }, worker: { enabled: false, idleMs: 20, maxAttempts: 2 } },
+      storage,
+      databasePath: file,
+      settings: {
+        port: 0,
+        storageProbeMs: 100,
+        integrity: { enabled: false },
+        worker: { enabled: false, idleMs: 20, maxAttempts: 2 },
+      },
       onError: (e) => workerErrors.push(e.message),
     });
     const { url } = await collector.start();
@@ -109,7 +129,11 @@ describe.skipIf(!canMount)('collector on a full filesystem', () => {
 
     // The worker meets the full disk well past maxAttempts passes, and dead-letters nothing.
     collector.worker.start();
-    await waitUntil('the worker has failed several passes', () => workerErrors.filter((m) => /full|disk|I\/O/i.test(m)).length >= 4, { timeoutMs: 60_000 });
+    await waitUntil(
+      'the worker has failed several passes',
+      () => workerErrors.filter((m) => /full|disk|I\/O/i.test(m)).length >= 4,
+      { timeoutMs: 60_000 },
+    );
 
     await rm(filler);
     await waitUntil('/readyz is ready again', async () => (await fetch(`${url}/readyz`)).status === 200);
@@ -121,7 +145,10 @@ describe.skipIf(!canMount)('collector on a full filesystem', () => {
     await collector.worker.drain();
     const db = new Database(file, { readonly: true });
     try {
-      await waitUntil('every acknowledged event is stored', () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n === acknowledged);
+      await waitUntil(
+        'every acknowledged event is stored',
+        () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n === acknowledged,
+      );
       expect(db.prepare('SELECT count(*) AS n FROM inbox_dead').get()).toEqual({ n: 0 });
     } finally {
       db.close();

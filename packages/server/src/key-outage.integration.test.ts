@@ -11,7 +11,9 @@ import { createVirtualClock } from './test-support/virtual-clock.js';
 import { exactly } from '../../node/src/test-support/exactly.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 /** A fetch that counts answers by status and lets the test wait until no request is open (body read included). */
 function trackingFetch() {
@@ -42,7 +44,16 @@ function trackingFetch() {
 
 async function insertKey(storage: Storage, account: string, key: ReturnType<typeof generateKey>): Promise<void> {
   const acct = await storage.ensureAccount(account, Date.now());
-  await storage.insertKey({ id: newId(), accountId: acct.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  await storage.insertKey({
+    id: newId(),
+    accountId: acct.id,
+    prefix: key.prefix,
+    hash: key.hash,
+    mode: 'live',
+    scopes: ['ingest', 'read'],
+    createdAt: Date.now(),
+    revokedAt: null,
+  });
 }
 
 describe('L5: key outages never switch the SDK off', () => {
@@ -52,7 +63,13 @@ describe('L5: key outages never switch the SDK off', () => {
     const key = generateKey('live'); // the app was deployed with a key this collector has not synced yet
     const clock = createVirtualClock(Date.now());
     const net = trackingFetch();
-    const client: TouchlineClient = createClient({ apiKey: key.secret, endpoint: fx.url, now: clock.now, scheduler: clock.scheduler, fetch: net.fetch });
+    const client: TouchlineClient = createClient({
+      apiKey: key.secret,
+      endpoint: fx.url,
+      now: clock.now,
+      scheduler: clock.scheduler,
+      fetch: net.fetch,
+    });
     cleanup.push(() => client.close({ timeoutMs: 1 }));
     const authFailures: number[] = [];
     const drops: string[] = [];
@@ -61,7 +78,8 @@ describe('L5: key outages never switch the SDK off', () => {
 
     const visitor = randomUUID();
     let recorded = 0;
-    for (let second = 0; second < 120; second += 5) { // the app keeps recording through the outage
+    for (let second = 0; second < 120; second += 5) {
+      // the app keeps recording through the outage
       for (let i = 0; i < 5; i++) client.event('during-outage', { second, i }, { visitorId: visitor });
       recorded += 5;
       await clock.advanceBy(5_000, net.settle);
@@ -76,7 +94,8 @@ describe('L5: key outages never switch the SDK off', () => {
 
     await insertKey(fx.storage, 'late-key', key);
     await fx.collector.keys.refresh();
-    for (let waited = 0; waited < 180_000 && client.stats().delivered < recorded; waited += 1_000) await clock.advanceBy(1_000, net.settle);
+    for (let waited = 0; waited < 180_000 && client.stats().delivered < recorded; waited += 1_000)
+      await clock.advanceBy(1_000, net.settle);
 
     expect(client.stats()).toMatchObject({ delivered: recorded, queued: 0, inFlight: 0 });
     expect(client.stats().dropped).toEqual({});
@@ -93,24 +112,38 @@ describe('L5: key outages never switch the SDK off', () => {
     const key = generateKey('live');
     await insertKey(storage, 'shop', key);
     let openGate: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { openGate = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
     // The key table is slow to load (a cold replica): loadActiveKeys waits for the gate.
     const slowKeys: Storage = new Proxy(storage, {
       get(target, prop, receiver) {
-        if (prop === 'loadActiveKeys') return async () => { await gate; return target.loadActiveKeys(); };
+        if (prop === 'loadActiveKeys')
+          return async () => {
+            await gate;
+            return target.loadActiveKeys();
+          };
         const value = Reflect.get(target, prop, receiver) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
     const collector: Collector = createCollector({ storage: slowKeys, settings: { port: 0 } });
     const started = collector.start();
-    cleanup.push(async () => { openGate(); await started.catch(() => undefined); await collector.close(); });
+    cleanup.push(async () => {
+      openGate();
+      await started.catch(() => undefined);
+      await collector.close();
+    });
     // start() listens before it loads keys: wait for the socket, not for start().
     while (collector.app.server.address() === null) await new Promise((r) => setTimeout(r, 10));
     const address = collector.app.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 
-    const raw = await fetch(`${url}/api/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' }, body: '{}' });
+    const raw = await fetch(`${url}/api/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect([raw.status, raw.headers.get('retry-after')]).toEqual([503, '1']);
     expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('not_ready');
     expect((await fetch(`${url}/readyz`)).status).toBe(503);
@@ -118,8 +151,15 @@ describe('L5: key outages never switch the SDK off', () => {
 
     const statuses: number[] = [];
     const client = createClient({
-      apiKey: key.secret, endpoint: url, batch: { flushIntervalMs: 10 }, retry: { baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 200 },
-      fetch: async (input, init) => { const res = await fetch(input, init); statuses.push(res.status); return res; },
+      apiKey: key.secret,
+      endpoint: url,
+      batch: { flushIntervalMs: 10 },
+      retry: { baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 200 },
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        statuses.push(res.status);
+        return res;
+      },
     });
     cleanup.push(() => client.close({ timeoutMs: 1 }));
     const authFailed: unknown[] = [];

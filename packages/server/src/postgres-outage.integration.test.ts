@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '@touchline/core';
 import { openStorage } from '@touchline/storage';
 import { partialAllowed, recordPartial } from '../../storage/src/test-support/partial-run.js';
-import { postgresFactory, probePostgres, queryTestSchema, testPgUrl } from '../../storage/src/test-support/storage-factories.js';
+import {
+  postgresFactory,
+  probePostgres,
+  queryTestSchema,
+  testPgUrl,
+} from '../../storage/src/test-support/storage-factories.js';
 import { startTcpProxy } from '../../storage/src/test-support/tcp-proxy.js';
 import { generateKey } from './http/auth/api-keys.js';
 import { createCollector } from './create-collector.js';
@@ -12,7 +17,9 @@ import { eventItem, postBatch } from './test-support/collector-fixture.js';
 import { waitUntil } from './test-support/wait-until.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 const pgUrl = testPgUrl();
 const pgProblem = await probePostgres(pgUrl);
@@ -40,14 +47,29 @@ async function collectorBehindProxy() {
   const errors: Error[] = [];
   const collector = createCollector({
     storage,
-    settings: { port: 0, keyRefreshMs: 100, storageProbeMs: 100, integrity: { enabled: false }, worker: { idleMs: 20 } },
+    settings: {
+      port: 0,
+      keyRefreshMs: 100,
+      storageProbeMs: 100,
+      integrity: { enabled: false },
+      worker: { idleMs: 20 },
+    },
     onError: (e) => errors.push(e),
   });
   const { url } = await collector.start();
   cleanup.push(() => collector.close());
   const account = await storage.ensureAccount('acme', Date.now());
   const key = generateKey('live');
-  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  await storage.insertKey({
+    id: newId(),
+    accountId: account.id,
+    prefix: key.prefix,
+    hash: key.hash,
+    mode: 'live',
+    scopes: ['ingest', 'read'],
+    createdAt: Date.now(),
+    revokedAt: null,
+  });
   await collector.keys.refresh();
   return { url, key: key.secret, proxy, appName, collector, errors, schemaUrl: db.url };
 }
@@ -61,12 +83,14 @@ function events(n: number) {
 
 async function readyz(url: string): Promise<{ status: number; body: { error?: { code: string; message: string } } }> {
   const res = await fetch(`${url}/readyz`);
-  return { status: res.status, body: await res.json() as { error?: { code: string; message: string } } };
+  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
 }
 
 async function storedEvents(schemaUrl: string): Promise<{ events: number; dead: number }> {
-  const [row] = await queryTestSchema<{ events: number; dead: number }>(schemaUrl,
-    `SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM inbox_dead) AS dead`);
+  const [row] = await queryTestSchema<{ events: number; dead: number }>(
+    schemaUrl,
+    `SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM inbox_dead) AS dead`,
+  );
   return row!;
 }
 
@@ -102,8 +126,10 @@ describe.skipIf(skipped)('collector when PostgreSQL goes away', () => {
   it('survives pg_terminate_backend on its connections (idle and checked out) and keeps going', async () => {
     const c = await collectorBehindProxy();
     const terminate = async (): Promise<number> => {
-      const rows = await queryTestSchema<{ n: number }>(pgUrl,
-        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = '${c.appName}'`);
+      const rows = await queryTestSchema<{ n: number }>(
+        pgUrl,
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = '${c.appName}'`,
+      );
       return rows[0]?.n ?? 0;
     };
     let acknowledged = 0;
@@ -118,7 +144,10 @@ describe.skipIf(skipped)('collector when PostgreSQL goes away', () => {
     const last = events(20);
     await waitUntil('ingest is acknowledged again', async () => (await postBatch(c.url, c.key, last)).status === 202);
     acknowledged += last.length;
-    await waitUntil('all acknowledged events are stored', async () => (await storedEvents(c.schemaUrl)).events === acknowledged);
+    await waitUntil(
+      'all acknowledged events are stored',
+      async () => (await storedEvents(c.schemaUrl)).events === acknowledged,
+    );
     expect((await storedEvents(c.schemaUrl)).dead).toBe(0);
   }, 60_000);
 });

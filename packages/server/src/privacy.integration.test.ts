@@ -7,17 +7,21 @@ import { withTouchline } from '@touchline/node/http';
 import { startCollector, type Fixture } from './test-support/collector-fixture.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 const IPV4 = '203.0.113.77';
 const IPV6 = '2001:db8:abcd:12:3456:789a:bcde:f012';
 
 /** A shop behind a proxy (trustProxy), recording one event per page. */
 async function startShop(client: TouchlineClient): Promise<string> {
-  const server: Server = createServer(withTouchline(client, (_req, res) => {
-    client.event('viewed_page');
-    res.end('<html>shop</html>');
-  }));
+  const server: Server = createServer(
+    withTouchline(client, (_req, res) => {
+      client.event('viewed_page');
+      res.end('<html>shop</html>');
+    }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanup.push(() => new Promise((r) => server.close(r)));
   const address = server.address();
@@ -25,25 +29,45 @@ async function startShop(client: TouchlineClient): Promise<string> {
 }
 
 /** A top-level page load as a browser sends it (node:http, because fetch adds its own Sec-Fetch-* headers). */
-const navigate = (url: string, headers: Record<string, string>): Promise<string[]> => new Promise((resolve, reject) => {
-  get(`${url}/?utm_source=news&utm_medium=email`, {
-    headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...headers },
-  }, (res) => { res.resume(); res.on('end', () => resolve(res.headers['set-cookie'] ?? [])); }).on('error', reject);
-});
+const navigate = (url: string, headers: Record<string, string>): Promise<string[]> =>
+  new Promise((resolve, reject) => {
+    get(
+      `${url}/?utm_source=news&utm_medium=email`,
+      {
+        headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['set-cookie'] ?? []));
+      },
+    ).on('error', reject);
+  });
 
 /** Everything SQLite has written, main file and WAL, as one latin1 string to search. */
 function databaseBytes(fx: Fixture): string {
   const db = fx.databaseUrl; // the fixture's default storage is a SQLite file
-  return [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('\n');
+  return [db, `${db}-wal`]
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f).toString('latin1'))
+    .join('\n');
 }
 
 async function runVisits(storeFullIp: boolean): Promise<{ bytes: string; cookies: string[][] }> {
   const fx = await startCollector({ storeFullIp });
   cleanup.push(() => fx.close());
-  const client = createClient({ apiKey: await fx.keyFor('shop'), endpoint: fx.url, trustProxy: true, batch: { flushIntervalMs: 10 } });
+  const client = createClient({
+    apiKey: await fx.keyFor('shop'),
+    endpoint: fx.url,
+    trustProxy: true,
+    batch: { flushIntervalMs: 10 },
+  });
   cleanup.push(() => client.close({ timeoutMs: 100 }));
   const shop = await startShop(client);
-  const https = await navigate(shop, { 'x-forwarded-for': IPV4, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example' });
+  const https = await navigate(shop, {
+    'x-forwarded-for': IPV4,
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'shop.example',
+  });
   const plain = await navigate(shop, { 'x-forwarded-for': IPV6 });
   const flushed = await client.flush({ timeoutMs: 10_000 });
   expect(flushed.stats).toMatchObject({ delivered: 4 }); // two pageviews, two events
@@ -68,7 +92,9 @@ describe('privacy end to end', () => {
   });
 
   it('sets identity cookies HttpOnly, SameSite=Lax, Path=/, and Secure when the page is https', async () => {
-    const { cookies: [https = [], plain = []] } = await runVisits(false);
+    const {
+      cookies: [https = [], plain = []],
+    } = await runVisits(false);
     expect(https.length).toBeGreaterThanOrEqual(2);
     for (const cookie of https) expect(cookie).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     expect(plain.length).toBeGreaterThanOrEqual(2);

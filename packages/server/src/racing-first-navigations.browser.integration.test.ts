@@ -42,17 +42,30 @@ describe.runIf(available)('racing first navigations in headless Chromium (DESIGN
     collector = await startCollector();
     key = await collector.keyFor('racing');
     client = createClient({ apiKey: key, endpoint: collector.url, batch: { flushIntervalMs: 20 } });
-    app = createServer(withTouchline(client, (req: IncomingMessage, res: ServerResponse) => {
-      const path = new URL(req.url ?? '/', 'http://app').pathname;
-      if (path.startsWith('/assets/')) {
-        res.writeHead(200, { 'content-type': path.endsWith('.css') ? 'text/css' : path.endsWith('.js') ? 'text/javascript' : 'image/png' }).end('');
-      } else if (path.startsWith('/api/')) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
-      } else {
-        if (client.current()?.identity.started === 'new_visitor') minted += 1;
-        setTimeout(() => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE(path.slice(1))), DOCUMENT_DELAY_MS);
-      }
-    }));
+    app = createServer(
+      withTouchline(client, (req: IncomingMessage, res: ServerResponse) => {
+        const path = new URL(req.url ?? '/', 'http://app').pathname;
+        if (path.startsWith('/assets/')) {
+          res
+            .writeHead(200, {
+              'content-type': path.endsWith('.css')
+                ? 'text/css'
+                : path.endsWith('.js')
+                  ? 'text/javascript'
+                  : 'image/png',
+            })
+            .end('');
+        } else if (path.startsWith('/api/')) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
+        } else {
+          if (client.current()?.identity.started === 'new_visitor') minted += 1;
+          setTimeout(
+            () => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE(path.slice(1))),
+            DOCUMENT_DELAY_MS,
+          );
+        }
+      }),
+    );
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
     browser = await launchChromium();
@@ -83,11 +96,19 @@ describe.runIf(available)('racing first navigations in headless Chromium (DESIGN
       await Promise.all(Array.from({ length: Math.min(AT_ONCE, BROWSERS - next) }, (_, i) => oneBrowser(next + i)));
     }
     await client.flush();
-    await waitUntil('the collector has processed every item', async () => (await collector.storage.inboxHealth()).pending === 0, { timeoutMs: 30_000 });
+    await waitUntil(
+      'the collector has processed every item',
+      async () => (await collector.storage.inboxHealth()).pending === 0,
+      { timeoutMs: 30_000 },
+    );
     const response = await fetch(`${collector.url}/api/v1/stats`, { headers: { authorization: `Bearer ${key}` } });
-    const stats = await response.json() as { visitors: number; sessions: number; events: number };
+    const stats = (await response.json()) as { visitors: number; sessions: number; events: number };
     // Each reloaded tab's pageview plus its landing: 4 pageviews per browser, all counted, none lost to a ghost.
-    expect({ visitors: stats.visitors, sessions: stats.sessions, events: stats.events }).toEqual({ visitors: BROWSERS, sessions: BROWSERS, events: 4 * BROWSERS });
+    expect({ visitors: stats.visitors, sessions: stats.sessions, events: stats.events }).toEqual({
+      visitors: BROWSERS,
+      sessions: BROWSERS,
+      events: 4 * BROWSERS,
+    });
     expect(minted).toBeGreaterThan(BROWSERS);
   }, 180_000);
 });

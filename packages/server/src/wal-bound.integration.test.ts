@@ -26,14 +26,24 @@ function smallWal(): StorageFactory & { file: () => string } {
 }
 
 let fx: Fixture | null = null;
-afterEach(async () => { await fx?.close(); fx = null; });
+afterEach(async () => {
+  await fx?.close();
+  fx = null;
+});
 
-const bigBatch = () => Array.from({ length: 200 }, () => ({ ...eventItem(randomUUID(), null, Date.now()), properties: { note: 'x'.repeat(1000) } }));
+const bigBatch = () =>
+  Array.from({ length: 200 }, () => ({
+    ...eventItem(randomUUID(), null, Date.now()),
+    properties: { note: 'x'.repeat(1000) },
+  }));
 
 describe('ingest at the WAL bound', () => {
   it('answers 503 + Retry-After while a reader pins the log, and stores again once it ends', async () => {
     const factory = smallWal();
-    fx = await startCollector({ worker: { enabled: false }, integrity: { enabled: false }, disk: { walLimitBytes: LIMIT } }, factory);
+    fx = await startCollector(
+      { worker: { enabled: false }, integrity: { enabled: false }, disk: { walLimitBytes: LIMIT } },
+      factory,
+    );
     const key = await fx.keyFor('shop');
     const reader = new Database(factory.file(), { readonly: true });
     reader.exec('BEGIN');
@@ -50,7 +60,8 @@ describe('ingest at the WAL bound', () => {
     expect((refused?.body.error as { code: string }).code).toBe('storage_busy');
     // A single-item route answers the same way.
     const single = await fetch(`${fx.url}/api/v1/events`, {
-      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(eventItem(randomUUID(), null, Date.now())),
     });
     expect(single.status).toBe(503);

@@ -5,10 +5,24 @@ export type GoalKind = 'pageview' | 'event' | 'conversion';
 export const GOAL_KINDS: readonly GoalKind[] = ['pageview', 'event', 'conversion'];
 
 /** A goal as stored. `match` is the path pattern ('*' any characters, case-sensitive) or the exact name. */
-export interface Goal { id: string; name: string; kind: GoalKind; match: string; createdAt: number; updatedAt: number }
+export interface Goal {
+  id: string;
+  name: string;
+  kind: GoalKind;
+  match: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** An ordered funnel: its steps are goal ids, each step must follow the previous within `windowMs` of the first. */
-export interface Funnel { id: string; name: string; windowMs: number; steps: string[]; createdAt: number; updatedAt: number }
+export interface Funnel {
+  id: string;
+  name: string;
+  windowMs: number;
+  steps: string[];
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** Deleting a goal: refused while funnels use it (their ids), so a funnel never points at nothing. */
 export type GoalDelete = { kind: 'deleted' } | { kind: 'not_found' } | { kind: 'in_use'; funnels: string[] };
@@ -26,5 +40,15 @@ export interface FunnelItemsWindow {
 }
 
 /** One (item, goal) match; an item matching several goals gives one row per goal. `channel` is its session's. */
-export interface FunnelItem { goal: number; id: string; visitorId: string; sessionId: string | null; timestamp: number; channel: string | null }
-export interface FunnelItems { items: FunnelItem[]; truncated: boolean }
+export interface FunnelItem {
+  goal: number;
+  id: string;
+  visitorId: string;
+  sessionId: string | null;
+  timestamp: number;
+  channel: string | null;
+}
+export interface FunnelItems {
+  items: FunnelItem[];
+  truncated: boolean;
+}

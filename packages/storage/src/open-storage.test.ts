@@ -33,7 +33,10 @@ describe('openStorage', () => {
     // Port 1 refuses at once: opening succeeds, the first use reports the server as unreachable.
     const storage = openStorage('postgres://nobody@127.0.0.1:1/touchline?schema=s1&pool=2');
     expect(storage.dialect).toBe('postgres');
-    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('findAccount') });
+    await expect(storage.findAccount('x')).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('findAccount'),
+    });
     await storage.close();
   });
 
@@ -44,7 +47,9 @@ describe('openStorage', () => {
     ['postgres://h/db?pool=many', 'pool="many"'],
   ])('refuses %s as invalid_url naming %s', (url, named) => {
     expect(() => openStorage(url)).toThrow(StorageError);
-    expect(() => openStorage(url)).toThrow(expect.objectContaining({ code: 'invalid_url', message: expect.stringContaining(named) }));
+    expect(() => openStorage(url)).toThrow(
+      expect.objectContaining({ code: 'invalid_url', message: expect.stringContaining(named) }),
+    );
   });
 
   it('opens SQLite from a sqlite: URL', async () => {

@@ -16,7 +16,8 @@ const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
  * One-letter "schemes" are left alone so Windows paths like `C:\data\t.db` stay paths.
  */
 export function parseStorageUrl(url: string): StorageTarget {
-  if (url.trim() === '') throw new StorageError('invalid_url', 'storage URL is empty: give a file path, a sqlite: URL or a postgres:// URL');
+  if (url.trim() === '')
+    throw new StorageError('invalid_url', 'storage URL is empty: give a file path, a sqlite: URL or a postgres:// URL');
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined || url === ':memory:') return { dialect: 'sqlite', path: url };
   if (scheme === 'postgres' || scheme === 'postgresql') return { dialect: 'postgres', url };
@@ -26,7 +27,10 @@ export function parseStorageUrl(url: string): StorageTarget {
     if (path === '') throw new StorageError('invalid_url', `storage URL ${url} names no database file`);
     return { dialect: 'sqlite', path };
   }
-  throw new StorageError('invalid_url', `storage URL scheme "${scheme}:" is not supported: use a file path, sqlite: or postgres://`);
+  throw new StorageError(
+    'invalid_url',
+    `storage URL scheme "${scheme}:" is not supported: use a file path, sqlite: or postgres://`,
+  );
 }
 
 /** What openStorage passes on to the dialect it opens (each ignores what is not its own). */
@@ -40,7 +44,10 @@ export function openStorage(url: string, options: OpenStorageOptions = {}): Stor
   const target = parseStorageUrl(url);
   switch (target.dialect) {
     case 'sqlite':
-      return openSqliteStorage({ path: target.path, ...(options.walLimitBytes === undefined ? {} : { walLimitBytes: options.walLimitBytes }) });
+      return openSqliteStorage({
+        path: target.path,
+        ...(options.walLimitBytes === undefined ? {} : { walLimitBytes: options.walLimitBytes }),
+      });
     case 'postgres':
       return openPostgresStorage({ url: target.url });
   }

@@ -12,7 +12,13 @@ import { TouchlineError } from '@touchline/core';
  * - `query_failed`: any other failure while running a query.
  */
 export type StorageErrorCode =
-  | 'invalid_url' | 'dialect_unavailable' | 'open_failed' | 'migration_failed' | 'busy' | 'unavailable' | 'query_failed';
+  | 'invalid_url'
+  | 'dialect_unavailable'
+  | 'open_failed'
+  | 'migration_failed'
+  | 'busy'
+  | 'unavailable'
+  | 'query_failed';
 
 export class StorageError extends TouchlineError {
   declare readonly code: StorageErrorCode;

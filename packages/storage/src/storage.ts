@@ -4,7 +4,12 @@ import type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js'
 import type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';
 import type { DashboardSessionFound, DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
 import type { InvitationAnswer } from './queries/dashboard-users/accept-dashboard-invitation.js';
-import type { DashboardInvitation, DashboardUserWithHash, InvitationAcceptance, NewDashboardInvitation } from './queries/dashboard-users/dashboard-user-row.js';
+import type {
+  DashboardInvitation,
+  DashboardUserWithHash,
+  InvitationAcceptance,
+  NewDashboardInvitation,
+} from './queries/dashboard-users/dashboard-user-row.js';
 import type { DashboardUserKey } from './queries/dashboard-users/find-dashboard-user.js';
 import type { DashboardPeople } from './queries/dashboard-users/list-dashboard-users.js';
 import type { RoleChange } from './queries/dashboard-users/set-dashboard-user-role.js';
@@ -12,10 +17,28 @@ import type { PasswordChange } from './queries/dashboard-users/set-dashboard-use
 import type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
 import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
-import type { Funnel, FunnelDelete, FunnelItems, FunnelItemsWindow, FunnelSave, Goal, GoalDelete } from './funnel-definitions.js';
 import type {
-  AccountUploadDestination, ClaimedUpload, UploadAttempt, UploadConversion, UploadConversionWindow, UploadDelivery, UploadDestination,
-  UploadDestinationDelete, UploadEnqueue, UploadJourney, UploadLogCounts, UploadLogQuery,
+  Funnel,
+  FunnelDelete,
+  FunnelItems,
+  FunnelItemsWindow,
+  FunnelSave,
+  Goal,
+  GoalDelete,
+} from './funnel-definitions.js';
+import type {
+  AccountUploadDestination,
+  ClaimedUpload,
+  UploadAttempt,
+  UploadConversion,
+  UploadConversionWindow,
+  UploadDelivery,
+  UploadDestination,
+  UploadDestinationDelete,
+  UploadEnqueue,
+  UploadJourney,
+  UploadLogCounts,
+  UploadLogQuery,
 } from './upload-definitions.js';
 import type { ErasureRequest, ErasureResult } from './queries/privacy/erase-person.js';
 import type { PersonExport } from './queries/privacy/export-person.js';
@@ -66,7 +89,11 @@ export type KeyMode = 'live' | 'test';
 /** `admin`: data-subject requests (erasure, export, docs/privacy.md); never implied by the others. */
 export type KeyScope = 'ingest' | 'read' | 'admin';
 
-export interface Account { id: string; name: string; createdAt: number }
+export interface Account {
+  id: string;
+  name: string;
+  createdAt: number;
+}
 
 export interface ApiKeyRecord {
   id: string;
@@ -133,16 +160,35 @@ export interface SessionUpsert {
   pageviewCount: number;
 }
 
-export interface VisitorUpsert { accountId: string; id: string; firstSeenAt: number; lastSeenAt: number }
+export interface VisitorUpsert {
+  accountId: string;
+  id: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
 
 export interface EventRow {
-  accountId: string; id: string; type: string; name: string | null; visitorId: string; sessionId: string | null;
-  timestamp: number; url: string | null; properties: string;
+  accountId: string;
+  id: string;
+  type: string;
+  name: string | null;
+  visitorId: string;
+  sessionId: string | null;
+  timestamp: number;
+  url: string | null;
+  properties: string;
 }
 
 export interface ConversionRow {
-  accountId: string; id: string; name: string; visitorId: string; sessionId: string | null;
-  timestamp: number; revenue: number | null; currency: string | null; properties: string;
+  accountId: string;
+  id: string;
+  name: string;
+  visitorId: string;
+  sessionId: string | null;
+  timestamp: number;
+  revenue: number | null;
+  currency: string | null;
+  properties: string;
 }
 
 /**
@@ -150,7 +196,9 @@ export interface ConversionRow {
  * the pair was first seen, and the traits of the latest item (ties: the greater text) win.
  */
 export interface IdentityRow {
-  accountId: string; userId: string; visitorId: string;
+  accountId: string;
+  userId: string;
+  visitorId: string;
   /** When the pair was seen (merged: the earliest). */
   timestamp: number;
   traits: string;
@@ -161,9 +209,12 @@ export interface IdentityRow {
 /** Everything one worker pass writes, applied in ONE transaction together with the inbox outcome. */
 /** An alias (DESIGN.md L10): the ghost visitor's rows belong to the canonical one. */
 export interface VisitorAlias {
-  accountId: string; ghostId: string; canonicalId: string;
+  accountId: string;
+  ghostId: string;
+  canonicalId: string;
   /** The ghost's session that merges into `canonicalSessionId` (null: its sessions only change visitor). */
-  ghostSessionId: string | null; canonicalSessionId: string | null;
+  ghostSessionId: string | null;
+  canonicalSessionId: string | null;
 }
 
 export interface ProcessedBatch {
@@ -194,28 +245,58 @@ export interface ProcessedBatch {
 }
 
 export interface SessionRecord {
-  id: string; visitorId: string; startedAt: number; lastSeenAt: number; landingUrl: string | null;
-  referrer: string | null; channel: string | null; utm: Record<string, string>; clickIds: Record<string, string>;
+  id: string;
+  visitorId: string;
+  startedAt: number;
+  lastSeenAt: number;
+  landingUrl: string | null;
+  referrer: string | null;
+  channel: string | null;
+  utm: Record<string, string>;
+  clickIds: Record<string, string>;
   eventCount: number;
 }
 
 export interface EventRecord {
-  id: string; type: string; name: string | null; sessionId: string | null; timestamp: number; url: string | null;
+  id: string;
+  type: string;
+  name: string | null;
+  sessionId: string | null;
+  timestamp: number;
+  url: string | null;
   properties: Record<string, unknown>;
 }
 
 export interface VisitorRecord {
-  id: string; firstSeenAt: number; lastSeenAt: number;
+  id: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
   userIds: string[];
   sessions: SessionRecord[];
   events: EventRecord[];
 }
 
 /** A conversion as journeys see it; sessionId is the session it was recorded in (null for a server-side call without one). */
-export interface ConversionFact { id: string; visitorId: string; sessionId: string | null; timestamp: number; revenue: number | null }
+export interface ConversionFact {
+  id: string;
+  visitorId: string;
+  sessionId: string | null;
+  timestamp: number;
+  revenue: number | null;
+}
 /** A session as a touchpoint; `group` is the breakdown's value (null without one, see FactsWindow.dimension). */
-export interface SessionFact { id: string; visitorId: string; startedAt: number; channel: string | null; campaign: string | null; group: string | null }
-export interface IdentityLink { userId: string; visitorId: string }
+export interface SessionFact {
+  id: string;
+  visitorId: string;
+  startedAt: number;
+  channel: string | null;
+  campaign: string | null;
+  group: string | null;
+}
+export interface IdentityLink {
+  userId: string;
+  visitorId: string;
+}
 
 /** One SDK instance's cumulative delivery counters (wire `sdk.health`), as the collector received them. */
 export interface SdkHealthReport extends SdkHealthCounters {
@@ -255,27 +336,60 @@ export interface DiskUsage {
   freeBytes: number | null;
   /** The background checkpointer's counts since this storage was opened (cumulative; hold times in ms). */
   checkpoints: {
-    passive: number; complete: number; busy: number; failed: number; busyStreak: number;
-    lastHoldMs: number; maxHoldMs: number; totalHoldMs: number;
+    passive: number;
+    complete: number;
+    busy: number;
+    failed: number;
+    busyStreak: number;
+    lastHoldMs: number;
+    maxHoldMs: number;
+    totalHoldMs: number;
   } | null;
 }
 
 /** What `touchline repair-sessions` has to do: sessions whose landing has no rank yet, and the inbox's last seq. */
-export interface SessionRepairScope { legacySessions: number; lastSeq: number }
+export interface SessionRepairScope {
+  legacySessions: number;
+  lastSeq: number;
+}
 /** A page of processed inbox rows; `next` is the seq to continue after, null at the end. */
-export interface ProcessedInboxPage { rows: InboxRow[]; next: number | null }
+export interface ProcessedInboxPage {
+  rows: InboxRow[];
+  next: number | null;
+}
 /** Where a repair step stopped in the staged sessions' key order. */
-export interface SessionRepairCursor { accountKey: number; visitorId: string; id: string }
+export interface SessionRepairCursor {
+  accountKey: number;
+  visitorId: string;
+  id: string;
+}
 /** Repaired sessions by their stored and their re-derived channel; `changed`: how many of them got a different landing. */
-export interface SessionRepairMove { from: string | null; to: string | null; sessions: number; changed: number }
-export interface SessionRepairStep { moves: SessionRepairMove[]; repaired: number; next: SessionRepairCursor | null }
+export interface SessionRepairMove {
+  from: string | null;
+  to: string | null;
+  sessions: number;
+  changed: number;
+}
+export interface SessionRepairStep {
+  moves: SessionRepairMove[];
+  repaired: number;
+  next: SessionRepairCursor | null;
+}
 
 /** Names of the dashboard's administration settings (an allowlist: nothing else is stored there). */
 export type AdminSettingName = 'admin_password_hash';
 
-export interface TopWindow { from: number; to: number; limit: number }
+export interface TopWindow {
+  from: number;
+  to: number;
+  limit: number;
+}
 /** One row of a top-N report: the value (a landing path, a referring host), its sessions and their distinct visitors. */
-export interface TopRow { value: string; sessions: number; visitors: number }
+export interface TopRow {
+  value: string;
+  sessions: number;
+  visitors: number;
+}
 
 /**
  * One step of `migrate()`: a pending migration about to run, or one just committed (with its time).
@@ -319,9 +433,16 @@ export interface Storage {
   loadActiveKeys(): Promise<ApiKeyRecord[]>;
 
   /** Inserts in one transaction; (account, item id) already present counts as a duplicate. */
-  insertInbox(accountId: string, items: InboxItem[], receivedAt: number): Promise<{ inserted: number; duplicates: number }>;
+  insertInbox(
+    accountId: string,
+    items: InboxItem[],
+    receivedAt: number,
+  ): Promise<{ inserted: number; duplicates: number }>;
   /** Like insertInbox for several accounts' items in ONE transaction; one result per group, in order. */
-  insertInboxGroups(groups: ReadonlyArray<{ accountId: string; items: readonly InboxItem[] }>, receivedAt: number): Promise<Array<{ inserted: number; duplicates: number }>>;
+  insertInboxGroups(
+    groups: ReadonlyArray<{ accountId: string; items: readonly InboxItem[] }>,
+    receivedAt: number,
+  ): Promise<Array<{ inserted: number; duplicates: number }>>;
   /** Claims up to `limit` pending rows whose lease is free, leasing them until now + leaseMs. */
   claimInbox(options: { limit: number; leaseMs: number; now: number }): Promise<InboxRow[]>;
   /**
@@ -350,9 +471,18 @@ export interface Storage {
    * (read page by page), then finish step by step. One repair at a time per database.
    */
   beginSessionRepair(accountId: string | null): Promise<SessionRepairScope>;
-  readProcessedInbox(options: { accountId: string | null; afterSeq: number; limit: number }): Promise<ProcessedInboxPage>;
+  readProcessedInbox(options: {
+    accountId: string | null;
+    afterSeq: number;
+    limit: number;
+  }): Promise<ProcessedInboxPage>;
   stageSessionRepair(sessions: readonly SessionUpsert[]): Promise<void>;
-  finishSessionRepair(options: { accountId: string | null; after: SessionRepairCursor | null; limit: number; dryRun: boolean }): Promise<SessionRepairStep>;
+  finishSessionRepair(options: {
+    accountId: string | null;
+    after: SessionRepairCursor | null;
+    limit: number;
+    dryRun: boolean;
+  }): Promise<SessionRepairStep>;
   /**
    * Housekeeping the collector runs periodically: creates PostgreSQL's monthly partitions ahead of
    * time and applies retention (see MaintenanceOptions). Safe to run from several processes at once.
@@ -375,7 +505,11 @@ export interface Storage {
   /** Removes every trace of a person and leaves tombstones (docs/privacy.md); idempotent, audited. */
   erasePerson(request: ErasureRequest): Promise<ErasureResult>;
   /** Everything stored about a person (the erasure's closure), for an access request; null for an unknown account. */
-  exportPerson(accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, cookieless?: CookielessVisitorOf): Promise<PersonExport | null>;
+  exportPerson(
+    accountId: string,
+    subject: { kind: 'visitor' | 'user'; id: string },
+    cookieless?: CookielessVisitorOf,
+  ): Promise<PersonExport | null>;
   /** The digests (tombstoneDigest) among the given ones, per account id, that a live tombstone forbids; null: no live tombstone at all. */
   findTombstones(byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null>;
   /**
@@ -425,14 +559,37 @@ export interface Storage {
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
-  attributionFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<AttributionFacts>;
+  attributionFacts(
+    accountId: string,
+    window: {
+      from: number;
+      to: number;
+      lookbackMs: number;
+      maxSessions: number;
+      dimension?: AttributionDimension;
+      campaigns?: boolean;
+    },
+  ): Promise<AttributionFacts>;
   /**
    * attributionFacts of the converting people only (their sessions and identity links): the same
    * journeys, without the sessions of people who did not convert, which only Markov reads.
    */
-  converterFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<AttributionFacts>;
+  converterFacts(
+    accountId: string,
+    window: {
+      from: number;
+      to: number;
+      lookbackMs: number;
+      maxSessions: number;
+      dimension?: AttributionDimension;
+      campaigns?: boolean;
+    },
+  ): Promise<AttributionFacts>;
   /** converterFacts' journeys from journey_touches, and live for the persons of marked visitors: exact whatever the refresher's progress. */
-  journeyFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension }): Promise<JourneyFacts>;
+  journeyFacts(
+    accountId: string,
+    window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension },
+  ): Promise<JourneyFacts>;
   /** One bounded step of the journey refresher: rebuilds the touches of the persons of up to `limit` marked visitors. */
   refreshJourneys(options: { limit: number }): Promise<JourneyRefreshStep>;
   /**
@@ -440,7 +597,17 @@ export interface Storage {
    * convert, the visitors without identity links counted as steps in the database (no session of
    * theirs is sent). The chain built from both equals the one from attributionFacts.
    */
-  markovFacts(accountId: string, window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension; campaigns?: boolean }): Promise<MarkovFacts>;
+  markovFacts(
+    accountId: string,
+    window: {
+      from: number;
+      to: number;
+      lookbackMs: number;
+      maxSessions: number;
+      dimension?: AttributionDimension;
+      campaigns?: boolean;
+    },
+  ): Promise<MarkovFacts>;
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
   /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
   integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;

@@ -25,7 +25,9 @@ export interface UploadDestination {
 }
 
 /** A destination with the account it belongs to, as the delivery loop reads every account's. */
-export interface AccountUploadDestination extends UploadDestination { accountId: string }
+export interface AccountUploadDestination extends UploadDestination {
+  accountId: string;
+}
 
 /** skipped: nothing to send (no click id of the platform and no user data); the reason is in lastError. */
 export type UploadDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'skipped';
@@ -53,11 +55,20 @@ export type UploadEnqueue =
   | { destinationId: string; conversionId: string; occurredAt: number; status: 'skipped'; reason: string };
 
 /** A claimed delivery: leased until `leasedUntil`, so a second collector does not send it at the same time. */
-export interface ClaimedUpload { accountId: string; destinationId: string; conversionId: string; attempts: number; payload: string; leasedUntil: number }
+export interface ClaimedUpload {
+  accountId: string;
+  destinationId: string;
+  conversionId: string;
+  attempts: number;
+  payload: string;
+  leasedUntil: number;
+}
 
 /** What one attempt did to a claimed delivery. `nextAttemptAt` only for a retry. */
 export interface UploadAttempt {
-  accountId: string; destinationId: string; conversionId: string;
+  accountId: string;
+  destinationId: string;
+  conversionId: string;
   status: UploadDeliveryStatus;
   nextAttemptAt: number;
   error: string | null;
@@ -67,22 +78,51 @@ export interface UploadAttempt {
 }
 
 /** Conversions a destination may send: of its types, in [from, to), oldest first; `unqueuedFor` leaves out those already in its log. */
-export interface UploadConversionWindow { types: readonly string[]; from: number; to: number; limit: number; unqueuedFor?: string }
+export interface UploadConversionWindow {
+  types: readonly string[];
+  from: number;
+  to: number;
+  limit: number;
+  unqueuedFor?: string;
+}
 
 /** A stored conversion as an upload reads it. `properties` is its JSON text. */
 export interface UploadConversion {
-  id: string; name: string; visitorId: string; sessionId: string | null; timestamp: number;
-  revenue: number | null; currency: string | null; properties: string;
+  id: string;
+  name: string;
+  visitorId: string;
+  sessionId: string | null;
+  timestamp: number;
+  revenue: number | null;
+  currency: string | null;
+  properties: string;
 }
 
 /** A session of the converting person, with what an upload needs: its click ids and landing URL. */
-export interface UploadSession { id: string; visitorId: string; startedAt: number; landingUrl: string | null; clickIds: Record<string, string> }
+export interface UploadSession {
+  id: string;
+  visitorId: string;
+  startedAt: number;
+  landingUrl: string | null;
+  clickIds: Record<string, string>;
+}
 
 /** One conversion's person (the visitor and those linked by identify): sessions in the lookback and identify traits, latest first. */
-export interface UploadJourney { sessions: UploadSession[]; traits: Array<Record<string, unknown>> }
+export interface UploadJourney {
+  sessions: UploadSession[];
+  traits: Array<Record<string, unknown>>;
+}
 
 export type UploadDestinationDelete = { kind: 'deleted' } | { kind: 'not_found' };
 
 /** The delivery log: newest change first, at most `limit` rows. */
-export interface UploadLogQuery { destinationId?: string; status?: UploadDeliveryStatus; limit: number }
-export interface UploadLogCounts { destinationId: string; status: UploadDeliveryStatus; count: number }
+export interface UploadLogQuery {
+  destinationId?: string;
+  status?: UploadDeliveryStatus;
+  limit: number;
+}
+export interface UploadLogCounts {
+  destinationId: string;
+  status: UploadDeliveryStatus;
+  count: number;
+}

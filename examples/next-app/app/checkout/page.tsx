@@ -9,7 +9,9 @@ export default function Checkout() {
       <h1 id="title">Checkout</h1>
       <form action={purchase}>
         <input name="email" id="email" defaultValue="buyer@example.com" />
-        <button type="submit" id="buy">Buy (49 EUR)</button>
+        <button type="submit" id="buy">
+          Buy (49 EUR)
+        </button>
       </form>
     </>
   );

@@ -8,7 +8,9 @@ export default function Products() {
     <>
       <h1 id="title">Products</h1>
       {/* prefetch={true}: the router fetches the whole page as soon as the link is visible; that fetch must count nothing. */}
-      <Link href="/pricing" prefetch={true} id="pricing">Pricing</Link>
+      <Link href="/pricing" prefetch={true} id="pricing">
+        Pricing
+      </Link>
     </>
   );
 }

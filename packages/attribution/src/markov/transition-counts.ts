@@ -33,7 +33,8 @@ export function countTransitions(
   index: ChannelIndex,
   steps: readonly PathStep[] = [],
 ): TransitionCounts {
-  if (index.size !== 0) throw new RangeError('countTransitions: the channel index must be empty (ids are assigned in name order)');
+  if (index.size !== 0)
+    throw new RangeError('countTransitions: the channel index must be empty (ids are assigned in name order)');
   const names = new Set<string>();
   for (const journey of journeys) {
     if (journey.touchpoints.length === 0) names.add(DIRECT);
@@ -41,7 +42,8 @@ export function countTransitions(
   }
   for (const path of nonConverting) for (const touch of path) names.add(touch.channel);
   for (const step of steps) {
-    if (!Number.isSafeInteger(step.count) || step.count < 0) throw new RangeError(`countTransitions: a step's count must be a non-negative integer, got ${step.count}`);
+    if (!Number.isSafeInteger(step.count) || step.count < 0)
+      throw new RangeError(`countTransitions: a step's count must be a non-negative integer, got ${step.count}`);
     if (step.from !== null) names.add(step.from);
     if (step.to !== null) names.add(step.to);
   }
@@ -50,9 +52,10 @@ export function countTransitions(
   const width = k + 3;
   const counts = new Float64Array((k + 1) * width);
   for (const journey of journeys) {
-    const last = journey.touchpoints.length === 0
-      ? countStep(counts, width, k, index.idOf(DIRECT))
-      : countPath(counts, width, k, journey.touchpoints, index);
+    const last =
+      journey.touchpoints.length === 0
+        ? countStep(counts, width, k, index.idOf(DIRECT))
+        : countPath(counts, width, k, journey.touchpoints, index);
     counts[last * width + k + 1] = (counts[last * width + k + 1] ?? 0) + 1;
   }
   for (const path of nonConverting) {
@@ -71,7 +74,11 @@ export function countTransitions(
 
 /** Counts start -> t1 -> ... -> tn and returns the last state. */
 function countPath(
-  counts: Float64Array, width: number, start: number, path: readonly Touchpoint[], index: ChannelIndex,
+  counts: Float64Array,
+  width: number,
+  start: number,
+  path: readonly Touchpoint[],
+  index: ChannelIndex,
 ): number {
   let from = start;
   for (const touch of path) {

@@ -12,14 +12,20 @@ const channelArb = fc.constantFrom('search', 'social', 'email', 'direct', 'refer
 
 const touchesArb = fc
   .array(fc.tuple(channelArb, fc.integer({ min: 0, max: 90 * DAY })), { maxLength: 12 })
-  .map((raw): Touchpoint[] => raw.map(([channel, t]) => ({ channel, timestamp: t })).sort((a, b) => a.timestamp - b.timestamp));
+  .map((raw): Touchpoint[] =>
+    raw.map(([channel, t]) => ({ channel, timestamp: t })).sort((a, b) => a.timestamp - b.timestamp),
+  );
 
-const journeysArb = fc.array(
-  // Amounts as the wire carries them: decimals with up to 6 places, refunds included. Up to 3e7 each,
-  // so the checks' own toMicros of 30 summed amounts stays in its exact range (totals beyond: money.test.ts).
-  fc.tuple(touchesArb, fc.integer({ min: -1e12, max: 3e13 })).map(([touchpoints, micros]) => ({ touchpoints, revenue: micros / 1e6 })),
-  { minLength: 1, maxLength: 30 },
-).map((raw): Journey[] => raw.map((j, i) => ({ conversionId: `c${i}`, convertedAt: 91 * DAY, ...j })));
+const journeysArb = fc
+  .array(
+    // Amounts as the wire carries them: decimals with up to 6 places, refunds included. Up to 3e7 each,
+    // so the checks' own toMicros of 30 summed amounts stays in its exact range (totals beyond: money.test.ts).
+    fc
+      .tuple(touchesArb, fc.integer({ min: -1e12, max: 3e13 }))
+      .map(([touchpoints, micros]) => ({ touchpoints, revenue: micros / 1e6 })),
+    { minLength: 1, maxLength: 30 },
+  )
+  .map((raw): Journey[] => raw.map((j, i) => ({ conversionId: `c${i}`, convertedAt: 91 * DAY, ...j })));
 
 const optionsArb = fc.record({
   halfLifeMs: fc.integer({ min: 1, max: 30 * DAY }),

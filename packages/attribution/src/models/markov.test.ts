@@ -19,7 +19,12 @@ describe('markov', () => {
    * Shares: G = 0.75 / 1.25 = 0.6, M = 0.5 / 1.25 = 0.4, i.e. 2.4 and 1.6 of the 4 conversions.
    */
   const puzyrov = {
-    journeys: [journey('c1', 'google'), journey('c2', 'google'), journey('c3', 'mailing'), journey('c4', 'google>mailing')],
+    journeys: [
+      journey('c1', 'google'),
+      journey('c2', 'google'),
+      journey('c3', 'mailing'),
+      journey('c4', 'google>mailing'),
+    ],
     nonConverting: [path('google')],
   };
 

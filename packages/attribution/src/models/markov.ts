@@ -15,7 +15,12 @@ import { computeRemovalEffects } from '../markov/removal-effects.js';
  */
 export function markov(journeys: readonly Journey[], options: AttributionOptions = {}): AttributionResult {
   const index = new ChannelIndex();
-  const { effects } = computeRemovalEffects(journeys, options.nonConverting ?? [], index, options.nonConvertingSteps ?? []);
+  const { effects } = computeRemovalEffects(
+    journeys,
+    options.nonConverting ?? [],
+    index,
+    options.nonConvertingSteps ?? [],
+  );
   let total = 0;
   for (const effect of effects) total += effect;
   const shares = new Float64Array(effects.length);

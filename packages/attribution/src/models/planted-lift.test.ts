@@ -10,7 +10,12 @@ import { shapley } from './shapley.js';
 // channel as lost, so with long random paths noise channels look indispensable too. Measured on
 // this seed: A/B = 1.94 (Markov), 3.55 (Shapley); with 1-5 touches and 5% + 25% Markov drops to 1.27.
 const data = syntheticJourneys({
-  users: 20_000, channels: ['A', 'B', 'C', 'D'], maxTouches: 3, baseRate: 0.02, lift: { A: 0.3 }, seed: 42,
+  users: 20_000,
+  channels: ['A', 'B', 'C', 'D'],
+  maxTouches: 3,
+  baseRate: 0.02,
+  lift: { A: 0.3 },
+  seed: 42,
 });
 
 describe('planted lift', () => {

@@ -20,12 +20,22 @@ import { shapley } from './shapley.js';
 const threeChannel = [
   ...['a1', 'a2', 'a3'].map((id) => journey(id, 'A')),
   journey('b1', 'B'),
-  journey('ab1', 'A>B'), journey('ab2', 'B>A>B'),
-  journey('abc1', 'A>B>C'), journey('abc2', 'C>B>A'), journey('abc3', 'C>A>C>B'),
+  journey('ab1', 'A>B'),
+  journey('ab2', 'B>A>B'),
+  journey('abc1', 'A>B>C'),
+  journey('abc2', 'C>B>A'),
+  journey('abc3', 'C>A>C>B'),
 ];
 
 // Two channels, {A} x3, {B} x1, {A,B} x2: classic A = 1/2*3 + 1/2*(6-1) = 4, B = 1/2*1 + 1/2*(6-3) = 2.
-const twoChannel = [journey('a1', 'A'), journey('a2', 'A'), journey('a3', 'A'), journey('b1', 'B'), journey('ab1', 'A>B'), journey('ab2', 'B>A')];
+const twoChannel = [
+  journey('a1', 'A'),
+  journey('a2', 'A'),
+  journey('a3', 'A'),
+  journey('b1', 'B'),
+  journey('ab1', 'A>B'),
+  journey('ab2', 'B>A'),
+];
 
 interface ShapleyRow {
   readonly name: string;
@@ -38,9 +48,21 @@ interface ShapleyRow {
 describe('shapley', () => {
   it.each<ShapleyRow>([
     { name: 'two channels, simplified', journeys: twoChannel, options: {}, phi: { A: 4, B: 2 }, digits: 12 },
-    { name: 'two channels, classic', journeys: twoChannel, options: { shapleyMethod: 'classic' }, phi: { A: 4, B: 2 }, digits: 12 },
+    {
+      name: 'two channels, classic',
+      journeys: twoChannel,
+      options: { shapleyMethod: 'classic' },
+      phi: { A: 4, B: 2 },
+      digits: 12,
+    },
     { name: 'three channels, simplified', journeys: threeChannel, options: {}, phi: { A: 5, B: 3, C: 1 }, digits: 12 },
-    { name: 'three channels, classic', journeys: threeChannel, options: { shapleyMethod: 'classic' }, phi: { A: 5, B: 3, C: 1 }, digits: 12 },
+    {
+      name: 'three channels, classic',
+      journeys: threeChannel,
+      options: { shapleyMethod: 'classic' },
+      phi: { A: 5, B: 3, C: 1 },
+      digits: 12,
+    },
     {
       name: 'three channels, sampled permutations',
       journeys: threeChannel,
@@ -48,13 +70,10 @@ describe('shapley', () => {
       phi: { A: 5, B: 3, C: 1 },
       digits: 1,
     },
-  ])(
-    '$name',
-    ({ journeys, options, phi, digits }) => {
-      const values = Object.fromEntries(shapleyValues(journeys, options));
-      expect(closeRecord(values, phi, digits), JSON.stringify(values)).toBe(true);
-    },
-  );
+  ])('$name', ({ journeys, options, phi, digits }) => {
+    const values = Object.fromEntries(shapleyValues(journeys, options));
+    expect(closeRecord(values, phi, digits), JSON.stringify(values)).toBe(true);
+  });
 
   it('splits each conversion among its channels in proportion to phi', () => {
     const result = shapley(threeChannel);
@@ -91,11 +110,22 @@ describe('shapley: published worked example', () => {
   // F+L+O 6; worth v(S) = share of conversions whose channel set lies inside S
   // ([0.2, 0.1, 0.17, 0.47, 0.67, 0.27, 1.0] in the source). Published Shapley values:
   // F 0.455, O 0.205, L 0.34.
-  const counts: Array<[string[], number]> = [[['F'], 20], [['O'], 10], [['L'], 17], [['F', 'O'], 17], [['F', 'L'], 30], [['F', 'L', 'O'], 6]];
-  const journeys = counts.flatMap(([channels, n]) => Array.from({ length: n }, (_, i) => ({
-    conversionId: `${channels.join('+')}-${i}`, revenue: 1, convertedAt: 1000,
-    touchpoints: channels.map((channel, k) => ({ channel, timestamp: k })),
-  })));
+  const counts: Array<[string[], number]> = [
+    [['F'], 20],
+    [['O'], 10],
+    [['L'], 17],
+    [['F', 'O'], 17],
+    [['F', 'L'], 30],
+    [['F', 'L', 'O'], 6],
+  ];
+  const journeys = counts.flatMap(([channels, n]) =>
+    Array.from({ length: n }, (_, i) => ({
+      conversionId: `${channels.join('+')}-${i}`,
+      revenue: 1,
+      convertedAt: 1000,
+      touchpoints: channels.map((channel, k) => ({ channel, timestamp: k })),
+    })),
+  );
 
   it.each(['simplified', 'classic'] as const)('reproduces the published values with the %s form', (shapleyMethod) => {
     const values = shapleyValues(journeys, { shapleyMethod });

@@ -33,7 +33,12 @@ export function syntheticJourneys(spec: SyntheticSpec): SyntheticData {
     let p = spec.baseRate;
     for (const channel of seen) p += spec.lift[channel] ?? 0;
     if (random() < p) {
-      journeys.push({ conversionId: `u${u}`, revenue: 10, convertedAt: 1_000_000 + length * 3_600_000, touchpoints: touches });
+      journeys.push({
+        conversionId: `u${u}`,
+        revenue: 10,
+        convertedAt: 1_000_000 + length * 3_600_000,
+        touchpoints: touches,
+      });
     } else {
       nonConverting.push(touches);
     }

@@ -21,12 +21,20 @@ function tempDb(): string {
 }
 
 const cli = (input: string, ...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, timeout: 20_000, env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: 20_000,
+    env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
 function serve(db: string, env: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: '', ...env } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: '', ...env },
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -34,15 +42,24 @@ function serve(db: string, env: Record<string, string> = {}): Promise<string> {
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve(m[1]); }
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code}: ${out}`));
+    });
   });
 }
 
-const login = (url: string, password: string) => fetch(`${url}/dashboard/api/login`, {
-  method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ password }),
-});
+const login = (url: string, password: string) =>
+  fetch(`${url}/dashboard/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ password }),
+  });
 
 describe('touchline admin set-password', () => {
   it('stores a hash the served dashboard accepts; before it, the dashboard asks for one', async () => {
@@ -68,22 +85,29 @@ describe('touchline admin set-password', () => {
     const signIn = async (url: string) => {
       const res = await login(url, 'a long passphrase');
       expect(res.status).toBe(200);
-      const { csrf_token: csrf } = await res.json() as { csrf_token: string };
+      const { csrf_token: csrf } = (await res.json()) as { csrf_token: string };
       return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf };
     };
-    const state = async (url: string, cookie: string) => ((await (await fetch(`${url}/dashboard/api/session`, { headers: { cookie } })).json()) as { state: string }).state;
+    const state = async (url: string, cookie: string) =>
+      ((await (await fetch(`${url}/dashboard/api/session`, { headers: { cookie } })).json()) as { state: string })
+        .state;
     const a = await signIn(first);
     (children.pop() as ChildProcess).kill('SIGKILL');
     const second = await serve(db);
     expect(await state(second, a.cookie)).toBe('signed_in');
-    expect(cli('another long passphrase\n', 'admin', 'set-password', '--db', db)).toMatchObject({ code: 0, stdout: expect.stringContaining('1 dashboard session(s) signed out') });
+    expect(cli('another long passphrase\n', 'admin', 'set-password', '--db', db)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('1 dashboard session(s) signed out'),
+    });
     expect(await state(second, a.cookie)).toBe('signed_out');
 
     cli('a long passphrase\n', 'admin', 'set-password', '--db', db);
     const b = await signIn(second);
     const c = await signIn(second);
     const everywhere = await fetch(`${second}/dashboard/api/logout-everywhere`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: second, cookie: b.cookie, 'x-csrf-token': b.csrf }, body: '{}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: second, cookie: b.cookie, 'x-csrf-token': b.csrf },
+      body: '{}',
     });
     expect(await everywhere.json()).toEqual({ state: 'signed_out', sessions_signed_out: 2 });
     expect(await state(second, b.cookie)).toBe('signed_out');
@@ -92,8 +116,14 @@ describe('touchline admin set-password', () => {
 
   it('rejects a short password and an unknown subcommand with usage errors', () => {
     const db = tempDb();
-    expect(cli('short\n', 'admin', 'set-password', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('at least 10 characters') });
-    expect(cli('', 'admin', 'reset', '--db', db)).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown subcommand "reset"') });
+    expect(cli('short\n', 'admin', 'set-password', '--db', db)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('at least 10 characters'),
+    });
+    expect(cli('', 'admin', 'reset', '--db', db)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown subcommand "reset"'),
+    });
   });
 
   it('lets TOUCHLINE_ADMIN_PASSWORD on serve take precedence', async () => {

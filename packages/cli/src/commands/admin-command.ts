@@ -12,7 +12,9 @@ export const ADMIN_HELP = `Usage: echo "PASSWORD" | touchline admin set-password
 /** The first line of the input; refuses an interactive terminal, where the password would be echoed. */
 async function readPassword(input: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
   if (input.isTTY === true) {
-    throw new UsageError('admin set-password: pipe the password on standard input (e.g. `read -rs P; echo "$P" | touchline admin set-password`) so it is never echoed');
+    throw new UsageError(
+      'admin set-password: pipe the password on standard input (e.g. `read -rs P; echo "$P" | touchline admin set-password`) so it is never echoed',
+    );
   }
   let text = '';
   for await (const chunk of input) {
@@ -24,7 +26,8 @@ async function readPassword(input: NodeJS.ReadableStream & { isTTY?: boolean }):
 
 export async function adminCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb !== 'set-password') throw new UsageError(`admin: unknown subcommand "${verb ?? ''}" (expected set-password)`);
+  if (verb !== 'set-password')
+    throw new UsageError(`admin: unknown subcommand "${verb ?? ''}" (expected set-password)`);
   const { values } = parseArgs({ args: rest, strict: true, options: { db: { type: 'string' } } });
   const password = await readPassword(io.stdin ?? process.stdin);
   const problem = passwordProblem(password);
@@ -41,7 +44,9 @@ export async function adminCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await storage.close();
   }
-  io.stdout.write(`Admin password set in ${db}; ${signedOut} dashboard session(s) signed out. Sign in to the dashboard at the collector's address (/).`
-    + `${io.env.TOUCHLINE_ADMIN_PASSWORD ? ' Note: TOUCHLINE_ADMIN_PASSWORD is set in this environment and takes precedence.' : ''}\n`);
+  io.stdout.write(
+    `Admin password set in ${db}; ${signedOut} dashboard session(s) signed out. Sign in to the dashboard at the collector's address (/).` +
+      `${io.env.TOUCHLINE_ADMIN_PASSWORD ? ' Note: TOUCHLINE_ADMIN_PASSWORD is set in this environment and takes precedence.' : ''}\n`,
+  );
   return 0;
 }

@@ -1,7 +1,14 @@
 // `touchline demo`: loads a realistic synthetic data set through the real inbox and pipeline, so a new user sees full reports at once.
 import { parseArgs } from 'node:util';
 import { newId } from '@touchline/core';
-import { generateKey, loadDemo, streamDemoTraffic, type DemoCounts, type DemoMix, type LoadProgress } from '@touchline/server';
+import {
+  generateKey,
+  loadDemo,
+  streamDemoTraffic,
+  type DemoCounts,
+  type DemoMix,
+  type LoadProgress,
+} from '@touchline/server';
 import { openStorage, parseStorageUrl, type Account, type Storage } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
@@ -22,7 +29,8 @@ const DAY = 86_400_000;
 function intOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`demo: --${name} must be an integer ${min}-${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`demo: --${name} must be an integer ${min}-${max}, got "${value}"`);
   return n;
 }
 
@@ -32,8 +40,10 @@ async function emptyAccount(storage: Storage, name: string, now: number): Promis
   if (existing !== null) {
     const stats = await storage.stats(existing.id, 0, now + DAY);
     if (stats.sessions > 0 || stats.events > 0) {
-      throw new Error(`demo: account "${name}" already has ${stats.sessions} sessions and ${stats.events} events; `
-        + 'demo data is only loaded into an empty account (pick another --account, or a new --db)');
+      throw new Error(
+        `demo: account "${name}" already has ${stats.sessions} sessions and ${stats.events} events; ` +
+          'demo data is only loaded into an empty account (pick another --account, or a new --db)',
+      );
     }
   }
   return existing ?? storage.ensureAccount(name, now);
@@ -44,12 +54,23 @@ function progressLine(p: LoadProgress, from: number, to: number, started: number
   const share = Math.max(0, Math.min(1, (p.through - from) / (to - from)));
   const seconds = (Date.now() - started) / 1000;
   const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
-  return `  ${p.loaded} items, through ${new Date(p.through).toISOString().slice(0, 10)} (${Math.round(100 * share)}% of the days), `
-    + `${Math.round(p.loaded / Math.max(seconds, 0.001))} items/s, ${rss} MiB RSS`;
+  return (
+    `  ${p.loaded} items, through ${new Date(p.through).toISOString().slice(0, 10)} (${Math.round(100 * share)}% of the days), ` +
+    `${Math.round(p.loaded / Math.max(seconds, 0.001))} items/s, ${rss} MiB RSS`
+  );
 }
 
-function summary(account: Account, counts: DemoCounts, channels: Record<string, number>, secret: string, ms: number): string {
-  const channelText = Object.entries(channels).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+function summary(
+  account: Account,
+  counts: DemoCounts,
+  channels: Record<string, number>,
+  secret: string,
+  ms: number,
+): string {
+  const channelText = Object.entries(channels)
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
   return [
     `Loaded into account "${account.name}" in ${(ms / 1000).toFixed(1)} s:`,
     `  ${counts.sessions} sessions, ${counts.visitors} visitors (${counts.people} people), ${counts.pageviews} pageviews, ${counts.events} events,`,
@@ -66,21 +87,32 @@ function summary(account: Account, counts: DemoCounts, channels: Record<string, 
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
-      db: { type: 'string' }, account: { type: 'string', default: 'demo' }, days: { type: 'string' }, seed: { type: 'string' },
-      'sessions-per-day': { type: 'string' }, mix: { type: 'string', default: 'shop' }, now: { type: 'string' }, json: { type: 'boolean', default: false },
+      db: { type: 'string' },
+      account: { type: 'string', default: 'demo' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+      'sessions-per-day': { type: 'string' },
+      mix: { type: 'string', default: 'shop' },
+      now: { type: 'string' },
+      json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new UsageError(`demo: unexpected argument "${positionals[0] ?? ''}"`);
   const days = intOption('days', values.days, 30, 1, 90);
   const seed = intOption('seed', values.seed, 1, 0, 2 ** 31 - 1);
   const sessionsPerDay = intOption('sessions-per-day', values['sessions-per-day'], 500, 1, 50_000);
-  if (values.mix !== 'shop' && values.mix !== 'realistic') throw new UsageError(`demo: --mix must be shop or realistic, got "${values.mix}"`);
+  if (values.mix !== 'shop' && values.mix !== 'realistic')
+    throw new UsageError(`demo: --mix must be shop or realistic, got "${values.mix}"`);
   const mix: DemoMix = values.mix;
   const name = values.account.trim();
   if (name === '') throw new UsageError('demo: --account must not be empty');
-  const log = (line: string): void => { if (!values.json) io.stdout.write(`${line}\n`); };
+  const log = (line: string): void => {
+    if (!values.json) io.stdout.write(`${line}\n`);
+  };
   const db = databaseFrom(values.db, io.env);
   const target = parseStorageUrl(db);
   const storage = openStorage(db);
@@ -89,9 +121,12 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     const started = Date.now();
     const end = values.now === undefined ? started : Date.parse(values.now);
     if (Number.isNaN(end)) throw new UsageError(`demo: --now must be an ISO date-time, got "${values.now ?? ''}"`);
-    if (end > started + 60_000) throw new UsageError(`demo: --now must not be in the future, got "${values.now ?? ''}"`);
+    if (end > started + 60_000)
+      throw new UsageError(`demo: --now must not be in the future, got "${values.now ?? ''}"`);
     const account = await emptyAccount(storage, name, started);
-    log(`Loading ${days} days of demo traffic (seed ${seed}, ${mix} mix, about ${sessionsPerDay} sessions a day) through the inbox and the pipeline...`);
+    log(
+      `Loading ${days} days of demo traffic (seed ${seed}, ${mix} mix, about ${sessionsPerDay} sessions a day) through the inbox and the pipeline...`,
+    );
     const traffic = streamDemoTraffic({ seed, days, now: end, sessionsPerDay, mix });
     // A line every ~2% of a big load, every chunk of a small one.
     let nextLine = 0;
@@ -100,18 +135,31 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       databasePath: target.dialect === 'sqlite' && target.path !== ':memory:' ? target.path : undefined,
       onProgress: (p) => {
         if (p.through < nextLine) return;
-        nextLine = p.through + ((traffic.to - traffic.from) / 50);
+        nextLine = p.through + (traffic.to - traffic.from) / 50;
         log(progressLine(p, traffic.from, traffic.to, started));
       },
     });
     const { counts } = traffic;
     const channels: Record<string, number> = {};
-    for (const c of await storage.countSessionsByChannel(account.id, end - days * DAY, end + 1)) channels[c.channel ?? 'unknown'] = c.sessions;
+    for (const c of await storage.countSessionsByChannel(account.id, end - days * DAY, end + 1))
+      channels[c.channel ?? 'unknown'] = c.sessions;
     const key = generateKey('live');
     const keyId = newId();
-    await storage.insertKey({ id: keyId, accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+    await storage.insertKey({
+      id: keyId,
+      accountId: account.id,
+      prefix: key.prefix,
+      hash: key.hash,
+      mode: 'live',
+      scopes: ['ingest', 'read'],
+      createdAt: Date.now(),
+      revokedAt: null,
+    });
     const ms = Date.now() - started;
-    if (values.json) io.stdout.write(`${JSON.stringify({ account: account.name, account_id: account.id, key_id: keyId, key: key.secret, seed, days, mix, items, counts, channels, ms })}\n`);
+    if (values.json)
+      io.stdout.write(
+        `${JSON.stringify({ account: account.name, account_id: account.id, key_id: keyId, key: key.secret, seed, days, mix, items, counts, channels, ms })}\n`,
+      );
     else log(summary(account, counts, channels, key.secret, ms));
     return 0;
   } finally {

@@ -20,16 +20,33 @@ function cli(...args: string[]) {
 }
 
 function cliWith(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function session(accountId: string, id: string, visitorId: string, startedAt: number): SessionUpsert {
   return {
-    accountId, id, visitorId, startedAt, lastSeenAt: startedAt + 1000, eventCount: 2, pageviewCount: 1,
+    accountId,
+    id,
+    visitorId,
+    startedAt,
+    lastSeenAt: startedAt + 1000,
+    eventCount: 2,
+    pageviewCount: 1,
     landing: {
-      rank: 3, at: startedAt, itemId: `${id}-landing`, url: 'https://shop.example/', host: 'shop.example',
-      referrer: null, channel: 'direct', utm: {}, clickIds: {},
+      rank: 3,
+      at: startedAt,
+      itemId: `${id}-landing`,
+      url: 'https://shop.example/',
+      host: 'shop.example',
+      referrer: null,
+      channel: 'direct',
+      utm: {},
+      clickIds: {},
     },
   };
 }
@@ -45,15 +62,31 @@ async function seed(): Promise<string> {
   await storage.ensureAccount('quiet', now);
   const leaky = await storage.ensureAccount('leaky', now);
   const sessions = [
-    ...Array.from({ length: 300 }, (_, i) => session(leaky.id, `leak-${i}`, 'shared-visitor', now - 20 * HOUR + i * 4 * 60_000)),
+    ...Array.from({ length: 300 }, (_, i) =>
+      session(leaky.id, `leak-${i}`, 'shared-visitor', now - 20 * HOUR + i * 4 * 60_000),
+    ),
     ...Array.from({ length: 60 }, (_, i) => session(leaky.id, `ok-${i}`, `visitor-${i}`, now - 20 * HOUR + i * 60_000)),
   ];
-  await storage.applyProcessed({ visitors: [], sessions, events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] });
+  await storage.applyProcessed({
+    visitors: [],
+    sessions,
+    events: [],
+    conversions: [],
+    identities: [],
+    aliases: [],
+    done: [],
+    dead: [],
+  });
   await storage.close();
   return db;
 }
 
-interface JsonOut { accounts: Array<{ account: string; report: { state: string; checks: Array<{ id: string; state: string; note: string | null }> } }> }
+interface JsonOut {
+  accounts: Array<{
+    account: string;
+    report: { state: string; checks: Array<{ id: string; state: string; note: string | null }> };
+  }>;
+}
 
 describe('touchline doctor', () => {
   it('exits 1 with --json reports when a check is in alert, naming the offending visitor', async () => {
@@ -61,7 +94,10 @@ describe('touchline doctor', () => {
     const r = cli('doctor', '--db', db, '--json');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonOut;
-    expect(out.accounts.map((a) => [a.account, a.report.state])).toEqual([['leaky', 'alert'], ['quiet', 'ok']]);
+    expect(out.accounts.map((a) => [a.account, a.report.state])).toEqual([
+      ['leaky', 'alert'],
+      ['quiet', 'ok'],
+    ]);
     const extreme = out.accounts[0]?.report.checks.find((c) => c.id === 'extreme-visitors');
     // 1 of 61 visitors: above "any" (warn) but under 5% (alert); 360 sessions for 61 visitors is the alert.
     expect(extreme).toMatchObject({ state: 'warn' });
@@ -94,7 +130,8 @@ describe('touchline doctor', () => {
   it('checks the disk: the write-ahead log against its bound, free space against the margin', async () => {
     const db = await seed();
     const clean = cliWith({}, 'doctor', '--db', db, '--json');
-    const disk = (JSON.parse(clean.stdout) as { disk: { state: string; checks: Array<{ id: string; state: string }> } }).disk;
+    const disk = (JSON.parse(clean.stdout) as { disk: { state: string; checks: Array<{ id: string; state: string }> } })
+      .disk;
     expect(disk.checks.map((c) => c.id)).toEqual(['wal_size', 'free_disk']);
     expect(disk.checks.find((c) => c.id === 'wal_size')?.state).toBe('ok');
 
@@ -107,8 +144,15 @@ describe('touchline doctor', () => {
       reader.prepare('SELECT count(*) FROM accounts').get();
       writer.exec('CREATE TABLE filler (x TEXT)');
       const insert = writer.prepare('INSERT INTO filler VALUES (?)');
-      writer.transaction(() => { for (let i = 0; i < 600; i++) insert.run('x'.repeat(4000)); })();
-      const r = cliWith({ TOUCHLINE_WAL_LIMIT_MB: '1', TOUCHLINE_MIN_FREE_DISK_MB: String(1024 * 1024 * 1024) }, 'doctor', '--db', db);
+      writer.transaction(() => {
+        for (let i = 0; i < 600; i++) insert.run('x'.repeat(4000));
+      })();
+      const r = cliWith(
+        { TOUCHLINE_WAL_LIMIT_MB: '1', TOUCHLINE_MIN_FREE_DISK_MB: String(1024 * 1024 * 1024) },
+        'doctor',
+        '--db',
+        db,
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('Disk: ALERT');
       expect(r.stdout).toMatch(/ALERT\s+write-ahead log size: \d+(\.\d+)?% \(now/);

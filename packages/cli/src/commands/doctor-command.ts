@@ -1,6 +1,14 @@
 // `touchline doctor`: runs the integrity checks (DESIGN.md L6) for every account, or one, and prints what each found.
 import { parseArgs } from 'node:util';
-import { describeThresholds, evaluateDisk, evaluateIntegrity, gatherIntegrityFacts, parseServerSettings, type CheckResult, type IntegrityReport } from '@touchline/server';
+import {
+  describeThresholds,
+  evaluateDisk,
+  evaluateIntegrity,
+  gatherIntegrityFacts,
+  parseServerSettings,
+  type CheckResult,
+  type IntegrityReport,
+} from '@touchline/server';
 import { openStorage, type Account } from '@touchline/storage';
 import { databaseFrom, UsageError, type CliIo } from '../cli-io.js';
 
@@ -13,7 +21,11 @@ export const DOCTOR_HELP = `Usage:
     disk against a margin (env TOUCHLINE_MIN_FREE_DISK_MB, default 1024).
     Exit code 1 when any check is in alert.`;
 
-export interface AccountReport { account: string; account_id: string; report: IntegrityReport }
+export interface AccountReport {
+  account: string;
+  account_id: string;
+  report: IntegrityReport;
+}
 
 function formatValue(c: CheckResult): string {
   if (c.value === null) return 'n/a';
@@ -39,19 +51,25 @@ function diskLimitsFrom(env: CliIo['env']): { walLimitBytes: number; minFreeByte
     const value = env[name];
     if (value === undefined || value === '') return undefined;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`doctor: ${name} must be a positive integer, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`doctor: ${name} must be a positive integer, got "${value}"`);
     return n * MIB;
   };
   const walLimitBytes = mib('TOUCHLINE_WAL_LIMIT_MB');
   const minFreeBytes = mib('TOUCHLINE_MIN_FREE_DISK_MB');
   return parseServerSettings({
-    disk: { ...(walLimitBytes === undefined ? {} : { walLimitBytes }), ...(minFreeBytes === undefined ? {} : { minFreeBytes }) },
+    disk: {
+      ...(walLimitBytes === undefined ? {} : { walLimitBytes }),
+      ...(minFreeBytes === undefined ? {} : { minFreeBytes }),
+    },
   }).disk;
 }
 
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: { account: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length > 0) throw new UsageError(`doctor: unexpected argument "${positionals[0] ?? ''}"`);
@@ -74,10 +92,13 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
       reports.push({ account: account.name, account_id: account.id, report });
     }
     const disk = evaluateDisk(await storage.diskUsage(), limits, now);
-    if (values.json) io.stdout.write(`${JSON.stringify({ checked_at: new Date(now).toISOString(), accounts: reports, disk })}\n`);
+    if (values.json)
+      io.stdout.write(`${JSON.stringify({ checked_at: new Date(now).toISOString(), accounts: reports, disk })}\n`);
     else {
       const accountsText = reports.length === 0 ? 'No accounts.' : reports.map(formatAccountReport).join('\n\n');
-      io.stdout.write(`${accountsText}\n\nDisk: ${disk.state.toUpperCase()}\n${disk.checks.map(formatCheck).join('\n')}\n`);
+      io.stdout.write(
+        `${accountsText}\n\nDisk: ${disk.state.toUpperCase()}\n${disk.checks.map(formatCheck).join('\n')}\n`,
+      );
     }
     return reports.some((r) => r.report.state === 'alert') || disk.state === 'alert' ? 1 : 0;
   } finally {

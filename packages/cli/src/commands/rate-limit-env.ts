@@ -9,7 +9,9 @@ function bucketFrom(name: string, value: string): { ratePerSecond: number; burst
   const rate = Number(m?.[1]);
   const burst = m?.[2] === undefined ? Math.max(1, Math.ceil(rate)) : Number(m[2]);
   if (m === null || !(rate > 0) || !(burst >= 1)) {
-    throw new UsageError(`serve: ${name} must be REQUESTS_PER_SECOND or REQUESTS_PER_SECOND/BURST (e.g. 200/400), got "${value}"`);
+    throw new UsageError(
+      `serve: ${name} must be REQUESTS_PER_SECOND or REQUESTS_PER_SECOND/BURST (e.g. 200/400), got "${value}"`,
+    );
   }
   return { ratePerSecond: rate, burst };
 }

@@ -31,17 +31,22 @@ function formatResult(r: RepairSessionsResult, dryRun: boolean): string {
   const moved = r.moves.filter((m) => m.from !== m.to);
   if (moved.length > 0) {
     lines.push(`Channel ${dryRun ? 'changes' : 'changed'}:`);
-    for (const m of moved) lines.push(`  ${(m.from ?? '(none)').padEnd(15)} -> ${(m.to ?? '(none)').padEnd(15)} ${number(m.sessions)}`);
+    for (const m of moved)
+      lines.push(`  ${(m.from ?? '(none)').padEnd(15)} -> ${(m.to ?? '(none)').padEnd(15)} ${number(m.sessions)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 export async function repairSessionsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
-      account: { type: 'string' }, db: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+      account: { type: 'string' },
+      db: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new UsageError(`repair-sessions: unexpected argument "${positionals[0] ?? ''}"`);
@@ -55,7 +60,11 @@ export async function repairSessionsCommand(argv: string[], io: CliIo): Promise<
       accountId = account.id;
     }
     const dryRun = values['dry-run'];
-    const result = await repairSessions(storage, { accountId, dryRun, onProgress: (p) => io.stderr.write(formatProgress(p)) });
+    const result = await repairSessions(storage, {
+      accountId,
+      dryRun,
+      onProgress: (p) => io.stderr.write(formatProgress(p)),
+    });
     if (values.json) io.stdout.write(`${JSON.stringify({ dry_run: dryRun, ...result })}\n`);
     else io.stdout.write(formatResult(result, dryRun));
     return 0;

@@ -42,12 +42,14 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
 function portFrom(value: string | undefined): number {
   if (value === undefined) return 8710;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`serve: --port must be an integer 0-65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`serve: --port must be an integer 0-65535, got "${value}"`);
   return port;
 }
 
 function secureCookiesFrom(value: string | undefined): 'auto' | 'always' | 'never' {
-  if (value === undefined || value === '' || value === 'auto' || value === 'always' || value === 'never') return (value || 'auto') as 'auto' | 'always' | 'never';
+  if (value === undefined || value === '' || value === 'auto' || value === 'always' || value === 'never')
+    return (value || 'auto') as 'auto' | 'always' | 'never';
   throw new UsageError(`serve: TOUCHLINE_SECURE_COOKIES must be auto, always or never, got "${value}"`);
 }
 
@@ -60,7 +62,8 @@ function readsModeFrom(value: string | undefined): 'thread' | 'inline' | undefin
 function niceFrom(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 19) throw new UsageError(`serve: TOUCHLINE_READ_THREAD_NICE must be an integer 0-19, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 19)
+    throw new UsageError(`serve: TOUCHLINE_READ_THREAD_NICE must be an integer 0-19, got "${value}"`);
   return n;
 }
 
@@ -77,7 +80,8 @@ function keepDaysFrom(flag: string, value: string | undefined, min: number): num
   if (value === 'forever') return null;
   const n = Number(value);
   const what = min === 0 ? 'a whole number of days (0 or more)' : 'a positive integer';
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`serve: ${flag} must be ${what} or "forever", got "${value}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`serve: ${flag} must be ${what} or "forever", got "${value}"`);
   return n;
 }
 
@@ -92,23 +96,40 @@ function defaultStop(): Promise<void> {
 
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
-    args: argv, strict: true,
+    args: argv,
+    strict: true,
     options: {
-      port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'alert-webhook': { type: 'string' },
-      'retention-days': { type: 'string' }, 'inbox-keep-days': { type: 'string' }, 'inbox-payload-keep-days': { type: 'string' }, 'worker-lease-ms': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'alert-webhook': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'inbox-keep-days': { type: 'string' },
+      'inbox-payload-keep-days': { type: 'string' },
+      'worker-lease-ms': { type: 'string' },
       'read-threads': { type: 'string' },
-      'wal-limit-mb': { type: 'string' }, 'min-free-disk-mb': { type: 'string' },
+      'wal-limit-mb': { type: 'string' },
+      'min-free-disk-mb': { type: 'string' },
     },
   });
   const port = portFrom(values.port ?? io.env.TOUCHLINE_PORT);
   const host = values.host ?? io.env.TOUCHLINE_HOST ?? '127.0.0.1';
   const leaseMs = positiveFrom('--worker-lease-ms', values['worker-lease-ms'] ?? io.env.TOUCHLINE_WORKER_LEASE_MS);
-  const retentionDays = positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
+  const retentionDays =
+    positiveFrom('--retention-days', values['retention-days'] ?? io.env.TOUCHLINE_RETENTION_DAYS) ?? null;
   const readThreads = positiveFrom('--read-threads', values['read-threads'] ?? io.env.TOUCHLINE_READ_THREADS);
   const readsMode = readsModeFrom(io.env.TOUCHLINE_READS);
   const readNice = niceFrom(io.env.TOUCHLINE_READ_THREAD_NICE);
-  const inboxKeepDays = keepDaysFrom('--inbox-keep-days', values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS, 1);
-  const inboxPayloadKeepDays = keepDaysFrom('--inbox-payload-keep-days', values['inbox-payload-keep-days'] ?? io.env.TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS, 0);
+  const inboxKeepDays = keepDaysFrom(
+    '--inbox-keep-days',
+    values['inbox-keep-days'] ?? io.env.TOUCHLINE_INBOX_KEEP_DAYS,
+    1,
+  );
+  const inboxPayloadKeepDays = keepDaysFrom(
+    '--inbox-payload-keep-days',
+    values['inbox-payload-keep-days'] ?? io.env.TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS,
+    0,
+  );
   const walLimitMb = positiveFrom('--wal-limit-mb', values['wal-limit-mb'] ?? io.env.TOUCHLINE_WAL_LIMIT_MB);
   const minFreeMb = positiveFrom('--min-free-disk-mb', values['min-free-disk-mb'] ?? io.env.TOUCHLINE_MIN_FREE_DISK_MB);
   const disk = {
@@ -132,29 +153,36 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       // Queries run on read threads that reopen the same database (see "Reads" in the README).
       databaseUrl: target.dialect === 'postgres' ? target.url : undefined,
       settings: {
-        port, host, retentionDays,
+        port,
+        host,
+        retentionDays,
         ...(inboxKeepDays === undefined ? {} : { inboxKeepDays }),
         ...(inboxPayloadKeepDays === undefined ? {} : { inboxPayloadKeepDays }),
         ...(metricsToken === undefined ? {} : { metricsToken }),
         disk,
         ...(leaseMs === undefined ? {} : { worker: { leaseMs } }),
         reads: {
-          ...(readThreads === undefined ? {} : { threads: readThreads }), ...(readsMode === undefined ? {} : { mode: readsMode }),
+          ...(readThreads === undefined ? {} : { threads: readThreads }),
+          ...(readsMode === undefined ? {} : { mode: readsMode }),
           ...(readNice === undefined ? {} : { threadNice: readNice }),
         },
         ...(rateLimit ? { rateLimit } : {}),
         ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
       },
-      onError: (error) => { io.stderr.write(`[touchline] ${error.message}\n`); },
+      onError: (error) => {
+        io.stderr.write(`[touchline] ${error.message}\n`);
+      },
       onMigration: (step) => {
         const line = migrationProgressLine(step);
         if (line !== null) io.stdout.write(`${line}\n`);
       },
       // Both edges of a storage fault reach the log: when ingest starts answering 503 and when it stops.
       onStorageHealth: (fault) => {
-        io.stderr.write(fault === null
-          ? '[touchline] storage recovered: ingest accepts items again\n'
-          : `[touchline] storage unavailable, ingest answers 503 until it recovers: ${fault.reason}\n`);
+        io.stderr.write(
+          fault === null
+            ? '[touchline] storage recovered: ingest accepts items again\n'
+            : `[touchline] storage unavailable, ingest answers 503 until it recovers: ${fault.reason}\n`,
+        );
       },
     });
   } catch (error) {
@@ -163,12 +191,18 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
   registerDashboard(collector.app, {
-    storage, reads: collector.reads,
-    settings: { adminPassword: io.env.TOUCHLINE_ADMIN_PASSWORD || undefined, secureCookies: secureCookiesFrom(io.env.TOUCHLINE_SECURE_COOKIES) },
+    storage,
+    reads: collector.reads,
+    settings: {
+      adminPassword: io.env.TOUCHLINE_ADMIN_PASSWORD || undefined,
+      secureCookies: secureCookiesFrom(io.env.TOUCHLINE_SECURE_COOKIES),
+    },
   });
   const stop = io.stopSignal ?? defaultStop();
   const { url } = await collector.start();
-  io.stdout.write(`Touchline collector listening on ${url} (database ${target.dialect === 'postgres' ? redactUrl(db) : db})\n`);
+  io.stdout.write(
+    `Touchline collector listening on ${url} (database ${target.dialect === 'postgres' ? redactUrl(db) : db})\n`,
+  );
   await stop;
   io.stdout.write('Shutting down: finishing requests and the current worker pass...\n');
   await collector.close();

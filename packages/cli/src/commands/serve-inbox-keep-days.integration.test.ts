@@ -7,15 +7,33 @@ import type { CliIo } from '../cli-io.js';
 import { runCli } from '../run-cli.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-async function serve(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function serve(
+  env: Record<string, string>,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-keep-'));
   dirs.push(dir);
   let stdout = '';
   let stderr = '';
   // Stops at once: a started collector closes again; a refused setting never gets that far.
-  const io: CliIo = { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: (t: string) => { stderr += t; } }, env, stopSignal: Promise.resolve() };
+  const io: CliIo = {
+    stdout: {
+      write: (t: string) => {
+        stdout += t;
+      },
+    },
+    stderr: {
+      write: (t: string) => {
+        stderr += t;
+      },
+    },
+    env,
+    stopSignal: Promise.resolve(),
+  };
   const code = await runCli(['serve', '--port', '0', '--db', join(dir, 'touchline.db'), ...argv], io);
   return { code, stdout, stderr };
 }
@@ -44,6 +62,8 @@ describe('touchline serve --inbox-payload-keep-days', () => {
     expect((await serve({ TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS: '7' })).code).toBe(0);
     const bad = await serve({ TOUCHLINE_INBOX_PAYLOAD_KEEP_DAYS: '-1' });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--inbox-payload-keep-days must be a whole number of days (0 or more) or "forever", got "-1"');
+    expect(bad.stderr).toContain(
+      '--inbox-payload-keep-days must be a whole number of days (0 or more) or "forever", got "-1"',
+    );
   });
 });

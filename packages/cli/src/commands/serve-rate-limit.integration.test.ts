@@ -6,13 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, serveChild, type ServeChild } from '../test-support/serve-child.js';
 
 const cleanup: Array<() => void> = [];
-afterEach(() => { for (const f of cleanup.splice(0)) f(); });
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
 
 describe('touchline serve rate limits', () => {
   it('applies TOUCHLINE_RATE_LIMIT_IP to /api routes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'touchline-rl-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const served: ServeChild = await serveChild(join(dir, 'touchline.db'), await freePort(), { TOUCHLINE_RATE_LIMIT_IP: '0.01/2' });
+    const served: ServeChild = await serveChild(join(dir, 'touchline.db'), await freePort(), {
+      TOUCHLINE_RATE_LIMIT_IP: '0.01/2',
+    });
     cleanup.push(() => served.child.kill('SIGKILL'));
     const statuses: number[] = [];
     let retryAfter: string | null = null;

@@ -14,7 +14,9 @@ export async function spendCommand(argv: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb !== 'import') throw new UsageError(`spend: unknown action "${verb ?? ''}" (expected import)`);
   const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true, strict: true,
+    args: rest,
+    allowPositionals: true,
+    strict: true,
     options: { account: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   const file = positionals[0];
@@ -37,7 +39,11 @@ export async function spendCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`touchline: ${file}: ${done.message}\n`);
       return 1;
     }
-    io.stdout.write(values.json ? `${JSON.stringify({ account: name, written: done.written, currency: done.currency })}\n` : `Stored ${done.written} spend row(s) in ${done.currency} for account "${name}".\n`);
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ account: name, written: done.written, currency: done.currency })}\n`
+        : `Stored ${done.written} spend row(s) in ${done.currency} for account "${name}".\n`,
+    );
     return 0;
   } finally {
     await storage.close();

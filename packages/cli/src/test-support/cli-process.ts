@@ -18,27 +18,47 @@ export function createKey(db: string, account = 'shop'): { key: string; key_id: 
 }
 
 /** Starts `touchline serve --port 0 --db <db> ...extra`; resolves with its URL and what it printed up to then, once it listens. The caller kills it. */
-export function serve(db: string, children: ChildProcess[], extra: string[] = []): Promise<{ child: ChildProcess; url: string; output: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function serve(
+  db: string,
+  children: ChildProcess[],
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; url: string; output: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 15_000);
-    child.stderr?.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) { clearTimeout(timer); resolve({ child, url: m[1], output: out }); }
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: out });
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code}: ${out}`));
+    });
   });
 }
 
 /** POSTs one batch; resolves with the HTTP status. */
 export async function post(url: string, key: string, items: unknown[]): Promise<number> {
   const res = await fetch(`${url}/api/v1/batch`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 't', version: '0' }, items }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      batch_id: newId(),
+      sent_at: new Date().toISOString(),
+      sdk: { name: 't', version: '0' },
+      items,
+    }),
   });
   await res.arrayBuffer();
   return res.status;

@@ -6,10 +6,13 @@ import { createClient } from '@touchline/node';
 const [endpoint, apiKey, spoolPath, run, count] = process.argv.slice(2);
 const total = count === 'forever' ? Infinity : Number(count);
 const client = createClient({
-  apiKey, endpoint, spool: { path: spoolPath, maxBytes: 64 * 1024 * 1024 },
+  apiKey,
+  endpoint,
+  spool: { path: spoolPath, maxBytes: 64 * 1024 * 1024 },
   // A memory queue far smaller than the outage, and a retry budget far shorter than it: without the
   // spool both would drop (queue_full, retry_budget); with it neither may.
-  maxQueueItems: 100, requestTimeoutMs: 2000,
+  maxQueueItems: 100,
+  requestTimeoutMs: 2000,
   batch: { maxItems: 50, flushIntervalMs: 10 },
   retry: { baseDelayMs: 10, maxDelayMs: 200, maxAttempts: 3, budgetMs: 500 },
 });

@@ -18,13 +18,23 @@ export interface SourceEntry {
 }
 
 const entry = (
-  kind: SourceKind, source: string, hosts: readonly string[], aliases: readonly string[] = [], apps: readonly string[] = [],
+  kind: SourceKind,
+  source: string,
+  hosts: readonly string[],
+  aliases: readonly string[] = [],
+  apps: readonly string[] = [],
 ): SourceEntry => ({ source, kind, hosts, aliases, apps });
 
 /** More specific hosts win over shorter ones whatever their order here (mail.google.com is not Google search). */
 export const SOURCE_TABLE: readonly SourceEntry[] = Object.freeze([
   // Search engines.
-  entry('search', 'google', ['google.*'], ['adwords', 'googleads'], ['com.google.android.googlequicksearchbox', 'com.google.android.apps.searchlite']),
+  entry(
+    'search',
+    'google',
+    ['google.*'],
+    ['adwords', 'googleads'],
+    ['com.google.android.googlequicksearchbox', 'com.google.android.apps.searchlite'],
+  ),
   entry('search', 'bing', ['bing.com'], ['microsoft', 'msn']),
   entry('search', 'duckduckgo', ['duckduckgo.com'], ['ddg']),
   entry('search', 'yahoo', ['yahoo.*']),
@@ -48,7 +58,13 @@ export const SOURCE_TABLE: readonly SourceEntry[] = Object.freeze([
   entry('search', 'petal', ['petalsearch.com']),
   entry('search', 'yep', ['yep.com']),
   // Social networks and messengers. Federated networks (Mastodon, Lemmy) run on any host, so only their names are listed.
-  entry('social', 'facebook', ['facebook.com', 'fb.com', 'fb.me', 'messenger.com'], ['fb', 'meta'], ['com.facebook.katana', 'com.facebook.orca', 'com.facebook.lite']),
+  entry(
+    'social',
+    'facebook',
+    ['facebook.com', 'fb.com', 'fb.me', 'messenger.com'],
+    ['fb', 'meta'],
+    ['com.facebook.katana', 'com.facebook.orca', 'com.facebook.lite'],
+  ),
   entry('social', 'instagram', ['instagram.com'], ['ig'], ['com.instagram.android']),
   entry('social', 'x', ['t.co', 'twitter.com', 'x.com'], ['twitter', 'tw'], ['com.twitter.android']),
   entry('social', 'linkedin', ['linkedin.com', 'lnkd.in'], ['li'], ['com.linkedin.android']),
@@ -75,7 +91,13 @@ export const SOURCE_TABLE: readonly SourceEntry[] = Object.freeze([
   entry('social', 'mastodon', [], ['mastodon']),
   // Webmail, plus the names email tools put in utm_source.
   entry('email', 'gmail', ['mail.google.com'], [], ['com.google.android.gm']),
-  entry('email', 'outlook', ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'outlook.com'], [], ['com.microsoft.office.outlook']),
+  entry(
+    'email',
+    'outlook',
+    ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com', 'outlook.com'],
+    [],
+    ['com.microsoft.office.outlook'],
+  ),
   entry('email', 'yahoo_mail', ['mail.yahoo.*'], [], ['com.yahoo.mobile.client.android.mail']),
   entry('email', 'aol_mail', ['mail.aol.com']),
   entry('email', 'proton_mail', ['mail.proton.me', 'mail.protonmail.com'], ['protonmail']),
@@ -120,7 +142,16 @@ export const SOURCE_TABLE: readonly SourceEntry[] = Object.freeze([
 
 /** What a utm_medium value says, before the source is considered. */
 export type MediumKind =
-  | 'paid' | 'paid_search' | 'paid_social' | 'display' | 'email' | 'social' | 'affiliate' | 'referral' | 'organic' | 'ai';
+  | 'paid'
+  | 'paid_search'
+  | 'paid_social'
+  | 'display'
+  | 'email'
+  | 'social'
+  | 'affiliate'
+  | 'referral'
+  | 'organic'
+  | 'ai';
 
 /** Mediums are compared lowercased with runs of spaces and underscores turned into `-`. */
 export const MEDIUM_TABLE: Readonly<Record<MediumKind, readonly string[]>> = Object.freeze({
@@ -173,5 +204,22 @@ export const IGNORED_HOST_PREFIXES: readonly string[] = Object.freeze(['www', 'm
  * replacement for the Public Suffix List.
  */
 export const GENERIC_SECOND_LEVEL_LABELS: readonly string[] = Object.freeze([
-  'ac', 'co', 'com', 'edu', 'go', 'gob', 'gov', 'gv', 'ltd', 'me', 'mil', 'ne', 'net', 'nom', 'or', 'org', 'plc', 'sch',
+  'ac',
+  'co',
+  'com',
+  'edu',
+  'go',
+  'gob',
+  'gov',
+  'gv',
+  'ltd',
+  'me',
+  'mil',
+  'ne',
+  'net',
+  'nom',
+  'or',
+  'org',
+  'plc',
+  'sch',
 ]);

@@ -11,7 +11,8 @@ const MAX_SOURCE_LENGTH = 500;
 
 const MEDIUM_INDEX: ReadonlyMap<string, MediumKind> = new Map(
   (Object.entries(MEDIUM_TABLE) as [MediumKind, readonly string[]][]).flatMap(([kind, names]) =>
-    names.map((name) => [name, kind] as const)),
+    names.map((name) => [name, kind] as const),
+  ),
 );
 
 const PAID_MEDIUMS: ReadonlySet<MediumKind> = new Set(['paid', 'paid_search', 'paid_social', 'display']);
@@ -19,7 +20,11 @@ const PAID_MEDIUMS: ReadonlySet<MediumKind> = new Set(['paid', 'paid_search', 'p
 /** Campaign tags are hand-typed: `Paid_Search`, ` paid search ` and `paid-search` are one value. */
 export function normalizeToken(raw: string | undefined): string {
   if (raw === undefined) return '';
-  return raw.slice(0, MAX_INPUT_LENGTH).trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return raw
+    .slice(0, MAX_INPUT_LENGTH)
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }
 
 /** What a normalised utm_medium names; a qualified value (`email-weekly`, `cpc-brand`) counts by its first word. */
@@ -28,7 +33,7 @@ export function mediumKind(medium: string): MediumKind | null {
   const exact = MEDIUM_INDEX.get(medium);
   if (exact) return exact;
   const head = medium.split('-', 1)[0] ?? '';
-  return head !== medium ? MEDIUM_INDEX.get(head) ?? null : null;
+  return head !== medium ? (MEDIUM_INDEX.get(head) ?? null) : null;
 }
 
 /** True for mediums that say somebody paid for the click (cpc, paid-social, display, ...). */
@@ -40,10 +45,14 @@ export function isPaidMedium(medium: string): boolean {
 /** The channel a known service sends when nobody paid for the click. */
 export function unpaidChannelOf(kind: SourceKind): Channel {
   switch (kind) {
-    case 'search': return 'organic_search';
-    case 'social': return 'organic_social';
-    case 'email': return 'email';
-    case 'ai': return 'ai_assistant';
+    case 'search':
+      return 'organic_search';
+    case 'social':
+      return 'organic_social';
+    case 'email':
+      return 'email';
+    case 'ai':
+      return 'ai_assistant';
   }
 }
 
@@ -65,15 +74,24 @@ export function classifyUtm(utm: UtmValues): ChannelResult | null {
 
 function byMedium(kind: MediumKind, known: SourceMatch | null, source: string | null): ChannelResult {
   switch (kind) {
-    case 'paid_search': return channelResult('paid_search', source, 'utm_medium:paid_search');
-    case 'paid_social': return channelResult('paid_social', source, 'utm_medium:paid_social');
-    case 'paid': return byPaidSource(known, source);
-    case 'display': return channelResult('display', source, 'utm_medium:display');
-    case 'email': return channelResult('email', source, 'utm_medium:email');
-    case 'social': return channelResult('organic_social', source, 'utm_medium:social');
-    case 'affiliate': return channelResult('affiliate', source, 'utm_medium:affiliate');
-    case 'referral': return channelResult('referral', source, 'utm_medium:referral');
-    case 'ai': return channelResult('ai_assistant', source, 'utm_medium:ai');
+    case 'paid_search':
+      return channelResult('paid_search', source, 'utm_medium:paid_search');
+    case 'paid_social':
+      return channelResult('paid_social', source, 'utm_medium:paid_social');
+    case 'paid':
+      return byPaidSource(known, source);
+    case 'display':
+      return channelResult('display', source, 'utm_medium:display');
+    case 'email':
+      return channelResult('email', source, 'utm_medium:email');
+    case 'social':
+      return channelResult('organic_social', source, 'utm_medium:social');
+    case 'affiliate':
+      return channelResult('affiliate', source, 'utm_medium:affiliate');
+    case 'referral':
+      return channelResult('referral', source, 'utm_medium:referral');
+    case 'ai':
+      return channelResult('ai_assistant', source, 'utm_medium:ai');
     case 'organic':
       // "organic" alone conventionally means unpaid search; a known source narrows it (organic + facebook is social).
       return channelResult(known ? unpaidChannelOf(known.kind) : 'organic_search', source, 'utm_medium:organic');

@@ -1,6 +1,10 @@
 // Host normalisation and suffix matching against the channel table, including the own-host (self-referral) test.
 import {
-  GENERIC_SECOND_LEVEL_LABELS, IGNORED_HOST_PREFIXES, SOURCE_TABLE, type SourceEntry, type SourceKind,
+  GENERIC_SECOND_LEVEL_LABELS,
+  IGNORED_HOST_PREFIXES,
+  SOURCE_TABLE,
+  type SourceEntry,
+  type SourceKind,
 } from './channel-table.js';
 
 export interface SourceMatch {
@@ -94,14 +98,14 @@ export function lookupApp(packageId: string): SourceMatch | null {
 export function lookupSourceName(token: string): SourceMatch | null {
   const named = NAME_INDEX.get(token);
   if (named) return named;
-  const hostname = token.includes('://') ? parseUrl(token)?.hostname ?? '' : token;
+  const hostname = token.includes('://') ? (parseUrl(token)?.hostname ?? '') : token;
   if (/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(hostname)) {
     const host = normalizeHost(hostname);
     const byHost = host === null ? null : lookupHost(host);
     if (byHost) return byHost;
   }
   const head = token.split('-', 1)[0] ?? '';
-  return head.length >= 2 && head !== token ? NAME_INDEX.get(head) ?? null : null;
+  return head.length >= 2 && head !== token ? (NAME_INDEX.get(head) ?? null) : null;
 }
 
 /** Normalises an own-host setting (`Shop.Example.com:8443`, `https://example.com/`) to a host. */

@@ -1,7 +1,14 @@
 // Tests campaign parameter extraction and fingerprints.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLICK_ID_KEYS, UTM_KEYS, campaignFingerprint, campaignOfContext, extractCampaign, type Campaign } from './campaign.js';
+import {
+  CLICK_ID_KEYS,
+  UTM_KEYS,
+  campaignFingerprint,
+  campaignOfContext,
+  extractCampaign,
+  type Campaign,
+} from './campaign.js';
 
 /** The straightforward reading: one `searchParams.get` per key. extractCampaign must agree with it. */
 function campaignByGet(url: URL): Campaign | null {
@@ -10,30 +17,54 @@ function campaignByGet(url: URL): Campaign | null {
   let found = false;
   for (const key of UTM_KEYS) {
     const value = url.searchParams.get(key)?.trim();
-    if (value) { utm[key] = value.slice(0, 500); found = true; }
+    if (value) {
+      utm[key] = value.slice(0, 500);
+      found = true;
+    }
   }
   for (const key of CLICK_ID_KEYS) {
     const value = url.searchParams.get(key)?.trim();
-    if (value) { clickIds[key] = value.slice(0, 500); found = true; }
+    if (value) {
+      clickIds[key] = value.slice(0, 500);
+      found = true;
+    }
   }
   return found ? { utm, clickIds } : null;
 }
 
 describe('extractCampaign', () => {
   it('reads UTM parameters and click ids, trimming and ignoring empty values', () => {
-    const c = extractCampaign(new URL('https://a.example/?utm_source=%20news%20&utm_medium=email&utm_term=&gclid=G1&msclkid=M'));
+    const c = extractCampaign(
+      new URL('https://a.example/?utm_source=%20news%20&utm_medium=email&utm_term=&gclid=G1&msclkid=M'),
+    );
     expect(c).toEqual({ utm: { utm_source: 'news', utm_medium: 'email' }, clickIds: { gclid: 'G1', msclkid: 'M' } });
   });
 
   it('agrees with one searchParams.get per key: first occurrence wins, encoded keys count, empty is absent', () => {
-    const key = fc.constantFrom(...UTM_KEYS, ...CLICK_ID_KEYS, 'q', 'utm', 'utm_sourc', 'GCLID', 'utm%5Fsource', 'gcl%69d');
-    const value = fc.oneof(fc.constantFrom('', ' ', 'x', ' a b ', '%20', 'a%26b', '+', 'é'), fc.string({ maxLength: 8 }));
-    const query = fc.array(fc.tuple(key, value), { maxLength: 8 })
+    const key = fc.constantFrom(
+      ...UTM_KEYS,
+      ...CLICK_ID_KEYS,
+      'q',
+      'utm',
+      'utm_sourc',
+      'GCLID',
+      'utm%5Fsource',
+      'gcl%69d',
+    );
+    const value = fc.oneof(
+      fc.constantFrom('', ' ', 'x', ' a b ', '%20', 'a%26b', '+', 'é'),
+      fc.string({ maxLength: 8 }),
+    );
+    const query = fc
+      .array(fc.tuple(key, value), { maxLength: 8 })
       .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%25/g, '%')}`).join('&'));
-    fc.assert(fc.property(query, fc.constantFrom('?', '/p?', '/p?#', '/p?a&'), (q, lead) => {
-      const url = new URL(`https://a.example${lead}${q}`);
-      expect(extractCampaign(url)).toEqual(campaignByGet(url));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(query, fc.constantFrom('?', '/p?', '/p?#', '/p?a&'), (q, lead) => {
+        const url = new URL(`https://a.example${lead}${q}`);
+        expect(extractCampaign(url)).toEqual(campaignByGet(url));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('returns null without campaign parameters or without a URL', () => {
@@ -63,18 +94,29 @@ describe('campaignOfContext', () => {
   });
 
   it('takes the sender at its word, whole: explicit utm or click ids are never mixed with the URL', () => {
-    expect(campaignOfContext({ url, utm: { utm_source: 'newsletter' }, click_ids: {} }))
-      .toEqual({ utm: { utm_source: 'newsletter' }, clickIds: {} });
-    expect(campaignOfContext({ url, utm: {}, click_ids: { msclkid: 'M' } }))
-      .toEqual({ utm: {}, clickIds: { msclkid: 'M' } });
+    expect(campaignOfContext({ url, utm: { utm_source: 'newsletter' }, click_ids: {} })).toEqual({
+      utm: { utm_source: 'newsletter' },
+      clickIds: {},
+    });
+    expect(campaignOfContext({ url, utm: {}, click_ids: { msclkid: 'M' } })).toEqual({
+      utm: {},
+      clickIds: { msclkid: 'M' },
+    });
   });
 
   it('is the SDK reading for any URL: equal to extractCampaign, empty when there is nothing to read', () => {
     const pair = fc.tuple(fc.constantFrom(...UTM_KEYS, ...CLICK_ID_KEYS, 'q'), fc.constantFrom('', ' ', 'x', 'a%20b'));
-    const raw = fc.array(pair, { maxLength: 6 }).map((pairs) => `https://a.example/p?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`);
-    fc.assert(fc.property(raw, (u) => {
-      expect(campaignOfContext({ url: u, utm: {}, click_ids: {} })).toEqual(extractCampaign(new URL(u)) ?? { utm: {}, clickIds: {} });
-    }), { numRuns: 1000 });
+    const raw = fc
+      .array(pair, { maxLength: 6 })
+      .map((pairs) => `https://a.example/p?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`);
+    fc.assert(
+      fc.property(raw, (u) => {
+        expect(campaignOfContext({ url: u, utm: {}, click_ids: {} })).toEqual(
+          extractCampaign(new URL(u)) ?? { utm: {}, clickIds: {} },
+        );
+      }),
+      { numRuns: 1000 },
+    );
     for (const bad of [null, '', 'not a url?utm_source=x', '/relative?utm_source=x']) {
       expect(campaignOfContext({ url: bad, utm: {}, click_ids: {} })).toEqual({ utm: {}, clickIds: {} });
     }

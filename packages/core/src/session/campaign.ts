@@ -4,7 +4,11 @@ export const UTM_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term',
 
 /** Click ids of the ad platforms people ask about most; any of them marks a paid landing. */
 export const CLICK_ID_KEYS = [
-  'gclid', 'gbraid', 'wbraid', 'dclid', 'gad_source', // Google Ads / DV360
+  'gclid',
+  'gbraid',
+  'wbraid',
+  'dclid',
+  'gad_source', // Google Ads / DV360
   'fbclid', // Meta
   'msclkid', // Microsoft Advertising
   'ttclid', // TikTok

@@ -26,7 +26,14 @@ export function cookielessIdentity(input: CookielessInput): Identity {
   const campaign = kind === 'navigation' ? extractCampaign(input.url) : null;
   const tracked = !isBot && (kind === 'navigation' || kind === 'api');
   return {
-    kind, isBot, visitorId: tracked ? COOKIELESS_ID : null, sessionId: tracked ? COOKIELESS_ID : null, sessionNumber: null,
-    started: null, campaign, setCookies: [], aliases: [],
+    kind,
+    isBot,
+    visitorId: tracked ? COOKIELESS_ID : null,
+    sessionId: tracked ? COOKIELESS_ID : null,
+    sessionNumber: null,
+    started: null,
+    campaign,
+    setCookies: [],
+    aliases: [],
   };
 }

@@ -62,7 +62,15 @@ export function visitorTag(visitorId: string): string {
 }
 
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader) return { visitorId: null, numbers: new Map(), owners: new Map(), active: null, minted: new Map(), aliased: new Set() };
+  if (!cookieHeader)
+    return {
+      visitorId: null,
+      numbers: new Map(),
+      owners: new Map(),
+      active: null,
+      minted: new Map(),
+      aliased: new Set(),
+    };
   const ours = readPrefixedCookies(cookieHeader, prefix);
   const vid = ours.get(`${prefix}vid`);
   const act = ours.get(`${prefix}act`);
@@ -76,7 +84,8 @@ export function readIdentityJar(cookieHeader: string | undefined, prefix: string
   for (const [name, value] of ours) {
     if (name.startsWith(mintedPrefix)) {
       const tag = name.slice(mintedPrefix.length);
-      if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(tag)) minted.set(value, tag);
+      if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(tag))
+        minted.set(value, tag);
       continue;
     }
     if (name.startsWith(aliasedPrefix)) {

@@ -10,8 +10,21 @@ const SEED = 17_017;
 const BROWSERS = 2;
 
 const action: fc.Arbitrary<RacingAction> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ browser: fc.nat(BROWSERS - 1), kind: fc.constantFrom('navigation', 'navigation', 'api', 'asset', 'prefetch') }).map((s) => ({ t: 'send' as const, ...s })) },
-  { weight: 5, arbitrary: fc.record({ browser: fc.nat(BROWSERS - 1), pick: fc.nat() }).map((d) => ({ t: 'deliver' as const, ...d })) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({
+        browser: fc.nat(BROWSERS - 1),
+        kind: fc.constantFrom('navigation', 'navigation', 'api', 'asset', 'prefetch'),
+      })
+      .map((s) => ({ t: 'send' as const, ...s })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ browser: fc.nat(BROWSERS - 1), pick: fc.nat() })
+      .map((d) => ({ t: 'deliver' as const, ...d })),
+  },
   // Well inside the timeout: everything here is one visit, so it must end as one session.
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 60_000 }).map((ms) => ({ t: 'wait' as const, ms })) },
 );
@@ -33,7 +46,15 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
   });
 
   it('without the alias the same race leaves ghosts (the check is not vacuous)', () => {
-    const requests = playRacing(settings, 1, [2], [{ t: 'deliver', browser: 0, pick: 1 }, { t: 'deliver', browser: 0, pick: 0 }]);
+    const requests = playRacing(
+      settings,
+      1,
+      [2],
+      [
+        { t: 'deliver', browser: 0, pick: 1 },
+        { t: 'deliver', browser: 0, pick: 0 },
+      ],
+    );
     expect(new Set(requests.map((r) => r.visitorId)).size).toBe(2);
     const stripped = requests.map((r) => ({ ...r, aliases: [] }));
     expect(racingViolations(stripped, 1).some((v) => v.includes('never joins'))).toBe(true);

@@ -6,14 +6,34 @@ const get = (headers: Record<string, string>) => (name: string) => headers[name]
 
 describe('classifyRequest', () => {
   it.each<[string, string, Record<string, string>, RequestKind]>([
-    ['Chrome top-level navigation', 'GET', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html' }, 'navigation'],
+    [
+      'Chrome top-level navigation',
+      'GET',
+      { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html' },
+      'navigation',
+    ],
     ['form POST navigation', 'POST', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 'navigation'],
-    ['iframe document is not a top-level navigation', 'GET', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' }, 'asset'],
+    [
+      'iframe document is not a top-level navigation',
+      'GET',
+      { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' },
+      'asset',
+    ],
     ['fetch() call', 'GET', { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }, 'api'],
     ['image', 'GET', { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image', accept: 'image/avif' }, 'asset'],
     ['script', 'GET', { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' }, 'asset'],
-    ['Chrome prefetch (Sec-Purpose)', 'GET', { 'sec-purpose': 'prefetch', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 'prefetch'],
-    ['Chrome prerender', 'GET', { 'sec-purpose': 'prefetch;prerender', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 'prefetch'],
+    [
+      'Chrome prefetch (Sec-Purpose)',
+      'GET',
+      { 'sec-purpose': 'prefetch', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+      'prefetch',
+    ],
+    [
+      'Chrome prerender',
+      'GET',
+      { 'sec-purpose': 'prefetch;prerender', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+      'prefetch',
+    ],
     ['legacy Purpose: prefetch', 'GET', { purpose: 'prefetch', accept: 'text/html' }, 'prefetch'],
     ['Firefox X-Moz: prefetch', 'GET', { 'x-moz': 'prefetch', accept: 'text/html' }, 'prefetch'],
     ['Safari link preview', 'GET', { 'x-purpose': 'preview', accept: 'text/html' }, 'prefetch'],

@@ -13,9 +13,25 @@ export type HeaderGetter = (lowerCaseName: string) => string | undefined;
 
 const SPECULATIVE = /\b(prefetch|prerender|preview)\b/i;
 const ASSET_DESTS = new Set([
-  'audio', 'audioworklet', 'font', 'image', 'manifest', 'paintworklet', 'report', 'script',
-  'serviceworker', 'sharedworker', 'style', 'track', 'video', 'worker', 'xslt', 'embed', 'object',
-  'iframe', 'frame',
+  'audio',
+  'audioworklet',
+  'font',
+  'image',
+  'manifest',
+  'paintworklet',
+  'report',
+  'script',
+  'serviceworker',
+  'sharedworker',
+  'style',
+  'track',
+  'video',
+  'worker',
+  'xslt',
+  'embed',
+  'object',
+  'iframe',
+  'frame',
 ]);
 
 /**

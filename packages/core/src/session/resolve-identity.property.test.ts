@@ -12,14 +12,27 @@ const TIMEOUT_MS = TIMEOUT_MIN * 60_000;
 /** DESIGN/issue: at least 10,000 generated runs in CI. */
 const RUNS = Number(process.env.TOUCHLINE_PROTOCOL_RUNS ?? 10_000);
 
-const spec: fc.Arbitrary<RequestSpec> = fc.record({
-  kind: fc.constantFrom('navigation', 'navigation', 'navigation', 'api', 'api', 'asset', 'prefetch'),
-  query: fc.constantFrom('', '', '', '', '', '?utm_source=news&utm_campaign=a', '?gclid=abc', '?fbclid=zz'),
-  // Own pages (internal clicks), none (typed, bookmarks) and other sites, for the referrer convention.
-  referrer: fc.constantFrom(undefined, undefined, 'https://shop.example/a', 'https://www.shop.example/b', 'https://www.google.com/', 'https://news.example/post'),
-  logout: fc.integer({ min: 0, max: 9 }).map((n) => n < 1),
-  bot: fc.integer({ min: 0, max: 30 }).map((n) => n === 0),
-}).map(({ referrer, ...s }) => ({ ...s, ...(referrer === undefined ? {} : { referrer }), ...(s.logout ? { kind: 'navigation' as const } : {}) }));
+const spec: fc.Arbitrary<RequestSpec> = fc
+  .record({
+    kind: fc.constantFrom('navigation', 'navigation', 'navigation', 'api', 'api', 'asset', 'prefetch'),
+    query: fc.constantFrom('', '', '', '', '', '?utm_source=news&utm_campaign=a', '?gclid=abc', '?fbclid=zz'),
+    // Own pages (internal clicks), none (typed, bookmarks) and other sites, for the referrer convention.
+    referrer: fc.constantFrom(
+      undefined,
+      undefined,
+      'https://shop.example/a',
+      'https://www.shop.example/b',
+      'https://www.google.com/',
+      'https://news.example/post',
+    ),
+    logout: fc.integer({ min: 0, max: 9 }).map((n) => n < 1),
+    bot: fc.integer({ min: 0, max: 30 }).map((n) => n === 0),
+  })
+  .map(({ referrer, ...s }) => ({
+    ...s,
+    ...(referrer === undefined ? {} : { referrer }),
+    ...(s.logout ? { kind: 'navigation' as const } : {}),
+  }));
 
 /** Gaps concentrate around the timeout, where the races that matter happen. */
 const gap = fc.oneof(
@@ -56,7 +69,10 @@ describe('session protocol properties (DESIGN.md "Session protocol: required pro
 
   it('a naive single random session cookie fails the same properties', () => {
     const result = fc.check(
-      fc.property(actions, (acts) => allViolations(play(naiveSingleCookieProtocol(TIMEOUT_MS), acts, TIMEOUT_MS, 'vid')).length === 0),
+      fc.property(
+        actions,
+        (acts) => allViolations(play(naiveSingleCookieProtocol(TIMEOUT_MS), acts, TIMEOUT_MS, 'vid')).length === 0,
+      ),
       { numRuns: 2_000 },
     );
     expect(result.failed).toBe(true);
@@ -65,8 +81,13 @@ describe('session protocol properties (DESIGN.md "Session protocol: required pro
   it('the naive design fails on the classic race: two concurrent navigations after expiry', () => {
     const nav: RequestSpec = { kind: 'navigation', query: '', logout: false, bot: false };
     const acts: Action[] = [
-      { t: 'send', spec: nav }, { t: 'deliver', pick: 0 }, { t: 'wait', ms: TIMEOUT_MS + 1 },
-      { t: 'send', spec: nav }, { t: 'send', spec: nav }, { t: 'deliver', pick: 1 }, { t: 'deliver', pick: 0 },
+      { t: 'send', spec: nav },
+      { t: 'deliver', pick: 0 },
+      { t: 'wait', ms: TIMEOUT_MS + 1 },
+      { t: 'send', spec: nav },
+      { t: 'send', spec: nav },
+      { t: 'deliver', pick: 1 },
+      { t: 'deliver', pick: 0 },
       { t: 'send', spec: nav },
     ];
     const naive = allViolations(play(naiveSingleCookieProtocol(TIMEOUT_MS), acts, TIMEOUT_MS, 'vid'));

@@ -10,15 +10,26 @@ import { allViolations } from './test-support/session-properties.js';
 const settings = parseSessionSettings({});
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
 const base: IdentityInput = {
-  cookieHeader: undefined, kind: 'navigation', url: new URL('https://shop.example/'), userAgent: CHROME, now: 1_700_000_000_000, settings,
+  cookieHeader: undefined,
+  kind: 'navigation',
+  url: new URL('https://shop.example/'),
+  userAgent: CHROME,
+  now: 1_700_000_000_000,
+  settings,
 };
 /** Turns Set-Cookie values into the Cookie header a browser would send next. */
 const toCookieHeader = (setCookies: string[], previous = ''): string => {
-  const jar = new Map(previous.split('; ').filter(Boolean).map((c) => c.split('=') as [string, string]));
+  const jar = new Map(
+    previous
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => c.split('=') as [string, string]),
+  );
   for (const c of setCookies) {
     const [pair = ''] = c.split(';');
     const [name = '', value = ''] = pair.split('=');
-    if (/Max-Age=0(;|$)/.test(c)) jar.delete(name); else jar.set(name, value);
+    if (/Max-Age=0(;|$)/.test(c)) jar.delete(name);
+    else jar.set(name, value);
   }
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 };
@@ -29,14 +40,22 @@ describe('resolveIdentity', () => {
     expect(id.started).toBe('new_visitor');
     expect(id.sessionNumber).toBe(1);
     expect(id.setCookies).toHaveLength(4);
-    expect(id.setCookies[0]).toMatch(new RegExp(`^tl_vid=${id.visitorId}; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax$`));
-    expect(id.setCookies[1]).toBe(`tl_m${visitorTag(id.visitorId ?? '')}=${id.visitorId}; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax`);
+    expect(id.setCookies[0]).toMatch(
+      new RegExp(`^tl_vid=${id.visitorId}; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax$`),
+    );
+    expect(id.setCookies[1]).toBe(
+      `tl_m${visitorTag(id.visitorId ?? '')}=${id.visitorId}; Max-Age=34560000; Path=/; HttpOnly; Secure; SameSite=Lax`,
+    );
     expect(id.setCookies[3]).toMatch(/^tl_act=1; Max-Age=1800;/);
     expect(id.aliases).toEqual([]);
   });
 
   it('omits Secure on plain http in auto mode and honours an explicit domain', () => {
-    const id = resolveIdentity({ ...base, url: new URL('http://localhost:3000/'), settings: parseSessionSettings({ cookieDomain: 'example.com' }) });
+    const id = resolveIdentity({
+      ...base,
+      url: new URL('http://localhost:3000/'),
+      settings: parseSessionSettings({ cookieDomain: 'example.com' }),
+    });
     expect(id.setCookies.every((c) => !c.includes('Secure') && c.includes('Domain=example.com'))).toBe(true);
   });
 
@@ -74,7 +93,10 @@ describe('resolveIdentity', () => {
   });
 
   it('gives bots no identity, cookies or campaign-driven sessions', () => {
-    const bot = resolveIdentity({ ...base, userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' });
+    const bot = resolveIdentity({
+      ...base,
+      userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+    });
     expect(bot).toMatchObject({ isBot: true, visitorId: null, sessionId: null, setCookies: [] });
   });
 
@@ -155,7 +177,10 @@ describe('racing first visits in one browser (regression, property P1)', () => {
     const vid = winner.visitorId ?? '';
     const floor = 1 + LOGOUT_JUMP;
     const jar = `tl_vid=${vid}; tl_s1=-.${visitorTag(vid)}; tl_s${floor}=-.${visitorTag('someone-else')}; tl_act=1`;
-    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({ sessionNumber: floor + 1, started: 'expired' });
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({
+      sessionNumber: floor + 1,
+      started: 'expired',
+    });
     const legacy = `tl_vid=${vid}; tl_s1=-; tl_s${floor}=-; tl_act=1`;
     expect(resolveIdentity({ ...base, cookieHeader: legacy })).toMatchObject({ sessionNumber: floor, started: null });
   });
@@ -167,7 +192,10 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
   const earlier = a.visitorId ?? '';
   const later = b.visitorId ?? '';
 
-  it.each([['the earlier', [a, b]], ['the later', [b, a]]] as const)(
+  it.each([
+    ['the earlier', [a, b]],
+    ['the later', [b, a]],
+  ] as const)(
     'picks the earliest minted id whichever response arrives last (%s last), and aliases the other once',
     (_, [first, last]) => {
       const jar = toCookieHeader(last.setCookies, toCookieHeader(first.setCookies));
@@ -178,7 +206,10 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
       const after = resolveIdentity({ ...base, cookieHeader: toCookieHeader(next.setCookies, jar) });
       expect(after).toMatchObject({ visitorId: earlier, sessionId: a.sessionId, aliases: [], started: null });
       // No identity cookie ever goes back to an older value (the probe's flapping check): tl_vid stays as the last mint left it.
-      expect(next.setCookies.map((c) => c.split(';')[0])).toEqual([`tl_x${visitorTag(later)}_${visitorTag(earlier)}=1`, 'tl_act=1']);
+      expect(next.setCookies.map((c) => c.split(';')[0])).toEqual([
+        `tl_x${visitorTag(later)}_${visitorTag(earlier)}=1`,
+        'tl_act=1',
+      ]);
     },
   );
 
@@ -199,8 +230,15 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
   });
 
   it('keeps using minted ids when tl_vid alone was deleted, instead of minting again', () => {
-    const jar = toCookieHeader(a.setCookies).split('; ').filter((c) => !c.startsWith('tl_vid=')).join('; ');
-    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({ visitorId: earlier, sessionId: a.sessionId, started: null });
+    const jar = toCookieHeader(a.setCookies)
+      .split('; ')
+      .filter((c) => !c.startsWith('tl_vid='))
+      .join('; ');
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({
+      visitorId: earlier,
+      sessionId: a.sessionId,
+      started: null,
+    });
   });
 
   it('ignores malformed minted-id cookies', () => {
@@ -211,11 +249,12 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
 
 describe('parseSessionSettings', () => {
   it('reports every bad setting at once, naming each', () => {
-    expect(() => parseSessionSettings({ timeoutMinutes: -1, cookiePrefix: '1bad!', visitorDays: 9000 }))
-      .toThrowError(/timeoutMinutes[\s\S]*cookiePrefix[\s\S]*visitorDays/);
+    expect(() => parseSessionSettings({ timeoutMinutes: -1, cookiePrefix: '1bad!', visitorDays: 9000 })).toThrowError(
+      /timeoutMinutes[\s\S]*cookiePrefix[\s\S]*visitorDays/,
+    );
   });
 
-  it("rejects SameSite=None without Secure", () => {
+  it('rejects SameSite=None without Secure', () => {
     expect(() => parseSessionSettings({ cookieSameSite: 'none', cookieSecure: false })).toThrowError(/cookieSameSite/);
   });
 });

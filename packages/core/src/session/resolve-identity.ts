@@ -44,7 +44,11 @@ export type StartReason = 'new_visitor' | 'expired' | 'logout' | 'campaign' | 'r
  * to the canonical visitor's first session `into` (every mint starts at number 1: racing mints
  * began the same browser session). The SDK sends it as an `alias` item.
  */
-export interface GhostVisitor { visitorId: string; sessionId: string; into: string }
+export interface GhostVisitor {
+  visitorId: string;
+  sessionId: string;
+  into: string;
+}
 
 export interface Identity {
   kind: RequestKind;
@@ -72,13 +76,22 @@ const NO_ALIASES: readonly GhostVisitor[] = Object.freeze([]);
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
 function anonymous(kind: RequestKind, isBot: boolean, campaign: Campaign | null): Identity {
-  return { kind, isBot, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign, setCookies: [], aliases: NO_ALIASES };
+  return {
+    kind,
+    isBot,
+    visitorId: null,
+    sessionId: null,
+    sessionNumber: null,
+    started: null,
+    campaign,
+    setCookies: [],
+    aliases: NO_ALIASES,
+  };
 }
 
 function cookieContext(input: IdentityInput): CookieContext {
-  const secure = input.settings.cookieSecure === 'auto'
-    ? input.url?.protocol === 'https:'
-    : input.settings.cookieSecure;
+  const secure =
+    input.settings.cookieSecure === 'auto' ? input.url?.protocol === 'https:' : input.settings.cookieSecure;
   return { settings: input.settings, secure };
 }
 
@@ -96,7 +109,10 @@ function cookieContext(input: IdentityInput): CookieContext {
  * A ghost's later numbers (its logout floor, a campaign start) are still started above.
  */
 function chooseSessionNumber(
-  jar: IdentityJar, owner: string, ghosts: readonly string[], source: LandingSource | null,
+  jar: IdentityJar,
+  owner: string,
+  ghosts: readonly string[],
+  source: LandingSource | null,
 ): { sessionNumber: number; started: StartReason | null } {
   const allocated = Math.max(0, ...jar.numbers.keys());
   if (jar.active === null) return { sessionNumber: allocated + 1, started: 'expired' };
@@ -134,10 +150,17 @@ export function resolveIdentity(input: IdentityInput): Identity {
   const ctx = cookieContext(input);
   const { settings } = input;
   // Which source this navigation names under the session convention; null continues the session.
-  const source = kind === 'navigation' ? landingSource({
-    convention: settings.convention, campaign, url: input.url, referrer: input.referrer,
-    cookieDomain: settings.cookieDomain, ownHosts: settings.ownHosts,
-  }) : null;
+  const source =
+    kind === 'navigation'
+      ? landingSource({
+          convention: settings.convention,
+          campaign,
+          url: input.url,
+          referrer: input.referrer,
+          cookieDomain: settings.cookieDomain,
+          ownHosts: settings.ownHosts,
+        })
+      : null;
   const fingerprint = source === null ? NO_FINGERPRINT : source.fingerprint;
 
   // `<p>vid` can be gone while minted ids remain (a user or extension deleting one cookie).
@@ -146,11 +169,19 @@ export function resolveIdentity(input: IdentityInput): Identity {
     if (kind !== 'navigation') return anonymous(kind, false, campaign);
     const visitorId = newId(input.now);
     return {
-      kind, isBot, visitorId, sessionId: deriveSessionId(visitorId, 1), sessionNumber: 1,
-      started: 'new_visitor', campaign, aliases: NO_ALIASES,
+      kind,
+      isBot,
+      visitorId,
+      sessionId: deriveSessionId(visitorId, 1),
+      sessionNumber: 1,
+      started: 'new_visitor',
+      campaign,
+      aliases: NO_ALIASES,
       setCookies: [
-        visitorCookie(ctx, visitorId), mintedCookie(ctx, visitorId),
-        sessionNumberCookie(ctx, 1, fingerprint, visitorTag(visitorId)), activityCookie(ctx, 1),
+        visitorCookie(ctx, visitorId),
+        mintedCookie(ctx, visitorId),
+        sessionNumberCookie(ctx, 1, fingerprint, visitorTag(visitorId)),
+        activityCookie(ctx, 1),
       ],
     };
   }
@@ -182,9 +213,15 @@ export function resolveIdentity(input: IdentityInput): Identity {
     }
   }
   return {
-    kind, isBot, visitorId: canonical,
-    sessionId: deriveSessionId(canonical, sessionNumber), sessionNumber,
-    started: writes ? started : null, campaign, setCookies, aliases: aliases.length === 0 ? NO_ALIASES : aliases,
+    kind,
+    isBot,
+    visitorId: canonical,
+    sessionId: deriveSessionId(canonical, sessionNumber),
+    sessionNumber,
+    started: writes ? started : null,
+    campaign,
+    setCookies,
+    aliases: aliases.length === 0 ? NO_ALIASES : aliases,
   };
 }
 
@@ -201,7 +238,8 @@ function smallest(ids: Iterable<string>): string | null {
  * that sees the same ids picks the same one. The others are ghosts, aliased to it.
  */
 function canonicalVisitor(jar: IdentityJar, visitorId: string): { canonical: string; ghosts: string[] } {
-  if (jar.minted.size === 0 || (jar.minted.size === 1 && jar.minted.has(visitorId))) return { canonical: visitorId, ghosts: [] };
+  if (jar.minted.size === 0 || (jar.minted.size === 1 && jar.minted.has(visitorId)))
+    return { canonical: visitorId, ghosts: [] };
   let canonical = visitorId;
   for (const id of jar.minted.keys()) if (id < canonical) canonical = id;
   const ghosts: string[] = [];
@@ -222,13 +260,19 @@ export interface LoggedOut {
  * next request is in a new session and no late response from before the logout can restore the
  * old one (the old number is below the new maximum for good).
  */
-export function endSessionCookies(identity: Identity, input: Pick<IdentityInput, 'url' | 'settings'>): LoggedOut | null {
+export function endSessionCookies(
+  identity: Identity,
+  input: Pick<IdentityInput, 'url' | 'settings'>,
+): LoggedOut | null {
   if (identity.visitorId === null || identity.sessionNumber === null) return null;
   const ctx = cookieContext({ ...input, cookieHeader: undefined, kind: 'navigation', userAgent: undefined, now: 0 });
   const next = identity.sessionNumber + LOGOUT_JUMP;
   return {
     sessionId: deriveSessionId(identity.visitorId, next),
     sessionNumber: next,
-    setCookies: [sessionNumberCookie(ctx, next, NO_FINGERPRINT, visitorTag(identity.visitorId)), activityCookie(ctx, next)],
+    setCookies: [
+      sessionNumberCookie(ctx, next, NO_FINGERPRINT, visitorTag(identity.visitorId)),
+      activityCookie(ctx, next),
+    ],
   };
 }

@@ -42,7 +42,10 @@ export function landingSource(input: SourceInput): LandingSource | null {
   const campaign = input.campaign === null ? null : campaignFingerprint(input.campaign);
   const host = input.convention === 'inactivity+campaign+referrer' ? externalReferrerHost(input) : null;
   if (host === null) return campaign === null ? null : { fingerprint: campaign, reason: 'campaign' };
-  return { fingerprint: shortHash(`${campaign ?? ''}&ref=${host}`), reason: campaign === null ? 'referrer' : 'campaign' };
+  return {
+    fingerprint: shortHash(`${campaign ?? ''}&ref=${host}`),
+    reason: campaign === null ? 'referrer' : 'campaign',
+  };
 }
 
 /**
@@ -58,7 +61,9 @@ function externalReferrerHost(input: SourceInput): string | null {
   const own: string[] = [];
   const page = input.url === null ? null : normalizeHost(input.url.hostname);
   if (page !== null) own.push(page);
-  for (const raw of input.cookieDomain === undefined ? input.ownHosts : [input.cookieDomain.replace(/^\./, ''), ...input.ownHosts]) {
+  for (const raw of input.cookieDomain === undefined
+    ? input.ownHosts
+    : [input.cookieDomain.replace(/^\./, ''), ...input.ownHosts]) {
     const normalized = normalizeOwnHost(raw);
     if (normalized !== null) own.push(normalized);
   }

@@ -10,7 +10,11 @@ export const MAX_COOKIE_AGE_SECONDS = 400 * 24 * 60 * 60;
 export const sessionSettingsSchema = z
   .object({
     /** Inactivity after which the next request starts a new session. @default 30 */
-    timeoutMinutes: z.number().positive().max(24 * 60).default(30),
+    timeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30),
     /**
      * What else starts a new session: `inactivity` (nothing else, as GA4), `inactivity+campaign`
      * (a landing with new utm_* or click ids), `inactivity+campaign+referrer` (also a navigation
@@ -29,7 +33,13 @@ export const sessionSettingsSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'must be 1-16 letters, digits or underscores, starting with a letter')
       .default('tl_'),
     /** Cookie Domain attribute; omitted means host-only cookies. */
-    cookieDomain: z.string().regex(/^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'must be a host name like example.com').optional(),
+    cookieDomain: z
+      .string()
+      .regex(
+        /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+        'must be a host name like example.com',
+      )
+      .optional(),
     /** Secure attribute: 'auto' sets it when the page URL is https. @default 'auto' */
     cookieSecure: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** SameSite attribute. @default 'lax' */

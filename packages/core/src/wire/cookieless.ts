@@ -7,4 +7,3 @@
 
 /** The nil UUID (RFC 9562): "the collector identifies this item's visitor and session". */
 export const COOKIELESS_ID = '00000000-0000-0000-0000-000000000000';
-

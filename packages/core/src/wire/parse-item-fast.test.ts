@@ -10,34 +10,115 @@ const VALID = SAMPLE_ITEMS as unknown as Record<string, unknown>[];
 
 /** Values that probe every check: wrong types, boundaries, near-valid strings, prototype keys. */
 const ODD_VALUES: unknown[] = [
-  null, undefined, 0, -1, 1e13, -1e12, 1e12, 1.5, true, '', 'x', 'EUR', 'eur', 'EURO', [], [1], {}, { a: 1 },
-  ID, ID.toUpperCase(), `${ID}x`, ID.replace('-', '_'), 'new_visitor', 'logout', 'nope',
-  '2026-11-23T13:00:00Z', '2026-11-23T13:00:00.123456+02:00', '2026-02-29T00:00:00Z', '2024-02-29T00:00:00Z',
-  '2026-11-23T24:00:00Z', '2026-11-23 13:00:00Z', '2026-11-23T13:00:00', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z',
-  'a'.repeat(32), 'a'.repeat(33), 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(128), 'a'.repeat(129), 'a'.repeat(200), 'a'.repeat(201),
-  'a'.repeat(256), 'a'.repeat(257), 'a'.repeat(500), 'a'.repeat(501), 'a'.repeat(1024), 'a'.repeat(1025), 'a'.repeat(4096), 'a'.repeat(4097),
-  'a'.repeat(8192), 'a'.repeat(8193),
-  JSON.parse('{"__proto__": {"x": 1}, "a": 1}'), JSON.parse('{"constructor": {"prototype": 1}}'),
-  { utm_source: 's', junk: 1 }, { utm_id: 5 }, { ['k'.repeat(129)]: 1 }, { a: { b: { c: { d: { e: 1 } } } } },
-  { a: { b: { c: { d: { e: { f: 1 } } } } } }, Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i])),
-  Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i])), { a: 'a'.repeat(8193) }, { a: [['a'.repeat(8193)]] },
-  { gclid: 'a'.repeat(501) }, { ['g'.repeat(33)]: 'x' }, { gclid: 1 }, new Date(0), Object.create(null),
+  null,
+  undefined,
+  0,
+  -1,
+  1e13,
+  -1e12,
+  1e12,
+  1.5,
+  true,
+  '',
+  'x',
+  'EUR',
+  'eur',
+  'EURO',
+  [],
+  [1],
+  {},
+  { a: 1 },
+  ID,
+  ID.toUpperCase(),
+  `${ID}x`,
+  ID.replace('-', '_'),
+  'new_visitor',
+  'logout',
+  'nope',
+  '2026-11-23T13:00:00Z',
+  '2026-11-23T13:00:00.123456+02:00',
+  '2026-02-29T00:00:00Z',
+  '2024-02-29T00:00:00Z',
+  '2026-11-23T24:00:00Z',
+  '2026-11-23 13:00:00Z',
+  '2026-11-23T13:00:00',
+  '2026-13-01T00:00:00Z',
+  '2026-04-31T00:00:00Z',
+  'a'.repeat(32),
+  'a'.repeat(33),
+  'a'.repeat(64),
+  'a'.repeat(65),
+  'a'.repeat(128),
+  'a'.repeat(129),
+  'a'.repeat(200),
+  'a'.repeat(201),
+  'a'.repeat(256),
+  'a'.repeat(257),
+  'a'.repeat(500),
+  'a'.repeat(501),
+  'a'.repeat(1024),
+  'a'.repeat(1025),
+  'a'.repeat(4096),
+  'a'.repeat(4097),
+  'a'.repeat(8192),
+  'a'.repeat(8193),
+  JSON.parse('{"__proto__": {"x": 1}, "a": 1}'),
+  JSON.parse('{"constructor": {"prototype": 1}}'),
+  { utm_source: 's', junk: 1 },
+  { utm_id: 5 },
+  { ['k'.repeat(129)]: 1 },
+  { a: { b: { c: { d: { e: 1 } } } } },
+  { a: { b: { c: { d: { e: { f: 1 } } } } } },
+  Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i])),
+  Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i])),
+  { a: 'a'.repeat(8193) },
+  { a: [['a'.repeat(8193)]] },
+  { gclid: 'a'.repeat(501) },
+  { ['g'.repeat(33)]: 'x' },
+  { gclid: 1 },
+  new Date(0),
+  Object.create(null),
 ];
 
-const FIELDS = ['type', 'id', 'timestamp', 'visitor_id', 'session_id', 'context', 'name', 'properties', 'revenue', 'currency',
-  'user_id', 'traits', 'next_session_id', 'previous_id', 'previous_session_id', 'extra', 'context.url', 'context.referrer', 'context.user_agent', 'context.ip',
-  'context.utm', 'context.click_ids', 'context.session_start', 'context.extra'];
+const FIELDS = [
+  'type',
+  'id',
+  'timestamp',
+  'visitor_id',
+  'session_id',
+  'context',
+  'name',
+  'properties',
+  'revenue',
+  'currency',
+  'user_id',
+  'traits',
+  'next_session_id',
+  'previous_id',
+  'previous_session_id',
+  'extra',
+  'context.url',
+  'context.referrer',
+  'context.user_agent',
+  'context.ip',
+  'context.utm',
+  'context.click_ids',
+  'context.session_start',
+  'context.extra',
+];
 
 function withField(item: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {
   const copy = structuredClone(item);
   const [head, tail] = field.split('.') as [string, string | undefined];
   if (tail === undefined) {
-    if (value === undefined) delete copy[head]; else copy[head] = value;
+    if (value === undefined) delete copy[head];
+    else copy[head] = value;
     return copy;
   }
   if (copy[head] === null || typeof copy[head] !== 'object') return copy;
   const inner = copy[head] as Record<string, unknown>;
-  if (value === undefined) delete inner[tail]; else inner[tail] = value;
+  if (value === undefined) delete inner[tail];
+  else inner[tail] = value;
   return copy;
 }
 
@@ -51,7 +132,7 @@ function agrees(raw: unknown): void {
 }
 
 describe('parseItemFast', () => {
-  it('recognizes every well-formed item type with exactly zod\'s output', () => {
+  it("recognizes every well-formed item type with exactly zod's output", () => {
     for (const item of VALID) {
       const fast = parseItemFast(JSON.parse(JSON.stringify({ ...item, unknown_key: 1 })));
       expect(fast).toBeDefined();
@@ -70,8 +151,11 @@ describe('parseItemFast', () => {
   it('agrees with zod on arbitrary JSON in any field', () => {
     const field = fc.constantFrom(...FIELDS);
     const base = fc.constantFrom(...VALID);
-    fc.assert(fc.property(base, field, fc.jsonValue(), (item, f, value) => {
-      agrees(JSON.parse(JSON.stringify(withField(item, f, value))));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(base, field, fc.jsonValue(), (item, f, value) => {
+        agrees(JSON.parse(JSON.stringify(withField(item, f, value))));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -19,7 +19,8 @@ export const propertiesSchema = z.record(z.string().max(L.maxKeyLength), z.unkno
       }
       for (const [k, v] of Object.entries(node)) {
         keys += 1;
-        if (k.length > L.maxKeyLength) ctx.addIssue({ code: 'custom', message: `key longer than ${L.maxKeyLength} characters at ${path}` });
+        if (k.length > L.maxKeyLength)
+          ctx.addIssue({ code: 'custom', message: `key longer than ${L.maxKeyLength} characters at ${path}` });
         walk(v, depth + 1, `${path}.${k}`);
       }
     }
@@ -28,10 +29,16 @@ export const propertiesSchema = z.record(z.string().max(L.maxKeyLength), z.unkno
   if (keys > L.maxProperties) ctx.addIssue({ code: 'custom', message: `more than ${L.maxProperties} keys` });
 });
 
-export const utmSchema = z.object({
-  utm_source: z.string(), utm_medium: z.string(), utm_campaign: z.string(),
-  utm_term: z.string(), utm_content: z.string(), utm_id: z.string(),
-}).partial();
+export const utmSchema = z
+  .object({
+    utm_source: z.string(),
+    utm_medium: z.string(),
+    utm_campaign: z.string(),
+    utm_term: z.string(),
+    utm_content: z.string(),
+    utm_id: z.string(),
+  })
+  .partial();
 
 /** What the SDK captured from the request the item was recorded in. */
 export const requestContextSchema = z.object({
@@ -48,11 +55,14 @@ export const requestContextSchema = z.object({
    * Why this request began its session, if it did. The item carrying it is its session's landing
    * (landing url, referrer, utm, click ids, hence the channel), whatever order items arrive in.
    */
-  session_start: z.enum(['new_visitor', 'expired', 'logout', 'campaign', 'referrer']).nullable().describe(
-    "Why this request began its session, if it did. The item carrying it is its session's landing "
-    + '(landing url, referrer, utm and click ids decide the channel); without one, a pageview before other items, '
-    + 'then the earliest timestamp, then the smallest item id. Arrival order never matters.',
-  ),
+  session_start: z
+    .enum(['new_visitor', 'expired', 'logout', 'campaign', 'referrer'])
+    .nullable()
+    .describe(
+      "Why this request began its session, if it did. The item carrying it is its session's landing " +
+        '(landing url, referrer, utm and click ids decide the channel); without one, a pageview before other items, ' +
+        'then the earliest timestamp, then the smallest item id. Arrival order never matters.',
+    ),
 });
 
 const base = {
@@ -65,24 +75,36 @@ const base = {
 
 export const pageviewItemSchema = z.object({ type: z.literal('pageview'), ...base });
 export const eventItemSchema = z.object({
-  type: z.literal('event'), ...base,
+  type: z.literal('event'),
+  ...base,
   name: z.string().min(1).max(L.maxNameLength),
   properties: propertiesSchema,
 });
 export const conversionItemSchema = z.object({
-  type: z.literal('conversion'), ...base,
+  type: z.literal('conversion'),
+  ...base,
   name: z.string().min(1).max(L.maxNameLength),
-  revenue: z.number().finite().min(-L.maxRevenue, `must be at least -${L.maxRevenue}`).max(L.maxRevenue, `must be at most ${L.maxRevenue}`).nullable(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like "EUR"').nullable(),
+  revenue: z
+    .number()
+    .finite()
+    .min(-L.maxRevenue, `must be at least -${L.maxRevenue}`)
+    .max(L.maxRevenue, `must be at most ${L.maxRevenue}`)
+    .nullable(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like "EUR"')
+    .nullable(),
   properties: propertiesSchema,
 });
 export const identifyItemSchema = z.object({
-  type: z.literal('identify'), ...base,
+  type: z.literal('identify'),
+  ...base,
   user_id: z.string().min(1).max(256),
   traits: propertiesSchema,
 });
 export const sessionEndItemSchema = z.object({
-  type: z.literal('session_end'), ...base,
+  type: z.literal('session_end'),
+  ...base,
   /** The session that begins after the logout. */
   next_session_id: uuid,
 });
@@ -93,20 +115,31 @@ export const sessionEndItemSchema = z.object({
  * `previous_id` to `visitor_id`, and merges `previous_session_id` into `session_id`, whichever
  * arrives first. Only the SDK's protocol decides an alias: it is never inferred from IP or user agent.
  */
-export const aliasItemSchema = z.object({
-  type: z.literal('alias'), ...base,
-  /** The ghost visitor whose items join `visitor_id`. */
-  previous_id: uuid,
-  /** The ghost's session that joins `session_id` (both sessions began as the browser's first). */
-  previous_session_id: uuid.nullable(),
-}).refine((a) => a.previous_id.toLowerCase() !== a.visitor_id.toLowerCase(), {
-  path: ['previous_id'], message: 'must differ from visitor_id (a visitor cannot be its own alias)',
-}).refine((a) => a.previous_session_id === null || a.session_id !== null, {
-  path: ['session_id'], message: 'must be set when previous_session_id is (the session the ghost\'s session joins)',
-});
+export const aliasItemSchema = z
+  .object({
+    type: z.literal('alias'),
+    ...base,
+    /** The ghost visitor whose items join `visitor_id`. */
+    previous_id: uuid,
+    /** The ghost's session that joins `session_id` (both sessions began as the browser's first). */
+    previous_session_id: uuid.nullable(),
+  })
+  .refine((a) => a.previous_id.toLowerCase() !== a.visitor_id.toLowerCase(), {
+    path: ['previous_id'],
+    message: 'must differ from visitor_id (a visitor cannot be its own alias)',
+  })
+  .refine((a) => a.previous_session_id === null || a.session_id !== null, {
+    path: ['session_id'],
+    message: "must be set when previous_session_id is (the session the ghost's session joins)",
+  });
 
 export const itemSchema = z.discriminatedUnion('type', [
-  pageviewItemSchema, eventItemSchema, conversionItemSchema, identifyItemSchema, sessionEndItemSchema, aliasItemSchema,
+  pageviewItemSchema,
+  eventItemSchema,
+  conversionItemSchema,
+  identifyItemSchema,
+  sessionEndItemSchema,
+  aliasItemSchema,
 ]);
 
 const counter = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -144,14 +177,24 @@ export const itemErrorSchema = z.object({
   /** The item's position in the request's items. */
   index: z.number().int().nonnegative(),
   id: z.string().nullable(),
-  code: z.string().describe('invalid_item, invalid_timestamp, or duplicate_id (another item of the batch has this id and different content)'),
+  code: z
+    .string()
+    .describe(
+      'invalid_item, invalid_timestamp, or duplicate_id (another item of the batch has this id and different content)',
+    ),
   message: z.string(),
 });
 
 export const batchResponseSchema = z.object({
   batch_id: z.string(),
   accepted: z.number().int().nonnegative().describe('items stored now'),
-  duplicates: z.number().int().nonnegative().describe('items already stored (a retry), or repeated in this batch with identical content: acknowledged again, stored once'),
+  duplicates: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      'items already stored (a retry), or repeated in this batch with identical content: acknowledged again, stored once',
+    ),
   errors: z.array(itemErrorSchema).describe('items not stored, one entry each; the others in the batch are stored'),
 });
 

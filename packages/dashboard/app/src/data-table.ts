@@ -39,7 +39,12 @@ export function dataTable<R>(spec: TableSpec<R>): HTMLElement {
       const content = renderCell(c, row);
       const bar = h('span', { class: 'bar', 'aria-hidden': 'true' });
       bar.style.width = `${(Math.max(0, Math.min(1, spec.share(row))) * 100).toFixed(1)}%`;
-      return h('td', { class: 'bar-cell', title: typeof content === 'string' ? content : undefined }, bar, h('span', { class: 'bar-label' }, content));
+      return h(
+        'td',
+        { class: 'bar-cell', title: typeof content === 'string' ? content : undefined },
+        bar,
+        h('span', { class: 'bar-label' }, content),
+      );
     });
     const tr = h('tr', {}, ...cells);
     if (spec.onRowClick) {
@@ -47,16 +52,30 @@ export function dataTable<R>(spec: TableSpec<R>): HTMLElement {
       tr.classList.add('clickable');
       tr.tabIndex = 0;
       tr.addEventListener('click', open);
-      tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+      tr.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') open();
+      });
     }
     return tr;
   });
-  const table = spec.rows.length === 0
-    ? h('p', { class: 'empty' }, spec.empty)
-    : h('div', { class: 'table-scroll' }, h('table', {}, h('thead', {}, head), h('tbody', {}, ...body)));
-  return h('section', { class: 'panel', id: spec.id },
-    h('header', { class: 'panel-head' },
+  const table =
+    spec.rows.length === 0
+      ? h('p', { class: 'empty' }, spec.empty)
+      : h('div', { class: 'table-scroll' }, h('table', {}, h('thead', {}, head), h('tbody', {}, ...body)));
+  return h(
+    'section',
+    { class: 'panel', id: spec.id },
+    h(
+      'header',
+      { class: 'panel-head' },
       h('h2', {}, spec.title),
-      h('div', { class: 'panel-tools' }, spec.controls ?? null, h('a', { class: 'csv', href: spec.csvHref, download: '', 'data-csv': spec.id }, 'CSV'))),
-    table);
+      h(
+        'div',
+        { class: 'panel-tools' },
+        spec.controls ?? null,
+        h('a', { class: 'csv', href: spec.csvHref, download: '', 'data-csv': spec.id }, 'CSV'),
+      ),
+    ),
+    table,
+  );
 }

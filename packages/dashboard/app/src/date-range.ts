@@ -1,7 +1,11 @@
 // Date ranges the dashboard can show: presets ending now (hourly) or at the end of today (daily), or custom days.
 
 export type Preset = '24h' | '7d' | '30d' | '90d' | 'custom';
-export interface DateRange { preset: Preset; from: number; to: number }
+export interface DateRange {
+  preset: Preset;
+  from: number;
+  to: number;
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

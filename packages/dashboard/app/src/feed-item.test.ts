@@ -5,7 +5,14 @@ import { describeEvent, MAX_FEED_TEXT, sinceOf } from './feed-item.js';
 
 const BASE = 'https://touchline.example/';
 const row = (over: Partial<EventRow>): EventRow => ({
-  id: '1', time: '2026-12-06T01:00:00.000Z', type: 'pageview', name: null, url: null, visitor_id: 'v', session_id: null, ...over,
+  id: '1',
+  time: '2026-12-06T01:00:00.000Z',
+  type: 'pageview',
+  name: null,
+  url: null,
+  visitor_id: 'v',
+  session_id: null,
+  ...over,
 });
 
 describe('describeEvent', () => {

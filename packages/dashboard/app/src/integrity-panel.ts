@@ -15,17 +15,39 @@ function valueText(row: IntegrityRow): string {
 }
 
 export function integrityPanel(report: Integrity, csvHref: string): HTMLElement {
-  const items = report.rows.map((row) => h('details', { class: `check ${row.state}` },
-    h('summary', {},
-      h('span', { class: `pill ${row.state}` }, STATE_TEXT[row.state]),
-      h('span', { class: 'check-title' }, row.check),
-      h('span', { class: 'check-value' }, row.note === 'not enough data' ? 'not enough data' : valueText(row))),
-    h('p', {}, row.explanation),
-    h('p', { class: 'muted' }, `Window: ${row.window}. Thresholds: ${row.thresholds}.${row.note && row.note !== 'not enough data' ? ` ${row.note}` : ''}`)));
-  return h('section', { class: 'panel', id: 'integrity' },
-    h('header', { class: 'panel-head' },
+  const items = report.rows.map((row) =>
+    h(
+      'details',
+      { class: `check ${row.state}` },
+      h(
+        'summary',
+        {},
+        h('span', { class: `pill ${row.state}` }, STATE_TEXT[row.state]),
+        h('span', { class: 'check-title' }, row.check),
+        h('span', { class: 'check-value' }, row.note === 'not enough data' ? 'not enough data' : valueText(row)),
+      ),
+      h('p', {}, row.explanation),
+      h(
+        'p',
+        { class: 'muted' },
+        `Window: ${row.window}. Thresholds: ${row.thresholds}.${row.note && row.note !== 'not enough data' ? ` ${row.note}` : ''}`,
+      ),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'panel', id: 'integrity' },
+    h(
+      'header',
+      { class: 'panel-head' },
       h('h2', {}, 'Data integrity'),
-      h('div', { class: 'panel-tools' }, h('a', { class: 'csv', href: csvHref, download: '', 'data-csv': 'integrity' }, 'CSV'))),
+      h(
+        'div',
+        { class: 'panel-tools' },
+        h('a', { class: 'csv', href: csvHref, download: '', 'data-csv': 'integrity' }, 'CSV'),
+      ),
+    ),
     h('p', { class: `integrity-summary ${report.state}` }, SUMMARY[report.state]),
-    h('div', { class: 'checks' }, ...items));
+    h('div', { class: 'checks' }, ...items),
+  );
 }

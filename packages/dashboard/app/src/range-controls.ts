@@ -6,8 +6,11 @@ import { h, replaceChildren } from './dom.js';
 export function rangeControls(box: HTMLElement, initial: DateRange, onChange: (range: DateRange) => void): void {
   let current = initial;
   const render = (): void => {
-    const preset = h('select', { id: 'range', 'aria-label': 'Date range' },
-      ...PRESETS.map((p) => h('option', { value: p.value, selected: p.value === current.preset }, p.label)));
+    const preset = h(
+      'select',
+      { id: 'range', 'aria-label': 'Date range' },
+      ...PRESETS.map((p) => h('option', { value: p.value, selected: p.value === current.preset }, p.label)),
+    );
     preset.addEventListener('change', () => {
       const value = preset.value as Preset;
       if (value === 'custom') {

@@ -12,7 +12,12 @@ export function canReadAccount(session: DashboardSession, accountId: string): bo
 /** Replies 403 naming the account when the session may not read it. */
 export function requireAccountAccess(signedIn: SignedIn, accountId: string, reply: FastifyReply): boolean {
   if (canReadAccount(signedIn.session, accountId)) return true;
-  replyError(reply, 403, 'forbidden_account', `${who(signedIn.session)} may not read account ${accountId.slice(0, 64)}; ask an admin to add it to your accounts`);
+  replyError(
+    reply,
+    403,
+    'forbidden_account',
+    `${who(signedIn.session)} may not read account ${accountId.slice(0, 64)}; ask an admin to add it to your accounts`,
+  );
   return false;
 }
 

@@ -29,7 +29,7 @@ export function createAdminPassword(storage: Storage, envPassword: string | unde
     },
     async verify(attempt) {
       const { hash } = await current();
-      return hash !== null && await verifyPassword(attempt, hash);
+      return hash !== null && (await verifyPassword(attempt, hash));
     },
   };
 }

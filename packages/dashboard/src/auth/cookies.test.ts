@@ -12,7 +12,11 @@ describe('cookies', () => {
   });
 
   it('writes HttpOnly, SameSite=Strict, Max-Age, and Secure only when asked', () => {
-    expect(sessionCookie('t', { maxAgeSeconds: 60, secure: false })).toBe('tl_dash=t; Path=/; HttpOnly; SameSite=Strict; Max-Age=60');
-    expect(sessionCookie('', { maxAgeSeconds: 0, secure: true })).toBe('tl_dash=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure');
+    expect(sessionCookie('t', { maxAgeSeconds: 60, secure: false })).toBe(
+      'tl_dash=t; Path=/; HttpOnly; SameSite=Strict; Max-Age=60',
+    );
+    expect(sessionCookie('', { maxAgeSeconds: 0, secure: true })).toBe(
+      'tl_dash=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure',
+    );
   });
 });

@@ -8,12 +8,18 @@ export const SESSION_COOKIE = 'tl_dash';
  * as the `cookie` package does (property-tested there): one Cookie grammar in the project.
  */
 export function readCookie(header: string | undefined, name: string): string | null {
-  return header === undefined ? null : readPrefixedCookies(header, name).get(name) ?? null;
+  return header === undefined ? null : (readPrefixedCookies(header, name).get(name) ?? null);
 }
 
 /** HttpOnly (scripts never see it), SameSite=Strict (never sent on cross-site requests), Secure over https. */
 export function sessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
-  const parts = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`];
+  const parts = [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
+  ];
   if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }

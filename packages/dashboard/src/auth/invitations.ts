@@ -29,14 +29,21 @@ export function normalizeLogin(text: string): { login: string } | { problem: str
   if (login.length === 0) return { problem: 'the login name is empty' };
   if (login.length > 200) return { problem: 'the login name must be at most 200 characters long' };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\s]/.test(login)) return { problem: 'the login name may not contain spaces or control characters' };
+  if (/[\u0000-\u001f\u007f\s]/.test(login))
+    return { problem: 'the login name may not contain spaces or control characters' };
   return { login };
 }
 
 /** What is wrong with a role and its accounts, or null: a viewer needs at least one known account, an admin none. */
-export async function roleProblem(storage: Pick<Storage, 'listAccounts'>, role: string, accountIds: string[]): Promise<string | null> {
-  if (!DASHBOARD_ROLES.includes(role as DashboardRole)) return `the role must be admin or viewer, not "${role.slice(0, 40)}"`;
-  if (role === 'admin') return accountIds.length > 0 ? 'an admin reads every account: give accounts only to a viewer' : null;
+export async function roleProblem(
+  storage: Pick<Storage, 'listAccounts'>,
+  role: string,
+  accountIds: string[],
+): Promise<string | null> {
+  if (!DASHBOARD_ROLES.includes(role as DashboardRole))
+    return `the role must be admin or viewer, not "${role.slice(0, 40)}"`;
+  if (role === 'admin')
+    return accountIds.length > 0 ? 'an admin reads every account: give accounts only to a viewer' : null;
   if (accountIds.length === 0) return 'a viewer needs at least one account';
   const known = new Set((await storage.listAccounts()).map((a) => a.id));
   const unknown = accountIds.filter((id) => !known.has(id));
@@ -44,7 +51,8 @@ export async function roleProblem(storage: Pick<Storage, 'listAccounts'>, role: 
 }
 
 export function expiresHoursProblem(hours: number): string | null {
-  if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_INVITATION_HOURS) return `the invitation must expire after more than 0 and at most ${MAX_INVITATION_HOURS} hours`;
+  if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_INVITATION_HOURS)
+    return `the invitation must expire after more than 0 and at most ${MAX_INVITATION_HOURS} hours`;
   return null;
 }
 
@@ -54,11 +62,20 @@ export function invitationLink(baseUrl: string, token: string): string {
 }
 
 /** Stores a new invitation and returns it with its token (shown once: only its hash is kept). Checked by the caller. */
-export async function createInvitation(storage: Pick<Storage, 'createDashboardInvitation'>, request: InvitationRequest): Promise<{ token: string; invitation: DashboardInvitation }> {
+export async function createInvitation(
+  storage: Pick<Storage, 'createDashboardInvitation'>,
+  request: InvitationRequest,
+): Promise<{ token: string; invitation: DashboardInvitation }> {
   const token = randomBytes(32).toString('base64url');
   const invitation: DashboardInvitation = {
-    id: newId(request.now), login: request.login, role: request.role, accountIds: request.role === 'admin' ? [] : [...new Set(request.accountIds)],
-    createdAt: request.now, expiresAt: request.now + Math.round(request.expiresHours * 3_600_000), usedAt: null, userId: null,
+    id: newId(request.now),
+    login: request.login,
+    role: request.role,
+    accountIds: request.role === 'admin' ? [] : [...new Set(request.accountIds)],
+    createdAt: request.now,
+    expiresAt: request.now + Math.round(request.expiresHours * 3_600_000),
+    usedAt: null,
+    userId: null,
   };
   await storage.createDashboardInvitation({ ...invitation, tokenHash: tokenHash(token) });
   return { token, invitation };

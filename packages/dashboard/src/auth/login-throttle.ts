@@ -23,7 +23,10 @@ export interface LoginThrottleOptions {
   maxClients: number;
 }
 
-interface Entry { failures: number; windowStart: number }
+interface Entry {
+  failures: number;
+  windowStart: number;
+}
 
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const entries = new Map<string, Entry>();

@@ -15,7 +15,13 @@ describe('hashPassword / verifyPassword', () => {
 
   it('treats malformed or tampered stored values as no match', async () => {
     const good = await hashPassword('correct horse battery');
-    for (const bad of ['', 'plain-text', good.replace('scrypt', 'bcrypt'), good.slice(0, -4), good.replace('$32768$', '$99999999$')]) {
+    for (const bad of [
+      '',
+      'plain-text',
+      good.replace('scrypt', 'bcrypt'),
+      good.slice(0, -4),
+      good.replace('$32768$', '$99999999$'),
+    ]) {
       expect(await verifyPassword('correct horse battery', bad)).toBe(false);
     }
   });

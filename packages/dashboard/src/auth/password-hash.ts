@@ -11,7 +11,9 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: PARAMS.maxmem }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: PARAMS.maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -36,7 +38,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** Null when the password is acceptable, else what is wrong with it. */
 export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `the admin password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return `the admin password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
   if (password.length > 1024) return 'the admin password must be at most 1024 characters long';
   return null;
 }

@@ -5,10 +5,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import type { DashboardSession, SessionStore } from './session-store.js';
 
-export interface SignedIn { token: string; session: DashboardSession }
+export interface SignedIn {
+  token: string;
+  session: DashboardSession;
+}
 
 /** The request's live session, or null after replying 401. */
-export async function requireSession(sessions: SessionStore, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
+export async function requireSession(
+  sessions: SessionStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedIn | null> {
   const token = readCookie(request.headers.cookie, SESSION_COOKIE) ?? '';
   const session = await sessions.find(token);
   if (session !== null) return { token, session };
@@ -34,7 +41,14 @@ function originHost(origin: string): string | null {
 export function requireSameOrigin(request: FastifyRequest, reply: FastifyReply): boolean {
   const origin = request.headers.origin;
   if (origin === undefined || originHost(origin) !== request.host) {
-    replyError(reply, 403, 'bad_origin', origin === undefined ? 'the Origin header is missing on a state-changing request' : `origin ${origin.slice(0, 100)} may not change state here`);
+    replyError(
+      reply,
+      403,
+      'bad_origin',
+      origin === undefined
+        ? 'the Origin header is missing on a state-changing request'
+        : `origin ${origin.slice(0, 100)} may not change state here`,
+    );
     return false;
   }
   if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {

@@ -6,7 +6,12 @@ import { createSessionStore, tokenHash } from './session-store.js';
 
 const clock = (start: number) => {
   let t = start;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 };
 
 describe.each(await storageFactories(process.env, import.meta.url))('$dialect', (factory) => {
@@ -20,7 +25,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
     await db.remove();
   });
 
-  it('finds a session by its token until it expires, never by another token, and stores only the token\'s hash', async () => {
+  it("finds a session by its token until it expires, never by another token, and stores only the token's hash", async () => {
     const c = clock(1000);
     const store = createSessionStore({ storage, ttlMs: 60_000, now: c.now, maxSessions: 10 });
     const { token, session } = await store.create(null);
@@ -29,7 +34,9 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
     expect(await store.find(`${token}x`)).toBeNull();
     expect(await store.find('')).toBeNull();
     expect(await storage.findDashboardSession(token, c.now())).toBeNull();
-    expect(await storage.findDashboardSession(tokenHash(token), c.now())).toMatchObject({ csrfToken: session.csrfToken });
+    expect(await storage.findDashboardSession(tokenHash(token), c.now())).toMatchObject({
+      csrfToken: session.csrfToken,
+    });
     c.advance(59_999);
     expect(await store.find(token)).not.toBeNull();
     c.advance(1);

@@ -53,9 +53,22 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     async create(user) {
       const now = options.now();
       const token = randomBytes(32).toString('base64url');
-      const stored = { csrfToken: randomBytes(24).toString('base64url'), createdAt: now, expiresAt: now + options.ttlMs, userId: user?.id ?? null };
+      const stored = {
+        csrfToken: randomBytes(24).toString('base64url'),
+        createdAt: now,
+        expiresAt: now + options.ttlMs,
+        userId: user?.id ?? null,
+      };
       await storage.createDashboardSession({ tokenHash: tokenHash(token), ...stored }, options.maxSessions);
-      return { token, session: { ...stored, login: user?.login ?? null, role: user?.role ?? 'admin', accountIds: user?.accountIds ?? [] } };
+      return {
+        token,
+        session: {
+          ...stored,
+          login: user?.login ?? null,
+          role: user?.role ?? 'admin',
+          accountIds: user?.accountIds ?? [],
+        },
+      };
     },
     async find(token) {
       if (!plausible(token)) return null;

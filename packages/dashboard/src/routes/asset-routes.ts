@@ -12,19 +12,30 @@ const APP_DIR = new URL('../../dist/app/', import.meta.url);
 
 /** The page may load only its own scripts, styles and data: injected markup could not run or phone home. */
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
 } as const;
 
-const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', html: 'text/html; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
 
 /** A file's bytes and their gzip form, read and compressed once per registration (the files only change with a rebuild). */
 type AssetCache = Map<string, Promise<{ raw: Buffer; gzip: Buffer }>>;
 
-async function sendFile(cache: AssetCache, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
+async function sendFile(
+  cache: AssetCache,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  file: string,
+  type: string,
+): Promise<FastifyReply> {
   let entry = cache.get(file);
   if (entry === undefined) {
     entry = readFile(file).then((raw) => ({ raw, gzip: gzipSync(raw, { level: 9 }) }));
@@ -65,7 +76,8 @@ export function registerAssetRoutes(app: FastifyInstance): void {
   });
   app.get('/dashboard/assets/app/:name', (request, reply) => {
     const name = String((request.params as Record<string, unknown>).name);
-    if (!/^[a-z0-9-]+\.js$/.test(name)) return replyError(reply, 404, 'not_found', `no dashboard script ${name.slice(0, 80)}`);
+    if (!/^[a-z0-9-]+\.js$/.test(name))
+      return replyError(reply, 404, 'not_found', `no dashboard script ${name.slice(0, 80)}`);
     return sendFile(cache, request, reply, fileURLToPath(new URL(name, APP_DIR)), TYPES.js as string);
   });
 }

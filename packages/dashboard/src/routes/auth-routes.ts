@@ -31,8 +31,9 @@ const passwordSchema = z.object({
   new_password: z.string({ error: 'is required' }).max(4096, 'is too long'),
 });
 
-export const SETUP_HELP = 'No admin password is set. Set one with `touchline admin set-password` (reads it from standard input) '
-  + 'or start the collector with the environment variable TOUCHLINE_ADMIN_PASSWORD (at least 10 characters).';
+export const SETUP_HELP =
+  'No admin password is set. Set one with `touchline admin set-password` (reads it from standard input) ' +
+  'or start the collector with the environment variable TOUCHLINE_ADMIN_PASSWORD (at least 10 characters).';
 
 function isSecure(settings: DashboardSettings, request: FastifyRequest): boolean {
   return settings.secureCookies === 'always' || (settings.secureCookies === 'auto' && request.protocol === 'https');
@@ -41,20 +42,29 @@ function isSecure(settings: DashboardSettings, request: FastifyRequest): boolean
 /** What the page learns about the signed-in person: their name, role and (for a viewer) accounts. */
 function sessionJson(session: DashboardSession): Record<string, unknown> {
   return {
-    state: 'signed_in', csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString(),
-    user: { login: session.login, role: session.role, accounts: session.role === 'admin' ? null : session.accountIds, built_in: session.userId === null },
+    state: 'signed_in',
+    csrf_token: session.csrfToken,
+    expires_at: new Date(session.expiresAt).toISOString(),
+    user: {
+      login: session.login,
+      role: session.role,
+      accounts: session.role === 'admin' ? null : session.accountIds,
+      built_in: session.userId === null,
+    },
   };
 }
 
 /** The routes' own state: a decoy hash, made once per registration. */
-interface Ctx extends AuthDeps { decoyHash(): Promise<string> }
+interface Ctx extends AuthDeps {
+  decoyHash(): Promise<string>;
+}
 
 /** The named user these credentials sign in, or null. */
 async function checkUser(deps: Ctx, loginText: string, password: string): Promise<SessionUser> {
   const normal = normalizeLogin(loginText);
   const user = 'login' in normal ? await deps.storage.findDashboardUser({ login: normal.login }) : null;
   // An unknown login name still costs one scrypt check, so the answer's timing does not tell which names exist.
-  const ok = await verifyPassword(password, user?.passwordHash ?? await deps.decoyHash());
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await deps.decoyHash()));
   return ok && user !== null ? { id: user.id, login: user.login, role: user.role, accountIds: user.accountIds } : null;
 }
 
@@ -66,25 +76,44 @@ async function login(deps: Ctx, request: FastifyRequest, reply: FastifyReply): P
     return replyError(reply, 400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
   }
   const named = (parsed.data.login ?? '').trim() !== '';
-  if (!named && await deps.password.source() === null) return replyError(reply, 409, 'no_admin_password', `${SETUP_HELP} Named users sign in with their login name.`);
+  if (!named && (await deps.password.source()) === null)
+    return replyError(reply, 409, 'no_admin_password', `${SETUP_HELP} Named users sign in with their login name.`);
   // Counted before the (slow) password check, so parallel attempts cannot all slip through.
   const decision = deps.throttle.attempt(request.ip);
   if (decision.kind === 'refuse') {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
-    return replyError(reply, 429, 'too_many_attempts', `too many failed sign-ins from this address; try again in ${seconds} s`, { retryAfterSeconds: seconds });
+    return replyError(
+      reply,
+      429,
+      'too_many_attempts',
+      `too many failed sign-ins from this address; try again in ${seconds} s`,
+      { retryAfterSeconds: seconds },
+    );
   }
   let user: SessionUser = null;
   if (named) {
     user = await checkUser(deps, parsed.data.login ?? '', parsed.data.password);
-    if (user === null) return replyError(reply, 401, 'wrong_password', 'that login name and password do not match a dashboard user');
+    if (user === null)
+      return replyError(reply, 401, 'wrong_password', 'that login name and password do not match a dashboard user');
   } else if (!(await deps.password.verify(parsed.data.password))) {
-    return replyError(reply, 401, 'wrong_password', 'that is not the admin password (named users: enter your login name too)');
+    return replyError(
+      reply,
+      401,
+      'wrong_password',
+      'that is not the admin password (named users: enter your login name too)',
+    );
   }
   deps.throttle.recordSuccess(request.ip);
   const old = readCookie(request.headers.cookie, SESSION_COOKIE);
   if (old !== null) await deps.sessions.delete(old);
   const { token, session } = await deps.sessions.create(user);
-  reply.header('set-cookie', sessionCookie(token, { maxAgeSeconds: deps.settings.sessionTtlMs / 1000, secure: isSecure(deps.settings, request) }));
+  reply.header(
+    'set-cookie',
+    sessionCookie(token, {
+      maxAgeSeconds: deps.settings.sessionTtlMs / 1000,
+      secure: isSecure(deps.settings, request),
+    }),
+  );
   return reply.send(sessionJson(session));
 }
 
@@ -95,7 +124,12 @@ async function changePassword(deps: AuthDeps, request: FastifyRequest, reply: Fa
   if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
   const { userId } = signedIn.session;
   if (userId === null) {
-    return replyError(reply, 409, 'built_in_admin', 'the built-in admin\'s password is changed with `touchline admin set-password` (or TOUCHLINE_ADMIN_PASSWORD), not here');
+    return replyError(
+      reply,
+      409,
+      'built_in_admin',
+      "the built-in admin's password is changed with `touchline admin set-password` (or TOUCHLINE_ADMIN_PASSWORD), not here",
+    );
   }
   const body = passwordSchema.safeParse(request.body);
   if (!body.success) {
@@ -103,15 +137,32 @@ async function changePassword(deps: AuthDeps, request: FastifyRequest, reply: Fa
     return replyError(reply, 400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
   }
   const problem = passwordProblem(body.data.new_password);
-  if (problem !== null) return replyError(reply, 400, 'invalid_body', `new_password: ${problem.replace('the admin password', 'the password')}`);
+  if (problem !== null)
+    return replyError(
+      reply,
+      400,
+      'invalid_body',
+      `new_password: ${problem.replace('the admin password', 'the password')}`,
+    );
   const decision = deps.throttle.attempt(request.ip);
-  if (decision.kind === 'refuse') return replyError(reply, 429, 'too_many_attempts', `too many failed password checks from this address; try again in ${Math.ceil(decision.retryAfterMs / 1000)} s`);
+  if (decision.kind === 'refuse')
+    return replyError(
+      reply,
+      429,
+      'too_many_attempts',
+      `too many failed password checks from this address; try again in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
+    );
   const user = await deps.storage.findDashboardUser({ id: userId });
   if (user === null || !(await verifyPassword(body.data.current_password, user.passwordHash))) {
     return replyError(reply, 403, 'wrong_password', 'current_password: that is not your current password');
   }
   deps.throttle.recordSuccess(request.ip);
-  const ended = await deps.storage.setDashboardUserPassword({ userId, passwordHash: await hashPassword(body.data.new_password), keepTokenHash: tokenHash(signedIn.token), now: deps.now() });
+  const ended = await deps.storage.setDashboardUserPassword({
+    userId,
+    passwordHash: await hashPassword(body.data.new_password),
+    keepTokenHash: tokenHash(signedIn.token),
+    now: deps.now(),
+  });
   return reply.send({ changed: true, other_sessions_signed_out: ended ?? 0 });
 }
 
@@ -122,7 +173,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthDeps): voi
     const session = await deps.sessions.find(readCookie(request.headers.cookie, SESSION_COOKIE) ?? '');
     if (session !== null) return sessionJson(session);
     // Setup only while nobody at all can sign in: no admin password and no named user.
-    if (await deps.password.source() === null && (await deps.storage.listDashboardUsers()).users.length === 0) return { state: 'setup', help: SETUP_HELP };
+    if ((await deps.password.source()) === null && (await deps.storage.listDashboardUsers()).users.length === 0)
+      return { state: 'setup', help: SETUP_HELP };
     return { state: 'signed_out' };
   });
 

@@ -10,10 +10,14 @@ afterEach(async () => {
   fixture = null;
 });
 
-const post = (f: DashboardFixture, path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${f.url}/dashboard/api/${path}`, {
-  method: 'POST', headers: { 'content-type': 'application/json', origin: f.url, ...headers }, body: JSON.stringify(body),
-});
-const get = (f: DashboardFixture, path: string, cookie = '') => fetch(`${f.url}/dashboard/api/${path}`, { headers: cookie ? { cookie } : {} });
+const post = (f: DashboardFixture, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${f.url}/dashboard/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: f.url, ...headers },
+    body: JSON.stringify(body),
+  });
+const get = (f: DashboardFixture, path: string, cookie = '') =>
+  fetch(`${f.url}/dashboard/api/${path}`, { headers: cookie ? { cookie } : {} });
 
 async function signIn(f: DashboardFixture): Promise<{ cookie: string; csrf: string }> {
   const res = await post(f, 'login', { password: PASSWORD });
@@ -33,7 +37,10 @@ describe('without an admin password', () => {
     expect(await uplot.text()).toContain('export { uPlot as default }');
     expect((await fetch(`${fixture.url}/dashboard/assets/..%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${fixture.url}/dashboard/assets/app/..%2f..%2fpackage.json`)).status).toBe(404);
-    expect(await (await get(fixture, 'session')).json()).toMatchObject({ state: 'setup', help: expect.stringContaining('touchline admin set-password') });
+    expect(await (await get(fixture, 'session')).json()).toMatchObject({
+      state: 'setup',
+      help: expect.stringContaining('touchline admin set-password'),
+    });
     const login = await post(fixture, 'login', { password: 'anything at all' });
     expect(login.status).toBe(409);
     expect((await get(fixture, 'accounts')).status).toBe(401);
@@ -57,7 +64,10 @@ describe('signing in', () => {
     const setCookie = res.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/^tl_dash=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
     const cookie = setCookie.split(';')[0] ?? '';
-    expect(await (await get(fixture, 'session', cookie)).json()).toMatchObject({ state: 'signed_in', csrf_token: expect.any(String) });
+    expect(await (await get(fixture, 'session', cookie)).json()).toMatchObject({
+      state: 'signed_in',
+      csrf_token: expect.any(String),
+    });
     expect((await get(fixture, 'accounts', cookie)).status).toBe(200);
     expect((await get(fixture, 'accounts', 'tl_dash=forged-token')).status).toBe(401);
   });
@@ -70,7 +80,8 @@ describe('signing in', () => {
 
   it('refuses a client after 5 failed attempts with 429 and Retry-After, even with the right password', async () => {
     fixture = await startDashboard({ adminPassword: PASSWORD });
-    for (let i = 0; i < 5; i++) expect((await post(fixture, 'login', { password: `wrong ${i} guess` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await post(fixture, 'login', { password: `wrong ${i} guess` })).status).toBe(401);
     const refused = await post(fixture, 'login', { password: PASSWORD });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -79,7 +90,9 @@ describe('signing in', () => {
   it('counts parallel attempts before checking them: 60 at once get 5 password checks and 55 refusals', async () => {
     fixture = await startDashboard({ adminPassword: PASSWORD });
     const f = fixture;
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => post(f, 'login', { password: `wrong ${i} guess` })));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(f, 'login', { password: `wrong ${i} guess` })),
+    );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(55);
@@ -97,18 +110,27 @@ describe('signing in', () => {
 
   it('rejects sign-in from another origin, without an Origin, or as a form post', async () => {
     fixture = await startDashboard({ adminPassword: PASSWORD });
-    expect(await (await post(fixture, 'login', { password: PASSWORD }, { origin: 'https://evil.example' })).json())
-      .toMatchObject({ error: { code: 'bad_origin', message: expect.stringContaining('https://evil.example') } });
-    const noOrigin = await fetch(`${fixture.url}/dashboard/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: PASSWORD }) });
+    expect(
+      await (await post(fixture, 'login', { password: PASSWORD }, { origin: 'https://evil.example' })).json(),
+    ).toMatchObject({ error: { code: 'bad_origin', message: expect.stringContaining('https://evil.example') } });
+    const noOrigin = await fetch(`${fixture.url}/dashboard/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: PASSWORD }),
+    });
     expect(noOrigin.status).toBe(403);
-    const form = await fetch(`${fixture.url}/dashboard/api/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: fixture.url }, body: 'password=x' });
+    const form = await fetch(`${fixture.url}/dashboard/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: fixture.url },
+      body: 'password=x',
+    });
     expect(form.status).toBe(415);
     expect((await post(fixture, 'login', {})).status).toBe(400);
   });
 });
 
 describe('signing out', () => {
-  it('needs the session\'s CSRF token, then ends the session server-side', async () => {
+  it("needs the session's CSRF token, then ends the session server-side", async () => {
     fixture = await startDashboard({ adminPassword: PASSWORD });
     const { cookie, csrf } = await signIn(fixture);
     const noToken = await post(fixture, 'logout', {}, { cookie });
@@ -125,19 +147,34 @@ describe('data API', () => {
     const shop = await fixture.keyFor('shop');
     const blog = await fixture.keyFor('blog');
     const now = Date.now();
-    await sendAndSettle(fixture, shop.key, visitorItems([{ at: now - 3_600_000, url: 'https://shop.example/pricing?utm_source=x', referrer: 'https://news.example/a' }], { conversion: { revenue: 50, afterMs: 60_000 } }));
+    await sendAndSettle(
+      fixture,
+      shop.key,
+      visitorItems(
+        [{ at: now - 3_600_000, url: 'https://shop.example/pricing?utm_source=x', referrer: 'https://news.example/a' }],
+        { conversion: { revenue: 50, afterMs: 60_000 } },
+      ),
+    );
     await sendAndSettle(fixture, blog.key, visitorItems([{ at: now - 7_200_000, url: 'https://blog.example/post' }]));
     const { cookie, csrf } = await signIn(fixture);
     const q = (account: string, extra = '') => `account=${account}&from=${now - 86_400_000}&to=${now}${extra}`;
 
     const pages = await (await get(fixture, `landing-pages?${q(shop.accountId)}`, cookie)).json();
     expect(pages).toEqual({ rows: [{ landing_page: '/pricing', sessions: 1, visitors: 1 }] });
-    expect(await (await get(fixture, `landing-pages?${q(blog.accountId)}`, cookie)).json()).toEqual({ rows: [{ landing_page: '/post', sessions: 1, visitors: 1 }] });
+    expect(await (await get(fixture, `landing-pages?${q(blog.accountId)}`, cookie)).json()).toEqual({
+      rows: [{ landing_page: '/post', sessions: 1, visitors: 1 }],
+    });
     // utm values from the landing URL, read from the rollups' utm dimensions.
-    expect(await (await get(fixture, `sources?${q(shop.accountId)}`, cookie)).json()).toEqual({ rows: [{ utm_source: 'x', sessions: 1, visitors: 1 }] });
+    expect(await (await get(fixture, `sources?${q(shop.accountId)}`, cookie)).json()).toEqual({
+      rows: [{ utm_source: 'x', sessions: 1, visitors: 1 }],
+    });
     expect(await (await get(fixture, `campaigns?${q(shop.accountId)}`, cookie)).json()).toEqual({ rows: [] });
     expect(await (await get(fixture, `mediums?${q(blog.accountId)}`, cookie)).json()).toEqual({ rows: [] });
-    const overview = await (await get(fixture, `overview?${q(shop.accountId)}`, cookie)).json() as { stats: unknown; bucket: string; series: unknown[] };
+    const overview = (await (await get(fixture, `overview?${q(shop.accountId)}`, cookie)).json()) as {
+      stats: unknown;
+      bucket: string;
+      series: unknown[];
+    };
     expect(overview.stats).toEqual(await fixture.storage.stats(shop.accountId, now - 86_400_000, now));
     expect(overview.bucket).toBe('hour');
     // Clock-hour buckets: the first is partial (from `from` to the next whole hour), every later one starts on the hour.
@@ -152,33 +189,102 @@ describe('data API', () => {
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="referrers.csv"');
     expect(await csv.text()).toBe('referrer,sessions,visitors\r\nnews.example,1,1\r\n');
 
-    expect(await (await get(fixture, 'overview?from=1', cookie)).json()).toMatchObject({ error: { code: 'invalid_query', message: expect.stringMatching(/^account: /) } });
+    expect(await (await get(fixture, 'overview?from=1', cookie)).json()).toMatchObject({
+      error: { code: 'invalid_query', message: expect.stringMatching(/^account: /) },
+    });
     expect((await get(fixture, `overview?${q('no-such-account')}`, cookie)).status).toBe(404);
-    expect(await (await get(fixture, `channels?${q(shop.accountId, '&model=magic')}`, cookie)).json()).toMatchObject({ error: { message: expect.stringMatching(/^model: must be one of/) } });
-    expect(await (await get(fixture, `overview?account=${shop.accountId}&from=yesterday`, cookie)).json()).toMatchObject({ error: { message: expect.stringContaining('from: "yesterday" is not an ISO date') } });
-    const conversions = await (await get(fixture, `conversions?${q(shop.accountId)}`, cookie)).json() as { rows: Array<{ id: string }> };
+    expect(await (await get(fixture, `channels?${q(shop.accountId, '&model=magic')}`, cookie)).json()).toMatchObject({
+      error: { message: expect.stringMatching(/^model: must be one of/) },
+    });
+    expect(
+      await (await get(fixture, `overview?account=${shop.accountId}&from=yesterday`, cookie)).json(),
+    ).toMatchObject({ error: { message: expect.stringContaining('from: "yesterday" is not an ISO date') } });
+    const conversions = (await (await get(fixture, `conversions?${q(shop.accountId)}`, cookie)).json()) as {
+      rows: Array<{ id: string }>;
+    };
     const id = conversions.rows[0]?.id ?? '';
     expect((await get(fixture, `conversions/${id}/journey?account=${blog.accountId}`, cookie)).status).toBe(404);
-    expect((await (await get(fixture, `conversions/${id}/journey?account=${shop.accountId}`, cookie)).json() as { touchpoints: unknown[] }).touchpoints).toHaveLength(1);
+    expect(
+      (
+        (await (await get(fixture, `conversions/${id}/journey?account=${shop.accountId}`, cookie)).json()) as {
+          touchpoints: unknown[];
+        }
+      ).touchpoints,
+    ).toHaveLength(1);
 
     // Funnels and the model comparison: scoped to the account, bad parameters named.
-    const goal = async (match: string, kind: string) => (await fixture!.storage.saveGoal(shop.accountId, { id: `g-${kind}`, name: match, kind: kind as 'pageview', match, createdAt: now, updatedAt: now })).id;
-    await fixture.storage.saveFunnel(shop.accountId, { id: 'f1', name: 'Buy', windowMs: 86_400_000, steps: [await goal('/pricing', 'pageview'), await goal('purchase', 'conversion')], createdAt: now, updatedAt: now });
-    expect(await (await get(fixture, `funnels?${q(shop.accountId)}`, cookie)).json()).toMatchObject({ funnels: [{ id: 'f1', name: 'Buy', window: '1d', steps: ['g-pageview', 'g-conversion'] }] });
-    expect(await (await get(fixture, `funnels?${q(blog.accountId)}`, cookie)).json()).toEqual({ funnels: [], goals: [] });
+    const goal = async (match: string, kind: string) =>
+      (
+        await fixture!.storage.saveGoal(shop.accountId, {
+          id: `g-${kind}`,
+          name: match,
+          kind: kind as 'pageview',
+          match,
+          createdAt: now,
+          updatedAt: now,
+        })
+      ).id;
+    await fixture.storage.saveFunnel(shop.accountId, {
+      id: 'f1',
+      name: 'Buy',
+      windowMs: 86_400_000,
+      steps: [await goal('/pricing', 'pageview'), await goal('purchase', 'conversion')],
+      createdAt: now,
+      updatedAt: now,
+    });
+    expect(await (await get(fixture, `funnels?${q(shop.accountId)}`, cookie)).json()).toMatchObject({
+      funnels: [{ id: 'f1', name: 'Buy', window: '1d', steps: ['g-pageview', 'g-conversion'] }],
+    });
+    expect(await (await get(fixture, `funnels?${q(blog.accountId)}`, cookie)).json()).toEqual({
+      funnels: [],
+      goals: [],
+    });
     const report = await get(fixture, `funnels/f1/report?${q(shop.accountId, '&format=csv')}`, cookie);
-    expect(await report.text()).toBe('step,goal,count,conversion_rate,step_rate,organic_social\r\n1,/pricing,1,1,,1\r\n2,purchase,1,1,1,1\r\n');
+    expect(await report.text()).toBe(
+      'step,goal,count,conversion_rate,step_rate,organic_social\r\n1,/pricing,1,1,,1\r\n2,purchase,1,1,1,1\r\n',
+    );
     expect((await get(fixture, `funnels/f1/report?${q(blog.accountId)}`, cookie)).status).toBe(404);
-    expect(await (await get(fixture, `funnels/f1/report?${q(shop.accountId, '&unit=people')}`, cookie)).json()).toMatchObject({ error: { message: 'unit: must be one of visitor, session' } });
-    const compare = await (await get(fixture, `compare?${q(shop.accountId)}`, cookie)).json() as { models: unknown[]; groups: Array<{ group: string; credit: Record<string, unknown> }> };
+    expect(
+      await (await get(fixture, `funnels/f1/report?${q(shop.accountId, '&unit=people')}`, cookie)).json(),
+    ).toMatchObject({ error: { message: 'unit: must be one of visitor, session' } });
+    const compare = (await (await get(fixture, `compare?${q(shop.accountId)}`, cookie)).json()) as {
+      models: unknown[];
+      groups: Array<{ group: string; credit: Record<string, unknown> }>;
+    };
     expect(compare.models).toHaveLength(8);
-    expect(compare.groups).toEqual([{ group: 'organic_social', credit: expect.objectContaining({ markov: { conversions: 1, revenue: 50 }, shapley: { conversions: 1, revenue: 50 } }) }]);
-    expect(await (await get(fixture, `compare?${q(shop.accountId, '&group_by=weather')}`, cookie)).json()).toMatchObject({ error: { message: expect.stringMatching(/^group_by: must be one of/) } });
+    expect(compare.groups).toEqual([
+      {
+        group: 'organic_social',
+        credit: expect.objectContaining({
+          markov: { conversions: 1, revenue: 50 },
+          shapley: { conversions: 1, revenue: 50 },
+        }),
+      },
+    ]);
+    expect(
+      await (await get(fixture, `compare?${q(shop.accountId, '&group_by=weather')}`, cookie)).json(),
+    ).toMatchObject({ error: { message: expect.stringMatching(/^group_by: must be one of/) } });
     // "New funnel": a state change, so CSRF-checked; steps reuse goals of the same kind and match.
-    const newFunnel = { account: shop.accountId, name: 'Again', window: '2h', steps: [{ kind: 'pageview', match: '/pricing' }, { kind: 'event', match: 'signup' }] };
+    const newFunnel = {
+      account: shop.accountId,
+      name: 'Again',
+      window: '2h',
+      steps: [
+        { kind: 'pageview', match: '/pricing' },
+        { kind: 'event', match: 'signup' },
+      ],
+    };
     expect((await post(fixture, 'funnels', newFunnel, { cookie })).status).toBe(403);
-    expect(await (await post(fixture, 'funnels', { ...newFunnel, steps: [{ kind: 'pageview', match: 'pricing' }] }, { cookie, 'x-csrf-token': csrf })).json())
-      .toMatchObject({ error: { message: expect.stringMatching(/^step 1: match: /) } });
+    expect(
+      await (
+        await post(
+          fixture,
+          'funnels',
+          { ...newFunnel, steps: [{ kind: 'pageview', match: 'pricing' }] },
+          { cookie, 'x-csrf-token': csrf },
+        )
+      ).json(),
+    ).toMatchObject({ error: { message: expect.stringMatching(/^step 1: match: /) } });
     const made = await post(fixture, 'funnels', newFunnel, { cookie, 'x-csrf-token': csrf });
     expect(made.status).toBe(200);
     const again = (await fixture.storage.listFunnels(shop.accountId)).find((f) => f.name === 'Again');

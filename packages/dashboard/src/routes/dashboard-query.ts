@@ -11,13 +11,21 @@ const DAY = 86_400_000;
 export const MAX_RANGE_MS = 800 * DAY;
 
 const baseSchema = z.object({
-  account: z.string({ error: 'is required (an account id from /dashboard/api/accounts)' }).min(1, 'is required').max(64),
+  account: z
+    .string({ error: 'is required (an account id from /dashboard/api/accounts)' })
+    .min(1, 'is required')
+    .max(64),
   from: instantSchema.optional(),
   to: instantSchema.optional(),
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
 });
 
-export interface DashboardQuery { accountId: string; from: number; to: number; format: 'json' | 'csv' }
+export interface DashboardQuery {
+  accountId: string;
+  from: number;
+  to: number;
+  format: 'json' | 'csv';
+}
 
 /** Replies 400 naming the first bad parameter. */
 export function replyInvalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
@@ -26,7 +34,13 @@ export function replyInvalid(reply: FastifyReply, error: z.ZodError): FastifyRep
 }
 
 /** The parsed query (range default: the last 30 days), or null after replying 400/403/404 (403: the signed-in viewer may not read the account). */
-export async function parseDashboardQuery(storage: Storage, signedIn: SignedIn, query: unknown, reply: FastifyReply, now: number): Promise<DashboardQuery | null> {
+export async function parseDashboardQuery(
+  storage: Storage,
+  signedIn: SignedIn,
+  query: unknown,
+  reply: FastifyReply,
+  now: number,
+): Promise<DashboardQuery | null> {
   const parsed = baseSchema.safeParse(query);
   if (!parsed.success) {
     replyInvalid(reply, parsed.error);

@@ -9,7 +9,12 @@ import type { SessionStore } from '../auth/session-store.js';
 import { parseDashboardQuery, replyInvalid } from './dashboard-query.js';
 import { iso, rowsAsObjects, sendTable, type Table } from './send-table.js';
 
-interface Deps { storage: Storage; reads: ReadPool; sessions: SessionStore; now: () => number }
+interface Deps {
+  storage: Storage;
+  reads: ReadPool;
+  sessions: SessionStore;
+  now: () => number;
+}
 
 const FEED_LIMIT = 50;
 const DAY = 86_400_000;
@@ -34,7 +39,11 @@ export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
     if (!feed.success) return replyInvalid(reply, feed.error);
     const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
-    const events = await deps.reads.run('recentEvents', [q.accountId, { since: feed.data.since ?? deps.now() - 7 * DAY, limit: FEED_LIMIT }], { signal: requestSignal(reply) });
+    const events = await deps.reads.run(
+      'recentEvents',
+      [q.accountId, { since: feed.data.since ?? deps.now() - 7 * DAY, limit: FEED_LIMIT }],
+      { signal: requestSignal(reply) },
+    );
     const table: Table = {
       columns: ['id', 'time', 'type', 'name', 'url', 'visitor_id', 'session_id'],
       rows: events.map((e) => [e.id, iso(e.timestamp), e.type, e.name, e.url, e.visitorId, e.sessionId]),
@@ -48,11 +57,26 @@ export function registerFeedRoutes(app: FastifyInstance, deps: Deps): void {
     const q = await parseDashboardQuery(deps.storage, signedIn, request.query, reply, deps.now());
     if (q === null) return reply;
     // The same facts as the monitor and doctor, SDK delivery health included.
-    const report = evaluateIntegrity(await deps.reads.run('integrityFacts', [q.accountId, deps.now()], { signal: requestSignal(reply) }));
+    const report = evaluateIntegrity(
+      await deps.reads.run('integrityFacts', [q.accountId, deps.now()], { signal: requestSignal(reply) }),
+    );
     const table: Table = {
       columns: ['check', 'state', 'value', 'unit', 'window', 'thresholds', 'note', 'explanation'],
-      rows: report.checks.map((c) => [c.title, c.state, c.value, c.unit, c.window, describeThresholds(c.thresholds), c.note, c.explanation]),
+      rows: report.checks.map((c) => [
+        c.title,
+        c.state,
+        c.value,
+        c.unit,
+        c.window,
+        describeThresholds(c.thresholds),
+        c.note,
+        c.explanation,
+      ]),
     };
-    return sendTable(reply, q.format, 'integrity', table, () => ({ state: report.state, checked_at: iso(report.checkedAt), rows: rowsAsObjects(table) }));
+    return sendTable(reply, q.format, 'integrity', table, () => ({
+      state: report.state,
+      checked_at: iso(report.checkedAt),
+      rows: rowsAsObjects(table),
+    }));
   });
 }

@@ -2,10 +2,19 @@
 import { toCsv } from '@touchline/server';
 import type { FastifyReply } from 'fastify';
 
-export interface Table { columns: readonly string[]; rows: ReadonlyArray<readonly unknown[]> }
+export interface Table {
+  columns: readonly string[];
+  rows: ReadonlyArray<readonly unknown[]>;
+}
 
 /** CSV: the table as an attachment named `name`.csv; JSON: `json`, which carries the same rows as objects. */
-export function sendTable(reply: FastifyReply, format: 'json' | 'csv', name: string, table: Table, json: () => unknown): FastifyReply {
+export function sendTable(
+  reply: FastifyReply,
+  format: 'json' | 'csv',
+  name: string,
+  table: Table,
+  json: () => unknown,
+): FastifyReply {
   if (format === 'csv') {
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${name.replace(/[^a-z0-9._-]/gi, '_')}.csv"`);

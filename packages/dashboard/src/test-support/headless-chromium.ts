@@ -5,8 +5,16 @@ import { partialAllowed, recordPartial } from '../../../storage/src/test-support
 
 export const CHROMIUM_PATH = process.env.TOUCHLINE_CHROMIUM ?? '/usr/bin/chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * True when browser tests can run here. A missing browser throws (the file fails) unless
@@ -15,8 +23,10 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 export function chromiumAvailable(file = 'a browser test file'): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   if (!partialAllowed()) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium), as .ci/run does `
-      + '(locally, TOUCHLINE_ALLOW_PARTIAL=1 skips the browser tests; never under CI=true)');
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium), as .ci/run does ` +
+        '(locally, TOUCHLINE_ALLOW_PARTIAL=1 skips the browser tests; never under CI=true)',
+    );
   }
   recordPartial('Chromium', file);
   return false;

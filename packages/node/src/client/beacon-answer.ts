@@ -10,7 +10,9 @@ export interface BeaconAnswer {
 
 /** The view beacon's answer: nothing to show, never cached (each one is a view). */
 export const VIEW_BEACON_ANSWER: BeaconAnswer = Object.freeze({
-  status: 204, headers: Object.freeze({ 'cache-control': 'no-store' }), body: null,
+  status: 204,
+  headers: Object.freeze({ 'cache-control': 'no-store' }),
+  body: null,
 });
 
 /**

@@ -1,6 +1,13 @@
 // Builds wire items from SDK calls and validates them, returning problems as values.
 import {
-  deriveSessionId, isoTimestamp, itemSchema, newId, zodProblems, type GhostVisitor, type Item, type RequestContext,
+  deriveSessionId,
+  isoTimestamp,
+  itemSchema,
+  newId,
+  zodProblems,
+  type GhostVisitor,
+  type Item,
+  type RequestContext,
 } from '@touchline/core';
 
 export interface ItemOrigin {
@@ -31,7 +38,9 @@ export function buildItem(origin: ItemOrigin, body: ItemBody): BuildResult {
   };
   const parsed = itemSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, item: parsed.data };
-  const detail = zodProblems(parsed.error).map((p) => `${p.path || '(item)'}: ${p.message}`).join('; ');
+  const detail = zodProblems(parsed.error)
+    .map((p) => `${p.path || '(item)'}: ${p.message}`)
+    .join('; ');
   return { ok: false, message: `invalid ${body.type}: ${detail}` };
 }
 

@@ -1,6 +1,10 @@
 // Builds the per-request scope: identity plus a frozen snapshot of everything background work needs.
 import {
-  classifyRequest, cookielessIdentity, resolveIdentity, type Identity, type RequestContext,
+  classifyRequest,
+  cookielessIdentity,
+  resolveIdentity,
+  type Identity,
+  type RequestContext,
 } from '@touchline/core';
 import type { ClientSettings } from '../client-settings.js';
 import type { BeaconAnswer } from './beacon-answer.js';
@@ -44,11 +48,16 @@ function clientIp(info: RequestInfo, settings: ClientSettings): string | null {
 /** Shared by every context without a campaign: frozen and empty, so it carries nothing between requests. */
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
-const clip = (value: string | undefined, max: number): string | null => (value === undefined ? null : value.slice(0, max));
+const clip = (value: string | undefined, max: number): string | null =>
+  value === undefined ? null : value.slice(0, max);
 
 /** `isBot` is the client's memoized bot check (createBotCheck); without it, plain isbot. */
 export function captureScope(
-  info: RequestInfo, settings: ClientSettings, now: number, isBot?: (userAgent: string) => boolean, answer: BeaconAnswer | null = null,
+  info: RequestInfo,
+  settings: ClientSettings,
+  now: number,
+  isBot?: (userAgent: string) => boolean,
+  answer: BeaconAnswer | null = null,
 ): RequestScope {
   const url = pageUrl(info, settings.trustProxy);
   const kind = info.kind ?? classifyRequest(info.method, info.header);
@@ -57,11 +66,31 @@ export function captureScope(
   const consent = decideConsent(info.header, url, settings);
   // Without consent the cookies are not even read: an identity from before a withdrawal is not used.
   // Cookieless reads none either: an old visitor cookie must not link cookieless traffic to a person.
-  const identity: Identity = consent.mode === 'none'
-    ? { kind, isBot: false, visitorId: null, sessionId: null, sessionNumber: null, started: null, campaign: null, setCookies: [], aliases: [] }
-    : consent.mode === 'cookieless'
-      ? cookielessIdentity({ kind, url, userAgent, ...(isBot === undefined ? {} : { isBot }) })
-      : resolveIdentity({ cookieHeader: info.header('cookie'), kind, url, userAgent, referrer, isBot, now, settings: settings.session });
+  const identity: Identity =
+    consent.mode === 'none'
+      ? {
+          kind,
+          isBot: false,
+          visitorId: null,
+          sessionId: null,
+          sessionNumber: null,
+          started: null,
+          campaign: null,
+          setCookies: [],
+          aliases: [],
+        }
+      : consent.mode === 'cookieless'
+        ? cookielessIdentity({ kind, url, userAgent, ...(isBot === undefined ? {} : { isBot }) })
+        : resolveIdentity({
+            cookieHeader: info.header('cookie'),
+            kind,
+            url,
+            userAgent,
+            referrer,
+            isBot,
+            now,
+            settings: settings.session,
+          });
   const context: RequestContext = Object.freeze({
     url: url === null ? null : url.href.slice(0, 4096),
     referrer: clip(referrer, 4096),

@@ -34,14 +34,24 @@ export function createEmitter(tap?: Tap): TypedEmitter {
       listeners.set(name, set);
       const entry = listener as (payload: never) => void;
       set.add(entry);
-      return () => { set.delete(entry); };
+      return () => {
+        set.delete(entry);
+      };
     },
     emit(name, payload) {
       if (tap) {
-        try { tap(name, payload); } catch { /* a debug sink's bug is not ours to throw */ }
+        try {
+          tap(name, payload);
+        } catch {
+          /* a debug sink's bug is not ours to throw */
+        }
       }
       for (const listener of [...(listeners.get(name) ?? [])]) {
-        try { (listener as Listener<typeof name>)(payload); } catch { /* same for listeners */ }
+        try {
+          (listener as Listener<typeof name>)(payload);
+        } catch {
+          /* same for listeners */
+        }
       }
     },
   };

@@ -7,7 +7,9 @@ import { createClient, type TouchlineClient } from './create-client.js';
 import type { ClientSettingsInput } from '../client-settings.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 /** The site's own rule: track fully once its consent banner set `site_consent=yes`. */
 const bySiteCookie: ClientSettingsInput['consent'] = (req) => (req.cookie('site_consent') === 'yes' ? 'full' : 'none');
@@ -15,26 +17,50 @@ const bySiteCookie: ClientSettingsInput['consent'] = (req) => (req.cookie('site_
 async function startShop(settings: Partial<ClientSettingsInput>) {
   const stub = await startCollectorStub();
   const errors: string[] = [];
-  const client: TouchlineClient = createClient({ apiKey: 'test', endpoint: stub.url, batch: { flushIntervalMs: 10 }, ...settings });
-  client.on('error', ({ error }) => { errors.push(error.message); });
+  const client: TouchlineClient = createClient({
+    apiKey: 'test',
+    endpoint: stub.url,
+    batch: { flushIntervalMs: 10 },
+    ...settings,
+  });
+  client.on('error', ({ error }) => {
+    errors.push(error.message);
+  });
   const dropped: string[] = [];
-  client.on('dropped', ({ reason }) => { dropped.push(reason); });
-  const server: Server = createServer(withTouchline(client, (_req, res) => {
-    client.event('viewed_product');
-    res.appendHeader('set-cookie', 'site_session=abc; Path=/'); // the app's own cookie, beside Touchline's
-    res.end('<html>shop</html>');
-  }));
+  client.on('dropped', ({ reason }) => {
+    dropped.push(reason);
+  });
+  const server: Server = createServer(
+    withTouchline(client, (_req, res) => {
+      client.event('viewed_product');
+      res.appendHeader('set-cookie', 'site_session=abc; Path=/'); // the app's own cookie, beside Touchline's
+      res.end('<html>shop</html>');
+    }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanup.push(async () => { await client.close({ timeoutMs: 2_000 }); await stub.close(); await new Promise((r) => server.close(r)); });
+  cleanup.push(async () => {
+    await client.close({ timeoutMs: 2_000 });
+    await stub.close();
+    await new Promise((r) => server.close(r));
+  });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   /** A page load as a browser sends it; resolves to the Set-Cookie names Touchline wrote. */
-  const navigate = (headers: Record<string, string> = {}): Promise<string[]> => new Promise((resolve, reject) => {
-    get(`${url}/product?utm_source=news`, { headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve((res.headers['set-cookie'] ?? []).map((c) => c.split('=')[0] ?? '').filter((n) => n.startsWith('tl_'))));
-    }).on('error', reject);
-  });
+  const navigate = (headers: Record<string, string> = {}): Promise<string[]> =>
+    new Promise((resolve, reject) => {
+      get(
+        `${url}/product?utm_source=news`,
+        { headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...headers } },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve(
+              (res.headers['set-cookie'] ?? []).map((c) => c.split('=')[0] ?? '').filter((n) => n.startsWith('tl_')),
+            ),
+          );
+        },
+      ).on('error', reject);
+    });
   return { client, stub, errors, dropped, navigate, flush: () => client.flush({ timeoutMs: 2_000 }) };
 }
 
@@ -51,11 +77,18 @@ describe('consent: a function of the request', () => {
     const names = await shop.navigate({ cookie: 'site_consent=yes' });
     expect(names).toContain('tl_vid');
     await shop.flush();
-    expect(shop.stub.items().map((i) => i.type).sort()).toEqual(['event', 'pageview']);
+    expect(
+      shop.stub
+        .items()
+        .map((i) => i.type)
+        .sort(),
+    ).toEqual(['event', 'pageview']);
 
     // Consent withdrawn: the browser still sends its Touchline cookies; they are neither used nor renewed.
     const before = shop.stub.items().length;
-    expect(await shop.navigate({ cookie: `site_consent=no; tl_vid=${shop.stub.items()[0]?.visitor_id ?? ''}` })).toEqual([]);
+    expect(
+      await shop.navigate({ cookie: `site_consent=no; tl_vid=${shop.stub.items()[0]?.visitor_id ?? ''}` }),
+    ).toEqual([]);
     await shop.flush();
     expect(shop.stub.items()).toHaveLength(before);
   });
@@ -76,14 +109,20 @@ describe('consent: a function of the request', () => {
   });
 
   it('tracks nothing when the rule throws or answers something else, and says why', async () => {
-    const shop = await startShop({ consent: () => { throw new Error('banner state unreadable'); } });
+    const shop = await startShop({
+      consent: () => {
+        throw new Error('banner state unreadable');
+      },
+    });
     expect(await shop.navigate()).toEqual([]);
     const odd = await startShop({ consent: (() => 'yes') as unknown as ClientSettingsInput['consent'] });
     expect(await odd.navigate()).toEqual([]);
     await shop.flush();
     expect(shop.stub.items()).toEqual([]);
     expect(shop.errors).toEqual(['consent rule threw: banner state unreadable (the request was not tracked)']);
-    expect(odd.errors).toEqual(['consent rule returned "yes"; expected \'full\', \'cookieless\' or \'none\' (the request was not tracked)']);
+    expect(odd.errors).toEqual([
+      "consent rule returned \"yes\"; expected 'full', 'cookieless' or 'none' (the request was not tracked)",
+    ]);
   });
 
   it('without a consent setting tracks every request as before', async () => {

@@ -45,7 +45,9 @@ export interface ConsentSettings {
 
 /** The request's mode, or why the rule could not say (then `none`: never track on a broken rule). */
 export function decideConsent(
-  header: HeaderGetter, url: URL | null, settings: ConsentSettings,
+  header: HeaderGetter,
+  url: URL | null,
+  settings: ConsentSettings,
 ): { mode: ConsentMode; problem: string | null } {
   if (settings.privacySignals === 'none' && hasPrivacySignal(header)) return { mode: 'none', problem: null };
   const decided = ruleMode(header, url, settings);
@@ -54,12 +56,15 @@ export function decideConsent(
 }
 
 function ruleMode(
-  header: HeaderGetter, url: URL | null, settings: ConsentSettings,
+  header: HeaderGetter,
+  url: URL | null,
+  settings: ConsentSettings,
 ): { mode: ConsentMode; problem: string | null } {
   if (settings.consent === undefined) return { mode: 'full', problem: null };
   let cookies: Map<string, string> | null = null;
   const request: ConsentRequest = {
-    header, url,
+    header,
+    url,
     cookie(name) {
       cookies ??= readPrefixedCookies(header('cookie') ?? '', '');
       return cookies.get(name);
@@ -68,8 +73,14 @@ function ruleMode(
   try {
     const mode = settings.consent(request);
     if ((CONSENT_MODES as readonly unknown[]).includes(mode)) return { mode, problem: null };
-    return { mode: 'none', problem: `consent rule returned ${JSON.stringify(mode)}; expected 'full', 'cookieless' or 'none' (the request was not tracked)` };
+    return {
+      mode: 'none',
+      problem: `consent rule returned ${JSON.stringify(mode)}; expected 'full', 'cookieless' or 'none' (the request was not tracked)`,
+    };
   } catch (error) {
-    return { mode: 'none', problem: `consent rule threw: ${error instanceof Error ? error.message : String(error)} (the request was not tracked)` };
+    return {
+      mode: 'none',
+      problem: `consent rule threw: ${error instanceof Error ? error.message : String(error)} (the request was not tracked)`,
+    };
   }
 }

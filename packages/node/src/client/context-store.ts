@@ -43,5 +43,7 @@ function explicitOnly<T>(): ContextStore<T> {
 /** `implicit` is false when the runtime has no AsyncLocalStorage (scopes must be passed explicitly). */
 export function createContextStore<T>(): { store: ContextStore<T>; implicit: boolean } {
   const StoreClass = findStoreClass();
-  return StoreClass === undefined ? { store: explicitOnly<T>(), implicit: false } : { store: new StoreClass<T>(), implicit: true };
+  return StoreClass === undefined
+    ? { store: explicitOnly<T>(), implicit: false }
+    : { store: new StoreClass<T>(), implicit: true };
 }

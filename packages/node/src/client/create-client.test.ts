@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from './create-client.js';
 import type { RequestInfo } from './request-info.js';
 
-interface Posted { items: Array<Record<string, unknown>> }
+interface Posted {
+  items: Array<Record<string, unknown>>;
+}
 
 /** A fetch that acknowledges every batch and keeps what it got (transport behaviour is tested on real sockets elsewhere). */
 function recordingFetch(): { fetch: typeof fetch; posted: Posted[] } {
@@ -11,39 +13,66 @@ function recordingFetch(): { fetch: typeof fetch; posted: Posted[] } {
   const fn = async (_url: unknown, init?: RequestInit): Promise<Response> => {
     const batch = JSON.parse(String(init?.body)) as Posted & { batch_id: string };
     posted.push(batch);
-    return new Response(JSON.stringify({ batch_id: batch.batch_id, accepted: batch.items.length, duplicates: 0, errors: [] }), {
-      status: 202, headers: { 'content-type': 'application/json' },
-    });
+    return new Response(
+      JSON.stringify({ batch_id: batch.batch_id, accepted: batch.items.length, duplicates: 0, errors: [] }),
+      {
+        status: 202,
+        headers: { 'content-type': 'application/json' },
+      },
+    );
   };
   return { fetch: fn as typeof fetch, posted };
 }
 
 function navigation(cookies: string[] = []): RequestInfo {
   const headers: Record<string, string> = {
-    host: 'shop.example', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document',
-    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0', referer: 'https://www.google.com/',
+    host: 'shop.example',
+    'sec-fetch-mode': 'navigate',
+    'sec-fetch-dest': 'document',
+    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+    referer: 'https://www.google.com/',
   };
   return {
-    method: 'GET', url: '/landing?utm_source=news', header: (n) => headers[n], remoteAddress: '203.0.113.9', encrypted: true,
-    appendSetCookie: (c) => { cookies.push(...c); return true; },
+    method: 'GET',
+    url: '/landing?utm_source=news',
+    header: (n) => headers[n],
+    remoteAddress: '203.0.113.9',
+    encrypted: true,
+    appendSetCookie: (c) => {
+      cookies.push(...c);
+      return true;
+    },
   };
 }
 
 describe('createClient', () => {
   it('reports every invalid setting at once, naming each field', () => {
-    expect(() => createClient({ apiKey: '', endpoint: 'ftp://x', maxQueueItems: -1 } as never))
-      .toThrowError(/apiKey[\s\S]*endpoint[\s\S]*maxQueueItems/);
+    expect(() => createClient({ apiKey: '', endpoint: 'ftp://x', maxQueueItems: -1 } as never)).toThrowError(
+      /apiKey[\s\S]*endpoint[\s\S]*maxQueueItems/,
+    );
     expect(() => createClient({ apiKey: 'k', bogus: 1 } as never)).toThrowError(/bogus|Unrecognized/);
   });
 
   it('refuses beacon and serverless settings that cannot work, naming the field and why', () => {
-    expect(() => createClient({ apiKey: 'k', viewBeaconPath: false })).toThrowError(/beaconScriptPath.*reports to viewBeaconPath/);
-    expect(() => createClient({ apiKey: 'k', beaconScriptPath: '/_touchline/view' })).toThrowError(/beaconScriptPath.*must differ from viewBeaconPath/);
-    expect(() => createClient({ apiKey: 'k', beaconScriptPath: 'beacon.js' })).toThrowError(/beaconScriptPath.*must be a path/);
-    expect(() => createClient({ apiKey: 'k', serverless: { waitUntil: 1 } } as never)).toThrowError(/serverless.waitUntil must be a function/);
-    expect(() => createClient({ apiKey: 'k', serverless: { flushTimeoutMs: 0 } })).toThrowError(/serverless\.flushTimeoutMs/);
+    expect(() => createClient({ apiKey: 'k', viewBeaconPath: false })).toThrowError(
+      /beaconScriptPath.*reports to viewBeaconPath/,
+    );
+    expect(() => createClient({ apiKey: 'k', beaconScriptPath: '/_touchline/view' })).toThrowError(
+      /beaconScriptPath.*must differ from viewBeaconPath/,
+    );
+    expect(() => createClient({ apiKey: 'k', beaconScriptPath: 'beacon.js' })).toThrowError(
+      /beaconScriptPath.*must be a path/,
+    );
+    expect(() => createClient({ apiKey: 'k', serverless: { waitUntil: 1 } } as never)).toThrowError(
+      /serverless.waitUntil must be a function/,
+    );
+    expect(() => createClient({ apiKey: 'k', serverless: { flushTimeoutMs: 0 } })).toThrowError(
+      /serverless\.flushTimeoutMs/,
+    );
     // Both beacons off together is fine; so is serverless with defaults.
-    expect(createClient({ apiKey: 'k', viewBeaconPath: false, beaconScriptPath: false }).settings.beaconScriptPath).toBe(false);
+    expect(
+      createClient({ apiKey: 'k', viewBeaconPath: false, beaconScriptPath: false }).settings.beaconScriptPath,
+    ).toBe(false);
     expect(createClient({ apiKey: 'k', serverless: {} }).settings.serverless).toEqual({ flushTimeoutMs: 2000 });
   });
 
@@ -58,8 +87,16 @@ describe('createClient', () => {
     await client.flush();
     const [pageview] = posted.flatMap((b) => b.items);
     expect(pageview).toMatchObject({
-      type: 'pageview', visitor_id: scope.identity.visitorId, session_id: scope.identity.sessionId,
-      context: { url: 'https://shop.example/landing?utm_source=news', referrer: 'https://www.google.com/', ip: '203.0.113.9', utm: { utm_source: 'news' }, session_start: 'new_visitor' },
+      type: 'pageview',
+      visitor_id: scope.identity.visitorId,
+      session_id: scope.identity.sessionId,
+      context: {
+        url: 'https://shop.example/landing?utm_source=news',
+        referrer: 'https://www.google.com/',
+        ip: '203.0.113.9',
+        utm: { utm_source: 'news' },
+        session_start: 'new_visitor',
+      },
     });
     await client.close();
   });
@@ -89,7 +126,10 @@ describe('createClient', () => {
     const ghost = canonical === a.identity.visitorId ? b : a;
     expect(aliases).toHaveLength(2);
     expect(aliases[0]).toMatchObject({
-      visitor_id: canonical, previous_id: ghost.identity.visitorId, previous_session_id: ghost.identity.sessionId, context: null,
+      visitor_id: canonical,
+      previous_id: ghost.identity.visitorId,
+      previous_session_id: ghost.identity.sessionId,
+      context: null,
     });
     expect(aliases[1]?.id).toBe(aliases[0]?.id);
     expect([x, y, later].map((s) => s.identity.visitorId)).toEqual([canonical, canonical, canonical]);
@@ -97,24 +137,43 @@ describe('createClient', () => {
     await client.close();
   });
 
-  it('takes the session convention from settings, with core\'s defaults for the rest, and hands the referrer to it', async () => {
+  it("takes the session convention from settings, with core's defaults for the rest, and hands the referrer to it", async () => {
     const at = (path: string, referer: string, cookie: string): RequestInfo => {
       const headers: Record<string, string> = {
-        host: 'shop.example', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'user-agent': 'Mozilla/5.0 Chrome/140.0', referer, cookie,
+        host: 'shop.example',
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+        'user-agent': 'Mozilla/5.0 Chrome/140.0',
+        referer,
+        cookie,
       };
-      return { method: 'GET', url: path, header: (n) => headers[n], remoteAddress: '203.0.113.9', encrypted: true, appendSetCookie: () => true };
+      return {
+        method: 'GET',
+        url: path,
+        header: (n) => headers[n],
+        remoteAddress: '203.0.113.9',
+        encrypted: true,
+        appendSetCookie: () => true,
+      };
     };
     const started: Record<string, unknown[]> = {};
     for (const convention of ['inactivity+campaign', 'inactivity+campaign+referrer'] as const) {
       const { fetch, posted } = recordingFetch();
       const client = createClient({ apiKey: 'k', fetch, session: { convention } });
-      expect(client.settings.session).toMatchObject({ convention, timeoutMinutes: 30, cookiePrefix: 'tl_', ownHosts: [] });
+      expect(client.settings.session).toMatchObject({
+        convention,
+        timeoutMinutes: 30,
+        cookiePrefix: 'tl_',
+        ownHosts: [],
+      });
       const first = client.handle(at('/', 'https://www.google.com/', ''));
       const cookie = first.identity.setCookies.map((c) => c.split(';')[0]).join('; ');
       client.handle(at('/p', 'https://shop.example/', cookie));
       client.handle(at('/q', 'https://blog.example/post', cookie));
       await client.close();
-      started[convention] = posted.flatMap((b) => b.items).map((i) => (i.context as { session_start: unknown }).session_start);
+      started[convention] = posted
+        .flatMap((b) => b.items)
+        .map((i) => (i.context as { session_start: unknown }).session_start);
     }
     expect(started).toEqual({
       'inactivity+campaign': ['new_visitor', null, null],
@@ -150,7 +209,10 @@ describe('createClient', () => {
     const errors: Error[] = [];
     const client = createClient({ apiKey: 'k', fetch, onError: (e) => errors.push(e) });
     const info = navigation();
-    const botInfo = { ...info, header: (n: string) => (n === 'user-agent' ? 'Googlebot/2.1 (+http://www.google.com/bot.html)' : info.header(n)) };
+    const botInfo = {
+      ...info,
+      header: (n: string) => (n === 'user-agent' ? 'Googlebot/2.1 (+http://www.google.com/bot.html)' : info.header(n)),
+    };
     const scope = client.handle(botInfo);
     expect(scope.identity).toMatchObject({ isBot: true, visitorId: null, setCookies: [] });
     client.run(scope, () => client.event('crawled'));
@@ -164,9 +226,19 @@ describe('createClient', () => {
     const { fetch, posted } = recordingFetch();
     const client = createClient({ apiKey: 'k', fetch });
     const visitorId = '0190f7c2-0000-7000-8000-000000000001';
-    client.conversion('renewal', { revenue: 10, currency: 'USD' }, { visitorId, timestamp: new Date('2026-01-01T00:00:00Z') });
+    client.conversion(
+      'renewal',
+      { revenue: 10, currency: 'USD' },
+      { visitorId, timestamp: new Date('2026-01-01T00:00:00Z') },
+    );
     await client.flush();
-    expect(posted[0]?.items[0]).toMatchObject({ visitor_id: visitorId, session_id: null, context: null, timestamp: '2026-01-01T00:00:00.000Z', revenue: 10 });
+    expect(posted[0]?.items[0]).toMatchObject({
+      visitor_id: visitorId,
+      session_id: null,
+      context: null,
+      timestamp: '2026-01-01T00:00:00.000Z',
+      revenue: 10,
+    });
     await client.close();
   });
 

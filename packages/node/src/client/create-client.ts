@@ -108,7 +108,13 @@ function debugTap(settings: ClientSettings) {
 export function createClient(input: ClientSettingsInput, platform: ClientPlatform = {}): TouchlineClient {
   const settings = parseClientSettings(input);
   if (settings.spool !== undefined && platform.openSpool === undefined) {
-    throw new SettingsError('@touchline/node client', [{ path: 'spool', message: 'needs a file system: this runtime\'s entry of @touchline/node has no spool (use the Node entry, or remove spool)' }]);
+    throw new SettingsError('@touchline/node client', [
+      {
+        path: 'spool',
+        message:
+          "needs a file system: this runtime's entry of @touchline/node has no spool (use the Node entry, or remove spool)",
+      },
+    ]);
   }
   const now = settings.now ?? Date.now;
   const emitter = createEmitter(debugTap(settings));
@@ -120,7 +126,11 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
 
   const reportError = (error: Error): void => {
     if (settings.onError) {
-      try { settings.onError(error); } catch { /* the host's handler must not break us */ }
+      try {
+        settings.onError(error);
+      } catch {
+        /* the host's handler must not break us */
+      }
     }
     emitter.emit('error', { error });
   };
@@ -175,7 +185,10 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
       const sameVisitor = scope !== undefined && visitorId === scope.identity.visitorId;
       const sessionId = options.sessionId !== undefined ? options.sessionId : sameVisitor ? scope.session.id : null;
       const ts = options.timestamp === undefined ? now() : +options.timestamp;
-      const built = buildItem({ visitorId, sessionId, context: sameVisitor ? scope.context : null, timestamp: ts }, body);
+      const built = buildItem(
+        { visitorId, sessionId, context: sameVisitor ? scope.context : null, timestamp: ts },
+        body,
+      );
       if (built.ok) transport.enqueue(built.item);
       else reject('invalid_item', built.message);
     } catch (error) {
@@ -185,7 +198,8 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
 
   const scriptPath = settings.beaconScriptPath;
   // Built once: the script depends on settings only.
-  const script = scriptPath === false || settings.viewBeaconPath === false ? null : navigationBeaconScript(settings.viewBeaconPath);
+  const script =
+    scriptPath === false || settings.viewBeaconPath === false ? null : navigationBeaconScript(settings.viewBeaconPath);
   const scriptAnswers = script === null ? null : { GET: scriptAnswer(script, false), HEAD: scriptAnswer(script, true) };
 
   const deliverBeforeFreeze = (platformWaitUntil?: (promise: Promise<unknown>) => void): Promise<void> | null => {
@@ -209,9 +223,18 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
     handle(info) {
       if (scriptAnswers !== null && isNavigationBeaconRequest(info.method, info.url, scriptPath as string)) {
         // A static file of ours: no identity minted, no pageview, never reaches the app.
-        return captureScope({ ...info, kind: 'asset' }, settings, now(), isBot, info.method === 'HEAD' ? scriptAnswers.HEAD : scriptAnswers.GET);
+        return captureScope(
+          { ...info, kind: 'asset' },
+          settings,
+          now(),
+          isBot,
+          info.method === 'HEAD' ? scriptAnswers.HEAD : scriptAnswers.GET,
+        );
       }
-      const beacon = settings.viewBeaconPath === false ? null : viewBeaconNavigation(info, settings.viewBeaconPath, settings.trustProxy);
+      const beacon =
+        settings.viewBeaconPath === false
+          ? null
+          : viewBeaconNavigation(info, settings.viewBeaconPath, settings.trustProxy);
       const scope = captureScope(beacon ?? info, settings, now(), isBot, beacon === null ? null : VIEW_BEACON_ANSWER);
       const { identity } = scope;
       if (scope.consentProblem !== null) reportError(new TouchlineError('consent_rule', scope.consentProblem));
@@ -221,8 +244,20 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
       }
       // Racing first navigations left ghosts in this browser's jar: tell the collector whose they are.
       for (const ghost of identity.aliases) transport.enqueue(buildAlias(identity.visitorId ?? '', ghost, now()));
-      if (settings.trackPageviews && identity.kind === 'navigation' && identity.visitorId !== null && identity.sessionId !== null) {
-        transport.enqueue(buildPageview({ visitorId: identity.visitorId, sessionId: identity.sessionId, context: scope.context, timestamp: now() }));
+      if (
+        settings.trackPageviews &&
+        identity.kind === 'navigation' &&
+        identity.visitorId !== null &&
+        identity.sessionId !== null
+      ) {
+        transport.enqueue(
+          buildPageview({
+            visitorId: identity.visitorId,
+            sessionId: identity.sessionId,
+            context: scope.context,
+            timestamp: now(),
+          }),
+        );
       }
       return scope;
     },
@@ -230,10 +265,17 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
     run: (scope, fn) => storage.run(scope, fn),
     current: () => storage.getStore(),
     event: (name, properties = {}, options) => record({ type: 'event', name, properties }, options),
-    conversion: (name, conv = {}, options) => record({
-      type: 'conversion', name, revenue: conv.revenue ?? null, currency: conv.currency ?? null,
-      properties: conv.properties ?? {},
-    }, options),
+    conversion: (name, conv = {}, options) =>
+      record(
+        {
+          type: 'conversion',
+          name,
+          revenue: conv.revenue ?? null,
+          currency: conv.currency ?? null,
+          properties: conv.properties ?? {},
+        },
+        options,
+      ),
     identify: (userId, traits = {}, options) => record({ type: 'identify', user_id: userId, traits }, options),
     endSession(options = {}) {
       const scope = options.scope ?? storage.getStore();

@@ -17,17 +17,19 @@
  */
 export function navigationBeaconScript(viewPath: string): string {
   // history.__tl: a page that includes the script twice must not patch (and count) twice.
-  return `(function(){var p=${JSON.stringify(viewPath)},l=location,h=history,d=document,u=l.href;if(h.__tl)return;h.__tl=1;`
-    + 'function s(r){try{fetch(p+"?u="+encodeURIComponent(l.href)+"&r="+encodeURIComponent(r),'
-    + '{credentials:"same-origin",keepalive:true,cache:"no-store"})}catch(e){}}'
-    + 'function b(x){return x.split("#")[0]}'
-    + 'function c(){var n=l.href,r=u;u=n;if(b(n)!==b(r))s(r)}'
-    + '["pushState","replaceState"].forEach(function(m){var o=h[m];h[m]=function(){var x=o.apply(this,arguments);c();return x}});'
-    + 'addEventListener("popstate",c);'
-    + 'addEventListener("pageshow",function(e){if(e.persisted){u=l.href;s("")}});'
-    + 'if(d.prerendering){d.addEventListener("prerenderingchange",function(){s(d.referrer)},{once:true});return}'
-    + 'var n=performance.getEntriesByType&&performance.getEntriesByType("navigation")[0];'
-    + 'if(n&&(n.deliveryType==="navigational-prefetch"||n.activationStart>0||n.transferSize===0))s(d.referrer)})();\n';
+  return (
+    `(function(){var p=${JSON.stringify(viewPath)},l=location,h=history,d=document,u=l.href;if(h.__tl)return;h.__tl=1;` +
+    'function s(r){try{fetch(p+"?u="+encodeURIComponent(l.href)+"&r="+encodeURIComponent(r),' +
+    '{credentials:"same-origin",keepalive:true,cache:"no-store"})}catch(e){}}' +
+    'function b(x){return x.split("#")[0]}' +
+    'function c(){var n=l.href,r=u;u=n;if(b(n)!==b(r))s(r)}' +
+    '["pushState","replaceState"].forEach(function(m){var o=h[m];h[m]=function(){var x=o.apply(this,arguments);c();return x}});' +
+    'addEventListener("popstate",c);' +
+    'addEventListener("pageshow",function(e){if(e.persisted){u=l.href;s("")}});' +
+    'if(d.prerendering){d.addEventListener("prerenderingchange",function(){s(d.referrer)},{once:true});return}' +
+    'var n=performance.getEntriesByType&&performance.getEntriesByType("navigation")[0];' +
+    'if(n&&(n.deliveryType==="navigational-prefetch"||n.activationStart>0||n.transferSize===0))s(d.referrer)})();\n'
+  );
 }
 
 /**

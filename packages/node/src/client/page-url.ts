@@ -32,7 +32,8 @@ function resolve(target: string, proto: string, host: string): URL {
 export function pageUrl(info: RequestInfo, trustProxy: boolean): URL | null {
   try {
     if (ABSOLUTE.test(info.url)) return new URL(info.url);
-    const proto = (trustProxy && firstForwarded(info.header('x-forwarded-proto'))) || (info.encrypted ? 'https' : 'http');
+    const proto =
+      (trustProxy && firstForwarded(info.header('x-forwarded-proto'))) || (info.encrypted ? 'https' : 'http');
     const host = (trustProxy && firstForwarded(info.header('x-forwarded-host'))) || info.header('host');
     if (!host) return null;
     return resolve(info.url, proto, host);

@@ -57,9 +57,11 @@ function parseHttpUrl(raw: string | null): URL | null {
  * res.send(`<head><script>${viewBeaconScript(touchline.settings.viewBeaconPath)}</script>...`);
  */
 export function viewBeaconScript(path: string): string {
-  return `(function(){var p=${JSON.stringify(path)};function s(){try{fetch(p+'?u='+encodeURIComponent(location.href)+'&r='+`
-    + `encodeURIComponent(document.referrer),{credentials:'same-origin',keepalive:true,cache:'no-store'})}catch(e){}}`
-    + `if(document.prerendering){document.addEventListener('prerenderingchange',s,{once:true});return}`
-    + `var n=performance.getEntriesByType&&performance.getEntriesByType('navigation')[0];`
-    + `if(n&&(n.deliveryType==='navigational-prefetch'||n.activationStart>0))s()})();`;
+  return (
+    `(function(){var p=${JSON.stringify(path)};function s(){try{fetch(p+'?u='+encodeURIComponent(location.href)+'&r='+` +
+    `encodeURIComponent(document.referrer),{credentials:'same-origin',keepalive:true,cache:'no-store'})}catch(e){}}` +
+    `if(document.prerendering){document.addEventListener('prerenderingchange',s,{once:true});return}` +
+    `var n=performance.getEntriesByType&&performance.getEntriesByType('navigation')[0];` +
+    `if(n&&(n.deliveryType==='navigational-prefetch'||n.activationStart>0))s()})();`
+  );
 }

@@ -21,7 +21,7 @@ describe.each(Object.keys(ADAPTER_APPS))('serverless delivery through %s', (name
     return new SimulatedBrowser('b', server.url);
   };
 
-  it('holds the response until the pageview and the handler\'s purchase are delivered', async () => {
+  it("holds the response until the pageview and the handler's purchase are delivered", async () => {
     const browser = await start({ serverless: {}, batch: NEVER });
     const response = await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS });
     expect(response).toMatchObject({ status: 200, body: 'app' });
@@ -30,16 +30,26 @@ describe.each(Object.keys(ADAPTER_APPS))('serverless delivery through %s', (name
     expect(tc?.errors).toEqual([]);
   });
 
-  it('hands the delivery to the settings\' waitUntil, which settles with the items delivered', async () => {
+  it("hands the delivery to the settings' waitUntil, which settles with the items delivered", async () => {
     const handed: Array<Promise<unknown>> = [];
-    const browser = await start({ serverless: { waitUntil: (p) => { handed.push(p); } }, batch: NEVER });
-    expect(await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS })).toMatchObject({ status: 200, body: 'app' });
+    const browser = await start({
+      serverless: {
+        waitUntil: (p) => {
+          handed.push(p);
+        },
+      },
+      batch: NEVER,
+    });
+    expect(await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS })).toMatchObject({
+      status: 200,
+      body: 'app',
+    });
     expect(handed).toHaveLength(1);
     await handed[0];
     expect(tc?.stub.items().map((i) => i.type)).toEqual(['pageview', 'conversion']);
   });
 
-  it('holds a view beacon\'s 204 until the pageview it stands for is delivered', async () => {
+  it("holds a view beacon's 204 until the pageview it stands for is delivered", async () => {
     const browser = await start({ serverless: {}, batch: NEVER });
     const page = `${server?.url ?? ''}/products`;
     const beacon = await browser.send({

@@ -9,7 +9,9 @@ import { decideOwnership, parseSpoolName } from './spool-owner.js';
 import type { SpoolStore } from './spool-store.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 const tempDir = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'touchline-spool-'));
   dirs.push(d);
@@ -83,7 +85,7 @@ describe('openFileSpool', () => {
     expect(() => open(join(dir, 'file'), { self: A })).toThrow(/cannot use directory/);
   });
 
-  it('leaves a live process its files and adopts a dead one\'s, oldest first, before its own items', () => {
+  it("leaves a live process its files and adopts a dead one's, oldest first, before its own items", () => {
     const dir = tempDir();
     const a = open(dir, { self: A });
     for (let i = 0; i < 30; i++) a.append(json(i), false); // A is "killed": never closed

@@ -1,8 +1,26 @@
 // The Node-only spool: per-process segment files in one directory, adoption of dead processes' files, reads back in order.
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { SpoolError } from './spool-error.js';
-import { decideOwnership, freeName, ownedName, parseSpoolName, type ProcessIdentity, type SpoolFileName } from './spool-owner.js';
+import {
+  decideOwnership,
+  freeName,
+  ownedName,
+  parseSpoolName,
+  type ProcessIdentity,
+  type SpoolFileName,
+} from './spool-owner.js';
 import { decodeRecord, encodeRecord, scanRecords } from './spool-record.js';
 import type { OpenSpool, SpoolAppend, SpoolEntry, SpoolStats, SpoolStore } from './spool-store.js';
 
@@ -44,7 +62,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-const byAge = (a: SpoolFileName, b: SpoolFileName): number => a.origin - b.origin || a.pid - b.pid || a.segment - b.segment;
+const byAge = (a: SpoolFileName, b: SpoolFileName): number =>
+  a.origin - b.origin || a.pid - b.pid || a.segment - b.segment;
 
 /**
  * Opens (creating it if needed) the spool directory for this process. Throws SpoolError when the
@@ -54,10 +73,15 @@ const byAge = (a: SpoolFileName, b: SpoolFileName): number => a.origin - b.origi
  * @example
  * const store = openFileSpool({ path: '/var/lib/app/touchline-spool', maxBytes: 256 * 1024 * 1024 }, console.error);
  */
-export function openFileSpool(settings: { path: string; maxBytes: number }, report: (error: Error) => void, deps: FileSpoolDeps = {}): SpoolStore {
+export function openFileSpool(
+  settings: { path: string; maxBytes: number },
+  report: (error: Error) => void,
+  deps: FileSpoolDeps = {},
+): SpoolStore {
   const dir = settings.path;
   const self = deps.self ?? { pid: process.pid, origin: Math.round(performance.timeOrigin) };
-  const segmentBytes = deps.segmentBytes ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(settings.maxBytes / 8)));
+  const segmentBytes =
+    deps.segmentBytes ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(settings.maxBytes / 8)));
   const totals = { bytes: 0, backlog: 0, adopted: 0, skipped: 0 };
   const segments: Segment[] = [];
   let nextId = 1;
@@ -67,13 +91,20 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
     mkdirSync(dir, { recursive: true });
     names = readdirSync(dir);
   } catch (error) {
-    throw new SpoolError('spool_unavailable', `cannot use directory ${dir}: ${(error as Error).message}`, { cause: error });
+    throw new SpoolError('spool_unavailable', `cannot use directory ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const found = names.map(parseSpoolName).filter((f): f is SpoolFileName => f !== null);
   const isAlive = deps.isAlive ?? processAlive;
-  const write = deps.write ?? ((fd: number, buffer: Uint8Array, offset: number, length: number) => writeSync(fd, buffer, offset, length));
+  const write =
+    deps.write ??
+    ((fd: number, buffer: Uint8Array, offset: number, length: number) => writeSync(fd, buffer, offset, length));
   if (found.some((f) => decideOwnership(f, self, isAlive) === 'mine')) {
-    throw new SpoolError('spool_in_use', `${dir} is already open in this process (pid ${self.pid}); give each client its own spool path`);
+    throw new SpoolError(
+      'spool_in_use',
+      `${dir} is already open in this process (pid ${self.pid}); give each client its own spool path`,
+    );
   }
 
   /** Renaming is the claim: of two processes adopting one file, exactly one rename succeeds. */
@@ -92,13 +123,26 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
     const scan = scanRecords(bytes, MAX_PAYLOAD);
     if (scan.stopped !== null) {
       totals.skipped += 1;
-      report(new SpoolError('spool_damaged', `${from}: ${scan.stopped.reason} at byte ${scan.stopped.at}; the ${scan.records} records before it are replayed (a write cut short by a kill is only ever the last one)`));
+      report(
+        new SpoolError(
+          'spool_damaged',
+          `${from}: ${scan.stopped.reason} at byte ${scan.stopped.at}; the ${scan.records} records before it are replayed (a write cut short by a kill is only ever the last one)`,
+        ),
+      );
     }
     if (scan.records === 0) {
       unlinkSync(to);
       return;
     }
-    segments.push({ id, file: to, size: scan.validBytes, fileBytes: bytes.length, records: scan.records, taken: 0, readFd: null });
+    segments.push({
+      id,
+      file: to,
+      size: scan.validBytes,
+      fileBytes: bytes.length,
+      records: scan.records,
+      taken: 0,
+      readFd: null,
+    });
     totals.bytes += bytes.length;
     totals.backlog += scan.records;
     totals.adopted += scan.records;
@@ -135,7 +179,10 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
   function append(json: string, handOut: boolean): SpoolAppend {
     const record = encodeRecord(Buffer.from(json));
     if (totals.bytes + record.length > settings.maxBytes) {
-      return { kind: 'full', message: `the spool at ${dir} holds ${totals.bytes} bytes; maxBytes is ${settings.maxBytes}` };
+      return {
+        kind: 'full',
+        message: `the spool at ${dir} holds ${totals.bytes} bytes; maxBytes is ${settings.maxBytes}`,
+      };
     }
     try {
       if (writer.segment.fileBytes >= segmentBytes) rotate();
@@ -143,7 +190,11 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
       while (written < record.length) written += write(writer.fd, record, written, record.length - written);
     } catch (error) {
       // A partial record would make every later one unreadable: cut the file back to the last whole record.
-      try { ftruncateSync(writer.fd, writer.segment.fileBytes); } catch { /* the next write fails the same way */ }
+      try {
+        ftruncateSync(writer.fd, writer.segment.fileBytes);
+      } catch {
+        /* the next write fails the same way */
+      }
       return { kind: 'failed', message: `cannot write to ${writer.segment.file}: ${(error as Error).message}` };
     }
     const segment = writer.segment;
@@ -167,7 +218,9 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
     totals.skipped += lost;
     totals.backlog -= lost;
     segment.taken = segment.records;
-    report(new SpoolError('spool_damaged', `${segment.file}: ${reason} at byte ${cursor.offset}; ${lost} records skipped`));
+    report(
+      new SpoolError('spool_damaged', `${segment.file}: ${reason} at byte ${cursor.offset}; ${lost} records skipped`),
+    );
     cursor.offset = segment.size;
   }
 
@@ -190,7 +243,10 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
       const length = Math.min(segment.size - cursor.offset, READ_CHUNK);
       const chunk = Buffer.allocUnsafe(length);
       const read = readSync(segment.readFd, chunk, 0, length, cursor.offset);
-      if (read === 0) { skipRest(segment, 'file is shorter than what was written'); continue; }
+      if (read === 0) {
+        skipRest(segment, 'file is shorter than what was written');
+        continue;
+      }
       let at = 0;
       while (out.length < max) {
         const decoded = decodeRecord(chunk, at, MAX_PAYLOAD, read);
@@ -201,14 +257,25 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
           at = decoded.next;
           continue;
         }
-        if (decoded.kind === 'damaged') { cursor.offset += at; skipRest(segment, decoded.reason); at = 0; break; }
+        if (decoded.kind === 'damaged') {
+          cursor.offset += at;
+          skipRest(segment, decoded.reason);
+          at = 0;
+          break;
+        }
         if (decoded.kind === 'end' || at > 0) break; // a chunk that ends mid-record is read again from that record
         // A record longer than one chunk (or a length running past the trusted bytes: damage).
-        if (cursor.offset + decoded.needs > segment.size) { skipRest(segment, 'record runs past the written bytes'); break; }
+        if (cursor.offset + decoded.needs > segment.size) {
+          skipRest(segment, 'record runs past the written bytes');
+          break;
+        }
         const whole = Buffer.allocUnsafe(decoded.needs);
         const got = readSync(segment.readFd, whole, 0, decoded.needs, cursor.offset);
         const single = decodeRecord(whole, 0, MAX_PAYLOAD, got);
-        if (single.kind !== 'record') { skipRest(segment, 'record cannot be read whole'); break; }
+        if (single.kind !== 'record') {
+          skipRest(segment, 'record cannot be read whole');
+          break;
+        }
         out.push({ json: decoder.decode(single.payload), segment: segment.id });
         segment.taken += 1;
         totals.backlog -= 1;
@@ -221,12 +288,23 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
   }
 
   function settleBelow(id: number): void {
-    for (let i = 0; i < segments.length;) {
+    for (let i = 0; i < segments.length; ) {
       const segment = segments[i] as Segment;
       const fullyRead = segment.taken === segment.records && cursor.segment > segment.id;
-      if (segment.id >= id || segment === writer.segment || !fullyRead) { i += 1; continue; }
+      if (segment.id >= id || segment === writer.segment || !fullyRead) {
+        i += 1;
+        continue;
+      }
       release(segment);
-      try { unlinkSync(segment.file); } catch (error) { report(new SpoolError('spool_unavailable', `cannot delete ${segment.file}: ${(error as Error).message}`, { cause: error })); }
+      try {
+        unlinkSync(segment.file);
+      } catch (error) {
+        report(
+          new SpoolError('spool_unavailable', `cannot delete ${segment.file}: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
+      }
       totals.bytes -= segment.fileBytes;
       segments.splice(i, 1);
     }
@@ -240,7 +318,11 @@ export function openFileSpool(settings: { path: string; maxBytes: number }, repo
         if (settled && totals.backlog === 0) unlinkSync(segment.file);
         else renameSync(segment.file, join(dir, freeName(self, segment.id)));
       } catch (error) {
-        report(new SpoolError('spool_unavailable', `cannot release ${segment.file}: ${(error as Error).message}`, { cause: error }));
+        report(
+          new SpoolError('spool_unavailable', `cannot release ${segment.file}: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
       }
     }
     segments.length = 0;

@@ -13,13 +13,20 @@ export type SpoolFileName =
 const OWNED = /^(\d+)-(\d+)-(\d+)\.spool$/;
 const FREE = /^free-(\d+)-(\d+)-(\d+)\.spool$/;
 
-export const ownedName = (owner: ProcessIdentity, segment: number): string => `${owner.pid}-${owner.origin}-${segment}.spool`;
-export const freeName = (owner: ProcessIdentity, segment: number): string => `free-${owner.pid}-${owner.origin}-${segment}.spool`;
+export const ownedName = (owner: ProcessIdentity, segment: number): string =>
+  `${owner.pid}-${owner.origin}-${segment}.spool`;
+export const freeName = (owner: ProcessIdentity, segment: number): string =>
+  `free-${owner.pid}-${owner.origin}-${segment}.spool`;
 
 export function parseSpoolName(name: string): SpoolFileName | null {
   const m = OWNED.exec(name) ?? FREE.exec(name);
   if (m === null) return null;
-  return { kind: name.startsWith('free-') ? 'free' : 'owned', pid: Number(m[1]), origin: Number(m[2]), segment: Number(m[3]) };
+  return {
+    kind: name.startsWith('free-') ? 'free' : 'owned',
+    pid: Number(m[1]),
+    origin: Number(m[2]),
+    segment: Number(m[3]),
+  };
 }
 
 /**
@@ -29,7 +36,11 @@ export function parseSpoolName(name: string): SpoolFileName | null {
  *   earlier start, the usual case in a container that restarts the app as pid 1);
  * - `leave`: a live process owns it (a reused pid also looks alive: it waits until that one exits).
  */
-export function decideOwnership(file: SpoolFileName, self: ProcessIdentity, isAlive: (pid: number) => boolean): 'mine' | 'adopt' | 'leave' {
+export function decideOwnership(
+  file: SpoolFileName,
+  self: ProcessIdentity,
+  isAlive: (pid: number) => boolean,
+): 'mine' | 'adopt' | 'leave' {
   if (file.kind === 'free') return 'adopt';
   if (file.pid === self.pid) return file.origin === self.origin ? 'mine' : 'adopt';
   return isAlive(file.pid) ? 'leave' : 'adopt';

@@ -7,7 +7,10 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 const payloads = ['{"id":"a"}', '{"id":"b","name":"ünïcödé ✓"}', 'x'.repeat(5000)].map(utf8);
@@ -66,6 +69,10 @@ describe('spool record format', () => {
     const b = encodeRecord(payloads[1] as Uint8Array);
     b[RECORD_HEADER_BYTES] = (b[RECORD_HEADER_BYTES] as number) ^ 1;
     const scan = scanRecords(concat(a, b, encodeRecord(payloads[2] as Uint8Array)), 1 << 20);
-    expect(scan).toEqual({ records: 1, validBytes: a.length, stopped: { kind: 'damaged', at: a.length, reason: 'checksum mismatch' } });
+    expect(scan).toEqual({
+      records: 1,
+      validBytes: a.length,
+      stopped: { kind: 'damaged', at: a.length, reason: 'checksum mismatch' },
+    });
   });
 });

@@ -48,10 +48,12 @@ export function decodeRecord(bytes: Uint8Array, offset: number, maxPayload: numb
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, RECORD_HEADER_BYTES);
   const length = view.getUint32(0, true);
   const checksum = view.getUint32(4, true);
-  if (length === 0 || length > maxPayload) return { kind: 'damaged', at: offset, reason: `record length ${length} is outside 1..${maxPayload}` };
+  if (length === 0 || length > maxPayload)
+    return { kind: 'damaged', at: offset, reason: `record length ${length} is outside 1..${maxPayload}` };
   const start = offset + RECORD_HEADER_BYTES;
   if (end - start < length) return { kind: 'torn', at: offset, needs: RECORD_HEADER_BYTES + length };
-  if (crc32(bytes, start, start + length) !== checksum) return { kind: 'damaged', at: offset, reason: 'checksum mismatch' };
+  if (crc32(bytes, start, start + length) !== checksum)
+    return { kind: 'damaged', at: offset, reason: 'checksum mismatch' };
   return { kind: 'record', payload: bytes.subarray(start, start + length), next: start + length };
 }
 
@@ -78,7 +80,15 @@ export function scanRecords(bytes: Uint8Array, maxPayload: number): RecordScan {
       case 'end':
         return { records, validBytes: offset, stopped: null };
       case 'torn':
-        return { records, validBytes: offset, stopped: { kind: 'torn', at: offset, reason: `torn tail: ${bytes.length - offset} of ${decoded.needs} bytes` } };
+        return {
+          records,
+          validBytes: offset,
+          stopped: {
+            kind: 'torn',
+            at: offset,
+            reason: `torn tail: ${bytes.length - offset} of ${decoded.needs} bytes`,
+          },
+        };
       case 'damaged':
         return { records, validBytes: offset, stopped: { kind: 'damaged', at: offset, reason: decoded.reason } };
     }

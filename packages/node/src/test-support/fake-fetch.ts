@@ -21,7 +21,10 @@ export interface FakeFetch {
 
 /** The collector's happy answer to a call: every item accepted, the batch id echoed. */
 export function ackFor(call: FakeCall, status = 202): Response {
-  return Response.json({ batch_id: call.body.batch_id, accepted: call.body.items.length, duplicates: 0, errors: [] }, { status });
+  return Response.json(
+    { batch_id: call.body.batch_id, accepted: call.body.items.length, duplicates: 0, errors: [] },
+    { status },
+  );
 }
 
 /** A promise that never settles unless the request is aborted, as fetch does. */
@@ -60,8 +63,14 @@ export function createFakeFetch(answer: FakeAnswer = ackFor): FakeFetch {
   return {
     fetch: fake as typeof fetch,
     calls,
-    get open() { return open; },
-    get maxOpen() { return maxOpen; },
-    setAnswer(next) { current = next; },
+    get open() {
+      return open;
+    },
+    get maxOpen() {
+      return maxOpen;
+    },
+    setAnswer(next) {
+      current = next;
+    },
   };
 }

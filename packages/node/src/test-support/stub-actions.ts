@@ -29,10 +29,19 @@ export const accept = (delayMs = 0): StubAction => ({ kind: 'accept', delayMs })
 export const fail = (
   status: number,
   options: { headers?: Record<string, string>; body?: unknown; delayMs?: number } = {},
-): StubAction => ({ kind: 'fail', status, headers: options.headers ?? {}, body: options.body, delayMs: options.delayMs ?? 0 });
+): StubAction => ({
+  kind: 'fail',
+  status,
+  headers: options.headers ?? {},
+  body: options.body,
+  delayMs: options.delayMs ?? 0,
+});
 
 export const swap = (pairWithinMs = 30): StubAction => ({ kind: 'swap', pairWithinMs });
 
-export const reset = (options: { store?: boolean } = {}): StubAction => ({ kind: 'reset', store: options.store ?? false });
+export const reset = (options: { store?: boolean } = {}): StubAction => ({
+  kind: 'reset',
+  store: options.store ?? false,
+});
 
 export type StubScript = (request: StubRequest) => StubAction | Promise<StubAction>;

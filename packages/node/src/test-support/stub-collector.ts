@@ -67,11 +67,20 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
 
   const later = (ms: number, fn: () => void): void => {
     if (ms <= 0) return fn();
-    const handle = setTimeout(() => { timers.delete(handle); fn(); }, ms);
+    const handle = setTimeout(() => {
+      timers.delete(handle);
+      fn();
+    }, ms);
     timers.add(handle);
   };
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, onWritten?: () => void): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+    onWritten?: () => void,
+  ): void => {
     if (res.destroyed || res.writableEnded) return;
     if (onWritten) res.once('finish', onWritten);
     answered += 1;
@@ -86,7 +95,9 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
     let duplicates = 0;
     rawItems.forEach((raw, index) => {
       const parsed = itemSchema.safeParse(raw);
-      const refusal = parsed.success ? options.rejectItem?.(parsed.data) ?? null : { code: 'invalid_item', message: parsed.error.message };
+      const refusal = parsed.success
+        ? (options.rejectItem?.(parsed.data) ?? null)
+        : { code: 'invalid_item', message: parsed.error.message };
       const id = typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
       if (!parsed.success || refusal !== null) {
         errors.push({ index, id, code: refusal?.code ?? 'invalid_item', message: refusal?.message ?? 'invalid' });
@@ -104,7 +115,10 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
 
   const perform = (action: StubAction, req: StubRequest, rawItems: unknown[], res: ServerResponse): void => {
     if (action.kind === 'fail') {
-      const body = action.body ?? { error: { code: `http_${action.status}`, message: 'scripted failure' }, batch_id: req.batchId };
+      const body = action.body ?? {
+        error: { code: `http_${action.status}`, message: 'scripted failure' },
+        batch_id: req.batchId,
+      };
       later(action.delayMs, () => send(res, action.status, body, action.headers));
       return;
     }
@@ -116,7 +130,9 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
     if (action.kind === 'reset') {
       res.socket?.destroy();
     } else if (action.kind === 'accept') {
-      const ack = (): void => { for (const id of req.itemIds) acknowledged.add(id); };
+      const ack = (): void => {
+        for (const id of req.itemIds) acknowledged.add(id);
+      };
       later(action.delayMs, () => send(res, result.status, result.body, {}, action.delayMs === 0 ? ack : undefined));
     } else {
       const mine: Pending = { body: result.body, respond: (body) => send(res, result.status, body) };
@@ -152,10 +168,16 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
     const chunks: Buffer[] = [];
     for await (const chunk of message) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    if (message.method !== 'POST' || message.url !== '/api/v1/batch') return send(res, 404, { error: { code: 'not_found', message: 'no route' } });
-    if (message.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { error: { code: 'unauthorized', message: 'unknown API key' } });
+    if (message.method !== 'POST' || message.url !== '/api/v1/batch')
+      return send(res, 404, { error: { code: 'not_found', message: 'no route' } });
+    if (message.headers.authorization !== `Bearer ${apiKey}`)
+      return send(res, 401, { error: { code: 'unauthorized', message: 'unknown API key' } });
     let json: unknown;
-    try { json = JSON.parse(raw.toString('utf8')); } catch { return send(res, 400, { error: { code: 'bad_json', message: 'body is not JSON' } }); }
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return send(res, 400, { error: { code: 'bad_json', message: 'body is not JSON' } });
+    }
     const envelope = batchRequestSchema.safeParse(json);
     if (!envelope.success) return send(res, 400, { error: { code: 'bad_request', message: envelope.error.message } });
     const rawItems = envelope.data.items;
@@ -165,18 +187,28 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
       if (acknowledged.has(id)) resentAfterAck.push(id);
     }
     const req: StubRequest = {
-      n: requests.length + 1, batchId: envelope.data.batch_id, itemIds, bytes: raw.length,
-      authorization: message.headers.authorization, concurrency, receivedAt: Date.now(),
+      n: requests.length + 1,
+      batchId: envelope.data.batch_id,
+      itemIds,
+      bytes: raw.length,
+      authorization: message.headers.authorization,
+      concurrency,
+      receivedAt: Date.now(),
     };
     requests.push(req);
     if (options.maxBodyBytes !== undefined && raw.length > options.maxBodyBytes) {
-      return send(res, 413, { error: { code: 'too_large', message: `body over ${options.maxBodyBytes} bytes` }, batch_id: req.batchId });
+      return send(res, 413, {
+        error: { code: 'too_large', message: `body over ${options.maxBodyBytes} bytes` },
+        batch_id: req.batchId,
+      });
     }
     perform(await script(req), req, rawItems, res);
   };
 
   const server = createServer((message, res) => {
-    handle(message, res).catch((error: unknown) => send(res, 500, { error: { code: 'stub_bug', message: String(error) } }));
+    handle(message, res).catch((error: unknown) =>
+      send(res, 500, { error: { code: 'stub_bug', message: String(error) } }),
+    );
   });
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server, 'listening');
@@ -193,14 +225,20 @@ export async function startStubCollector(options: StubCollectorOptions = {}): Pr
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    get items() { return [...stored.values()]; },
+    get items() {
+      return [...stored.values()];
+    },
     requests,
     acknowledged,
     resentAfterAck,
     rejected,
-    get answered() { return answered; },
+    get answered() {
+      return answered;
+    },
     timesReceived: (id) => received.get(id) ?? 0,
-    setScript(next) { script = next; },
+    setScript(next) {
+      script = next;
+    },
     down: stop,
     async up() {
       if (server.listening) return;

@@ -32,13 +32,25 @@ export interface HarnessDeps {
   spool?: SpoolStore;
 }
 
-export function createTestTransport(endpoint: string, overrides: Overrides = {}, deps: HarnessDeps = {}): TransportHarness {
+export function createTestTransport(
+  endpoint: string,
+  overrides: Overrides = {},
+  deps: HarnessDeps = {},
+): TransportHarness {
   const settings = parseClientSettings({
     apiKey: 'test-key',
     ...overrides,
     endpoint,
     batch: { maxItems: 20, maxBytes: 64 * 1024, flushIntervalMs: 20, ...overrides.batch },
-    retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 200, maxAttempts: 50, budgetMs: 10_000, authProbeMaxDelayMs: 40, ...overrides.retry },
+    retry: {
+      baseDelayMs: 5,
+      maxDelayMs: 50,
+      maxRetryAfterMs: 200,
+      maxAttempts: 50,
+      budgetMs: 10_000,
+      authProbeMaxDelayMs: 40,
+      ...overrides.retry,
+    },
     requestTimeoutMs: overrides.requestTimeoutMs ?? 2_000,
   });
   const events: RecordedEvent[] = [];
@@ -52,14 +64,28 @@ export function createTestTransport(endpoint: string, overrides: Overrides = {},
     now: Date.now,
     emitter,
     sdk: { name: '@touchline/node', version: '0.0.0-test' },
-    ...(deps.onError === null ? {} : { onError: deps.onError ?? ((error: Error) => { errors.push(error); }) }),
+    ...(deps.onError === null
+      ? {}
+      : {
+          onError:
+            deps.onError ??
+            ((error: Error) => {
+              errors.push(error);
+            }),
+        }),
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.spool ? { spool: deps.spool } : {}),
   });
   const of = <K extends TouchlineEventName>(name: K): TouchlineEvents[K][] =>
     events.filter((e) => e.name === name).map((e) => e.payload as TouchlineEvents[K]);
   return {
-    transport, events, errors, of,
-    droppedBy: (reason) => of('dropped').filter((d) => d.reason === reason).reduce((sum, d) => sum + d.count, 0),
+    transport,
+    events,
+    errors,
+    of,
+    droppedBy: (reason) =>
+      of('dropped')
+        .filter((d) => d.reason === reason)
+        .reduce((sum, d) => sum + d.count, 0),
   };
 }

@@ -34,7 +34,10 @@ export interface Failed {
 export type AttemptOutcome = Acknowledged | Failed;
 
 export const acknowledged = (batchId: string, status: number, response: BatchResponse): Acknowledged => ({
-  kind: 'acknowledged', batchId, status, response,
+  kind: 'acknowledged',
+  batchId,
+  status,
+  response,
 });
 
 export const failed = (

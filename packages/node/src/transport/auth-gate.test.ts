@@ -5,7 +5,9 @@ import { createAuthGate } from './auth-gate.js';
 describe('createAuthGate', () => {
   it('makes the first failing batch the probe and parks the others', () => {
     let recovered = 0;
-    const gate = createAuthGate<string>(() => { recovered += 1; });
+    const gate = createAuthGate<string>(() => {
+      recovered += 1;
+    });
     expect(gate.failed('a')).toEqual({ role: 'probe', episodeStarted: true });
     expect(gate.failed('b')).toEqual({ role: 'park', episodeStarted: false });
     expect(gate.failed('a')).toEqual({ role: 'probe', episodeStarted: false });

@@ -19,7 +19,9 @@ export interface AuthGate<B> {
 export function createAuthGate<B>(onRecovered: () => void): AuthGate<B> {
   let probe: B | null = null;
   return {
-    get blocked() { return probe !== null; },
+    get blocked() {
+      return probe !== null;
+    },
     mustWait: (batch) => probe !== null && probe !== batch,
     failed(batch) {
       if (probe === null) {
@@ -34,6 +36,8 @@ export function createAuthGate<B>(onRecovered: () => void): AuthGate<B> {
       onRecovered();
       return true;
     },
-    reset() { probe = null; },
+    reset() {
+      probe = null;
+    },
   };
 }

@@ -4,7 +4,14 @@ import { backoffCeiling, fullJitter } from './backoff.js';
 
 describe('backoffCeiling', () => {
   it.each([
-    [0, 100], [1, 200], [2, 400], [3, 800], [4, 1000], [60, 1000], [1e9, 1000], [-1, 100],
+    [0, 100],
+    [1, 200],
+    [2, 400],
+    [3, 800],
+    [4, 1000],
+    [60, 1000],
+    [1e9, 1000],
+    [-1, 100],
   ])('attempt %d -> %d ms', (attempt, expected) => {
     expect(backoffCeiling(attempt, 100, 1000)).toBe(expected);
   });
@@ -12,7 +19,9 @@ describe('backoffCeiling', () => {
 
 describe('fullJitter', () => {
   it.each([
-    [0, 0], [0.5, 200], [0.9999999, 400],
+    [0, 0],
+    [0.5, 200],
+    [0.9999999, 400],
   ])('random %d on attempt 2 -> %d ms', (r, expected) => {
     expect(fullJitter(2, 100, 1000, () => r)).toBe(expected);
   });

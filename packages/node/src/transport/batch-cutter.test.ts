@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../test-support/make-items.js';
 import { serializeItem } from './batch-envelope.js';
-import { createBatchDraft, cutBatch, fitsAlone, holdsFullBatch, splitInHalves, type BatchLimits, type QueuedItem } from './batch-cutter.js';
+import {
+  createBatchDraft,
+  cutBatch,
+  fitsAlone,
+  holdsFullBatch,
+  splitInHalves,
+  type BatchLimits,
+  type QueuedItem,
+} from './batch-cutter.js';
 
 const limits: BatchLimits = { maxItems: 5, maxBytes: 4000, maxItemBytes: 2000, envelopeBytes: 100 };
 
@@ -34,7 +42,11 @@ describe('createBatchDraft', () => {
 
   it('says too_large for an item that could never travel', () => {
     expect(createBatchDraft(limits).tryAdd(sized(1, 2001))).toEqual({ kind: 'too_large', bytes: 2001, limit: 2000 });
-    expect(fitsAlone(3950, { ...limits, maxItemBytes: 10_000 })).toEqual({ kind: 'too_large', bytes: 3950, limit: 3900 });
+    expect(fitsAlone(3950, { ...limits, maxItemBytes: 10_000 })).toEqual({
+      kind: 'too_large',
+      bytes: 3950,
+      limit: 3900,
+    });
   });
 });
 
@@ -55,28 +67,34 @@ describe('cutBatch', () => {
   });
 
   it('never exceeds the limits, never loses or reorders an item (property)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 2500 }), { maxLength: 60 }), (sizes) => {
-      const queue = sizes.map((bytes, i) => sized(i, bytes));
-      const seen: number[] = [];
-      const tooLarge: number[] = [];
-      while (queue.length > 0) {
-        const cut = cutBatch(queue, limits);
-        expect(cut.entries.length + cut.tooLarge.length).toBeGreaterThan(0);
-        expect(cut.entries.length).toBeLessThanOrEqual(limits.maxItems);
-        const bytes = limits.envelopeBytes + cut.entries.reduce((s, e) => s + e.bytes, 0) + Math.max(0, cut.entries.length - 1);
-        expect(bytes).toBeLessThanOrEqual(limits.maxBytes);
-        seen.push(...cut.entries.map((e) => e.seq));
-        tooLarge.push(...cut.tooLarge.map((e) => e.seq));
-      }
-      expect(seen).toEqual(sizes.map((_, i) => i).filter((i) => (sizes[i] ?? 0) <= limits.maxItemBytes));
-      expect(tooLarge).toEqual(sizes.map((_, i) => i).filter((i) => (sizes[i] ?? 0) > limits.maxItemBytes));
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 2500 }), { maxLength: 60 }), (sizes) => {
+        const queue = sizes.map((bytes, i) => sized(i, bytes));
+        const seen: number[] = [];
+        const tooLarge: number[] = [];
+        while (queue.length > 0) {
+          const cut = cutBatch(queue, limits);
+          expect(cut.entries.length + cut.tooLarge.length).toBeGreaterThan(0);
+          expect(cut.entries.length).toBeLessThanOrEqual(limits.maxItems);
+          const bytes =
+            limits.envelopeBytes + cut.entries.reduce((s, e) => s + e.bytes, 0) + Math.max(0, cut.entries.length - 1);
+          expect(bytes).toBeLessThanOrEqual(limits.maxBytes);
+          seen.push(...cut.entries.map((e) => e.seq));
+          tooLarge.push(...cut.tooLarge.map((e) => e.seq));
+        }
+        expect(seen).toEqual(sizes.map((_, i) => i).filter((i) => (sizes[i] ?? 0) <= limits.maxItemBytes));
+        expect(tooLarge).toEqual(sizes.map((_, i) => i).filter((i) => (sizes[i] ?? 0) > limits.maxItemBytes));
+      }),
+    );
   });
 });
 
 describe('holdsFullBatch', () => {
   it.each([
-    [5, 50, true], [4, 50, false], [2, 3899, true], [2, 3898, false],
+    [5, 50, true],
+    [4, 50, false],
+    [2, 3899, true],
+    [2, 3898, false],
   ])('%d items of %d bytes -> %s', (count, bytes, expected) => {
     expect(holdsFullBatch(count, bytes, limits)).toBe(expected);
   });
@@ -84,7 +102,21 @@ describe('holdsFullBatch', () => {
 
 describe('splitInHalves', () => {
   it.each([
-    [[1, 2], [[1], [2]]], [[1, 2, 3], [[1, 2], [3]]], [[1, 2, 3, 4], [[1, 2], [3, 4]]],
+    [
+      [1, 2],
+      [[1], [2]],
+    ],
+    [
+      [1, 2, 3],
+      [[1, 2], [3]],
+    ],
+    [
+      [1, 2, 3, 4],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
   ])('%j -> %j', (input, expected) => {
     expect(splitInHalves(input)).toEqual(expected);
   });

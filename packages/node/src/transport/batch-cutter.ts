@@ -21,10 +21,7 @@ export interface BatchLimits {
 }
 
 /** "Doesn't fit" is a value: `full` means try the next batch, `too_large` means never. */
-export type FitResult =
-  | { kind: 'added' }
-  | { kind: 'full' }
-  | { kind: 'too_large'; bytes: number; limit: number };
+export type FitResult = { kind: 'added' } | { kind: 'full' } | { kind: 'too_large'; bytes: number; limit: number };
 
 /** Whether an item could travel even in a batch of its own. */
 export function fitsAlone(bytes: number, limits: BatchLimits): FitResult {
@@ -47,13 +44,18 @@ export function createBatchDraft(limits: BatchLimits): BatchDraft {
       const alone = fitsAlone(entry.bytes, limits);
       if (alone.kind === 'too_large') return alone;
       if (entries.length >= limits.maxItems) return { kind: 'full' };
-      if (batchBytes(limits.envelopeBytes, entries.length + 1, itemBytes + entry.bytes) > limits.maxBytes) return { kind: 'full' };
+      if (batchBytes(limits.envelopeBytes, entries.length + 1, itemBytes + entry.bytes) > limits.maxBytes)
+        return { kind: 'full' };
       entries.push(entry);
       itemBytes += entry.bytes;
       return { kind: 'added' };
     },
-    get entries() { return entries; },
-    get bytes() { return batchBytes(limits.envelopeBytes, entries.length, itemBytes); },
+    get entries() {
+      return entries;
+    },
+    get bytes() {
+      return batchBytes(limits.envelopeBytes, entries.length, itemBytes);
+    },
   };
 }
 

@@ -12,8 +12,12 @@ const BATCH_ID_TEMPLATE = '00000000-0000-0000-0000-000000000000';
 const SENT_AT_TEMPLATE = new Date(0).toISOString();
 /** Health with every counter at its widest: an envelope with health never weighs more than this one. */
 const HEALTH_TEMPLATE: SdkHealth = {
-  instance_id: BATCH_ID_TEMPLATE, delivered: Number.MAX_SAFE_INTEGER, retries: Number.MAX_SAFE_INTEGER,
-  auth_failures: Number.MAX_SAFE_INTEGER, dropped: Number.MAX_SAFE_INTEGER, navigations: Number.MAX_SAFE_INTEGER,
+  instance_id: BATCH_ID_TEMPLATE,
+  delivered: Number.MAX_SAFE_INTEGER,
+  retries: Number.MAX_SAFE_INTEGER,
+  auth_failures: Number.MAX_SAFE_INTEGER,
+  dropped: Number.MAX_SAFE_INTEGER,
+  navigations: Number.MAX_SAFE_INTEGER,
   bot_navigations: Number.MAX_SAFE_INTEGER,
 };
 
@@ -24,12 +28,22 @@ const capped = (n: number): number => Math.min(Number.MAX_SAFE_INTEGER, Math.max
  * serialized at enqueue time, so the bytes sent are exactly the bytes counted, and an item
  * mutated by the host after `enqueue` cannot change what is sent.
  */
-export function serializeBatch(batchId: string, sentAt: string, sdk: SdkInfo, itemJsons: readonly string[], health?: SdkHealth): string {
+export function serializeBatch(
+  batchId: string,
+  sentAt: string,
+  sdk: SdkInfo,
+  itemJsons: readonly string[],
+  health?: SdkHealth,
+): string {
   const sdkJson: Record<string, unknown> = { name: sdk.name, version: sdk.version };
   if (health !== undefined) {
     sdkJson.health = {
-      instance_id: health.instance_id, delivered: capped(health.delivered), retries: capped(health.retries),
-      auth_failures: capped(health.auth_failures), dropped: capped(health.dropped), navigations: capped(health.navigations),
+      instance_id: health.instance_id,
+      delivered: capped(health.delivered),
+      retries: capped(health.retries),
+      auth_failures: capped(health.auth_failures),
+      dropped: capped(health.dropped),
+      navigations: capped(health.navigations),
       bot_navigations: capped(health.bot_navigations),
     };
   }
@@ -42,7 +56,9 @@ export function serializeBatch(batchId: string, sentAt: string, sdk: SdkInfo, it
  * items adds their bytes and n - 1 commas.
  */
 export function envelopeBytes(sdk: SdkInfo, withHealth = false): number {
-  return utf8Length(serializeBatch(BATCH_ID_TEMPLATE, SENT_AT_TEMPLATE, sdk, [], withHealth ? HEALTH_TEMPLATE : undefined));
+  return utf8Length(
+    serializeBatch(BATCH_ID_TEMPLATE, SENT_AT_TEMPLATE, sdk, [], withHealth ? HEALTH_TEMPLATE : undefined),
+  );
 }
 
 /** Total body bytes of a batch whose items weigh `itemBytes` together. */

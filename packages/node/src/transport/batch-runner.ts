@@ -41,17 +41,33 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
     const rejected = new Map<number, ItemError>();
     for (const error of outcome.response.errors) {
       if (error.index < count) rejected.set(error.index, error);
-      else ledger.report(new TransportError('bad_response', `collector reported item index ${error.index} of a ${count}-item batch`, { status: outcome.status, batchId: outcome.batchId }));
+      else
+        ledger.report(
+          new TransportError('bad_response', `collector reported item index ${error.index} of a ${count}-item batch`, {
+            status: outcome.status,
+            batchId: outcome.batchId,
+          }),
+        );
     }
     for (const [index, error] of rejected) {
       const itemId = batch.entries[index]?.item.id ?? error.id ?? undefined;
-      ledger.report(new TransportError('rejected', `item ${itemId} rejected by the collector: ${error.code}: ${error.message}`, {
-        status: outcome.status, batchId: outcome.batchId, itemId, items: 1,
-      }));
+      ledger.report(
+        new TransportError('rejected', `item ${itemId} rejected by the collector: ${error.code}: ${error.message}`, {
+          status: outcome.status,
+          batchId: outcome.batchId,
+          itemId,
+          items: 1,
+        }),
+      );
     }
     ledger.dropped(rejected.size, 'rejected');
     if (count > rejected.size) {
-      ledger.delivered({ batchId: outcome.batchId, items: count - rejected.size, duplicates: outcome.response.duplicates, attempt: batch.attempts });
+      ledger.delivered({
+        batchId: outcome.batchId,
+        items: count - rejected.size,
+        duplicates: outcome.response.duplicates,
+        attempt: batch.attempts,
+      });
     }
     return settled();
   }
@@ -67,7 +83,11 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
     batch.authMs += attemptMs + delayMs;
     const status = outcome.status ?? 0;
     const error = episodeStarted
-      ? new TransportError('auth_failed', `${outcome.message}; items are kept and the key is probed again in ${delayMs} ms (check apiKey)`, { status, batchId: outcome.batchId })
+      ? new TransportError(
+          'auth_failed',
+          `${outcome.message}; items are kept and the key is probed again in ${delayMs} ms (check apiKey)`,
+          { status, batchId: outcome.batchId },
+        )
       : undefined;
     ledger.authFailed({ status, nextProbeMs: delayMs }, error);
     return wait(delayMs);
@@ -75,18 +95,33 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
 
   function afterFailure(batch: InFlightBatch, outcome: Failed, attemptMs: number): Step {
     const nowMs = deps.now();
-    const decision = decideRetry({
-      status: outcome.status, headers: outcome.headers, error: outcome.error,
-      attempt: batch.transientAttempts, authAttempt: batch.authAttempts,
-      elapsedMs: nowMs - batch.createdAt - batch.authMs, items: batch.entries.length, nowMs,
-    }, deps.policy, deps.random);
+    const decision = decideRetry(
+      {
+        status: outcome.status,
+        headers: outcome.headers,
+        error: outcome.error,
+        attempt: batch.transientAttempts,
+        authAttempt: batch.authAttempts,
+        elapsedMs: nowMs - batch.createdAt - batch.authMs,
+        items: batch.entries.length,
+        nowMs,
+      },
+      deps.policy,
+      deps.random,
+    );
     if (decision.kind === 'probe_auth') return authFailure(batch, outcome, decision.delayMs, attemptMs);
     deps.auth.answered(batch, false);
     batch.authAttempts = 0;
     switch (decision.kind) {
       case 'retry':
         batch.transientAttempts += 1;
-        ledger.retried({ batchId: outcome.batchId, attempt: batch.attempts, delayMs: decision.delayMs, reason: decision.reason, status: outcome.status });
+        ledger.retried({
+          batchId: outcome.batchId,
+          attempt: batch.attempts,
+          delayMs: decision.delayMs,
+          reason: decision.reason,
+          status: outcome.status,
+        });
         return wait(decision.delayMs);
       case 'split': {
         const [first, second] = splitInHalves(batch.entries);
@@ -95,9 +130,15 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
       case 'drop': {
         const count = batch.entries.length;
         const why = decision.reason === 'retry_budget' ? `gave up after ${batch.attempts} attempts` : 'not retried';
-        ledger.dropped(count, decision.reason, new TransportError(decision.reason, `${count} items dropped (${why}): ${outcome.message}`, {
-          status: outcome.status, batchId: outcome.batchId, items: count,
-        }));
+        ledger.dropped(
+          count,
+          decision.reason,
+          new TransportError(decision.reason, `${count} items dropped (${why}): ${outcome.message}`, {
+            status: outcome.status,
+            batchId: outcome.batchId,
+            items: count,
+          }),
+        );
         return settled();
       }
     }
@@ -117,9 +158,10 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
       const outcome = await deps.send(batch.entries);
       if (batch.abandoned) return settled();
       batch.attempts += 1;
-      const step = outcome.kind === 'acknowledged'
-        ? acknowledge(batch, outcome)
-        : afterFailure(batch, outcome, deps.now() - startedAt);
+      const step =
+        outcome.kind === 'acknowledged'
+          ? acknowledge(batch, outcome)
+          : afterFailure(batch, outcome, deps.now() - startedAt);
       if (step.kind !== 'wait') {
         if (step.kind === 'parked') batch.parkedAt = deps.now();
         return step;
@@ -127,5 +169,5 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
       const slept = await deps.timers.sleep(step.delayMs);
       if (!slept || batch.abandoned) return settled();
     }
-  }
+  };
 }

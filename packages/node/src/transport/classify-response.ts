@@ -25,18 +25,37 @@ export function classifyResponse(batchId: string, status: number, headers: Heade
   if (status >= 200 && status < 300) {
     const parsed = batchResponseSchema.safeParse(json);
     if (!parsed.success) {
-      return failed(batchId, status, headers, 'bad_response', `HTTP ${status} with a body that is not a batch response: ${snippet(text)}`);
+      return failed(
+        batchId,
+        status,
+        headers,
+        'bad_response',
+        `HTTP ${status} with a body that is not a batch response: ${snippet(text)}`,
+      );
     }
     if (parsed.data.batch_id !== batchId) {
-      return failed(batchId, status, headers, 'batch_id_mismatch', `HTTP ${status} answered batch ${parsed.data.batch_id}, expected ${batchId}`);
+      return failed(
+        batchId,
+        status,
+        headers,
+        'batch_id_mismatch',
+        `HTTP ${status} answered batch ${parsed.data.batch_id}, expected ${batchId}`,
+      );
     }
     return acknowledged(batchId, status, parsed.data);
   }
   const error = errorResponseSchema.safeParse(json);
-  if (!error.success) return failed(batchId, status, headers, null, `HTTP ${status}${text ? `: ${snippet(text)}` : ''}`);
+  if (!error.success)
+    return failed(batchId, status, headers, null, `HTTP ${status}${text ? `: ${snippet(text)}` : ''}`);
   const echoed = error.data.batch_id;
   if (echoed !== undefined && echoed !== batchId) {
-    return failed(batchId, status, headers, 'batch_id_mismatch', `HTTP ${status} answered batch ${echoed}, expected ${batchId}`);
+    return failed(
+      batchId,
+      status,
+      headers,
+      'batch_id_mismatch',
+      `HTTP ${status} answered batch ${echoed}, expected ${batchId}`,
+    );
   }
   return failed(batchId, status, headers, null, `HTTP ${status} ${error.data.error.code}: ${error.data.error.message}`);
 }

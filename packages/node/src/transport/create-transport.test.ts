@@ -13,9 +13,18 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe('createTransport (injected fetch)', () => {
   it('counts queue-full drops exactly and reports the episode once', async () => {
     let release = (): void => undefined;
-    const gate = new Promise<void>((r) => { release = r; });
-    const fake = createFakeFetch(async (call) => { await gate; return ackFor(call); });
-    const h = createTestTransport(URL_, { maxQueueItems: 50, maxInFlight: 1, batch: { maxItems: 10 } }, { fetch: fake.fetch });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const fake = createFakeFetch(async (call) => {
+      await gate;
+      return ackFor(call);
+    });
+    const h = createTestTransport(
+      URL_,
+      { maxQueueItems: 50, maxInFlight: 1, batch: { maxItems: 10 } },
+      { fetch: fake.fetch },
+    );
     for (const item of makeEvents(100)) h.transport.enqueue(item);
     // Items 1-10 left as a full batch at once; 11-60 fill the queue; 61-100 find it full.
     expect(h.transport.stats()).toMatchObject({ queued: 50, inFlight: 10, dropped: exactly({ queue_full: 40 }) });
@@ -36,7 +45,10 @@ describe('createTransport (injected fetch)', () => {
     expect(fake.calls).toHaveLength(3);
     expect(new Set(fake.calls.map((c) => c.body.batch_id)).size).toBe(3);
     for (const call of fake.calls) expect(call.body.items.map((i) => i.id)).toEqual(items.map((i) => i.id));
-    expect(fake.calls[0]?.headers).toMatchObject({ authorization: 'Bearer test-key', 'content-type': 'application/json' });
+    expect(fake.calls[0]?.headers).toMatchObject({
+      authorization: 'Bearer test-key',
+      'content-type': 'application/json',
+    });
     expect(fake.calls[0]?.url).toBe(`${URL_}/api/v1/batch`);
     expect(h.of('retry').map((r) => r.attempt)).toEqual([1, 2]);
     expect(h.of('delivered')).toEqual([{ batchId: fake.calls[2]?.body.batch_id, items: 3, duplicates: 0, attempt: 3 }]);
@@ -78,7 +90,10 @@ describe('createTransport (injected fetch)', () => {
     const flushed = await h.transport.flush({ timeoutMs: 30 });
     expect(flushed).toMatchObject({ settled: false, stats: { inFlight: 7, queued: 0 } });
     const closed = await h.transport.close({ timeoutMs: 30 });
-    expect(closed).toMatchObject({ settled: false, stats: { queued: 0, inFlight: 0, dropped: exactly({ closed: 7 }) } });
+    expect(closed).toMatchObject({
+      settled: false,
+      stats: { queued: 0, inFlight: 0, dropped: exactly({ closed: 7 }) },
+    });
     expect(fake.calls.every((c) => c.signal?.aborted)).toBe(true);
     h.transport.enqueue(makeEvent());
     expect(h.transport.stats().dropped.closed).toBe(8);
@@ -86,10 +101,19 @@ describe('createTransport (injected fetch)', () => {
   });
 
   it('never throws into the caller, whatever breaks', async () => {
-    const throwing = (() => { throw new Error('fetch exploded'); }) as unknown as typeof fetch;
-    const h = createTestTransport(URL_, { batch: { maxItems: 1 }, retry: { maxAttempts: 2 } }, {
-      fetch: throwing, onError: () => { throw new Error('handler exploded'); },
-    });
+    const throwing = (() => {
+      throw new Error('fetch exploded');
+    }) as unknown as typeof fetch;
+    const h = createTestTransport(
+      URL_,
+      { batch: { maxItems: 1 }, retry: { maxAttempts: 2 } },
+      {
+        fetch: throwing,
+        onError: () => {
+          throw new Error('handler exploded');
+        },
+      },
+    );
     const bad = makeEvent('bigint', { properties: { n: 1n } }) as Item;
     expect(() => h.transport.enqueue(bad)).not.toThrow();
     expect(() => h.transport.enqueue(makeEvent())).not.toThrow();

@@ -77,42 +77,71 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
   const ledger = createDeliveryLedger(deps.emitter, deps.onError);
   const shutdown = new AbortController();
   const { spool } = deps;
-  const queue = spool === undefined ? createDeliveryQueue(limits, settings.maxQueueItems) : createSpooledQueue(limits, settings.maxQueueItems, spool);
+  const queue =
+    spool === undefined
+      ? createDeliveryQueue(limits, settings.maxQueueItems)
+      : createSpooledQueue(limits, settings.maxQueueItems, spool);
   /** On disk, an outage costs bytes, not items: retrying forever is what the spool is for. */
-  const policy = spool === undefined ? settings.retry : { ...settings.retry, maxAttempts: Number.MAX_SAFE_INTEGER, budgetMs: Number.MAX_SAFE_INTEGER };
+  const policy =
+    spool === undefined
+      ? settings.retry
+      : { ...settings.retry, maxAttempts: Number.MAX_SAFE_INTEGER, budgetMs: Number.MAX_SAFE_INTEGER };
   /** Formed batches waiting for a slot: 413 halves and batches parked behind an auth probe. */
   const ready: InFlightBatch[] = [];
   /** One entry per slot in use: sending, or waiting to retry. */
   const active = new Set<InFlightBatch>();
   const state = {
-    closing: false, shutDown: false,
+    closing: false,
+    shutDown: false,
     cancelFlushTimer: null as (() => void) | null,
     closeResult: null as Promise<FlushResult> | null,
   };
   const reportedOnce = new Set<'closed' | 'queue_full' | 'spool_full' | 'spool_failed'>();
 
   const stats = (): TransportStats => ({
-    queued: queue.length, inFlight: countItems(active) + countItems(ready), ...ledger.counters(),
+    queued: queue.length,
+    inFlight: countItems(active) + countItems(ready),
+    ...ledger.counters(),
     ...(spool === undefined ? {} : { spool: spool.stats() }),
   });
   const waiters = createFlushWaiters(timers, stats);
   const auth = createAuthGate<InFlightBatch>(() => queueMicrotask(pump));
   const url = `${settings.endpoint.replace(/\/+$/, '')}/api/v1/batch`;
   const { health } = deps;
-  const healthNow = health === undefined ? undefined : (): SdkHealth => {
-    const c = ledger.counters();
-    const traffic = health.traffic();
-    return {
-      instance_id: health.instanceId, delivered: c.delivered, retries: c.retries, auth_failures: c.authFailures,
-      dropped: Object.values(c.dropped).reduce((a, b) => a + b, 0), navigations: traffic.navigations, bot_navigations: traffic.botNavigations,
-    };
-  };
+  const healthNow =
+    health === undefined
+      ? undefined
+      : (): SdkHealth => {
+          const c = ledger.counters();
+          const traffic = health.traffic();
+          return {
+            instance_id: health.instanceId,
+            delivered: c.delivered,
+            retries: c.retries,
+            auth_failures: c.authFailures,
+            dropped: Object.values(c.dropped).reduce((a, b) => a + b, 0),
+            navigations: traffic.navigations,
+            bot_navigations: traffic.botNavigations,
+          };
+        };
   const runBatch = createBatchRunner({
-    send: (entries) => sendBatch(entries, {
-      fetch: deps.fetch, url, apiKey: settings.apiKey, sdk: deps.sdk, now: deps.now,
-      timeoutMs: settings.requestTimeoutMs, shutdown: shutdown.signal, health: healthNow,
-    }),
-    now: deps.now, random: deps.random ?? Math.random, policy, timers, ledger, auth,
+    send: (entries) =>
+      sendBatch(entries, {
+        fetch: deps.fetch,
+        url,
+        apiKey: settings.apiKey,
+        sdk: deps.sdk,
+        now: deps.now,
+        timeoutMs: settings.requestTimeoutMs,
+        shutdown: shutdown.signal,
+        health: healthNow,
+      }),
+    now: deps.now,
+    random: deps.random ?? Math.random,
+    policy,
+    timers,
+    ledger,
+    auth,
   });
 
   const lowestUnsettledSeq = (): number => {
@@ -140,26 +169,35 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
   function armFlushTimer(): void {
     if (state.cancelFlushTimer !== null || state.shutDown || !queue.headWaiting) return;
     // Not holdable: a quiet queue must never keep the host process alive.
-    state.cancelFlushTimer = timers.after(settings.batch.flushIntervalMs, () => {
-      state.cancelFlushTimer = null;
-      queue.markAllDue();
-      pump();
-    }, { holdable: false });
+    state.cancelFlushTimer = timers.after(
+      settings.batch.flushIntervalMs,
+      () => {
+        state.cancelFlushTimer = null;
+        queue.markAllDue();
+        pump();
+      },
+      { holdable: false },
+    );
   }
 
   function start(batch: InFlightBatch): void {
     active.add(batch);
-    runBatch(batch).then((end: RunEnd) => {
-      active.delete(batch);
-      if (batch.abandoned) return;
-      if (end.kind === 'parked') ready.unshift(batch);
-      if (end.kind === 'split') ready.unshift(...end.halves);
-    }, (error: unknown) => {
-      active.delete(batch);
-      if (batch.abandoned) return;
-      const count = batch.entries.length;
-      ledger.dropped(count, 'internal_error', internalError(error, `delivering a batch of ${count} items`));
-    }).finally(pump);
+    runBatch(batch)
+      .then(
+        (end: RunEnd) => {
+          active.delete(batch);
+          if (batch.abandoned) return;
+          if (end.kind === 'parked') ready.unshift(batch);
+          if (end.kind === 'split') ready.unshift(...end.halves);
+        },
+        (error: unknown) => {
+          active.delete(batch);
+          if (batch.abandoned) return;
+          const count = batch.entries.length;
+          ledger.dropped(count, 'internal_error', internalError(error, `delivering a batch of ${count} items`));
+        },
+      )
+      .finally(pump);
   }
 
   /** Starts what may start; called after every change. Never throws. */
@@ -185,12 +223,21 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
   }
 
   /** Refusals reported once per episode: under load they would flood onError; stats still count each. */
-  function refuse(reason: 'closed' | 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large', message: string, itemId: string): void {
-    const episodic = reason === 'closed' || reason === 'queue_full' || reason === 'spool_full' || reason === 'spool_failed';
+  function refuse(
+    reason: 'closed' | 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large',
+    message: string,
+    itemId: string,
+  ): void {
+    const episodic =
+      reason === 'closed' || reason === 'queue_full' || reason === 'spool_full' || reason === 'spool_failed';
     const report = !episodic || !reportedOnce.has(reason);
     if (episodic) reportedOnce.add(reason);
     const hint = episodic ? `; further drops are counted in stats().dropped.${reason}` : '';
-    ledger.dropped(1, reason, report ? new TransportError(reason, `item dropped: ${message}${hint}`, { itemId, items: 1 }) : undefined);
+    ledger.dropped(
+      1,
+      reason,
+      report ? new TransportError(reason, `item dropped: ${message}${hint}`, { itemId, items: 1 }) : undefined,
+    );
   }
 
   function enqueue(item: Item): void {
@@ -236,8 +283,13 @@ export function createTransport(settings: ClientSettings, deps: TransportDeps): 
     timers.clear();
     state.cancelFlushTimer = null;
     shutdown.abort();
-    ledger.dropped(lost, 'closed', lost === 0 ? undefined
-      : new TransportError('closed', `${lost} items were still undelivered when close() timed out`, { items: lost }));
+    ledger.dropped(
+      lost,
+      'closed',
+      lost === 0
+        ? undefined
+        : new TransportError('closed', `${lost} items were still undelivered when close() timed out`, { items: lost }),
+    );
   }
 
   function close(options: { timeoutMs?: number } = {}): Promise<FlushResult> {

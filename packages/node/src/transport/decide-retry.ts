@@ -66,9 +66,10 @@ export function decideRetry(input: RetryInput, policy: RetrySettings, random: ()
   const reason = error ?? (status === null ? 'network' : `http_${status}`);
   if (input.attempt + 1 >= policy.maxAttempts) return drop('retry_budget');
   const hinted = retryAfter(input);
-  const delayMs = hinted === null
-    ? fullJitter(input.attempt, policy.baseDelayMs, policy.maxDelayMs, random)
-    : Math.min(hinted, policy.maxRetryAfterMs);
+  const delayMs =
+    hinted === null
+      ? fullJitter(input.attempt, policy.baseDelayMs, policy.maxDelayMs, random)
+      : Math.min(hinted, policy.maxRetryAfterMs);
   if (input.elapsedMs + delayMs > policy.budgetMs) return drop('retry_budget');
   return retry(delayMs, reason);
 }

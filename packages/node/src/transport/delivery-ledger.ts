@@ -25,14 +25,22 @@ export function createDeliveryLedger(emitter: TypedEmitter, onError?: (error: Er
   const dropped: Record<string, number> = {};
 
   const emit = <K extends keyof TouchlineEvents>(name: K, payload: TouchlineEvents[K]): void => {
-    try { emitter.emit(name, payload); } catch { /* observability must not break delivery */ }
+    try {
+      emitter.emit(name, payload);
+    } catch {
+      /* observability must not break delivery */
+    }
   };
   const report = (error: Error): void => {
     if (onError === undefined) {
       emit('error', { error });
       return;
     }
-    try { onError(error); } catch { /* the host's handler must not break delivery */ }
+    try {
+      onError(error);
+    } catch {
+      /* the host's handler must not break delivery */
+    }
   };
 
   return {

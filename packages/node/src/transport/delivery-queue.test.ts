@@ -10,7 +10,10 @@ describe('createDeliveryQueue', () => {
   it('refuses as values: full queue, too large, unserializable', () => {
     const queue = createDeliveryQueue(limits, 2);
     expect(queue.offer(makeEvent('big', { padding: 40_000 }))).toMatchObject({ kind: 'refused', reason: 'too_large' });
-    expect(queue.offer(makeEvent('n', { properties: { n: 1n } }))).toMatchObject({ kind: 'refused', reason: 'unserializable' });
+    expect(queue.offer(makeEvent('n', { properties: { n: 1n } }))).toMatchObject({
+      kind: 'refused',
+      reason: 'unserializable',
+    });
     expect(queue.offer(makeEvent())).toMatchObject({ kind: 'queued', seq: 1, fullBatchWaiting: false });
     expect(queue.offer(makeEvent())).toMatchObject({ kind: 'queued', seq: 2 });
     expect(queue.offer(makeEvent())).toMatchObject({ kind: 'refused', reason: 'queue_full' });

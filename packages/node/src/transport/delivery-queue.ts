@@ -6,7 +6,11 @@ import { cutBatch, fitsAlone, holdsFullBatch, type BatchLimits, type Cut, type Q
 /** Admission is a value: the caller counts and reports refusals. */
 export type Offer =
   | { kind: 'queued'; seq: number; fullBatchWaiting: boolean }
-  | { kind: 'refused'; reason: 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large'; message: string };
+  | {
+      kind: 'refused';
+      reason: 'queue_full' | 'spool_full' | 'spool_failed' | 'unserializable' | 'too_large';
+      message: string;
+    };
 
 export interface DeliveryQueue {
   offer(item: Item): Offer;
@@ -40,10 +44,19 @@ export function createDeliveryQueue(limits: BatchLimits, maxItems: number): Deli
         return { kind: 'refused', reason: 'queue_full', message: `${maxItems} items already wait for delivery` };
       }
       const serialized = serializeItem(item);
-      if (!serialized.ok) return { kind: 'refused', reason: 'unserializable', message: `item ${item.id} cannot be serialized: ${serialized.message}` };
+      if (!serialized.ok)
+        return {
+          kind: 'refused',
+          reason: 'unserializable',
+          message: `item ${item.id} cannot be serialized: ${serialized.message}`,
+        };
       const fit = fitsAlone(serialized.bytes, limits);
       if (fit.kind === 'too_large') {
-        return { kind: 'refused', reason: 'too_large', message: `item ${item.id} is ${fit.bytes} bytes, over the ${fit.limit}-byte limit` };
+        return {
+          kind: 'refused',
+          reason: 'too_large',
+          message: `item ${item.id} is ${fit.bytes} bytes, over the ${fit.limit}-byte limit`,
+        };
       }
       lastSeq += 1;
       items.push({ seq: lastSeq, item, json: serialized.json, bytes: serialized.bytes });
@@ -58,12 +71,24 @@ export function createDeliveryQueue(limits: BatchLimits, maxItems: number): Deli
       for (const entry of [...cut.entries, ...cut.tooLarge]) bytes -= entry.bytes;
       return cut;
     },
-    markAllDue() { dueUpTo = lastSeq; },
-    settled() { /* memory only: nothing to release */ },
-    get headWaiting() { return items.length > 0 && (items[0]?.seq ?? 0) > dueUpTo; },
-    get headSeq() { return items[0]?.seq ?? Infinity; },
-    get lastSeq() { return lastSeq; },
-    get length() { return items.length; },
+    markAllDue() {
+      dueUpTo = lastSeq;
+    },
+    settled() {
+      /* memory only: nothing to release */
+    },
+    get headWaiting() {
+      return items.length > 0 && (items[0]?.seq ?? 0) > dueUpTo;
+    },
+    get headSeq() {
+      return items[0]?.seq ?? Infinity;
+    },
+    get lastSeq() {
+      return lastSeq;
+    },
+    get length() {
+      return items.length;
+    },
     clear() {
       const count = items.length;
       items.length = 0;

@@ -50,6 +50,8 @@ export function createFlushWaiters(timers: TimerSet, stats: () => TransportStats
     resolveAll(settled) {
       for (const waiter of [...waiters]) waiter.finish(settled);
     },
-    get size() { return waiters.size; },
+    get size() {
+      return waiters.size;
+    },
   };
 }

@@ -65,8 +65,12 @@ function headerLookup(headers: http.IncomingHttpHeaders): HeaderLookup {
  * when a redirect leaves the origin. Idle sockets are unref'd by node, so they never keep the
  * host process alive; `close()` destroys them.
  */
-export function createHttpPost(modules: NodeHttpModules | undefined = nodeHttpModules()): { post: HttpPost; close(): void } {
-  if (modules === undefined) throw new TypeError('createHttpPost needs node:http; this runtime has no process.getBuiltinModule');
+export function createHttpPost(modules: NodeHttpModules | undefined = nodeHttpModules()): {
+  post: HttpPost;
+  close(): void;
+} {
+  if (modules === undefined)
+    throw new TypeError('createHttpPost needs node:http; this runtime has no process.getBuiltinModule');
   const { http, https } = modules;
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
@@ -77,7 +81,11 @@ export function createHttpPost(modules: NodeHttpModules | undefined = nodeHttpMo
         return;
       }
       const secure = url.protocol === 'https:';
-      const options = { method: 'POST', agent: secure ? agents.https : agents.http, headers: { ...init.headers, 'content-length': String(body.length) } };
+      const options = {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        headers: { ...init.headers, 'content-length': String(body.length) },
+      };
       const onAbort = (): void => {
         req.destroy();
         reject(init.signal.reason);
@@ -96,7 +104,10 @@ export function createHttpPost(modules: NodeHttpModules | undefined = nodeHttpMo
         }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => { settle(); reject(error); });
+        res.on('error', (error) => {
+          settle();
+          reject(error);
+        });
         res.on('end', () => {
           settle();
           const text = Buffer.concat(chunks).toString('utf8');
@@ -104,7 +115,10 @@ export function createHttpPost(modules: NodeHttpModules | undefined = nodeHttpMo
         });
       });
       init.signal.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (error) => { settle(); reject(error); });
+      req.on('error', (error) => {
+        settle();
+        reject(error);
+      });
       req.end(body);
     });
   }

@@ -21,8 +21,14 @@ export interface InFlightBatch {
 
 export function newBatch(entries: readonly QueuedItem[], nowMs: number): InFlightBatch {
   return {
-    entries, attempts: 0, transientAttempts: 0, authAttempts: 0,
-    createdAt: nowMs, authMs: 0, parkedAt: null, abandoned: false,
+    entries,
+    attempts: 0,
+    transientAttempts: 0,
+    authAttempts: 0,
+    createdAt: nowMs,
+    authMs: 0,
+    parkedAt: null,
+    abandoned: false,
   };
 }
 

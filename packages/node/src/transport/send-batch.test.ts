@@ -13,8 +13,14 @@ const entries: QueuedItem[] = makeEvents(2).map((item, i) => {
 });
 
 const context = (fetch: typeof globalThis.fetch, over: Partial<SendContext> = {}): SendContext => ({
-  fetch, url: 'http://collector.invalid/api/v1/batch', apiKey: 'k', sdk: { name: 'sdk', version: '1' },
-  now: () => Date.UTC(2030, 0, 1), timeoutMs: 1000, shutdown: new AbortController().signal, ...over,
+  fetch,
+  url: 'http://collector.invalid/api/v1/batch',
+  apiKey: 'k',
+  sdk: { name: 'sdk', version: '1' },
+  now: () => Date.UTC(2030, 0, 1),
+  timeoutMs: 1000,
+  shutdown: new AbortController().signal,
+  ...over,
 });
 
 describe('sendBatch', () => {
@@ -30,7 +36,12 @@ describe('sendBatch', () => {
 
   it.each([
     ['timeout', () => hang(), {}, 'timeout'],
-    ['network', () => Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') })), {}, 'network'],
+    [
+      'network',
+      () => Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') })),
+      {},
+      'network',
+    ],
     ['aborted at shutdown', () => hang(), { shutdown: AbortSignal.abort() }, 'aborted'],
   ] as const)('classifies %s', async (_name, answer, over, kind) => {
     const fake = createFakeFetch(answer);
@@ -39,7 +50,9 @@ describe('sendBatch', () => {
   });
 
   it('names the cause of a network failure in the message', async () => {
-    const fake = createFakeFetch(() => Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') })));
+    const fake = createFakeFetch(() =>
+      Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') })),
+    );
     const outcome = await sendBatch(entries, context(fake.fetch));
     expect(outcome.kind === 'failed' && outcome.message).toContain('ECONNREFUSED');
   });

@@ -28,7 +28,8 @@ export interface SendContext {
  */
 function combineSignals(timeoutMs: number, shutdown: AbortSignal): { signal: AbortSignal; dispose: () => void } {
   const timeout = AbortSignal.timeout(timeoutMs);
-  if (typeof AbortSignal.any === 'function') return { signal: AbortSignal.any([timeout, shutdown]), dispose: () => undefined };
+  if (typeof AbortSignal.any === 'function')
+    return { signal: AbortSignal.any([timeout, shutdown]), dispose: () => undefined };
   const controller = new AbortController();
   const onTimeout = (): void => controller.abort(timeout.reason);
   const onShutdown = (): void => controller.abort(shutdown.reason);
@@ -67,7 +68,13 @@ export async function sendBatch(entries: readonly QueuedItem[], ctx: SendContext
   const batchId = newId(ctx.now());
   const { signal, dispose } = combineSignals(ctx.timeoutMs, ctx.shutdown);
   try {
-    const body = serializeBatch(batchId, isoTimestamp(ctx.now()), ctx.sdk, entries.map((e) => e.json), ctx.health?.());
+    const body = serializeBatch(
+      batchId,
+      isoTimestamp(ctx.now()),
+      ctx.sdk,
+      entries.map((e) => e.json),
+      ctx.health?.(),
+    );
     const response = await ctx.fetch(ctx.url, {
       method: 'POST',
       headers: {

@@ -42,10 +42,19 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
   return {
     offer(item) {
       const serialized = serializeItem(item);
-      if (!serialized.ok) return { kind: 'refused', reason: 'unserializable', message: `item ${item.id} cannot be serialized: ${serialized.message}` };
+      if (!serialized.ok)
+        return {
+          kind: 'refused',
+          reason: 'unserializable',
+          message: `item ${item.id} cannot be serialized: ${serialized.message}`,
+        };
       const fit = fitsAlone(serialized.bytes, limits);
       if (fit.kind === 'too_large') {
-        return { kind: 'refused', reason: 'too_large', message: `item ${item.id} is ${fit.bytes} bytes, over the ${fit.limit}-byte limit` };
+        return {
+          kind: 'refused',
+          reason: 'too_large',
+          message: `item ${item.id} is ${fit.bytes} bytes, over the ${fit.limit}-byte limit`,
+        };
       }
       const handOut = items.length < maxItems && backlog() === 0;
       const appended = store.append(serialized.json, handOut);
@@ -64,17 +73,27 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
       for (const entry of [...cut.entries, ...cut.tooLarge]) bytes -= entry.bytes;
       return cut;
     },
-    markAllDue() { dueUpTo = loadedSeq + backlog(); },
+    markAllDue() {
+      dueUpTo = loadedSeq + backlog();
+    },
     settled(lowestUnsettledSeq) {
       while (marks.length >= 2 && (marks[0]?.lastSeq ?? Infinity) < lowestUnsettledSeq) {
         marks.shift();
         store.settleBelow(marks[0]?.segment ?? 0);
       }
     },
-    get headWaiting() { return this.headSeq !== Infinity && this.headSeq > dueUpTo; },
-    get headSeq() { return items[0]?.seq ?? (backlog() > 0 ? loadedSeq + 1 : Infinity); },
-    get lastSeq() { return loadedSeq + backlog(); },
-    get length() { return items.length + backlog(); },
+    get headWaiting() {
+      return this.headSeq !== Infinity && this.headSeq > dueUpTo;
+    },
+    get headSeq() {
+      return items[0]?.seq ?? (backlog() > 0 ? loadedSeq + 1 : Infinity);
+    },
+    get lastSeq() {
+      return loadedSeq + backlog();
+    },
+    get length() {
+      return items.length + backlog();
+    },
     clear() {
       const count = items.length;
       items.length = 0;

@@ -10,14 +10,20 @@ import { createTestTransport } from '../test-support/transport-harness.js';
 
 const URL_ = 'http://collector.invalid';
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 const tempDir = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'touchline-spooled-'));
   dirs.push(d);
   return d;
 };
 const spoolAt = (path: string, pid: number) =>
-  openFileSpool({ path, maxBytes: 8 * 1024 * 1024 }, () => undefined, { self: { pid, origin: pid }, isAlive: () => false, segmentBytes: 16 * 1024 });
+  openFileSpool({ path, maxBytes: 8 * 1024 * 1024 }, () => undefined, {
+    self: { pid, origin: pid },
+    isAlive: () => false,
+    segmentBytes: 16 * 1024,
+  });
 const down = (): Response => new Response('down', { status: 503 });
 
 describe('createTransport with a spool', () => {
@@ -25,11 +31,20 @@ describe('createTransport with a spool', () => {
     let up = false;
     const fake = createFakeFetch((call) => (up ? ackFor(call) : down()));
     const spool = spoolAt(tempDir(), 11);
-    const h = createTestTransport(URL_, { maxQueueItems: 50, maxInFlight: 1, batch: { maxItems: 20 }, retry: { budgetMs: 50, maxAttempts: 2 } }, { fetch: fake.fetch, spool });
+    const h = createTestTransport(
+      URL_,
+      { maxQueueItems: 50, maxInFlight: 1, batch: { maxItems: 20 }, retry: { budgetMs: 50, maxAttempts: 2 } },
+      { fetch: fake.fetch, spool },
+    );
     const items = makeEvents(1000);
     for (const item of items) h.transport.enqueue(item);
     await new Promise((r) => setTimeout(r, 200)); // several times the budget and the attempt limit
-    expect(h.transport.stats()).toMatchObject({ queued: 980, inFlight: 20, delivered: 0, spool: { backlog: 930, adopted: 0, skipped: 0 } }); // memory holds 50
+    expect(h.transport.stats()).toMatchObject({
+      queued: 980,
+      inFlight: 20,
+      delivered: 0,
+      spool: { backlog: 930, adopted: 0, skipped: 0 },
+    }); // memory holds 50
     expect(h.transport.stats().dropped).toEqual({});
     up = true;
     const result = await h.transport.flush({ timeoutMs: 10_000 });
@@ -44,7 +59,11 @@ describe('createTransport with a spool', () => {
 
   it('a close that times out drops nothing: the next process adopts the files and sends every item', async () => {
     const dir = tempDir();
-    const first = createTestTransport(URL_, { maxQueueItems: 30 }, { fetch: createFakeFetch(down).fetch, spool: spoolAt(dir, 21) });
+    const first = createTestTransport(
+      URL_,
+      { maxQueueItems: 30 },
+      { fetch: createFakeFetch(down).fetch, spool: spoolAt(dir, 21) },
+    );
     const items = makeEvents(300);
     for (const item of items) first.transport.enqueue(item);
     const closed = await first.transport.close({ timeoutMs: 50 });
@@ -53,7 +72,11 @@ describe('createTransport with a spool', () => {
     expect(readdirSync(dir).length).toBeGreaterThan(0);
 
     const fake = createFakeFetch();
-    const second = createTestTransport(URL_, { maxQueueItems: 30, maxInFlight: 1 }, { fetch: fake.fetch, spool: spoolAt(dir, 22) });
+    const second = createTestTransport(
+      URL_,
+      { maxQueueItems: 30, maxInFlight: 1 },
+      { fetch: fake.fetch, spool: spoolAt(dir, 22) },
+    );
     expect(second.transport.stats().spool).toMatchObject({ adopted: 300, backlog: 300 });
     const result = await second.transport.flush({ timeoutMs: 10_000 });
     expect(result.stats.dropped).toEqual({});
@@ -64,7 +87,9 @@ describe('createTransport with a spool', () => {
   });
 
   it('counts items past maxBytes as spool_full and reports the episode once', async () => {
-    const spool = openFileSpool({ path: tempDir(), maxBytes: 1024 * 1024 }, () => undefined, { self: { pid: 31, origin: 31 } });
+    const spool = openFileSpool({ path: tempDir(), maxBytes: 1024 * 1024 }, () => undefined, {
+      self: { pid: 31, origin: 31 },
+    });
     const h = createTestTransport(URL_, { maxQueueItems: 10 }, { fetch: createFakeFetch(down).fetch, spool });
     for (const item of makeEvents(10_000)) h.transport.enqueue(item);
     const stats = h.transport.stats();
@@ -80,7 +105,10 @@ describe('createTransport with a spool', () => {
       if (failing) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       return writeSync(fd, buffer, offset, length);
     };
-    const spool = openFileSpool({ path: tempDir(), maxBytes: 8 * 1024 * 1024 }, () => undefined, { self: { pid: 41, origin: 41 }, write });
+    const spool = openFileSpool({ path: tempDir(), maxBytes: 8 * 1024 * 1024 }, () => undefined, {
+      self: { pid: 41, origin: 41 },
+      write,
+    });
     const fake = createFakeFetch();
     const h = createTestTransport(URL_, {}, { fetch: fake.fetch, spool });
     const items = makeEvents(30);

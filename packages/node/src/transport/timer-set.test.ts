@@ -27,7 +27,9 @@ describe('createTimerSet', () => {
   it('cancel prevents the callback', async () => {
     const timers = createTimerSet();
     let fired = false;
-    const cancel = timers.after(1, () => { fired = true; });
+    const cancel = timers.after(1, () => {
+      fired = true;
+    });
     cancel();
     await new Promise((r) => setTimeout(r, 10));
     expect(fired).toBe(false);
@@ -61,12 +63,16 @@ describe('createTimerSet', () => {
 });
 
 describe('realScheduler on a Web-standard runtime', () => {
-  afterEach(() => { vi.unstubAllGlobals(); });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
 
   it('wraps numeric timer ids (edge, workers, Deno) so ref/unref are no-ops and clearTimeout gets the id', () => {
     const cleared: unknown[] = [];
     vi.stubGlobal('setTimeout', () => 42);
-    vi.stubGlobal('clearTimeout', (id: unknown) => { cleared.push(id); });
+    vi.stubGlobal('clearTimeout', (id: unknown) => {
+      cleared.push(id);
+    });
     const timers = createTimerSet(realScheduler);
     const cancel = timers.after(10, () => undefined);
     timers.hold();

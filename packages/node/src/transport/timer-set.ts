@@ -45,7 +45,8 @@ export const realScheduler: Scheduler = {
     const numeric: NumericHandle = { [WEB_TIMER]: handle, ref: () => numeric, unref: () => numeric };
     return numeric;
   },
-  clearTimeout: (handle) => clearTimeout((WEB_TIMER in handle ? (handle as NumericHandle)[WEB_TIMER] : handle) as NodeJS.Timeout),
+  clearTimeout: (handle) =>
+    clearTimeout((WEB_TIMER in handle ? (handle as NumericHandle)[WEB_TIMER] : handle) as NodeJS.Timeout),
 };
 
 interface Pending {
@@ -69,10 +70,13 @@ export function createTimerSet(scheduler: Scheduler = realScheduler): TimerSet {
 
   const schedule = (ms: number, fn: () => void, holdable: boolean, onClear: () => void): (() => void) => {
     const entry: Pending = {
-      handle: scheduler.setTimeout(() => {
-        pending.delete(entry);
-        fn();
-      }, Math.max(0, ms)),
+      handle: scheduler.setTimeout(
+        () => {
+          pending.delete(entry);
+          fn();
+        },
+        Math.max(0, ms),
+      ),
       holdable,
       onClear,
     };
@@ -85,9 +89,15 @@ export function createTimerSet(scheduler: Scheduler = realScheduler): TimerSet {
 
   return {
     after: (ms, fn, options = {}) => schedule(ms, fn, options.holdable ?? true, () => undefined),
-    sleep: (ms) => new Promise<boolean>((resolve) => {
-      schedule(ms, () => resolve(true), true, () => resolve(false));
-    }),
+    sleep: (ms) =>
+      new Promise<boolean>((resolve) => {
+        schedule(
+          ms,
+          () => resolve(true),
+          true,
+          () => resolve(false),
+        );
+      }),
     hold() {
       holds += 1;
       if (holds === 1) pending.forEach(applyRef);
@@ -104,6 +114,8 @@ export function createTimerSet(scheduler: Scheduler = realScheduler): TimerSet {
         entry.onClear();
       }
     },
-    get size() { return pending.size; },
+    get size() {
+      return pending.size;
+    },
   };
 }

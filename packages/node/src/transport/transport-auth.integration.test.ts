@@ -21,7 +21,8 @@ describe('transport through 401/403 (real sockets)', () => {
     const AUTH_FAILURES = 15;
     const stub = await startStubCollector({ script: (req) => (req.n <= AUTH_FAILURES ? fail(401) : accept()) });
     const h = createTestTransport(stub.url, {
-      maxInFlight: 3, batch: { maxItems: 10 },
+      maxInFlight: 3,
+      batch: { maxItems: 10 },
       // Would drop any batch after 2 transient attempts or 20 ms: auth failures must not count.
       retry: { maxAttempts: 2, budgetMs: 20, authProbeMaxDelayMs: 20 },
     });
@@ -30,7 +31,10 @@ describe('transport through 401/403 (real sockets)', () => {
     items.forEach((i) => h.transport.enqueue(i));
     const result = await h.transport.flush({ timeoutMs: 10_000 });
 
-    expect(result).toMatchObject({ settled: true, stats: { delivered: 100, dropped: exactly({}), authFailures: AUTH_FAILURES } });
+    expect(result).toMatchObject({
+      settled: true,
+      stats: { delivered: 100, dropped: exactly({}), authFailures: AUTH_FAILURES },
+    });
     expect(stub.items).toHaveLength(100);
     expect(stub.resentAfterAck).toEqual([]);
     // The three slots met the first 401s together; after that only the probe spoke, always the same batch.
@@ -45,8 +49,15 @@ describe('transport through 401/403 (real sockets)', () => {
   it('403 that never ends keeps every item until close; close with a timeout then counts them as closed', async () => {
     const stub = await startStubCollector({ script: () => fail(403) });
     let fetchCalls = 0;
-    const countingFetch: typeof fetch = (input, init) => { fetchCalls += 1; return fetch(input, init); };
-    const h = createTestTransport(stub.url, { batch: { maxItems: 5 }, retry: { maxAttempts: 1, budgetMs: 1 } }, { fetch: countingFetch });
+    const countingFetch: typeof fetch = (input, init) => {
+      fetchCalls += 1;
+      return fetch(input, init);
+    };
+    const h = createTestTransport(
+      stub.url,
+      { batch: { maxItems: 5 }, retry: { maxAttempts: 1, budgetMs: 1 } },
+      { fetch: countingFetch },
+    );
     open.push({ stub, h });
     makeEvents(12).forEach((i) => h.transport.enqueue(i));
     const flushed = await h.transport.flush({ timeoutMs: 300 });
@@ -54,7 +65,10 @@ describe('transport through 401/403 (real sockets)', () => {
     expect(flushed.stats.queued + flushed.stats.inFlight).toBe(12);
     expect(stub.requests.length).toBeGreaterThan(3);
     const closed = await h.transport.close({ timeoutMs: 50 });
-    expect(closed).toMatchObject({ settled: false, stats: { queued: 0, inFlight: 0, dropped: exactly({ closed: 12 }) } });
+    expect(closed).toMatchObject({
+      settled: false,
+      stats: { queued: 0, inFlight: 0, dropped: exactly({ closed: 12 }) },
+    });
     // Counted at the client: a request sent just before close may still reach a busy stub after it.
     const callsAtClose = fetchCalls;
     await new Promise((r) => setTimeout(r, 100));

@@ -10,7 +10,10 @@ import { exactly } from '../test-support/exactly.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const open: { stub?: StubCollector; h?: TransportHarness }[] = [];
 
-async function setUp(options: Parameters<typeof startStubCollector>[0], settings: Parameters<typeof createTestTransport>[1] = {}) {
+async function setUp(
+  options: Parameters<typeof startStubCollector>[0],
+  settings: Parameters<typeof createTestTransport>[1] = {},
+) {
   const stub = await startStubCollector(options);
   const h = createTestTransport(stub.url, settings);
   open.push({ stub, h });
@@ -42,25 +45,41 @@ describe('transport against a faulty collector (real sockets)', () => {
     expect(h.of('retry').length).toBeGreaterThan(0);
     await stub.up();
     const result = await h.transport.flush({ timeoutMs: 5000 });
-    expect(result).toMatchObject({ settled: true, stats: { delivered: 200, dropped: exactly({}), queued: 0, inFlight: 0 } });
-    expectExactlyOnce(stub, items.map((i) => i.id));
+    expect(result).toMatchObject({
+      settled: true,
+      stats: { delivered: 200, dropped: exactly({}), queued: 0, inFlight: 0 },
+    });
+    expectExactlyOnce(
+      stub,
+      items.map((i) => i.id),
+    );
   });
 
   it('500s are retried with backoff; 429 Retry-After is honoured (capped at maxRetryAfterMs)', async () => {
     const { stub, h } = await setUp(
-      { script: (req) => (req.n <= 2 ? fail(500) : req.n === 3 ? fail(429, { headers: { 'retry-after': '1' } }) : accept()) },
+      {
+        script: (req) =>
+          req.n <= 2 ? fail(500) : req.n === 3 ? fail(429, { headers: { 'retry-after': '1' } }) : accept(),
+      },
       { retry: { maxRetryAfterMs: 250 } },
     );
     const items = makeEvents(5);
     items.forEach((i) => h.transport.enqueue(i));
     await h.transport.flush({ timeoutMs: 5000 });
-    expect(h.of('retry').map((r) => [r.reason, r.status])).toEqual([['http_500', 500], ['http_500', 500], ['http_429', 429]]);
+    expect(h.of('retry').map((r) => [r.reason, r.status])).toEqual([
+      ['http_500', 500],
+      ['http_500', 500],
+      ['http_429', 429],
+    ]);
     expect(h.of('retry')[2]?.delayMs).toBe(250);
     const [third, fourth] = [stub.requests[2], stub.requests[3]];
     expect((fourth?.receivedAt ?? 0) - (third?.receivedAt ?? 0)).toBeGreaterThanOrEqual(240);
     expect(h.transport.stats()).toMatchObject({ delivered: 5, retries: 3 });
     expect(h.transport.stats().dropped).toEqual({});
-    expectExactlyOnce(stub, items.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      items.map((i) => i.id),
+    );
   });
 
   it('answers slower than requestTimeoutMs time out and are retried; the collector stores each item once', async () => {
@@ -71,10 +90,18 @@ describe('transport against a faulty collector (real sockets)', () => {
     const items = makeEvents(8);
     items.forEach((i) => h.transport.enqueue(i));
     await h.transport.flush({ timeoutMs: 5000 });
-    expect(h.of('retry').slice(0, 2).map((r) => r.reason)).toEqual(['timeout', 'timeout']);
+    expect(
+      h
+        .of('retry')
+        .slice(0, 2)
+        .map((r) => r.reason),
+    ).toEqual(['timeout', 'timeout']);
     expect(items.every((i) => stub.timesReceived(i.id) === 3)).toBe(true);
     expect(h.of('delivered')).toEqual([expect.objectContaining({ items: 8, duplicates: 8, attempt: 3 })]);
-    expectExactlyOnce(stub, items.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      items.map((i) => i.id),
+    );
   });
 
   it('swapped response bodies (L4) are failed deliveries: retried with a new batch id, never counted as delivered', async () => {
@@ -91,7 +118,10 @@ describe('transport against a faulty collector (real sockets)', () => {
     const swappedIds = new Set(stub.requests.slice(0, 6).map((r) => r.batchId));
     expect(h.of('delivered').some((d) => swappedIds.has(d.batchId))).toBe(false);
     expect(new Set(stub.requests.map((r) => r.batchId)).size).toBe(stub.requests.length);
-    expectExactlyOnce(stub, items.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      items.map((i) => i.id),
+    );
   });
 
   it('a connection reset after the collector stored the batch (lost ack) is retried and deduplicated', async () => {
@@ -101,7 +131,10 @@ describe('transport against a faulty collector (real sockets)', () => {
     await h.transport.flush({ timeoutMs: 5000 });
     expect(h.of('retry').map((r) => r.reason)).toEqual(['network', 'network']);
     expect(h.of('delivered')).toEqual([expect.objectContaining({ items: 4, duplicates: 4 })]);
-    expectExactlyOnce(stub, items.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      items.map((i) => i.id),
+    );
   });
 
   it('413 splits the batch in halves until it fits; a lone item that still gets 413 is dropped as too_large', async () => {
@@ -113,23 +146,35 @@ describe('transport against a faulty collector (real sockets)', () => {
     expect(result.stats).toMatchObject({ delivered: 40, dropped: exactly({ too_large: 1 }) });
     expect(h.errors.filter((e) => (e as TransportError).code === 'too_large')).toHaveLength(1);
     expect(stub.requests.some((r) => r.itemIds.length === 1 && r.itemIds[0] === big.id)).toBe(true);
-    expectExactlyOnce(stub, small.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      small.map((i) => i.id),
+    );
   });
 
   it('items the collector rejects one by one are dropped with their message and not retried; the rest are delivered', async () => {
     const { stub, h } = await setUp({
-      rejectItem: (item) => (item.type === 'event' && item.name === 'bad' ? { code: 'reserved_name', message: 'name "bad" is reserved' } : null),
+      rejectItem: (item) =>
+        item.type === 'event' && item.name === 'bad'
+          ? { code: 'reserved_name', message: 'name "bad" is reserved' }
+          : null,
     });
     const good = makeEvents(30);
     const bad = makeEvents(5, 'bad');
-    good.forEach((item, i) => { h.transport.enqueue(item); if (i % 6 === 0) h.transport.enqueue(bad[i / 6]!); });
+    good.forEach((item, i) => {
+      h.transport.enqueue(item);
+      if (i % 6 === 0) h.transport.enqueue(bad[i / 6]!);
+    });
     const result = await h.transport.flush({ timeoutMs: 5000 });
     expect(result.stats).toMatchObject({ delivered: 30, dropped: exactly({ rejected: 5 }), retries: 0 });
     const rejections = h.errors.filter((e) => (e as TransportError).code === 'rejected') as TransportError[];
     expect(rejections.map((e) => e.itemId).sort()).toEqual(bad.map((i) => i.id).sort());
     expect(rejections[0]?.message).toContain('name "bad" is reserved');
     expect(bad.every((i) => stub.timesReceived(i.id) === 1)).toBe(true);
-    expectExactlyOnce(stub, good.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      good.map((i) => i.id),
+    );
   });
 
   it('a 400 for the whole batch drops it as rejected, once, without retrying', async () => {
@@ -142,10 +187,16 @@ describe('transport against a faulty collector (real sockets)', () => {
   });
 
   it('a collector that keeps failing spends the retry budget after maxAttempts, and the drop is counted', async () => {
-    const { stub, h } = await setUp({ script: () => fail(503) }, { retry: { maxAttempts: 3 }, batch: { maxItems: 10 } });
+    const { stub, h } = await setUp(
+      { script: () => fail(503) },
+      { retry: { maxAttempts: 3 }, batch: { maxItems: 10 } },
+    );
     makeEvents(20).forEach((i) => h.transport.enqueue(i));
     const result = await h.transport.flush({ timeoutMs: 5000 });
-    expect(result).toMatchObject({ settled: true, stats: { delivered: 0, dropped: exactly({ retry_budget: 20 }), retries: 4 } });
+    expect(result).toMatchObject({
+      settled: true,
+      stats: { delivered: 0, dropped: exactly({ retry_budget: 20 }), retries: 4 },
+    });
     expect(stub.requests).toHaveLength(6);
     expect(h.errors.map((e) => (e as TransportError).code)).toEqual(['retry_budget', 'retry_budget']);
   });
@@ -165,8 +216,14 @@ describe('transport against a faulty collector (real sockets)', () => {
       await sleep(3);
     }
     const result = await h.transport.flush({ timeoutMs: 15_000 });
-    expect(result).toMatchObject({ settled: true, stats: { delivered: 2000, dropped: exactly({}), queued: 0, inFlight: 0 } });
+    expect(result).toMatchObject({
+      settled: true,
+      stats: { delivered: 2000, dropped: exactly({}), queued: 0, inFlight: 0 },
+    });
     expect(h.transport.stats().retries).toBeGreaterThan(0);
-    expectExactlyOnce(stub, items.map((i) => i.id));
+    expectExactlyOnce(
+      stub,
+      items.map((i) => i.id),
+    );
   });
 });

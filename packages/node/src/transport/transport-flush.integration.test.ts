@@ -15,7 +15,10 @@ afterEach(async () => {
   }
 });
 
-async function setUp(options: Parameters<typeof startStubCollector>[0], settings: Parameters<typeof createTestTransport>[1]) {
+async function setUp(
+  options: Parameters<typeof startStubCollector>[0],
+  settings: Parameters<typeof createTestTransport>[1],
+) {
   const stub = await startStubCollector(options);
   const h = createTestTransport(stub.url, settings);
   open.push({ stub, h });
@@ -58,7 +61,10 @@ describe('flush and close (real sockets)', () => {
   });
 
   it('a burst beyond the queue bound: everything within it delivered, the excess dropped and counted exactly', async () => {
-    const { stub, h } = await setUp({ script: () => accept(10) }, { maxQueueItems: 200, maxInFlight: 2, batch: { maxItems: 25 } });
+    const { stub, h } = await setUp(
+      { script: () => accept(10) },
+      { maxQueueItems: 200, maxInFlight: 2, batch: { maxItems: 25 } },
+    );
     const items = makeEvents(1000);
     items.forEach((i) => h.transport.enqueue(i));
     // Two full batches (50 items) left during the burst, 200 wait in the queue, 750 found it full.
@@ -66,7 +72,12 @@ describe('flush and close (real sockets)', () => {
     expect(result.stats).toMatchObject({ delivered: 250, dropped: exactly({ queue_full: 750 }) });
     expect(h.droppedBy('queue_full')).toBe(750);
     // The first 250 enqueued, whatever order the two slots' requests were stored in.
-    expect(stub.items.map((i) => i.id).sort()).toEqual(items.slice(0, 250).map((i) => i.id).sort());
+    expect(stub.items.map((i) => i.id).sort()).toEqual(
+      items
+        .slice(0, 250)
+        .map((i) => i.id)
+        .sort(),
+    );
   });
 
   it('close flushes, then refuses new items as closed and sends nothing more', async () => {

@@ -2,7 +2,8 @@
 import type http from 'node:http';
 
 /** The slow part of a handler (a database call, say): a random 0-15 ms wait that lets requests interleave. */
-export const slowStep = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 16)));
+export const slowStep = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 16)));
 
 /** The marker the probe sent, from the header or the query string. */
 export function userOf(req: http.IncomingMessage): string {
@@ -23,7 +24,12 @@ export function cookieOf(req: http.IncomingMessage, name: string): string | unde
   return undefined;
 }
 
-export function sendJson(res: http.ServerResponse, body: unknown, cookies: string[] = [], extra: http.OutgoingHttpHeaders = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  body: unknown,
+  cookies: string[] = [],
+  extra: http.OutgoingHttpHeaders = {},
+): void {
   if (res.writableEnded) return;
   const headers: http.OutgoingHttpHeaders = { ...extra, 'content-type': 'application/json' };
   if (cookies.length > 0) headers['set-cookie'] = cookies;

@@ -12,7 +12,9 @@ interface Reply {
 }
 
 function startWorker(): ChildProcess {
-  return fork(fileURLToPath(new URL('./ipc-worker.mjs', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return fork(fileURLToPath(new URL('./ipc-worker.mjs', import.meta.url)), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
 }
 
 async function stopWorker(worker: ChildProcess): Promise<void> {
@@ -27,13 +29,16 @@ export async function serveIpcApp(): Promise<RunningApp> {
   const worker = startWorker();
   const waiting: Array<(reply: Reply) => void> = [];
   worker.on('message', (reply: Reply) => waiting.shift()?.(reply));
-  return serveApp(async (req, res) => {
-    const reply = await new Promise<Reply>((resolve) => {
-      waiting.push(resolve);
-      worker.send({ user: userOf(req), path: pathOf(req) });
-    });
-    sendJson(res, { user: reply.user, path: pathOf(req) });
-  }, () => stopWorker(worker));
+  return serveApp(
+    async (req, res) => {
+      const reply = await new Promise<Reply>((resolve) => {
+        waiting.push(resolve);
+        worker.send({ user: userOf(req), path: pathOf(req) });
+      });
+      sendJson(res, { user: reply.user, path: pathOf(req) });
+    },
+    () => stopWorker(worker),
+  );
 }
 
 /** The fix: every message carries an id and the reply is matched to it (DESIGN L3). */
@@ -45,12 +50,15 @@ export async function serveIpcAppFixed(): Promise<RunningApp> {
     if (reply.id !== undefined) waiting.delete(reply.id);
     resolve?.(reply);
   });
-  return serveApp(async (req, res) => {
-    const id = randomUUID();
-    const reply = await new Promise<Reply>((resolve) => {
-      waiting.set(id, resolve);
-      worker.send({ id, user: userOf(req), path: pathOf(req) });
-    });
-    sendJson(res, { user: reply.user, path: reply.path });
-  }, () => stopWorker(worker));
+  return serveApp(
+    async (req, res) => {
+      const id = randomUUID();
+      const reply = await new Promise<Reply>((resolve) => {
+        waiting.set(id, resolve);
+        worker.send({ id, user: userOf(req), path: pathOf(req) });
+      });
+      sendJson(res, { user: reply.user, path: reply.path });
+    },
+    () => stopWorker(worker),
+  );
 }

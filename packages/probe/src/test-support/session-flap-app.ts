@@ -14,7 +14,9 @@ export function serveSessionFlapApp(): Promise<RunningApp> {
   return serveApp(async (req, res) => {
     const sid = cookieOf(req, 'sid') ?? randomUUID();
     await slowStep();
-    sendJson(res, { user: userOf(req), path: pathOf(req) }, [`sid=${sid}; Max-Age=${SESSION_SECONDS}; Path=/; HttpOnly`]);
+    sendJson(res, { user: userOf(req), path: pathOf(req) }, [
+      `sid=${sid}; Max-Age=${SESSION_SECONDS}; Path=/; HttpOnly`,
+    ]);
   });
 }
 

@@ -13,7 +13,11 @@ export function serveSharedStateApp(): Promise<RunningApp> {
     await slowStep();
     const current = shared.current ?? req;
     const { newSid } = shared;
-    sendJson(res, { user: userOf(current), path: pathOf(req) }, newSid === null ? [] : [`sid=${newSid}; Path=/; HttpOnly`]);
+    sendJson(
+      res,
+      { user: userOf(current), path: pathOf(req) },
+      newSid === null ? [] : [`sid=${newSid}; Path=/; HttpOnly`],
+    );
   });
 }
 

@@ -14,7 +14,8 @@ import { serveFetch } from '../../../node/src/middleware/test-support/local-serv
 import { slowStep } from './app-kit.js';
 import type { RunningApp } from './serve-app.js';
 
-const newClient = (): TouchlineClient => createClient({ apiKey: 'probe', endpoint: 'http://127.0.0.1:9', trackPageviews: false });
+const newClient = (): TouchlineClient =>
+  createClient({ apiKey: 'probe', endpoint: 'http://127.0.0.1:9', trackPageviews: false });
 
 function echo(client: TouchlineClient, user: unknown, path: string) {
   return { visitor: client.current()?.identity.visitorId ?? null, user: user ?? null, path };
@@ -65,7 +66,13 @@ export async function serveTouchlineFastifyApp(): Promise<RunningApp> {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, async close() { await app.close(); await client.close({ timeoutMs: 100 }); } };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    async close() {
+      await app.close();
+      await client.close({ timeoutMs: 100 });
+    },
+  };
 }
 
 export async function serveTouchlineHonoApp(): Promise<RunningApp> {
@@ -77,5 +84,11 @@ export async function serveTouchlineHonoApp(): Promise<RunningApp> {
     return c.json(echo(client, c.req.header('x-probe-user'), new URL(c.req.url).pathname));
   });
   const server = await serveFetch((request, env) => app.fetch(request, env));
-  return { url: `${server.url.replace(/\/$/, '')}/`, async close() { await server.close(); await client.close({ timeoutMs: 100 }); } };
+  return {
+    url: `${server.url.replace(/\/$/, '')}/`,
+    async close() {
+      await server.close();
+      await client.close({ timeoutMs: 100 });
+    },
+  };
 }

@@ -22,7 +22,7 @@ export function serveWrongConnectionApp(): Promise<RunningApp> {
     if (recent.length > KEEP) recent.shift();
     await slowStep();
     const others = recent.filter((r) => r !== res && !r.writableEnded);
-    const target = Math.random() < WRONG_RATE && others.length > 0 ? others[0] ?? res : res;
+    const target = Math.random() < WRONG_RATE && others.length > 0 ? (others[0] ?? res) : res;
     answer(req, res, target);
     // The request whose connection was taken is still answered, late, by its own handler's data.
     answer(req, res);

@@ -28,7 +28,9 @@ async function expectSameAttribution(storage: Storage, accountId: string, seed: 
       expect(narrowed.journeys, `journeys ${where}`).toEqual(all.journeys);
       const markovFacts = await storage.markovFacts(accountId, window);
       countedSteps += markovFacts.steps.length;
-      expect(buildJourneys({ ...markovFacts, lookbackMs, grouped }).journeys, `markov journeys ${where}`).toEqual(all.journeys);
+      expect(buildJourneys({ ...markovFacts, lookbackMs, grouped }).journeys, `markov journeys ${where}`).toEqual(
+        all.journeys,
+      );
       for (const model of MODEL_NAMES) {
         // The oracle: the raw computation every model ran before (every session of the window).
         const oracle = MODELS[model](all.journeys, { nonConverting: all.nonConverting });
@@ -39,31 +41,43 @@ async function expectSameAttribution(storage: Storage, accountId: string, seed: 
         }
         // Markov's read leaves out campaigns (no model reads them) and counts most non-converting
         // paths as steps in the database: what the API answers must match exactly all the same.
-        expect({ channels: answer.result.channels, weights: answer.result.channelWeights }, `${model} ${where}`)
-          .toEqual({ channels: oracle.channels, weights: oracle.channelWeights });
+        expect(
+          { channels: answer.result.channels, weights: answer.result.channelWeights },
+          `${model} ${where}`,
+        ).toEqual({ channels: oracle.channels, weights: oracle.channelWeights });
       }
     }
   }
 }
 
-describe.each(await storageFactories(process.env, import.meta.url))('attribution from the converters\' facts on $dialect', (factory) => {
-  let db: TestStorage;
-  let run = 0;
-  beforeAll(async () => { db = await factory.open(); });
-  afterAll(async () => { await db.remove(); });
+describe.each(await storageFactories(process.env, import.meta.url))(
+  "attribution from the converters' facts on $dialect",
+  (factory) => {
+    let db: TestStorage;
+    let run = 0;
+    beforeAll(async () => {
+      db = await factory.open();
+    });
+    afterAll(async () => {
+      await db.remove();
+    });
 
-  it('equals attribution from every session of the window, for every model, group_by and lookback, with late links and moved starts', async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
-      // Each run is its own account in the same database: runs never see each other's rows.
-      const account = await db.storage.ensureAccount(`run-${run++}`, 1);
-      const traffic = generateTraffic(seed, account.id);
-      for (const [i, b] of traffic.batches.entries()) {
-        expect(await db.storage.applyProcessed(b)).toEqual({ kind: 'applied' });
-        // Retention deletes events only; run it between batches so late rows land after it.
-        if (i === 0) await db.storage.maintain({ now: traffic.end, retentionDays: 30 });
-      }
-      await expectSameAttribution(db.storage, account.id, seed, traffic.end);
-    }), { numRuns: factory.dialect === 'sqlite' ? 12 : 10, ...(SEED === undefined ? {} : { seed: SEED }) });
-    expect(countedSteps).toBeGreaterThan(0);
-  }, 600_000);
-});
+    it('equals attribution from every session of the window, for every model, group_by and lookback, with late links and moved starts', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+          // Each run is its own account in the same database: runs never see each other's rows.
+          const account = await db.storage.ensureAccount(`run-${run++}`, 1);
+          const traffic = generateTraffic(seed, account.id);
+          for (const [i, b] of traffic.batches.entries()) {
+            expect(await db.storage.applyProcessed(b)).toEqual({ kind: 'applied' });
+            // Retention deletes events only; run it between batches so late rows land after it.
+            if (i === 0) await db.storage.maintain({ now: traffic.end, retentionDays: 30 });
+          }
+          await expectSameAttribution(db.storage, account.id, seed, traffic.end);
+        }),
+        { numRuns: factory.dialect === 'sqlite' ? 12 : 10, ...(SEED === undefined ? {} : { seed: SEED }) },
+      );
+      expect(countedSteps).toBeGreaterThan(0);
+    }, 600_000);
+  },
+);

@@ -7,7 +7,11 @@ export type LookbackDays = (typeof LOOKBACK_DAYS)[number];
 const DAY = 86_400_000;
 
 export interface AttributionQuery {
-  accountId: string; model: ModelName; from: number; to: number; lookbackDays: LookbackDays;
+  accountId: string;
+  model: ModelName;
+  from: number;
+  to: number;
+  lookbackDays: LookbackDays;
   /** A breakdown: credit (channel, value) pairs of this session dimension instead of channels. @default 'channel' */
   groupBy?: AttributionDimension;
 }
@@ -34,9 +38,10 @@ export async function attribute(storage: Storage, q: AttributionQuery): Promise<
   // Markov's facts bring the people who converted or have identity links as sessions and every
   // other visitor's path as steps counted in the database (markovFacts), and leave out the utm
   // column unless the breakdown is a utm field: no model reads a touchpoint's campaign.
-  const facts: (MarkovFacts | JourneyFacts) = q.model === 'markov'
-    ? await storage.markovFacts(q.accountId, { ...window, campaigns: false })
-    : await storage.journeyFacts(q.accountId, window);
+  const facts: MarkovFacts | JourneyFacts =
+    q.model === 'markov'
+      ? await storage.markovFacts(q.accountId, { ...window, campaigns: false })
+      : await storage.journeyFacts(q.accountId, window);
   const answer = attributeFacts(q.model, facts, { lookbackMs, grouped: dimension !== 'channel' });
   return {
     ...answer,

@@ -3,10 +3,20 @@ import { MicroTotals, toMicros } from '@touchline/attribution';
 import type { Storage } from '@touchline/storage';
 
 /** Spend figures of one row: what was spent on it, revenue per unit spent, spend per credited conversion. */
-export interface CostFigures { cost: number; roas: number | null; cac: number | null }
-export interface SpendSummary { currency: string; total: number }
+export interface CostFigures {
+  cost: number;
+  roas: number | null;
+  cac: number | null;
+}
+export interface SpendSummary {
+  currency: string;
+  total: number;
+}
 
-interface Credited { conversions: number; revenue: number }
+interface Credited {
+  conversions: number;
+  revenue: number;
+}
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const round = (n: number, decimals: number): number => Number(n.toFixed(decimals));
@@ -18,10 +28,17 @@ const round = (n: number, decimals: number): number => Number(n.toFixed(decimals
  * the UTC days from `from` through `to - 1` (spend is imported per day).
  */
 export async function withSpend<R extends Credited>(
-  storage: Storage, q: { accountId: string; from: number; to: number; groupBy: 'channel' | 'campaign' },
-  rows: readonly R[], keyOf: (row: R) => string | null, emptyRow: (key: string | null) => R,
+  storage: Storage,
+  q: { accountId: string; from: number; to: number; groupBy: 'channel' | 'campaign' },
+  rows: readonly R[],
+  keyOf: (row: R) => string | null,
+  emptyRow: (key: string | null) => R,
 ): Promise<{ rows: Array<R & Partial<CostFigures>>; spend: SpendSummary | null }> {
-  const totals = await storage.spendTotals(q.accountId, { firstDay: day(q.from), lastDay: day(q.to - 1), groupBy: q.groupBy });
+  const totals = await storage.spendTotals(q.accountId, {
+    firstDay: day(q.from),
+    lastDay: day(q.to - 1),
+    groupBy: q.groupBy,
+  });
   if (totals.length === 0) return { rows: [...rows], spend: null };
   const cost = new Map(totals.map((t) => [t.key, t.amount]));
   const all = [...rows];
@@ -34,7 +51,8 @@ export async function withSpend<R extends Credited>(
       const spent = cost.get(keyOf(row));
       if (spent === undefined) return row;
       return {
-        ...row, cost: spent,
+        ...row,
+        cost: spent,
         roas: spent > 0 ? round(row.revenue / spent, 4) : null,
         cac: row.conversions > 0 ? round(spent / row.conversions, 6) : null,
       };

@@ -12,7 +12,11 @@ const DAY_MS = 86_400_000;
  * the secrets read once here: undefined when the account has none left (no item can be linked to
  * anyone any more), and null for a row that is not cookieless or whose day's secret is gone.
  */
-export async function cookielessInboxVisitor(storage: Pick<Storage, 'liveCookielessSecrets'>, accountId: string, now: number): Promise<CookielessVisitorOf | undefined> {
+export async function cookielessInboxVisitor(
+  storage: Pick<Storage, 'liveCookielessSecrets'>,
+  accountId: string,
+  now: number,
+): Promise<CookielessVisitorOf | undefined> {
   const secrets = new Map((await storage.liveCookielessSecrets(accountId, now)).map((s) => [s.day, s.secret]));
   if (secrets.size === 0) return undefined;
   return function cookielessVisitorOf(row) {

@@ -9,7 +9,9 @@ import { createHmac } from 'node:crypto';
  * separated by NUL, which no header or URL host can hold.
  */
 export function cookielessVisitorId(secretHex: string, ip: string, userAgent: string, site: string): string {
-  const digest = createHmac('sha256', Buffer.from(secretHex, 'hex')).update(`${ip}\u0000${userAgent}\u0000${site}`).digest();
+  const digest = createHmac('sha256', Buffer.from(secretHex, 'hex'))
+    .update(`${ip}\u0000${userAgent}\u0000${site}`)
+    .digest();
   digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x80; // version 8
   digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80; // variant 10
   const hex = digest.subarray(0, 16).toString('hex');
@@ -19,5 +21,9 @@ export function cookielessVisitorId(secretHex: string, ip: string, userAgent: st
 /** The site part of the hash: the page's host, lower-case ('' when the item has no parseable URL). */
 export function siteOf(url: string | null): string {
   if (url === null) return '';
-  try { return new URL(url).hostname.toLowerCase(); } catch { return ''; }
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
 }

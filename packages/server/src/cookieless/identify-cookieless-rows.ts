@@ -16,8 +16,17 @@ export interface IdentifiedRows {
   visitors: Array<{ accountId: string; visitorId: string }>;
 }
 
-interface Found { row: InboxRow; item: Item; ts: number; day: number }
-interface Named { found: Found; visitorId: string; provisional: string }
+interface Found {
+  row: InboxRow;
+  item: Item;
+  ts: number;
+  day: number;
+}
+interface Named {
+  found: Found;
+  visitorId: string;
+  provisional: string;
+}
 
 /** A session named by one item, so a session's id is its earliest item's, whatever order items come in. */
 const provisionalSession = (visitorId: string, itemId: string): string => deriveSessionId(`${visitorId}/${itemId}`, 0);
@@ -50,7 +59,9 @@ function sessionsOf(named: readonly Named[], timeoutMs: number): Map<Named, stri
   }
   const out = new Map<Named, string>();
   for (const list of byVisitor.values()) {
-    list.sort((a, b) => a.found.ts - b.found.ts || (a.provisional < b.provisional ? -1 : a.provisional > b.provisional ? 1 : 0));
+    list.sort(
+      (a, b) => a.found.ts - b.found.ts || (a.provisional < b.provisional ? -1 : a.provisional > b.provisional ? 1 : 0),
+    );
     let session = '';
     let last = -Infinity;
     for (const n of list) {
@@ -73,19 +84,28 @@ function rewritten(n: Named, sessionId: string | null): InboxRow {
  * with the reason: identifying it would need a new secret, and a new secret would split its visitor.
  */
 export async function identifyCookielessRows(
-  storage: Partial<Pick<Storage, 'cookielessSecrets'>>, rows: readonly InboxRow[], settings: CookielessSettings, now: number,
+  storage: Partial<Pick<Storage, 'cookielessSecrets'>>,
+  rows: readonly InboxRow[],
+  settings: CookielessSettings,
+  now: number,
 ): Promise<IdentifiedRows> {
   const found = findCookieless(rows);
   if (found.length === 0) return { rows: [...rows], dead: [], visitors: [] };
   const requests: SecretRequest[] = found.map((f) => ({ accountId: f.row.accountId, day: f.day }));
-  const secrets = storage.cookielessSecrets === undefined ? new Map<string, string>() : await storage.cookielessSecrets(requests, now, settings.secretMarginMs);
+  const secrets =
+    storage.cookielessSecrets === undefined
+      ? new Map<string, string>()
+      : await storage.cookielessSecrets(requests, now, settings.secretMarginMs);
   const dead: IdentifiedRows['dead'] = [];
   const named: Named[] = [];
   for (const f of found) {
     const secret = secrets.get(secretKey(f.row.accountId, f.day));
     if (secret === undefined) {
       const day = new Date(f.day * DAY_MS).toISOString().slice(0, 10);
-      dead.push({ seq: f.row.seq, error: `cookieless item of ${day} (UTC) reached the worker after that day's secret was deleted (it lives ${settings.secretMarginMs / 3_600_000} h past the day): its visitor cannot be computed any more` });
+      dead.push({
+        seq: f.row.seq,
+        error: `cookieless item of ${day} (UTC) reached the worker after that day's secret was deleted (it lives ${settings.secretMarginMs / 3_600_000} h past the day): its visitor cannot be computed any more`,
+      });
       continue;
     }
     const ctx = f.item.context;
@@ -97,7 +117,11 @@ export async function identifyCookielessRows(
   const visitors = new Map<string, { accountId: string; visitorId: string }>();
   for (const n of named) {
     replaced.set(n.found.row.seq, rewritten(n, sessions.get(n) ?? null));
-    if (sessions.has(n)) visitors.set(`${n.found.row.accountId}\u0000${n.visitorId}`, { accountId: n.found.row.accountId, visitorId: n.visitorId });
+    if (sessions.has(n))
+      visitors.set(`${n.found.row.accountId}\u0000${n.visitorId}`, {
+        accountId: n.found.row.accountId,
+        visitorId: n.visitorId,
+      });
   }
   const out: InboxRow[] = [];
   for (const row of rows) {

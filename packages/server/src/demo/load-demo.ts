@@ -31,20 +31,39 @@ export interface LoadDemoOptions {
 }
 
 // No pruning while loading: the collector prunes demo rows like its own once it runs.
-const demoSettings = (walLimitBytes: number | undefined) => parseServerSettings({ worker: { batchSize: 5000 }, inboxKeepDays: null, inboxPayloadKeepDays: null, disk: { walLimitBytes } });
+const demoSettings = (walLimitBytes: number | undefined) =>
+  parseServerSettings({
+    worker: { batchSize: 5000 },
+    inboxKeepDays: null,
+    inboxPayloadKeepDays: null,
+    disk: { walLimitBytes },
+  });
 
 /** The pipeline on a thread when a file path (and the real clock) allow it, else inline. */
-function demoWorker(storage: Storage, options: LoadDemoOptions, onError: (e: Error) => void): { worker: InboxWorker; gate: IngestWriteGate | null } {
+function demoWorker(
+  storage: Storage,
+  options: LoadDemoOptions,
+  onError: (e: Error) => void,
+): { worker: InboxWorker; gate: IngestWriteGate | null } {
   const now = options.now ?? Date.now;
   const settings = demoSettings(options.walLimitBytes);
   const metrics = { processed: { inc: () => undefined } };
   const inline = createInboxWorker({ storage, settings, now, metrics, onError });
   const entry = resolveInboxThreadEntry();
-  if (options.databasePath === undefined || options.now !== undefined || entry === null) return { worker: inline, gate: null };
+  if (options.databasePath === undefined || options.now !== undefined || entry === null)
+    return { worker: inline, gate: null };
   // The inserts and the thread's transactions take turns through the write gate, as ingest and the
   // collector's worker thread do, instead of sleeping in SQLite's busy handler.
   const writeGate = createWriteGateBuffer();
-  const worker = createThreadInboxWorker({ entry, databasePath: options.databasePath, settings, metrics, fallback: inline, onError, writeGate });
+  const worker = createThreadInboxWorker({
+    entry,
+    databasePath: options.databasePath,
+    settings,
+    metrics,
+    fallback: inline,
+    onError,
+    writeGate,
+  });
   return { worker, gate: createIngestWriteGate(writeGate) };
 }
 
@@ -76,7 +95,14 @@ async function whenNotBusy<T>(write: () => Promise<T>): Promise<T> {
 /** Accepts demo items as ingest would (validated, stored in the inbox's compact layout); a generator bug fails the load. */
 function validated(chunk: readonly InboxItem[], now: number): { items: InboxItem[]; latest: number } {
   const raw = chunk.map((i) => JSON.parse(i.payload) as { timestamp: string });
-  const { accepted, errors } = validateItems(raw, { now, maxFutureSkewMs: 60_000, maxPastAgeMs: Number.MAX_SAFE_INTEGER, storeFullIp: false, clockToleranceMs: 0, maxClockCorrectionMs: 0 });
+  const { accepted, errors } = validateItems(raw, {
+    now,
+    maxFutureSkewMs: 60_000,
+    maxPastAgeMs: Number.MAX_SAFE_INTEGER,
+    storeFullIp: false,
+    clockToleranceMs: 0,
+    maxClockCorrectionMs: 0,
+  });
   if (errors.length > 0) throw new Error(`demo: the generator made an invalid item: ${errors[0]?.message ?? ''}`);
   let latest = 0;
   for (const item of raw) latest = Math.max(latest, Date.parse(item.timestamp));
@@ -91,18 +117,28 @@ function validated(chunk: readonly InboxItem[], now: number): { items: InboxItem
  * receiving the traffic live would have stamped them: the processed inbox rows of old demo days
  * are pruned like a collector's own (`inboxKeepDays`). Returns the number of items loaded.
  */
-export async function loadDemo(storage: Storage, accountId: string, items: Iterable<InboxItem>, options: LoadDemoOptions = {}): Promise<number> {
+export async function loadDemo(
+  storage: Storage,
+  accountId: string,
+  items: Iterable<InboxItem>,
+  options: LoadDemoOptions = {},
+): Promise<number> {
   const now = options.now ?? Date.now;
   const size = options.chunkItems ?? 10_000;
   const errors: Error[] = [];
   // The worker's loop backs off and retries a busy database by itself: only other errors fail the load.
-  const { worker, gate } = demoWorker(storage, options, (e) => { if (!isBusy(e)) errors.push(e); });
+  const { worker, gate } = demoWorker(storage, options, (e) => {
+    if (!isBusy(e)) errors.push(e);
+  });
   const threaded = gate !== null;
   const deadBefore = (await storage.inboxHealth()).dead;
   let loaded = 0;
   // Threaded, the worker works through the backlog while this thread makes more, up to a bound.
   const waitForWorker = async (): Promise<void> => {
-    if (!threaded) { await whenNotBusy(() => worker.drain()); return; }
+    if (!threaded) {
+      await whenNotBusy(() => worker.drain());
+      return;
+    }
     while ((await storage.inboxHealth()).pending > size * (options.aheadChunks ?? 3) && errors.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -140,6 +176,9 @@ export async function loadDemo(storage: Storage, accountId: string, items: Itera
   }
   if (errors.length > 0) throw errors[0] as Error;
   const health = await storage.inboxHealth();
-  if (health.dead > deadBefore) throw new Error(`demo: ${health.dead - deadBefore} demo item(s) were dead-lettered by the pipeline; the generator made items it should not`);
+  if (health.dead > deadBefore)
+    throw new Error(
+      `demo: ${health.dead - deadBefore} demo item(s) were dead-lettered by the pipeline; the generator made items it should not`,
+    );
   return loaded;
 }

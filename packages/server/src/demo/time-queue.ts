@@ -9,7 +9,11 @@ export interface TimeQueue<T> {
   readonly size: number;
 }
 
-interface Entry<T> { at: number; order: number; value: T }
+interface Entry<T> {
+  at: number;
+  order: number;
+  value: T;
+}
 
 const before = <T>(a: Entry<T>, b: Entry<T>): boolean => a.at < b.at || (a.at === b.at && a.order < b.order);
 
@@ -62,6 +66,8 @@ export function createTimeQueue<T>(): TimeQueue<T> {
       return top.value;
     },
     peekTime: () => heap[0]?.at,
-    get size() { return heap.length; },
+    get size() {
+      return heap.length;
+    },
   };
 }

@@ -22,7 +22,12 @@ export interface FunnelCounts {
   channels: Array<{ channel: string | null; counts: number[] }>;
 }
 
-interface Item { id: string; timestamp: number; channel: string | null; goals: number }
+interface Item {
+  id: string;
+  timestamp: number;
+  channel: string | null;
+  goals: number;
+}
 
 /** The funnel's total order: time, then item id (code units), the same on every dialect and arrival order. */
 const before = (a: Item, b: Item): number => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -34,9 +39,13 @@ function unitsOf(rows: readonly FunnelItem[], unit: FunnelUnit): Item[][] {
     if (unit === 'session' && r.sessionId === null) continue;
     const key = unit === 'session' ? `${r.visitorId}\u0000${r.sessionId ?? ''}` : r.visitorId;
     let items = units.get(key);
-    if (items === undefined) { items = new Map(); units.set(key, items); }
+    if (items === undefined) {
+      items = new Map();
+      units.set(key, items);
+    }
     const item = items.get(r.id);
-    if (item === undefined) items.set(r.id, { id: r.id, timestamp: r.timestamp, channel: r.channel, goals: 1 << r.goal });
+    if (item === undefined)
+      items.set(r.id, { id: r.id, timestamp: r.timestamp, channel: r.channel, goals: 1 << r.goal });
     else item.goals |= 1 << r.goal;
   }
   return [...units.values()].map((items) => [...items.values()].sort(before));
@@ -92,10 +101,21 @@ export function countFunnel(rows: readonly FunnelItem[], spec: FunnelCountSpec):
     const reached = deepest(items, spec);
     if (reached === null) continue;
     let channel = byChannel.get(reached.entry.channel);
-    if (channel === undefined) { channel = spec.steps.map(() => 0); byChannel.set(reached.entry.channel, channel); }
-    for (let s = 0; s < reached.depth; s++) { counts[s] = (counts[s] ?? 0) + 1; channel[s] = (channel[s] ?? 0) + 1; }
+    if (channel === undefined) {
+      channel = spec.steps.map(() => 0);
+      byChannel.set(reached.entry.channel, channel);
+    }
+    for (let s = 0; s < reached.depth; s++) {
+      counts[s] = (counts[s] ?? 0) + 1;
+      channel[s] = (channel[s] ?? 0) + 1;
+    }
   }
-  const channels = [...byChannel].map(([channel, c]) => ({ channel, counts: c }))
-    .sort((a, b) => (b.counts[0] ?? 0) - (a.counts[0] ?? 0) || String(a.channel ?? '\uffff').localeCompare(String(b.channel ?? '\uffff')));
+  const channels = [...byChannel]
+    .map(([channel, c]) => ({ channel, counts: c }))
+    .sort(
+      (a, b) =>
+        (b.counts[0] ?? 0) - (a.counts[0] ?? 0) ||
+        String(a.channel ?? '\uffff').localeCompare(String(b.channel ?? '\uffff')),
+    );
   return { counts, channels };
 }

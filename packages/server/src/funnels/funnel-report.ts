@@ -5,7 +5,13 @@ import { countFunnel, type FunnelUnit } from './count-funnel.js';
 /** Upper bound on (item, goal) rows one report loads: keeps its memory bounded; `truncated` says if it was hit. */
 export const MAX_FUNNEL_ROWS = 2_000_000;
 
-export interface FunnelReportQuery { accountId: string; funnelId: string; from: number; to: number; unit: FunnelUnit }
+export interface FunnelReportQuery {
+  accountId: string;
+  funnelId: string;
+  from: number;
+  to: number;
+  unit: FunnelUnit;
+}
 
 export interface FunnelStepReport {
   step: number;
@@ -26,15 +32,19 @@ export interface FunnelReport {
 }
 
 /** A ratio of two counts rounded to 4 decimals (a share, not money). */
-export const ratio = (part: number, whole: number): number | null => (whole > 0 ? Math.round((part * 10_000) / whole) / 10_000 : null);
+export const ratio = (part: number, whole: number): number | null =>
+  whole > 0 ? Math.round((part * 10_000) / whole) / 10_000 : null;
 
 function stepReports(funnel: Funnel, goals: ReadonlyMap<string, Goal>, counts: readonly number[]): FunnelStepReport[] {
   return funnel.steps.map((goalId, i) => {
     const goal = goals.get(goalId) as Goal;
     const count = counts[i] ?? 0;
     return {
-      step: i + 1, goal: { id: goal.id, name: goal.name, kind: goal.kind, match: goal.match }, count,
-      conversionRate: ratio(count, counts[0] ?? 0), stepRate: i === 0 ? null : ratio(count, counts[i - 1] ?? 0),
+      step: i + 1,
+      goal: { id: goal.id, name: goal.name, kind: goal.kind, match: goal.match },
+      count,
+      conversionRate: ratio(count, counts[0] ?? 0),
+      stepRate: i === 0 ? null : ratio(count, counts[i - 1] ?? 0),
     };
   });
 }
@@ -47,12 +57,26 @@ export async function funnelReport(storage: Storage, q: FunnelReportQuery): Prom
   // Each distinct goal is matched once, however many steps use it.
   const distinct = [...new Set(funnel.steps)];
   const { items, truncated } = await storage.funnelItems(q.accountId, {
-    from: q.from, until: q.to + funnel.windowMs, maxRows: MAX_FUNNEL_ROWS,
-    goals: distinct.map((id) => { const g = goals.get(id) as Goal; return { kind: g.kind, match: g.match }; }),
+    from: q.from,
+    until: q.to + funnel.windowMs,
+    maxRows: MAX_FUNNEL_ROWS,
+    goals: distinct.map((id) => {
+      const g = goals.get(id) as Goal;
+      return { kind: g.kind, match: g.match };
+    }),
   });
-  const counted = countFunnel(items, { steps: funnel.steps.map((id) => distinct.indexOf(id)), windowMs: funnel.windowMs, from: q.from, to: q.to, unit: q.unit });
+  const counted = countFunnel(items, {
+    steps: funnel.steps.map((id) => distinct.indexOf(id)),
+    windowMs: funnel.windowMs,
+    from: q.from,
+    to: q.to,
+    unit: q.unit,
+  });
   return {
-    funnel: { id: funnel.id, name: funnel.name, windowMs: funnel.windowMs }, unit: q.unit,
-    steps: stepReports(funnel, goals, counted.counts), channels: counted.channels, truncated,
+    funnel: { id: funnel.id, name: funnel.name, windowMs: funnel.windowMs },
+    unit: q.unit,
+    steps: stepReports(funnel, goals, counted.counts),
+    channels: counted.channels,
+    truncated,
   };
 }

@@ -37,7 +37,8 @@ export function createStorageHealth(options: StorageHealthOptions): StorageHealt
   let fault: StorageFault | null = null;
 
   function set(next: StorageFault | null): void {
-    const changed = (fault === null) !== (next === null) || (fault !== null && next !== null && fault.reason !== next.reason);
+    const changed =
+      (fault === null) !== (next === null) || (fault !== null && next !== null && fault.reason !== next.reason);
     fault = next;
     if (changed) options.onChange?.(next);
   }
@@ -53,7 +54,8 @@ export function createStorageHealth(options: StorageHealthOptions): StorageHealt
       await storage.probe();
       set(null);
     } catch (error) {
-      if (!report(error)) set({ reason: error instanceof Error ? error.message : String(error), since: fault?.since ?? now() });
+      if (!report(error))
+        set({ reason: error instanceof Error ? error.message : String(error), since: fault?.since ?? now() });
     }
     return fault;
   }
@@ -62,7 +64,9 @@ export function createStorageHealth(options: StorageHealthOptions): StorageHealt
   const job = createPeriodicJob(probe, intervalMs, { onError: () => undefined, atStart: false });
 
   return {
-    get fault() { return fault; },
+    get fault() {
+      return fault;
+    },
     report,
     check: () => job.runNow().then(() => fault),
     start: job.start,

@@ -9,10 +9,18 @@ import { replyError } from './reply-error.js';
  */
 export function registerRejectNulParameters(app: FastifyInstance): void {
   const rejectNul: preValidationHookHandler = (request, reply, done) => {
-    for (const [where, values] of [['path', request.params], ['query', request.query]] as const) {
+    for (const [where, values] of [
+      ['path', request.params],
+      ['query', request.query],
+    ] as const) {
       const found = findNul(values);
       if (found !== null) {
-        void replyError(reply, 400, 'invalid_parameter', `${where} parameter ${found}: contains a NUL character (U+0000), which no text may hold`);
+        void replyError(
+          reply,
+          400,
+          'invalid_parameter',
+          `${where} parameter ${found}: contains a NUL character (U+0000), which no text may hold`,
+        );
         return;
       }
     }

@@ -10,4 +10,5 @@ export function isStorageBusy(error: unknown): boolean {
 }
 
 export const STORAGE_BUSY_RETRY_AFTER_SECONDS = 1;
-export const STORAGE_BUSY_MESSAGE = 'storage is busy (a lock, or the write-ahead log at its bound); nothing was stored, retry later';
+export const STORAGE_BUSY_MESSAGE =
+  'storage is busy (a lock, or the write-ahead log at its bound); nothing was stored, retry later';

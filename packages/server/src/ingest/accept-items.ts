@@ -10,7 +10,10 @@ import type { InboxWriter } from './inbox-writer.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
 export interface AcceptDeps {
-  inbox: InboxWriter; metrics: CollectorMetrics; settings: ServerSettings; now: () => number;
+  inbox: InboxWriter;
+  metrics: CollectorMetrics;
+  settings: ServerSettings;
+  now: () => number;
   /** While it holds a fault, nothing is written and ingest answers 503. */
   health: Pick<StorageHealth, 'fault' | 'report'>;
 }
@@ -30,34 +33,64 @@ export type IngestAnswer =
 function storageUnavailable(deps: AcceptDeps, batchId: string): IngestAnswer {
   deps.metrics.rejected.inc({ reason: 'storage_unavailable' });
   return {
-    status: 503, retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
-    body: errorBody('storage_unavailable', `storage cannot take writes right now; nothing was stored: retry after ${STORAGE_RETRY_AFTER_SECONDS} s (see /readyz)`, batchId),
+    status: 503,
+    retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
+    body: errorBody(
+      'storage_unavailable',
+      `storage cannot take writes right now; nothing was stored: retry after ${STORAGE_RETRY_AFTER_SECONDS} s (see /readyz)`,
+      batchId,
+    ),
   };
 }
 
 /** Nothing was stored because storage turned the write away for now (a lock, the WAL at its bound): retry soon. */
 function storageBusy(deps: AcceptDeps, batchId: string): IngestAnswer {
   deps.metrics.rejected.inc({ reason: 'storage_busy' });
-  return { status: 503, retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS, body: errorBody('storage_busy', STORAGE_BUSY_MESSAGE, batchId) };
+  return {
+    status: 503,
+    retryAfterSeconds: STORAGE_BUSY_RETRY_AFTER_SECONDS,
+    body: errorBody('storage_busy', STORAGE_BUSY_MESSAGE, batchId),
+  };
 }
 
 /** The single-item routes and the item type each one stores. */
-export const SINGLE_ITEM_ROUTES = { '/api/v1/events': 'event', '/api/v1/conversions': 'conversion', '/api/v1/identify': 'identify' } as const;
+export const SINGLE_ITEM_ROUTES = {
+  '/api/v1/events': 'event',
+  '/api/v1/conversions': 'conversion',
+  '/api/v1/identify': 'identify',
+} as const;
 export type SingleItemRoute = keyof typeof SINGLE_ITEM_ROUTES;
 
 export const itemRules = ({ settings, now }: AcceptDeps): ItemRules => ({
-  now: now(), maxFutureSkewMs: settings.maxFutureSkewMs, maxPastAgeMs: settings.maxPastAgeMs, storeFullIp: settings.storeFullIp,
-  clockToleranceMs: settings.clockToleranceMs, maxClockCorrectionMs: settings.maxClockCorrectionMs,
+  now: now(),
+  maxFutureSkewMs: settings.maxFutureSkewMs,
+  maxPastAgeMs: settings.maxPastAgeMs,
+  storeFullIp: settings.storeFullIp,
+  clockToleranceMs: settings.clockToleranceMs,
+  maxClockCorrectionMs: settings.maxClockCorrectionMs,
 });
 
 /** Writes the accepted items durably (the 202 waits for the commit) and counts what happened. */
-export async function storeItems(deps: AcceptDeps, accountId: string, batchId: string, accepted: InboxItem[], errors: ItemError[], repeats = 0): Promise<IngestAnswer> {
+export async function storeItems(
+  deps: AcceptDeps,
+  accountId: string,
+  batchId: string,
+  accepted: InboxItem[],
+  errors: ItemError[],
+  repeats = 0,
+): Promise<IngestAnswer> {
   const { metrics } = deps;
   for (const e of errors) metrics.rejected.inc({ reason: e.code });
   if (accepted.length === 0) {
     return {
       status: 400,
-      body: { ...errorBody('invalid_items', errors[0]?.message ?? 'no valid items'), batch_id: batchId, accepted: 0, duplicates: 0, errors },
+      body: {
+        ...errorBody('invalid_items', errors[0]?.message ?? 'no valid items'),
+        batch_id: batchId,
+        accepted: 0,
+        duplicates: 0,
+        errors,
+      },
     };
   }
   if (deps.health.fault !== null) return storageUnavailable(deps, batchId);
@@ -86,7 +119,13 @@ export async function storeItems(deps: AcceptDeps, accountId: string, batchId: s
  * plus an optional batch_id. Validation is synchronous, so the caller may drop the parsed body as
  * soon as this returns, before the commit it waits for. `checkNul: false` when the raw body cannot hold a NUL (mayHoldNul).
  */
-export function acceptSingleItem(deps: AcceptDeps, accountId: string, route: SingleItemRoute, body: unknown, checkNul = true): Promise<IngestAnswer> {
+export function acceptSingleItem(
+  deps: AcceptDeps,
+  accountId: string,
+  route: SingleItemRoute,
+  body: unknown,
+  checkNul = true,
+): Promise<IngestAnswer> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return Promise.resolve({ status: 400, body: errorBody('invalid_item', 'body: expected one JSON object') });
   }

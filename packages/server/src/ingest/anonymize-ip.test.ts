@@ -21,10 +21,13 @@ describe('anonymizeIp', () => {
 describe('anonymizeIp on IPv4-looking strings', () => {
   it('agrees with node:net isIPv4 (its fast path must not accept or truncate anything differently)', () => {
     const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{0,4}$/));
-    fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
-      const ip = parts.join('.');
-      const expected = isIPv4(ip) ? `${parts.slice(0, 3).join('.')}.0` : null;
-      expect(anonymizeIp(ip)).toBe(expected);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const ip = parts.join('.');
+        const expected = isIPv4(ip) ? `${parts.slice(0, 3).join('.')}.0` : null;
+        expect(anonymizeIp(ip)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -32,8 +32,13 @@ export function anonymizeIp(ip: string | null): string | null {
     const [head = '', tail = ''] = mapped.split('::');
     const left = head === '' ? [] : head.split(':');
     const right = tail === '' ? [] : tail.split(':');
-    const groups = mapped.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-    return `${groups.slice(0, 3).map((g) => g || '0').join(':')}::`;
+    const groups = mapped.includes('::')
+      ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+      : left;
+    return `${groups
+      .slice(0, 3)
+      .map((g) => g || '0')
+      .join(':')}::`;
   }
   return null;
 }

@@ -3,7 +3,11 @@ import type { ItemRules } from './validate-items.js';
 import type { BatchParse } from './parse-batch-body.js';
 
 /** Main -> thread: one body to parse; `body` is a copy (the main thread keeps its own for a fallback). */
-export interface BatchParseRequest { id: number; body: Uint8Array; rules: ItemRules }
+export interface BatchParseRequest {
+  id: number;
+  body: Uint8Array;
+  rules: ItemRules;
+}
 
 /** Thread -> main: the request's result, or why the thread could not produce one. */
 export type BatchParseReply = { id: number; ok: true; result: BatchParse } | { id: number; ok: false; error: string };
@@ -17,5 +21,8 @@ export function isBatchParseRequest(value: unknown): value is BatchParseRequest 
 export function isBatchParseReply(value: unknown): value is BatchParseReply {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.id === 'number' && (v.ok === true ? typeof v.result === 'object' && v.result !== null : v.ok === false && typeof v.error === 'string');
+  return (
+    typeof v.id === 'number' &&
+    (v.ok === true ? typeof v.result === 'object' && v.result !== null : v.ok === false && typeof v.error === 'string')
+  );
 }

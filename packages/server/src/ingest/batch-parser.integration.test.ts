@@ -4,21 +4,33 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
 import { createBatchParser, resolveBatchParseThreadEntry, THREAD_MIN_BYTES, type BatchParser } from './batch-parser.js';
 
-const RULES = { now: Date.parse('2026-11-23T13:05:00.000Z'), maxFutureSkewMs: 300_000, maxPastAgeMs: 30 * 86_400_000, storeFullIp: false, clockToleranceMs: 60_000, maxClockCorrectionMs: 86_400_000 };
+const RULES = {
+  now: Date.parse('2026-11-23T13:05:00.000Z'),
+  maxFutureSkewMs: 300_000,
+  maxPastAgeMs: 30 * 86_400_000,
+  storeFullIp: false,
+  clockToleranceMs: 60_000,
+  maxClockCorrectionMs: 86_400_000,
+};
 const EVENT = SAMPLE_ITEMS[2]!;
 
 /** A body above the thread threshold whose batch id and item count identify it. */
 function body(items: number): { batchId: string; bytes: Buffer } {
   const batchId = newId();
   const text = JSON.stringify({
-    batch_id: batchId, sent_at: '2026-11-23T13:05:00Z', sdk: { name: 't', version: '1' },
+    batch_id: batchId,
+    sent_at: '2026-11-23T13:05:00Z',
+    sdk: { name: 't', version: '1' },
     items: Array.from({ length: items }, () => ({ ...EVENT, id: newId() })),
   });
   return { batchId, bytes: Buffer.from(text) };
 }
 
 let parser: BatchParser | null = null;
-afterEach(async () => { await parser?.close(); parser = null; });
+afterEach(async () => {
+  await parser?.close();
+  parser = null;
+});
 
 describe('createBatchParser with its thread', () => {
   it('gives each of 200 concurrent bodies its own verdict (replies are matched by id, DESIGN L3)', async () => {

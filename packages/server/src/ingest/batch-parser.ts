@@ -34,7 +34,11 @@ export function resolveBatchParseThreadEntry(base: string = import.meta.url): UR
 
 const parseInline = (body: Buffer, rules: ItemRules): BatchParse => parseBatchBytes(body, rules);
 
-interface Pending { body: Buffer; rules: ItemRules; resolve: (result: BatchParse) => void }
+interface Pending {
+  body: Buffer;
+  rules: ItemRules;
+  resolve: (result: BatchParse) => void;
+}
 
 /**
  * With `entry`, one thread parses and validates large bodies (JSON parse, schema checks, payload
@@ -53,7 +57,8 @@ export function createBatchParser(deps: { entry: URL | null; onError: (error: Er
   function fail(error: Error): void {
     if (thread === null) return;
     thread = null;
-    if (!closing) deps.onError(new Error(`batch parse thread failed, batches are parsed on the main thread: ${error.message}`));
+    if (!closing)
+      deps.onError(new Error(`batch parse thread failed, batches are parsed on the main thread: ${error.message}`));
     for (const [id, p] of pending) {
       pending.delete(id);
       p.resolve(parseInline(p.body, p.rules));
@@ -71,7 +76,10 @@ export function createBatchParser(deps: { entry: URL | null; onError: (error: Er
       return;
     }
     pending.delete(message.id);
-    if (message.ok) { p.resolve(message.result); return; }
+    if (message.ok) {
+      p.resolve(message.result);
+      return;
+    }
     deps.onError(new Error(`batch parse thread: ${message.error}; parsed on the main thread instead`));
     p.resolve(parseInline(p.body, p.rules));
   }

@@ -2,7 +2,10 @@
 import type { InboxItem, Storage } from '@touchline/storage';
 import type { IngestWriteGate } from '../workers/write-gate.js';
 
-export interface InboxWriteResult { inserted: number; duplicates: number }
+export interface InboxWriteResult {
+  inserted: number;
+  duplicates: number;
+}
 
 export interface InboxWriter {
   /** Resolves once the items are committed (durable), never before: the 202 waits for it. */
@@ -47,7 +50,9 @@ export function createInboxWriter(storage: Storage, now: () => number, gate?: In
         pending.push({ accountId, items, resolve, reject });
         if (!scheduled) {
           scheduled = true;
-          setImmediate(() => { void flush(); });
+          setImmediate(() => {
+            void flush();
+          });
         }
       });
     },

@@ -19,7 +19,9 @@ type Path = Array<string | number>;
 function textPaths(value: unknown, path: Path = []): Array<{ path: Path; key: boolean }> {
   if (typeof value === 'string') return [{ path, key: false }];
   if (value === null || typeof value !== 'object') return [];
-  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: Array<[string | number, unknown]> = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   return entries.flatMap(([k, v]) => [
     ...(typeof k === 'string' ? [{ path: [...path, k], key: true }] : []),
     ...textPaths(v, [...path, k]),
@@ -45,7 +47,13 @@ function withText(item: unknown, path: Path, key: boolean, text: (old: string) =
 /** A fresh copy of a sample item: its own ids, now, one visitor per test. */
 function fresh(sample: unknown, visitorId: string): Record<string, unknown> {
   const item = structuredClone(sample) as Record<string, unknown>;
-  return { ...item, id: newId(), timestamp: new Date().toISOString(), visitor_id: visitorId, ...(item.session_id === null ? {} : { session_id: newId() }) };
+  return {
+    ...item,
+    id: newId(),
+    timestamp: new Date().toISOString(),
+    visitor_id: visitorId,
+    ...(item.session_id === null ? {} : { session_id: newId() }),
+  };
 }
 
 /** Fields whose text has no format of its own (URLs, ids, currencies and timestamps have one, and their NUL cases are above). */
@@ -74,13 +82,24 @@ describe.each(await storageFactories(process.env, import.meta.url))('text rule o
     expect(cases).toBeGreaterThan(40);
     // The SDK envelope is text too.
     const sdk = await fetch(`${fixture.url}/api/v1/batch`, {
-      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batch_id: newId(), sent_at: new Date().toISOString(), sdk: { name: 'a\u0000b', version: '1' }, items: [fresh(SAMPLE_ITEMS[2], visitor)] }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batch_id: newId(),
+        sent_at: new Date().toISOString(),
+        sdk: { name: 'a\u0000b', version: '1' },
+        items: [fresh(SAMPLE_ITEMS[2], visitor)],
+      }),
     });
     expect(sdk.status).toBe(400);
     expect(await sdk.json()).toMatchObject({ error: { message: expect.stringContaining('sdk.name') } });
     // Path and query parameters: a 400 naming them, not a 500 from the database.
-    for (const path of ['/api/v1/visitors/%00', `/api/v1/sessions?visitor_id=a%00b`, '/api/v1/conversions/%00/journey', '/api/v1/attribution?model=%00']) {
+    for (const path of [
+      '/api/v1/visitors/%00',
+      `/api/v1/sessions?visitor_id=a%00b`,
+      '/api/v1/conversions/%00/journey',
+      '/api/v1/attribution?model=%00',
+    ]) {
       const res = await getJson(fixture.url, key, path);
       expect(res.status, path).toBe(400);
       expect(res.body, path).toMatchObject({ error: { code: 'invalid_parameter' } });
@@ -92,20 +111,37 @@ describe.each(await storageFactories(process.env, import.meta.url))('text rule o
     const key = await fixture.keyFor('acme');
     const f = fixture;
     const visitor = newId();
-    const fields = SAMPLE_ITEMS.flatMap((sample, s) => textPaths(sample)
-      .filter(({ path, key: isKey }) => !isKey && FREE_TEXT.test(path.join('.')))
-      .map(({ path }) => ({ s, path })));
+    const fields = SAMPLE_ITEMS.flatMap((sample, s) =>
+      textPaths(sample)
+        .filter(({ path, key: isKey }) => !isKey && FREE_TEXT.test(path.join('.')))
+        .map(({ path }) => ({ s, path })),
+    );
     // Never empty (a name must have a character); otherwise anything: emoji, controls, lone surrogates, escapes, NULs.
-    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('\u0000', 'a\u0000', '\\u0000', '%00'))
+    const text = fc
+      .oneof(
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.constantFrom('\u0000', 'a\u0000', '\\u0000', '%00'),
+      )
       .map((t) => `x${t}`);
     let stored = 0;
-    await fc.assert(fc.asyncProperty(fc.array(fc.record({ field: fc.constantFrom(...fields), value: text }), { minLength: 1, maxLength: 8 }), async (edits) => {
-      const items = edits.map(({ field, value }) => ({ ...(withText(fresh(SAMPLE_ITEMS[field.s], visitor), field.path, false, () => value) as object) }));
-      const answer = await postBatch(f.url, key, items);
-      const refused = new Set((answer.body.errors as Array<{ index: number }> | undefined ?? []).map((e) => e.index));
-      edits.forEach(({ value }, i) => expect(refused.has(i), JSON.stringify(value)).toBe(value.includes('\u0000')));
-      stored += edits.length - refused.size;
-    }), { numRuns: 40, seed: 16 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ field: fc.constantFrom(...fields), value: text }), { minLength: 1, maxLength: 8 }),
+        async (edits) => {
+          const items = edits.map(({ field, value }) => ({
+            ...(withText(fresh(SAMPLE_ITEMS[field.s], visitor), field.path, false, () => value) as object),
+          }));
+          const answer = await postBatch(f.url, key, items);
+          const refused = new Set(
+            ((answer.body.errors as Array<{ index: number }> | undefined) ?? []).map((e) => e.index),
+          );
+          edits.forEach(({ value }, i) => expect(refused.has(i), JSON.stringify(value)).toBe(value.includes('\u0000')));
+          stored += edits.length - refused.size;
+        },
+      ),
+      { numRuns: 40, seed: 16 },
+    );
     await f.collector.worker.drain();
     const health = await f.storage.inboxHealth();
     expect(health).toMatchObject({ pending: 0, dead: 0 });

@@ -7,7 +7,15 @@ import { senderClock, type SenderClock } from './sender-clock.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
 export type BatchParse =
-  | { kind: 'ok'; batchId: string; sdk: BatchRequest['sdk']; accepted: InboxItem[]; errors: ItemError[]; repeats: number; clock: SenderClock }
+  | {
+      kind: 'ok';
+      batchId: string;
+      sdk: BatchRequest['sdk'];
+      accepted: InboxItem[];
+      errors: ItemError[];
+      repeats: number;
+      clock: SenderClock;
+    }
   | { kind: 'invalid_json'; message: string }
   | { kind: 'invalid_batch'; message: string; batchId: string | null };
 
@@ -25,13 +33,20 @@ function judge(body: unknown, rules: ItemRules, checkNul: boolean): BatchParse {
   if (!parsed.success) {
     const maybeId = (body as { batch_id?: unknown } | null)?.batch_id;
     return {
-      kind: 'invalid_batch', message: zodProblems(parsed.error).map((p) => `${p.path || 'body'}: ${p.message}`).join('; '),
+      kind: 'invalid_batch',
+      message: zodProblems(parsed.error)
+        .map((p) => `${p.path || 'body'}: ${p.message}`)
+        .join('; '),
       batchId: typeof maybeId === 'string' ? maybeId.slice(0, 64) : null,
     };
   }
   const sdkNul = checkNul ? findNul(parsed.data.sdk) : null;
   if (sdkNul !== null) {
-    return { kind: 'invalid_batch', message: `sdk.${sdkNul}: contains a NUL character (U+0000), which no text field may hold`, batchId: parsed.data.batch_id };
+    return {
+      kind: 'invalid_batch',
+      message: `sdk.${sdkNul}: contains a NUL character (U+0000), which no text field may hold`,
+      batchId: parsed.data.batch_id,
+    };
   }
   const clock = senderClock(Date.parse(parsed.data.sent_at), rules.now, rules);
   const { accepted, errors, repeats } = validateItems(parsed.data.items, rules, checkNul, clock);

@@ -17,10 +17,22 @@ describe.each(await storageFactories(process.env, import.meta.url))('sender cloc
   async function sendFrom(skewMs: number, items: (senderNow: number) => unknown[]) {
     const senderNow = Date.now() + skewMs;
     const res = await fetch(`${fx.url}/api/v1/batch`, {
-      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batch_id: newId(), sent_at: new Date(senderNow).toISOString(), sdk: { name: 'test', version: '0' }, items: items(senderNow) }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batch_id: newId(),
+        sent_at: new Date(senderNow).toISOString(),
+        sdk: { name: 'test', version: '0' },
+        items: items(senderNow),
+      }),
     });
-    return { status: res.status, body: await res.json() as { accepted?: number; errors?: Array<{ index: number; code: string; message: string }> } };
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        accepted?: number;
+        errors?: Array<{ index: number; code: string; message: string }>;
+      },
+    };
   }
 
   beforeAll(async () => {
@@ -28,13 +40,18 @@ describe.each(await storageFactories(process.env, import.meta.url))('sender cloc
     key = await fx.keyFor('shop');
     accountId = (await fx.storage.findAccount('shop'))?.id ?? '';
   });
-  afterAll(async () => { await fx?.close(); });
+  afterAll(async () => {
+    await fx?.close();
+  });
 
-  it('stores the items of a sender 2 h fast at the collector\'s times, keeping their spacing', async () => {
+  it("stores the items of a sender 2 h fast at the collector's times, keeping their spacing", async () => {
     const visitor = newId();
     const session = newId();
     const before = Date.now();
-    const sent = await sendFrom(2 * HOUR, (t) => [pageview(visitor, session, t - 10 * MIN), eventItem(visitor, session, t - MIN)]);
+    const sent = await sendFrom(2 * HOUR, (t) => [
+      pageview(visitor, session, t - 10 * MIN),
+      eventItem(visitor, session, t - MIN),
+    ]);
     const after = Date.now();
     expect(sent).toEqual({ status: 202, body: expect.objectContaining({ accepted: 2, errors: [] }) });
     await fx.collector.worker.drain();
@@ -48,7 +65,12 @@ describe.each(await storageFactories(process.env, import.meta.url))('sender cloc
   });
 
   it('an SDK on a host 2 h fast delivers everything, at true times, and the skew shows in its health and the integrity check', async () => {
-    const sdk = createClient({ apiKey: key, endpoint: fx.url, now: () => Date.now() + 2 * HOUR, batch: { flushIntervalMs: 5, maxItems: 10 } });
+    const sdk = createClient({
+      apiKey: key,
+      endpoint: fx.url,
+      now: () => Date.now() + 2 * HOUR,
+      batch: { flushIntervalMs: 5, maxItems: 10 },
+    });
     const visitors = Array.from({ length: 15 }, () => newId());
     const before = Date.now();
     for (const visitorId of visitors) sdk.event('clicked', {}, { visitorId });
@@ -64,7 +86,10 @@ describe.each(await storageFactories(process.env, import.meta.url))('sender cloc
     }
     await fx.collector.sdkHealth.flush();
     const skew = (await fx.collector.integrity.evaluate(accountId)).checks.find((c) => c.id === 'sdk-clock-skew');
-    expect(skew).toMatchObject({ state: 'warn', note: expect.stringMatching(/^1 of \d+ SDK instance\(s\) more than 1 min off/) });
+    expect(skew).toMatchObject({
+      state: 'warn',
+      note: expect.stringMatching(/^1 of \d+ SDK instance\(s\) more than 1 min off/),
+    });
     expect(skew?.value).toBeGreaterThanOrEqual(119.9);
     expect(skew?.value).toBeLessThanOrEqual(120.1);
   });
@@ -83,17 +108,27 @@ describe.each(await storageFactories(process.env, import.meta.url))('sender cloc
     expect((await fx.storage.visitor(accountId, inSync))?.events[0]?.timestamp).toBe(exact);
   });
 
-  it('beyond 24 h of skew judges items as sent, with a per-item error naming the sender\'s clock', async () => {
+  it("beyond 24 h of skew judges items as sent, with a per-item error naming the sender's clock", async () => {
     const sent = await sendFrom(25 * HOUR, (t) => [pageview(newId(), newId(), t)]);
     expect(sent.status).toBe(400);
-    expect(sent.body.errors).toEqual([expect.objectContaining({ index: 0, code: 'invalid_timestamp', message: expect.stringMatching(/more than 60 minutes in the future \(the sender's clock is 25 h ahead of the collector's by sent_at, more than the 24 h the collector corrects/) })]);
+    expect(sent.body.errors).toEqual([
+      expect.objectContaining({
+        index: 0,
+        code: 'invalid_timestamp',
+        message: expect.stringMatching(
+          /more than 60 minutes in the future \(the sender's clock is 25 h ahead of the collector's by sent_at, more than the 24 h the collector corrects/,
+        ),
+      }),
+    ]);
   });
 
-  it('keeps today\'s rule without a sent_at (single items): more than 1 h ahead is refused', async () => {
+  it("keeps today's rule without a sent_at (single items): more than 1 h ahead is refused", async () => {
     const item: Record<string, unknown> = eventItem(newId(), null, Date.now() + 2 * HOUR);
     delete item.type;
     const res = await fetch(`${fx.url}/api/v1/events`, {
-      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(item),
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(item),
     });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/more than 60 minutes in the future/);

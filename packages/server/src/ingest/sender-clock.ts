@@ -36,6 +36,7 @@ export function describeOffset(offsetMs: number): string {
   const minutes = Math.round(size / 60_000);
   const h = Math.floor(minutes / 60);
   const min = minutes % 60;
-  const text = size < 60_000 ? `${Math.round(size / 1000)} s` : h > 0 ? `${h} h${min > 0 ? ` ${min} min` : ''}` : `${min} min`;
+  const text =
+    size < 60_000 ? `${Math.round(size / 1000)} s` : h > 0 ? `${h} h${min > 0 ? ` ${min} min` : ''}` : `${min} min`;
   return `${text} ${offsetMs >= 0 ? 'ahead of' : 'behind'}`;
 }

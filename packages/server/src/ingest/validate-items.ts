@@ -29,8 +29,10 @@ function idOf(raw: unknown): string | null {
 /** Why the sender's clock could not explain a bad timestamp away, for the item's error. */
 function skewNote(clock: SenderClock | null, rules: ItemRules): string {
   if (clock?.kind !== 'too_far') return '';
-  return ` (the sender's clock is ${describeOffset(clock.offsetMs)} the collector's by sent_at, more than the `
-    + `${rules.maxClockCorrectionMs / 3_600_000} h the collector corrects: fix the host's clock, e.g. with NTP)`;
+  return (
+    ` (the sender's clock is ${describeOffset(clock.offsetMs)} the collector's by sent_at, more than the ` +
+    `${rules.maxClockCorrectionMs / 3_600_000} h the collector corrects: fix the host's clock, e.g. with NTP)`
+  );
 }
 
 /**
@@ -39,9 +41,14 @@ function skewNote(clock: SenderClock | null, rules: ItemRules): string {
  */
 function timeProblem(item: Item, rules: ItemRules, clock: SenderClock | null): string | null {
   const ts = Date.parse(item.timestamp) - correctionMs(clock);
-  const shown = correctionMs(clock) === 0 ? item.timestamp : `${item.timestamp} (${new Date(ts).toISOString()} corrected for the sender's clock)`;
-  if (ts > rules.now + rules.maxFutureSkewMs) return `timestamp ${shown} is more than ${rules.maxFutureSkewMs / 60_000} minutes in the future${skewNote(clock, rules)}`;
-  if (ts < rules.now - rules.maxPastAgeMs) return `timestamp ${shown} is older than ${Math.round(rules.maxPastAgeMs / 86_400_000)} days${skewNote(clock, rules)}`;
+  const shown =
+    correctionMs(clock) === 0
+      ? item.timestamp
+      : `${item.timestamp} (${new Date(ts).toISOString()} corrected for the sender's clock)`;
+  if (ts > rules.now + rules.maxFutureSkewMs)
+    return `timestamp ${shown} is more than ${rules.maxFutureSkewMs / 60_000} minutes in the future${skewNote(clock, rules)}`;
+  if (ts < rules.now - rules.maxPastAgeMs)
+    return `timestamp ${shown} is older than ${Math.round(rules.maxPastAgeMs / 86_400_000)} days${skewNote(clock, rules)}`;
   if (ts !== Date.parse(item.timestamp)) item.timestamp = new Date(ts).toISOString();
   return null;
 }
@@ -50,7 +57,9 @@ function timeProblem(item: Item, rules: ItemRules, clock: SenderClock | null): s
 function checked(raw: unknown, index: number): Item | string {
   const parsed = itemSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  return zodProblems(parsed.error).map((p) => `items[${index}].${p.path}: ${p.message}`).join('; ');
+  return zodProblems(parsed.error)
+    .map((p) => `items[${index}].${p.path}: ${p.message}`)
+    .join('; ');
 }
 
 /**
@@ -59,7 +68,8 @@ function checked(raw: unknown, index: number): Item | string {
  */
 function cookielessProblem(item: Item, index: number): string | null {
   if (item.visitor_id !== COOKIELESS_ID) return null;
-  if (item.type === 'alias') return `items[${index}].visitor_id: an alias names two real visitors; the nil UUID (cookieless) cannot be one`;
+  if (item.type === 'alias')
+    return `items[${index}].visitor_id: an alias names two real visitors; the nil UUID (cookieless) cannot be one`;
   if (item.context === null || item.context.ip === null || item.context.user_agent === null) {
     return `items[${index}].context: a cookieless item (visitor_id ${COOKIELESS_ID}) needs context.ip and context.user_agent: the collector identifies its visitor by them`;
   }
@@ -72,7 +82,12 @@ function cookielessProblem(item: Item, index: number): string | null {
  * Parses each raw item; `__proto__`-style keys are plain data here (both parsers build fresh
  * objects). Well-formed items take the hand-written path; zod decides (and explains) the rest.
  */
-export function validateItems(rawItems: readonly unknown[], rules: ItemRules, checkNul = true, clock: SenderClock | null = null): ValidatedItems {
+export function validateItems(
+  rawItems: readonly unknown[],
+  rules: ItemRules,
+  checkNul = true,
+  clock: SenderClock | null = null,
+): ValidatedItems {
   const accepted: InboxItem[] = [];
   const errors: ItemError[] = [];
   /** Each id's first accepted item: its index and stored form. */
@@ -96,13 +111,19 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules, ch
     }
     const nul = checkNul ? findNul(item) : null;
     if (nul !== null) {
-      errors.push({ index, id: item.id, code: 'invalid_item', message: `items[${index}].${nul}: contains a NUL character (U+0000), which no text field may hold` });
+      errors.push({
+        index,
+        id: item.id,
+        code: 'invalid_item',
+        message: `items[${index}].${nul}: contains a NUL character (U+0000), which no text field may hold`,
+      });
       return;
     }
     // Both parsers return fresh objects (never the request's), so the address is truncated in place.
     // A cookieless item's address is always truncated: its visitor is the hash of the truncated one,
     // and keeping the raw address would defeat the mode (docs/privacy.md).
-    if (item.context !== null && (!rules.storeFullIp || item.visitor_id === COOKIELESS_ID)) item.context.ip = anonymizeIp(item.context.ip);
+    if (item.context !== null && (!rules.storeFullIp || item.visitor_id === COOKIELESS_ID))
+      item.context.ip = anonymizeIp(item.context.ip);
     const payload = encodeStoredItem(item);
     const first = seen.get(item.id);
     if (first === undefined) {
@@ -113,7 +134,9 @@ export function validateItems(rawItems: readonly unknown[], rules: ItemRules, ch
     } else {
       // Two different items under one id: only one can be stored, so the other is reported, never dropped silently.
       errors.push({
-        index, id: item.id, code: 'duplicate_id',
+        index,
+        id: item.id,
+        code: 'duplicate_id',
         message: `items[${index}].id: ${item.id} is also the id of items[${first.index}], with different content; items[${first.index}] is stored, this item is not: give it an id of its own`,
       });
     }

@@ -12,7 +12,16 @@ export interface AlertNotice {
   id: string;
   type: 'integrity.alert' | 'integrity.recovered';
   account: { id: string; name: string };
-  check: { id: string; title: string; state: string; previous_state: string; value: number | null; unit: string; window: string; note: string | null };
+  check: {
+    id: string;
+    title: string;
+    state: string;
+    previous_state: string;
+    value: number | null;
+    unit: string;
+    window: string;
+    note: string | null;
+  };
   checked_at: string;
 }
 
@@ -42,7 +51,16 @@ export function alertNotice(account: Account, t: IntegrityTransition, checkedAt:
     id: randomUUID(),
     type: t.kind === 'alert' ? 'integrity.alert' : 'integrity.recovered',
     account: { id: account.id, name: account.name },
-    check: { id: c.id, title: c.title, state: c.state, previous_state: t.previousState, value: c.value, unit: c.unit, window: c.window, note: c.note },
+    check: {
+      id: c.id,
+      title: c.title,
+      state: c.state,
+      previous_state: t.previousState,
+      value: c.value,
+      unit: c.unit,
+      window: c.window,
+      note: c.note,
+    },
     checked_at: new Date(checkedAt).toISOString(),
   };
 }
@@ -57,14 +75,23 @@ export function createAlertWebhook(deps: AlertWebhookDeps): AlertWebhook {
 
   const fail = (notice: AlertNotice, reason: string): void => {
     deps.metrics.webhook.inc({ outcome: 'failed' });
-    deps.onError(new IntegrityError('webhook_failed', `alert webhook ${deps.url}: notice ${notice.id} (${notice.type} ${notice.check.id}, account "${notice.account.name}") given up: ${reason}`));
+    deps.onError(
+      new IntegrityError(
+        'webhook_failed',
+        `alert webhook ${deps.url}: notice ${notice.id} (${notice.type} ${notice.check.id}, account "${notice.account.name}") given up: ${reason}`,
+      ),
+    );
   };
 
   async function attempt(notice: AlertNotice): Promise<number | null> {
     try {
       const res = await doFetch(deps.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-touchline-delivery': notice.id, 'user-agent': 'touchline-integrity-webhook' },
+        headers: {
+          'content-type': 'application/json',
+          'x-touchline-delivery': notice.id,
+          'user-agent': 'touchline-integrity-webhook',
+        },
         body: JSON.stringify(notice),
         signal: AbortSignal.any([abort.signal, AbortSignal.timeout(deps.timeoutMs)]),
       });
@@ -94,8 +121,12 @@ export function createAlertWebhook(deps: AlertWebhookDeps): AlertWebhook {
   }
 
   const kick = (): void => {
-    state.loop ??= run().catch((error: unknown) => deps.onError(error instanceof Error ? error : new Error(String(error))))
-      .finally(() => { state.loop = null; if (queue.length > 0 && !state.stopped) kick(); });
+    state.loop ??= run()
+      .catch((error: unknown) => deps.onError(error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        state.loop = null;
+        if (queue.length > 0 && !state.stopped) kick();
+      });
   };
 
   return {
@@ -105,7 +136,12 @@ export function createAlertWebhook(deps: AlertWebhookDeps): AlertWebhook {
         const notice = alertNotice(account, t, checkedAt);
         if (queue.length >= maxPending) {
           deps.metrics.webhook.inc({ outcome: 'dropped' });
-          deps.onError(new IntegrityError('webhook_queue_full', `alert webhook ${deps.url}: ${maxPending} notices already waiting; dropped ${notice.type} ${notice.check.id} for account "${account.name}"`));
+          deps.onError(
+            new IntegrityError(
+              'webhook_queue_full',
+              `alert webhook ${deps.url}: ${maxPending} notices already waiting; dropped ${notice.type} ${notice.check.id} for account "${account.name}"`,
+            ),
+          );
           continue;
         }
         queue.push(notice);

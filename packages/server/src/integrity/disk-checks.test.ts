@@ -6,8 +6,11 @@ import { evaluateDisk } from './disk-checks.js';
 const MIB = 1024 * 1024;
 const limits = { walLimitBytes: 64 * MIB, minFreeBytes: 1024 * MIB };
 const usage = (walMib: number | null, freeMib: number | null): DiskUsage => ({
-  databaseBytes: 10 * MIB, walBytes: walMib === null ? null : walMib * MIB, walLimitBytes: walMib === null ? null : 64 * MIB,
-  freeBytes: freeMib === null ? null : freeMib * MIB, checkpoints: null,
+  databaseBytes: 10 * MIB,
+  walBytes: walMib === null ? null : walMib * MIB,
+  walLimitBytes: walMib === null ? null : 64 * MIB,
+  freeBytes: freeMib === null ? null : freeMib * MIB,
+  checkpoints: null,
 });
 
 describe('evaluateDisk', () => {
@@ -20,7 +23,10 @@ describe('evaluateDisk', () => {
     [1, 200, 'ok', 'alert'],
   ] as const)('WAL %i MiB, free %i MiB -> %s / %s', (wal, free, walState, freeState) => {
     const report = evaluateDisk(usage(wal, free), limits, 1);
-    expect(report.checks.map((c) => [c.id, c.state])).toEqual([['wal_size', walState], ['free_disk', freeState]]);
+    expect(report.checks.map((c) => [c.id, c.state])).toEqual([
+      ['wal_size', walState],
+      ['free_disk', freeState],
+    ]);
   });
 
   it('says not applicable where the dialect cannot know (PostgreSQL)', () => {

@@ -13,7 +13,11 @@ export interface DiskWatch {
 }
 
 export function createDiskWatch(deps: {
-  storage: Storage; limits: DiskLimits; now: () => number; state: Gauge<'check'>; onError: (error: Error) => void;
+  storage: Storage;
+  limits: DiskLimits;
+  now: () => number;
+  state: Gauge<'check'>;
+  onError: (error: Error) => void;
 }): DiskWatch {
   let latest: IntegrityReport | undefined;
   return {
@@ -23,7 +27,12 @@ export function createDiskWatch(deps: {
         deps.state.set({ check: c.id }, STATE_VALUE[c.state]);
         const before = latest?.checks.find((p) => p.id === c.id)?.state ?? 'ok';
         if (STATE_VALUE[c.state] > STATE_VALUE[before]) {
-          deps.onError(new IntegrityError('disk_warning', `disk check "${c.title}" is ${c.state}: ${c.note ?? c.value}. ${c.explanation}`));
+          deps.onError(
+            new IntegrityError(
+              'disk_warning',
+              `disk check "${c.title}" is ${c.state}: ${c.note ?? c.value}. ${c.explanation}`,
+            ),
+          );
         }
       }
       latest = report;

@@ -13,7 +13,8 @@ function facts(over: Partial<IntegrityFacts> = {}): IntegrityFacts {
     now: NOW,
     day: { sessions: 150, visitors: 140, newVisitorSessions: 100, newVisitors: 95 },
     week: { sessions: 1000, visitors: 800, newVisitorSessions: 900, newVisitors: 760 },
-    emptySessionsDay: 3, selfReferralsWeek: 20,
+    emptySessionsDay: 3,
+    selfReferralsWeek: 20,
     extremeVisitorsDay: { count: 0, top: [] },
     heavyVisitorsMonth: { count: 0, visitors: 2000 },
     convertersWeek: { converters: 40, sessions: 70 },
@@ -35,9 +36,24 @@ describe('evaluateIntegrity', () => {
   });
 
   it.each([
-    ['session-inflation', { week: { sessions: 2000, visitors: 1000, newVisitorSessions: 0, newVisitors: 0 } }, 2, 'warn'],
-    ['session-inflation', { week: { sessions: 5000, visitors: 1000, newVisitorSessions: 0, newVisitors: 0 } }, 5, 'alert'],
-    ['extreme-visitors', { extremeVisitorsDay: { count: 1, top: [{ visitorId: 'v', sessions: 400 }] } }, 100 / 140, 'warn'],
+    [
+      'session-inflation',
+      { week: { sessions: 2000, visitors: 1000, newVisitorSessions: 0, newVisitors: 0 } },
+      2,
+      'warn',
+    ],
+    [
+      'session-inflation',
+      { week: { sessions: 5000, visitors: 1000, newVisitorSessions: 0, newVisitors: 0 } },
+      5,
+      'alert',
+    ],
+    [
+      'extreme-visitors',
+      { extremeVisitorsDay: { count: 1, top: [{ visitorId: 'v', sessions: 400 }] } },
+      100 / 140,
+      'warn',
+    ],
     ['extreme-visitors', { extremeVisitorsDay: { count: 7, top: [] } }, 5, 'alert'],
     ['heavy-visitors', { heavyVisitorsMonth: { count: 20, visitors: 2000 } }, 1, 'warn'],
     ['heavy-visitors', { heavyVisitorsMonth: { count: 100, visitors: 2000 } }, 5, 'alert'],
@@ -63,7 +79,10 @@ describe('evaluateIntegrity', () => {
     // 240 sessions over the 24 h before the last hour: 10/h; 30 in the last hour is 3x.
     const young = { lastHour: 30, baselineSessions: 240, baselineFrom: NOW - 25 * HOUR, baselineTo: NOW - HOUR };
     expect(stateOf(facts({ sessionRate: young }), 'session-rate')).toMatchObject({ value: 3, state: 'warn' });
-    expect(stateOf(facts({ sessionRate: { ...young, lastHour: 100 } }), 'session-rate')).toMatchObject({ value: 10, state: 'alert' });
+    expect(stateOf(facts({ sessionRate: { ...young, lastHour: 100 } }), 'session-rate')).toMatchObject({
+      value: 10,
+      state: 'alert',
+    });
   });
 
   it('judges nothing on too little data: ok with a "not enough data" note, but still shows the value', () => {
@@ -79,13 +98,18 @@ describe('evaluateIntegrity', () => {
   });
 
   it('is ok with a note when the value cannot be computed', () => {
-    expect(stateOf(facts({ convertersWeek: { converters: 0, sessions: 0 } }), 'sessions-per-converter'))
-      .toMatchObject({ value: null, state: 'ok', note: 'no conversions in the window' });
+    expect(stateOf(facts({ convertersWeek: { converters: 0, sessions: 0 } }), 'sessions-per-converter')).toMatchObject({
+      value: null,
+      state: 'ok',
+      note: 'no conversions in the window',
+    });
   });
 
   it('reports the worst state overall', () => {
     expect(evaluateIntegrity(facts({ emptySessionsDay: 30 })).state).toBe('warn');
-    expect(evaluateIntegrity(facts({ emptySessionsDay: 30, flappingDay: { pairs: 9, visitors: 3 } })).state).toBe('alert');
+    expect(evaluateIntegrity(facts({ emptySessionsDay: 30, flappingDay: { pairs: 9, visitors: 3 } })).state).toBe(
+      'alert',
+    );
   });
 });
 
@@ -96,7 +120,8 @@ describe('classify and describeThresholds', () => {
     expect(classify(1, { above: { warn: 0, alert: 1 } })).toBe('alert');
     expect(classify(-29, { below: { warn: -30, alert: -60 } })).toBe('ok');
     expect(describeThresholds({ above: { warn: 0, alert: 1 } })).toBe('warn > 0 (any), alert ≥ 1');
-    expect(describeThresholds({ above: { warn: 200, alert: 500 }, below: { warn: -30, alert: -60 } }))
-      .toBe('warn ≥ 200, alert ≥ 500; warn ≤ -30, alert ≤ -60');
+    expect(describeThresholds({ above: { warn: 200, alert: 500 }, below: { warn: -30, alert: -60 } })).toBe(
+      'warn ≥ 200, alert ≥ 500; warn ≤ -30, alert ≤ -60',
+    );
   });
 });

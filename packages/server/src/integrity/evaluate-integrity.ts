@@ -12,7 +12,10 @@ export function evaluateCheck(check: IntegrityCheck, facts: CheckFacts): CheckRe
   return { ...base, state: classify(value, thresholds), note: note ?? null };
 }
 
-export function evaluateIntegrity(facts: CheckFacts, checks: readonly IntegrityCheck[] = INTEGRITY_CHECKS): IntegrityReport {
+export function evaluateIntegrity(
+  facts: CheckFacts,
+  checks: readonly IntegrityCheck[] = INTEGRITY_CHECKS,
+): IntegrityReport {
   const results = checks.map((check) => evaluateCheck(check, facts));
   return { state: worstState(results.map((r) => r.state)), checkedAt: facts.now, checks: results };
 }

@@ -5,7 +5,10 @@ import type { CheckResult, Thresholds } from './integrity-report.js';
 /** Below this many data points a check says "not enough data" instead of judging. */
 export const MIN_SAMPLE = 50;
 
-export interface Measurement { value: number | null; note?: string }
+export interface Measurement {
+  value: number | null;
+  note?: string;
+}
 
 /** What checks read: storage's integrity facts, plus what SDK instances reported in the last 24 h (absent: not read). */
 export type CheckFacts = IntegrityFacts & { sdkHealthDay?: SdkHealthFacts };

@@ -17,13 +17,28 @@ export const STATE_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
 export function createIntegrityMetrics(registry: Registry): IntegrityMetrics {
   return {
     state: new Gauge({
-      name: 'touchline_integrity_state', help: 'Latest integrity check state per account: 0 ok, 1 warn, 2 alert',
-      labelNames: ['account', 'check'], registers: [registry],
+      name: 'touchline_integrity_state',
+      help: 'Latest integrity check state per account: 0 ok, 1 warn, 2 alert',
+      labelNames: ['account', 'check'],
+      registers: [registry],
     }),
-    passes: new Counter({ name: 'touchline_integrity_passes_total', help: 'Integrity monitor passes by outcome', labelNames: ['outcome'], registers: [registry] }),
+    passes: new Counter({
+      name: 'touchline_integrity_passes_total',
+      help: 'Integrity monitor passes by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     disk: new Gauge({
-      name: 'touchline_disk_state', help: 'Latest disk check state: 0 ok, 1 warn, 2 alert', labelNames: ['check'], registers: [registry],
+      name: 'touchline_disk_state',
+      help: 'Latest disk check state: 0 ok, 1 warn, 2 alert',
+      labelNames: ['check'],
+      registers: [registry],
     }),
-    webhook: new Counter({ name: 'touchline_alert_webhook_total', help: 'Alert webhook notices and attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    webhook: new Counter({
+      name: 'touchline_alert_webhook_total',
+      help: 'Alert webhook notices and attempts by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }

@@ -37,29 +37,55 @@ async function accountWith(name: string, sessions: readonly SyntheticSession[]):
 
 async function keyFor(account: Account, scopes: Array<'ingest' | 'read'> = ['read']): Promise<string> {
   const key = generateKey('live');
-  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes, createdAt: NOW, revokedAt: null });
+  await storage.insertKey({
+    id: newId(),
+    accountId: account.id,
+    prefix: key.prefix,
+    hash: key.hash,
+    mode: 'live',
+    scopes,
+    createdAt: NOW,
+    revokedAt: null,
+  });
   return key.secret;
 }
 
 const METRICS_TOKEN = 'metrics-token-for-the-tests';
 
-async function startWith(integrity: NonNullable<ServerSettingsInput['integrity']>, errors: Error[] = [], more: ServerSettingsInput = { metricsToken: METRICS_TOKEN }): Promise<{ collector: Collector; url: string }> {
-  const collector = createCollector({ storage, settings: { port: 0, now: () => clock, integrity, ...more }, onError: (e) => errors.push(e) });
+async function startWith(
+  integrity: NonNullable<ServerSettingsInput['integrity']>,
+  errors: Error[] = [],
+  more: ServerSettingsInput = { metricsToken: METRICS_TOKEN },
+): Promise<{ collector: Collector; url: string }> {
+  const collector = createCollector({
+    storage,
+    settings: { port: 0, now: () => clock, integrity, ...more },
+    onError: (e) => errors.push(e),
+  });
   const { url } = await collector.start();
   closers.push(() => collector.close());
   return { collector, url };
 }
 
 const get = async (url: string, key: string | null) => {
-  const res = await fetch(`${url}/api/v1/integrity`, { headers: key === null ? {} : { authorization: `Bearer ${key}` } });
-  return { status: res.status, body: await res.json() as { state: string; source: string; checks: Array<{ id: string; state: string }> } };
+  const res = await fetch(`${url}/api/v1/integrity`, {
+    headers: key === null ? {} : { authorization: `Bearer ${key}` },
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { state: string; source: string; checks: Array<{ id: string; state: string }> },
+  };
 };
 
 /** 400 sessions of one visitor in 20 h plus nine more with 20 each: extreme-visitors in alert (the L1 leak). */
-const leak = (): SyntheticSession[] => [randomUUID(), ...Array.from({ length: 9 }, () => randomUUID())].flatMap((visitorId, i) => {
-  const count = i === 0 ? 400 : 20;
-  return Array.from({ length: count }, (_, k) => ({ visitorId, startedAt: Math.round(NOW - 20 * HOUR + (k + 0.5) * ((20 * HOUR) / count)) }));
-});
+const leak = (): SyntheticSession[] =>
+  [randomUUID(), ...Array.from({ length: 9 }, () => randomUUID())].flatMap((visitorId, i) => {
+    const count = i === 0 ? 400 : 20;
+    return Array.from({ length: count }, (_, k) => ({
+      visitorId,
+      startedAt: Math.round(NOW - 20 * HOUR + (k + 0.5) * ((20 * HOUR) / count)),
+    }));
+  });
 
 describe('integrity monitor', () => {
   it('evaluates every account on start, serves the latest report and gauges, and posts alert then recovery to the webhook, retrying failures', async () => {
@@ -69,7 +95,10 @@ describe('integrity monitor', () => {
     const clean = await accountWith('clean', cleanTraffic(NOW));
     const [shopKey, cleanKey] = [await keyFor(shop), await keyFor(clean)];
     const errors: Error[] = [];
-    const { collector, url } = await startWith({ intervalMs: 3_600_000, webhookUrl: hook.url, webhookBackoffMs: 5 }, errors);
+    const { collector, url } = await startWith(
+      { intervalMs: 3_600_000, webhookUrl: hook.url, webhookBackoffMs: 5 },
+      errors,
+    );
     await collector.integrity.runPass();
     await collector.alertWebhook?.drain();
 
@@ -81,8 +110,12 @@ describe('integrity monitor', () => {
 
     // Per-account states (account names) only with the metrics token (issue 16 item 6).
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-test' } })).status).toBe(401);
-    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(
+      (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-test' } })).status,
+    ).toBe(401);
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toContain('touchline_integrity_state{account="shop",check="extreme-visitors"} 2');
     expect(metrics).toContain('touchline_integrity_state{account="clean",check="extreme-visitors"} 0');
     // A collector without a token serves /metrics to anyone, but names no account.
@@ -93,13 +126,19 @@ describe('integrity monitor', () => {
     expect(openMetrics).not.toMatch(/shop|clean|account=/);
 
     // The first notice is tried three times (two 500s, then a 200), every attempt with its delivery id.
-    const alerts = new Map<string, string>(hook.received.map((r) => [(r.body.check as { id: string }).id, r.delivery ?? '']));
+    const alerts = new Map<string, string>(
+      hook.received.map((r) => [(r.body.check as { id: string }).id, r.delivery ?? '']),
+    );
     expect(hook.received.slice(0, 3).map((r) => r.status)).toEqual([500, 500, 200]);
     expect(new Set(hook.received.slice(0, 3).map((r) => r.delivery)).size).toBe(1);
     expect(new Set(hook.received.map((r) => r.delivery)).size).toBe(hook.received.length - 2);
     expect(hook.received.every((r) => r.body.type === 'integrity.alert' && r.body.id === r.delivery)).toBe(true);
     const extreme = hook.received.find((r) => (r.body.check as { id: string }).id === 'extreme-visitors');
-    expect(extreme?.body).toMatchObject({ type: 'integrity.alert', account: { name: 'shop' }, check: { id: 'extreme-visitors', state: 'alert', previous_state: 'ok' } });
+    expect(extreme?.body).toMatchObject({
+      type: 'integrity.alert',
+      account: { name: 'shop' },
+      check: { id: 'extreme-visitors', state: 'alert', previous_state: 'ok' },
+    });
     expect(hook.received.every((r) => (r.body.account as { name: string }).name === 'shop')).toBe(true);
     const ids = new Set(alerts.values());
     expect(metrics).toMatch(/touchline_alert_webhook_total\{outcome="retried"\} 2/);
@@ -123,8 +162,14 @@ describe('integrity monitor', () => {
     const hook = await startWebhookReceiver(() => 200);
     closers.push(() => hook.close());
     await accountWith('shop', [...cleanTraffic(NOW), ...leak()]);
-    const alerts = () => hook.received.filter((r) => r.body.type === 'integrity.alert' && (r.body.check as { id: string }).id === 'extreme-visitors');
-    const recoveries = () => hook.received.filter((r) => r.body.type === 'integrity.recovered' && (r.body.check as { id: string }).id === 'extreme-visitors');
+    const alerts = () =>
+      hook.received.filter(
+        (r) => r.body.type === 'integrity.alert' && (r.body.check as { id: string }).id === 'extreme-visitors',
+      );
+    const recoveries = () =>
+      hook.received.filter(
+        (r) => r.body.type === 'integrity.recovered' && (r.body.check as { id: string }).id === 'extreme-visitors',
+      );
     const settings = { intervalMs: 3_600_000, webhookUrl: hook.url, webhookBackoffMs: 5 };
     const first = await startWith(settings);
     await first.collector.integrity.runPass();
@@ -157,7 +202,10 @@ describe('integrity monitor', () => {
     const shop = await accountWith('shop', [...cleanTraffic(NOW), ...leak()]);
     const key = await keyFor(shop, ['ingest', 'read']);
     const errors: Error[] = [];
-    const { collector, url } = await startWith({ intervalMs: 3_600_000, webhookUrl: hook.url, webhookBackoffMs: 5, webhookMaxAttempts: 3 }, errors);
+    const { collector, url } = await startWith(
+      { intervalMs: 3_600_000, webhookUrl: hook.url, webhookBackoffMs: 5, webhookMaxAttempts: 3 },
+      errors,
+    );
     await collector.integrity.runPass();
     await collector.alertWebhook?.drain();
     const perNotice = new Map<string, number>();
@@ -166,7 +214,9 @@ describe('integrity monitor', () => {
     expect([...perNotice.values()].every((n) => n === 3)).toBe(true);
     expect(errors.map((e) => (e as { code?: string }).code)).toEqual([...perNotice.keys()].map(() => 'webhook_failed'));
     expect(errors[0]?.message).toContain('HTTP 503 after 3 attempt(s)');
-    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).toContain(`touchline_alert_webhook_total{outcome="failed"} ${perNotice.size}`);
+    expect(
+      await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text(),
+    ).toContain(`touchline_alert_webhook_total{outcome="failed"} ${perNotice.size}`);
     expect((await get(url, key)).status).toBe(200);
   });
 
@@ -176,7 +226,9 @@ describe('integrity monitor', () => {
     const [a, b] = [collector.integrity.runPass(), collector.integrity.runPass()];
     expect(a).toBe(b);
     await a;
-    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()).toContain('touchline_integrity_passes_total{outcome="ok"} 1');
+    expect(
+      await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text(),
+    ).toContain('touchline_integrity_passes_total{outcome="ok"} 1');
   });
 
   it('answers on demand before any pass, needs a read key, and names bad settings', async () => {
@@ -186,7 +238,8 @@ describe('integrity monitor', () => {
     expect((await get(url, readKey)).body).toMatchObject({ state: 'ok', source: 'on_demand' });
     expect((await get(url, ingestKey)).status).toBe(403);
     expect((await get(url, null)).status).toBe(401);
-    expect(() => createCollector({ storage, settings: { integrity: { webhookUrl: 'ftp://x', intervalMs: 10 } } }))
-      .toThrow(/integrity\.intervalMs: [\s\S]*integrity\.webhookUrl: must be an http\(s\) URL/);
+    expect(() =>
+      createCollector({ storage, settings: { integrity: { webhookUrl: 'ftp://x', intervalMs: 10 } } }),
+    ).toThrow(/integrity\.intervalMs: [\s\S]*integrity\.webhookUrl: must be an http\(s\) URL/);
   });
 });

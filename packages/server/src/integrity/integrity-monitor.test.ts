@@ -8,12 +8,34 @@ import { createIntegrityMonitor } from './integrity-monitor.js';
 const NOW = 1_000_000_000_000;
 const window = { sessions: 0, visitors: 0, newVisitorSessions: 0, newVisitors: 0 };
 const facts: IntegrityFacts = {
-  now: NOW, day: window, week: window, emptySessionsDay: 0, selfReferralsWeek: 0, extremeVisitorsDay: { count: 0, top: [] },
-  heavyVisitorsMonth: { count: 0, visitors: 0 }, convertersWeek: { converters: 0, sessions: 0 }, flappingDay: { pairs: 0, visitors: 0 },
-  sessionRate: { lastHour: 0, baselineSessions: 0, baselineFrom: null, baselineTo: NOW }, eventVolume: { last24h: 0, previous24h: 0 },
+  now: NOW,
+  day: window,
+  week: window,
+  emptySessionsDay: 0,
+  selfReferralsWeek: 0,
+  extremeVisitorsDay: { count: 0, top: [] },
+  heavyVisitorsMonth: { count: 0, visitors: 0 },
+  convertersWeek: { converters: 0, sessions: 0 },
+  flappingDay: { pairs: 0, visitors: 0 },
+  sessionRate: { lastHour: 0, baselineSessions: 0, baselineFrom: null, baselineTo: NOW },
+  eventVolume: { last24h: 0, previous24h: 0 },
 };
-const noSdk: SdkHealthFacts = { instances: 0, delivered: 0, retries: 0, authFailures: 0, dropped: 0, navigations: 0, botNavigations: 0, maxClockSkewMs: 0, skewedInstances: 0 };
-const accounts: Account[] = [{ id: 'a', name: 'first', createdAt: 0 }, { id: 'b', name: 'broken', createdAt: 0 }, { id: 'c', name: 'last', createdAt: 0 }];
+const noSdk: SdkHealthFacts = {
+  instances: 0,
+  delivered: 0,
+  retries: 0,
+  authFailures: 0,
+  dropped: 0,
+  navigations: 0,
+  botNavigations: 0,
+  maxClockSkewMs: 0,
+  skewedInstances: 0,
+};
+const accounts: Account[] = [
+  { id: 'a', name: 'first', createdAt: 0 },
+  { id: 'b', name: 'broken', createdAt: 0 },
+  { id: 'c', name: 'last', createdAt: 0 },
+];
 
 function fakeStorage(): Storage {
   const partial: Partial<Storage> = {
@@ -31,12 +53,20 @@ describe('integrity monitor pass', () => {
   it('reports a failing account through onError, keeps going, and counts the pass as an error', async () => {
     const registry = new Registry();
     const errors: Error[] = [];
-    const monitor = createIntegrityMonitor({ storage: fakeStorage(), now: () => NOW, intervalMs: 60_000, metrics: createIntegrityMetrics(registry), onError: (e) => errors.push(e) });
+    const monitor = createIntegrityMonitor({
+      storage: fakeStorage(),
+      now: () => NOW,
+      intervalMs: 60_000,
+      metrics: createIntegrityMetrics(registry),
+      onError: (e) => errors.push(e),
+    });
     await monitor.runPass();
     expect(monitor.latest('a')?.report.state).toBe('ok');
     expect(monitor.latest('b')).toBeUndefined();
     expect(monitor.latest('c')?.account.name).toBe('last');
-    expect(errors.map((e) => [(e as { code?: string }).code, e.message])).toEqual([['evaluation_failed', 'integrity monitor: evaluating account "broken" failed: disk on fire']]);
+    expect(errors.map((e) => [(e as { code?: string }).code, e.message])).toEqual([
+      ['evaluation_failed', 'integrity monitor: evaluating account "broken" failed: disk on fire'],
+    ]);
     expect(await registry.metrics()).toContain('touchline_integrity_passes_total{outcome="error"} 1');
   });
 });

@@ -10,7 +10,10 @@ import { STATE_VALUE, type IntegrityMetrics } from './integrity-metrics.js';
 import type { CheckResult, IntegrityReport } from './integrity-report.js';
 import { integrityTransitions, type IntegrityTransition } from './integrity-transitions.js';
 
-export interface AccountIntegrity { account: Account; report: IntegrityReport }
+export interface AccountIntegrity {
+  account: Account;
+  report: IntegrityReport;
+}
 
 export interface IntegrityMonitorDeps {
   storage: Storage;
@@ -53,7 +56,9 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
 
   function facts(accountId: string, options: { internal?: boolean; signal?: AbortSignal }) {
     const now = deps.now();
-    return deps.reads === undefined ? gatherIntegrityFacts(deps.storage, accountId, now) : deps.reads.run('integrityFacts', [accountId, now], options);
+    return deps.reads === undefined
+      ? gatherIntegrityFacts(deps.storage, accountId, now)
+      : deps.reads.run('integrityFacts', [accountId, now], options);
   }
 
   /**
@@ -62,22 +67,40 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
    * collectors sharing the database announce each once. If the claim cannot be written, the
    * transitions against this process's previous report are announced, as before the table existed.
    */
-  async function claimedTransitions(account: Account, previous: IntegrityReport | undefined, report: IntegrityReport): Promise<IntegrityTransition[]> {
+  async function claimedTransitions(
+    account: Account,
+    previous: IntegrityReport | undefined,
+    report: IntegrityReport,
+  ): Promise<IntegrityTransition[]> {
     const alerting = report.checks.filter((c) => c.state === 'alert').map((c) => c.id);
     const calm = report.checks.filter((c) => c.state !== 'alert').map((c) => c.id);
     let claims: { entered: string[]; recovered: string[] };
     try {
       claims = await deps.storage.claimAlertTransitions(account.id, { alerting, calm, now: deps.now() });
     } catch (error) {
-      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: recording the alert states of account "${account.name}" failed, `
-        + `announcing against this process's last report: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      deps.onError(
+        new IntegrityError(
+          'evaluation_failed',
+          `integrity monitor: recording the alert states of account "${account.name}" failed, ` +
+            `announcing against this process's last report: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
       return integrityTransitions(previous, report);
     }
     const before = new Map((previous?.checks ?? []).map((c) => [c.id, c.state]));
     const byId = new Map(report.checks.map((c) => [c.id, c]));
     return [
-      ...claims.entered.map((id) => ({ kind: 'alert' as const, check: byId.get(id) as CheckResult, previousState: before.get(id) === 'warn' ? 'warn' as const : 'ok' as const })),
-      ...claims.recovered.map((id) => ({ kind: 'recovered' as const, check: byId.get(id) as CheckResult, previousState: 'alert' as const })),
+      ...claims.entered.map((id) => ({
+        kind: 'alert' as const,
+        check: byId.get(id) as CheckResult,
+        previousState: before.get(id) === 'warn' ? ('warn' as const) : ('ok' as const),
+      })),
+      ...claims.recovered.map((id) => ({
+        kind: 'recovered' as const,
+        check: byId.get(id) as CheckResult,
+        previousState: 'alert' as const,
+      })),
     ];
   }
 
@@ -86,12 +109,20 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
       const report = evaluateIntegrity(await facts(account.id, { internal: true }));
       const previous = latest.get(account.id)?.report;
       latest.set(account.id, { account, report });
-      for (const check of report.checks) deps.metrics.state.set({ account: account.name, check: check.id }, STATE_VALUE[check.state]);
-      if (deps.onTransitions !== undefined) deps.onTransitions(account, await claimedTransitions(account, previous, report), report);
+      for (const check of report.checks)
+        deps.metrics.state.set({ account: account.name, check: check.id }, STATE_VALUE[check.state]);
+      if (deps.onTransitions !== undefined)
+        deps.onTransitions(account, await claimedTransitions(account, previous, report), report);
       return true;
     } catch (error) {
-      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: evaluating account "${account.name}" failed: `
-        + `${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      deps.onError(
+        new IntegrityError(
+          'evaluation_failed',
+          `integrity monitor: evaluating account "${account.name}" failed: ` +
+            `${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
       return false;
     }
   }
@@ -107,13 +138,25 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
       }
     } catch (error) {
       failures += 1;
-      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: listing accounts failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      deps.onError(
+        new IntegrityError(
+          'evaluation_failed',
+          `integrity monitor: listing accounts failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
     }
     try {
       await deps.disk?.check();
     } catch (error) {
       failures += 1;
-      deps.onError(new IntegrityError('evaluation_failed', `integrity monitor: reading disk usage failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      deps.onError(
+        new IntegrityError(
+          'evaluation_failed',
+          `integrity monitor: reading disk usage failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
     }
     deps.metrics.passes.inc({ outcome: failures === 0 ? 'ok' : 'error' });
   }

@@ -7,8 +7,14 @@ export type CheckState = 'ok' | 'warn' | 'alert';
  * value <= bound for `below`), except a warn bound of 0 in `above`, which means "any": it
  * triggers only when the value exceeds 0.
  */
-export interface Band { warn: number; alert: number }
-export interface Thresholds { above?: Band; below?: Band }
+export interface Band {
+  warn: number;
+  alert: number;
+}
+export interface Thresholds {
+  above?: Band;
+  below?: Band;
+}
 
 export interface CheckResult {
   id: string;
@@ -55,7 +61,8 @@ export function classify(value: number, t: Thresholds): CheckState {
 /** "warn ≥ 20, alert ≥ 50" style text for people. */
 export function describeThresholds(t: Thresholds): string {
   const parts: string[] = [];
-  if (t.above !== undefined) parts.push(`warn ${t.above.warn === 0 ? '> 0 (any)' : `≥ ${t.above.warn}`}, alert ≥ ${t.above.alert}`);
+  if (t.above !== undefined)
+    parts.push(`warn ${t.above.warn === 0 ? '> 0 (any)' : `≥ ${t.above.warn}`}, alert ≥ ${t.above.alert}`);
   if (t.below !== undefined) parts.push(`warn ≤ ${t.below.warn}, alert ≤ ${t.below.alert}`);
   return parts.join('; ');
 }

@@ -4,10 +4,20 @@ import type { CheckResult, CheckState, IntegrityReport } from './integrity-repor
 import { integrityTransitions } from './integrity-transitions.js';
 
 const check = (id: string, state: CheckState): CheckResult => ({
-  id, title: id, explanation: '', value: 1, unit: 'ratio', window: '24 h', thresholds: {}, state, note: null,
+  id,
+  title: id,
+  explanation: '',
+  value: 1,
+  unit: 'ratio',
+  window: '24 h',
+  thresholds: {},
+  state,
+  note: null,
 });
 const report = (states: Record<string, CheckState>): IntegrityReport => ({
-  state: 'ok', checkedAt: 0, checks: Object.entries(states).map(([id, s]) => check(id, s)),
+  state: 'ok',
+  checkedAt: 0,
+  checks: Object.entries(states).map(([id, s]) => check(id, s)),
 });
 const kinds = (before: IntegrityReport | undefined, after: IntegrityReport) =>
   integrityTransitions(before, after).map((t) => `${t.check.id}:${t.kind}:${t.previousState}`);

@@ -32,11 +32,18 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
     if (found === undefined) throw new Error(`no check ${id}`);
     return found;
   };
-  const firing = (report: IntegrityReport) => report.checks.filter((c) => c.state !== 'ok').map((c) => c.id).sort();
+  const firing = (report: IntegrityReport) =>
+    report.checks
+      .filter((c) => c.state !== 'ok')
+      .map((c) => c.id)
+      .sort();
 
   /** `count` sessions of one visitor, evenly spread over the `spanMs` before NOW. */
   function sessionsOf(visitorId: string, count: number, spanMs: number): SyntheticSession[] {
-    return Array.from({ length: count }, (_, i) => ({ visitorId, startedAt: Math.round(NOW - spanMs + (i + 0.5) * (spanMs / count)) }));
+    return Array.from({ length: count }, (_, i) => ({
+      visitorId,
+      startedAt: Math.round(NOW - spanMs + (i + 0.5) * (spanMs / count)),
+    }));
   }
 
   describe('integrity checks over the real pipeline', () => {
@@ -66,7 +73,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
     });
 
     it('L2 flapping: sessions of one visitor started 200 ms apart fire flapping (any: warn; 1% of sessions: alert)', async () => {
-      const flap = (visitorId: string, at: number): SyntheticSession[] => [0, 200, 400].map((d) => ({ visitorId, startedAt: at + d }));
+      const flap = (visitorId: string, at: number): SyntheticSession[] =>
+        [0, 200, 400].map((d) => ({ visitorId, startedAt: at + d }));
       const one = await reportFor([...cleanTraffic(NOW), ...flap(randomUUID(), NOW - 3 * HOUR).slice(0, 2)]);
       expect(firing(one)).toEqual(['flapping']);
       expect(check(one, 'flapping')).toMatchObject({ state: 'warn', note: '1 pair(s) across 1 visitor(s)' });
@@ -81,7 +89,11 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
       const inflated = Array.from({ length: 150 }, (_, v) => {
         const visitorId = randomUUID();
         // Five sessions a visitor, a day and a bit apart, staggered so the hourly rate stays even.
-        return Array.from({ length: 5 }, (_, i) => ({ visitorId, startedAt: Math.round(NOW - 7 * DAY + v * (DAY / 150) + i * 1.3 * DAY), converts: i === 4 }));
+        return Array.from({ length: 5 }, (_, i) => ({
+          visitorId,
+          startedAt: Math.round(NOW - 7 * DAY + v * (DAY / 150) + i * 1.3 * DAY),
+          converts: i === 4,
+        }));
       }).flat();
       const report = await reportFor(inflated);
       expect(check(report, 'session-inflation')).toMatchObject({ value: 5, state: 'alert' });

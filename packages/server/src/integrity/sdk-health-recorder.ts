@@ -39,9 +39,17 @@ export function createSdkHealthRecorder(deps: SdkHealthRecorderDeps): SdkHealthR
     if (pending.size === 0) return state.writing;
     const reports = [...pending.values()];
     pending = new Map();
-    state.writing = state.writing.then(() => deps.storage.recordSdkHealth(reports)).catch((error: unknown) => {
-      deps.onError(new IntegrityError('sdk_health_failed', `sdk health: writing ${reports.length} report(s) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-    });
+    state.writing = state.writing
+      .then(() => deps.storage.recordSdkHealth(reports))
+      .catch((error: unknown) => {
+        deps.onError(
+          new IntegrityError(
+            'sdk_health_failed',
+            `sdk health: writing ${reports.length} report(s) failed: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          ),
+        );
+      });
     return state.writing;
   }
 
@@ -49,7 +57,13 @@ export function createSdkHealthRecorder(deps: SdkHealthRecorderDeps): SdkHealthR
     record(accountId, sdk, health, clockOffsetMs = 0) {
       const key = `${accountId}\u0000${health.instance_id}`;
       if (!pending.has(key) && pending.size >= maxPending) {
-        if (!state.overflowReported) deps.onError(new IntegrityError('sdk_health_failed', `sdk health: more than ${maxPending} SDK instances reported within ${deps.flushMs} ms; further reports wait for the next flush`));
+        if (!state.overflowReported)
+          deps.onError(
+            new IntegrityError(
+              'sdk_health_failed',
+              `sdk health: more than ${maxPending} SDK instances reported within ${deps.flushMs} ms; further reports wait for the next flush`,
+            ),
+          );
         state.overflowReported = true;
         return;
       }
@@ -58,18 +72,27 @@ export function createSdkHealthRecorder(deps: SdkHealthRecorderDeps): SdkHealthR
       // Cumulative counters: concurrent batches may arrive out of order, the larger value is the later one.
       const max = (a: number, b: number | undefined): number => Math.max(a, b ?? 0);
       pending.set(key, {
-        accountId, instanceId: health.instance_id, reportedAt: deps.now(), sdk: `${sdk.name}/${sdk.version}`.slice(0, 100),
-        delivered: max(health.delivered, before?.delivered), retries: max(health.retries, before?.retries),
-        authFailures: max(health.auth_failures, before?.authFailures), dropped: max(health.dropped, before?.dropped),
-        navigations: max(health.navigations, before?.navigations), botNavigations: max(health.bot_navigations, before?.botNavigations),
+        accountId,
+        instanceId: health.instance_id,
+        reportedAt: deps.now(),
+        sdk: `${sdk.name}/${sdk.version}`.slice(0, 100),
+        delivered: max(health.delivered, before?.delivered),
+        retries: max(health.retries, before?.retries),
+        authFailures: max(health.auth_failures, before?.authFailures),
+        dropped: max(health.dropped, before?.dropped),
+        navigations: max(health.navigations, before?.navigations),
+        botNavigations: max(health.bot_navigations, before?.botNavigations),
         // The largest skew in magnitude since the last flush: one skewed batch is enough to show.
-        clockOffsetMs: Math.abs(before?.clockOffsetMs ?? 0) > Math.abs(clockOffsetMs) ? before?.clockOffsetMs : clockOffsetMs,
+        clockOffsetMs:
+          Math.abs(before?.clockOffsetMs ?? 0) > Math.abs(clockOffsetMs) ? before?.clockOffsetMs : clockOffsetMs,
       });
     },
     flush,
     start() {
       if (state.timer !== null) return;
-      state.timer = setInterval(() => { void flush(); }, deps.flushMs);
+      state.timer = setInterval(() => {
+        void flush();
+      }, deps.flushMs);
       state.timer.unref();
     },
     async stop() {

@@ -23,7 +23,10 @@ const closers: Array<() => Promise<unknown>> = [];
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'touchline-sdk-health-'));
   storage = openSqliteStorage({ path: join(dir, 'db.sqlite') });
-  collector = createCollector({ storage, settings: { port: 0, keyRefreshMs: 60_000, integrity: { enabled: false, sdkHealthFlushMs: 60_000 } } });
+  collector = createCollector({
+    storage,
+    settings: { port: 0, keyRefreshMs: 60_000, integrity: { enabled: false, sdkHealthFlushMs: 60_000 } },
+  });
   ({ url } = await collector.start());
   account = await storage.ensureAccount('shop', Date.now());
 });
@@ -34,12 +37,27 @@ afterEach(async () => {
 });
 
 async function allowKey(key: ReturnType<typeof generateKey>): Promise<void> {
-  await storage.insertKey({ id: newId(), accountId: account.id, prefix: key.prefix, hash: key.hash, mode: 'live', scopes: ['ingest', 'read'], createdAt: Date.now(), revokedAt: null });
+  await storage.insertKey({
+    id: newId(),
+    accountId: account.id,
+    prefix: key.prefix,
+    hash: key.hash,
+    mode: 'live',
+    scopes: ['ingest', 'read'],
+    createdAt: Date.now(),
+    revokedAt: null,
+  });
   await collector.keys.refresh();
 }
 
 function client(apiKey: string, settings: { maxQueueItems?: number; maxInFlight?: number } = {}): TouchlineClient {
-  const c = createClient({ apiKey, endpoint: url, batch: { flushIntervalMs: 5, maxItems: 10 }, retry: { authProbeMaxDelayMs: 20 }, ...settings });
+  const c = createClient({
+    apiKey,
+    endpoint: url,
+    batch: { flushIntervalMs: 5, maxItems: 10 },
+    retry: { authProbeMaxDelayMs: 20 },
+    ...settings,
+  });
   closers.push(() => c.close({ timeoutMs: 1000 }));
   return c;
 }
@@ -55,11 +73,19 @@ describe('SDK delivery health checks', () => {
     const key = generateKey('live');
     const sdk = client(key.secret);
     let refused = 0;
-    const enough = new Promise<void>((resolve) => sdk.on('auth_failed', () => { refused += 1; if (refused === 3) resolve(); }));
+    const enough = new Promise<void>((resolve) =>
+      sdk.on('auth_failed', () => {
+        refused += 1;
+        if (refused === 3) resolve();
+      }),
+    );
     for (let i = 0; i < 40; i++) sdk.event('clicked', {}, { visitorId: newId() });
     await enough;
     await allowKey(key);
-    expect(await sdk.flush({ timeoutMs: 10_000 })).toMatchObject({ settled: true, stats: { delivered: 40, dropped: exactly({}) } });
+    expect(await sdk.flush({ timeoutMs: 10_000 })).toMatchObject({
+      settled: true,
+      stats: { delivered: 40, dropped: exactly({}) },
+    });
     // One more batch so the collector hears the final counters.
     sdk.event('clicked', {}, { visitorId: newId() });
     await sdk.flush({ timeoutMs: 5000 });
@@ -95,19 +121,39 @@ describe('SDK delivery health checks', () => {
     const key = generateKey('live');
     await allowKey(key);
     const sdk = client(key.secret);
-    const app: Server = createServer(withTouchline(sdk, (_req, res) => { res.end('page'); }));
+    const app: Server = createServer(
+      withTouchline(sdk, (_req, res) => {
+        res.end('page');
+      }),
+    );
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise((resolve) => app.close(resolve)));
     const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
     // node:http, not fetch: fetch sends its own Sec-Fetch-Mode (cors), which is not a navigation.
-    const navigate = (userAgent: string) => new Promise<void>((resolve, reject) => {
-      get(appUrl, { headers: { 'user-agent': userAgent, accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      }).on('error', reject);
-    });
-    for (let i = 0; i < 30; i++) await navigate('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36');
-    for (let i = 0; i < 70; i++) await navigate('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)');
+    const navigate = (userAgent: string) =>
+      new Promise<void>((resolve, reject) => {
+        get(
+          appUrl,
+          {
+            headers: {
+              'user-agent': userAgent,
+              accept: 'text/html',
+              'sec-fetch-mode': 'navigate',
+              'sec-fetch-dest': 'document',
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', resolve);
+          },
+        ).on('error', reject);
+      });
+    for (let i = 0; i < 30; i++)
+      await navigate(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+      );
+    for (let i = 0; i < 70; i++)
+      await navigate('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)');
     await sdk.flush({ timeoutMs: 5000 });
     sdk.event('clicked', {}, { visitorId: newId() });
     await sdk.flush({ timeoutMs: 5000 });

@@ -10,7 +10,10 @@ export interface WebhookRetryPolicy {
 }
 
 /** What one attempt produced: an HTTP status, or a network failure / timeout (status null). */
-export interface WebhookAttempt { status: number | null; attempt: number }
+export interface WebhookAttempt {
+  status: number | null;
+  attempt: number;
+}
 
 export type WebhookDecision =
   | { kind: 'delivered' }
@@ -29,7 +32,8 @@ export const giveUp = (reason: string): WebhookDecision => ({ kind: 'give_up', r
 export function decideWebhookRetry({ status, attempt }: WebhookAttempt, policy: WebhookRetryPolicy): WebhookDecision {
   if (status !== null && status >= 200 && status < 300) return delivered();
   const what = status === null ? 'no response (network error or timeout)' : `HTTP ${status}`;
-  if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) return giveUp(`${what}, not retried`);
+  if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429)
+    return giveUp(`${what}, not retried`);
   if (attempt >= policy.maxAttempts) return giveUp(`${what} after ${attempt} attempt(s)`);
   return retry(Math.min(policy.maxBackoffMs ?? 60_000, policy.backoffMs * 2 ** (attempt - 1)));
 }

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { DiskUsage, Storage } from '@touchline/storage';
 import { createCollectorMetrics } from './collector-metrics.js';
 
-const checkpoints = { passive: 10, complete: 2, busy: 1, failed: 0, busyStreak: 0, lastHoldMs: 3, maxHoldMs: 40, totalHoldMs: 50 };
+const checkpoints = {
+  passive: 10,
+  complete: 2,
+  busy: 1,
+  failed: 0,
+  busyStreak: 0,
+  lastHoldMs: 3,
+  maxHoldMs: 40,
+  totalHoldMs: 50,
+};
 const disk: DiskUsage = { databaseBytes: 4096, walBytes: 8192, walLimitBytes: 65536, freeBytes: 1 << 30, checkpoints };
 const storage = {
   inboxHealth: async () => ({ pending: 0, dead: 0, oldestPendingAt: null }),
@@ -19,12 +28,18 @@ describe('countRequest', () => {
     metrics.countRequest('/api/v1/events', 202);
     metrics.countRequest('/api/v1/events', 400);
     let text = await metrics.registry.metrics();
-    expect(line(text, '/api/v1/events', 202)).toBe('touchline_http_requests_total{route="/api/v1/events",status="202"} 2');
-    expect(line(text, '/api/v1/events', 400)).toBe('touchline_http_requests_total{route="/api/v1/events",status="400"} 1');
+    expect(line(text, '/api/v1/events', 202)).toBe(
+      'touchline_http_requests_total{route="/api/v1/events",status="202"} 2',
+    );
+    expect(line(text, '/api/v1/events', 400)).toBe(
+      'touchline_http_requests_total{route="/api/v1/events",status="400"} 1',
+    );
     metrics.countRequest('/api/v1/events', 202);
     text = await metrics.registry.metrics();
     text = await metrics.registry.metrics();
-    expect(line(text, '/api/v1/events', 202)).toBe('touchline_http_requests_total{route="/api/v1/events",status="202"} 3');
+    expect(line(text, '/api/v1/events', 202)).toBe(
+      'touchline_http_requests_total{route="/api/v1/events",status="202"} 3',
+    );
   });
 });
 

@@ -29,8 +29,10 @@ type PassStorage = Pick<Storage, 'applyProcessed'> & Partial<Pick<Storage, 'find
  * show that the order-independence property detects it.
  */
 export async function applyPass(
-  storage: PassStorage, rows: readonly InboxRow[],
-  process: (rows: readonly InboxRow[]) => ProcessedBatch = processInboxRows, now: number = Date.now(),
+  storage: PassStorage,
+  rows: readonly InboxRow[],
+  process: (rows: readonly InboxRow[]) => ProcessedBatch = processInboxRows,
+  now: number = Date.now(),
   cookieless: CookielessSettings = DEFAULT_COOKIELESS,
 ): Promise<number> {
   const identified = await identifyCookielessRows(storage, rows, cookieless, now);
@@ -38,14 +40,19 @@ export async function applyPass(
 }
 
 async function applyIdentified(
-  storage: PassStorage, identified: IdentifiedRows, process: (rows: readonly InboxRow[]) => ProcessedBatch,
-  now: number, timeoutMs: number, erasuresMet: number,
+  storage: PassStorage,
+  identified: IdentifiedRows,
+  process: (rows: readonly InboxRow[]) => ProcessedBatch,
+  now: number,
+  timeoutMs: number,
+  erasuresMet: number,
 ): Promise<number> {
   const { rows } = identified;
   const checked = storage.findTombstones !== undefined;
-  const split = storage.findTombstones === undefined
-    ? { keep: [...rows], erased: [] }
-    : await dropErasedRows({ findTombstones: storage.findTombstones.bind(storage) }, rows, now);
+  const split =
+    storage.findTombstones === undefined
+      ? { keep: [...rows], erased: [] }
+      : await dropErasedRows({ findTombstones: storage.findTombstones.bind(storage) }, rows, now);
   const processed = process(split.keep);
   const batch: ProcessedBatch = {
     ...processed,
@@ -58,14 +65,19 @@ async function applyIdentified(
   if (outcome.kind === 'partial') {
     const pending = new Set(outcome.pending);
     const narrowed: IdentifiedRows = {
-      rows: rows.filter((r) => pending.has(r.seq)), dead: identified.dead.filter((d) => pending.has(d.seq)), visitors: identified.visitors,
+      rows: rows.filter((r) => pending.has(r.seq)),
+      dead: identified.dead.filter((d) => pending.has(d.seq)),
+      visitors: identified.visitors,
     };
     return applyIdentified(storage, narrowed, process, now, timeoutMs, erasuresMet);
   }
   if (outcome.kind === 'tombstoned') {
     // Each round follows a committed erasure, whose tombstones the next check sees; a check that keeps
     // disagreeing with storage's is a broken contract, not something to loop on.
-    if (erasuresMet >= MAX_ERASURES_MET) throw new Error(`applyPass: storage refused the pass ${erasuresMet + 1} times for erased items the tombstone check did not find`);
+    if (erasuresMet >= MAX_ERASURES_MET)
+      throw new Error(
+        `applyPass: storage refused the pass ${erasuresMet + 1} times for erased items the tombstone check did not find`,
+      );
     return applyIdentified(storage, identified, process, now, timeoutMs, erasuresMet + 1);
   }
   return outcome.kind === 'applied' ? rows.length + identified.dead.length : 0;

@@ -8,9 +8,15 @@
 import { tombstoneDigest, type InboxRow, type Storage } from '@touchline/storage';
 import { decodeStoredItem } from './stored-item-codec.js';
 
-export interface ErasedSplit { keep: InboxRow[]; erased: number[] }
+export interface ErasedSplit {
+  keep: InboxRow[];
+  erased: number[];
+}
 
-interface Subjects { row: InboxRow; digests: string[] }
+interface Subjects {
+  row: InboxRow;
+  digests: string[];
+}
 
 function subjectsOf(row: InboxRow): Subjects {
   const decoded = decodeStoredItem(row);
@@ -21,7 +27,11 @@ function subjectsOf(row: InboxRow): Subjects {
   return { row, digests };
 }
 
-export async function dropErasedRows(storage: Pick<Storage, 'findTombstones'>, rows: readonly InboxRow[], now: number): Promise<ErasedSplit> {
+export async function dropErasedRows(
+  storage: Pick<Storage, 'findTombstones'>,
+  rows: readonly InboxRow[],
+  now: number,
+): Promise<ErasedSplit> {
   if (rows.length === 0 || (await storage.findTombstones(null, now)) === null) return { keep: [...rows], erased: [] };
   const subjects = rows.map(subjectsOf);
   const byAccount = new Map<string, string[]>();

@@ -4,7 +4,15 @@ import { parseStoredItem } from './parse-stored-item.js';
 
 const ID = '0190f7c2-0000-7000-8000-000000000001';
 const base = { id: ID, timestamp: '2026-11-01T10:00:00Z', visitor_id: ID, session_id: null, context: null };
-const ctx = { url: 'https://a.example/', referrer: null, user_agent: 'UA', ip: null, utm: {}, click_ids: {}, session_start: null };
+const ctx = {
+  url: 'https://a.example/',
+  referrer: null,
+  user_agent: 'UA',
+  ip: null,
+  utm: {},
+  click_ids: {},
+  session_start: null,
+};
 
 describe('parseStoredItem', () => {
   it('passes every item type through unchanged, with its time', () => {
@@ -20,11 +28,23 @@ describe('parseStoredItem', () => {
 
   it('names what is wrong with a corrupt payload', () => {
     expect(parseStoredItem([])).toEqual({ error: expect.stringMatching(/not a JSON object/) });
-    expect(parseStoredItem({ ...base, type: 'toString' })).toEqual({ error: expect.stringMatching(/no known item type/) });
-    expect(parseStoredItem({ ...base, type: 'pageview', visitor_id: 7 })).toEqual({ error: expect.stringMatching(/visitor_id/) });
-    expect(parseStoredItem({ ...base, type: 'pageview', timestamp: 'soon' })).toEqual({ error: expect.stringMatching(/timestamp/) });
-    expect(parseStoredItem({ ...base, type: 'pageview', context: { url: null } })).toEqual({ error: expect.stringMatching(/context/) });
-    expect(parseStoredItem({ ...base, type: 'event', name: 'x' })).toEqual({ error: expect.stringMatching(/properties/) });
-    expect(parseStoredItem({ ...base, type: 'event', id: 'nope', name: 'x' })).toEqual({ error: expect.stringMatching(/properties/) });
+    expect(parseStoredItem({ ...base, type: 'toString' })).toEqual({
+      error: expect.stringMatching(/no known item type/),
+    });
+    expect(parseStoredItem({ ...base, type: 'pageview', visitor_id: 7 })).toEqual({
+      error: expect.stringMatching(/visitor_id/),
+    });
+    expect(parseStoredItem({ ...base, type: 'pageview', timestamp: 'soon' })).toEqual({
+      error: expect.stringMatching(/timestamp/),
+    });
+    expect(parseStoredItem({ ...base, type: 'pageview', context: { url: null } })).toEqual({
+      error: expect.stringMatching(/context/),
+    });
+    expect(parseStoredItem({ ...base, type: 'event', name: 'x' })).toEqual({
+      error: expect.stringMatching(/properties/),
+    });
+    expect(parseStoredItem({ ...base, type: 'event', id: 'nope', name: 'x' })).toEqual({
+      error: expect.stringMatching(/properties/),
+    });
   });
 });

@@ -11,18 +11,30 @@ const isNullableString = (v: unknown): boolean => v === null || typeof v === 'st
 const TYPE_FIELDS: Record<Item['type'], (o: Shape) => string | null> = {
   pageview: () => null,
   event: (o) => (isString(o.name) && isObject(o.properties) ? null : 'event needs a name and properties'),
-  conversion: (o) => (isString(o.name) && isObject(o.properties) && (o.revenue === null || typeof o.revenue === 'number')
-    && isNullableString(o.currency) ? null : 'conversion needs a name, revenue, currency and properties'),
+  conversion: (o) =>
+    isString(o.name) &&
+    isObject(o.properties) &&
+    (o.revenue === null || typeof o.revenue === 'number') &&
+    isNullableString(o.currency)
+      ? null
+      : 'conversion needs a name, revenue, currency and properties',
   identify: (o) => (isString(o.user_id) && isObject(o.traits) ? null : 'identify needs a user_id and traits'),
   session_end: (o) => (isString(o.next_session_id) ? null : 'session_end needs a next_session_id'),
-  alias: (o) => (isString(o.previous_id) && isNullableString(o.previous_session_id) ? null : 'alias needs a previous_id and previous_session_id'),
+  alias: (o) =>
+    isString(o.previous_id) && isNullableString(o.previous_session_id)
+      ? null
+      : 'alias needs a previous_id and previous_session_id',
 };
 
 function contextProblem(ctx: unknown): string | null {
   if (ctx === null) return null;
   if (!isObject(ctx)) return 'context must be an object or null';
-  const ok = isNullableString(ctx.url) && isNullableString(ctx.referrer) && isNullableString(ctx.session_start)
-    && isObject(ctx.utm) && isObject(ctx.click_ids);
+  const ok =
+    isNullableString(ctx.url) &&
+    isNullableString(ctx.referrer) &&
+    isNullableString(ctx.session_start) &&
+    isObject(ctx.utm) &&
+    isObject(ctx.click_ids);
   return ok ? null : 'context lacks url, referrer, utm, click_ids or session_start';
 }
 
@@ -33,7 +45,8 @@ function contextProblem(ctx: unknown): string | null {
  */
 export function parseStoredItem(json: unknown): { item: Item; ts: number } | { error: string } {
   if (!isObject(json)) return { error: 'payload is not a JSON object' };
-  const check = isString(json.type) && Object.hasOwn(TYPE_FIELDS, json.type) ? TYPE_FIELDS[json.type as Item['type']] : undefined;
+  const check =
+    isString(json.type) && Object.hasOwn(TYPE_FIELDS, json.type) ? TYPE_FIELDS[json.type as Item['type']] : undefined;
   if (check === undefined) return { error: 'payload has no known item type' };
   if (!isString(json.id) || !isString(json.visitor_id) || !isNullableString(json.session_id)) {
     return { error: 'payload lacks id, visitor_id or session_id' };

@@ -1,20 +1,39 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
 import { campaignOfContext, classifyChannel, type Item } from '@touchline/core';
 import { landingBeats } from '@touchline/storage';
-import type { EventRow, InboxRow, LandingKey, ProcessedBatch, SessionLanding, SessionUpsert, VisitorUpsert } from '@touchline/storage';
+import type {
+  EventRow,
+  InboxRow,
+  LandingKey,
+  ProcessedBatch,
+  SessionLanding,
+  SessionUpsert,
+  VisitorUpsert,
+} from '@touchline/storage';
 import { decodeStoredItem } from './stored-item-codec.js';
 
-interface Parsed { row: InboxRow; item: Item; ts: number }
+interface Parsed {
+  row: InboxRow;
+  item: Item;
+  ts: number;
+}
 /** One session's items in this pass. Sessions are keyed by account, visitor and id, as in storage. */
 interface SessionGroup {
-  accountId: string; visitorId: string; sessionId: string; items: Parsed[];
+  accountId: string;
+  visitorId: string;
+  sessionId: string;
+  items: Parsed[];
   /** The best landing candidate so far and its order key; its landing unit is built once, for the winner. */
   landing: { key: LandingKey; from: Parsed } | null;
 }
 
 function hostOf(url: string | null): string | null {
   if (url === null) return null;
-  try { return new URL(url).hostname.toLowerCase(); } catch { return null; }
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
 }
 
 /** The row's item, or the reason it can never be processed (a poison row). */
@@ -43,9 +62,12 @@ function landingOf(key: LandingKey, { item }: Parsed): SessionLanding | null {
   const { utm, clickIds } = campaignOfContext(ctx);
   return {
     ...key,
-    url, host: hostOf(url), referrer: ctx.referrer ?? null,
+    url,
+    host: hostOf(url),
+    referrer: ctx.referrer ?? null,
     channel: classifyChannel({ utm, clickIds, referrer: ctx.referrer, landingUrl: url }).channel,
-    utm, clickIds,
+    utm,
+    clickIds,
   };
 }
 
@@ -61,8 +83,14 @@ function sessionFrom(group: SessionGroup): SessionUpsert {
     if (item.type === 'pageview' || item.type === 'event' || item.type === 'conversion') eventCount += 1;
   }
   return {
-    accountId: group.accountId, id: group.sessionId, visitorId: group.visitorId, startedAt, lastSeenAt,
-    landing: group.landing === null ? null : landingOf(group.landing.key, group.landing.from), eventCount, pageviewCount,
+    accountId: group.accountId,
+    id: group.sessionId,
+    visitorId: group.visitorId,
+    startedAt,
+    lastSeenAt,
+    landing: group.landing === null ? null : landingOf(group.landing.key, group.landing.from),
+    eventCount,
+    pageviewCount,
   };
 }
 
@@ -70,8 +98,15 @@ function sessionFrom(group: SessionGroup): SessionUpsert {
 function eventRow(accountId: string, p: Parsed, type: string, name: string | null, properties: string): EventRow {
   const { item } = p;
   return {
-    accountId, id: item.id, type, name, visitorId: item.visitor_id, sessionId: item.session_id, timestamp: p.ts,
-    url: item.context?.url ?? null, properties,
+    accountId,
+    id: item.id,
+    type,
+    name,
+    visitorId: item.visitor_id,
+    sessionId: item.session_id,
+    timestamp: p.ts,
+    url: item.context?.url ?? null,
+    properties,
   };
 }
 
@@ -85,22 +120,41 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
       out.events.push(eventRow(accountId, p, 'event', item.name, JSON.stringify(item.properties)));
       break;
     case 'session_end':
-      out.events.push(eventRow(accountId, p, 'session_end', null, JSON.stringify({ next_session_id: item.next_session_id })));
+      out.events.push(
+        eventRow(accountId, p, 'session_end', null, JSON.stringify({ next_session_id: item.next_session_id })),
+      );
       break;
     case 'conversion':
       out.conversions.push({
-        accountId, id: item.id, name: item.name, visitorId: item.visitor_id, sessionId: item.session_id, timestamp: ts,
-        revenue: item.revenue, currency: item.currency, properties: JSON.stringify(item.properties),
+        accountId,
+        id: item.id,
+        name: item.name,
+        visitorId: item.visitor_id,
+        sessionId: item.session_id,
+        timestamp: ts,
+        revenue: item.revenue,
+        currency: item.currency,
+        properties: JSON.stringify(item.properties),
       });
       break;
     case 'identify':
-      out.identities.push({ accountId, userId: item.user_id, visitorId: item.visitor_id, timestamp: ts, traits: JSON.stringify(item.traits), traitsAt: ts });
+      out.identities.push({
+        accountId,
+        userId: item.user_id,
+        visitorId: item.visitor_id,
+        timestamp: ts,
+        traits: JSON.stringify(item.traits),
+        traitsAt: ts,
+      });
       break;
     case 'alias':
       // Applied by storage in the same transaction: the ghost's rows move, whichever came first (apply-aliases.ts).
       out.aliases.push({
-        accountId, ghostId: item.previous_id, canonicalId: item.visitor_id,
-        ghostSessionId: item.previous_session_id, canonicalSessionId: item.previous_session_id === null ? null : item.session_id,
+        accountId,
+        ghostId: item.previous_id,
+        canonicalId: item.visitor_id,
+        ghostSessionId: item.previous_session_id,
+        canonicalSessionId: item.previous_session_id === null ? null : item.session_id,
       });
       break;
   }
@@ -113,12 +167,24 @@ function itemRows(accountId: string, p: Parsed, out: ProcessedBatch): void {
  * many passes over any partition of them store the same rows (DESIGN.md L12).
  */
 export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
-  const out: ProcessedBatch = { visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [] };
+  const out: ProcessedBatch = {
+    visitors: [],
+    sessions: [],
+    events: [],
+    conversions: [],
+    identities: [],
+    aliases: [],
+    done: [],
+    dead: [],
+  };
   const visitors = new Map<string, VisitorUpsert>();
   const sessions = new Map<string, SessionGroup>();
   for (const row of rows) {
     const parsed = parseRow(row);
-    if ('error' in parsed) { out.dead.push({ seq: row.seq, error: parsed.error }); continue; }
+    if ('error' in parsed) {
+      out.dead.push({ seq: row.seq, error: parsed.error });
+      continue;
+    }
     const { item, ts } = parsed;
     if (item.type === 'alias') {
       // An alias is about two visitors, not an activity of one: it creates no visitor or session row.
@@ -128,14 +194,21 @@ export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
     }
     const vKey = `${row.accountId}\u0000${item.visitor_id}`;
     const v = visitors.get(vKey);
-    if (v === undefined) visitors.set(vKey, { accountId: row.accountId, id: item.visitor_id, firstSeenAt: ts, lastSeenAt: ts });
+    if (v === undefined)
+      visitors.set(vKey, { accountId: row.accountId, id: item.visitor_id, firstSeenAt: ts, lastSeenAt: ts });
     else if (ts < v.firstSeenAt) v.firstSeenAt = ts;
     else if (ts > v.lastSeenAt) v.lastSeenAt = ts;
     if (item.session_id !== null && item.type !== 'identify') {
       const sKey = `${vKey}\u0000${item.session_id}`;
       let s = sessions.get(sKey);
       if (s === undefined) {
-        s = { accountId: row.accountId, visitorId: item.visitor_id, sessionId: item.session_id, items: [], landing: null };
+        s = {
+          accountId: row.accountId,
+          visitorId: item.visitor_id,
+          sessionId: item.session_id,
+          items: [],
+          landing: null,
+        };
         sessions.set(sKey, s);
       }
       s.items.push(parsed);

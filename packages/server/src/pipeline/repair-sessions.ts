@@ -40,7 +40,12 @@ function addMoves(into: Map<string, SessionRepairMove>, moves: readonly SessionR
   for (const m of moves) {
     const key = `${m.from ?? ''}\u0000${m.to ?? ''}`;
     const seen = into.get(key);
-    into.set(key, seen === undefined ? { ...m } : { ...seen, sessions: seen.sessions + m.sessions, changed: seen.changed + m.changed });
+    into.set(
+      key,
+      seen === undefined
+        ? { ...m }
+        : { ...seen, sessions: seen.sessions + m.sessions, changed: seen.changed + m.changed },
+    );
   }
 }
 
@@ -56,10 +61,16 @@ export async function repairSessions(storage: Storage, options: RepairSessionsOp
   const { accountId, dryRun } = options;
   const scope = await storage.beginSessionRepair(accountId);
   const result: RepairSessionsResult = {
-    legacySessions: scope.legacySessions, rowsRead: 0, repaired: 0, repairable: 0, changed: 0, incomplete: 0, moves: [],
+    legacySessions: scope.legacySessions,
+    rowsRead: 0,
+    repaired: 0,
+    repairable: 0,
+    changed: 0,
+    incomplete: 0,
+    moves: [],
   };
   if (scope.legacySessions === 0) return result;
-  for (let after: number | null = 0; after !== null;) {
+  for (let after: number | null = 0; after !== null; ) {
     const page = await storage.readProcessedInbox({ accountId, afterSeq: after, limit: options.pageRows ?? 5000 });
     if (page.rows.length > 0) await storage.stageSessionRepair(processInboxRows(page.rows).sessions);
     result.rowsRead += page.rows.length;
@@ -68,7 +79,12 @@ export async function repairSessions(storage: Storage, options: RepairSessionsOp
   }
   const moves = new Map<string, SessionRepairMove>();
   for (let cursor: SessionRepairCursor | null = null, first = true; first || cursor !== null; first = false) {
-    const step = await storage.finishSessionRepair({ accountId, after: cursor, limit: options.stepSessions ?? 2000, dryRun });
+    const step = await storage.finishSessionRepair({
+      accountId,
+      after: cursor,
+      limit: options.stepSessions ?? 2000,
+      dryRun,
+    });
     addMoves(moves, step.moves);
     result.repaired += step.repaired;
     cursor = step.next;

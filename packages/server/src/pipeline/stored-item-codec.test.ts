@@ -22,20 +22,45 @@ describe('encodeStoredItem / decodeStoredItem', () => {
   });
 
   it('round-trips arbitrary valid items, whatever their field values', () => {
-    const fields = ['timestamp', 'visitor_id', 'session_id', 'context', 'name', 'properties', 'revenue', 'currency', 'user_id', 'traits',
-      'next_session_id', 'context.url', 'context.referrer', 'context.user_agent', 'context.ip', 'context.utm', 'context.click_ids'];
-    const mutated = fc.tuple(fc.constantFrom(...VALID), fc.constantFrom(...fields), fc.jsonValue()).map(([item, field, value]) => {
-      const copy = JSON.parse(JSON.stringify(item)) as Record<string, Record<string, unknown>>;
-      const [outer, inner] = field.split('.') as [string, string | undefined];
-      if (inner === undefined) copy[outer] = value as Record<string, unknown>;
-      else if (copy[outer] !== null && typeof copy[outer] === 'object') (copy[outer] as Record<string, unknown>)[inner] = value;
-      return itemSchema.safeParse(copy);
-    }).filter((r) => r.success).map((r) => r.data as Item);
-    fc.assert(fc.property(mutated, (item) => {
-      // As through any JSON text (the object layout too): -0 comes back as 0.
-      const expected = JSON.parse(JSON.stringify(item)) as Item;
-      expect(decodeStoredItem(row(item))).toEqual({ item: expected, ts: Date.parse(item.timestamp) });
-    }), { numRuns: 2000 });
+    const fields = [
+      'timestamp',
+      'visitor_id',
+      'session_id',
+      'context',
+      'name',
+      'properties',
+      'revenue',
+      'currency',
+      'user_id',
+      'traits',
+      'next_session_id',
+      'context.url',
+      'context.referrer',
+      'context.user_agent',
+      'context.ip',
+      'context.utm',
+      'context.click_ids',
+    ];
+    const mutated = fc
+      .tuple(fc.constantFrom(...VALID), fc.constantFrom(...fields), fc.jsonValue())
+      .map(([item, field, value]) => {
+        const copy = JSON.parse(JSON.stringify(item)) as Record<string, Record<string, unknown>>;
+        const [outer, inner] = field.split('.') as [string, string | undefined];
+        if (inner === undefined) copy[outer] = value as Record<string, unknown>;
+        else if (copy[outer] !== null && typeof copy[outer] === 'object')
+          (copy[outer] as Record<string, unknown>)[inner] = value;
+        return itemSchema.safeParse(copy);
+      })
+      .filter((r) => r.success)
+      .map((r) => r.data as Item);
+    fc.assert(
+      fc.property(mutated, (item) => {
+        // As through any JSON text (the object layout too): -0 comes back as 0.
+        const expected = JSON.parse(JSON.stringify(item)) as Item;
+        expect(decodeStoredItem(row(item))).toEqual({ item: expected, ts: Date.parse(item.timestamp) });
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('stores a typical event in well under the bytes of its JSON object', () => {
@@ -46,7 +71,9 @@ describe('encodeStoredItem / decodeStoredItem', () => {
     for (const item of VALID) {
       expect(decodeStoredItem(row(item, JSON.stringify(item)))).toEqual({ item, ts: Date.parse(item.timestamp) });
     }
-    expect(decodeStoredItem({ ...row(EVENT, JSON.stringify(EVENT)), itemId: 'other' })).toEqual({ error: 'payload id differs from the inbox item id' });
+    expect(decodeStoredItem({ ...row(EVENT, JSON.stringify(EVENT)), itemId: 'other' })).toEqual({
+      error: 'payload id differs from the inbox item id',
+    });
   });
 
   it('names what is wrong with a corrupt payload', () => {
@@ -54,10 +81,20 @@ describe('encodeStoredItem / decodeStoredItem', () => {
     const corrupt = (payload: string, type: string = 'event') => decodeStoredItem({ itemId: ID, type, payload });
     expect(corrupt('[1, "2026')).toEqual({ error: 'payload is not valid JSON' });
     expect(corrupt(JSON.stringify([2, ...values]))).toEqual({ error: 'payload layout 2 is unknown' });
-    expect(corrupt(JSON.stringify([1, ...values]), 'toString')).toEqual({ error: 'payload has no known item type ("toString")' });
-    expect(corrupt(JSON.stringify([1, ...values]), 'session_end')).toEqual({ error: 'payload has 7 values, a session_end has 6' });
-    expect(corrupt(JSON.stringify([1, 'soon', ...values.slice(1)]))).toEqual({ error: expect.stringMatching(/timestamp/) });
-    expect(corrupt(JSON.stringify([1, ...values.slice(0, 3), ['x'], ...values.slice(4)]))).toEqual({ error: expect.stringMatching(/context/) });
-    expect(corrupt(JSON.stringify([1, ...values.slice(0, 5), 'not properties']))).toEqual({ error: expect.stringMatching(/properties/) });
+    expect(corrupt(JSON.stringify([1, ...values]), 'toString')).toEqual({
+      error: 'payload has no known item type ("toString")',
+    });
+    expect(corrupt(JSON.stringify([1, ...values]), 'session_end')).toEqual({
+      error: 'payload has 7 values, a session_end has 6',
+    });
+    expect(corrupt(JSON.stringify([1, 'soon', ...values.slice(1)]))).toEqual({
+      error: expect.stringMatching(/timestamp/),
+    });
+    expect(corrupt(JSON.stringify([1, ...values.slice(0, 3), ['x'], ...values.slice(4)]))).toEqual({
+      error: expect.stringMatching(/context/),
+    });
+    expect(corrupt(JSON.stringify([1, ...values.slice(0, 5), 'not properties']))).toEqual({
+      error: expect.stringMatching(/properties/),
+    });
   });
 });

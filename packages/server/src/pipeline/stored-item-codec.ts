@@ -34,14 +34,44 @@ function contextTuple(c: RequestContext | null): ContextTuple | null {
 export function encodeStoredItem(item: Item): string {
   const ctx = contextTuple(item.context);
   switch (item.type) {
-    case 'pageview': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx]);
-    case 'event': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.name, item.properties]);
-    case 'conversion': return JSON.stringify([
-      LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.name, item.revenue, item.currency, item.properties,
-    ]);
-    case 'identify': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.user_id, item.traits]);
-    case 'session_end': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.next_session_id]);
-    case 'alias': return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.previous_id, item.previous_session_id]);
+    case 'pageview':
+      return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx]);
+    case 'event':
+      return JSON.stringify([
+        LAYOUT,
+        item.timestamp,
+        item.visitor_id,
+        item.session_id,
+        ctx,
+        item.name,
+        item.properties,
+      ]);
+    case 'conversion':
+      return JSON.stringify([
+        LAYOUT,
+        item.timestamp,
+        item.visitor_id,
+        item.session_id,
+        ctx,
+        item.name,
+        item.revenue,
+        item.currency,
+        item.properties,
+      ]);
+    case 'identify':
+      return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.user_id, item.traits]);
+    case 'session_end':
+      return JSON.stringify([LAYOUT, item.timestamp, item.visitor_id, item.session_id, ctx, item.next_session_id]);
+    case 'alias':
+      return JSON.stringify([
+        LAYOUT,
+        item.timestamp,
+        item.visitor_id,
+        item.session_id,
+        ctx,
+        item.previous_id,
+        item.previous_session_id,
+      ]);
   }
 }
 
@@ -56,11 +86,19 @@ function expand(values: unknown[], itemId: string, type: string): Record<string,
   if (values[0] !== LAYOUT) return `payload layout ${JSON.stringify(values[0])} is unknown`;
   const fields = Object.hasOwn(TYPE_FIELDS, type) ? TYPE_FIELDS[type as Item['type']] : undefined;
   if (fields === undefined) return `payload has no known item type (${JSON.stringify(type)})`;
-  if (values.length !== COMMON + fields.length) return `payload has ${values.length} values, a ${type} has ${COMMON + fields.length}`;
+  if (values.length !== COMMON + fields.length)
+    return `payload has ${values.length} values, a ${type} has ${COMMON + fields.length}`;
   const item: Record<string, unknown> = {
-    type, id: itemId, timestamp: values[1], visitor_id: values[2], session_id: values[3], context: contextOf(values[4]),
+    type,
+    id: itemId,
+    timestamp: values[1],
+    visitor_id: values[2],
+    session_id: values[3],
+    context: contextOf(values[4]),
   };
-  fields.forEach((name, i) => { item[name] = values[COMMON + i]; });
+  fields.forEach((name, i) => {
+    item[name] = values[COMMON + i];
+  });
   return item;
 }
 
@@ -69,9 +107,17 @@ function expand(values: unknown[], itemId: string, type: string): Record<string,
  * Both layouts get the same structural check (parseStoredItem); an object payload must also carry
  * the row's own id.
  */
-export function decodeStoredItem(row: { itemId: string; type: string; payload: string }): { item: Item; ts: number } | { error: string } {
+export function decodeStoredItem(row: {
+  itemId: string;
+  type: string;
+  payload: string;
+}): { item: Item; ts: number } | { error: string } {
   let json: unknown;
-  try { json = JSON.parse(row.payload); } catch { return { error: 'payload is not valid JSON' }; }
+  try {
+    json = JSON.parse(row.payload);
+  } catch {
+    return { error: 'payload is not valid JSON' };
+  }
   if (Array.isArray(json)) {
     const expanded = expand(json, row.itemId, row.type);
     if (typeof expanded === 'string') return { error: expanded };

@@ -20,7 +20,13 @@ const SEED = 17_010;
 const RUNS = Number(process.env.TOUCHLINE_ALIAS_RUNS ?? 25);
 
 const ctx = (url: string, start: 'new_visitor' | null) => ({
-  url, referrer: null, user_agent: 'Mozilla/5.0 (same UA)', ip: '203.0.113.0', utm: {}, click_ids: {}, session_start: start,
+  url,
+  referrer: null,
+  user_agent: 'Mozilla/5.0 (same UA)',
+  ip: '203.0.113.0',
+  utm: {},
+  click_ids: {},
+  session_start: start,
 });
 const id = (n: number): string => `0190f7c2-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
@@ -28,20 +34,73 @@ const at = (ms: number): string => new Date(T0 + ms).toISOString();
 /** What the app servers sent: each tab's landing and activity, then the aliases the SDK sent once both ids were in the jar. */
 function items(): Item[] {
   const pv = (n: number, v: string, ms: number, path: string): Item => ({
-    type: 'pageview', id: id(n), timestamp: at(ms), visitor_id: v, session_id: first(v), context: ctx(`https://shop.example${path}`, 'new_visitor'),
+    type: 'pageview',
+    id: id(n),
+    timestamp: at(ms),
+    visitor_id: v,
+    session_id: first(v),
+    context: ctx(`https://shop.example${path}`, 'new_visitor'),
   });
   const alias = (n: number, ghost: string, canonical: string, ms: number): Item => ({
-    type: 'alias', id: id(n), timestamp: at(ms), visitor_id: canonical, session_id: first(canonical), context: null,
-    previous_id: ghost, previous_session_id: first(ghost),
+    type: 'alias',
+    id: id(n),
+    timestamp: at(ms),
+    visitor_id: canonical,
+    session_id: first(canonical),
+    context: null,
+    previous_id: ghost,
+    previous_session_id: first(ghost),
   });
   return [
-    pv(1, C, 0, '/a'), pv(2, G, 2, '/b'), pv(3, H, 5, '/c'),
-    { type: 'event', id: id(4), timestamp: at(900), visitor_id: G, session_id: first(G), context: null, name: 'clicked', properties: { tab: 2 } },
-    { type: 'conversion', id: id(5), timestamp: at(1500), visitor_id: H, session_id: first(H), context: null, name: 'purchase', revenue: 19.99, currency: 'EUR', properties: {} },
-    { type: 'identify', id: id(6), timestamp: at(1600), visitor_id: G, session_id: first(G), context: null, user_id: 'u-1', traits: { plan: 'pro' } },
-    { type: 'event', id: id(7), timestamp: at(4000), visitor_id: C, session_id: first(C), context: null, name: 'clicked', properties: { tab: 1 } },
+    pv(1, C, 0, '/a'),
+    pv(2, G, 2, '/b'),
+    pv(3, H, 5, '/c'),
+    {
+      type: 'event',
+      id: id(4),
+      timestamp: at(900),
+      visitor_id: G,
+      session_id: first(G),
+      context: null,
+      name: 'clicked',
+      properties: { tab: 2 },
+    },
+    {
+      type: 'conversion',
+      id: id(5),
+      timestamp: at(1500),
+      visitor_id: H,
+      session_id: first(H),
+      context: null,
+      name: 'purchase',
+      revenue: 19.99,
+      currency: 'EUR',
+      properties: {},
+    },
+    {
+      type: 'identify',
+      id: id(6),
+      timestamp: at(1600),
+      visitor_id: G,
+      session_id: first(G),
+      context: null,
+      user_id: 'u-1',
+      traits: { plan: 'pro' },
+    },
+    {
+      type: 'event',
+      id: id(7),
+      timestamp: at(4000),
+      visitor_id: C,
+      session_id: first(C),
+      context: null,
+      name: 'clicked',
+      properties: { tab: 1 },
+    },
     // H's mint arrived between G's and C's: a request saw {G, H} and aliased H to G, a later one saw all three.
-    alias(8, H, G, 3000), alias(9, G, C, 5000), alias(10, H, C, 5000),
+    alias(8, H, G, 3000),
+    alias(9, G, C, 5000),
+    alias(10, H, C, 5000),
     pv(11, N, 1, '/a'),
   ];
 }
@@ -49,10 +108,17 @@ function items(): Item[] {
 /** The same traffic as if the browser had had one visitor all along: the in-order truth. */
 function truth(): Item[] {
   const one = (v: string): string => (v === G || v === H ? C : v);
-  return items().filter((i) => i.type !== 'alias').map((i) => ({ ...i, visitor_id: one(i.visitor_id), session_id: i.session_id === null ? null : first(one(i.visitor_id)) }));
+  return items()
+    .filter((i) => i.type !== 'alias')
+    .map((i) => ({
+      ...i,
+      visitor_id: one(i.visitor_id),
+      session_id: i.session_id === null ? null : first(one(i.visitor_id)),
+    }));
 }
 
-const inboxItems = (list: readonly Item[]) => list.map((item) => ({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) }));
+const inboxItems = (list: readonly Item[]) =>
+  list.map((item) => ({ itemId: item.id, type: item.type, payload: encodeStoredItem(item) }));
 
 async function dump(db: TestStorage, accountId: string): Promise<Record<string, unknown[]>> {
   const of = `account_key = (SELECT key FROM accounts WHERE id = '${accountId}')`;
@@ -102,18 +168,21 @@ describe.each(await storageFactories(process.env, import.meta.url))('visitor ali
   it(`any order and batching of the ghosts' items and their aliases stores the one-visitor truth (${RUNS} seeded runs)`, async () => {
     const expected = await dump(db, await deliver('truth', truth(), [100]));
     expect(expected.visitors).toHaveLength(2); // the browser, and its NAT neighbour
-    await fc.assert(fc.asyncProperty(
-      fc.shuffledSubarray(items(), { minLength: items().length, maxLength: items().length }),
-      fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 6 }),
-      async (order, sizes) => {
-        run += 1;
-        const accountId = await deliver(`run-${run}`, order, sizes);
-        expect(await dump(db, accountId)).toEqual(expected);
-        const stats = await storage.stats(accountId, T0 - 3_600_000, T0 + 3_600_000);
-        expect(stats).toMatchObject({ visitors: 2, sessions: 2, events: 6, conversions: 1, revenue: 19.99 });
-        expect(await storage.visitor(accountId, G)).toBeNull();
-      },
-    ), { numRuns: RUNS, seed: SEED });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(items(), { minLength: items().length, maxLength: items().length }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 6 }),
+        async (order, sizes) => {
+          run += 1;
+          const accountId = await deliver(`run-${run}`, order, sizes);
+          expect(await dump(db, accountId)).toEqual(expected);
+          const stats = await storage.stats(accountId, T0 - 3_600_000, T0 + 3_600_000);
+          expect(stats).toMatchObject({ visitors: 2, sessions: 2, events: 6, conversions: 1, revenue: 19.99 });
+          expect(await storage.visitor(accountId, G)).toBeNull();
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
   });
 
   it('an alias arriving twice (several racing requests sent it) or again much later changes nothing', async () => {

@@ -6,15 +6,29 @@ import { storedText, whereStored } from '../../../storage/src/test-support/store
 import { getJson, postBatch, startCollector } from '../test-support/collector-fixture.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const f of cleanup.splice(0).reverse()) await f(); });
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
 
 const ERASED_UA = 'Mozilla/5.0 (X11; Linux x86_64) ErasedBrowser/1.0';
 const KEPT_UA = 'Mozilla/5.0 (Macintosh) KeptBrowser/2.0';
 
 function cookielessPageview(at: number, path: string, ua: string, ip: string) {
   return {
-    type: 'pageview', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: COOKIELESS_ID, session_id: COOKIELESS_ID,
-    context: { url: `https://shop.example${path}`, referrer: null, user_agent: ua, ip, utm: {}, click_ids: {}, session_start: null },
+    type: 'pageview',
+    id: newId(at),
+    timestamp: new Date(at).toISOString(),
+    visitor_id: COOKIELESS_ID,
+    session_id: COOKIELESS_ID,
+    context: {
+      url: `https://shop.example${path}`,
+      referrer: null,
+      user_agent: ua,
+      ip,
+      utm: {},
+      click_ids: {},
+      session_start: null,
+    },
   };
 }
 
@@ -25,10 +39,13 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     const ingestKey = await fx.keyFor('shop');
     const adminKey = await fx.keyFor('shop', ['read', 'admin']);
     const t = Date.now() - 20 * 60_000;
-    expect(await postBatch(fx.url, ingestKey, [
-      cookielessPageview(t, '/erased-first', ERASED_UA, '203.0.113.50'), cookielessPageview(t + 60_000, '/erased-second', ERASED_UA, '203.0.113.50'),
-      cookielessPageview(t + 30_000, '/kept', KEPT_UA, '198.51.100.9'),
-    ])).toMatchObject({ status: 202, body: { accepted: 3 } });
+    expect(
+      await postBatch(fx.url, ingestKey, [
+        cookielessPageview(t, '/erased-first', ERASED_UA, '203.0.113.50'),
+        cookielessPageview(t + 60_000, '/erased-second', ERASED_UA, '203.0.113.50'),
+        cookielessPageview(t + 30_000, '/kept', KEPT_UA, '198.51.100.9'),
+      ]),
+    ).toMatchObject({ status: 202, body: { accepted: 3 } });
     await fx.collector.worker.drain();
     const accountId = (await fx.storage.findAccount('shop'))?.id ?? '';
     const events = await fx.storage.recentEvents(accountId, { since: t - 60_000, limit: 10 });
@@ -44,13 +61,22 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     const exported = await getJson(fx.url, adminKey, `/api/v1/visitors/${erased}/export`);
     expect(exported.status).toBe(200);
     const received = exported.body.received_items as Array<{ item: { context: { url: string } } }>;
-    expect(received.map((r) => r.item.context.url).sort()).toEqual(['https://shop.example/erased-first', 'https://shop.example/erased-second']);
+    expect(received.map((r) => r.item.context.url).sort()).toEqual([
+      'https://shop.example/erased-first',
+      'https://shop.example/erased-second',
+    ]);
 
-    const res = await fetch(`${fx.url}/api/v1/visitors/${erased}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminKey}` } });
+    const res = await fetch(`${fx.url}/api/v1/visitors/${erased}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     expect(await res.json()).toMatchObject({ erased: true, removed: { visitors: 1, events: 2, inbox_items: 2 } });
     const after = await storedText(factory.dialect, fx.databaseUrl);
     for (const marker of [erased, 'ErasedBrowser', '/erased-first']) {
-      expect(after.includes(marker) ? await whereStored(factory.dialect, fx.databaseUrl, marker) : [], `${marker} left in storage`).toEqual([]);
+      expect(
+        after.includes(marker) ? await whereStored(factory.dialect, fx.databaseUrl, marker) : [],
+        `${marker} left in storage`,
+      ).toEqual([]);
     }
     for (const marker of [kept, 'KeptBrowser']) expect(after.includes(marker), `${marker} must stay`).toBe(true);
     const keptExport = await getJson(fx.url, adminKey, `/api/v1/visitors/${kept}/export`);

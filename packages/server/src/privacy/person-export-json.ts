@@ -7,7 +7,9 @@ type Row = Record<string, unknown>;
 /** Epoch-ms columns (`*_at`) as ISO strings, everything else as stored. */
 function withIsoTimes(row: Row): Row {
   const out: Row = {};
-  for (const [k, v] of Object.entries(row)) out[k === 'occurred_at' ? 'timestamp' : k] = k.endsWith('_at') && typeof v === 'number' ? new Date(v).toISOString() : v;
+  for (const [k, v] of Object.entries(row))
+    out[k === 'occurred_at' ? 'timestamp' : k] =
+      k.endsWith('_at') && typeof v === 'number' ? new Date(v).toISOString() : v;
   return out;
 }
 
@@ -27,7 +29,10 @@ export function personExportJson(subject: { kind: 'visitor' | 'user'; id: string
     received_items: data.inbox.map((r) => {
       const decoded = decodeStoredItem(r);
       return {
-        item_id: r.itemId, type: r.type, state: r.state, received_at: new Date(r.receivedAt).toISOString(),
+        item_id: r.itemId,
+        type: r.type,
+        state: r.state,
+        received_at: new Date(r.receivedAt).toISOString(),
         item: 'error' in decoded ? { unreadable: decoded.error, stored: r.payload } : decoded.item,
       };
     }),

@@ -28,28 +28,56 @@ async function attributionSummary(storage: Storage, q: AttributionQuery): Promis
   const answer = await attribute(storage, q);
   const totals = { conversions: answer.conversions, revenue: answer.revenue, truncated: answer.truncated };
   const groupBy = q.groupBy ?? 'channel';
-  const plain = groupBy === 'channel'
-    ? answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue }))
-    : sumBy(answer.result.channels, (key) => splitGroupedKey(key).channel).map(({ key, ...t }) => ({ channel: key, ...t }));
+  const plain =
+    groupBy === 'channel'
+      ? answer.result.channels.map((c) => ({ channel: c.channel, conversions: c.conversions, revenue: c.revenue }))
+      : sumBy(answer.result.channels, (key) => splitGroupedKey(key).channel).map(({ key, ...t }) => ({
+          channel: key,
+          ...t,
+        }));
   const window = { accountId: q.accountId, from: q.from, to: q.to };
-  const channels = await withSpend(storage, { ...window, groupBy: 'channel' }, plain, (r) => r.channel, (key) => ({ channel: key ?? '', conversions: 0, revenue: 0 }));
+  const channels = await withSpend(
+    storage,
+    { ...window, groupBy: 'channel' },
+    plain,
+    (r) => r.channel,
+    (key) => ({ channel: key ?? '', conversions: 0, revenue: 0 }),
+  );
   const spend = channels.spend === null ? {} : { spend: channels.spend };
   if (groupBy === 'channel') return { channels: channels.rows, ...totals, ...spend };
-  const grouped = sumBy(answer.result.channels, (key) => splitGroupedKey(key).group).map(({ key, ...t }) => ({ group: key, ...t }));
+  const grouped = sumBy(answer.result.channels, (key) => splitGroupedKey(key).group).map(({ key, ...t }) => ({
+    group: key,
+    ...t,
+  }));
   // Spend is imported per channel and campaign, so only a campaign breakdown has a cost per group.
-  const groups = groupBy === 'campaign'
-    ? (await withSpend(storage, { ...window, groupBy: 'campaign' }, grouped, (r) => r.group, (key) => ({ group: key, conversions: 0, revenue: 0 }))).rows
-    : grouped;
+  const groups =
+    groupBy === 'campaign'
+      ? (
+          await withSpend(
+            storage,
+            { ...window, groupBy: 'campaign' },
+            grouped,
+            (r) => r.group,
+            (key) => ({ group: key, conversions: 0, revenue: 0 }),
+          )
+        ).rows
+      : grouped;
   return { channels: channels.rows, groups, ...totals, ...spend };
 }
 
 /** One conversion's journey (null if the account has no such conversion) and its credit under each journey model. */
-async function conversionJourney(storage: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }): Promise<JourneyAnswer | null> {
+async function conversionJourney(
+  storage: Storage,
+  q: { accountId: string; conversionId: string; lookbackDays: number },
+): Promise<JourneyAnswer | null> {
   const conversion = await storage.findConversion(q.accountId, q.conversionId);
   if (conversion === null) return null;
   const lookbackMs = q.lookbackDays * DAY;
   // Only this person's sessions: the converter and every visitor linked to it by identify (index lookups).
-  const person = await storage.personSessions(q.accountId, conversion.visitorId, { from: conversion.timestamp - lookbackMs, to: conversion.timestamp });
+  const person = await storage.personSessions(q.accountId, conversion.visitorId, {
+    from: conversion.timestamp - lookbackMs,
+    to: conversion.timestamp,
+  });
   return journeyAnswer(conversion, person, lookbackMs);
 }
 
@@ -61,20 +89,28 @@ export const READ_OPS = {
   stats: (s: Storage, accountId: string, from: number, to: number) => s.stats(accountId, from, to),
   sessionsOfVisitor: (s: Storage, accountId: string, visitorId: string) => s.sessionsOfVisitor(accountId, visitorId),
   visitor: (s: Storage, accountId: string, visitorId: string) => s.visitor(accountId, visitorId),
-  timeSeries: (s: Storage, accountId: string, window: Parameters<Storage['timeSeries']>[1]) => s.timeSeries(accountId, window),
-  topLandingPages: (s: Storage, accountId: string, window: Parameters<Storage['topLandingPages']>[1]) => s.topLandingPages(accountId, window),
-  topReferrers: (s: Storage, accountId: string, window: Parameters<Storage['topReferrers']>[1]) => s.topReferrers(accountId, window),
-  topUtmValues: (s: Storage, accountId: string, window: Parameters<Storage['topUtmValues']>[1]) => s.topUtmValues(accountId, window),
-  recentEvents: (s: Storage, accountId: string, options: Parameters<Storage['recentEvents']>[1]) => s.recentEvents(accountId, options),
-  listConversions: (s: Storage, accountId: string, window: Parameters<Storage['listConversions']>[1]) => s.listConversions(accountId, window),
+  timeSeries: (s: Storage, accountId: string, window: Parameters<Storage['timeSeries']>[1]) =>
+    s.timeSeries(accountId, window),
+  topLandingPages: (s: Storage, accountId: string, window: Parameters<Storage['topLandingPages']>[1]) =>
+    s.topLandingPages(accountId, window),
+  topReferrers: (s: Storage, accountId: string, window: Parameters<Storage['topReferrers']>[1]) =>
+    s.topReferrers(accountId, window),
+  topUtmValues: (s: Storage, accountId: string, window: Parameters<Storage['topUtmValues']>[1]) =>
+    s.topUtmValues(accountId, window),
+  recentEvents: (s: Storage, accountId: string, options: Parameters<Storage['recentEvents']>[1]) =>
+    s.recentEvents(accountId, options),
+  listConversions: (s: Storage, accountId: string, window: Parameters<Storage['listConversions']>[1]) =>
+    s.listConversions(accountId, window),
   integrityFacts: (s: Storage, accountId: string, now: number) => gatherIntegrityFacts(s, accountId, now),
   attribution: (s: Storage, q: AttributionQuery) => attributionSummary(s, q),
-  journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) => conversionJourney(s, q),
+  journey: (s: Storage, q: { accountId: string; conversionId: string; lookbackDays: number }) =>
+    conversionJourney(s, q),
   compareModels: (s: Storage, q: ModelComparisonQuery): Promise<ModelComparison> => compareModels(s, q),
   funnelReport: (s: Storage, q: FunnelReportQuery) => funnelReport(s, q),
   uploadCandidates: (s: Storage, q: UploadGatherQuery) => gatherUploads(s, q),
   // On the read thread: the cookieless matcher (a function) is built there, from the account's live secrets.
-  exportPerson: async (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, now: number) => s.exportPerson(accountId, subject, await cookielessInboxVisitor(s, accountId, now)),
+  exportPerson: async (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, now: number) =>
+    s.exportPerson(accountId, subject, await cookielessInboxVisitor(s, accountId, now)),
 };
 
 export type ReadOps = typeof READ_OPS;

@@ -9,12 +9,23 @@ function heldSlots(count: number) {
     exec(op) {
       let finish!: (value: unknown) => void;
       let fail!: (error: Error) => void;
-      const result = new Promise<unknown>((resolve, reject) => { finish = resolve; fail = reject; });
+      const result = new Promise<unknown>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      });
       const entry = { op, finish, cancelled: false };
       running.push(entry);
-      return { result, cancel: () => { entry.cancelled = true; fail(new Error('terminated')); } };
+      return {
+        result,
+        cancel: () => {
+          entry.cancelled = true;
+          fail(new Error('terminated'));
+        },
+      };
     },
-    close: async () => { closed += 1; },
+    close: async () => {
+      closed += 1;
+    },
   }));
   return { slots, running, closed: () => closed };
 }
@@ -71,7 +82,9 @@ describe('read pool', () => {
   it('an already aborted signal runs nothing', async () => {
     const held = heldSlots(1);
     const pool = createReadPool({ mode: 'inline', slots: held.slots, maxQueued: 0, retryAfterSeconds: 1 });
-    await expect(pool.run('stats', [...args], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(ReadCancelledError);
+    await expect(pool.run('stats', [...args], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      ReadCancelledError,
+    );
     expect(held.running).toHaveLength(0);
   });
 
@@ -95,7 +108,9 @@ describe('read pool', () => {
     const running = pool.run('stats', [...args]);
     const queued = pool.run('stats', [...args]);
     let closed = false;
-    const closing = pool.close().then(() => { closed = true; });
+    const closing = pool.close().then(() => {
+      closed = true;
+    });
     await expect(queued).rejects.toThrow('shutting down');
     await expect(pool.run('stats', [...args])).rejects.toThrow('shutting down');
     await Promise.resolve();

@@ -6,7 +6,11 @@ import { runReadOp, type ReadArgs, type ReadOpName, type ReadResult } from './re
 /** Every slot is running and the queue is full: the caller answers 503 with Retry-After. */
 export class ReadsBusyError extends Error {
   readonly code = 'reads_busy';
-  constructor(readonly retryAfterSeconds: number, running: number, queued: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    running: number,
+    queued: number,
+  ) {
     super(`the collector is answering ${running} queries with ${queued} more waiting; retry in ${retryAfterSeconds} s`);
     this.name = 'ReadsBusyError';
   }
@@ -31,7 +35,12 @@ export interface ReadRunOptions {
   internal?: boolean;
 }
 
-export interface ReadPoolStats { running: number; queued: number; rejected: number; cancelled: number }
+export interface ReadPoolStats {
+  running: number;
+  queued: number;
+  rejected: number;
+  cancelled: number;
+}
 
 export interface ReadPool {
   readonly mode: 'thread' | 'inline';
@@ -49,8 +58,11 @@ export interface ReadSlot {
 }
 
 interface Waiting {
-  op: ReadOpName; args: unknown[]; signal: AbortSignal | undefined;
-  resolve(value: unknown): void; reject(error: Error): void;
+  op: ReadOpName;
+  args: unknown[];
+  signal: AbortSignal | undefined;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
   onAbort?: () => void;
 }
 
@@ -73,7 +85,11 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
   function start(slot: ReadSlot, w: Waiting): void {
     running += 1;
     const { result, cancel } = slot.exec(w.op, w.args);
-    const abort = (): void => { cancelled += 1; cancel(); w.reject(new ReadCancelledError(w.op)); };
+    const abort = (): void => {
+      cancelled += 1;
+      cancel();
+      w.reject(new ReadCancelledError(w.op));
+    };
     w.signal?.addEventListener('abort', abort, { once: true });
     const finish = (): void => {
       w.signal?.removeEventListener('abort', abort);
@@ -81,10 +97,16 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
       free.push(slot);
       pump();
     };
-    result.then((value) => { finish(); w.resolve(value); }, (error: unknown) => {
-      finish();
-      w.reject(error instanceof Error ? error : new Error(String(error)));
-    });
+    result.then(
+      (value) => {
+        finish();
+        w.resolve(value);
+      },
+      (error: unknown) => {
+        finish();
+        w.reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 
   function pump(): void {
@@ -101,7 +123,10 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
     run<K extends ReadOpName>(op: K, args: ReadArgs<K>, runOptions: ReadRunOptions = {}): Promise<ReadResult<K>> {
       const { signal, internal = false } = runOptions;
       if (closed) return Promise.reject(new Error('the collector is shutting down: no new queries'));
-      if (signal?.aborted) { cancelled += 1; return Promise.reject(new ReadCancelledError(op)); }
+      if (signal?.aborted) {
+        cancelled += 1;
+        return Promise.reject(new ReadCancelledError(op));
+      }
       if (free.length === 0 && !internal && queue.length >= options.maxQueued) {
         rejected += 1;
         return Promise.reject(new ReadsBusyError(options.retryAfterSeconds, running, queue.length));
@@ -109,7 +134,10 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
       return new Promise<ReadResult<K>>((resolve, reject) => {
         const w: Waiting = { op, args: args as unknown[], signal, resolve: resolve as (v: unknown) => void, reject };
         const slot = free.pop();
-        if (slot !== undefined) { start(slot, w); return; }
+        if (slot !== undefined) {
+          start(slot, w);
+          return;
+        }
         w.onAbort = () => {
           const at = queue.indexOf(w);
           if (at >= 0) queue.splice(at, 1);
@@ -124,7 +152,10 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
     async close() {
       closed = true;
       for (const w of queue.splice(0)) w.reject(new Error('the collector is shutting down: query dropped'));
-      if (running > 0) await new Promise<void>((resolve) => { idle = resolve; });
+      if (running > 0)
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+        });
       await Promise.all(options.slots.map((s) => s.close()));
     },
   };

@@ -38,7 +38,11 @@ export function runReadThread(port: MessagePort, data: ReadThreadData): void {
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
         const code = (e as { code?: unknown }).code;
-        reply({ id, ok: false, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } });
+        reply({
+          id,
+          ok: false,
+          error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) },
+        });
       }
     })();
   });

@@ -17,7 +17,10 @@ export function resolveReadThreadEntry(base: string = import.meta.url): URL | nu
 }
 
 function threadError(error: { name: string; message: string; code?: string }): Error {
-  return Object.assign(new Error(error.message), { name: error.name, ...(error.code === undefined ? {} : { code: error.code }) });
+  return Object.assign(new Error(error.message), {
+    name: error.name,
+    ...(error.code === undefined ? {} : { code: error.code }),
+  });
 }
 
 /**
@@ -55,12 +58,19 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
       thread ??= spawn();
       const worker = thread;
       const id = nextId++;
-      const result = new Promise<unknown>((resolve, reject) => { pending = { id, resolve, reject }; });
+      const result = new Promise<unknown>((resolve, reject) => {
+        pending = { id, resolve, reject };
+      });
       worker.postMessage({ kind: 'run', id, op, args } satisfies ReadThreadRequest);
       return {
         result,
         // The only way to stop JavaScript (journeys, models) or a query step in another thread: end the thread.
-        cancel: () => { if (thread === worker) { thread = null; void worker.terminate(); } },
+        cancel: () => {
+          if (thread === worker) {
+            thread = null;
+            void worker.terminate();
+          }
+        },
       };
     },
     async close() {
@@ -75,6 +85,14 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
   };
 }
 
-export function threadReadSlots(options: { entry: URL; target: StorageTarget; count: number; nice?: number; onError: (e: Error) => void }): ReadSlot[] {
-  return Array.from({ length: options.count }, () => threadSlot(options.entry, options.target, options.nice ?? 0, options.onError));
+export function threadReadSlots(options: {
+  entry: URL;
+  target: StorageTarget;
+  count: number;
+  nice?: number;
+  onError: (e: Error) => void;
+}): ReadSlot[] {
+  return Array.from({ length: options.count }, () =>
+    threadSlot(options.entry, options.target, options.nice ?? 0, options.onError),
+  );
 }

@@ -7,11 +7,18 @@ export type SpendImport =
   | { kind: 'refused'; code: 'invalid_spend' | 'mixed_currencies'; message: string; errors: SpendError[] };
 
 /** Stores `parsed` for the account unless it has bad rows or would mix currencies; nothing is stored on a refusal. */
-export async function importSpend(storage: Pick<Storage, 'upsertSpend'>, accountId: string, parsed: ParsedSpend, now: number): Promise<SpendImport> {
+export async function importSpend(
+  storage: Pick<Storage, 'upsertSpend'>,
+  accountId: string,
+  parsed: ParsedSpend,
+  now: number,
+): Promise<SpendImport> {
   if (parsed.kind === 'invalid') {
     const first = parsed.errors[0];
     return {
-      kind: 'refused', code: 'invalid_spend', errors: parsed.errors,
+      kind: 'refused',
+      code: 'invalid_spend',
+      errors: parsed.errors,
       message: `${parsed.errors.length} problem(s); nothing was stored. First: line ${first?.line}: ${first?.message}`,
     };
   }
@@ -19,7 +26,9 @@ export async function importSpend(storage: Pick<Storage, 'upsertSpend'>, account
   if (result.kind === 'mixed_currencies') {
     const added = result.currencies.filter((c) => !result.stored.includes(c));
     return {
-      kind: 'refused', code: 'mixed_currencies', errors: [],
+      kind: 'refused',
+      code: 'mixed_currencies',
+      errors: [],
       message: `ad spend is kept in one currency per account (stored: ${result.stored.join(', ')}); this import has ${added.join(', ')}; nothing was stored`,
     };
   }

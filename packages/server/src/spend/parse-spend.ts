@@ -10,7 +10,10 @@ const MAX_AMOUNT = 1_000_000_000;
 const COLUMNS = ['date', 'channel', 'campaign', 'amount', 'currency'] as const;
 
 /** `line`: the CSV line (header = 1) or the JSON row index, as the user can find it. */
-export interface SpendError { line: string; message: string }
+export interface SpendError {
+  line: string;
+  message: string;
+}
 export type ParsedSpend = { kind: 'rows'; rows: SpendRow[] } | { kind: 'invalid'; errors: SpendError[] };
 
 /** Whole units and up to 6 decimals, to integer micro-units without passing through a float. */
@@ -34,7 +37,8 @@ function checkRow(raw: Record<string, unknown>): { row: SpendRow | null; problem
   const day = text('date').trim();
   if (!validDay(day)) problems.push(`date: "${day}" is not a calendar day as YYYY-MM-DD`);
   const channel = text('channel').trim();
-  if (!(CHANNELS as readonly string[]).includes(channel)) problems.push(`channel: "${channel}" is not one of ${CHANNELS.join(', ')}`);
+  if (!(CHANNELS as readonly string[]).includes(channel))
+    problems.push(`channel: "${channel}" is not one of ${CHANNELS.join(', ')}`);
   const campaign = text('campaign').trim();
   if (campaign.length > 200) problems.push('campaign: longer than 200 characters');
   if (campaign.includes('\u0000')) problems.push('campaign: contains a NUL character (U+0000)');
@@ -43,12 +47,19 @@ function checkRow(raw: Record<string, unknown>): { row: SpendRow | null; problem
   const currency = text('currency').trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) problems.push(`currency: "${text('currency')}" is not a 3-letter ISO 4217 code`);
   if (problems.length > 0 || typeof amount === 'string') return { row: null, problems };
-  return { row: { day, channel, campaign: campaign === '' ? null : campaign, currency, amountMicros: amount }, problems };
+  return {
+    row: { day, channel, campaign: campaign === '' ? null : campaign, currency, amountMicros: amount },
+    problems,
+  };
 }
 
 function checkRows(raws: ReadonlyArray<{ line: string; raw: Record<string, unknown> }>): ParsedSpend {
   if (raws.length === 0) return { kind: 'invalid', errors: [{ line: '-', message: 'no rows' }] };
-  if (raws.length > MAX_SPEND_ROWS) return { kind: 'invalid', errors: [{ line: '-', message: `${raws.length} rows; at most ${MAX_SPEND_ROWS} per import` }] };
+  if (raws.length > MAX_SPEND_ROWS)
+    return {
+      kind: 'invalid',
+      errors: [{ line: '-', message: `${raws.length} rows; at most ${MAX_SPEND_ROWS} per import` }],
+    };
   const errors: SpendError[] = [];
   const rows: SpendRow[] = [];
   const seen = new Map<string, string>();
@@ -69,13 +80,24 @@ function checkRows(raws: ReadonlyArray<{ line: string; raw: Record<string, unkno
 export function parseSpendCsv(text: string): ParsedSpend {
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, bom: true, trim: true });
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      trim: true,
+    });
   } catch (error) {
-    return { kind: 'invalid', errors: [{ line: String((error as { lines?: number }).lines ?? '-'), message: `CSV: ${(error as Error).message}` }] };
+    return {
+      kind: 'invalid',
+      errors: [
+        { line: String((error as { lines?: number }).lines ?? '-'), message: `CSV: ${(error as Error).message}` },
+      ],
+    };
   }
   const header = Object.keys(records[0] ?? {});
   const missing = COLUMNS.filter((c) => c !== 'campaign' && !header.includes(c));
-  if (records.length > 0 && missing.length > 0) return { kind: 'invalid', errors: [{ line: '1', message: `header: missing column(s) ${missing.join(', ')}` }] };
+  if (records.length > 0 && missing.length > 0)
+    return { kind: 'invalid', errors: [{ line: '1', message: `header: missing column(s) ${missing.join(', ')}` }] };
   // Line numbers as in the file: the header is line 1 (blank lines are skipped, so this is the record's position).
   return checkRows(records.map((raw, i) => ({ line: String(i + 2), raw })));
 }
@@ -83,7 +105,11 @@ export function parseSpendCsv(text: string): ParsedSpend {
 /** JSON `{ "rows": [{ date, channel, campaign?, amount, currency }] }`; amount as a string or a number. */
 export function parseSpendJson(body: unknown): ParsedSpend {
   const rows = (body as { rows?: unknown } | null)?.rows;
-  if (!Array.isArray(rows)) return { kind: 'invalid', errors: [{ line: 'rows', message: 'body must be { "rows": [...] } or text/csv' }] };
-  const raws = rows.map((raw: unknown, i) => ({ line: `rows[${i}]`, raw: (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown> }));
+  if (!Array.isArray(rows))
+    return { kind: 'invalid', errors: [{ line: 'rows', message: 'body must be { "rows": [...] } or text/csv' }] };
+  const raws = rows.map((raw: unknown, i) => ({
+    line: `rows[${i}]`,
+    raw: (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>,
+  }));
   return checkRows(raws);
 }

@@ -12,10 +12,18 @@ const CAMPAIGNS = ['spring', 'sale', ''] as const;
 /** xorshift32: one seed decides the whole data set, so a failure replays from the printed seed. */
 export function prng(seed: number): () => number {
   let x = seed | 0 || 1;
-  return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
 }
 
-export interface Traffic { batches: ProcessedBatch[]; end: number }
+export interface Traffic {
+  batches: ProcessedBatch[];
+  end: number;
+}
 
 /**
  * Visitors with sessions over 100 days, conversions (some in a session, some exactly at a session's
@@ -41,9 +49,14 @@ export function generateTraffic(seed: number, accountId: string): Traffic {
       previousStart = startedAt;
       const campaign = pick(CAMPAIGNS);
       const s = session(accountId, {
-        id: `s${n}-${k}`, visitorId, startedAt, lastSeenAt: startedAt + Math.floor(rand() * 3_600_000), channel: pick(CHANNELS),
+        id: `s${n}-${k}`,
+        visitorId,
+        startedAt,
+        lastSeenAt: startedAt + Math.floor(rand() * 3_600_000),
+        channel: pick(CHANNELS),
         utm: campaign === '' ? {} : { utm_campaign: campaign, utm_source: pick(['google', 'news']) },
-        clickIds: rand() < 0.3 ? { gclid: 'x' } : {}, landingUrl: `https://shop.example/${pick(['a', 'b/c', ''])}?q=1`,
+        clickIds: rand() < 0.3 ? { gclid: 'x' } : {},
+        landingUrl: `https://shop.example/${pick(['a', 'b/c', ''])}?q=1`,
       });
       sessions.push(s);
       // A late copy of the same session with an earlier start: the merge keeps the earliest.
@@ -51,14 +64,28 @@ export function generateTraffic(seed: number, accountId: string): Traffic {
       if (rand() < conversionRate) {
         const at = rand() < 0.15 ? startedAt : startedAt + Math.floor(rand() * 20 * DAY);
         conversions.push({
-          accountId, id: `c${n}-${k}`, name: 'purchase', visitorId, sessionId: rand() < 0.7 ? s.id : null, timestamp: at,
-          revenue: rand() < 0.2 ? null : Math.floor(rand() * 100_000) / 100, currency: 'EUR', properties: '{}',
+          accountId,
+          id: `c${n}-${k}`,
+          name: 'purchase',
+          visitorId,
+          sessionId: rand() < 0.7 ? s.id : null,
+          timestamp: at,
+          revenue: rand() < 0.2 ? null : Math.floor(rand() * 100_000) / 100,
+          currency: 'EUR',
+          properties: '{}',
         });
       }
     }
   }
   for (let l = 0; l < Math.floor(rand() * visitors.length); l++) {
-    identities.push({ accountId, userId: `u${Math.floor(rand() * 4)}`, visitorId: pick(visitors), timestamp: BASE + Math.floor(rand() * span), traits: '{}', traitsAt: 1 });
+    identities.push({
+      accountId,
+      userId: `u${Math.floor(rand() * 4)}`,
+      visitorId: pick(visitors),
+      timestamp: BASE + Math.floor(rand() * span),
+      traits: '{}',
+      traitsAt: 1,
+    });
   }
   const parts = 1 + Math.floor(rand() * 5);
   const batches = Array.from({ length: parts }, () => batch());
@@ -77,6 +104,9 @@ export function windows(seed: number, end: number): Array<{ from: number; to: nu
   const at = (): number => BASE + Math.floor(rand() * (end - BASE));
   const a = at();
   const b = at();
-  return [{ from: BASE - DAY, to: end }, { from: a, to: a + 30 * DAY }, { from: Math.min(a, b), to: Math.max(a, b) }];
+  return [
+    { from: BASE - DAY, to: end },
+    { from: a, to: a + 30 * DAY },
+    { from: Math.min(a, b), to: Math.max(a, b) },
+  ];
 }
-

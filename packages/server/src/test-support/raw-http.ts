@@ -26,7 +26,8 @@ function parseResponse(raw: Buffer): RawResponse | null {
     if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
   let body = text.slice(end + 4);
-  if (headers['transfer-encoding'] === 'chunked') body = body.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
+  if (headers['transfer-encoding'] === 'chunked')
+    body = body.replace(/^[0-9a-f]+\r\n/i, '').replace(/\r\n0\r\n\r\n$/, '');
   return { status: Number(m[1]), headers, body };
 }
 
@@ -36,7 +37,10 @@ export function rawRequest(port: number, request: RawRequest, timeoutMs = 15_000
     const socket = connect({ host: '127.0.0.1', port });
     const received: Buffer[] = [];
     let closed = false;
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
     socket.on('data', (d: Buffer) => received.push(d));
     socket.on('error', () => undefined); // a reset after the server answered is expected for cut connections
     socket.on('close', () => {

@@ -1,7 +1,11 @@
 // Test helper: a simulated clock and scheduler for the SDK, so minutes of outage run in milliseconds against real sockets.
 import type { Scheduler, TimerHandle } from '@touchline/node';
 
-interface VirtualTimer { at: number; seq: number; fn: () => void }
+interface VirtualTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
 
 export interface VirtualClock {
   now(): number;
@@ -19,10 +23,19 @@ export function createVirtualClock(start: number): VirtualClock {
   let t = start;
   let seq = 0;
   const timers = new Map<number, VirtualTimer>();
-  const handle = (id: number): TimerHandle & { id: number } => ({ id, ref() { return this; }, unref() { return this; } });
+  const handle = (id: number): TimerHandle & { id: number } => ({
+    id,
+    ref() {
+      return this;
+    },
+    unref() {
+      return this;
+    },
+  });
   const earliest = (): VirtualTimer | undefined => {
     let first: VirtualTimer | undefined;
-    for (const timer of timers.values()) if (first === undefined || timer.at < first.at || (timer.at === first.at && timer.seq < first.seq)) first = timer;
+    for (const timer of timers.values())
+      if (first === undefined || timer.at < first.at || (timer.at === first.at && timer.seq < first.seq)) first = timer;
     return first;
   };
   return {
@@ -33,9 +46,13 @@ export function createVirtualClock(start: number): VirtualClock {
         timers.set(seq, { at: t + Math.max(0, ms), seq, fn });
         return handle(seq);
       },
-      clearTimeout(h) { timers.delete((h as ReturnType<typeof handle>).id); },
+      clearTimeout(h) {
+        timers.delete((h as ReturnType<typeof handle>).id);
+      },
     },
-    get pending() { return timers.size; },
+    get pending() {
+      return timers.size;
+    },
     async advanceBy(ms, settle) {
       const target = t + ms;
       await settle();

@@ -4,7 +4,11 @@
  * Polls `check` every `everyMs` until it returns a value other than undefined/false, and returns it.
  * The deadline is generous on purpose (a loaded 2-core machine): it bounds a broken test, never paces a good one.
  */
-export async function waitUntil<T>(what: string, check: () => T | Promise<T>, options: { timeoutMs?: number; everyMs?: number } = {}): Promise<Exclude<T, false | undefined>> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  options: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<Exclude<T, false | undefined>> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last: unknown;
   for (;;) {
@@ -14,7 +18,8 @@ export async function waitUntil<T>(what: string, check: () => T | Promise<T>, op
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting until ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 50));
   }
 }

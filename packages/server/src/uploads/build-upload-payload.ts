@@ -17,13 +17,17 @@ const skip = (reason: string): BuiltUpload => ({ kind: 'skip', reason });
 export function decimalOfMicros(micros: number): string {
   const big = BigInt(micros);
   const abs = big < 0n ? -big : big;
-  const fraction = String(abs % 1_000_000n).padStart(6, '0').replace(/0+$/, '');
+  const fraction = String(abs % 1_000_000n)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return `${big < 0n ? '-' : ''}${abs / 1_000_000n}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
 /** Revenue as exact decimal text, or null: the stored double is read to the micro-unit once, then never summed. */
-export const revenueText = (revenue: number | null): string | null => (revenue === null || !Number.isFinite(revenue) ? null : decimalOfMicros(toMicros(revenue)));
-const currencyOf = (c: string | null): string | null => (c !== null && /^[A-Za-z]{3}$/.test(c) ? c.toUpperCase() : null);
+export const revenueText = (revenue: number | null): string | null =>
+  revenue === null || !Number.isFinite(revenue) ? null : decimalOfMicros(toMicros(revenue));
+const currencyOf = (c: string | null): string | null =>
+  c !== null && /^[A-Za-z]{3}$/.test(c) ? c.toUpperCase() : null;
 
 /** Google's "yyyy-mm-dd hh:mm:ss+|-hh:mm", always in UTC: "2026-12-01 13:45:07+00:00". */
 export function googleDateTime(ms: number): string {
@@ -42,10 +46,20 @@ export function lastClick(journey: UploadJourney, param: string, at: number): Up
 
 /** Meta's standard event names for common conversion names; any other name goes as a custom event. */
 const META_STANDARD_EVENTS: Record<string, string> = {
-  purchase: 'Purchase', lead: 'Lead', signup: 'CompleteRegistration', sign_up: 'CompleteRegistration',
-  complete_registration: 'CompleteRegistration', subscribe: 'Subscribe', add_to_cart: 'AddToCart', start_trial: 'StartTrial',
-  initiate_checkout: 'InitiateCheckout', begin_checkout: 'InitiateCheckout', add_payment_info: 'AddPaymentInfo',
-  contact: 'Contact', schedule: 'Schedule', submit_application: 'SubmitApplication',
+  purchase: 'Purchase',
+  lead: 'Lead',
+  signup: 'CompleteRegistration',
+  sign_up: 'CompleteRegistration',
+  complete_registration: 'CompleteRegistration',
+  subscribe: 'Subscribe',
+  add_to_cart: 'AddToCart',
+  start_trial: 'StartTrial',
+  initiate_checkout: 'InitiateCheckout',
+  begin_checkout: 'InitiateCheckout',
+  add_payment_info: 'AddPaymentInfo',
+  contact: 'Contact',
+  schedule: 'Schedule',
+  submit_application: 'SubmitApplication',
 };
 export const metaEventName = (name: string): string => META_STANDARD_EVENTS[name.toLowerCase()] ?? name;
 
@@ -61,7 +75,11 @@ function googleClickConversion(d: UploadDestination, c: UploadConversion, journe
     ...(user.phone === null ? [] : [{ hashedPhoneNumber: user.phone }]),
   ];
   if (click === null && identifiers.length === 0) {
-    return skip(d.sendUserData ? 'no gclid in the journey and no email or phone to send' : 'no gclid in the journey (user data sending is off)');
+    return skip(
+      d.sendUserData
+        ? 'no gclid in the journey and no email or phone to send'
+        : 'no gclid in the journey (user data sending is off)',
+    );
   }
   const value = revenueText(c.revenue);
   const currency = currencyOf(c.currency);
@@ -80,10 +98,17 @@ function metaEvent(d: UploadDestination, c: UploadConversion, journey: UploadJou
   const click = lastClick(journey, 'fbclid', c.timestamp);
   const user = d.sendUserData ? hashedUserData(userSources(c, journey), 'meta') : { email: null, phone: null };
   if (click === null && user.email === null && user.phone === null) {
-    return skip(d.sendUserData ? 'no fbclid in the journey and no email or phone to send' : 'no fbclid in the journey (user data sending is off)');
+    return skip(
+      d.sendUserData
+        ? 'no fbclid in the journey and no email or phone to send'
+        : 'no fbclid in the journey (user data sending is off)',
+    );
   }
   const props = storedObject(c.properties);
-  const pageUrl = typeof props.url === 'string' && /^https?:\/\//.test(props.url) ? props.url : click?.landingUrl ?? journey.sessions[0]?.landingUrl ?? null;
+  const pageUrl =
+    typeof props.url === 'string' && /^https?:\/\//.test(props.url)
+      ? props.url
+      : (click?.landingUrl ?? journey.sessions[0]?.landingUrl ?? null);
   const userAgent = typeof props.user_agent === 'string' && props.user_agent !== '' ? props.user_agent : null;
   const value = revenueText(c.revenue);
   const currency = currencyOf(c.currency);

@@ -13,7 +13,12 @@ export interface UploadGatherQuery {
   unqueued: boolean;
 }
 
-export interface GatheredUpload { conversionId: string; name: string; occurredAt: number; built: BuiltUpload }
+export interface GatheredUpload {
+  conversionId: string;
+  name: string;
+  occurredAt: number;
+  built: BuiltUpload;
+}
 
 /**
  * One query for the conversions, then one journey lookup per conversion (index lookups, as a single
@@ -22,12 +27,24 @@ export interface GatheredUpload { conversionId: string; name: string; occurredAt
 export async function gatherUploads(storage: Storage, q: UploadGatherQuery): Promise<GatheredUpload[]> {
   const d = q.destination;
   const conversions = await storage.uploadConversions(q.accountId, {
-    types: d.conversionTypes, from: q.from, to: q.to, limit: q.limit, ...(q.unqueued ? { unqueuedFor: d.id } : {}),
+    types: d.conversionTypes,
+    from: q.from,
+    to: q.to,
+    limit: q.limit,
+    ...(q.unqueued ? { unqueuedFor: d.id } : {}),
   });
   const gathered: GatheredUpload[] = [];
   for (const c of conversions) {
-    const journey = await storage.uploadJourney(q.accountId, c.visitorId, { from: c.timestamp - CLICK_LOOKBACK_MS, to: c.timestamp });
-    gathered.push({ conversionId: c.id, name: c.name, occurredAt: c.timestamp, built: buildUploadPayload(d, c, journey) });
+    const journey = await storage.uploadJourney(q.accountId, c.visitorId, {
+      from: c.timestamp - CLICK_LOOKBACK_MS,
+      to: c.timestamp,
+    });
+    gathered.push({
+      conversionId: c.id,
+      name: c.name,
+      occurredAt: c.timestamp,
+      built: buildUploadPayload(d, c, journey),
+    });
   }
   return gathered;
 }

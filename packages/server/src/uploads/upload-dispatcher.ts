@@ -44,28 +44,49 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
   // Aborted by stop: in-flight requests end, and a pass stops between steps.
   const stopping = (): boolean => abort.signal.aborted;
   const outcomes = new Counter({
-    name: 'touchline_conversion_uploads_total', help: 'Conversion upload deliveries by platform and outcome (queued, skipped, delivered, retried, failed)',
-    labelNames: ['platform', 'outcome'], registers: [deps.registry],
+    name: 'touchline_conversion_uploads_total',
+    help: 'Conversion upload deliveries by platform and outcome (queued, skipped, delivered, retried, failed)',
+    labelNames: ['platform', 'outcome'],
+    registers: [deps.registry],
   });
   const policy = { maxAttempts: s.maxAttempts, backoffMs: s.backoffMs, maxBackoffMs: s.maxBackoffMs };
 
-  const gather = (q: UploadGatherQuery) => (deps.reads === undefined ? gatherUploads(deps.storage, q) : deps.reads.run('uploadCandidates', [q], { internal: true }));
+  const gather = (q: UploadGatherQuery) =>
+    deps.reads === undefined
+      ? gatherUploads(deps.storage, q)
+      : deps.reads.run('uploadCandidates', [q], { internal: true });
 
   async function queue(d: AccountUploadDestination, now: number): Promise<void> {
     const { from, to } = queueWindow(d, now, s.settleMs);
     if (to <= from) return;
     const { accountId, ...destination } = d;
     const found = await gather({ accountId, destination, from, to, limit: s.conversionsPerPass, unqueued: true });
-    const rows = found.map((g): UploadEnqueue => (g.built.kind === 'payload'
-      ? { destinationId: d.id, conversionId: g.conversionId, occurredAt: g.occurredAt, status: 'pending', payload: JSON.stringify(g.built.payload) }
-      : { destinationId: d.id, conversionId: g.conversionId, occurredAt: g.occurredAt, status: 'skipped', reason: g.built.reason }));
+    const rows = found.map(
+      (g): UploadEnqueue =>
+        g.built.kind === 'payload'
+          ? {
+              destinationId: d.id,
+              conversionId: g.conversionId,
+              occurredAt: g.occurredAt,
+              status: 'pending',
+              payload: JSON.stringify(g.built.payload),
+            }
+          : {
+              destinationId: d.id,
+              conversionId: g.conversionId,
+              occurredAt: g.occurredAt,
+              status: 'skipped',
+              reason: g.built.reason,
+            },
+    );
     // Short transactions with a turn of the event loop between them: on SQLite these writes run on
     // the collector's main connection, and ingest must not wait behind a pass's whole queue.
     for (let i = 0; i < rows.length; i += ENQUEUE_CHUNK) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
       await deps.storage.enqueueUploads(accountId, rows.slice(i, i + ENQUEUE_CHUNK), now);
     }
-    for (const r of rows) outcomes.inc({ platform: d.platform, outcome: r.status === 'pending' ? 'queued' : 'skipped' });
+    for (const r of rows)
+      outcomes.inc({ platform: d.platform, outcome: r.status === 'pending' ? 'queued' : 'skipped' });
   }
 
   async function deliver(byKey: Map<string, AccountUploadDestination>, claimed: ClaimedUpload[]): Promise<void> {
@@ -83,15 +104,37 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
         const batch = rows.slice(i, i + s.batchSize);
         const now = deps.now();
         // Meta refuses a request whole for one event past 7 days: such deliveries fail on their own, unsent.
-        const stale = d.platform === 'meta' ? batch.filter((r) => Number((JSON.parse(r.payload) as { event_time?: number }).event_time ?? 0) * 1000 < now - 7 * DAY) : [];
+        const stale =
+          d.platform === 'meta'
+            ? batch.filter(
+                (r) =>
+                  Number((JSON.parse(r.payload) as { event_time?: number }).event_time ?? 0) * 1000 < now - 7 * DAY,
+              )
+            : [];
         const fresh = batch.filter((r) => !stale.includes(r));
         const attempts = [
-          ...stale.map((r) => ({ accountId: r.accountId, destinationId: r.destinationId, conversionId: r.conversionId, leasedUntil: r.leasedUntil, status: 'failed' as const, nextAttemptAt: now, responseCode: null, error: 'not sent: event_time is more than 7 days ago, which Meta refuses' })),
-          ...(fresh.length === 0 ? [] : await sendUploadBatch({ fetch: doFetch, policy, timeoutMs: s.timeoutMs, now: deps.now, signal: abort.signal }, d, fresh)),
+          ...stale.map((r) => ({
+            accountId: r.accountId,
+            destinationId: r.destinationId,
+            conversionId: r.conversionId,
+            leasedUntil: r.leasedUntil,
+            status: 'failed' as const,
+            nextAttemptAt: now,
+            responseCode: null,
+            error: 'not sent: event_time is more than 7 days ago, which Meta refuses',
+          })),
+          ...(fresh.length === 0
+            ? []
+            : await sendUploadBatch(
+                { fetch: doFetch, policy, timeoutMs: s.timeoutMs, now: deps.now, signal: abort.signal },
+                d,
+                fresh,
+              )),
         ];
         if (stopping()) return; // an aborted request says nothing about the platform: leases run out
         await deps.storage.recordUploadAttempts(attempts, deps.now());
-        for (const a of attempts) outcomes.inc({ platform: d.platform, outcome: a.status === 'pending' ? 'retried' : a.status });
+        for (const a of attempts)
+          outcomes.inc({ platform: d.platform, outcome: a.status === 'pending' ? 'retried' : a.status });
       }
     }
   }
@@ -105,7 +148,12 @@ export function createUploadDispatcher(deps: UploadDispatcherDeps): UploadDispat
       try {
         await queue(d, deps.now());
       } catch (error) {
-        deps.onError(new Error(`conversion uploads: queueing for destination ${d.id} ("${d.name}") failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+        deps.onError(
+          new Error(
+            `conversion uploads: queueing for destination ${d.id} ("${d.name}") failed: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          ),
+        );
       }
     }
     const claimed = await deps.storage.claimUploads({ now: deps.now(), leaseMs: s.leaseMs, limit: s.claimLimit });

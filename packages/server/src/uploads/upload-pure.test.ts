@@ -61,7 +61,12 @@ describe('user data, normalized and hashed as each platform documents', () => {
   });
 
   it('hashes with SHA-256 (Meta documentation examples) and prefers the conversion over identify traits', () => {
-    expect(hashedUserData([{ email: 'John_Smith@gmail.com' }, { phone: '+1 650 555 1212', email: 'other@example.com' }], 'meta')).toEqual({
+    expect(
+      hashedUserData(
+        [{ email: 'John_Smith@gmail.com' }, { phone: '+1 650 555 1212', email: 'other@example.com' }],
+        'meta',
+      ),
+    ).toEqual({
       email: '62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f',
       phone: 'e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176',
     });
@@ -87,17 +92,37 @@ describe('payload pieces', () => {
   });
 
   it('takes the latest click at or before the conversion', () => {
-    const s = (id: string, startedAt: number, clickIds: Record<string, string>) => ({ id, visitorId: 'v', startedAt, landingUrl: null, clickIds });
-    const journey = { sessions: [s('a', 10, { gclid: 'old' }), s('b', 20, { gclid: 'new' }), s('c', 40, { gclid: 'after' }), s('d', 30, { fbclid: 'f' })], traits: [] };
+    const s = (id: string, startedAt: number, clickIds: Record<string, string>) => ({
+      id,
+      visitorId: 'v',
+      startedAt,
+      landingUrl: null,
+      clickIds,
+    });
+    const journey = {
+      sessions: [
+        s('a', 10, { gclid: 'old' }),
+        s('b', 20, { gclid: 'new' }),
+        s('c', 40, { gclid: 'after' }),
+        s('d', 30, { fbclid: 'f' }),
+      ],
+      traits: [],
+    };
     expect(lastClick(journey, 'gclid', 35)?.clickIds.gclid).toBe('new');
     expect(lastClick(journey, 'fbclid', 35)?.id).toBe('d');
     expect(lastClick(journey, 'gclid', 5)).toBeNull();
   });
 
   it("reads the conversions Google's partial failure names, and fails all when it names none", () => {
-    const failure = (errors: unknown[]) => ({ partialFailureError: { code: 3, message: 'some failed', details: [{ errors }] } });
+    const failure = (errors: unknown[]) => ({
+      partialFailureError: { code: 3, message: 'some failed', details: [{ errors }] },
+    });
     expect(googlePartialFailures({ results: [{}] })).toEqual(new Map());
-    expect(googlePartialFailures(failure([{ message: 'too old', location: { fieldPathElements: [{ fieldName: 'conversions', index: 2 }] } }]))).toEqual(new Map([[2, 'too old']]));
+    expect(
+      googlePartialFailures(
+        failure([{ message: 'too old', location: { fieldPathElements: [{ fieldName: 'conversions', index: 2 }] } }]),
+      ),
+    ).toEqual(new Map([[2, 'too old']]));
     expect(googlePartialFailures(failure([]))).toEqual(new Map([[-1, 'some failed']]));
   });
 });

@@ -1,7 +1,11 @@
 // The HTTP request that delivers a batch of stored payloads to a destination, and how its answer maps to each payload (pure).
 import type { UploadDestination } from '@touchline/storage';
 
-export interface UploadRequest { url: string; headers: Record<string, string>; body: string }
+export interface UploadRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /**
  * Google Ads: UploadClickConversionsRequest over REST, `{conversions, partialFailure: true}` (the
@@ -14,7 +18,12 @@ export function uploadRequest(d: UploadDestination, payloads: readonly string[])
   if (d.platform === 'google_ads') {
     return {
       url: d.endpointUrl,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}`, 'developer-token': d.developerToken ?? '', 'user-agent': 'touchline-conversion-uploads' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${d.token}`,
+        'developer-token': d.developerToken ?? '',
+        'user-agent': 'touchline-conversion-uploads',
+      },
       body: `{"conversions":${items},"partialFailure":true}`,
     };
   }
@@ -32,12 +41,15 @@ export function uploadRequest(d: UploadDestination, payloads: readonly string[])
  */
 export function googlePartialFailures(body: unknown): Map<number, string> {
   const failures = new Map<number, string>();
-  const error = (body as { partialFailureError?: { message?: unknown; details?: unknown } } | null)?.partialFailureError;
+  const error = (body as { partialFailureError?: { message?: unknown; details?: unknown } } | null)
+    ?.partialFailureError;
   if (error === undefined || error === null) return failures;
-  const details = Array.isArray(error.details) ? error.details as Array<{ errors?: unknown }> : [];
+  const details = Array.isArray(error.details) ? (error.details as Array<{ errors?: unknown }>) : [];
   for (const detail of details) {
-    for (const e of Array.isArray(detail.errors) ? detail.errors as Array<Record<string, unknown>> : []) {
-      const path = (e.location as { fieldPathElements?: Array<{ fieldName?: string; index?: number }> } | undefined)?.fieldPathElements ?? [];
+    for (const e of Array.isArray(detail.errors) ? (detail.errors as Array<Record<string, unknown>>) : []) {
+      const path =
+        (e.location as { fieldPathElements?: Array<{ fieldName?: string; index?: number }> } | undefined)
+          ?.fieldPathElements ?? [];
       const index = path.find((p) => p.fieldName === 'conversions' && typeof p.index === 'number')?.index;
       failures.set(index ?? -1, typeof e.message === 'string' ? e.message : JSON.stringify(e.errorCode ?? e));
     }
@@ -53,6 +65,8 @@ export function errorText(status: number | null, body: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: { message?: unknown } };
     if (typeof parsed.error?.message === 'string') message = parsed.error.message;
-  } catch { /* not JSON: keep the text */ }
+  } catch {
+    /* not JSON: keep the text */
+  }
   return `HTTP ${status}: ${message}`.slice(0, 500);
 }

@@ -13,7 +13,12 @@ export interface UploadRetryPolicy {
 export const DEFAULT_UPLOAD_RETRY: UploadRetryPolicy = { maxAttempts: 8, backoffMs: 30_000, maxBackoffMs: 3_600_000 };
 
 /** What one attempt produced: an HTTP status (null: network error or timeout) and the Retry-After header, if any. */
-export interface UploadAttemptResult { status: number | null; attempt: number; retryAfter?: string | null; now?: number }
+export interface UploadAttemptResult {
+  status: number | null;
+  attempt: number;
+  retryAfter?: string | null;
+  now?: number;
+}
 
 export type UploadDecision =
   | { kind: 'delivered' }
@@ -46,7 +51,8 @@ export function decideUploadRetry(r: UploadAttemptResult, policy: UploadRetryPol
   const { status, attempt } = r;
   if (status !== null && status >= 200 && status < 300) return delivered();
   const what = status === null ? 'no response (network error or timeout)' : `HTTP ${status}`;
-  if (status !== null && status >= 400 && status < 500 && !RETRIED_4XX.has(status)) return giveUp(`${what}, not retried`);
+  if (status !== null && status >= 400 && status < 500 && !RETRIED_4XX.has(status))
+    return giveUp(`${what}, not retried`);
   if (attempt >= policy.maxAttempts) return giveUp(`${what} after ${attempt} attempt(s)`);
   const backoff = policy.backoffMs * 2 ** (attempt - 1);
   const asked = retryAfterMs(r.retryAfter, r.now ?? Date.now()) ?? 0;

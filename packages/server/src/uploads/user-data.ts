@@ -14,7 +14,8 @@ export function normalizeEmail(raw: string, platform: UploadPlatform): string | 
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1 || /\s/.test(email)) return null;
   const [local, domain] = [email.slice(0, at), email.slice(at + 1)];
-  if (platform === 'google_ads' && (domain === 'gmail.com' || domain === 'googlemail.com')) return `${local.replaceAll('.', '')}@${domain}`;
+  if (platform === 'google_ads' && (domain === 'gmail.com' || domain === 'googlemail.com'))
+    return `${local.replaceAll('.', '')}@${domain}`;
   return email;
 }
 
@@ -31,7 +32,10 @@ export function normalizePhone(raw: string, platform: UploadPlatform): string | 
   return platform === 'google_ads' ? `+${international}` : international;
 }
 
-export interface HashedUserData { email: string | null; phone: string | null }
+export interface HashedUserData {
+  email: string | null;
+  phone: string | null;
+}
 
 const stringOf = (source: Record<string, unknown>, keys: readonly string[]): string | null => {
   for (const key of keys) {
@@ -45,7 +49,10 @@ const stringOf = (source: Record<string, unknown>, keys: readonly string[]): str
  * The email and phone the app gave: the conversion's properties first, then identify traits
  * (latest first); each normalized for the platform and hashed. Nothing unhashed leaves here.
  */
-export function hashedUserData(sources: ReadonlyArray<Record<string, unknown>>, platform: UploadPlatform): HashedUserData {
+export function hashedUserData(
+  sources: ReadonlyArray<Record<string, unknown>>,
+  platform: UploadPlatform,
+): HashedUserData {
   let email: string | null = null;
   let phone: string | null = null;
   for (const source of sources) {

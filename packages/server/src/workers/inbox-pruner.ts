@@ -13,12 +13,18 @@ export const PRUNE_STEP_ROWS = 500;
  */
 export const COMPACT_STEP_ROWS = 100;
 
-export interface PruneRun { deleted: number; compacted: number; steps: number }
+export interface PruneRun {
+  deleted: number;
+  compacted: number;
+  steps: number;
+}
 
 type PrunerStorage = Pick<Storage, 'pruneInbox' | 'compactInbox'>;
 
 /** Where a compaction walk may start: every done row before it was compacted by an earlier run. */
-export interface CompactionMark { afterSeq: number }
+export interface CompactionMark {
+  afterSeq: number;
+}
 
 /**
  * One run: walks the inbox from its start in steps of `stepRows`, deleting done rows received more
@@ -29,33 +35,44 @@ export interface CompactionMark { afterSeq: number }
  * ends the run early.
  */
 export async function pruneProcessedInbox(deps: {
-  storage: PrunerStorage; keepDays: number | null; compactDays?: number | null; mark?: CompactionMark;
-  now: number; stepRows?: number; stopping?: () => boolean;
+  storage: PrunerStorage;
+  keepDays: number | null;
+  compactDays?: number | null;
+  mark?: CompactionMark;
+  now: number;
+  stepRows?: number;
+  stopping?: () => boolean;
 }): Promise<PruneRun> {
   const run: PruneRun = { deleted: 0, compacted: 0, steps: 0 };
   if (deps.keepDays !== null) {
     const before = deps.now - deps.keepDays * DAY;
     const limit = deps.stepRows ?? PRUNE_STEP_ROWS;
-    await walk(run, deps.stopping, 0, (afterSeq) => deps.storage.pruneInbox({ before, afterSeq, limit }).then((s) => {
-      run.deleted += s.deleted;
-      return s;
-    }));
+    await walk(run, deps.stopping, 0, (afterSeq) =>
+      deps.storage.pruneInbox({ before, afterSeq, limit }).then((s) => {
+        run.deleted += s.deleted;
+        return s;
+      }),
+    );
   }
   if (deps.compactDays === null || deps.compactDays === undefined || deps.stopping?.() === true) return run;
   const before = deps.now - deps.compactDays * DAY;
   const limit = deps.stepRows ?? COMPACT_STEP_ROWS;
   const mark = deps.mark ?? { afterSeq: 0 };
   // The last page of a walk may hold rows too young yet: the next run starts before it.
-  mark.afterSeq = await walk(run, deps.stopping, mark.afterSeq, (afterSeq) => deps.storage.compactInbox({ before, afterSeq, limit }).then((s) => {
-    run.compacted += s.compacted;
-    return s;
-  }));
+  mark.afterSeq = await walk(run, deps.stopping, mark.afterSeq, (afterSeq) =>
+    deps.storage.compactInbox({ before, afterSeq, limit }).then((s) => {
+      run.compacted += s.compacted;
+      return s;
+    }),
+  );
   return run;
 }
 
 /** Steps until one is done (or stopping); returns the afterSeq of the last step taken. */
 async function walk(
-  run: PruneRun, stopping: (() => boolean) | undefined, from: number,
+  run: PruneRun,
+  stopping: (() => boolean) | undefined,
+  from: number,
   step: (afterSeq: number) => Promise<{ lastSeq: number; done: boolean }>,
 ): Promise<number> {
   let afterSeq = from;
@@ -76,15 +93,30 @@ export type InboxPruner = Pick<PeriodicJob, 'stop'>;
  * stands aside while its inbox worker thread (which prunes on its own connection) is alive.
  */
 export function startInboxPruner(deps: {
-  storage: PrunerStorage; keepDays: number | null; compactDays?: number | null; intervalMs: number; now: () => number;
-  onError: (error: Error) => void; onRun?: (run: PruneRun) => void; enabled?: () => boolean;
+  storage: PrunerStorage;
+  keepDays: number | null;
+  compactDays?: number | null;
+  intervalMs: number;
+  now: () => number;
+  onError: (error: Error) => void;
+  onRun?: (run: PruneRun) => void;
+  enabled?: () => boolean;
 }): InboxPruner {
   const mark: CompactionMark = { afterSeq: 0 };
-  return startPeriodicJob(async (stopping) => {
-    if (deps.enabled?.() === false) return;
-    const run = await pruneProcessedInbox({
-      storage: deps.storage, keepDays: deps.keepDays, compactDays: deps.compactDays ?? null, mark, now: deps.now(), stopping,
-    });
-    deps.onRun?.(run);
-  }, deps.intervalMs, { onError: deps.onError });
+  return startPeriodicJob(
+    async (stopping) => {
+      if (deps.enabled?.() === false) return;
+      const run = await pruneProcessedInbox({
+        storage: deps.storage,
+        keepDays: deps.keepDays,
+        compactDays: deps.compactDays ?? null,
+        mark,
+        now: deps.now(),
+        stopping,
+      });
+      deps.onRun?.(run);
+    },
+    deps.intervalMs,
+    { onError: deps.onError },
+  );
 }

@@ -26,7 +26,12 @@ describe('inbox thread channel', () => {
     thread = new Worker(SOURCE, { eval: true, workerData: { run: 'r1' } });
     const errors: string[] = [];
     const events: unknown[] = [];
-    const channel = createInboxThreadChannel({ thread, run: 'r1', onEvent: (e) => events.push(e), onError: (e) => errors.push(e.message) });
+    const channel = createInboxThreadChannel({
+      thread,
+      run: 'r1',
+      onEvent: (e) => events.push(e),
+      onError: (e) => errors.push(e.message),
+    });
     expect(await channel.request('runOnce')).toEqual({ handled: 3, stats: { done: 0, dead: 0 } });
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/matches no pending request/);

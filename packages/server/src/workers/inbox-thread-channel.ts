@@ -3,10 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { StorageError } from '@touchline/storage';
 import {
-  isInboxThreadMessage, type InboxThreadEvent, type InboxThreadOp, type InboxThreadStats, type StorageFaultCode,
+  isInboxThreadMessage,
+  type InboxThreadEvent,
+  type InboxThreadOp,
+  type InboxThreadStats,
+  type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
-export interface InboxThreadAnswer { handled: number; stats: InboxThreadStats }
+export interface InboxThreadAnswer {
+  handled: number;
+  stats: InboxThreadStats;
+}
 
 export interface InboxThreadChannel {
   /** Sends `op` and resolves with the reply carrying its id; rejects if the thread reports failure or dies. */
@@ -15,7 +22,11 @@ export interface InboxThreadChannel {
   rejectAll(reason: string): void;
 }
 
-interface Pending { op: InboxThreadOp; resolve: (answer: InboxThreadAnswer) => void; reject: (error: Error) => void }
+interface Pending {
+  op: InboxThreadOp;
+  resolve: (answer: InboxThreadAnswer) => void;
+  reject: (error: Error) => void;
+}
 
 /** The thread's error as the caller can act on it: a storage fault stays a StorageError with its code. */
 export function threadError(message: string, fault: StorageFaultCode | undefined): Error {
@@ -28,7 +39,10 @@ export function threadError(message: string, fault: StorageFaultCode | undefined
  * While a request is in flight the thread keeps the process alive; an idle one does not.
  */
 export function createInboxThreadChannel(deps: {
-  thread: Worker; run: string; onEvent: (event: InboxThreadEvent) => void; onError: (error: Error) => void;
+  thread: Worker;
+  run: string;
+  onEvent: (event: InboxThreadEvent) => void;
+  onError: (error: Error) => void;
 }): InboxThreadChannel {
   const { thread, run, onError } = deps;
   const pending = new Map<string, Pending>();
@@ -39,10 +53,15 @@ export function createInboxThreadChannel(deps: {
       onError(new Error(`inbox thread ${run}: ignored a message from another thread or of unknown shape`));
       return;
     }
-    if (message.kind !== 'reply') { deps.onEvent(message); return; }
+    if (message.kind !== 'reply') {
+      deps.onEvent(message);
+      return;
+    }
     const request = pending.get(message.replyTo);
     if (request === undefined || request.op !== message.op) {
-      onError(new Error(`inbox thread ${run}: reply ${message.replyTo} (${message.op}) matches no pending request; ignored`));
+      onError(
+        new Error(`inbox thread ${run}: reply ${message.replyTo} (${message.op}) matches no pending request; ignored`),
+      );
       return;
     }
     pending.delete(message.replyTo);
@@ -57,7 +76,9 @@ export function createInboxThreadChannel(deps: {
       return new Promise<InboxThreadAnswer>((resolve, reject) => {
         pending.set(id, { op, resolve, reject });
         thread.postMessage({ id, op });
-      }).finally(() => { if (pending.size === 0) thread.unref(); });
+      }).finally(() => {
+        if (pending.size === 0) thread.unref();
+      });
     },
     rejectAll(reason) {
       for (const [id, request] of pending) {

@@ -8,12 +8,19 @@ import { createInboxWorker, type InboxWorker } from './inbox-worker.js';
 import { lowerThreadPriority } from './lower-thread-priority.js';
 import { createWorkerWriteGate } from './write-gate.js';
 import {
-  isInboxThreadRequest, type InboxThreadData, type InboxThreadMessage, type InboxThreadRequest, type InboxThreadStats,
+  isInboxThreadRequest,
+  type InboxThreadData,
+  type InboxThreadMessage,
+  type InboxThreadRequest,
+  type InboxThreadStats,
   type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
 /** The worker's two write transactions yield to the collector's ingest writes, and shrink while ingest waits. */
-function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { storage: Storage; ingestWaiting?: () => boolean } {
+function gated(
+  storage: Storage,
+  buffer: SharedArrayBuffer | undefined,
+): { storage: Storage; ingestWaiting?: () => boolean } {
   if (buffer === undefined) return { storage };
   const gate = createWorkerWriteGate(buffer);
   return {
@@ -31,21 +38,36 @@ function gated(storage: Storage, buffer: SharedArrayBuffer | undefined): { stora
 }
 
 /** The thread's inbox worker, and its inbox pruner and journey refresher while started (off the collector's event loop). */
-interface ThreadWork { worker: InboxWorker; startPruner(): void; stopPruner(): Promise<void> }
+interface ThreadWork {
+  worker: InboxWorker;
+  startPruner(): void;
+  stopPruner(): Promise<void>;
+}
 
 async function perform(work: ThreadWork, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
   const { worker } = work;
   switch (request.op) {
-    case 'start': worker.start(); work.startPruner(); return 0;
-    case 'stop': await work.stopPruner(); await worker.stop(); await close(); return 0;
-    case 'drain': await worker.drain(); return 0;
-    case 'runOnce': return worker.runOnce();
-    case 'stats': return 0;
+    case 'start':
+      worker.start();
+      work.startPruner();
+      return 0;
+    case 'stop':
+      await work.stopPruner();
+      await worker.stop();
+      await close();
+      return 0;
+    case 'drain':
+      await worker.drain();
+      return 0;
+    case 'runOnce':
+      return worker.runOnce();
+    case 'stats':
+      return 0;
   }
 }
 
 function faultOf(error: unknown): StorageFaultCode | undefined {
-  return isStorageFault(error) ? error.code as StorageFaultCode : undefined;
+  return isStorageFault(error) ? (error.code as StorageFaultCode) : undefined;
 }
 
 export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
@@ -53,7 +75,11 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
   const post = (message: InboxThreadMessage): void => port.postMessage(message);
   const stats: InboxThreadStats = { done: 0, dead: 0 };
   // The collector's own connection runs the checkpointer; this one only writes, within the same bound.
-  const storage = openSqliteStorage({ path: data.databasePath, walLimitBytes: data.walLimitBytes, backgroundCheckpoints: false });
+  const storage = openSqliteStorage({
+    path: data.databasePath,
+    walLimitBytes: data.walLimitBytes,
+    backgroundCheckpoints: false,
+  });
   const settings = parseServerSettings({ worker: data.worker, cookieless: data.cookieless });
   const metrics = {
     processed: {
@@ -104,7 +130,16 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
         // After the stop reply the port closes and the thread exits on its own.
         if (op === 'stop') port.close();
       },
-      (error: unknown) => post({ kind: 'reply', run, replyTo: id, op, ok: false, error: error instanceof Error ? error.message : String(error), fault: faultOf(error) }),
+      (error: unknown) =>
+        post({
+          kind: 'reply',
+          run,
+          replyTo: id,
+          op,
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+          fault: faultOf(error),
+        }),
     );
   });
 }

@@ -27,15 +27,37 @@ export type StorageFaultCode = 'busy' | 'unavailable';
 export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';
 
 /** Main -> thread: a request; the thread answers each with exactly one reply carrying the same `id`. */
-export interface InboxThreadRequest { id: string; op: InboxThreadOp }
+export interface InboxThreadRequest {
+  id: string;
+  op: InboxThreadOp;
+}
 
 /** Rows the thread has finished since it started, by outcome. */
-export interface InboxThreadStats { done: number; dead: number }
+export interface InboxThreadStats {
+  done: number;
+  dead: number;
+}
 
 /** Thread -> main: a reply, checked against the pending request with that id and op. */
 export type InboxThreadReply =
-  | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: true; handled: number; stats: InboxThreadStats }
-  | { kind: 'reply'; run: string; replyTo: string; op: InboxThreadOp; ok: false; error: string; fault?: StorageFaultCode };
+  | {
+      kind: 'reply';
+      run: string;
+      replyTo: string;
+      op: InboxThreadOp;
+      ok: true;
+      handled: number;
+      stats: InboxThreadStats;
+    }
+  | {
+      kind: 'reply';
+      run: string;
+      replyTo: string;
+      op: InboxThreadOp;
+      ok: false;
+      error: string;
+      fault?: StorageFaultCode;
+    };
 
 /** Thread -> main: progress and errors of the thread's own loop, tagged with its run id. */
 export type InboxThreadEvent =

@@ -21,17 +21,34 @@ afterEach(async () => {
 function items(count: number) {
   return Array.from({ length: count }, () => {
     const at = Date.now();
-    const e = { type: 'event', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: randomUUID(), session_id: randomUUID(), context: null, name: 'x', properties: {} };
+    const e = {
+      type: 'event',
+      id: newId(at),
+      timestamp: new Date(at).toISOString(),
+      visitor_id: randomUUID(),
+      session_id: randomUUID(),
+      context: null,
+      name: 'x',
+      properties: {},
+    };
     return { itemId: e.id, type: 'event', payload: JSON.stringify(e) };
   });
 }
 
-async function startThreaded(worker: ServerSettingsInput['worker'] = {}, more: ServerSettingsInput = {}): Promise<{ storage: Storage; errors: Error[]; accountId: string }> {
+async function startThreaded(
+  worker: ServerSettingsInput['worker'] = {},
+  more: ServerSettingsInput = {},
+): Promise<{ storage: Storage; errors: Error[]; accountId: string }> {
   dir = mkdtempSync(join(tmpdir(), 'touchline-thread-'));
   const databasePath = join(dir, 'touchline.db');
   const storage = openSqliteStorage({ path: databasePath });
   const errors: Error[] = [];
-  collector = createCollector({ storage, databasePath, settings: { port: 0, worker: { idleMs: 10, ...worker }, ...more }, onError: (e) => errors.push(e) });
+  collector = createCollector({
+    storage,
+    databasePath,
+    settings: { port: 0, worker: { idleMs: 10, ...worker }, ...more },
+    onError: (e) => errors.push(e),
+  });
   await collector.start();
   const account = await storage.ensureAccount('a', Date.now());
   return { storage, errors, accountId: account.id };
@@ -55,7 +72,10 @@ describe('inbox worker in a thread', () => {
     await until(async () => (await storage.inboxHealth()).pending === 0);
     expect((await storage.stats(accountId, 0, Date.now() + 1000)).events).toBe(300);
     expect(await worker.stats()).toEqual({ done: 300, dead: 0 });
-    await until(async () => (await collector?.metrics.processed.get())?.values.find((v) => v.labels.outcome === 'done')?.value === 300);
+    await until(
+      async () =>
+        (await collector?.metrics.processed.get())?.values.find((v) => v.labels.outcome === 'done')?.value === 300,
+    );
     expect(worker.mode()).toBe('thread');
     expect(errors).toEqual([]);
   });
@@ -91,13 +111,15 @@ describe('inbox worker in a thread', () => {
     await worker.drain();
   });
 
-  it('prunes processed inbox rows past inboxKeepDays on the thread, off the collector\'s event loop', async () => {
+  it("prunes processed inbox rows past inboxKeepDays on the thread, off the collector's event loop", async () => {
     const { storage, errors, accountId } = await startThreaded({}, { maintenanceIntervalMs: 20 });
     const worker = collector?.worker as ThreadInboxWorker;
     // Rows received 40 days ago (as if the collector had run then) and rows received now.
     await storage.insertInbox(accountId, items(120), Date.now() - 40 * 86_400_000);
     await storage.insertInbox(accountId, items(30), Date.now());
-    await until(async () => (await storage.readProcessedInbox({ accountId, afterSeq: 0, limit: 1000 })).rows.length === 30);
+    await until(
+      async () => (await storage.readProcessedInbox({ accountId, afterSeq: 0, limit: 1000 })).rows.length === 30,
+    );
     expect((await storage.stats(accountId, 0, Date.now() + 1000)).events).toBe(150);
     expect(await worker.stats()).toEqual({ done: 150, dead: 0 });
     expect(worker.mode()).toBe('thread');

@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ServerSettings } from '../server-settings.js';
 import type { InboxWorker, ProcessedCounter } from './inbox-worker.js';
-import { createInboxThreadChannel, threadError, type InboxThreadAnswer, type InboxThreadChannel } from './inbox-thread-channel.js';
+import {
+  createInboxThreadChannel,
+  threadError,
+  type InboxThreadAnswer,
+  type InboxThreadChannel,
+} from './inbox-thread-channel.js';
 import type { InboxThreadData, InboxThreadEvent, InboxThreadOp, InboxThreadStats } from './inbox-thread-protocol.js';
 import { releaseWorkerHold } from './write-gate.js';
 
@@ -34,8 +39,12 @@ export function resolveInboxThreadEntry(base: string = import.meta.url): URL | n
  * processing never silently stops; rows the thread had leased are reclaimed when the lease ends.
  */
 export function createThreadInboxWorker(deps: {
-  entry: URL; databasePath: string; settings: ServerSettings; metrics: ProcessedCounter;
-  fallback: InboxWorker; onError: (error: Error) => void;
+  entry: URL;
+  databasePath: string;
+  settings: ServerSettings;
+  metrics: ProcessedCounter;
+  fallback: InboxWorker;
+  onError: (error: Error) => void;
   /** Shared with ingest (see write-gate.ts). */
   writeGate?: SharedArrayBuffer;
 }): ThreadInboxWorker {
@@ -67,18 +76,27 @@ export function createThreadInboxWorker(deps: {
     const run = randomUUID();
     const { inboxKeepDays, inboxPayloadKeepDays, maintenanceIntervalMs, journeyRefreshMs } = deps.settings;
     const data: InboxThreadData = {
-      run, databasePath: deps.databasePath, worker: deps.settings.worker, cookieless: deps.settings.cookieless, walLimitBytes: deps.settings.disk.walLimitBytes, writeGate: deps.writeGate,
-      prune: inboxKeepDays === null && inboxPayloadKeepDays === null
-        ? undefined : { keepDays: inboxKeepDays, compactDays: inboxPayloadKeepDays, intervalMs: maintenanceIntervalMs },
+      run,
+      databasePath: deps.databasePath,
+      worker: deps.settings.worker,
+      cookieless: deps.settings.cookieless,
+      walLimitBytes: deps.settings.disk.walLimitBytes,
+      writeGate: deps.writeGate,
+      prune:
+        inboxKeepDays === null && inboxPayloadKeepDays === null
+          ? undefined
+          : { keepDays: inboxKeepDays, compactDays: inboxPayloadKeepDays, intervalMs: maintenanceIntervalMs },
       journeyRefreshMs,
     };
     const worker = new Worker(deps.entry, { workerData: data });
     channel = createInboxThreadChannel({ thread: worker, run, onEvent, onError });
     worker.on('error', (error) => fail(error));
-    exited = new Promise((resolve) => worker.once('exit', (code) => {
-      fail(new Error(`thread exited with code ${code}`));
-      resolve();
-    }));
+    exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        fail(new Error(`thread exited with code ${code}`));
+        resolve();
+      }),
+    );
     return worker;
   }
 
@@ -103,15 +121,23 @@ export function createThreadInboxWorker(deps: {
     start() {
       if (running) return;
       running = true;
-      if (failed) { fallback.start(); return; }
+      if (failed) {
+        fallback.start();
+        return;
+      }
       stopping = false;
       thread ??= spawn();
-      request('start').catch((error: unknown) => { if (!failed) onError(error instanceof Error ? error : new Error(String(error))); });
+      request('start').catch((error: unknown) => {
+        if (!failed) onError(error instanceof Error ? error : new Error(String(error)));
+      });
     },
     async stop() {
       running = false;
       const target = thread;
-      if (failed || target === null) { await fallback.stop(); return; }
+      if (failed || target === null) {
+        await fallback.stop();
+        return;
+      }
       // From here an exit is expected: it ends the thread, not processing.
       stopping = true;
       try {
@@ -130,7 +156,10 @@ export function createThreadInboxWorker(deps: {
       return viaThread('runOnce');
     },
     async drain() {
-      if (thread === null && !failed) { await fallback.drain(); return; }
+      if (thread === null && !failed) {
+        await fallback.drain();
+        return;
+      }
       await viaThread('drain');
     },
     mode: () => (failed ? 'inline' : 'thread'),

@@ -46,7 +46,10 @@ function emptyBatch(): ProcessedBatch {
 }
 
 export function createInboxWorker(deps: {
-  storage: Storage; settings: ServerSettings; metrics: ProcessedCounter; now: () => number;
+  storage: Storage;
+  settings: ServerSettings;
+  metrics: ProcessedCounter;
+  now: () => number;
   onError: (error: Error) => void;
   /** Whether ingest is waiting to write right now (the write gate); slices shrink meanwhile. */
   ingestWaiting?: () => boolean;
@@ -99,7 +102,8 @@ export function createInboxWorker(deps: {
     } catch (error) {
       // The rows are fine, the storage is not: give them back without counting this attempt, so a
       // long outage never turns into "gave up after N attempts". If that write fails too, the lease runs out.
-      if (isStorageFault(error)) await storage.releaseInbox({ seqs: rows.map((r) => r.seq), leasedUntil }).catch(() => {});
+      if (isStorageFault(error))
+        await storage.releaseInbox({ seqs: rows.map((r) => r.seq), leasedUntil }).catch(() => {});
       throw error;
     }
   }
@@ -152,7 +156,8 @@ export function createInboxWorker(deps: {
         stalled = passProgress > 0 ? 0 : stalled + 1;
         // A busy database (a lock, the WAL at its bound while a reader pins it) is reported once per
         // run of failures, not on every backed-off retry; any other error every time.
-        if (failures === 1 || !isStorageFault(error) || error.code !== 'busy') deps.onError(error instanceof Error ? error : new Error(String(error)));
+        if (failures === 1 || !isStorageFault(error) || error.code !== 'busy')
+          deps.onError(error instanceof Error ? error : new Error(String(error)));
       } finally {
         inflight = null;
       }
@@ -161,7 +166,10 @@ export function createInboxWorker(deps: {
         const waitMs = stalled > 0 ? faultBackoffMs(cfg.idleMs, stalled) : cfg.idleMs;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitMs);
-          wake = () => { clearTimeout(timer); resolve(); };
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         wake = null;
       }

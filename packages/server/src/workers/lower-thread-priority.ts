@@ -27,7 +27,10 @@ const nodeDeps: ThreadPriorityDeps = { readlink: (path) => readlinkSync(path), s
  * /proc/thread-self names (`<pid>/task/<tid>`). Elsewhere there is no such path and nothing
  * changes; a refusal (e.g. a sandbox) is reported, never thrown: priority is only a preference.
  */
-export function lowerThreadPriority(nice: number = WORKER_THREAD_NICE, deps: ThreadPriorityDeps = nodeDeps): LowerPriorityResult {
+export function lowerThreadPriority(
+  nice: number = WORKER_THREAD_NICE,
+  deps: ThreadPriorityDeps = nodeDeps,
+): LowerPriorityResult {
   let tid: number;
   try {
     tid = Number(deps.readlink('/proc/thread-self').split('/').pop());

@@ -11,10 +11,15 @@ export type MaintenanceTimer = Pick<PeriodicJob, 'stop'>;
  * and retried next time).
  */
 export function startMaintenance(deps: {
-  storage: Storage; settings: ServerSettings; now: () => number; onError: (error: Error) => void;
+  storage: Storage;
+  settings: ServerSettings;
+  now: () => number;
+  onError: (error: Error) => void;
 }): MaintenanceTimer {
   const { storage, settings, now, onError } = deps;
   return startPeriodicJob(
-    () => storage.maintain({ now: now(), retentionDays: settings.retentionDays }), settings.maintenanceIntervalMs, { onError },
+    () => storage.maintain({ now: now(), retentionDays: settings.retentionDays }),
+    settings.maintenanceIntervalMs,
+    { onError },
   );
 }

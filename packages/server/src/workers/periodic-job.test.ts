@@ -10,14 +10,18 @@ describe('startPeriodicJob', () => {
     let active = 0;
     let maxActive = 0;
     const errors: string[] = [];
-    const job = startPeriodicJob(async () => {
-      runs += 1;
-      active += 1;
-      maxActive = Math.max(maxActive, active);
-      await tick(20); // longer than the interval: the next run must wait for this one
-      active -= 1;
-      if (runs === 2) throw new Error('disk full');
-    }, 2, { onError: (e) => errors.push(e.message) });
+    const job = startPeriodicJob(
+      async () => {
+        runs += 1;
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        await tick(20); // longer than the interval: the next run must wait for this one
+        active -= 1;
+        if (runs === 2) throw new Error('disk full');
+      },
+      2,
+      { onError: (e) => errors.push(e.message) },
+    );
     expect(runs).toBe(1);
     while (runs < 4) await tick(5);
     await job.stop();
@@ -31,11 +35,15 @@ describe('startPeriodicJob', () => {
   it('joins a run in progress on runNow, and stop tells the run to end and waits for it', async () => {
     const seen: boolean[] = [];
     let finished = 0;
-    const job = startPeriodicJob(async (stopping) => {
-      while (!stopping()) await tick(2);
-      seen.push(stopping());
-      finished += 1;
-    }, 1_000_000, { onError: () => undefined });
+    const job = startPeriodicJob(
+      async (stopping) => {
+        while (!stopping()) await tick(2);
+        seen.push(stopping());
+        finished += 1;
+      },
+      1_000_000,
+      { onError: () => undefined },
+    );
     const joined = job.runNow();
     await job.stop();
     await joined;
@@ -45,7 +53,13 @@ describe('startPeriodicJob', () => {
 
   it('with atStart: false waits one interval; runNow before start runs without a timer', async () => {
     let runs = 0;
-    const job = createPeriodicJob(async (stopping) => { if (!stopping()) runs += 1; }, 20, { onError: () => undefined, atStart: false });
+    const job = createPeriodicJob(
+      async (stopping) => {
+        if (!stopping()) runs += 1;
+      },
+      20,
+      { onError: () => undefined, atStart: false },
+    );
     await job.runNow();
     expect(runs).toBe(1);
     job.start();
@@ -56,10 +70,19 @@ describe('startPeriodicJob', () => {
 
   it('reports a run that throws synchronously and a non-Error rejection as Errors', async () => {
     const errors: Error[] = [];
-    const sync = createPeriodicJob(() => { throw new Error('broken contract'); }, 1000, { onError: (e) => errors.push(e) });
+    const sync = createPeriodicJob(
+      () => {
+        throw new Error('broken contract');
+      },
+      1000,
+      { onError: (e) => errors.push(e) },
+    );
     await sync.runNow();
     const odd = createPeriodicJob(() => Promise.reject('plain string'), 1000, { onError: (e) => errors.push(e) });
     await odd.runNow();
-    expect(errors.map((e) => [e instanceof Error, e.message])).toEqual([[true, 'broken contract'], [true, 'plain string']]);
+    expect(errors.map((e) => [e instanceof Error, e.message])).toEqual([
+      [true, 'broken contract'],
+      [true, 'plain string'],
+    ]);
   });
 });

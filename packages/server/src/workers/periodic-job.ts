@@ -23,7 +23,9 @@ export interface PeriodicJobOptions {
  * process alive on its own.
  */
 export function createPeriodicJob(
-  run: (stopping: () => boolean) => Promise<unknown>, intervalMs: number, options: PeriodicJobOptions,
+  run: (stopping: () => boolean) => Promise<unknown>,
+  intervalMs: number,
+  options: PeriodicJobOptions,
 ): PeriodicJob {
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -43,8 +45,15 @@ export function createPeriodicJob(
 
   function runNow(): Promise<void> {
     running ??= attempt()
-      .then(() => undefined, (error: unknown) => { options.onError(error instanceof Error ? error : new Error(String(error))); })
-      .finally(() => { running = null; });
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          options.onError(error instanceof Error ? error : new Error(String(error)));
+        },
+      )
+      .finally(() => {
+        running = null;
+      });
     return running;
   }
 
@@ -78,7 +87,9 @@ export function createPeriodicJob(
 
 /** `createPeriodicJob` already started: a run at once (unless `atStart: false`), then one every interval. */
 export function startPeriodicJob(
-  run: (stopping: () => boolean) => Promise<unknown>, intervalMs: number, options: PeriodicJobOptions,
+  run: (stopping: () => boolean) => Promise<unknown>,
+  intervalMs: number,
+  options: PeriodicJobOptions,
 ): PeriodicJob {
   const job = createPeriodicJob(run, intervalMs, options);
   job.start();

@@ -43,7 +43,16 @@ describe('inbox worker on a database that cannot grow', () => {
     // Acknowledged items: in the inbox, committed. Each carries enough properties that processing them needs new pages.
     const items = Array.from({ length: 300 }, () => {
       const at = Date.now();
-      const item = { type: 'event', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: randomUUID(), session_id: randomUUID(), context: null, name: 'x', properties: { text: 'p'.repeat(400) } };
+      const item = {
+        type: 'event',
+        id: newId(at),
+        timestamp: new Date(at).toISOString(),
+        visitor_id: randomUUID(),
+        session_id: randomUUID(),
+        context: null,
+        name: 'x',
+        properties: { text: 'p'.repeat(400) },
+      };
       return { itemId: item.id, type: 'event', payload: JSON.stringify(item) };
     });
     await first.insertInbox(account.id, items, Date.now());
@@ -55,9 +64,15 @@ describe('inbox worker on a database that cannot grow', () => {
     const settings = parseServerSettings({ worker: { maxAttempts: 2 } });
     const worker = createInboxWorker({ storage: full, settings, metrics, now: Date.now, onError: () => {} });
     for (let pass = 0; pass < 6; pass++) {
-      await expect(worker.runOnce()).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/full/) });
+      await expect(worker.runOnce()).rejects.toMatchObject({
+        code: 'unavailable',
+        message: expect.stringMatching(/full/),
+      });
     }
-    await expect(full.probe()).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/max_page_count/) });
+    await expect(full.probe()).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/max_page_count/),
+    });
     await full.close();
     expect(count(file, 'SELECT count(*) AS n FROM inbox_dead')).toBe(0);
     // Six failed passes did not count as attempts: the rows are as fresh as before.

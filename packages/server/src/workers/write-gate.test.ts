@@ -1,10 +1,17 @@
 // Tests for the write gate between ingest and the inbox worker thread (both sides on one thread here).
 import { describe, expect, it } from 'vitest';
-import { createIngestWriteGate, createWorkerWriteGate, createWriteGateBuffer, releaseWorkerHold } from './write-gate.js';
+import {
+  createIngestWriteGate,
+  createWorkerWriteGate,
+  createWriteGateBuffer,
+  releaseWorkerHold,
+} from './write-gate.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => {};
-  const promise = new Promise<void>((r) => { resolve = r; });
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -18,8 +25,14 @@ describe('write gate', () => {
     const buffer = createWriteGateBuffer();
     const order: string[] = [];
     const tx = deferred();
-    const worker = createWorkerWriteGate(buffer).run(async () => { order.push('worker start'); await tx.promise; order.push('worker end'); });
-    const ingest = createIngestWriteGate(buffer).write(async () => { order.push('ingest'); });
+    const worker = createWorkerWriteGate(buffer).run(async () => {
+      order.push('worker start');
+      await tx.promise;
+      order.push('worker end');
+    });
+    const ingest = createIngestWriteGate(buffer).write(async () => {
+      order.push('ingest');
+    });
     await new Promise((r) => setImmediate(r));
     expect(order).toEqual(['worker start']);
     tx.resolve();

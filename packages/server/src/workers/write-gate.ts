@@ -52,8 +52,12 @@ export interface WorkerWriteGate {
   ingestWaiting(): boolean;
 }
 
-type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs?: number) =>
-  { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs?: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
 export function createIngestWriteGate(buffer: SharedArrayBuffer): IngestWriteGate {
   const state = new Int32Array(buffer);
@@ -90,7 +94,10 @@ export function createIngestWriteGate(buffer: SharedArrayBuffer): IngestWriteGat
   };
 }
 
-export function createWorkerWriteGate(buffer: SharedArrayBuffer, maxWaitMs: number = DEFAULT_MAX_WORKER_WAIT_MS): WorkerWriteGate {
+export function createWorkerWriteGate(
+  buffer: SharedArrayBuffer,
+  maxWaitMs: number = DEFAULT_MAX_WORKER_WAIT_MS,
+): WorkerWriteGate {
   const state = new Int32Array(buffer);
   /** Takes HELD unless ingest wants to write; then steps back, waits for it, and tries again. */
   function enter(): void {

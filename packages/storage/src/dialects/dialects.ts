@@ -18,9 +18,18 @@ export interface Dialects<T> {
 }
 
 /** Node's socket errors: the server is down or unreachable right now. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** node-postgres's own messages for a connection that is gone or could not be made in time. */
-const PG_CONNECTION_LOST = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
+const PG_CONNECTION_LOST =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
 
 /**
  * "Try again later", not "broken": SQLITE_BUSY / SQLITE_LOCKED (and their extended codes); on
@@ -38,7 +47,9 @@ function isBusy(code: string): boolean {
  */
 function isUnavailable(code: string | undefined, message: string): boolean {
   if (code === undefined) return PG_CONNECTION_LOST.test(message);
-  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) || /^08|^57P0[123]$|^53|^58/.test(code) || UNREACHABLE.has(code);
+  return (
+    /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) || /^08|^57P0[123]$|^53|^58/.test(code) || UNREACHABLE.has(code)
+  );
 }
 
 function classify(error: unknown): 'busy' | 'unavailable' | 'query_failed' {
@@ -51,19 +62,19 @@ function classify(error: unknown): 'busy' | 'unavailable' | 'query_failed' {
 function toStorageError(error: unknown, conn: Connection, query: string): StorageError {
   if (error instanceof StorageError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new StorageError(
-    classify(error),
-    `${query} failed on ${conn.dialect} storage ${conn.location}: ${message}`,
-    { cause: error },
-  );
+  return new StorageError(classify(error), `${query} failed on ${conn.dialect} storage ${conn.location}: ${message}`, {
+    cause: error,
+  });
 }
 
 /** Runs the connection's dialect of a query; driver failures become a StorageError naming the query. */
 export async function runQuery<T>(conn: Connection, query: string, dialects: Dialects<T>): Promise<T> {
   try {
     switch (conn.dialect) {
-      case 'sqlite': return dialects.sqlite(conn);
-      case 'postgres': return await dialects.postgres(conn);
+      case 'sqlite':
+        return dialects.sqlite(conn);
+      case 'postgres':
+        return await dialects.postgres(conn);
     }
   } catch (error) {
     throw toStorageError(error, conn, query);

@@ -24,16 +24,19 @@ describe.skipIf(postgres === undefined)('postgres connection loss', () => {
     const conn = createPostgresConnection({ url: base, poolSize: 1 });
     try {
       const failed = runQuery(conn, 'test', {
-        sqlite: () => { throw new Error('postgres only'); },
-        postgres: (c) => c.transaction(async (client) => {
-          const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
-          const lost = new Promise((resolve) => (client as pg.PoolClient).once('end', resolve));
-          // The client is idle inside the transaction: the server's FATAL arrives as an 'error'
-          // event on it, with no query to deliver it to (the crash of issue 16).
-          await terminate(row!.pid);
-          await lost;
-          return client.query('SELECT 1');
-        }),
+        sqlite: () => {
+          throw new Error('postgres only');
+        },
+        postgres: (c) =>
+          c.transaction(async (client) => {
+            const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+            const lost = new Promise((resolve) => (client as pg.PoolClient).once('end', resolve));
+            // The client is idle inside the transaction: the server's FATAL arrives as an 'error'
+            // event on it, with no query to deliver it to (the crash of issue 16).
+            await terminate(row!.pid);
+            await lost;
+            return client.query('SELECT 1');
+          }),
       });
       await expect(failed).rejects.toMatchObject({ name: 'StorageError', code: 'unavailable' });
       expect(await conn.rows<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);

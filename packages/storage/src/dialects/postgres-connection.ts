@@ -46,9 +46,10 @@ export function isRetryablePgError(error: unknown): boolean {
 const INT8 = 20;
 const NUMERIC = 1700;
 const TYPES: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 || oid === NUMERIC
-    ? (value: string) => Number(value)
-    : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** The URL as it may appear in messages and logs: the password replaced. */
@@ -99,7 +100,9 @@ export function createPostgresConnection(options: PostgresPoolOptions): Postgres
     // pg-pool listens for errors only on idle clients: a connection dropped while this transaction
     // holds it (server restart, pg_terminate_backend, cut network) emits 'error' on the client, which
     // would crash the process unheard. The query in flight fails on its own; the client is discarded.
-    const onError = (): void => { broken = true; };
+    const onError = (): void => {
+      broken = true;
+    };
     client.on('error', onError);
     try {
       await client.query(begin);

@@ -16,13 +16,17 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
 
 /** Whether this schema has the partitioned tables (a custom migrations directory in tests may not). */
 async function partitioned(client: PgQueryable): Promise<boolean> {
-  const found = await client.query<{ n: number }>("SELECT COUNT(*) AS n FROM pg_partitioned_table AS p JOIN pg_class AS c ON c.oid = p.partrelid WHERE c.oid IN (to_regclass('inbox'), to_regclass('events'))");
+  const found = await client.query<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM pg_partitioned_table AS p JOIN pg_class AS c ON c.oid = p.partrelid WHERE c.oid IN (to_regclass('inbox'), to_regclass('events'))",
+  );
   return found.rows[0]?.n === 2;
 }
 
 /** Takes the per-schema migration lock for the rest of `client`'s transaction. */
 async function lockMigrations(client: PgQueryable): Promise<void> {
-  await client.query("SELECT pg_advisory_xact_lock($1, hashtext(current_setting('search_path')))", [MIGRATION_LOCK_CLASS]);
+  await client.query("SELECT pg_advisory_xact_lock($1, hashtext(current_setting('search_path')))", [
+    MIGRATION_LOCK_CLASS,
+  ]);
 }
 
 /**
@@ -34,7 +38,13 @@ async function lockMigrations(client: PgQueryable): Promise<void> {
  * running. Progress goes to `options.onProgress`.
  * `schema`, when given, is created first (the connection's search_path already names it).
  */
-export async function migratePostgres(conn: PostgresConnection, schema?: string, dir: URL = POSTGRES_MIGRATIONS_DIR, now: () => number = Date.now, options: MigrateOptions = {}): Promise<void> {
+export async function migratePostgres(
+  conn: PostgresConnection,
+  schema?: string,
+  dir: URL = POSTGRES_MIGRATIONS_DIR,
+  now: () => number = Date.now,
+  options: MigrateOptions = {},
+): Promise<void> {
   const migrations = await readMigrations(dir);
   let current = '(ledger)';
   try {
@@ -43,7 +53,9 @@ export async function migratePostgres(conn: PostgresConnection, schema?: string,
       // The schema name comes from the validated URL (an identifier allowlist), never from data.
       if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await client.query(CREATE_LEDGER);
-      return new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      return new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+      );
     });
     const pending = migrations.filter((m) => !applied.has(m.version));
     const upgrade = applied.size > 0;
@@ -54,9 +66,17 @@ export async function migratePostgres(conn: PostgresConnection, schema?: string,
       const started = performance.now();
       await conn.transaction(async (client) => {
         await lockMigrations(client);
-        if ((await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version])).rows.length > 0) return;
+        if (
+          (await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version])).rows.length >
+          0
+        )
+          return;
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, now()]);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          now(),
+        ]);
       });
       options.onProgress?.({ phase: 'done', ...step, ms: performance.now() - started });
     }
@@ -68,6 +88,10 @@ export async function migratePostgres(conn: PostgresConnection, schema?: string,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new StorageError('migration_failed', `migration ${current} failed on postgres storage ${conn.location}: ${message}`, { cause: error });
+    throw new StorageError(
+      'migration_failed',
+      `migration ${current} failed on postgres storage ${conn.location}: ${message}`,
+      { cause: error },
+    );
   }
 }

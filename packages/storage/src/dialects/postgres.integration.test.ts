@@ -61,8 +61,29 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
     await (postgres as NonNullable<typeof postgres>).open().then((t) => t.remove()); // the server is reachable (fails loudly under CI otherwise)
     const starters = [open(), open(), open(), open()];
     await Promise.all(starters.map((s) => s.migrate()));
-    const ledger = await sql<{ version: number; name: string }>(`SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`);
-    expect(ledger).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-order-independent-merge.sql' }, { version: 6, name: '006-sdk-clock-offset.sql' }, { version: 7, name: '007-ad-spend.sql' }, { version: 8, name: '008-rollups.sql' }, { version: 9, name: '009-visitor-gaps.sql' }, { version: 11, name: '011-visitor-aliases.sql' }, { version: 12, name: '012-erasure.sql' }, { version: 13, name: '013-goals-and-funnels.sql' }, { version: 14, name: '014-utm-dimensions.sql' }, { version: 15, name: '015-journeys.sql' }, { version: 16, name: '016-conversion-uploads.sql' }, { version: 19, name: '019-cookieless-secrets.sql' }, { version: 20, name: '020-dashboard-state.sql' }, { version: 21, name: '021-dashboard-users.sql' }]);
+    const ledger = await sql<{ version: number; name: string }>(
+      `SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`,
+    );
+    expect(ledger).toEqual([
+      { version: 1, name: '001-initial.sql' },
+      { version: 2, name: '002-sdk-health.sql' },
+      { version: 3, name: '003-dashboard-admin.sql' },
+      { version: 4, name: '004-sessions-keyed-by-visitor.sql' },
+      { version: 5, name: '005-order-independent-merge.sql' },
+      { version: 6, name: '006-sdk-clock-offset.sql' },
+      { version: 7, name: '007-ad-spend.sql' },
+      { version: 8, name: '008-rollups.sql' },
+      { version: 9, name: '009-visitor-gaps.sql' },
+      { version: 11, name: '011-visitor-aliases.sql' },
+      { version: 12, name: '012-erasure.sql' },
+      { version: 13, name: '013-goals-and-funnels.sql' },
+      { version: 14, name: '014-utm-dimensions.sql' },
+      { version: 15, name: '015-journeys.sql' },
+      { version: 16, name: '016-conversion-uploads.sql' },
+      { version: 19, name: '019-cookieless-secrets.sql' },
+      { version: 20, name: '020-dashboard-state.sql' },
+      { version: 21, name: '021-dashboard-users.sql' },
+    ]);
     const account = await starters[0]!.ensureAccount('acme', 1);
     const reopened = open();
     await reopened.migrate();
@@ -72,15 +93,30 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
   it('rolls a failing migration back, keeps the ones before it, and names the file that failed', async () => {
     const conn = createPostgresConnection({ url: base, schema, poolSize: 1 });
     try {
-      const dir = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x integer);', '002-bad.sql': 'CREATE TABLE half (x integer); INSERT INTO nope VALUES (1);' });
+      const dir = await migrationsDir({
+        '001-ok.sql': 'CREATE TABLE ok (x integer);',
+        '002-bad.sql': 'CREATE TABLE half (x integer); INSERT INTO nope VALUES (1);',
+      });
       const error = await migratePostgres(conn, schema, dir).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageError);
       expect(error).toMatchObject({ code: 'migration_failed', message: expect.stringContaining('002-bad.sql') });
-      expect(await sql('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ($2, $3)', [schema, 'ok', 'half'])).toEqual([{ table_name: 'ok' }]);
-      const good = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x integer);', '002-b.sql': 'CREATE TABLE b (y integer);' });
+      expect(
+        await sql(
+          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ($2, $3)',
+          [schema, 'ok', 'half'],
+        ),
+      ).toEqual([{ table_name: 'ok' }]);
+      const good = await migrationsDir({
+        '001-ok.sql': 'CREATE TABLE ok (x integer);',
+        '002-b.sql': 'CREATE TABLE b (y integer);',
+      });
       await migratePostgres(conn, schema, good);
       await migratePostgres(conn, schema, good);
-      expect((await sql<{ name: string }>(`SELECT name FROM ${schema}.schema_migrations ORDER BY version`)).map((r) => r.name)).toEqual(['001-ok.sql', '002-b.sql']);
+      expect(
+        (await sql<{ name: string }>(`SELECT name FROM ${schema}.schema_migrations ORDER BY version`)).map(
+          (r) => r.name,
+        ),
+      ).toEqual(['001-ok.sql', '002-b.sql']);
     } finally {
       await conn.pool.end();
     }
@@ -92,8 +128,12 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
       '002-slow.sql': `CREATE TABLE slow (x integer); SELECT pg_sleep(4); -- ${schema}`,
       '003-c.sql': 'CREATE TABLE c (x integer);',
     });
-    const child = spawn(process.execPath, [MIGRATOR, 'postgres', base, schema, slow.href], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const child = spawn(process.execPath, [MIGRATOR, 'postgres', base, schema, slow.href], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
     const seen: string[] = [];
     for await (const line of createInterface({ input: child.stdout })) {
       seen.push(line.replace(/"ms":[\d.]+/, '"ms":0'));
@@ -115,10 +155,27 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
     const conn = createPostgresConnection({ url: base, schema, poolSize: 1 });
     try {
       const steps: string[] = [];
-      await migratePostgres(conn, schema, await migrationsDir({ '001-a.sql': 'not run again', '002-slow.sql': 'CREATE TABLE slow (x integer);', '003-c.sql': 'CREATE TABLE c (x integer);' }),
-        Date.now, { onProgress: (s) => { if (s.phase === 'start') steps.push(`${s.name} ${s.index}/${s.total} ${s.upgrade}`); } });
+      await migratePostgres(
+        conn,
+        schema,
+        await migrationsDir({
+          '001-a.sql': 'not run again',
+          '002-slow.sql': 'CREATE TABLE slow (x integer);',
+          '003-c.sql': 'CREATE TABLE c (x integer);',
+        }),
+        Date.now,
+        {
+          onProgress: (s) => {
+            if (s.phase === 'start') steps.push(`${s.name} ${s.index}/${s.total} ${s.upgrade}`);
+          },
+        },
+      );
       expect(steps).toEqual(['002-slow.sql 1/2 true', '003-c.sql 2/2 true']);
-      expect((await sql<{ name: string }>(`SELECT name FROM ${schema}.schema_migrations ORDER BY version`)).map((r) => r.name)).toEqual(['001-a.sql', '002-slow.sql', '003-c.sql']);
+      expect(
+        (await sql<{ name: string }>(`SELECT name FROM ${schema}.schema_migrations ORDER BY version`)).map(
+          (r) => r.name,
+        ),
+      ).toEqual(['001-a.sql', '002-slow.sql', '003-c.sql']);
       expect(await sql(`SELECT x FROM ${schema}.a`)).toEqual([{ x: 1 }]);
     } finally {
       await conn.pool.end();
@@ -137,7 +194,10 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
     const storage = open();
     await storage.migrate();
     await storage.close();
-    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'query_failed', message: expect.stringContaining('findAccount') });
+    await expect(storage.findAccount('x')).rejects.toMatchObject({
+      code: 'query_failed',
+      message: expect.stringContaining('findAccount'),
+    });
   });
 
   it('gives every pending row to exactly one of several concurrent claimers (FOR UPDATE SKIP LOCKED)', async () => {
@@ -146,13 +206,15 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
     const account = await claimers[0]!.ensureAccount('acme', 1);
     await claimers[0]!.insertInbox(account.id, inboxItems('x', 300), 1);
     const claimed: number[] = [];
-    await Promise.all(claimers.map(async (storage) => {
-      for (;;) {
-        const rows = await storage.claimInbox({ limit: 7, leaseMs: 60_000, now: 10 });
-        if (rows.length === 0) return;
-        claimed.push(...rows.map((r) => r.seq));
-      }
-    }));
+    await Promise.all(
+      claimers.map(async (storage) => {
+        for (;;) {
+          const rows = await storage.claimInbox({ limit: 7, leaseMs: 60_000, now: 10 });
+          if (rows.length === 0) return;
+          claimed.push(...rows.map((r) => r.seq));
+        }
+      }),
+    );
     expect(claimed).toHaveLength(300);
     expect(new Set(claimed).size).toBe(300);
   });

@@ -18,7 +18,11 @@ export interface PostgresStorageOptions {
 /** Schema names reach SQL as identifiers, so only this shape is accepted. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
-interface ParsedPostgresUrl { url: string; schema: string | undefined; poolSize: number | undefined }
+interface ParsedPostgresUrl {
+  url: string;
+  schema: string | undefined;
+  poolSize: number | undefined;
+}
 
 /** Splits Touchline's own parameters (schema, pool) off the URL; a bad value is an invalid_url error. */
 export function parsePostgresUrl(url: string): ParsedPostgresUrl {
@@ -26,12 +30,18 @@ export function parsePostgresUrl(url: string): ParsedPostgresUrl {
   try {
     parsed = new URL(url);
   } catch {
-    throw new StorageError('invalid_url', `postgres storage URL ${redactUrl(url)} cannot be parsed: expected postgres://user@host:port/database`);
+    throw new StorageError(
+      'invalid_url',
+      `postgres storage URL ${redactUrl(url)} cannot be parsed: expected postgres://user@host:port/database`,
+    );
   }
   const schema = parsed.searchParams.get('schema') ?? undefined;
   const pool = parsed.searchParams.get('pool') ?? undefined;
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
-    throw new StorageError('invalid_url', `postgres storage URL parameter schema="${schema}" must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters)`);
+    throw new StorageError(
+      'invalid_url',
+      `postgres storage URL parameter schema="${schema}" must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters)`,
+    );
   }
   const poolSize = pool === undefined ? undefined : Number(pool);
   if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 100)) {
@@ -64,7 +74,9 @@ export function openPostgresStorage(options: PostgresStorageOptions): Storage {
     diskUsage: async (): Promise<DiskUsage> => {
       const size = await runQuery(conn, 'diskUsage', {
         sqlite: () => null,
-        postgres: async (c) => (await c.rows<{ bytes: number }>('SELECT pg_database_size(current_database())::float8 AS bytes'))[0]?.bytes ?? null,
+        postgres: async (c) =>
+          (await c.rows<{ bytes: number }>('SELECT pg_database_size(current_database())::float8 AS bytes'))[0]?.bytes ??
+          null,
       });
       return { databaseBytes: size, walBytes: null, walLimitBytes: null, freeBytes: null, checkpoints: null };
     },

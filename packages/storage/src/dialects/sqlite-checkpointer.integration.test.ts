@@ -8,8 +8,12 @@ import { applyPragmas } from './sqlite-pragmas.js';
 import { walBoundFrom } from './wal-bound.js';
 
 let tmp: TempDir;
-beforeEach(async () => { tmp = await makeTempDir(); });
-afterEach(async () => { await tmp.remove(); });
+beforeEach(async () => {
+  tmp = await makeTempDir();
+});
+afterEach(async () => {
+  await tmp.remove();
+});
 
 async function eventually(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -30,7 +34,9 @@ describe('startCheckpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const before = statSync(file).size;
     const insert = db.prepare('INSERT INTO t VALUES (?)');
-    db.transaction(() => { for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200)); })();
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
+    })();
     // Nothing on this thread checkpoints, so only the worker can grow the main file.
     expect(await eventually(() => statSync(file).size > before)).toBe(true);
     await checkpointer.stop();

@@ -15,7 +15,15 @@ const MAX_WAIT_MS = 640;
 
 /** Slots of the shared counters: the worker writes them, the owner's thread reads them for metrics. */
 export const CHECKPOINT_SLOTS = {
-  walBytes: 0, passive: 1, complete: 2, busy: 3, failed: 4, lastHoldMs: 5, maxHoldMs: 6, busyStreak: 7, totalHoldMs: 8,
+  walBytes: 0,
+  passive: 1,
+  complete: 2,
+  busy: 3,
+  failed: 4,
+  lastHoldMs: 5,
+  maxHoldMs: 6,
+  busyStreak: 7,
+  totalHoldMs: 8,
 } as const;
 const SLOT_COUNT = 9;
 
@@ -122,8 +130,16 @@ export function startCheckpointer(db: Database.Database, path: string, bound: Wa
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
-      driver, path, intervalMs: CHECKPOINT_INTERVAL_MS, stats: buffer, slots: CHECKPOINT_SLOTS,
-      restartBytes, refuseBytes: refuseThresholdBytes(bound), journalSizeLimit: journalSizeLimitBytes(bound), firstWaitMs: FIRST_WAIT_MS, maxWaitMs: MAX_WAIT_MS,
+      driver,
+      path,
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      stats: buffer,
+      slots: CHECKPOINT_SLOTS,
+      restartBytes,
+      refuseBytes: refuseThresholdBytes(bound),
+      journalSizeLimit: journalSizeLimitBytes(bound),
+      firstWaitMs: FIRST_WAIT_MS,
+      maxWaitMs: MAX_WAIT_MS,
     },
   });
   // A forgotten close() must not keep the process alive.

@@ -3,7 +3,10 @@ import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 
 /** Which file an open database is: device and inode, as stat() gives them. */
-export interface FileIdentity { dev: number; ino: number }
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
 import { StorageError } from '../storage-error.js';
 import { assertWalWithinBound, type WalBound } from './wal-bound.js';
 
@@ -55,7 +58,11 @@ export function fileIdentity(path: string): FileIdentity | null {
 }
 
 /** `bound` null: no WAL to bound (':memory:', read-only connections). */
-export function createSqliteConnection(db: Database.Database, location: string, bound: WalBound | null = null): SqliteConnection {
+export function createSqliteConnection(
+  db: Database.Database,
+  location: string,
+  bound: WalBound | null = null,
+): SqliteConnection {
   const identity = fileIdentity(location);
   const cache = new Map<string, Database.Statement<unknown[], unknown>>();
   return {

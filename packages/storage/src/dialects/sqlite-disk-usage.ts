@@ -16,16 +16,26 @@ function freeBytes(path: string): number | null {
 
 /** `checkpointer` null: ':memory:' or a connection that leaves checkpoints to another one. */
 export function sqliteDiskUsage(path: string, bound: WalBound | null, checkpointer: Checkpointer | null): DiskUsage {
-  if (bound === null) return { databaseBytes: null, walBytes: null, walLimitBytes: null, freeBytes: null, checkpoints: null };
+  if (bound === null)
+    return { databaseBytes: null, walBytes: null, walLimitBytes: null, freeBytes: null, checkpoints: null };
   const stats = checkpointer?.stats();
   return {
     databaseBytes: statSync(path, { throwIfNoEntry: false })?.size ?? 0,
     walBytes: walFileBytes(path),
     walLimitBytes: bound.limitBytes,
     freeBytes: freeBytes(path),
-    checkpoints: stats === undefined ? null : {
-      passive: stats.passive, complete: stats.complete, busy: stats.busy, failed: stats.failed, busyStreak: stats.busyStreak,
-      lastHoldMs: stats.lastHoldMs, maxHoldMs: stats.maxHoldMs, totalHoldMs: stats.totalHoldMs,
-    },
+    checkpoints:
+      stats === undefined
+        ? null
+        : {
+            passive: stats.passive,
+            complete: stats.complete,
+            busy: stats.busy,
+            failed: stats.failed,
+            busyStreak: stats.busyStreak,
+            lastHoldMs: stats.lastHoldMs,
+            maxHoldMs: stats.maxHoldMs,
+            totalHoldMs: stats.totalHoldMs,
+          },
   };
 }

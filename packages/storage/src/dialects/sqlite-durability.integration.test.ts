@@ -12,15 +12,21 @@ const BATCH_SIZE = 50;
 const KILL_AFTER = 25;
 
 /** Runs the writer until it prints `acked <KILL_AFTER>`, SIGKILLs it on that line, returns the last batch it saw acked. */
-function writeUntilKilled(dbFile: string, accountId: string): Promise<{ lastAcked: number; signal: NodeJS.Signals | null; stderr: string }> {
+function writeUntilKilled(
+  dbFile: string,
+  accountId: string,
+): Promise<{ lastAcked: number; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [FIXTURE, dbFile, accountId], {
-      env: { ...process.env, BATCH_SIZE: String(BATCH_SIZE) }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BATCH_SIZE: String(BATCH_SIZE) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let lastAcked = -1;
     let buffered = '';
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
@@ -39,8 +45,12 @@ function writeUntilKilled(dbFile: string, accountId: string): Promise<{ lastAcke
 
 describe('sqlite inbox durability', () => {
   let tmp: TempDir;
-  beforeEach(async () => { tmp = await makeTempDir(); });
-  afterEach(async () => { await tmp.remove(); });
+  beforeEach(async () => {
+    tmp = await makeTempDir();
+  });
+  afterEach(async () => {
+    await tmp.remove();
+  });
 
   it('keeps every acknowledged batch, whole, after the writer is SIGKILLed', async () => {
     const file = tmp.file('inbox.db');
@@ -60,9 +70,15 @@ describe('sqlite inbox durability', () => {
     try {
       for (let n = 0; n <= lastAcked; n++) {
         // Re-sending an acknowledged batch must find every item already stored.
-        const again = await storage.insertInbox(account.id, Array.from({ length: BATCH_SIZE }, (_, i) => ({
-          itemId: `b${n}-i${i}`, type: 'event', payload: '{}',
-        })), 2);
+        const again = await storage.insertInbox(
+          account.id,
+          Array.from({ length: BATCH_SIZE }, (_, i) => ({
+            itemId: `b${n}-i${i}`,
+            type: 'event',
+            payload: '{}',
+          })),
+          2,
+        );
         expect(again, `batch ${n}`).toEqual({ inserted: 0, duplicates: BATCH_SIZE });
       }
       // Transactions are all-or-nothing: whatever the kill interrupted is absent, not half there.

@@ -10,7 +10,11 @@ export const SQLITE_MIGRATIONS_DIR = new URL('../../migrations/sqlite/', import.
 
 const FILE_NAME = /^(\d+)-[a-z0-9-]+\.sql$/;
 
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 /** The migration files in `dir`, by version; a malformed name or a repeated version is an error. */
 export async function readMigrations(dir: URL): Promise<Migration[]> {
@@ -18,7 +22,9 @@ export async function readMigrations(dir: URL): Promise<Migration[]> {
     return await readMigrationFiles(dir);
   } catch (error) {
     if (error instanceof StorageError) throw error;
-    throw new StorageError('migration_failed', `cannot read migrations from ${fileURLToPath(dir)}: ${String(error)}`, { cause: error });
+    throw new StorageError('migration_failed', `cannot read migrations from ${fileURLToPath(dir)}: ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -28,7 +34,10 @@ async function readMigrationFiles(dir: URL): Promise<Migration[]> {
   for (const name of names) {
     const match = FILE_NAME.exec(name);
     if (match === null) {
-      throw new StorageError('migration_failed', `migration file ${name} in ${fileURLToPath(dir)} must be named <number>-<kebab-name>.sql`);
+      throw new StorageError(
+        'migration_failed',
+        `migration file ${name} in ${fileURLToPath(dir)} must be named <number>-<kebab-name>.sql`,
+      );
     }
     migrations.push({ version: Number(match[1]), name, sql: await readFile(new URL(name, dir), 'utf8') });
   }
@@ -36,7 +45,10 @@ async function readMigrationFiles(dir: URL): Promise<Migration[]> {
   for (let i = 1; i < migrations.length; i++) {
     const [prev, cur] = [migrations[i - 1] as Migration, migrations[i] as Migration];
     if (prev.version === cur.version) {
-      throw new StorageError('migration_failed', `migrations ${prev.name} and ${cur.name} in ${fileURLToPath(dir)} share version ${cur.version}`);
+      throw new StorageError(
+        'migration_failed',
+        `migrations ${prev.name} and ${cur.name} in ${fileURLToPath(dir)} share version ${cur.version}`,
+      );
     }
   }
   return migrations;
@@ -54,12 +66,19 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
  * Progress goes to `options.onProgress`. better-sqlite3 is synchronous: a migration that builds the
  * read model from a big database holds the calling thread until it commits.
  */
-export async function migrateSqlite(conn: SqliteConnection, dir: URL = SQLITE_MIGRATIONS_DIR, now: () => number = Date.now, options: MigrateOptions = {}): Promise<void> {
+export async function migrateSqlite(
+  conn: SqliteConnection,
+  dir: URL = SQLITE_MIGRATIONS_DIR,
+  now: () => number = Date.now,
+  options: MigrateOptions = {},
+): Promise<void> {
   const migrations = await readMigrations(dir);
   const { db } = conn;
   let current = '(ledger)';
   try {
-    db.transaction(() => { db.exec(CREATE_LEDGER); }).immediate();
+    db.transaction(() => {
+      db.exec(CREATE_LEDGER);
+    }).immediate();
     const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
     const pending = migrations.filter((m) => !applied.has(m.version));
     const upgrade = applied.size > 0;
@@ -79,6 +98,10 @@ export async function migrateSqlite(conn: SqliteConnection, dir: URL = SQLITE_MI
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new StorageError('migration_failed', `migration ${current} failed on sqlite storage ${conn.location}: ${message}`, { cause: error });
+    throw new StorageError(
+      'migration_failed',
+      `migration ${current} failed on sqlite storage ${conn.location}: ${message}`,
+      { cause: error },
+    );
   }
 }

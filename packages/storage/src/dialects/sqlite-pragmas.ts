@@ -54,7 +54,8 @@ export function applyPragmas(db: Database.Database, options: SqlitePragmaOptions
   // itself then overwrites with secure_delete ON). Cost measured in bench/secure-delete.ts.
   db.pragma('secure_delete = FAST');
   const journalSizeLimit = options.journalSizeLimitBytes ?? -1;
-  if (!Number.isInteger(journalSizeLimit)) throw new StorageError('open_failed', `journalSizeLimitBytes must be an integer, got ${journalSizeLimit}`);
+  if (!Number.isInteger(journalSizeLimit))
+    throw new StorageError('open_failed', `journalSizeLimitBytes must be an integer, got ${journalSizeLimit}`);
   db.pragma(`journal_size_limit = ${journalSizeLimit}`);
   // The worker's upserts land at random places in the id-keyed indexes; SQLite's default 2 MB
   // page cache re-reads most of those pages from the OS on every pass. 64 MB (negative = KiB)

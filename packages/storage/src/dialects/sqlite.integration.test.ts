@@ -16,13 +16,20 @@ import { applyPragmas } from './sqlite-pragmas.js';
 const MIGRATOR = fileURLToPath(new URL('../test-support/migrator.fixture.mjs', import.meta.url));
 
 let tmp: TempDir;
-beforeEach(async () => { tmp = await makeTempDir(); });
-afterEach(async () => { await tmp.remove(); });
+beforeEach(async () => {
+  tmp = await makeTempDir();
+});
+afterEach(async () => {
+  await tmp.remove();
+});
 
 function ledger(file: string): Array<{ version: number; name: string }> {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{ version: number; name: string }>;
+    return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{
+      version: number;
+      name: string;
+    }>;
   } finally {
     db.close();
   }
@@ -63,7 +70,27 @@ describe('sqlite migrations', () => {
     await reopened.migrate();
     expect(await reopened.findAccount('acme')).toEqual(account);
     await reopened.close();
-    expect(ledger(file)).toEqual([{ version: 1, name: '001-initial.sql' }, { version: 2, name: '002-sdk-health.sql' }, { version: 3, name: '003-dashboard-admin.sql' }, { version: 4, name: '004-sessions-keyed-by-visitor.sql' }, { version: 5, name: '005-inbox-pending-by-statement.sql' }, { version: 6, name: '006-order-independent-merge.sql' }, { version: 7, name: '007-sdk-clock-offset.sql' }, { version: 8, name: '008-ad-spend.sql' }, { version: 9, name: '009-rollups.sql' }, { version: 10, name: '010-visitor-gaps.sql' }, { version: 12, name: '012-visitor-aliases.sql' }, { version: 13, name: '013-erasure.sql' }, { version: 14, name: '014-goals-and-funnels.sql' }, { version: 15, name: '015-utm-dimensions.sql' }, { version: 16, name: '016-journeys.sql' }, { version: 17, name: '017-conversion-uploads.sql' }, { version: 20, name: '020-cookieless-secrets.sql' }, { version: 21, name: '021-dashboard-state.sql' }, { version: 22, name: '022-dashboard-users.sql' }]);
+    expect(ledger(file)).toEqual([
+      { version: 1, name: '001-initial.sql' },
+      { version: 2, name: '002-sdk-health.sql' },
+      { version: 3, name: '003-dashboard-admin.sql' },
+      { version: 4, name: '004-sessions-keyed-by-visitor.sql' },
+      { version: 5, name: '005-inbox-pending-by-statement.sql' },
+      { version: 6, name: '006-order-independent-merge.sql' },
+      { version: 7, name: '007-sdk-clock-offset.sql' },
+      { version: 8, name: '008-ad-spend.sql' },
+      { version: 9, name: '009-rollups.sql' },
+      { version: 10, name: '010-visitor-gaps.sql' },
+      { version: 12, name: '012-visitor-aliases.sql' },
+      { version: 13, name: '013-erasure.sql' },
+      { version: 14, name: '014-goals-and-funnels.sql' },
+      { version: 15, name: '015-utm-dimensions.sql' },
+      { version: 16, name: '016-journeys.sql' },
+      { version: 17, name: '017-conversion-uploads.sql' },
+      { version: 20, name: '020-cookieless-secrets.sql' },
+      { version: 21, name: '021-dashboard-state.sql' },
+      { version: 22, name: '022-dashboard-users.sql' },
+    ]);
   });
 
   it('004 rekeys sessions by visitor and keeps every stored session as it was', async () => {
@@ -75,9 +102,11 @@ describe('sqlite migrations', () => {
     }
     await migrateSqlite(conn, await migrationsDir(upTo3));
     conn.db.exec("INSERT INTO accounts (key, id, name, created_at) VALUES (1, 'acc', 'acme', 0)");
-    const insert = conn.db.prepare(`INSERT INTO sessions (account_key, id, visitor_id, started_at, last_seen_at, landing_url,
+    const insert =
+      conn.db.prepare(`INSERT INTO sessions (account_key, id, visitor_id, started_at, last_seen_at, landing_url,
       landing_host, referrer, channel, utm, click_ids, event_count, pageview_count) VALUES (1, ?, ?, ?, ?, ?, 'shop.example', NULL, 'direct', '{}', '{}', ?, 1)`);
-    for (let i = 0; i < 50; i++) insert.run(`s${(i * 37) % 50}`, `v${i % 7}`, i, i + 5, `https://shop.example/${i}`, i + 1);
+    for (let i = 0; i < 50; i++)
+      insert.run(`s${(i * 37) % 50}`, `v${i % 7}`, i, i + 5, `https://shop.example/${i}`, i + 1);
     const all = 'SELECT * FROM sessions ORDER BY id';
     const before = conn.db.prepare(all).all();
     const upTo4: Record<string, string> = { ...upTo3 };
@@ -88,10 +117,25 @@ describe('sqlite migrations', () => {
     expect(conn.db.prepare(all).all()).toEqual(before);
     // 006 keeps every landing as it was, without a rank (repair-sessions ranks them).
     await migrateSqlite(conn);
-    expect(conn.db.prepare(all).all()).toEqual((before as Array<Record<string, unknown>>).map((row) => ({ ...row, landing_rank: null, landing_at: null, landing_item: null })));
-    const key = conn.db.prepare("SELECT name FROM pragma_index_info((SELECT name FROM sqlite_master WHERE tbl_name = 'sessions' AND name LIKE 'sqlite_autoindex%'))").pluck().all();
+    expect(conn.db.prepare(all).all()).toEqual(
+      (before as Array<Record<string, unknown>>).map((row) => ({
+        ...row,
+        landing_rank: null,
+        landing_at: null,
+        landing_item: null,
+      })),
+    );
+    const key = conn.db
+      .prepare(
+        "SELECT name FROM pragma_index_info((SELECT name FROM sqlite_master WHERE tbl_name = 'sessions' AND name LIKE 'sqlite_autoindex%'))",
+      )
+      .pluck()
+      .all();
     expect(key).toEqual(['account_key', 'visitor_id', 'id']);
-    const indexes = conn.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").pluck().all();
+    const indexes = conn.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL")
+      .pluck()
+      .all();
     expect(indexes).toEqual(['sessions_by_activity']);
     conn.db.close();
   });
@@ -116,12 +160,20 @@ describe('sqlite migrations', () => {
   it('rolls a failing migration back, keeps the ones before it, and names the file that failed', async () => {
     const file = tmp.file('m3.db');
     const conn = createSqliteConnection(new Database(file), file);
-    const dir = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x INTEGER);', '002-bad.sql': 'CREATE TABLE half (x INTEGER); INSERT INTO nope VALUES (1);' });
+    const dir = await migrationsDir({
+      '001-ok.sql': 'CREATE TABLE ok (x INTEGER);',
+      '002-bad.sql': 'CREATE TABLE half (x INTEGER); INSERT INTO nope VALUES (1);',
+    });
     const error = await migrateSqlite(conn, dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ code: 'migration_failed', message: expect.stringContaining('002-bad.sql') });
-    expect(conn.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('ok', 'half') ORDER BY name").pluck().all()).toEqual(['ok']);
-    const fixed = await migrationsDir({ '001-ok.sql': 'CREATE TABLE ok (x INTEGER);', '002-good.sql': 'CREATE TABLE good (x INTEGER);' });
+    expect(
+      conn.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('ok', 'half') ORDER BY name").pluck().all(),
+    ).toEqual(['ok']);
+    const fixed = await migrationsDir({
+      '001-ok.sql': 'CREATE TABLE ok (x INTEGER);',
+      '002-good.sql': 'CREATE TABLE good (x INTEGER);',
+    });
     await migrateSqlite(conn, fixed);
     conn.db.close();
     expect(ledger(file).map((m) => m.name)).toEqual(['001-ok.sql', '002-good.sql']);
@@ -131,14 +183,36 @@ describe('sqlite migrations', () => {
     const file = tmp.file('m4.db');
     const conn = createSqliteConnection(new Database(file), file);
     const steps: MigrationProgress[] = [];
-    const onProgress = (step: MigrationProgress): void => { steps.push(step); };
-    await migrateSqlite(conn, await migrationsDir({ '001-a.sql': 'CREATE TABLE a (x INTEGER);', '002-b.sql': 'CREATE TABLE b (x INTEGER);' }), Date.now, { onProgress });
-    await migrateSqlite(conn, await migrationsDir({ '001-a.sql': '', '002-b.sql': '', '003-c.sql': 'CREATE TABLE c (x INTEGER);' }), Date.now, { onProgress });
-    await migrateSqlite(conn, await migrationsDir({ '001-a.sql': '', '002-b.sql': '', '003-c.sql': '' }), Date.now, { onProgress });
+    const onProgress = (step: MigrationProgress): void => {
+      steps.push(step);
+    };
+    await migrateSqlite(
+      conn,
+      await migrationsDir({ '001-a.sql': 'CREATE TABLE a (x INTEGER);', '002-b.sql': 'CREATE TABLE b (x INTEGER);' }),
+      Date.now,
+      { onProgress },
+    );
+    await migrateSqlite(
+      conn,
+      await migrationsDir({ '001-a.sql': '', '002-b.sql': '', '003-c.sql': 'CREATE TABLE c (x INTEGER);' }),
+      Date.now,
+      { onProgress },
+    );
+    await migrateSqlite(conn, await migrationsDir({ '001-a.sql': '', '002-b.sql': '', '003-c.sql': '' }), Date.now, {
+      onProgress,
+    });
     conn.db.close();
-    expect(steps.map(({ phase, name, index, total, upgrade }) => `${phase} ${name} ${index}/${total} ${upgrade ? 'upgrade' : 'new'}`)).toEqual([
-      'start 001-a.sql 1/2 new', 'done 001-a.sql 1/2 new', 'start 002-b.sql 2/2 new', 'done 002-b.sql 2/2 new',
-      'start 003-c.sql 1/1 upgrade', 'done 003-c.sql 1/1 upgrade',
+    expect(
+      steps.map(
+        ({ phase, name, index, total, upgrade }) => `${phase} ${name} ${index}/${total} ${upgrade ? 'upgrade' : 'new'}`,
+      ),
+    ).toEqual([
+      'start 001-a.sql 1/2 new',
+      'done 001-a.sql 1/2 new',
+      'start 002-b.sql 2/2 new',
+      'done 002-b.sql 2/2 new',
+      'start 003-c.sql 1/1 upgrade',
+      'done 003-c.sql 1/1 upgrade',
     ]);
     for (const step of steps) if (step.phase === 'done') expect(step.ms).toBeGreaterThanOrEqual(0);
   });
@@ -148,13 +222,18 @@ describe('sqlite migrations', () => {
     // 002 builds a table from a billion generated rows: minutes, so the kill lands inside it.
     const slow = await migrationsDir({
       '001-a.sql': 'CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1);',
-      '002-slow.sql': 'CREATE TABLE slow AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000000) SELECT x FROM n;',
+      '002-slow.sql':
+        'CREATE TABLE slow AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000000) SELECT x FROM n;',
       '003-c.sql': 'CREATE TABLE c (x INTEGER);',
     });
-    const child = spawn(process.execPath, [MIGRATOR, 'sqlite', file, slow.href], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [MIGRATOR, 'sqlite', file, slow.href], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
     for await (const line of lines) {
       seen.push(line);
       if (line.includes('"phase":"start"') && line.includes('002-slow.sql')) break;
@@ -171,8 +250,20 @@ describe('sqlite migrations', () => {
     const conn = createSqliteConnection(new Database(file), file);
     expect(conn.db.prepare("SELECT name FROM sqlite_master WHERE name = 'slow'").all()).toEqual([]);
     const steps: string[] = [];
-    await migrateSqlite(conn, await migrationsDir({ '001-a.sql': 'not run again', '002-slow.sql': 'CREATE TABLE slow (x INTEGER);', '003-c.sql': 'CREATE TABLE c (x INTEGER);' }),
-      Date.now, { onProgress: (s) => { if (s.phase === 'start') steps.push(`${s.name} ${s.index}/${s.total} ${s.upgrade}`); } });
+    await migrateSqlite(
+      conn,
+      await migrationsDir({
+        '001-a.sql': 'not run again',
+        '002-slow.sql': 'CREATE TABLE slow (x INTEGER);',
+        '003-c.sql': 'CREATE TABLE c (x INTEGER);',
+      }),
+      Date.now,
+      {
+        onProgress: (s) => {
+          if (s.phase === 'start') steps.push(`${s.name} ${s.index}/${s.total} ${s.upgrade}`);
+        },
+      },
+    );
     expect(conn.db.prepare('SELECT x FROM a').pluck().all()).toEqual([1]);
     conn.db.close();
     expect(steps).toEqual(['002-slow.sql 1/2 true', '003-c.sql 2/2 true']);
@@ -181,9 +272,13 @@ describe('sqlite migrations', () => {
 
   it('rejects badly named or duplicate-version files before touching the database', async () => {
     const conn = createSqliteConnection(new Database(':memory:'), ':memory:');
-    await expect(migrateSqlite(conn, await migrationsDir({ 'initial.sql': '' }))).rejects.toMatchObject({ code: 'migration_failed' });
-    await expect(migrateSqlite(conn, await migrationsDir({ '1-a.sql': '', '001-b.sql': '' })))
-      .rejects.toMatchObject({ code: 'migration_failed', message: expect.stringContaining('share version 1') });
+    await expect(migrateSqlite(conn, await migrationsDir({ 'initial.sql': '' }))).rejects.toMatchObject({
+      code: 'migration_failed',
+    });
+    await expect(migrateSqlite(conn, await migrationsDir({ '1-a.sql': '', '001-b.sql': '' }))).rejects.toMatchObject({
+      code: 'migration_failed',
+      message: expect.stringContaining('share version 1'),
+    });
     conn.db.close();
   });
 
@@ -196,13 +291,18 @@ describe('openSqliteStorage errors', () => {
   it('reports a database that cannot be opened as open_failed with its path', () => {
     const path = tmp.file('missing-dir/x.db');
     expect(() => openSqliteStorage({ path })).toThrow(StorageError);
-    expect(() => openSqliteStorage({ path })).toThrow(expect.objectContaining({ code: 'open_failed', message: expect.stringContaining(path) }));
+    expect(() => openSqliteStorage({ path })).toThrow(
+      expect.objectContaining({ code: 'open_failed', message: expect.stringContaining(path) }),
+    );
   });
 
   it('reports a query on a closed storage as query_failed naming the query', async () => {
     const storage = await openMigrated(tmp.file('c.db'));
     await storage.close();
-    await expect(storage.findAccount('x')).rejects.toMatchObject({ code: 'query_failed', message: expect.stringContaining('findAccount') });
+    await expect(storage.findAccount('x')).rejects.toMatchObject({
+      code: 'query_failed',
+      message: expect.stringContaining('findAccount'),
+    });
   });
 
   it('works in memory', async () => {

@@ -61,7 +61,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const writer = options.readOnly !== true;
   const conn = createSqliteConnection(db, options.path, wal && writer ? bound : null);
   let checkpointer: Checkpointer | null = null;
-  if (wal && writer && options.backgroundCheckpoints !== false) checkpointer = startCheckpointer(db, options.path, bound);
+  if (wal && writer && options.backgroundCheckpoints !== false)
+    checkpointer = startCheckpointer(db, options.path, bound);
   else if (wal) db.pragma('wal_autocheckpoint = 0');
   return {
     dialect: 'sqlite',

@@ -37,7 +37,11 @@ let next = 0;
 function items(count: number): InboxItem[] {
   return Array.from({ length: count }, () => {
     next += 1;
-    return { itemId: `item-${String(next).padStart(8, '0')}`, type: 'event', payload: JSON.stringify(['page', 'x'.repeat(400), next]) };
+    return {
+      itemId: `item-${String(next).padStart(8, '0')}`,
+      type: 'event',
+      payload: JSON.stringify(['page', 'x'.repeat(400), next]),
+    };
   });
 }
 
@@ -114,11 +118,29 @@ describe('the WAL bound', () => {
     await storage.insertInbox(account.id, items(50), 1);
     const claimed = await storage.claimInbox({ limit: 50, leaseMs: 60_000, now: 2 });
     const t = Date.now() - 86_400_000;
-    expect(await storage.applyProcessed(batch({
-      done: claimed.map((r) => r.seq),
-      sessions: [session(account.id, { id: 's1', visitorId: 'buyer', startedAt: t - 1000, lastSeenAt: t, channel: 'email' })],
-      conversions: [{ accountId: account.id, id: 'order', name: 'purchase', visitorId: 'buyer', sessionId: 's1', timestamp: t, revenue: 10, currency: 'EUR', properties: '{}' }],
-    }))).toEqual({ kind: 'applied' });
+    expect(
+      await storage.applyProcessed(
+        batch({
+          done: claimed.map((r) => r.seq),
+          sessions: [
+            session(account.id, { id: 's1', visitorId: 'buyer', startedAt: t - 1000, lastSeenAt: t, channel: 'email' }),
+          ],
+          conversions: [
+            {
+              accountId: account.id,
+              id: 'order',
+              name: 'purchase',
+              visitorId: 'buyer',
+              sessionId: 's1',
+              timestamp: t,
+              revenue: 10,
+              currency: 'EUR',
+              properties: '{}',
+            },
+          ],
+        }),
+      ),
+    ).toEqual({ kind: 'applied' });
     const reader = new Database(file, { readonly: true });
     reader.exec('BEGIN');
     reader.prepare('SELECT count(*) FROM inbox').get();
@@ -127,9 +149,24 @@ describe('the WAL bound', () => {
     expect(refused).toBe(1);
 
     const wal = walFileBytes(file);
-    expect(await storage.refreshJourneys({ limit: 50 })).toEqual({ visitors: 0, conversions: 0, done: true, deferred: true });
-    expect(await storage.compactInbox({ before: 1000, afterSeq: 0, limit: 100 })).toEqual({ compacted: 0, lastSeq: 0, done: true, deferred: true });
-    expect(await storage.pruneInbox({ before: 1000, afterSeq: 0, limit: 100 })).toEqual({ deleted: 0, lastSeq: 0, done: true, deferred: true });
+    expect(await storage.refreshJourneys({ limit: 50 })).toEqual({
+      visitors: 0,
+      conversions: 0,
+      done: true,
+      deferred: true,
+    });
+    expect(await storage.compactInbox({ before: 1000, afterSeq: 0, limit: 100 })).toEqual({
+      compacted: 0,
+      lastSeq: 0,
+      done: true,
+      deferred: true,
+    });
+    expect(await storage.pruneInbox({ before: 1000, afterSeq: 0, limit: 100 })).toEqual({
+      deleted: 0,
+      lastSeq: 0,
+      done: true,
+      deferred: true,
+    });
     expect(walFileBytes(file)).toBe(wal);
 
     reader.exec('COMMIT');
@@ -143,6 +180,8 @@ describe('the WAL bound', () => {
   });
 
   it('rejects a bound below the minimum when opening', () => {
-    expect(() => openSqliteStorage({ path: tmp.file('small.db'), walLimitBytes: 1000 })).toThrow(/walLimitBytes must be an integer >= 262144/);
+    expect(() => openSqliteStorage({ path: tmp.file('small.db'), walLimitBytes: 1000 })).toThrow(
+      /walLimitBytes must be an integer >= 262144/,
+    );
   });
 });

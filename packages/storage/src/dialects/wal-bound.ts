@@ -41,7 +41,10 @@ export function refuseThresholdBytes(bound: WalBound): number {
 export function walBoundFrom(limitBytes: number | undefined): WalBound {
   const limit = limitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
   if (!Number.isInteger(limit) || limit < MIN_WAL_LIMIT_BYTES) {
-    throw new StorageError('open_failed', `walLimitBytes must be an integer >= ${MIN_WAL_LIMIT_BYTES}, got ${limitBytes}`);
+    throw new StorageError(
+      'open_failed',
+      `walLimitBytes must be an integer >= ${MIN_WAL_LIMIT_BYTES}, got ${limitBytes}`,
+    );
   }
   return { limitBytes: limit };
 }
@@ -64,6 +67,9 @@ export function walFileBytes(databasePath: string): number {
 export function assertWalWithinBound(databasePath: string, bound: WalBound): void {
   const bytes = walFileBytes(databasePath);
   if (bytes < refuseThresholdBytes(bound)) return;
-  throw new StorageError('busy', `the write-ahead log ${databasePath}-wal is ${bytes} bytes, near its bound of ${bound.limitBytes}: `
-    + 'a long read transaction keeps it from being checkpointed, so writes wait until a checkpoint truncates it');
+  throw new StorageError(
+    'busy',
+    `the write-ahead log ${databasePath}-wal is ${bytes} bytes, near its bound of ${bound.limitBytes}: ` +
+      'a long read transaction keeps it from being checkpointed, so writes wait until a checkpoint truncates it',
+  );
 }

@@ -91,7 +91,10 @@ export type StorageQueries = Omit<Storage, 'dialect' | 'migrate' | 'close' | 'di
  */
 export function bindQueries(conn: Connection): StorageQueries {
   // A query with the connection bound: `query(conn, ...args)` becomes `(...args)`.
-  const bind = <A extends unknown[], R>(query: (conn: Connection, ...args: A) => R) => (...args: A): R => query(conn, ...args);
+  const bind =
+    <A extends unknown[], R>(query: (conn: Connection, ...args: A) => R) =>
+    (...args: A): R =>
+      query(conn, ...args);
   return {
     ensureAccount: bind(ensureAccount),
     ensureTestAccount: bind(ensureTestAccount),

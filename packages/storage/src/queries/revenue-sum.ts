@@ -14,7 +14,10 @@ export const SQLITE_REVENUE_SUMS = `COALESCE(SUM(CAST(revenue AS INTEGER)), 0) A
 export const PG_REVENUE_SUMS = `COALESCE(SUM(trunc(revenue)::bigint), 0) AS revenue_units,
   COALESCE(SUM(round((revenue - trunc(revenue)) * 1000000)::bigint), 0) AS revenue_micros`;
 
-export interface RevenueSums { revenue_units: number; revenue_micros: number }
+export interface RevenueSums {
+  revenue_units: number;
+  revenue_micros: number;
+}
 
 const MICROS = 1_000_000n;
 

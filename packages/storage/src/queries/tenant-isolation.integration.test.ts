@@ -14,18 +14,58 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
   function activity(accountId: string, scale: number): ProcessedBatch {
     return batch({
       visitors: [{ accountId, id: 'v1', firstSeenAt: 1000 * scale, lastSeenAt: 2000 * scale }],
-      sessions: [session(accountId, {
-        id: 's1', visitorId: 'v1', startedAt: 1000 * scale, lastSeenAt: 2000 * scale, eventCount: scale, pageviewCount: scale,
-        landingUrl: `https://${accountId}.example/`, channel: `channel-${scale}`,
-      })],
-      events: Array.from({ length: scale }, (_, i) => event(accountId, { id: `e${i}`, visitorId: 'v1', sessionId: 's1', timestamp: 1000 * scale + i })),
-      conversions: [{ accountId, id: 'c1', name: 'buy', visitorId: 'v1', sessionId: 's1', timestamp: 1500 * scale, revenue: 10 * scale, currency: 'EUR', properties: '{}' }],
-      identities: [{ accountId, userId: `user-${scale}`, visitorId: 'v1', timestamp: 1000 * scale, traits: '{}', traitsAt: 1000 * scale }],
+      sessions: [
+        session(accountId, {
+          id: 's1',
+          visitorId: 'v1',
+          startedAt: 1000 * scale,
+          lastSeenAt: 2000 * scale,
+          eventCount: scale,
+          pageviewCount: scale,
+          landingUrl: `https://${accountId}.example/`,
+          channel: `channel-${scale}`,
+        }),
+      ],
+      events: Array.from({ length: scale }, (_, i) =>
+        event(accountId, { id: `e${i}`, visitorId: 'v1', sessionId: 's1', timestamp: 1000 * scale + i }),
+      ),
+      conversions: [
+        {
+          accountId,
+          id: 'c1',
+          name: 'buy',
+          visitorId: 'v1',
+          sessionId: 's1',
+          timestamp: 1500 * scale,
+          revenue: 10 * scale,
+          currency: 'EUR',
+          properties: '{}',
+        },
+      ],
+      identities: [
+        {
+          accountId,
+          userId: `user-${scale}`,
+          visitorId: 'v1',
+          timestamp: 1000 * scale,
+          traits: '{}',
+          traitsAt: 1000 * scale,
+        },
+      ],
     });
   }
 
   function key(id: string, accountId: string): ApiKeyRecord {
-    return { id, accountId, prefix: 'tl_live_', hash: `hash-${id}`, mode: 'live', scopes: ['ingest', 'read'], createdAt: 1, revokedAt: null };
+    return {
+      id,
+      accountId,
+      prefix: 'tl_live_',
+      hash: `hash-${id}`,
+      mode: 'live',
+      scopes: ['ingest', 'read'],
+      createdAt: 1,
+      revokedAt: null,
+    };
   }
 
   beforeEach(async () => {
@@ -44,20 +84,47 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
 
   describe('tenant isolation', () => {
     it('stats counts only the asked account', async () => {
-      expect(await storage.stats(a.id, 0, 100_000)).toEqual({ visitors: 1, sessions: 1, events: 1, conversions: 1, revenue: 10 });
-      expect(await storage.stats(b.id, 0, 100_000)).toEqual({ visitors: 1, sessions: 1, events: 2, conversions: 1, revenue: 20 });
-      expect(await storage.stats('unknown', 0, 100_000)).toEqual({ visitors: 0, sessions: 0, events: 0, conversions: 0, revenue: 0 });
+      expect(await storage.stats(a.id, 0, 100_000)).toEqual({
+        visitors: 1,
+        sessions: 1,
+        events: 1,
+        conversions: 1,
+        revenue: 10,
+      });
+      expect(await storage.stats(b.id, 0, 100_000)).toEqual({
+        visitors: 1,
+        sessions: 1,
+        events: 2,
+        conversions: 1,
+        revenue: 20,
+      });
+      expect(await storage.stats('unknown', 0, 100_000)).toEqual({
+        visitors: 0,
+        sessions: 0,
+        events: 0,
+        conversions: 0,
+        revenue: 0,
+      });
     });
 
-    it('sessionsOfVisitor returns, and upserts merged into, only the account\'s own session', async () => {
-      expect(await storage.sessionsOfVisitor(a.id, 'v1')).toEqual([expect.objectContaining({
-        id: 's1', startedAt: 1000, lastSeenAt: 2000, eventCount: 1, channel: 'channel-1', landingUrl: `https://${a.id}.example/`,
-      })]);
-      expect(await storage.sessionsOfVisitor(b.id, 'v1')).toEqual([expect.objectContaining({ id: 's1', startedAt: 2000, eventCount: 2, channel: 'channel-2' })]);
+    it("sessionsOfVisitor returns, and upserts merged into, only the account's own session", async () => {
+      expect(await storage.sessionsOfVisitor(a.id, 'v1')).toEqual([
+        expect.objectContaining({
+          id: 's1',
+          startedAt: 1000,
+          lastSeenAt: 2000,
+          eventCount: 1,
+          channel: 'channel-1',
+          landingUrl: `https://${a.id}.example/`,
+        }),
+      ]);
+      expect(await storage.sessionsOfVisitor(b.id, 'v1')).toEqual([
+        expect.objectContaining({ id: 's1', startedAt: 2000, eventCount: 2, channel: 'channel-2' }),
+      ]);
       expect(await storage.sessionsOfVisitor('unknown', 'v1')).toEqual([]);
     });
 
-    it('visitor returns only the account\'s own visitor, sessions, events and user ids', async () => {
+    it("visitor returns only the account's own visitor, sessions, events and user ids", async () => {
       const va = await storage.visitor(a.id, 'v1');
       expect(va).toMatchObject({ firstSeenAt: 1000, lastSeenAt: 2000, userIds: ['user-1'] });
       expect(va?.events.map((e) => e.timestamp)).toEqual([1000]);

@@ -11,7 +11,9 @@ const { default: Database } = await import('better-sqlite3');
 // Usage: node migrator.fixture.mjs sqlite FILE DIR_URL | postgres URL SCHEMA DIR_URL
 const [dialect, target, a, b] = process.argv.slice(2);
 // Writes to a pipe are synchronous on Linux: a step's line is out before the migration runs.
-const onProgress = (step) => { process.stdout.write(`${JSON.stringify(step)}\n`); };
+const onProgress = (step) => {
+  process.stdout.write(`${JSON.stringify(step)}\n`);
+};
 if (dialect === 'sqlite') {
   const conn = createSqliteConnection(new Database(target), target);
   await migrateSqlite(conn, new URL(a), Date.now, { onProgress });

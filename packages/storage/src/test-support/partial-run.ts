@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where test files note what they left out; the global setup empties it first and reads it last. */
-export const PARTIAL_DIR = fileURLToPath(new URL('../../../../node_modules/.cache/touchline-partial/', import.meta.url));
+export const PARTIAL_DIR = fileURLToPath(
+  new URL('../../../../node_modules/.cache/touchline-partial/', import.meta.url),
+);
 
 /**
  * True when a test file may leave out what needs a missing service. Never under CI=true; locally

@@ -5,9 +5,10 @@ import type { TestStorage } from './storage-factories.js';
 
 /** bigint (int8) and numeric as numbers, as the storage's own pool reads them (all far below 2^53 here). */
 const NUMBERS: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700
-    ? (value: string) => Number(value)
-    : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 || oid === 1700
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 async function pgRows(url: string, ...sqls: string[]): Promise<unknown[][]> {
@@ -15,7 +16,11 @@ async function pgRows(url: string, ...sqls: string[]): Promise<unknown[][]> {
   const schema = parsed.searchParams.get('schema') ?? 'public';
   parsed.searchParams.delete('schema');
   parsed.searchParams.delete('pool');
-  const client = new pg.Client({ connectionString: parsed.toString(), options: `-c search_path=${schema}`, types: NUMBERS });
+  const client = new pg.Client({
+    connectionString: parsed.toString(),
+    options: `-c search_path=${schema}`,
+    types: NUMBERS,
+  });
   await client.connect();
   try {
     const out: unknown[][] = [];
@@ -27,7 +32,10 @@ async function pgRows(url: string, ...sqls: string[]): Promise<unknown[][]> {
 }
 
 /** Rows of each of `sqls`, on one connection of its own (SQLite: the file; PostgreSQL: the test's schema). */
-export async function rawRowsOf<R = Record<string, unknown>>(db: Pick<TestStorage, 'url' | 'storage'>, sqls: string[]): Promise<R[][]> {
+export async function rawRowsOf<R = Record<string, unknown>>(
+  db: Pick<TestStorage, 'url' | 'storage'>,
+  sqls: string[],
+): Promise<R[][]> {
   if (db.storage.dialect === 'postgres') return pgRows(db.url, ...sqls) as Promise<R[][]>;
   const conn = new Database(db.url, { readonly: true });
   try {
@@ -38,7 +46,10 @@ export async function rawRowsOf<R = Record<string, unknown>>(db: Pick<TestStorag
 }
 
 /** Rows of `sql` on a connection of its own. */
-export async function rawRows<R = Record<string, unknown>>(db: Pick<TestStorage, 'url' | 'storage'>, sql: string): Promise<R[]> {
+export async function rawRows<R = Record<string, unknown>>(
+  db: Pick<TestStorage, 'url' | 'storage'>,
+  sql: string,
+): Promise<R[]> {
   return (await rawRowsOf<R>(db, [sql]))[0] as R[];
 }
 

@@ -8,10 +8,14 @@ export const READ_MODEL_TABLES = {
   rollup_dims: 'SELECT account_key, dim, hour, value, sessions FROM rollup_dims ORDER BY 1, 2, 3, 4',
   visitor_hours: 'SELECT account_key, dim, value, visitor_id, hour, sessions FROM visitor_hours ORDER BY 1, 2, 3, 4, 5',
   visitor_gaps: 'SELECT account_key, dim, hour, value, prev_hour, visitors FROM visitor_gaps ORDER BY 1, 2, 3, 4, 5',
-  rollup_items: 'SELECT account_key, hour, events, conversions, revenue_units, revenue_micros FROM rollup_items ORDER BY 1, 2',
+  rollup_items:
+    'SELECT account_key, hour, events, conversions, revenue_units, revenue_micros FROM rollup_items ORDER BY 1, 2',
 };
 
-export async function readModelRows(db: Pick<TestStorage, 'url' | 'storage'>, tables: Record<string, string> = READ_MODEL_TABLES): Promise<unknown[][]> {
+export async function readModelRows(
+  db: Pick<TestStorage, 'url' | 'storage'>,
+  tables: Record<string, string> = READ_MODEL_TABLES,
+): Promise<unknown[][]> {
   return Promise.all(Object.values(tables).map((sql) => rawRows(db, sql)));
 }
 
@@ -22,15 +26,22 @@ export async function readModelRows(db: Pick<TestStorage, 'url' | 'storage'>, ta
  * dimensions 4-6 from the sessions.
  */
 export async function rebuildReadModel(db: Pick<TestStorage, 'url' | 'storage'>): Promise<void> {
-  const [first, second, third] = db.storage.dialect === 'sqlite'
-    ? ['sqlite/009-rollups.sql', 'sqlite/010-visitor-gaps.sql', 'sqlite/015-utm-dimensions.sql']
-    : ['postgres/008-rollups.sql', 'postgres/009-visitor-gaps.sql', 'postgres/014-utm-dimensions.sql'];
+  const [first, second, third] =
+    db.storage.dialect === 'sqlite'
+      ? ['sqlite/009-rollups.sql', 'sqlite/010-visitor-gaps.sql', 'sqlite/015-utm-dimensions.sql']
+      : ['postgres/008-rollups.sql', 'postgres/009-visitor-gaps.sql', 'postgres/014-utm-dimensions.sql'];
   const rollups = await readFile(new URL(`../../migrations/${first}`, import.meta.url), 'utf8');
   const gaps = await readFile(new URL(`../../migrations/${second}`, import.meta.url), 'utf8');
   const utm = await readFile(new URL(`../../migrations/${third}`, import.meta.url), 'utf8');
-  const createSessions = rollups.slice(rollups.indexOf('CREATE TABLE rollup_sessions'), rollups.indexOf('CREATE TABLE rollup_items'));
+  const createSessions = rollups.slice(
+    rollups.indexOf('CREATE TABLE rollup_sessions'),
+    rollups.indexOf('CREATE TABLE rollup_items'),
+  );
   const backfill = rollups.slice(rollups.indexOf('INSERT INTO rollup_sessions'));
-  await rawExec(db, `DELETE FROM rollup_dims; DELETE FROM visitor_hours; DELETE FROM visitor_gaps; DELETE FROM rollup_items;
+  await rawExec(
+    db,
+    `DELETE FROM rollup_dims; DELETE FROM visitor_hours; DELETE FROM visitor_gaps; DELETE FROM rollup_items;
     DELETE FROM session_spans; ${createSessions} ${backfill} ${gaps.slice(gaps.indexOf('INSERT INTO rollup_dims'))}
-    ${utm.slice(utm.indexOf('INSERT INTO rollup_dims'))}`);
+    ${utm.slice(utm.indexOf('INSERT INTO rollup_dims'))}`,
+  );
 }

@@ -63,7 +63,14 @@ export const sqliteFactory: StorageFactory = {
     const url = tmp.file('test.db');
     const storage = openStorage(url);
     await storage.migrate();
-    return { storage, url, remove: async () => { await storage.close(); await tmp.remove(); } };
+    return {
+      storage,
+      url,
+      remove: async () => {
+        await storage.close();
+        await tmp.remove();
+      },
+    };
   },
 };
 
@@ -77,7 +84,14 @@ export function postgresFactory(baseUrl: string = testPgUrl()): StorageFactory {
       // A small pool: many test files run at once against one server's connection limit.
       const storage = openStorage(`${url}&pool=4`);
       await storage.migrate();
-      return { storage, url, remove: async () => { await storage.close(); await dropSchema(baseUrl, schema); } };
+      return {
+        storage,
+        url,
+        remove: async () => {
+          await storage.close();
+          await dropSchema(baseUrl, schema);
+        },
+      };
     },
   };
 }
@@ -99,10 +113,13 @@ export async function probePostgres(url: string): Promise<string | null> {
 function unreachableFactory(url: string, reason: string): StorageFactory {
   return {
     dialect: 'postgres',
-    open: () => Promise.reject(new Error(
-      `PostgreSQL test database ${url} is unreachable (${reason}): start PostgreSQL or set TOUCHLINE_TEST_PG_URL `
-      + '(locally, TOUCHLINE_ALLOW_PARTIAL=1 runs the SQLite half only; never under CI=true).',
-    )),
+    open: () =>
+      Promise.reject(
+        new Error(
+          `PostgreSQL test database ${url} is unreachable (${reason}): start PostgreSQL or set TOUCHLINE_TEST_PG_URL ` +
+            '(locally, TOUCHLINE_ALLOW_PARTIAL=1 runs the SQLite half only; never under CI=true).',
+        ),
+      ),
   };
 }
 
@@ -112,12 +129,17 @@ function unreachableFactory(url: string, reason: string): StorageFactory {
  * under CI=true) is it left out, with a warning and a line in the run's closing summary.
  * `file`: the calling test file (import.meta.url), named in that summary.
  */
-export async function storageFactories(env: NodeJS.ProcessEnv = process.env, file = 'a test file'): Promise<StorageFactory[]> {
+export async function storageFactories(
+  env: NodeJS.ProcessEnv = process.env,
+  file = 'a test file',
+): Promise<StorageFactory[]> {
   const url = testPgUrl(env);
   const problem = await probePostgres(url);
   if (problem === null) return [sqliteFactory, postgresFactory(url)];
   if (!partialAllowed(env)) return [sqliteFactory, unreachableFactory(url, problem)];
-  process.stderr.write(`[touchline tests] WARNING: PostgreSQL at ${url} unreachable (${problem}): running the SQLite dialect only\n`);
+  process.stderr.write(
+    `[touchline tests] WARNING: PostgreSQL at ${url} unreachable (${problem}): running the SQLite dialect only\n`,
+  );
   recordPartial('PostgreSQL half', file);
   return [sqliteFactory];
 }

@@ -10,10 +10,15 @@ import { queryTestSchema } from './storage-factories.js';
  */
 export async function storedText(dialect: Dialect, url: string): Promise<string> {
   if (dialect === 'sqlite') {
-    return [url, `${url}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    return [url, `${url}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
   }
-  const tables = await queryTestSchema<{ name: string }>(url,
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+  const tables = await queryTestSchema<{ name: string }>(
+    url,
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  );
   const texts: string[] = [];
   for (const { name } of tables) {
     if (!/^[a-z_0-9]+$/.test(name)) throw new Error(`unexpected table name ${name}`);
@@ -30,7 +35,10 @@ export async function storedText(dialect: Dialect, url: string): Promise<string>
 export async function whereStored(dialect: Dialect, url: string, id: string): Promise<string[]> {
   const found: string[] = [];
   if (dialect === 'sqlite') {
-    for (const [name, file] of [['db', url], ['wal', `${url}-wal`]] as const) {
+    for (const [name, file] of [
+      ['db', url],
+      ['wal', `${url}-wal`],
+    ] as const) {
       if (!existsSync(file)) continue;
       const bytes = readFileSync(file).toString('latin1');
       for (let at = bytes.indexOf(id); at >= 0; at = bytes.indexOf(id, at + 1)) {
@@ -40,8 +48,10 @@ export async function whereStored(dialect: Dialect, url: string, id: string): Pr
     }
     return found;
   }
-  const tables = await queryTestSchema<{ name: string }>(url,
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+  const tables = await queryTestSchema<{ name: string }>(
+    url,
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  );
   for (const { name } of tables) {
     if (!/^[a-z_0-9]+$/.test(name)) throw new Error(`unexpected table name ${name}`);
     const rows = await queryTestSchema<{ t: string }>(url, `SELECT t::text AS t FROM ${name} t`);

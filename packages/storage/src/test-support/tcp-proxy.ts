@@ -50,7 +50,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port: address.port,
     cut: cutAll,
-    restore() { cut = false; },
+    restore() {
+      cut = false;
+    },
     close() {
       cutAll();
       return new Promise((resolve) => server.close(() => resolve()));

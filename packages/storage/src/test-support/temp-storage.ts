@@ -5,7 +5,11 @@ import path from 'node:path';
 import { openSqliteStorage } from '../dialects/sqlite.js';
 import type { EventRow, ProcessedBatch, SessionLanding, SessionUpsert, Storage } from '../storage.js';
 
-export interface TempDir { dir: string; file(name: string): string; remove(): Promise<void> }
+export interface TempDir {
+  dir: string;
+  file(name: string): string;
+  remove(): Promise<void>;
+}
 
 export async function makeTempDir(): Promise<TempDir> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'touchline-storage-'));
@@ -19,35 +23,80 @@ export async function openMigrated(file: string): Promise<Storage> {
 }
 
 export function batch(parts: Partial<ProcessedBatch> = {}): ProcessedBatch {
-  return { visitors: [], sessions: [], events: [], conversions: [], identities: [], aliases: [], done: [], dead: [], ...parts };
+  return {
+    visitors: [],
+    sessions: [],
+    events: [],
+    conversions: [],
+    identities: [],
+    aliases: [],
+    done: [],
+    dead: [],
+    ...parts,
+  };
 }
 
 /** A session upsert; landing fields given flat (as a test reads best) become its landing unit, ranked as a session-start pageview unless said otherwise. */
 export interface SessionFields extends Partial<Omit<SessionUpsert, 'landing'>> {
-  id: string; visitorId: string;
-  landingUrl?: string | null; landingHost?: string | null; referrer?: string | null; channel?: string | null;
-  utm?: Record<string, string>; clickIds?: Record<string, string>;
-  landingRank?: number; landingAt?: number; landingItemId?: string;
+  id: string;
+  visitorId: string;
+  landingUrl?: string | null;
+  landingHost?: string | null;
+  referrer?: string | null;
+  channel?: string | null;
+  utm?: Record<string, string>;
+  clickIds?: Record<string, string>;
+  landingRank?: number;
+  landingAt?: number;
+  landingItemId?: string;
 }
 
 export function session(accountId: string, fields: SessionFields): SessionUpsert {
-  const { landingUrl, landingHost, referrer, channel, utm, clickIds, landingRank, landingAt, landingItemId, ...rest } = fields;
-  const base: SessionUpsert = { accountId, startedAt: 1000, lastSeenAt: 1000, landing: null, eventCount: 0, pageviewCount: 0, ...rest };
+  const { landingUrl, landingHost, referrer, channel, utm, clickIds, landingRank, landingAt, landingItemId, ...rest } =
+    fields;
+  const base: SessionUpsert = {
+    accountId,
+    startedAt: 1000,
+    lastSeenAt: 1000,
+    landing: null,
+    eventCount: 0,
+    pageviewCount: 0,
+    ...rest,
+  };
   const given = [landingUrl, landingHost, referrer, channel, utm, clickIds, landingRank].some((v) => v !== undefined);
   if (!given) return base;
   const landing: SessionLanding = {
-    rank: landingRank ?? 3, at: landingAt ?? base.startedAt, itemId: landingItemId ?? `${fields.id}-landing`,
-    url: landingUrl ?? null, host: landingHost ?? null, referrer: referrer ?? null, channel: channel ?? null,
-    utm: utm ?? {}, clickIds: clickIds ?? {},
+    rank: landingRank ?? 3,
+    at: landingAt ?? base.startedAt,
+    itemId: landingItemId ?? `${fields.id}-landing`,
+    url: landingUrl ?? null,
+    host: landingHost ?? null,
+    referrer: referrer ?? null,
+    channel: channel ?? null,
+    utm: utm ?? {},
+    clickIds: clickIds ?? {},
   };
   return { ...base, landing };
 }
 
 export function event(accountId: string, fields: Partial<EventRow> & { id: string; visitorId: string }): EventRow {
-  return { accountId, type: 'pageview', name: null, sessionId: null, timestamp: 1000, url: null, properties: '{}', ...fields };
+  return {
+    accountId,
+    type: 'pageview',
+    name: null,
+    sessionId: null,
+    timestamp: 1000,
+    url: null,
+    properties: '{}',
+    ...fields,
+  };
 }
 
 /** Items for insertInbox whose ids are `${prefix}-${i}`. */
 export function inboxItems(prefix: string, count: number): Array<{ itemId: string; type: string; payload: string }> {
-  return Array.from({ length: count }, (_, i) => ({ itemId: `${prefix}-${i}`, type: 'event', payload: JSON.stringify({ n: i }) }));
+  return Array.from({ length: count }, (_, i) => ({
+    itemId: `${prefix}-${i}`,
+    type: 'event',
+    payload: JSON.stringify({ n: i }),
+  }));
 }

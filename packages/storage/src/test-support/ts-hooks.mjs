@@ -11,7 +11,8 @@ export async function resolve(specifier, context, next) {
   // Sources import './x.js' (NodeNext style); before a build only './x.ts' exists.
   if ((specifier.startsWith('./') || specifier.startsWith('../')) && specifier.endsWith('.js') && context.parentURL) {
     const source = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
-    if (!existsSync(new URL(specifier, context.parentURL)) && existsSync(source)) return { url: source.href, shortCircuit: true };
+    if (!existsSync(new URL(specifier, context.parentURL)) && existsSync(source))
+      return { url: source.href, shortCircuit: true };
   }
   return next(specifier, context);
 }

@@ -28,7 +28,10 @@ export interface Protocol {
   decide(cookieHeader: string, spec: RequestSpec, now: number): ProtocolOutcome;
 }
 
-interface StoredCookie { value: string; expiresAt: number }
+interface StoredCookie {
+  value: string;
+  expiresAt: number;
+}
 
 /** Cookie jar semantics that matter here: last Set-Cookie wins per name; Max-Age expiry; Max-Age=0 deletes. */
 export class CookieJar {
@@ -70,10 +73,7 @@ export interface SentRequest extends RequestSpec {
   deliverTime: number | null;
 }
 
-export type Action =
-  | { t: 'send'; spec: RequestSpec }
-  | { t: 'deliver'; pick: number }
-  | { t: 'wait'; ms: number };
+export type Action = { t: 'send'; spec: RequestSpec } | { t: 'deliver'; pick: number } | { t: 'wait'; ms: number };
 
 export interface Run {
   requests: SentRequest[];
@@ -103,9 +103,14 @@ export function play(protocol: Protocol, actions: readonly Action[], timeoutMs: 
     } else {
       const header = jar.header(now);
       const r: SentRequest = {
-        ...action.spec, index: requests.length, sendSeq: seq++, sendTime: now,
+        ...action.spec,
+        index: requests.length,
+        sendSeq: seq++,
+        sendTime: now,
         hadVisitorCookie: jar.has(visitorCookie, now),
-        outcome: protocol.decide(header, action.spec, now), deliverSeq: null, deliverTime: null,
+        outcome: protocol.decide(header, action.spec, now),
+        deliverSeq: null,
+        deliverTime: null,
       };
       requests.push(r);
       pending.push(r);

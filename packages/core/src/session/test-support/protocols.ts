@@ -13,16 +13,29 @@ export function touchlineProtocol(settings: SessionSettings): Protocol {
     decide(cookieHeader, spec, now) {
       const url = new URL(`https://shop.example/page${spec.query}`);
       const identity = resolveIdentity({
-        cookieHeader, kind: spec.kind, url, referrer: spec.referrer, userAgent: spec.bot ? BOT_UA : BROWSER_UA, now, settings,
+        cookieHeader,
+        kind: spec.kind,
+        url,
+        referrer: spec.referrer,
+        userAgent: spec.bot ? BOT_UA : BROWSER_UA,
+        now,
+        settings,
       });
       const outcome: ProtocolOutcome = {
-        visitorId: identity.visitorId, sessionId: identity.sessionId,
-        started: identity.started !== null, setCookies: identity.setCookies, aliases: identity.aliases,
+        visitorId: identity.visitorId,
+        sessionId: identity.sessionId,
+        started: identity.started !== null,
+        setCookies: identity.setCookies,
+        aliases: identity.aliases,
       };
       if (!spec.logout) return outcome;
       const next = endSessionCookies(identity, { url, settings });
       if (next === null) return outcome;
-      return { ...outcome, setCookies: [...identity.setCookies, ...next.setCookies], afterLogoutSessionId: next.sessionId };
+      return {
+        ...outcome,
+        setCookies: [...identity.setCookies, ...next.setCookies],
+        afterLogoutSessionId: next.sessionId,
+      };
     },
   };
 }
@@ -30,7 +43,10 @@ export function touchlineProtocol(settings: SessionSettings): Protocol {
 /** The classic design: one random session id cookie with a sliding Max-Age, minted whenever it is missing. */
 export function naiveSingleCookieProtocol(timeoutMs: number): Protocol {
   const read = (header: string, name: string): string | undefined =>
-    header.split('; ').find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+    header
+      .split('; ')
+      .find((c) => c.startsWith(`${name}=`))
+      ?.slice(name.length + 1);
   return {
     name: 'naive',
     decide(cookieHeader, spec: RequestSpec) {

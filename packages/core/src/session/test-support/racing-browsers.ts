@@ -30,7 +30,12 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
  * whatever is pending and has each browser send one more navigation (the race has settled).
  * Returns every request in send order.
  */
-export function playRacing(settings: SessionSettings, browsers: number, opening: readonly number[], actions: readonly RacingAction[]): RacingRequest[] {
+export function playRacing(
+  settings: SessionSettings,
+  browsers: number,
+  opening: readonly number[],
+  actions: readonly RacingAction[],
+): RacingRequest[] {
   const jars = Array.from({ length: browsers }, () => new CookieJar());
   const pending: RacingRequest[][] = Array.from({ length: browsers }, () => []);
   const sent: RacingRequest[] = [];
@@ -38,12 +43,26 @@ export function playRacing(settings: SessionSettings, browsers: number, opening:
   const send = (browser: number, kind: RequestSpec['kind']): void => {
     const jar = jars[browser] as CookieJar;
     const identity = resolveIdentity({
-      cookieHeader: jar.header(now), kind, url: new URL('https://shop.example/page'), userAgent: UA, now, settings,
+      cookieHeader: jar.header(now),
+      kind,
+      url: new URL('https://shop.example/page'),
+      userAgent: UA,
+      now,
+      settings,
     });
     const r: RacingRequest = {
-      browser, kind, visitorId: identity.visitorId, sessionId: identity.sessionId, setCookies: identity.setCookies,
+      browser,
+      kind,
+      visitorId: identity.visitorId,
+      sessionId: identity.sessionId,
+      setCookies: identity.setCookies,
       minted: identity.started === 'new_visitor',
-      aliases: identity.aliases.map((g) => ({ ghost: g.visitorId, ghostSession: g.sessionId, into: g.into, canonical: identity.visitorId ?? '' })),
+      aliases: identity.aliases.map((g) => ({
+        ghost: g.visitorId,
+        ghostSession: g.sessionId,
+        into: g.into,
+        canonical: identity.visitorId ?? '',
+      })),
     };
     sent.push(r);
     (pending[browser] as RacingRequest[]).push(r);
@@ -55,7 +74,9 @@ export function playRacing(settings: SessionSettings, browsers: number, opening:
     const [r] = queue.splice(pick % queue.length, 1);
     for (const c of r?.setCookies ?? []) (jars[browser] as CookieJar).apply(c, now);
   };
-  opening.forEach((count, browser) => { for (let i = 0; i < count; i++) send(browser, 'navigation'); });
+  opening.forEach((count, browser) => {
+    for (let i = 0; i < count; i++) send(browser, 'navigation');
+  });
   for (const a of actions) {
     if (a.t === 'wait') now += a.ms;
     else if (a.t === 'send') send(a.browser % browsers, a.kind);
@@ -71,7 +92,8 @@ export function playRacing(settings: SessionSettings, browsers: number, opening:
  * its alias edges to the end, and its first session joins the canonical's first session.
  */
 export function collectorView(requests: readonly RacingRequest[]): {
-  visitor: (id: string) => string; session: (visitorId: string, sessionId: string) => string;
+  visitor: (id: string) => string;
+  session: (visitorId: string, sessionId: string) => string;
 } {
   const edges = new Map<string, { canonical: string; ghostSession: string; into: string }>();
   for (const r of requests) {
@@ -112,19 +134,25 @@ export function racingViolations(requests: readonly RacingRequest[], browsers: n
   for (let b = 0; b < browsers; b++) {
     const mine = requests.filter((r) => r.browser === b && r.visitorId !== null && r.sessionId !== null);
     const last = mine[mine.length - 1];
-    if (last === undefined) { out.push(`browser ${b} has no identified request`); continue; }
+    if (last === undefined) {
+      out.push(`browser ${b} has no identified request`);
+      continue;
+    }
     const root = view.visitor(last.visitorId ?? '');
     roots.push(root);
-    if (root !== last.visitorId) out.push(`browser ${b}: its settled visitor ${last.visitorId} is aliased away to ${root}`);
+    if (root !== last.visitorId)
+      out.push(`browser ${b}: its settled visitor ${last.visitorId} is aliased away to ${root}`);
     // One visitor and one session per browser once aliases are applied (no wait reached the timeout).
     const rootSession = deriveSessionId(root, 1);
     // No flapping: requests sent with ids in the jar move only to an earlier minted id, never back.
     let previous: string | null = null;
     for (const r of mine) {
       const v = r.visitorId ?? '';
-      if (view.visitor(v) !== root) out.push(`browser ${b}: visitor ${v} never joins ${root} (two visitors after the race)`);
+      if (view.visitor(v) !== root)
+        out.push(`browser ${b}: visitor ${v} never joins ${root} (two visitors after the race)`);
       const s = view.session(v, r.sessionId ?? '');
-      if (s !== rootSession) out.push(`browser ${b}: request in ${v}/${r.sessionId} lands in session ${s}, not ${rootSession}`);
+      if (s !== rootSession)
+        out.push(`browser ${b}: request in ${v}/${r.sessionId} lands in session ${s}, not ${rootSession}`);
       if (r.minted) continue;
       if (previous !== null && v > previous) out.push(`browser ${b}: visitor flapped from ${previous} back to ${v}`);
       previous = v;

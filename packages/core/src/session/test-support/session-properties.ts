@@ -17,8 +17,13 @@ export function namesSource(convention: SessionConvention, r: RequestSpec): bool
 /** The source a request names under `convention` (campaign query, and external referrer), or null. */
 function sourceKey(convention: SessionConvention, r: RequestSpec): string | null {
   if (r.kind !== 'navigation' || convention === 'inactivity') return null;
-  const external = convention === 'inactivity+campaign+referrer' && r.referrer !== undefined && r.referrer !== '' && !OWN.test(r.referrer)
-    ? new URL(r.referrer).hostname : '';
+  const external =
+    convention === 'inactivity+campaign+referrer' &&
+    r.referrer !== undefined &&
+    r.referrer !== '' &&
+    !OWN.test(r.referrer)
+      ? new URL(r.referrer).hostname
+      : '';
   return r.query === '' && external === '' ? null : `${r.query}|${external}`;
 }
 
@@ -37,21 +42,30 @@ export function newSource(run: Run, convention: SessionConvention): string[] {
     const earlier = run.requests.filter((q) => q.sendSeq < r.sendSeq);
     if (earlier.some((q) => !delivered(q, r.sendSeq))) continue;
     if (r.sendTime - lastActivity(run, r.sendSeq) >= run.timeoutMs) continue;
-    const last = earlier.filter((q) => writes(q) && visitor(q.outcome.visitorId) === visitor(r.outcome.visitorId))
+    const last = earlier
+      .filter((q) => writes(q) && visitor(q.outcome.visitorId) === visitor(r.outcome.visitorId))
       .sort((a, b) => (b.deliverSeq ?? 0) - (a.deliverSeq ?? 0))[0];
     if (last === undefined) continue;
-    const current = session(last.logout && last.outcome.afterLogoutSessionId !== undefined ? last.outcome.afterLogoutSessionId : last.outcome.sessionId);
+    const current = session(
+      last.logout && last.outcome.afterLogoutSessionId !== undefined
+        ? last.outcome.afterLogoutSessionId
+        : last.outcome.sessionId,
+    );
     if (earlier.some((q) => q.logout && session(q.outcome.afterLogoutSessionId) === current)) continue; // a logout's session names no source
     // Racing first navigations' sessions merge (DESIGN.md L10): their starters all started the merged one.
     const starters = earlier.filter((q) => session(q.outcome.sessionId) === current && q.outcome.started);
     if (starters.length === 0 || starters.some((q) => sourceKey(convention, q) === key)) continue;
-    if (session(r.outcome.sessionId) === current) out.push(`P6 new source ignored: #${r.index} (${key}) stayed in ${current}`);
+    if (session(r.outcome.sessionId) === current)
+      out.push(`P6 new source ignored: #${r.index} (${key}) stayed in ${current}`);
   }
   return out;
 }
 
 /** The collector's view after the run's aliases (DESIGN.md L10): ghost visitors and first sessions renamed. */
-function aliasView(run: Run): { visitor: (id: string | null) => string | null; session: (id: string | null | undefined) => string | null } {
+function aliasView(run: Run): {
+  visitor: (id: string | null) => string | null;
+  session: (id: string | null | undefined) => string | null;
+} {
   const visitors = new Map<string, string>();
   const sessions = new Map<string, string>();
   for (const r of run.requests) {
@@ -154,10 +168,17 @@ export function agreement(run: Run): string[] {
       const a = starters[i] as SentRequest;
       const b = starters[j] as SentRequest;
       if (a.outcome.visitorId !== b.outcome.visitorId) continue;
-      const cookieArrivedBetween = run.requests.some((q) => q.outcome.setCookies.length > 0
-        && q.deliverSeq !== null && q.deliverSeq > a.sendSeq && q.deliverSeq < b.sendSeq);
+      const cookieArrivedBetween = run.requests.some(
+        (q) =>
+          q.outcome.setCookies.length > 0 &&
+          q.deliverSeq !== null &&
+          q.deliverSeq > a.sendSeq &&
+          q.deliverSeq < b.sendSeq,
+      );
       if (!cookieArrivedBetween && a.outcome.sessionId !== b.outcome.sessionId) {
-        out.push(`P2 disagreement: concurrent starts #${a.index} and #${b.index} got ${a.outcome.sessionId} and ${b.outcome.sessionId}`);
+        out.push(
+          `P2 disagreement: concurrent starts #${a.index} and #${b.index} got ${a.outcome.sessionId} and ${b.outcome.sessionId}`,
+        );
       }
     }
   }
@@ -183,10 +204,14 @@ export function continuity(run: Run, convention: SessionConvention = 'inactivity
     if (r1.bot || r2.bot || r1.logout || namesSource(convention, r2) || !r2.hadVisitorCookie) continue;
     if (r1.outcome.visitorId === null || r1.outcome.visitorId !== r2.outcome.visitorId) continue;
     if (!quietBetween(run, r1, r2)) continue;
-    const from = r1.outcome.started ? { seq: r1.deliverSeq ?? 0, time: r1.deliverTime ?? 0 } : { seq: r1.sendSeq, time: r1.sendTime };
+    const from = r1.outcome.started
+      ? { seq: r1.deliverSeq ?? 0, time: r1.deliverTime ?? 0 }
+      : { seq: r1.sendSeq, time: r1.sendTime };
     if (!aliveThroughout(run, from.seq, from.time, r2)) continue;
     if (r1.outcome.sessionId !== r2.outcome.sessionId) {
-      out.push(`P3 broken continuity: #${r1.index} (${r1.outcome.sessionId}) and #${r2.index} (${r2.outcome.sessionId}) were < timeout apart`);
+      out.push(
+        `P3 broken continuity: #${r1.index} (${r1.outcome.sessionId}) and #${r2.index} (${r2.outcome.sessionId}) were < timeout apart`,
+      );
     }
   }
   return out;
@@ -197,17 +222,28 @@ export function expiry(run: Run): string[] {
   for (const r of run.requests) {
     const v = r.outcome.visitorId;
     if (r.bot || !r.hadVisitorCookie || v === null) continue;
-    if (r.sendTime - lastActivity(run, r.sendSeq) >= run.timeoutMs && seenSessions(run, v, r.sendSeq).includes(r.outcome.sessionId ?? '')) {
+    if (
+      r.sendTime - lastActivity(run, r.sendSeq) >= run.timeoutMs &&
+      seenSessions(run, v, r.sendSeq).includes(r.outcome.sessionId ?? '')
+    ) {
       out.push(`P4 no expiry: #${r.index} came after the timeout but stayed in ${r.outcome.sessionId}`);
     }
   }
   for (const logout of run.requests.filter((r) => r.logout && r.outcome.visitorId !== null)) {
-    const before = new Set(run.requests
-      .filter((q) => q.sendSeq <= logout.sendSeq && q.outcome.visitorId === logout.outcome.visitorId)
-      .map((q) => q.outcome.sessionId));
+    const before = new Set(
+      run.requests
+        .filter((q) => q.sendSeq <= logout.sendSeq && q.outcome.visitorId === logout.outcome.visitorId)
+        .map((q) => q.outcome.sessionId),
+    );
     for (const r of run.requests) {
-      if (r.outcome.visitorId === logout.outcome.visitorId && delivered(logout, r.sendSeq) && before.has(r.outcome.sessionId)) {
-        out.push(`P4 logout undone: #${r.index}, sent after logout #${logout.index} arrived, is back in ${r.outcome.sessionId}`);
+      if (
+        r.outcome.visitorId === logout.outcome.visitorId &&
+        delivered(logout, r.sendSeq) &&
+        before.has(r.outcome.sessionId)
+      ) {
+        out.push(
+          `P4 logout undone: #${r.index}, sent after logout #${logout.index} arrived, is back in ${r.outcome.sessionId}`,
+        );
       }
     }
   }
@@ -235,7 +271,11 @@ export function navigationOnlyIdentity(run: Run): string[] {
  */
 export function allViolations(run: Run, convention: SessionConvention = 'inactivity+campaign'): string[] {
   return [
-    ...noFlapping(run), ...agreement(run), ...continuity(run, convention), ...expiry(run), ...navigationOnlyIdentity(run),
+    ...noFlapping(run),
+    ...agreement(run),
+    ...continuity(run, convention),
+    ...expiry(run),
+    ...navigationOnlyIdentity(run),
     ...newSource(run, convention),
   ];
 }

@@ -35,17 +35,33 @@ history.replaceState({ boot: true }, '', location.href);
 render();
 </script></body></html>`;
 
-const PLAIN = '<!doctype html><html><head><title>plain</title><script src="/_touchline/beacon.js"></script></head><body><h1 id="title">plain</h1></body></html>';
+const PLAIN =
+  '<!doctype html><html><head><title>plain</title><script src="/_touchline/beacon.js"></script></head><body><h1 id="title">plain</h1></body></html>';
 
 /** Playwright turns the bfcache off by default; this test needs the browser's real back button. */
 function launchWithBfcache(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH, headless: true, ignoreDefaultArgs: ['--disable-back-forward-cache'],
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
-interface VisitorEvent { type: string; url: string | null; session_id: string | null; referrer?: string | null }
+interface VisitorEvent {
+  type: string;
+  url: string | null;
+  session_id: string | null;
+  referrer?: string | null;
+}
 
 describe.runIf(available)('client-side routing in headless Chromium (Express, navigation beacon)', () => {
   let fx: Fixture;
@@ -62,9 +78,16 @@ describe.runIf(available)('client-side routing in headless Chromium (Express, na
     client = createClient({ apiKey: key, endpoint: fx.url, batch: { flushIntervalMs: 20 } });
     const app = express();
     app.use(touchlineExpress(client));
-    app.use((req, _res, next) => { if (req.headers['sec-fetch-dest'] === 'document') documents.push(req.originalUrl); next(); });
-    app.get(/^\/spa(\/.*)?$/, (_req, res) => { res.type('html').send(SPA); });
-    app.get('/plain', (_req, res) => { res.type('html').send(PLAIN); });
+    app.use((req, _res, next) => {
+      if (req.headers['sec-fetch-dest'] === 'document') documents.push(req.originalUrl);
+      next();
+    });
+    app.get(/^\/spa(\/.*)?$/, (_req, res) => {
+      res.type('html').send(SPA);
+    });
+    app.get('/plain', (_req, res) => {
+      res.type('html').send(PLAIN);
+    });
     server = await listenLocal(createServer(app));
     browser = await launchWithBfcache();
   }, 60_000);
@@ -81,10 +104,14 @@ describe.runIf(available)('client-side routing in headless Chromium (Express, na
     const context = await browser.newContext({ userAgent: USER_AGENT });
     const page = await context.newPage();
     const beacons: string[] = [];
-    page.on('request', (r) => { if (r.url().includes('/_touchline/view')) beacons.push(new URL(r.url()).searchParams.get('u') ?? ''); });
+    page.on('request', (r) => {
+      if (r.url().includes('/_touchline/view')) beacons.push(new URL(r.url()).searchParams.get('u') ?? '');
+    });
     const o = server.url;
     const seen: string[] = [];
-    const expectBeacons = async (n: number): Promise<void> => { await expect.poll(() => beacons.length, { timeout: 10_000 }).toBe(n); };
+    const expectBeacons = async (n: number): Promise<void> => {
+      await expect.poll(() => beacons.length, { timeout: 10_000 }).toBe(n);
+    };
 
     await page.goto(`${o}/spa/home`); // a document load: the server counts it, the script does not
     await title(page, '/spa/home');
@@ -111,7 +138,7 @@ describe.runIf(available)('client-side routing in headless Chromium (Express, na
     await page.goBack({ waitUntil: 'commit' }); // bfcache restore (or, without it, a load from the HTTP cache or the server)
     await title(page, '/spa/products?tab=reviews');
     seen.push('/spa/products?tab=reviews');
-    const restored = await page.evaluate('window.restored') as number;
+    const restored = (await page.evaluate('window.restored')) as number;
     await page.reload();
     await title(page, '/spa/products?tab=reviews');
     seen.push('/spa/products?tab=reviews');
@@ -132,6 +159,8 @@ describe.runIf(available)('client-side routing in headless Chromium (Express, na
     // Every page was counted by exactly one side: the server's document requests or the script's beacons.
     expect(documents.length + beacons.length).toBe(seen.length);
     // How the back navigation to the SPA came, for the record: the count above is exact either way.
-    console.log(`[client-routing] bfcache restores ${restored}; documents the server saw: ${documents.join(' ')}; beacons: ${beacons.length}`);
+    console.log(
+      `[client-routing] bfcache restores ${restored}; documents the server saw: ${documents.join(' ')}; beacons: ${beacons.length}`,
+    );
   });
 });

@@ -16,7 +16,13 @@ const startExpress: StartApp = (client) => {
   app.use(touchlineExpress(client));
   app.use(express.json());
   app.all(RACE_PATH, async (req, res) => {
-    res.json(await raceWork(client, markerFrom((name) => req.headers[name]), bodyBrowserFrom(req.body)));
+    res.json(
+      await raceWork(
+        client,
+        markerFrom((name) => req.headers[name]),
+        bodyBrowserFrom(req.body),
+      ),
+    );
   });
   return listenLocal(createServer(app));
 };
@@ -25,7 +31,9 @@ describeAdapterRace('express', startExpress);
 
 describe('express adapter', () => {
   let tc: TestClient | undefined;
-  afterEach(async () => { await tc?.close(); });
+  afterEach(async () => {
+    await tc?.close();
+  });
 
   it('keeps the mount prefix in the page URL when mounted under a path', async () => {
     tc = await startTestClient();
@@ -33,11 +41,16 @@ describe('express adapter', () => {
     const app = express();
     const shop = express.Router();
     shop.use(touchlineExpress(client));
-    shop.get('/item', (_req, res) => { res.json({ url: client.current()?.context.url ?? null }); });
+    shop.get('/item', (_req, res) => {
+      res.json({ url: client.current()?.context.url ?? null });
+    });
     app.use('/shop', shop);
     const server = await listenLocal(createServer(app));
     try {
-      const response = await new SimulatedBrowser('b', server.url).send({ path: '/shop/item?x=1', headers: NAVIGATION_HEADERS });
+      const response = await new SimulatedBrowser('b', server.url).send({
+        path: '/shop/item?x=1',
+        headers: NAVIGATION_HEADERS,
+      });
       expect(JSON.parse(response.body)).toEqual({ url: `${server.url}/shop/item?x=1` });
       expect(response.setCookies.some((c) => c.startsWith('tl_vid='))).toBe(true);
     } finally {

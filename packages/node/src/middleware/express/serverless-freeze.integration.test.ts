@@ -8,7 +8,10 @@ import { NAVIGATION_HEADERS, SimulatedBrowser } from '../test-support/simulated-
 const APP = fileURLToPath(new URL('../test-support/freezable-app.mjs', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Frozen { child: ChildProcess; lines: string[] }
+interface Frozen {
+  child: ChildProcess;
+  lines: string[];
+}
 
 /** Starts the app in `mode`; resolves once it listens. */
 async function startApp(mode: string, endpoint: string): Promise<Frozen & { port: number }> {
@@ -21,12 +24,15 @@ async function startApp(mode: string, endpoint: string): Promise<Frozen & { port
     partial = parts.pop() ?? '';
     lines.push(...parts);
   });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const deadline = Date.now() + 30_000;
   for (;;) {
     const line = lines.find((l) => l.startsWith('listening '));
     if (line !== undefined) return { child, lines, port: Number(line.slice(10)) };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`app did not start (exit ${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`app did not start (exit ${child.exitCode}): ${stderr}`);
     await sleep(10);
   }
 }
@@ -61,7 +67,10 @@ describe('serverless delivery: the process is frozen right after the response', 
     const started = await startApp(mode, stub.url);
     app = started;
     // node:http, not fetch: fetch would replace the navigation's Sec-Fetch-Mode with its own.
-    const response = await new SimulatedBrowser('b', `http://127.0.0.1:${started.port}`).send({ path: '/buy', headers: NAVIGATION_HEADERS });
+    const response = await new SimulatedBrowser('b', `http://127.0.0.1:${started.port}`).send({
+      path: '/buy',
+      headers: NAVIGATION_HEADERS,
+    });
     expect(response).toMatchObject({ status: 200, body: 'ok' });
     expect(response.setCookies.length).toBeGreaterThan(0);
     if (mode === 'waitUntil') await lineFrom(started, 'idle 1');
@@ -78,7 +87,7 @@ describe('serverless delivery: the process is frozen right after the response', 
     expect(await purchaseThenFreeze('hold')).toEqual(['pageview', 'conversion']);
   });
 
-  it('with the platform\'s waitUntil, everything is delivered by the time the platform freezes', async () => {
+  it("with the platform's waitUntil, everything is delivered by the time the platform freezes", async () => {
     expect(await purchaseThenFreeze('waitUntil')).toEqual(['pageview', 'conversion']);
   });
 });

@@ -25,77 +25,103 @@ function page(client: TestClient['client'], title: string, served: boolean): str
     </head><body><a id="b" href="/b">b</a> <a id="c" href="/c">c</a></body></html>`;
 }
 
-describe.runIf(available).each(['inline view beacon', 'served navigation beacon script'])('speculative loads in headless Chromium (Express, %s)', (variant) => {
-  const served = variant.startsWith('served');
-  let browser: Browser;
-  let tc: TestClient;
-  let server: LocalServer;
-  /** Every document request the app saw, with its Sec-Purpose. */
-  const seen: Array<{ path: string; purpose: string | null }> = [];
+describe.runIf(available).each(['inline view beacon', 'served navigation beacon script'])(
+  'speculative loads in headless Chromium (Express, %s)',
+  (variant) => {
+    const served = variant.startsWith('served');
+    let browser: Browser;
+    let tc: TestClient;
+    let server: LocalServer;
+    /** Every document request the app saw, with its Sec-Purpose. */
+    const seen: Array<{ path: string; purpose: string | null }> = [];
 
-  beforeAll(async () => {
-    tc = await startTestClient();
-    const app = express();
-    app.use((req, _res, next) => {
-      if (req.headers['sec-fetch-dest'] === 'document') seen.push({ path: req.path, purpose: req.headers['sec-purpose'] as string | undefined ?? null });
-      next();
+    beforeAll(async () => {
+      tc = await startTestClient();
+      const app = express();
+      app.use((req, _res, next) => {
+        if (req.headers['sec-fetch-dest'] === 'document')
+          seen.push({ path: req.path, purpose: (req.headers['sec-purpose'] as string | undefined) ?? null });
+        next();
+      });
+      app.use(touchlineExpress(tc.client));
+      for (const name of ['a', 'b', 'c'])
+        app.get(`/${name}`, (_req, res) => {
+          res.type('html').send(page(tc.client, name, served));
+        });
+      server = await listenLocal(createServer(app));
+      browser = await launchChromium();
     });
-    app.use(touchlineExpress(tc.client));
-    for (const name of ['a', 'b', 'c']) app.get(`/${name}`, (_req, res) => { res.type('html').send(page(tc.client, name, served)); });
-    server = await listenLocal(createServer(app));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await tc?.close();
-  });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await tc?.close();
+    });
 
-  /** Pageviews the collector got, as paths, after the client flushed. */
-  async function pageviews(): Promise<Array<{ path: string; visitor: string; session: string | null }>> {
-    await tc.client.flush();
-    return tc.stub.items().filter((i) => i.type === 'pageview')
-      .map((i) => ({ path: new URL(i.context?.url ?? '').pathname, visitor: i.visitor_id, session: i.session_id }));
-  }
+    /** Pageviews the collector got, as paths, after the client flushed. */
+    async function pageviews(): Promise<Array<{ path: string; visitor: string; session: string | null }>> {
+      await tc.client.flush();
+      return tc.stub
+        .items()
+        .filter((i) => i.type === 'pageview')
+        .map((i) => ({ path: new URL(i.context?.url ?? '').pathname, visitor: i.visitor_id, session: i.session_id }));
+    }
 
-  /** Waits until the app has seen the speculative requests for /b and /c. */
-  async function speculated(from: number): Promise<void> {
-    await expect.poll(() => seen.slice(from).filter((s) => s.purpose !== null).map((s) => s.path).sort(), { timeout: 15_000 })
-      .toEqual(['/b', '/c']);
-  }
+    /** Waits until the app has seen the speculative requests for /b and /c. */
+    async function speculated(from: number): Promise<void> {
+      await expect
+        .poll(
+          () =>
+            seen
+              .slice(from)
+              .filter((s) => s.purpose !== null)
+              .map((s) => s.path)
+              .sort(),
+          { timeout: 15_000 },
+        )
+        .toEqual(['/b', '/c']);
+    }
 
-  it('counts the landing only when nothing speculative is opened, and mints identity only there', async () => {
-    const before = (await pageviews()).length;
-    const from = seen.length;
-    const context = await browser.newContext({ userAgent: USER_AGENT });
-    const tab = await context.newPage();
-    await tab.goto(`${server.url}/a`);
-    await speculated(from);
-    await tab.waitForTimeout(500);
-    const cookies = await context.cookies();
-    await context.close();
-    const views = (await pageviews()).slice(before);
-    expect(views.map((v) => v.path)).toEqual(['/a']);
-    expect(cookies.filter((c) => c.name === 'tl_vid').map((c) => c.value)).toEqual([views[0]?.visitor]);
-  });
+    it('counts the landing only when nothing speculative is opened, and mints identity only there', async () => {
+      const before = (await pageviews()).length;
+      const from = seen.length;
+      const context = await browser.newContext({ userAgent: USER_AGENT });
+      const tab = await context.newPage();
+      await tab.goto(`${server.url}/a`);
+      await speculated(from);
+      await tab.waitForTimeout(500);
+      const cookies = await context.cookies();
+      await context.close();
+      const views = (await pageviews()).slice(before);
+      expect(views.map((v) => v.path)).toEqual(['/a']);
+      expect(cookies.filter((c) => c.name === 'tl_vid').map((c) => c.value)).toEqual([views[0]?.visitor]);
+    });
 
-  it.each(['b', 'c'])('counts a speculatively loaded page once when the user opens it (/%s), in the same visit', async (target) => {
-    const before = (await pageviews()).length;
-    const from = seen.length;
-    const context = await browser.newContext({ userAgent: USER_AGENT });
-    const tab = await context.newPage();
-    await tab.goto(`${server.url}/a`);
-    await speculated(from);
-    await tab.click(`#${target}`);
-    await tab.waitForURL(`**/${target}`);
-    await expect.poll(async () => (await pageviews()).length - before, { timeout: 15_000 }).toBe(2);
-    await tab.waitForTimeout(500);
-    await context.close();
-    const views = (await pageviews()).slice(before);
-    expect(views.map((v) => v.path)).toEqual(['/a', `/${target}`]);
-    expect(new Set(views.map((v) => v.visitor)).size).toBe(1);
-    expect(new Set(views.map((v) => v.session)).size).toBe(1);
-    // The opened page came from the speculative load: the server never saw a plain navigation to it.
-    expect(seen.slice(from).filter((s) => s.path === `/${target}`).every((s) => s.purpose !== null)).toBe(true);
-  });
-});
+    it.each(['b', 'c'])(
+      'counts a speculatively loaded page once when the user opens it (/%s), in the same visit',
+      async (target) => {
+        const before = (await pageviews()).length;
+        const from = seen.length;
+        const context = await browser.newContext({ userAgent: USER_AGENT });
+        const tab = await context.newPage();
+        await tab.goto(`${server.url}/a`);
+        await speculated(from);
+        await tab.click(`#${target}`);
+        await tab.waitForURL(`**/${target}`);
+        await expect.poll(async () => (await pageviews()).length - before, { timeout: 15_000 }).toBe(2);
+        await tab.waitForTimeout(500);
+        await context.close();
+        const views = (await pageviews()).slice(before);
+        expect(views.map((v) => v.path)).toEqual(['/a', `/${target}`]);
+        expect(new Set(views.map((v) => v.visitor)).size).toBe(1);
+        expect(new Set(views.map((v) => v.session)).size).toBe(1);
+        // The opened page came from the speculative load: the server never saw a plain navigation to it.
+        expect(
+          seen
+            .slice(from)
+            .filter((s) => s.path === `/${target}`)
+            .every((s) => s.purpose !== null),
+        ).toBe(true);
+      },
+    );
+  },
+);

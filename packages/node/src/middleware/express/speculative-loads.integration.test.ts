@@ -31,8 +31,14 @@ describe('speculative loads through the Express adapter', () => {
     client.on('dropped', ({ reason }) => dropped.push(reason));
     const app = express();
     app.use(touchlineExpress(client));
-    app.get('/product', (_req, res) => { client.event('product_viewed', { sku: 'A1' }); res.send('<h1>A1</h1>'); });
-    app.get('/logout', (_req, res) => { client.endSession(); res.send('bye'); });
+    app.get('/product', (_req, res) => {
+      client.event('product_viewed', { sku: 'A1' });
+      res.send('<h1>A1</h1>');
+    });
+    app.get('/logout', (_req, res) => {
+      client.endSession();
+      res.send('bye');
+    });
     server = await listenLocal(createServer(app));
     return { url: server.url, dropped };
   }
@@ -42,7 +48,11 @@ describe('speculative loads through the Express adapter', () => {
     const browser = new SimulatedBrowser('b', url);
     for (const headers of SPECULATIVE) {
       const response = await browser.send({ path: '/product', headers });
-      expect({ headers, status: response.status, setCookies: response.setCookies }).toEqual({ headers, status: 200, setCookies: [] });
+      expect({ headers, status: response.status, setCookies: response.setCookies }).toEqual({
+        headers,
+        status: 200,
+        setCookies: [],
+      });
     }
     const shown = await browser.send({ path: '/product', headers: { ...NAVIGATION_HEADERS } });
     expect(shown.setCookies.length).toBeGreaterThan(0);
@@ -52,7 +62,7 @@ describe('speculative loads through the Express adapter', () => {
     expect(tc?.errors).toEqual([]);
   });
 
-  it('a known visitor\'s prefetches write no cookie, record no pageview or event, and cannot log out', async () => {
+  it("a known visitor's prefetches write no cookie, record no pageview or event, and cannot log out", async () => {
     const { url } = await start();
     const browser = new SimulatedBrowser('b', url);
     await browser.send({ path: '/product', headers: { ...NAVIGATION_HEADERS } });

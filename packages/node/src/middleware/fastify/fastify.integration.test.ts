@@ -20,7 +20,12 @@ const startFastify: StartApp = async (client) => {
   app.route({
     method: ['GET', 'POST'],
     url: RACE_PATH,
-    handler: async (request) => raceWork(client, markerFrom((name) => request.headers[name]), bodyBrowserFrom(request.body)),
+    handler: async (request) =>
+      raceWork(
+        client,
+        markerFrom((name) => request.headers[name]),
+        bodyBrowserFrom(request.body),
+      ),
   });
   return listenFastify(app);
 };
@@ -29,7 +34,9 @@ describeAdapterRace('fastify', startFastify);
 
 describe('fastify plugin', () => {
   let tc: TestClient | undefined;
-  afterEach(async () => { await tc?.close(); });
+  afterEach(async () => {
+    await tc?.close();
+  });
 
   it('applies to routes of sibling plugins (encapsulation skipped) and reaches async handlers after a body and hooks', async () => {
     tc = await startTestClient();
@@ -37,7 +44,9 @@ describe('fastify plugin', () => {
     const app = Fastify();
     await app.register(touchlineFastify(client));
     await app.register(async (child) => {
-      child.addHook('preHandler', async () => { await new Promise((resolve) => setTimeout(resolve, 5)); });
+      child.addHook('preHandler', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      });
       child.post('/child', async () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return { visitorId: client.current()?.identity.visitorId ?? null };
@@ -47,7 +56,9 @@ describe('fastify plugin', () => {
     try {
       const browser = new SimulatedBrowser('b', server.url);
       const response = await browser.send({
-        method: 'POST', path: '/child', body: '{"a":1}',
+        method: 'POST',
+        path: '/child',
+        body: '{"a":1}',
         headers: { ...NAVIGATION_HEADERS, 'content-type': 'application/json' },
       });
       const { visitorId } = JSON.parse(response.body) as { visitorId: string | null };

@@ -37,7 +37,11 @@ function touchlineFastify(client: TouchlineClient): FastifyPluginCallback {
       const scope = client.handle(info);
       info.appendSetCookie(scope.identity.setCookies);
       // Fastify's way to answer from onRequest: send, and do not call next.
-      if (scope.answer !== null) void reply.code(scope.answer.status).headers(scope.answer.headers).send(scope.answer.body ?? undefined);
+      if (scope.answer !== null)
+        void reply
+          .code(scope.answer.status)
+          .headers(scope.answer.headers)
+          .send(scope.answer.body ?? undefined);
       else client.run(scope, () => next());
     });
     if (client.settings.serverless !== undefined) {

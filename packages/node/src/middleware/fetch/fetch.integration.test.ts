@@ -8,31 +8,46 @@ import { ASSET_HEADERS, NAVIGATION_HEADERS } from '../test-support/simulated-bro
 import { startTestClient, type TestClient } from '../test-support/test-client.js';
 import { withTouchlineFetch } from './index.js';
 
-const startFetch: StartApp = (client) => serveFetch(withTouchlineFetch(client, async (request) => {
-  const parsed: unknown = request.method === 'POST' ? await request.json() : null;
-  const marker = markerFrom((name) => request.headers.get(name) ?? undefined);
-  return Response.json(await raceWork(client, marker, bodyBrowserFrom(parsed)));
-}));
+const startFetch: StartApp = (client) =>
+  serveFetch(
+    withTouchlineFetch(client, async (request) => {
+      const parsed: unknown = request.method === 'POST' ? await request.json() : null;
+      const marker = markerFrom((name) => request.headers.get(name) ?? undefined);
+      return Response.json(await raceWork(client, marker, bodyBrowserFrom(parsed)));
+    }),
+  );
 
 describeAdapterRace('fetch', startFetch);
 
 describe('fetch adapter', () => {
   let tc: TestClient | undefined;
-  afterEach(async () => { await tc?.close(); });
+  afterEach(async () => {
+    await tc?.close();
+  });
 
-  it('with serverless settings, hands delivery to a worker\'s per-request ctx.waitUntil (third argument)', async () => {
+  it("with serverless settings, hands delivery to a worker's per-request ctx.waitUntil (third argument)", async () => {
     tc = await startTestClient({ serverless: {}, batch: { flushIntervalMs: 600_000 } });
     const handed: Array<Promise<unknown>> = [];
-    const ctx = { waitUntil(promise: Promise<unknown>) { handed.push(promise); } };
+    const ctx = {
+      waitUntil(promise: Promise<unknown>) {
+        handed.push(promise);
+      },
+    };
     const handler = withTouchlineFetch(tc.client, () => new Response('ok'));
-    const response = await handler(new Request('https://shop.example/', { headers: NAVIGATION_HEADERS }), { /* env */ }, ctx);
+    const response = await handler(
+      new Request('https://shop.example/', { headers: NAVIGATION_HEADERS }),
+      {
+        /* env */
+      },
+      ctx,
+    );
     expect(await response.text()).toBe('ok');
     expect(handed).toHaveLength(1);
     await handed[0];
     expect(tc.stub.items().map((i) => i.type)).toEqual(['pageview']);
   });
 
-  it('returns a copy with the cookies when the handler\'s Response has immutable headers', async () => {
+  it("returns a copy with the cookies when the handler's Response has immutable headers", async () => {
     tc = await startTestClient();
     const redirect = Response.redirect('http://127.0.0.1/elsewhere', 303);
     const handler = withTouchlineFetch(tc.client, () => redirect);

@@ -55,7 +55,10 @@ function requestInfoFromFetch(request: Request, pending: string[], isOpen: () =>
  *   return new Response('ok');
  * }));
  */
-function withTouchlineFetch(client: TouchlineClient, handler: FetchHandler): (request: Request, ...platform: unknown[]) => Promise<Response> {
+function withTouchlineFetch(
+  client: TouchlineClient,
+  handler: FetchHandler,
+): (request: Request, ...platform: unknown[]) => Promise<Response> {
   return async function touchlineFetchHandler(request, ...platform) {
     const pending: string[] = [];
     let open = true;

@@ -38,7 +38,9 @@ beforeAll(async () => {
     logLevel: 'silent',
     write: true,
   });
-  imports = result.output.flatMap((chunk) => (chunk.type === 'chunk' ? [...chunk.imports, ...chunk.dynamicImports] : []));
+  imports = result.output.flatMap((chunk) =>
+    chunk.type === 'chunk' ? [...chunk.imports, ...chunk.dynamicImports] : [],
+  );
   collector = await startCollectorStub();
 });
 
@@ -48,10 +50,19 @@ afterAll(async () => {
 });
 
 async function scenario(edgeAls: boolean): Promise<ScenarioOutput> {
-  const { stdout } = await run(process.execPath, ['--import', here('./test-support/block-node-builtins.mjs'), here('./test-support/web-runtime-scenario.mjs')], {
-    env: { ...process.env, TOUCHLINE_BUNDLE: bundle, TOUCHLINE_ENDPOINT: collector.url, TOUCHLINE_EDGE_ALS: edgeAls ? '1' : '0' },
-    timeout: 30_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', here('./test-support/block-node-builtins.mjs'), here('./test-support/web-runtime-scenario.mjs')],
+    {
+      env: {
+        ...process.env,
+        TOUCHLINE_BUNDLE: bundle,
+        TOUCHLINE_ENDPOINT: collector.url,
+        TOUCHLINE_EDGE_ALS: edgeAls ? '1' : '0',
+      },
+      timeout: 30_000,
+    },
+  );
   return JSON.parse(stdout) as ScenarioOutput;
 }
 
@@ -72,7 +83,11 @@ describe('the fetch adapter on a Web-standard runtime', () => {
     expect(visitorCookie).toBeDefined();
     const visitorId = /^tl_vid=([^;]+)/.exec(visitorCookie ?? '')?.[1];
     const items = collector.items().slice(before);
-    expect(items.map((i) => `${i.type}:${i.name ?? ''}`).sort()).toEqual(['conversion:edge_purchase', 'event:edge_hello', 'pageview:']);
+    expect(items.map((i) => `${i.type}:${i.name ?? ''}`).sort()).toEqual([
+      'conversion:edge_purchase',
+      'event:edge_hello',
+      'pageview:',
+    ]);
     expect(new Set(items.map((i) => i.visitor_id))).toEqual(new Set([visitorId]));
     expect(new Set(items.map((i) => i.session_id)).size).toBe(1);
     expect(items.find((i) => i.type === 'pageview')?.context?.url).toBe('https://shop.example/landing?utm_source=news');

@@ -19,7 +19,9 @@ const FLUSH_TIMEOUT_MS = 30_000;
  */
 class Invocation {
   readonly handed: Array<Promise<unknown>> = [];
-  readonly waitUntil = (promise: Promise<unknown>): void => { this.handed.push(promise); };
+  readonly waitUntil = (promise: Promise<unknown>): void => {
+    this.handed.push(promise);
+  };
   /** What a Workers-style runtime passes as fetch's third argument; Hono exposes it as c.executionCtx. */
   executionContext(): ExecutionContext {
     return { waitUntil: this.waitUntil, passThroughOnException() {}, props: {} };
@@ -43,11 +45,13 @@ type Runtime = 'executionCtx' | 'context' | 'plain';
 /** A collector that acknowledges a batch only when the test opens the gate. */
 function gate(): { opened: Promise<void>; open(): void } {
   let open = (): void => {};
-  const opened = new Promise<void>((resolve) => { open = resolve; });
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { opened, open };
 }
 
-describe('Hono with serverless settings: delivery through the platform\'s waitUntil', () => {
+describe("Hono with serverless settings: delivery through the platform's waitUntil", () => {
   let tc: TestClient | undefined;
   let server: LocalServer | undefined;
   afterEach(async () => {
@@ -58,11 +62,20 @@ describe('Hono with serverless settings: delivery through the platform\'s waitUn
   const invocations: Invocation[] = [];
   const current = new AsyncLocalStorage<Invocation>();
   /** @vercel/functions' waitUntil in miniature: the invocation comes from async context, never from an argument. */
-  const contextWaitUntil = (promise: Promise<unknown>): void => { current.getStore()?.waitUntil(promise); };
+  const contextWaitUntil = (promise: Promise<unknown>): void => {
+    current.getStore()?.waitUntil(promise);
+  };
 
-  async function start(runtime: Runtime, serverless: ClientSettingsInput['serverless'], collectorAnswers: Promise<void>): Promise<SimulatedBrowser> {
+  async function start(
+    runtime: Runtime,
+    serverless: ClientSettingsInput['serverless'],
+    collectorAnswers: Promise<void>,
+  ): Promise<SimulatedBrowser> {
     invocations.length = 0;
-    tc = await startTestClient({ batch: NEVER, ...(serverless ? { serverless } : {}) }, { beforeAnswer: () => collectorAnswers });
+    tc = await startTestClient(
+      { batch: NEVER, ...(serverless ? { serverless } : {}) },
+      { beforeAnswer: () => collectorAnswers },
+    );
     const app = new Hono<{ Bindings: NodeBindings }>();
     app.use(touchlineHono(tc.client));
     app.get('/buy', (c) => {
@@ -99,18 +112,33 @@ describe('Hono with serverless settings: delivery through the platform\'s waitUn
 
   it('c.executionCtx.waitUntil (serverless: {} on a Workers-style runtime) delivers after the response', async () => {
     const collector = gate();
-    await expectDeliveryAfterResponse(await start('executionCtx', { flushTimeoutMs: FLUSH_TIMEOUT_MS }, collector.opened), collector);
+    await expectDeliveryAfterResponse(
+      await start('executionCtx', { flushTimeoutMs: FLUSH_TIMEOUT_MS }, collector.opened),
+      collector,
+    );
   });
 
-  it('a @vercel/functions-style waitUntil in settings finds the request\'s own invocation (Hono on Node, no c.executionCtx)', async () => {
+  it("a @vercel/functions-style waitUntil in settings finds the request's own invocation (Hono on Node, no c.executionCtx)", async () => {
     const collector = gate();
-    await expectDeliveryAfterResponse(await start('context', { waitUntil: contextWaitUntil, flushTimeoutMs: FLUSH_TIMEOUT_MS }, collector.opened), collector);
+    await expectDeliveryAfterResponse(
+      await start('context', { waitUntil: contextWaitUntil, flushTimeoutMs: FLUSH_TIMEOUT_MS }, collector.opened),
+      collector,
+    );
   });
 
-  it('settings\' waitUntil is used rather than c.executionCtx when both exist', async () => {
+  it("settings' waitUntil is used rather than c.executionCtx when both exist", async () => {
     const collector = gate();
     const settingsHanded: Array<Promise<unknown>> = [];
-    const browser = await start('executionCtx', { waitUntil: (p) => { settingsHanded.push(p); }, flushTimeoutMs: FLUSH_TIMEOUT_MS }, collector.opened);
+    const browser = await start(
+      'executionCtx',
+      {
+        waitUntil: (p) => {
+          settingsHanded.push(p);
+        },
+        flushTimeoutMs: FLUSH_TIMEOUT_MS,
+      },
+      collector.opened,
+    );
     expect(await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS })).toMatchObject({ status: 200 });
     expect(settingsHanded).toHaveLength(1);
     expect(invocations[0]?.handed).toEqual([]);
@@ -123,7 +151,10 @@ describe('Hono with serverless settings: delivery through the platform\'s waitUn
     const collector = gate();
     const browser = await start('plain', { flushTimeoutMs: FLUSH_TIMEOUT_MS }, collector.opened);
     let arrived = false;
-    const response = browser.send({ path: '/buy', headers: NAVIGATION_HEADERS }).then((r) => { arrived = true; return r; });
+    const response = browser.send({ path: '/buy', headers: NAVIGATION_HEADERS }).then((r) => {
+      arrived = true;
+      return r;
+    });
     // The batch has reached the collector, which has not answered: the response must still be waiting.
     await expect.poll(() => tc?.stub.items().length, { timeout: 10_000 }).toBe(2);
     expect(arrived).toBe(false);
@@ -137,7 +168,10 @@ describe('Hono with serverless settings: delivery through the platform\'s waitUn
     const collector = gate();
     collector.open();
     const browser = await start('executionCtx', undefined, collector.opened);
-    expect(await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS })).toMatchObject({ status: 200, body: 'bought' });
+    expect(await browser.send({ path: '/buy', headers: NAVIGATION_HEADERS })).toMatchObject({
+      status: 200,
+      body: 'bought',
+    });
     await invocations[0]?.done();
     expect(invocations[0]?.handed).toEqual([]);
     expect(tc?.stub.items()).toEqual([]);

@@ -14,7 +14,13 @@ const startHono: StartApp = (client) => {
   app.use(touchlineHono(client));
   app.on(['GET', 'POST'], RACE_PATH, async (c) => {
     const parsed: unknown = c.req.method === 'POST' ? await c.req.json() : null;
-    return c.json(await raceWork(client, markerFrom((name) => c.req.header(name)), bodyBrowserFrom(parsed)));
+    return c.json(
+      await raceWork(
+        client,
+        markerFrom((name) => c.req.header(name)),
+        bodyBrowserFrom(parsed),
+      ),
+    );
   });
   return serveFetch((request, env) => app.fetch(request, env));
 };
@@ -23,7 +29,9 @@ describeAdapterRace('hono', startHono);
 
 describe('hono adapter', () => {
   let tc: TestClient | undefined;
-  afterEach(async () => { await tc?.close(); });
+  afterEach(async () => {
+    await tc?.close();
+  });
 
   it('reads the peer address from the @hono/node-server bindings, and works without them', async () => {
     tc = await startTestClient();

@@ -7,10 +7,20 @@ import { bodyBrowserFrom, markerFrom, raceWork, readJsonBody, sendJson } from '.
 import { runRace, summarize, type StartApp } from '../test-support/race-harness.js';
 import { withTouchline } from './index.js';
 
-const startHttp: StartApp = (client) => serveNode(withTouchline(client, async (req, res) => {
-  const parsed = await readJsonBody(req);
-  sendJson(res, await raceWork(client, markerFrom((name) => req.headers[name]), bodyBrowserFrom(parsed)));
-}));
+const startHttp: StartApp = (client) =>
+  serveNode(
+    withTouchline(client, async (req, res) => {
+      const parsed = await readJsonBody(req);
+      sendJson(
+        res,
+        await raceWork(
+          client,
+          markerFrom((name) => req.headers[name]),
+          bodyBrowserFrom(parsed),
+        ),
+      );
+    }),
+  );
 
 describeAdapterRace('node:http', startHttp);
 

@@ -17,7 +17,8 @@ export function requestInfoFromNode(req: IncomingMessage, res: ServerResponse): 
       if (res.headersSent) return false;
       if (cookies.length === 0) return true;
       // setHeader when nothing was set yet: appendHeader re-reads and re-validates the header list.
-      if (res.getHeader('set-cookie') === undefined) res.setHeader('set-cookie', cookies.length === 1 ? cookies[0] as string : [...cookies]);
+      if (res.getHeader('set-cookie') === undefined)
+        res.setHeader('set-cookie', cookies.length === 1 ? (cookies[0] as string) : [...cookies]);
       else res.appendHeader('set-cookie', [...cookies]);
       return true;
     },

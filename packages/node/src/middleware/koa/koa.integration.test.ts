@@ -12,7 +12,11 @@ const startKoa: StartApp = (client) => {
   app.use(touchlineKoa(client));
   app.use(async (ctx) => {
     const parsed = ctx.method === 'POST' ? await readJsonBody(ctx.req) : null;
-    ctx.body = await raceWork(client, markerFrom((name) => ctx.get(name) || undefined), bodyBrowserFrom(parsed));
+    ctx.body = await raceWork(
+      client,
+      markerFrom((name) => ctx.get(name) || undefined),
+      bodyBrowserFrom(parsed),
+    );
   });
   return listenLocal(createServer(app.callback()));
 };

@@ -44,7 +44,10 @@ interface NextEventLike {
  * const touchline = createClient({ apiKey: process.env.TOUCHLINE_KEY! });
  * export const proxy = touchlineNext(touchline);
  */
-function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request: Request, event?: NextEventLike) => Promise<Response> {
+function touchlineNext(
+  client: TouchlineClient,
+  handler?: NextHandler,
+): (request: Request, event?: NextEventLike) => Promise<Response> {
   const countRsc = client.settings.beaconScriptPath === false;
   return async function touchlineNextMiddleware(request, event) {
     const pending: string[] = [];
@@ -70,14 +73,17 @@ function touchlineNext(client: TouchlineClient, handler?: NextHandler): (request
     pending.push(...scope.identity.setCookies);
     const deliver = async (): Promise<void> => {
       if (client.settings.serverless === undefined) return;
-      await client.deliverBeforeFreeze(typeof event?.waitUntil === 'function' ? (p) => event.waitUntil?.(p) : undefined);
+      await client.deliverBeforeFreeze(
+        typeof event?.waitUntil === 'function' ? (p) => event.waitUntil?.(p) : undefined,
+      );
     };
     if (scope.answer !== null) {
       await deliver();
       return answerAsResponse(scope.answer, pending);
     }
     try {
-      const response = handler === undefined ? continueResponse() : await client.run(scope, () => handler(request, scope));
+      const response =
+        handler === undefined ? continueResponse() : await client.run(scope, () => handler(request, scope));
       await deliver();
       return withSetCookies(response, pending);
     } finally {
@@ -110,8 +116,13 @@ function touchlineScope(client: TouchlineClient, headers: HeaderSource, url?: st
   const target = url ?? header('referer') ?? '/';
   // kind 'api': reads the visitor from the cookies, never mints one, records no pageview.
   return client.handle({
-    method: 'GET', url: target, header, remoteAddress: undefined, encrypted: target.startsWith('https:'),
-    kind: 'api', appendSetCookie: () => false,
+    method: 'GET',
+    url: target,
+    header,
+    remoteAddress: undefined,
+    encrypted: target.startsWith('https:'),
+    kind: 'api',
+    appendSetCookie: () => false,
   });
 }
 
@@ -125,7 +136,12 @@ function touchlineScope(client: TouchlineClient, headers: HeaderSource, url?: st
  *   return withTouchline(touchline, await headers(), () => touchline.conversion('purchase', { revenue: 42 }));
  * }
  */
-function withTouchline<T>(client: TouchlineClient, headers: HeaderSource, fn: (scope: RequestScope) => T, url?: string): T {
+function withTouchline<T>(
+  client: TouchlineClient,
+  headers: HeaderSource,
+  fn: (scope: RequestScope) => T,
+  url?: string,
+): T {
   const scope = touchlineScope(client, headers, url);
   return client.run(scope, () => fn(scope));
 }

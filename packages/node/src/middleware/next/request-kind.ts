@@ -4,7 +4,8 @@ import { classifyRequest, type RequestKind } from '@touchline/core';
 /** Build output, image optimizer, HMR and data routes: never a page. */
 const NEXT_INTERNAL = /^\/_next\//;
 /** Files an app serves from public/ or metadata routes; a page path does not end in these. */
-const STATIC_FILE = /\.(?:avif|bmp|css|csv|eot|gif|ico|jpe?g|js|json|map|mjs|mp3|mp4|ogg|otf|pdf|png|svg|ttf|txt|wasm|webm|webmanifest|webp|woff2?|xml|zip)$/i;
+const STATIC_FILE =
+  /\.(?:avif|bmp|css|csv|eot|gif|ico|jpe?g|js|json|map|mjs|mp3|mp4|ogg|otf|pdf|png|svg|ttf|txt|wasm|webm|webmanifest|webp|woff2?|xml|zip)$/i;
 const SPECULATIVE = /\b(?:prefetch|prerender)\b/i;
 
 /** The query parameter Next.js adds to RSC fetches to bust caches; not part of the page URL. */
@@ -22,10 +23,14 @@ export const RSC_QUERY = '_rsc';
  * 5. Anything else: the core rules (fetch metadata, then Accept).
  */
 export function nextRequestKind(
-  method: string, pathname: string, header: (name: string) => string | undefined, countRsc = true,
+  method: string,
+  pathname: string,
+  header: (name: string) => string | undefined,
+  countRsc = true,
 ): RequestKind {
   if (NEXT_INTERNAL.test(pathname) || STATIC_FILE.test(pathname)) return 'asset';
-  if (header('next-router-prefetch') !== undefined || header('next-router-segment-prefetch') !== undefined) return 'prefetch';
+  if (header('next-router-prefetch') !== undefined || header('next-router-segment-prefetch') !== undefined)
+    return 'prefetch';
   for (const name of ['sec-purpose', 'purpose']) {
     const value = header(name);
     if (value !== undefined && SPECULATIVE.test(value)) return 'prefetch';

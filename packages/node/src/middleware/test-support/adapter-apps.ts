@@ -16,23 +16,33 @@ import { listenLocal, serveFetch, serveNode, type LocalServer } from './local-se
 
 /** What every app does: on /buy it records a purchase (inside the request), so tests see handler items too. */
 function work(client: TouchlineClient, url: string): string {
-  if (url.startsWith('/buy') || url.includes('://') && new URL(url).pathname === '/buy') client.conversion('purchase', { revenue: 49, currency: 'EUR' });
+  if (url.startsWith('/buy') || (url.includes('://') && new URL(url).pathname === '/buy'))
+    client.conversion('purchase', { revenue: 49, currency: 'EUR' });
   return 'app';
 }
 
 /** Each app answers 'app' on every path, so a beacon that reached it would show. */
 export const ADAPTER_APPS: Record<string, (client: TouchlineClient) => Promise<LocalServer>> = {
-  'node:http': (client) => serveNode(withTouchline(client, (req, res) => { res.end(work(client, req.url ?? '/')); })),
+  'node:http': (client) =>
+    serveNode(
+      withTouchline(client, (req, res) => {
+        res.end(work(client, req.url ?? '/'));
+      }),
+    ),
   express: (client) => {
     const app = express();
     app.use(touchlineExpress(client));
-    app.use((req, res) => { res.send(work(client, req.originalUrl)); });
+    app.use((req, res) => {
+      res.send(work(client, req.originalUrl));
+    });
     return listenLocal(createServer(app));
   },
   koa: (client) => {
     const app = new Koa();
     app.use(touchlineKoa(client));
-    app.use((ctx) => { ctx.body = work(client, ctx.originalUrl); });
+    app.use((ctx) => {
+      ctx.body = work(client, ctx.originalUrl);
+    });
     return listenLocal(createServer(app.callback()));
   },
   fastify: async (client) => {
@@ -54,4 +64,3 @@ export const ADAPTER_APPS: Record<string, (client: TouchlineClient) => Promise<L
     return serveFetch((request) => middleware(request));
   },
 };
-

@@ -17,7 +17,14 @@ export function brokenContextAdapter(client: TouchlineClient): RequestListener {
     current = client.handle(info);
     info.appendSetCookie(current.identity.setCookies);
     void readJsonBody(req)
-      .then((parsed) => raceWork(client, markerFrom((n) => req.headers[n]), bodyBrowserFrom(parsed), (fn) => client.run(current as RequestScope, fn)))
+      .then((parsed) =>
+        raceWork(
+          client,
+          markerFrom((n) => req.headers[n]),
+          bodyBrowserFrom(parsed),
+          (fn) => client.run(current as RequestScope, fn),
+        ),
+      )
       .then((body) => sendJson(res, body));
   };
 }
@@ -33,7 +40,15 @@ export function brokenCookieAdapter(client: TouchlineClient): RequestListener {
     const scope = client.handle(info);
     current = scope;
     void readJsonBody(req)
-      .then((parsed) => client.run(scope, () => raceWork(client, markerFrom((n) => req.headers[n]), bodyBrowserFrom(parsed))))
+      .then((parsed) =>
+        client.run(scope, () =>
+          raceWork(
+            client,
+            markerFrom((n) => req.headers[n]),
+            bodyBrowserFrom(parsed),
+          ),
+        ),
+      )
       .then((body) => {
         info.appendSetCookie((current as RequestScope).identity.setCookies);
         sendJson(res, body);

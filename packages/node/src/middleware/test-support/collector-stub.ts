@@ -45,19 +45,26 @@ export async function startCollectorStub(options: CollectorStubOptions = {}): Pr
   const received: StubItem[] = [];
   const server = await serveNode((req, res) => {
     if (req.method !== 'POST' || req.url !== '/api/v1/batch') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"no route"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"not_found","message":"no route"}}');
       return;
     }
-    readJson(req).then(async (body) => {
-      const batch = body as { batch_id?: string; items?: StubItem[] };
-      const items = Array.isArray(batch.items) ? batch.items : [];
-      received.push(...items);
-      await options.beforeAnswer?.();
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ batch_id: batch.batch_id ?? '', accepted: items.length, duplicates: 0, errors: [] }));
-    }, () => {
-      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":"bad_json","message":"body is not JSON"}}');
-    });
+    readJson(req).then(
+      async (body) => {
+        const batch = body as { batch_id?: string; items?: StubItem[] };
+        const items = Array.isArray(batch.items) ? batch.items : [];
+        received.push(...items);
+        await options.beforeAnswer?.();
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ batch_id: batch.batch_id ?? '', accepted: items.length, duplicates: 0, errors: [] }));
+      },
+      () => {
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"bad_json","message":"body is not JSON"}}');
+      },
+    );
   });
   return { url: server.url, items: () => [...received], close: () => server.close() };
 }

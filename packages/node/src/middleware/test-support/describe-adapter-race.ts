@@ -29,7 +29,7 @@ export function describeAdapterRace(adapter: string, startApp: StartApp): void {
       expect(summarize(report, 'asset')).toEqual(CLEAN);
     });
 
-    it('after flush, every item carries its own browser\'s visitor and session; none lost or duplicated', () => {
+    it("after flush, every item carries its own browser's visitor and session; none lost or duplicated", () => {
       expect(report.items).toBe(200 * 10);
       expect(summarize(report, 'delivery')).toEqual(CLEAN);
       expect(summarize(report, 'errors')).toEqual(CLEAN);

@@ -16,7 +16,13 @@ function waitUntil(promise) {
 
 const serverless = mode === 'hold' ? {} : mode === 'waitUntil' ? { waitUntil } : undefined;
 // The batched control waits long enough that only a process left running would deliver.
-const client = createClient({ debug: process.env.TL_DEBUG === '1', apiKey: 'test', endpoint, batch: { flushIntervalMs: 5000 }, ...(serverless ? { serverless } : {}) });
+const client = createClient({
+  debug: process.env.TL_DEBUG === '1',
+  apiKey: 'test',
+  endpoint,
+  batch: { flushIntervalMs: 5000 },
+  ...(serverless ? { serverless } : {}),
+});
 
 const app = express();
 app.use(touchlineExpress(client));
@@ -34,4 +40,6 @@ server.on('request', (_req, res) => {
     process.stdout.write(`idle ${n}\n`);
   });
 });
-server.listen(0, '127.0.0.1', () => { process.stdout.write(`listening ${server.address().port}\n`); });
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`listening ${server.address().port}\n`);
+});

@@ -18,7 +18,8 @@ export interface LocalServer {
 /** Like @hono/node-server: the absolute URL is built from the Host header the client sent. */
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const base = `http://${req.headers.host ?? '127.0.0.1'}`;
   return new Request(new URL(req.url ?? '/', base), {
@@ -42,10 +43,11 @@ export async function listenLocal(server: Server): Promise<LocalServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -49,7 +49,10 @@ export function bodyBrowserFrom(parsed: unknown): string | null {
  * an event (and maybe identify / endSession) and reports the ids its context holds.
  */
 export async function raceWork(
-  client: TouchlineClient, marker: RaceMarker, bodyBrowser: string | null = null, resume: Resume = (fn) => fn(),
+  client: TouchlineClient,
+  marker: RaceMarker,
+  bodyBrowser: string | null = null,
+  resume: Resume = (fn) => fn(),
 ): Promise<RaceBody> {
   await delay(Math.floor(Math.random() * 21));
   return resume(() => {

@@ -70,26 +70,45 @@ function sendRound(browser: SimulatedBrowser, { round, action, post }: Round): P
   const headers = { ...NAVIGATION_HEADERS, 'x-browser': browser.id, 'x-round': String(round), 'x-action': action };
   const path = `${RACE_PATH}?b=${browser.id}&r=${round}`;
   const sent = post
-    ? browser.send({ method: 'POST', path, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ browser: browser.id }) })
+    ? browser.send({
+        method: 'POST',
+        path,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ browser: browser.id }),
+      })
     : browser.send({ path, headers });
   return sent.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 }
 
 /** Checks one navigation response against the browser's own jar and its ids from earlier rounds. */
-function checkNavigation(browser: SimulatedBrowser, round: Round, result: BrowserResponse | Error, ids: BrowserIds): Violation[] {
+function checkNavigation(
+  browser: SimulatedBrowser,
+  round: Round,
+  result: BrowserResponse | Error,
+  ids: BrowserIds,
+): Violation[] {
   const check: RaceCheck = round.round === 1 ? 'mint' : round.round === 2 ? 'read' : 'logout';
   const out: Violation[] = [];
-  const fail = (message: string): void => { out.push({ check, browser: browser.id, message: `round ${round.round}: ${message}` }); };
-  if (result instanceof Error) return [{ check, browser: browser.id, message: `round ${round.round}: ${result.message}` }];
+  const fail = (message: string): void => {
+    out.push({ check, browser: browser.id, message: `round ${round.round}: ${message}` });
+  };
+  if (result instanceof Error)
+    return [{ check, browser: browser.id, message: `round ${round.round}: ${result.message}` }];
   const body = parseBody(result);
   if (typeof body === 'string') return [{ check, browser: browser.id, message: `round ${round.round}: ${body}` }];
 
   const own = jarIdentity(browser);
-  const setVisitors = result.setCookies.filter((c) => c.startsWith(`${COOKIE_PREFIX}vid=`)).map((c) => c.slice(COOKIE_PREFIX.length + 4).split(';')[0]);
-  if (round.round === 1 && setVisitors.length !== 1) fail(`expected one ${COOKIE_PREFIX}vid cookie, got ${setVisitors.length}`);
-  for (const vid of setVisitors) if (vid !== body.visitorId) fail(`Set-Cookie names visitor ${vid} but the handler saw ${body.visitorId}`);
-  if (body.visitorId === null || body.visitorId !== own.visitorId) fail(`handler saw visitor ${body.visitorId}, the jar holds ${own.visitorId}`);
-  if (body.sessionId === null || body.sessionId !== own.sessionId) fail(`handler saw session ${body.sessionId}, the jar names ${own.sessionId}`);
+  const setVisitors = result.setCookies
+    .filter((c) => c.startsWith(`${COOKIE_PREFIX}vid=`))
+    .map((c) => c.slice(COOKIE_PREFIX.length + 4).split(';')[0]);
+  if (round.round === 1 && setVisitors.length !== 1)
+    fail(`expected one ${COOKIE_PREFIX}vid cookie, got ${setVisitors.length}`);
+  for (const vid of setVisitors)
+    if (vid !== body.visitorId) fail(`Set-Cookie names visitor ${vid} but the handler saw ${body.visitorId}`);
+  if (body.visitorId === null || body.visitorId !== own.visitorId)
+    fail(`handler saw visitor ${body.visitorId}, the jar holds ${own.visitorId}`);
+  if (body.sessionId === null || body.sessionId !== own.sessionId)
+    fail(`handler saw session ${body.sessionId}, the jar names ${own.sessionId}`);
   if (round.post && body.bodyBrowser !== browser.id) fail(`handler parsed body of ${body.bodyBrowser}`);
 
   if (round.round === 1) {
@@ -100,8 +119,10 @@ function checkNavigation(browser: SimulatedBrowser, round: Round, result: Browse
   }
   const first = ids.sessions[1];
   if (round.round === 2 && body.sessionId !== first) fail(`session ${body.sessionId} is not the first one ${first}`);
-  if (round.round === 3 && (body.sessionId === null || body.sessionId === first)) fail('endSession() did not start a new session');
-  if (round.round === 4 && body.sessionId !== ids.sessions[3]) fail(`next request is in ${body.sessionId}, not the post-logout session ${ids.sessions[3]}`);
+  if (round.round === 3 && (body.sessionId === null || body.sessionId === first))
+    fail('endSession() did not start a new session');
+  if (round.round === 4 && body.sessionId !== ids.sessions[3])
+    fail(`next request is in ${body.sessionId}, not the post-logout session ${ids.sessions[3]}`);
   ids.sessions[round.round] = body.sessionId;
   return out;
 }
@@ -122,7 +143,8 @@ function distinctVisitors(ids: ReadonlyMap<string, BrowserIds>): Violation[] {
   for (const [browser, { visitorId }] of ids) {
     if (visitorId === null) continue;
     const other = owner.get(visitorId);
-    if (other !== undefined) out.push({ check: 'mint', browser, message: `visitor ${visitorId} was also minted for ${other}` });
+    if (other !== undefined)
+      out.push({ check: 'mint', browser, message: `visitor ${visitorId} was also minted for ${other}` });
     owner.set(visitorId, browser);
   }
   return out;
@@ -141,27 +163,56 @@ export async function runRace(startApp: StartApp, options: RaceOptions = {}): Pr
   let server: LocalServer | undefined;
   try {
     server = await startApp(client);
-    const browsers = Array.from({ length: options.browsers ?? 200 }, (_, i) => new SimulatedBrowser(`b${i}`, (server as LocalServer).url, agent));
-    const assets = Array.from({ length: options.assets ?? 20 }, (_, i) => new SimulatedBrowser(`asset${i}`, (server as LocalServer).url, agent));
+    const browsers = Array.from(
+      { length: options.browsers ?? 200 },
+      (_, i) => new SimulatedBrowser(`b${i}`, (server as LocalServer).url, agent),
+    );
+    const assets = Array.from(
+      { length: options.assets ?? 20 },
+      (_, i) => new SimulatedBrowser(`asset${i}`, (server as LocalServer).url, agent),
+    );
     const ids = new Map(browsers.map((b) => [b.id, { visitorId: null, sessions: {} } as BrowserIds]));
     for (const round of ROUNDS) {
-      const assetResults = round.round === 1
-        ? assets.map((a) => a.send({ path: `${RACE_PATH}?b=${a.id}&r=1`, headers: { ...ASSET_HEADERS, 'x-browser': a.id, 'x-round': '1' } })
-          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))
-        : [];
+      const assetResults =
+        round.round === 1
+          ? assets.map((a) =>
+              a
+                .send({
+                  path: `${RACE_PATH}?b=${a.id}&r=1`,
+                  headers: { ...ASSET_HEADERS, 'x-browser': a.id, 'x-round': '1' },
+                })
+                .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+            )
+          : [];
       const results = await Promise.all(browsers.map((b) => sendRound(b, round)));
       requests += results.length + assetResults.length;
-      browsers.forEach((b, i) => violations.push(...checkNavigation(b, round, results[i] as BrowserResponse | Error, ids.get(b.id) as BrowserIds)));
-      (await Promise.all(assetResults)).forEach((r, i) => violations.push(...checkAsset(assets[i] as SimulatedBrowser, r)));
+      browsers.forEach((b, i) =>
+        violations.push(
+          ...checkNavigation(b, round, results[i] as BrowserResponse | Error, ids.get(b.id) as BrowserIds),
+        ),
+      );
+      (await Promise.all(assetResults)).forEach((r, i) =>
+        violations.push(...checkAsset(assets[i] as SimulatedBrowser, r)),
+      );
       if (round.round === 1) violations.push(...distinctVisitors(ids));
     }
     const flushed = await client.flush({ timeoutMs: 10_000 });
     if (!flushed.settled) violations.push({ check: 'delivery', browser: '*', message: 'flush() did not settle' });
     violations.push(...checkDelivery(stub.items(), ids, new Set(assets.map((a) => a.id))));
     const unexpected = errors.filter((code) => code !== 'no_visitor');
-    if (unexpected.length > 0) violations.push({ check: 'errors', browser: '*', message: `client errors: ${[...new Set(unexpected)].join(', ')}` });
+    if (unexpected.length > 0)
+      violations.push({
+        check: 'errors',
+        browser: '*',
+        message: `client errors: ${[...new Set(unexpected)].join(', ')}`,
+      });
     const noVisitor = errors.length - unexpected.length;
-    if (noVisitor !== assets.length) violations.push({ check: 'asset', browser: '*', message: `${noVisitor} no_visitor rejections for ${assets.length} asset requests` });
+    if (noVisitor !== assets.length)
+      violations.push({
+        check: 'asset',
+        browser: '*',
+        message: `${noVisitor} no_visitor rejections for ${assets.length} asset requests`,
+      });
     return { violations, requests, items: stub.items().length };
   } finally {
     agent.destroy();

@@ -47,7 +47,12 @@ export function parseSetCookie(line: string): { name: string; value: string; del
 export class SimulatedBrowser {
   readonly jar = new Map<string, string>();
 
-  constructor(readonly id: string, private readonly origin: string, private readonly agent?: Agent, private readonly timeoutMs = 10_000) {}
+  constructor(
+    readonly id: string,
+    private readonly origin: string,
+    private readonly agent?: Agent,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   cookieHeader(): string {
     return [...this.jar].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
@@ -64,19 +69,31 @@ export class SimulatedBrowser {
 
   send(options: SendOptions): Promise<BrowserResponse> {
     const withCookies = options.withCookies ?? true;
-    const headers = { ...options.headers, ...(withCookies && this.jar.size > 0 ? { cookie: this.cookieHeader() } : {}) };
+    const headers = {
+      ...options.headers,
+      ...(withCookies && this.jar.size > 0 ? { cookie: this.cookieHeader() } : {}),
+    };
     const url = new URL(options.path, this.origin);
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: options.method ?? 'GET', headers, timeout: this.timeoutMs, ...(this.agent ? { agent: this.agent } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const setCookies = res.headers['set-cookie'] ?? [];
-          if (withCookies) this.store(setCookies);
-          resolve({ status: res.statusCode ?? 0, setCookies, body: Buffer.concat(chunks).toString('utf8') });
-        });
-      });
+      const req = request(
+        url,
+        {
+          method: options.method ?? 'GET',
+          headers,
+          timeout: this.timeoutMs,
+          ...(this.agent ? { agent: this.agent } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const setCookies = res.headers['set-cookie'] ?? [];
+            if (withCookies) this.store(setCookies);
+            resolve({ status: res.statusCode ?? 0, setCookies, body: Buffer.concat(chunks).toString('utf8') });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${this.id}: no response within ${this.timeoutMs} ms`)));
       req.on('error', reject);
       req.end(options.body);

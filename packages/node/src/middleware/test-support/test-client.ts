@@ -12,14 +12,21 @@ export interface TestClient {
 }
 
 /** `settings` override the test defaults (e.g. `{ beaconScriptPath: false }`). */
-export async function startTestClient(settings: Partial<ClientSettingsInput> = {}, stubOptions: CollectorStubOptions = {}): Promise<TestClient> {
+export async function startTestClient(
+  settings: Partial<ClientSettingsInput> = {},
+  stubOptions: CollectorStubOptions = {},
+): Promise<TestClient> {
   const stub = await startCollectorStub(stubOptions);
   const errors: string[] = [];
   const client = createClient({ apiKey: 'test', endpoint: stub.url, batch: { flushIntervalMs: 10 }, ...settings });
   // Through the typed 'error' event: with no listener, Node's EventEmitter would throw it instead.
-  client.on('error', ({ error }) => { errors.push((error as { code?: string }).code ?? error.message); });
+  client.on('error', ({ error }) => {
+    errors.push((error as { code?: string }).code ?? error.message);
+  });
   return {
-    client, stub, errors,
+    client,
+    stub,
+    errors,
     async close() {
       await client.close({ timeoutMs: 2_000 });
       await stub.close();

@@ -5,7 +5,16 @@ import { generateKey, hashKey, hashKeyBytes } from './api-keys.js';
 import { createKeyCache } from './key-cache.js';
 
 function record(hash: string, scopes: ApiKeyRecord['scopes'] = ['ingest', 'read']): ApiKeyRecord {
-  return { id: `key-${hash.slice(0, 6)}`, accountId: 'acct', prefix: 'tl_live_xxxx', hash, mode: 'live', scopes, createdAt: 0, revokedAt: null };
+  return {
+    id: `key-${hash.slice(0, 6)}`,
+    accountId: 'acct',
+    prefix: 'tl_live_xxxx',
+    hash,
+    mode: 'live',
+    scopes,
+    createdAt: 0,
+    revokedAt: null,
+  };
 }
 
 /** Only what the cache reads; the table can be swapped to simulate a revocation between loads. */

@@ -44,9 +44,13 @@ export function createKeyCache(storage: Storage, now: () => number = Date.now): 
   let byHash: Map<string, { key: ApiKeyRecord; digest: Buffer }> | null = null;
   const resolve = testModeResolver(storage, now);
   const cache: KeyCache = {
-    get ready() { return byHash !== null; },
+    get ready() {
+      return byHash !== null;
+    },
     async refresh() {
-      const keys = (await Promise.all((await storage.loadActiveKeys()).map(resolve))).filter((k): k is ApiKeyRecord => k !== null);
+      const keys = (await Promise.all((await storage.loadActiveKeys()).map(resolve))).filter(
+        (k): k is ApiKeyRecord => k !== null,
+      );
       byHash = new Map(keys.map((k) => [k.hash, { key: k, digest: Buffer.from(k.hash, 'hex') }]));
     },
     lookup(secret, scope) {
@@ -63,7 +67,9 @@ export function createKeyCache(storage: Storage, now: () => number = Date.now): 
       // Timing: the Map is keyed by SHA-256 digests, so a lookup's duration depends on the digest of
       // what the caller sent, not on how much of a real secret it got right, and a digest learned
       // from timing would not yield the secret (preimage resistance). The final compare is constant-time anyway.
-      return entry !== undefined && entry.digest.length === digest.length && timingSafeEqual(entry.digest, digest) ? entry.key : null;
+      return entry !== undefined && entry.digest.length === digest.length && timingSafeEqual(entry.digest, digest)
+        ? entry.key
+        : null;
     },
   };
   return cache;

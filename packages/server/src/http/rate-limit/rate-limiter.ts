@@ -11,7 +11,11 @@ export interface RateLimitDeps {
 }
 
 /** Why a request is refused with 429: the limit that refused it, the message and the Retry-After seconds. */
-export interface RateLimitRefusal { limit: 'ip' | 'key'; message: string; retryAfterSeconds: number }
+export interface RateLimitRefusal {
+  limit: 'ip' | 'key';
+  message: string;
+  retryAfterSeconds: number;
+}
 
 export interface RateLimiter {
   /**
@@ -30,8 +34,10 @@ export function createRateLimiter(deps: RateLimitDeps): RateLimiter | null {
   const { settings } = deps;
   if (!settings.enabled) return null;
   const limitedTotal = new Counter({
-    name: 'touchline_rate_limited_total', help: 'Requests refused with 429, by the limit that refused them',
-    labelNames: ['limit'] as const, registers: [deps.registry],
+    name: 'touchline_rate_limited_total',
+    help: 'Requests refused with 429, by the limit that refused them',
+    labelNames: ['limit'] as const,
+    registers: [deps.registry],
   });
   const table = { now: deps.now, maxEntries: settings.maxTracked };
   const byIp = createTokenBuckets(settings.perIp, table);
@@ -40,16 +46,23 @@ export function createRateLimiter(deps: RateLimitDeps): RateLimiter | null {
   const refuse = (limit: 'ip' | 'key', what: string, retryAfterMs: number, perSecond: number): RateLimitRefusal => {
     limitedTotal.inc({ limit });
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return { limit, retryAfterSeconds: seconds, message: `too many requests for ${what} (limit ${perSecond}/s per ${limit}); retry after ${seconds} s` };
+    return {
+      limit,
+      retryAfterSeconds: seconds,
+      message: `too many requests for ${what} (limit ${perSecond}/s per ${limit}); retry after ${seconds} s`,
+    };
   };
 
   return {
     check(ip, key) {
       const byAddress = byIp.take(ip);
-      if (byAddress.kind === 'limited') return refuse('ip', `client ${ip}`, byAddress.retryAfterMs, settings.perIp.ratePerSecond);
+      if (byAddress.kind === 'limited')
+        return refuse('ip', `client ${ip}`, byAddress.retryAfterMs, settings.perIp.ratePerSecond);
       if (key === null) return null;
       const taken = byKey.take(key.id);
-      return taken.kind === 'limited' ? refuse('key', `API key ${key.prefix}…`, taken.retryAfterMs, settings.perKey.ratePerSecond) : null;
+      return taken.kind === 'limited'
+        ? refuse('key', `API key ${key.prefix}…`, taken.retryAfterMs, settings.perKey.ratePerSecond)
+        : null;
     },
   };
 }

@@ -7,9 +7,7 @@ export interface BucketLimits {
   burst: number;
 }
 
-export type TakeResult =
-  | { kind: 'allowed'; remaining: number }
-  | { kind: 'limited'; retryAfterMs: number };
+export type TakeResult = { kind: 'allowed'; remaining: number } | { kind: 'limited'; retryAfterMs: number };
 
 export interface TokenBuckets {
   /** Takes one token from `key`'s bucket, or says how long until one is available. */
@@ -18,7 +16,10 @@ export interface TokenBuckets {
   readonly size: number;
 }
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 export const allowed = (remaining: number): TakeResult => ({ kind: 'allowed', remaining });
 export const limited = (retryAfterMs: number): TakeResult => ({ kind: 'limited', retryAfterMs });
@@ -29,7 +30,10 @@ export const limited = (retryAfterMs: number): TakeResult => ({ kind: 'limited',
  * those are evicted first; if that frees nothing, the oldest inserted tenth goes (they start full
  * again, which only ever errs on the side of letting a request through).
  */
-export function createTokenBuckets(limits: BucketLimits, options: { now: () => number; maxEntries: number }): TokenBuckets {
+export function createTokenBuckets(
+  limits: BucketLimits,
+  options: { now: () => number; maxEntries: number },
+): TokenBuckets {
   const { ratePerSecond, burst } = limits;
   const buckets = new Map<string, Bucket>();
   const perMs = ratePerSecond / 1000;
@@ -65,6 +69,8 @@ export function createTokenBuckets(limits: BucketLimits, options: { now: () => n
       b.tokens = tokens;
       return limited(Math.ceil((1 - tokens) / perMs));
     },
-    get size() { return buckets.size; },
+    get size() {
+      return buckets.size;
+    },
   };
 }

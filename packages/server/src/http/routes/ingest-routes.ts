@@ -2,7 +2,15 @@
 import { batchResponseSchema } from '@touchline/core';
 import { z } from 'zod';
 import { errorCodes, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
-import { acceptSingleItem, itemRules, SINGLE_ITEM_ROUTES, storeItems, type AcceptDeps, type IngestAnswer, type SingleItemRoute } from '../../ingest/accept-items.js';
+import {
+  acceptSingleItem,
+  itemRules,
+  SINGLE_ITEM_ROUTES,
+  storeItems,
+  type AcceptDeps,
+  type IngestAnswer,
+  type SingleItemRoute,
+} from '../../ingest/accept-items.js';
 import type { BatchParser } from '../../ingest/batch-parser.js';
 import type { SdkHealthRecorder } from '../../integrity/sdk-health-recorder.js';
 import { authorize } from '../auth/authorize.js';
@@ -60,12 +68,22 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
       }
       if (parsed.kind === 'invalid_batch') {
         deps.metrics.rejected.inc({ reason: 'invalid_batch' });
-        return replyError(reply, 400, 'invalid_batch', parsed.message, parsed.batchId === null ? {} : { batchId: parsed.batchId });
+        return replyError(
+          reply,
+          400,
+          'invalid_batch',
+          parsed.message,
+          parsed.batchId === null ? {} : { batchId: parsed.batchId },
+        );
       }
       const { sdk } = parsed;
       if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health, parsed.clock.offsetMs);
-      if (parsed.clock.kind !== 'in_sync') deps.metrics.senderClock(parsed.clock.kind, parsed.accepted.length + parsed.errors.length);
-      return send(reply, await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors, parsed.repeats));
+      if (parsed.clock.kind !== 'in_sync')
+        deps.metrics.senderClock(parsed.clock.kind, parsed.accepted.length + parsed.errors.length);
+      return send(
+        reply,
+        await storeItems(deps, key.accountId, parsed.batchId, parsed.accepted, parsed.errors, parsed.repeats),
+      );
     });
   });
 

@@ -6,7 +6,10 @@ import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { requestSignal } from '../../reads/request-signal.js';
 
-interface Deps { monitor: IntegrityMonitor; keys: KeyCache }
+interface Deps {
+  monitor: IntegrityMonitor;
+  keys: KeyCache;
+}
 
 export function integrityJson(report: IntegrityReport, source: 'monitor' | 'on_demand') {
   return {
@@ -14,8 +17,15 @@ export function integrityJson(report: IntegrityReport, source: 'monitor' | 'on_d
     checked_at: new Date(report.checkedAt).toISOString(),
     source,
     checks: report.checks.map((c) => ({
-      id: c.id, title: c.title, state: c.state, value: c.value, unit: c.unit, window: c.window,
-      thresholds: c.thresholds, note: c.note, explanation: c.explanation,
+      id: c.id,
+      title: c.title,
+      state: c.state,
+      value: c.value,
+      unit: c.unit,
+      window: c.window,
+      thresholds: c.thresholds,
+      note: c.note,
+      explanation: c.explanation,
     })),
   };
 }

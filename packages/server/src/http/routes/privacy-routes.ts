@@ -10,7 +10,13 @@ import { requestSignal } from '../../reads/request-signal.js';
 import { cookielessInboxVisitor } from '../../cookieless/cookieless-inbox-visitor.js';
 import { personExportJson } from '../../privacy/person-export-json.js';
 
-interface Deps { storage: Storage; reads: ReadPool; keys: KeyCache; now: () => number; tombstoneMs: number }
+interface Deps {
+  storage: Storage;
+  reads: ReadPool;
+  keys: KeyCache;
+  now: () => number;
+  tombstoneMs: number;
+}
 
 /** Visitor ids are the SDK's UUIDs (but raw API senders may use up to 64 characters); user ids are the wire's 1-256. */
 const ID_RULES: Record<SubjectKind, { schema: z.ZodString; rule: string }> = {
@@ -22,10 +28,19 @@ const ID_RULES: Record<SubjectKind, { schema: z.ZodString; rule: string }> = {
 export function erasureJson(r: ErasureResult) {
   const { removed } = r;
   return {
-    erased: true, audit_id: r.auditId, visitor_ids: r.visitorIds, user_ids: r.userIds,
+    erased: true,
+    audit_id: r.auditId,
+    visitor_ids: r.visitorIds,
+    user_ids: r.userIds,
     removed: {
-      visitors: removed.visitors, sessions: removed.sessions, events: removed.events, conversions: removed.conversions,
-      identities: removed.identities, inbox_items: removed.inbox, rollup_sessions: removed.rollupSessions, rollup_hours: removed.rollupHours,
+      visitors: removed.visitors,
+      sessions: removed.sessions,
+      events: removed.events,
+      conversions: removed.conversions,
+      identities: removed.identities,
+      inbox_items: removed.inbox,
+      rollup_sessions: removed.rollupSessions,
+      rollup_hours: removed.rollupHours,
     },
   };
 }
@@ -39,32 +54,41 @@ function subjectId(kind: SubjectKind, param: string, request: FastifyRequest, re
 }
 
 export function registerPrivacyRoutes(app: FastifyInstance, deps: Deps): void {
-  const erase = (kind: SubjectKind, param: string) => async function eraseSubject(request: FastifyRequest, reply: FastifyReply) {
-    const key = authorize(deps.keys, request, reply, 'admin');
-    if (key === null) return reply;
-    const id = subjectId(kind, param, request, reply);
-    if (id === null) return reply;
-    const now = deps.now();
-    // The person's cookieless items still in the inbox (stored without a visitor id) go too, while their day's secret exists.
-    const cookieless = await cookielessInboxVisitor(deps.storage, key.accountId, now);
-    const result = await deps.storage.erasePerson({
-      accountId: key.accountId, subject: { kind, id }, requestedBy: `key:${key.id}`, now, tombstoneMs: deps.tombstoneMs, ...(cookieless === undefined ? {} : { cookieless }),
-    });
-    return erasureJson(result);
-  };
+  const erase = (kind: SubjectKind, param: string) =>
+    async function eraseSubject(request: FastifyRequest, reply: FastifyReply) {
+      const key = authorize(deps.keys, request, reply, 'admin');
+      if (key === null) return reply;
+      const id = subjectId(kind, param, request, reply);
+      if (id === null) return reply;
+      const now = deps.now();
+      // The person's cookieless items still in the inbox (stored without a visitor id) go too, while their day's secret exists.
+      const cookieless = await cookielessInboxVisitor(deps.storage, key.accountId, now);
+      const result = await deps.storage.erasePerson({
+        accountId: key.accountId,
+        subject: { kind, id },
+        requestedBy: `key:${key.id}`,
+        now,
+        tombstoneMs: deps.tombstoneMs,
+        ...(cookieless === undefined ? {} : { cookieless }),
+      });
+      return erasureJson(result);
+    };
   app.delete('/api/v1/visitors/:id', erase('visitor', 'id'));
   app.delete('/api/v1/users/:user_id', erase('user', 'user_id'));
 
   // Reads: on the read threads like every query (DESIGN.md L9), never on the ingest event loop.
-  const exportOf = (kind: SubjectKind, param: string) => async function exportSubject(request: FastifyRequest, reply: FastifyReply) {
-    const key = authorize(deps.keys, request, reply, 'admin');
-    if (key === null) return reply;
-    const id = subjectId(kind, param, request, reply);
-    if (id === null) return reply;
-    const data = await deps.reads.run('exportPerson', [key.accountId, { kind, id }, deps.now()], { signal: requestSignal(reply) });
-    if (data === null) return replyError(reply, 404, 'not_found', 'this key\'s account no longer exists');
-    return personExportJson({ kind, id }, data, deps.now());
-  };
+  const exportOf = (kind: SubjectKind, param: string) =>
+    async function exportSubject(request: FastifyRequest, reply: FastifyReply) {
+      const key = authorize(deps.keys, request, reply, 'admin');
+      if (key === null) return reply;
+      const id = subjectId(kind, param, request, reply);
+      if (id === null) return reply;
+      const data = await deps.reads.run('exportPerson', [key.accountId, { kind, id }, deps.now()], {
+        signal: requestSignal(reply),
+      });
+      if (data === null) return replyError(reply, 404, 'not_found', "this key's account no longer exists");
+      return personExportJson({ kind, id }, data, deps.now());
+    };
   app.get('/api/v1/visitors/:id/export', exportOf('visitor', 'id'));
   app.get('/api/v1/users/:user_id/export', exportOf('user', 'user_id'));
 }

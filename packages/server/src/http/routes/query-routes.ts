@@ -9,15 +9,26 @@ import { replyError } from '../reply-error.js';
 import type { ReadPool } from '../../reads/read-pool.js';
 import { requestSignal } from '../../reads/request-signal.js';
 
-interface Deps { reads: ReadPool; keys: KeyCache; now: () => number }
+interface Deps {
+  reads: ReadPool;
+  keys: KeyCache;
+  now: () => number;
+}
 
 const visitorIdSchema = z.string().min(1).max(64);
 
 function sessionJson(s: SessionRecord) {
   return {
-    id: s.id, visitor_id: s.visitorId, started_at: new Date(s.startedAt).toISOString(),
-    last_seen_at: new Date(s.lastSeenAt).toISOString(), landing_url: s.landingUrl, referrer: s.referrer,
-    channel: s.channel, utm: s.utm, click_ids: s.clickIds, event_count: s.eventCount,
+    id: s.id,
+    visitor_id: s.visitorId,
+    started_at: new Date(s.startedAt).toISOString(),
+    last_seen_at: new Date(s.lastSeenAt).toISOString(),
+    landing_url: s.landingUrl,
+    referrer: s.referrer,
+    channel: s.channel,
+    utm: s.utm,
+    click_ids: s.clickIds,
+    event_count: s.eventCount,
   };
 }
 
@@ -37,7 +48,9 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
     if (key === null) return reply;
     const visitorId = visitorIdSchema.safeParse((request.query as Record<string, unknown>).visitor_id);
     if (!visitorId.success) return replyError(reply, 400, 'invalid_query', 'visitor_id: required, 1-64 characters');
-    const sessions = await deps.reads.run('sessionsOfVisitor', [key.accountId, visitorId.data], { signal: requestSignal(reply) });
+    const sessions = await deps.reads.run('sessionsOfVisitor', [key.accountId, visitorId.data], {
+      signal: requestSignal(reply),
+    });
     return { sessions: sessions.map(sessionJson) };
   });
 
@@ -49,12 +62,19 @@ export function registerQueryRoutes(app: FastifyInstance, deps: Deps): void {
     const visitor = await deps.reads.run('visitor', [key.accountId, id.data], { signal: requestSignal(reply) });
     if (visitor === null) return replyError(reply, 404, 'not_found', `no visitor ${id.data} in this account`);
     return {
-      id: visitor.id, first_seen_at: new Date(visitor.firstSeenAt).toISOString(),
-      last_seen_at: new Date(visitor.lastSeenAt).toISOString(), user_ids: visitor.userIds,
+      id: visitor.id,
+      first_seen_at: new Date(visitor.firstSeenAt).toISOString(),
+      last_seen_at: new Date(visitor.lastSeenAt).toISOString(),
+      user_ids: visitor.userIds,
       sessions: visitor.sessions.map(sessionJson),
       events: visitor.events.map((e) => ({
-        id: e.id, type: e.type, name: e.name, session_id: e.sessionId, timestamp: new Date(e.timestamp).toISOString(),
-        url: e.url, properties: e.properties,
+        id: e.id,
+        type: e.type,
+        name: e.name,
+        session_id: e.sessionId,
+        timestamp: new Date(e.timestamp).toISOString(),
+        url: e.url,
+        properties: e.properties,
       })),
     };
   });

@@ -6,7 +6,14 @@ import { startCollector, type Fixture } from '../../test-support/collector-fixtu
 
 /** A single-item body: the item's common fields (no type) and its type's own, plus a batch id. */
 function single(type: 'event' | 'conversion' | 'identify', at = Date.now()): Record<string, unknown> {
-  const common = { batch_id: 'b-1', id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: newId(), session_id: null, context: null };
+  const common = {
+    batch_id: 'b-1',
+    id: newId(at),
+    timestamp: new Date(at).toISOString(),
+    visitor_id: newId(),
+    session_id: null,
+    context: null,
+  };
   if (type === 'conversion') return { ...common, name: 'purchase', revenue: 19.9, currency: 'EUR', properties: {} };
   if (type === 'identify') return { ...common, user_id: 'u-1', traits: {} };
   return { ...common, name: 'clicked', properties: { a: 1 } };
@@ -14,18 +21,30 @@ function single(type: 'event' | 'conversion' | 'identify', at = Date.now()): Rec
 
 describe('the single-item routes on the collector', () => {
   let fx: Fixture | null = null;
-  afterEach(async () => { await fx?.close(); fx = null; });
-
-  const post = (f: Fixture, secret: string, path: string, body: string, headers: Record<string, string> = {}) => fetch(`${f.url}${path}`, {
-    method: 'POST', body, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
+  afterEach(async () => {
+    await fx?.close();
+    fx = null;
   });
+
+  const post = (f: Fixture, secret: string, path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${f.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
+    });
   const claim = (storage: Storage) => storage.claimInbox({ limit: 10, leaseMs: 1000, now: Date.now() });
 
   it('stores a valid item of each single-item route durably before its 202', async () => {
     fx = await startCollector({ worker: { enabled: false } });
     const secret = await fx.keyFor('shop');
-    for (const [path, type] of [['/api/v1/events', 'event'], ['/api/v1/conversions', 'conversion'], ['/api/v1/identify', 'identify']] as const) {
-      const res = await post(fx, secret, path, JSON.stringify(single(type)), { 'content-type': 'application/json; charset=utf-8' });
+    for (const [path, type] of [
+      ['/api/v1/events', 'event'],
+      ['/api/v1/conversions', 'conversion'],
+      ['/api/v1/identify', 'identify'],
+    ] as const) {
+      const res = await post(fx, secret, path, JSON.stringify(single(type)), {
+        'content-type': 'application/json; charset=utf-8',
+      });
       expect(res.status, path).toBe(202);
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
       expect(await res.json()).toEqual({ batch_id: 'b-1', accepted: 1, duplicates: 0, errors: [] });
@@ -43,7 +62,9 @@ describe('the single-item routes on the collector', () => {
       statuses.push(res.status);
       if (res.status === 429) {
         retryAfter = res.headers.get('retry-after');
-        expect(await res.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/limit 1\/s per key/) as unknown } });
+        expect(await res.json()).toEqual({
+          error: { code: 'rate_limited', message: expect.stringMatching(/limit 1\/s per key/) as unknown },
+        });
       }
     }
     expect(statuses).toEqual([202, 202, 429, 429]);
@@ -59,7 +80,9 @@ describe('the single-item routes answer alike over a socket and through app.inje
     fx = await startCollector({ worker: { enabled: false } });
     secret = await fx.keyFor('shop');
   });
-  afterAll(async () => { await fx.close(); });
+  afterAll(async () => {
+    await fx.close();
+  });
 
   /** The same request over a socket (the collector's own node:http server) and through app.inject. */
   async function both(path: string, body: string, injectedBody = body) {
@@ -76,7 +99,11 @@ describe('the single-item routes answer alike over a socket and through app.inje
     ['a valid event', '/api/v1/events', () => single('event')],
     ['a valid conversion', '/api/v1/conversions', () => single('conversion')],
     ['a valid identify', '/api/v1/identify', () => single('identify')],
-    ['prototype keys in the properties', '/api/v1/events', () => ({ ...single('event'), properties: JSON.parse('{"__proto__":{"x":1},"a":1}') as unknown })],
+    [
+      'prototype keys in the properties',
+      '/api/v1/events',
+      () => ({ ...single('event'), properties: JSON.parse('{"__proto__":{"x":1},"a":1}') as unknown }),
+    ],
   ])('%s', async (_what, path, make) => {
     // Each side gets its own item id (a second copy would be a duplicate); accepted items' ids are not in the answer.
     const { socket, injected } = await both(path, JSON.stringify(make()), JSON.stringify(make()));

@@ -7,7 +7,11 @@ import { authorize } from '../auth/authorize.js';
 import type { KeyCache } from '../auth/key-cache.js';
 import { errorBody } from '../reply-error.js';
 
-interface Deps { storage: Storage; keys: KeyCache; now: () => number }
+interface Deps {
+  storage: Storage;
+  keys: KeyCache;
+  now: () => number;
+}
 
 /** An import is small (a day's or a month's rows); a year of campaigns goes through `touchline spend import`. */
 const BODY_LIMIT = 1024 * 1024;
@@ -15,13 +19,18 @@ const BODY_LIMIT = 1024 * 1024;
 export function registerSpendRoutes(app: FastifyInstance, deps: Deps): void {
   // Encapsulated, so text/csv bodies are accepted on this route only.
   void app.register(async (scope) => {
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
     scope.post('/api/v1/spend', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
       const key = authorize(deps.keys, request, reply, 'ingest');
       if (key === null) return reply;
       const parsed = typeof request.body === 'string' ? parseSpendCsv(request.body) : parseSpendJson(request.body);
       const done = await importSpend(deps.storage, key.accountId, parsed, deps.now());
-      if (done.kind === 'refused') return reply.code(400).send({ ...errorBody(done.code, done.message), ...(done.errors.length > 0 ? { errors: done.errors } : {}) });
+      if (done.kind === 'refused')
+        return reply
+          .code(400)
+          .send({ ...errorBody(done.code, done.message), ...(done.errors.length > 0 ? { errors: done.errors } : {}) });
       return { written: done.written, currency: done.currency };
     });
   });

@@ -23,16 +23,35 @@ export interface SyntheticSession {
 export function sessionItems(s: SyntheticSession): InboxItem[] {
   const sessionId = s.sessionId ?? randomUUID();
   const context = (path: string, referrer: string | null) => ({
-    url: `${SITE}${path}`, referrer, user_agent: 'test', ip: null, utm: {}, click_ids: {}, session_start: null,
+    url: `${SITE}${path}`,
+    referrer,
+    user_agent: 'test',
+    ip: null,
+    utm: {},
+    click_ids: {},
+    session_start: null,
   });
-  const base = (at: number) => ({ id: newId(at), timestamp: new Date(at).toISOString(), visitor_id: s.visitorId, session_id: sessionId });
+  const base = (at: number) => ({
+    id: newId(at),
+    timestamp: new Date(at).toISOString(),
+    visitor_id: s.visitorId,
+    session_id: sessionId,
+  });
   const items: Array<Record<string, unknown> & { id: string; type: string }> = [
     { type: 'pageview', ...base(s.startedAt), context: context('/landing', s.referrer ?? null) },
     { type: 'pageview', ...base(s.startedAt + 10_000), context: context('/product', `${SITE}/landing`) },
     { type: 'event', ...base(s.startedAt + 15_000), context: null, name: 'add_to_cart', properties: {} },
   ];
   if (s.converts === true) {
-    items.push({ type: 'conversion', ...base(s.startedAt + 20_000), context: null, name: 'purchase', revenue: 10, currency: 'EUR', properties: {} });
+    items.push({
+      type: 'conversion',
+      ...base(s.startedAt + 20_000),
+      context: null,
+      name: 'purchase',
+      revenue: 10,
+      currency: 'EUR',
+      properties: {},
+    });
   }
   return items.map((item) => ({ itemId: item.id, type: item.type, payload: JSON.stringify(item) }));
 }
@@ -58,16 +77,25 @@ export function cleanTraffic(now: number, sessions = 700): SyntheticSession[] {
 }
 
 /** Writes the sessions' items to the inbox and drains it with the real inbox worker. */
-export async function ingest(storage: Storage, accountId: string, sessions: readonly SyntheticSession[], now: number): Promise<void> {
+export async function ingest(
+  storage: Storage,
+  accountId: string,
+  sessions: readonly SyntheticSession[],
+  now: number,
+): Promise<void> {
   const items = sessions.flatMap(sessionItems);
   for (let i = 0; i < items.length; i += 500) await storage.insertInbox(accountId, items.slice(i, i + 500), now);
   const errors: Error[] = [];
   const worker = createInboxWorker({
-    storage, settings: parseServerSettings({}), metrics: createCollectorMetrics(storage, () => now), now: () => now,
+    storage,
+    settings: parseServerSettings({}),
+    metrics: createCollectorMetrics(storage, () => now),
+    now: () => now,
     onError: (e) => errors.push(e),
   });
   await worker.drain();
   if (errors.length > 0) throw errors[0];
   const health = await storage.inboxHealth();
-  if (health.pending !== 0 || health.dead !== 0) throw new Error(`inbox not drained cleanly: ${JSON.stringify(health)}`);
+  if (health.pending !== 0 || health.dead !== 0)
+    throw new Error(`inbox not drained cleanly: ${JSON.stringify(health)}`);
 }

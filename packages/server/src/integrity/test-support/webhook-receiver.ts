@@ -2,7 +2,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedWebhook { delivery: string | undefined; body: Record<string, unknown>; status: number }
+export interface ReceivedWebhook {
+  delivery: string | undefined;
+  body: Record<string, unknown>;
+  status: number;
+}
 
 export interface WebhookReceiver {
   url: string;
@@ -22,7 +26,11 @@ export async function startWebhookReceiver(statusFor: (k: number) => number): Pr
     req.on('end', () => {
       const status = statusFor(received.length);
       const delivery = req.headers['x-touchline-delivery'];
-      received.push({ delivery: typeof delivery === 'string' ? delivery : undefined, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>, status });
+      received.push({
+        delivery: typeof delivery === 'string' ? delivery : undefined,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+        status,
+      });
       res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
       for (const w of waiters.filter((x) => received.length >= x.n)) w.resolve();
     });
@@ -32,7 +40,16 @@ export async function startWebhookReceiver(statusFor: (k: number) => number): Pr
   return {
     url: `http://127.0.0.1:${port}/hook`,
     received,
-    waitFor: (n) => (received.length >= n ? Promise.resolve() : new Promise((resolve) => { waiters.push({ n, resolve }); })),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    waitFor: (n) =>
+      received.length >= n
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            waiters.push({ n, resolve });
+          }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -15,7 +15,10 @@ const PG_ENSURE = `INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $
 
 export function ensureAccount(conn: Connection, name: string, now: number): Promise<Account> {
   return runQuery(conn, 'ensureAccount', {
-    sqlite: (c) => toAccount(c.statement<[string, string, number], AccountRow>(SQLITE_ENSURE).get(newId(now), name, now) as AccountRow),
+    sqlite: (c) =>
+      toAccount(
+        c.statement<[string, string, number], AccountRow>(SQLITE_ENSURE).get(newId(now), name, now) as AccountRow,
+      ),
     postgres: async (c) => toAccount((await c.rows<AccountRow>(PG_ENSURE, [newId(now), name, now]))[0] as AccountRow),
   });
 }

@@ -9,7 +9,11 @@ const PG_WRITE = `INSERT INTO admin_settings (name, value, updated_at) VALUES ($
 
 export function setAdminSetting(conn: Connection, name: AdminSettingName, value: string, now: number): Promise<void> {
   return runQuery(conn, 'setAdminSetting', {
-    sqlite: (c) => { c.statement<[string, string, number]>(SQLITE_WRITE).run(name, value, now); },
-    postgres: async (c) => { await c.rows(PG_WRITE, [name, value, now]); },
+    sqlite: (c) => {
+      c.statement<[string, string, number]>(SQLITE_WRITE).run(name, value, now);
+    },
+    postgres: async (c) => {
+      await c.rows(PG_WRITE, [name, value, now]);
+    },
   });
 }

@@ -3,13 +3,32 @@ import { CLICK_PLATFORMS } from '@touchline/core';
 import { pgUrlPath, sqlUrlPath } from '../dashboard/url-parts.js';
 import { storedJsonObject } from '../stored-json-object.js';
 
-export const ATTRIBUTION_DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'landing_page', 'click_platform'] as const;
+export const ATTRIBUTION_DIMENSIONS = [
+  'channel',
+  'source',
+  'medium',
+  'campaign',
+  'content',
+  'term',
+  'landing_page',
+  'click_platform',
+] as const;
 export type AttributionDimension = (typeof ATTRIBUTION_DIMENSIONS)[number];
 
-const UTM_KEY = { source: 'utm_source', medium: 'utm_medium', campaign: 'utm_campaign', content: 'utm_content', term: 'utm_term' } as const;
+const UTM_KEY = {
+  source: 'utm_source',
+  medium: 'utm_medium',
+  campaign: 'utm_campaign',
+  content: 'utm_content',
+  term: 'utm_term',
+} as const;
 
 /** The raw columns a session row brings for its breakdown value: JSON text is parsed in code (a malformed value reads as {}). */
-export interface DimensionRow { utm: unknown; click_ids: unknown; landing_path: string | null }
+export interface DimensionRow {
+  utm: unknown;
+  click_ids: unknown;
+  landing_path: string | null;
+}
 
 /**
  * The extra select list for `dimension`: the click ids' JSON text for click_platform, the landing
@@ -24,13 +43,21 @@ export function dimensionColumns(dialect: 'sqlite' | 'postgres', dimension: Attr
 }
 
 /** A session's value of `dimension` (null: none; always null for channel, whose value is the channel itself). */
-export function dimensionValue(dimension: AttributionDimension, row: { utm: Record<string, unknown>; click_ids: unknown; landing_path: string | null }): string | null {
+export function dimensionValue(
+  dimension: AttributionDimension,
+  row: { utm: Record<string, unknown>; click_ids: unknown; landing_path: string | null },
+): string | null {
   switch (dimension) {
-    case 'channel': return null;
-    case 'landing_page': return row.landing_path;
+    case 'channel':
+      return null;
+    case 'landing_page':
+      return row.landing_path;
     case 'click_platform': {
       const ids = storedJsonObject(row.click_ids);
-      return CLICK_PLATFORMS.find((p) => ids[p.key] !== undefined && ids[p.key] !== null && ids[p.key] !== '')?.platform ?? null;
+      return (
+        CLICK_PLATFORMS.find((p) => ids[p.key] !== undefined && ids[p.key] !== null && ids[p.key] !== '')?.platform ??
+        null
+      );
     }
     default: {
       const value = row.utm[UTM_KEY[dimension]];

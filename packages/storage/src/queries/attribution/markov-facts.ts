@@ -3,7 +3,12 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts, SessionFact } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED, pgAccountKeyOf } from '../accounts/account-key.js';
 import { storedJsonObject } from '../stored-json-object.js';
-import { dimensionColumns, dimensionValue, type AttributionDimension, type DimensionRow } from './attribution-dimension.js';
+import {
+  dimensionColumns,
+  dimensionValue,
+  type AttributionDimension,
+  type DimensionRow,
+} from './attribution-dimension.js';
 import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
 
 /**
@@ -37,15 +42,26 @@ export interface MarkovFacts extends AttributionFacts {
 // Only the columns the breakdown's key needs are carried through the window and the GROUP BY: for
 // the default (channel) that is the channel alone, which made the count 1.6x faster than carrying
 // every raw column as NULL (measured on the read-api file).
-function stepColumns(dialect: 'sqlite' | 'postgres', dimension: AttributionDimension): { select: string; names: string[] } {
+function stepColumns(
+  dialect: 'sqlite' | 'postgres',
+  dimension: AttributionDimension,
+): { select: string; names: string[] } {
   if (dimension === 'channel') return { select: 's.channel', names: ['channel'] };
   if (dimension === 'landing_page' || dimension === 'click_platform') {
-    return { select: `s.channel, ${dimensionColumns(dialect, dimension, 's.')}`, names: ['channel', 'click_ids', 'landing_path'] };
+    return {
+      select: `s.channel, ${dimensionColumns(dialect, dimension, 's.')}`,
+      names: ['channel', 'click_ids', 'landing_path'],
+    };
   }
   return { select: 's.channel, s.utm', names: ['channel', 'utm'] };
 }
 
-const stepsOf = (dialect: 'sqlite' | 'postgres', dimension: AttributionDimension, where: string, idOrder: string): string => {
+const stepsOf = (
+  dialect: 'sqlite' | 'postgres',
+  dimension: AttributionDimension,
+  where: string,
+  idOrder: string,
+): string => {
   const { select, names } = stepColumns(dialect, dimension);
   const grouped = ['is_first', 'is_last', ...names.map((n) => `p_${n}`), ...names].join(', ');
   return `, s AS (SELECT s.visitor_id, s.started_at, s.id, ${select} ${where}),
@@ -75,12 +91,19 @@ const sqliteSessions = (dimension: AttributionDimension, campaigns: boolean): st
 // (1.2-1.7x slower) and PostgreSQL planned the conversions anti join as a nested loop over the
 // range's conversions for every session (15 s on the read-api file; measured). The account is named
 // by id inside them, not through acct: a reference to acct makes them correlated, run per session.
-const sqliteSteps = (dimension: AttributionDimension): string => SQLITE_ACCOUNT + stepsOf('sqlite', dimension, `
+const sqliteSteps = (dimension: AttributionDimension): string =>
+  SQLITE_ACCOUNT +
+  stepsOf(
+    'sqlite',
+    dimension,
+    `
     FROM acct CROSS JOIN sessions s
     WHERE s.account_key = acct.k AND s.started_at >= @start AND s.started_at <= @to
       AND s.visitor_id NOT IN (SELECT i.visitor_id FROM identities i WHERE i.account_key = ${ACCOUNT_KEY_OF_NAMED} AND i.visitor_id IS NOT NULL)
       AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c
-        WHERE c.account_key = ${ACCOUNT_KEY_OF_NAMED} AND c.occurred_at >= @from AND c.occurred_at < @to AND c.visitor_id IS NOT NULL)`, 'id');
+        WHERE c.account_key = ${ACCOUNT_KEY_OF_NAMED} AND c.occurred_at >= @from AND c.occurred_at < @to AND c.visitor_id IS NOT NULL)`,
+    'id',
+  );
 
 const PG_ACCOUNT = 'WITH acct(k) AS (SELECT key FROM accounts WHERE id = $1)';
 const PG_CONVERSIONS = `SELECT c.id, c.visitor_id AS "visitorId", c.session_id AS "sessionId", c.occurred_at AS timestamp, c.revenue
@@ -102,12 +125,19 @@ const pgSessions = (dimension: AttributionDimension, campaigns: boolean): string
     CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
       AND s.started_at >= $4 AND s.started_at <= $3 OFFSET 0) s
   ORDER BY s.started_at DESC LIMIT $5`;
-const pgSteps = (dimension: AttributionDimension): string => PG_ACCOUNT + stepsOf('postgres', dimension, `
+const pgSteps = (dimension: AttributionDimension): string =>
+  PG_ACCOUNT +
+  stepsOf(
+    'postgres',
+    dimension,
+    `
     FROM acct JOIN sessions s ON s.account_key = acct.k
     WHERE s.started_at >= $4 AND s.started_at <= $3
       AND s.visitor_id NOT IN (SELECT i.visitor_id FROM identities i WHERE i.account_key = ${pgAccountKeyOf(1)} AND i.visitor_id IS NOT NULL)
       AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c
-        WHERE c.account_key = ${pgAccountKeyOf(1)} AND c.occurred_at >= $2 AND c.occurred_at < $3 AND c.visitor_id IS NOT NULL)`, 'id COLLATE "C"');
+        WHERE c.account_key = ${pgAccountKeyOf(1)} AND c.occurred_at >= $2 AND c.occurred_at < $3 AND c.visitor_id IS NOT NULL)`,
+    'id COLLATE "C"',
+  );
 
 /** work_mem for the steps query on PostgreSQL (see the read below). */
 const STEPS_WORK_MEM = '64MB';
@@ -116,18 +146,38 @@ type Conversion = AttributionFacts['conversions'][number];
 type Link = AttributionFacts['links'][number];
 /** A grouped row; the raw columns the breakdown does not need are absent. */
 interface StepRow extends Partial<DimensionRow> {
-  is_first: unknown; is_last: unknown; count: unknown; channel: string | null;
-  p_channel: string | null; p_utm?: unknown; p_click_ids?: unknown; p_landing_path?: string | null;
+  is_first: unknown;
+  is_last: unknown;
+  count: unknown;
+  channel: string | null;
+  p_channel: string | null;
+  p_utm?: unknown;
+  p_click_ids?: unknown;
+  p_landing_path?: string | null;
 }
 
 /** A grouped row as one or two steps: (previous or start) -> this session, and this session -> end when it is the path's last. */
 function toSteps(dimension: AttributionDimension): (row: StepRow) => PathStepFact[] {
-  const touch = (channel: string | null, utm: unknown, clickIds: unknown, landingPath: string | null | undefined): { channel: string | null; group: string | null } =>
-    ({ channel, group: dimensionValue(dimension, { utm: storedJsonObject(utm), click_ids: clickIds, landing_path: landingPath ?? null }) });
+  const touch = (
+    channel: string | null,
+    utm: unknown,
+    clickIds: unknown,
+    landingPath: string | null | undefined,
+  ): { channel: string | null; group: string | null } => ({
+    channel,
+    group: dimensionValue(dimension, {
+      utm: storedJsonObject(utm),
+      click_ids: clickIds,
+      landing_path: landingPath ?? null,
+    }),
+  });
   return (row) => {
     const count = Number(row.count);
     const to = touch(row.channel, row.utm, row.click_ids, row.landing_path);
-    const from = row.is_first === true || row.is_first === 1 ? null : touch(row.p_channel, row.p_utm, row.p_click_ids, row.p_landing_path);
+    const from =
+      row.is_first === true || row.is_first === 1
+        ? null
+        : touch(row.p_channel, row.p_utm, row.p_click_ids, row.p_landing_path);
     const steps: PathStepFact[] = [{ from, to, count }];
     if (row.is_last === true || row.is_last === 1) steps.push({ from: to, to: null, count });
     return steps;
@@ -140,26 +190,61 @@ export function markovFacts(conn: Connection, accountId: string, w: FactsWindow)
   const campaigns = w.campaigns ?? true;
   const start = w.from - w.lookbackMs;
   return runQuery(conn, 'markovFacts', {
-    sqlite: (c) => c.db.transaction(() => {
-      const args = { account: accountId, from: w.from, to: w.to, start, limit: w.maxSessions + 1 };
-      const conversions = c.statement<[Record<string, unknown>], Conversion>(SQLITE_CONVERSIONS).all(args);
-      const sessions = c.statement<[Record<string, unknown>], SessionFactRow>(sqliteSessions(dimension, campaigns)).all(args).map(toFactSession(dimension));
-      const links = c.statement<[Record<string, unknown>], Link>(SQLITE_LINKS).all(args);
-      const steps = c.statement<[Record<string, unknown>], StepRow>(sqliteSteps(dimension)).all(args).flatMap(toSteps(dimension));
-      const truncated = sessions.length > w.maxSessions;
-      return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, steps, truncated };
-    }).deferred(),
-    postgres: (c) => c.transaction(async (client) => {
-      const conversions = (await client.query<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
-      const sessions = (await client.query<SessionFactRow>(pgSessions(dimension, campaigns), [accountId, w.from, w.to, start, w.maxSessions + 1])).rows.map(toFactSession(dimension));
-      const links = (await client.query<Link>(PG_LINKS, [accountId])).rows;
-      // PostgreSQL hashes the NOT IN sets only when it expects them to fit work_mem; past that it
-      // would probe the list once per session. 64 MB holds ~1M visitor ids (and keeps the window's
-      // sort in memory), for this query's transaction only; reads in flight are bounded.
-      await client.query(`SET LOCAL work_mem = '${STEPS_WORK_MEM}'`);
-      const steps = (await client.query<StepRow>(pgSteps(dimension), [accountId, w.from, w.to, start])).rows.flatMap(toSteps(dimension));
-      const truncated = sessions.length > w.maxSessions;
-      return { conversions, sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions, links, steps, truncated };
-    }, { isolation: 'repeatable read', readOnly: true }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const args = { account: accountId, from: w.from, to: w.to, start, limit: w.maxSessions + 1 };
+          const conversions = c.statement<[Record<string, unknown>], Conversion>(SQLITE_CONVERSIONS).all(args);
+          const sessions = c
+            .statement<[Record<string, unknown>], SessionFactRow>(sqliteSessions(dimension, campaigns))
+            .all(args)
+            .map(toFactSession(dimension));
+          const links = c.statement<[Record<string, unknown>], Link>(SQLITE_LINKS).all(args);
+          const steps = c
+            .statement<[Record<string, unknown>], StepRow>(sqliteSteps(dimension))
+            .all(args)
+            .flatMap(toSteps(dimension));
+          const truncated = sessions.length > w.maxSessions;
+          return {
+            conversions,
+            sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions,
+            links,
+            steps,
+            truncated,
+          };
+        })
+        .deferred(),
+    postgres: (c) =>
+      c.transaction(
+        async (client) => {
+          const conversions = (await client.query<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
+          const sessions = (
+            await client.query<SessionFactRow>(pgSessions(dimension, campaigns), [
+              accountId,
+              w.from,
+              w.to,
+              start,
+              w.maxSessions + 1,
+            ])
+          ).rows.map(toFactSession(dimension));
+          const links = (await client.query<Link>(PG_LINKS, [accountId])).rows;
+          // PostgreSQL hashes the NOT IN sets only when it expects them to fit work_mem; past that it
+          // would probe the list once per session. 64 MB holds ~1M visitor ids (and keeps the window's
+          // sort in memory), for this query's transaction only; reads in flight are bounded.
+          await client.query(`SET LOCAL work_mem = '${STEPS_WORK_MEM}'`);
+          const steps = (
+            await client.query<StepRow>(pgSteps(dimension), [accountId, w.from, w.to, start])
+          ).rows.flatMap(toSteps(dimension));
+          const truncated = sessions.length > w.maxSessions;
+          return {
+            conversions,
+            sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions,
+            links,
+            steps,
+            truncated,
+          };
+        },
+        { isolation: 'repeatable read', readOnly: true },
+      ),
   });
 }

@@ -4,7 +4,10 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { storedJsonObject } from '../stored-json-object.js';
 
 /** One person: the visitor and every visitor linked to it through identify (transitively), and their sessions in a window. */
-export interface PersonSessions { visitors: string[]; sessions: SessionFact[] }
+export interface PersonSessions {
+  visitors: string[];
+  sessions: SessionFact[];
+}
 
 /** A person is at most this many visitors (a shared test account id could link thousands). */
 export const MAX_VISITORS = 10_000;
@@ -15,7 +18,9 @@ export const MAX_VISITORS = 10_000;
 // account's identities per step and its sessions by activity (153 ms p50 per journey on 62k sessions).
 // On PostgreSQL each lookup is a LATERAL subquery fenced by OFFSET 0: the planner, estimating a
 // handful of visitors, otherwise joins them to every session of the account (converter-facts.ts).
-export const sqlitePerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
+export const sqlitePerson = (
+  select: string,
+): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
   person(visitor_id) AS (
     SELECT @visitor
     UNION
@@ -26,7 +31,8 @@ export const sqlitePerson = (select: string): string => `WITH RECURSIVE acct(k) 
   )
   ${select}`;
 const SQLITE_VISITORS = sqlitePerson('SELECT visitor_id FROM person');
-const SQLITE_SESSIONS = sqlitePerson(`SELECT s.id, s.visitor_id AS visitorId, s.started_at AS startedAt, s.channel, s.utm
+const SQLITE_SESSIONS =
+  sqlitePerson(`SELECT s.id, s.visitor_id AS visitorId, s.started_at AS startedAt, s.channel, s.utm
   FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
   WHERE s.started_at >= @from AND s.started_at <= @to`);
 
@@ -54,21 +60,44 @@ type SessionRow = Omit<Session, 'campaign'> & { utm: unknown };
  */
 function toSession({ utm, ...row }: SessionRow): Session {
   const campaign = storedJsonObject(utm).utm_campaign;
-  return { ...row, campaign: typeof campaign === 'string' ? campaign : campaign === undefined || campaign === null ? null : String(campaign) };
+  return {
+    ...row,
+    campaign:
+      typeof campaign === 'string' ? campaign : campaign === undefined || campaign === null ? null : String(campaign),
+  };
 }
 
-export function personSessions(conn: Connection, accountId: string, visitorId: string, w: { from: number; to: number }): Promise<PersonSessions> {
+export function personSessions(
+  conn: Connection,
+  accountId: string,
+  visitorId: string,
+  w: { from: number; to: number },
+): Promise<PersonSessions> {
   return runQuery(conn, 'personSessions', {
-    sqlite: (c) => c.db.transaction(() => {
-      const args = { account: accountId, visitor: visitorId, from: w.from, to: w.to };
-      const visitors = c.statement<[Record<string, unknown>], { visitor_id: string }>(SQLITE_VISITORS).all(args).map((r) => r.visitor_id);
-      const sessions = c.statement<[Record<string, unknown>], SessionRow>(SQLITE_SESSIONS).all(args).map(toSession);
-      return { visitors, sessions };
-    }).deferred(),
-    postgres: (c) => c.transaction(async (client) => {
-      const visitors = (await client.query<{ visitor_id: string }>(PG_VISITORS, [accountId, visitorId])).rows.map((r) => r.visitor_id);
-      const sessions = (await client.query<SessionRow>(PG_SESSIONS, [accountId, visitorId, w.from, w.to])).rows.map(toSession);
-      return { visitors, sessions };
-    }, { isolation: 'repeatable read', readOnly: true }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const args = { account: accountId, visitor: visitorId, from: w.from, to: w.to };
+          const visitors = c
+            .statement<[Record<string, unknown>], { visitor_id: string }>(SQLITE_VISITORS)
+            .all(args)
+            .map((r) => r.visitor_id);
+          const sessions = c.statement<[Record<string, unknown>], SessionRow>(SQLITE_SESSIONS).all(args).map(toSession);
+          return { visitors, sessions };
+        })
+        .deferred(),
+    postgres: (c) =>
+      c.transaction(
+        async (client) => {
+          const visitors = (await client.query<{ visitor_id: string }>(PG_VISITORS, [accountId, visitorId])).rows.map(
+            (r) => r.visitor_id,
+          );
+          const sessions = (await client.query<SessionRow>(PG_SESSIONS, [accountId, visitorId, w.from, w.to])).rows.map(
+            toSession,
+          );
+          return { visitors, sessions };
+        },
+        { isolation: 'repeatable read', readOnly: true },
+      ),
   });
 }

@@ -27,11 +27,12 @@ export const WALK_PARAMS = {
 /** `WITH RECURSIVE acct(k), person(visitor_id)` from `starts` (visitor ids, may join `acct`), then `select`. */
 export function personWalk(dialect: Dialect, starts: string, select: string): string {
   const p = WALK_PARAMS[dialect];
-  const step = dialect === 'sqlite'
-    ? `SELECT i2.visitor_id FROM person p CROSS JOIN acct
+  const step =
+    dialect === 'sqlite'
+      ? `SELECT i2.visitor_id FROM person p CROSS JOIN acct
       CROSS JOIN identities i1 INDEXED BY identities_by_visitor ON i1.account_key = acct.k AND i1.visitor_id = p.visitor_id
       CROSS JOIN identities i2 ON i2.account_key = acct.k AND i2.user_id = i1.user_id`
-    : `SELECT i2.visitor_id FROM person p CROSS JOIN acct
+      : `SELECT i2.visitor_id FROM person p CROSS JOIN acct
       CROSS JOIN LATERAL (SELECT i1.user_id FROM identities i1 WHERE i1.account_key = acct.k AND i1.visitor_id = p.visitor_id OFFSET 0) i1
       CROSS JOIN LATERAL (SELECT i2.visitor_id FROM identities i2 WHERE i2.account_key = acct.k AND i2.user_id = i1.user_id OFFSET 0) i2`;
   return `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = ${p.account}),

@@ -12,16 +12,29 @@ const D = 20_000; // a UTC day number (2024-10-04)
 
 describe.each(await storageFactories(process.env, import.meta.url))('cookieless secrets on $dialect', (factory) => {
   let db: TestStorage;
-  beforeAll(async () => { db = await factory.open(); });
-  afterAll(async () => { await db.remove(); });
+  beforeAll(async () => {
+    db = await factory.open();
+  });
+  afterAll(async () => {
+    await db.remove();
+  });
 
-  const stored = (): Promise<Array<{ day: number }>> => rawRows<{ day: number }>(db, 'SELECT day FROM cookieless_secrets ORDER BY day');
+  const stored = (): Promise<Array<{ day: number }>> =>
+    rawRows<{ day: number }>(db, 'SELECT day FROM cookieless_secrets ORDER BY day');
 
   it('creates a secret on first use and answers the same one after, per account and day', async () => {
     const a = await db.storage.ensureAccount('secrets-a', 1);
     const b = await db.storage.ensureAccount('secrets-b', 1);
     const now = D * DAY + 10 * HOUR;
-    const first = await db.storage.cookielessSecrets([{ accountId: a.id, day: D }, { accountId: b.id, day: D }, { accountId: a.id, day: D + 1 }], now, MARGIN);
+    const first = await db.storage.cookielessSecrets(
+      [
+        { accountId: a.id, day: D },
+        { accountId: b.id, day: D },
+        { accountId: a.id, day: D + 1 },
+      ],
+      now,
+      MARGIN,
+    );
     expect(first.size).toBe(3);
     const secret = first.get(secretKey(a.id, D));
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
@@ -40,7 +53,9 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     const a = await db.storage.ensureAccount('secrets-race', 1);
     const collectors = [db.storage, openStorage(db.url), openStorage(db.url)];
     try {
-      const answers = await Promise.all(collectors.map((s) => s.cookielessSecrets([{ accountId: a.id, day: D + 3 }], D * DAY, MARGIN)));
+      const answers = await Promise.all(
+        collectors.map((s) => s.cookielessSecrets([{ accountId: a.id, day: D + 3 }], D * DAY, MARGIN)),
+      );
       expect(new Set(answers.map((m) => m.get(secretKey(a.id, D + 3)))).size).toBe(1);
     } finally {
       await Promise.all(collectors.slice(1).map((s) => s.close()));
@@ -55,13 +70,23 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     expect((await db.storage.cookielessSecrets([{ accountId: a.id, day: D + 10 }], justBefore, MARGIN)).size).toBe(1);
     // Any later pass deletes it, whichever account or day that pass asks for.
     const after = secretExpiry(D + 10, MARGIN);
-    const answer = await db.storage.cookielessSecrets([{ accountId: a.id, day: D + 10 }, { accountId: a.id, day: D + 11 }], after, MARGIN);
+    const answer = await db.storage.cookielessSecrets(
+      [
+        { accountId: a.id, day: D + 10 },
+        { accountId: a.id, day: D + 11 },
+      ],
+      after,
+      MARGIN,
+    );
     expect([...answer.keys()]).toEqual([secretKey(a.id, D + 11)]);
     expect((await stored()).map((r) => Number(r.day))).not.toContain(D + 10);
     expect((await stored()).every((r) => Number(r.day) >= D + 11)).toBe(true);
   });
 
   it('has no secret for an unknown account', async () => {
-    expect((await db.storage.cookielessSecrets([{ accountId: 'no-such-account', day: D + 20 }], (D + 20) * DAY, MARGIN)).size).toBe(0);
+    expect(
+      (await db.storage.cookielessSecrets([{ accountId: 'no-such-account', day: D + 20 }], (D + 20) * DAY, MARGIN))
+        .size,
+    ).toBe(0);
   });
 });

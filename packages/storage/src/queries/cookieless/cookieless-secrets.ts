@@ -6,7 +6,10 @@ import { ACCOUNT_KEY_OF, pgAccountKeyOf } from '../accounts/account-key.js';
 const DAY_MS = 86_400_000;
 
 /** One secret a pass asks for: an account's UTC day (days since 1970-01-01). */
-export interface SecretRequest { accountId: string; day: number }
+export interface SecretRequest {
+  accountId: string;
+  day: number;
+}
 
 /** Key of a secret in the answer's map. */
 export const secretKey = (accountId: string, day: number): string => `${accountId}\u0000${day}`;
@@ -37,29 +40,45 @@ function live(requests: readonly SecretRequest[], now: number, marginMs: number)
  * missing one is created. Expired secrets of every account are deleted first, in the same
  * transaction: a day's ids cannot be recomputed once it has passed by more than `marginMs`.
  */
-export function cookielessSecrets(conn: Connection, requests: readonly SecretRequest[], now: number, marginMs: number): Promise<Map<string, string>> {
+export function cookielessSecrets(
+  conn: Connection,
+  requests: readonly SecretRequest[],
+  now: number,
+  marginMs: number,
+): Promise<Map<string, string>> {
   const wanted = live(requests, now, marginMs);
   const fresh = (): string => randomBytes(32).toString('hex');
   return runQuery(conn, 'cookielessSecrets', {
-    sqlite: (c) => c.db.transaction(() => {
-      c.statement<[number]>(SQLITE_DELETE_EXPIRED).run(now);
-      const out = new Map<string, string>();
-      for (const r of wanted) {
-        c.statement<[number, string, number, string]>(SQLITE_CREATE).run(r.day, fresh(), secretExpiry(r.day, marginMs), r.accountId);
-        const row = c.statement<[string, number, number], { secret: string }>(SQLITE_READ).get(r.accountId, r.day, now);
-        if (row !== undefined) out.set(secretKey(r.accountId, r.day), row.secret);
-      }
-      return out;
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      await client.query(PG_DELETE_EXPIRED, [now]);
-      const out = new Map<string, string>();
-      for (const r of wanted) {
-        await client.query(PG_CREATE, [r.day, fresh(), secretExpiry(r.day, marginMs), r.accountId]);
-        const row = (await client.query<{ secret: string }>(PG_READ, [r.accountId, r.day, now])).rows[0];
-        if (row !== undefined) out.set(secretKey(r.accountId, r.day), row.secret);
-      }
-      return out;
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          c.statement<[number]>(SQLITE_DELETE_EXPIRED).run(now);
+          const out = new Map<string, string>();
+          for (const r of wanted) {
+            c.statement<[number, string, number, string]>(SQLITE_CREATE).run(
+              r.day,
+              fresh(),
+              secretExpiry(r.day, marginMs),
+              r.accountId,
+            );
+            const row = c
+              .statement<[string, number, number], { secret: string }>(SQLITE_READ)
+              .get(r.accountId, r.day, now);
+            if (row !== undefined) out.set(secretKey(r.accountId, r.day), row.secret);
+          }
+          return out;
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        await client.query(PG_DELETE_EXPIRED, [now]);
+        const out = new Map<string, string>();
+        for (const r of wanted) {
+          await client.query(PG_CREATE, [r.day, fresh(), secretExpiry(r.day, marginMs), r.accountId]);
+          const row = (await client.query<{ secret: string }>(PG_READ, [r.accountId, r.day, now])).rows[0];
+          if (row !== undefined) out.set(secretKey(r.accountId, r.day), row.secret);
+        }
+        return out;
+      }),
   });
 }

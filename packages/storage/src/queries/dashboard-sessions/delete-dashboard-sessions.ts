@@ -6,12 +6,23 @@ export type DashboardSessionsToDelete = { tokenHash: string } | { userId: string
 type Sql = readonly [sql: string, params: Array<string>];
 
 function statements(which: DashboardSessionsToDelete): { sqlite: Sql; postgres: Sql } {
-  if (which === 'all') return { sqlite: ['DELETE FROM dashboard_sessions', []], postgres: ['DELETE FROM dashboard_sessions', []] };
+  if (which === 'all')
+    return { sqlite: ['DELETE FROM dashboard_sessions', []], postgres: ['DELETE FROM dashboard_sessions', []] };
   if ('tokenHash' in which) {
-    return { sqlite: ['DELETE FROM dashboard_sessions WHERE token_hash = ?', [which.tokenHash]], postgres: ['DELETE FROM dashboard_sessions WHERE token_hash = $1', [which.tokenHash]] };
+    return {
+      sqlite: ['DELETE FROM dashboard_sessions WHERE token_hash = ?', [which.tokenHash]],
+      postgres: ['DELETE FROM dashboard_sessions WHERE token_hash = $1', [which.tokenHash]],
+    };
   }
-  if (which.userId === null) return { sqlite: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL', []], postgres: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL', []] };
-  return { sqlite: ['DELETE FROM dashboard_sessions WHERE user_id = ?', [which.userId]], postgres: ['DELETE FROM dashboard_sessions WHERE user_id = $1', [which.userId]] };
+  if (which.userId === null)
+    return {
+      sqlite: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL', []],
+      postgres: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL', []],
+    };
+  return {
+    sqlite: ['DELETE FROM dashboard_sessions WHERE user_id = ?', [which.userId]],
+    postgres: ['DELETE FROM dashboard_sessions WHERE user_id = $1', [which.userId]],
+  };
 }
 
 export function deleteDashboardSessions(conn: Connection, which: DashboardSessionsToDelete): Promise<number> {

@@ -13,17 +13,39 @@ const PG_FIND = `SELECT s.token_hash AS "tokenHash", s.csrf_token AS "csrfToken"
   FROM dashboard_sessions s LEFT JOIN dashboard_users u ON u.id = s.user_id
   WHERE s.token_hash = $1 AND s.expires_at > $2 AND (s.user_id IS NULL OR u.id IS NOT NULL)`;
 
-interface Row { tokenHash: string; csrfToken: string; createdAt: number; expiresAt: number; userId: string | null; login: string | null; role: string | null; accountIds: string | null }
+interface Row {
+  tokenHash: string;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+  userId: string | null;
+  login: string | null;
+  role: string | null;
+  accountIds: string | null;
+}
 
 function toFound(row: Row | undefined): DashboardSessionFound | null {
   if (row === undefined) return null;
   const { tokenHash, csrfToken, createdAt, expiresAt, userId, login } = row;
   // The built-in admin (no user row) is an admin of everything.
   const role = userId === null || row.role === 'admin' ? 'admin' : 'viewer';
-  return { tokenHash, csrfToken, createdAt, expiresAt, userId, login, role, accountIds: row.accountIds === null ? [] : parseAccountIds(row.accountIds) };
+  return {
+    tokenHash,
+    csrfToken,
+    createdAt,
+    expiresAt,
+    userId,
+    login,
+    role,
+    accountIds: row.accountIds === null ? [] : parseAccountIds(row.accountIds),
+  };
 }
 
-export function findDashboardSession(conn: Connection, tokenHash: string, now: number): Promise<DashboardSessionFound | null> {
+export function findDashboardSession(
+  conn: Connection,
+  tokenHash: string,
+  now: number,
+): Promise<DashboardSessionFound | null> {
   return runQuery(conn, 'findDashboardSession', {
     sqlite: (c) => toFound(c.statement<[string, number], Row>(SQLITE_FIND).get(tokenHash, now)),
     postgres: async (c) => toFound((await c.rows<Row>(PG_FIND, [tokenHash, now]))[0]),

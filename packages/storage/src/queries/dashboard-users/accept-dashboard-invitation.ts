@@ -1,7 +1,15 @@
 // acceptDashboardInvitation: turns a live invitation into a user with a password, exactly once per token even under racing acceptances.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
-import { INVITATION_COLUMNS, toDashboardInvitation, toDashboardUser, USER_COLUMNS, type InvitationAcceptance, type InvitationRow, type UserRow } from './dashboard-user-row.js';
+import {
+  INVITATION_COLUMNS,
+  toDashboardInvitation,
+  toDashboardUser,
+  USER_COLUMNS,
+  type InvitationAcceptance,
+  type InvitationRow,
+  type UserRow,
+} from './dashboard-user-row.js';
 
 export interface InvitationAnswer {
   tokenHash: string;
@@ -48,7 +56,9 @@ async function acceptPg(client: PgQueryable, a: InvitationAnswer): Promise<Invit
     await client.query(PG_UNCLAIM, [a.tokenHash]);
     return { kind: 'login_required' };
   }
-  const [user] = (await client.query<UserRow>(PG_INSERT, [a.userId, login, claimed.role, claimed.account_ids, a.passwordHash, a.now])).rows;
+  const [user] = (
+    await client.query<UserRow>(PG_INSERT, [a.userId, login, claimed.role, claimed.account_ids, a.passwordHash, a.now])
+  ).rows;
   if (user === undefined) {
     await client.query(PG_UNCLAIM, [a.tokenHash]);
     return { kind: 'login_taken', login };
@@ -64,17 +74,32 @@ async function acceptPg(client: PgQueryable, a: InvitationAnswer): Promise<Invit
  */
 export function acceptDashboardInvitation(conn: Connection, answer: InvitationAnswer): Promise<InvitationAcceptance> {
   return runQuery(conn, 'acceptDashboardInvitation', {
-    sqlite: (c) => c.db.transaction((): InvitationAcceptance => {
-      const claimed = c.statement<[number, string, string, number], InvitationRow>(SQLITE_CLAIM).get(answer.now, answer.userId, answer.tokenHash, answer.now);
-      if (claimed === undefined) return refusal(c.statement<[string], InvitationRow>(SQLITE_FIND).get(answer.tokenHash));
-      const login = loginFor(claimed, answer.login);
-      const unclaim = (): void => { c.statement<[string]>(SQLITE_UNCLAIM).run(answer.tokenHash); };
-      if (login === null) { unclaim(); return { kind: 'login_required' }; }
-      const user = c.statement<[string, string, string, string, string, number, number], UserRow>(SQLITE_INSERT)
-        .get(answer.userId, login, claimed.role, claimed.account_ids, answer.passwordHash, answer.now, answer.now);
-      if (user === undefined) { unclaim(); return { kind: 'login_taken', login }; }
-      return { kind: 'accepted', user: toDashboardUser(user) };
-    }).immediate(),
+    sqlite: (c) =>
+      c.db
+        .transaction((): InvitationAcceptance => {
+          const claimed = c
+            .statement<[number, string, string, number], InvitationRow>(SQLITE_CLAIM)
+            .get(answer.now, answer.userId, answer.tokenHash, answer.now);
+          if (claimed === undefined)
+            return refusal(c.statement<[string], InvitationRow>(SQLITE_FIND).get(answer.tokenHash));
+          const login = loginFor(claimed, answer.login);
+          const unclaim = (): void => {
+            c.statement<[string]>(SQLITE_UNCLAIM).run(answer.tokenHash);
+          };
+          if (login === null) {
+            unclaim();
+            return { kind: 'login_required' };
+          }
+          const user = c
+            .statement<[string, string, string, string, string, number, number], UserRow>(SQLITE_INSERT)
+            .get(answer.userId, login, claimed.role, claimed.account_ids, answer.passwordHash, answer.now, answer.now);
+          if (user === undefined) {
+            unclaim();
+            return { kind: 'login_taken', login };
+          }
+          return { kind: 'accepted', user: toDashboardUser(user) };
+        })
+        .immediate(),
     postgres: (c) => c.transaction((client) => acceptPg(client, answer)),
   });
 }

@@ -9,9 +9,21 @@ const PG_INSERT = `INSERT INTO dashboard_invitations (id, token_hash, login, rol
 
 export function createDashboardInvitation(conn: Connection, invitation: NewDashboardInvitation): Promise<void> {
   const { id, tokenHash, login, role, accountIds, createdAt, expiresAt } = invitation;
-  const params: [string, string, string | null, string, string, number, number] = [id, tokenHash, login, role, JSON.stringify(accountIds), createdAt, expiresAt];
+  const params: [string, string, string | null, string, string, number, number] = [
+    id,
+    tokenHash,
+    login,
+    role,
+    JSON.stringify(accountIds),
+    createdAt,
+    expiresAt,
+  ];
   return runQuery(conn, 'createDashboardInvitation', {
-    sqlite: (c) => { c.statement<typeof params>(SQLITE_INSERT).run(...params); },
-    postgres: async (c) => { await c.pool.query(PG_INSERT, [...params]); },
+    sqlite: (c) => {
+      c.statement<typeof params>(SQLITE_INSERT).run(...params);
+    },
+    postgres: async (c) => {
+      await c.pool.query(PG_INSERT, [...params]);
+    },
   });
 }

@@ -14,7 +14,9 @@ export interface DashboardUser {
   updatedAt: number;
 }
 
-export interface DashboardUserWithHash extends DashboardUser { passwordHash: string }
+export interface DashboardUserWithHash extends DashboardUser {
+  passwordHash: string;
+}
 
 export interface DashboardInvitation {
   id: string;
@@ -49,10 +51,24 @@ export type InvitationAcceptance =
   | { kind: 'login_taken'; login: string }
   | { kind: 'login_required' };
 
-export interface UserRow { id: string; login: string; role: string; account_ids: string; created_at: number | string; updated_at: number | string; password_hash?: string }
+export interface UserRow {
+  id: string;
+  login: string;
+  role: string;
+  account_ids: string;
+  created_at: number | string;
+  updated_at: number | string;
+  password_hash?: string;
+}
 export interface InvitationRow {
-  id: string; login: string | null; role: string; account_ids: string; created_at: number | string; expires_at: number | string;
-  used_at: number | string | null; user_id: string | null;
+  id: string;
+  login: string | null;
+  role: string;
+  account_ids: string;
+  created_at: number | string;
+  expires_at: number | string;
+  used_at: number | string | null;
+  user_id: string | null;
 }
 
 export const USER_COLUMNS = 'id, login, role, account_ids, created_at, updated_at';
@@ -71,12 +87,25 @@ export function parseAccountIds(text: string): string[] {
 const role = (text: string): DashboardRole => (text === 'admin' ? 'admin' : 'viewer');
 
 export function toDashboardUser(row: UserRow): DashboardUser {
-  return { id: row.id, login: row.login, role: role(row.role), accountIds: parseAccountIds(row.account_ids), createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+  return {
+    id: row.id,
+    login: row.login,
+    role: role(row.role),
+    accountIds: parseAccountIds(row.account_ids),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
 }
 
 export function toDashboardInvitation(row: InvitationRow): DashboardInvitation {
   return {
-    id: row.id, login: row.login, role: role(row.role), accountIds: parseAccountIds(row.account_ids), createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at), usedAt: row.used_at === null ? null : Number(row.used_at), userId: row.user_id,
+    id: row.id,
+    login: row.login,
+    role: role(row.role),
+    accountIds: parseAccountIds(row.account_ids),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    usedAt: row.used_at === null ? null : Number(row.used_at),
+    userId: row.user_id,
   };
 }

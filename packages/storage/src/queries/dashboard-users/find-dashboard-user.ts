@@ -9,7 +9,8 @@ const SQLITE_BY_LOGIN = `SELECT ${USER_COLUMNS}, password_hash FROM dashboard_us
 const PG_BY_ID = `SELECT ${USER_COLUMNS}, password_hash FROM dashboard_users WHERE id = $1`;
 const PG_BY_LOGIN = `SELECT ${USER_COLUMNS}, password_hash FROM dashboard_users WHERE login = $1`;
 
-const withHash = (row: UserRow | undefined): DashboardUserWithHash | null => (row === undefined ? null : { ...toDashboardUser(row), passwordHash: row.password_hash ?? '' });
+const withHash = (row: UserRow | undefined): DashboardUserWithHash | null =>
+  row === undefined ? null : { ...toDashboardUser(row), passwordHash: row.password_hash ?? '' };
 
 export function findDashboardUser(conn: Connection, key: DashboardUserKey): Promise<DashboardUserWithHash | null> {
   const byId = 'id' in key;

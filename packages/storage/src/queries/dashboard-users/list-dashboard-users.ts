@@ -1,8 +1,20 @@
 // listDashboardUsers: every dashboard user (no password hashes) by login, and the invitations not yet used.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import { INVITATION_COLUMNS, toDashboardInvitation, toDashboardUser, USER_COLUMNS, type DashboardInvitation, type DashboardUser, type InvitationRow, type UserRow } from './dashboard-user-row.js';
+import {
+  INVITATION_COLUMNS,
+  toDashboardInvitation,
+  toDashboardUser,
+  USER_COLUMNS,
+  type DashboardInvitation,
+  type DashboardUser,
+  type InvitationRow,
+  type UserRow,
+} from './dashboard-user-row.js';
 
-export interface DashboardPeople { users: DashboardUser[]; invitations: DashboardInvitation[] }
+export interface DashboardPeople {
+  users: DashboardUser[];
+  invitations: DashboardInvitation[];
+}
 
 const USERS = `SELECT ${USER_COLUMNS} FROM dashboard_users ORDER BY login`;
 // Expired ones are listed too (the admin sees why a link failed); used ones are users now.

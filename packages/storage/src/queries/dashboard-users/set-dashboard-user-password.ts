@@ -17,13 +17,22 @@ const PG_SESSIONS = 'DELETE FROM dashboard_sessions WHERE user_id = $1 AND token
 export function setDashboardUserPassword(conn: Connection, change: PasswordChange): Promise<number | null> {
   const keep = change.keepTokenHash ?? '';
   return runQuery(conn, 'setDashboardUserPassword', {
-    sqlite: (c) => c.db.transaction(() => {
-      if (c.statement<[string, number, string]>(SQLITE_SET).run(change.passwordHash, change.now, change.userId).changes === 0) return null;
-      return c.statement<[string, string]>(SQLITE_SESSIONS).run(change.userId, keep).changes;
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      if (((await client.query(PG_SET, [change.passwordHash, change.now, change.userId])).rowCount ?? 0) === 0) return null;
-      return (await client.query(PG_SESSIONS, [change.userId, keep])).rowCount ?? 0;
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          if (
+            c.statement<[string, number, string]>(SQLITE_SET).run(change.passwordHash, change.now, change.userId)
+              .changes === 0
+          )
+            return null;
+          return c.statement<[string, string]>(SQLITE_SESSIONS).run(change.userId, keep).changes;
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        if (((await client.query(PG_SET, [change.passwordHash, change.now, change.userId])).rowCount ?? 0) === 0)
+          return null;
+        return (await client.query(PG_SESSIONS, [change.userId, keep])).rowCount ?? 0;
+      }),
   });
 }

@@ -5,7 +5,15 @@ import { named, type NamedStatement } from '../../dialects/postgres-named-params
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { StorageError } from '../../storage-error.js';
 import { revenueTotal, type RevenueSums } from '../revenue-sum.js';
-import { itemArms, PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import {
+  itemArms,
+  PG_ARMS,
+  plannedParams,
+  SQLITE_ARMS,
+  unseen,
+  type ArmSql,
+  type PlannedParams,
+} from '../rollups/rollup-arms.js';
 import { DIM } from '../rollups/visitor-sets.js';
 
 /** [from, to) cut into buckets of bucketMs, starting at from. */
@@ -16,10 +24,22 @@ import { DIM } from '../rollups/visitor-sets.js';
  * An origin on a whole UTC hour (a day, for day buckets) puts every bucket edge on an hour, which
  * the rollups answer without raw rows (docs/read-model.md).
  */
-export interface SeriesWindow { from: number; to: number; bucketMs: number; origin?: number | undefined }
+export interface SeriesWindow {
+  from: number;
+  to: number;
+  bucketMs: number;
+  origin?: number | undefined;
+}
 
 /** One bucket starting at `at` (the later of its edge and `from`): sessions (and their distinct visitors) started in it, items that happened in it. */
-export interface SeriesPoint { at: number; visitors: number; sessions: number; events: number; conversions: number; revenue: number }
+export interface SeriesPoint {
+  at: number;
+  visitors: number;
+  sessions: number;
+  events: number;
+  conversions: number;
+  revenue: number;
+}
 
 // Buckets are [origin + i * bucket, origin + (i + 1) * bucket) cut to [from, to). Sessions (and their distinct visitors)
 // count in the bucket they started in, items in the bucket they happened in. Each arm reads the
@@ -62,7 +82,12 @@ type EventCounts = Bucketed<{ events: number }>;
 type ConversionCounts = Bucketed<{ conversions: number } & RevenueSums>;
 
 /** What the three arms returned, in either dialect. */
-interface Arms { sessions: SessionCounts[]; visitors: VisitorCounts[]; events: EventCounts[]; conversions: ConversionCounts[] }
+interface Arms {
+  sessions: SessionCounts[];
+  visitors: VisitorCounts[];
+  events: EventCounts[];
+  conversions: ConversionCounts[];
+}
 
 /** At most this many buckets per query, so a tiny bucket over a long range cannot build a huge answer. */
 export const MAX_SERIES_POINTS = 2000;
@@ -70,7 +95,14 @@ export const MAX_SERIES_POINTS = 2000;
 /** Zero points, one per bucket; each `at` is the later of its bucket's edge and `from`. */
 function emptySeries(window: SeriesWindow, origin: number, bucket: number): SeriesPoint[] {
   const count = Math.ceil((window.to - origin) / bucket);
-  return Array.from({ length: count }, (_, i) => ({ at: Math.max(window.from, origin + i * bucket), visitors: 0, sessions: 0, events: 0, conversions: 0, revenue: 0 }));
+  return Array.from({ length: count }, (_, i) => ({
+    at: Math.max(window.from, origin + i * bucket),
+    visitors: 0,
+    sessions: 0,
+    events: 0,
+    conversions: 0,
+    revenue: 0,
+  }));
 }
 
 /** The window's origin and whole-ms bucket, or why the window is refused. */
@@ -78,11 +110,13 @@ function checkedWindow(window: SeriesWindow): { origin: number; bucket: number }
   const where = `timeSeries: [${window.from}, ${window.to}) in buckets of ${window.bucketMs} ms`;
   const origin = window.origin ?? window.from;
   const bucket = Math.floor(window.bucketMs);
-  if (!(bucket > 0) || !(window.to > window.from)) return `${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`;
+  if (!(bucket > 0) || !(window.to > window.from))
+    return `${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`;
   if (!Number.isFinite(origin) || origin > window.from || origin <= window.from - bucket) {
     return `${where}: origin ${origin} must lie in (from - bucketMs, from]`;
   }
-  if ((window.to - origin) / bucket > MAX_SERIES_POINTS) return `${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`;
+  if ((window.to - origin) / bucket > MAX_SERIES_POINTS)
+    return `${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`;
   return { origin, bucket };
 }
 
@@ -100,7 +134,12 @@ async function pgArms(client: PgQueryable, params: Params): Promise<Arms> {
   const all = async <R>(statement: NamedStatement<keyof Params>): Promise<R[]> =>
     (await client.query(statement.text, statement.values(params))).rows as R[];
   const visitors = params.pieceFrom.length <= FEW_PIECES ? PG_VISITORS : PG_VISITORS_MANY_PIECES;
-  return { sessions: await all(PG_SESSIONS), visitors: await all(visitors), events: await all(PG_EVENTS), conversions: await all(PG_CONVERSIONS) };
+  return {
+    sessions: await all(PG_SESSIONS),
+    visitors: await all(visitors),
+    events: await all(PG_EVENTS),
+    conversions: await all(PG_CONVERSIONS),
+  };
 }
 
 /** Writes each arm's counts into its bucket of `series`. */
@@ -108,7 +147,8 @@ function fill(series: SeriesPoint[], arms: Arms): SeriesPoint[] {
   for (const row of arms.sessions) Object.assign(series[row.i] ?? {}, { sessions: row.sessions });
   for (const row of arms.visitors) Object.assign(series[row.i] ?? {}, { visitors: row.visitors });
   for (const row of arms.events) Object.assign(series[row.i] ?? {}, { events: row.events });
-  for (const row of arms.conversions) Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: revenueTotal(row) });
+  for (const row of arms.conversions)
+    Object.assign(series[row.i] ?? {}, { conversions: row.conversions, revenue: revenueTotal(row) });
   return series;
 }
 
@@ -121,6 +161,13 @@ export function timeSeries(conn: Connection, accountId: string, window: SeriesWi
     // One read transaction: the three arms read the same snapshot.
     sqlite: (c) => fill(emptySeries(window, origin, bucket), c.db.transaction(() => sqliteArms(c, params.sqlite))()),
     // REPEATABLE READ: every statement of the transaction reads the same snapshot.
-    postgres: async (c) => fill(emptySeries(window, origin, bucket), await c.transaction((client) => pgArms(client, params.postgres), { isolation: 'repeatable read', readOnly: true })),
+    postgres: async (c) =>
+      fill(
+        emptySeries(window, origin, bucket),
+        await c.transaction((client) => pgArms(client, params.postgres), {
+          isolation: 'repeatable read',
+          readOnly: true,
+        }),
+      ),
   });
 }

@@ -2,7 +2,14 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { named } from '../../dialects/postgres-named-params.js';
 import type { TopRow, TopWindow } from '../../storage.js';
-import { PG_ARMS, plannedParams, SQLITE_ARMS, unseen, type ArmSql, type PlannedParams } from '../rollups/rollup-arms.js';
+import {
+  PG_ARMS,
+  plannedParams,
+  SQLITE_ARMS,
+  unseen,
+  type ArmSql,
+  type PlannedParams,
+} from '../rollups/rollup-arms.js';
 import { DIM } from '../rollups/visitor-sets.js';
 import { pgUrlHost, sqlUrlHost } from './url-parts.js';
 
@@ -11,7 +18,10 @@ import { pgUrlHost, sqlUrlHost } from './url-parts.js';
 // and their distinct visitors from visitor_gaps; partial hours from the sessions themselves, whose
 // visitors count only if the whole hours did not count them for this value (visitor-sets.ts). The
 // value is in the "C" collation on PostgreSQL, so ties sort as in SQLite.
-const topSql = (a: ArmSql, host: string): string => `SELECT value, SUM(sessions) AS sessions, SUM(visitors) AS visitors FROM (
+const topSql = (
+  a: ArmSql,
+  host: string,
+): string => `SELECT value, SUM(sessions) AS sessions, SUM(visitors) AS visitors FROM (
     ${a.dims(DIM.referrer, 'r.value AS value, r.sessions AS sessions, 0 AS visitors')}
     UNION ALL ${a.gaps(DIM.referrer, 'g.value AS value, 0 AS sessions, g.visitors AS visitors')}
     UNION ALL SELECT 0 AS i, value, COUNT(*) AS sessions,
@@ -27,7 +37,10 @@ type Params = PlannedParams['postgres'] & { limit: number };
 export function topReferrers(conn: Connection, accountId: string, window: TopWindow): Promise<TopRow[]> {
   const planned = plannedParams(accountId, window.from, window.to);
   return runQuery(conn, 'topReferrers', {
-    sqlite: (c) => c.statement<[PlannedParams['sqlite'] & { limit: number }], TopRow>(SQLITE_TOP).all({ ...planned.sqlite, limit: window.limit }),
+    sqlite: (c) =>
+      c
+        .statement<[PlannedParams['sqlite'] & { limit: number }], TopRow>(SQLITE_TOP)
+        .all({ ...planned.sqlite, limit: window.limit }),
     postgres: (c) => c.rows<TopRow>(PG_TOP.text, PG_TOP.values({ ...planned.postgres, limit: window.limit })),
   });
 }

@@ -11,6 +11,7 @@ const outcome = (deleted: number): FunnelDelete => (deleted > 0 ? { kind: 'delet
 export function deleteFunnel(conn: Connection, accountId: string, funnelId: string): Promise<FunnelDelete> {
   return runQuery(conn, 'deleteFunnel', {
     sqlite: (c) => outcome(c.statement<[string, string]>(SQLITE_DELETE).run(accountId, funnelId).changes),
-    postgres: async (c) => outcome((await c.transaction((client) => client.query(PG_DELETE, [accountId, funnelId]))).rowCount ?? 0),
+    postgres: async (c) =>
+      outcome((await c.transaction((client) => client.query(PG_DELETE, [accountId, funnelId]))).rowCount ?? 0),
   });
 }

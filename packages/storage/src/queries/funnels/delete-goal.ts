@@ -19,13 +19,28 @@ const outcome = (users: string[], deleted: number): GoalDelete => {
  */
 export function deleteGoal(conn: Connection, accountId: string, goalId: string): Promise<GoalDelete> {
   return runQuery(conn, 'deleteGoal', {
-    sqlite: (c) => c.db.transaction(() => {
-      const users = c.statement<[string, string], { funnel_id: string }>(SQLITE_USERS).all(accountId, goalId).map((r) => r.funnel_id);
-      return outcome(users, users.length > 0 ? 0 : c.statement<[string, string]>(SQLITE_DELETE).run(accountId, goalId).changes);
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      const users = (await client.query<{ funnel_id: string }>(PG_USERS, [accountId, goalId])).rows.map((r) => r.funnel_id);
-      return outcome(users, users.length > 0 ? 0 : (await client.query(PG_DELETE, [accountId, goalId])).rowCount ?? 0);
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const users = c
+            .statement<[string, string], { funnel_id: string }>(SQLITE_USERS)
+            .all(accountId, goalId)
+            .map((r) => r.funnel_id);
+          return outcome(
+            users,
+            users.length > 0 ? 0 : c.statement<[string, string]>(SQLITE_DELETE).run(accountId, goalId).changes,
+          );
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        const users = (await client.query<{ funnel_id: string }>(PG_USERS, [accountId, goalId])).rows.map(
+          (r) => r.funnel_id,
+        );
+        return outcome(
+          users,
+          users.length > 0 ? 0 : ((await client.query(PG_DELETE, [accountId, goalId])).rowCount ?? 0),
+        );
+      }),
   });
 }

@@ -6,8 +6,16 @@ import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 import { pgUrlPath, sqlUrlPath } from '../dashboard/url-parts.js';
 import { globOfPathPattern, likeOfPathPattern } from './path-pattern.js';
 
-interface DialectSql { path: string; pathMatches: (param: string) => string; pattern: (match: string) => string }
-const SQLITE_SQL: DialectSql = { path: sqlUrlPath('e.url'), pathMatches: (m) => `GLOB ${m}`, pattern: globOfPathPattern };
+interface DialectSql {
+  path: string;
+  pathMatches: (param: string) => string;
+  pattern: (match: string) => string;
+}
+const SQLITE_SQL: DialectSql = {
+  path: sqlUrlPath('e.url'),
+  pathMatches: (m) => `GLOB ${m}`,
+  pattern: globOfPathPattern,
+};
 const PG_SQL: DialectSql = { path: pgUrlPath('e.url'), pathMatches: (m) => `LIKE ${m}`, pattern: likeOfPathPattern };
 
 /**
@@ -17,7 +25,8 @@ const PG_SQL: DialectSql = { path: pgUrlPath('e.url'), pathMatches: (m) => `LIKE
  * and goal indexes shape the SQL; every pattern and name is a bound parameter.
  */
 function itemsSql(d: DialectSql, kinds: readonly GoalKind[]): string {
-  const inWindow = (t: string): string => `${t}.account_key = ${ACCOUNT_KEY_OF_NAMED} AND ${t}.occurred_at >= @from AND ${t}.occurred_at < @until`;
+  const inWindow = (t: string): string =>
+    `${t}.account_key = ${ACCOUNT_KEY_OF_NAMED} AND ${t}.occurred_at >= @from AND ${t}.occurred_at < @until`;
   const columns = (t: string): string => `${t}.id, ${t}.visitor_id, ${t}.session_id, ${t}.occurred_at`;
   const onEvents = kinds.flatMap((k, i) => (k === 'conversion' ? [] : [`(${i}, '${k}', @m${i})`]));
   const onConversions = kinds.flatMap((k, i) => (k === 'conversion' ? [`(${i}, @m${i})`] : []));
@@ -44,17 +53,31 @@ function itemsSql(d: DialectSql, kinds: readonly GoalKind[]): string {
   ORDER BY i.visitor_id, i.occurred_at, i.id, i.goal LIMIT @limit`;
 }
 
-interface Row { goal: number; id: string; visitor_id: string; session_id: string | null; occurred_at: number | string; channel: string | null }
+interface Row {
+  goal: number;
+  id: string;
+  visitor_id: string;
+  session_id: string | null;
+  occurred_at: number | string;
+  channel: string | null;
+}
 
 function params(d: DialectSql, accountId: string, w: FunnelItemsWindow): Record<string, unknown> {
   const values: Record<string, unknown> = { account: accountId, from: w.from, until: w.until, limit: w.maxRows + 1 };
-  w.goals.forEach((g, i) => { values[`m${i}`] = g.kind === 'pageview' ? d.pattern(g.match) : g.match; });
+  w.goals.forEach((g, i) => {
+    values[`m${i}`] = g.kind === 'pageview' ? d.pattern(g.match) : g.match;
+  });
   return values;
 }
 
 function answer(rows: readonly Row[], maxRows: number): FunnelItems {
   const items: FunnelItem[] = rows.slice(0, maxRows).map((r) => ({
-    goal: Number(r.goal), id: r.id, visitorId: r.visitor_id, sessionId: r.session_id, timestamp: Number(r.occurred_at), channel: r.channel,
+    goal: Number(r.goal),
+    id: r.id,
+    visitorId: r.visitor_id,
+    sessionId: r.session_id,
+    timestamp: Number(r.occurred_at),
+    channel: r.channel,
   }));
   return { items, truncated: rows.length > maxRows };
 }
@@ -63,7 +86,11 @@ export function funnelItems(conn: Connection, accountId: string, w: FunnelItemsW
   if (w.goals.length === 0) return Promise.resolve({ items: [], truncated: false });
   const kinds = w.goals.map((g) => g.kind);
   return runQuery(conn, 'funnelItems', {
-    sqlite: (c) => answer(c.statement<[Record<string, unknown>], Row>(itemsSql(SQLITE_SQL, kinds)).all(params(SQLITE_SQL, accountId, w)), w.maxRows),
+    sqlite: (c) =>
+      answer(
+        c.statement<[Record<string, unknown>], Row>(itemsSql(SQLITE_SQL, kinds)).all(params(SQLITE_SQL, accountId, w)),
+        w.maxRows,
+      ),
     postgres: async (c) => {
       const sql = named<string>(itemsSql(PG_SQL, kinds));
       return answer(await c.rows<Row>(sql.text, sql.values(params(PG_SQL, accountId, w))), w.maxRows);

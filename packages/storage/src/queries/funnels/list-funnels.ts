@@ -10,14 +10,28 @@ const listSql = (key: string): string => `SELECT f.id, f.name, f.window_ms, f.cr
 const SQLITE_LIST = listSql(ACCOUNT_KEY_OF);
 const PG_LIST = listSql(pgAccountKeyOf(1));
 
-interface Row { id: string; name: string; window_ms: number | string; created_at: number | string; updated_at: number | string; goal_id: string | null }
+interface Row {
+  id: string;
+  name: string;
+  window_ms: number | string;
+  created_at: number | string;
+  updated_at: number | string;
+  goal_id: string | null;
+}
 
 function toFunnels(rows: readonly Row[]): Funnel[] {
   const funnels = new Map<string, Funnel>();
   for (const r of rows) {
     let f = funnels.get(r.id);
     if (f === undefined) {
-      f = { id: r.id, name: r.name, windowMs: Number(r.window_ms), steps: [], createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
+      f = {
+        id: r.id,
+        name: r.name,
+        windowMs: Number(r.window_ms),
+        steps: [],
+        createdAt: Number(r.created_at),
+        updatedAt: Number(r.updated_at),
+      };
       funnels.set(r.id, f);
     }
     if (r.goal_id !== null) f.steps.push(r.goal_id);

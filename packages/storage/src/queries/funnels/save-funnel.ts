@@ -24,28 +24,48 @@ function unknownGoals(funnel: Funnel, stored: readonly string[]): FunnelSave | n
   return missing.length > 0 ? { kind: 'unknown_goals', goals: missing } : null;
 }
 
-const saved = (funnel: Funnel, createdAt: number | string | undefined): FunnelSave => ({ kind: 'saved', funnel: { ...funnel, createdAt: Number(createdAt ?? funnel.createdAt) } });
+const saved = (funnel: Funnel, createdAt: number | string | undefined): FunnelSave => ({
+  kind: 'saved',
+  funnel: { ...funnel, createdAt: Number(createdAt ?? funnel.createdAt) },
+});
 
 export function saveFunnel(conn: Connection, accountId: string, funnel: Funnel): Promise<FunnelSave> {
   const row = [funnel.id, funnel.name, funnel.windowMs, funnel.createdAt, funnel.updatedAt] as const;
   return runQuery(conn, 'saveFunnel', {
-    sqlite: (c) => c.db.transaction(() => {
-      const refused = unknownGoals(funnel, c.statement<[string], { id: string }>(SQLITE.goals).all(accountId).map((r) => r.id));
-      if (refused !== null) return refused;
-      const createdAt = c.statement<unknown[], { created_at: number }>(SQLITE.upsert).get(accountId, ...row)?.created_at;
-      c.statement<[string, string]>(SQLITE.clear).run(accountId, funnel.id);
-      const step = c.statement<[string, string, number, string]>(SQLITE.step);
-      funnel.steps.forEach((goalId, i) => step.run(accountId, funnel.id, i, goalId));
-      return saved(funnel, createdAt);
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      // FOR SHARE holds the goals until commit: a concurrent deleteGoal waits, then sees the new steps.
-      const refused = unknownGoals(funnel, (await client.query<{ id: string }>(PG.goals, [accountId])).rows.map((r) => r.id));
-      if (refused !== null) return refused;
-      const createdAt = (await client.query<{ created_at: string }>(PG.upsert, [accountId, ...row])).rows[0]?.created_at;
-      await client.query(PG.clear, [accountId, funnel.id]);
-      for (const [i, goalId] of funnel.steps.entries()) await client.query(PG.step, [accountId, funnel.id, i, goalId]);
-      return saved(funnel, createdAt);
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const refused = unknownGoals(
+            funnel,
+            c
+              .statement<[string], { id: string }>(SQLITE.goals)
+              .all(accountId)
+              .map((r) => r.id),
+          );
+          if (refused !== null) return refused;
+          const createdAt = c
+            .statement<unknown[], { created_at: number }>(SQLITE.upsert)
+            .get(accountId, ...row)?.created_at;
+          c.statement<[string, string]>(SQLITE.clear).run(accountId, funnel.id);
+          const step = c.statement<[string, string, number, string]>(SQLITE.step);
+          funnel.steps.forEach((goalId, i) => step.run(accountId, funnel.id, i, goalId));
+          return saved(funnel, createdAt);
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        // FOR SHARE holds the goals until commit: a concurrent deleteGoal waits, then sees the new steps.
+        const refused = unknownGoals(
+          funnel,
+          (await client.query<{ id: string }>(PG.goals, [accountId])).rows.map((r) => r.id),
+        );
+        if (refused !== null) return refused;
+        const createdAt = (await client.query<{ created_at: string }>(PG.upsert, [accountId, ...row])).rows[0]
+          ?.created_at;
+        await client.query(PG.clear, [accountId, funnel.id]);
+        for (const [i, goalId] of funnel.steps.entries())
+          await client.query(PG.step, [accountId, funnel.id, i, goalId]);
+        return saved(funnel, createdAt);
+      }),
   });
 }

@@ -11,11 +11,23 @@ const SQLITE_UPSERT = `INSERT INTO goals (account_key, id, name, kind, match, cr
 const PG_UPSERT = `INSERT INTO goals (account_key, id, name, kind, match, created_at, updated_at)
   VALUES (${pgAccountKeyOf(1)}, $2, $3, $4, $5, $6, $7) ${UPSERT_TAIL}`;
 
-export interface GoalRow { id: string; name: string; kind: GoalKind; match: string; created_at: number | string; updated_at: number | string }
+export interface GoalRow {
+  id: string;
+  name: string;
+  kind: GoalKind;
+  match: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
 
 /** PostgreSQL returns bigint as text; both dialects' rows become the same Goal. */
 export const toGoal = (r: GoalRow): Goal => ({
-  id: r.id, name: r.name, kind: r.kind, match: r.match, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  match: r.match,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
 });
 
 export function saveGoal(conn: Connection, accountId: string, goal: Goal): Promise<Goal> {

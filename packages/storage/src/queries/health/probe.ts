@@ -19,10 +19,14 @@ function checkIdentity(c: SqliteConnection): void {
   try {
     now = statSync(c.location);
   } catch {
-    throw unavailable(`sqlite database file ${c.location} was deleted while open: writes would go to an unlinked file; restore the file and restart the collector`);
+    throw unavailable(
+      `sqlite database file ${c.location} was deleted while open: writes would go to an unlinked file; restore the file and restart the collector`,
+    );
   }
   if (now.dev !== c.identity.dev || now.ino !== c.identity.ino) {
-    throw unavailable(`sqlite database file ${c.location} was replaced while open: writes would go to the old, unlinked file; restart the collector`);
+    throw unavailable(
+      `sqlite database file ${c.location} was replaced while open: writes would go to the old, unlinked file; restart the collector`,
+    );
   }
 }
 
@@ -36,7 +40,9 @@ function checkRoom(c: SqliteConnection): void {
   const fs = statfsSync(dirname(c.location));
   const free = fs.bavail * fs.bsize;
   if (free < MIN_FREE_BYTES) {
-    throw unavailable(`disk full: ${free} bytes free on the filesystem of ${c.location} (at least ${MIN_FREE_BYTES} needed)`);
+    throw unavailable(
+      `disk full: ${free} bytes free on the filesystem of ${c.location} (at least ${MIN_FREE_BYTES} needed)`,
+    );
   }
 }
 
@@ -51,6 +57,8 @@ export function probe(conn: Connection): Promise<void> {
       checkRoom(c);
       c.statement('SELECT 1').get();
     },
-    postgres: async (c) => { await c.rows('SELECT 1'); },
+    postgres: async (c) => {
+      await c.rows('SELECT 1');
+    },
   });
 }

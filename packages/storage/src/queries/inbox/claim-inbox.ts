@@ -3,9 +3,19 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { InboxRow } from '../../storage.js';
 
-interface LeasedRow { seq: number; attempts: number }
-interface ItemRow { seq: number; account_id: string; item_id: string; type: string; payload: string; received_at: number }
-type ClaimedRow = ItemRow & { attempts: number }
+interface LeasedRow {
+  seq: number;
+  attempts: number;
+}
+interface ItemRow {
+  seq: number;
+  account_id: string;
+  item_id: string;
+  type: string;
+  payload: string;
+  received_at: number;
+}
+type ClaimedRow = ItemRow & { attempts: number };
 
 // Pick and lease in one statement, so no other claimer can take the same rows in between.
 // A lease is free once it is strictly in the past. Only the narrow inbox_pending row changes:
@@ -39,7 +49,11 @@ const SQLITE_ITEMS = `SELECT i.seq, a.id AS account_id, i.item_id, i.type, i.pay
   FROM inbox AS i JOIN accounts AS a ON a.key = i.account_key
   WHERE i.seq IN (SELECT value FROM json_each(?)) ORDER BY i.seq`;
 
-export interface ClaimOptions { limit: number; leaseMs: number; now: number }
+export interface ClaimOptions {
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
 
 function sqliteClaim(c: SqliteConnection, leaseMs: number, now: number, limit: number): InboxRow[] {
   const leased = c.statement<[number, number, number], LeasedRow>(SQLITE_LEASE).all(now + leaseMs, now, limit);
@@ -47,8 +61,13 @@ function sqliteClaim(c: SqliteConnection, leaseMs: number, now: number, limit: n
   const attempts = new Map(leased.map((r) => [r.seq, r.attempts]));
   const items = c.statement<[string], ItemRow>(SQLITE_ITEMS).all(JSON.stringify(leased.map((r) => r.seq)));
   return items.map((r) => ({
-    seq: r.seq, accountId: r.account_id, itemId: r.item_id, type: r.type, payload: r.payload,
-    receivedAt: r.received_at, attempts: attempts.get(r.seq) ?? 1,
+    seq: r.seq,
+    accountId: r.account_id,
+    itemId: r.item_id,
+    type: r.type,
+    payload: r.payload,
+    receivedAt: r.received_at,
+    attempts: attempts.get(r.seq) ?? 1,
   }));
 }
 
@@ -67,8 +86,13 @@ export function claimInbox(conn: Connection, options: ClaimOptions): Promise<Inb
       if (limit === 0) return [];
       const rows = await c.rows<ClaimedRow>(PG_CLAIM, [now + leaseMs, now, limit]);
       return rows.map((r) => ({
-        seq: r.seq, accountId: r.account_id, itemId: r.item_id, type: r.type, payload: r.payload,
-        receivedAt: r.received_at, attempts: r.attempts,
+        seq: r.seq,
+        accountId: r.account_id,
+        itemId: r.item_id,
+        type: r.type,
+        payload: r.payload,
+        receivedAt: r.received_at,
+        attempts: r.attempts,
       }));
     },
   });

@@ -18,7 +18,9 @@ describe.each(await storageFactories(process.env, import.meta.url))('compactInbo
     storage = db.storage;
     acc = await storage.ensureAccount('acme', 1);
   });
-  afterEach(async () => { await db.remove(); });
+  afterEach(async () => {
+    await db.remove();
+  });
 
   /** Every step until done, from seq 0, `limit` rows at a time. */
   async function compactAll(before: number, limit: number): Promise<{ compacted: number; steps: number }> {
@@ -32,16 +34,21 @@ describe.each(await storageFactories(process.env, import.meta.url))('compactInbo
     }
   }
 
-  const payloads = async (): Promise<Record<string, string>> => Object.fromEntries(
-    (await rawRows<{ item_id: string; payload: string }>(db, 'SELECT item_id, payload FROM inbox ORDER BY seq'))
-      .map((r) => [r.item_id, r.payload]));
+  const payloads = async (): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      (await rawRows<{ item_id: string; payload: string }>(db, 'SELECT item_id, payload FROM inbox ORDER BY seq')).map(
+        (r) => [r.item_id, r.payload],
+      ),
+    );
 
   it('drops the payload of done rows received before the cutoff, keeps their dedupe keys, and leaves pending, dead and recent rows whole', async () => {
     await storage.insertInbox(acc.id, inboxItems('old', 7), OLD);
     const old = await storage.claimInbox({ limit: 10, leaseMs: 1000 * DAY, now: OLD });
     await storage.insertInbox(acc.id, inboxItems('new', 5), NOW - DAY);
     const recent = await storage.claimInbox({ limit: 10, leaseMs: 1000, now: NOW });
-    await storage.applyProcessed(batch({ done: old.slice(0, 5).map((r) => r.seq), dead: [{ seq: old[5]!.seq, error: 'poison' }] }));
+    await storage.applyProcessed(
+      batch({ done: old.slice(0, 5).map((r) => r.seq), dead: [{ seq: old[5]!.seq, error: 'poison' }] }),
+    );
     await storage.applyProcessed(batch({ done: recent.map((r) => r.seq) }));
 
     const run = await compactAll(NOW - 2 * DAY, 2);
@@ -64,14 +71,23 @@ describe.each(await storageFactories(process.env, import.meta.url))('compactInbo
     // Compacted rows' keys are still pruned at their time (the rows too, where they are kept).
     const prune = await storage.pruneInbox({ before: NOW, afterSeq: 0, limit: 100 });
     expect(prune).toMatchObject({ deleted: factory.dialect === 'sqlite' ? 10 : 5, done: true });
-    expect(await storage.pruneInbox({ before: NOW, afterSeq: 0, limit: 100 })).toMatchObject({ deleted: 0, done: true });
+    expect(await storage.pruneInbox({ before: NOW, afterSeq: 0, limit: 100 })).toMatchObject({
+      deleted: 0,
+      done: true,
+    });
     expect(await storage.insertInbox(acc.id, inboxItems('old', 7), NOW)).toEqual({ inserted: 5, duplicates: 2 });
   });
 
   it('is idempotent: a second walk compacts nothing, and an empty inbox is done in one step', async () => {
-    expect(await storage.compactInbox({ before: NOW, afterSeq: 0, limit: 100 })).toEqual({ compacted: 0, lastSeq: 0, done: true });
+    expect(await storage.compactInbox({ before: NOW, afterSeq: 0, limit: 100 })).toEqual({
+      compacted: 0,
+      lastSeq: 0,
+      done: true,
+    });
     await storage.insertInbox(acc.id, inboxItems('a', 3), OLD);
-    await storage.applyProcessed(batch({ done: (await storage.claimInbox({ limit: 10, leaseMs: 1000, now: OLD })).map((r) => r.seq) }));
+    await storage.applyProcessed(
+      batch({ done: (await storage.claimInbox({ limit: 10, leaseMs: 1000, now: OLD })).map((r) => r.seq) }),
+    );
     expect(await compactAll(NOW, 100)).toEqual({ compacted: 3, steps: 1 });
     expect(await compactAll(NOW, 100)).toEqual({ compacted: 0, steps: 1 });
   });

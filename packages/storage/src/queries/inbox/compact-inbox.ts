@@ -31,16 +31,24 @@ const SQLITE_COMPACT = `INSERT OR REPLACE INTO inbox (seq, account_key, item_id,
   WHERE seq > ? AND seq <= ? AND received_at < ? AND payload <> ''
     AND seq NOT IN (SELECT seq FROM inbox_pending) AND seq NOT IN (SELECT seq FROM inbox_dead)`;
 
-interface Page { last: number | null; oldest: number | null; n: number }
+interface Page {
+  last: number | null;
+  oldest: number | null;
+  n: number;
+}
 
 function sqliteCompact(c: SqliteConnection, o: InboxPruneOptions): InboxCompactStep {
   if (!walHasRoom(c)) return { compacted: 0, lastSeq: o.afterSeq, done: true, deferred: true };
-  return c.db.transaction((): InboxCompactStep => {
-    const page = c.statement<[number, number], Page>(SQLITE_PAGE).get(o.afterSeq, o.limit) as Page;
-    if (page.last === null || page.oldest === null) return { compacted: 0, lastSeq: o.afterSeq, done: true };
-    const compacted = c.statement<[number, number, number]>(SQLITE_COMPACT).run(o.afterSeq, page.last, o.before).changes;
-    return { compacted, lastSeq: page.last, done: page.n < o.limit || page.oldest >= o.before };
-  }).immediate();
+  return c.db
+    .transaction((): InboxCompactStep => {
+      const page = c.statement<[number, number], Page>(SQLITE_PAGE).get(o.afterSeq, o.limit) as Page;
+      if (page.last === null || page.oldest === null) return { compacted: 0, lastSeq: o.afterSeq, done: true };
+      const compacted = c
+        .statement<[number, number, number]>(SQLITE_COMPACT)
+        .run(o.afterSeq, page.last, o.before).changes;
+      return { compacted, lastSeq: page.last, done: page.n < o.limit || page.oldest >= o.before };
+    })
+    .immediate();
 }
 
 // PostgreSQL: the dedupe key lives in inbox_keys (pruneInbox deletes it at its time), so a compacted

@@ -1,9 +1,17 @@
 // inboxHealth: backlog and dead-letter counts across all accounts, for metrics and readiness.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 
-export interface InboxHealth { pending: number; dead: number; oldestPendingAt: number | null }
+export interface InboxHealth {
+  pending: number;
+  dead: number;
+  oldestPendingAt: number | null;
+}
 
-interface HealthRow { pending: number; dead: number; oldest: number | null }
+interface HealthRow {
+  pending: number;
+  dead: number;
+  oldest: number | null;
+}
 
 // One statement, so the three numbers come from one snapshot. The oldest pending row is the
 // first by seq (arrival order): the smallest rowid of inbox_pending, then one lookup in inbox.

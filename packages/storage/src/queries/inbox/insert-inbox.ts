@@ -33,15 +33,26 @@ const PG_INSERT = `WITH items AS (
 /** The statement text for each chunk length, built once: index n holds the n-row INSERT. */
 const SQLITE_INSERTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sqliteInsert(rows));
 
-export interface InsertInboxResult { inserted: number; duplicates: number }
+export interface InsertInboxResult {
+  inserted: number;
+  duplicates: number;
+}
 
 /** One request's items; the single-group case of insertInboxGroups (same transaction semantics). */
-export async function insertInbox(conn: Connection, accountId: string, items: readonly InboxItem[], receivedAt: number): Promise<InsertInboxResult> {
+export async function insertInbox(
+  conn: Connection,
+  accountId: string,
+  items: readonly InboxItem[],
+  receivedAt: number,
+): Promise<InsertInboxResult> {
   const [result] = await insertInboxGroups(conn, [{ accountId, items }], receivedAt);
   return result ?? { inserted: 0, duplicates: 0 };
 }
 
-export interface InboxGroup { accountId: string; items: readonly InboxItem[] }
+export interface InboxGroup {
+  accountId: string;
+  items: readonly InboxItem[];
+}
 
 type KeyOf = (accountId: string) => number | null;
 
@@ -62,7 +73,12 @@ function insertGroup(c: SqliteConnection, keyOf: KeyOf, group: InboxGroup, recei
  * requests is made of. `changes` cannot say which group a duplicate belonged to, so when any row
  * was not stored the savepoint is rolled back and null tells the caller to go group by group.
  */
-function insertMerged(c: SqliteConnection, keyOf: KeyOf, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] | null {
+function insertMerged(
+  c: SqliteConnection,
+  keyOf: KeyOf,
+  groups: readonly InboxGroup[],
+  receivedAt: number,
+): InsertInboxResult[] | null {
   const params: Array<string | number | null> = [];
   let rows = 0;
   let inserted = 0;
@@ -91,11 +107,16 @@ function insertMerged(c: SqliteConnection, keyOf: KeyOf, groups: readonly InboxG
 const SQLITE_LAST_SEQ = 'SELECT coalesce(max(seq), 0) AS seq FROM inbox';
 const SQLITE_ENQUEUE = 'INSERT INTO inbox_pending (seq) SELECT seq FROM inbox WHERE seq > ?';
 
-function sqliteInsertGroups(c: SqliteConnection, groups: readonly InboxGroup[], receivedAt: number): InsertInboxResult[] {
+function sqliteInsertGroups(
+  c: SqliteConnection,
+  groups: readonly InboxGroup[],
+  receivedAt: number,
+): InsertInboxResult[] {
   const keyOf = sqliteAccountKeys(c);
   const { seq: before } = c.statement<[], { seq: number }>(SQLITE_LAST_SEQ).get() as { seq: number };
-  const results = (groups.length > 1 ? insertMerged(c, keyOf, groups, receivedAt) : null)
-    ?? groups.map((group) => insertGroup(c, keyOf, group, receivedAt));
+  const results =
+    (groups.length > 1 ? insertMerged(c, keyOf, groups, receivedAt) : null) ??
+    groups.map((group) => insertGroup(c, keyOf, group, receivedAt));
   if (results.some((r) => r.inserted > 0)) c.statement<[number]>(SQLITE_ENQUEUE).run(before);
   return results;
 }
@@ -103,7 +124,11 @@ function sqliteInsertGroups(c: SqliteConnection, groups: readonly InboxGroup[], 
 async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt: number): Promise<InsertInboxResult> {
   const { items } = group;
   const result = await client.query(PG_INSERT, [
-    group.accountId, items.map((i) => i.itemId), items.map((i) => i.type), items.map((i) => i.payload), receivedAt,
+    group.accountId,
+    items.map((i) => i.itemId),
+    items.map((i) => i.type),
+    items.map((i) => i.payload),
+    receivedAt,
   ]);
   const inserted = result.rowCount ?? 0;
   return { inserted, duplicates: items.length - inserted };
@@ -114,16 +139,21 @@ async function pgInsertGroup(client: PgQueryable, group: InboxGroup, receivedAt:
  * Results come back per group, in order. One transaction: one WAL commit instead of one per
  * item, and all-or-nothing, so the collector never acknowledges half a batch.
  */
-export function insertInboxGroups(conn: Connection, groups: readonly InboxGroup[], receivedAt: number): Promise<InsertInboxResult[]> {
+export function insertInboxGroups(
+  conn: Connection,
+  groups: readonly InboxGroup[],
+  receivedAt: number,
+): Promise<InsertInboxResult[]> {
   return runQuery(conn, 'insertInboxGroups', {
     sqlite: (c) => {
       c.assertWalRoom();
       return c.db.transaction(() => sqliteInsertGroups(c, groups, receivedAt)).immediate();
     },
-    postgres: (c) => c.transaction(async (client) => {
-      const results: InsertInboxResult[] = [];
-      for (const group of groups) results.push(await pgInsertGroup(client, group, receivedAt));
-      return results;
-    }),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        const results: InsertInboxResult[] = [];
+        for (const group of groups) results.push(await pgInsertGroup(client, group, receivedAt));
+        return results;
+      }),
   });
 }

@@ -17,7 +17,9 @@ describe.each(await storageFactories(process.env, import.meta.url))('pruneInbox 
     storage = db.storage;
     acc = await storage.ensureAccount('acme', 1);
   });
-  afterEach(async () => { await db.remove(); });
+  afterEach(async () => {
+    await db.remove();
+  });
 
   /** Every step until done, as the collector's pruner walks: from seq 0, `limit` rows at a time. */
   async function pruneAll(before: number, limit: number): Promise<{ deleted: number; steps: number }> {
@@ -37,7 +39,9 @@ describe.each(await storageFactories(process.env, import.meta.url))('pruneInbox 
     await storage.insertInbox(acc.id, inboxItems('new', 5), NOW - DAY);
     const recent = await storage.claimInbox({ limit: 10, leaseMs: 1000, now: NOW });
     // old-0..4 done, old-5 dead-lettered, old-6 never finished (still pending); the recent ones done.
-    await storage.applyProcessed(batch({ done: old.slice(0, 5).map((r) => r.seq), dead: [{ seq: old[5]!.seq, error: 'poison' }] }));
+    await storage.applyProcessed(
+      batch({ done: old.slice(0, 5).map((r) => r.seq), dead: [{ seq: old[5]!.seq, error: 'poison' }] }),
+    );
     await storage.applyProcessed(batch({ done: recent.map((r) => r.seq) }));
 
     const run = await pruneAll(NOW - 32 * DAY, 2);
@@ -54,15 +58,24 @@ describe.each(await storageFactories(process.env, import.meta.url))('pruneInbox 
     expect(await storage.insertInbox(acc.id, inboxItems('new', 5), NOW)).toEqual({ inserted: 0, duplicates: 5 });
     expect(await storage.insertInbox(acc.id, inboxItems('old', 6), NOW)).toEqual({ inserted: 5, duplicates: 1 });
     if (factory.dialect === 'postgres') {
-      const keys = await queryTestSchema<{ n: number }>(db.url, "SELECT COUNT(*)::integer AS n FROM inbox_keys WHERE item_id LIKE 'old-%'");
+      const keys = await queryTestSchema<{ n: number }>(
+        db.url,
+        "SELECT COUNT(*)::integer AS n FROM inbox_keys WHERE item_id LIKE 'old-%'",
+      );
       expect(keys[0]?.n).toBe(7); // old-5 and old-6 kept theirs; old-0..4 have new ones from the insert above
     }
   });
 
   it('on an empty inbox, or with nothing old enough, is done in one step', async () => {
-    expect(await storage.pruneInbox({ before: NOW, afterSeq: 0, limit: 100 })).toEqual({ deleted: 0, lastSeq: 0, done: true });
+    expect(await storage.pruneInbox({ before: NOW, afterSeq: 0, limit: 100 })).toEqual({
+      deleted: 0,
+      lastSeq: 0,
+      done: true,
+    });
     await storage.insertInbox(acc.id, inboxItems('new', 3), NOW);
-    await storage.applyProcessed(batch({ done: (await storage.claimInbox({ limit: 10, leaseMs: 1000, now: NOW })).map((r) => r.seq) }));
+    await storage.applyProcessed(
+      batch({ done: (await storage.claimInbox({ limit: 10, leaseMs: 1000, now: NOW })).map((r) => r.seq) }),
+    );
     expect(await pruneAll(NOW - 32 * DAY, 2)).toEqual({ deleted: 0, steps: 1 });
   });
 });

@@ -32,16 +32,22 @@ const SQLITE_PAGE = `SELECT MAX(seq) AS last, MIN(received_at) AS oldest, COUNT(
 const SQLITE_DELETE = `DELETE FROM inbox WHERE seq > ? AND seq <= ? AND received_at < ?
   AND seq NOT IN (SELECT seq FROM inbox_pending) AND seq NOT IN (SELECT seq FROM inbox_dead)`;
 
-interface Page { last: number | null; oldest: number | null; n: number }
+interface Page {
+  last: number | null;
+  oldest: number | null;
+  n: number;
+}
 
 function sqlitePrune(c: SqliteConnection, o: InboxPruneOptions): InboxPruneStep {
   if (!walHasRoom(c)) return { deleted: 0, lastSeq: o.afterSeq, done: true, deferred: true };
-  return c.db.transaction((): InboxPruneStep => {
-    const page = c.statement<[number, number], Page>(SQLITE_PAGE).get(o.afterSeq, o.limit) as Page;
-    if (page.last === null || page.oldest === null) return { deleted: 0, lastSeq: o.afterSeq, done: true };
-    const deleted = c.statement<[number, number, number]>(SQLITE_DELETE).run(o.afterSeq, page.last, o.before).changes;
-    return { deleted, lastSeq: page.last, done: page.n < o.limit || page.oldest >= o.before };
-  }).immediate();
+  return c.db
+    .transaction((): InboxPruneStep => {
+      const page = c.statement<[number, number], Page>(SQLITE_PAGE).get(o.afterSeq, o.limit) as Page;
+      if (page.last === null || page.oldest === null) return { deleted: 0, lastSeq: o.afterSeq, done: true };
+      const deleted = c.statement<[number, number, number]>(SQLITE_DELETE).run(o.afterSeq, page.last, o.before).changes;
+      return { deleted, lastSeq: page.last, done: page.n < o.limit || page.oldest >= o.before };
+    })
+    .immediate();
 }
 
 // PostgreSQL: the page walks the (seq, received_at) primary key of every partition in seq order. The
@@ -74,7 +80,8 @@ async function pgPrune(client: PgQueryable, o: InboxPruneOptions): Promise<Inbox
   if (page.last === null || page.oldest === null) return { deleted: 0, lastSeq: o.afterSeq, done: keysDone };
   const last = Number(page.last);
   const oldest = Number(page.oldest);
-  const deleted = (await client.query<{ deleted: number }>(PG_DELETE, [o.afterSeq, last, o.before])).rows[0]?.deleted ?? 0;
+  const deleted =
+    (await client.query<{ deleted: number }>(PG_DELETE, [o.afterSeq, last, o.before])).rows[0]?.deleted ?? 0;
   return { deleted, lastSeq: last, done: keysDone && (page.n < o.limit || oldest >= o.before) };
 }
 

@@ -7,7 +7,10 @@ const SQLITE_RELEASE = `UPDATE inbox_pending SET leased_until = NULL, attempts =
 const PG_RELEASE = `UPDATE inbox_pending SET leased_until = NULL, attempts = greatest(attempts - 1, 0)
   WHERE leased_until = $1 AND seq = ANY($2::bigint[])`;
 
-export interface ReleaseOptions { seqs: readonly number[]; leasedUntil: number }
+export interface ReleaseOptions {
+  seqs: readonly number[];
+  leasedUntil: number;
+}
 
 /**
  * Why: a pass that failed because the disk was full or the connection dropped says nothing about its
@@ -17,7 +20,11 @@ export interface ReleaseOptions { seqs: readonly number[]; leasedUntil: number }
 export function releaseInbox(conn: Connection, options: ReleaseOptions): Promise<void> {
   const seqs = [...options.seqs];
   return runQuery(conn, 'releaseInbox', {
-    sqlite: (c) => { c.statement(SQLITE_RELEASE).run(options.leasedUntil, JSON.stringify(seqs)); },
-    postgres: async (c) => { await c.rows(PG_RELEASE, [options.leasedUntil, seqs]); },
+    sqlite: (c) => {
+      c.statement(SQLITE_RELEASE).run(options.leasedUntil, JSON.stringify(seqs));
+    },
+    postgres: async (c) => {
+      await c.rows(PG_RELEASE, [options.leasedUntil, seqs]);
+    },
   });
 }

@@ -11,7 +11,10 @@ export interface AlertStates {
 }
 
 /** The checks whose row this call inserted (entered alert) or deleted (recovered): announce exactly these. */
-export interface AlertClaims { entered: string[]; recovered: string[] }
+export interface AlertClaims {
+  entered: string[];
+  recovered: string[];
+}
 
 const SQLITE_ENTER = `INSERT INTO integrity_alert_states (account_key, check_id, since) VALUES (${ACCOUNT_KEY_OF}, ?, ?)
   ON CONFLICT (account_key, check_id) DO NOTHING`;
@@ -28,19 +31,25 @@ const PG_LEAVE = `DELETE FROM integrity_alert_states WHERE account_key = ${pgAcc
  */
 export function claimAlertTransitions(conn: Connection, accountId: string, states: AlertStates): Promise<AlertClaims> {
   return runQuery(conn, 'claimAlertTransitions', {
-    sqlite: (c) => c.db.transaction(() => {
-      const enter = c.statement<[string, string, number]>(SQLITE_ENTER);
-      const leave = c.statement<[string, string]>(SQLITE_LEAVE);
-      return {
-        entered: states.alerting.filter((id) => enter.run(accountId, id, states.now).changes > 0),
-        recovered: states.calm.filter((id) => leave.run(accountId, id).changes > 0),
-      };
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      const claims: AlertClaims = { entered: [], recovered: [] };
-      for (const id of states.alerting) if (((await client.query(PG_ENTER, [accountId, id, states.now])).rowCount ?? 0) > 0) claims.entered.push(id);
-      for (const id of states.calm) if (((await client.query(PG_LEAVE, [accountId, id])).rowCount ?? 0) > 0) claims.recovered.push(id);
-      return claims;
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const enter = c.statement<[string, string, number]>(SQLITE_ENTER);
+          const leave = c.statement<[string, string]>(SQLITE_LEAVE);
+          return {
+            entered: states.alerting.filter((id) => enter.run(accountId, id, states.now).changes > 0),
+            recovered: states.calm.filter((id) => leave.run(accountId, id).changes > 0),
+          };
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        const claims: AlertClaims = { entered: [], recovered: [] };
+        for (const id of states.alerting)
+          if (((await client.query(PG_ENTER, [accountId, id, states.now])).rowCount ?? 0) > 0) claims.entered.push(id);
+        for (const id of states.calm)
+          if (((await client.query(PG_LEAVE, [accountId, id])).rowCount ?? 0) > 0) claims.recovered.push(id);
+        return claims;
+      }),
   });
 }

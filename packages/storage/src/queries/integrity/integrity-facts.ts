@@ -6,7 +6,12 @@ import { named, type NamedStatement } from '../../dialects/postgres-named-params
 import { ACCOUNT_KEY_OF_NAMED } from '../accounts/account-key.js';
 
 /** Sessions started in a window and their distinct visitors; "new" counts only visitors first seen in it. */
-export interface WindowCounts { sessions: number; visitors: number; newVisitorSessions: number; newVisitors: number }
+export interface WindowCounts {
+  sessions: number;
+  visitors: number;
+  newVisitorSessions: number;
+  newVisitors: number;
+}
 
 /**
  * The raw numbers the integrity checks (DESIGN.md L6) are computed from, for one account at `now`.
@@ -101,29 +106,52 @@ const SQLITE_EVENTS = `SELECT
 // PostgreSQL: the same statements with quoted camelCase aliases (unquoted ones fold to lower
 // case), ILIKE for SQLite's case-insensitive LIKE, FILTER for SQLite's SUM(boolean), and a name
 // on every derived table. Parameters stay named (@x) and are compiled to $n once.
-const PG_WINDOW = named<'account' | 'now' | 'from'>(`SELECT COUNT(*) AS sessions, COUNT(DISTINCT s.visitor_id) AS visitors,
+const PG_WINDOW = named<
+  'account' | 'now' | 'from'
+>(`SELECT COUNT(*) AS sessions, COUNT(DISTINCT s.visitor_id) AS visitors,
     COUNT(v.id) AS "newVisitorSessions", COUNT(DISTINCT v.id) AS "newVisitors"
   FROM sessions AS s
   LEFT JOIN visitors AS v ON v.account_key = s.account_key AND v.id = s.visitor_id AND v.first_seen_at >= @from
   WHERE ${STARTED_IN('@from', 's.')}`);
-const PG_QUALITY = named<keyof Bounds>(SQLITE_QUALITY.replaceAll(' LIKE ', ' ILIKE ')
-  .replace('AS emptySessions', 'AS "emptySessions"').replace('AS selfReferrals', 'AS "selfReferrals"'));
+const PG_QUALITY = named<keyof Bounds>(
+  SQLITE_QUALITY.replaceAll(' LIKE ', ' ILIKE ')
+    .replace('AS emptySessions', 'AS "emptySessions"')
+    .replace('AS selfReferrals', 'AS "selfReferrals"'),
+);
 const PG_EXTREME = `SELECT visitor_id AS "visitorId", COUNT(*) AS sessions FROM sessions WHERE ${STARTED_IN('@day')}
   GROUP BY visitor_id HAVING COUNT(*) > @limit`;
 const PG_EXTREME_COUNT = named<keyof Bounds | 'limit'>(`SELECT COUNT(*) AS n FROM (${PG_EXTREME}) AS extreme`);
-const PG_EXTREME_TOP = named<keyof Bounds | 'limit' | 'top'>(`${PG_EXTREME} ORDER BY sessions DESC, "visitorId" LIMIT @top`);
-const PG_HEAVY = named<keyof Bounds | 'heavy'>(`SELECT COUNT(*) AS visitors, COUNT(*) FILTER (WHERE n > @heavy) AS count FROM (
+const PG_EXTREME_TOP = named<keyof Bounds | 'limit' | 'top'>(
+  `${PG_EXTREME} ORDER BY sessions DESC, "visitorId" LIMIT @top`,
+);
+const PG_HEAVY = named<
+  keyof Bounds | 'heavy'
+>(`SELECT COUNT(*) AS visitors, COUNT(*) FILTER (WHERE n > @heavy) AS count FROM (
     SELECT COUNT(*) AS n FROM sessions WHERE ${STARTED_IN('@month')} GROUP BY visitor_id) AS per_visitor`);
 const PG_CONVERTERS = named<keyof Bounds>(SQLITE_CONVERTERS);
 const PG_FLAPPING = named<keyof Bounds | 'gap'>(`SELECT COUNT(*) AS pairs, COUNT(DISTINCT visitor_id) AS visitors FROM (
     SELECT visitor_id, started_at - LAG(started_at) OVER (PARTITION BY visitor_id ORDER BY started_at) AS gap
     FROM sessions WHERE ${STARTED_IN('@day')}) AS gaps
   WHERE gap IS NOT NULL AND gap < @gap`);
-const PG_RATE = named<keyof Bounds>(SQLITE_RATE.replace('AS lastHour', 'AS "lastHour"')
-  .replace('AS baselineSessions', 'AS "baselineSessions"').replace('AS baselineFrom', 'AS "baselineFrom"'));
-const PG_EVENTS = named<keyof Bounds>(SQLITE_EVENTS.replace('AS last24h', 'AS "last24h"').replace('AS previous24h', 'AS "previous24h"'));
+const PG_RATE = named<keyof Bounds>(
+  SQLITE_RATE.replace('AS lastHour', 'AS "lastHour"')
+    .replace('AS baselineSessions', 'AS "baselineSessions"')
+    .replace('AS baselineFrom', 'AS "baselineFrom"'),
+);
+const PG_EVENTS = named<keyof Bounds>(
+  SQLITE_EVENTS.replace('AS last24h', 'AS "last24h"').replace('AS previous24h', 'AS "previous24h"'),
+);
 
-interface Bounds { account: string; now: number; hour: number; day: number; prevDay: number; week: number; month: number; baseFrom: number }
+interface Bounds {
+  account: string;
+  now: number;
+  hour: number;
+  day: number;
+  prevDay: number;
+  week: number;
+  month: number;
+  baseFrom: number;
+}
 type Counts<K extends string> = Record<K, number>;
 
 type Rate = { lastHour: number; baselineSessions: number; baselineFrom: number | null };
@@ -154,27 +182,40 @@ function assemble(b: Bounds, r: RawFacts): IntegrityFacts {
     convertersWeek: { converters: r.converters.converters, sessions: r.converters.sessions },
     flappingDay: { pairs: r.flapping.pairs, visitors: r.flapping.visitors },
     sessionRate: {
-      lastHour: r.rate?.lastHour ?? 0, baselineSessions: r.rate?.baselineSessions ?? 0,
-      baselineFrom: r.rate?.baselineFrom ?? null, baselineTo: b.hour,
+      lastHour: r.rate?.lastHour ?? 0,
+      baselineSessions: r.rate?.baselineSessions ?? 0,
+      baselineFrom: r.rate?.baselineFrom ?? null,
+      baselineTo: b.hour,
     },
     eventVolume: { last24h: r.events.last24h, previous24h: r.events.previous24h },
   };
 }
 
 function sqliteRaw(c: SqliteConnection, b: Bounds): RawFacts {
-  const window = (from: number): IntegrityFacts['day'] => c.statement<[{ account: string; now: number; from: number }], IntegrityFacts['day']>(SQLITE_WINDOW)
-    .get({ account: b.account, now: b.now, from }) as IntegrityFacts['day'];
+  const window = (from: number): IntegrityFacts['day'] =>
+    c
+      .statement<[{ account: string; now: number; from: number }], IntegrityFacts['day']>(SQLITE_WINDOW)
+      .get({ account: b.account, now: b.now, from }) as IntegrityFacts['day'];
   const extremeArgs = { ...b, limit: EXTREME_SESSIONS_PER_DAY, top: EXTREME_VISITORS_LISTED };
   return {
     day: window(b.day),
     week: window(b.week),
     quality: c.statement<[Bounds], RawFacts['quality']>(SQLITE_QUALITY).get(b) as RawFacts['quality'],
-    extremeCount: (c.statement<[Bounds & { limit: number }], { n: number }>(SQLITE_EXTREME_COUNT)
-      .get({ ...b, limit: EXTREME_SESSIONS_PER_DAY }) as { n: number }).n,
-    extremeTop: c.statement<[typeof extremeArgs], { visitorId: string; sessions: number }>(SQLITE_EXTREME_TOP).all(extremeArgs),
-    heavy: c.statement<[Bounds & { heavy: number }], RawFacts['heavy']>(SQLITE_HEAVY).get({ ...b, heavy: HEAVY_SESSIONS_PER_MONTH }) as RawFacts['heavy'],
+    extremeCount: (
+      c
+        .statement<[Bounds & { limit: number }], { n: number }>(SQLITE_EXTREME_COUNT)
+        .get({ ...b, limit: EXTREME_SESSIONS_PER_DAY }) as { n: number }
+    ).n,
+    extremeTop: c
+      .statement<[typeof extremeArgs], { visitorId: string; sessions: number }>(SQLITE_EXTREME_TOP)
+      .all(extremeArgs),
+    heavy: c
+      .statement<[Bounds & { heavy: number }], RawFacts['heavy']>(SQLITE_HEAVY)
+      .get({ ...b, heavy: HEAVY_SESSIONS_PER_MONTH }) as RawFacts['heavy'],
     converters: c.statement<[Bounds], RawFacts['converters']>(SQLITE_CONVERTERS).get(b) as RawFacts['converters'],
-    flapping: c.statement<[Bounds & { gap: number }], RawFacts['flapping']>(SQLITE_FLAPPING).get({ ...b, gap: FLAPPING_GAP_MS }) as RawFacts['flapping'],
+    flapping: c
+      .statement<[Bounds & { gap: number }], RawFacts['flapping']>(SQLITE_FLAPPING)
+      .get({ ...b, gap: FLAPPING_GAP_MS }) as RawFacts['flapping'],
     rate: c.statement<[Bounds], Rate>(SQLITE_RATE).get(b),
     events: c.statement<[Bounds], RawFacts['events']>(SQLITE_EVENTS).get(b) as RawFacts['events'],
   };
@@ -185,7 +226,8 @@ async function pgRaw(client: PgQueryable, b: Bounds): Promise<RawFacts> {
     (await client.query(statement.text, statement.values(params))).rows as R[];
   const one = async <R>(statement: NamedStatement<string>, params: Record<string, unknown>): Promise<R> =>
     (await all<R>(statement, params))[0] as R;
-  const window = (from: number): Promise<IntegrityFacts['day']> => one(PG_WINDOW, { account: b.account, now: b.now, from });
+  const window = (from: number): Promise<IntegrityFacts['day']> =>
+    one(PG_WINDOW, { account: b.account, now: b.now, from });
   const bounds: Record<string, unknown> = { ...b };
   return {
     day: await window(b.day),
@@ -203,12 +245,23 @@ async function pgRaw(client: PgQueryable, b: Bounds): Promise<RawFacts> {
 
 export function integrityFacts(conn: Connection, accountId: string, now: number): Promise<IntegrityFacts> {
   const b: Bounds = {
-    account: accountId, now, hour: now - HOUR, day: now - DAY, prevDay: now - 2 * DAY, week: now - WEEK, month: now - 30 * DAY, baseFrom: now - HOUR - WEEK,
+    account: accountId,
+    now,
+    hour: now - HOUR,
+    day: now - DAY,
+    prevDay: now - 2 * DAY,
+    week: now - WEEK,
+    month: now - 30 * DAY,
+    baseFrom: now - HOUR - WEEK,
   };
   return runQuery(conn, 'integrityFacts', {
     // One read transaction: every number comes from the same snapshot.
     sqlite: (c) => c.db.transaction(() => assemble(b, sqliteRaw(c, b))).deferred(),
     // REPEATABLE READ: every statement of the transaction reads the same snapshot.
-    postgres: (c) => c.transaction(async (client) => assemble(b, await pgRaw(client, b)), { isolation: 'repeatable read', readOnly: true }),
+    postgres: (c) =>
+      c.transaction(async (client) => assemble(b, await pgRaw(client, b)), {
+        isolation: 'repeatable read',
+        readOnly: true,
+      }),
   });
 }

@@ -28,11 +28,14 @@ const SQLITE_MARK_STARTS = `SELECT d.visitor_id FROM acct JOIN journey_dirty d O
 const sqliteMarked = (select: string): string => personWalk('sqlite', SQLITE_MARK_STARTS, select);
 const SQLITE_CONVERSIONS = windowConversions('sqlite');
 const SQLITE_LIVE_VISITORS = sqliteMarked('SELECT visitor_id AS v FROM person');
-const sqliteLiveSessions = (dimension: AttributionDimension): string => sqliteMarked(personSessions('sqlite', dimension));
+const sqliteLiveSessions = (dimension: AttributionDimension): string =>
+  sqliteMarked(personSessions('sqlite', dimension));
 const SQLITE_LIVE_LINKS = sqliteMarked(personLinks('sqlite'));
 // Materialized part: each window conversion's touches, joined to the sessions for their current
 // columns and start (the query's own lookback, and its facts window, filter here as for live reads).
-const sqliteTouches = (dimension: AttributionDimension): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS visitorId,
+const sqliteTouches = (
+  dimension: AttributionDimension,
+): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS visitorId,
     s.started_at AS startedAt, s.channel, s.utm, ${dimensionColumns('sqlite', dimension, 's.')}
   FROM accounts a CROSS JOIN conversions c INDEXED BY conversions_by_time ON c.account_key = a.key AND c.occurred_at >= @from AND c.occurred_at < @to
     CROSS JOIN journey_touches t ON t.account_key = a.key AND t.conversion_id = c.id
@@ -47,7 +50,9 @@ const PG_CONVERSIONS = windowConversions('postgres');
 const PG_LIVE_VISITORS = pgMarked('SELECT visitor_id AS v FROM person');
 const pgLiveSessions = (dimension: AttributionDimension): string => pgMarked(personSessions('postgres', dimension));
 const PG_LIVE_LINKS = pgMarked(personLinks('postgres'));
-const pgTouches = (dimension: AttributionDimension): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS "visitorId",
+const pgTouches = (
+  dimension: AttributionDimension,
+): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS "visitorId",
     s.started_at AS "startedAt", s.channel, s.utm, ${dimensionColumns('postgres', dimension, 's.')}
   FROM accounts a JOIN conversions c ON c.account_key = a.key AND c.occurred_at >= $2 AND c.occurred_at < $3
     JOIN journey_touches t ON t.account_key = a.key AND t.conversion_id = c.id
@@ -57,7 +62,13 @@ const pgTouches = (dimension: AttributionDimension): string => `SELECT c.visitor
 type Conversion = JourneyFacts['conversions'][number];
 type Link = JourneyFacts['links'][number];
 type TouchRow = SessionFactRow & { converter: string };
-interface Parts { conversions: Conversion[]; live: string[]; liveSessions: SessionFactRow[]; links: Link[]; touches: TouchRow[] }
+interface Parts {
+  conversions: Conversion[];
+  live: string[];
+  liveSessions: SessionFactRow[];
+  links: Link[];
+  touches: TouchRow[];
+}
 
 /**
  * Live and materialized parts joined: touches of converters outside the live set only (a marked
@@ -72,11 +83,18 @@ function joined(p: Parts, dimension: AttributionDimension, maxSessions: number):
   for (const { converter, ...s } of p.touches) {
     if (live.has(converter)) continue;
     sessions.set(`${s.visitorId}\u0000${s.id}`, s);
-    if (s.visitorId !== converter) pairs.set(`${converter}\u0000${s.visitorId}`, { visitorId: converter, otherId: s.visitorId });
+    if (s.visitorId !== converter)
+      pairs.set(`${converter}\u0000${s.visitorId}`, { visitorId: converter, otherId: s.visitorId });
   }
   const all = [...sessions.values()].sort((a, b) => b.startedAt - a.startedAt).map(toFactSession(dimension));
   const truncated = all.length > maxSessions;
-  return { conversions: p.conversions, sessions: truncated ? all.slice(0, maxSessions) : all, links: p.links, pairs: [...pairs.values()], truncated };
+  return {
+    conversions: p.conversions,
+    sessions: truncated ? all.slice(0, maxSessions) : all,
+    links: p.links,
+    pairs: [...pairs.values()],
+    truncated,
+  };
 }
 
 /**
@@ -87,7 +105,10 @@ function joined(p: Parts, dimension: AttributionDimension, maxSessions: number):
  */
 export const LIVE_MARKS_LIMIT = 1000;
 
-const liveMarksSql = (starts: string, account: string): string => `WITH acct(k) AS (SELECT key FROM accounts WHERE id = ${account})
+const liveMarksSql = (
+  starts: string,
+  account: string,
+): string => `WITH acct(k) AS (SELECT key FROM accounts WHERE id = ${account})
   SELECT COUNT(*) AS n FROM (${starts} LIMIT ${LIVE_MARKS_LIMIT + 1}) AS m`;
 const SQLITE_LIVE_MARKS = liveMarksSql(SQLITE_MARK_STARTS, '@account');
 const PG_LIVE_MARKS = liveMarksSql(PG_MARK_STARTS, '$1');
@@ -95,14 +116,18 @@ const PG_LIVE_MARKS = liveMarksSql(PG_MARK_STARTS, '$1');
 /** How many marks would start the live walk (up to LIVE_MARKS_LIMIT + 1). */
 function liveMarks(conn: Connection, accountId: string, w: FactsWindow): Promise<number> {
   return runQuery(conn, 'journeyFacts', {
-    sqlite: (c) => c.statement<[Record<string, unknown>], { n: number }>(SQLITE_LIVE_MARKS).get({ account: accountId, from: w.from, to: w.to })?.n ?? 0,
+    sqlite: (c) =>
+      c
+        .statement<[Record<string, unknown>], { n: number }>(SQLITE_LIVE_MARKS)
+        .get({ account: accountId, from: w.from, to: w.to })?.n ?? 0,
     postgres: async (c) => Number((await c.rows<{ n: number }>(PG_LIVE_MARKS, [accountId, w.from, w.to]))[0]?.n ?? 0),
   });
 }
 
 /** The same journeys as converterFacts, whatever the refresher's progress (docs/read-model.md). */
 export async function journeyFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<JourneyFacts> {
-  if (await liveMarks(conn, accountId, w) > LIVE_MARKS_LIMIT) return { ...(await converterFacts(conn, accountId, w)), pairs: [] };
+  if ((await liveMarks(conn, accountId, w)) > LIVE_MARKS_LIMIT)
+    return { ...(await converterFacts(conn, accountId, w)), pairs: [] };
   return readThroughTouches(conn, accountId, w);
 }
 
@@ -110,30 +135,46 @@ function readThroughTouches(conn: Connection, accountId: string, w: FactsWindow)
   const dimension = w.dimension ?? 'channel';
   const start = w.from - w.lookbackMs;
   return runQuery(conn, 'journeyFacts', {
-    sqlite: (c) => c.db.transaction(() => {
-      const args = { account: accountId, from: w.from, to: w.to, start };
-      const all = <T>(sql: string): T[] => c.statement<[Record<string, unknown>], T>(sql).all(args);
-      return joined({
-        conversions: all<Conversion>(SQLITE_CONVERSIONS),
-        live: all<{ v: string }>(SQLITE_LIVE_VISITORS).map((r) => r.v),
-        liveSessions: all<SessionFactRow>(sqliteLiveSessions(dimension)),
-        links: all<Link>(SQLITE_LIVE_LINKS),
-        touches: all<TouchRow>(sqliteTouches(dimension)),
-      }, dimension, w.maxSessions);
-    }).deferred(),
-    postgres: (c) => c.transaction(async (client) => {
-      // The walk's estimate (rows of every mark, times links) is large even when no mark is left,
-      // and past jit_above_cost PostgreSQL compiled each of the three walks (measured: 0.9 s of JIT
-      // for a 10 ms query on the demo data). Index lookups gain nothing from it.
-      await client.query('SET LOCAL jit = off');
-      const rows = async <T>(sql: string, params: unknown[]): Promise<T[]> => (await client.query<T & Record<string, unknown>>(sql, params)).rows;
-      return joined({
-        conversions: await rows<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to]),
-        live: (await rows<{ v: string }>(PG_LIVE_VISITORS, [accountId, w.from, w.to])).map((r) => r.v),
-        liveSessions: await rows<SessionFactRow>(pgLiveSessions(dimension), [accountId, w.from, w.to, start]),
-        links: await rows<Link>(PG_LIVE_LINKS, [accountId, w.from, w.to]),
-        touches: await rows<TouchRow>(pgTouches(dimension), [accountId, w.from, w.to, start]),
-      }, dimension, w.maxSessions);
-    }, { isolation: 'repeatable read', readOnly: true }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const args = { account: accountId, from: w.from, to: w.to, start };
+          const all = <T>(sql: string): T[] => c.statement<[Record<string, unknown>], T>(sql).all(args);
+          return joined(
+            {
+              conversions: all<Conversion>(SQLITE_CONVERSIONS),
+              live: all<{ v: string }>(SQLITE_LIVE_VISITORS).map((r) => r.v),
+              liveSessions: all<SessionFactRow>(sqliteLiveSessions(dimension)),
+              links: all<Link>(SQLITE_LIVE_LINKS),
+              touches: all<TouchRow>(sqliteTouches(dimension)),
+            },
+            dimension,
+            w.maxSessions,
+          );
+        })
+        .deferred(),
+    postgres: (c) =>
+      c.transaction(
+        async (client) => {
+          // The walk's estimate (rows of every mark, times links) is large even when no mark is left,
+          // and past jit_above_cost PostgreSQL compiled each of the three walks (measured: 0.9 s of JIT
+          // for a 10 ms query on the demo data). Index lookups gain nothing from it.
+          await client.query('SET LOCAL jit = off');
+          const rows = async <T>(sql: string, params: unknown[]): Promise<T[]> =>
+            (await client.query<T & Record<string, unknown>>(sql, params)).rows;
+          return joined(
+            {
+              conversions: await rows<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to]),
+              live: (await rows<{ v: string }>(PG_LIVE_VISITORS, [accountId, w.from, w.to])).map((r) => r.v),
+              liveSessions: await rows<SessionFactRow>(pgLiveSessions(dimension), [accountId, w.from, w.to, start]),
+              links: await rows<Link>(PG_LIVE_LINKS, [accountId, w.from, w.to]),
+              touches: await rows<TouchRow>(pgTouches(dimension), [accountId, w.from, w.to, start]),
+            },
+            dimension,
+            w.maxSessions,
+          );
+        },
+        { isolation: 'repeatable read', readOnly: true },
+      ),
   });
 }

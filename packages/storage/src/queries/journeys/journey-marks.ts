@@ -4,7 +4,10 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { SessionShape } from '../rollups/rollup-deltas.js';
 
 /** A visitor whose person's journeys may have changed. */
-export interface JourneyMark { accountKey: number; visitorId: string }
+export interface JourneyMark {
+  accountKey: number;
+  visitorId: string;
+}
 
 const markKey = (m: JourneyMark): string => `${String(m.accountKey).padStart(12, '0')}\u0000${m.visitorId}`;
 const shapeKey = (s: SessionShape): string => `${s.accountKey}\u0000${s.visitorId}\u0000${s.id}`;
@@ -18,7 +21,8 @@ export function sessionMarks(before: readonly SessionShape[], after: readonly Se
   const old = new Map(before.map((s) => [shapeKey(s), s.startedAt]));
   const now = new Set(after.map(shapeKey));
   const out: JourneyMark[] = [];
-  for (const s of after) if (old.get(shapeKey(s)) !== s.startedAt) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
+  for (const s of after)
+    if (old.get(shapeKey(s)) !== s.startedAt) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
   for (const s of before) if (!now.has(shapeKey(s))) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
   return out;
 }
@@ -38,7 +42,8 @@ const PG_MARK = `INSERT INTO journey_dirty (account_key, visitor_id) SELECT * FR
 
 export function sqliteMarkJourneys(c: SqliteConnection, marks: readonly JourneyMark[]): void {
   const rows = uniqueMarks(marks);
-  if (rows.length > 0) c.statement<[string]>(SQLITE_MARK).run(JSON.stringify(rows.map((m) => [m.accountKey, m.visitorId])));
+  if (rows.length > 0)
+    c.statement<[string]>(SQLITE_MARK).run(JSON.stringify(rows.map((m) => [m.accountKey, m.visitorId])));
 }
 
 export async function pgMarkJourneys(client: PgQueryable, marks: readonly JourneyMark[]): Promise<void> {

@@ -20,8 +20,17 @@ export interface JourneyRefreshStep {
 export const TOUCH_SPAN_MS = 90 * 86_400_000;
 
 /** A mark; `linked`: its visitor has an identify link or a conversion (else its person is itself, with nothing to rebuild). */
-interface Mark { accountKey: number; visitorId: string; version: number | string; linked: number | boolean }
-interface Conversion { id: string; at: number; own: string | null }
+interface Mark {
+  accountKey: number;
+  visitorId: string;
+  version: number | string;
+  linked: number | boolean;
+}
+interface Conversion {
+  id: string;
+  at: number;
+  own: string | null;
+}
 
 // Most marks are visitors with a new session and no link or conversion: their person is themselves,
 // with no journey to rebuild, so they are only unmarked (most of the marks on the demo data).
@@ -51,27 +60,45 @@ const SQLITE_UNMARK = 'DELETE FROM journey_dirty WHERE account_key = ? AND visit
 function sqliteRefresh(c: SqliteConnection, limit: number): JourneyRefreshStep {
   // Marks wait (reads stay exact through the live path) while a long reader pins the log at its bound.
   if (!walHasRoom(c)) return { visitors: 0, conversions: 0, done: true, deferred: true };
-  return c.db.transaction((): JourneyRefreshStep => {
-    const marks = c.statement<[number], Mark>(SQLITE_MARKS).all(limit);
-    let conversions = 0;
-    for (const m of marks) {
-      if (!m.linked) { c.statement(SQLITE_UNMARK).run(m.accountKey, m.visitorId, m.version); continue; }
-      const visitors = JSON.stringify(c.statement<[Record<string, unknown>], { v: string }>(SQLITE_PERSON).all({ visitor: m.visitorId, k: m.accountKey }).map((r) => r.v));
-      for (const conv of c.statement<[string, number], Conversion>(SQLITE_CONVERSIONS).all(visitors, m.accountKey)) {
-        c.statement(SQLITE_CLEAR).run(m.accountKey, conv.id);
-        c.statement(SQLITE_TOUCHES).run({ k: m.accountKey, conversion: conv.id, visitors, start: conv.at - TOUCH_SPAN_MS, at: conv.at, own: conv.own });
-        conversions += 1;
+  return c.db
+    .transaction((): JourneyRefreshStep => {
+      const marks = c.statement<[number], Mark>(SQLITE_MARKS).all(limit);
+      let conversions = 0;
+      for (const m of marks) {
+        if (!m.linked) {
+          c.statement(SQLITE_UNMARK).run(m.accountKey, m.visitorId, m.version);
+          continue;
+        }
+        const visitors = JSON.stringify(
+          c
+            .statement<[Record<string, unknown>], { v: string }>(SQLITE_PERSON)
+            .all({ visitor: m.visitorId, k: m.accountKey })
+            .map((r) => r.v),
+        );
+        for (const conv of c.statement<[string, number], Conversion>(SQLITE_CONVERSIONS).all(visitors, m.accountKey)) {
+          c.statement(SQLITE_CLEAR).run(m.accountKey, conv.id);
+          c.statement(SQLITE_TOUCHES).run({
+            k: m.accountKey,
+            conversion: conv.id,
+            visitors,
+            start: conv.at - TOUCH_SPAN_MS,
+            at: conv.at,
+            own: conv.own,
+          });
+          conversions += 1;
+        }
+        c.statement(SQLITE_UNMARK).run(m.accountKey, m.visitorId, m.version);
       }
-      c.statement(SQLITE_UNMARK).run(m.accountKey, m.visitorId, m.version);
-    }
-    return { visitors: marks.length, conversions, done: marks.length < limit };
-  }).immediate();
+      return { visitors: marks.length, conversions, done: marks.length < limit };
+    })
+    .immediate();
 }
 
 // One refresher at a time per schema (advisory locks are per database, so the key hashes the
 // schema): several collectors on one PostgreSQL each run one, and the others skip their step
 // rather than rebuild the same conversions concurrently.
-const PG_TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended('touchline journeys/' || current_schema(), 0)) AS locked";
+const PG_TRY_LOCK =
+  "SELECT pg_try_advisory_xact_lock(hashtextextended('touchline journeys/' || current_schema(), 0)) AS locked";
 const PG_MARKS = `SELECT d.account_key AS "accountKey", d.visitor_id AS "visitorId", d.version::text AS version,
     EXISTS (SELECT 1 FROM identities i WHERE i.account_key = d.account_key AND i.visitor_id = d.visitor_id)
     OR EXISTS (SELECT 1 FROM conversions c WHERE c.account_key = d.account_key AND c.visitor_id = d.visitor_id) AS linked
@@ -104,7 +131,12 @@ async function pgRefresh(client: PgQueryable, limit: number): Promise<JourneyRef
   await client.query('SET LOCAL jit = off'); // short index lookups (see journey-facts.ts)
   const marks = (await client.query<Mark>(PG_MARKS, [limit])).rows;
   const alone = marks.filter((m) => !m.linked);
-  if (alone.length > 0) await client.query(PG_UNMARK_ALL, [alone.map((m) => m.accountKey), alone.map((m) => m.visitorId), alone.map((m) => m.version)]);
+  if (alone.length > 0)
+    await client.query(PG_UNMARK_ALL, [
+      alone.map((m) => m.accountKey),
+      alone.map((m) => m.visitorId),
+      alone.map((m) => m.version),
+    ]);
   let conversions = 0;
   for (const m of marks.filter((x) => x.linked)) {
     const visitors = (await client.query<{ v: string }>(PG_PERSON, [m.accountKey, m.visitorId])).rows.map((r) => r.v);
@@ -112,7 +144,13 @@ async function pgRefresh(client: PgQueryable, limit: number): Promise<JourneyRef
     if (convs.length > 0) {
       const ids = convs.map((x) => x.id);
       await client.query(PG_CLEAR, [m.accountKey, ids]);
-      await client.query(PG_TOUCHES, [m.accountKey, visitors, ids, convs.map((x) => Number(x.at)), convs.map((x) => x.own)]);
+      await client.query(PG_TOUCHES, [
+        m.accountKey,
+        visitors,
+        ids,
+        convs.map((x) => Number(x.at)),
+        convs.map((x) => x.own),
+      ]);
     }
     conversions += convs.length;
     await client.query(PG_UNMARK, [m.accountKey, m.visitorId, m.version]);

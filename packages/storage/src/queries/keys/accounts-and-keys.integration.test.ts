@@ -16,7 +16,15 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
   });
 
   function key(fields: Partial<ApiKeyRecord> & { id: string; accountId: string }): ApiKeyRecord {
-    return { prefix: 'tl_test_ab', hash: `hash-${fields.id}`, mode: 'test', scopes: ['ingest'], createdAt: 10, revokedAt: null, ...fields };
+    return {
+      prefix: 'tl_test_ab',
+      hash: `hash-${fields.id}`,
+      mode: 'test',
+      scopes: ['ingest'],
+      createdAt: 10,
+      revokedAt: null,
+      ...fields,
+    };
   }
 
   describe('accounts', () => {
@@ -54,9 +62,13 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
 
     it('refuses a key for an unknown account or with a hash already in use', async () => {
       const acc = await storage.ensureAccount('acme', 1);
-      await expect(storage.insertKey(key({ id: 'k1', accountId: 'ghost' }))).rejects.toMatchObject({ code: 'query_failed' });
+      await expect(storage.insertKey(key({ id: 'k1', accountId: 'ghost' }))).rejects.toMatchObject({
+        code: 'query_failed',
+      });
       await storage.insertKey(key({ id: 'k1', accountId: acc.id, hash: 'h' }));
-      await expect(storage.insertKey(key({ id: 'k2', accountId: acc.id, hash: 'h' }))).rejects.toMatchObject({ code: 'query_failed' });
+      await expect(storage.insertKey(key({ id: 'k2', accountId: acc.id, hash: 'h' }))).rejects.toMatchObject({
+        code: 'query_failed',
+      });
     });
   });
 });

@@ -11,12 +11,26 @@ export function insertKey(conn: Connection, key: ApiKeyRecord): Promise<void> {
   return runQuery(conn, 'insertKey', {
     sqlite: (c) => {
       c.statement(SQLITE_INSERT).run(
-        key.id, key.accountId, key.prefix, key.hash, key.mode, JSON.stringify(key.scopes), key.createdAt, key.revokedAt,
+        key.id,
+        key.accountId,
+        key.prefix,
+        key.hash,
+        key.mode,
+        JSON.stringify(key.scopes),
+        key.createdAt,
+        key.revokedAt,
       );
     },
     postgres: async (c) => {
       await c.rows(PG_INSERT, [
-        key.id, key.accountId, key.prefix, key.hash, key.mode, JSON.stringify(key.scopes), key.createdAt, key.revokedAt,
+        key.id,
+        key.accountId,
+        key.prefix,
+        key.hash,
+        key.mode,
+        JSON.stringify(key.scopes),
+        key.createdAt,
+        key.revokedAt,
       ]);
     },
   });

@@ -2,8 +2,14 @@
 import type { ApiKeyRecord, KeyMode, KeyScope } from '../../storage.js';
 
 export interface KeyRow {
-  id: string; account_id: string; prefix: string; hash: string; mode: string; scopes: string;
-  created_at: number; revoked_at: number | null;
+  id: string;
+  account_id: string;
+  prefix: string;
+  hash: string;
+  mode: string;
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
 }
 
 export const KEY_COLUMNS = 'id, account_id, prefix, hash, mode, scopes, created_at, revoked_at';

@@ -9,13 +9,15 @@ const SQLITE_LIST_ALL = `SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY account_id
 
 export function listKeys(conn: Connection, accountId: string | null): Promise<ApiKeyRecord[]> {
   return runQuery(conn, 'listKeys', {
-    sqlite: (c) => (accountId === null
-      ? c.statement<[], KeyRow>(SQLITE_LIST_ALL).all()
-      : c.statement<[string], KeyRow>(SQLITE_LIST_ACCOUNT).all(accountId)
-    ).map(toKey),
-    postgres: async (c) => (accountId === null
-      ? await c.rows<KeyRow>(SQLITE_LIST_ALL)
-      : await c.rows<KeyRow>(PG_LIST_ACCOUNT, [accountId])
-    ).map(toKey),
+    sqlite: (c) =>
+      (accountId === null
+        ? c.statement<[], KeyRow>(SQLITE_LIST_ALL).all()
+        : c.statement<[string], KeyRow>(SQLITE_LIST_ACCOUNT).all(accountId)
+      ).map(toKey),
+    postgres: async (c) =>
+      (accountId === null
+        ? await c.rows<KeyRow>(SQLITE_LIST_ALL)
+        : await c.rows<KeyRow>(PG_LIST_ACCOUNT, [accountId])
+      ).map(toKey),
   });
 }

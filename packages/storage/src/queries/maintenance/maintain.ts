@@ -2,7 +2,13 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import { dropExpiredPartitions, ensurePartition, PARTITIONED, wantedMonths, type PartitionedTable } from './pg-partitions.js';
+import {
+  dropExpiredPartitions,
+  ensurePartition,
+  PARTITIONED,
+  wantedMonths,
+  type PartitionedTable,
+} from './pg-partitions.js';
 
 export interface MaintenanceOptions {
   now: number;
@@ -11,7 +17,11 @@ export interface MaintenanceOptions {
 }
 
 /** What a maintenance run did: PostgreSQL partitions created and dropped, rows deleted outside them. */
-export interface MaintenanceResult { partitionsCreated: string[]; partitionsDropped: string[]; rowsDeleted: number }
+export interface MaintenanceResult {
+  partitionsCreated: string[];
+  partitionsDropped: string[];
+  rowsDeleted: number;
+}
 
 const DAY = 86_400_000;
 
@@ -44,22 +54,29 @@ const PG_CUTOFF_HOUR = '(($1::bigint + 3599999) / 3600000)';
 function sqliteMaintain(c: SqliteConnection, cutoff: number | null): MaintenanceResult {
   const result: MaintenanceResult = { partitionsCreated: [], partitionsDropped: [], rowsDeleted: 0 };
   if (cutoff === null) return result;
-  c.db.transaction(() => {
-    result.rowsDeleted += c.statement<[number]>(SQLITE_EVENTS).run(cutoff).changes;
-    c.statement<[number]>(RECOUNT(SQLITE_CUTOFF_HOUR)).run(cutoff);
-    c.statement<[number]>(EMPTY_HOURS(SQLITE_CUTOFF_HOUR)).run(cutoff);
-    c.statement<[number]>(SQLITE_DEAD).run(cutoff);
-    result.rowsDeleted += c.statement<[number]>(SQLITE_INBOX).run(cutoff).changes;
-  }).immediate();
+  c.db
+    .transaction(() => {
+      result.rowsDeleted += c.statement<[number]>(SQLITE_EVENTS).run(cutoff).changes;
+      c.statement<[number]>(RECOUNT(SQLITE_CUTOFF_HOUR)).run(cutoff);
+      c.statement<[number]>(EMPTY_HOURS(SQLITE_CUTOFF_HOUR)).run(cutoff);
+      c.statement<[number]>(SQLITE_DEAD).run(cutoff);
+      result.rowsDeleted += c.statement<[number]>(SQLITE_INBOX).run(cutoff).changes;
+    })
+    .immediate();
   return result;
 }
 
 /** The partitions `now` needs, created inside the caller's transaction (migrate() uses it too). */
-export async function ensureCurrentPartitions(client: PgQueryable, now: number, cutoff: number | null = null): Promise<string[]> {
+export async function ensureCurrentPartitions(
+  client: PgQueryable,
+  now: number,
+  cutoff: number | null = null,
+): Promise<string[]> {
   const created: string[] = [];
   for (const table of Object.keys(PARTITIONED) as PartitionedTable[]) {
     for (const month of wantedMonths(now, cutoff)) {
-      if (await ensurePartition(client, table, month)) created.push(`${table}:${month.year}-${String(month.month + 1).padStart(2, '0')}`);
+      if (await ensurePartition(client, table, month))
+        created.push(`${table}:${month.year}-${String(month.month + 1).padStart(2, '0')}`);
     }
   }
   return created;
@@ -75,7 +92,10 @@ const PG_OLD_KEYS = 'DELETE FROM inbox_keys WHERE received_at < $1';
 
 async function pgMaintain(client: PgQueryable, now: number, cutoff: number | null): Promise<MaintenanceResult> {
   const result: MaintenanceResult = { partitionsCreated: [], partitionsDropped: [], rowsDeleted: 0 };
-  const lock = await client.query<{ got: boolean }>("SELECT pg_try_advisory_xact_lock($1, hashtext(current_setting('search_path'))) AS got", [MAINTENANCE_LOCK_CLASS]);
+  const lock = await client.query<{ got: boolean }>(
+    "SELECT pg_try_advisory_xact_lock($1, hashtext(current_setting('search_path'))) AS got",
+    [MAINTENANCE_LOCK_CLASS],
+  );
   if (lock.rows[0]?.got !== true) return result;
   result.partitionsCreated = await ensureCurrentPartitions(client, now, cutoff);
   if (cutoff === null) return result;

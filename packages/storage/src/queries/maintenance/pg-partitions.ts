@@ -9,7 +9,10 @@ export type PartitionedTable = keyof typeof PARTITIONED;
 const MONTHS_AHEAD = 2;
 const MONTHS_BEHIND = 1;
 
-export interface Month { year: number; month: number }
+export interface Month {
+  year: number;
+  month: number;
+}
 
 /** The UTC month containing `ms`, shifted by `offset` months. */
 export function monthOf(ms: number, offset = 0): Month {
@@ -47,8 +50,11 @@ export function wantedMonths(now: number, keepFrom: number | null): Month[] {
 }
 
 export async function listPartitions(client: PgQueryable, table: PartitionedTable): Promise<string[]> {
-  const rows = await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits AS i
-    JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = $1::text::regclass ORDER BY c.relname`, [table]);
+  const rows = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits AS i
+    JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = $1::text::regclass ORDER BY c.relname`,
+    [table],
+  );
   return rows.rows.map((r) => r.name);
 }
 
@@ -59,7 +65,8 @@ export async function listPartitions(client: PgQueryable, table: PartitionedTabl
  */
 export async function ensurePartition(client: PgQueryable, table: PartitionedTable, m: Month): Promise<boolean> {
   const name = partitionName(table, m);
-  const exists = (await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [name])).rows[0]?.found;
+  const exists = (await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [name])).rows[0]
+    ?.found;
   if (exists !== null && exists !== undefined) return false;
   const { from, to } = monthRange(m);
   const key = PARTITIONED[table];
@@ -75,7 +82,11 @@ export async function ensurePartition(client: PgQueryable, table: PartitionedTab
  * still holds a pending row stays (retention never loses unprocessed data): only its other rows
  * are deleted. Returns the dropped names and the rows deleted from kept partitions.
  */
-export async function dropExpiredPartitions(client: PgQueryable, table: PartitionedTable, cutoff: number): Promise<{ dropped: string[]; rowsDeleted: number }> {
+export async function dropExpiredPartitions(
+  client: PgQueryable,
+  table: PartitionedTable,
+  cutoff: number,
+): Promise<{ dropped: string[]; rowsDeleted: number }> {
   const dropped: string[] = [];
   let rowsDeleted = 0;
   for (const name of await listPartitions(client, table)) {
@@ -84,9 +95,14 @@ export async function dropExpiredPartitions(client: PgQueryable, table: Partitio
     const { from, to } = monthRange(parsed.month);
     if (to > cutoff) continue;
     if (table === 'inbox') {
-      const pending = await client.query('SELECT 1 FROM inbox_pending WHERE received_at >= $1 AND received_at < $2 LIMIT 1', [from, to]);
+      const pending = await client.query(
+        'SELECT 1 FROM inbox_pending WHERE received_at >= $1 AND received_at < $2 LIMIT 1',
+        [from, to],
+      );
       if (pending.rows.length > 0) {
-        const deleted = await client.query(`DELETE FROM ${name} AS i WHERE NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.seq = i.seq)`);
+        const deleted = await client.query(
+          `DELETE FROM ${name} AS i WHERE NOT EXISTS (SELECT 1 FROM inbox_pending AS p WHERE p.seq = i.seq)`,
+        );
         rowsDeleted += deleted.rowCount ?? 0;
         continue;
       }

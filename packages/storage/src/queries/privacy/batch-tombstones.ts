@@ -27,7 +27,8 @@ const PG_ERASURE_LOCK_SHARED = `SELECT COUNT(pg_advisory_xact_lock_shared(20, k)
 /** Account ids of everything the pass writes. */
 function accountsOf(batch: ProcessedBatch): string[] {
   const ids = new Set<string>();
-  for (const rows of [batch.visitors, batch.sessions, batch.events, batch.conversions, batch.identities]) for (const r of rows) ids.add(r.accountId);
+  for (const rows of [batch.visitors, batch.sessions, batch.events, batch.conversions, batch.identities])
+    for (const r of rows) ids.add(r.accountId);
   return [...ids].sort();
 }
 
@@ -36,11 +37,12 @@ function subjectDigests(batch: ProcessedBatch): Map<string, string[]> {
   const byAccount = new Map<string, Set<string>>();
   const add = (accountId: string, kind: 'visitor' | 'user', id: string): void => {
     let set = byAccount.get(accountId);
-    if (set === undefined) byAccount.set(accountId, set = new Set());
+    if (set === undefined) byAccount.set(accountId, (set = new Set()));
     set.add(tombstoneDigest(accountId, kind, id));
   };
   for (const v of batch.visitors) add(v.accountId, 'visitor', v.id);
-  for (const rows of [batch.sessions, batch.events, batch.conversions, batch.identities]) for (const r of rows) add(r.accountId, 'visitor', r.visitorId);
+  for (const rows of [batch.sessions, batch.events, batch.conversions, batch.identities])
+    for (const r of rows) add(r.accountId, 'visitor', r.visitorId);
   for (const i of batch.identities) add(i.accountId, 'user', i.userId);
   return new Map([...byAccount].map(([account, set]) => [account, [...set]]));
 }
@@ -49,7 +51,8 @@ export function sqliteBatchTombstoned(c: SqliteConnection, batch: ProcessedBatch
   const now = batch.tombstonesAt;
   if (now === undefined || c.statement<[number]>(SQLITE_ANY_LIVE).get(now) === undefined) return false;
   const find = c.statement<[string, string, number]>(SQLITE_FIND_LIVE);
-  for (const [accountId, digests] of subjectDigests(batch)) if (find.all(accountId, JSON.stringify(digests), now).length > 0) return true;
+  for (const [accountId, digests] of subjectDigests(batch))
+    if (find.all(accountId, JSON.stringify(digests), now).length > 0) return true;
   return false;
 }
 
@@ -60,6 +63,7 @@ export async function pgBatchTombstoned(client: PgQueryable, batch: ProcessedBat
   await client.query(PG_ERASURE_LOCK_SHARED, [accounts]);
   const now = batch.tombstonesAt;
   if (now === undefined || (await client.query(PG_ANY_LIVE, [now])).rows.length === 0) return false;
-  for (const [accountId, digests] of subjectDigests(batch)) if ((await client.query(PG_FIND_LIVE, [accountId, digests, now])).rows.length > 0) return true;
+  for (const [accountId, digests] of subjectDigests(batch))
+    if ((await client.query(PG_FIND_LIVE, [accountId, digests, now])).rows.length > 0) return true;
   return false;
 }

@@ -4,7 +4,13 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { removePersonRollups } from '../rollups/remove-person-rollups.js';
 import { PG_ERASURE_LOCK } from './batch-tombstones.js';
-import { linkedVisitor, quotedIds, rowBelongsTo, type CookielessVisitorOf, type PersonIds } from './inbox-payload-person.js';
+import {
+  linkedVisitor,
+  quotedIds,
+  rowBelongsTo,
+  type CookielessVisitorOf,
+  type PersonIds,
+} from './inbox-payload-person.js';
 import { personClosure, type Person } from './person-closure.js';
 import { runPgPlan, runSqlitePlan, type Plan } from './person-step.js';
 import { tombstoneDigest, type SubjectKind } from './tombstone-digest.js';
@@ -30,8 +36,14 @@ export interface ErasureRequest {
  * (rollup_dims, visitor_hours, visitor_gaps); rollupHours: rollup_items hours their items were subtracted from.
  */
 export interface ErasureCounts {
-  visitors: number; sessions: number; events: number; conversions: number; identities: number;
-  inbox: number; rollupSessions: number; rollupHours: number;
+  visitors: number;
+  sessions: number;
+  events: number;
+  conversions: number;
+  identities: number;
+  inbox: number;
+  rollupSessions: number;
+  rollupHours: number;
 }
 
 export interface ErasureResult {
@@ -49,7 +61,11 @@ export interface ErasureResult {
 const INBOX_WINDOW = 5_000;
 
 function* accountKeyOf(accountId: string): Plan<number | null> {
-  const { rows } = yield { sqlite: 'SELECT key FROM accounts WHERE id = ?', postgres: 'SELECT key FROM accounts WHERE id = $1', params: [accountId] };
+  const { rows } = yield {
+    sqlite: 'SELECT key FROM accounts WHERE id = ?',
+    postgres: 'SELECT key FROM accounts WHERE id = $1',
+    params: [accountId],
+  };
   return rows.length === 0 ? null : Number(rows[0]?.key);
 }
 
@@ -66,18 +82,42 @@ function* writeTombstones(r: ErasureRequest, accountKey: number, person: Person)
       ON CONFLICT (account_key, digest) DO UPDATE SET erased_at = excluded.erased_at, expires_at = GREATEST(erasure_tombstones.expires_at, excluded.expires_at)`,
     params: [accountKey, r.now, expires, digests],
   };
-  yield { sqlite: 'DELETE FROM erasure_tombstones WHERE expires_at <= ?', postgres: 'DELETE FROM erasure_tombstones WHERE expires_at <= $1', params: [r.now] };
+  yield {
+    sqlite: 'DELETE FROM erasure_tombstones WHERE expires_at <= ?',
+    postgres: 'DELETE FROM erasure_tombstones WHERE expires_at <= $1',
+    params: [r.now],
+  };
 }
 
-const rowOf = (r: Record<string, unknown>) => ({ itemId: String(r.item_id), type: String(r.type), payload: String(r.payload) });
+const rowOf = (r: Record<string, unknown>) => ({
+  itemId: String(r.item_id),
+  type: String(r.type),
+  payload: String(r.payload),
+});
 
 /** Deletes the inbox rows (and their pending/dead state) among `rows` that belong to the person; returns how many. */
-function* deleteInboxRows(rows: ReadonlyArray<Record<string, unknown>>, person: PersonIds, cookieless: CookielessVisitorOf | undefined): Plan<number> {
+function* deleteInboxRows(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  person: PersonIds,
+  cookieless: CookielessVisitorOf | undefined,
+): Plan<number> {
   const seqs = rows.filter((r) => rowBelongsTo(rowOf(r), person, cookieless)).map((r) => Number(r.seq));
   if (seqs.length === 0) return 0;
-  yield { sqlite: 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))', postgres: 'DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[])', params: [seqs] };
-  yield { sqlite: 'DELETE FROM inbox_dead WHERE seq IN (SELECT value FROM json_each(?))', postgres: 'DELETE FROM inbox_dead WHERE seq = ANY($1::bigint[])', params: [seqs] };
-  const gone = yield { sqlite: 'DELETE FROM inbox WHERE seq IN (SELECT value FROM json_each(?))', postgres: 'DELETE FROM inbox WHERE seq = ANY($1::bigint[])', params: [seqs] };
+  yield {
+    sqlite: 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))',
+    postgres: 'DELETE FROM inbox_pending WHERE seq = ANY($1::bigint[])',
+    params: [seqs],
+  };
+  yield {
+    sqlite: 'DELETE FROM inbox_dead WHERE seq IN (SELECT value FROM json_each(?))',
+    postgres: 'DELETE FROM inbox_dead WHERE seq = ANY($1::bigint[])',
+    params: [seqs],
+  };
+  const gone = yield {
+    sqlite: 'DELETE FROM inbox WHERE seq IN (SELECT value FROM json_each(?))',
+    postgres: 'DELETE FROM inbox WHERE seq = ANY($1::bigint[])',
+    params: [seqs],
+  };
   return gone.changes;
 }
 
@@ -91,7 +131,11 @@ const PENDING_CANDIDATES = {
 };
 
 /** Deletes the rows of `table` (a table with account_key and visitor_id columns) of the given visitors. */
-function byVisitor(table: string, accountKey: number, visitors: readonly string[]): { sqlite: string; postgres: string; params: unknown[] } {
+function byVisitor(
+  table: string,
+  accountKey: number,
+  visitors: readonly string[],
+): { sqlite: string; postgres: string; params: unknown[] } {
   return {
     sqlite: `DELETE FROM ${table} WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))`,
     postgres: `DELETE FROM ${table} WHERE account_key = $1 AND visitor_id = ANY($2::text[])`,
@@ -114,7 +158,8 @@ function* deleteVisitorSideRows(accountKey: number, visitors: readonly string[])
   yield {
     sqlite: `DELETE FROM visitor_aliases WHERE account_key = ? AND (ghost_id IN (SELECT value FROM json_each(?))
       OR canonical_id IN (SELECT value FROM json_each(?)))`,
-    postgres: 'DELETE FROM visitor_aliases WHERE account_key = $1 AND (ghost_id = ANY($2::text[]) OR canonical_id = ANY($3::text[]))',
+    postgres:
+      'DELETE FROM visitor_aliases WHERE account_key = $1 AND (ghost_id = ANY($2::text[]) OR canonical_id = ANY($3::text[]))',
     params: [accountKey, visitors, visitors],
   };
 }
@@ -155,7 +200,8 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
   removed.identities = (yield {
     sqlite: `DELETE FROM identities WHERE account_key = ? AND (visitor_id IN (SELECT value FROM json_each(?))
       OR user_id IN (SELECT value FROM json_each(?)))`,
-    postgres: 'DELETE FROM identities WHERE account_key = $1 AND (visitor_id = ANY($2::text[]) OR user_id = ANY($3::text[]))',
+    postgres:
+      'DELETE FROM identities WHERE account_key = $1 AND (visitor_id = ANY($2::text[]) OR user_id = ANY($3::text[]))',
     params: [accountKey, visitors, [...person.users]],
   }).changes;
 }
@@ -165,7 +211,12 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
  * the planner on the seq (rowid) range: through the (account_key, item_id) index it would read the
  * account's whole inbox in every window (measured: bench/erasure.mjs, ~30 ms per window at 200,000 rows).
  */
-function* eraseInboxWindow(accountKey: number, person: PersonIds, after: number, cookieless: CookielessVisitorOf | undefined): Plan<number> {
+function* eraseInboxWindow(
+  accountKey: number,
+  person: PersonIds,
+  after: number,
+  cookieless: CookielessVisitorOf | undefined,
+): Plan<number> {
   const candidates = yield {
     sqlite: `SELECT seq, item_id, type, payload FROM inbox WHERE seq > ? AND seq <= ? AND +account_key = ?
       AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(payload, q.value) > 0)`,
@@ -179,8 +230,10 @@ function* eraseInboxWindow(accountKey: number, person: PersonIds, after: number,
 function* writeAudit(r: ErasureRequest, accountKey: number, removed: ErasureCounts): Plan<string> {
   const id = randomUUID();
   yield {
-    sqlite: 'INSERT INTO erasure_audit (id, account_key, subject_kind, requested_by, requested_at, counts) VALUES (?, ?, ?, ?, ?, ?)',
-    postgres: 'INSERT INTO erasure_audit (id, account_key, subject_kind, requested_by, requested_at, counts) VALUES ($1, $2, $3, $4, $5, $6)',
+    sqlite:
+      'INSERT INTO erasure_audit (id, account_key, subject_kind, requested_by, requested_at, counts) VALUES (?, ?, ?, ?, ?, ?)',
+    postgres:
+      'INSERT INTO erasure_audit (id, account_key, subject_kind, requested_by, requested_at, counts) VALUES ($1, $2, $3, $4, $5, $6)',
     params: [id, accountKey, r.subject.kind, r.requestedBy, r.now, JSON.stringify(removed)],
   };
   return id;
@@ -194,7 +247,11 @@ function inTransaction<T>(conn: Connection, plan: () => Plan<T>): Promise<T> {
   });
 }
 
-const LAST_SEQ = { sqlite: 'SELECT coalesce(max(seq), 0) AS seq FROM inbox', postgres: 'SELECT coalesce(max(seq), 0) AS seq FROM inbox', params: [] };
+const LAST_SEQ = {
+  sqlite: 'SELECT coalesce(max(seq), 0) AS seq FROM inbox',
+  postgres: 'SELECT coalesce(max(seq), 0) AS seq FROM inbox',
+  params: [],
+};
 
 /**
  * SQLite keeps deleted bytes in free page space and in the WAL until they are overwritten: the erasure
@@ -204,7 +261,11 @@ const LAST_SEQ = { sqlite: 'SELECT coalesce(max(seq), 0) AS seq FROM inbox', pos
 function withSecureDelete<T>(c: SqliteConnection, fn: () => T): T {
   const before = c.db.pragma('secure_delete', { simple: true }) as number;
   c.db.pragma('secure_delete = ON');
-  try { return fn(); } finally { c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`); }
+  try {
+    return fn();
+  } finally {
+    c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`);
+  }
 }
 
 /** TRUNCATE attempts, and the pause between them: the background checkpointer's PASSIVE tick (every 100 ms) takes milliseconds. */
@@ -227,11 +288,20 @@ async function truncateWal(c: SqliteConnection): Promise<boolean> {
 }
 
 export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<ErasureResult> {
-  const removed: ErasureCounts = { visitors: 0, sessions: 0, events: 0, conversions: 0, identities: 0, inbox: 0, rollupSessions: 0, rollupHours: 0 };
+  const removed: ErasureCounts = {
+    visitors: 0,
+    sessions: 0,
+    events: 0,
+    conversions: 0,
+    identities: 0,
+    inbox: 0,
+    rollupSessions: 0,
+    rollupHours: 0,
+  };
   const person: Person = { visitors: new Set(), users: new Set() };
   (r.subject.kind === 'visitor' ? person.visitors : person.users).add(r.subject.id);
-  const secure = <T>(plan: () => Plan<T>): Promise<T> => (conn.dialect === 'sqlite'
-    ? withSecureDelete(conn, () => inTransaction(conn, plan)) : inTransaction(conn, plan));
+  const secure = <T>(plan: () => Plan<T>): Promise<T> =>
+    conn.dialect === 'sqlite' ? withSecureDelete(conn, () => inTransaction(conn, plan)) : inTransaction(conn, plan);
   const main = await secure(function* () {
     const key = yield* accountKeyOf(r.accountId);
     if (key === null) return null;
@@ -253,4 +323,3 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
   const walEmptied = conn.dialect === 'sqlite' ? await truncateWal(conn) : null;
   return { auditId, visitorIds: person.visitors.size, userIds: person.users.size, removed, walEmptied };
 }
-

@@ -14,14 +14,19 @@ export const PG_ANY_LIVE = 'SELECT 1 AS found FROM erasure_tombstones WHERE expi
  * when no live tombstone exists at all, which a null `byAccount` asks alone (the worker asks that
  * first, so a pass pays for digests only while some erasure is recent).
  */
-export function findTombstones(conn: Connection, byAccount: ReadonlyMap<string, readonly string[]> | null, now: number): Promise<Set<string> | null> {
+export function findTombstones(
+  conn: Connection,
+  byAccount: ReadonlyMap<string, readonly string[]> | null,
+  now: number,
+): Promise<Set<string> | null> {
   return runQuery(conn, 'findTombstones', {
     sqlite: (c) => {
       if (c.statement<[number]>(SQLITE_ANY_LIVE).get(now) === undefined) return null;
       const found = new Set<string>();
       if (byAccount === null) return found;
       const find = c.statement<[string, string, number], { digest: string }>(SQLITE_FIND_LIVE);
-      for (const [accountId, digests] of byAccount) for (const r of find.all(accountId, JSON.stringify(digests), now)) found.add(r.digest);
+      for (const [accountId, digests] of byAccount)
+        for (const r of find.all(accountId, JSON.stringify(digests), now)) found.add(r.digest);
       return found;
     },
     postgres: async (c) => {
@@ -29,7 +34,8 @@ export function findTombstones(conn: Connection, byAccount: ReadonlyMap<string, 
       const found = new Set<string>();
       if (byAccount === null) return found;
       for (const [accountId, digests] of byAccount) {
-        for (const r of (await c.pool.query<{ digest: string }>(PG_FIND_LIVE, [accountId, digests, now])).rows) found.add(r.digest);
+        for (const r of (await c.pool.query<{ digest: string }>(PG_FIND_LIVE, [accountId, digests, now])).rows)
+          found.add(r.digest);
       }
       return found;
     },

@@ -12,9 +12,19 @@ describe('payloadBelongsTo', () => {
   });
 
   it("takes an identify by its user id, and never another item that merely mentions the person's ids", () => {
-    expect(payloadBelongsTo('identify', JSON.stringify([1, 5, 'v-9', null, null, 'erin@example.com', {}]), person)).toBe(true);
-    expect(payloadBelongsTo('identify', JSON.stringify({ visitor_id: 'v-9', user_id: 'erin@example.com' }), person)).toBe(true);
-    expect(payloadBelongsTo('event', JSON.stringify([1, 5, 'v-9', null, null, 'clicked', { ref: 'v-1', who: 'erin@example.com' }]), person)).toBe(false);
+    expect(
+      payloadBelongsTo('identify', JSON.stringify([1, 5, 'v-9', null, null, 'erin@example.com', {}]), person),
+    ).toBe(true);
+    expect(
+      payloadBelongsTo('identify', JSON.stringify({ visitor_id: 'v-9', user_id: 'erin@example.com' }), person),
+    ).toBe(true);
+    expect(
+      payloadBelongsTo(
+        'event',
+        JSON.stringify([1, 5, 'v-9', null, null, 'clicked', { ref: 'v-1', who: 'erin@example.com' }]),
+        person,
+      ),
+    ).toBe(false);
   });
 
   it('takes a payload that is not JSON when it holds an id as a JSON string (erring towards erasure)', () => {
@@ -25,8 +35,12 @@ describe('payloadBelongsTo', () => {
 
 describe('linkedVisitor and quotedIds', () => {
   it("names the device a pending identify links to the person's user id", () => {
-    expect(linkedVisitor('identify', JSON.stringify([1, 5, 'v-new', null, null, 'erin@example.com', {}]), person)).toBe('v-new');
-    expect(linkedVisitor('identify', JSON.stringify([1, 5, 'v-new', null, null, 'otto@example.com', {}]), person)).toBeNull();
+    expect(linkedVisitor('identify', JSON.stringify([1, 5, 'v-new', null, null, 'erin@example.com', {}]), person)).toBe(
+      'v-new',
+    );
+    expect(
+      linkedVisitor('identify', JSON.stringify([1, 5, 'v-new', null, null, 'otto@example.com', {}]), person),
+    ).toBeNull();
     expect(linkedVisitor('pageview', JSON.stringify([1, 5, 'v-new', null, null]), person)).toBeNull();
     expect(quotedIds({ visitors: new Set(['a"b']), users: new Set() })).toEqual(['"a\\"b"']);
   });

@@ -11,7 +11,10 @@ import { COOKIELESS_ID } from '@touchline/core';
 const VISITOR_SLOT = 2;
 const USER_SLOT = 5;
 
-export interface PersonIds { visitors: ReadonlySet<string>; users: ReadonlySet<string> }
+export interface PersonIds {
+  visitors: ReadonlySet<string>;
+  users: ReadonlySet<string>;
+}
 
 /**
  * The visitor id a cookieless inbox item gets from the worker (the daily keyed hash of its address,
@@ -30,7 +33,8 @@ export function quotedIds(person: PersonIds, cookieless?: CookielessVisitorOf): 
 }
 
 function fieldsOf(type: string, json: unknown): { visitor: unknown; user: unknown } | null {
-  if (Array.isArray(json)) return { visitor: json[VISITOR_SLOT], user: type === 'identify' ? json[USER_SLOT] : undefined };
+  if (Array.isArray(json))
+    return { visitor: json[VISITOR_SLOT], user: type === 'identify' ? json[USER_SLOT] : undefined };
   if (typeof json === 'object' && json !== null) {
     const o = json as Record<string, unknown>;
     return { visitor: o.visitor_id, user: type === 'identify' ? o.user_id : undefined };
@@ -39,7 +43,11 @@ function fieldsOf(type: string, json: unknown): { visitor: unknown; user: unknow
 }
 
 /** payloadBelongsTo, or (given a matcher) a cookieless item whose computed visitor is the person's. */
-export function rowBelongsTo(row: { itemId: string; type: string; payload: string }, person: PersonIds, cookieless?: CookielessVisitorOf): boolean {
+export function rowBelongsTo(
+  row: { itemId: string; type: string; payload: string },
+  person: PersonIds,
+  cookieless?: CookielessVisitorOf,
+): boolean {
   if (payloadBelongsTo(row.type, row.payload, person)) return true;
   if (cookieless === undefined || !row.payload.includes(COOKIELESS_ID)) return false;
   const visitor = cookieless(row);
@@ -48,11 +56,17 @@ export function rowBelongsTo(row: { itemId: string; type: string; payload: strin
 
 export function payloadBelongsTo(type: string, payload: string, person: PersonIds): boolean {
   let json: unknown;
-  try { json = JSON.parse(payload); } catch { json = undefined; }
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    json = undefined;
+  }
   const fields = fieldsOf(type, json);
   if (fields === null) return quotedIds(person).some((q) => payload.includes(q));
-  return (typeof fields.visitor === 'string' && person.visitors.has(fields.visitor))
-    || (typeof fields.user === 'string' && person.users.has(fields.user));
+  return (
+    (typeof fields.visitor === 'string' && person.visitors.has(fields.visitor)) ||
+    (typeof fields.user === 'string' && person.users.has(fields.user))
+  );
 }
 
 /**
@@ -62,7 +76,16 @@ export function payloadBelongsTo(type: string, payload: string, person: PersonId
 export function linkedVisitor(type: string, payload: string, person: PersonIds): string | null {
   if (type !== 'identify') return null;
   let json: unknown;
-  try { json = JSON.parse(payload); } catch { return null; }
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return null;
+  }
   const fields = fieldsOf(type, json);
-  return fields !== null && typeof fields.user === 'string' && person.users.has(fields.user) && typeof fields.visitor === 'string' ? fields.visitor : null;
+  return fields !== null &&
+    typeof fields.user === 'string' &&
+    person.users.has(fields.user) &&
+    typeof fields.visitor === 'string'
+    ? fields.visitor
+    : null;
 }

@@ -9,14 +9,19 @@
 // so the walk follows visitor_aliases both ways too.
 import type { Plan } from './person-step.js';
 
-export interface Person { visitors: Set<string>; users: Set<string> }
+export interface Person {
+  visitors: Set<string>;
+  users: Set<string>;
+}
 
 const USERS_OF = {
-  sqlite: 'SELECT DISTINCT user_id AS id FROM identities WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))',
+  sqlite:
+    'SELECT DISTINCT user_id AS id FROM identities WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))',
   postgres: 'SELECT DISTINCT user_id AS id FROM identities WHERE account_key = $1 AND visitor_id = ANY($2::text[])',
 };
 const VISITORS_OF = {
-  sqlite: 'SELECT DISTINCT visitor_id AS id FROM identities WHERE account_key = ? AND user_id IN (SELECT value FROM json_each(?))',
+  sqlite:
+    'SELECT DISTINCT visitor_id AS id FROM identities WHERE account_key = ? AND user_id IN (SELECT value FROM json_each(?))',
   postgres: 'SELECT DISTINCT visitor_id AS id FROM identities WHERE account_key = $1 AND user_id = ANY($2::text[])',
 };
 
@@ -34,9 +39,14 @@ export function* personClosure(accountKey: number, person: Person): Plan<Person>
   while (newVisitors.length > 0 || newUsers.length > 0) {
     const users = newVisitors.length === 0 ? [] : (yield { ...USERS_OF, params: [accountKey, newVisitors] }).rows;
     const visitors = newUsers.length === 0 ? [] : (yield { ...VISITORS_OF, params: [accountKey, newUsers] }).rows;
-    const aliased = newVisitors.length === 0 ? [] : (yield { ...ALIASES_OF, params: [accountKey, newVisitors, accountKey, newVisitors] }).rows;
+    const aliased =
+      newVisitors.length === 0
+        ? []
+        : (yield { ...ALIASES_OF, params: [accountKey, newVisitors, accountKey, newVisitors] }).rows;
     newUsers = users.map((r) => String(r.id)).filter((id) => !person.users.has(id));
-    newVisitors = [...new Set([...visitors, ...aliased].map((r) => String(r.id)))].filter((id) => !person.visitors.has(id));
+    newVisitors = [...new Set([...visitors, ...aliased].map((r) => String(r.id)))].filter(
+      (id) => !person.visitors.has(id),
+    );
     for (const id of newUsers) person.users.add(id);
     for (const id of newVisitors) person.visitors.add(id);
   }

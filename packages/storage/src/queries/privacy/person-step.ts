@@ -10,10 +10,17 @@ import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
  * One statement in both dialects. Parameters are positional (`?` / `$n`); an array parameter goes to
  * SQLite as JSON text (read with json_each) and to PostgreSQL as an array (read with `= ANY($n)`).
  */
-export interface Step { sqlite: string; postgres: string; params: readonly unknown[] }
+export interface Step {
+  sqlite: string;
+  postgres: string;
+  params: readonly unknown[];
+}
 
 /** What a step returns to the plan: its rows (empty for writes) and how many rows it changed. */
-export interface StepResult { rows: Array<Record<string, unknown>>; changes: number }
+export interface StepResult {
+  rows: Array<Record<string, unknown>>;
+  changes: number;
+}
 
 /**
  * A step that is a function per dialect rather than one statement: for code the worker shares with

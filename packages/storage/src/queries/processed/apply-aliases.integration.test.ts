@@ -63,35 +63,90 @@ describe.skipIf(postgres === undefined)('visitor aliases racing a ghost pass on 
     let ghost = '';
     for (let n = 0; ghost === ''; n++) if ((await lockOf(`g-${n}`)) > canonicalLock) ghost = `g-${n}`;
 
-    const visit = (visitorId: string, at: number) => ({ accountId: acc.id, id: visitorId, firstSeenAt: at, lastSeenAt: at });
-    const landing = { landingUrl: 'https://shop.example/b', landingHost: 'shop.example', referrer: 'https://news.example/', channel: 'referral' };
-    await storage.applyProcessed(batch({
-      visitors: [visit(CANONICAL, T0), visit(ghost, T0 + 1)],
-      sessions: [
-        session(acc.id, { id: 'c-s1', visitorId: CANONICAL, startedAt: T0, lastSeenAt: T0, eventCount: 1, pageviewCount: 1, landingUrl: 'https://shop.example/a' }),
-        session(acc.id, { id: 'g-s1', visitorId: ghost, startedAt: T0 + 1, lastSeenAt: T0 + 1, eventCount: 1, pageviewCount: 1, ...landing }),
-      ],
-    }));
+    const visit = (visitorId: string, at: number) => ({
+      accountId: acc.id,
+      id: visitorId,
+      firstSeenAt: at,
+      lastSeenAt: at,
+    });
+    const landing = {
+      landingUrl: 'https://shop.example/b',
+      landingHost: 'shop.example',
+      referrer: 'https://news.example/',
+      channel: 'referral',
+    };
+    await storage.applyProcessed(
+      batch({
+        visitors: [visit(CANONICAL, T0), visit(ghost, T0 + 1)],
+        sessions: [
+          session(acc.id, {
+            id: 'c-s1',
+            visitorId: CANONICAL,
+            startedAt: T0,
+            lastSeenAt: T0,
+            eventCount: 1,
+            pageviewCount: 1,
+            landingUrl: 'https://shop.example/a',
+          }),
+          session(acc.id, {
+            id: 'g-s1',
+            visitorId: ghost,
+            startedAt: T0 + 1,
+            lastSeenAt: T0 + 1,
+            eventCount: 1,
+            pageviewCount: 1,
+            ...landing,
+          }),
+        ],
+      }),
+    );
 
     await holder.query('BEGIN');
     await holder.query('SELECT pg_advisory_xact_lock($1)', [canonicalLock.toString()]);
-    const aliasPass = storage.applyProcessed(batch({
-      aliases: [{ accountId: acc.id, ghostId: ghost, canonicalId: CANONICAL, ghostSessionId: 'g-s1', canonicalSessionId: 'c-s1' }],
-    }));
+    const aliasPass = storage.applyProcessed(
+      batch({
+        aliases: [
+          {
+            accountId: acc.id,
+            ghostId: ghost,
+            canonicalId: CANONICAL,
+            ghostSessionId: 'g-s1',
+            canonicalSessionId: 'c-s1',
+          },
+        ],
+      }),
+    );
     // Wait until the alias pass is blocked on the canonical's lock (pg_locks shows a bigint key as two oids).
     const unsigned = BigInt.asUintN(64, canonicalLock);
     for (let waited = 0; ; waited += 20) {
-      const waiting = await holder.query<{ n: string }>(WAITING, [(unsigned >> 32n).toString(), (unsigned & 0xffffffffn).toString()]);
+      const waiting = await holder.query<{ n: string }>(WAITING, [
+        (unsigned >> 32n).toString(),
+        (unsigned & 0xffffffffn).toString(),
+      ]);
       if (Number(waiting.rows[0]!.n) > 0) break;
       if (waited > 20_000) throw new Error('the alias pass never waited on the canonical visitor lock');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     // The ghost's second session (two hours later, its own hour) is stored and committed meanwhile.
     const later = T0 + 2 * HOUR;
-    expect(await storage.applyProcessed(batch({
-      visitors: [visit(ghost, later)],
-      sessions: [session(acc.id, { id: 'g-s2', visitorId: ghost, startedAt: later, lastSeenAt: later, eventCount: 1, pageviewCount: 1, ...landing })],
-    }))).toEqual({ kind: 'applied' });
+    expect(
+      await storage.applyProcessed(
+        batch({
+          visitors: [visit(ghost, later)],
+          sessions: [
+            session(acc.id, {
+              id: 'g-s2',
+              visitorId: ghost,
+              startedAt: later,
+              lastSeenAt: later,
+              eventCount: 1,
+              pageviewCount: 1,
+              ...landing,
+            }),
+          ],
+        }),
+      ),
+    ).toEqual({ kind: 'applied' });
     await holder.query('COMMIT');
     expect(await aliasPass).toEqual({ kind: 'applied' });
 
@@ -100,11 +155,17 @@ describe.skipIf(postgres === undefined)('visitor aliases racing a ghost pass on 
       `SELECT id, visitor_id FROM sessions WHERE ${of} ORDER BY id`,
       `SELECT DISTINCT visitor_id FROM visitor_hours WHERE ${of} ORDER BY visitor_id`,
     ]);
-    expect(sessions).toEqual([{ id: 'c-s1', visitor_id: CANONICAL }, { id: 'g-s2', visitor_id: CANONICAL }]);
+    expect(sessions).toEqual([
+      { id: 'c-s1', visitor_id: CANONICAL },
+      { id: 'g-s2', visitor_id: CANONICAL },
+    ]);
     expect(hours).toEqual([{ visitor_id: CANONICAL }]);
     const raw = openRawConnection(db);
     try {
-      for (const [from, to] of [[T0 - HOUR, T0 + 4 * HOUR], [T0 + 2 * HOUR, T0 + 3 * HOUR]] as const) {
+      for (const [from, to] of [
+        [T0 - HOUR, T0 + 4 * HOUR],
+        [T0 + 2 * HOUR, T0 + 3 * HOUR],
+      ] as const) {
         expect(await storage.stats(acc.id, from, to)).toEqual(await rawStats(raw.conn, acc.id, from, to));
       }
       expect(await storage.stats(acc.id, T0 - HOUR, T0 + 4 * HOUR)).toMatchObject({ visitors: 1, sessions: 2 });

@@ -13,8 +13,21 @@ import { pgAliasLockKeys, pgApplyAliases, sqliteApplyAliases } from './apply-ali
 import { pgSessionizeCookieless, sqliteSessionizeCookieless } from './sessionize-cookieless.js';
 import { identityConflict } from './identity-upsert-sql.js';
 import { pgSessionUpsert, sessionParams, sqliteSessionUpserts } from './session-upsert-sql.js';
-import { itemRollupDeltas, longestSpans, sessionRollupDeltas, type InsertedItem, type SessionShape } from '../rollups/rollup-deltas.js';
-import { PG_SHAPE_RETURNING, pgAccountKeys, pgLockSessions, pgSessionShapes, sqliteSessionShapes, type SessionKey } from '../rollups/session-shapes.js';
+import {
+  itemRollupDeltas,
+  longestSpans,
+  sessionRollupDeltas,
+  type InsertedItem,
+  type SessionShape,
+} from '../rollups/rollup-deltas.js';
+import {
+  PG_SHAPE_RETURNING,
+  pgAccountKeys,
+  pgLockSessions,
+  pgSessionShapes,
+  sqliteSessionShapes,
+  type SessionKey,
+} from '../rollups/session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
 import { pgMarkJourneys, sessionMarks, sqliteMarkJourneys, type JourneyMark } from '../journeys/journey-marks.js';
 
@@ -49,7 +62,8 @@ const SQLITE_IDENTITY = `INSERT INTO identities (account_key, user_id, visitor_i
   ${identityConflict('min', 'max', '')}`;
 
 /** Statement texts for every chunk length, built once: index n holds the n-row statement. */
-const byRows = (sql: (rows: number) => string): string[] => Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sql(rows));
+const byRows = (sql: (rows: number) => string): string[] =>
+  Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => sql(rows));
 const SQLITE_VISITORS = byRows(sqliteVisitor);
 const SQLITE_SESSIONS = sqliteSessionUpserts('sessions');
 const SQLITE_EVENTS = byRows(sqliteEvent);
@@ -57,14 +71,25 @@ const SQLITE_EVENTS = byRows(sqliteEvent);
 type KeyOf = (accountId: string) => number | null;
 
 /** Runs `sql[n]` over the rows in chunks, each row's parameters given by `params`. */
-function insertRows<T>(c: SqliteConnection, sql: readonly string[], rows: readonly T[], params: (row: T) => unknown[]): void {
+function insertRows<T>(
+  c: SqliteConnection,
+  sql: readonly string[],
+  rows: readonly T[],
+  params: (row: T) => unknown[],
+): void {
   for (const part of chunks(rows)) c.statement(sql[part.length] as string).run(...part.flatMap(params));
 }
 
 /** insertRows for statements with RETURNING: the rows they report. */
-function insertReturning<T, R>(c: SqliteConnection, sql: readonly string[], rows: readonly T[], params: (row: T) => unknown[]): R[] {
+function insertReturning<T, R>(
+  c: SqliteConnection,
+  sql: readonly string[],
+  rows: readonly T[],
+  params: (row: T) => unknown[],
+): R[] {
   const out: R[] = [];
-  for (const part of chunks(rows)) out.push(...(c.statement(sql[part.length] as string).all(...part.flatMap(params)) as R[]));
+  for (const part of chunks(rows))
+    out.push(...(c.statement(sql[part.length] as string).all(...part.flatMap(params)) as R[]));
   return out;
 }
 
@@ -73,9 +98,15 @@ function insertReturning<T, R>(c: SqliteConnection, sql: readonly string[], rows
  * moved, conversions inserted (RETURNING: a replay marks nothing), and every identify's visitor (a
  * link may join two persons; an identify repeated for a known pair only costs one more mark).
  */
-function journeyMarks(batch: ProcessedBatch, keyOf: KeyOf, sessions: JourneyMark[], conversions: readonly InsertedItem[]): JourneyMark[] {
+function journeyMarks(
+  batch: ProcessedBatch,
+  keyOf: KeyOf,
+  sessions: JourneyMark[],
+  conversions: readonly InsertedItem[],
+): JourneyMark[] {
   const marks = [...sessions];
-  for (const c of conversions) if (c.visitorId !== undefined) marks.push({ accountKey: c.accountKey, visitorId: c.visitorId });
+  for (const c of conversions)
+    if (c.visitorId !== undefined) marks.push({ accountKey: c.accountKey, visitorId: c.visitorId });
   for (const i of batch.identities) {
     const accountKey = keyOf(i.accountId);
     if (accountKey !== null) marks.push({ accountKey, visitorId: i.visitorId });
@@ -86,7 +117,12 @@ function journeyMarks(batch: ProcessedBatch, keyOf: KeyOf, sessions: JourneyMark
 /** Each session of the batch once. */
 function sessionKeys(batch: ProcessedBatch, account: (accountId: string) => number | null): SessionKey[] {
   const seen = new Map<string, SessionKey>();
-  for (const s of batch.sessions) seen.set(`${s.accountId}\u0000${s.visitorId}\u0000${s.id}`, { account: account(s.accountId), visitorId: s.visitorId, id: s.id });
+  for (const s of batch.sessions)
+    seen.set(`${s.accountId}\u0000${s.visitorId}\u0000${s.id}`, {
+      account: account(s.accountId),
+      visitorId: s.visitorId,
+      id: s.id,
+    });
   return [...seen.values()];
 }
 
@@ -126,7 +162,10 @@ function eraseInboxRows(c: SqliteConnection, seqs: readonly number[]): void {
 function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
   const seqs = inboxSeqs(batch);
   if (seqs.length > 0) {
-    const pending = c.statement<[string], { seq: number }>(SQLITE_PENDING).all(JSON.stringify(seqs)).map((r) => r.seq);
+    const pending = c
+      .statement<[string], { seq: number }>(SQLITE_PENDING)
+      .all(JSON.stringify(seqs))
+      .map((r) => r.seq);
     const outcome = outcomeOf(seqs.length, pending);
     if (outcome.kind !== 'applied') return outcome;
   }
@@ -140,15 +179,37 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
   insertRows(c, SQLITE_SESSIONS, batch.sessions, (s) => [keyOf(s.accountId), ...sessionParams(s)]);
   const after = sqliteSessionShapes(c, keys);
   const events = insertReturning<EventRow, InsertedItem>(c, SQLITE_EVENTS, batch.events, (e) => [
-    keyOf(e.accountId), e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
+    keyOf(e.accountId),
+    e.id,
+    e.type,
+    e.name,
+    e.visitorId,
+    e.sessionId,
+    e.timestamp,
+    e.url,
+    e.properties,
   ]);
   const conversion = c.statement(SQLITE_CONVERSION);
   const conversions: InsertedItem[] = [];
   for (const v of batch.conversions) {
-    const row = conversion.get(v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties) as InsertedItem | undefined;
+    const row = conversion.get(
+      v.accountId,
+      v.id,
+      v.name,
+      v.visitorId,
+      v.sessionId,
+      v.timestamp,
+      v.revenue,
+      v.currency,
+      v.properties,
+    ) as InsertedItem | undefined;
     if (row !== undefined) conversions.push(row);
   }
-  sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
+  sqliteWriteRollups(c, {
+    sessions: sessionRollupDeltas(before, after),
+    items: itemRollupDeltas(events, conversions),
+    spans: longestSpans(after),
+  });
   sqliteSessionizeCookieless(c, batch, keyOf);
   const identity = c.statement(SQLITE_IDENTITY);
   for (const i of batch.identities) identity.run(i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt);
@@ -158,19 +219,36 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
 }
 
 // PostgreSQL: each kind of row is one statement over parallel arrays (pg-rows-insert.ts).
-const PG_VISITORS = pgRows('visitors', ['id', 'first_seen_at', 'last_seen_at'], ['text', 'text', 'bigint', 'bigint'], `ON CONFLICT (account_key, id) DO UPDATE SET
+const PG_VISITORS = pgRows(
+  'visitors',
+  ['id', 'first_seen_at', 'last_seen_at'],
+  ['text', 'text', 'bigint', 'bigint'],
+  `ON CONFLICT (account_key, id) DO UPDATE SET
     first_seen_at = LEAST(visitors.first_seen_at, excluded.first_seen_at),
-    last_seen_at = GREATEST(visitors.last_seen_at, excluded.last_seen_at)`);
+    last_seen_at = GREATEST(visitors.last_seen_at, excluded.last_seen_at)`,
+);
 const PG_SESSIONS = `${pgSessionUpsert('sessions')}\n  ${PG_SHAPE_RETURNING}`;
 // events is partitioned by occurred_at, so its key includes it; a replayed item has the same time (see the migration).
 const PG_RETURNING_ITEM = 'RETURNING account_key AS "accountKey", occurred_at AS "occurredAt"';
-const PG_EVENTS = pgRows('events', ['id', 'type', 'name', 'visitor_id', 'session_id', 'occurred_at', 'url', 'properties'],
-  ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'], `ON CONFLICT (account_key, id, occurred_at) DO NOTHING ${PG_RETURNING_ITEM}`);
-const PG_CONVERSIONS = pgRows('conversions', ['id', 'name', 'visitor_id', 'session_id', 'occurred_at', 'revenue', 'currency', 'properties'],
-  ['text', 'text', 'text', 'text', 'text', 'bigint', 'float8', 'text', 'text'], `ON CONFLICT (account_key, id) DO NOTHING ${PG_RETURNING_ITEM},
-  visitor_id AS "visitorId", trunc(revenue)::bigint AS units, round((revenue - trunc(revenue)) * 1000000)::bigint AS micros`);
-const PG_IDENTITIES = pgRows('identities', ['user_id', 'visitor_id', 'occurred_at', 'traits', 'traits_at'],
-  ['text', 'text', 'text', 'bigint', 'text', 'bigint'], identityConflict('LEAST', 'GREATEST', ' COLLATE "C"'));
+const PG_EVENTS = pgRows(
+  'events',
+  ['id', 'type', 'name', 'visitor_id', 'session_id', 'occurred_at', 'url', 'properties'],
+  ['text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text'],
+  `ON CONFLICT (account_key, id, occurred_at) DO NOTHING ${PG_RETURNING_ITEM}`,
+);
+const PG_CONVERSIONS = pgRows(
+  'conversions',
+  ['id', 'name', 'visitor_id', 'session_id', 'occurred_at', 'revenue', 'currency', 'properties'],
+  ['text', 'text', 'text', 'text', 'text', 'bigint', 'float8', 'text', 'text'],
+  `ON CONFLICT (account_key, id) DO NOTHING ${PG_RETURNING_ITEM},
+  visitor_id AS "visitorId", trunc(revenue)::bigint AS units, round((revenue - trunc(revenue)) * 1000000)::bigint AS micros`,
+);
+const PG_IDENTITIES = pgRows(
+  'identities',
+  ['user_id', 'visitor_id', 'occurred_at', 'traits', 'traits_at'],
+  ['text', 'text', 'text', 'bigint', 'text', 'bigint'],
+  identityConflict('LEAST', 'GREATEST', ' COLLATE "C"'),
+);
 // Locks the pass's rows that are still pending, in seq order (two workers never wait on each other
 // in a cycle); a worker that finished some of them first has deleted them, and READ COMMITTED
 // re-reads after the wait, so they are not returned.
@@ -193,27 +271,66 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     if (outcome.kind !== 'applied') return outcome;
   }
   if (erased) return tombstoned();
-  const accountKeys = await pgAccountKeys(client, [...batch.sessions, ...batch.visitors, ...batch.aliases, ...batch.identities].map((s) => s.accountId));
+  const accountKeys = await pgAccountKeys(
+    client,
+    [...batch.sessions, ...batch.visitors, ...batch.aliases, ...batch.identities].map((s) => s.accountId),
+  );
   const keyOf: KeyOf = (accountId) => accountKeys.get(accountId) ?? null;
   const keys = sessionKeys(batch, keyOf);
   // Every visitor lock the pass needs, its aliases' included, in one sorted statement before any write (apply-aliases.ts).
   const aliasLocks = await pgAliasLockKeys(client, batch, keyOf);
   await pgLockSessions(client, [...keys, ...aliasLocks]);
-  if (batch.dead.length > 0) await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
+  if (batch.dead.length > 0)
+    await client.query(PG_DEAD, [batch.dead.map((d) => d.seq), batch.dead.map((d) => d.error)]);
   if (batch.done.length > 0) await client.query(PG_DONE, [batch.done]);
   if (batch.erased !== undefined && batch.erased.length > 0) await client.query(PG_ERASED, [batch.erased]);
-  await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [v.accountId, v.id, v.firstSeenAt, v.lastSeenAt]);
+  await pgInsert(client, PG_VISITORS, mergeVisitors(batch.visitors), (v) => [
+    v.accountId,
+    v.id,
+    v.firstSeenAt,
+    v.lastSeenAt,
+  ]);
   const before = await pgSessionShapes(client, keys);
-  const after = await pgInsert<SessionUpsert, SessionShape>(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [s.accountId, ...sessionParams(s)]);
+  const after = await pgInsert<SessionUpsert, SessionShape>(client, PG_SESSIONS, mergeSessions(batch.sessions), (s) => [
+    s.accountId,
+    ...sessionParams(s),
+  ]);
   const events = await pgInsert<EventRow, InsertedItem>(client, PG_EVENTS, batch.events, (e) => [
-    e.accountId, e.id, e.type, e.name, e.visitorId, e.sessionId, e.timestamp, e.url, e.properties,
+    e.accountId,
+    e.id,
+    e.type,
+    e.name,
+    e.visitorId,
+    e.sessionId,
+    e.timestamp,
+    e.url,
+    e.properties,
   ]);
   const conversions = await pgInsert<ConversionRow, InsertedItem>(client, PG_CONVERSIONS, batch.conversions, (v) => [
-    v.accountId, v.id, v.name, v.visitorId, v.sessionId, v.timestamp, v.revenue, v.currency, v.properties,
+    v.accountId,
+    v.id,
+    v.name,
+    v.visitorId,
+    v.sessionId,
+    v.timestamp,
+    v.revenue,
+    v.currency,
+    v.properties,
   ]);
-  await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: itemRollupDeltas(events, conversions), spans: longestSpans(after) });
+  await pgWriteRollups(client, {
+    sessions: sessionRollupDeltas(before, after),
+    items: itemRollupDeltas(events, conversions),
+    spans: longestSpans(after),
+  });
   await pgSessionizeCookieless(client, batch, keyOf);
-  await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt]);
+  await pgInsert(client, PG_IDENTITIES, mergeIdentities(batch.identities), (i) => [
+    i.accountId,
+    i.userId,
+    i.visitorId,
+    i.timestamp,
+    i.traits,
+    i.traitsAt,
+  ]);
   await pgMarkJourneys(client, journeyMarks(batch, keyOf, sessionMarks(before, after), conversions));
   await pgApplyAliases(client, batch, keyOf, [...keys, ...aliasLocks]);
   return applied();

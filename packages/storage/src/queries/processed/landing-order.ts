@@ -38,20 +38,37 @@ export function landingBeatsSql(table: string): string {
 
 /** The columns that move together as a session's landing, in the order the session statements bind them. */
 export const LANDING_COLUMNS = [
-  'landing_url', 'landing_host', 'referrer', 'channel', 'utm', 'click_ids', 'landing_rank', 'landing_at', 'landing_item',
+  'landing_url',
+  'landing_host',
+  'referrer',
+  'channel',
+  'utm',
+  'click_ids',
+  'landing_rank',
+  'landing_at',
+  'landing_item',
 ] as const;
 
 /** `col = CASE WHEN <incoming beats stored> THEN excluded.col ELSE table.col END` for every landing column. */
 export function landingAssignmentsSql(table: string): string {
   const beats = landingBeatsSql(table);
-  return LANDING_COLUMNS.map((col) => `${col} = CASE WHEN ${beats} THEN excluded.${col} ELSE ${table}.${col} END`).join(',\n    ');
+  return LANDING_COLUMNS.map((col) => `${col} = CASE WHEN ${beats} THEN excluded.${col} ELSE ${table}.${col} END`).join(
+    ',\n    ',
+  );
 }
 
 /** A landing's bound values in LANDING_COLUMNS order (nulls when the batch had no candidate). */
 export function landingParams(landing: SessionLanding | null): unknown[] {
   if (landing === null) return [null, null, null, null, '{}', '{}', null, null, null];
   return [
-    landing.url, landing.host, landing.referrer, landing.channel, JSON.stringify(landing.utm), JSON.stringify(landing.clickIds),
-    landing.rank, landing.at, landing.itemId,
+    landing.url,
+    landing.host,
+    landing.referrer,
+    landing.channel,
+    JSON.stringify(landing.utm),
+    JSON.stringify(landing.clickIds),
+    landing.rank,
+    landing.at,
+    landing.itemId,
   ];
 }

@@ -29,7 +29,9 @@ function mergeBy<T>(rows: readonly T[], key: (row: T) => string, merge: (seen: T
 
 export function mergeVisitors(rows: readonly VisitorUpsert[]): VisitorUpsert[] {
   return mergeBy(rows, keyOf, (seen, row) => ({
-    ...seen, firstSeenAt: Math.min(seen.firstSeenAt, row.firstSeenAt), lastSeenAt: Math.max(seen.lastSeenAt, row.lastSeenAt),
+    ...seen,
+    firstSeenAt: Math.min(seen.firstSeenAt, row.firstSeenAt),
+    lastSeenAt: Math.max(seen.lastSeenAt, row.lastSeenAt),
   }));
 }
 
@@ -59,6 +61,11 @@ function traitsNewer(row: IdentityRow, seen: IdentityRow): boolean {
 export function mergeIdentities(rows: readonly IdentityRow[]): IdentityRow[] {
   return mergeBy(rows, identityKeyOf, (seen, row) => {
     const traits = traitsNewer(row, seen) ? row : seen;
-    return { ...seen, timestamp: Math.min(seen.timestamp, row.timestamp), traits: traits.traits, traitsAt: traits.traitsAt };
+    return {
+      ...seen,
+      timestamp: Math.min(seen.timestamp, row.timestamp),
+      traits: traits.traits,
+      traitsAt: traits.traitsAt,
+    };
   });
 }

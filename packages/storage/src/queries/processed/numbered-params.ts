@@ -1,7 +1,10 @@
 // Statements sharing one numbered parameter list, each renumbered to the parameters it uses (both drivers refuse unused ones).
 
 /** A statement's text with its parameters renumbered from 1, and which of the shared parameters (1-based) those are. */
-export interface NumberedStatement { text: string; pick: number[] }
+export interface NumberedStatement {
+  text: string;
+  pick: number[];
+}
 
 /** Renumbers `?n` / `$n` (single digit) in order of first use; `pick` lists which shared parameters they stand for. */
 export function renumbered(sql: string): NumberedStatement {
@@ -18,4 +21,5 @@ export const sqliteParams = (statement: NumberedStatement, params: readonly unkn
   Object.fromEntries(statement.pick.map((n, i) => [i + 1, params[n - 1]]));
 
 /** node-postgres binds positional parameters from an array. */
-export const paramsOf = (statement: NumberedStatement, params: readonly unknown[]): unknown[] => statement.pick.map((n) => params[n - 1]);
+export const paramsOf = (statement: NumberedStatement, params: readonly unknown[]): unknown[] =>
+  statement.pick.map((n) => params[n - 1]);

@@ -25,7 +25,12 @@ function columnArrays<T>(rows: readonly T[], pick: (row: T) => unknown[]): unkno
 }
 
 /** Runs a pgRows statement over `rows` (nothing for none); the rows its RETURNING clause reports, if any. */
-export async function pgInsert<T, R = never>(client: PgQueryable, sql: string, rows: readonly T[], pick: (row: T) => unknown[]): Promise<R[]> {
+export async function pgInsert<T, R = never>(
+  client: PgQueryable,
+  sql: string,
+  rows: readonly T[],
+  pick: (row: T) => unknown[],
+): Promise<R[]> {
   if (rows.length === 0) return [];
   return (await client.query(sql, columnArrays(rows, pick))).rows as R[];
 }

@@ -7,8 +7,33 @@ import { pgRows } from './pg-rows-insert.js';
 /** Tables with the session shape: the real one, and the one `touchline repair-sessions` stages into. */
 export type SessionTable = 'sessions' | 'session_landing_repair';
 
-export const SESSION_COLUMNS = ['id', 'visitor_id', 'started_at', 'last_seen_at', ...LANDING_COLUMNS, 'event_count', 'pageview_count'];
-const PG_TYPES = ['text', 'text', 'text', 'bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'integer', 'bigint', 'text', 'integer', 'integer'];
+export const SESSION_COLUMNS = [
+  'id',
+  'visitor_id',
+  'started_at',
+  'last_seen_at',
+  ...LANDING_COLUMNS,
+  'event_count',
+  'pageview_count',
+];
+const PG_TYPES = [
+  'text',
+  'text',
+  'text',
+  'bigint',
+  'bigint',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'integer',
+  'bigint',
+  'text',
+  'integer',
+  'integer',
+];
 
 /**
  * A session's rows merge whatever order its batches arrive in (DESIGN.md L12): times by min/max,
@@ -27,9 +52,12 @@ export function sessionConflictSql(table: SessionTable, min: string, max: string
 
 /** SQLite statement texts for 0..ROWS_PER_INSERT rows: index n holds the n-row statement. */
 export function sqliteSessionUpserts(table: SessionTable): string[] {
-  return Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => `INSERT INTO ${table} (account_key, ${SESSION_COLUMNS.join(', ')})
+  return Array.from(
+    { length: ROWS_PER_INSERT + 1 },
+    (_, rows) => `INSERT INTO ${table} (account_key, ${SESSION_COLUMNS.join(', ')})
   VALUES ${accountRowsPlaceholders(SESSION_COLUMNS.length, rows)}
-  ${sessionConflictSql(table, 'min', 'max')}`);
+  ${sessionConflictSql(table, 'min', 'max')}`,
+  );
 }
 
 /** PostgreSQL statement over column arrays (rows merged per key first: see merge-upserts.ts). */

@@ -22,7 +22,11 @@ import { SESSION_COLUMNS, sessionConflictSql } from './session-upsert-sql.js';
  * the sessions' shapes before and after, as visitor aliases do (apply-aliases.ts).
  */
 
-export interface SessionSpan { id: string; startedAt: number; lastSeenAt: number }
+export interface SessionSpan {
+  id: string;
+  startedAt: number;
+  lastSeenAt: number;
+}
 
 /**
  * Pure: the clusters of more than one session, each as [target, ...sources]. Sessions sorted by
@@ -47,12 +51,20 @@ export function inactivityClusters(spans: readonly SessionSpan[], timeoutMs: num
 }
 
 // Parameters: 1 the target session, 2 the account key, 3 the visitor, 4 the source session.
-const mergeSession = (min: string, max: string, p: (n: number) => string): string => `INSERT INTO sessions (account_key, ${SESSION_COLUMNS.join(', ')})
+const mergeSession = (
+  min: string,
+  max: string,
+  p: (n: number) => string,
+): string => `INSERT INTO sessions (account_key, ${SESSION_COLUMNS.join(', ')})
   SELECT account_key, ${p(1)}, visitor_id, ${SESSION_COLUMNS.slice(2).join(', ')}
   FROM sessions WHERE account_key = ${p(2)} AND visitor_id = ${p(3)} AND id = ${p(4)} ORDER BY id
   ${sessionConflictSql('sessions', min, max)}`;
-const dropSource = (p: (n: number) => string): string => `DELETE FROM sessions WHERE account_key = ${p(2)} AND visitor_id = ${p(3)} AND id = ${p(4)}`;
-const moveItems = (table: 'events' | 'conversions', p: (n: number) => string): string => `UPDATE ${table} SET session_id = ${p(1)}
+const dropSource = (p: (n: number) => string): string =>
+  `DELETE FROM sessions WHERE account_key = ${p(2)} AND visitor_id = ${p(3)} AND id = ${p(4)}`;
+const moveItems = (
+  table: 'events' | 'conversions',
+  p: (n: number) => string,
+): string => `UPDATE ${table} SET session_id = ${p(1)}
   WHERE account_key = ${p(2)} AND visitor_id = ${p(3)} AND session_id = ${p(4)}`;
 const SPANS = (p: (n: number) => string): string => `SELECT id, started_at AS "startedAt", last_seen_at AS "lastSeenAt"
   FROM sessions WHERE account_key = ${p(1)} AND visitor_id = ${p(2)}`;
@@ -60,8 +72,18 @@ const SPANS = (p: (n: number) => string): string => `SELECT id, started_at AS "s
 const sq = (n: number): string => `?${n}`;
 const PG_TYPES = ['text', 'integer', 'text', 'text'];
 const pq = (n: number): string => `$${n}::${PG_TYPES[n - 1] ?? 'text'}`;
-const SQLITE_MERGE = [mergeSession('min', 'max', sq), dropSource(sq), moveItems('events', sq), moveItems('conversions', sq)].map(renumbered);
-const PG_MERGE = [mergeSession('LEAST', 'GREATEST', pq), dropSource(pq), moveItems('events', pq), moveItems('conversions', pq)].map(renumbered);
+const SQLITE_MERGE = [
+  mergeSession('min', 'max', sq),
+  dropSource(sq),
+  moveItems('events', sq),
+  moveItems('conversions', sq),
+].map(renumbered);
+const PG_MERGE = [
+  mergeSession('LEAST', 'GREATEST', pq),
+  dropSource(pq),
+  moveItems('events', pq),
+  moveItems('conversions', pq),
+].map(renumbered);
 const SQLITE_SPANS = SPANS((n) => `?${n}`);
 const PG_SPANS = SPANS((n) => `$${n}`);
 
@@ -76,10 +98,15 @@ function visitorsOf(batch: ProcessedBatch, keyOf: KeyOf): Array<{ account: numbe
   return [...out.values()];
 }
 
-const keysOf = (account: number, visitorId: string, ids: readonly string[]): SessionKey[] => ids.map((id) => ({ account, visitorId, id }));
+const keysOf = (account: number, visitorId: string, ids: readonly string[]): SessionKey[] =>
+  ids.map((id) => ({ account, visitorId, id }));
 
 /** Every merge of the pass: its clusters, per visitor. */
-interface Merges { before: SessionKey[]; after: SessionKey[]; merges: Array<{ account: number; visitorId: string; target: string; source: string }> }
+interface Merges {
+  before: SessionKey[];
+  after: SessionKey[];
+  merges: Array<{ account: number; visitorId: string; target: string; source: string }>;
+}
 
 function plan(clustered: Array<{ account: number; visitorId: string; clusters: string[][] }>): Merges {
   const out: Merges = { before: [], after: [], merges: [] };
@@ -100,14 +127,25 @@ function plan(clustered: Array<{ account: number; visitorId: string; clusters: s
 export function sqliteSessionizeCookieless(c: SqliteConnection, batch: ProcessedBatch, keyOf: KeyOf): void {
   const timeoutMs = batch.cookieless?.timeoutMs ?? 0;
   const spans = c.statement<[Record<number, unknown>], SessionSpan>(SQLITE_SPANS);
-  const { before: beforeKeys, after: afterKeys, merges } = plan(visitorsOf(batch, keyOf).map(({ account, visitorId }) => ({
-    account, visitorId, clusters: inactivityClusters(spans.all({ 1: account, 2: visitorId }), timeoutMs),
-  })));
+  const {
+    before: beforeKeys,
+    after: afterKeys,
+    merges,
+  } = plan(
+    visitorsOf(batch, keyOf).map(({ account, visitorId }) => ({
+      account,
+      visitorId,
+      clusters: inactivityClusters(spans.all({ 1: account, 2: visitorId }), timeoutMs),
+    })),
+  );
   if (merges.length === 0) return;
   const before = sqliteSessionShapes(c, beforeKeys);
   // PostgreSQL refuses one upsert touching a row twice, so each source merges on its own (both dialects alike).
   for (const m of merges) {
-    for (const statement of SQLITE_MERGE) c.statement<[Record<number, unknown>]>(statement.text).run(sqliteParams(statement, [m.target, m.account, m.visitorId, m.source]));
+    for (const statement of SQLITE_MERGE)
+      c.statement<[Record<number, unknown>]>(statement.text).run(
+        sqliteParams(statement, [m.target, m.account, m.visitorId, m.source]),
+      );
   }
   const after = sqliteSessionShapes(c, afterKeys);
   sqliteWriteRollups(c, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });
@@ -118,15 +156,19 @@ export async function pgSessionizeCookieless(client: PgQueryable, batch: Process
   const timeoutMs = batch.cookieless?.timeoutMs ?? 0;
   const clustered: Array<{ account: number; visitorId: string; clusters: string[][] }> = [];
   for (const { account, visitorId } of visitorsOf(batch, keyOf)) {
-    const spans = (await client.query<SessionSpan>(PG_SPANS, [account, visitorId])).rows
-      .map((s) => ({ id: s.id, startedAt: Number(s.startedAt), lastSeenAt: Number(s.lastSeenAt) }));
+    const spans = (await client.query<SessionSpan>(PG_SPANS, [account, visitorId])).rows.map((s) => ({
+      id: s.id,
+      startedAt: Number(s.startedAt),
+      lastSeenAt: Number(s.lastSeenAt),
+    }));
     clustered.push({ account, visitorId, clusters: inactivityClusters(spans, timeoutMs) });
   }
   const { before: beforeKeys, after: afterKeys, merges } = plan(clustered);
   if (merges.length === 0) return;
   const before = await pgSessionShapes(client, beforeKeys);
   for (const m of merges) {
-    for (const statement of PG_MERGE) await client.query(statement.text, paramsOf(statement, [m.target, m.account, m.visitorId, m.source]));
+    for (const statement of PG_MERGE)
+      await client.query(statement.text, paramsOf(statement, [m.target, m.account, m.visitorId, m.source]));
   }
   const after = await pgSessionShapes(client, afterKeys);
   await pgWriteRollups(client, { sessions: sessionRollupDeltas(before, after), items: [], spans: longestSpans(after) });

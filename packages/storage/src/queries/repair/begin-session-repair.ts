@@ -2,7 +2,10 @@
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { SessionRepairScope } from '../../storage.js';
 
-interface ScopeRow { legacy: number; last_seq: number }
+interface ScopeRow {
+  legacy: number;
+  last_seq: number;
+}
 
 // A landing without a rank was stored before migration 006 (sqlite) / 005 (postgres); the merge
 // keeps it as it is until this repair ranks it. The account filter is optional (NULL: all).
@@ -17,15 +20,21 @@ const PG_SCOPE = `SELECT
 
 export function beginSessionRepair(conn: Connection, accountId: string | null): Promise<SessionRepairScope> {
   return runQuery(conn, 'beginSessionRepair', {
-    sqlite: (c) => c.db.transaction(() => {
-      c.db.exec('DELETE FROM session_landing_repair');
-      const row = c.statement<[{ account: string | null }], ScopeRow>(SQLITE_SCOPE).get({ account: accountId }) as ScopeRow;
-      return { legacySessions: row.legacy, lastSeq: row.last_seq };
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      await client.query('DELETE FROM session_landing_repair');
-      const row = (await client.query<ScopeRow>(PG_SCOPE, [accountId])).rows[0] as ScopeRow;
-      return { legacySessions: row.legacy, lastSeq: row.last_seq };
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          c.db.exec('DELETE FROM session_landing_repair');
+          const row = c
+            .statement<[{ account: string | null }], ScopeRow>(SQLITE_SCOPE)
+            .get({ account: accountId }) as ScopeRow;
+          return { legacySessions: row.legacy, lastSeq: row.last_seq };
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        await client.query('DELETE FROM session_landing_repair');
+        const row = (await client.query<ScopeRow>(PG_SCOPE, [accountId])).rows[0] as ScopeRow;
+        return { legacySessions: row.legacy, lastSeq: row.last_seq };
+      }),
   });
 }

@@ -14,12 +14,20 @@ const PG_STAGE = pgSessionUpsert('session_landing_repair');
 
 export function stageSessionRepair(conn: Connection, sessions: readonly SessionUpsert[]): Promise<void> {
   return runQuery(conn, 'stageSessionRepair', {
-    sqlite: (c) => c.db.transaction(() => {
-      const keyOf = sqliteAccountKeys(c);
-      for (const part of chunks(sessions)) {
-        c.statement(SQLITE_STAGE[part.length] as string).run(...part.flatMap((s) => [keyOf(s.accountId), ...sessionParams(s)]));
-      }
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => { await pgInsert(client, PG_STAGE, mergeSessions(sessions), (s) => [s.accountId, ...sessionParams(s)]); }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const keyOf = sqliteAccountKeys(c);
+          for (const part of chunks(sessions)) {
+            c.statement(SQLITE_STAGE[part.length] as string).run(
+              ...part.flatMap((s) => [keyOf(s.accountId), ...sessionParams(s)]),
+            );
+          }
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        await pgInsert(client, PG_STAGE, mergeSessions(sessions), (s) => [s.accountId, ...sessionParams(s)]);
+      }),
   });
 }

@@ -3,10 +3,21 @@
 export const HOUR_MS = 3_600_000;
 
 /** Whole hours [from, to) (hour numbers: ms / HOUR_MS) that all lie in bucket `i`. */
-export interface HourSpan { from: number; to: number; i: number }
+export interface HourSpan {
+  from: number;
+  to: number;
+  i: number;
+}
 /** A piece [from, to) in ms, inside one hour and one bucket, that the rollups cannot answer. */
-export interface RawPiece { from: number; to: number; i: number }
-export interface HourPlan { hours: HourSpan[]; pieces: RawPiece[] }
+export interface RawPiece {
+  from: number;
+  to: number;
+  i: number;
+}
+export interface HourPlan {
+  hours: HourSpan[];
+  pieces: RawPiece[];
+}
 
 /**
  * The range [from, to) in buckets of `bucket` ms counted from `origin` (bucket i is
@@ -30,7 +41,7 @@ export function planHours(from: number, to: number, bucket: number, origin: numb
       else hours.push({ from: h, to: h + 1, i });
       continue;
     }
-    for (let a = Math.max(start, from), b = Math.min(end, to); a < b;) {
+    for (let a = Math.max(start, from), b = Math.min(end, to); a < b; ) {
       const i = bucketOf(a);
       const cut = Math.min(b, origin + (i + 1) * bucket);
       pieces.push({ from: a, to: cut, i });
@@ -61,13 +72,25 @@ export function planJson(plan: HourPlan): { hours: string; pieces: string } {
 
 /** The plan as PostgreSQL column arrays, for unnest (pieces with their bucket's span, as in planJson). */
 export function planArrays(plan: HourPlan): {
-  hourFrom: number[]; hourTo: number[]; hourI: number[]; pieceFrom: number[]; pieceTo: number[]; pieceI: number[]; pieceSpanFrom: number[]; pieceSpanTo: number[];
+  hourFrom: number[];
+  hourTo: number[];
+  hourI: number[];
+  pieceFrom: number[];
+  pieceTo: number[];
+  pieceI: number[];
+  pieceSpanFrom: number[];
+  pieceSpanTo: number[];
 } {
   const span = spanOf(plan);
   return {
-    hourFrom: plan.hours.map((s) => s.from), hourTo: plan.hours.map((s) => s.to), hourI: plan.hours.map((s) => s.i),
-    pieceFrom: plan.pieces.map((p) => p.from), pieceTo: plan.pieces.map((p) => p.to), pieceI: plan.pieces.map((p) => p.i),
-    pieceSpanFrom: plan.pieces.map((p) => span(p.i)[0]), pieceSpanTo: plan.pieces.map((p) => span(p.i)[1]),
+    hourFrom: plan.hours.map((s) => s.from),
+    hourTo: plan.hours.map((s) => s.to),
+    hourI: plan.hours.map((s) => s.i),
+    pieceFrom: plan.pieces.map((p) => p.from),
+    pieceTo: plan.pieces.map((p) => p.to),
+    pieceI: plan.pieces.map((p) => p.i),
+    pieceSpanFrom: plan.pieces.map((p) => span(p.i)[0]),
+    pieceSpanTo: plan.pieces.map((p) => span(p.i)[1]),
   };
 }
 

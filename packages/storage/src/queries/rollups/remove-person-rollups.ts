@@ -14,19 +14,31 @@
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { Plan } from '../privacy/person-step.js';
-import { itemRollupDeltas, sessionRollupDeltas, type InsertedItem, type ItemRollupDelta, type SessionShape } from './rollup-deltas.js';
+import {
+  itemRollupDeltas,
+  sessionRollupDeltas,
+  type InsertedItem,
+  type ItemRollupDelta,
+  type SessionShape,
+} from './rollup-deltas.js';
 import { pgSessionShapes, sqliteSessionShapes, type SessionKey } from './session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups, type RollupDeltas } from './write-rollups.js';
 
 /** Sessions taken out of the read model, and rollup_items hours the person's items were subtracted from. */
-export interface RollupsRemoved { rollupSessions: number; rollupHours: number }
+export interface RollupsRemoved {
+  rollupSessions: number;
+  rollupHours: number;
+}
 
 const SESSION_KEYS = {
-  sqlite: 'SELECT visitor_id AS "visitorId", id FROM sessions WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))',
-  postgres: 'SELECT visitor_id AS "visitorId", id FROM sessions WHERE account_key = $1 AND visitor_id = ANY($2::text[])',
+  sqlite:
+    'SELECT visitor_id AS "visitorId", id FROM sessions WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))',
+  postgres:
+    'SELECT visitor_id AS "visitorId", id FROM sessions WHERE account_key = $1 AND visitor_id = ANY($2::text[])',
 };
 const EVENTS = {
-  sqlite: 'SELECT occurred_at AS "occurredAt" FROM events WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))',
+  sqlite:
+    'SELECT occurred_at AS "occurredAt" FROM events WHERE account_key = ? AND visitor_id IN (SELECT value FROM json_each(?))',
   postgres: 'SELECT occurred_at AS "occurredAt" FROM events WHERE account_key = $1 AND visitor_id = ANY($2::text[])',
 };
 // The revenue parts exactly as apply-processed.ts' RETURNING computes them when the conversion is inserted.
@@ -45,15 +57,21 @@ const DROP_EMPTY_HOURS = {
 };
 
 const item = (accountKey: number, row: Record<string, unknown>): InsertedItem => ({
-  accountKey, occurredAt: Number(row.occurredAt),
+  accountKey,
+  occurredAt: Number(row.occurredAt),
   units: row.units === null || row.units === undefined ? null : Number(row.units),
   micros: row.micros === null || row.micros === undefined ? null : Number(row.micros),
 });
 
 /** What inserting the items added, taken away. */
-const negated = (deltas: readonly ItemRollupDelta[]): ItemRollupDelta[] => deltas.map((d) => ({
-  ...d, events: -d.events, conversions: -d.conversions, revenueUnits: -d.revenueUnits, revenueMicros: -d.revenueMicros,
-}));
+const negated = (deltas: readonly ItemRollupDelta[]): ItemRollupDelta[] =>
+  deltas.map((d) => ({
+    ...d,
+    events: -d.events,
+    conversions: -d.conversions,
+    revenueUnits: -d.revenueUnits,
+    revenueMicros: -d.revenueMicros,
+  }));
 
 /** The deltas of the person's sessions and items leaving: every shape goes, nothing comes. */
 function leaving(shapes: readonly SessionShape[], items: readonly ItemRollupDelta[]): RollupDeltas {
@@ -66,8 +84,11 @@ export function* removePersonRollups(accountKey: number, visitors: readonly stri
   const params = [accountKey, visitors];
   // No worker pass of the account runs meanwhile (the erasure lock, privacy/batch-tombstones.ts), so
   // no pass changes these visitors' sessions or hour sets between the reads and the writes.
-  const keys: SessionKey[] = (yield { ...SESSION_KEYS, params }).rows
-    .map((r) => ({ account: accountKey, visitorId: String(r.visitorId), id: String(r.id) }));
+  const keys: SessionKey[] = (yield { ...SESSION_KEYS, params }).rows.map((r) => ({
+    account: accountKey,
+    visitorId: String(r.visitorId),
+    id: String(r.id),
+  }));
   const events = (yield { ...EVENTS, params }).rows.map((r) => item(accountKey, r));
   const conversions = (yield { ...CONVERSIONS, params }).rows.map((r) => item(accountKey, r));
   const items = negated(itemRollupDeltas(events, conversions));

@@ -56,25 +56,40 @@ export const SQLITE_ARMS: ArmSql = {
     CROSS JOIN ${table} AS e ON e.account_key = ${KEY} AND e.occurred_at >= j.value ->> 0 AND e.occurred_at < j.value ->> 1`,
   activeAtFrom: (columns) => `SELECT 0 AS i, ${columns} FROM sessions AS s
     WHERE s.account_key = ${KEY} AND s.last_seen_at >= @from AND s.last_seen_at < @from + ${SPAN} AND s.started_at < @before`,
-  revenueParts: 'CAST(e.revenue AS INTEGER) AS units, CAST(ROUND((e.revenue - CAST(e.revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros',
+  revenueParts:
+    'CAST(e.revenue AS INTEGER) AS units, CAST(ROUND((e.revenue - CAST(e.revenue AS INTEGER)) * 1000000) AS INTEGER) AS micros',
   probeFence: '',
 };
 
 export const PG_ARMS: ArmSql = {
-  hours: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+  hours: (
+    table,
+    columns,
+  ) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
     JOIN ${table} AS r ON r.account_key = ${KEY} AND r.hour >= j.lo AND r.hour < j.hi`,
-  dims: (dim, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+  dims: (
+    dim,
+    columns,
+  ) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
     JOIN rollup_dims AS r ON r.account_key = ${KEY} AND r.dim = ${dim} AND r.hour >= j.lo AND r.hour < j.hi`,
   rawCollation: ' COLLATE "default"',
-  gaps: (dim, columns) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
+  gaps: (
+    dim,
+    columns,
+  ) => `SELECT j.i, ${columns} FROM unnest(@hourFrom::bigint[], @hourTo::bigint[], @hourI::integer[]) AS j (lo, hi, i)
     JOIN visitor_gaps AS g ON g.account_key = ${KEY} AND g.dim = ${dim} AND g.hour >= j.lo AND g.hour < j.hi AND g.prev_hour < j.lo`,
   pieceSpan: 'j.sf, j.st',
   firstSpan: '@spanFrom::bigint AS sf, @spanTo::bigint AS st',
-  startedIn: (columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[],
+  startedIn: (
+    columns,
+  ) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[],
       @pieceSpanFrom::bigint[], @pieceSpanTo::bigint[]) AS j (lo, hi, i, sf, st)
     JOIN sessions AS s ON s.account_key = ${KEY} AND s.last_seen_at >= j.lo AND s.last_seen_at < j.hi + ${SPAN}
       AND s.started_at >= j.lo AND s.started_at < j.hi`,
-  happenedIn: (table, columns) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[]) AS j (lo, hi, i)
+  happenedIn: (
+    table,
+    columns,
+  ) => `SELECT j.i, ${columns} FROM unnest(@pieceFrom::bigint[], @pieceTo::bigint[], @pieceI::integer[]) AS j (lo, hi, i)
     JOIN ${table} AS e ON e.account_key = ${KEY} AND e.occurred_at >= j.lo AND e.occurred_at < j.hi`,
   activeAtFrom: (columns) => `SELECT 0 AS i, ${columns} FROM sessions AS s
     WHERE s.account_key = ${KEY} AND s.last_seen_at >= @from::bigint AND s.last_seen_at < @from::bigint + ${SPAN} AND s.started_at < @before::bigint`,
@@ -106,15 +121,31 @@ export function unseen(a: ArmSql, dim: number, value: string, visitor: string, s
 
 /** Parameters of a planned read: the account, `from`, and the plan in both dialects' shapes. */
 export interface PlannedParams {
-  sqlite: { account: string; from: number; before: number; spanFrom: number; spanTo: number; hours: string; pieces: string };
-  postgres: { account: string; from: number; before: number; spanFrom: number; spanTo: number } & ReturnType<typeof planArrays>;
+  sqlite: {
+    account: string;
+    from: number;
+    before: number;
+    spanFrom: number;
+    spanTo: number;
+    hours: string;
+    pieces: string;
+  };
+  postgres: { account: string; from: number; before: number; spanFrom: number; spanTo: number } & ReturnType<
+    typeof planArrays
+  >;
 }
 
 /**
  * The plan of [from, to) in buckets of `bucket` ms counted from `origin` (one bucket: the whole
  * range) as parameters; an empty plan when to <= from.
  */
-export function plannedParams(account: string, from: number, to: number, bucket: number = to - from, origin: number = from): PlannedParams {
+export function plannedParams(
+  account: string,
+  from: number,
+  to: number,
+  bucket: number = to - from,
+  origin: number = from,
+): PlannedParams {
   const plan = to > from ? planHours(from, to, bucket, origin) : { hours: [], pieces: [] };
   const before = Math.min(from, to);
   const [spanFrom, spanTo] = firstSpan(plan);

@@ -4,23 +4,52 @@ import { DIM, membershipDeltas, valuedDims, type MembershipDelta } from './visit
 
 /** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host, no utm value. */
 export interface SessionShape {
-  accountKey: number; visitorId: string; id: string; startedAt: number; lastSeenAt: number;
-  channel: string; landingPath: string; referrerHost: string; utmSource: string; utmMedium: string; utmCampaign: string;
+  accountKey: number;
+  visitorId: string;
+  id: string;
+  startedAt: number;
+  lastSeenAt: number;
+  channel: string;
+  landingPath: string;
+  referrerHost: string;
+  utmSource: string;
+  utmMedium: string;
+  utmCampaign: string;
 }
 
 /** A change of one rollup_dims row's count: sessions started in one hour with one value of one dimension (no visitor). */
-export interface DimDelta { accountKey: number; dim: number; hour: number; value: string; sessions: number }
+export interface DimDelta {
+  accountKey: number;
+  dim: number;
+  hour: number;
+  value: string;
+  sessions: number;
+}
 
 /** Both kinds of change a session move makes: dimension counts, and visitor-hour refcounts (visitor-sets.ts). */
-export interface SessionRollupDeltas { dims: DimDelta[]; memberships: MembershipDelta[] }
+export interface SessionRollupDeltas {
+  dims: DimDelta[];
+  memberships: MembershipDelta[];
+}
 
 /** A change of one rollup_items row. */
 export interface ItemRollupDelta {
-  accountKey: number; hour: number; events: number; conversions: number; revenueUnits: number; revenueMicros: number;
+  accountKey: number;
+  hour: number;
+  events: number;
+  conversions: number;
+  revenueUnits: number;
+  revenueMicros: number;
 }
 
 /** An inserted item as a statement's RETURNING reports it; units and micros null for no revenue. */
-export interface InsertedItem { accountKey: number; occurredAt: number; units?: number | null; micros?: number | null; visitorId?: string }
+export interface InsertedItem {
+  accountKey: number;
+  occurredAt: number;
+  units?: number | null;
+  micros?: number | null;
+  visitorId?: string;
+}
 
 const rowKey = (d: Omit<DimDelta, 'sessions'>): string =>
   `${d.accountKey}\u0000${d.dim}\u0000${String(d.hour).padStart(16, '0')}\u0000${d.value}`;
@@ -32,7 +61,10 @@ function sortedByKey<T>(map: Map<string, T>): T[] {
 /** The rollup_dims rows a session counts in: all sessions, its channel, and each of its landing path, referrer host and utm values it has. */
 function rowsOf(s: SessionShape): Array<Omit<DimDelta, 'sessions'>> {
   const base = { accountKey: s.accountKey, hour: Math.floor(s.startedAt / HOUR_MS) };
-  const rows: Array<Omit<DimDelta, 'sessions'>> = [{ ...base, dim: DIM.all, value: '' }, { ...base, dim: DIM.channel, value: s.channel }];
+  const rows: Array<Omit<DimDelta, 'sessions'>> = [
+    { ...base, dim: DIM.all, value: '' },
+    { ...base, dim: DIM.channel, value: s.channel },
+  ];
   for (const [dim, value] of valuedDims(s)) rows.push({ ...base, dim, value });
   return rows;
 }
@@ -44,7 +76,10 @@ function rowsOf(s: SessionShape): Array<Omit<DimDelta, 'sessions'>> {
  * (visitor-sets.ts). Deltas that cancel are dropped; the rest come sorted by key, so concurrent
  * writers touch rows in one order.
  */
-export function sessionRollupDeltas(before: readonly SessionShape[], after: readonly SessionShape[]): SessionRollupDeltas {
+export function sessionRollupDeltas(
+  before: readonly SessionShape[],
+  after: readonly SessionShape[],
+): SessionRollupDeltas {
   const deltas = new Map<string, DimDelta>();
   const add = (s: SessionShape, n: number): void => {
     for (const row of rowsOf(s)) {
@@ -66,7 +101,10 @@ export function longestSpans(after: readonly SessionShape[]): Array<{ accountKey
 }
 
 /** Inserted events and conversions summed per account and hour (revenue as exact integer parts). */
-export function itemRollupDeltas(events: readonly InsertedItem[], conversions: readonly InsertedItem[]): ItemRollupDelta[] {
+export function itemRollupDeltas(
+  events: readonly InsertedItem[],
+  conversions: readonly InsertedItem[],
+): ItemRollupDelta[] {
   const deltas = new Map<string, ItemRollupDelta>();
   const at = (item: InsertedItem): ItemRollupDelta => {
     const hour = Math.floor(item.occurredAt / HOUR_MS);
@@ -87,4 +125,3 @@ export function itemRollupDeltas(events: readonly InsertedItem[], conversions: r
   }
   return sortedByKey(deltas);
 }
-

@@ -6,7 +6,11 @@ import { pgUtmValue, sqlUtmValue } from '../dashboard/utm-parts.js';
 import type { SessionShape } from './rollup-deltas.js';
 
 /** A session's key: account key (null for an unknown account, which matches nothing), visitor, session id. */
-export interface SessionKey { account: number | null; visitorId: string; id: string }
+export interface SessionKey {
+  account: number | null;
+  visitorId: string;
+  id: string;
+}
 
 // The dimensions are the raw reports' own expressions (url-parts.ts), so a rollup row holds exactly
 // the value the raw query would compute from the session; '' for none.
@@ -21,7 +25,9 @@ const pgDims = (t: string): string => `coalesce(${t}.channel, '') AS "channel",
     ${pgUtmValue(`${t}.utm`, 'source')} AS "utmSource", ${pgUtmValue(`${t}.utm`, 'medium')} AS "utmMedium",
     ${pgUtmValue(`${t}.utm`, 'campaign')} AS "utmCampaign"`;
 /** The shape columns of a row of `sessions` named `t`, for a SELECT or an upsert's RETURNING. */
-const pgShape = (t: string): string => `${t}.account_key AS "accountKey", ${t}.visitor_id AS "visitorId", ${t}.id, ${t}.started_at AS "startedAt",
+const pgShape = (
+  t: string,
+): string => `${t}.account_key AS "accountKey", ${t}.visitor_id AS "visitorId", ${t}.id, ${t}.started_at AS "startedAt",
     ${t}.last_seen_at AS "lastSeenAt", ${pgDims(t)}`;
 /** RETURNING clause for the sessions upsert: the merged rows' shapes, saving a read after it. */
 export const PG_SHAPE_RETURNING = `RETURNING ${pgShape('sessions')}`;

@@ -11,19 +11,40 @@ export const DIM = { all: 0, landing: 1, referrer: 2, channel: 3, utmSource: 4, 
 
 /** The dimensions with a value of their own that a session has (none for '': no row), with that value; not all, not channel. */
 export function valuedDims(s: SessionShape): Array<[number, string]> {
-  const pairs: Array<[number, string]> = [[DIM.landing, s.landingPath], [DIM.referrer, s.referrerHost],
-    [DIM.utmSource, s.utmSource], [DIM.utmMedium, s.utmMedium], [DIM.utmCampaign, s.utmCampaign]];
+  const pairs: Array<[number, string]> = [
+    [DIM.landing, s.landingPath],
+    [DIM.referrer, s.referrerHost],
+    [DIM.utmSource, s.utmSource],
+    [DIM.utmMedium, s.utmMedium],
+    [DIM.utmCampaign, s.utmCampaign],
+  ];
   return pairs.filter(([, value]) => value !== '');
 }
 
 /** One visitor within one dimension value (dim 0 has the value ''). */
-export interface VisitorGroup { accountKey: number; dim: number; value: string; visitorId: string }
+export interface VisitorGroup {
+  accountKey: number;
+  dim: number;
+  value: string;
+  visitorId: string;
+}
 /** A change of how many sessions a visitor started in one hour, in one dimension value. */
-export interface MembershipDelta extends VisitorGroup { hour: number; sessions: number }
+export interface MembershipDelta extends VisitorGroup {
+  hour: number;
+  sessions: number;
+}
 /** A change of one visitor_gaps row: visitors whose hour `hour` follows their previous hour `prevHour` (-1: none). */
-export interface GapDelta { accountKey: number; dim: number; hour: number; value: string; prevHour: number; visitors: number }
+export interface GapDelta {
+  accountKey: number;
+  dim: number;
+  hour: number;
+  value: string;
+  prevHour: number;
+  visitors: number;
+}
 
-export const groupKey = (g: VisitorGroup): string => `${g.accountKey}\u0000${g.dim}\u0000${g.value}\u0000${g.visitorId}`;
+export const groupKey = (g: VisitorGroup): string =>
+  `${g.accountKey}\u0000${g.dim}\u0000${g.value}\u0000${g.visitorId}`;
 
 function sortedValues<T>(map: Map<string, T>): T[] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
@@ -71,7 +92,14 @@ export function gapDeltas(group: VisitorGroup, before: readonly number[], after:
   const add = ([hour, prevHour]: [number, number], n: number): void => {
     const key = `${hour}/${prevHour}`;
     const seen = out.get(key);
-    out.set(key, { accountKey: group.accountKey, dim: group.dim, value: group.value, hour, prevHour, visitors: (seen?.visitors ?? 0) + n });
+    out.set(key, {
+      accountKey: group.accountKey,
+      dim: group.dim,
+      value: group.value,
+      hour,
+      prevHour,
+      visitors: (seen?.visitors ?? 0) + n,
+    });
   };
   for (const g of gapsOf(before)) add(g, -1);
   for (const g of gapsOf(after)) add(g, 1);
@@ -79,7 +107,10 @@ export function gapDeltas(group: VisitorGroup, before: readonly number[], after:
 }
 
 /** A visitor_hours row as read before a write. */
-export interface VisitorHourRow extends VisitorGroup { hour: number; sessions: number }
+export interface VisitorHourRow extends VisitorGroup {
+  hour: number;
+  sessions: number;
+}
 
 /**
  * The gap changes of a write: each touched visitor's hours before (`current`, the stored rows of
@@ -92,7 +123,10 @@ export function visitorGapDeltas(current: readonly VisitorHourRow[], deltas: rea
     const key = groupKey(g);
     let entry = groups.get(key);
     if (entry === undefined) {
-      entry = { group: { accountKey: g.accountKey, dim: g.dim, value: g.value, visitorId: g.visitorId }, counts: new Map() };
+      entry = {
+        group: { accountKey: g.accountKey, dim: g.dim, value: g.value, visitorId: g.visitorId },
+        counts: new Map(),
+      };
       groups.set(key, entry);
     }
     return entry.counts;
@@ -116,5 +150,8 @@ export function visitorGapDeltas(current: readonly VisitorHourRow[], deltas: rea
 
 /** The hours with at least one session, ascending. */
 function hoursOf(counts: Map<number, number>): number[] {
-  return [...counts.entries()].filter(([, n]) => n > 0).map(([h]) => h).sort((a, b) => a - b);
+  return [...counts.entries()]
+    .filter(([, n]) => n > 0)
+    .map(([h]) => h)
+    .sort((a, b) => a - b);
 }

@@ -15,7 +15,8 @@ const SESSION_KEY = 'account_key, dim, hour, value';
 // A row whose count reaches zero is deleted, so every stored row stands for at least one session.
 const SQLITE_SESSIONS = `INSERT INTO rollup_dims (${SESSION_KEY}, sessions) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (${SESSION_KEY}) DO UPDATE SET sessions = rollup_dims.sessions + excluded.sessions`;
-const SQLITE_EMPTY = 'DELETE FROM rollup_dims WHERE account_key = ? AND dim = ? AND hour = ? AND value = ? AND sessions = 0';
+const SQLITE_EMPTY =
+  'DELETE FROM rollup_dims WHERE account_key = ? AND dim = ? AND hour = ? AND value = ? AND sessions = 0';
 const SQLITE_ITEMS = `INSERT INTO rollup_items (account_key, hour, events, conversions, revenue_units, revenue_micros)
   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_key, hour) DO UPDATE SET
     events = rollup_items.events + excluded.events, conversions = rollup_items.conversions + excluded.conversions,
@@ -33,7 +34,8 @@ export function sqliteWriteRollups(c: SqliteConnection, deltas: RollupDeltas): v
   for (const d of deltas.sessions.dims) if (d.sessions < 0) empty.run(...sessionParams(d));
   sqliteWriteVisitorSets(c, deltas.sessions.memberships);
   const items = c.statement(SQLITE_ITEMS);
-  for (const d of deltas.items) items.run(d.accountKey, d.hour, d.events, d.conversions, d.revenueUnits, d.revenueMicros);
+  for (const d of deltas.items)
+    items.run(d.accountKey, d.hour, d.events, d.conversions, d.revenueUnits, d.revenueMicros);
   const spans = c.statement(SQLITE_SPANS);
   for (const s of deltas.spans) spans.run(s.accountKey, s.maxSpan);
 }
@@ -59,7 +61,12 @@ function columns<T>(rows: readonly T[], pick: ReadonlyArray<(row: T) => unknown>
   return pick.map((p) => rows.map(p));
 }
 
-const SESSION_COLUMNS: ReadonlyArray<(d: DimDelta) => unknown> = [(d) => d.accountKey, (d) => d.dim, (d) => d.hour, (d) => d.value];
+const SESSION_COLUMNS: ReadonlyArray<(d: DimDelta) => unknown> = [
+  (d) => d.accountKey,
+  (d) => d.dim,
+  (d) => d.hour,
+  (d) => d.value,
+];
 
 // One round trip for the three upserts (they touch different tables); the rows a negative delta
 // emptied are deleted by a second statement, since a statement's parts all read one snapshot.
@@ -69,11 +76,19 @@ const PG_ALL = `WITH session_rows AS (${PG_SESSIONS}),
 
 export async function pgWriteRollups(client: PgQueryable, deltas: RollupDeltas): Promise<void> {
   const dims = deltas.sessions.dims;
-  if (dims.length + deltas.items.length + deltas.spans.length > 0) await client.query(PG_ALL, [
-    ...columns(dims, [...SESSION_COLUMNS, (d) => d.sessions]),
-    ...columns(deltas.items, [(d) => d.accountKey, (d) => d.hour, (d) => d.events, (d) => d.conversions, (d) => d.revenueUnits, (d) => d.revenueMicros]),
-    ...columns(deltas.spans, [(s) => s.accountKey, (s) => s.maxSpan]),
-  ]);
+  if (dims.length + deltas.items.length + deltas.spans.length > 0)
+    await client.query(PG_ALL, [
+      ...columns(dims, [...SESSION_COLUMNS, (d) => d.sessions]),
+      ...columns(deltas.items, [
+        (d) => d.accountKey,
+        (d) => d.hour,
+        (d) => d.events,
+        (d) => d.conversions,
+        (d) => d.revenueUnits,
+        (d) => d.revenueMicros,
+      ]),
+      ...columns(deltas.spans, [(s) => s.accountKey, (s) => s.maxSpan]),
+    ]);
   const emptied = dims.filter((d) => d.sessions < 0);
   if (emptied.length > 0) await client.query(PG_EMPTY, columns(emptied, SESSION_COLUMNS));
   await pgWriteVisitorSets(client, deltas.sessions.memberships);

@@ -1,7 +1,14 @@
 // Writes visitor-hour refcounts and their gap counts (visitor-sets.ts) inside the caller's write transaction, in both dialects.
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import { groupKey, visitorGapDeltas, type GapDelta, type MembershipDelta, type VisitorGroup, type VisitorHourRow } from './visitor-sets.js';
+import {
+  groupKey,
+  visitorGapDeltas,
+  type GapDelta,
+  type MembershipDelta,
+  type VisitorGroup,
+  type VisitorHourRow,
+} from './visitor-sets.js';
 
 // A write reads every stored hour of each visitor it touches (in each touched dimension value),
 // then derives the gap changes in memory from the sets before and after. A visitor has a handful
@@ -11,7 +18,8 @@ import { groupKey, visitorGapDeltas, type GapDelta, type MembershipDelta, type V
 
 function groupsOf(deltas: readonly MembershipDelta[]): VisitorGroup[] {
   const seen = new Map<string, VisitorGroup>();
-  for (const d of deltas) seen.set(groupKey(d), { accountKey: d.accountKey, dim: d.dim, value: d.value, visitorId: d.visitorId });
+  for (const d of deltas)
+    seen.set(groupKey(d), { accountKey: d.accountKey, dim: d.dim, value: d.value, visitorId: d.visitorId });
   return [...seen.values()];
 }
 
@@ -75,14 +83,26 @@ function columns<T>(rows: readonly T[], pick: (row: T) => unknown[]): unknown[][
 export async function pgWriteVisitorSets(client: PgQueryable, deltas: readonly MembershipDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const groups = groupsOf(deltas);
-  const current = (await client.query<VisitorHourRow>(PG_CURRENT, [
-    groups.map((g) => g.accountKey), groups.map((g) => g.dim), groups.map((g) => g.value), groups.map((g) => g.visitorId),
-  ])).rows;
+  const current = (
+    await client.query<VisitorHourRow>(PG_CURRENT, [
+      groups.map((g) => g.accountKey),
+      groups.map((g) => g.dim),
+      groups.map((g) => g.value),
+      groups.map((g) => g.visitorId),
+    ])
+  ).rows;
   const gaps = visitorGapDeltas(current, deltas);
-  await client.query(PG_HOURS, columns(deltas, (d) => [...hourParams(d), d.sessions]));
+  await client.query(
+    PG_HOURS,
+    columns(deltas, (d) => [...hourParams(d), d.sessions]),
+  );
   const emptied = deltas.filter((d) => d.sessions < 0);
   if (emptied.length > 0) await client.query(PG_EMPTY_HOURS, columns(emptied, hourParams));
-  if (gaps.length > 0) await client.query(PG_GAPS, columns(gaps, (d) => [...gapParams(d), d.visitors]));
+  if (gaps.length > 0)
+    await client.query(
+      PG_GAPS,
+      columns(gaps, (d) => [...gapParams(d), d.visitors]),
+    );
   const gone = gaps.filter((d) => d.visitors < 0);
   if (gone.length > 0) await client.query(PG_EMPTY_GAPS, columns(gone, gapParams));
 }

@@ -52,9 +52,17 @@ async function pgRecord(client: PgQueryable, reports: readonly SdkHealthReport[]
   if (reports.length === 0) return;
   const column = (pick: (r: SdkHealthReport) => unknown): unknown[] => reports.map(pick);
   await client.query(PG_UPSERT, [
-    column((r) => r.accountId), column((r) => r.instanceId), column((r) => Math.floor(r.reportedAt / HOUR)),
-    column((r) => r.reportedAt), column((r) => r.sdk), column((r) => r.delivered), column((r) => r.retries),
-    column((r) => r.authFailures), column((r) => r.dropped), column((r) => r.navigations), column((r) => r.botNavigations),
+    column((r) => r.accountId),
+    column((r) => r.instanceId),
+    column((r) => Math.floor(r.reportedAt / HOUR)),
+    column((r) => r.reportedAt),
+    column((r) => r.sdk),
+    column((r) => r.delivered),
+    column((r) => r.retries),
+    column((r) => r.authFailures),
+    column((r) => r.dropped),
+    column((r) => r.navigations),
+    column((r) => r.botNavigations),
     column((r) => Math.round(r.clockOffsetMs ?? 0)),
   ]);
   const bounds = pruneBounds(reports);
@@ -64,12 +72,21 @@ async function pgRecord(client: PgQueryable, reports: readonly SdkHealthReport[]
 /** One transaction for all reports; reports of unknown accounts abort it (the account key is NOT NULL). */
 export function recordSdkHealth(conn: Connection, reports: readonly SdkHealthReport[]): Promise<void> {
   return runQuery(conn, 'recordSdkHealth', {
-    sqlite: (c) => c.db.transaction(() => {
-      const upsert = c.statement(SQLITE_UPSERT);
-      const prune = c.statement(SQLITE_PRUNE);
-      for (const r of reports) upsert.run({ ...r, account: r.accountId, hour: Math.floor(r.reportedAt / HOUR), clockOffsetMs: Math.round(r.clockOffsetMs ?? 0) });
-      for (const [account, before] of pruneBounds(reports)) prune.run({ account, before });
-    }).immediate(),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const upsert = c.statement(SQLITE_UPSERT);
+          const prune = c.statement(SQLITE_PRUNE);
+          for (const r of reports)
+            upsert.run({
+              ...r,
+              account: r.accountId,
+              hour: Math.floor(r.reportedAt / HOUR),
+              clockOffsetMs: Math.round(r.clockOffsetMs ?? 0),
+            });
+          for (const [account, before] of pruneBounds(reports)) prune.run({ account, before });
+        })
+        .immediate(),
     postgres: (c) => c.transaction((client) => pgRecord(client, reports)),
   });
 }

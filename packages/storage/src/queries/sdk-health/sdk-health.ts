@@ -44,10 +44,15 @@ const WINDOW = `WITH inside AS (
   FROM inside AS i LEFT JOIN before AS b ON b.instance_id = i.instance_id`;
 const PG_WINDOW = named<'account' | 'from' | 'to'>(WINDOW);
 
-export function sdkHealth(conn: Connection, accountId: string, window: { from: number; to: number }): Promise<SdkHealthFacts> {
+export function sdkHealth(
+  conn: Connection,
+  accountId: string,
+  window: { from: number; to: number },
+): Promise<SdkHealthFacts> {
   const params = { account: accountId, from: window.from, to: window.to };
   return runQuery(conn, 'sdkHealth', {
     sqlite: (c) => c.statement<[typeof params], SdkHealthFacts>(WINDOW).get(params) as SdkHealthFacts,
-    postgres: async (c) => (await c.rows<SdkHealthFacts>(PG_WINDOW.text, PG_WINDOW.values(params)))[0] as SdkHealthFacts,
+    postgres: async (c) =>
+      (await c.rows<SdkHealthFacts>(PG_WINDOW.text, PG_WINDOW.values(params)))[0] as SdkHealthFacts,
   });
 }

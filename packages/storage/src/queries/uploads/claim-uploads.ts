@@ -25,13 +25,27 @@ const PG_CLAIM = `WITH picked AS (
 
 type Row = Omit<ClaimedUpload, 'leasedUntil'>;
 
-export function claimUploads(conn: Connection, options: { now: number; leaseMs: number; limit: number }): Promise<ClaimedUpload[]> {
+export function claimUploads(
+  conn: Connection,
+  options: { now: number; leaseMs: number; limit: number },
+): Promise<ClaimedUpload[]> {
   const limit = Math.max(0, Math.floor(options.limit));
   const leasedUntil = options.now + options.leaseMs;
-  const claimed = (rows: Row[]): ClaimedUpload[] => rows.map((r) => ({ ...r, attempts: Number(r.attempts), leasedUntil }));
+  const claimed = (rows: Row[]): ClaimedUpload[] =>
+    rows.map((r) => ({ ...r, attempts: Number(r.attempts), leasedUntil }));
   return runQuery(conn, 'claimUploads', {
-    sqlite: (c) => (limit === 0 ? [] : claimed(c.db.transaction(() => c.statement<[Record<string, number>], Row>(SQLITE_CLAIM)
-      .all({ until: leasedUntil, now: options.now, limit })).immediate())),
+    sqlite: (c) =>
+      limit === 0
+        ? []
+        : claimed(
+            c.db
+              .transaction(() =>
+                c
+                  .statement<[Record<string, number>], Row>(SQLITE_CLAIM)
+                  .all({ until: leasedUntil, now: options.now, limit }),
+              )
+              .immediate(),
+          ),
     postgres: async (c) => (limit === 0 ? [] : claimed(await c.rows<Row>(PG_CLAIM, [leasedUntil, options.now, limit]))),
   });
 }

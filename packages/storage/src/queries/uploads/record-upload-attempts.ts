@@ -12,18 +12,36 @@ const PG_UPDATE = `UPDATE upload_deliveries SET status = $1, attempts = attempts
   WHERE account_key = ${pgAccountKeyOf(6)} AND destination_id = $7 AND conversion_id = $8 AND status = 'pending' AND next_attempt_at = $9`;
 
 /** Returns how many rows were updated (a row whose lease was lost is not). */
-export function recordUploadAttempts(conn: Connection, attempts: readonly UploadAttempt[], now: number): Promise<number> {
+export function recordUploadAttempts(
+  conn: Connection,
+  attempts: readonly UploadAttempt[],
+  now: number,
+): Promise<number> {
   if (attempts.length === 0) return Promise.resolve(0);
-  const params = (a: UploadAttempt) => [a.status, a.nextAttemptAt, a.error, a.responseCode, now, a.accountId, a.destinationId, a.conversionId, a.leasedUntil];
+  const params = (a: UploadAttempt) => [
+    a.status,
+    a.nextAttemptAt,
+    a.error,
+    a.responseCode,
+    now,
+    a.accountId,
+    a.destinationId,
+    a.conversionId,
+    a.leasedUntil,
+  ];
   return runQuery(conn, 'recordUploadAttempts', {
-    sqlite: (c) => c.db.transaction(() => {
-      const update = c.statement<unknown[]>(SQLITE_UPDATE);
-      return attempts.reduce((n, a) => n + update.run(...params(a)).changes, 0);
-    }).immediate(),
-    postgres: (c) => c.transaction(async (client) => {
-      let n = 0;
-      for (const a of attempts) n += (await client.query(PG_UPDATE, params(a))).rowCount ?? 0;
-      return n;
-    }),
+    sqlite: (c) =>
+      c.db
+        .transaction(() => {
+          const update = c.statement<unknown[]>(SQLITE_UPDATE);
+          return attempts.reduce((n, a) => n + update.run(...params(a)).changes, 0);
+        })
+        .immediate(),
+    postgres: (c) =>
+      c.transaction(async (client) => {
+        let n = 0;
+        for (const a of attempts) n += (await client.query(PG_UPDATE, params(a))).rowCount ?? 0;
+        return n;
+      }),
   });
 }

@@ -15,17 +15,32 @@ const PG_LOG = `SELECT ${COLUMNS} FROM upload_deliveries u
     AND ($2::text IS NULL OR u.destination_id = $2) AND ($3::text IS NULL OR u.status = $3)
   ORDER BY u.updated_at DESC, u.conversion_id DESC LIMIT $4`;
 
-type Row = { [K in keyof UploadDelivery]: UploadDelivery[K] extends number ? number | string : UploadDelivery[K] extends number | null ? number | string | null : UploadDelivery[K] };
+type Row = {
+  [K in keyof UploadDelivery]: UploadDelivery[K] extends number
+    ? number | string
+    : UploadDelivery[K] extends number | null
+      ? number | string | null
+      : UploadDelivery[K];
+};
 const toDelivery = (r: Row): UploadDelivery => ({
-  ...r, occurredAt: Number(r.occurredAt), attempts: Number(r.attempts), nextAttemptAt: Number(r.nextAttemptAt),
-  responseCode: r.responseCode === null ? null : Number(r.responseCode), createdAt: Number(r.createdAt), updatedAt: Number(r.updatedAt),
+  ...r,
+  occurredAt: Number(r.occurredAt),
+  attempts: Number(r.attempts),
+  nextAttemptAt: Number(r.nextAttemptAt),
+  responseCode: r.responseCode === null ? null : Number(r.responseCode),
+  createdAt: Number(r.createdAt),
+  updatedAt: Number(r.updatedAt),
 });
 
 export function uploadDeliveries(conn: Connection, accountId: string, q: UploadLogQuery): Promise<UploadDelivery[]> {
   const limit = Math.max(0, Math.floor(q.limit));
   return runQuery(conn, 'uploadDeliveries', {
-    sqlite: (c) => c.statement<[Record<string, unknown>], Row>(SQLITE_LOG)
-      .all({ account: accountId, destination: q.destinationId ?? null, status: q.status ?? null, limit }).map(toDelivery),
-    postgres: async (c) => (await c.rows<Row>(PG_LOG, [accountId, q.destinationId ?? null, q.status ?? null, limit])).map(toDelivery),
+    sqlite: (c) =>
+      c
+        .statement<[Record<string, unknown>], Row>(SQLITE_LOG)
+        .all({ account: accountId, destination: q.destinationId ?? null, status: q.status ?? null, limit })
+        .map(toDelivery),
+    postgres: async (c) =>
+      (await c.rows<Row>(PG_LOG, [accountId, q.destinationId ?? null, q.status ?? null, limit])).map(toDelivery),
   });
 }

@@ -3,11 +3,20 @@ import type { SessionRecord } from '../../storage.js';
 import { storedJsonObject } from '../stored-json-object.js';
 
 export interface SessionRow {
-  id: string; visitor_id: string; started_at: number; last_seen_at: number; landing_url: string | null;
-  referrer: string | null; channel: string | null; utm: string; click_ids: string; event_count: number;
+  id: string;
+  visitor_id: string;
+  started_at: number;
+  last_seen_at: number;
+  landing_url: string | null;
+  referrer: string | null;
+  channel: string | null;
+  utm: string;
+  click_ids: string;
+  event_count: number;
 }
 
-export const SESSION_COLUMNS = 'id, visitor_id, started_at, last_seen_at, landing_url, referrer, channel, utm, click_ids, event_count';
+export const SESSION_COLUMNS =
+  'id, visitor_id, started_at, last_seen_at, landing_url, referrer, channel, utm, click_ids, event_count';
 
 export function toSession(row: SessionRow): SessionRecord {
   return {

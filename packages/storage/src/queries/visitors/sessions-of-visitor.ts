@@ -17,7 +17,11 @@ export function sqliteVisitorSessions(c: SqliteConnection, accountId: string, vi
 }
 
 /** On any client, so visitor can read it inside its own snapshot. */
-export async function pgVisitorSessions(client: PgQueryable, accountId: string, visitorId: string): Promise<SessionRecord[]> {
+export async function pgVisitorSessions(
+  client: PgQueryable,
+  accountId: string,
+  visitorId: string,
+): Promise<SessionRecord[]> {
   return (await client.query<SessionRow>(PG_SESSIONS, [accountId, visitorId])).rows.map(toSession);
 }
 export function sessionsOfVisitor(conn: Connection, accountId: string, visitorId: string): Promise<SessionRecord[]> {

@@ -10,9 +10,18 @@ import { pgVisitorSessions, sqliteVisitorSessions } from './sessions-of-visitor.
 /** The visitor page shows recent history; a bot-like visitor can have millions of events. */
 export const VISITOR_EVENT_LIMIT = 1000;
 
-interface VisitorRow { id: string; first_seen_at: number; last_seen_at: number }
+interface VisitorRow {
+  id: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
 interface EventRow {
-  id: string; type: string; name: string | null; session_id: string | null; occurred_at: number; url: string | null;
+  id: string;
+  type: string;
+  name: string | null;
+  session_id: string | null;
+  occurred_at: number;
+  url: string | null;
   properties: string;
 }
 
@@ -34,7 +43,12 @@ const PG_USER_IDS = `SELECT user_id FROM identities WHERE account_key = ${pgAcco
   ORDER BY occurred_at, user_id`;
 function toEvent(row: EventRow): EventRecord {
   return {
-    id: row.id, type: row.type, name: row.name, sessionId: row.session_id, timestamp: row.occurred_at, url: row.url,
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    sessionId: row.session_id,
+    timestamp: row.occurred_at,
+    url: row.url,
     properties: storedJsonObject(row.properties),
   };
 }
@@ -42,7 +56,9 @@ function toEvent(row: EventRow): EventRecord {
 function sqliteVisitor(c: SqliteConnection, accountId: string, visitorId: string): VisitorRecord | null {
   const visitor = c.statement<[string, string], VisitorRow>(SQLITE_VISITOR).get(accountId, visitorId);
   if (visitor === undefined) return null;
-  const events = c.statement<[string, string, number], EventRow>(SQLITE_EVENTS).all(accountId, visitorId, VISITOR_EVENT_LIMIT);
+  const events = c
+    .statement<[string, string, number], EventRow>(SQLITE_EVENTS)
+    .all(accountId, visitorId, VISITOR_EVENT_LIMIT);
   const userIds = c.statement<[string, string], string>(SQLITE_USER_IDS).pluck().all(accountId, visitorId);
   return {
     id: visitor.id,
@@ -58,7 +74,9 @@ async function pgVisitor(client: PgQueryable, accountId: string, visitorId: stri
   const [visitor] = (await client.query<VisitorRow>(PG_VISITOR, [accountId, visitorId])).rows;
   if (visitor === undefined) return null;
   const events = (await client.query<EventRow>(PG_EVENTS, [accountId, visitorId, VISITOR_EVENT_LIMIT])).rows;
-  const userIds = (await client.query<{ user_id: string }>(PG_USER_IDS, [accountId, visitorId])).rows.map((r) => r.user_id);
+  const userIds = (await client.query<{ user_id: string }>(PG_USER_IDS, [accountId, visitorId])).rows.map(
+    (r) => r.user_id,
+  );
   return {
     id: visitor.id,
     firstSeenAt: visitor.first_seen_at,
@@ -72,6 +90,10 @@ export function visitor(conn: Connection, accountId: string, visitorId: string):
   return runQuery(conn, 'visitor', {
     // A read transaction, so the visitor, its sessions and its events come from one snapshot.
     sqlite: (c) => c.db.transaction(() => sqliteVisitor(c, accountId, visitorId)).deferred(),
-    postgres: (c) => c.transaction((client) => pgVisitor(client, accountId, visitorId), { isolation: 'repeatable read', readOnly: true }),
+    postgres: (c) =>
+      c.transaction((client) => pgVisitor(client, accountId, visitorId), {
+        isolation: 'repeatable read',
+        readOnly: true,
+      }),
   });
 }

@@ -19,7 +19,10 @@ function ranges(seed: number, from: number, to: number): Array<[number, number]>
   const rand = prng(seed ^ 0x5eed);
   const at = (): number => from - 2 * HOUR + Math.floor(rand() * (to - from + 4 * HOUR));
   const hour = (): number => Math.floor(at() / HOUR) * HOUR;
-  const out: Array<[number, number]> = [[from - DAY, to + DAY], [Math.floor(from / HOUR) * HOUR, Math.ceil(to / HOUR) * HOUR]];
+  const out: Array<[number, number]> = [
+    [from - DAY, to + DAY],
+    [Math.floor(from / HOUR) * HOUR, Math.ceil(to / HOUR) * HOUR],
+  ];
   for (let n = 0; n < 6; n++) {
     const [a, b] = [at(), at()];
     out.push([Math.min(a, b), Math.max(a, b)]);
@@ -40,18 +43,33 @@ const BUCKETS = [HOUR, DAY, 25 * MINUTE, 7 * HOUR, 90 * MINUTE + 17];
  * several buckets and origins, over ranges derived from `seed` around [from, to): each must equal
  * the raw query it replaced.
  */
-export async function expectSameAnswers(storage: Storage, raw: RawConnection, accountId: string, seed: number, from: number, to: number): Promise<void> {
+export async function expectSameAnswers(
+  storage: Storage,
+  raw: RawConnection,
+  accountId: string,
+  seed: number,
+  from: number,
+  to: number,
+): Promise<void> {
   for (const [a, b] of ranges(seed, from, to)) {
     const where = `[${a}, ${b})`;
     expect(await storage.stats(accountId, a, b), `stats ${where}`).toEqual(await rawStats(raw.conn, accountId, a, b));
-    expect(await storage.countSessionsByChannel(accountId, a, b), `channels ${where}`).toEqual(await rawSessionsByChannel(raw.conn, accountId, a, b));
+    expect(await storage.countSessionsByChannel(accountId, a, b), `channels ${where}`).toEqual(
+      await rawSessionsByChannel(raw.conn, accountId, a, b),
+    );
     for (const limit of [3, 100]) {
       const top = { from: a, to: b, limit };
-      expect(await storage.topLandingPages(accountId, top), `landing pages ${where}`).toEqual(await rawTopLandingPages(raw.conn, accountId, top));
-      expect(await storage.topReferrers(accountId, top), `referrers ${where}`).toEqual(await rawTopReferrers(raw.conn, accountId, top));
+      expect(await storage.topLandingPages(accountId, top), `landing pages ${where}`).toEqual(
+        await rawTopLandingPages(raw.conn, accountId, top),
+      );
+      expect(await storage.topReferrers(accountId, top), `referrers ${where}`).toEqual(
+        await rawTopReferrers(raw.conn, accountId, top),
+      );
       for (const field of ['source', 'medium', 'campaign'] as const) {
         const utm = { ...top, field };
-        expect(await storage.topUtmValues(accountId, utm), `utm ${field} ${where}`).toEqual(await rawTopUtmValues(raw.conn, accountId, utm));
+        expect(await storage.topUtmValues(accountId, utm), `utm ${field} ${where}`).toEqual(
+          await rawTopUtmValues(raw.conn, accountId, utm),
+        );
       }
     }
     if (b <= a) continue;
@@ -60,7 +78,9 @@ export async function expectSameAnswers(storage: Storage, raw: RawConnection, ac
       for (const origin of new Set([a, Math.floor(a / HOUR) * HOUR, Math.floor(a / DAY) * DAY])) {
         if (origin <= a - bucketMs || (b - origin) / bucketMs > 2000) continue;
         const window = { from: a, to: b, bucketMs, origin };
-        expect(await storage.timeSeries(accountId, window), `series ${where} / ${bucketMs} from ${origin}`).toEqual(await rawTimeSeries(raw.conn, accountId, window));
+        expect(await storage.timeSeries(accountId, window), `series ${where} / ${bucketMs} from ${origin}`).toEqual(
+          await rawTimeSeries(raw.conn, accountId, window),
+        );
       }
     }
   }

@@ -6,7 +6,10 @@ import { parsePostgresUrl } from '../../dialects/postgres.js';
 import { createSqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { TestStorage } from '../storage-factories.js';
 
-export interface RawConnection { conn: Connection; close(): Promise<void> }
+export interface RawConnection {
+  conn: Connection;
+  close(): Promise<void>;
+}
 
 export function openRawConnection(db: Pick<TestStorage, 'url' | 'storage'>): RawConnection {
   if (db.storage.dialect === 'postgres') {
@@ -15,5 +18,10 @@ export function openRawConnection(db: Pick<TestStorage, 'url' | 'storage'>): Raw
     return { conn, close: () => conn.pool.end() };
   }
   const sqlite = new Database(db.url, { readonly: true });
-  return { conn: createSqliteConnection(sqlite, db.url), close: async () => { sqlite.close(); } };
+  return {
+    conn: createSqliteConnection(sqlite, db.url),
+    close: async () => {
+      sqlite.close();
+    },
+  };
 }

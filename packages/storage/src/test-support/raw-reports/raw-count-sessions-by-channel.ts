@@ -10,9 +10,18 @@ const SQL = `SELECT channel, COUNT(*) AS sessions FROM sessions
   GROUP BY channel ORDER BY sessions DESC, channel`;
 const PG = named<keyof Params>(SQL);
 
-interface Params { account: string; from: number; to: number }
+interface Params {
+  account: string;
+  from: number;
+  to: number;
+}
 
-export function rawSessionsByChannel(conn: Connection, accountId: string, from: number, to: number): Promise<ChannelCount[]> {
+export function rawSessionsByChannel(
+  conn: Connection,
+  accountId: string,
+  from: number,
+  to: number,
+): Promise<ChannelCount[]> {
   const params: Params = { account: accountId, from, to };
   return runQuery(conn, 'countSessionsByChannel', {
     sqlite: (c) => c.statement<[Params], ChannelCount>(SQL).all(params),

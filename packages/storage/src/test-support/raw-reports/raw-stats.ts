@@ -24,7 +24,11 @@ const PG_STATS = `SELECT s.sessions, s.visitors, e.events, c.conversions, c.reve
         WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS e,
        (SELECT COUNT(*) AS conversions, ${PG_REVENUE_SUMS} FROM conversions
         WHERE account_key = ${pgAccountKeyOf(1)} AND occurred_at >= $2 AND occurred_at < $3) AS c`;
-interface Range { account: string; from: number; to: number }
+interface Range {
+  account: string;
+  from: number;
+  to: number;
+}
 type StatsRow = Omit<Stats, 'revenue'> & RevenueSums;
 
 export async function rawStats(conn: Connection, accountId: string, from: number, to: number): Promise<Stats> {
@@ -32,5 +36,11 @@ export async function rawStats(conn: Connection, accountId: string, from: number
     sqlite: (c) => c.statement<[Range], StatsRow>(SQLITE_STATS).get({ account: accountId, from, to }) as StatsRow,
     postgres: async (c) => (await c.rows<StatsRow>(PG_STATS, [accountId, from, to]))[0] as StatsRow,
   });
-  return { visitors: row.visitors, sessions: row.sessions, events: row.events, conversions: row.conversions, revenue: revenueTotal(row) };
+  return {
+    visitors: row.visitors,
+    sessions: row.sessions,
+    events: row.events,
+    conversions: row.conversions,
+    revenue: revenueTotal(row),
+  };
 }

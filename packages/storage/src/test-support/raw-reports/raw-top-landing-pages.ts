@@ -16,7 +16,12 @@ const PG_TOP = named<keyof Params>(`SELECT value, COUNT(*) AS sessions, COUNT(DI
     WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND started_at >= @from AND started_at < @to AND landing_url IS NOT NULL) AS paths
   GROUP BY value ORDER BY sessions DESC, value LIMIT @limit`);
 
-interface Params { account: string; from: number; to: number; limit: number }
+interface Params {
+  account: string;
+  from: number;
+  to: number;
+  limit: number;
+}
 
 export function rawTopLandingPages(conn: Connection, accountId: string, window: TopWindow): Promise<TopRow[]> {
   const params: Params = { account: accountId, from: window.from, to: window.to, limit: window.limit };

@@ -16,7 +16,9 @@ register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { builtins
 
 // As on Next.js edge: reading a Node API the runtime lacks throws.
 Object.defineProperty(process, 'getBuiltinModule', {
-  get() { throw new Error('A Node.js API is used (process.getBuiltinModule) which is not supported in the Edge Runtime.'); },
+  get() {
+    throw new Error('A Node.js API is used (process.getBuiltinModule) which is not supported in the Edge Runtime.');
+  },
 });
 // Buffer stays: Node's own fetch (undici, standing in for the runtime's fetch) reads the global
 // Buffer on every request. The SDK's Buffer-free path (utf8LengthPortable) and numeric

@@ -10,7 +10,11 @@ try {
   blocked = error.message;
 }
 
-const client = createClient({ apiKey: 'tl_test_web', endpoint: process.env.TOUCHLINE_ENDPOINT, batch: { flushIntervalMs: 10 } });
+const client = createClient({
+  apiKey: 'tl_test_web',
+  endpoint: process.env.TOUCHLINE_ENDPOINT,
+  batch: { flushIntervalMs: 10 },
+});
 let implicit = null;
 const handler = withTouchlineFetch(client, async (request, scope) => {
   implicit = client.current() === scope;
@@ -20,11 +24,24 @@ const handler = withTouchlineFetch(client, async (request, scope) => {
   client.conversion('edge_purchase', { revenue: 9.5, currency: 'EUR' }, { scope });
   return new Response('ok', { headers: { 'content-type': 'text/plain' } });
 });
-const response = await handler(new Request('https://shop.example/landing?utm_source=news', {
-  headers: {
-    accept: 'text/html', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document',
-    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
-  },
-}));
+const response = await handler(
+  new Request('https://shop.example/landing?utm_source=news', {
+    headers: {
+      accept: 'text/html',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+      'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    },
+  }),
+);
 const flush = await client.close({ timeoutMs: 5000 });
-process.stdout.write(JSON.stringify({ status: response.status, body: await response.text(), cookies: response.headers.getSetCookie(), implicit, flush, blocked }));
+process.stdout.write(
+  JSON.stringify({
+    status: response.status,
+    body: await response.text(),
+    cookies: response.headers.getSetCookie(),
+    implicit,
+    flush,
+    blocked,
+  }),
+);
