@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { codeVersion } from './figures/result-file.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const DAY = 86_400_000;
@@ -312,6 +313,7 @@ export async function runReadApi({
         out,
         `${JSON.stringify(
           {
+            code: codeVersion(),
             bench: 'read-api',
             date: new Date().toISOString(),
             machine: {
