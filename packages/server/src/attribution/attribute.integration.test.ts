@@ -28,6 +28,8 @@ async function expectSameAttribution(storage: Storage, accountId: string, seed: 
       expect(narrowed.journeys, `journeys ${where}`).toEqual(all.journeys);
       const markovFacts = await storage.markovFacts(accountId, window);
       countedSteps += markovFacts.steps.length;
+      // The channel breakdown counts steps through the path-step read model; it must agree with the sessions.
+      if (dimension === 'channel') expect(markovFacts.stepSource, `step source ${where}`).toBe('read-model');
       expect(buildJourneys({ ...markovFacts, lookbackMs, grouped }).journeys, `markov journeys ${where}`).toEqual(
         all.journeys,
       );

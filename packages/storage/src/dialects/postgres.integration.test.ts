@@ -83,6 +83,7 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
       { version: 19, name: '019-cookieless-secrets.sql' },
       { version: 20, name: '020-dashboard-state.sql' },
       { version: 21, name: '021-dashboard-users.sql' },
+      { version: 22, name: '022-path-steps.sql' },
     ]);
     const account = await starters[0]!.ensureAccount('acme', 1);
     const reopened = open();

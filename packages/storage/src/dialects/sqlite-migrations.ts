@@ -96,6 +96,10 @@ export async function migrateSqlite(
       }).immediate();
       options.onProgress?.({ phase: 'done', ...step, ms: performance.now() - started });
     }
+    // A migration that builds a read model writes whole tables into the log (a fresh database's
+    // schema alone is near 1 MiB): empty it now, or the first writes would meet the WAL bound and
+    // be refused until the checkpointer caught up. A reader elsewhere only makes this a no-op.
+    if (pending.length > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new StorageError(

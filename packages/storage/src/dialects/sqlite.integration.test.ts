@@ -90,6 +90,7 @@ describe('sqlite migrations', () => {
       { version: 20, name: '020-cookieless-secrets.sql' },
       { version: 21, name: '021-dashboard-state.sql' },
       { version: 22, name: '022-dashboard-users.sql' },
+      { version: 23, name: '023-path-steps.sql' },
     ]);
   });
 

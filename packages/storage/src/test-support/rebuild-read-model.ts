@@ -10,6 +10,9 @@ export const READ_MODEL_TABLES = {
   visitor_gaps: 'SELECT account_key, dim, hour, value, prev_hour, visitors FROM visitor_gaps ORDER BY 1, 2, 3, 4, 5',
   rollup_items:
     'SELECT account_key, hour, events, conversions, revenue_units, revenue_micros FROM rollup_items ORDER BY 1, 2',
+  path_steps:
+    'SELECT account_key, day, prev_day, prev_channel, channel, sessions FROM path_steps ORDER BY 1, 2, 3, 4, 5',
+  path_ends: 'SELECT account_key, day, next_day, channel, sessions FROM path_ends ORDER BY 1, 2, 3, 4',
 };
 
 export async function readModelRows(
@@ -23,16 +26,27 @@ export async function readModelRows(
  * Empties the read model and builds it again with the migrations' own SQL: the first rollups
  * migration builds rollup_sessions (and the item rollups) from raw rows; the visitor-gaps migration
  * turns rollup_sessions into the visitor-free tables and drops it; the utm migration then adds
- * dimensions 4-6 from the sessions.
+ * dimensions 4-6 from the sessions; the path-steps migration counts every visitor's path.
  */
 export async function rebuildReadModel(db: Pick<TestStorage, 'url' | 'storage'>): Promise<void> {
-  const [first, second, third] =
+  const [first, second, third, fourth] =
     db.storage.dialect === 'sqlite'
-      ? ['sqlite/009-rollups.sql', 'sqlite/010-visitor-gaps.sql', 'sqlite/015-utm-dimensions.sql']
-      : ['postgres/008-rollups.sql', 'postgres/009-visitor-gaps.sql', 'postgres/014-utm-dimensions.sql'];
+      ? [
+          'sqlite/009-rollups.sql',
+          'sqlite/010-visitor-gaps.sql',
+          'sqlite/015-utm-dimensions.sql',
+          'sqlite/023-path-steps.sql',
+        ]
+      : [
+          'postgres/008-rollups.sql',
+          'postgres/009-visitor-gaps.sql',
+          'postgres/014-utm-dimensions.sql',
+          'postgres/022-path-steps.sql',
+        ];
   const rollups = await readFile(new URL(`../../migrations/${first}`, import.meta.url), 'utf8');
   const gaps = await readFile(new URL(`../../migrations/${second}`, import.meta.url), 'utf8');
   const utm = await readFile(new URL(`../../migrations/${third}`, import.meta.url), 'utf8');
+  const paths = await readFile(new URL(`../../migrations/${fourth}`, import.meta.url), 'utf8');
   const createSessions = rollups.slice(
     rollups.indexOf('CREATE TABLE rollup_sessions'),
     rollups.indexOf('CREATE TABLE rollup_items'),
@@ -42,6 +56,7 @@ export async function rebuildReadModel(db: Pick<TestStorage, 'url' | 'storage'>)
     db,
     `DELETE FROM rollup_dims; DELETE FROM visitor_hours; DELETE FROM visitor_gaps; DELETE FROM rollup_items;
     DELETE FROM session_spans; ${createSessions} ${backfill} ${gaps.slice(gaps.indexOf('INSERT INTO rollup_dims'))}
-    ${utm.slice(utm.indexOf('INSERT INTO rollup_dims'))}`,
+    ${utm.slice(utm.indexOf('INSERT INTO rollup_dims'))}
+    DELETE FROM path_steps; DELETE FROM path_ends; ${paths.slice(paths.indexOf('CREATE TEMP TABLE path_backfill'))}`,
   );
 }

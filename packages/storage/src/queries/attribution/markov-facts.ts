@@ -10,6 +10,8 @@ import {
   type DimensionRow,
 } from './attribution-dimension.js';
 import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
+import type { PathSession } from '../rollups/path-steps.js';
+import { pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
 
 /**
  * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
@@ -24,6 +26,23 @@ export interface PathStepFact {
 /** Markov's facts: `sessions` of the people who converted or have identity links, every other visitor's path counted in `steps`. */
 export interface MarkovFacts extends AttributionFacts {
   steps: PathStepFact[];
+  /**
+   * Where `steps` came from: the path-step read model (path-step-counts.ts; channel breakdown, not
+   * truncated), or the raw sessions of the window (other breakdowns, or when the read model and
+   * the sessions disagreed). Both give the same steps.
+   */
+  stepSource: 'read-model' | 'raw';
+}
+
+/** The window paths of the people read as sessions, for the read model's count to leave out. */
+function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
+  const out = new Map<string, PathSession[]>();
+  for (const s of sessions) {
+    const list = out.get(s.visitorId) ?? [];
+    list.push({ id: s.id, startedAt: Number(s.startedAt), channel: s.channel ?? '' });
+    out.set(s.visitorId, list);
+  }
+  return out;
 }
 
 // Markov reads the path of every person in the window, converting or not. A person is a visitor
@@ -200,16 +219,23 @@ export function markovFacts(conn: Connection, accountId: string, w: FactsWindow)
             .all(args)
             .map(toFactSession(dimension));
           const links = c.statement<[Record<string, unknown>], Link>(SQLITE_LINKS).all(args);
-          const steps = c
-            .statement<[Record<string, unknown>], StepRow>(sqliteSteps(dimension))
-            .all(args)
-            .flatMap(toSteps(dimension));
           const truncated = sessions.length > w.maxSessions;
+          const counted =
+            dimension === 'channel' && !truncated
+              ? sqlitePathStepCounts(c, accountId, { start, to: w.to }, pathsOf(sessions))
+              : null;
+          const steps =
+            counted ??
+            c
+              .statement<[Record<string, unknown>], StepRow>(sqliteSteps(dimension))
+              .all(args)
+              .flatMap(toSteps(dimension));
           return {
             conversions,
             sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions,
             links,
             steps,
+            stepSource: counted === null ? ('raw' as const) : ('read-model' as const),
             truncated,
           };
         })
@@ -228,19 +254,27 @@ export function markovFacts(conn: Connection, accountId: string, w: FactsWindow)
             ])
           ).rows.map(toFactSession(dimension));
           const links = (await client.query<Link>(PG_LINKS, [accountId])).rows;
-          // PostgreSQL hashes the NOT IN sets only when it expects them to fit work_mem; past that it
-          // would probe the list once per session. 64 MB holds ~1M visitor ids (and keeps the window's
-          // sort in memory), for this query's transaction only; reads in flight are bounded.
-          await client.query(`SET LOCAL work_mem = '${STEPS_WORK_MEM}'`);
-          const steps = (
-            await client.query<StepRow>(pgSteps(dimension), [accountId, w.from, w.to, start])
-          ).rows.flatMap(toSteps(dimension));
           const truncated = sessions.length > w.maxSessions;
+          const counted =
+            dimension === 'channel' && !truncated
+              ? await pgPathStepCounts(client, accountId, { start, to: w.to }, pathsOf(sessions))
+              : null;
+          let steps: PathStepFact[] | null = counted;
+          if (steps === null) {
+            // PostgreSQL hashes the NOT IN sets only when it expects them to fit work_mem; past that it
+            // would probe the list once per session. 64 MB holds ~1M visitor ids (and keeps the window's
+            // sort in memory), for this query's transaction only; reads in flight are bounded.
+            await client.query(`SET LOCAL work_mem = '${STEPS_WORK_MEM}'`);
+            steps = (await client.query<StepRow>(pgSteps(dimension), [accountId, w.from, w.to, start])).rows.flatMap(
+              toSteps(dimension),
+            );
+          }
           return {
             conversions,
             sessions: truncated ? sessions.slice(0, w.maxSessions) : sessions,
             links,
             steps,
+            stepSource: counted === null ? ('raw' as const) : ('read-model' as const),
             truncated,
           };
         },

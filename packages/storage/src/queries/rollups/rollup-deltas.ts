@@ -1,5 +1,6 @@
 // What a write does to the rollups, as deltas: sessions moving between hours and landing dimensions, items added per hour.
 import { HOUR_MS } from './hour-plan.js';
+import { pathChanges, type PathChange } from './path-steps.js';
 import { DIM, membershipDeltas, valuedDims, type MembershipDelta } from './visitor-sets.js';
 
 /** A session as the rollups see it; '' stands for no channel, no landing path, no referrer host, no utm value. */
@@ -26,10 +27,11 @@ export interface DimDelta {
   sessions: number;
 }
 
-/** Both kinds of change a session move makes: dimension counts, and visitor-hour refcounts (visitor-sets.ts). */
+/** The three kinds of change a session move makes: dimension counts, visitor-hour refcounts (visitor-sets.ts), and visitors' paths (path-steps.ts). */
 export interface SessionRollupDeltas {
   dims: DimDelta[];
   memberships: MembershipDelta[];
+  paths: PathChange[];
 }
 
 /** A change of one rollup_items row. */
@@ -90,7 +92,11 @@ export function sessionRollupDeltas(
   };
   for (const s of before) add(s, -1);
   for (const s of after) add(s, 1);
-  return { dims: sortedByKey(deltas).filter((d) => d.sessions !== 0), memberships: membershipDeltas(before, after) };
+  return {
+    dims: sortedByKey(deltas).filter((d) => d.sessions !== 0),
+    memberships: membershipDeltas(before, after),
+    paths: pathChanges(before, after),
+  };
 }
 
 /** The longest span per account among `after` (the session_spans bound only grows). */

@@ -2,6 +2,7 @@
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { DimDelta, ItemRollupDelta, SessionRollupDeltas } from './rollup-deltas.js';
+import { pgWritePathSteps, sqliteWritePathSteps } from './write-path-steps.js';
 import { pgWriteVisitorSets, sqliteWriteVisitorSets } from './write-visitor-sets.js';
 
 export interface RollupDeltas {
@@ -33,6 +34,7 @@ export function sqliteWriteRollups(c: SqliteConnection, deltas: RollupDeltas): v
   const empty = c.statement(SQLITE_EMPTY);
   for (const d of deltas.sessions.dims) if (d.sessions < 0) empty.run(...sessionParams(d));
   sqliteWriteVisitorSets(c, deltas.sessions.memberships);
+  sqliteWritePathSteps(c, deltas.sessions.paths);
   const items = c.statement(SQLITE_ITEMS);
   for (const d of deltas.items)
     items.run(d.accountKey, d.hour, d.events, d.conversions, d.revenueUnits, d.revenueMicros);
@@ -92,4 +94,5 @@ export async function pgWriteRollups(client: PgQueryable, deltas: RollupDeltas):
   const emptied = dims.filter((d) => d.sessions < 0);
   if (emptied.length > 0) await client.query(PG_EMPTY, columns(emptied, SESSION_COLUMNS));
   await pgWriteVisitorSets(client, deltas.sessions.memberships);
+  await pgWritePathSteps(client, deltas.sessions.paths);
 }

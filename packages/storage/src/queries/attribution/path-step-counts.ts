@@ -1,0 +1,214 @@
+// Every visitor's window path as counted steps, from the path_steps / path_ends read model and the raw sessions of the window's two edge days.
+import type { PgQueryable } from '../../dialects/postgres-connection.js';
+import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
+import { byPathOrder, dayOf, DAY_MS, NONE, type PathSession } from '../rollups/path-steps.js';
+
+/** A session as a step's side: its channel (null: unclassified), no breakdown group. */
+export interface ChannelTouch {
+  channel: string | null;
+  group: null;
+}
+/** `count` window paths stepped from `from` to `to` (null: the path's start, or its end), as markovFacts' PathStepFact. */
+export interface ChannelStep {
+  from: ChannelTouch | null;
+  to: ChannelTouch | null;
+  count: number;
+}
+
+/** A window [start, to], both ends included (sessions started in it), as markovFacts reads it. */
+export interface StepWindow {
+  start: number;
+  to: number;
+}
+
+// The window's path of a visitor is its sessions started in [start, to] in path order: a step
+// (null -> first), one per consecutive pair, and (last -> null). Per session s of the window that is
+// the step (prev -> s) if its previous session also lies in the window, else (null -> s), and
+// (s -> null) if its next session does not. For a session started on a day wholly inside the window
+// (inner days: after start's day, before to's day) the stored days decide both, except when the
+// previous session started on start's own day (in the window iff at or after start) or the next on
+// to's own day (in the window iff at or before to). Those cases, and the sessions of the two edge
+// days themselves, come from the raw paths of every visitor with a session on an edge day in the
+// window: a previous session on start's day at or after start is such a session, and so is a next
+// session on to's day at or before to. So the inner rows are counted by class (cls 2: the
+// undecided day), and the raw edge paths say how many of the undecided ones lie inside.
+
+const innerSteps = (p: (name: string) => string): string => `SELECT
+    CASE WHEN r.prev_day = ${NONE} THEN 0 WHEN r.prev_day > ${p('dS')} THEN 1 WHEN r.prev_day = ${p('dS')} THEN 2 ELSE 0 END AS cls,
+    r.prev_channel AS "prevChannel", r.channel, SUM(r.sessions) AS n
+  FROM accounts a JOIN path_steps r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
+  WHERE a.id = ${p('account')} GROUP BY 1, r.prev_channel, r.channel`;
+const innerEnds = (p: (name: string) => string): string => `SELECT
+    CASE WHEN r.next_day = ${NONE} OR r.next_day > ${p('dT')} THEN 1 WHEN r.next_day = ${p('dT')} THEN 2 ELSE 0 END AS cls,
+    r.channel, SUM(r.sessions) AS n
+  FROM accounts a JOIN path_ends r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
+  WHERE a.id = ${p('account')} GROUP BY 1, r.channel`;
+// Sessions started in [a, b] were last seen in [a, b + the account's longest span] (session_spans):
+// the bound lets sessions_by_activity do the range scan. Then every session of those visitors.
+const edgePaths = (
+  p: (name: string) => string,
+  fence: string,
+): string => `WITH acct(k) AS (SELECT key FROM accounts WHERE id = ${p('account')}),
+  span(ms) AS (SELECT coalesce((SELECT max_span FROM session_spans WHERE account_key = (SELECT k FROM acct)), 0)),
+  ranges(a, b) AS (VALUES (${p('a1')}, ${p('b1')}), (${p('a2')}, ${p('b2')})),
+  edge(v) AS (SELECT DISTINCT s.visitor_id FROM acct CROSS JOIN span CROSS JOIN ranges CROSS JOIN sessions s
+    WHERE s.account_key = acct.k AND s.last_seen_at >= ranges.a AND s.last_seen_at <= ranges.b + span.ms
+      AND s.started_at >= ranges.a AND s.started_at <= ranges.b)
+  SELECT s.visitor_id AS "visitorId", s.id, s.started_at AS "startedAt", coalesce(s.channel, '') AS channel
+  FROM edge CROSS JOIN acct CROSS JOIN ${fence.replace('@', 'edge.v')}`;
+const SQLITE_EDGE = edgePaths((n) => `@${n}`, 'sessions s WHERE s.account_key = acct.k AND s.visitor_id = @');
+const PG_EDGE = edgePaths(
+  (n) => `$${['account', 'a1', 'b1', 'a2', 'b2'].indexOf(n) + 1}::${n === 'account' ? 'text' : 'bigint'}`,
+  'LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = @ OFFSET 0) s',
+);
+const sqliteNamed = (n: string): string => `@${n}`;
+const pgInner = (n: string): string => `$${['account', 'dS', 'dT'].indexOf(n) + 1}`;
+const SQLITE_INNER_STEPS = innerSteps(sqliteNamed);
+const SQLITE_INNER_ENDS = innerEnds(sqliteNamed);
+const PG_INNER_STEPS = innerSteps(pgInner);
+const PG_INNER_ENDS = innerEnds(pgInner);
+
+interface StepRow {
+  cls: number | string;
+  prevChannel: string;
+  channel: string;
+  n: number | string;
+}
+interface EndRow {
+  cls: number | string;
+  channel: string;
+  n: number | string;
+}
+interface EdgeRow extends PathSession {
+  visitorId: string;
+}
+interface Raw {
+  steps: StepRow[];
+  ends: EndRow[];
+  edge: EdgeRow[];
+}
+
+/** The two edge ranges (inclusive): start's day from start, and to's day up to to (one range when they share a day). */
+function edgeRanges(w: StepWindow): { a1: number; b1: number; a2: number; b2: number; dS: number; dT: number } {
+  const dS = dayOf(w.start);
+  const dT = dayOf(w.to);
+  const b1 = Math.min(w.to, (dS + 1) * DAY_MS - 1);
+  const a2 = Math.max(w.start, dT * DAY_MS);
+  return { a1: w.start, b1, a2, b2: w.to, dS, dT };
+}
+
+/** A path's start or end in a counter key: no channel is this string ('' is a session without channel). */
+const EDGE = '\u0001';
+const touch = (side: string): ChannelTouch | null =>
+  side === EDGE ? null : { channel: side === '' ? null : side, group: null };
+
+/** Step counts keyed "from\u0000to"; null (a path's start or end) is EDGE. */
+export class StepCounter {
+  readonly counts = new Map<string, number>();
+  add(from: string | null, to: string | null, n: number): void {
+    const key = `${from ?? EDGE}\u0000${to ?? EDGE}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+  }
+}
+
+/** The path of one visitor's window sessions, counted (n = 1 adds, -1 takes away). */
+export function countWindowPath(counter: StepCounter, path: readonly PathSession[], n: number): void {
+  const sorted = [...path].sort(byPathOrder);
+  for (const [i, s] of sorted.entries()) counter.add(i === 0 ? null : (sorted[i - 1]?.channel ?? null), s.channel, n);
+  const last = sorted[sorted.length - 1];
+  if (last !== undefined) counter.add(last.channel, null, n);
+}
+
+function combine(raw: Raw, w: StepWindow): StepCounter {
+  const { dS, dT } = edgeRanges(w);
+  const counter = new StepCounter();
+  const inner = (day: number): boolean => day > dS && day < dT;
+  for (const r of raw.steps) {
+    const n = Number(r.n);
+    if (Number(r.cls) === 1) counter.add(r.prevChannel, r.channel, n);
+    else counter.add(null, r.channel, n); // cls 2 moves its inside part back below
+  }
+  for (const r of raw.ends) if (Number(r.cls) !== 0) counter.add(r.channel, null, Number(r.n));
+  const paths = new Map<string, PathSession[]>();
+  for (const r of raw.edge) {
+    const list = paths.get(r.visitorId) ?? [];
+    list.push({ id: r.id, startedAt: Number(r.startedAt), channel: r.channel });
+    paths.set(r.visitorId, list);
+  }
+  const inWindow = (t: number): boolean => t >= w.start && t <= w.to;
+  for (const path of paths.values()) {
+    const sorted = path.sort(byPathOrder);
+    for (const [i, s] of sorted.entries()) {
+      const day = dayOf(s.startedAt);
+      if (!inWindow(s.startedAt) || inner(day)) continue;
+      const prev = sorted[i - 1];
+      const next = sorted[i + 1];
+      counter.add(prev !== undefined && prev.startedAt >= w.start ? prev.channel : null, s.channel, 1);
+      if (next === undefined || next.startedAt > w.to) counter.add(s.channel, null, 1);
+      // An inner session whose previous session is this one (start's day, inside): its step was counted from null.
+      if (day === dS && next !== undefined && inner(dayOf(next.startedAt))) {
+        counter.add(s.channel, next.channel, 1);
+        counter.add(null, next.channel, -1);
+      }
+      // An inner session whose next session is this one (to's day, inside): it was counted as an end.
+      if (day === dT && prev !== undefined && inner(dayOf(prev.startedAt))) counter.add(prev.channel, null, -1);
+    }
+  }
+  return counter;
+}
+
+function sqliteRaw(c: SqliteConnection, accountId: string, w: StepWindow): Raw {
+  const { a1, b1, a2, b2, dS, dT } = edgeRanges(w);
+  const inner = { account: accountId, dS, dT };
+  return {
+    steps: c.statement<[Record<string, unknown>], StepRow>(SQLITE_INNER_STEPS).all(inner),
+    ends: c.statement<[Record<string, unknown>], EndRow>(SQLITE_INNER_ENDS).all(inner),
+    edge: c.statement<[Record<string, unknown>], EdgeRow>(SQLITE_EDGE).all({ account: accountId, a1, b1, a2, b2 }),
+  };
+}
+
+async function pgRaw(client: PgQueryable, accountId: string, w: StepWindow): Promise<Raw> {
+  const { a1, b1, a2, b2, dS, dT } = edgeRanges(w);
+  return {
+    steps: (await client.query<StepRow>(PG_INNER_STEPS, [accountId, dS, dT])).rows,
+    ends: (await client.query<EndRow>(PG_INNER_ENDS, [accountId, dS, dT])).rows,
+    edge: (await client.query<EdgeRow>(PG_EDGE, [accountId, a1, b1, a2, b2])).rows,
+  };
+}
+
+/**
+ * Every visitor's window path as steps, less the paths of `excluded` visitors (their window
+ * sessions, which the caller has read and counts itself). Null when a count comes out negative: the
+ * read model disagrees with the sessions, which the caller answers by counting from raw rows.
+ * Called inside the transaction that read `excluded`, so both see one snapshot.
+ */
+function counted(raw: Raw, w: StepWindow, excluded: ReadonlyMap<string, readonly PathSession[]>): ChannelStep[] | null {
+  const counter = combine(raw, w);
+  for (const path of excluded.values()) countWindowPath(counter, path, -1);
+  const out: ChannelStep[] = [];
+  for (const [key, count] of counter.counts) {
+    if (count < 0) return null;
+    if (count === 0) continue;
+    const [from = EDGE, to = EDGE] = key.split('\u0000');
+    out.push({ from: touch(from), to: touch(to), count });
+  }
+  return out;
+}
+
+export function sqlitePathStepCounts(
+  c: SqliteConnection,
+  accountId: string,
+  w: StepWindow,
+  excluded: ReadonlyMap<string, readonly PathSession[]>,
+): ChannelStep[] | null {
+  return counted(sqliteRaw(c, accountId, w), w, excluded);
+}
+
+export async function pgPathStepCounts(
+  client: PgQueryable,
+  accountId: string,
+  w: StepWindow,
+  excluded: ReadonlyMap<string, readonly PathSession[]>,
+): Promise<ChannelStep[] | null> {
+  return counted(await pgRaw(client, accountId, w), w, excluded);
+}
