@@ -1,4 +1,4 @@
-// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, or a figure copied by hand into the benchmark sections fails.
+// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, or a figure copied by hand into the benchmark and read-model sections fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,5 +86,37 @@ describe('README benchmark figures', () => {
     expect(prose.out).toContain(
       `README.md:${benchmarks + 3}: a measured figure in the prose of "Benchmarks" ("124.7k items/s")`,
     );
+  });
+
+  it('the read model, bytes at rest and materialized journeys sections are checked too, subsections included', () => {
+    const lines = text.split('\n');
+    const insert = (at: number, line: string) =>
+      [...lines.slice(0, at + 1), '', line, ...lines.slice(at + 1)].join('\n');
+    const cases = [
+      [
+        '### Read model, part 3: series on whole hours, utm dimensions, PostgreSQL stats',
+        'stats 30 d p50 31 ms',
+        '31 ms',
+      ],
+      ['## Bytes at rest per item (issue 15, item 4)', 'the facts tables take ~540 B/item', '540 B/item'],
+      ['## Materialized journeys (issue 15, item 2)', 'the refresher builds every journey in 1.2-1.6 s', '1.6 s'],
+    ] as const;
+    for (const [heading, line, figure] of cases) {
+      const at = lines.indexOf(heading);
+      expect(at).toBeGreaterThan(0);
+      const result = checkText('section.md', insert(at, line));
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`README.md:${at + 3}: a measured figure in the prose of`);
+      expect(result.out).toContain(`("${figure}")`);
+    }
+    const table = checkText('journeys-table.md', insert(lines.indexOf(cases[2][0]), '| model | live | materialized |'));
+    expect(table.code).toBe(1);
+    expect(table.out).toContain('a table in "Materialized journeys (issue 15, item 2)" outside a generated block');
+  });
+
+  it('a checked section renamed away fails the check, naming the section', () => {
+    const renamed = checkText('renamed.md', text.replace('## Bytes at rest per item (issue 15, item 4)', '## Bytes'));
+    expect(renamed.code).toBe(1);
+    expect(renamed.out).toContain('README.md: no section "## Bytes at rest per item (issue 15, item 4)"');
   });
 });
