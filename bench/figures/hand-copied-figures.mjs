@@ -1,4 +1,4 @@
-// Finds figures copied into the README by hand where only generated ones belong: tables in the benchmark sections, and measured quantities in the Benchmarks section's prose.
+// Finds figures copied by hand into the README and docs where only generated ones belong: tables in the checked sections, and measured quantities in their prose.
 // Generated blocks (<!-- figures: ... --> ... <!-- /figures -->) are skipped; what they hold is checked against their result files.
 
 /**
@@ -6,11 +6,13 @@
  * (the Bounded disk prose quotes issue 26's figures and settings). A section includes its subsections.
  */
 const SECTIONS = [
-  { heading: '## Read model: rollups (issue 15, item 2; first part)', prose: false },
-  { heading: '## Bytes at rest per item (issue 15, item 4)', prose: false },
-  { heading: '## Materialized journeys (issue 15, item 2)', prose: false },
-  { heading: '## Benchmarks', prose: false },
-  { heading: '## Bounded disk', prose: true },
+  { file: 'README.md', heading: '## Read model: rollups (issue 15, item 2; first part)', prose: false },
+  { file: 'README.md', heading: '## Bytes at rest per item (issue 15, item 4)', prose: false },
+  { file: 'README.md', heading: '## Materialized journeys (issue 15, item 2)', prose: false },
+  { file: 'README.md', heading: '## Benchmarks', prose: false },
+  { file: 'README.md', heading: '## Bounded disk', prose: true },
+  { file: 'docs/conversion-uploads.md', heading: '## Cost', prose: false },
+  { file: 'docs/sdk-spool.md', heading: '## Cost', prose: false },
 ];
 
 /** A measured quantity: a number followed by a unit of time, rate or size (not a name like "p95s"). */
@@ -31,13 +33,13 @@ function sectionLines(lines, heading) {
   return out;
 }
 
-/** Problems naming each README line, outside generated blocks, that holds a table row or (where not allowed) a measured quantity. */
-export function handCopiedFigures(text) {
+/** Problems naming each line of `file` (README.md or docs/NAME.md), outside generated blocks, that holds a table row or (where not allowed) a measured quantity. */
+export function handCopiedFigures(text, file = 'README.md') {
   const lines = text.split('\n');
   const problems = [];
-  for (const { heading, prose } of SECTIONS) {
+  for (const { heading, prose } of SECTIONS.filter((s) => s.file === file)) {
     if (!lines.includes(heading)) {
-      problems.push(`README.md: no section "${heading}" (renamed? update SECTIONS in hand-copied-figures.mjs)`);
+      problems.push(`${file}: no section "${heading}" (renamed? update SECTIONS in hand-copied-figures.mjs)`);
       continue;
     }
     let inBlock = false;
@@ -52,11 +54,11 @@ export function handCopiedFigures(text) {
       if (inBlock || inCode) continue;
       if (line.startsWith('|'))
         problems.push(
-          `README.md:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`,
+          `${file}:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`,
         );
       else if (!prose && MEASURED.test(line.replace(/`[^`]*`/g, '')))
         problems.push(
-          `README.md:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`,
+          `${file}:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`,
         );
     }
   }
