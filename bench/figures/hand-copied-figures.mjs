@@ -13,6 +13,8 @@ const SECTIONS = [
   { file: 'README.md', heading: '## Bounded disk', prose: true },
   { file: 'docs/conversion-uploads.md', heading: '## Cost', prose: false },
   { file: 'docs/sdk-spool.md', heading: '## Cost', prose: false },
+  { file: 'docs/read-model.md', heading: '## Measured', prose: false },
+  { file: 'docs/read-model.md', heading: '#### Measured (materialized journeys)', prose: false },
 ];
 
 /** A measured quantity: a number followed by a unit of time, rate or size (not a name like "p95s"). */
