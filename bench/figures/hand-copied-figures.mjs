@@ -14,6 +14,7 @@ const SECTIONS = [
   { file: 'docs/conversion-uploads.md', heading: '## Cost', prose: false },
   { file: 'docs/sdk-spool.md', heading: '## Cost', prose: false },
   { file: 'docs/read-model.md', heading: '## Measured', prose: false },
+  { file: 'docs/storage-bytes.md', heading: '## After compaction', prose: false },
   { file: 'docs/read-model.md', heading: '#### Measured (materialized journeys)', prose: false },
 ];
 
