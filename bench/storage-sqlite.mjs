@@ -235,7 +235,7 @@ async function compareBuilds({ items, batchSize, synchronous, baseStorage, stora
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
       items: { type: 'string', default: process.env.BENCH_ITEMS ?? '200000' },
