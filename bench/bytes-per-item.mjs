@@ -5,7 +5,8 @@
 //   node bench/bytes-per-item.mjs [--days 30] [--sessions-per-day 2000] [--db FILE.db | postgres://.../NEW_DB] [--keep]
 //   node bench/bytes-per-item.mjs --data FILE.db --items N        (measure an existing file as it is)
 //   node bench/bytes-per-item.mjs --data postgres://.../DB --items N
-//   add --maintain [--payload-days 2] to run the collector's inbox maintenance (prune, compact) once before measuring.
+//   add --maintain [--payload-days 2] to run the collector's inbox maintenance (prune, compact) once, measuring before and after it;
+//   add --out FILE to write the result file the README's bytes-at-rest block is rendered from.
 // SQLite: page bytes per b-tree from `dbstat` (what the file holds, free pages listed apart).
 // PostgreSQL: pg_table_size and pg_indexes_size per table, partitions counted with their parent, after VACUUM.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machine, writeResult } from './figures/result-file.mjs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -185,12 +187,14 @@ async function main() {
       maintain: { type: 'boolean', default: false },
       'payload-days': { type: 'string', default: '2' },
       json: { type: 'boolean', default: false },
+      out: { type: 'string' },
     },
   });
   const dir =
     values.db === undefined && values.data === undefined ? mkdtempSync(join(tmpdir(), 'touchline-bytes-')) : null;
   const db = values.data ?? values.db ?? join(dir, 'demo.db');
   const isPg = db.startsWith('postgres');
+  const started = new Date();
   let items = values.items === undefined ? null : Number(values.items);
   try {
     if (values.data === undefined) {
@@ -201,10 +205,35 @@ async function main() {
     }
     if (!Number.isFinite(items) || items <= 0)
       throw new Error('--items N: how many items the data set holds (the demo prints it)');
-    if (values.maintain)
-      console.log('maintenance:', JSON.stringify(await maintain(db, 32, Number(values['payload-days']))));
-    const result = print(isPg ? 'PostgreSQL' : 'SQLite', isPg ? await pgBreakdown(db) : sqliteBreakdown(db), items);
+    const dialect = isPg ? 'PostgreSQL' : 'SQLite';
+    const breakdown = async () => (isPg ? await pgBreakdown(db) : sqliteBreakdown(db));
+    // With --maintain, the bytes before it too, so one run shows what the maintenance frees.
+    const before = values.maintain ? print(`${dialect}, before maintenance`, await breakdown(), items) : null;
+    const maintenance = values.maintain ? await maintain(db, 32, Number(values['payload-days'])) : null;
+    if (maintenance !== null) console.log('maintenance:', JSON.stringify(maintenance));
+    const result = print(values.maintain ? `${dialect}, after maintenance` : dialect, await breakdown(), items);
     if (values.json) console.log(JSON.stringify(result));
+    if (values.out !== undefined)
+      console.log(
+        `result written to ${writeResult(values.out, {
+          bench: 'bytes-per-item',
+          date: started.toISOString(),
+          machine: machine(),
+          dialect,
+          settings: {
+            days: values.data === undefined ? Number(values.days) : null,
+            sessionsPerDay: values.data === undefined ? Number(values['sessions-per-day']) : null,
+            data: values.data === undefined ? null : 'an existing database (--data)',
+            maintain: values.maintain,
+            payloadDays: Number(values['payload-days']),
+          },
+          defaults: { days: 30, sessionsPerDay: 2000, maintain: false, payloadDays: 2 },
+          items,
+          before,
+          maintenance,
+          after: result,
+        })}`,
+      );
   } finally {
     if (dir !== null && !values.keep) rmSync(dir, { recursive: true, force: true });
     else if (dir !== null) console.log(`kept ${db}`);

@@ -1,11 +1,16 @@
-// Bench: conversion uploads over synthetic paid traffic in SQLite: a pass's journey reads against the journey API's own read, and a whole delivery pass against posting the same requests bare (same-run ratios).
+// Bench: conversion uploads over synthetic paid traffic in SQLite: a pass's journey reads against the journey API's own read, and a whole delivery pass against posting the same requests bare (same-run ratios); --out writes a result file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { createUploadDispatcher, gatherUploads } from '../packages/server/dist/index.js';
 import { openSqliteStorage } from '../packages/storage/dist/index.js';
+import { machine, writeResult } from './figures/result-file.mjs';
+
+// Usage: node bench/conversion-uploads.mjs [--out FILE]   (--out writes the result file docs/conversion-uploads.md's block is rendered from)
+const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
 
 const VISITORS = Number(process.env.UPLOAD_BENCH_VISITORS ?? 20_000);
 const PASS = Number(process.env.UPLOAD_BENCH_PASS ?? 1000);
@@ -26,7 +31,16 @@ function createRandom(seed) {
 
 /** A visitor with 1-3 sessions, 40% of them landing from a Google ad (gclid); a third buy in their last session; some identify. */
 function visitorBatch(accountId, v, random) {
-  const out = { visitors: [], sessions: [], events: [], conversions: [], identities: [], done: [], dead: [] };
+  const out = {
+    visitors: [],
+    sessions: [],
+    events: [],
+    conversions: [],
+    identities: [],
+    aliases: [],
+    done: [],
+    dead: [],
+  };
   const sessions = 1 + Math.floor(random() * 3);
   let last = null;
   for (let s = 0; s < sessions; s++) {
@@ -198,6 +212,29 @@ try {
     responseCode: 200,
   }));
   const record = await time(() => storage.recordUploadAttempts(batch, NOW));
+  if (args.out !== undefined) {
+    const path = writeResult(args.out, {
+      bench: 'conversion-uploads',
+      date: new Date().toISOString(),
+      machine: machine(),
+      settings: { visitors: VISITORS, pass: PASS },
+      defaults: { visitors: 20_000, pass: 1000 },
+      data: { visitors: stats.visitors, sessions: stats.sessions, conversions: stats.conversions },
+      pass: { conversions: conversions.length, sent: sent.length, skipped: conversions.length - sent.length },
+      ms: {
+        gather: gathered.ms,
+        journeyRead: journeys.ms,
+        pass: pass.ms,
+        bare: bare.ms,
+        enqueue: enqueue.ms,
+        claim: claim.ms,
+        record: record.ms,
+      },
+      rows: { enqueued: rows.length, claimed: claim.result.length, recorded: batch.length },
+      deliveries: Object.fromEntries(counts.map((c) => [c.status, c.count])),
+    });
+    console.log(`conversion uploads bench: result written to ${path}`);
+  }
   console.log(
     `conversion uploads bench: ${stats.visitors} visitors, ${stats.sessions} sessions, ${stats.conversions} conversions; one pass of ${conversions.length} (SQLite, one run; machine shared with other jobs)`,
   );

@@ -6,15 +6,19 @@
 //   node bench/journeys.mjs --data FILE.db [--rounds 9] [--lookback 30] [--base-storage BASE/packages/storage]
 //   node bench/journeys.mjs --pg URL --demo FILE.json [--rounds 9] [--base-storage BASE/packages/storage]
 // --ingest-only skips the reads (the ingest arms need no demo file then, but --data or --pg still names the dialect).
+// --out FILE writes the result file the README's materialized-journeys block is rendered from. A SQLite file without its
+// demo JSON (FILE.db.json) is read as the one account it holds.
 import { isDeepStrictEqual } from 'node:util';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { attributeFacts, JOURNEY_MODELS, journeyAnswer } from '../packages/attribution/dist/index.js';
 import { openPostgresStorage, openSqliteStorage } from '../packages/storage/dist/index.js';
+import { machine, writeResult } from './figures/result-file.mjs';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-12-05T12:00:00Z');
@@ -45,6 +49,7 @@ const { values } = parseArgs({
     'base-storage': { type: 'string' },
     batches: { type: 'string' },
     'ingest-only': { type: 'boolean' },
+    out: { type: 'string' },
   },
 });
 if (!values['ingest-only'] && !values.data && !(values.pg && values.demo))
@@ -55,16 +60,45 @@ const rounds = Number(values.rounds ?? 9);
 const lookbackMs = Number(values.lookback ?? 30) * DAY;
 const dir = mkdtempSync(join(tmpdir(), 'touchline-journeys-'));
 const dialect = values.data ? 'SQLite' : 'PostgreSQL';
+const p = (xs, q) => Number(quantile(xs, q).toFixed(1));
+/** What --out writes: every figure printed below. */
+const result = {
+  bench: 'journeys',
+  date: new Date().toISOString(),
+  dialect,
+  settings: {
+    rounds,
+    lookback: lookbackMs / DAY,
+    batches: Number(values.batches ?? 5),
+    baseStorage: values['base-storage'] ?? null,
+  },
+  defaults: { rounds: 9, lookback: 30, batches: 5, baseStorage: null },
+  reads: null,
+  ingest: null,
+};
+
+/** The demo's account: from its JSON beside the file, or the one account a SQLite file holds. */
+function demoAccount() {
+  const json = values.data ? `${values.data}.json` : values.demo;
+  if (existsSync(json)) return JSON.parse(readFileSync(json, 'utf8').trim().split('\n').pop()).account_id;
+  if (!values.data) throw new Error(`--demo ${json}: no such file`);
+  const db = new Database(values.data, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT id FROM accounts').all();
+    if (rows.length !== 1)
+      throw new Error(`${values.data} holds ${rows.length} accounts and has no ${json}: which one?`);
+    return rows[0].id;
+  } finally {
+    db.close();
+  }
+}
 
 async function reads() {
   const file = join(dir, 'touchline.db');
   if (values.data) copyFileSync(values.data, file);
-  const accountId = JSON.parse(
-    readFileSync(values.data ? `${values.data}.json` : values.demo, 'utf8')
-      .trim()
-      .split('\n')
-      .pop(),
-  ).account_id;
+  const accountId = demoAccount();
+  const reads = { models: {} };
+  result.reads = reads;
   const storage = values.data ? openSqliteStorage({ path: file }) : openPostgresStorage({ url: values.pg });
   await storage.migrate();
   try {
@@ -72,6 +106,7 @@ async function reads() {
     // Before the refresher has run (every visitor of the demo marked): the read is exact through the live walk.
     let t = performance.now();
     const behind = await storage.journeyFacts(accountId, window);
+    reads.pendingRead = { ms: Number((performance.now() - t).toFixed(1)), sessions: behind.sessions.length };
     console.log(
       `linear read before any refresh (all marks pending): ${(performance.now() - t).toFixed(0)} ms, ${behind.sessions.length} sessions`,
     );
@@ -86,6 +121,7 @@ async function reads() {
       if (step.done) break;
     }
     const s = (performance.now() - t) / 1000;
+    reads.refresher = { ...built, seconds: Number(s.toFixed(2)) };
     console.log(
       `refresher: ${built.visitors} marked visitors, ${built.conversions} conversions rebuilt in ${built.steps} steps, ${s.toFixed(1)} s (${(built.visitors / s).toFixed(0)} visitors/s)`,
     );
@@ -96,6 +132,10 @@ async function reads() {
       const [a, b] = [await run(before, model), await run(after, model)];
       if (!isDeepStrictEqual(a, b)) throw new Error(`${model}: the materialized answer differs from the live one`);
       const ms = await alternate(rounds, { live: () => run(before, model), materialized: () => run(after, model) });
+      reads.models[model] = {
+        live: { p50: p(ms.live, 0.5), p95: p(ms.live, 0.95) },
+        materialized: { p50: p(ms.materialized, 0.5), p95: p(ms.materialized, 0.95) },
+      };
       console.log(
         `${model.padEnd(16)} live ${fmt(ms.live)}, materialized ${fmt(ms.materialized)}, p50 ratio ${(quantile(ms.live, 0.5) / quantile(ms.materialized, 0.5)).toFixed(2)}, answers equal`,
       );
@@ -115,6 +155,7 @@ async function reads() {
       journeyAnswer(c, person, lookbackMs);
       one.push(performance.now() - t);
     }
+    reads.oneJourney = { conversions: picks.length, p50: p(one, 0.5), p95: p(one, 0.95) };
     console.log(`one journey (personSessions + journeyAnswer, ${picks.length} conversions): ${fmt(one)}`);
   } finally {
     await storage.close();
@@ -239,6 +280,7 @@ async function ingest() {
   const per = items(batches('x', perRound, 1));
   const ms = await alternate(rounds, { without: apply('without'), with: apply('with') });
   const rate = (xs) => per / (quantile(xs, 0.5) / 1000);
+  result.ingest = { itemsPerRun: per, without: Math.round(rate(ms.without)), with: Math.round(rate(ms.with)) };
   console.log(
     `ingest (applyProcessed, ${perRound} batches of ~2000 items a run): without marks ${rate(ms.without).toFixed(0)} items/s, with marks ${rate(ms.with).toFixed(0)} items/s, ratio ${(rate(ms.with) / rate(ms.without)).toFixed(2)}`,
   );
@@ -249,6 +291,8 @@ try {
   if (!values['ingest-only']) await reads();
   if (values['base-storage']) await ingest();
   console.log(`(${dialect}, ${rounds} alternating runs per arm, 30-day window, lookback ${lookbackMs / DAY} d)`);
+  if (values.out !== undefined)
+    console.log(`result written to ${writeResult(values.out, { ...result, machine: machine() })}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

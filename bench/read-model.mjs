@@ -2,12 +2,14 @@
 // database, timed with the storage build given, so two builds can be compared on the same file. Prints p50/p95 of
 // sequential calls and the row counts of the read-model tables. Usage (a database `touchline demo` filled):
 //   node bench/read-model.mjs --db /tmp/x.db [--storage packages/storage] [--account ID] [--end ISO] [--repeat 7] [--out answers.json]
+//     [--result FILE]   (the result file the README's read-model block is rendered from)
 // --storage points at another checkout's built packages/storage (e.g. the base tree) to time it on a copy of the file;
 // opening the file with a newer build migrates it, so give each build its own copy.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machine, writeResult } from './figures/result-file.mjs';
 
 const DAY = 86_400_000;
 const { values } = parseArgs({
@@ -18,8 +20,11 @@ const { values } = parseArgs({
     end: { type: 'string' },
     repeat: { type: 'string' },
     out: { type: 'string' },
+    result: { type: 'string' },
   },
 });
+const started = new Date();
+const timings = [];
 if (values.db === undefined) throw new Error('read-model: --db <file or postgres URL> is required');
 const storageDir = resolve(values.storage ?? new URL('../packages/storage', import.meta.url).pathname);
 const { openStorage } = await import(pathToFileURL(`${storageDir}/dist/index.js`).href);
@@ -42,6 +47,7 @@ async function time(name, run) {
     ms.push(performance.now() - t);
   }
   const digest = JSON.stringify(answer).length;
+  timings.push({ name, p50: Number(quantile(ms, 0.5).toFixed(1)), p95: Number(quantile(ms, 0.95).toFixed(1)) });
   console.log(
     `  ${name.padEnd(30)} p50 ${quantile(ms, 0.5).toFixed(0).padStart(6)} ms  p95 ${quantile(ms, 0.95).toFixed(0).padStart(6)} ms  (answer ${digest} chars)`,
   );
@@ -85,3 +91,17 @@ if (answers['utm campaign 90'] !== undefined)
 // --out FILE: every answer as JSON, to check that two builds answered the same.
 if (values.out !== undefined) writeFileSync(values.out, JSON.stringify(answers, null, 1));
 await storage.close();
+if (values.result !== undefined) {
+  const path = writeResult(values.result, {
+    bench: 'read-model',
+    date: started.toISOString(),
+    machine: machine(),
+    dialect: url.startsWith('postgres') ? 'PostgreSQL' : 'SQLite',
+    build: values.storage === undefined ? 'this tree' : 'another build (--storage)',
+    settings: { repeat, end: new Date(end).toISOString() },
+    defaults: { repeat: 7, end: '2026-12-05T11:37:12.345Z' },
+    stats90: answers['stats 90'],
+    reads: timings,
+  });
+  console.log(`result written to ${path}`);
+}

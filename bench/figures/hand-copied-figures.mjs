@@ -1,14 +1,26 @@
-// Finds figures copied into the README by hand where only generated ones belong: tables in the benchmark sections, and measured quantities in the Benchmarks section's prose.
+// Finds figures copied by hand into the README and docs where only generated ones belong: tables in the checked sections, and measured quantities in their prose.
 // Generated blocks (<!-- figures: ... --> ... <!-- /figures -->) are skipped; what they hold is checked against their result files.
 
-/** Sections whose tables must all be generated, and whether their prose may quote measured quantities (the Bounded disk prose quotes issue 26's figures and settings). */
+/**
+ * Sections whose tables must all be generated, and whether their prose may quote measured quantities
+ * (the Bounded disk prose quotes issue 26's figures and settings). A section includes its subsections.
+ */
 const SECTIONS = [
-  { heading: '## Benchmarks', prose: false },
-  { heading: '## Bounded disk', prose: true },
+  { file: 'README.md', heading: '## Read model: rollups (issue 15, item 2; first part)', prose: false },
+  { file: 'README.md', heading: '## Bytes at rest per item (issue 15, item 4)', prose: false },
+  { file: 'README.md', heading: '## Materialized journeys (issue 15, item 2)', prose: false },
+  { file: 'README.md', heading: '## Benchmarks', prose: false },
+  { file: 'README.md', heading: '## Bounded disk', prose: true },
+  { file: 'docs/conversion-uploads.md', heading: '## Cost', prose: false },
+  { file: 'docs/sdk-spool.md', heading: '## Cost', prose: false },
+  { file: 'docs/read-model.md', heading: '## Measured', prose: false },
+  { file: 'docs/storage-bytes.md', heading: '## After compaction', prose: false },
+  { file: 'docs/read-model.md', heading: '#### Measured (materialized journeys)', prose: false },
 ];
 
-/** A measured quantity: a number followed by a unit of time, rate or size. */
-const MEASURED = /\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|s\b|items\/s|events\/s|req\/s|conversions\/s|MiB|GiB|KiB|MB|GB|KB)/;
+/** A measured quantity: a number followed by a unit of time, rate or size (not a name like "p95s"). */
+const MEASURED =
+  /(?<![\w.])\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|s\b|items\/s|events\/s|req\/s|conversions\/s|calls\/s|MiB|GiB|KiB|MB|GB|KB|B\/item)/;
 
 /** The lines of one section (up to the next heading of the same or a higher level), with their README line numbers. */
 function sectionLines(lines, heading) {
@@ -24,11 +36,15 @@ function sectionLines(lines, heading) {
   return out;
 }
 
-/** Problems naming each README line, outside generated blocks, that holds a table row or (where not allowed) a measured quantity. */
-export function handCopiedFigures(text) {
+/** Problems naming each line of `file` (README.md or docs/NAME.md), outside generated blocks, that holds a table row or (where not allowed) a measured quantity. */
+export function handCopiedFigures(text, file = 'README.md') {
   const lines = text.split('\n');
   const problems = [];
-  for (const { heading, prose } of SECTIONS) {
+  for (const { heading, prose } of SECTIONS.filter((s) => s.file === file)) {
+    if (!lines.includes(heading)) {
+      problems.push(`${file}: no section "${heading}" (renamed? update SECTIONS in hand-copied-figures.mjs)`);
+      continue;
+    }
     let inBlock = false;
     let inCode = false;
     for (const { n, line } of sectionLines(lines, heading)) {
@@ -41,11 +57,11 @@ export function handCopiedFigures(text) {
       if (inBlock || inCode) continue;
       if (line.startsWith('|'))
         problems.push(
-          `README.md:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`,
+          `${file}:${n}: a table in "${heading.slice(3)}" outside a generated block (render it from a result file)`,
         );
       else if (!prose && MEASURED.test(line.replace(/`[^`]*`/g, '')))
         problems.push(
-          `README.md:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`,
+          `${file}:${n}: a measured figure in the prose of "${heading.slice(3)}" ("${MEASURED.exec(line.replace(/`[^`]*`/g, ''))[0]}"): put it in a generated block or point at one`,
         );
     }
   }

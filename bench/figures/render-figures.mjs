@@ -1,24 +1,28 @@
-// Renders the README's benchmark tables from the result files the benches write, so every figure in a generated block traces to a result.
-// A block in README.md looks like:
+// Renders the README's (and docs/*.md's) benchmark tables from the result files the benches write, so every figure in a generated block traces to a result.
+// A block in README.md or a docs/*.md file looks like:
 //   <!-- figures: read-api bench/figures/results/read-api-sqlite.json -->
 //   ...generated text, never edited by hand...
 //   <!-- /figures -->
 // A block may name several files, comma-separated (the wal-soak table has a row per run). Kinds: run (bench/run.mjs),
-// postgres-ingest (a run's PostgreSQL rows), read-api, wal-soak (its own files or a run's soak row), peer-sdks, next-overhead;
-// each names the benches whose files it reads.
-// Usage: node bench/figures/render-figures.mjs            rewrites every block from its result file
+// postgres-ingest (a run's PostgreSQL rows), read-api, wal-soak (its own files or a run's soak row), peer-sdks, next-overhead,
+// conversion-uploads, bytes-per-item, journeys, read-model; each names the benches whose files it reads.
+// Usage: node bench/figures/render-figures.mjs            rewrites every block of README.md and docs/*.md from its result file
 //        node bench/figures/render-figures.mjs --check    exits 1 naming each block that differs or whose file is missing,
-//                                                          and each hand-copied table or measured figure in the benchmark sections
-//        [--readme FILE] (another README, for tests)
-import { readFileSync, writeFileSync } from 'node:fs';
+//                                                          and each hand-copied table or measured figure in the checked sections
+//        [--readme FILE] (that file alone, checked as the README, for tests)
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { handCopiedFigures } from './hand-copied-figures.mjs';
+import { renderBytesPerItem } from './renderers/bytes-per-item.mjs';
+import { renderConversionUploads } from './renderers/conversion-uploads.mjs';
+import { renderJourneys } from './renderers/journeys.mjs';
 import { renderPostgresIngest } from './renderers/postgres-ingest.mjs';
 import { renderNextOverhead } from './renderers/next-overhead.mjs';
 import { renderPeerSdks } from './renderers/peer-sdks.mjs';
 import { renderReadApi } from './renderers/read-api.mjs';
+import { renderReadModel } from './renderers/read-model.mjs';
 import { renderRun } from './renderers/run.mjs';
 import { renderWalSoak } from './renderers/wal-soak.mjs';
 
@@ -33,6 +37,10 @@ const RENDERERS = {
   'peer-sdks': { render: renderPeerSdks, benches: ['peer-sdks'] },
   'next-overhead': { render: ([r]) => renderNextOverhead(r), benches: ['next-overhead'] },
   'postgres-ingest': { render: renderPostgresIngest, benches: ['run'] },
+  'conversion-uploads': { render: ([r]) => renderConversionUploads(r), benches: ['conversion-uploads'] },
+  'bytes-per-item': { render: ([r]) => renderBytesPerItem(r), benches: ['bytes-per-item'] },
+  journeys: { render: renderJourneys, benches: ['journeys'] },
+  'read-model': { render: ([r]) => renderReadModel(r), benches: ['read-model'] },
 };
 
 /** Reads a block's result files; a missing or unreadable file, or one from another bench, is a problem named by its path. */
@@ -76,28 +84,43 @@ export function renderReadme(text, root = ROOT) {
   return { text: out, problems };
 }
 
+/** The files whose blocks are rendered and sections checked: README.md and every docs/*.md, or the one --readme file (as README.md). */
+function targets(readme) {
+  if (readme !== undefined) return [{ path: resolve(readme), name: 'README.md' }];
+  const docs = readdirSync(resolve(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+  return ['README.md', ...docs.map((f) => `docs/${f}`)].map((f) => ({ path: resolve(ROOT, f), name: f }));
+}
+
+/** Check mode for one file: its blocks against their results, and its checked sections for hand-copied figures. */
+function checkFile(name, before, { text, problems }) {
+  const after = [...text.matchAll(BLOCK)];
+  const stale = [...before.matchAll(BLOCK)].filter((m, i) => m[0] !== after[i]?.[0]).map((m) => m[2]);
+  for (const file of stale)
+    problems.push(
+      `${file}: the ${name} block differs from what its result renders (edited by hand, or the result changed: run node bench/figures/render-figures.mjs)`,
+    );
+  return [...problems, ...handCopiedFigures(before, name)];
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { check: { type: 'boolean' }, readme: { type: 'string' } } });
-  const path = resolve(values.readme ?? resolve(ROOT, 'README.md'));
-  const before = readFileSync(path, 'utf8');
-  const { text, problems } = renderReadme(before);
-  const blocks = [...before.matchAll(BLOCK)].length;
-  if (values.check) {
-    const stale = [...before.matchAll(BLOCK)]
-      .filter((m, i) => m[0] !== [...text.matchAll(BLOCK)][i]?.[0])
-      .map((m) => m[2]);
-    for (const file of stale)
-      problems.push(
-        `${file}: the README block differs from what its result renders (edited by hand, or the result changed: run node bench/figures/render-figures.mjs)`,
-      );
-    problems.push(...handCopiedFigures(before));
-    for (const p of problems) console.error(`render-figures: ${p}`);
-    if (problems.length > 0) process.exit(1);
-    console.log(`render-figures: ${blocks} block(s) match their result files`);
-  } else {
-    for (const p of problems) console.error(`render-figures: ${p}`);
-    writeFileSync(path, text);
-    console.log(`render-figures: rendered ${blocks} block(s) into ${path}`);
-    if (problems.length > 0) process.exit(1);
+  const problems = [];
+  let blocks = 0;
+  for (const target of targets(values.readme)) {
+    const before = readFileSync(target.path, 'utf8');
+    const rendered = renderReadme(before);
+    blocks += [...before.matchAll(BLOCK)].length;
+    if (values.check) problems.push(...checkFile(target.name, before, rendered));
+    else {
+      problems.push(...rendered.problems);
+      if (rendered.text !== before) writeFileSync(target.path, rendered.text);
+    }
   }
+  for (const p of problems) console.error(`render-figures: ${p}`);
+  if (problems.length > 0) process.exit(1);
+  console.log(
+    values.check
+      ? `render-figures: ${blocks} block(s) match their result files`
+      : `render-figures: rendered ${blocks} block(s)`,
+  );
 }

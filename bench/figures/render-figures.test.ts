@@ -1,4 +1,4 @@
-// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, or a figure copied by hand into the benchmark sections fails.
+// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, or a figure copied by hand into the benchmark and read-model sections fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const SCRIPT = fileURLToPath(new URL('./render-figures.mjs', import.meta.url));
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'touchline-figures-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,8 +34,12 @@ describe('README benchmark figures', () => {
     expect(check(README)).toMatchObject({ code: 0 });
   });
 
-  it('every committed result file is behind a block', () => {
-    const named = new Set(blocks.flatMap((b) => (b[2] as string).split(',')));
+  it('every committed result file is behind a block of the README or a docs page', () => {
+    const docs = readdirSync(DOCS).filter((f) => f.endsWith('.md'));
+    const all = [text, ...docs.map((f) => readFileSync(join(DOCS, f), 'utf8'))].flatMap((t) => [
+      ...t.matchAll(/<!-- figures: (\S+) (\S+) -->/g),
+    ]);
+    const named = new Set(all.flatMap((b) => (b[2] as string).split(',')));
     for (const file of readdirSync(RESULTS)) expect(named).toContain(`bench/figures/results/${file}`);
   });
 
@@ -48,7 +53,7 @@ describe('README benchmark figures', () => {
       const at = text.indexOf(rowText, start) + rowText.lastIndexOf((row as RegExpExecArray)[1] as string);
       const result = checkText('edited.md', `${text.slice(0, at)}9${text.slice(at)}`);
       expect(result.code).toBe(1);
-      expect(result.out).toContain(`${block[2]}: the README block differs`);
+      expect(result.out).toContain(`${block[2]}: the README.md block differs`);
     }
   });
 
@@ -86,5 +91,60 @@ describe('README benchmark figures', () => {
     expect(prose.out).toContain(
       `README.md:${benchmarks + 3}: a measured figure in the prose of "Benchmarks" ("124.7k items/s")`,
     );
+  });
+
+  it('the read model, bytes at rest and materialized journeys sections are checked too, subsections included', () => {
+    const lines = text.split('\n');
+    const insert = (at: number, line: string) =>
+      [...lines.slice(0, at + 1), '', line, ...lines.slice(at + 1)].join('\n');
+    const cases = [
+      [
+        '### Read model, part 3: series on whole hours, utm dimensions, PostgreSQL stats',
+        'stats 30 d p50 31 ms',
+        '31 ms',
+      ],
+      ['## Bytes at rest per item (issue 15, item 4)', 'the facts tables take ~540 B/item', '540 B/item'],
+      ['## Materialized journeys (issue 15, item 2)', 'the refresher builds every journey in 1.2-1.6 s', '1.6 s'],
+    ] as const;
+    for (const [heading, line, figure] of cases) {
+      const at = lines.indexOf(heading);
+      expect(at).toBeGreaterThan(0);
+      const result = checkText('section.md', insert(at, line));
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`README.md:${at + 3}: a measured figure in the prose of`);
+      expect(result.out).toContain(`("${figure}")`);
+    }
+    const table = checkText('journeys-table.md', insert(lines.indexOf(cases[2][0]), '| model | live | materialized |'));
+    expect(table.code).toBe(1);
+    expect(table.out).toContain('a table in "Materialized journeys (issue 15, item 2)" outside a generated block');
+  });
+
+  it('the docs pages are rendered and checked too: a hand-edited docs block or a figure in a docs Cost section fails', async () => {
+    const run = spawnSync(process.execPath, [SCRIPT, '--check'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/render-figures: \d+ block\(s\) match their result files/);
+    const page = readFileSync(join(DOCS, 'conversion-uploads.md'), 'utf8');
+    const block = '<!-- figures: conversion-uploads bench/figures/results/conversion-uploads.json -->';
+    expect(page).toContain(block);
+    const row =
+      page.indexOf('| conversions per second through a whole pass | ') +
+      '| conversions per second through a whole pass | '.length;
+    const edited = checkText('docs-edited.md', `${page.slice(0, row)}9${page.slice(row)}`);
+    expect(edited.code).toBe(1);
+    expect(edited.out).toContain('bench/figures/results/conversion-uploads.json: the README.md block differs');
+    // A docs page goes through the same check when named as the file: its Cost section is one of the checked ones.
+    const { handCopiedFigures } = await import('./hand-copied-figures.mjs');
+    const at = page.split('\n').indexOf('## Cost');
+    const lines = page.split('\n');
+    const prose = [...lines.slice(0, at + 1), '', 'a pass took 642 ms', ...lines.slice(at + 1)].join('\n');
+    expect(handCopiedFigures(prose, 'docs/conversion-uploads.md')).toContain(
+      `docs/conversion-uploads.md:${at + 3}: a measured figure in the prose of "Cost" ("642 ms"): put it in a generated block or point at one`,
+    );
+  });
+
+  it('a checked section renamed away fails the check, naming the section', () => {
+    const renamed = checkText('renamed.md', text.replace('## Bytes at rest per item (issue 15, item 4)', '## Bytes'));
+    expect(renamed.code).toBe(1);
+    expect(renamed.out).toContain('README.md: no section "## Bytes at rest per item (issue 15, item 4)"');
   });
 });
