@@ -66,6 +66,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
       'https://shop.example/erased-second',
     ]);
 
+    // The matcher runs on a read thread (read-ops.ts cookielessInboxSeqs), not on the ingest event loop.
+    expect(fx.collector.reads.mode).toBe('thread');
     const res = await fetch(`${fx.url}/api/v1/visitors/${erased}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${adminKey}` },
