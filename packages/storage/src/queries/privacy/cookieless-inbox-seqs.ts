@@ -62,6 +62,8 @@ export async function cookielessInboxSeqs(
   if (key === null || visitors.size === 0) return [];
   const seqs: number[] = [];
   for (let after = 0; after < q.throughSeq; after += WINDOW) {
+    // Where it runs inline (the CLI, a collector without read threads), other work gets a turn between windows.
+    await new Promise((resolve) => setImmediate(resolve));
     const through = Math.min(after + WINDOW, q.throughSeq);
     for (const r of await inReadTransaction(conn, () => window(key, after, through))) {
       const visitor = cookieless({ itemId: String(r.item_id), type: String(r.type), payload: String(r.payload) });
