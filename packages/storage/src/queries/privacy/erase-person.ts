@@ -1,8 +1,8 @@
 // erasePerson: removes every trace of one person (docs/privacy.md), leaves tombstones against late items, records an audit row.
 import { randomUUID } from 'node:crypto';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { removePersonRollups } from '../rollups/remove-person-rollups.js';
+import { truncateWal, withSecureDelete } from './sqlite-erasure-bytes.js';
 import { PG_ERASURE_LOCK } from './batch-tombstones.js';
 import type { CookielessInboxQuery } from './cookieless-inbox-seqs.js';
 import { linkedVisitor, quotedIds, rowBelongsTo, type PersonIds } from './inbox-payload-person.js';
@@ -256,40 +256,6 @@ const LAST_SEQ = {
   postgres: 'SELECT coalesce(max(seq), 0) AS seq FROM inbox',
   params: [],
 };
-
-/**
- * SQLite keeps deleted bytes in free page space and in the WAL until they are overwritten: the erasure
- * runs with secure_delete on (deleted content is zeroed) and ends with a TRUNCATE checkpoint, which
- * copies the zeroed pages home and empties the WAL (docs/privacy.md has the measurement).
- */
-function withSecureDelete<T>(c: SqliteConnection, fn: () => T): T {
-  const before = c.db.pragma('secure_delete', { simple: true }) as number;
-  c.db.pragma('secure_delete = ON');
-  try {
-    return fn();
-  } finally {
-    c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`);
-  }
-}
-
-/** TRUNCATE attempts, and the pause between them: the background checkpointer's PASSIVE tick (every 100 ms) takes milliseconds. */
-const TRUNCATE_ATTEMPTS = 20;
-const TRUNCATE_PAUSE_MS = 25;
-
-/**
- * A TRUNCATE checkpoint on the main connection; false when it stayed busy. It is busy when a reader
- * still needs old frames (after the busy timeout), and also, at once, while the background
- * checkpointer (sqlite-checkpointer.ts) runs its own checkpoint: that one is short, so the
- * checkpoint is tried again after a pause, up to about half a second in all.
- */
-async function truncateWal(c: SqliteConnection): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    const [row] = c.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    if (row?.busy === 0) return true;
-    if (attempt === TRUNCATE_ATTEMPTS) return false;
-    await new Promise((resolve) => setTimeout(resolve, TRUNCATE_PAUSE_MS));
-  }
-}
 
 /**
  * Lets the event loop run between two of the erasure's transactions. On SQLite each transaction is
