@@ -578,7 +578,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
       admin.once('dialog', (d) => {
         void d.accept();
       });
-      await admin.click('#users-table tr[data-login="vera@example.com"] button');
+      await admin.click('#users-table tr[data-login="vera@example.com"] button.remove-user');
       await eventually(() => admin.locator('#users-table tbody tr').count()).toBe(0);
       await viewer.reload();
       await viewer.waitForSelector('#password');

@@ -127,3 +127,4 @@ export type { DashboardSessionsToDelete } from './queries/dashboard-sessions/del
 export type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
 export type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js';
 export type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';
+export type { CookielessInboxQuery } from './queries/privacy/cookieless-inbox-seqs.js';

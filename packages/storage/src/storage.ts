@@ -1,6 +1,7 @@
 // The storage contract: everything above this layer talks to it and never knows the dialect.
 import type { AlertClaims, AlertStates } from './queries/integrity/claim-alert-transitions.js';
 import type { DaySecret } from './queries/cookieless/live-cookieless-secrets.js';
+import type { CookielessInboxQuery } from './queries/privacy/cookieless-inbox-seqs.js';
 import type { CookielessVisitorOf } from './queries/privacy/inbox-payload-person.js';
 import type { DashboardSessionFound, DashboardSessionRow } from './queries/dashboard-sessions/dashboard-session-row.js';
 import type { InvitationAnswer } from './queries/dashboard-users/accept-dashboard-invitation.js';
@@ -517,6 +518,11 @@ export interface Storage {
    * first use, absent once the day plus `marginMs` has passed; expired secrets are deleted.
    */
   cookielessSecrets(requests: readonly SecretRequest[], now: number, marginMs: number): Promise<Map<string, string>>;
+  /**
+   * Erasure's cookieless matcher, for a read connection: the seqs (up to q.throughSeq) of the
+   * account's cookieless inbox items whose visitor, as `cookieless` computes it, is one of q.visitors.
+   */
+  cookielessInboxSeqs(q: CookielessInboxQuery, cookieless: CookielessVisitorOf): Promise<number[]>;
   /** Cookieless mode: the account's daily secrets that still exist (creates none), for erasure and export. */
   liveCookielessSecrets(accountId: string, now: number): Promise<DaySecret[]>;
   /** One person's visitors and sessions started in [from, to]: what one conversion's journey is built from. */

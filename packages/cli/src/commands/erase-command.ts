@@ -45,14 +45,17 @@ export async function eraseCommand(argv: string[], io: CliIo): Promise<number> {
         `erase: no account named "${name}"${name.endsWith(TEST_ACCOUNT_SUFFIX) ? '' : ' (test-mode data lives in "<name> (test mode)")'}`,
       );
     const now = Date.now();
-    const cookieless = await cookielessInboxVisitor(storage, account.id, now);
     const result = await storage.erasePerson({
       accountId: account.id,
       subject,
       requestedBy: 'cli',
       now,
       tombstoneMs: tombstoneLifetimeMs(parseServerSettings({})),
-      ...(cookieless === undefined ? {} : { cookieless }),
+      // In the CLI's own process (no collector's event loop to keep free): the matcher runs inline.
+      async cookielessItems(q) {
+        const cookieless = await cookielessInboxVisitor(storage, account.id, now);
+        return cookieless === undefined ? [] : storage.cookielessInboxSeqs(q, cookieless);
+      },
     });
     const json = erasureJson(result);
     if (values.json) io.stdout.write(`${JSON.stringify(json)}\n`);

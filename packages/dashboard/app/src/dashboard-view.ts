@@ -196,6 +196,10 @@ async function buildPanels(state: State, who: Viewer, reload: () => void): Promi
             await postJson(`users/${encodeURIComponent(id)}/remove`, {}, csrfToken);
             reload();
           },
+          setRole: async (id, body) => {
+            await postJson(`users/${encodeURIComponent(id)}/role`, body, csrfToken);
+            reload();
+          },
           revoke: async (id) => {
             await postJson(`invitations/${encodeURIComponent(id)}/revoke`, {}, csrfToken);
             reload();
@@ -243,7 +247,7 @@ async function buildPanels(state: State, who: Viewer, reload: () => void): Promi
   );
   if (uploadPanel !== null) element.append(uploadPanel);
   if (people !== null) element.append(people);
-  if (!who.user.built_in) element.append(passwordPanel(csrfToken));
+  element.append(passwordPanel(csrfToken, who.user.built_in));
   return { overview, feed, element };
 }
 

@@ -1,8 +1,8 @@
-// "Change password" for a named user: the current password is required; the user's other sessions end.
+// "Change password" for whoever is signed in (a named user, or the built-in admin's stored password): the current password is required; their other sessions end.
 import { postJson } from './api.js';
 import { h } from './dom.js';
 
-export function passwordPanel(csrfToken: string): HTMLElement {
+export function passwordPanel(csrfToken: string, builtIn: boolean): HTMLElement {
   const current = h('input', {
     type: 'password',
     id: 'current-password',
@@ -25,7 +25,7 @@ export function passwordPanel(csrfToken: string): HTMLElement {
     { class: 'password-form' },
     current,
     next,
-    h('button', { type: 'submit' }, 'Change password'),
+    h('button', { type: 'submit', id: 'password-submit' }, 'Change password'),
     message,
   );
   form.addEventListener('submit', (e) => {
@@ -45,5 +45,17 @@ export function passwordPanel(csrfToken: string): HTMLElement {
         message.textContent = err instanceof Error ? err.message : String(err);
       });
   });
-  return h('details', { class: 'panel', id: 'password' }, h('summary', {}, 'Change my password'), form);
+  return h(
+    'details',
+    { class: 'panel', id: 'password' },
+    h('summary', {}, builtIn ? 'Change the admin password' : 'Change my password'),
+    builtIn
+      ? h(
+          'p',
+          { class: 'muted note' },
+          'Every other browser signed in with the admin password is signed out; named users stay signed in.',
+        )
+      : null,
+    form,
+  );
 }

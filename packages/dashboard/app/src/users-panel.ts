@@ -1,10 +1,13 @@
-// The users panel (admins only): users and open invitations with remove/revoke, and "Invite" which shows the one-time link once.
+// The users panel (admins only): users with role change and remove, open invitations with revoke, and "Invite" which shows the one-time link once.
 import type { AccountList, DashboardUserRow, InvitationRow, Invited, UserList } from './api-types.js';
 import { fmt, h } from './dom.js';
+import { roleEditor, type SetRole } from './role-editor.js';
 
 export interface UserActions {
   invite(body: { role: string; accounts: string[]; login: string; expires_hours: number }): Promise<Invited>;
   remove(userId: string): Promise<void>;
+  /** Their sessions end (they sign in again with the new role). */
+  setRole: SetRole;
   revoke(invitationId: string): Promise<void>;
 }
 
@@ -99,11 +102,12 @@ export function usersPanel(list: UserList, accounts: AccountList['accounts'], ac
       h(
         'td',
         {},
+        roleEditor(u, accounts, actions.setRole),
         h(
           'button',
           {
             type: 'button',
-            class: 'ghost',
+            class: 'ghost remove-user',
             onclick: () => {
               if (window.confirm(`Remove ${u.login}? Their sessions end.`)) actions.remove(u.id).catch(fail);
             },

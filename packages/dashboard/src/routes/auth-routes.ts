@@ -17,7 +17,14 @@ export interface AuthDeps {
   sessions: SessionStore;
   throttle: LoginThrottle;
   settings: DashboardSettings;
-  storage: Pick<Storage, 'findDashboardUser' | 'listDashboardUsers' | 'setDashboardUserPassword'>;
+  storage: Pick<
+    Storage,
+    | 'findDashboardUser'
+    | 'listDashboardUsers'
+    | 'setDashboardUserPassword'
+    | 'setAdminSetting'
+    | 'deleteDashboardSessions'
+  >;
   now: () => number;
 }
 
@@ -117,18 +124,50 @@ async function login(deps: Ctx, request: FastifyRequest, reply: FastifyReply): P
   return reply.send(sessionJson(session));
 }
 
-/** A named user changes their own password: the current one is required; their other sessions end. */
+/** The current password is right: the built-in admin's (env or stored) or the named user's. */
+async function currentPasswordOk(deps: AuthDeps, userId: string | null, attempt: string): Promise<boolean> {
+  if (userId === null) return deps.password.verify(attempt);
+  const user = await deps.storage.findDashboardUser({ id: userId });
+  return user !== null && (await verifyPassword(attempt, user.passwordHash));
+}
+
+/**
+ * Stores the new password and ends the changer's other sessions; the number ended. The built-in
+ * admin's is the stored hash `touchline admin set-password` writes (admin-password.ts reads it on
+ * every check, so every collector sharing the database takes it at once); like the CLI it signs out
+ * only the built-in admin's sessions (named users keep theirs), except the one making the change.
+ */
+async function storePassword(deps: AuthDeps, userId: string | null, token: string, password: string): Promise<number> {
+  const hash = await hashPassword(password);
+  if (userId === null) {
+    await deps.storage.setAdminSetting('admin_password_hash', hash, deps.now());
+    return deps.storage.deleteDashboardSessions({ userId: null, exceptTokenHash: tokenHash(token) });
+  }
+  const ended = await deps.storage.setDashboardUserPassword({
+    userId,
+    passwordHash: hash,
+    keepTokenHash: tokenHash(token),
+    now: deps.now(),
+  });
+  return ended ?? 0;
+}
+
+/**
+ * A signed-in person changes their own password (a named user, or the built-in admin when its
+ * password is the stored one): the current one is required; their other sessions end.
+ */
 async function changePassword(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   if (!requireSameOrigin(request, reply)) return reply;
   const signedIn = await requireSession(deps.sessions, request, reply);
   if (signedIn === null || !requireCsrf(signedIn, request, reply)) return reply;
   const { userId } = signedIn.session;
-  if (userId === null) {
+  // TOUCHLINE_ADMIN_PASSWORD wins over the stored hash: a change stored here would not take effect.
+  if (userId === null && (await deps.password.source()) === 'env') {
     return replyError(
       reply,
       409,
-      'built_in_admin',
-      "the built-in admin's password is changed with `touchline admin set-password` (or TOUCHLINE_ADMIN_PASSWORD), not here",
+      'admin_password_from_env',
+      "the built-in admin's password comes from TOUCHLINE_ADMIN_PASSWORD on this collector; change it there (a password stored here would not be used)",
     );
   }
   const body = passwordSchema.safeParse(request.body);
@@ -136,13 +175,14 @@ async function changePassword(deps: AuthDeps, request: FastifyRequest, reply: Fa
     const issue = body.error.issues[0];
     return replyError(reply, 400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
   }
+  // The CLI's rule (passwordProblem), in the words of whoever is changing theirs.
   const problem = passwordProblem(body.data.new_password);
   if (problem !== null)
     return replyError(
       reply,
       400,
       'invalid_body',
-      `new_password: ${problem.replace('the admin password', 'the password')}`,
+      `new_password: ${userId === null ? problem : problem.replace('the admin password', 'the password')}`,
     );
   const decision = deps.throttle.attempt(request.ip);
   if (decision.kind === 'refuse')
@@ -152,18 +192,12 @@ async function changePassword(deps: AuthDeps, request: FastifyRequest, reply: Fa
       'too_many_attempts',
       `too many failed password checks from this address; try again in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
     );
-  const user = await deps.storage.findDashboardUser({ id: userId });
-  if (user === null || !(await verifyPassword(body.data.current_password, user.passwordHash))) {
+  if (!(await currentPasswordOk(deps, userId, body.data.current_password))) {
     return replyError(reply, 403, 'wrong_password', 'current_password: that is not your current password');
   }
   deps.throttle.recordSuccess(request.ip);
-  const ended = await deps.storage.setDashboardUserPassword({
-    userId,
-    passwordHash: await hashPassword(body.data.new_password),
-    keepTokenHash: tokenHash(signedIn.token),
-    now: deps.now(),
-  });
-  return reply.send({ changed: true, other_sessions_signed_out: ended ?? 0 });
+  const ended = await storePassword(deps, userId, signedIn.token, body.data.new_password);
+  return reply.send({ changed: true, other_sessions_signed_out: ended });
 }
 
 export function registerAuthRoutes(app: FastifyInstance, options: AuthDeps): void {

@@ -247,7 +247,9 @@ describe('users and roles', () => {
       await (
         await post(f, 'password', { current_password: PASSWORD, new_password: 'second passphrase' }, admin)
       ).json(),
-    ).toMatchObject({ error: { code: 'built_in_admin' } });
+    ).toMatchObject({
+      error: { code: 'admin_password_from_env', message: expect.stringContaining('TOUCHLINE_ADMIN_PASSWORD') },
+    });
 
     expect(await (await post(f, 'logout-everywhere', {}, later)).json()).toEqual({
       state: 'signed_out',
@@ -255,6 +257,40 @@ describe('users and roles', () => {
     });
     expect((await get(f, 'accounts', here)).status).toBe(401);
     expect((await get(f, 'accounts', admin)).status).toBe(200);
+  });
+
+  it("the built-in admin changes its stored password with the current one: its other sessions end, named users' stay", async () => {
+    fixture = await startDashboard();
+    const f = fixture;
+    const { shop } = await twoAccounts(f);
+    const { hashPassword } = await import('../auth/password-hash.js');
+    await f.storage.setAdminSetting('admin_password_hash', await hashPassword(PASSWORD), Date.now());
+    const here = await signIn(f, { password: PASSWORD });
+    const elsewhere = await signIn(f, { password: PASSWORD });
+    const token = await invite(f, here, { role: 'viewer', accounts: [shop], login: 'ed' });
+    await post(f, 'invitation/accept', { token, password: 'ed passphrase' });
+    const named = await signIn(f, { login: 'ed', password: 'ed passphrase' });
+
+    expect(
+      await (
+        await post(f, 'password', { current_password: 'not the password', new_password: 'new admin pass' }, here)
+      ).json(),
+    ).toMatchObject({ error: { code: 'wrong_password', message: expect.stringMatching(/^current_password: /) } });
+    expect(
+      await (await post(f, 'password', { current_password: PASSWORD, new_password: 'short' }, here)).json(),
+    ).toMatchObject({
+      error: { message: expect.stringMatching(/^new_password: the admin password must be at least 10/) },
+    });
+    // Refused changes left everything as it was.
+    expect((await get(f, 'accounts', elsewhere)).status).toBe(200);
+    expect(
+      await (await post(f, 'password', { current_password: PASSWORD, new_password: 'new admin pass' }, here)).json(),
+    ).toEqual({ changed: true, other_sessions_signed_out: 1 });
+    expect((await get(f, 'accounts', here)).status).toBe(200);
+    expect((await get(f, 'accounts', elsewhere)).status).toBe(401);
+    expect((await get(f, 'accounts', named)).status).toBe(200);
+    expect((await post(f, 'login', { password: PASSWORD })).status).toBe(401);
+    await signIn(f, { password: 'new admin pass' });
   });
 
   it('with no admin password but a named user, the page asks for sign-in (not setup) and the user signs in', async () => {

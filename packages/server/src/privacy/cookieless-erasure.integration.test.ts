@@ -66,6 +66,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
       'https://shop.example/erased-second',
     ]);
 
+    // The matcher runs on a read thread (read-ops.ts cookielessInboxSeqs), not on the ingest event loop.
+    expect(fx.collector.reads.mode).toBe('thread');
     const res = await fetch(`${fx.url}/api/v1/visitors/${erased}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${adminKey}` },
@@ -81,5 +83,52 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     for (const marker of [kept, 'KeptBrowser']) expect(after.includes(marker), `${marker} must stay`).toBe(true);
     const keptExport = await getJson(fx.url, adminKey, `/api/v1/visitors/${kept}/export`);
     expect((keptExport.body.received_items as unknown[]).length).toBe(1);
+  });
+
+  it("erases a cookieless visitor's pending inbox items among many of other browsers (matched on a read thread), and the others are processed afterwards", async () => {
+    const fx = await startCollector({}, factory);
+    cleanup.push(() => fx.close());
+    const ingestKey = await fx.keyFor('shop');
+    const adminKey = await fx.keyFor('shop', ['read', 'admin']);
+    const t = Date.now() - 20 * 60_000;
+    // One processed item makes the day's secret and gives the visitor its id.
+    await postBatch(fx.url, ingestKey, [cookielessPageview(t, '/erased-first', ERASED_UA, '203.0.113.50')]);
+    await fx.collector.worker.drain();
+    const accountId = (await fx.storage.findAccount('shop'))?.id ?? '';
+    const [first] = await fx.storage.recentEvents(accountId, { since: t - 60_000, limit: 10 });
+    const erased = first?.visitorId ?? '';
+    expect(erased).toMatch(/^[0-9a-f]{8}-/);
+    // The worker is stopped: the rest stays pending, the person's three among 300 of other browsers.
+    await fx.collector.worker.stop();
+    const others = Array.from({ length: 300 }, (_, i) =>
+      cookielessPageview(t + 1000 + i, `/other-${i}`, `${KEPT_UA} ${i % 30}`, `198.51.${i % 10}.9`),
+    );
+    const mine = [1, 2, 3].map((i) =>
+      cookielessPageview(t + 2000 + i, `/erased-pending-${i}`, ERASED_UA, '203.0.113.50'),
+    );
+    for (let i = 0; i < others.length; i += 100) {
+      const batch = [...others.slice(i, i + 100), ...(i === 100 ? mine : [])];
+      expect((await postBatch(fx.url, ingestKey, batch)).status).toBe(202);
+    }
+    expect(fx.collector.reads.mode).toBe('thread');
+    // Still pending: nothing but the first item was processed.
+    expect((await fx.storage.recentEvents(accountId, { since: t - 60_000, limit: 1000 })).length).toBe(1);
+    const res = await fetch(`${fx.url}/api/v1/visitors/${erased}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(await res.json()).toMatchObject({ erased: true, removed: { visitors: 1, events: 1, inbox_items: 4 } });
+    const after = await storedText(factory.dialect, fx.databaseUrl);
+    for (const marker of [erased, 'ErasedBrowser', '/erased-first', '/erased-pending-']) {
+      expect(
+        after.includes(marker) ? await whereStored(factory.dialect, fx.databaseUrl, marker) : [],
+        `${marker} left in storage`,
+      ).toEqual([]);
+    }
+    fx.collector.worker.start();
+    await fx.collector.worker.drain();
+    const stored = await fx.storage.recentEvents(accountId, { since: t - 60_000, limit: 1000 });
+    expect(stored.length).toBe(300);
+    expect(stored.every((e) => e.url?.includes('/other-'))).toBe(true);
   });
 });

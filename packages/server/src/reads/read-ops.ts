@@ -1,7 +1,7 @@
 // The read operations the query API, the dashboard and the integrity monitor run: each takes a
 // Storage and plain arguments and returns plain data, so it runs the same inline or on a read thread.
 import { journeyAnswer, splitGroupedKey, type JourneyAnswer } from '@touchline/attribution';
-import type { Storage } from '@touchline/storage';
+import type { CookielessInboxQuery, Storage } from '@touchline/storage';
 import { attribute, type AttributionQuery } from '../attribution/attribute.js';
 import { gatherIntegrityFacts } from '../integrity/gather-integrity-facts.js';
 import { withSpend, type CostFigures, type SpendSummary } from '../attribution/with-spend.js';
@@ -111,6 +111,11 @@ export const READ_OPS = {
   // On the read thread: the cookieless matcher (a function) is built there, from the account's live secrets.
   exportPerson: async (s: Storage, accountId: string, subject: { kind: 'visitor' | 'user'; id: string }, now: number) =>
     s.exportPerson(accountId, subject, await cookielessInboxVisitor(s, accountId, now)),
+  // Erasure's cookieless matcher (a decode and a keyed hash per cookieless inbox row): here, not on the ingest event loop.
+  cookielessInboxSeqs: async (s: Storage, q: CookielessInboxQuery, now: number) => {
+    const cookieless = await cookielessInboxVisitor(s, q.accountId, now);
+    return cookieless === undefined ? [] : s.cookielessInboxSeqs(q, cookieless);
+  },
 };
 
 export type ReadOps = typeof READ_OPS;

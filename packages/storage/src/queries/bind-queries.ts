@@ -55,6 +55,7 @@ import { listKeys } from './keys/list-keys.js';
 import { loadActiveKeys } from './keys/load-active-keys.js';
 import { revokeKey } from './keys/revoke-key.js';
 import { maintain } from './maintenance/maintain.js';
+import { cookielessInboxSeqs } from './privacy/cookieless-inbox-seqs.js';
 import { erasePerson } from './privacy/erase-person.js';
 import { exportPerson } from './privacy/export-person.js';
 import { findTombstones } from './privacy/find-tombstones.js';
@@ -110,6 +111,7 @@ export function bindQueries(conn: Connection): StorageQueries {
     releaseInbox: bind(releaseInbox),
     applyProcessed: bind(applyProcessed),
     erasePerson: bind(erasePerson),
+    cookielessInboxSeqs: bind(cookielessInboxSeqs),
     exportPerson: bind(exportPerson),
     findTombstones: bind(findTombstones),
     cookielessSecrets: bind(cookielessSecrets),

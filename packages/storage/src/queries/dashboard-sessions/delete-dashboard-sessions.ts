@@ -1,7 +1,11 @@
-// deleteDashboardSessions: signs out one session (by token hash), every session of one user (null: the built-in admin), or every session ('all': after an admin password change, or "sign out everywhere").
+// deleteDashboardSessions: signs out one session (by token hash), every session of one user (null: the built-in admin; optionally all but one), or every session ("sign out everywhere").
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 
-export type DashboardSessionsToDelete = { tokenHash: string } | { userId: string | null } | 'all';
+/** exceptTokenHash: the session that changed the password stays signed in (the dashboard's own change). */
+export type DashboardSessionsToDelete =
+  | { tokenHash: string }
+  | { userId: string | null; exceptTokenHash?: string }
+  | 'all';
 
 type Sql = readonly [sql: string, params: Array<string>];
 
@@ -14,14 +18,20 @@ function statements(which: DashboardSessionsToDelete): { sqlite: Sql; postgres: 
       postgres: ['DELETE FROM dashboard_sessions WHERE token_hash = $1', [which.tokenHash]],
     };
   }
+  if (which.userId === null && which.exceptTokenHash !== undefined)
+    return {
+      sqlite: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL AND token_hash <> ?', [which.exceptTokenHash]],
+      postgres: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL AND token_hash <> $1', [which.exceptTokenHash]],
+    };
   if (which.userId === null)
     return {
       sqlite: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL', []],
       postgres: ['DELETE FROM dashboard_sessions WHERE user_id IS NULL', []],
     };
+  const keep = which.exceptTokenHash ?? '';
   return {
-    sqlite: ['DELETE FROM dashboard_sessions WHERE user_id = ?', [which.userId]],
-    postgres: ['DELETE FROM dashboard_sessions WHERE user_id = $1', [which.userId]],
+    sqlite: ['DELETE FROM dashboard_sessions WHERE user_id = ? AND token_hash <> ?', [which.userId, keep]],
+    postgres: ['DELETE FROM dashboard_sessions WHERE user_id = $1 AND token_hash <> $2', [which.userId, keep]],
   };
 }
 

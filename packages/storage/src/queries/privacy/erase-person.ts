@@ -1,16 +1,11 @@
 // erasePerson: removes every trace of one person (docs/privacy.md), leaves tombstones against late items, records an audit row.
 import { randomUUID } from 'node:crypto';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
-import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { removePersonRollups } from '../rollups/remove-person-rollups.js';
+import { truncateWal, withSecureDelete } from './sqlite-erasure-bytes.js';
 import { PG_ERASURE_LOCK } from './batch-tombstones.js';
-import {
-  linkedVisitor,
-  quotedIds,
-  rowBelongsTo,
-  type CookielessVisitorOf,
-  type PersonIds,
-} from './inbox-payload-person.js';
+import type { CookielessInboxQuery } from './cookieless-inbox-seqs.js';
+import { linkedVisitor, quotedIds, rowBelongsTo, type PersonIds } from './inbox-payload-person.js';
 import { personClosure, type Person } from './person-closure.js';
 import { runPgPlan, runSqlitePlan, type Plan } from './person-step.js';
 import { tombstoneDigest, type SubjectKind } from './tombstone-digest.js';
@@ -24,11 +19,13 @@ export interface ErasureRequest {
   /** How long the tombstones keep the person's late items out (ms). */
   tombstoneMs: number;
   /**
-   * Computes cookieless inbox items' visitor ids (the server's, from the account's live secrets), so
-   * the person's cookieless items in the inbox, pending and processed, go too. Without it they are
-   * found only by the ids they hold: pending ones are then dropped by the tombstone when processed.
+   * The seqs of the person's cookieless inbox items (stored with the nil visitor id, so found only by
+   * recomputing each one's daily hash: the server's cookielessInboxSeqs, on a read thread). Asked
+   * once the person is complete (after the main transaction); the rows it names are then deleted
+   * by seq, so the hashing never runs inside the erasure's transactions. Without it cookieless items
+   * are found only by the ids they hold: pending ones are then dropped by the tombstone when processed.
    */
-  cookieless?: CookielessVisitorOf;
+  cookielessItems?: (q: CookielessInboxQuery) => Promise<number[]>;
 }
 
 /**
@@ -96,12 +93,24 @@ const rowOf = (r: Record<string, unknown>) => ({
 });
 
 /** Deletes the inbox rows (and their pending/dead state) among `rows` that belong to the person; returns how many. */
-function* deleteInboxRows(
-  rows: ReadonlyArray<Record<string, unknown>>,
-  person: PersonIds,
-  cookieless: CookielessVisitorOf | undefined,
-): Plan<number> {
-  const seqs = rows.filter((r) => rowBelongsTo(rowOf(r), person, cookieless)).map((r) => Number(r.seq));
+function* deleteInboxRows(rows: ReadonlyArray<Record<string, unknown>>, person: PersonIds): Plan<number> {
+  return yield* deleteSeqs(rows.filter((r) => rowBelongsTo(rowOf(r), person)).map((r) => Number(r.seq)));
+}
+
+/**
+ * The cookieless items found on a read thread, by seq; only the account's (a seq is never another
+ * account's row, but the guard costs nothing and keeps a wrong list from deleting anyone else's).
+ */
+function* deleteAccountSeqs(accountKey: number, candidates: readonly number[]): Plan<number> {
+  const { rows } = yield {
+    sqlite: 'SELECT seq FROM inbox WHERE seq IN (SELECT value FROM json_each(?)) AND account_key = ?',
+    postgres: 'SELECT seq FROM inbox WHERE seq = ANY($1::bigint[]) AND account_key = $2',
+    params: [candidates, accountKey],
+  };
+  return yield* deleteSeqs(rows.map((r) => Number(r.seq)));
+}
+
+function* deleteSeqs(seqs: readonly number[]): Plan<number> {
   if (seqs.length === 0) return 0;
   yield {
     sqlite: 'DELETE FROM inbox_pending WHERE seq IN (SELECT value FROM json_each(?))',
@@ -176,12 +185,12 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
   while (size !== person.visitors.size + person.users.size) {
     size = person.visitors.size + person.users.size;
     yield* writeTombstones(r, accountKey, person);
-    const pending = yield { ...PENDING_CANDIDATES, params: [accountKey, quotedIds(person, r.cookieless)] };
+    const pending = yield { ...PENDING_CANDIDATES, params: [accountKey, quotedIds(person)] };
     for (const row of pending.rows) {
       const linked = linkedVisitor(String(row.type), String(row.payload), person);
       if (linked !== null) person.visitors.add(linked);
     }
-    removed.inbox += yield* deleteInboxRows(pending.rows, person, r.cookieless);
+    removed.inbox += yield* deleteInboxRows(pending.rows, person);
     yield* personClosure(accountKey, person);
   }
   const visitors = [...person.visitors];
@@ -211,20 +220,15 @@ function* eraseProcessed(r: ErasureRequest, accountKey: number, person: Person, 
  * the planner on the seq (rowid) range: through the (account_key, item_id) index it would read the
  * account's whole inbox in every window (measured: bench/erasure.mjs, ~30 ms per window at 200,000 rows).
  */
-function* eraseInboxWindow(
-  accountKey: number,
-  person: PersonIds,
-  after: number,
-  cookieless: CookielessVisitorOf | undefined,
-): Plan<number> {
+function* eraseInboxWindow(accountKey: number, person: PersonIds, after: number): Plan<number> {
   const candidates = yield {
     sqlite: `SELECT seq, item_id, type, payload FROM inbox WHERE seq > ? AND seq <= ? AND +account_key = ?
       AND EXISTS (SELECT 1 FROM json_each(?) q WHERE instr(payload, q.value) > 0)`,
     postgres: `SELECT seq, item_id, type, payload FROM inbox WHERE seq > $1 AND seq <= $2 AND account_key = $3
       AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS q WHERE strpos(payload, q) > 0)`,
-    params: [after, after + INBOX_WINDOW, accountKey, quotedIds(person, cookieless)],
+    params: [after, after + INBOX_WINDOW, accountKey, quotedIds(person)],
   };
-  return yield* deleteInboxRows(candidates.rows, person, cookieless);
+  return yield* deleteInboxRows(candidates.rows, person);
 }
 
 function* writeAudit(r: ErasureRequest, accountKey: number, removed: ErasureCounts): Plan<string> {
@@ -254,38 +258,11 @@ const LAST_SEQ = {
 };
 
 /**
- * SQLite keeps deleted bytes in free page space and in the WAL until they are overwritten: the erasure
- * runs with secure_delete on (deleted content is zeroed) and ends with a TRUNCATE checkpoint, which
- * copies the zeroed pages home and empties the WAL (docs/privacy.md has the measurement).
+ * Lets the event loop run between two of the erasure's transactions. On SQLite each transaction is
+ * synchronous and awaiting it only queues a microtask: without this, the windows ran back to back
+ * as one stall of the collector's loop (measured: bench/cookieless-erasure-latency.mjs).
  */
-function withSecureDelete<T>(c: SqliteConnection, fn: () => T): T {
-  const before = c.db.pragma('secure_delete', { simple: true }) as number;
-  c.db.pragma('secure_delete = ON');
-  try {
-    return fn();
-  } finally {
-    c.db.pragma(`secure_delete = ${before === 1 ? 'ON' : before === 2 ? 'FAST' : 'OFF'}`);
-  }
-}
-
-/** TRUNCATE attempts, and the pause between them: the background checkpointer's PASSIVE tick (every 100 ms) takes milliseconds. */
-const TRUNCATE_ATTEMPTS = 20;
-const TRUNCATE_PAUSE_MS = 25;
-
-/**
- * A TRUNCATE checkpoint on the main connection; false when it stayed busy. It is busy when a reader
- * still needs old frames (after the busy timeout), and also, at once, while the background
- * checkpointer (sqlite-checkpointer.ts) runs its own checkpoint: that one is short, so the
- * checkpoint is tried again after a pause, up to about half a second in all.
- */
-async function truncateWal(c: SqliteConnection): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    const [row] = c.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    if (row?.busy === 0) return true;
-    if (attempt === TRUNCATE_ATTEMPTS) return false;
-    await new Promise((resolve) => setTimeout(resolve, TRUNCATE_PAUSE_MS));
-  }
-}
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<ErasureResult> {
   const removed: ErasureCounts = {
@@ -314,10 +291,25 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
     return { key, lastSeq: Number(last.rows[0]?.seq ?? 0) };
   });
   if (main === null) return { auditId: null, visitorIds: 0, userIds: 0, removed, walEmptied: null };
+  // The person is complete now: their cookieless items are looked for (off this thread) while the
+  // windows below run. Caught here so a failing window does not leave its rejection unhandled.
+  const cookieless = r.cookielessItems?.({
+    accountId: r.accountId,
+    visitors: [...person.visitors],
+    throughSeq: main.lastSeq,
+  });
+  cookieless?.catch(() => undefined);
   // Processed inbox rows, window by window: each a short transaction, so ingest is never held up long.
   // Rows stored after the main transaction are the worker's to drop (the tombstones are in place).
   for (let after = 0; after < main.lastSeq; after += INBOX_WINDOW) {
-    removed.inbox += await secure(() => eraseInboxWindow(main.key, person, after, r.cookieless));
+    await turn();
+    removed.inbox += await secure(() => eraseInboxWindow(main.key, person, after));
+  }
+  const found = (await cookieless) ?? [];
+  for (let i = 0; i < found.length; i += INBOX_WINDOW) {
+    const slice = found.slice(i, i + INBOX_WINDOW);
+    await turn();
+    removed.inbox += await secure(() => deleteAccountSeqs(main.key, slice));
   }
   const auditId = await inTransaction(conn, () => writeAudit(r, main.key, removed));
   const walEmptied = conn.dialect === 'sqlite' ? await truncateWal(conn) : null;

@@ -44,4 +44,11 @@ describe('linkedVisitor and quotedIds', () => {
     expect(linkedVisitor('pageview', JSON.stringify([1, 5, 'v-new', null, null]), person)).toBeNull();
     expect(quotedIds({ visitors: new Set(['a"b']), users: new Set() })).toEqual(['"a\\"b"']);
   });
+
+  it("names no device for a pending cookieless identify: its nil visitor id would make every cookieless item the person's", () => {
+    const nil = '00000000-0000-0000-0000-000000000000';
+    expect(
+      linkedVisitor('identify', JSON.stringify([1, 5, nil, nil, null, 'erin@example.com', {}]), person),
+    ).toBeNull();
+  });
 });

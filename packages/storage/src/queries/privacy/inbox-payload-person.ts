@@ -72,6 +72,9 @@ export function payloadBelongsTo(type: string, payload: string, person: PersonId
 /**
  * The visitor an identify payload links to one of the person's user ids, else null: a device not yet
  * processed (its identify still pending) is the person's too, so the erasure takes its items as well.
+ * Never the nil id of a cookieless identify: as one of the person's visitors it would match every
+ * cookieless item of the account (everyone's) and erase them all. Such a device's id is computed only
+ * when the worker processes the identify; the identify itself goes (its user id is the person's).
  */
 export function linkedVisitor(type: string, payload: string, person: PersonIds): string | null {
   if (type !== 'identify') return null;
@@ -85,7 +88,8 @@ export function linkedVisitor(type: string, payload: string, person: PersonIds):
   return fields !== null &&
     typeof fields.user === 'string' &&
     person.users.has(fields.user) &&
-    typeof fields.visitor === 'string'
+    typeof fields.visitor === 'string' &&
+    fields.visitor !== COOKIELESS_ID
     ? fields.visitor
     : null;
 }
