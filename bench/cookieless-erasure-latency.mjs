@@ -1,8 +1,11 @@
-// Bench: the ingest event loop while a cookieless person is erased, with erasure's matcher on the event loop (inline) against on a read thread, same run: node bench/cookieless-erasure-latency.mjs (after npm run build).
+// Bench: the ingest event loop while a cookieless person is erased, same run: erasure's transactions on the collector's connection (matcher inline or on a read thread) against over DELETE on the inbox thread: node bench/cookieless-erasure-latency.mjs (after npm run build; WAYS=inline,thread,route,idle).
 // Why: the matcher decodes and hashes every cookieless inbox row of the account (10-33 us each); on the
 // event loop that holds ingest. A real collector (SQLite file, read and worker threads) holds ROWS processed
-// cookieless inbox rows; each round erases a person (PERSON_ROWS of those rows) both ways, alternated, while a
-// 1 ms timer measures the loop's stalls and a 1-item batch is posted every 20 ms and timed.
+// cookieless inbox rows; each round erases a person (PERSON_ROWS of those rows) each way, in turn, while a
+// 1 ms timer measures the loop's stalls and a 1-item batch is posted every 20 ms and timed. Ways: inline and
+// thread call storage.erasePerson on the collector's connection (thread: as DELETE did before issue 20's
+// move, matcher on a read thread); route sends DELETE /api/v1/visitors/:id, which on SQLite runs the
+// erasure (its transactions and matcher) on the inbox worker thread.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,8 +124,11 @@ async function underLoad(work) {
   })();
   await new Promise((r) => setTimeout(r, 100));
   const t = performance.now();
+  // The loop's busy time during the work: less sensitive than the longest stall to the machine's other load.
+  const elu = performance.eventLoopUtilization();
   const result = await work();
   const ms = performance.now() - t;
+  const busy = performance.eventLoopUtilization(elu).active;
   await new Promise((r) => setTimeout(r, 100));
   running = false;
   await prober;
@@ -131,6 +137,7 @@ async function underLoad(work) {
   return {
     result,
     ms,
+    busy,
     stall,
     maxBatch: latencies.at(-1),
     p50Batch: latencies[Math.floor(latencies.length / 2)],
@@ -139,29 +146,50 @@ async function underLoad(work) {
 }
 
 const matcher = await cookielessInboxVisitor(storage, account.id, now);
-const erase = (browser, cookielessItems) =>
-  storage.erasePerson({
-    accountId: account.id,
-    subject: { kind: 'visitor', id: cookielessVisitorId(secret, ipOf(browser), uaOf(browser), 'shop.example') },
-    requestedBy: 'bench',
-    now: Date.now(),
-    tombstoneMs: DAY,
-    cookielessItems,
-  });
+const visitorOf = (browser) => cookielessVisitorId(secret, ipOf(browser), uaOf(browser), 'shop.example');
+/** On the collector's connection; resolves with the inbox rows removed. */
+const erase = async (browser, cookielessItems) =>
+  (
+    await storage.erasePerson({
+      accountId: account.id,
+      subject: { kind: 'visitor', id: visitorOf(browser) },
+      requestedBy: 'bench',
+      now: Date.now(),
+      tombstoneMs: DAY,
+      cookielessItems,
+    })
+  ).removed.inbox;
 const ways = {
-  inline: (q) => storage.cookielessInboxSeqs(q, matcher),
-  thread: (q) => collector.reads.run('cookielessInboxSeqs', [q, now], { internal: true }),
+  inline: (browser) => erase(browser, (q) => storage.cookielessInboxSeqs(q, matcher)),
+  thread: (browser) => erase(browser, (q) => collector.reads.run('cookielessInboxSeqs', [q, now], { internal: true })),
+  route: async (browser) => {
+    const res = await fetch(`${url}/api/v1/visitors/${visitorOf(browser)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${key.secret}` },
+    });
+    if (res.status !== 200) throw new Error(`DELETE answered ${res.status}: ${await res.text()}`);
+    return (await res.json()).removed.inbox_items;
+  },
+  // No erasure: the loop's stalls and batch latencies of the machine's own load, for scale.
+  idle: async () => {
+    await new Promise((r) => setTimeout(r, 400));
+    return PERSON_ROWS;
+  },
 };
+const order = (process.env.WAYS ?? 'thread,route').split(',');
+for (const way of order)
+  if (!(way in ways)) throw new Error(`WAYS: unknown way "${way}" (inline, thread, route, idle)`);
+if (order.length * ROUNDS > 2 * ROUNDS) throw new Error('WAYS: at most two ways (the bench holds 2 * ROUNDS people)');
 console.log(
-  `${ROWS} processed cookieless inbox rows; each erasure removes ${PERSON_ROWS}; reads ${collector.reads.mode}`,
+  `${ROWS} processed cookieless inbox rows; each erasure removes ${PERSON_ROWS}; reads ${collector.reads.mode}; worker ${collector.workerMode}`,
 );
 let browser = 0;
 for (let round = 0; round < ROUNDS; round++) {
-  for (const way of round % 2 === 0 ? ['inline', 'thread'] : ['thread', 'inline']) {
-    const r = await underLoad(() => erase(browser++, ways[way]));
-    if (r.result.removed.inbox !== PERSON_ROWS) throw new Error(`${way}: removed ${r.result.removed.inbox} inbox rows`);
+  for (const way of round % 2 === 0 ? order : [...order].reverse()) {
+    const r = await underLoad(() => ways[way](browser++));
+    if (r.result !== PERSON_ROWS) throw new Error(`${way}: removed ${r.result} inbox rows`);
     console.log(
-      `${way.padEnd(6)} erasure ${r.ms.toFixed(0)} ms; longest event-loop stall ${r.stall.toFixed(1)} ms; 1-item batch p50 ${r.p50Batch.toFixed(1)} ms, max ${r.maxBatch.toFixed(1)} ms (${r.n} batches)`,
+      `${way.padEnd(6)} erasure ${r.ms.toFixed(0)} ms; event loop busy ${r.busy.toFixed(0)} ms; longest event-loop stall ${r.stall.toFixed(1)} ms; 1-item batch p50 ${r.p50Batch.toFixed(1)} ms, max ${r.maxBatch.toFixed(1)} ms (${r.n} batches)`,
     );
   }
 }

@@ -16,7 +16,7 @@ import { registerSpendRoutes } from './http/routes/spend-routes.js';
 import { registerFunnelRoutes } from './http/routes/funnel-routes.js';
 import { registerUploadRoutes } from './http/routes/upload-routes.js';
 import { createUploadDispatcher, type UploadDispatcher } from './uploads/upload-dispatcher.js';
-import { registerPrivacyRoutes } from './http/routes/privacy-routes.js';
+import { registerPrivacyRoutes, type ThreadEraser } from './http/routes/privacy-routes.js';
 import { tombstoneLifetimeMs } from './privacy/tombstone-lifetime.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { registerRateLimit } from './http/rate-limit/rate-limit-hook.js';
@@ -119,7 +119,7 @@ function createWorker(
   metrics: CollectorMetrics,
   now: () => number,
   onError: (e: Error) => void,
-): { worker: InboxWorker; mode: () => 'thread' | 'inline'; writeGate?: SharedArrayBuffer } {
+): { worker: InboxWorker; mode: () => 'thread' | 'inline'; writeGate?: SharedArrayBuffer; erase?: ThreadEraser } {
   const inline = createInboxWorker({ storage: options.storage, settings, metrics, now, onError });
   if (settings.worker.mode === 'inline') return { worker: inline, mode: () => 'inline' };
   const blocker = threadBlocker(settings, options.databasePath);
@@ -139,7 +139,7 @@ function createWorker(
     onError,
     writeGate,
   });
-  return { worker, mode: () => worker.mode(), writeGate };
+  return { worker, mode: () => worker.mode(), writeGate, erase: (order) => worker.erase(order) };
 }
 
 /** The database a read thread can reopen, or why none can. */
@@ -250,7 +250,7 @@ export function createCollector(options: CollectorOptions): Collector {
     health.report(error);
     onError(error);
   };
-  const { worker, mode: workerMode, writeGate } = createWorker(options, settings, metrics, now, workerOnError);
+  const { worker, mode: workerMode, writeGate, erase } = createWorker(options, settings, metrics, now, workerOnError);
   const reads = createReads(options, settings, onError);
   const {
     integrity: monitor,
@@ -343,7 +343,7 @@ export function createCollector(options: CollectorOptions): Collector {
   registerSpendRoutes(app, { storage, keys, now });
   registerFunnelRoutes(app, { storage, reads, keys, now });
   registerUploadRoutes(app, { storage, reads, keys, now });
-  registerPrivacyRoutes(app, { storage, reads, keys, now, tombstoneMs: tombstoneLifetimeMs(settings) });
+  registerPrivacyRoutes(app, { storage, reads, keys, now, tombstoneMs: tombstoneLifetimeMs(settings), erase });
   registerIntegrityRoute(app, { monitor, keys });
   registerOpenApiRoute(app);
 

@@ -85,7 +85,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('cookieless 
     expect((keptExport.body.received_items as unknown[]).length).toBe(1);
   });
 
-  it("erases a cookieless visitor's pending inbox items among many of other browsers (matched on a read thread), and the others are processed afterwards", async () => {
+  it("erases a cookieless visitor's pending inbox items among many of other browsers (matched off the event loop: on the inbox thread on SQLite, a read thread on PostgreSQL), and the others are processed afterwards", async () => {
     const fx = await startCollector({}, factory);
     cleanup.push(() => fx.close());
     const ingestKey = await fx.keyFor('shop');

@@ -1,7 +1,9 @@
 // The thread channel settles a request only with the reply carrying its id, from its own thread run (DESIGN L3).
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StorageError } from '@touchline/storage';
 import { createInboxThreadChannel } from './inbox-thread-channel.js';
+import { isInboxThreadRequest } from './inbox-thread-protocol.js';
 
 // Answers every request three times: with a wrong id, from another run, and correctly.
 const SOURCE = `
@@ -14,6 +16,25 @@ parentPort.on('message', (m) => {
   parentPort.postMessage({ kind: 'processed', run: workerData.run, outcome: 'done', count: 7 });
   parentPort.postMessage({ kind: 'reply', run: workerData.run, replyTo: m.id, op: m.op, ok: true, handled: 3, stats });
 });`;
+
+// Answers an erasure of user "busy" as a thread meeting a locked database does, and any other with its result.
+const ERASER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const stats = { done: 0, dead: 0 };
+parentPort.on('message', (m) => {
+  const base = { kind: 'reply', run: workerData.run, replyTo: m.id, op: m.op };
+  if (m.erasure.subject.id === 'busy')
+    parentPort.postMessage({ ...base, ok: false, error: 'database is locked', fault: 'busy' });
+  else parentPort.postMessage({ ...base, ok: true, handled: 0, stats, erasure: { auditId: 'a-' + m.erasure.subject.id } });
+});`;
+
+const ORDER = {
+  accountId: 'acc',
+  subject: { kind: 'user', id: 'u1' },
+  requestedBy: 'cli',
+  now: 1,
+  tombstoneMs: 2,
+} as const;
 
 let thread: Worker | null = null;
 afterEach(async () => {
@@ -45,5 +66,30 @@ describe('inbox thread channel', () => {
     const waiting = channel.request('stats');
     channel.rejectAll('exited with code 1');
     await expect(waiting).rejects.toThrow(/died before answering stats: exited with code 1/);
+  });
+
+  it("settles an erasure with its own result, and a storage fault's code crosses as a StorageError", async () => {
+    thread = new Worker(ERASER, { eval: true, workerData: { run: 'r3' } });
+    const channel = createInboxThreadChannel({ thread, run: 'r3', onEvent: () => {}, onError: () => {} });
+    const [one, two] = await Promise.all([
+      channel.request('erase', ORDER),
+      channel.request('erase', { ...ORDER, subject: { kind: 'user', id: 'u2' } }),
+    ]);
+    expect(one.erasure).toEqual({ auditId: 'a-u1' });
+    expect(two.erasure).toEqual({ auditId: 'a-u2' });
+    const busy = channel.request('erase', { ...ORDER, subject: { kind: 'user', id: 'busy' } });
+    await expect(busy).rejects.toBeInstanceOf(StorageError);
+    await expect(busy).rejects.toMatchObject({ code: 'busy', message: /erase failed: database is locked/ });
+  });
+
+  it('takes an erase request only with a well-formed order, and no other op with one', () => {
+    expect(isInboxThreadRequest({ id: 'i', op: 'erase', erasure: ORDER })).toBe(true);
+    expect(isInboxThreadRequest({ id: 'i', op: 'erase' })).toBe(false);
+    expect(
+      isInboxThreadRequest({ id: 'i', op: 'erase', erasure: { ...ORDER, subject: { kind: 'device', id: 'x' } } }),
+    ).toBe(false);
+    expect(isInboxThreadRequest({ id: 'i', op: 'erase', erasure: { ...ORDER, now: '1' } })).toBe(false);
+    expect(isInboxThreadRequest({ id: 'i', op: 'runOnce', erasure: ORDER })).toBe(false);
+    expect(isInboxThreadRequest({ id: 'i', op: 'runOnce' })).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 // The correlated request/reply channel to one inbox worker thread: each request has a fresh id, each reply is matched to it.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { StorageError } from '@touchline/storage';
+import { StorageError, type ErasureResult } from '@touchline/storage';
 import {
   isInboxThreadMessage,
+  type ErasureOrder,
   type InboxThreadEvent,
   type InboxThreadOp,
   type InboxThreadStats,
@@ -13,11 +14,13 @@ import {
 export interface InboxThreadAnswer {
   handled: number;
   stats: InboxThreadStats;
+  /** Set in the answer to 'erase'. */
+  erasure?: ErasureResult;
 }
 
 export interface InboxThreadChannel {
   /** Sends `op` and resolves with the reply carrying its id; rejects if the thread reports failure or dies. */
-  request(op: InboxThreadOp): Promise<InboxThreadAnswer>;
+  request(op: InboxThreadOp, erasure?: ErasureOrder): Promise<InboxThreadAnswer>;
   /** Rejects every request still waiting (the thread is gone). */
   rejectAll(reason: string): void;
 }
@@ -65,17 +68,17 @@ export function createInboxThreadChannel(deps: {
       return;
     }
     pending.delete(message.replyTo);
-    if (message.ok) request.resolve({ handled: message.handled, stats: message.stats });
+    if (message.ok) request.resolve({ handled: message.handled, stats: message.stats, erasure: message.erasure });
     else request.reject(threadError(`inbox thread ${message.op} failed: ${message.error}`, message.fault));
   });
 
   return {
-    request(op) {
+    request(op, erasure) {
       const id = randomUUID();
       thread.ref();
       return new Promise<InboxThreadAnswer>((resolve, reject) => {
         pending.set(id, { op, resolve, reject });
-        thread.postMessage({ id, op });
+        thread.postMessage(erasure === undefined ? { id, op } : { id, op, erasure });
       }).finally(() => {
         if (pending.size === 0) thread.unref();
       });

@@ -1,6 +1,7 @@
 // The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { isStorageFault, openSqliteStorage, type Storage } from '@touchline/storage';
+import { isStorageFault, openSqliteStorage, type ErasureResult, type Storage } from '@touchline/storage';
+import { cookielessInboxVisitor } from '../cookieless/cookieless-inbox-visitor.js';
 import { parseServerSettings } from '../server-settings.js';
 import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
 import { startJourneyRefresher, type JourneyRefresher } from './journey-refresher.js';
@@ -9,6 +10,7 @@ import { lowerThreadPriority } from './lower-thread-priority.js';
 import { createWorkerWriteGate } from './write-gate.js';
 import {
   isInboxThreadRequest,
+  type ErasureOrder,
   type InboxThreadData,
   type InboxThreadMessage,
   type InboxThreadRequest,
@@ -20,10 +22,11 @@ import {
 function gated(
   storage: Storage,
   buffer: SharedArrayBuffer | undefined,
-): { storage: Storage; ingestWaiting?: () => boolean } {
+): { storage: Storage; ingestWaiting?: () => boolean; gate?: <T>(fn: () => Promise<T>) => Promise<T> } {
   if (buffer === undefined) return { storage };
   const gate = createWorkerWriteGate(buffer);
   return {
+    gate: (fn) => gate.run(fn),
     storage: {
       ...storage,
       claimInbox: (options) => gate.run(() => storage.claimInbox(options)),
@@ -42,28 +45,58 @@ interface ThreadWork {
   worker: InboxWorker;
   startPruner(): void;
   stopPruner(): Promise<void>;
+  erase(order: ErasureOrder): Promise<ErasureResult>;
 }
 
-async function perform(work: ThreadWork, request: InboxThreadRequest, close: () => Promise<void>): Promise<number> {
+interface Performed {
+  handled: number;
+  erasure?: ErasureResult;
+}
+
+async function perform(work: ThreadWork, request: InboxThreadRequest, close: () => Promise<void>): Promise<Performed> {
   const { worker } = work;
   switch (request.op) {
     case 'start':
       worker.start();
       work.startPruner();
-      return 0;
+      return { handled: 0 };
     case 'stop':
       await work.stopPruner();
       await worker.stop();
       await close();
-      return 0;
+      return { handled: 0 };
     case 'drain':
       await worker.drain();
-      return 0;
+      return { handled: 0 };
     case 'runOnce':
-      return worker.runOnce();
+      return { handled: await worker.runOnce() };
     case 'stats':
-      return 0;
+      return { handled: 0 };
+    case 'erase':
+      // isInboxThreadRequest let 'erase' through only with its order.
+      if (request.erasure === undefined) throw new Error('inbox thread: erase without an erasure order');
+      return { handled: 0, erasure: await work.erase(request.erasure) };
   }
+}
+
+/**
+ * An erasure on the thread's connection, each transaction through the write gate like the worker's
+ * own. The person's cookieless inbox items are matched here too, in short read windows that let the
+ * worker's passes in between, as the CLI does: the hashing stays off the collector's event loop.
+ */
+function eraseOnThread(
+  storage: Storage,
+  gate: (<T>(fn: () => Promise<T>) => Promise<T>) | undefined,
+  order: ErasureOrder,
+): Promise<ErasureResult> {
+  return storage.erasePerson({
+    ...order,
+    eachTransaction: gate,
+    async cookielessItems(q) {
+      const cookieless = await cookielessInboxVisitor(storage, order.accountId, order.now);
+      return cookieless === undefined ? [] : storage.cookielessInboxSeqs(q, cookieless);
+    },
+  });
 }
 
 function faultOf(error: unknown): StorageFaultCode | undefined {
@@ -111,6 +144,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
       await pruner?.stop();
       pruner = null;
     },
+    erase: (order) => eraseOnThread(storage, workStorage.gate, order),
   };
   let closed = false;
   const close = async (): Promise<void> => {
@@ -125,8 +159,8 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
     }
     const { id, op } = message;
     perform(work, message, close).then(
-      (handled) => {
-        post({ kind: 'reply', run, replyTo: id, op, ok: true, handled, stats: { ...stats } });
+      ({ handled, erasure }) => {
+        post({ kind: 'reply', run, replyTo: id, op, ok: true, handled, stats: { ...stats }, erasure });
         // After the stop reply the port closes and the thread exits on its own.
         if (op === 'stop') port.close();
       },

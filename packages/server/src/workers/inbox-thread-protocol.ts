@@ -1,4 +1,5 @@
 // Messages between the collector and its inbox worker thread: every one carries a correlation id (DESIGN L3).
+import type { ErasureResult, SubjectKind } from '@touchline/storage';
 import type { ServerSettings } from '../server-settings.js';
 
 /** What the thread is started with: `run` tags every message it sends, so a stale thread's messages are ignored. */
@@ -24,12 +25,26 @@ export interface InboxThreadData {
  */
 export type StorageFaultCode = 'busy' | 'unavailable';
 
-export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';
+export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats' | 'erase';
+
+/**
+ * An erasure the thread runs on its connection (erasePerson, docs/privacy.md): plain data only. The
+ * thread finds the person's cookieless inbox items itself, with the account's secrets as of `now`.
+ */
+export interface ErasureOrder {
+  accountId: string;
+  subject: { kind: SubjectKind; id: string };
+  requestedBy: string;
+  now: number;
+  tombstoneMs: number;
+}
 
 /** Main -> thread: a request; the thread answers each with exactly one reply carrying the same `id`. */
 export interface InboxThreadRequest {
   id: string;
   op: InboxThreadOp;
+  /** With op 'erase' only. */
+  erasure?: ErasureOrder;
 }
 
 /** Rows the thread has finished since it started, by outcome. */
@@ -48,6 +63,8 @@ export type InboxThreadReply =
       ok: true;
       handled: number;
       stats: InboxThreadStats;
+      /** The answer to op 'erase'. */
+      erasure?: ErasureResult;
     }
   | {
       kind: 'reply';
@@ -66,12 +83,30 @@ export type InboxThreadEvent =
 
 export type InboxThreadMessage = InboxThreadReply | InboxThreadEvent;
 
-const OPS: ReadonlySet<string> = new Set<InboxThreadOp>(['start', 'stop', 'drain', 'runOnce', 'stats']);
+const OPS: ReadonlySet<string> = new Set<InboxThreadOp>(['start', 'stop', 'drain', 'runOnce', 'stats', 'erase']);
 
+function isErasureOrder(value: unknown): value is ErasureOrder {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const subject = v.subject as Record<string, unknown> | null | undefined;
+  return (
+    typeof v.accountId === 'string' &&
+    typeof v.requestedBy === 'string' &&
+    typeof v.now === 'number' &&
+    typeof v.tombstoneMs === 'number' &&
+    typeof subject === 'object' &&
+    subject !== null &&
+    (subject.kind === 'visitor' || subject.kind === 'user') &&
+    typeof subject.id === 'string'
+  );
+}
+
+/** A request of a known op; 'erase' only with a well-formed order, and no other op with one. */
 export function isInboxThreadRequest(value: unknown): value is InboxThreadRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.id === 'string' && typeof v.op === 'string' && OPS.has(v.op);
+  if (typeof v.id !== 'string' || typeof v.op !== 'string' || !OPS.has(v.op)) return false;
+  return v.op === 'erase' ? isErasureOrder(v.erasure) : v.erasure === undefined;
 }
 
 export function isInboxThreadMessage(value: unknown): value is InboxThreadMessage {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { ErasureResult } from '@touchline/storage';
 import type { ServerSettings } from '../server-settings.js';
 import type { InboxWorker, ProcessedCounter } from './inbox-worker.js';
 import {
@@ -10,7 +11,13 @@ import {
   type InboxThreadAnswer,
   type InboxThreadChannel,
 } from './inbox-thread-channel.js';
-import type { InboxThreadData, InboxThreadEvent, InboxThreadOp, InboxThreadStats } from './inbox-thread-protocol.js';
+import type {
+  ErasureOrder,
+  InboxThreadData,
+  InboxThreadEvent,
+  InboxThreadOp,
+  InboxThreadStats,
+} from './inbox-thread-protocol.js';
 import { releaseWorkerHold } from './write-gate.js';
 
 export interface ThreadInboxWorker extends InboxWorker {
@@ -20,6 +27,12 @@ export interface ThreadInboxWorker extends InboxWorker {
   thread(): Worker | null;
   /** The thread's counts of finished rows; null when no thread is running. */
   stats(): Promise<InboxThreadStats | null>;
+  /**
+   * Runs the erasure on the thread's connection (started for it if the worker is not running), or
+   * answers null when there is no thread to run it (it failed, or is stopping): the caller runs it
+   * inline. A thread that dies during the erasure rejects; erasure is idempotent, the client retries.
+   */
+  erase(order: ErasureOrder): Promise<ErasureResult | null>;
 }
 
 /**
@@ -100,9 +113,9 @@ export function createThreadInboxWorker(deps: {
     return worker;
   }
 
-  function request(op: InboxThreadOp): Promise<InboxThreadAnswer> {
+  function request(op: InboxThreadOp, erasure?: ErasureOrder): Promise<InboxThreadAnswer> {
     if (channel === null) return Promise.reject(new Error(`inbox thread is not running (${op})`));
-    return channel.request(op);
+    return channel.request(op, erasure);
   }
 
   /** Asks the thread, or the fallback if the thread is gone or dies before answering. */
@@ -167,6 +180,14 @@ export function createThreadInboxWorker(deps: {
     async stats() {
       if (failed || thread === null) return null;
       return (await request('stats')).stats;
+    },
+    async erase(order) {
+      if (failed || (stopping && thread !== null)) return null;
+      // The thread is the SQLite writer besides ingest even while the worker is stopped or disabled.
+      thread ??= spawn();
+      const answer = await request('erase', order);
+      if (answer.erasure === undefined) throw new Error('inbox thread answered erase without its result');
+      return answer.erasure;
     },
   };
 }

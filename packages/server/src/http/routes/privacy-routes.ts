@@ -8,6 +8,10 @@ import { replyError } from '../reply-error.js';
 import type { ReadPool } from '../../reads/read-pool.js';
 import { requestSignal } from '../../reads/request-signal.js';
 import { personExportJson } from '../../privacy/person-export-json.js';
+import type { ErasureOrder } from '../../workers/inbox-thread-protocol.js';
+
+/** Runs an erasure on the inbox worker thread; null when no thread can (then it runs inline). */
+export type ThreadEraser = (order: ErasureOrder) => Promise<ErasureResult | null>;
 
 interface Deps {
   storage: Storage;
@@ -15,6 +19,11 @@ interface Deps {
   keys: KeyCache;
   now: () => number;
   tombstoneMs: number;
+  /**
+   * On SQLite with the inbox worker on a thread: the erasure's write transactions (10-50 ms each
+   * at 20,000 inbox rows) run there, off the ingest event loop (docs/privacy.md).
+   */
+  erase?: ThreadEraser;
 }
 
 /** Visitor ids are the SDK's UUIDs (but raw API senders may use up to 64 characters); user ids are the wire's 1-256. */
@@ -60,11 +69,12 @@ export function registerPrivacyRoutes(app: FastifyInstance, deps: Deps): void {
       const id = subjectId(kind, param, request, reply);
       if (id === null) return reply;
       const now = deps.now();
+      const order = { accountId: key.accountId, subject: { kind, id }, requestedBy: `key:${key.id}`, now };
+      const onThread = (await deps.erase?.({ ...order, tombstoneMs: deps.tombstoneMs })) ?? null;
+      if (onThread !== null) return erasureJson(onThread);
+      // Here: PostgreSQL (pool connections, async I/O), an inline worker, or a failed thread.
       const result = await deps.storage.erasePerson({
-        accountId: key.accountId,
-        subject: { kind, id },
-        requestedBy: `key:${key.id}`,
-        now,
+        ...order,
         tombstoneMs: deps.tombstoneMs,
         // The person's cookieless items still in the inbox (stored without a visitor id) go too, while
         // their day's secret exists. Recomputing every cookieless row's hash takes ~0.15 s per 5,000

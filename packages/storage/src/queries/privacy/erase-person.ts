@@ -26,6 +26,12 @@ export interface ErasureRequest {
    * are found only by the ids they hold: pending ones are then dropped by the tombstone when processed.
    */
   cookielessItems?: (q: CookielessInboxQuery) => Promise<number[]>;
+  /**
+   * Runs each of the erasure's transactions (and each attempt of its closing checkpoint). The inbox
+   * worker thread, where the collector runs erasures on SQLite, passes its write gate: ingest's writes
+   * on the other connection go first and never wait in SQLite's busy handler. Default: runs it.
+   */
+  eachTransaction?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -277,8 +283,11 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
   };
   const person: Person = { visitors: new Set(), users: new Set() };
   (r.subject.kind === 'visitor' ? person.visitors : person.users).add(r.subject.id);
+  const each = r.eachTransaction ?? (<T>(fn: () => Promise<T>) => fn());
   const secure = <T>(plan: () => Plan<T>): Promise<T> =>
-    conn.dialect === 'sqlite' ? withSecureDelete(conn, () => inTransaction(conn, plan)) : inTransaction(conn, plan);
+    each(() =>
+      conn.dialect === 'sqlite' ? withSecureDelete(conn, () => inTransaction(conn, plan)) : inTransaction(conn, plan),
+    );
   const main = await secure(function* () {
     const key = yield* accountKeyOf(r.accountId);
     if (key === null) return null;
@@ -311,7 +320,7 @@ export async function erasePerson(conn: Connection, r: ErasureRequest): Promise<
     await turn();
     removed.inbox += await secure(() => deleteAccountSeqs(main.key, slice));
   }
-  const auditId = await inTransaction(conn, () => writeAudit(r, main.key, removed));
-  const walEmptied = conn.dialect === 'sqlite' ? await truncateWal(conn) : null;
+  const auditId = await each(() => inTransaction(conn, () => writeAudit(r, main.key, removed)));
+  const walEmptied = conn.dialect === 'sqlite' ? await truncateWal(conn, each) : null;
   return { auditId, visitorIds: person.visitors.size, userIds: person.users.size, removed, walEmptied };
 }

@@ -21,14 +21,18 @@ const TRUNCATE_ATTEMPTS = 20;
 const TRUNCATE_PAUSE_MS = 25;
 
 /**
- * A TRUNCATE checkpoint on the main connection; false when it stayed busy. It is busy when a reader
+ * A TRUNCATE checkpoint on the erasure's connection; false when it stayed busy. It is busy when a reader
  * still needs old frames (after the busy timeout), and also, at once, while the background
  * checkpointer (sqlite-checkpointer.ts) runs its own checkpoint: that one is short, so the
  * checkpoint is tried again after a pause, up to about half a second in all.
  */
-export async function truncateWal(c: SqliteConnection): Promise<boolean> {
+export async function truncateWal(
+  c: SqliteConnection,
+  each: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
-    const [row] = c.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    // One attempt at a time through `each`: a TRUNCATE checkpoint also keeps writers out while it runs.
+    const [row] = await each(async () => c.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>);
     if (row?.busy === 0) return true;
     if (attempt === TRUNCATE_ATTEMPTS) return false;
     await new Promise((resolve) => setTimeout(resolve, TRUNCATE_PAUSE_MS));
