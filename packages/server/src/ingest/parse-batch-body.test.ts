@@ -1,4 +1,5 @@
 // Unit tests of batch body parsing: a verdict for every kind of body, items validated and encoded, prototype keys dropped.
+import { ok } from '@touchline/core';
 import { describe, expect, it } from 'vitest';
 import { decodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
@@ -35,10 +36,12 @@ describe('parseBatchBody', () => {
     expect(result.accepted).toHaveLength(1);
     const stored = decodeStoredItem(result.accepted[0]!);
     // The address is truncated before it is stored.
-    expect(stored).toEqual({
-      item: { ...good, context: { ...good.context, ip: '203.0.113.0' } },
-      ts: Date.parse(good.timestamp),
-    });
+    expect(stored).toEqual(
+      ok({
+        item: { ...good, context: { ...good.context, ip: '203.0.113.0' } },
+        ts: Date.parse(good.timestamp),
+      }),
+    );
   });
 
   it('names malformed JSON and a malformed envelope, keeping the batch id when there is one', () => {
