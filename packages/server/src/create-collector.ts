@@ -1,6 +1,6 @@
 // createCollector: wires storage, key cache, HTTP routes, metrics and workers into one collector.
 import { err, ok, SettingsError, type Result } from '@touchline/core';
-import type { MigrationProgress, Storage, StorageTarget } from '@touchline/storage';
+import { isStorageBusy, type MigrationProgress, type Storage, type StorageTarget } from '@touchline/storage';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createStorageHealth, type StorageFault, type StorageHealth } from './health/storage-health.js';
@@ -47,7 +47,7 @@ import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-t
 import { startPeriodicJob, type PeriodicJob } from './workers/periodic-job.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
-import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
+import { STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
 
 export interface Collector {
   readonly app: FastifyInstance;

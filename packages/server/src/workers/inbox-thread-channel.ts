@@ -1,13 +1,12 @@
 // The correlated request/reply channel to one inbox worker thread: each request has a fresh id, each reply is matched to it.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { StorageError } from '@touchline/storage';
+import { StorageError, type StorageFaultCode } from '@touchline/storage';
 import {
   isInboxThreadMessage,
   type InboxThreadEvent,
   type InboxThreadOp,
   type InboxThreadStats,
-  type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
 export interface InboxThreadAnswer {

@@ -1,6 +1,6 @@
 // The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { isStorageFault, openSqliteStorage, type Storage } from '@touchline/storage';
+import { isStorageFault, openSqliteStorage, type Storage, type StorageFaultCode } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
 import { startJourneyRefresher, type JourneyRefresher } from './journey-refresher.js';
@@ -13,7 +13,6 @@ import {
   type InboxThreadMessage,
   type InboxThreadRequest,
   type InboxThreadStats,
-  type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
 /** The worker's two write transactions yield to the collector's ingest writes, and shrink while ingest waits. */
@@ -67,7 +66,7 @@ async function perform(work: ThreadWork, request: InboxThreadRequest, close: () 
 }
 
 function faultOf(error: unknown): StorageFaultCode | undefined {
-  return isStorageFault(error) ? (error.code as StorageFaultCode) : undefined;
+  return isStorageFault(error) ? error.code : undefined;
 }
 
 export function runInboxThread(port: MessagePort, data: InboxThreadData): void {

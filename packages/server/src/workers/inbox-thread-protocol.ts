@@ -1,4 +1,5 @@
 // Messages between the collector and its inbox worker thread: every one carries a correlation id (DESIGN L3).
+import { isStorageFaultCode, type StorageFaultCode } from '@touchline/storage';
 import type { ServerSettings } from '../server-settings.js';
 
 /** What the thread is started with: `run` tags every message it sends, so a stale thread's messages are ignored. */
@@ -17,12 +18,6 @@ export interface InboxThreadData {
   /** Refresh the materialized journeys on the thread's connection every this many ms, while the worker runs. */
   journeyRefreshMs?: number;
 }
-
-/**
- * A storage fault (`busy`, `unavailable`) keeps its code across the thread boundary, so the caller
- * can tell "retry later" (the WAL at its bound, a lock) from a failure of the data.
- */
-export type StorageFaultCode = 'busy' | 'unavailable';
 
 export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats';
 
@@ -56,6 +51,7 @@ export type InboxThreadReply =
       op: InboxThreadOp;
       ok: false;
       error: string;
+      /** A storage fault keeps its code across the thread boundary: the caller tells "retry later" from bad data. */
       fault?: StorageFaultCode;
     };
 
@@ -77,5 +73,7 @@ export function isInboxThreadRequest(value: unknown): value is InboxThreadReques
 export function isInboxThreadMessage(value: unknown): value is InboxThreadMessage {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
+  // A fault code is rebuilt into a StorageError on this side: only the codes storage defines pass.
+  if (v.fault !== undefined && !isStorageFaultCode(v.fault)) return false;
   return typeof v.run === 'string' && (v.kind === 'reply' || v.kind === 'processed' || v.kind === 'error');
 }
