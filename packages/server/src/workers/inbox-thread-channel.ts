@@ -4,15 +4,10 @@ import type { Worker } from 'node:worker_threads';
 import { StorageError, type StorageFaultCode } from '@touchline/storage';
 import {
   isInboxThreadMessage,
+  type InboxThreadAnswer,
   type InboxThreadEvent,
   type InboxThreadOp,
-  type InboxThreadStats,
 } from './inbox-thread-protocol.js';
-
-export interface InboxThreadAnswer {
-  handled: number;
-  stats: InboxThreadStats;
-}
 
 export interface InboxThreadChannel {
   /** Sends `op` and resolves with the reply carrying its id; rejects if the thread reports failure or dies. */
@@ -64,8 +59,9 @@ export function createInboxThreadChannel(deps: {
       return;
     }
     pending.delete(message.replyTo);
-    if (message.ok) request.resolve({ handled: message.handled, stats: message.stats });
-    else request.reject(threadError(`inbox thread ${message.op} failed: ${message.error}`, message.fault));
+    const { result } = message;
+    if (result.kind === 'ok') request.resolve(result.value);
+    else request.reject(threadError(`inbox thread ${message.op} failed: ${result.error.message}`, result.error.fault));
   });
 
   return {

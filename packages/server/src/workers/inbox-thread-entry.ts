@@ -1,5 +1,6 @@
 // The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { err, ok } from '@touchline/core';
 import { isStorageFault, openSqliteStorage, type Storage, type StorageFaultCode } from '@touchline/storage';
 import { parseServerSettings } from '../server-settings.js';
 import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
@@ -125,7 +126,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
     const { id, op } = message;
     perform(work, message, close).then(
       (handled) => {
-        post({ kind: 'reply', run, replyTo: id, op, ok: true, handled, stats: { ...stats } });
+        post({ kind: 'reply', run, replyTo: id, op, result: ok({ handled, stats: { ...stats } }) });
         // After the stop reply the port closes and the thread exits on its own.
         if (op === 'stop') port.close();
       },
@@ -135,9 +136,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
           run,
           replyTo: id,
           op,
-          ok: false,
-          error: error instanceof Error ? error.message : String(error),
-          fault: faultOf(error),
+          result: err({ message: error instanceof Error ? error.message : String(error), fault: faultOf(error) }),
         }),
     );
   });
