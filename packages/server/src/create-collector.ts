@@ -31,13 +31,9 @@ import { createDiskWatch } from './integrity/disk-watch.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
-import {
-  createReadPool,
-  inlineReadSlots,
-  ReadCancelledError,
-  ReadsBusyError,
-  type ReadPool,
-} from './reads/read-pool.js';
+import { ReadCancelledError } from './reads/read-cancelled-error.js';
+import { createReadPool, inlineReadSlots, type ReadPool } from './reads/read-pool.js';
+import { ReadsBusyError } from './reads/reads-busy-error.js';
 import { resolveReadThreadEntry, threadReadSlots } from './reads/thread-read-slots.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
