@@ -4,13 +4,14 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ServerSettings } from '../server-settings.js';
 import type { InboxWorker, ProcessedCounter } from './inbox-worker.js';
-import {
-  createInboxThreadChannel,
-  threadError,
-  type InboxThreadAnswer,
-  type InboxThreadChannel,
-} from './inbox-thread-channel.js';
-import type { InboxThreadData, InboxThreadEvent, InboxThreadOp, InboxThreadStats } from './inbox-thread-protocol.js';
+import { createInboxThreadChannel, threadError, type InboxThreadChannel } from './inbox-thread-channel.js';
+import type {
+  InboxThreadAnswer,
+  InboxThreadData,
+  InboxThreadEvent,
+  InboxThreadOp,
+  InboxThreadStats,
+} from './inbox-thread-protocol.js';
 import { releaseWorkerHold } from './write-gate.js';
 
 export interface ThreadInboxWorker extends InboxWorker {
