@@ -1,8 +1,8 @@
-// A query's error crosses the read thread boundary with its name, code and message (a Result in the reply).
+// A query's error crosses the read thread boundary with its name, code and message (a Result in the reply), a storage error as a StorageError.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStorage } from '@touchline/storage';
+import { openSqliteStorage, StorageError } from '@touchline/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveReadThreadEntry, threadReadSlots } from './thread-read-slots.js';
 
@@ -30,6 +30,8 @@ describe('thread read slots', () => {
       code: 'query_failed',
       message: expect.stringMatching(/timeSeries: \[10, 10\) .* must be a non-empty range/),
     });
+    // A StorageError again on this side, so the routes map its code (busy -> 503) as for inline reads.
+    await expect(refused.result).rejects.toBeInstanceOf(StorageError);
     refused.cancel();
   });
 });

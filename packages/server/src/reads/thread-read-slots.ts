@@ -1,7 +1,7 @@
 // Read slots on worker threads: each owns a thread with its own connection; cancelling a query terminates its thread.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { StorageTarget } from '@touchline/storage';
+import { StorageError, type StorageErrorCode, type StorageTarget } from '@touchline/storage';
 import type { ReadSlot } from './read-pool.js';
 import type { ReadThreadData, ReadThreadFailure, ReadThreadReply, ReadThreadRequest } from './read-thread-protocol.js';
 
@@ -16,7 +16,23 @@ export function resolveReadThreadEntry(base: string = import.meta.url): URL | nu
   return existsSync(built) ? built : null;
 }
 
+const STORAGE_CODES: ReadonlySet<string> = new Set<StorageErrorCode>([
+  'invalid_url',
+  'dialect_unavailable',
+  'open_failed',
+  'migration_failed',
+  'busy',
+  'unavailable',
+  'query_failed',
+]);
+
+/**
+ * The thread's error on this side: a storage error is a StorageError again (its code intact), so a
+ * `busy` or `unavailable` read answers 503 + Retry-After as the same read run inline does, not 500.
+ */
 function threadError(error: ReadThreadFailure): Error {
+  if (error.name === 'StorageError' && error.code !== undefined && STORAGE_CODES.has(error.code))
+    return new StorageError(error.code as StorageErrorCode, error.message);
   return Object.assign(new Error(error.message), {
     name: error.name,
     ...(error.code === undefined ? {} : { code: error.code }),
