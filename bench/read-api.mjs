@@ -234,7 +234,7 @@ export async function runReadApi({
       : data
         ? copyDemo(data, db)
         : loadDemo(db, days, sessionsPerDay);
-    if (data || pgUrl) ({ days = 30, sessionsPerDay = 2000 } = demo);
+    if (data || pgUrl) ({ days = 30, sessionsPerDay = demo.sessions_per_day ?? 2000 } = demo);
     if (keep && !data) writeFileSync(`${db}.json`, JSON.stringify({ ...demo, days, sessionsPerDay }));
     const now = Date.parse(NOW);
     const bytes = pgUrl ? NaN : statSync(db).size;

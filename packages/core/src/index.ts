@@ -2,6 +2,7 @@
 export { TouchlineError } from './errors/touchline-error.js';
 export { SettingsError, type SettingsProblem } from './errors/settings-error.js';
 export { zodProblems } from './errors/zod-problems.js';
+export { ok, err, type Ok, type Err, type Result } from './result/result.js';
 export { newId, isUuid, deriveSessionId } from './ids.js';
 export { isoTimestamp } from './iso-timestamp.js';
 export {

@@ -89,8 +89,8 @@ export async function probeCommand(argv: string[], io: ProbeCommandIo): Promise<
   if (extra.length > 0) return usage(io, `unexpected argument "${extra[0] ?? ''}"`);
   const allowHosts = values['allow-host'] ?? [];
   const target = checkTarget(baseUrl, allowHosts);
-  if (!target.ok) {
-    io.stderr.write(`touchline probe: ${target.reason}\n`);
+  if (target.kind === 'err') {
+    io.stderr.write(`touchline probe: ${target.error}\n`);
     return 2;
   }
   try {

@@ -29,8 +29,9 @@ export function shareOf(total: number, users: number, index: number): number {
  */
 export async function runProbe(input: ProbeOptions): Promise<ProbeReport> {
   const options = resolveProbeOptions(input);
-  const target = checkTarget(options.baseUrl, options.allowHosts);
-  if (!target.ok) throw new TouchlineError('probe_refused', target.reason);
+  const checked = checkTarget(options.baseUrl, options.allowHosts);
+  if (checked.kind === 'err') throw new TouchlineError('probe_refused', checked.error);
+  const target = { url: checked.value };
   const users = Math.min(options.users, options.requests);
   const script = options.script ?? defaultScript(`${target.url.pathname}${target.url.search}`);
   const markers = createMarkerSet();

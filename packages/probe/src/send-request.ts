@@ -1,6 +1,7 @@
 // One HTTP exchange over the probe's own agent; failures (refused, reset, timeout) come back as values.
 import http from 'node:http';
 import https from 'node:https';
+import { err, ok, type Result } from '@touchline/core';
 
 export interface OutgoingRequest {
   url: URL;
@@ -18,7 +19,8 @@ export interface ReceivedResponse {
   truncated: boolean;
 }
 
-export type SendResult = { ok: true; response: ReceivedResponse } | { ok: false; error: string };
+/** The response, or why none came (connection refused, reset, timed out). */
+export type SendResult = Result<ReceivedResponse>;
 
 /** Bodies are read up to this many bytes: markers sit near the top of any sane response. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -49,21 +51,20 @@ export function sendRequest(agent: http.Agent, request: OutgoingRequest): Promis
         });
         res.on('end', () => {
           const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
-          resolve({
-            ok: true,
-            response: {
+          resolve(
+            ok({
               status: res.statusCode ?? 0,
               headers: res.headers,
               body,
               truncated: truncated || size > MAX_BODY_BYTES,
-            },
-          });
+            }),
+          );
         });
-        res.on('error', (error) => resolve({ ok: false, error: error.message }));
+        res.on('error', (error) => resolve(err(error.message)));
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)));
-    req.on('error', (error) => resolve({ ok: false, error: error.message }));
+    req.on('error', (error) => resolve(err(error.message)));
     req.end(request.body);
   });
 }

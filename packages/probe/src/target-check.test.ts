@@ -1,4 +1,5 @@
 // Which hosts the probe agrees to load: loopback by default, others only when named.
+import { err } from '@touchline/core';
 import { describe, expect, it } from 'vitest';
 import { checkTarget, isLoopbackHost } from './target-check.js';
 
@@ -11,7 +12,7 @@ describe('checkTarget', () => {
     'http://127.1/',
     'https://LOCALHOST/',
   ])('accepts loopback %s', (url) => {
-    expect(checkTarget(url).ok).toBe(true);
+    expect(checkTarget(url).kind).toBe('ok');
   });
 
   it.each([
@@ -22,19 +23,19 @@ describe('checkTarget', () => {
     'http://localhost.example.com/',
   ])('refuses %s and says why', (url) => {
     const result = checkTarget(url);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/not a loopback address.*--allow-host/);
+    expect(result.kind).toBe('err');
+    if (result.kind === 'err') expect(result.error).toMatch(/not a loopback address.*--allow-host/);
   });
 
   it('accepts a non-loopback host only when it is named exactly', () => {
-    expect(checkTarget('http://staging.internal:8080/', ['staging.internal']).ok).toBe(true);
-    expect(checkTarget('http://[fd00::1]/', ['[FD00::1]']).ok).toBe(true);
-    expect(checkTarget('http://other.internal/', ['staging.internal']).ok).toBe(false);
+    expect(checkTarget('http://staging.internal:8080/', ['staging.internal']).kind).toBe('ok');
+    expect(checkTarget('http://[fd00::1]/', ['[FD00::1]']).kind).toBe('ok');
+    expect(checkTarget('http://other.internal/', ['staging.internal']).kind).toBe('err');
   });
 
   it('rejects what is not an absolute http(s) URL', () => {
-    expect(checkTarget('127.0.0.1:3000')).toMatchObject({ ok: false });
-    expect(checkTarget('ftp://127.0.0.1/')).toEqual({ ok: false, reason: '"ftp://127.0.0.1/" is not an http(s) URL' });
+    expect(checkTarget('127.0.0.1:3000')).toEqual(err(expect.stringMatching(/not an absolute URL/)));
+    expect(checkTarget('ftp://127.0.0.1/')).toEqual(err('"ftp://127.0.0.1/" is not an http(s) URL'));
   });
 
   it('isLoopbackHost knows the three forms', () => {

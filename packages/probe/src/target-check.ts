@@ -1,6 +1,8 @@
 // Decides whether the probe may load a base URL: loopback hosts only, unless the user names the host.
+import { err, ok, type Result } from '@touchline/core';
 
-export type TargetCheck = { ok: true; url: URL } | { ok: false; reason: string };
+/** The URL the probe may load, or why it refuses to. */
+export type TargetCheck = Result<URL>;
 
 /** Hostname as the user would type it in --allow-host: IPv6 brackets removed, lower case. */
 function bareHost(url: URL): string {
@@ -22,20 +24,18 @@ export function checkTarget(baseUrl: string, allowHosts: readonly string[] = [])
   try {
     url = new URL(baseUrl);
   } catch {
-    return { ok: false, reason: `"${baseUrl}" is not an absolute URL (expected e.g. http://127.0.0.1:3000/)` };
+    return err(`"${baseUrl}" is not an absolute URL (expected e.g. http://127.0.0.1:3000/)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, reason: `"${baseUrl}" is not an http(s) URL` };
+    return err(`"${baseUrl}" is not an http(s) URL`);
   }
   const host = bareHost(url);
-  if (isLoopbackHost(host)) return { ok: true, url };
+  if (isLoopbackHost(host)) return ok(url);
   const allowed = allowHosts.map((h) => h.replace(/^\[(.*)\]$/, '$1').toLowerCase());
-  if (allowed.includes(host)) return { ok: true, url };
-  return {
-    ok: false,
-    reason:
-      `refusing to probe ${host}: it is not a loopback address (127.0.0.0/8, ::1, localhost). ` +
+  if (allowed.includes(host)) return ok(url);
+  return err(
+    `refusing to probe ${host}: it is not a loopback address (127.0.0.0/8, ::1, localhost). ` +
       'The probe floods its target with concurrent requests, so it only runs against other hosts ' +
       `you name explicitly: pass --allow-host ${host} if this is your own test server.`,
-  };
+  );
 }

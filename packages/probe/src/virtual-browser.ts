@@ -87,11 +87,11 @@ export async function runBrowser(
       timeoutMs: ctx.timeoutMs,
     });
     const request: RequestRef = { method: step.method, path: `${url.pathname}${url.search}`, seq };
-    if (!result.ok) {
+    if (result.kind === 'err') {
       ctx.onError(`${request.method} ${request.path}: ${result.error}`);
       return;
     }
-    const { response } = result;
+    const response = result.value;
     const now = ctx.now();
     const cookies = setCookiesOf(response, now);
     const found = [

@@ -1,6 +1,6 @@
 // createCollector: wires storage, key cache, HTTP routes, metrics and workers into one collector.
-import { SettingsError } from '@touchline/core';
-import type { MigrationProgress, Storage, StorageTarget } from '@touchline/storage';
+import { err, ok, SettingsError, type Result } from '@touchline/core';
+import { isStorageBusy, type MigrationProgress, type Storage, type StorageTarget } from '@touchline/storage';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createStorageHealth, type StorageFault, type StorageHealth } from './health/storage-health.js';
@@ -31,13 +31,9 @@ import { createDiskWatch } from './integrity/disk-watch.js';
 import { createIntegrityMonitor, type IntegrityMonitor } from './integrity/integrity-monitor.js';
 import { createSdkHealthRecorder, type SdkHealthRecorder } from './integrity/sdk-health-recorder.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
-import {
-  createReadPool,
-  inlineReadSlots,
-  ReadCancelledError,
-  ReadsBusyError,
-  type ReadPool,
-} from './reads/read-pool.js';
+import { ReadCancelledError } from './reads/read-cancelled-error.js';
+import { createReadPool, inlineReadSlots, type ReadPool } from './reads/read-pool.js';
+import { ReadsBusyError } from './reads/reads-busy-error.js';
 import { resolveReadThreadEntry, threadReadSlots } from './reads/thread-read-slots.js';
 import { parseServerSettings, type ServerSettings, type ServerSettingsInput } from './server-settings.js';
 import { createInboxWorker, type InboxWorker } from './workers/inbox-worker.js';
@@ -47,7 +43,7 @@ import { startMaintenance, type MaintenanceTimer } from './workers/maintenance-t
 import { startPeriodicJob, type PeriodicJob } from './workers/periodic-job.js';
 import { createThreadInboxWorker, resolveInboxThreadEntry } from './workers/inbox-thread-worker.js';
 import { createIngestWriteGate, createWriteGateBuffer } from './workers/write-gate.js';
-import { isStorageBusy, STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
+import { STORAGE_BUSY_MESSAGE, STORAGE_BUSY_RETRY_AFTER_SECONDS } from './http/storage-busy.js';
 
 export interface Collector {
   readonly app: FastifyInstance;
@@ -143,26 +139,28 @@ function createWorker(
 }
 
 /** The database a read thread can reopen, or why none can. */
-function readTarget(options: CollectorOptions): StorageTarget | string {
+function readTarget(options: CollectorOptions): Result<StorageTarget> {
   const path = options.databasePath;
-  if (path !== undefined && path !== '' && path !== ':memory:') return { dialect: 'sqlite', path };
-  if (options.databaseUrl !== undefined) return { dialect: 'postgres', url: options.databaseUrl };
-  return 'no database file path or URL is known';
+  if (path !== undefined && path !== '' && path !== ':memory:') return ok({ dialect: 'sqlite', path });
+  if (options.databaseUrl !== undefined) return ok({ dialect: 'postgres', url: options.databaseUrl });
+  return err('no database file path or URL is known');
 }
 
 function createReads(options: CollectorOptions, settings: ServerSettings, onError: (e: Error) => void): ReadPool {
   const s = settings.reads;
   const target = readTarget(options);
-  if (typeof target === 'string' && s.mode === 'thread') {
-    throw new SettingsError('collector', [{ path: 'reads.mode', message: `'thread' is not possible: ${target}` }]);
+  if (target.kind === 'err' && s.mode === 'thread') {
+    throw new SettingsError('collector', [
+      { path: 'reads.mode', message: `'thread' is not possible: ${target.error}` },
+    ]);
   }
-  const entry = s.mode === 'inline' || typeof target === 'string' ? null : resolveReadThreadEntry();
+  const entry = s.mode === 'inline' || target.kind === 'err' ? null : resolveReadThreadEntry();
   const bound = { maxQueued: s.maxQueued, retryAfterSeconds: s.retryAfterSeconds };
-  if (entry === null || typeof target === 'string')
+  if (entry === null || target.kind === 'err')
     return createReadPool({ mode: 'inline', slots: inlineReadSlots(options.storage, s.threads), ...bound });
   return createReadPool({
     mode: 'thread',
-    slots: threadReadSlots({ entry, target, count: s.threads, nice: s.threadNice, onError }),
+    slots: threadReadSlots({ entry, target: target.value, count: s.threads, nice: s.threadNice, onError }),
     ...bound,
   });
 }

@@ -66,12 +66,12 @@ export { replyError } from './http/reply-error.js';
 export {
   createReadPool,
   inlineReadSlots,
-  ReadCancelledError,
-  ReadsBusyError,
   type ReadPool,
   type ReadPoolStats,
   type ReadRunOptions,
 } from './reads/read-pool.js';
+export { ReadCancelledError } from './reads/read-cancelled-error.js';
+export { ReadsBusyError } from './reads/reads-busy-error.js';
 export { type AttributionSummary, type ReadOpName } from './reads/read-ops.js';
 export { requestSignal } from './reads/request-signal.js';
 export { compareModels, type ModelComparison, type ModelComparisonQuery } from './attribution/compare-models.js';

@@ -5,7 +5,14 @@ export { openSqliteStorage, type SqliteStorageOptions } from './dialects/sqlite.
 export { openPostgresStorage, type PostgresStorageOptions } from './dialects/postgres.js';
 export { redactUrl } from './dialects/postgres-connection.js';
 export type { SqliteSynchronous } from './dialects/sqlite-pragmas.js';
-export { isStorageFault, StorageError, type StorageErrorCode } from './storage-error.js';
+export {
+  isStorageBusy,
+  isStorageFault,
+  isStorageFaultCode,
+  StorageError,
+  type StorageErrorCode,
+  type StorageFaultCode,
+} from './storage-error.js';
 export { applied, partial, stale, tombstoned, type ApplyOutcome } from './queries/processed/apply-outcome.js';
 export { TEST_ACCOUNT_SUFFIX, testAccountIdOf } from './queries/accounts/ensure-test-account.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';

@@ -29,10 +29,26 @@ export class StorageError extends TouchlineError {
   }
 }
 
+/** The codes of failures of the storage itself, never of the data (see isStorageFault). */
+export type StorageFaultCode = Extract<StorageErrorCode, 'busy' | 'unavailable'>;
+
+/** True for a fault code; checks a code that crossed a thread boundary as plain data. */
+export function isStorageFaultCode(value: unknown): value is StorageFaultCode {
+  return value === 'busy' || value === 'unavailable';
+}
+
 /**
  * True for failures of the storage itself (`busy`, `unavailable`), never of the data: a caller
  * retries them later and must not treat the rows it was writing as bad (DESIGN.md L11).
  */
-export function isStorageFault(error: unknown): error is StorageError {
-  return error instanceof StorageError && (error.code === 'busy' || error.code === 'unavailable');
+export function isStorageFault(error: unknown): error is StorageError & { readonly code: StorageFaultCode } {
+  return error instanceof StorageError && isStorageFaultCode(error.code);
+}
+
+/**
+ * True when storage said "try again later" (a lock held past the busy timeout, or the SQLite WAL at
+ * its bound while a long reader pins it): the write was rolled back, and retrying can succeed.
+ */
+export function isStorageBusy(error: unknown): error is StorageError & { readonly code: 'busy' } {
+  return error instanceof StorageError && error.code === 'busy';
 }

@@ -158,7 +158,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     const ms = Date.now() - started;
     if (values.json)
       io.stdout.write(
-        `${JSON.stringify({ account: account.name, account_id: account.id, key_id: keyId, key: key.secret, seed, days, mix, items, counts, channels, ms })}\n`,
+        `${JSON.stringify({ account: account.name, account_id: account.id, key_id: keyId, key: key.secret, seed, days, sessions_per_day: sessionsPerDay, mix, items, counts, channels, ms })}\n`,
       );
     else log(summary(account, counts, channels, key.secret, ms));
     return 0;

@@ -24,9 +24,9 @@ export async function spendCommand(argv: string[], io: CliIo): Promise<number> {
   const name = values.account?.trim();
   if (!name) throw new UsageError('spend import: --account NAME is required');
   const parsed = parseSpendCsv(await readFile(file, 'utf8'));
-  if (parsed.kind === 'invalid') {
-    for (const e of parsed.errors) io.stderr.write(`${file}:${e.line}: ${e.message}\n`);
-    io.stderr.write(`touchline: ${parsed.errors.length} problem(s) in ${file}; nothing was stored\n`);
+  if (parsed.kind === 'err') {
+    for (const e of parsed.error) io.stderr.write(`${file}:${e.line}: ${e.message}\n`);
+    io.stderr.write(`touchline: ${parsed.error.length} problem(s) in ${file}; nothing was stored\n`);
     return 1;
   }
   const storage = openStorage(databaseFrom(values.db, io.env));

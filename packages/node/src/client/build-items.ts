@@ -1,13 +1,16 @@
 // Builds wire items from SDK calls and validates them, returning problems as values.
 import {
   deriveSessionId,
+  err,
   isoTimestamp,
   itemSchema,
   newId,
+  ok,
   zodProblems,
   type GhostVisitor,
   type Item,
   type RequestContext,
+  type Result,
 } from '@touchline/core';
 
 export interface ItemOrigin {
@@ -17,8 +20,6 @@ export interface ItemOrigin {
   timestamp: number;
 }
 
-export type BuildResult = { ok: true; item: Item } | { ok: false; message: string };
-
 export type ItemBody =
   | { type: 'pageview' }
   | { type: 'event'; name: unknown; properties: unknown }
@@ -27,7 +28,7 @@ export type ItemBody =
   | { type: 'session_end'; next_session_id: string };
 
 /** Validates against the same schema the collector enforces, so bad calls fail here, loudly. */
-export function buildItem(origin: ItemOrigin, body: ItemBody): BuildResult {
+export function buildItem(origin: ItemOrigin, body: ItemBody): Result<Item> {
   const candidate = {
     ...body,
     id: newId(origin.timestamp),
@@ -37,11 +38,11 @@ export function buildItem(origin: ItemOrigin, body: ItemBody): BuildResult {
     context: origin.context,
   };
   const parsed = itemSchema.safeParse(candidate);
-  if (parsed.success) return { ok: true, item: parsed.data };
+  if (parsed.success) return ok(parsed.data);
   const detail = zodProblems(parsed.error)
     .map((p) => `${p.path || '(item)'}: ${p.message}`)
     .join('; ');
-  return { ok: false, message: `invalid ${body.type}: ${detail}` };
+  return err(`invalid ${body.type}: ${detail}`);
 }
 
 /**

@@ -189,8 +189,8 @@ export function createClient(input: ClientSettingsInput, platform: ClientPlatfor
         { visitorId, sessionId, context: sameVisitor ? scope.context : null, timestamp: ts },
         body,
       );
-      if (built.ok) transport.enqueue(built.item);
-      else reject('invalid_item', built.message);
+      if (built.kind === 'ok') transport.enqueue(built.value);
+      else reject('invalid_item', built.error);
     } catch (error) {
       reportError(error instanceof Error ? error : new Error(String(error)));
     }

@@ -18,8 +18,8 @@ const limits: BatchLimits = { maxItems: 5, maxBytes: 4000, maxItemBytes: 2000, e
 function queued(seq: number, padding = 0): QueuedItem {
   const item = makeEvent('e', { padding });
   const s = serializeItem(item);
-  if (!s.ok) throw new Error(s.message);
-  return { seq, item, json: s.json, bytes: s.bytes };
+  if (s.kind === 'err') throw new Error(s.error);
+  return { seq, item, ...s.value };
 }
 
 /** An entry of an exact size, for arithmetic tests where the JSON does not matter. */

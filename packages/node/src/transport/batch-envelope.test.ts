@@ -1,5 +1,5 @@
 // The request body: valid per the wire schema, and exactly as many bytes as the cutter counted.
-import { batchRequestSchema, newId } from '@touchline/core';
+import { batchRequestSchema, err, newId } from '@touchline/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../test-support/make-items.js';
@@ -25,8 +25,8 @@ describe('serializeBatch', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 100 }), { minLength: 0, maxLength: 12 }), (names) => {
         const serialized = names.map((name) => serializeItem(makeEvent('e', { properties: { name } })));
-        const jsons = serialized.map((s) => (s.ok ? s.json : ''));
-        const itemBytes = serialized.reduce((sum, s) => sum + (s.ok ? s.bytes : 0), 0);
+        const jsons = serialized.map((s) => (s.kind === 'ok' ? s.value.json : ''));
+        const itemBytes = serialized.reduce((sum, s) => sum + (s.kind === 'ok' ? s.value.bytes : 0), 0);
         const body = serializeBatch(newId(), new Date().toISOString(), sdk, jsons);
         expect(Buffer.byteLength(body)).toBe(batchBytes(envelopeBytes(sdk), jsons.length, itemBytes));
       }),
@@ -86,6 +86,6 @@ describe('serializeBatch with delivery health', () => {
 describe('serializeItem', () => {
   it('reports an unserializable item as a value instead of throwing', () => {
     const item = makeEvent('big', { properties: { n: 10n } });
-    expect(serializeItem(item)).toMatchObject({ ok: false });
+    expect(serializeItem(item)).toEqual(err(expect.stringMatching(/BigInt/)));
   });
 });

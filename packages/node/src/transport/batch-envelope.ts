@@ -1,5 +1,5 @@
 // The batch request body, assembled from pre-serialized items so its size is known before sending.
-import type { Item, SdkHealth } from '@touchline/core';
+import { err, ok, type Item, type Result, type SdkHealth } from '@touchline/core';
 import { utf8Length } from '../client/utf8-length.js';
 
 export interface SdkInfo {
@@ -66,14 +66,18 @@ export function batchBytes(envelope: number, count: number, itemBytes: number): 
   return envelope + itemBytes + Math.max(0, count - 1);
 }
 
-export type SerializedItem = { ok: true; json: string; bytes: number } | { ok: false; message: string };
+/** An item's JSON text and its UTF-8 length. */
+export interface SerializedItem {
+  json: string;
+  bytes: number;
+}
 
 /** JSON.stringify throws on BigInt and cycles; that becomes a value the caller drops and reports. */
-export function serializeItem(item: Item): SerializedItem {
+export function serializeItem(item: Item): Result<SerializedItem> {
   try {
     const json = JSON.stringify(item);
-    return { ok: true, json, bytes: utf8Length(json) };
+    return ok({ json, bytes: utf8Length(json) });
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return err(error instanceof Error ? error.message : String(error));
   }
 }

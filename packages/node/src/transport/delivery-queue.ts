@@ -43,13 +43,14 @@ export function createDeliveryQueue(limits: BatchLimits, maxItems: number): Deli
       if (items.length >= maxItems) {
         return { kind: 'refused', reason: 'queue_full', message: `${maxItems} items already wait for delivery` };
       }
-      const serialized = serializeItem(item);
-      if (!serialized.ok)
+      const result = serializeItem(item);
+      if (result.kind === 'err')
         return {
           kind: 'refused',
           reason: 'unserializable',
-          message: `item ${item.id} cannot be serialized: ${serialized.message}`,
+          message: `item ${item.id} cannot be serialized: ${result.error}`,
         };
+      const serialized = result.value;
       const fit = fitsAlone(serialized.bytes, limits);
       if (fit.kind === 'too_large') {
         return {

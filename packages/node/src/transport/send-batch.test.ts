@@ -8,8 +8,8 @@ import { sendBatch, type SendContext } from './send-batch.js';
 
 const entries: QueuedItem[] = makeEvents(2).map((item, i) => {
   const s = serializeItem(item);
-  if (!s.ok) throw new Error(s.message);
-  return { seq: i + 1, item, json: s.json, bytes: s.bytes };
+  if (s.kind === 'err') throw new Error(s.error);
+  return { seq: i + 1, item, ...s.value };
 });
 
 const context = (fetch: typeof globalThis.fetch, over: Partial<SendContext> = {}): SendContext => ({

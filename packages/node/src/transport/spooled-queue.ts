@@ -41,13 +41,14 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
 
   return {
     offer(item) {
-      const serialized = serializeItem(item);
-      if (!serialized.ok)
+      const result = serializeItem(item);
+      if (result.kind === 'err')
         return {
           kind: 'refused',
           reason: 'unserializable',
-          message: `item ${item.id} cannot be serialized: ${serialized.message}`,
+          message: `item ${item.id} cannot be serialized: ${result.error}`,
         };
+      const serialized = result.value;
       const fit = fitsAlone(serialized.bytes, limits);
       if (fit.kind === 'too_large') {
         return {

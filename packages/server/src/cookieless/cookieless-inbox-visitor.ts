@@ -21,10 +21,11 @@ export async function cookielessInboxVisitor(
   if (secrets.size === 0) return undefined;
   return function cookielessVisitorOf(row) {
     const decoded = decodeStoredItem(row);
-    if ('error' in decoded || decoded.item.visitor_id !== COOKIELESS_ID) return null;
-    const secret = secrets.get(Math.floor(decoded.ts / DAY_MS));
+    if (decoded.kind === 'err' || decoded.value.item.visitor_id !== COOKIELESS_ID) return null;
+    const { item, ts } = decoded.value;
+    const secret = secrets.get(Math.floor(ts / DAY_MS));
     if (secret === undefined) return null;
-    const ctx = decoded.item.context;
+    const ctx = item.context;
     return cookielessVisitorId(secret, ctx?.ip ?? '', ctx?.user_agent ?? '', siteOf(ctx?.url ?? null));
   };
 }

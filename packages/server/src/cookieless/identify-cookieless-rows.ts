@@ -37,8 +37,9 @@ function findCookieless(rows: readonly InboxRow[]): Found[] {
   for (const row of rows) {
     if (!row.payload.includes(COOKIELESS_ID)) continue; // nearly every row: one substring search
     const decoded = decodeStoredItem(row);
-    if ('error' in decoded || decoded.item.visitor_id !== COOKIELESS_ID) continue;
-    out.push({ row, item: decoded.item, ts: decoded.ts, day: Math.floor(decoded.ts / DAY_MS) });
+    if (decoded.kind === 'err' || decoded.value.item.visitor_id !== COOKIELESS_ID) continue;
+    const { item, ts } = decoded.value;
+    out.push({ row, item, ts, day: Math.floor(ts / DAY_MS) });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // loadDemo: pushes demo items through validation, the durable inbox and the real inbox worker, as ingest and the collector's worker would, a chunk at a time.
-import { isStorageFault, type InboxItem, type Storage } from '@touchline/storage';
+import { isStorageBusy, type InboxItem, type Storage } from '@touchline/storage';
 import { validateItems } from '../ingest/validate-items.js';
 import { parseServerSettings } from '../server-settings.js';
 import { createInboxWorker, type InboxWorker } from '../workers/inbox-worker.js';
@@ -70,10 +70,6 @@ function demoWorker(
 /** How long the load waits out a busy database (no write getting through) before it gives up. */
 const BUSY_PATIENCE_MS = 120_000;
 
-function isBusy(error: unknown): boolean {
-  return isStorageFault(error) && error.code === 'busy';
-}
-
 /**
  * Runs `write` until it gets through a busy database: the WAL at its bound refuses writes until the
  * checkpointer has truncated it (wal-bound.ts), which on a loaded machine can take seconds. A
@@ -86,7 +82,7 @@ async function whenNotBusy<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
-      if (!isBusy(error) || Date.now() - started > BUSY_PATIENCE_MS) throw error;
+      if (!isStorageBusy(error) || Date.now() - started > BUSY_PATIENCE_MS) throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
@@ -128,7 +124,7 @@ export async function loadDemo(
   const errors: Error[] = [];
   // The worker's loop backs off and retries a busy database by itself: only other errors fail the load.
   const { worker, gate } = demoWorker(storage, options, (e) => {
-    if (!isBusy(e)) errors.push(e);
+    if (!isStorageBusy(e)) errors.push(e);
   });
   const threaded = gate !== null;
   const deadBefore = (await storage.inboxHealth()).dead;

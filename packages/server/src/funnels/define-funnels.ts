@@ -1,5 +1,5 @@
 // Creating, replacing and deleting goals and funnels from untrusted input: one result union for the API, the dashboard and the CLI.
-import { newId } from '@touchline/core';
+import { newId, ok, type Ok } from '@touchline/core';
 import type { Funnel, Goal, Storage } from '@touchline/storage';
 import { describeIssue, funnelInputSchema, goalInputSchema, parseWindow } from './funnel-input.js';
 
@@ -7,8 +7,12 @@ import { describeIssue, funnelInputSchema, goalInputSchema, parseWindow } from '
 export const MAX_GOALS = 200;
 export const MAX_FUNNELS = 100;
 
+/**
+ * A definition edit's outcome: ok(value) as for every fallible step (core's Result), or one of the
+ * refusals the API, dashboard and CLI answer 400, 404 or 409 with.
+ */
 export type Defined<T> =
-  | { kind: 'ok'; value: T }
+  | Ok<T>
   | { kind: 'invalid'; message: string }
   | { kind: 'not_found'; message: string }
   | { kind: 'conflict'; code: 'goal_in_use' | 'too_many'; message: string };
@@ -39,7 +43,7 @@ export async function defineGoal(
       message: `an account has at most ${MAX_GOALS} goals; delete one first`,
     };
   const goal: Goal = { id: id ?? newId(now), ...parsed.data, createdAt: existing?.createdAt ?? now, updatedAt: now };
-  return { kind: 'ok', value: await storage.saveGoal(accountId, goal) };
+  return ok(await storage.saveGoal(accountId, goal));
 }
 
 /** Creates a funnel (`id` null) or replaces the funnel `id` and its steps. */
@@ -71,7 +75,7 @@ export async function defineFunnel(
     updatedAt: now,
   };
   const saved = await storage.saveFunnel(accountId, funnel);
-  if (saved.kind === 'saved') return { kind: 'ok', value: saved.funnel };
+  if (saved.kind === 'saved') return ok(saved.funnel);
   const index = steps.findIndex((s) => saved.goals.includes(s));
   return invalid(
     `steps[${index}]: no goal ${saved.goals[0]?.slice(0, 64) ?? ''} in this account (create it with POST /api/v1/goals)`,
@@ -82,7 +86,7 @@ export async function removeGoal(storage: Storage, accountId: string, id: string
   const done = await storage.deleteGoal(accountId, id);
   switch (done.kind) {
     case 'deleted':
-      return { kind: 'ok', value: null };
+      return ok(null);
     case 'not_found':
       return notFound('goal', id);
     case 'in_use':
@@ -96,5 +100,5 @@ export async function removeGoal(storage: Storage, accountId: string, id: string
 
 export async function removeFunnel(storage: Storage, accountId: string, id: string): Promise<Defined<null>> {
   const done = await storage.deleteFunnel(accountId, id);
-  return done.kind === 'deleted' ? { kind: 'ok', value: null } : notFound('funnel', id);
+  return done.kind === 'deleted' ? ok(null) : notFound('funnel', id);
 }

@@ -1,4 +1,5 @@
 // Messages between the collector and its batch parse thread: each request carries an id, and its reply the same id (DESIGN L3).
+import type { Result } from '@touchline/core';
 import type { ItemRules } from './validate-items.js';
 import type { BatchParse } from './parse-batch-body.js';
 
@@ -9,8 +10,11 @@ export interface BatchParseRequest {
   rules: ItemRules;
 }
 
-/** Thread -> main: the request's result, or why the thread could not produce one. */
-export type BatchParseReply = { id: number; ok: true; result: BatchParse } | { id: number; ok: false; error: string };
+/** Thread -> main: the request's parse (itself ok or a refused body), or err: why the thread could not produce one. */
+export interface BatchParseReply {
+  id: number;
+  result: Result<BatchParse>;
+}
 
 export function isBatchParseRequest(value: unknown): value is BatchParseRequest {
   if (typeof value !== 'object' || value === null) return false;
@@ -21,8 +25,9 @@ export function isBatchParseRequest(value: unknown): value is BatchParseRequest 
 export function isBatchParseReply(value: unknown): value is BatchParseReply {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.id === 'number' &&
-    (v.ok === true ? typeof v.result === 'object' && v.result !== null : v.ok === false && typeof v.error === 'string')
-  );
+  if (typeof v.id !== 'number' || typeof v.result !== 'object' || v.result === null) return false;
+  const r = v.result as Record<string, unknown>;
+  return r.kind === 'ok'
+    ? typeof r.value === 'object' && r.value !== null
+    : r.kind === 'err' && typeof r.error === 'string';
 }

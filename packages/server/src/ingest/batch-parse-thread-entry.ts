@@ -1,5 +1,6 @@
 // The batch parse thread's program: parses and validates batch bodies, answering each request under its own id.
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import { err, ok } from '@touchline/core';
 import { parseBatchBytes } from './parse-batch-body.js';
 import { isBatchParseRequest, type BatchParseReply } from './batch-parse-protocol.js';
 
@@ -8,9 +9,9 @@ export function runBatchParseThread(port: MessagePort): void {
     if (!isBatchParseRequest(message)) return; // nothing to answer: the main thread only sends requests
     let reply: BatchParseReply;
     try {
-      reply = { id: message.id, ok: true, result: parseBatchBytes(message.body, message.rules) };
+      reply = { id: message.id, result: ok(parseBatchBytes(message.body, message.rules)) };
     } catch (error) {
-      reply = { id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      reply = { id: message.id, result: err(error instanceof Error ? error.message : String(error)) };
     }
     port.postMessage(reply);
   });

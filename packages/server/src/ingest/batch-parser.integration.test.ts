@@ -1,5 +1,5 @@
 // The batch parse thread for real: concurrent bodies each get their own verdict, and a thread that dies loses nothing.
-import { newId } from '@touchline/core';
+import { err, newId, ok } from '@touchline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
 import { createBatchParser, resolveBatchParseThreadEntry, THREAD_MIN_BYTES, type BatchParser } from './batch-parser.js';
@@ -41,8 +41,8 @@ describe('createBatchParser with its thread', () => {
     expect(Math.min(...bodies.map((b) => b.bytes.length))).toBeGreaterThan(THREAD_MIN_BYTES);
     const results = await Promise.all(bodies.map((b) => parser!.parse(b.bytes, RULES)));
     results.forEach((result, i) => {
-      expect(result).toMatchObject({ kind: 'ok', batchId: bodies[i]!.batchId, errors: [] });
-      expect(result.kind === 'ok' && result.accepted.length).toBe(60 + (i % 7));
+      expect(result).toMatchObject(ok({ batchId: bodies[i]!.batchId, errors: [] }));
+      expect(result.kind === 'ok' && result.value.accepted.length).toBe(60 + (i % 7));
     });
     expect(errors).toEqual([]);
   });
@@ -54,18 +54,18 @@ describe('createBatchParser with its thread', () => {
     const results = bodies.map((b) => parser!.parse(b.bytes, RULES));
     await parser.thread()!.terminate();
     const settled = await Promise.all(results);
-    settled.forEach((result, i) => expect(result).toMatchObject({ kind: 'ok', batchId: bodies[i]!.batchId }));
+    settled.forEach((result, i) => expect(result).toMatchObject(ok({ batchId: bodies[i]!.batchId })));
     expect(parser.mode()).toBe('inline');
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/batch parse thread failed.*main thread/)]);
     const after = body(80);
-    expect(await parser.parse(after.bytes, RULES)).toMatchObject({ kind: 'ok', batchId: after.batchId });
+    expect(await parser.parse(after.bytes, RULES)).toMatchObject(ok({ batchId: after.batchId }));
   });
 
   it('parses on the main thread when it has no thread, with the same verdicts', async () => {
     parser = createBatchParser({ entry: null, onError: () => {} });
     expect(parser.mode()).toBe('inline');
     const b = body(80);
-    expect(await parser.parse(b.bytes, RULES)).toMatchObject({ kind: 'ok', batchId: b.batchId });
-    expect(await parser.parse(Buffer.from('{"batch_id": 1'), RULES)).toMatchObject({ kind: 'invalid_json' });
+    expect(await parser.parse(b.bytes, RULES)).toMatchObject(ok({ batchId: b.batchId }));
+    expect(await parser.parse(Buffer.from('{"batch_id": 1'), RULES)).toMatchObject(err({ code: 'invalid_json' }));
   });
 });

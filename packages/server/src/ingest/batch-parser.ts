@@ -76,11 +76,11 @@ export function createBatchParser(deps: { entry: URL | null; onError: (error: Er
       return;
     }
     pending.delete(message.id);
-    if (message.ok) {
-      p.resolve(message.result);
+    if (message.result.kind === 'ok') {
+      p.resolve(message.result.value);
       return;
     }
-    deps.onError(new Error(`batch parse thread: ${message.error}; parsed on the main thread instead`));
+    deps.onError(new Error(`batch parse thread: ${message.result.error}; parsed on the main thread instead`));
     p.resolve(parseInline(p.body, p.rules));
   }
 

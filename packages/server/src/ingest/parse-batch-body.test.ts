@@ -1,4 +1,5 @@
 // Unit tests of batch body parsing: a verdict for every kind of body, items validated and encoded, prototype keys dropped.
+import { err, ok } from '@touchline/core';
 import { describe, expect, it } from 'vitest';
 import { decodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { SAMPLE_ITEMS } from '../../../core/src/test-support/sample-items.js';
@@ -25,37 +26,31 @@ describe('parseBatchBody', () => {
   it('accepts good items, reports bad ones by index, and stores each good one in the inbox layout', () => {
     const good = SAMPLE_ITEMS[2]!;
     const result = parseBatchBody(JSON.stringify(envelope([good, { type: 'event' }])), RULES);
-    expect(result).toMatchObject({
-      kind: 'ok',
-      batchId: BATCH_ID,
-      sdk: { name: 't', version: '1' },
-      errors: [{ index: 1, code: 'invalid_item' }],
-    });
+    expect(result).toMatchObject(
+      ok({ batchId: BATCH_ID, sdk: { name: 't', version: '1' }, errors: [{ index: 1, code: 'invalid_item' }] }),
+    );
     if (result.kind !== 'ok') return;
-    expect(result.accepted).toHaveLength(1);
-    const stored = decodeStoredItem(result.accepted[0]!);
+    expect(result.value.accepted).toHaveLength(1);
+    const stored = decodeStoredItem(result.value.accepted[0]!);
     // The address is truncated before it is stored.
-    expect(stored).toEqual({
-      item: { ...good, context: { ...good.context, ip: '203.0.113.0' } },
-      ts: Date.parse(good.timestamp),
-    });
+    expect(stored).toEqual(
+      ok({
+        item: { ...good, context: { ...good.context, ip: '203.0.113.0' } },
+        ts: Date.parse(good.timestamp),
+      }),
+    );
   });
 
   it('names malformed JSON and a malformed envelope, keeping the batch id when there is one', () => {
-    expect(parseBatchBody('{"batch_id": ', RULES)).toEqual({
-      kind: 'invalid_json',
-      message: expect.stringMatching(/JSON/),
-    });
-    expect(parseBatchBody(JSON.stringify({ ...envelope([]), batch_id: 'x'.repeat(80) }), RULES)).toEqual({
-      kind: 'invalid_batch',
-      message: expect.stringMatching(/items/),
-      batchId: 'x'.repeat(64),
-    });
-    expect(parseBatchBody('null', RULES)).toEqual({
-      kind: 'invalid_batch',
-      message: expect.stringMatching(/body/),
-      batchId: null,
-    });
+    expect(parseBatchBody('{"batch_id": ', RULES)).toEqual(
+      err({ code: 'invalid_json', message: expect.stringMatching(/JSON/) }),
+    );
+    expect(parseBatchBody(JSON.stringify({ ...envelope([]), batch_id: 'x'.repeat(80) }), RULES)).toEqual(
+      err({ code: 'invalid_batch', message: expect.stringMatching(/items/), batchId: 'x'.repeat(64) }),
+    );
+    expect(parseBatchBody('null', RULES)).toEqual(
+      err({ code: 'invalid_batch', message: expect.stringMatching(/body/), batchId: null }),
+    );
   });
 
   it('drops __proto__ and constructor.prototype keys while parsing, as the other routes do', () => {
@@ -66,7 +61,7 @@ describe('parseBatchBody', () => {
     const result = parseBatchBody(text, RULES);
     expect(result.kind).toBe('ok');
     if (result.kind !== 'ok') return;
-    expect(result.accepted[0]!.payload).not.toContain('polluted');
+    expect(result.value.accepted[0]!.payload).not.toContain('polluted');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -1,23 +1,35 @@
 // A POST /api/v1/batch body from raw bytes or text to validated, encoded inbox items: the same on the main thread and on the parse thread.
-import { batchRequestSchema, zodProblems, type BatchRequest, type ItemError } from '@touchline/core';
+import {
+  batchRequestSchema,
+  err,
+  ok,
+  zodProblems,
+  type BatchRequest,
+  type ItemError,
+  type Result,
+} from '@touchline/core';
 import type { InboxItem } from '@touchline/storage';
 import sjson from 'secure-json-parse';
 import { findNul, mayHoldNul } from './find-nul.js';
 import { senderClock, type SenderClock } from './sender-clock.js';
 import { validateItems, type ItemRules } from './validate-items.js';
 
-export type BatchParse =
-  | {
-      kind: 'ok';
-      batchId: string;
-      sdk: BatchRequest['sdk'];
-      accepted: InboxItem[];
-      errors: ItemError[];
-      repeats: number;
-      clock: SenderClock;
-    }
-  | { kind: 'invalid_json'; message: string }
-  | { kind: 'invalid_batch'; message: string; batchId: string | null };
+/** A batch whose envelope is valid: its good items encoded for the inbox, its bad ones reported by index. */
+export interface ParsedBatch {
+  batchId: string;
+  sdk: BatchRequest['sdk'];
+  accepted: InboxItem[];
+  errors: ItemError[];
+  repeats: number;
+  clock: SenderClock;
+}
+
+/** Why the whole body was refused; `code` is the HTTP error code the route answers with. */
+export type BatchProblem =
+  | { code: 'invalid_json'; message: string }
+  | { code: 'invalid_batch'; message: string; batchId: string | null };
+
+export type BatchParse = Result<ParsedBatch, BatchProblem>;
 
 /** As fastify's own JSON parser is configured (create-collector.ts): prototype keys are dropped while parsing. */
 const JSON_OPTIONS = { protoAction: 'remove', constructorAction: 'remove' } as const;
@@ -32,25 +44,25 @@ function judge(body: unknown, rules: ItemRules, checkNul: boolean): BatchParse {
   const parsed = batchRequestSchema.safeParse(body);
   if (!parsed.success) {
     const maybeId = (body as { batch_id?: unknown } | null)?.batch_id;
-    return {
-      kind: 'invalid_batch',
+    return err({
+      code: 'invalid_batch',
       message: zodProblems(parsed.error)
         .map((p) => `${p.path || 'body'}: ${p.message}`)
         .join('; '),
       batchId: typeof maybeId === 'string' ? maybeId.slice(0, 64) : null,
-    };
+    });
   }
   const sdkNul = checkNul ? findNul(parsed.data.sdk) : null;
   if (sdkNul !== null) {
-    return {
-      kind: 'invalid_batch',
+    return err({
+      code: 'invalid_batch',
       message: `sdk.${sdkNul}: contains a NUL character (U+0000), which no text field may hold`,
       batchId: parsed.data.batch_id,
-    };
+    });
   }
   const clock = senderClock(Date.parse(parsed.data.sent_at), rules.now, rules);
   const { accepted, errors, repeats } = validateItems(parsed.data.items, rules, checkNul, clock);
-  return { kind: 'ok', batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors, repeats, clock };
+  return ok({ batchId: parsed.data.batch_id, sdk: parsed.data.sdk, accepted, errors, repeats, clock });
 }
 
 /**
@@ -62,7 +74,7 @@ export function parseBatchBody(text: string, rules: ItemRules): BatchParse {
   try {
     body = parseJsonBody(text);
   } catch (error) {
-    return { kind: 'invalid_json', message: error instanceof Error ? error.message : String(error) };
+    return err({ code: 'invalid_json', message: error instanceof Error ? error.message : String(error) });
   }
   return judge(body, rules, mayHoldNul(text));
 }

@@ -1,5 +1,15 @@
 // Validates a batch's items one by one: good items are accepted even when others are rejected.
-import { COOKIELESS_ID, itemSchema, parseItemFast, zodProblems, type Item, type ItemError } from '@touchline/core';
+import {
+  COOKIELESS_ID,
+  err,
+  itemSchema,
+  ok,
+  parseItemFast,
+  zodProblems,
+  type Item,
+  type ItemError,
+  type Result,
+} from '@touchline/core';
 import type { InboxItem } from '@touchline/storage';
 import { encodeStoredItem } from '../pipeline/stored-item-codec.js';
 import { anonymizeIp } from './anonymize-ip.js';
@@ -53,13 +63,17 @@ function timeProblem(item: Item, rules: ItemRules, clock: SenderClock | null): s
   return null;
 }
 
-/** zod's verdict: the item, or the message naming every problem. */
-function checked(raw: unknown, index: number): Item | string {
+/** The item as the hand-written parser reads it, or else zod's verdict: the item, or the message naming every problem. */
+function checked(raw: unknown, index: number): Result<Item> {
+  const fast = parseItemFast(raw);
+  if (fast !== undefined) return ok(fast);
   const parsed = itemSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  return zodProblems(parsed.error)
-    .map((p) => `items[${index}].${p.path}: ${p.message}`)
-    .join('; ');
+  if (parsed.success) return ok(parsed.data);
+  return err(
+    zodProblems(parsed.error)
+      .map((p) => `items[${index}].${p.path}: ${p.message}`)
+      .join('; '),
+  );
 }
 
 /**
@@ -94,11 +108,12 @@ export function validateItems(
   const seen = new Map<string, { index: number; payload: string }>();
   let repeats = 0;
   rawItems.forEach((raw, index) => {
-    const item = parseItemFast(raw) ?? checked(raw, index);
-    if (typeof item === 'string') {
-      errors.push({ index, id: idOf(raw), code: 'invalid_item', message: item });
+    const result = checked(raw, index);
+    if (result.kind === 'err') {
+      errors.push({ index, id: idOf(raw), code: 'invalid_item', message: result.error });
       return;
     }
+    const item = result.value;
     const problem = timeProblem(item, rules, clock);
     if (problem !== null) {
       errors.push({ index, id: item.id, code: 'invalid_timestamp', message: `items[${index}].timestamp: ${problem}` });

@@ -20,8 +20,8 @@ interface Subjects {
 
 function subjectsOf(row: InboxRow): Subjects {
   const decoded = decodeStoredItem(row);
-  if ('error' in decoded) return { row, digests: [] }; // a poison row: dead-lettered by the pass as before
-  const { item } = decoded;
+  if (decoded.kind === 'err') return { row, digests: [] }; // a poison row: dead-lettered by the pass as before
+  const { item } = decoded.value;
   const digests = [tombstoneDigest(row.accountId, 'visitor', item.visitor_id)];
   if (item.type === 'identify') digests.push(tombstoneDigest(row.accountId, 'user', item.user_id));
   return { row, digests };

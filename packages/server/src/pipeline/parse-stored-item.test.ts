@@ -1,4 +1,5 @@
 // Unit tests of the worker's structural payload check: good items pass as they are, corrupt shapes are named.
+import { err, ok } from '@touchline/core';
 import { describe, expect, it } from 'vitest';
 import { parseStoredItem } from './parse-stored-item.js';
 
@@ -23,28 +24,24 @@ describe('parseStoredItem', () => {
       { ...base, type: 'identify', user_id: 'u1', traits: {} },
       { ...base, type: 'session_end', next_session_id: ID },
     ];
-    for (const item of items) expect(parseStoredItem(item)).toEqual({ item, ts: Date.parse(base.timestamp) });
+    for (const item of items) expect(parseStoredItem(item)).toEqual(ok({ item, ts: Date.parse(base.timestamp) }));
   });
 
   it('names what is wrong with a corrupt payload', () => {
-    expect(parseStoredItem([])).toEqual({ error: expect.stringMatching(/not a JSON object/) });
-    expect(parseStoredItem({ ...base, type: 'toString' })).toEqual({
-      error: expect.stringMatching(/no known item type/),
-    });
-    expect(parseStoredItem({ ...base, type: 'pageview', visitor_id: 7 })).toEqual({
-      error: expect.stringMatching(/visitor_id/),
-    });
-    expect(parseStoredItem({ ...base, type: 'pageview', timestamp: 'soon' })).toEqual({
-      error: expect.stringMatching(/timestamp/),
-    });
-    expect(parseStoredItem({ ...base, type: 'pageview', context: { url: null } })).toEqual({
-      error: expect.stringMatching(/context/),
-    });
-    expect(parseStoredItem({ ...base, type: 'event', name: 'x' })).toEqual({
-      error: expect.stringMatching(/properties/),
-    });
-    expect(parseStoredItem({ ...base, type: 'event', id: 'nope', name: 'x' })).toEqual({
-      error: expect.stringMatching(/properties/),
-    });
+    expect(parseStoredItem([])).toEqual(err(expect.stringMatching(/not a JSON object/)));
+    expect(parseStoredItem({ ...base, type: 'toString' })).toEqual(err(expect.stringMatching(/no known item type/)));
+    expect(parseStoredItem({ ...base, type: 'pageview', visitor_id: 7 })).toEqual(
+      err(expect.stringMatching(/visitor_id/)),
+    );
+    expect(parseStoredItem({ ...base, type: 'pageview', timestamp: 'soon' })).toEqual(
+      err(expect.stringMatching(/timestamp/)),
+    );
+    expect(parseStoredItem({ ...base, type: 'pageview', context: { url: null } })).toEqual(
+      err(expect.stringMatching(/context/)),
+    );
+    expect(parseStoredItem({ ...base, type: 'event', name: 'x' })).toEqual(err(expect.stringMatching(/properties/)));
+    expect(parseStoredItem({ ...base, type: 'event', id: 'nope', name: 'x' })).toEqual(
+      err(expect.stringMatching(/properties/)),
+    );
   });
 });

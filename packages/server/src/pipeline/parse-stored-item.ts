@@ -1,7 +1,13 @@
 // A cheap structural check of an inbox payload: the ingest handler already validated it with the full schema.
-import type { Item } from '@touchline/core';
+import { err, ok, type Item, type Result } from '@touchline/core';
 
 type Shape = Record<string, unknown>;
+
+/** An inbox row's item and its time in epoch ms. */
+export interface StoredItem {
+  item: Item;
+  ts: number;
+}
 
 const isObject = (v: unknown): v is Shape => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -43,18 +49,18 @@ function contextProblem(ctx: unknown): string | null {
  * full schema validation, so this only guards the fields the pipeline reads against a row that
  * was corrupted or written by something else: such a row is dead-lettered, never half-processed.
  */
-export function parseStoredItem(json: unknown): { item: Item; ts: number } | { error: string } {
-  if (!isObject(json)) return { error: 'payload is not a JSON object' };
+export function parseStoredItem(json: unknown): Result<StoredItem> {
+  if (!isObject(json)) return err('payload is not a JSON object');
   const check =
     isString(json.type) && Object.hasOwn(TYPE_FIELDS, json.type) ? TYPE_FIELDS[json.type as Item['type']] : undefined;
-  if (check === undefined) return { error: 'payload has no known item type' };
+  if (check === undefined) return err('payload has no known item type');
   if (!isString(json.id) || !isString(json.visitor_id) || !isNullableString(json.session_id)) {
-    return { error: 'payload lacks id, visitor_id or session_id' };
+    return err('payload lacks id, visitor_id or session_id');
   }
   const ts = isString(json.timestamp) ? Date.parse(json.timestamp) : Number.NaN;
-  if (!Number.isFinite(ts)) return { error: 'payload has no valid timestamp' };
+  if (!Number.isFinite(ts)) return err('payload has no valid timestamp');
   const problem = contextProblem(json.context) ?? check(json);
-  if (problem !== null) return { error: problem };
+  if (problem !== null) return err(problem);
   // Every field the pipeline reads was checked above; the rest was validated at ingest.
-  return { item: json as unknown as Item, ts };
+  return ok({ item: json as unknown as Item, ts });
 }

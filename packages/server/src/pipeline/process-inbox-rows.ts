@@ -1,5 +1,5 @@
 // Turns claimed inbox rows into one ProcessedBatch: visitors, sessions with channels, events, conversions, identities.
-import { campaignOfContext, classifyChannel, type Item } from '@touchline/core';
+import { campaignOfContext, classifyChannel, ok, type Item, type Result } from '@touchline/core';
 import { landingBeats } from '@touchline/storage';
 import type {
   EventRow,
@@ -37,9 +37,9 @@ function hostOf(url: string | null): string | null {
 }
 
 /** The row's item, or the reason it can never be processed (a poison row). */
-function parseRow(row: InboxRow): Parsed | { row: InboxRow; error: string } {
+function parseRow(row: InboxRow): Result<Parsed> {
   const decoded = decodeStoredItem(row);
-  return 'error' in decoded ? { row, error: decoded.error } : { row, item: decoded.item, ts: decoded.ts };
+  return decoded.kind === 'err' ? decoded : ok({ row, item: decoded.value.item, ts: decoded.value.ts });
 }
 
 /**
@@ -180,11 +180,12 @@ export function processInboxRows(rows: readonly InboxRow[]): ProcessedBatch {
   const visitors = new Map<string, VisitorUpsert>();
   const sessions = new Map<string, SessionGroup>();
   for (const row of rows) {
-    const parsed = parseRow(row);
-    if ('error' in parsed) {
-      out.dead.push({ seq: row.seq, error: parsed.error });
+    const result = parseRow(row);
+    if (result.kind === 'err') {
+      out.dead.push({ seq: row.seq, error: result.error });
       continue;
     }
+    const parsed = result.value;
     const { item, ts } = parsed;
     if (item.type === 'alias') {
       // An alias is about two visitors, not an activity of one: it creates no visitor or session row.

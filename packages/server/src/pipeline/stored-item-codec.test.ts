@@ -1,5 +1,5 @@
 // The inbox payload codec: every valid item comes back as it was, old object payloads still read, corrupt rows are named.
-import { itemSchema, type Item } from '@touchline/core';
+import { err, itemSchema, ok, type Item } from '@touchline/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeStoredItem, encodeStoredItem } from './stored-item-codec.js';
@@ -17,7 +17,7 @@ describe('encodeStoredItem / decodeStoredItem', () => {
       const payload = encodeStoredItem(item);
       expect(JSON.parse(payload)).toEqual(expect.arrayContaining([1]));
       expect(payload).not.toContain(`"${item.type}"`);
-      expect(decodeStoredItem(row(item, payload))).toEqual({ item, ts: Date.parse(item.timestamp) });
+      expect(decodeStoredItem(row(item, payload))).toEqual(ok({ item, ts: Date.parse(item.timestamp) }));
     }
   });
 
@@ -57,7 +57,7 @@ describe('encodeStoredItem / decodeStoredItem', () => {
       fc.property(mutated, (item) => {
         // As through any JSON text (the object layout too): -0 comes back as 0.
         const expected = JSON.parse(JSON.stringify(item)) as Item;
-        expect(decodeStoredItem(row(item))).toEqual({ item: expected, ts: Date.parse(item.timestamp) });
+        expect(decodeStoredItem(row(item))).toEqual(ok({ item: expected, ts: Date.parse(item.timestamp) }));
       }),
       { numRuns: 2000 },
     );
@@ -69,32 +69,30 @@ describe('encodeStoredItem / decodeStoredItem', () => {
 
   it('still reads payloads written as JSON objects, and checks their id against the row', () => {
     for (const item of VALID) {
-      expect(decodeStoredItem(row(item, JSON.stringify(item)))).toEqual({ item, ts: Date.parse(item.timestamp) });
+      expect(decodeStoredItem(row(item, JSON.stringify(item)))).toEqual(ok({ item, ts: Date.parse(item.timestamp) }));
     }
-    expect(decodeStoredItem({ ...row(EVENT, JSON.stringify(EVENT)), itemId: 'other' })).toEqual({
-      error: 'payload id differs from the inbox item id',
-    });
+    expect(decodeStoredItem({ ...row(EVENT, JSON.stringify(EVENT)), itemId: 'other' })).toEqual(
+      err('payload id differs from the inbox item id'),
+    );
   });
 
   it('names what is wrong with a corrupt payload', () => {
     const [, ...values] = JSON.parse(encodeStoredItem(EVENT)) as unknown[];
     const corrupt = (payload: string, type: string = 'event') => decodeStoredItem({ itemId: ID, type, payload });
-    expect(corrupt('[1, "2026')).toEqual({ error: 'payload is not valid JSON' });
-    expect(corrupt(JSON.stringify([2, ...values]))).toEqual({ error: 'payload layout 2 is unknown' });
-    expect(corrupt(JSON.stringify([1, ...values]), 'toString')).toEqual({
-      error: 'payload has no known item type ("toString")',
-    });
-    expect(corrupt(JSON.stringify([1, ...values]), 'session_end')).toEqual({
-      error: 'payload has 7 values, a session_end has 6',
-    });
-    expect(corrupt(JSON.stringify([1, 'soon', ...values.slice(1)]))).toEqual({
-      error: expect.stringMatching(/timestamp/),
-    });
-    expect(corrupt(JSON.stringify([1, ...values.slice(0, 3), ['x'], ...values.slice(4)]))).toEqual({
-      error: expect.stringMatching(/context/),
-    });
-    expect(corrupt(JSON.stringify([1, ...values.slice(0, 5), 'not properties']))).toEqual({
-      error: expect.stringMatching(/properties/),
-    });
+    expect(corrupt('[1, "2026')).toEqual(err('payload is not valid JSON'));
+    expect(corrupt(JSON.stringify([2, ...values]))).toEqual(err('payload layout 2 is unknown'));
+    expect(corrupt(JSON.stringify([1, ...values]), 'toString')).toEqual(
+      err('payload has no known item type ("toString")'),
+    );
+    expect(corrupt(JSON.stringify([1, ...values]), 'session_end')).toEqual(
+      err('payload has 7 values, a session_end has 6'),
+    );
+    expect(corrupt(JSON.stringify([1, 'soon', ...values.slice(1)]))).toEqual(err(expect.stringMatching(/timestamp/)));
+    expect(corrupt(JSON.stringify([1, ...values.slice(0, 3), ['x'], ...values.slice(4)]))).toEqual(
+      err(expect.stringMatching(/context/)),
+    );
+    expect(corrupt(JSON.stringify([1, ...values.slice(0, 5), 'not properties']))).toEqual(
+      err(expect.stringMatching(/properties/)),
+    );
   });
 });

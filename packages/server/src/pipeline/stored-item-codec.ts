@@ -7,8 +7,8 @@
 // A typical event is ~270 bytes instead of ~470 as a JSON object: the ingest thread serializes it
 // faster (~0.85 vs ~1.15 µs) and SQLite writes, logs and checkpoints 40% fewer bytes per item.
 // The leading 1 names the layout; rows written before it (JSON objects) are read as they were.
-import type { Item, RequestContext } from '@touchline/core';
-import { parseStoredItem } from './parse-stored-item.js';
+import { err, ok, type Item, type RequestContext, type Result } from '@touchline/core';
+import { parseStoredItem, type StoredItem } from './parse-stored-item.js';
 
 const LAYOUT = 1;
 /** Array slots before the type's own fields. */
@@ -82,12 +82,12 @@ function contextOf(value: unknown): unknown {
 }
 
 /** The compact form as the item object it stands for, or why it cannot be one. */
-function expand(values: unknown[], itemId: string, type: string): Record<string, unknown> | string {
-  if (values[0] !== LAYOUT) return `payload layout ${JSON.stringify(values[0])} is unknown`;
+function expand(values: unknown[], itemId: string, type: string): Result<Record<string, unknown>> {
+  if (values[0] !== LAYOUT) return err(`payload layout ${JSON.stringify(values[0])} is unknown`);
   const fields = Object.hasOwn(TYPE_FIELDS, type) ? TYPE_FIELDS[type as Item['type']] : undefined;
-  if (fields === undefined) return `payload has no known item type (${JSON.stringify(type)})`;
+  if (fields === undefined) return err(`payload has no known item type (${JSON.stringify(type)})`);
   if (values.length !== COMMON + fields.length)
-    return `payload has ${values.length} values, a ${type} has ${COMMON + fields.length}`;
+    return err(`payload has ${values.length} values, a ${type} has ${COMMON + fields.length}`);
   const item: Record<string, unknown> = {
     type,
     id: itemId,
@@ -99,7 +99,7 @@ function expand(values: unknown[], itemId: string, type: string): Record<string,
   fields.forEach((name, i) => {
     item[name] = values[COMMON + i];
   });
-  return item;
+  return ok(item);
 }
 
 /**
@@ -107,25 +107,21 @@ function expand(values: unknown[], itemId: string, type: string): Record<string,
  * Both layouts get the same structural check (parseStoredItem); an object payload must also carry
  * the row's own id.
  */
-export function decodeStoredItem(row: {
-  itemId: string;
-  type: string;
-  payload: string;
-}): { item: Item; ts: number } | { error: string } {
+export function decodeStoredItem(row: { itemId: string; type: string; payload: string }): Result<StoredItem> {
   let json: unknown;
   try {
     json = JSON.parse(row.payload);
   } catch {
-    return { error: 'payload is not valid JSON' };
+    return err('payload is not valid JSON');
   }
   if (Array.isArray(json)) {
     const expanded = expand(json, row.itemId, row.type);
-    if (typeof expanded === 'string') return { error: expanded };
-    const parsed = parseStoredItem(expanded);
-    return 'error' in parsed ? { error: `payload does not match the item schema: ${parsed.error}` } : parsed;
+    if (expanded.kind === 'err') return expanded;
+    const parsed = parseStoredItem(expanded.value);
+    return parsed.kind === 'err' ? err(`payload does not match the item schema: ${parsed.error}`) : parsed;
   }
   const parsed = parseStoredItem(json);
-  if ('error' in parsed) return { error: `payload does not match the item schema: ${parsed.error}` };
-  if (parsed.item.id !== row.itemId) return { error: 'payload id differs from the inbox item id' };
+  if (parsed.kind === 'err') return err(`payload does not match the item schema: ${parsed.error}`);
+  if (parsed.value.item.id !== row.itemId) return err('payload id differs from the inbox item id');
   return parsed;
 }

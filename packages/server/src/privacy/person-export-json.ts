@@ -33,7 +33,7 @@ export function personExportJson(subject: { kind: 'visitor' | 'user'; id: string
         type: r.type,
         state: r.state,
         received_at: new Date(r.receivedAt).toISOString(),
-        item: 'error' in decoded ? { unreadable: decoded.error, stored: r.payload } : decoded.item,
+        item: decoded.kind === 'err' ? { unreadable: decoded.error, stored: r.payload } : decoded.value.item,
       };
     }),
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createReadPool, ReadCancelledError, ReadsBusyError, type ReadSlot } from './read-pool.js';
+import { ReadCancelledError } from './read-cancelled-error.js';
+import { createReadPool, type ReadSlot } from './read-pool.js';
+import { ReadsBusyError } from './reads-busy-error.js';
 
 /** Slots whose queries finish only when the test says so, recording what ran and what was cancelled. */
 function heldSlots(count: number) {

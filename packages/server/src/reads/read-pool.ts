@@ -1,29 +1,9 @@
 // The read pool: runs read operations a bounded number at a time, queues a bounded number more, and
 // refuses the rest with ReadsBusyError (503 + Retry-After) instead of growing an unbounded queue.
 import type { Storage } from '@touchline/storage';
+import { ReadCancelledError } from './read-cancelled-error.js';
 import { runReadOp, type ReadArgs, type ReadOpName, type ReadResult } from './read-ops.js';
-
-/** Every slot is running and the queue is full: the caller answers 503 with Retry-After. */
-export class ReadsBusyError extends Error {
-  readonly code = 'reads_busy';
-  constructor(
-    readonly retryAfterSeconds: number,
-    running: number,
-    queued: number,
-  ) {
-    super(`the collector is answering ${running} queries with ${queued} more waiting; retry in ${retryAfterSeconds} s`);
-    this.name = 'ReadsBusyError';
-  }
-}
-
-/** The caller went away (its signal aborted) before the answer: the query was dropped or stopped. */
-export class ReadCancelledError extends Error {
-  readonly code = 'read_cancelled';
-  constructor(op: string) {
-    super(`query ${op} was cancelled: the client disconnected`);
-    this.name = 'ReadCancelledError';
-  }
-}
+import { ReadsBusyError } from './reads-busy-error.js';
 
 export interface ReadRunOptions {
   /** Aborts the query: dropped if still queued, stopped if running on a thread. */

@@ -1,5 +1,6 @@
 // A read thread's program: its own read-only connection to the collector's database, one query at a time.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { err, ok } from '@touchline/core';
 import { openPostgresStorage, openSqliteStorage, type Storage } from '@touchline/storage';
 import { lowerThreadPriority } from '../workers/lower-thread-priority.js';
 import { isReadOpName, runReadOp } from './read-ops.js';
@@ -34,15 +35,11 @@ export function runReadThread(port: MessagePort, data: ReadThreadData): void {
       try {
         if (!isReadOpName(op)) throw new Error(`unknown read operation ${String(op)}`);
         storage ??= open(data);
-        reply({ id, ok: true, value: await runReadOp(storage, op, args as never) });
+        reply({ id, result: ok(await runReadOp(storage, op, args as never)) });
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
         const code = (e as { code?: unknown }).code;
-        reply({
-          id,
-          ok: false,
-          error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) },
-        });
+        reply({ id, result: err({ name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) }) });
       }
     })();
   });

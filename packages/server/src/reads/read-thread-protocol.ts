@@ -1,4 +1,5 @@
 // Messages between the collector and a read thread: one query at a time, each answer carries its request's id.
+import type { Result } from '@touchline/core';
 import type { StorageTarget } from '@touchline/storage';
 import type { ReadOpName } from './read-ops.js';
 
@@ -12,7 +13,15 @@ export interface ReadThreadData {
 /** Main -> thread: run `op`, or close the connection and exit. */
 export type ReadThreadRequest = { kind: 'run'; id: number; op: ReadOpName; args: unknown[] } | { kind: 'close' };
 
-/** Thread -> main: the answer to request `id`. Errors keep their name, code and message. */
-export type ReadThreadReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+/** A query's error as it crosses the thread boundary: its name, message and code, if any. */
+export interface ReadThreadFailure {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/** Thread -> main: the answer to request `id`, or the error the query threw. */
+export interface ReadThreadReply {
+  id: number;
+  result: Result<unknown, ReadThreadFailure>;
+}

@@ -1,9 +1,9 @@
 // Read slots on worker threads: each owns a thread with its own connection; cancelling a query terminates its thread.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { StorageTarget } from '@touchline/storage';
+import { StorageError, type StorageErrorCode, type StorageTarget } from '@touchline/storage';
 import type { ReadSlot } from './read-pool.js';
-import type { ReadThreadData, ReadThreadReply, ReadThreadRequest } from './read-thread-protocol.js';
+import type { ReadThreadData, ReadThreadFailure, ReadThreadReply, ReadThreadRequest } from './read-thread-protocol.js';
 
 /**
  * The compiled thread program: beside this module in dist/; under vitest (src/) the built dist/
@@ -16,7 +16,23 @@ export function resolveReadThreadEntry(base: string = import.meta.url): URL | nu
   return existsSync(built) ? built : null;
 }
 
-function threadError(error: { name: string; message: string; code?: string }): Error {
+const STORAGE_CODES: ReadonlySet<string> = new Set<StorageErrorCode>([
+  'invalid_url',
+  'dialect_unavailable',
+  'open_failed',
+  'migration_failed',
+  'busy',
+  'unavailable',
+  'query_failed',
+]);
+
+/**
+ * The thread's error on this side: a storage error is a StorageError again (its code intact), so a
+ * `busy` or `unavailable` read answers 503 + Retry-After as the same read run inline does, not 500.
+ */
+function threadError(error: ReadThreadFailure): Error {
+  if (error.name === 'StorageError' && error.code !== undefined && STORAGE_CODES.has(error.code))
+    return new StorageError(error.code as StorageErrorCode, error.message);
   return Object.assign(new Error(error.message), {
     name: error.name,
     ...(error.code === undefined ? {} : { code: error.code }),
@@ -40,8 +56,8 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
       if (pending === null || message.id !== pending.id) return;
       const p = pending;
       pending = null;
-      if (message.ok) p.resolve(message.value);
-      else p.reject(threadError(message.error));
+      if (message.result.kind === 'ok') p.resolve(message.result.value);
+      else p.reject(threadError(message.result.error));
     });
     worker.on('error', (error) => onError(new Error(`read thread failed: ${error.message}`)));
     worker.once('exit', (code) => {

@@ -13,16 +13,18 @@ export async function importSpend(
   parsed: ParsedSpend,
   now: number,
 ): Promise<SpendImport> {
-  if (parsed.kind === 'invalid') {
-    const first = parsed.errors[0];
+  if (parsed.kind === 'err') {
+    const errors = parsed.error;
+    const first = errors[0];
     return {
       kind: 'refused',
       code: 'invalid_spend',
-      errors: parsed.errors,
-      message: `${parsed.errors.length} problem(s); nothing was stored. First: line ${first?.line}: ${first?.message}`,
+      errors,
+      message: `${errors.length} problem(s); nothing was stored. First: line ${first?.line}: ${first?.message}`,
     };
   }
-  const result = await storage.upsertSpend(accountId, parsed.rows, now);
+  const rows = parsed.value;
+  const result = await storage.upsertSpend(accountId, rows, now);
   if (result.kind === 'mixed_currencies') {
     const added = result.currencies.filter((c) => !result.stored.includes(c));
     return {
@@ -32,5 +34,5 @@ export async function importSpend(
       message: `ad spend is kept in one currency per account (stored: ${result.stored.join(', ')}); this import has ${added.join(', ')}; nothing was stored`,
     };
   }
-  return { kind: 'stored', written: result.written, currency: parsed.rows[0]?.currency ?? null };
+  return { kind: 'stored', written: result.written, currency: rows[0]?.currency ?? null };
 }

@@ -1,5 +1,5 @@
 // Ad spend imports (CSV or JSON rows) checked row by row: every bad row is reported with its line, and an import with any bad row stores nothing.
-import { CHANNELS } from '@touchline/core';
+import { CHANNELS, err, ok, type Result } from '@touchline/core';
 import type { SpendRow } from '@touchline/storage';
 import { parse } from 'csv-parse/sync';
 
@@ -14,14 +14,15 @@ export interface SpendError {
   line: string;
   message: string;
 }
-export type ParsedSpend = { kind: 'rows'; rows: SpendRow[] } | { kind: 'invalid'; errors: SpendError[] };
+/** The import's rows, or every problem found in it (an import with any bad row stores nothing). */
+export type ParsedSpend = Result<SpendRow[], SpendError[]>;
 
 /** Whole units and up to 6 decimals, to integer micro-units without passing through a float. */
-function amountMicros(text: string): number | string {
+function amountMicros(text: string): Result<number> {
   const match = /^(\d{1,10})(?:\.(\d{1,6}))?$/.exec(text.trim());
-  if (match === null) return `amount: "${text}" is not a non-negative decimal with at most 6 decimals`;
+  if (match === null) return err(`amount: "${text}" is not a non-negative decimal with at most 6 decimals`);
   const micros = Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
-  return micros > MAX_AMOUNT * 1_000_000 ? `amount: ${text} is over the limit of ${MAX_AMOUNT}` : micros;
+  return micros > MAX_AMOUNT * 1_000_000 ? err(`amount: ${text} is over the limit of ${MAX_AMOUNT}`) : ok(micros);
 }
 
 function validDay(text: string): boolean {
@@ -43,23 +44,20 @@ function checkRow(raw: Record<string, unknown>): { row: SpendRow | null; problem
   if (campaign.length > 200) problems.push('campaign: longer than 200 characters');
   if (campaign.includes('\u0000')) problems.push('campaign: contains a NUL character (U+0000)');
   const amount = amountMicros(text('amount'));
-  if (typeof amount === 'string') problems.push(amount);
+  if (amount.kind === 'err') problems.push(amount.error);
   const currency = text('currency').trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) problems.push(`currency: "${text('currency')}" is not a 3-letter ISO 4217 code`);
-  if (problems.length > 0 || typeof amount === 'string') return { row: null, problems };
+  if (problems.length > 0 || amount.kind === 'err') return { row: null, problems };
   return {
-    row: { day, channel, campaign: campaign === '' ? null : campaign, currency, amountMicros: amount },
+    row: { day, channel, campaign: campaign === '' ? null : campaign, currency, amountMicros: amount.value },
     problems,
   };
 }
 
 function checkRows(raws: ReadonlyArray<{ line: string; raw: Record<string, unknown> }>): ParsedSpend {
-  if (raws.length === 0) return { kind: 'invalid', errors: [{ line: '-', message: 'no rows' }] };
+  if (raws.length === 0) return err([{ line: '-', message: 'no rows' }]);
   if (raws.length > MAX_SPEND_ROWS)
-    return {
-      kind: 'invalid',
-      errors: [{ line: '-', message: `${raws.length} rows; at most ${MAX_SPEND_ROWS} per import` }],
-    };
+    return err([{ line: '-', message: `${raws.length} rows; at most ${MAX_SPEND_ROWS} per import` }]);
   const errors: SpendError[] = [];
   const rows: SpendRow[] = [];
   const seen = new Map<string, string>();
@@ -73,7 +71,7 @@ function checkRows(raws: ReadonlyArray<{ line: string; raw: Record<string, unkno
     else seen.set(key, line);
     rows.push(row);
   }
-  return errors.length > 0 ? { kind: 'invalid', errors } : { kind: 'rows', rows };
+  return errors.length > 0 ? err(errors) : ok(rows);
 }
 
 /** CSV with a header naming date, channel, campaign (optional), amount and currency, in any order. */
@@ -87,17 +85,14 @@ export function parseSpendCsv(text: string): ParsedSpend {
       trim: true,
     });
   } catch (error) {
-    return {
-      kind: 'invalid',
-      errors: [
-        { line: String((error as { lines?: number }).lines ?? '-'), message: `CSV: ${(error as Error).message}` },
-      ],
-    };
+    return err([
+      { line: String((error as { lines?: number }).lines ?? '-'), message: `CSV: ${(error as Error).message}` },
+    ]);
   }
   const header = Object.keys(records[0] ?? {});
   const missing = COLUMNS.filter((c) => c !== 'campaign' && !header.includes(c));
   if (records.length > 0 && missing.length > 0)
-    return { kind: 'invalid', errors: [{ line: '1', message: `header: missing column(s) ${missing.join(', ')}` }] };
+    return err([{ line: '1', message: `header: missing column(s) ${missing.join(', ')}` }]);
   // Line numbers as in the file: the header is line 1 (blank lines are skipped, so this is the record's position).
   return checkRows(records.map((raw, i) => ({ line: String(i + 2), raw })));
 }
@@ -105,8 +100,7 @@ export function parseSpendCsv(text: string): ParsedSpend {
 /** JSON `{ "rows": [{ date, channel, campaign?, amount, currency }] }`; amount as a string or a number. */
 export function parseSpendJson(body: unknown): ParsedSpend {
   const rows = (body as { rows?: unknown } | null)?.rows;
-  if (!Array.isArray(rows))
-    return { kind: 'invalid', errors: [{ line: 'rows', message: 'body must be { "rows": [...] } or text/csv' }] };
+  if (!Array.isArray(rows)) return err([{ line: 'rows', message: 'body must be { "rows": [...] } or text/csv' }]);
   const raws = rows.map((raw: unknown, i) => ({
     line: `rows[${i}]`,
     raw: (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>,

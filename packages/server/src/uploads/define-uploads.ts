@@ -1,5 +1,5 @@
 // Creating, replacing and deleting conversion-upload destinations from untrusted input: one result union for the API, the dashboard and the CLI.
-import { newId } from '@touchline/core';
+import { newId, ok } from '@touchline/core';
 import type { AccountUploadDestination, Storage, UploadDestination } from '@touchline/storage';
 import type { Defined } from '../funnels/define-funnels.js';
 import { defaultEndpoint, describeIssues, destinationInputSchema } from './upload-input.js';
@@ -59,7 +59,7 @@ export async function defineDestination(
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  return { kind: 'ok', value: await storage.saveUploadDestination(accountId, destination) };
+  return ok(await storage.saveUploadDestination(accountId, destination));
 }
 
 /** Turns a destination on or off, keeping everything else (the CLI's enable/disable, the dashboard's switch). */
@@ -72,15 +72,12 @@ export async function setDestinationEnabled(
 ): Promise<Defined<UploadDestination>> {
   const existing = (await storage.listUploadDestinations(accountId)).find((d) => d.id === id);
   if (existing === undefined) return notFound(id);
-  return {
-    kind: 'ok',
-    value: await storage.saveUploadDestination(accountId, { ...destinationOf(existing), enabled, updatedAt: now }),
-  };
+  return ok(await storage.saveUploadDestination(accountId, { ...destinationOf(existing), enabled, updatedAt: now }));
 }
 
 export async function removeDestination(storage: Storage, accountId: string, id: string): Promise<Defined<null>> {
   const done = await storage.deleteUploadDestination(accountId, id);
-  return done.kind === 'deleted' ? { kind: 'ok', value: null } : notFound(id);
+  return done.kind === 'deleted' ? ok(null) : notFound(id);
 }
 
 /** A listed destination without its account id: what payload builders and saves take. */

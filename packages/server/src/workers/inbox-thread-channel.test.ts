@@ -1,7 +1,7 @@
 // The thread channel settles a request only with the reply carrying its id, from its own thread run (DESIGN L3).
 import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError } from '@touchline/storage';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createInboxThreadChannel } from './inbox-thread-channel.js';
 import { isInboxThreadRequest } from './inbox-thread-protocol.js';
 
@@ -11,10 +11,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 const stats = { done: 0, dead: 0 };
 parentPort.on('message', (m) => {
   if (m.op === 'stats') return;
-  parentPort.postMessage({ kind: 'reply', run: workerData.run, replyTo: 'not-' + m.id, op: m.op, ok: true, handled: 1, stats });
-  parentPort.postMessage({ kind: 'reply', run: 'another-run', replyTo: m.id, op: m.op, ok: true, handled: 2, stats });
+  parentPort.postMessage({ kind: 'reply', run: workerData.run, replyTo: 'not-' + m.id, op: m.op, result: { kind: 'ok', value: { handled: 1, stats } } });
+  parentPort.postMessage({ kind: 'reply', run: 'another-run', replyTo: m.id, op: m.op, result: { kind: 'ok', value: { handled: 2, stats } } });
   parentPort.postMessage({ kind: 'processed', run: workerData.run, outcome: 'done', count: 7 });
-  parentPort.postMessage({ kind: 'reply', run: workerData.run, replyTo: m.id, op: m.op, ok: true, handled: 3, stats });
+  parentPort.postMessage({ kind: 'reply', run: workerData.run, replyTo: m.id, op: m.op, result: { kind: 'ok', value: { handled: 3, stats } } });
+});`;
+
+// Fails every request: runOnce with a storage fault, drain with a plain error.
+const FAILING = `
+const { parentPort, workerData } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  const fault = m.op === 'runOnce' ? 'busy' : undefined;
+  const error = { message: 'the write-ahead log is at its bound', fault };
+  parentPort.postMessage({ kind: 'reply', run: workerData.run, replyTo: m.id, op: m.op, result: { kind: 'err', error } });
 });`;
 
 // Answers an erasure of user "busy" as a thread meeting a locked database does, and any other with its result.
@@ -24,8 +33,11 @@ const stats = { done: 0, dead: 0 };
 parentPort.on('message', (m) => {
   const base = { kind: 'reply', run: workerData.run, replyTo: m.id, op: m.op };
   if (m.erasure.subject.id === 'busy')
-    parentPort.postMessage({ ...base, ok: false, error: 'database is locked', fault: 'busy' });
-  else parentPort.postMessage({ ...base, ok: true, handled: 0, stats, erasure: { auditId: 'a-' + m.erasure.subject.id } });
+    parentPort.postMessage({ ...base, result: { kind: 'err', error: { message: 'database is locked', fault: 'busy' } } });
+  else {
+    const value = { handled: 0, stats, erasure: { auditId: 'a-' + m.erasure.subject.id } };
+    parentPort.postMessage({ ...base, result: { kind: 'ok', value } });
+  }
 });`;
 
 const ORDER = {
@@ -91,5 +103,19 @@ describe('inbox thread channel', () => {
     expect(isInboxThreadRequest({ id: 'i', op: 'erase', erasure: { ...ORDER, now: '1' } })).toBe(false);
     expect(isInboxThreadRequest({ id: 'i', op: 'runOnce', erasure: ORDER })).toBe(false);
     expect(isInboxThreadRequest({ id: 'i', op: 'runOnce' })).toBe(true);
+  });
+
+  it('rebuilds a storage fault from the thread as a StorageError with its code, anything else as a plain Error', async () => {
+    thread = new Worker(FAILING, { eval: true, workerData: { run: 'r3' } });
+    const channel = createInboxThreadChannel({ thread, run: 'r3', onEvent: () => {}, onError: () => {} });
+    const busy = await channel.request('runOnce').catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(StorageError);
+    expect(busy).toMatchObject({
+      code: 'busy',
+      message: 'inbox thread runOnce failed: the write-ahead log is at its bound',
+    });
+    const plain = await channel.request('drain').catch((e: unknown) => e);
+    expect(plain).not.toBeInstanceOf(StorageError);
+    expect(plain).toMatchObject({ message: 'inbox thread drain failed: the write-ahead log is at its bound' });
   });
 });

@@ -1,22 +1,14 @@
 // The correlated request/reply channel to one inbox worker thread: each request has a fresh id, each reply is matched to it.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { StorageError, type ErasureResult } from '@touchline/storage';
+import { StorageError, type StorageFaultCode } from '@touchline/storage';
 import {
   isInboxThreadMessage,
   type ErasureOrder,
+  type InboxThreadAnswer,
   type InboxThreadEvent,
   type InboxThreadOp,
-  type InboxThreadStats,
-  type StorageFaultCode,
 } from './inbox-thread-protocol.js';
-
-export interface InboxThreadAnswer {
-  handled: number;
-  stats: InboxThreadStats;
-  /** Set in the answer to 'erase'. */
-  erasure?: ErasureResult;
-}
 
 export interface InboxThreadChannel {
   /** Sends `op` and resolves with the reply carrying its id; rejects if the thread reports failure or dies. */
@@ -68,8 +60,9 @@ export function createInboxThreadChannel(deps: {
       return;
     }
     pending.delete(message.replyTo);
-    if (message.ok) request.resolve({ handled: message.handled, stats: message.stats, erasure: message.erasure });
-    else request.reject(threadError(`inbox thread ${message.op} failed: ${message.error}`, message.fault));
+    const { result } = message;
+    if (result.kind === 'ok') request.resolve(result.value);
+    else request.reject(threadError(`inbox thread ${message.op} failed: ${result.error.message}`, result.error.fault));
   });
 
   return {

@@ -1,6 +1,13 @@
 // The inbox worker thread's program: its own SQLite connection and inbox worker, driven by correlated requests.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { isStorageFault, openSqliteStorage, type ErasureResult, type Storage } from '@touchline/storage';
+import { err, ok } from '@touchline/core';
+import {
+  isStorageFault,
+  openSqliteStorage,
+  type ErasureResult,
+  type Storage,
+  type StorageFaultCode,
+} from '@touchline/storage';
 import { cookielessInboxVisitor } from '../cookieless/cookieless-inbox-visitor.js';
 import { parseServerSettings } from '../server-settings.js';
 import { startInboxPruner, type InboxPruner } from './inbox-pruner.js';
@@ -15,7 +22,6 @@ import {
   type InboxThreadMessage,
   type InboxThreadRequest,
   type InboxThreadStats,
-  type StorageFaultCode,
 } from './inbox-thread-protocol.js';
 
 /** The worker's two write transactions yield to the collector's ingest writes, and shrink while ingest waits. */
@@ -100,7 +106,7 @@ function eraseOnThread(
 }
 
 function faultOf(error: unknown): StorageFaultCode | undefined {
-  return isStorageFault(error) ? (error.code as StorageFaultCode) : undefined;
+  return isStorageFault(error) ? error.code : undefined;
 }
 
 export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
@@ -160,7 +166,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
     const { id, op } = message;
     perform(work, message, close).then(
       ({ handled, erasure }) => {
-        post({ kind: 'reply', run, replyTo: id, op, ok: true, handled, stats: { ...stats }, erasure });
+        post({ kind: 'reply', run, replyTo: id, op, result: ok({ handled, stats: { ...stats }, erasure }) });
         // After the stop reply the port closes and the thread exits on its own.
         if (op === 'stop') port.close();
       },
@@ -170,9 +176,7 @@ export function runInboxThread(port: MessagePort, data: InboxThreadData): void {
           run,
           replyTo: id,
           op,
-          ok: false,
-          error: error instanceof Error ? error.message : String(error),
-          fault: faultOf(error),
+          result: err({ message: error instanceof Error ? error.message : String(error), fault: faultOf(error) }),
         }),
     );
   });

@@ -1,5 +1,6 @@
 // Messages between the collector and its inbox worker thread: every one carries a correlation id (DESIGN L3).
-import type { ErasureResult, SubjectKind } from '@touchline/storage';
+import type { Result } from '@touchline/core';
+import { isStorageFaultCode, type ErasureResult, type StorageFaultCode, type SubjectKind } from '@touchline/storage';
 import type { ServerSettings } from '../server-settings.js';
 
 /** What the thread is started with: `run` tags every message it sends, so a stale thread's messages are ignored. */
@@ -18,12 +19,6 @@ export interface InboxThreadData {
   /** Refresh the materialized journeys on the thread's connection every this many ms, while the worker runs. */
   journeyRefreshMs?: number;
 }
-
-/**
- * A storage fault (`busy`, `unavailable`) keeps its code across the thread boundary, so the caller
- * can tell "retry later" (the WAL at its bound, a lock) from a failure of the data.
- */
-export type StorageFaultCode = 'busy' | 'unavailable';
 
 export type InboxThreadOp = 'start' | 'stop' | 'drain' | 'runOnce' | 'stats' | 'erase';
 
@@ -53,28 +48,28 @@ export interface InboxThreadStats {
   dead: number;
 }
 
+/** What a request achieved: rows handled, and the thread's totals so far. */
+export interface InboxThreadAnswer {
+  handled: number;
+  stats: InboxThreadStats;
+  /** The answer to op 'erase'. */
+  erasure?: ErasureResult;
+}
+
+/** Why a request failed. A storage fault keeps its code across the thread boundary: the caller tells "retry later" from bad data. */
+export interface InboxThreadFailure {
+  message: string;
+  fault?: StorageFaultCode;
+}
+
 /** Thread -> main: a reply, checked against the pending request with that id and op. */
-export type InboxThreadReply =
-  | {
-      kind: 'reply';
-      run: string;
-      replyTo: string;
-      op: InboxThreadOp;
-      ok: true;
-      handled: number;
-      stats: InboxThreadStats;
-      /** The answer to op 'erase'. */
-      erasure?: ErasureResult;
-    }
-  | {
-      kind: 'reply';
-      run: string;
-      replyTo: string;
-      op: InboxThreadOp;
-      ok: false;
-      error: string;
-      fault?: StorageFaultCode;
-    };
+export interface InboxThreadReply {
+  kind: 'reply';
+  run: string;
+  replyTo: string;
+  op: InboxThreadOp;
+  result: Result<InboxThreadAnswer, InboxThreadFailure>;
+}
 
 /** Thread -> main: progress and errors of the thread's own loop, tagged with its run id. */
 export type InboxThreadEvent =
@@ -112,5 +107,21 @@ export function isInboxThreadRequest(value: unknown): value is InboxThreadReques
 export function isInboxThreadMessage(value: unknown): value is InboxThreadMessage {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.run === 'string' && (v.kind === 'reply' || v.kind === 'processed' || v.kind === 'error');
+  if (typeof v.run !== 'string') return false;
+  if (v.kind === 'reply') return isReplyResult(v.result);
+  return (v.kind === 'processed' || v.kind === 'error') && isFaultField(v.fault);
+}
+
+/** A fault code is rebuilt into a StorageError on this side: only the codes storage defines pass. */
+function isFaultField(fault: unknown): boolean {
+  return fault === undefined || isStorageFaultCode(fault);
+}
+
+function isReplyResult(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  if (r.kind === 'ok') return typeof r.value === 'object' && r.value !== null;
+  if (r.kind !== 'err' || typeof r.error !== 'object' || r.error === null) return false;
+  const failure = r.error as Record<string, unknown>;
+  return typeof failure.message === 'string' && isFaultField(failure.fault);
 }

@@ -5,14 +5,10 @@ import { Worker } from 'node:worker_threads';
 import type { ErasureResult } from '@touchline/storage';
 import type { ServerSettings } from '../server-settings.js';
 import type { InboxWorker, ProcessedCounter } from './inbox-worker.js';
-import {
-  createInboxThreadChannel,
-  threadError,
-  type InboxThreadAnswer,
-  type InboxThreadChannel,
-} from './inbox-thread-channel.js';
+import { createInboxThreadChannel, threadError, type InboxThreadChannel } from './inbox-thread-channel.js';
 import type {
   ErasureOrder,
+  InboxThreadAnswer,
   InboxThreadData,
   InboxThreadEvent,
   InboxThreadOp,

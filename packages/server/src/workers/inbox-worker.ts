@@ -1,5 +1,5 @@
 // The inbox worker: claims rows, processes them, and writes results plus inbox outcome in one transaction.
-import { isStorageFault, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
+import { isStorageBusy, isStorageFault, type InboxRow, type ProcessedBatch, type Storage } from '@touchline/storage';
 import { applyPass } from '../pipeline/apply-pass.js';
 import type { ServerSettings } from '../server-settings.js';
 
@@ -156,7 +156,7 @@ export function createInboxWorker(deps: {
         stalled = passProgress > 0 ? 0 : stalled + 1;
         // A busy database (a lock, the WAL at its bound while a reader pins it) is reported once per
         // run of failures, not on every backed-off retry; any other error every time.
-        if (failures === 1 || !isStorageFault(error) || error.code !== 'busy')
+        if (failures === 1 || !isStorageBusy(error))
           deps.onError(error instanceof Error ? error : new Error(String(error)));
       } finally {
         inflight = null;

@@ -7,7 +7,7 @@ export interface FileIdentity {
   dev: number;
   ino: number;
 }
-import { StorageError } from '../storage-error.js';
+import { isStorageBusy } from '../storage-error.js';
 import { assertWalWithinBound, type WalBound } from './wal-bound.js';
 
 export interface SqliteConnection {
@@ -41,7 +41,7 @@ export function walHasRoom(c: Pick<SqliteConnection, 'assertWalRoom'>): boolean 
     c.assertWalRoom();
     return true;
   } catch (error) {
-    if (error instanceof StorageError && error.code === 'busy') return false;
+    if (isStorageBusy(error)) return false;
     throw error;
   }
 }

@@ -58,24 +58,23 @@ export function registerIngestRoutes(app: FastifyInstance, deps: Deps): void {
     scope.post('/api/v1/batch', { onRequest: announce, schema: ACCEPTED }, async (request, reply) => {
       const key = authorize(deps.keys, request, reply, 'ingest');
       if (key === null) return reply;
-      const parsed = await deps.batchParser.parse(request.body as Buffer, itemRules(deps));
+      const result = await deps.batchParser.parse(request.body as Buffer, itemRules(deps));
       // Nothing below needs the body: released before the commit wait, so the young-generation GC
       // frees it instead of copying and promoting it while up to several requests wait their turn.
       request.body = undefined;
-      if (parsed.kind === 'invalid_json') {
-        deps.metrics.rejected.inc({ reason: 'invalid_json' });
-        return replyError(reply, 400, 'invalid_json', `body: ${parsed.message}`);
-      }
-      if (parsed.kind === 'invalid_batch') {
-        deps.metrics.rejected.inc({ reason: 'invalid_batch' });
+      if (result.kind === 'err') {
+        const problem = result.error;
+        deps.metrics.rejected.inc({ reason: problem.code });
+        if (problem.code === 'invalid_json') return replyError(reply, 400, 'invalid_json', `body: ${problem.message}`);
         return replyError(
           reply,
           400,
           'invalid_batch',
-          parsed.message,
-          parsed.batchId === null ? {} : { batchId: parsed.batchId },
+          problem.message,
+          problem.batchId === null ? {} : { batchId: problem.batchId },
         );
       }
+      const parsed = result.value;
       const { sdk } = parsed;
       if (sdk.health !== undefined) deps.sdkHealth?.record(key.accountId, sdk, sdk.health, parsed.clock.offsetMs);
       if (parsed.clock.kind !== 'in_sync')

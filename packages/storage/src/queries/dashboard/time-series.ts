@@ -1,4 +1,5 @@
 // timeSeries: one account's visitors, sessions, events, conversions and revenue per time bucket over [from, to).
+import { err, ok, type Result } from '@touchline/core';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import { named, type NamedStatement } from '../../dialects/postgres-named-params.js';
@@ -106,18 +107,18 @@ function emptySeries(window: SeriesWindow, origin: number, bucket: number): Seri
 }
 
 /** The window's origin and whole-ms bucket, or why the window is refused. */
-function checkedWindow(window: SeriesWindow): { origin: number; bucket: number } | string {
+function checkedWindow(window: SeriesWindow): Result<{ origin: number; bucket: number }> {
   const where = `timeSeries: [${window.from}, ${window.to}) in buckets of ${window.bucketMs} ms`;
   const origin = window.origin ?? window.from;
   const bucket = Math.floor(window.bucketMs);
   if (!(bucket > 0) || !(window.to > window.from))
-    return `${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`;
+    return err(`${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`);
   if (!Number.isFinite(origin) || origin > window.from || origin <= window.from - bucket) {
-    return `${where}: origin ${origin} must lie in (from - bucketMs, from]`;
+    return err(`${where}: origin ${origin} must lie in (from - bucketMs, from]`);
   }
   if ((window.to - origin) / bucket > MAX_SERIES_POINTS)
-    return `${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`;
-  return { origin, bucket };
+    return err(`${where} must be a non-empty range of at most ${MAX_SERIES_POINTS} buckets`);
+  return ok({ origin, bucket });
 }
 
 function sqliteArms(c: SqliteConnection, params: PlannedParams['sqlite']): Arms {
@@ -154,8 +155,8 @@ function fill(series: SeriesPoint[], arms: Arms): SeriesPoint[] {
 
 export function timeSeries(conn: Connection, accountId: string, window: SeriesWindow): Promise<SeriesPoint[]> {
   const checked = checkedWindow(window);
-  if (typeof checked === 'string') return Promise.reject(new StorageError('query_failed', checked));
-  const { origin, bucket } = checked;
+  if (checked.kind === 'err') return Promise.reject(new StorageError('query_failed', checked.error));
+  const { origin, bucket } = checked.value;
   const params = plannedParams(accountId, window.from, window.to, bucket, origin);
   return runQuery(conn, 'timeSeries', {
     // One read transaction: the three arms read the same snapshot.
