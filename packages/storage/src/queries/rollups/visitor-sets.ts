@@ -118,8 +118,16 @@ export interface VisitorHourRow extends VisitorGroup {
  * concurrent writers on PostgreSQL update gap rows in one order.
  */
 export function visitorGapDeltas(current: readonly VisitorHourRow[], deltas: readonly MembershipDelta[]): GapDelta[] {
+  return gapDeltasOf(hourSetChanges(current, deltas));
+}
+
+/** Each touched visitor group's sorted hours before and after a write (hourSetChanges). */
+export type HourSetChange = { group: VisitorGroup; before: number[]; after: number[] };
+
+/** visitorGapDeltas over hour sets already computed, so a write derives its gaps and days from one pass. */
+export function gapDeltasOf(changes: readonly HourSetChange[]): GapDelta[] {
   const merged = new Map<string, GapDelta>();
-  for (const { group, before, after } of hourSetChanges(current, deltas)) {
+  for (const { group, before, after } of changes) {
     for (const d of gapDeltas(group, before, after)) {
       const k = `${d.accountKey}\u0000${d.dim}\u0000${String(d.hour).padStart(16, '0')}\u0000${d.value}\u0000${String(d.prevHour + 1).padStart(16, '0')}`;
       const seen = merged.get(k);
@@ -142,12 +150,17 @@ export interface DayDelta {
  * pure function of the two hour sets, like the gaps. Merged, nonzero, sorted by account then day.
  */
 export function visitorDayDeltas(current: readonly VisitorHourRow[], deltas: readonly MembershipDelta[]): DayDelta[] {
+  return dayDeltasOf(hourSetChanges(current, deltas));
+}
+
+/** visitorDayDeltas over hour sets already computed. */
+export function dayDeltasOf(changes: readonly HourSetChange[]): DayDelta[] {
   const merged = new Map<string, DayDelta>();
   const add = (accountKey: number, day: number, n: number): void => {
     const k = `${String(accountKey).padStart(16, '0')}/${String(day).padStart(16, '0')}`;
     merged.set(k, { accountKey, day, visitors: (merged.get(k)?.visitors ?? 0) + n });
   };
-  for (const { group, before, after } of hourSetChanges(current, deltas)) {
+  for (const { group, before, after } of changes) {
     if (group.dim !== DIM.all) continue;
     const was = daysOf(before);
     const is = daysOf(after);
@@ -160,10 +173,10 @@ export function visitorDayDeltas(current: readonly VisitorHourRow[], deltas: rea
 const daysOf = (hours: readonly number[]): Set<number> => new Set(hours.map((h) => Math.floor(h / 24)));
 
 /** Each touched visitor group's sorted hours before (`current`, the stored rows) and after applying `deltas`. */
-function hourSetChanges(
+export function hourSetChanges(
   current: readonly VisitorHourRow[],
   deltas: readonly MembershipDelta[],
-): Array<{ group: VisitorGroup; before: number[]; after: number[] }> {
+): HourSetChange[] {
   const groups = new Map<string, { group: VisitorGroup; counts: Map<number, number> }>();
   const groupOf = (g: VisitorGroup): Map<number, number> => {
     const key = groupKey(g);

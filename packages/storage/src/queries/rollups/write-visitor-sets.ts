@@ -3,8 +3,9 @@ import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import {
   groupKey,
-  visitorDayDeltas,
-  visitorGapDeltas,
+  dayDeltasOf,
+  gapDeltasOf,
+  hourSetChanges,
   type DayDelta,
   type GapDelta,
   type MembershipDelta,
@@ -51,7 +52,8 @@ export function sqliteWriteVisitorSets(c: SqliteConnection, deltas: readonly Mem
   if (deltas.length === 0) return;
   const keys = JSON.stringify(groupsOf(deltas).map((g) => [g.accountKey, g.dim, g.value, g.visitorId]));
   const current = c.statement<[string], VisitorHourRow>(SQLITE_CURRENT).all(keys);
-  const gaps = visitorGapDeltas(current, deltas);
+  const changes = hourSetChanges(current, deltas);
+  const gaps = gapDeltasOf(changes);
   const hours = c.statement(SQLITE_HOURS);
   for (const d of deltas) hours.run(...hourParams(d), d.sessions);
   const emptyHours = c.statement(SQLITE_EMPTY_HOURS);
@@ -60,7 +62,7 @@ export function sqliteWriteVisitorSets(c: SqliteConnection, deltas: readonly Mem
   for (const d of gaps) gap.run(...gapParams(d), d.visitors);
   const emptyGaps = c.statement(SQLITE_EMPTY_GAPS);
   for (const d of gaps) if (d.visitors < 0) emptyGaps.run(...gapParams(d));
-  const days = visitorDayDeltas(current, deltas);
+  const days = dayDeltasOf(changes);
   const day = c.statement(SQLITE_DAYS);
   for (const d of days) day.run(...dayParams(d), d.visitors);
   const emptyDays = c.statement(SQLITE_EMPTY_DAYS);
@@ -109,7 +111,8 @@ export async function pgWriteVisitorSets(client: PgQueryable, deltas: readonly M
       groups.map((g) => g.visitorId),
     ])
   ).rows;
-  const gaps = visitorGapDeltas(current, deltas);
+  const changes = hourSetChanges(current, deltas);
+  const gaps = gapDeltasOf(changes);
   await client.query(
     PG_HOURS,
     columns(deltas, (d) => [...hourParams(d), d.sessions]),
@@ -123,7 +126,7 @@ export async function pgWriteVisitorSets(client: PgQueryable, deltas: readonly M
     );
   const gone = gaps.filter((d) => d.visitors < 0);
   if (gone.length > 0) await client.query(PG_EMPTY_GAPS, columns(gone, gapParams));
-  const days = visitorDayDeltas(current, deltas);
+  const days = dayDeltasOf(changes);
   if (days.length > 0)
     await client.query(
       PG_DAYS,
