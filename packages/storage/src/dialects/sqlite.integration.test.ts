@@ -91,6 +91,7 @@ describe('sqlite migrations', () => {
       { version: 21, name: '021-dashboard-state.sql' },
       { version: 22, name: '022-dashboard-users.sql' },
       { version: 23, name: '023-path-steps.sql' },
+      { version: 24, name: '024-visitor-days.sql' },
     ]);
   });
 

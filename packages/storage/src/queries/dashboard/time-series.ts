@@ -45,8 +45,10 @@ export interface SeriesPoint {
 // Buckets are [origin + i * bucket, origin + (i + 1) * bucket) cut to [from, to). Sessions (and their distinct visitors)
 // count in the bucket they started in, items in the bucket they happened in. Each arm reads the
 // rollups for the whole hours inside one bucket and raw rows for the rest (rollups/hour-plan.ts);
-// a raw session's visitor counts only if its bucket's whole hours did not (visitor-sets.ts). The
-// arms are combined in the caller (a bucket with nothing is zero).
+// a raw session's visitor counts only if its bucket's whole hours did not (visitor-sets.ts). A bucket
+// whose whole hours are exactly one UTC day (the overview's UTC-day buckets) reads its distinct
+// visitors from visitor_days, one row, instead of the day's gap rows. The arms are combined in the
+// caller (a bucket with nothing is zero).
 function armsSql(a: ArmSql): { sessions: string; visitors: string; events: string; conversions: string } {
   const items = itemArms(a);
   return {
@@ -54,7 +56,8 @@ function armsSql(a: ArmSql): { sessions: string; visitors: string; events: strin
         ${a.dims(DIM.all, 'r.sessions AS sessions')}
         UNION ALL ${a.startedIn('1')}) AS started GROUP BY i`,
     visitors: `SELECT i, SUM(visitors) AS visitors FROM (
-        ${a.gaps(DIM.all, 'g.visitors AS visitors')}
+        ${a.gaps(DIM.all, 'g.visitors AS visitors', 'notDays')}
+        UNION ALL ${a.dayVisitors('d.visitors AS visitors')}
         UNION ALL SELECT i, COUNT(DISTINCT visitor_id) FROM (${a.startedIn(`s.visitor_id AS visitor_id, ${a.pieceSpan}`)}) AS raw
           WHERE ${unseen(a, DIM.all, "''", 'raw.visitor_id', 'raw.sf', 'raw.st')} GROUP BY i) AS counted GROUP BY i`,
     events: `SELECT i, SUM(events) AS events FROM (${items.events}) AS ev GROUP BY i`,

@@ -94,6 +94,21 @@ export function planArrays(plan: HourPlan): {
   };
 }
 
+/**
+ * The spans that are exactly one UTC day (hours [24 d, 24 d + 24)), as day numbers with their
+ * bucket, and the rest: a bucket whose whole hours are one UTC day has as many distinct visitors
+ * as visitor_days counts for that day, so one row replaces the day's visitor_gaps rows.
+ */
+export function wholeDays(spans: readonly HourSpan[]): { days: Array<{ day: number; i: number }>; rest: HourSpan[] } {
+  const days: Array<{ day: number; i: number }> = [];
+  const rest: HourSpan[] = [];
+  for (const s of spans) {
+    if (s.to - s.from === 24 && ((s.from % 24) + 24) % 24 === 0) days.push({ day: Math.floor(s.from / 24), i: s.i });
+    else rest.push(s);
+  }
+  return { days, rest };
+}
+
 /** The whole-hour span of bucket 0 (stats' only bucket), for the sessions active at `from`. */
 export function firstSpan(plan: HourPlan): [number, number] {
   return spanOf(plan)(0);

@@ -1,7 +1,7 @@
-// visitor-sets: gap deltas accumulated over any sequence of session moves give exact distinct visitors for any whole-hour range.
+// visitor-sets: gap and day deltas accumulated over any sequence of session moves give exact distinct visitors (whole-hour ranges, UTC days).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { visitorGapDeltas, type MembershipDelta, type VisitorHourRow } from './visitor-sets.js';
+import { visitorDayDeltas, visitorGapDeltas, type MembershipDelta, type VisitorHourRow } from './visitor-sets.js';
 
 const group = (visitorId: string): Omit<MembershipDelta, 'hour' | 'sessions'> => ({
   accountKey: 1,
@@ -74,5 +74,46 @@ describe('visitorGapDeltas', () => {
       [3, 1, 1],
       [7, 3, -1],
     ]);
+  });
+});
+
+describe('visitorDayDeltas', () => {
+  it('keeps each UTC day equal to the distinct visitors with a session that day, and never negative', () => {
+    const step = fc.record({
+      visitor: fc.constantFrom('a', 'b', 'c'),
+      hour: fc.integer({ min: 0, max: 24 * 4 - 1 }),
+      add: fc.boolean(),
+      dim: fc.constantFrom(0, 1),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+        const hours = new Map<string, number>(); // dim/visitor/hour -> sessions
+        const days = new Map<number, number>(); // day -> visitors (dimension 0 only)
+        for (const s of steps) {
+          const key = `${s.dim}/${s.visitor}/${s.hour}`;
+          const n = hours.get(key) ?? 0;
+          if (!s.add && n === 0) continue;
+          const current: VisitorHourRow[] = [...hours.entries()]
+            .filter(([k, v]) => k.startsWith(`${s.dim}/${s.visitor}/`) && v > 0)
+            .map(([k, v]) => ({ ...group(s.visitor), dim: s.dim, hour: Number(k.split('/')[2]), sessions: v }));
+          for (const d of visitorDayDeltas(current, [
+            { ...group(s.visitor), dim: s.dim, hour: s.hour, sessions: s.add ? 1 : -1 },
+          ])) {
+            days.set(d.day, (days.get(d.day) ?? 0) + d.visitors);
+          }
+          hours.set(key, n + (s.add ? 1 : -1));
+        }
+        for (let day = 0; day < 4; day++) {
+          const distinct = new Set(
+            [...hours.entries()]
+              .filter(([k, v]) => v > 0 && k.startsWith('0/') && Math.floor(Number(k.split('/')[2]) / 24) === day)
+              .map(([k]) => k.split('/')[1]),
+          ).size;
+          expect(days.get(day) ?? 0).toBe(distinct);
+        }
+        expect([...days.values()].every((v) => v >= 0)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -118,6 +118,65 @@ export interface VisitorHourRow extends VisitorGroup {
  * concurrent writers on PostgreSQL update gap rows in one order.
  */
 export function visitorGapDeltas(current: readonly VisitorHourRow[], deltas: readonly MembershipDelta[]): GapDelta[] {
+  return gapDeltasOf(hourSetChanges(current, deltas));
+}
+
+/** Each touched visitor group's sorted hours before and after a write (hourSetChanges). */
+export type HourSetChange = { group: VisitorGroup; before: number[]; after: number[] };
+
+/** visitorGapDeltas over hour sets already computed, so a write derives its gaps and days from one pass. */
+export function gapDeltasOf(changes: readonly HourSetChange[]): GapDelta[] {
+  const merged = new Map<string, GapDelta>();
+  for (const { group, before, after } of changes) {
+    for (const d of gapDeltas(group, before, after)) {
+      const k = `${d.accountKey}\u0000${d.dim}\u0000${String(d.hour).padStart(16, '0')}\u0000${d.value}\u0000${String(d.prevHour + 1).padStart(16, '0')}`;
+      const seen = merged.get(k);
+      merged.set(k, { ...d, visitors: (seen?.visitors ?? 0) + d.visitors });
+    }
+  }
+  return sortedValues(merged).filter((d) => d.visitors !== 0);
+}
+
+/** A change of one visitor_days row: distinct visitors with a session started on UTC day `day` (dimension 0). */
+export interface DayDelta {
+  accountKey: number;
+  day: number;
+  visitors: number;
+}
+
+/**
+ * The visitor_days changes of a write: each touched visitor (dimension 0) adds one to the days its
+ * hours reach after the write and not before, and takes one from the days it no longer reaches. A
+ * pure function of the two hour sets, like the gaps. Merged, nonzero, sorted by account then day.
+ */
+export function visitorDayDeltas(current: readonly VisitorHourRow[], deltas: readonly MembershipDelta[]): DayDelta[] {
+  return dayDeltasOf(hourSetChanges(current, deltas));
+}
+
+/** visitorDayDeltas over hour sets already computed. */
+export function dayDeltasOf(changes: readonly HourSetChange[]): DayDelta[] {
+  const merged = new Map<string, DayDelta>();
+  const add = (accountKey: number, day: number, n: number): void => {
+    const k = `${String(accountKey).padStart(16, '0')}/${String(day).padStart(16, '0')}`;
+    merged.set(k, { accountKey, day, visitors: (merged.get(k)?.visitors ?? 0) + n });
+  };
+  for (const { group, before, after } of changes) {
+    if (group.dim !== DIM.all) continue;
+    const was = daysOf(before);
+    const is = daysOf(after);
+    for (const day of is) if (!was.has(day)) add(group.accountKey, day, 1);
+    for (const day of was) if (!is.has(day)) add(group.accountKey, day, -1);
+  }
+  return sortedValues(merged).filter((d) => d.visitors !== 0);
+}
+
+const daysOf = (hours: readonly number[]): Set<number> => new Set(hours.map((h) => Math.floor(h / 24)));
+
+/** Each touched visitor group's sorted hours before (`current`, the stored rows) and after applying `deltas`. */
+export function hourSetChanges(
+  current: readonly VisitorHourRow[],
+  deltas: readonly MembershipDelta[],
+): HourSetChange[] {
   const groups = new Map<string, { group: VisitorGroup; counts: Map<number, number> }>();
   const groupOf = (g: VisitorGroup): Map<number, number> => {
     const key = groupKey(g);
@@ -137,15 +196,11 @@ export function visitorGapDeltas(current: readonly VisitorHourRow[], deltas: rea
     const counts = groupOf(d);
     counts.set(d.hour, (counts.get(d.hour) ?? 0) + d.sessions);
   }
-  const merged = new Map<string, GapDelta>();
-  for (const [key, e] of groups) {
-    for (const d of gapDeltas(e.group, before.get(key) ?? [], hoursOf(e.counts))) {
-      const k = `${d.accountKey}\u0000${d.dim}\u0000${String(d.hour).padStart(16, '0')}\u0000${d.value}\u0000${String(d.prevHour + 1).padStart(16, '0')}`;
-      const seen = merged.get(k);
-      merged.set(k, { ...d, visitors: (seen?.visitors ?? 0) + d.visitors });
-    }
-  }
-  return sortedValues(merged).filter((d) => d.visitors !== 0);
+  return [...groups.entries()].map(([key, e]) => ({
+    group: e.group,
+    before: before.get(key) ?? [],
+    after: hoursOf(e.counts),
+  }));
 }
 
 /** The hours with at least one session, ascending. */

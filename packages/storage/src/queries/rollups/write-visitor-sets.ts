@@ -1,9 +1,12 @@
-// Writes visitor-hour refcounts and their gap counts (visitor-sets.ts) inside the caller's write transaction, in both dialects.
+// Writes visitor-hour refcounts, their gap counts and distinct visitors per day (visitor-sets.ts) inside the caller's write transaction, in both dialects.
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import {
   groupKey,
-  visitorGapDeltas,
+  dayDeltasOf,
+  gapDeltasOf,
+  hourSetChanges,
+  type DayDelta,
   type GapDelta,
   type MembershipDelta,
   type VisitorGroup,
@@ -37,14 +40,20 @@ const SQLITE_GAPS = `INSERT INTO visitor_gaps (account_key, dim, hour, value, pr
 const SQLITE_EMPTY_GAPS = `DELETE FROM visitor_gaps WHERE account_key = ? AND dim = ? AND hour = ? AND value = ? AND prev_hour = ?
   AND visitors = 0`;
 
+const SQLITE_DAYS = `INSERT INTO visitor_days (account_key, day, visitors) VALUES (?, ?, ?)
+  ON CONFLICT (account_key, day) DO UPDATE SET visitors = visitor_days.visitors + excluded.visitors`;
+const SQLITE_EMPTY_DAYS = 'DELETE FROM visitor_days WHERE account_key = ? AND day = ? AND visitors = 0';
+
 const hourParams = (d: MembershipDelta): unknown[] => [d.accountKey, d.dim, d.value, d.visitorId, d.hour];
 const gapParams = (d: GapDelta): unknown[] => [d.accountKey, d.dim, d.hour, d.value, d.prevHour];
+const dayParams = (d: DayDelta): unknown[] => [d.accountKey, d.day];
 
 export function sqliteWriteVisitorSets(c: SqliteConnection, deltas: readonly MembershipDelta[]): void {
   if (deltas.length === 0) return;
   const keys = JSON.stringify(groupsOf(deltas).map((g) => [g.accountKey, g.dim, g.value, g.visitorId]));
   const current = c.statement<[string], VisitorHourRow>(SQLITE_CURRENT).all(keys);
-  const gaps = visitorGapDeltas(current, deltas);
+  const changes = hourSetChanges(current, deltas);
+  const gaps = gapDeltasOf(changes);
   const hours = c.statement(SQLITE_HOURS);
   for (const d of deltas) hours.run(...hourParams(d), d.sessions);
   const emptyHours = c.statement(SQLITE_EMPTY_HOURS);
@@ -53,6 +62,11 @@ export function sqliteWriteVisitorSets(c: SqliteConnection, deltas: readonly Mem
   for (const d of gaps) gap.run(...gapParams(d), d.visitors);
   const emptyGaps = c.statement(SQLITE_EMPTY_GAPS);
   for (const d of gaps) if (d.visitors < 0) emptyGaps.run(...gapParams(d));
+  const days = dayDeltasOf(changes);
+  const day = c.statement(SQLITE_DAYS);
+  for (const d of days) day.run(...dayParams(d), d.visitors);
+  const emptyDays = c.statement(SQLITE_EMPTY_DAYS);
+  for (const d of days) if (d.visitors < 0) emptyDays.run(...dayParams(d));
 }
 
 const PG_CURRENT = `SELECT vh.account_key AS "accountKey", vh.dim, vh.value, vh.visitor_id AS "visitorId", vh.hour, vh.sessions
@@ -73,6 +87,12 @@ const PG_EMPTY_GAPS = `DELETE FROM visitor_gaps AS r USING unnest($1::integer[],
   WHERE r.account_key = x.account_key AND r.dim = x.dim AND r.hour = x.hour AND r.value = x.value AND r.prev_hour = x.prev_hour
     AND r.visitors = 0`;
 
+const PG_DAYS = `INSERT INTO visitor_days (account_key, day, visitors)
+  SELECT * FROM unnest($1::integer[], $2::integer[], $3::integer[])
+  ON CONFLICT (account_key, day) DO UPDATE SET visitors = visitor_days.visitors + excluded.visitors`;
+const PG_EMPTY_DAYS = `DELETE FROM visitor_days AS r USING unnest($1::integer[], $2::integer[]) AS x (account_key, day)
+  WHERE r.account_key = x.account_key AND r.day = x.day AND r.visitors = 0`;
+
 function columns<T>(rows: readonly T[], pick: (row: T) => unknown[]): unknown[][] {
   const picked = rows.map(pick);
   return (picked[0] ?? []).map((_, i) => picked.map((p) => p[i]));
@@ -91,7 +111,8 @@ export async function pgWriteVisitorSets(client: PgQueryable, deltas: readonly M
       groups.map((g) => g.visitorId),
     ])
   ).rows;
-  const gaps = visitorGapDeltas(current, deltas);
+  const changes = hourSetChanges(current, deltas);
+  const gaps = gapDeltasOf(changes);
   await client.query(
     PG_HOURS,
     columns(deltas, (d) => [...hourParams(d), d.sessions]),
@@ -105,4 +126,12 @@ export async function pgWriteVisitorSets(client: PgQueryable, deltas: readonly M
     );
   const gone = gaps.filter((d) => d.visitors < 0);
   if (gone.length > 0) await client.query(PG_EMPTY_GAPS, columns(gone, gapParams));
+  const days = dayDeltasOf(changes);
+  if (days.length > 0)
+    await client.query(
+      PG_DAYS,
+      columns(days, (d) => [...dayParams(d), d.visitors]),
+    );
+  const left = days.filter((d) => d.visitors < 0);
+  if (left.length > 0) await client.query(PG_EMPTY_DAYS, columns(left, dayParams));
 }
