@@ -1,4 +1,4 @@
-// markovFacts: attributionFacts for Markov without reading every session: the people who may convert or link come as sessions, every other visitor's path as counted steps.
+// markovFacts: attributionFacts for Markov without reading every session: converters and people with several visitors come as sessions, every other visitor's path as counted steps.
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { AttributionFacts, SessionFact } from '../../storage.js';
 import { ACCOUNT_KEY_OF_NAMED, pgAccountKeyOf } from '../accounts/account-key.js';
@@ -23,7 +23,7 @@ export interface PathStepFact {
   count: number;
 }
 
-/** Markov's facts: `sessions` of the people who converted or have identity links, every other visitor's path counted in `steps`. */
+/** Markov's facts: `sessions` of the visitors who converted and of every person with several visitors, every other visitor's path counted in `steps`. */
 export interface MarkovFacts extends AttributionFacts {
   steps: PathStepFact[];
   /**
@@ -47,17 +47,19 @@ function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
 
 // Markov reads the path of every person in the window, converting or not. A person is a visitor
 // plus every visitor linked to it by identify, and whether it converted is known only after
-// grouping; but a visitor with no identity row at all is a person by itself, and it converted iff
-// it has a conversion in the range. Those visitors (most of them) never need to leave the
+// grouping; but a visitor that shares no user with another visitor is a person by itself, and it
+// converted iff it has a conversion in the range. Those visitors (most of them) never need to leave the
 // database: their sessions, ordered as buildJourneys orders them (start, then id in code-unit
 // order; "C" on PostgreSQL), become steps (previous session's key -> this one's, with the path's
 // start and end), counted by GROUP BY over the raw columns a touchpoint key is computed from (the
 // breakdown's JSON is parsed in code, as for sessions: one malformed value must not fail the query).
 // SQLite's conversions subquery names the account by id, not through acct: a reference to acct
 // made it a correlated subquery, run again for every session (a conversions scan each).
-// Everyone else, the converting visitors and every visitor with an identity row, comes as sessions
-// with all of the account's links, exactly as attributionFacts gives them: that set is closed
-// under links (a linked visitor has an identity row), so their people and journeys are the same.
+// Everyone else, the converting visitors and every visitor of a person with several visitors, comes
+// as sessions with all of the account's links, exactly as attributionFacts gives them: that set is
+// closed under links (a converter is a person by itself or one of several visitors, all of whom are
+// in it), so their people and journeys are the same. Until 2026-12-07 every visitor with any
+// identity row came as sessions, also the many who signed in on one device only.
 // Only the columns the breakdown's key needs are carried through the window and the GROUP BY: for
 // the default (channel) that is the channel alone, which made the count 1.6x faster than carrying
 // every raw column as NULL (measured on the read-api file).
@@ -90,6 +92,16 @@ const stepsOf = (
   SELECT ${grouped}, COUNT(*) AS count FROM t GROUP BY ${grouped}`;
 };
 
+// A person with more than one visitor is a user named by identify for two visitors or more (a
+// visitor of such a person shares a user with another visitor: the link that joins it to the rest).
+// Only their paths differ from their visitors' own paths; a visitor whose identify calls name users
+// no other visitor has is a person by itself, and its path is counted like any other visitor's.
+// Users are grouped over the identities key (account, user, visitor): one row per visitor of a user.
+const sharedUsers = (account: string): string =>
+  `SELECT u.user_id FROM identities u WHERE u.account_key = ${account} GROUP BY u.user_id HAVING COUNT(*) > 1`;
+const SQLITE_SHARED_USERS = sharedUsers(ACCOUNT_KEY_OF_NAMED);
+const PG_SHARED_USERS = sharedUsers(pgAccountKeyOf(1));
+
 const SQLITE_ACCOUNT = 'WITH acct(k) AS (SELECT key FROM accounts WHERE id = @account)';
 const SQLITE_CONVERSIONS = `SELECT c.id, c.visitor_id AS visitorId, c.session_id AS sessionId, c.occurred_at AS timestamp, c.revenue
   FROM accounts a JOIN conversions c ON c.account_key = a.key
@@ -97,7 +109,7 @@ const SQLITE_CONVERSIONS = `SELECT c.id, c.visitor_id AS visitorId, c.session_id
 const SQLITE_LINKS = `SELECT i.user_id AS userId, i.visitor_id AS visitorId FROM accounts a JOIN identities i ON i.account_key = a.key WHERE a.id = @account`;
 const sqliteSessions = (dimension: AttributionDimension, campaigns: boolean): string => `${SQLITE_ACCOUNT},
   person(visitor_id) AS (
-    SELECT i.visitor_id FROM acct CROSS JOIN identities i INDEXED BY identities_by_visitor WHERE i.account_key = acct.k
+    SELECT i.visitor_id FROM acct CROSS JOIN identities i WHERE i.account_key = acct.k AND i.user_id IN (${SQLITE_SHARED_USERS})
     UNION
     SELECT c.visitor_id FROM acct CROSS JOIN conversions c WHERE c.account_key = acct.k AND c.occurred_at >= @from AND c.occurred_at < @to
   )
@@ -118,7 +130,8 @@ const sqliteSteps = (dimension: AttributionDimension): string =>
     `
     FROM acct CROSS JOIN sessions s
     WHERE s.account_key = acct.k AND s.started_at >= @start AND s.started_at <= @to
-      AND s.visitor_id NOT IN (SELECT i.visitor_id FROM identities i WHERE i.account_key = ${ACCOUNT_KEY_OF_NAMED} AND i.visitor_id IS NOT NULL)
+      AND s.visitor_id NOT IN (SELECT i.visitor_id FROM identities i WHERE i.account_key = ${ACCOUNT_KEY_OF_NAMED}
+        AND i.user_id IN (${SQLITE_SHARED_USERS}))
       AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c
         WHERE c.account_key = ${ACCOUNT_KEY_OF_NAMED} AND c.occurred_at >= @from AND c.occurred_at < @to AND c.visitor_id IS NOT NULL)`,
     'id',
@@ -135,7 +148,7 @@ const PG_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM
 // read-api file) instead of the sessions key.
 const pgSessions = (dimension: AttributionDimension, campaigns: boolean): string => `${PG_ACCOUNT},
   person(visitor_id) AS (
-    SELECT i.visitor_id FROM acct JOIN identities i ON i.account_key = acct.k
+    SELECT i.visitor_id FROM acct JOIN identities i ON i.account_key = acct.k AND i.user_id IN (${PG_SHARED_USERS})
     UNION
     SELECT c.visitor_id FROM acct JOIN conversions c ON c.account_key = acct.k AND c.occurred_at >= $2 AND c.occurred_at < $3
   )
@@ -152,7 +165,8 @@ const pgSteps = (dimension: AttributionDimension): string =>
     `
     FROM acct JOIN sessions s ON s.account_key = acct.k
     WHERE s.started_at >= $4 AND s.started_at <= $3
-      AND s.visitor_id NOT IN (SELECT i.visitor_id FROM identities i WHERE i.account_key = ${pgAccountKeyOf(1)} AND i.visitor_id IS NOT NULL)
+      AND s.visitor_id NOT IN (SELECT i.visitor_id FROM identities i WHERE i.account_key = ${pgAccountKeyOf(1)}
+        AND i.user_id IN (${PG_SHARED_USERS}))
       AND s.visitor_id NOT IN (SELECT c.visitor_id FROM conversions c
         WHERE c.account_key = ${pgAccountKeyOf(1)} AND c.occurred_at >= $2 AND c.occurred_at < $3 AND c.visitor_id IS NOT NULL)`,
     'id COLLATE "C"',

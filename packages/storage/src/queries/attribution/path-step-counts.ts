@@ -103,7 +103,7 @@ const touch = (side: string): ChannelTouch | null =>
   side === EDGE ? null : { channel: side === '' ? null : side, group: null };
 
 /** Step counts keyed "from\u0000to"; null (a path's start or end) is EDGE. */
-export class StepCounter {
+class StepCounter {
   readonly counts = new Map<string, number>();
   add(from: string | null, to: string | null, n: number): void {
     const key = `${from ?? EDGE}\u0000${to ?? EDGE}`;
@@ -112,7 +112,7 @@ export class StepCounter {
 }
 
 /** The path of one visitor's window sessions, counted (n = 1 adds, -1 takes away). */
-export function countWindowPath(counter: StepCounter, path: readonly PathSession[], n: number): void {
+function countWindowPath(counter: StepCounter, path: readonly PathSession[], n: number): void {
   const sorted = [...path].sort(byPathOrder);
   for (const [i, s] of sorted.entries()) counter.add(i === 0 ? null : (sorted[i - 1]?.channel ?? null), s.channel, n);
   const last = sorted[sorted.length - 1];
