@@ -8,7 +8,9 @@
 // conversion-uploads, bytes-per-item, journeys, read-model; each names the benches whose files it reads.
 // Usage: node bench/figures/render-figures.mjs            rewrites every block of README.md and docs/*.md from its result file
 //        node bench/figures/render-figures.mjs --check    exits 1 naming each block that differs or whose file is missing,
-//                                                          and each hand-copied table or measured figure in the checked sections
+//                                                          each hand-copied table in the checked sections, and each measured
+//                                                          figure outside a block in the README, the wholly checked docs pages
+//                                                          and the checked sections (constants: figure-allow-list.mjs)
 //        [--readme FILE] (that file alone, checked as the README, for tests)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
