@@ -11,6 +11,8 @@ const THRESHOLD = 'an integrity check threshold, a constant of the check';
 const EXACT =
   'the outcome of deterministic synthetic traffic, asserted exactly by a test, not a measurement of a machine';
 const MIX = "the demo generator's traffic mix (its probabilities), a setting";
+const VERSION = 'a version number, not a measurement';
+const TARGET = "an issue's target, not a measurement";
 
 /** @type {{ file: string, text: string, reason: string }[]} */
 export const FIGURE_ALLOW_LIST = [
@@ -144,4 +146,14 @@ export const FIGURE_ALLOW_LIST = [
   },
   { file: 'docs/privacy.md', text: '(-15% of browser-days) / 727 sessions (-1.6%)', reason: EXACT },
   { file: 'docs/storage-bytes.md', text: '16-byte blobs', reason: 'the size of a binary UUID, a constant' },
+  // README: versions and targets (bare decimals)
+  { file: 'README.md', text: 'OpenAPI 3.1', reason: VERSION },
+  { file: 'README.md', text: '(Next 15.5,', reason: VERSION },
+  { file: 'README.md', text: '(Next 16.5,', reason: VERSION },
+  { file: 'README.md', text: 'Next.js 15.5 and 16.5', reason: VERSION },
+  { file: 'README.md', text: '| Next 15.5 (', reason: VERSION },
+  { file: 'README.md', text: '| Next 16.5 (', reason: VERSION },
+  { file: 'README.md', text: '(with/without >= 0.85', reason: TARGET },
+  { file: 'README.md', text: '**At least 0.65 of bare', reason: TARGET },
+  { file: 'README.md', text: '**At least 0.95 of bare', reason: TARGET },
 ];

@@ -33,12 +33,13 @@ const SECTIONS = [
 ];
 
 /**
- * A measured quantity: a number with a unit of time, rate or size (`290 B`, `290-byte`), a percentage, or a ratio written
- * 2.4x / x1.17. Not a name like "p95s", not an HTTP status in the plural ("429s": seconds take a space, "10 s"), not a bare
- * ratio or count (too many of those are settings, versions and test sizes to tell apart by their shape).
+ * A measured quantity: a number with a unit of time, rate or size (`290 B`, `290-byte`), a percentage, a ratio written
+ * 2.4x / x1.17, or a bare decimal (0.97: a ratio, almost always). Not a name like "p95s", not an HTTP status in the plural
+ * ("429s": seconds take a space, "10 s"), not a dotted version (12.11.1, 20.19+), not a whole count (too many of those are
+ * settings and test sizes to tell apart by their shape).
  */
 export const MEASURED =
-  /(?<![\w.])(?:\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|min\b|items\/s|events\/s|req\/s|requests\/s|conversions\/s|calls\/s|[KMG]i?B\/s|[KMG]i?B\b|B\/item|B\b)|\d[\d,.]*\ss\b|\d(?:[\d.]*\d)?x\b|x\d+\.\d+\b|\d(?:[\d.]*\d)?\s?×|[-+]?\d[\d,.]*\s?%|\d[\d,.]*-byte\b)/;
+  /(?<![\w.])(?:\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|min\b|items\/s|events\/s|req\/s|requests\/s|conversions\/s|calls\/s|[KMG]i?B\/s|[KMG]i?B\b|B\/item|B\b)|\d[\d,.]*\ss\b|\d(?:[\d.]*\d)?x\b|x\d+\.\d+\b|\d(?:[\d.]*\d)?\s?×|[-+]?\d[\d,.]*\s?%|\d[\d,.]*-byte\b|(?<!-)\d+\.\d+(?![\w.\/%+]))/;
 
 /** The lines of one section (up to the next heading of the same or a higher level), with their line numbers. */
 function sectionLines(lines, heading) {
@@ -59,7 +60,7 @@ function headingAbove(lines, i) {
   let inCode = false;
   let title = '(top of the file)';
   for (let j = 0; j < i; j++) {
-    if (lines[j].startsWith('```')) inCode = !inCode;
+    if (/^\s*```/.test(lines[j])) inCode = !inCode;
     const m = /^#+ (.*)$/.exec(lines[j]);
     if (m && !inCode) title = m[1];
   }
@@ -77,7 +78,7 @@ function proseLines(numbered) {
       inBlock = false;
       continue;
     }
-    if (line.startsWith('```')) inCode = !inCode;
+    if (/^\s*```/.test(line)) inCode = !inCode;
     if (!inBlock && !inCode) out.push({ n, line });
   }
   return out;
