@@ -39,7 +39,7 @@ const SECTIONS = [
  * settings and test sizes to tell apart by their shape).
  */
 export const MEASURED =
-  /(?<![\w.])(?:\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|min\b|items\/s|events\/s|req\/s|requests\/s|conversions\/s|calls\/s|[KMG]i?B\/s|[KMG]i?B\b|B\/item|B\b)|\d[\d,.]*\ss\b|\d(?:[\d.]*\d)?x\b|x\d+\.\d+\b|\d(?:[\d.]*\d)?\s?×|[-+]?\d[\d,.]*\s?%|\d[\d,.]*-byte\b|(?<!-)\d+\.\d+(?![\w.\/%+]))/;
+  /(?<![\w.])(?:\d[\d,.]*\s?(?:k|M)?\s?(?:µs|ms|min\b|items\/s|events\/s|req\/s|requests\/s|conversions\/s|calls\/s|[KMG]i?B\/s|[KMG]i?B\b|B\/item|B\b)|\d[\d,.]*\ss\b|\d(?:[\d.]*\d)?x\b|x\d+\.\d+\b|\d(?:[\d.]*\d)?\s?×|[-+]?\d[\d,.]*\s?%|\d[\d,.]*-byte\b|(?<!-)\d+\.\d+(?![\w./%+]))/;
 
 /** The lines of one section (up to the next heading of the same or a higher level), with their line numbers. */
 function sectionLines(lines, heading) {
