@@ -5,18 +5,21 @@
 // through figure-allow-list.mjs, with its reason.
 import { FIGURE_ALLOW_LIST } from './figure-allow-list.mjs';
 
-/** Files whose every line outside generated blocks is checked for measured figures. */
-export const WHOLE_FILES = [
-  'README.md',
-  'docs/storage-bytes.md',
-  'docs/wal-bound.md',
-  'docs/privacy.md',
-  'docs/reads.md',
-  'docs/hand-written.md',
+/**
+ * The docs pages not checked whole, each with the reason; README.md and every other docs/*.md have every line outside
+ * generated blocks checked for measured figures (a new page is checked from its first commit).
+ */
+export const NOT_WHOLE = [
+  {
+    file: 'docs/read-model.md',
+    reason: 'its "Measured" sections are checked; the design prose still quotes figures of 2026-12-06 (not yet moved)',
+  },
+  { file: 'docs/DESIGN.md', reason: "the design rules; L13 quotes issue 26's report as the rule's motivation" },
+  { file: 'docs/benchmark-history.md', reason: 'the history itself: hand-copied figures, dated, with their commands' },
 ];
 
 /**
- * Sections whose tables must all be generated (and, outside WHOLE_FILES, whose prose must quote no measured quantity).
+ * Sections whose tables must all be generated (and, in the pages listed in NOT_WHOLE, whose prose must quote no measured quantity).
  * A section includes its subsections.
  */
 const SECTIONS = [
@@ -99,7 +102,7 @@ function unallowed(line, allowed, used) {
 export function handCopiedFigures(text, file = 'README.md') {
   const lines = text.split('\n');
   const problems = [];
-  const whole = WHOLE_FILES.includes(file);
+  const whole = !NOT_WHOLE.some((n) => n.file === file);
   const allowed = FIGURE_ALLOW_LIST.filter((a) => a.file === file);
   const used = new Set();
   const flagged = new Set();
