@@ -1,6 +1,14 @@
-// Bench: what the minted-id cookie (DESIGN.md L10) costs resolveIdentity on a settled navigation, as a same-run ratio.
+// Bench: what the minted-id cookie (DESIGN.md L10) costs resolveIdentity on a settled navigation, as a same-run ratio; --out writes a result file.
+import { parseArgs } from 'node:util';
 import { parseSessionSettings, resolveIdentity } from '../packages/core/dist/index.js';
 import { visitorTag } from '../packages/core/dist/session/identity-cookies.js';
+import { machine, writeResult } from './figures/result-file.mjs';
+
+// Usage: node bench/racing-identity.mjs [--out FILE]   (after npm run build; --out writes the result file the README's
+// "Tabs opened together" block is rendered from)
+const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
+const DEFAULTS = { rounds: 9, warmupRounds: 2, callsPerRound: 50_000 };
+const startedAt = new Date().toISOString();
 
 const settings = parseSessionSettings({});
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
@@ -24,18 +32,37 @@ function nsPerCall(cookieHeader, n) {
   return Number(process.hrtime.bigint() - start) / n;
 }
 
-// Interleaved rounds, median of 7: the machine is shared, so only ratios inside one round mean anything.
-const rounds = Object.fromEntries(Object.keys(JARS).map((k) => [k, []]));
-for (let r = 0; r < 9; r++) {
-  for (const [name, jar] of Object.entries(JARS)) {
-    const ns = nsPerCall(jar, 50_000);
-    if (r >= 2) rounds[name].push(ns);
-  }
+// Interleaved rounds, the first two dropped as warm-up, median of the rest: the machine is shared, so only ratios inside one
+// round mean anything, and each jar's ratio is the median of its same-round ratios to the baseline.
+const names = Object.keys(JARS);
+const rounds = [];
+for (let r = 0; r < DEFAULTS.rounds; r++) {
+  const round = Object.fromEntries(
+    Object.entries(JARS).map(([name, jar]) => [name, nsPerCall(jar, DEFAULTS.callsPerRound)]),
+  );
+  if (r >= DEFAULTS.warmupRounds) rounds.push(round);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const base = median(rounds['no tl_m (baseline)']);
-for (const [name, xs] of Object.entries(rounds)) {
-  console.log(
-    `${name.padEnd(26)} ${median(xs).toFixed(0).padStart(6)} ns/navigation  x${(median(xs) / base).toFixed(2)}`,
-  );
+const jars = names.map((name) => ({
+  name,
+  nsPerNavigation: median(rounds.map((round) => round[name])),
+  ratio: median(rounds.map((round) => round[name] / round[names[0]])),
+  ratioRange: [
+    Math.min(...rounds.map((round) => round[name] / round[names[0]])),
+    Math.max(...rounds.map((round) => round[name] / round[names[0]])),
+  ],
+}));
+for (const j of jars)
+  console.log(`${j.name.padEnd(26)} ${j.nsPerNavigation.toFixed(0).padStart(6)} ns/navigation  x${j.ratio.toFixed(2)}`);
+if (args.out !== undefined) {
+  const path = writeResult(args.out, {
+    bench: 'racing-identity',
+    date: startedAt,
+    machine: machine(),
+    settings: DEFAULTS,
+    defaults: DEFAULTS,
+    jars,
+    rounds,
+  });
+  console.log(`result: ${path}`);
 }

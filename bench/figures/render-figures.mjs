@@ -5,10 +5,12 @@
 //   <!-- /figures -->
 // A block may name several files, comma-separated (the wal-soak table has a row per run). Kinds: run (bench/run.mjs),
 // postgres-ingest (a run's PostgreSQL rows), read-api, wal-soak (its own files or a run's soak row), peer-sdks, next-overhead,
-// conversion-uploads, bytes-per-item, journeys, read-model; each names the benches whose files it reads.
+// conversion-uploads, bytes-per-item, journeys, read-model, racing-identity; each names the benches whose files it reads.
 // Usage: node bench/figures/render-figures.mjs            rewrites every block of README.md and docs/*.md from its result file
 //        node bench/figures/render-figures.mjs --check    exits 1 naming each block that differs or whose file is missing,
-//                                                          and each hand-copied table or measured figure in the checked sections
+//                                                          each hand-copied table in the checked sections, and each measured
+//                                                          figure outside a block in the README, the wholly checked docs pages
+//                                                          and the checked sections (constants: figure-allow-list.mjs)
 //        [--readme FILE] (that file alone, checked as the README, for tests)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { renderBytesPerItem } from './renderers/bytes-per-item.mjs';
 import { renderConversionUploads } from './renderers/conversion-uploads.mjs';
 import { renderJourneys } from './renderers/journeys.mjs';
 import { renderPostgresIngest } from './renderers/postgres-ingest.mjs';
+import { renderRacingIdentity } from './renderers/racing-identity.mjs';
 import { renderNextOverhead } from './renderers/next-overhead.mjs';
 import { renderPeerSdks } from './renderers/peer-sdks.mjs';
 import { renderReadApi } from './renderers/read-api.mjs';
@@ -41,6 +44,7 @@ const RENDERERS = {
   'bytes-per-item': { render: ([r]) => renderBytesPerItem(r), benches: ['bytes-per-item'] },
   journeys: { render: renderJourneys, benches: ['journeys'] },
   'read-model': { render: ([r]) => renderReadModel(r), benches: ['read-model'] },
+  'racing-identity': { render: ([r]) => renderRacingIdentity(r), benches: ['racing-identity'] },
 };
 
 /** Reads a block's result files; a missing or unreadable file, or one from another bench, is a problem named by its path. */

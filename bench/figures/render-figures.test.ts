@@ -1,4 +1,5 @@
-// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, or a figure copied by hand into the benchmark and read-model sections fails.
+// The README's generated benchmark blocks match the result files behind them; a hand-edited figure, a block without a result, a
+// figure copied by hand anywhere in the README or the wholly checked docs pages (unless allow-listed as a constant) fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,7 +105,7 @@ describe('README benchmark figures', () => {
         '31 ms',
       ],
       ['## Bytes at rest per item (issue 15, item 4)', 'the facts tables take ~540 B/item', '540 B/item'],
-      ['## Materialized journeys (issue 15, item 2)', 'the refresher builds every journey in 1.2-1.6 s', '1.6 s'],
+      ['## Materialized journeys (issue 15, item 2)', 'the refresher builds every journey in 1.2-1.6 s', '1.2'],
     ] as const;
     for (const [heading, line, figure] of cases) {
       const at = lines.indexOf(heading);
@@ -138,7 +139,7 @@ describe('README benchmark figures', () => {
     const lines = page.split('\n');
     const prose = [...lines.slice(0, at + 1), '', 'a pass took 642 ms', ...lines.slice(at + 1)].join('\n');
     expect(handCopiedFigures(prose, 'docs/conversion-uploads.md')).toContain(
-      `docs/conversion-uploads.md:${at + 3}: a measured figure in the prose of "Cost" ("642 ms"): put it in a generated block or point at one`,
+      `docs/conversion-uploads.md:${at + 3}: a measured figure in the prose of "Cost" ("642 ms"): put it in a generated block, point at one, move it to docs/benchmark-history.md, or allow-list a constant in figure-allow-list.mjs`,
     );
   });
 
@@ -146,5 +147,115 @@ describe('README benchmark figures', () => {
     const renamed = checkText('renamed.md', text.replace('## Bytes at rest per item (issue 15, item 4)', '## Bytes'));
     expect(renamed.code).toBe(1);
     expect(renamed.out).toContain('README.md: no section "## Bytes at rest per item (issue 15, item 4)"');
+  });
+
+  it('a measured figure anywhere in the README fails the check, not only in the benchmark sections, naming its section', () => {
+    const lines = text.split('\n');
+    const insert = (at: number, line: string) =>
+      [...lines.slice(0, at + 1), '', line, ...lines.slice(at + 1)].join('\n');
+    const cases = [
+      ['## Supported Node versions', 'every test passed in 450 s', '450 s'],
+      ['## Privacy', 'erasing a person took 362-433 ms', '433 ms'],
+      ['## Failure modes', 'the loop stalled 1.2 s', '1.2 s'],
+      ['### Tabs opened together: racing first navigations', 'x1.17 with the minted-id cookie', 'x1.17'],
+      ['## Proof suite / security', 'the apply step took 2.8x as long', '2.8x'],
+      ['## Bounded disk', 'at 16-51 MiB/s of log', '51 MiB/s'],
+    ] as const;
+    for (const [heading, line, figure] of cases) {
+      const at = lines.indexOf(heading);
+      expect(at).toBeGreaterThan(0);
+      const result = checkText('anywhere.md', insert(at, line));
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(
+        `README.md:${at + 3}: a measured figure in the prose of "${heading.replace(/^#+ /, '')}" ("${figure}")`,
+      );
+    }
+  });
+
+  it('a constant passes only through the allow-list, as written there: another number in its place fails', () => {
+    const allowed = 'revocation reaches running collectors within 5 s';
+    expect(text).toContain(allowed);
+    expect(check(README).code).toBe(0);
+    const changed = checkText('constant.md', text.replace(allowed, 'revocation reaches running collectors within 7 s'));
+    expect(changed.code).toBe(1);
+    expect(changed.out).toContain('a measured figure in the prose of "The collector (`touchline serve`)" ("7 s")');
+    expect(changed.out).toContain(`the allow-list entry "${allowed}" matches no checked line`);
+  });
+
+  it('every allow-list entry names a checked file, gives a reason and matches a line of that file', async () => {
+    const { FIGURE_ALLOW_LIST } = await import('./figure-allow-list.mjs');
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    for (const entry of FIGURE_ALLOW_LIST) {
+      expect(entry.file).toMatch(/^(README\.md|docs\/[a-z-]+\.md)$/);
+      expect(entry.reason.length).toBeGreaterThan(10);
+      expect(readFileSync(join(root, entry.file), 'utf8')).toContain(entry.text);
+    }
+  });
+
+  it('the docs pages named by the issue are checked whole: a figure in any of their sections fails', async () => {
+    const { handCopiedFigures, NOT_WHOLE } = await import('./hand-copied-figures.mjs');
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    for (const file of [
+      'docs/storage-bytes.md',
+      'docs/wal-bound.md',
+      'docs/privacy.md',
+      'docs/reads.md',
+      'docs/hand-written.md',
+    ]) {
+      expect(NOT_WHOLE.map((n) => n.file)).not.toContain(file);
+      const page = readFileSync(join(root, file), 'utf8');
+      expect(handCopiedFigures(page, file)).toEqual([]);
+      const lines = page.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('## '));
+      const edited = [...lines.slice(0, at + 1), '', 'one run took 642 ms', ...lines.slice(at + 1)].join('\n');
+      expect(handCopiedFigures(edited, file)).toContain(
+        `${file}:${at + 3}: a measured figure in the prose of "${lines[at]?.slice(3)}" ("642 ms"): put it in a generated block, point at one, move it to docs/benchmark-history.md, or allow-list a constant in figure-allow-list.mjs`,
+      );
+    }
+  });
+
+  it('a docs page not listed in NOT_WHOLE, a new one included, is checked whole', async () => {
+    const { handCopiedFigures } = await import('./hand-copied-figures.mjs');
+    expect(handCopiedFigures('# A new page\n\n## Cost\n\nthe pass took 1.4 s\n', 'docs/new-page.md')).toEqual([
+      'docs/new-page.md:5: a measured figure in the prose of "Cost" ("1.4 s"): put it in a generated block, point at one, move it to docs/benchmark-history.md, or allow-list a constant in figure-allow-list.mjs',
+    ]);
+    expect(handCopiedFigures('# History\n\nthe pass took 1.4 s\n', 'docs/benchmark-history.md')).toEqual([]);
+  });
+
+  it('the rule: numbers with a unit of time, rate or size, percentages, ratios and decimals; not HTTP statuses, versions, names or counts', async () => {
+    const { MEASURED } = await import('./hand-copied-figures.mjs');
+    for (const figure of [
+      '10 s',
+      '433 ms',
+      '8.7 µs',
+      '15 min',
+      '124.7k items/s',
+      '14,000 requests/s',
+      '51 MiB/s',
+      '290 B',
+      '48.7 GB',
+      '540 B/item',
+      '2.4x',
+      'x1.17',
+      '18 ×',
+      '41%',
+      '-1.6%',
+      '290-byte',
+      '0.97',
+    ])
+      expect(MEASURED.exec(`took ${figure} here`)?.[0]).toBe(figure);
+    for (const other of [
+      '429s by limit',
+      'better-sqlite3 12.x',
+      'Linux x64',
+      'p95s',
+      'SHA-256',
+      '1,436 mutants',
+      'Apache-2.0',
+      'better-sqlite3 12.11.1',
+      'Node 20.19+',
+      'Node 24',
+    ])
+      expect(MEASURED.test(other)).toBe(false);
   });
 });
