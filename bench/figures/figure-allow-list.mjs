@@ -165,6 +165,17 @@ export const FIGURE_ALLOW_LIST = [
   { file: 'docs/conversion-uploads.md', text: '`uploads.timeoutMs` (30 s)', reason: DEFAULT },
   { file: 'docs/conversion-uploads.md', text: '`backoffMs` (30 s)', reason: DEFAULT },
   { file: 'docs/racing-first-navigations.md', text: '150 ms, so both navigations', reason: TEST },
+  { file: 'docs/read-model.md', text: '`journeyRefreshMs` (2 s)', reason: DEFAULT },
+  {
+    file: 'docs/read-model.md',
+    text: 'about 10% of the session',
+    reason: "the journey-facts test's own input (it holds back each session copy with probability 0.1)",
+  },
+  {
+    file: 'docs/read-model.md',
+    text: 'sets `work_mem` to 64 MB',
+    reason: 'the `work_mem` the steps query sets for its transaction (`STEPS_WORK_MEM`), a constant',
+  },
   { file: 'docs/sdk-spool.md', text: '(default 256 MiB, at least 1 MiB)', reason: DEFAULT },
   { file: 'docs/sdk-spool.md', text: '(between 64 KiB and 4 MiB)', reason: LIMIT },
   { file: 'docs/sdk-spool.md', text: 'over 1 MiB, is damage', reason: LIMIT },
