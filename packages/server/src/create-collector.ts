@@ -193,6 +193,7 @@ function createMonitoring(
     reads,
     now,
     intervalMs: s.intervalMs,
+    firstPassAfterMs: s.firstPassAfterMs,
     metrics: integrityMetrics,
     onError,
     beforePass: () => sdkHealth.flush(),
