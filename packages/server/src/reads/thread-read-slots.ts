@@ -45,6 +45,8 @@ function threadError(error: ReadThreadFailure): Error {
  */
 function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e: Error) => void): ReadSlot {
   let thread: Worker | null = null;
+  // The thread that has answered once: its modules are loaded and its connection open.
+  let answered: Worker | null = null;
   let nextId = 1;
   let pending: { id: number; resolve(v: unknown): void; reject(e: Error): void } | null = null;
 
@@ -53,6 +55,7 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
     const worker = new Worker(entry, { workerData: data });
     worker.unref();
     worker.on('message', (message: ReadThreadReply) => {
+      answered = worker;
       if (pending === null || message.id !== pending.id) return;
       const p = pending;
       pending = null;
@@ -89,6 +92,7 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
         },
       };
     },
+    ready: () => thread !== null && answered === thread,
     async close() {
       const worker = thread;
       thread = null;
