@@ -1,6 +1,7 @@
 // Bench: the first read after `touchline serve` starts (issue 15's cold first request), two builds or settings (A, B) alternating, same run.
 // Usage:
 //   node bench/first-request.mjs --data FILE.db [--starts 5] [--wait-ms 0] [--out FILE.json]
+//   node bench/first-request.mjs --pg URL --demo FILE.json [...]   (PostgreSQL: a database `touchline demo --db URL --json > FILE.json` loaded)
 // FILE.db is a kept `touchline demo --json` file; its --json line is read from FILE.db.json (or --demo FILE.json).
 // The file is copied once (the copy is migrated by the first, untimed, start); each timed start is a fresh
 // `touchline serve` on that copy. A and B are the CLI of two checkouts (BENCH_A, BENCH_B: paths to
@@ -116,7 +117,7 @@ const summary = (xs) => ({
   all: xs.map((x) => Math.round(x)),
 });
 
-export async function runFirstRequest({ data, demo, starts = 5, waitMs = 0, out }) {
+export async function runFirstRequest({ data, pgUrl, demo, starts = 5, waitMs = 0, out }) {
   const sides = [
     ['A', process.env.BENCH_A, process.env.BENCH_ENV_A, process.env.BENCH_LABEL_A],
     ['B', process.env.BENCH_B, process.env.BENCH_ENV_B, process.env.BENCH_LABEL_B],
@@ -136,10 +137,13 @@ export async function runFirstRequest({ data, demo, starts = 5, waitMs = 0, out 
   const { key } = shape;
   const load1AtStart = os.loadavg()[0];
   const dir = mkdtempSync(join(tmpdir(), 'touchline-first-request-'));
-  const db = join(dir, 'touchline.db');
+  // PostgreSQL: the loaded database itself (nothing is written to it but what a start writes).
+  const db = pgUrl ?? join(dir, 'touchline.db');
   try {
-    copyFileSync(data, db);
-    for (const ext of ['-wal', '-shm']) if (existsSync(`${data}${ext}`)) copyFileSync(`${data}${ext}`, `${db}${ext}`);
+    if (pgUrl === undefined) {
+      copyFileSync(data, db);
+      for (const ext of ['-wal', '-shm']) if (existsSync(`${data}${ext}`)) copyFileSync(`${data}${ext}`, `${db}${ext}`);
+    }
     // Untimed: migrates the copy (an upgrade's one-time cost), so every timed start finds it current.
     await oneStart(sides[1].bin, sides[1].env, db, key, 0);
     const runs = { A: [], B: [] };
@@ -178,7 +182,12 @@ export async function runFirstRequest({ data, demo, starts = 5, waitMs = 0, out 
         bench: 'first-request',
         date: new Date().toISOString(),
         machine: { ...machine(), load1AtStart },
-        settings: { starts, waitMs, request: 'GET /api/v1/stats, 30 days' },
+        settings: {
+          dialect: pgUrl === undefined ? 'sqlite' : 'postgres',
+          starts,
+          waitMs,
+          request: 'GET /api/v1/stats, 30 days',
+        },
         data: { days: shape.days, sessionsPerDay: shape.sessions_per_day, items: shape.items, mix: shape.mix },
         ...result,
       });
@@ -194,15 +203,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       data: { type: 'string' },
+      pg: { type: 'string' },
       demo: { type: 'string' },
       starts: { type: 'string' },
       'wait-ms': { type: 'string' },
       out: { type: 'string' },
     },
   });
-  if (!values.data) throw new Error('--data FILE.db is required (a kept `touchline demo` file)');
+  if (!values.data && !(values.pg && values.demo))
+    throw new Error('--data FILE.db (a kept `touchline demo` file) or --pg URL --demo FILE.json is required');
   await runFirstRequest({
     data: values.data,
+    pgUrl: values.pg,
     demo: values.demo,
     starts: Number(values.starts ?? 5),
     waitMs: Number(values['wait-ms'] ?? 0),

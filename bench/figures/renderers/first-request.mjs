@@ -17,7 +17,7 @@ export function renderFirstRequest(r) {
   const row = (name, f) =>
     `| ${name} | ${range(r.A[f])} | ${range(r.B[f])} | ${(r.B[f].median / r.A[f].median).toFixed(2)} |`;
   const lines = [
-    `Run ${when(r.date)} UTC, ${machineLine(r)}. SQLite, \`touchline demo\` ${d.days} days x ${int(d.sessionsPerDay)} sessions/day ` +
+    `Run ${when(r.date)} UTC, ${machineLine(r)}. ${r.settings.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, \`touchline demo\` ${d.days} days x ${int(d.sessionsPerDay)} sessions/day ` +
       `(${d.mix} mix): ${int(d.items)} items. ${r.settings.starts} starts of each side, alternating; the first read ` +
       `(\`${r.settings.request}\`) sent ${r.settings.waitMs === 0 ? 'as soon as `listening` was printed' : `${r.settings.waitMs} ms after \`listening\``}. ` +
       `A: ${side(r.A)}; B: ${side(r.B)}.`,
