@@ -41,7 +41,8 @@ function threadError(error: ReadThreadFailure): Error {
 
 /**
  * One read slot: a thread started on first use (the collector's start warms every slot, so that is
- * not a user's query) and again after it was terminated (a cancelled query) or died. A thread runs one query at a time, so at most one answer is ever pending.
+ * not a user's query) and again after it was terminated (a cancelled query) or died. A thread runs
+ * one query at a time, so at most one answer is ever pending.
  */
 function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e: Error) => void): ReadSlot {
   let thread: Worker | null = null;
