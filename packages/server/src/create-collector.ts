@@ -193,6 +193,7 @@ function createMonitoring(
     reads,
     now,
     intervalMs: s.intervalMs,
+    firstPassAfterMs: s.firstPassAfterMs,
     metrics: integrityMetrics,
     onError,
     beforePass: () => sdkHealth.flush(),
@@ -364,6 +365,12 @@ export function createCollector(options: CollectorOptions): Collector {
     async start() {
       const address = await app.listen({ port: settings.port, host: settings.host });
       await storage.migrate(options.onMigration ? { onProgress: options.onMigration } : {});
+      // Read threads start now, beside the rest of the start, not on the first user's query (docs/reads.md).
+      const warming = reads
+        .warm()
+        .catch((e: unknown) =>
+          onError(new Error(`starting the read threads failed: ${e instanceof Error ? e.message : String(e)}`)),
+        );
       await keys.refresh();
       health.start();
       keyRefresh = startPeriodicJob(() => keys.refresh(), settings.keyRefreshMs, { onError, atStart: false });
@@ -394,6 +401,8 @@ export function createCollector(options: CollectorOptions): Collector {
       sdkHealth.start();
       if (settings.integrity.enabled) monitor.start();
       if (settings.uploads.enabled) uploads.start();
+      // Ingest is taken meanwhile (keys are loaded); `start` resolves once a query would start at once.
+      await warming;
       return { url: address };
     },
     async close() {

@@ -129,6 +129,13 @@ export const serverSettingsSchema = z
           .int()
           .min(1000)
           .default(5 * 60 * 1000),
+        /**
+         * The first pass this long after the collector started (0: at once). A pass reads a month of
+         * every account's sessions; run at start, it lands beside the first requests after a restart
+         * (docs/reads.md, "The first request after start"). Until it has run, /api/v1/integrity
+         * evaluates the asked account on demand. @default 60000 (1 min)
+         */
+        firstPassAfterMs: z.number().int().min(0).max(DAY).default(60_000),
         /** POST a JSON notice here when a check enters alert or recovers from it. @default none */
         webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
         /** Attempts per webhook notice before it is given up (reported via onError and metrics). @default 5 */
@@ -144,6 +151,7 @@ export const serverSettingsSchema = z
       .default({
         enabled: true,
         intervalMs: 5 * 60 * 1000,
+        firstPassAfterMs: 60_000,
         webhookMaxAttempts: 5,
         webhookBackoffMs: 1000,
         webhookTimeoutMs: 10_000,

@@ -34,6 +34,8 @@ export const SERVE_HELP = `Usage: touchline serve [--port N] [--host ADDR] [--db
                      (env TOUCHLINE_WAL_LIMIT_MB, default 64)
   --min-free-disk-mb warn (integrity monitor, /metrics) when the database's disk has less free space
                      (env TOUCHLINE_MIN_FREE_DISK_MB, default 1024)
+  env TOUCHLINE_INTEGRITY_FIRST_PASS_AFTER_MS = when the integrity monitor's first pass runs after start
+      (default 60000, then every 5 min; 0 = at once, beside the first requests after a restart)
   env TOUCHLINE_RATE_LIMIT_KEY / TOUCHLINE_RATE_LIMIT_IP = RATE[/BURST] requests per second
       (default 50000/100000 each), TOUCHLINE_RATE_LIMIT=off to disable
   The dashboard is at / : admin password from env TOUCHLINE_ADMIN_PASSWORD or \`touchline admin set-password\`;
@@ -71,6 +73,15 @@ function positiveFrom(flag: string, value: string | undefined): number | undefin
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`serve: ${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** A whole number of milliseconds (0 or more, at most a day), or undefined for the default. */
+function msFrom(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400_000)
+    throw new UsageError(`serve: ${name} must be a whole number of milliseconds (0-86400000), got "${value}"`);
   return n;
 }
 
@@ -132,6 +143,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   );
   const walLimitMb = positiveFrom('--wal-limit-mb', values['wal-limit-mb'] ?? io.env.TOUCHLINE_WAL_LIMIT_MB);
   const minFreeMb = positiveFrom('--min-free-disk-mb', values['min-free-disk-mb'] ?? io.env.TOUCHLINE_MIN_FREE_DISK_MB);
+  const firstPassAfterMs = msFrom(
+    'TOUCHLINE_INTEGRITY_FIRST_PASS_AFTER_MS',
+    io.env.TOUCHLINE_INTEGRITY_FIRST_PASS_AFTER_MS,
+  );
   const disk = {
     ...(walLimitMb === undefined ? {} : { walLimitBytes: walLimitMb * MIB }),
     ...(minFreeMb === undefined ? {} : { minFreeBytes: minFreeMb * MIB }),
@@ -167,7 +182,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           ...(readNice === undefined ? {} : { threadNice: readNice }),
         },
         ...(rateLimit ? { rateLimit } : {}),
-        ...(webhookUrl === undefined || webhookUrl === '' ? {} : { integrity: { webhookUrl } }),
+        integrity: {
+          ...(webhookUrl === undefined || webhookUrl === '' ? {} : { webhookUrl }),
+          ...(firstPassAfterMs === undefined ? {} : { firstPassAfterMs }),
+        },
       },
       onError: (error) => {
         io.stderr.write(`[touchline] ${error.message}\n`);

@@ -88,7 +88,7 @@ const leak = (): SyntheticSession[] =>
   });
 
 describe('integrity monitor', () => {
-  it('evaluates every account on start, serves the latest report and gauges, and posts alert then recovery to the webhook, retrying failures', async () => {
+  it('evaluates every account in a pass, serves the latest report and gauges, and posts alert then recovery to the webhook, retrying failures', async () => {
     const hook = await startWebhookReceiver((k) => (k < 2 ? 500 : 200));
     closers.push(() => hook.close());
     const shop = await accountWith('shop', [...cleanTraffic(NOW), ...leak()]);

@@ -1,6 +1,6 @@
 // The monitor's pass with an injected storage fake: one failing account is reported and skipped, the others still evaluated.
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Account, IntegrityFacts, SdkHealthFacts, Storage } from '@touchline/storage';
 import { createIntegrityMetrics } from './integrity-metrics.js';
 import { createIntegrityMonitor } from './integrity-monitor.js';
@@ -68,5 +68,59 @@ describe('integrity monitor pass', () => {
       ['evaluation_failed', 'integrity monitor: evaluating account "broken" failed: disk on fire'],
     ]);
     expect(await registry.metrics()).toContain('touchline_integrity_passes_total{outcome="error"} 1');
+  });
+
+  describe('first pass', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('runs firstPassAfterMs after start, not at start beside the first requests, then every interval', async () => {
+      vi.useFakeTimers();
+      const registry = new Registry();
+      let passes = 0;
+      const listAccounts = async (): Promise<Account[]> => {
+        passes += 1;
+        return accounts.slice(0, 1);
+      };
+      const monitor = createIntegrityMonitor({
+        storage: { ...fakeStorage(), listAccounts },
+        now: () => NOW,
+        intervalMs: 300_000,
+        firstPassAfterMs: 60_000,
+        metrics: createIntegrityMetrics(registry),
+        onError: () => {},
+      });
+      monitor.start();
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(passes).toBe(0);
+      expect(monitor.latest('a')).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(passes).toBe(1);
+      expect(monitor.latest('a')?.report.state).toBe('ok');
+      await vi.advanceTimersByTimeAsync(300_000);
+      expect(passes).toBe(2);
+      await monitor.stop();
+    });
+
+    it('runs at once without firstPassAfterMs', async () => {
+      vi.useFakeTimers();
+      let passes = 0;
+      const listAccounts = async (): Promise<Account[]> => {
+        passes += 1;
+        return [];
+      };
+      const monitor = createIntegrityMonitor({
+        storage: { ...fakeStorage(), listAccounts },
+        now: () => NOW,
+        intervalMs: 300_000,
+        metrics: createIntegrityMetrics(new Registry()),
+        onError: () => {},
+      });
+      monitor.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(passes).toBe(1);
+      await monitor.stop();
+    });
   });
 });

@@ -21,6 +21,11 @@ export interface IntegrityMonitorDeps {
   reads?: ReadPool;
   now: () => number;
   intervalMs: number;
+  /**
+   * The first pass this long after `start` (default 0: at once). The collector sets it (settings
+   * integrity.firstPassAfterMs) so the first pass does not run beside the first requests after a start.
+   */
+  firstPassAfterMs?: number;
   metrics: IntegrityMetrics;
   onError: (error: Error) => void;
   /** Awaited before each pass (e.g. writing buffered SDK health reports, so the pass sees them). */
@@ -32,7 +37,7 @@ export interface IntegrityMonitorDeps {
 }
 
 export interface IntegrityMonitor {
-  /** Runs a first pass now, then one every intervalMs after the previous one ended. */
+  /** Runs a first pass firstPassAfterMs from now (at once without it), then one every intervalMs after the previous one ended. */
   start(): void;
   /** Stops the timer and waits for a pass in progress. */
   stop(): Promise<void>;
@@ -162,7 +167,10 @@ export function createIntegrityMonitor(deps: IntegrityMonitorDeps): IntegrityMon
   }
 
   // The monitor must never keep a process alive on its own (the job's timer is unref'd).
-  const job = createPeriodicJob(pass, deps.intervalMs, { onError: deps.onError });
+  const job = createPeriodicJob(pass, deps.intervalMs, {
+    onError: deps.onError,
+    ...(deps.firstPassAfterMs ? { firstRunAfterMs: deps.firstPassAfterMs } : {}),
+  });
 
   return {
     start: job.start,

@@ -86,6 +86,14 @@ async function conversionJourney(
  * (structured clone): plain data only. The key is the operation's name on the wire.
  */
 export const READ_OPS = {
+  /**
+   * Nothing to answer: run once on each read thread at start (ReadPool.warm), so the thread's module
+   * graph is loaded and its connection open (and the schema read) before the first user's query.
+   */
+  warm: async (s: Storage) => {
+    await s.listAccounts();
+    return null;
+  },
   stats: (s: Storage, accountId: string, from: number, to: number) => s.stats(accountId, from, to),
   sessionsOfVisitor: (s: Storage, accountId: string, visitorId: string) => s.sessionsOfVisitor(accountId, visitorId),
   visitor: (s: Storage, accountId: string, visitorId: string) => s.visitor(accountId, visitorId),

@@ -7,28 +7,35 @@ import { ReadsBusyError } from './reads-busy-error.js';
 function heldSlots(count: number) {
   const running: Array<{ op: string; finish(value: unknown): void; cancelled: boolean }> = [];
   let closed = 0;
-  const slots: ReadSlot[] = Array.from({ length: count }, () => ({
-    exec(op) {
-      let finish!: (value: unknown) => void;
-      let fail!: (error: Error) => void;
-      const result = new Promise<unknown>((resolve, reject) => {
-        finish = resolve;
-        fail = reject;
-      });
-      const entry = { op, finish, cancelled: false };
-      running.push(entry);
-      return {
-        result,
-        cancel: () => {
-          entry.cancelled = true;
-          fail(new Error('terminated'));
-        },
-      };
-    },
-    close: async () => {
-      closed += 1;
-    },
-  }));
+  const slots: ReadSlot[] = Array.from({ length: count }, () => {
+    let answered = false;
+    return {
+      exec(op) {
+        let finish!: (value: unknown) => void;
+        let fail!: (error: Error) => void;
+        const result = new Promise<unknown>((resolve, reject) => {
+          finish = (value) => {
+            answered = true;
+            resolve(value);
+          };
+          fail = reject;
+        });
+        const entry = { op, finish, cancelled: false };
+        running.push(entry);
+        return {
+          result,
+          cancel: () => {
+            entry.cancelled = true;
+            fail(new Error('terminated'));
+          },
+        };
+      },
+      ready: () => answered,
+      close: async () => {
+        closed += 1;
+      },
+    };
+  });
   return { slots, running, closed: () => closed };
 }
 
@@ -102,6 +109,28 @@ describe('read pool', () => {
     expect(held.running[1]?.op).toBe('integrityFacts');
     held.running[1]?.finish('facts');
     await expect(monitor).resolves.toBe('facts');
+  });
+
+  it('warm starts every thread slot at once with one warm operation each, and leaves inline slots alone', async () => {
+    const held = heldSlots(2);
+    const pool = createReadPool({ mode: 'thread', slots: held.slots, maxQueued: 0, retryAfterSeconds: 1 });
+    expect(pool.stats().ready).toBe(0);
+    let warmed = false;
+    const warming = pool.warm().then(() => {
+      warmed = true;
+    });
+    // Both at once, past a queue bound of 0: no slot waits for another to warm.
+    expect(held.running.map((r) => r.op)).toEqual(['warm', 'warm']);
+    held.running[0]?.finish(null);
+    await Promise.resolve();
+    expect(warmed).toBe(false);
+    held.running[1]?.finish(null);
+    await warming;
+    expect(pool.stats()).toMatchObject({ running: 0, ready: 2 });
+
+    const inline = heldSlots(2);
+    await createReadPool({ mode: 'inline', slots: inline.slots, maxQueued: 0, retryAfterSeconds: 1 }).warm();
+    expect(inline.running).toHaveLength(0);
   });
 
   it('close refuses new queries, drops queued ones, waits for running ones and closes every slot', async () => {

@@ -18,6 +18,8 @@ export interface ReadRunOptions {
 export interface ReadPoolStats {
   running: number;
   queued: number;
+  /** Slots that can run a query without starting anything first (a live thread that has answered; inline slots always). */
+  ready: number;
   rejected: number;
   cancelled: number;
 }
@@ -26,6 +28,11 @@ export interface ReadPool {
   readonly mode: 'thread' | 'inline';
   run<K extends ReadOpName>(op: K, args: ReadArgs<K>, options?: ReadRunOptions): Promise<ReadResult<K>>;
   stats(): ReadPoolStats;
+  /**
+   * Starts every read thread now and opens its connection (the `warm` operation on each slot), so the
+   * first user's query does not pay for it; resolves when all are ready. Inline slots need nothing.
+   */
+  warm(): Promise<void>;
   /** Refuses new queries, drops queued ones, waits for running ones, and releases the slots. */
   close(): Promise<void>;
 }
@@ -34,6 +41,8 @@ export interface ReadPool {
 export interface ReadSlot {
   /** Runs one operation; `cancel` stops it if the slot can (a thread is terminated and replaced). */
   exec(op: ReadOpName, args: unknown[]): { result: Promise<unknown>; cancel(): void };
+  /** Whether a query would start at once: false for a thread not started yet, or not yet past its first answer. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -98,37 +107,54 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
     if (running === 0 && idle) idle();
   }
 
+  function run<K extends ReadOpName>(
+    op: K,
+    args: ReadArgs<K>,
+    runOptions: ReadRunOptions = {},
+  ): Promise<ReadResult<K>> {
+    const { signal, internal = false } = runOptions;
+    if (closed) return Promise.reject(new Error('the collector is shutting down: no new queries'));
+    if (signal?.aborted) {
+      cancelled += 1;
+      return Promise.reject(new ReadCancelledError(op));
+    }
+    if (free.length === 0 && !internal && queue.length >= options.maxQueued) {
+      rejected += 1;
+      return Promise.reject(new ReadsBusyError(options.retryAfterSeconds, running, queue.length));
+    }
+    return new Promise<ReadResult<K>>((resolve, reject) => {
+      const w: Waiting = { op, args: args as unknown[], signal, resolve: resolve as (v: unknown) => void, reject };
+      const slot = free.pop();
+      if (slot !== undefined) {
+        start(slot, w);
+        return;
+      }
+      w.onAbort = () => {
+        const at = queue.indexOf(w);
+        if (at >= 0) queue.splice(at, 1);
+        cancelled += 1;
+        reject(new ReadCancelledError(op));
+      };
+      signal?.addEventListener('abort', w.onAbort, { once: true });
+      queue.push(w);
+    });
+  }
+
   return {
     mode: options.mode,
-    run<K extends ReadOpName>(op: K, args: ReadArgs<K>, runOptions: ReadRunOptions = {}): Promise<ReadResult<K>> {
-      const { signal, internal = false } = runOptions;
-      if (closed) return Promise.reject(new Error('the collector is shutting down: no new queries'));
-      if (signal?.aborted) {
-        cancelled += 1;
-        return Promise.reject(new ReadCancelledError(op));
-      }
-      if (free.length === 0 && !internal && queue.length >= options.maxQueued) {
-        rejected += 1;
-        return Promise.reject(new ReadsBusyError(options.retryAfterSeconds, running, queue.length));
-      }
-      return new Promise<ReadResult<K>>((resolve, reject) => {
-        const w: Waiting = { op, args: args as unknown[], signal, resolve: resolve as (v: unknown) => void, reject };
-        const slot = free.pop();
-        if (slot !== undefined) {
-          start(slot, w);
-          return;
-        }
-        w.onAbort = () => {
-          const at = queue.indexOf(w);
-          if (at >= 0) queue.splice(at, 1);
-          cancelled += 1;
-          reject(new ReadCancelledError(op));
-        };
-        signal?.addEventListener('abort', w.onAbort, { once: true });
-        queue.push(w);
-      });
+    run,
+    stats: () => ({
+      running,
+      queued: queue.length,
+      ready: options.slots.filter((s) => s.ready()).length,
+      rejected,
+      cancelled,
+    }),
+    async warm() {
+      if (options.mode === 'inline') return;
+      // One per slot: each run takes a free slot of its own (all are free at start).
+      await Promise.all(options.slots.map(() => run('warm', [], { internal: true })));
     },
-    stats: () => ({ running, queued: queue.length, rejected, cancelled }),
     async close() {
       closed = true;
       for (const w of queue.splice(0)) w.reject(new Error('the collector is shutting down: query dropped'));
@@ -148,6 +174,7 @@ export function createReadPool(options: ReadPoolOptions): ReadPool {
 export function inlineReadSlots(storage: Storage, count: number): ReadSlot[] {
   return Array.from({ length: count }, () => ({
     exec: (op, args) => ({ result: runReadOp(storage, op, args as never), cancel: () => {} }),
+    ready: () => true,
     close: async () => {},
   }));
 }

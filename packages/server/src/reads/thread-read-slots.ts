@@ -40,11 +40,14 @@ function threadError(error: ReadThreadFailure): Error {
 }
 
 /**
- * One read slot: a thread started on first use and again after it was terminated (a cancelled
- * query) or died. A thread runs one query at a time, so at most one answer is ever pending.
+ * One read slot: a thread started on first use (the collector's start warms every slot, so that is
+ * not a user's query) and again after it was terminated (a cancelled query) or died. A thread runs
+ * one query at a time, so at most one answer is ever pending.
  */
 function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e: Error) => void): ReadSlot {
   let thread: Worker | null = null;
+  // The thread that has answered once: its modules are loaded and its connection open.
+  let answered: Worker | null = null;
   let nextId = 1;
   let pending: { id: number; resolve(v: unknown): void; reject(e: Error): void } | null = null;
 
@@ -53,6 +56,7 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
     const worker = new Worker(entry, { workerData: data });
     worker.unref();
     worker.on('message', (message: ReadThreadReply) => {
+      answered = worker;
       if (pending === null || message.id !== pending.id) return;
       const p = pending;
       pending = null;
@@ -89,6 +93,7 @@ function threadSlot(entry: URL, target: StorageTarget, nice: number, onError: (e
         },
       };
     },
+    ready: () => thread !== null && answered === thread,
     async close() {
       const worker = thread;
       thread = null;

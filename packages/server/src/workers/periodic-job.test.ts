@@ -1,5 +1,5 @@
 // The shared background runner: a run at once (or after an interval), never two at once, failures reported, stop waits and tells the run.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPeriodicJob, startPeriodicJob } from './periodic-job.js';
 
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,6 +49,30 @@ describe('startPeriodicJob', () => {
     await joined;
     expect(finished).toBe(1);
     expect(seen).toEqual([true]);
+  });
+
+  it('with firstRunAfterMs runs first after that delay, then every interval after a run ended', async () => {
+    vi.useFakeTimers();
+    try {
+      let runs = 0;
+      const job = startPeriodicJob(
+        async () => {
+          runs += 1;
+        },
+        1_000,
+        { onError: () => undefined, firstRunAfterMs: 5_000 },
+      );
+      expect(runs).toBe(0);
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(runs).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(runs).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(runs).toBe(2);
+      await job.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('with atStart: false waits one interval; runNow before start runs without a timer', async () => {

@@ -14,6 +14,11 @@ export interface PeriodicJobOptions {
   onError: (error: Error) => void;
   /** Whether `start` runs the job at once (default) or first after one interval. */
   atStart?: boolean;
+  /**
+   * The first run this long after `start` instead (then one every interval after it ended): for a
+   * job that should not compete with what a process does, and is asked, right after it starts.
+   */
+  firstRunAfterMs?: number;
 }
 
 /**
@@ -57,12 +62,12 @@ export function createPeriodicJob(
     return running;
   }
 
-  function schedule(): void {
+  function schedule(delayMs: number = intervalMs): void {
     if (!started || timer !== null) return;
     timer = setTimeout(() => {
       timer = null;
-      void runNow().finally(schedule);
-    }, intervalMs);
+      void runNow().finally(() => schedule());
+    }, delayMs);
     timer.unref();
   }
 
@@ -71,8 +76,9 @@ export function createPeriodicJob(
       if (started) return;
       started = true;
       stopped = false;
-      if (options.atStart === false) schedule();
-      else void runNow().finally(schedule);
+      if (options.firstRunAfterMs !== undefined) schedule(options.firstRunAfterMs);
+      else if (options.atStart === false) schedule();
+      else void runNow().finally(() => schedule());
     },
     runNow,
     async stop() {

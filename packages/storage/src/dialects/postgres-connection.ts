@@ -1,5 +1,16 @@
 // A PostgreSQL connection as queries see it: a pool, one-statement queries, and transactions that retry deadlocks.
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+/**
+ * pg, loaded when the first PostgreSQL connection is made: it is most of this package's load time
+ * (~0.2 s), which every SQLite process and thread (the collector's read threads, the inbox worker,
+ * each CLI command) would otherwise pay at start for a driver it never uses.
+ */
+function loadPg(): typeof pg {
+  // Node's require cache makes every call after the first a lookup.
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
 
 /** What both the pool and a transaction's client can run. */
 export interface PgQueryable {
@@ -49,7 +60,7 @@ const TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 || oid === NUMERIC
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+      : loadPg().types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** The URL as it may appear in messages and logs: the password replaced. */
@@ -79,7 +90,7 @@ function beginStatement(options: TransactionOptions): string {
 }
 
 export function createPostgresConnection(options: PostgresPoolOptions): PostgresConnection {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: options.url,
     max: options.poolSize ?? 8,
     types: TYPES,
