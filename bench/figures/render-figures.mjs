@@ -5,7 +5,7 @@
 //   <!-- /figures -->
 // A block may name several files, comma-separated (the wal-soak table has a row per run). Kinds: run (bench/run.mjs),
 // postgres-ingest (a run's PostgreSQL rows), read-api, wal-soak (its own files or a run's soak row), peer-sdks, next-overhead,
-// conversion-uploads, bytes-per-item, journeys, read-model, racing-identity, first-request; each names the benches whose files it reads.
+// conversion-uploads, bytes-per-item, journeys, read-model, racing-identity, first-request, mutation; each names the benches whose files it reads.
 // Usage: node bench/figures/render-figures.mjs            rewrites every block of README.md and docs/*.md from its result file
 //        node bench/figures/render-figures.mjs --check    exits 1 naming each block that differs or whose file is missing,
 //                                                          each hand-copied table in the checked sections, and each measured
@@ -21,6 +21,7 @@ import { renderBytesPerItem } from './renderers/bytes-per-item.mjs';
 import { renderConversionUploads } from './renderers/conversion-uploads.mjs';
 import { renderFirstRequest } from './renderers/first-request.mjs';
 import { renderJourneys } from './renderers/journeys.mjs';
+import { renderMutation } from './renderers/mutation.mjs';
 import { renderPostgresIngest } from './renderers/postgres-ingest.mjs';
 import { renderRacingIdentity } from './renderers/racing-identity.mjs';
 import { renderNextOverhead } from './renderers/next-overhead.mjs';
@@ -47,6 +48,7 @@ const RENDERERS = {
   'read-model': { render: ([r]) => renderReadModel(r), benches: ['read-model'] },
   'racing-identity': { render: ([r]) => renderRacingIdentity(r), benches: ['racing-identity'] },
   'first-request': { render: ([r]) => renderFirstRequest(r), benches: ['first-request'] },
+  mutation: { render: ([r]) => renderMutation(r), benches: ['mutation'] },
 };
 
 /** Reads a block's result files; a missing or unreadable file, or one from another bench, is a problem named by its path. */
