@@ -3,8 +3,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { createClient } from '@touchline/node';
-import { withTouchline } from '@touchline/node/http';
+import { pathToFileURL } from 'node:url';
+
+/** BENCH_SDK_DIR: a folder whose node_modules/@touchline/node is the build to run (peer-sdks.mjs --base); else this repository's. */
+const sdkDir = process.env.BENCH_SDK_DIR;
+const sdk = (entry, path) =>
+  sdkDir ? import(pathToFileURL(`${sdkDir}/node_modules/@touchline/node/dist/${path}`).href) : import(entry);
+const { createClient } = await sdk('@touchline/node', 'index.js');
+const { withTouchline } = await sdk('@touchline/node/http', 'middleware/http/index.js');
 
 const MODES = ['bare', 'floor', 'sdk', 'touchline', 'posthog', 'segment'];
 const [mode = 'bare', sinkUrl = 'http://127.0.0.1:1', cpuMsArg = '0'] = process.argv.slice(2);
