@@ -20,7 +20,7 @@ const SINK = fileURLToPath(new URL('./apps/collector-sink.mjs', import.meta.url)
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
 const SDK_MODES = new Set(['touchline', 'sdk', 'posthog', 'segment']);
 /** `sdk` (not run by default) is Touchline with middleware-overhead.mjs's settings: 500-item batches, a 200,000-item queue. */
-const KNOWN_MODES = ['bare', 'floor', 'touchline', 'posthog', 'segment', 'sdk'];
+const KNOWN_MODES = ['bare', 'floor', 'minimum', 'touchline', 'posthog', 'segment', 'sdk'];
 const DEFAULT_MODES = ['bare', 'floor', 'touchline', 'posthog', 'segment'];
 /** `touchline@base` is the touchline mode on the --base build. */
 const appMode = (mode) => mode.replace(/@base$/, '');

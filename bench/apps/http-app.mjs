@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { minimalSdk } from './minimal-sdk.mjs';
 
 /** BENCH_SDK_DIR: a folder whose node_modules/@touchline/node is the build to run (peer-sdks.mjs --base); else this repository's. */
 const sdkDir = process.env.BENCH_SDK_DIR;
@@ -12,7 +13,7 @@ const sdk = (entry, path) =>
 const { createClient } = await sdk('@touchline/node', 'index.js');
 const { withTouchline } = await sdk('@touchline/node/http', 'middleware/http/index.js');
 
-const MODES = ['bare', 'floor', 'sdk', 'touchline', 'posthog', 'segment'];
+const MODES = ['bare', 'floor', 'minimum', 'sdk', 'touchline', 'posthog', 'segment'];
 const [mode = 'bare', sinkUrl = 'http://127.0.0.1:1', cpuMsArg = '0'] = process.argv.slice(2);
 const handlerCpuMs = Number(cpuMsArg);
 if (!MODES.includes(mode))
@@ -88,6 +89,16 @@ if (mode === 'floor') {
   app = (req, res) => {
     res.setHeader('set-cookie', cookie);
     return storage.run({ req, res }, handler, req, res);
+  };
+}
+
+if (mode === 'minimum') {
+  // Not an SDK: the least one doing this job can do (bench/apps/minimal-sdk.mjs), a reference row.
+  const minimal = minimalSdk(sinkUrl, handler);
+  app = minimal.app;
+  flushSdk = async () => {
+    await minimal.flush();
+    return null;
   };
 }
 

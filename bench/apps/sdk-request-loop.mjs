@@ -2,9 +2,9 @@
 // Usage (forked by bench/sdk-request-cpu.mjs): node sdk-request-loop.mjs MODE SINK_URL REQUESTS [SDK_DIR]
 // SDK_DIR is a folder whose node_modules/@touchline/node is the build to measure (default: this repository's).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { minimalSdk } from './minimal-sdk.mjs';
 
 const [mode = 'touchline', sinkUrl = 'http://127.0.0.1:1', requestsArg = '100000', sdkDir] = process.argv.slice(2);
 const requests = Number(requestsArg);
@@ -34,52 +34,6 @@ function handler(_req, res) {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
 }
 
-/** The least an SDK doing the job can do: request context, a visitor cookie, a pageview, 100-item batches. */
-function minimum() {
-  const storage = new AsyncLocalStorage();
-  const agent = new http.Agent({ keepAlive: true });
-  const inFlight = new Set();
-  let batch = [];
-  const send = () => {
-    if (batch.length === 0) return;
-    const payload = `{"items":[${batch.join(',')}]}`;
-    batch = [];
-    const done = new Promise((resolve) => {
-      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
-      const req = http.request(`${sinkUrl}/api/v1/batch`, { method: 'POST', agent, headers }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
-      req.on('error', resolve);
-      req.end(payload);
-    });
-    inFlight.add(done);
-    done.then(() => inFlight.delete(done));
-  };
-  const app = (req, res) => {
-    const visitor = /(?:^|;\s*)tl_vid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? randomUUID();
-    res.setHeader('set-cookie', `tl_vid=${visitor}; Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax`);
-    const context = {
-      url: `http://${req.headers.host}${req.url}`,
-      referrer: req.headers.referer ?? null,
-      user_agent: req.headers['user-agent'] ?? null,
-      ip: req.socket.remoteAddress ?? null,
-    };
-    batch.push(
-      JSON.stringify({
-        type: 'pageview',
-        id: randomUUID(),
-        timestamp: new Date().toISOString(),
-        visitor_id: visitor,
-        context,
-      }),
-    );
-    if (batch.length >= 100) send();
-    return storage.run({ req, res }, handler, req, res);
-  };
-  return { app, flush: () => (send(), Promise.all(inFlight)), queued: () => batch.length };
-}
-
 async function variant() {
   if (mode === 'bare') return { app: handler, flush: async () => {}, queued: () => 0 };
   if (mode === 'floor') {
@@ -91,7 +45,7 @@ async function variant() {
     };
     return { app, flush: async () => {}, queued: () => 0 };
   }
-  if (mode === 'minimum') return minimum();
+  if (mode === 'minimum') return minimalSdk(sinkUrl, handler);
   if (mode !== 'touchline') throw new Error(`sdk-request-loop: unknown mode ${JSON.stringify(mode)}`);
   const { createClient } = await sdk('index.js');
   const { withTouchline } = await sdk('middleware/http/index.js');
