@@ -49,10 +49,15 @@ const bare = samples.bare ? median(samples.bare) : null;
 console.log(
   `\nNode ${process.versions.node}, ${values.rounds} alternated rounds of ${values.requests} requests; CPU µs per request, median (rounds)\n`,
 );
-console.log('| variant | CPU µs/request | above bare | rounds |');
-console.log('|---|---|---|---|');
+console.log('| variant | CPU µs/request | above bare | CPU ratio (bare / row) | rounds |');
+console.log('|---|---|---|---|---|');
 for (const [label, xs] of Object.entries(samples)) {
   const m = median(xs);
   const above = bare === null ? '-' : (m - bare).toFixed(2);
-  console.log(`| ${label} | ${m.toFixed(2)} | ${above} | ${xs.map((x) => x.toFixed(1)).join(', ')} |`);
+  const ratio = bare === null ? '-' : (bare / m).toFixed(3);
+  console.log(`| ${label} | ${m.toFixed(2)} | ${above} | ${ratio} | ${xs.map((x) => x.toFixed(1)).join(', ')} |`);
+}
+if (samples.touchline && samples['touchline@base']) {
+  const ratio = median(samples.touchline) / median(samples['touchline@base']);
+  console.log(`\ntouchline / touchline@base: ${ratio.toFixed(3)} of the base build's CPU per request`);
 }
