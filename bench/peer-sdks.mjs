@@ -1,5 +1,7 @@
 // Bench: cost per request of Touchline's middleware against the peers' Node SDKs recording the same pageviews, on one node:http app, alternated in one run.
-// Usage: node bench/peer-sdks.mjs [--node 24] [--seconds 5] [--rounds 3] [--modes bare,floor,touchline,posthog,segment] [--busy-modes bare,touchline] [--cpu-prof DIR] [--out FILE]
+// Usage: node bench/peer-sdks.mjs [--node 24] [--seconds 5] [--rounds 3] [--modes bare,floor,touchline,posthog,segment] [--busy-modes bare,touchline] [--cpu-prof DIR] [--base DIR] [--out FILE]
+// --base DIR allows the mode `touchline@base`: Touchline from DIR/node_modules/@touchline/node (an earlier build, see
+// bench/sdk-request-cpu.mjs), for a same-run A/B of an SDK change under this load.
 // --out writes the result file the README's peer tables are rendered from (date, machine, load average, settings, rows).
 // --node runs the app processes on that Node major (official binary from the npm registry, see
 // scripts/fetch-node.mjs); the load generator and the sink stay on this Node, so runs on two Nodes
@@ -18,8 +20,10 @@ const SINK = fileURLToPath(new URL('./apps/collector-sink.mjs', import.meta.url)
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36';
 const SDK_MODES = new Set(['touchline', 'sdk', 'posthog', 'segment']);
 /** `sdk` (not run by default) is Touchline with middleware-overhead.mjs's settings: 500-item batches, a 200,000-item queue. */
-const KNOWN_MODES = ['bare', 'floor', 'touchline', 'posthog', 'segment', 'sdk'];
+const KNOWN_MODES = ['bare', 'floor', 'minimum', 'touchline', 'posthog', 'segment', 'sdk'];
 const DEFAULT_MODES = ['bare', 'floor', 'touchline', 'posthog', 'segment'];
+/** `touchline@base` is the touchline mode on the --base build. */
+const appMode = (mode) => mode.replace(/@base$/, '');
 
 function ask(child, what, key) {
   return new Promise((resolve) => {
@@ -34,8 +38,8 @@ function ask(child, what, key) {
   });
 }
 
-function startChild(script, args, execPath, execArgv = []) {
-  const child = fork(script, args, { execPath, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startChild(script, args, execPath, execArgv = [], env = process.env) {
+  const child = fork(script, args, { execPath, execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (msg) => resolve({ child, msg }));
     child.once('error', reject);
@@ -73,11 +77,12 @@ function requestsFor() {
  * (its delivery is part of the cost) and the app reports its CPU over the load and the flush.
  * The sink's counts before and after tell what this run delivered.
  */
-async function measure({ mode, cpuMs, sink, execPath, seconds, cpuProfDir }) {
+async function measure({ mode, cpuMs, sink, execPath, seconds, cpuProfDir, base }) {
   const execArgv = cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${mode}-${cpuMs}ms-${Date.now()}.cpuprofile`]
     : [];
-  const { child, msg } = await startChild(APP, [mode, sink.url, String(cpuMs)], execPath, execArgv);
+  const env = mode.endsWith('@base') ? { ...process.env, BENCH_SDK_DIR: base } : process.env;
+  const { child, msg } = await startChild(APP, [appMode(mode), sink.url, String(cpuMs)], execPath, execArgv, env);
   const url = `http://127.0.0.1:${msg.port}`;
   const before = await sink.counts();
   await autocannon({ url, connections: 50, duration: 1, requests: requestsFor() }); // warm-up
@@ -90,8 +95,8 @@ async function measure({ mode, cpuMs, sink, execPath, seconds, cpuProfDir }) {
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const after = await sink.counts();
-  const channel = mode === 'sdk' ? 'touchline' : mode;
-  const delivered = SDK_MODES.has(mode) ? after[channel] - before[channel] : 0;
+  const channel = appMode(mode) === 'sdk' ? 'touchline' : appMode(mode);
+  const delivered = SDK_MODES.has(appMode(mode)) ? after[channel] - before[channel] : 0;
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
@@ -119,9 +124,9 @@ function summarize(runs, label) {
       ratios: rs.map((r, i) => +(r.rps / runs.bare[i].rps).toFixed(2)),
       cpuMicrosPerRequest: +median(rs.map((r) => r.cpu)).toFixed(1),
       p99: median(rs.map((r) => r.p99)),
-      delivered: SDK_MODES.has(mode) ? `${delivered}/${navigations}` : '-',
+      delivered: SDK_MODES.has(appMode(mode)) ? `${delivered}/${navigations}` : '-',
       samples: rs.map((r) => ({ rps: Math.round(r.rps), cpu: +r.cpu.toFixed(1) })),
-      dropped: mode === 'touchline' || mode === 'sdk' ? rs.map((r) => r.stats?.dropped ?? null) : undefined,
+      dropped: appMode(mode) === 'touchline' || mode === 'sdk' ? rs.map((r) => r.stats?.dropped ?? null) : undefined,
     };
   });
 }
@@ -134,7 +139,7 @@ async function alternate({ modes, cpuMs, rounds, ...common }) {
       const r = await measure({ mode, cpuMs, ...common });
       runs[mode].push(r);
       process.stderr.write(
-        `[peer-sdks] ${cpuMs} ms app, round ${i + 1}/${rounds}, ${mode}: ${Math.round(r.rps)} req/s, ${r.cpu.toFixed(1)} µs CPU/req, delivered ${r.delivered}/${SDK_MODES.has(mode) ? r.navigations : '-'}\n`,
+        `[peer-sdks] ${cpuMs} ms app, round ${i + 1}/${rounds}, ${mode}: ${Math.round(r.rps)} req/s, ${r.cpu.toFixed(1)} µs CPU/req, delivered ${r.delivered}/${SDK_MODES.has(appMode(mode)) ? r.navigations : '-'}\n`,
       );
     }
   }
@@ -148,9 +153,10 @@ export async function runPeerSdks({
   modes = DEFAULT_MODES,
   busyModes = ['bare', 'touchline'],
   cpuProfDir = null,
+  base = null,
 } = {}) {
   for (const m of [...modes, ...busyModes])
-    if (!KNOWN_MODES.includes(m))
+    if (!KNOWN_MODES.includes(m) && !(base !== null && m === 'touchline@base'))
       throw new Error(`peer-sdks: unknown mode ${JSON.stringify(m)}; known: ${KNOWN_MODES.join(', ')}`);
   if (!modes.includes('bare') || (busyModes.length > 0 && !busyModes.includes('bare')))
     throw new Error('peer-sdks: each app needs the bare mode, the ratios are against it');
@@ -159,7 +165,7 @@ export async function runPeerSdks({
   const { child: sinkChild, msg } = await startChild(SINK, [], process.execPath);
   const sink = { url: msg.url, counts: () => ask(sinkChild, 'counts', 'counts').then((m) => m.counts) };
   try {
-    const common = { sink, execPath: target.node, seconds, rounds, cpuProfDir };
+    const common = { sink, execPath: target.node, seconds, rounds, cpuProfDir, base };
     const rows = summarize(await alternate({ modes, cpuMs: 0, ...common }), 'hello world');
     if (busyModes.length > 0)
       rows.push(...summarize(await alternate({ modes: busyModes, cpuMs: 1, ...common }), '1 ms CPU/request'));
@@ -192,6 +198,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       modes: { type: 'string', default: DEFAULT_MODES.join(',') },
       'busy-modes': { type: 'string', default: 'bare,touchline' },
       'cpu-prof': { type: 'string' },
+      base: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
     },
@@ -216,6 +223,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     modes: list(values.modes),
     busyModes: list(values['busy-modes']),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : null,
+    base: values.base ? resolve(values.base) : null,
   });
   printTable(result);
   const out = values.out ?? values.json;

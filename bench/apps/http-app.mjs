@@ -3,10 +3,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { createClient } from '@touchline/node';
-import { withTouchline } from '@touchline/node/http';
+import { pathToFileURL } from 'node:url';
+import { minimalSdk } from './minimal-sdk.mjs';
 
-const MODES = ['bare', 'floor', 'sdk', 'touchline', 'posthog', 'segment'];
+/** BENCH_SDK_DIR: a folder whose node_modules/@touchline/node is the build to run (peer-sdks.mjs --base); else this repository's. */
+const sdkDir = process.env.BENCH_SDK_DIR;
+const sdk = (entry, path) =>
+  sdkDir ? import(pathToFileURL(`${sdkDir}/node_modules/@touchline/node/dist/${path}`).href) : import(entry);
+const { createClient } = await sdk('@touchline/node', 'index.js');
+const { withTouchline } = await sdk('@touchline/node/http', 'middleware/http/index.js');
+
+const MODES = ['bare', 'floor', 'minimum', 'sdk', 'touchline', 'posthog', 'segment'];
 const [mode = 'bare', sinkUrl = 'http://127.0.0.1:1', cpuMsArg = '0'] = process.argv.slice(2);
 const handlerCpuMs = Number(cpuMsArg);
 if (!MODES.includes(mode))
@@ -82,6 +89,16 @@ if (mode === 'floor') {
   app = (req, res) => {
     res.setHeader('set-cookie', cookie);
     return storage.run({ req, res }, handler, req, res);
+  };
+}
+
+if (mode === 'minimum') {
+  // Not an SDK: the least one doing this job can do (bench/apps/minimal-sdk.mjs), a reference row.
+  const minimal = minimalSdk(sinkUrl, handler);
+  app = minimal.app;
+  flushSdk = async () => {
+    await minimal.flush();
+    return null;
   };
 }
 

@@ -34,6 +34,11 @@ export interface Campaign {
 const MAX_VALUE_LENGTH = 500;
 
 const CAMPAIGN_KEYS: ReadonlySet<string> = new Set([...UTM_KEYS, ...CLICK_ID_KEYS]);
+/**
+ * Matches every raw query that may hold a campaign key: a decoded key equals one of ours only if
+ * its raw text is that key or holds a `%` escape (`+` decodes to a space, which no key contains).
+ */
+const MAY_HOLD_CAMPAIGN = new RegExp([...CAMPAIGN_KEYS, '%'].join('|'));
 
 /**
  * Returns null when the URL carries no campaign parameter (or cannot be parsed). For each key
@@ -43,6 +48,8 @@ const CAMPAIGN_KEYS: ReadonlySet<string> = new Set([...UTM_KEYS, ...CLICK_ID_KEY
  */
 export function extractCampaign(url: URL | null): Campaign | null {
   if (url === null || url.search.length < 2) return null;
+  // Most queries name no campaign: one scan of the raw text instead of parsing it into parameters.
+  if (!MAY_HOLD_CAMPAIGN.test(url.search)) return null;
   let firsts: Map<string, string> | null = null;
   for (const [key, value] of url.searchParams) {
     if (!CAMPAIGN_KEYS.has(key)) continue;

@@ -61,52 +61,77 @@ export function visitorTag(visitorId: string): string {
   return (murmur3x86128Text(visitorId, TAG_SEED)[0] >>> 0).toString(36);
 }
 
+/** Refuses every change: the shared empty collections below must stay empty. */
+function refuse(): never {
+  throw new TypeError('an identity jar is read-only');
+}
+
+/**
+ * Shared by every jar without such cookies (most requests: only the owners, minted ids and sent
+ * aliases of browsers that raced are ever present). Four collections per request were a large
+ * part of the SDK's garbage; these hold nothing and refuse changes, so no request can leave
+ * anything in them for another.
+ */
+const NO_NUMBERS: ReadonlyMap<number, string> = Object.freeze(
+  Object.assign(new Map<number, string>(), { set: refuse, delete: refuse, clear: refuse }),
+);
+const NO_MINTED: ReadonlyMap<string, string> = Object.freeze(
+  Object.assign(new Map<string, string>(), { set: refuse, delete: refuse, clear: refuse }),
+);
+const NO_ALIASES: ReadonlySet<string> = Object.freeze(
+  Object.assign(new Set<string>(), { add: refuse, delete: refuse, clear: refuse }),
+);
+
+const EMPTY_JAR: IdentityJar = Object.freeze({
+  visitorId: null,
+  numbers: NO_NUMBERS,
+  owners: NO_NUMBERS,
+  active: null,
+  minted: NO_MINTED,
+  aliased: NO_ALIASES,
+});
+
 export function readIdentityJar(cookieHeader: string | undefined, prefix: string): IdentityJar {
-  if (!cookieHeader)
-    return {
-      visitorId: null,
-      numbers: new Map(),
-      owners: new Map(),
-      active: null,
-      minted: new Map(),
-      aliased: new Set(),
-    };
+  if (!cookieHeader) return EMPTY_JAR;
   const ours = readPrefixedCookies(cookieHeader, prefix);
   const vid = ours.get(`${prefix}vid`);
   const act = ours.get(`${prefix}act`);
-  const numbers = new Map<number, string>();
-  const owners = new Map<number, string>();
-  const minted = new Map<string, string>();
-  const aliased = new Set<string>();
+  let numbers: Map<number, string> | undefined;
+  let owners: Map<number, string> | undefined;
+  let minted: Map<string, string> | undefined;
+  let aliased: Set<string> | undefined;
   const sessionPrefix = `${prefix}s`;
   const mintedPrefix = `${prefix}m`;
   const aliasedPrefix = `${prefix}x`;
   for (const [name, value] of ours) {
     if (name.startsWith(mintedPrefix)) {
       const tag = name.slice(mintedPrefix.length);
+      minted ??= new Map();
       if (minted.size < MAX_MINTED_COOKIES && MINTED_VALUE_PATTERN.test(value) && MINTED_NAME_PATTERN.test(tag))
         minted.set(value, tag);
       continue;
     }
     if (name.startsWith(aliasedPrefix)) {
       const pair = name.slice(aliasedPrefix.length);
+      aliased ??= new Set();
       if (aliased.size < MAX_MINTED_COOKIES * MAX_MINTED_COOKIES && ALIASED_NAME_PATTERN.test(pair)) aliased.add(pair);
       continue;
     }
     if (!name.startsWith(sessionPrefix)) continue;
     const digits = name.slice(sessionPrefix.length);
+    numbers ??= new Map();
     if (!NUMBER_PATTERN.test(digits) || numbers.size >= MAX_NUMBER_COOKIES) continue;
     const parts = NUMBER_VALUE_PATTERN.exec(value);
     numbers.set(Number(digits), parts?.[1] ?? '-');
-    if (parts?.[2] !== undefined) owners.set(Number(digits), parts[2]);
+    if (parts?.[2] !== undefined) (owners ??= new Map()).set(Number(digits), parts[2]);
   }
   return {
     visitorId: vid !== undefined && isUuid(vid) ? vid : null,
-    numbers,
-    owners,
+    numbers: numbers ?? NO_NUMBERS,
+    owners: owners ?? NO_NUMBERS,
     active: act !== undefined && NUMBER_PATTERN.test(act) ? Number(act) : null,
-    minted,
-    aliased,
+    minted: minted ?? NO_MINTED,
+    aliased: aliased ?? NO_ALIASES,
   };
 }
 

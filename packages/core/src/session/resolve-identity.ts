@@ -96,7 +96,7 @@ function cookieContext(input: IdentityInput): CookieContext {
 }
 
 /**
- * The session number for a request of the jar's visitor (tagged `owner`): pure, so requests that
+ * The session number for a request of the jar's visitor (whose tag `owner` computes on demand): pure, so requests that
  * race with the same jar agree. The newest number in the jar is the browser's current one, whoever
  * allocated it; but when another visitor's cookie holds it (the loser of two racing first
  * navigations left its logout floor or campaign start behind), this visitor was never in that
@@ -110,7 +110,7 @@ function cookieContext(input: IdentityInput): CookieContext {
  */
 function chooseSessionNumber(
   jar: IdentityJar,
-  owner: string,
+  owner: () => string,
   ghosts: readonly string[],
   source: LandingSource | null,
 ): { sessionNumber: number; started: StartReason | null } {
@@ -118,7 +118,7 @@ function chooseSessionNumber(
   if (jar.active === null) return { sessionNumber: allocated + 1, started: 'expired' };
   const current = Math.max(allocated, jar.active);
   const currentOwner = jar.owners.get(current);
-  if (currentOwner !== undefined && currentOwner !== owner && !(current === 1 && ghosts.includes(currentOwner))) {
+  if (currentOwner !== undefined && currentOwner !== owner() && !(current === 1 && ghosts.includes(currentOwner))) {
     return { sessionNumber: current + 1, started: source === null ? 'expired' : source.reason };
   }
   const currentFingerprint = jar.numbers.get(current) ?? NO_FINGERPRINT;
@@ -188,8 +188,10 @@ export function resolveIdentity(input: IdentityInput): Identity {
 
   const { canonical, ghosts } = canonicalVisitor(jar, known);
   const tagOf = (id: string): string => jar.minted.get(id) ?? visitorTag(id);
-  const owner = tagOf(canonical);
-  // Tags are hashes: computed once per ghost (a browser that raced carries its ghosts for good).
+  // Tags are hashes: computed once per ghost (a browser that raced carries its ghosts for good),
+  // and the visitor's own only when a decision or a cookie needs it (most requests: neither).
+  let ownTag: string | undefined;
+  const owner = (): string => (ownTag ??= tagOf(canonical));
   const ghostTags = ghosts.length === 0 ? NO_TAGS : ghosts.map(tagOf);
   const { sessionNumber, started } = chooseSessionNumber(jar, owner, ghostTags, source);
 
@@ -198,15 +200,15 @@ export function resolveIdentity(input: IdentityInput): Identity {
   if (writes) {
     for (const [i, ghost] of ghosts.entries()) {
       const ghostTag = ghostTags[i] as string;
-      if (jar.aliased.has(aliasKey(ghostTag, owner))) continue;
+      if (jar.aliased.has(aliasKey(ghostTag, owner()))) continue;
       aliases.push({ visitorId: ghost, sessionId: deriveSessionId(ghost, 1), into: deriveSessionId(canonical, 1) });
-      setCookies.push(aliasSentCookie(ctx, ghostTag, owner));
+      setCookies.push(aliasSentCookie(ctx, ghostTag, owner()));
       // An id that reached this jar only as `<p>vid` (minted before minted-id cookies existed) is kept too.
       if (!jar.minted.has(ghost)) setCookies.push(mintedCookie(ctx, ghost));
     }
     if (ghosts.length > 0 && !jar.minted.has(canonical)) setCookies.push(mintedCookie(ctx, canonical));
     // `<p>vid` is left as it is: rewriting it to the canonical id would set it back to an older value.
-    if (started !== null) setCookies.push(sessionNumberCookie(ctx, sessionNumber, fingerprint, owner));
+    if (started !== null) setCookies.push(sessionNumberCookie(ctx, sessionNumber, fingerprint, owner()));
     setCookies.push(activityCookie(ctx, sessionNumber));
     for (const n of jar.numbers.keys()) {
       if (n < sessionNumber) setCookies.push(expiredSessionNumberCookie(ctx, n));

@@ -19,7 +19,7 @@ function queued(seq: number, padding = 0): QueuedItem {
   const item = makeEvent('e', { padding });
   const s = serializeItem(item);
   if (s.kind === 'err') throw new Error(s.error);
-  return { seq, item, ...s.value };
+  return { seq, id: item.id, ...s.value };
 }
 
 /** An entry of an exact size, for arithmetic tests where the JSON does not matter. */

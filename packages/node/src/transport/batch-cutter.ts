@@ -1,11 +1,14 @@
 // Cuts the next batch off the front of the queue within the item and byte limits.
-import type { Item } from '@touchline/core';
 import { batchBytes } from './batch-envelope.js';
 
-/** An item waiting for delivery, serialized once; `seq` orders items for flush bookkeeping. */
+/**
+ * An item waiting for delivery, serialized once; `seq` orders items for flush bookkeeping. Only the
+ * item's id is kept beside its JSON (for reports): holding the item until its batch is acknowledged
+ * kept every request's context alive past young-generation collections.
+ */
 export interface QueuedItem {
   readonly seq: number;
-  readonly item: Item;
+  readonly id: string;
   readonly json: string;
   readonly bytes: number;
 }

@@ -1,6 +1,7 @@
 // The batch request body, assembled from pre-serialized items so its size is known before sending.
 import { err, ok, type Item, type Result, type SdkHealth } from '@touchline/core';
 import { utf8Length } from '../client/utf8-length.js';
+import { itemJson } from './item-json.js';
 
 export interface SdkInfo {
   name: string;
@@ -75,7 +76,7 @@ export interface SerializedItem {
 /** JSON.stringify throws on BigInt and cycles; that becomes a value the caller drops and reports. */
 export function serializeItem(item: Item): Result<SerializedItem> {
   try {
-    const json = JSON.stringify(item);
+    const json = itemJson(item);
     return ok({ json, bytes: utf8Length(json) });
   } catch (error) {
     return err(error instanceof Error ? error.message : String(error));

@@ -50,7 +50,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): (batch: InFlightBatch)
         );
     }
     for (const [index, error] of rejected) {
-      const itemId = batch.entries[index]?.item.id ?? error.id ?? undefined;
+      const itemId = batch.entries[index]?.id ?? error.id ?? undefined;
       ledger.report(
         new TransportError('rejected', `item ${itemId} rejected by the collector: ${error.code}: ${error.message}`, {
           status: outcome.status,

@@ -60,7 +60,7 @@ export function createDeliveryQueue(limits: BatchLimits, maxItems: number): Deli
         };
       }
       lastSeq += 1;
-      items.push({ seq: lastSeq, item, json: serialized.json, bytes: serialized.bytes });
+      items.push({ seq: lastSeq, id: item.id, json: serialized.json, bytes: serialized.bytes });
       bytes += serialized.bytes;
       return { kind: 'queued', seq: lastSeq, fullBatchWaiting: holdsFullBatch(items.length, bytes, limits) };
     },

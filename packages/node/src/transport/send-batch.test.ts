@@ -9,7 +9,7 @@ import { sendBatch, type SendContext } from './send-batch.js';
 const entries: QueuedItem[] = makeEvents(2).map((item, i) => {
   const s = serializeItem(item);
   if (s.kind === 'err') throw new Error(s.error);
-  return { seq: i + 1, item, ...s.value };
+  return { seq: i + 1, id: item.id, ...s.value };
 });
 
 const context = (fetch: typeof globalThis.fetch, over: Partial<SendContext> = {}): SendContext => ({
@@ -30,7 +30,7 @@ describe('sendBatch', () => {
     const call = fake.calls[0];
     expect(call?.headers.authorization).toBe('Bearer k');
     expect(call?.body.sent_at).toBe('2030-01-01T00:00:00.000Z');
-    expect(call?.body.items).toEqual(entries.map((e) => e.item));
+    expect(call?.body.items).toEqual(entries.map((e) => JSON.parse(e.json)));
     expect(outcome).toMatchObject({ kind: 'acknowledged', batchId: call?.body.batch_id, status: 202 });
   });
 

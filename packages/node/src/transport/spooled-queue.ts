@@ -21,10 +21,10 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
   const marks: Array<{ segment: number; lastSeq: number }> = [];
   const backlog = (): number => store.backlog();
 
-  function hold(item: Item, json: string, segment: number): void {
+  function hold(id: string, json: string, segment: number): void {
     loadedSeq += 1;
     const size = Buffer.byteLength(json);
-    items.push({ seq: loadedSeq, item, json, bytes: size });
+    items.push({ seq: loadedSeq, id, json, bytes: size });
     bytes += size;
     const last = marks[marks.length - 1];
     if (last?.segment === segment) last.lastSeq = loadedSeq;
@@ -36,7 +36,7 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
     if (room < Math.max(1, Math.floor(maxItems / 2)) && items.length > 0) return;
     if (backlog() === 0) return;
     // The checksum already vouched for the bytes; JSON written by serializeItem parses.
-    for (const entry of store.take(room)) hold(JSON.parse(entry.json) as Item, entry.json, entry.segment);
+    for (const entry of store.take(room)) hold((JSON.parse(entry.json) as Item).id, entry.json, entry.segment);
   }
 
   return {
@@ -61,7 +61,7 @@ export function createSpooledQueue(limits: BatchLimits, maxItems: number, store:
       const appended = store.append(serialized.json, handOut);
       if (appended.kind === 'full') return { kind: 'refused', reason: 'spool_full', message: appended.message };
       if (appended.kind === 'failed') return { kind: 'refused', reason: 'spool_failed', message: appended.message };
-      if (handOut) hold(item, serialized.json, appended.segment);
+      if (handOut) hold(item.id, serialized.json, appended.segment);
       const waiting = !handOut || holdsFullBatch(items.length, bytes, limits);
       return { kind: 'queued', seq: loadedSeq + backlog(), fullBatchWaiting: waiting };
     },
