@@ -17,7 +17,13 @@ export function mutationCounts(mutants) {
   const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
   const undetected = mutants.filter((m) => UNDETECTED.has(m.status)).length;
   const valid = detected + undetected;
-  return { mutants: mutants.length, byStatus, detected, undetected, score: valid === 0 ? null : (100 * detected) / valid };
+  return {
+    mutants: mutants.length,
+    byStatus,
+    detected,
+    undetected,
+    score: valid === 0 ? null : (100 * detected) / valid,
+  };
 }
 
 /** The result file's content from a parsed mutation-testing-report-schema report. */

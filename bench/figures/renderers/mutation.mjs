@@ -19,7 +19,10 @@ export function renderMutation(r) {
     ...[...r.files]
       .filter((f) => f.score !== null)
       .sort((a, b) => a.score - b.score || (a.file < b.file ? -1 : 1))
-      .map((f) => `| \`${f.file}\` | ${int(f.mutants)} | ${pct(f.score)} | ${count(f, 'Survived')} | ${count(f, 'NoCoverage')} |`),
+      .map(
+        (f) =>
+          `| \`${f.file}\` | ${int(f.mutants)} | ${pct(f.score)} | ${count(f, 'Survived')} | ${count(f, 'NoCoverage')} |`,
+      ),
   ];
   return `${lines.join('\n')}\n`;
 }
