@@ -1,5 +1,5 @@
 // Renders the mutation-testing result (bench/figures/mutation-result.mjs over StrykerJS's report): the score, and each file's.
-import { int, machineLine, when } from '../format.mjs';
+import { int, when } from '../format.mjs';
 
 const pct = (score) => (score === null ? '-' : `${score.toFixed(2)}%`);
 const count = (c, status) => int(c.byStatus[status] ?? 0);
@@ -9,7 +9,8 @@ export function renderMutation(r) {
   const t = r.total;
   const length = r.settings.minutes === null ? '' : `, ${int(r.settings.minutes)} min`;
   const lines = [
-    `Run ${when(r.date)} UTC (code ${r.code}), ${machineLine(r)}; \`${r.settings.command}\`${length}. ` +
+    `Report summarized ${when(r.date)} UTC (code mutated: ${r.code}), ${r.machine.cpus} x ${r.machine.model}, ${r.machine.memGiB} GiB, ` +
+      `Node ${r.machine.node.replace(/^v/, '')}; \`${r.settings.command}\`${length}. ` +
       `**Mutation score ${pct(t.score)}**: ${int(t.detected)} of ${int(t.detected + t.undetected)} mutants detected ` +
       `(killed ${count(t, 'Killed')}, timed out ${count(t, 'Timeout')}; survived ${count(t, 'Survived')}, ` +
       `no coverage ${count(t, 'NoCoverage')}; ${int(t.mutants - t.detected - t.undetected)} not valid: compile errors or ignored).`,
