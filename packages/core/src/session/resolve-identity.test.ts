@@ -112,6 +112,33 @@ describe('resolveIdentity', () => {
     expect(id.visitorId).not.toBe('not-a-uuid');
   });
 
+  it('writes the no-source fingerprint "-" in the session cookie, as older cookies carry it', () => {
+    const id = resolveIdentity(base);
+    expect(id.setCookies[2]).toMatch(new RegExp(`^tl_s1=-\\.${visitorTag(id.visitorId ?? '')}; `));
+  });
+
+  it('lets an explicit cookieSecure override the scheme, and treats a request without URL as not https', () => {
+    const onHttp = resolveIdentity({
+      ...base,
+      url: new URL('http://shop.example/'),
+      settings: parseSessionSettings({ cookieSecure: true }),
+    });
+    expect(onHttp.setCookies.every((c) => c.includes('; Secure'))).toBe(true);
+    const onHttps = resolveIdentity({ ...base, settings: parseSessionSettings({ cookieSecure: false }) });
+    expect(onHttps.setCookies.some((c) => c.includes('Secure'))).toBe(false);
+    const api = resolveIdentity({ ...base, kind: 'api', url: null, cookieHeader: toCookieHeader(onHttps.setCookies) });
+    expect(api.visitorId).toBe(onHttps.visitorId);
+    expect(api.setCookies.length).toBeGreaterThan(0);
+    expect(api.setCookies.some((c) => c.includes('Secure'))).toBe(false);
+  });
+
+  it('reads campaigns from navigations only, and an API call without cookies is anonymous but no bot', () => {
+    const url = new URL('https://shop.example/?utm_source=news&gclid=x');
+    expect(resolveIdentity({ ...base, url }).campaign).not.toBeNull();
+    const api = resolveIdentity({ ...base, kind: 'api', url });
+    expect(api).toMatchObject({ campaign: null, isBot: false, visitorId: null, setCookies: [] });
+  });
+
   it('logout jumps the session number so the next request is in a fresh session', () => {
     const first = resolveIdentity(base);
     const out = endSessionCookies(first, { url: base.url, settings });
