@@ -68,6 +68,15 @@ describe('resolveIdentity', () => {
     expect(next.setCookies).toEqual([expect.stringMatching(/^tl_act=1;/)]);
   });
 
+  it("expires the previous session's number cookie when a session starts", () => {
+    const first = resolveIdentity(base);
+    const expired = toCookieHeader(first.setCookies).replace(/; tl_act=1/, '');
+    const next = resolveIdentity({ ...base, cookieHeader: expired });
+    expect(next.sessionNumber).toBe(2);
+    expect(next.setCookies).toContainEqual(expect.stringMatching(/^tl_s1=; Max-Age=0;/));
+    expect(toCookieHeader(next.setCookies, expired)).not.toMatch(/tl_s1=/);
+  });
+
   it('gives every racing request after expiry the same next session id', () => {
     const first = resolveIdentity(base);
     const expired = toCookieHeader(first.setCookies).replace(/; tl_act=1/, '');
@@ -266,6 +275,25 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
       sessionId: a.sessionId,
       started: null,
     });
+  });
+
+  it('records ids known only from an older tl_vid as minted, ghost or canonical, and nothing for a lone one', () => {
+    const names = (setCookies: string[]) => setCookies.map((c) => c.split('=')[0]);
+    const mintedEarlier = `tl_m${visitorTag(earlier)}=${earlier}`;
+    const mintedLater = `tl_m${visitorTag(later)}=${later}`;
+    // The ghost (later) reached this jar only as tl_vid.
+    const ghostLegacy = resolveIdentity({ ...base, cookieHeader: `tl_vid=${later}; ${mintedEarlier}; tl_act=1` });
+    expect(ghostLegacy.visitorId).toBe(earlier);
+    expect(names(ghostLegacy.setCookies)).toContain(`tl_m${visitorTag(later)}`);
+    expect(names(ghostLegacy.setCookies)).not.toContain(`tl_m${visitorTag(earlier)}`);
+    // The canonical id (earlier) reached this jar only as tl_vid.
+    const canonicalLegacy = resolveIdentity({ ...base, cookieHeader: `tl_vid=${earlier}; ${mintedLater}; tl_act=1` });
+    expect(canonicalLegacy.visitorId).toBe(earlier);
+    expect(names(canonicalLegacy.setCookies)).toContain(`tl_m${visitorTag(earlier)}`);
+    expect(names(canonicalLegacy.setCookies)).not.toContain(`tl_m${visitorTag(later)}`);
+    // A lone pre-minted-cookie visitor races with nobody: no minted cookie is added.
+    const lone = resolveIdentity({ ...base, cookieHeader: `tl_vid=${earlier}; tl_s1=-; tl_act=1` });
+    expect(lone.setCookies.map((c) => c.split(';')[0])).toEqual(['tl_act=1']);
   });
 
   it('ignores malformed minted-id cookies', () => {
