@@ -217,6 +217,11 @@ describe('racing first visits in one browser (regression, property P1)', () => {
       sessionNumber: floor + 1,
       started: 'expired',
     });
+    const landing = new URL('https://shop.example/?utm_source=news');
+    expect(resolveIdentity({ ...base, url: landing, cookieHeader: jar })).toMatchObject({
+      sessionNumber: floor + 1,
+      started: 'campaign',
+    });
     const legacy = `tl_vid=${vid}; tl_s1=-; tl_s${floor}=-; tl_act=1`;
     expect(resolveIdentity({ ...base, cookieHeader: legacy })).toMatchObject({ sessionNumber: floor, started: null });
   });
