@@ -31,5 +31,12 @@ describe('solveLinearSystem', () => {
     const solved = solveLinearSystem(Float64Array.from([1, 1, 1e-20, 1]), Float64Array.from([2, 1]), 2);
     expect(solved[0]).toBeCloseTo(1, 12);
     expect(solved[1]).toBeCloseTo(1, 12);
+    // Again after the pivot moved down a row: rows 1e-20, 1, 1e-20 in column 0 must pivot on the 1.
+    const three = solveLinearSystem(
+      Float64Array.from([1e-20, 1, 0, 1, 1, 0, 1e-20, 0, 1]),
+      Float64Array.from([1, 2, 1]),
+      3,
+    );
+    [1, 1, 1].forEach((value, i) => expect(three[i]).toBeCloseTo(value, 12));
   });
 });

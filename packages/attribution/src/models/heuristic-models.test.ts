@@ -155,6 +155,10 @@ describe('rule-based models', () => {
     expect(run).toThrow(new RangeError(message));
   });
 
+  it('gives a lone touch all the credit even when both end weights are 0', () => {
+    expect(totalsOf(positionBased([journey('c1', 'a')], { firstWeight: 0, lastWeight: 0 }))).toEqual({ a: 1 });
+  });
+
   it('accepts position weights summing to 1 within the 1e-12 rounding allowance', () => {
     expect(totalsOf(positionBased([journey('c1', 'a>b')], { firstWeight: 1, lastWeight: 1e-12 }))).toEqual({
       a: 1 / (1 + 1e-12),
