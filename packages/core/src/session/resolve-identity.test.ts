@@ -222,6 +222,12 @@ describe('racing first visits in one browser (regression, property P1)', () => {
       sessionNumber: floor + 1,
       started: 'campaign',
     });
+    // Number 1 is no exception when its owner is another visitor that is not this browser's ghost.
+    const otherFirst = `tl_vid=${vid}; tl_s1=-.${visitorTag('someone-else')}; tl_act=1`;
+    expect(resolveIdentity({ ...base, cookieHeader: otherFirst })).toMatchObject({
+      sessionNumber: 2,
+      started: 'expired',
+    });
     const legacy = `tl_vid=${vid}; tl_s1=-; tl_s${floor}=-; tl_act=1`;
     expect(resolveIdentity({ ...base, cookieHeader: legacy })).toMatchObject({ sessionNumber: floor, started: null });
   });
@@ -299,6 +305,19 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
     // A lone pre-minted-cookie visitor races with nobody: no minted cookie is added.
     const lone = resolveIdentity({ ...base, cookieHeader: `tl_vid=${earlier}; tl_s1=-; tl_act=1` });
     expect(lone.setCookies.map((c) => c.split(';')[0])).toEqual(['tl_act=1']);
+  });
+
+  it("starts above a ghost's later number (its logout floor); only its session 1 merges", () => {
+    const floor = 1 + LOGOUT_JUMP;
+    const minted = `tl_m${visitorTag(earlier)}=${earlier}; tl_m${visitorTag(later)}=${later}`;
+    const jar = `tl_vid=${later}; ${minted}; tl_s1=-.${visitorTag(later)}; tl_s${floor}=-.${visitorTag(later)}; tl_act=${floor}`;
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({
+      visitorId: earlier,
+      sessionNumber: floor + 1,
+      started: 'expired',
+    });
+    const first = `tl_vid=${later}; ${minted}; tl_s1=-.${visitorTag(later)}; tl_act=1`;
+    expect(resolveIdentity({ ...base, cookieHeader: first })).toMatchObject({ visitorId: earlier, sessionNumber: 1 });
   });
 
   it('ignores malformed minted-id cookies', () => {

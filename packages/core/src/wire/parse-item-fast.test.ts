@@ -74,6 +74,8 @@ const ODD_VALUES: unknown[] = [
   Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i])),
   Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i])),
   { a: 'a'.repeat(8193) },
+  { big: JSON.parse('1e999') }, // JSON itself can carry an infinite number
+  { n: Number.NaN },
   { a: [['a'.repeat(8193)]] },
   { gclid: 'a'.repeat(501) },
   { ['g'.repeat(33)]: 'x' },
