@@ -131,10 +131,38 @@ describe('rule-based models', () => {
   });
 
   it.each([
-    { name: 'zero half-life', run: () => timeDecay([], { halfLifeMs: 0 }) },
-    { name: 'negative position weight', run: () => positionBased([], { firstWeight: -0.1 }) },
-    { name: 'position weights above 1', run: () => positionBased([], { firstWeight: 0.6, lastWeight: 0.6 }) },
-  ])('rejects $name', ({ run }) => {
-    expect(run).toThrow(RangeError);
+    {
+      name: 'zero half-life',
+      run: () => timeDecay([], { halfLifeMs: 0 }),
+      message: 'timeDecay: halfLifeMs must be a positive finite number, got 0',
+    },
+    {
+      name: 'negative first weight',
+      run: () => positionBased([], { firstWeight: -0.1 }),
+      message: 'positionBased: need firstWeight, lastWeight >= 0 with sum <= 1, got -0.1, 0.4',
+    },
+    {
+      name: 'negative last weight',
+      run: () => positionBased([], { lastWeight: -0.1 }),
+      message: 'positionBased: need firstWeight, lastWeight >= 0 with sum <= 1, got 0.4, -0.1',
+    },
+    {
+      name: 'position weights above 1',
+      run: () => positionBased([], { firstWeight: 0.6, lastWeight: 0.6 }),
+      message: 'positionBased: need firstWeight, lastWeight >= 0 with sum <= 1, got 0.6, 0.6',
+    },
+  ])('rejects $name, saying which option and value', ({ run, message }) => {
+    expect(run).toThrow(new RangeError(message));
+  });
+
+  it('gives a lone touch all the credit even when both end weights are 0', () => {
+    expect(totalsOf(positionBased([journey('c1', 'a')], { firstWeight: 0, lastWeight: 0 }))).toEqual({ a: 1 });
+  });
+
+  it('accepts position weights summing to 1 within the 1e-12 rounding allowance', () => {
+    expect(totalsOf(positionBased([journey('c1', 'a>b')], { firstWeight: 1, lastWeight: 1e-12 }))).toEqual({
+      a: 1 / (1 + 1e-12),
+      b: 1e-12 / (1 + 1e-12),
+    });
   });
 });

@@ -104,6 +104,27 @@ describe('markov', () => {
   });
 });
 
+describe('markov without conversions or options', () => {
+  it('gives every channel of a chain that never converts an effect and a weight of 0, not NaN', () => {
+    const found = markovRemovalEffects([], [path('a>b'), path('b')]);
+    expect(found.conversionProbability).toBe(0);
+    expect(Object.fromEntries(found.removalEffects)).toEqual({ a: 0, b: 0 });
+    expect(Object.fromEntries(markov([], { nonConverting: [path('a>b')] }).channelWeights ?? [])).toEqual({
+      a: 0,
+      b: 0,
+    });
+  });
+
+  it('treats omitted non-converting paths and steps as none', () => {
+    const journeys = [journey('c1', 'a>b'), journey('c2', 'b')];
+    expect(markovRemovalEffects(journeys)).toEqual(markovRemovalEffects(journeys, [], []));
+    expect(markov(journeys).channelWeights).toEqual(
+      markov(journeys, { nonConverting: [], nonConvertingSteps: [] }).channelWeights,
+    );
+    expect(Object.fromEntries(markov(journeys).channelWeights ?? [])).toEqual({ a: 1 / 3, b: 2 / 3 });
+  });
+});
+
 interface MarkovRow {
   readonly name: string;
   readonly journeys: Journey[];

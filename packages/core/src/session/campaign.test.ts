@@ -7,6 +7,7 @@ import {
   campaignFingerprint,
   campaignOfContext,
   extractCampaign,
+  shortHash,
   type Campaign,
 } from './campaign.js';
 
@@ -80,6 +81,27 @@ describe('extractCampaign', () => {
     expect(campaignFingerprint(a)).toBe(campaignFingerprint(b));
     expect(campaignFingerprint(a)).not.toBe(campaignFingerprint(c));
     expect(campaignFingerprint(a)).toMatch(/^[0-9a-z]{1,7}$/);
+  });
+});
+
+describe('campaign values and fingerprints on the wire', () => {
+  it('cuts utm and click id values to 500 characters', () => {
+    const long = 'v'.repeat(600);
+    const campaign = extractCampaign(new URL(`https://shop.example/?utm_source=${long}&gclid=${long}`));
+    expect(campaign?.utm.utm_source).toBe('v'.repeat(500));
+    expect(campaign?.clickIds.gclid).toBe('v'.repeat(500));
+  });
+
+  it('keeps the fingerprint format that session cookies already carry', () => {
+    // key=value of the present keys, utm keys then click ids, joined by '&': a change restarts every session.
+    const campaign = extractCampaign(new URL('https://shop.example/?gclid=x&utm_medium=email&utm_source=news'));
+    expect(campaign).not.toBeNull();
+    expect(campaignFingerprint(campaign as Campaign)).toBe(shortHash('utm_source=news&utm_medium=email&gclid=x'));
+  });
+
+  it('skips undefined utm values a sender left in its context and reads the URL instead', () => {
+    const ctx = { url: 'https://shop.example/?utm_source=news', utm: { utm_source: undefined } };
+    expect(campaignOfContext(ctx)).toEqual({ utm: { utm_source: 'news' }, clickIds: {} });
   });
 });
 

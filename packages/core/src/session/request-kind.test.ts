@@ -44,7 +44,63 @@ describe('classifyRequest', () => {
     ['fallback: curl with no Accept', 'GET', {}, 'asset'],
     ['fallback: curl */*', 'GET', { accept: '*/*' }, 'asset'],
     ['fallback: DELETE with html accept is not a navigation', 'DELETE', { accept: 'text/html' }, 'asset'],
+    ['fallback: HEAD page load', 'HEAD', { accept: 'text/html' }, 'navigation'],
+    ['fallback: form POST page load', 'post', { accept: 'text/html' }, 'navigation'],
+    ['fallback: JSON only counts when listed first', 'GET', { accept: 'text/html, application/json' }, 'navigation'],
+    ['fallback: JSON after leading spaces', 'GET', { accept: '  application/json' }, 'api'],
+    [
+      'a purpose header naming something else is no prefetch',
+      'GET',
+      { 'x-moz': 'microsummary', accept: 'text/html' },
+      'navigation',
+    ],
+    ['Sec-Fetch-Mode: navigate without a destination', 'GET', { 'sec-fetch-mode': 'navigate' }, 'navigation'],
+    ['Sec-Fetch-Mode other than navigate without a destination', 'GET', { 'sec-fetch-mode': 'cors' }, 'api'],
+    ['Sec-Fetch-Dest: empty without a mode', 'GET', { 'sec-fetch-dest': 'empty' }, 'api'],
+    [
+      'Sec-Fetch-Dest: empty is an API call whatever the mode',
+      'GET',
+      { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'empty' },
+      'api',
+    ],
+    [
+      'a document fetched without navigate mode mints nothing',
+      'GET',
+      { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'document', accept: 'text/html' },
+      'api',
+    ],
+    [
+      'unknown destination when navigating',
+      'GET',
+      { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'fencedframe' },
+      'asset',
+    ],
   ])('%s -> %s', (_label, method, headers, expected) => {
     expect(classifyRequest(method, get(headers))).toBe(expected);
+  });
+
+  // Outside navigate mode an unlisted destination is an API call, so each listed one must be seen as an asset.
+  it.each([
+    'audio',
+    'audioworklet',
+    'font',
+    'image',
+    'manifest',
+    'paintworklet',
+    'report',
+    'script',
+    'serviceworker',
+    'sharedworker',
+    'style',
+    'track',
+    'video',
+    'worker',
+    'xslt',
+    'embed',
+    'object',
+    'iframe',
+    'frame',
+  ])('Sec-Fetch-Dest: %s -> asset', (dest) => {
+    expect(classifyRequest('GET', get({ 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': dest }))).toBe('asset');
   });
 });

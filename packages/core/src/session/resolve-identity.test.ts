@@ -68,6 +68,15 @@ describe('resolveIdentity', () => {
     expect(next.setCookies).toEqual([expect.stringMatching(/^tl_act=1;/)]);
   });
 
+  it("expires the previous session's number cookie when a session starts", () => {
+    const first = resolveIdentity(base);
+    const expired = toCookieHeader(first.setCookies).replace(/; tl_act=1/, '');
+    const next = resolveIdentity({ ...base, cookieHeader: expired });
+    expect(next.sessionNumber).toBe(2);
+    expect(next.setCookies).toContainEqual(expect.stringMatching(/^tl_s1=; Max-Age=0;/));
+    expect(toCookieHeader(next.setCookies, expired)).not.toMatch(/tl_s1=/);
+  });
+
   it('gives every racing request after expiry the same next session id', () => {
     const first = resolveIdentity(base);
     const expired = toCookieHeader(first.setCookies).replace(/; tl_act=1/, '');
@@ -110,6 +119,33 @@ describe('resolveIdentity', () => {
     const id = resolveIdentity({ ...base, cookieHeader: 'tl_vid=not-a-uuid; tl_s9=zz; tl_act=9' });
     expect(id.started).toBe('new_visitor');
     expect(id.visitorId).not.toBe('not-a-uuid');
+  });
+
+  it('writes the no-source fingerprint "-" in the session cookie, as older cookies carry it', () => {
+    const id = resolveIdentity(base);
+    expect(id.setCookies[2]).toMatch(new RegExp(`^tl_s1=-\\.${visitorTag(id.visitorId ?? '')}; `));
+  });
+
+  it('lets an explicit cookieSecure override the scheme, and treats a request without URL as not https', () => {
+    const onHttp = resolveIdentity({
+      ...base,
+      url: new URL('http://shop.example/'),
+      settings: parseSessionSettings({ cookieSecure: true }),
+    });
+    expect(onHttp.setCookies.every((c) => c.includes('; Secure'))).toBe(true);
+    const onHttps = resolveIdentity({ ...base, settings: parseSessionSettings({ cookieSecure: false }) });
+    expect(onHttps.setCookies.some((c) => c.includes('Secure'))).toBe(false);
+    const api = resolveIdentity({ ...base, kind: 'api', url: null, cookieHeader: toCookieHeader(onHttps.setCookies) });
+    expect(api.visitorId).toBe(onHttps.visitorId);
+    expect(api.setCookies.length).toBeGreaterThan(0);
+    expect(api.setCookies.some((c) => c.includes('Secure'))).toBe(false);
+  });
+
+  it('reads campaigns from navigations only, and an API call without cookies is anonymous but no bot', () => {
+    const url = new URL('https://shop.example/?utm_source=news&gclid=x');
+    expect(resolveIdentity({ ...base, url }).campaign).not.toBeNull();
+    const api = resolveIdentity({ ...base, kind: 'api', url });
+    expect(api).toMatchObject({ campaign: null, isBot: false, visitorId: null, setCookies: [] });
   });
 
   it('logout jumps the session number so the next request is in a fresh session', () => {
@@ -181,6 +217,17 @@ describe('racing first visits in one browser (regression, property P1)', () => {
       sessionNumber: floor + 1,
       started: 'expired',
     });
+    const landing = new URL('https://shop.example/?utm_source=news');
+    expect(resolveIdentity({ ...base, url: landing, cookieHeader: jar })).toMatchObject({
+      sessionNumber: floor + 1,
+      started: 'campaign',
+    });
+    // Number 1 is no exception when its owner is another visitor that is not this browser's ghost.
+    const otherFirst = `tl_vid=${vid}; tl_s1=-.${visitorTag('someone-else')}; tl_act=1`;
+    expect(resolveIdentity({ ...base, cookieHeader: otherFirst })).toMatchObject({
+      sessionNumber: 2,
+      started: 'expired',
+    });
     const legacy = `tl_vid=${vid}; tl_s1=-; tl_s${floor}=-; tl_act=1`;
     expect(resolveIdentity({ ...base, cookieHeader: legacy })).toMatchObject({ sessionNumber: floor, started: null });
   });
@@ -239,6 +286,38 @@ describe('racing cookieless first navigations (DESIGN.md L10)', () => {
       sessionId: a.sessionId,
       started: null,
     });
+  });
+
+  it('records ids known only from an older tl_vid as minted, ghost or canonical, and nothing for a lone one', () => {
+    const names = (setCookies: string[]) => setCookies.map((c) => c.split('=')[0]);
+    const mintedEarlier = `tl_m${visitorTag(earlier)}=${earlier}`;
+    const mintedLater = `tl_m${visitorTag(later)}=${later}`;
+    // The ghost (later) reached this jar only as tl_vid.
+    const ghostLegacy = resolveIdentity({ ...base, cookieHeader: `tl_vid=${later}; ${mintedEarlier}; tl_act=1` });
+    expect(ghostLegacy.visitorId).toBe(earlier);
+    expect(names(ghostLegacy.setCookies)).toContain(`tl_m${visitorTag(later)}`);
+    expect(names(ghostLegacy.setCookies)).not.toContain(`tl_m${visitorTag(earlier)}`);
+    // The canonical id (earlier) reached this jar only as tl_vid.
+    const canonicalLegacy = resolveIdentity({ ...base, cookieHeader: `tl_vid=${earlier}; ${mintedLater}; tl_act=1` });
+    expect(canonicalLegacy.visitorId).toBe(earlier);
+    expect(names(canonicalLegacy.setCookies)).toContain(`tl_m${visitorTag(earlier)}`);
+    expect(names(canonicalLegacy.setCookies)).not.toContain(`tl_m${visitorTag(later)}`);
+    // A lone pre-minted-cookie visitor races with nobody: no minted cookie is added.
+    const lone = resolveIdentity({ ...base, cookieHeader: `tl_vid=${earlier}; tl_s1=-; tl_act=1` });
+    expect(lone.setCookies.map((c) => c.split(';')[0])).toEqual(['tl_act=1']);
+  });
+
+  it("starts above a ghost's later number (its logout floor); only its session 1 merges", () => {
+    const floor = 1 + LOGOUT_JUMP;
+    const minted = `tl_m${visitorTag(earlier)}=${earlier}; tl_m${visitorTag(later)}=${later}`;
+    const jar = `tl_vid=${later}; ${minted}; tl_s1=-.${visitorTag(later)}; tl_s${floor}=-.${visitorTag(later)}; tl_act=${floor}`;
+    expect(resolveIdentity({ ...base, cookieHeader: jar })).toMatchObject({
+      visitorId: earlier,
+      sessionNumber: floor + 1,
+      started: 'expired',
+    });
+    const first = `tl_vid=${later}; ${minted}; tl_s1=-.${visitorTag(later)}; tl_act=1`;
+    expect(resolveIdentity({ ...base, cookieHeader: first })).toMatchObject({ visitorId: earlier, sessionNumber: 1 });
   });
 
   it('ignores malformed minted-id cookies', () => {

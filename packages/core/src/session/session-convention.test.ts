@@ -1,6 +1,6 @@
 // Scenario tests of the three session conventions: one browsing story, the sessions each convention makes of it.
 import { describe, expect, it } from 'vitest';
-import { extractCampaign } from './campaign.js';
+import { extractCampaign, shortHash } from './campaign.js';
 import { resolveIdentity, type StartReason } from './resolve-identity.js';
 import { landingSource, type SessionConvention } from './session-convention.js';
 import { parseSessionSettings, type SessionSettingsInput } from './session-settings.js';
@@ -158,6 +158,38 @@ describe('landingSource', () => {
     const both = landingSource({ ...base, campaign, referrer: 'https://blog.example/' });
     expect(both?.reason).toBe('campaign');
     expect(both?.fingerprint).not.toBe(a?.fingerprint);
+  });
+
+  it('keeps the fingerprint format that session cookies already carry', () => {
+    // A changed format would start a new session for every visitor holding an older cookie.
+    expect(landingSource({ ...base, referrer: 'https://blog.example/' })?.fingerprint).toBe(
+      shortHash('&ref=blog.example'),
+    );
+  });
+
+  it('takes plain http referrers, with or without a page URL or a dotless cookie domain', () => {
+    const external = { fingerprint: shortHash('&ref=blog.example'), reason: 'referrer' };
+    expect(landingSource({ ...base, referrer: 'http://blog.example/' })).toEqual(external);
+    expect(landingSource({ ...base, url: null, referrer: 'http://blog.example/' })).toEqual(external);
+    expect(landingSource({ ...base, url: new URL('file:///index.html'), referrer: 'https://blog.example/' })).toEqual(
+      external,
+    );
+    expect(
+      landingSource({
+        ...base,
+        url: new URL('https://a.shop.example/'),
+        referrer: 'https://b.shop.example/',
+        cookieDomain: 'shop.example',
+      }),
+    ).toBeNull();
+  });
+
+  it('ignores blank own hosts and referrers whose host is too long to be one', () => {
+    expect(landingSource({ ...base, referrer: 'https://blog.example/', ownHosts: ['', '  '] })).toEqual({
+      fingerprint: shortHash('&ref=blog.example'),
+      reason: 'referrer',
+    });
+    expect(landingSource({ ...base, referrer: `https://${'a'.repeat(300)}.example/` })).toBeNull();
   });
 
   it('keeps the campaign-only fingerprint under inactivity+campaign, and names nothing under inactivity', () => {

@@ -32,6 +32,8 @@ const ODD_VALUES: unknown[] = [
   ID.toUpperCase(),
   `${ID}x`,
   ID.replace('-', '_'),
+  `g${ID.slice(1)}`,
+  `${ID.slice(0, 35)}\u0660`,
   'new_visitor',
   'logout',
   'nope',
@@ -72,6 +74,8 @@ const ODD_VALUES: unknown[] = [
   Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, i])),
   Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i])),
   { a: 'a'.repeat(8193) },
+  { big: JSON.parse('1e999') }, // JSON itself can carry an infinite number
+  { n: Number.NaN },
   { a: [['a'.repeat(8193)]] },
   { gclid: 'a'.repeat(501) },
   { ['g'.repeat(33)]: 'x' },
@@ -137,6 +141,42 @@ describe('parseItemFast', () => {
       const fast = parseItemFast(JSON.parse(JSON.stringify({ ...item, unknown_key: 1 })));
       expect(fast).toBeDefined();
       agrees(item);
+    }
+  });
+
+  it('takes the fast path for items at every limit, not only for typical ones', () => {
+    const context = {
+      url: `https://shop.example/${'p'.repeat(4096 - 21)}`,
+      referrer: null,
+      user_agent: 'u'.repeat(1024),
+      ip: 'i'.repeat(64),
+      click_ids: { ['k'.repeat(32)]: 'v'.repeat(500) },
+      session_start: null,
+    };
+    const properties = {
+      s: 's'.repeat(8192),
+      n: -1.5,
+      ['k'.repeat(128)]: { a: { b: { c: [1, null, true] } } }, // depth 5 at the array's items
+      ...Object.fromEntries(Array.from({ length: 191 }, (_, i) => [`k${i}`, i])), // 3 here, a b c, 3 array items, 191: 200 keys
+    };
+    const base = { id: ID, timestamp: '2026-11-23T13:00:00Z', visitor_id: ID, session_id: null, context };
+    const atLimits = [
+      { ...base, type: 'event', name: 'n'.repeat(200), properties },
+      { ...base, type: 'conversion', name: 'x', revenue: 1e9, currency: null, properties: {} },
+      { ...base, type: 'conversion', name: 'x', revenue: -1e9, currency: 'EUR', properties: {} },
+      {
+        ...base,
+        type: 'identify',
+        user_id: 'u'.repeat(256),
+        traits: {},
+        context: { ...context, click_ids: undefined },
+      },
+      { ...base, type: 'alias', previous_id: ID.replace(/1$/, '2'), previous_session_id: null },
+    ];
+    for (const item of atLimits) {
+      const fast = parseItemFast(JSON.parse(JSON.stringify(item)));
+      expect(fast, JSON.stringify(item).slice(0, 80)).toBeDefined();
+      agrees(JSON.parse(JSON.stringify(item)));
     }
   });
 
