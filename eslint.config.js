@@ -14,6 +14,8 @@ export default tseslint.config(
       'coverage/**',
       'test-artifacts/**',
       '.node-versions/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,
