@@ -16,6 +16,11 @@ export {
 export { applied, partial, stale, tombstoned, type ApplyOutcome } from './queries/processed/apply-outcome.js';
 export { TEST_ACCOUNT_SUFFIX, testAccountIdOf } from './queries/accounts/ensure-test-account.js';
 export { landingBeats, type LandingKey } from './queries/processed/landing-order.js';
+export {
+  MATERIALIZE_MAX_VISITORS,
+  MATERIALIZE_MAX_TOUCHES,
+  STEP_TOUCHES,
+} from './queries/journeys/refresh-journeys.js';
 export type {
   Dialect,
   KeyMode,
@@ -53,6 +58,7 @@ export type {
   IdentityLink,
   AttributionFacts,
   JourneyFacts,
+  JourneyRefreshOptions,
   JourneyRefreshStep,
   MarkovFacts,
   PathStepFact,

@@ -48,7 +48,7 @@ import type { PersonSessions } from './queries/attribution/person-sessions.js';
 import type { SpendWindow, SpendTotal } from './queries/spend/spend-totals.js';
 import type { SpendRow, SpendUpsert } from './queries/spend/upsert-spend.js';
 import type { JourneyFacts } from './queries/journeys/journey-facts.js';
-import type { JourneyRefreshStep } from './queries/journeys/refresh-journeys.js';
+import type { JourneyRefreshOptions, JourneyRefreshStep } from './queries/journeys/refresh-journeys.js';
 import type { AttributionFacts } from './queries/attribution/attribution-facts.js';
 import type { MarkovFacts } from './queries/attribution/markov-facts.js';
 import type { IntegrityFacts } from './queries/integrity/integrity-facts.js';
@@ -69,7 +69,7 @@ export type { PersonSessions } from './queries/attribution/person-sessions.js';
 export type { SpendWindow, SpendTotal } from './queries/spend/spend-totals.js';
 export type { SpendRow, SpendUpsert } from './queries/spend/upsert-spend.js';
 export type { JourneyFacts } from './queries/journeys/journey-facts.js';
-export type { JourneyRefreshStep } from './queries/journeys/refresh-journeys.js';
+export type { JourneyRefreshOptions, JourneyRefreshStep } from './queries/journeys/refresh-journeys.js';
 export type { AttributionFacts } from './queries/attribution/attribution-facts.js';
 export type { PathStepFact, MarkovFacts } from './queries/attribution/markov-facts.js';
 export type { WindowCounts, IntegrityFacts } from './queries/integrity/integrity-facts.js';
@@ -596,8 +596,8 @@ export interface Storage {
     accountId: string,
     window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension },
   ): Promise<JourneyFacts>;
-  /** One bounded step of the journey refresher: rebuilds the touches of the persons of up to `limit` marked visitors. */
-  refreshJourneys(options: { limit: number }): Promise<JourneyRefreshStep>;
+  /** One bounded step of the journey refresher: rebuilds the touches of the persons of up to `limit` marked visitors (persons past the bounds held live). */
+  refreshJourneys(options: JourneyRefreshOptions): Promise<JourneyRefreshStep>;
   /**
    * What Markov reads: the journeys of attributionFacts, and the paths of people who did not
    * convert, the visitors without identity links counted as steps in the database (no session of

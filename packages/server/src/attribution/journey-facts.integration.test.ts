@@ -2,7 +2,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJourneys } from '@touchline/attribution';
-import { ATTRIBUTION_DIMENSIONS, type ProcessedBatch, type Storage } from '@touchline/storage';
+import {
+  ATTRIBUTION_DIMENSIONS,
+  MATERIALIZE_MAX_VISITORS,
+  type JourneyRefreshOptions,
+  type ProcessedBatch,
+  type Storage,
+} from '@touchline/storage';
 import { storageFactories, type TestStorage } from '../../../storage/src/test-support/storage-factories.js';
 import { batch, session } from '../../../storage/src/test-support/temp-storage.js';
 import { generateTraffic, prng, windows } from '../test-support/attribution-traffic.js';
@@ -41,13 +47,33 @@ async function expectSameJourneys(
   }
 }
 
+/** Persons held live over all runs: the property must have read some through the held path. */
+let heldPersons = 0;
+
+/**
+ * Bounds for a step: the defaults, or small ones (a few visitors, a few touch rows, a small step
+ * budget), so that generated persons are held live, rebuilt under other bounds, and steps end early.
+ */
+function someBounds(rand: () => number): Omit<JourneyRefreshOptions, 'limit'> {
+  if (rand() < 0.5) return {};
+  return {
+    maxPersonVisitors: 1 + Math.floor(rand() * 4),
+    maxPersonTouches: Math.floor(rand() * 40),
+    stepTouches: Math.floor(rand() * 30),
+  };
+}
+
 /** Some refresh steps of a few visitors each, or none, or all: the refresher is anywhere behind ingest. */
 async function refreshSome(storage: Storage, rand: () => number): Promise<void> {
   const mode = rand();
   if (mode < 0.25) return;
   const steps = mode < 0.6 ? 1 + Math.floor(rand() * 3) : Infinity;
   for (let i = 0; i < steps; i++) {
-    const step = await storage.refreshJourneys({ limit: mode < 0.6 ? 1 + Math.floor(rand() * 4) : 50 });
+    const step = await storage.refreshJourneys({
+      limit: mode < 0.6 ? 1 + Math.floor(rand() * 4) : 50,
+      ...someBounds(rand),
+    });
+    heldPersons += step.held ?? 0;
     if (step.done) return;
   }
 }
@@ -179,6 +205,205 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
     expect(await channels()).toEqual(['email', 'paid_search']);
   });
 
+  // A user id shared by more visitors than the bound (a test account, a sign-in bug) would make one
+  // person whose touches are its conversions times its sessions (docs/wal-bound.md): held live.
+  it('holds live a person of more visitors than the bound, before and after it changes', async () => {
+    const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
+    const t = Date.now() - 10 * DAY;
+    const window = { from: t - DAY, to: t + DAY, lookbackMs: 30 * DAY, maxSessions: 1_000_000 };
+    const n = MATERIALIZE_MAX_VISITORS + 50;
+    const id = (i: number): string => `device-${String(i).padStart(5, '0')}`;
+    const channels = ['email', 'paid_search', 'organic_search', 'direct'];
+    const link = (visitorId: string): ProcessedBatch['identities'][number] => ({
+      accountId: account.id,
+      userId: 'shared-test-login',
+      visitorId,
+      timestamp: t,
+      traits: '{}',
+      traitsAt: 1,
+    });
+    const order = (i: number): ProcessedBatch['conversions'][number] => ({
+      accountId: account.id,
+      id: `order-${i}`,
+      name: 'purchase',
+      visitorId: id(i),
+      sessionId: `${id(i)}-s`,
+      timestamp: t + i,
+      revenue: 10,
+      currency: 'EUR',
+      properties: '{}',
+    });
+    const refreshAll = async (): Promise<number> => {
+      let held = 0;
+      for (;;) {
+        const step = await db.storage.refreshJourneys({ limit: 50 });
+        held += step.held ?? 0;
+        if (step.done) return held;
+      }
+    };
+    const expectLive = async (where: string): Promise<void> => {
+      const facts = await db.storage.journeyFacts(account.id, window);
+      // Read live: no conversion of the person comes through touch pairs.
+      expect(facts.pairs, where).toEqual([]);
+      const raw = buildJourneys({
+        ...(await db.storage.attributionFacts(account.id, window)),
+        lookbackMs: window.lookbackMs,
+      });
+      expect(buildJourneys({ ...facts, lookbackMs: window.lookbackMs }).journeys, where).toEqual(raw.journeys);
+      expect(raw.journeys.length, where).toBe(3);
+      expect(raw.journeys[0]?.touchpoints.length, where).toBeGreaterThan(MATERIALIZE_MAX_VISITORS);
+    };
+    expect(
+      await db.storage.applyProcessed(
+        batch({
+          sessions: Array.from({ length: n }, (_, i) =>
+            session(account.id, {
+              id: `${id(i)}-s`,
+              visitorId: id(i),
+              startedAt: t - (i + 1) * 60_000,
+              lastSeenAt: t - i * 60_000,
+              channel: channels[i % channels.length] ?? 'direct',
+            }),
+          ),
+          identities: Array.from({ length: n }, (_, i) => link(id(i))),
+          conversions: [order(0), order(1), order(2)],
+        }),
+      ),
+    ).toEqual({ kind: 'applied' });
+    expect(await refreshAll()).toBeGreaterThan(0);
+    // Caught up: the held marks are skipped, nothing is left to do.
+    expect(await db.storage.refreshJourneys({ limit: 50 })).toEqual({ visitors: 0, conversions: 0, done: true });
+    await expectLive('held');
+    // It changes: a later session of a held person's visitor, and one more device signing in.
+    expect(
+      await db.storage.applyProcessed(
+        batch({
+          sessions: [
+            session(account.id, {
+              id: `${id(7)}-later`,
+              visitorId: id(7),
+              startedAt: t - 30_000,
+              lastSeenAt: t - 20_000,
+              channel: 'referral',
+            }),
+            session(account.id, {
+              id: 'new-device-s',
+              visitorId: 'new-device',
+              startedAt: t - 10_000,
+              lastSeenAt: t - 5_000,
+              channel: 'social',
+            }),
+          ],
+          identities: [link('new-device')],
+        }),
+      ),
+    ).toEqual({ kind: 'applied' });
+    await refreshAll();
+    expect(await db.storage.refreshJourneys({ limit: 50 })).toEqual({ visitors: 0, conversions: 0, done: true });
+    await expectLive('after it changed');
+  }, 120_000);
+
+  it('holds live a person whose conversions times sessions pass the touch bound, and rebuilds it when the bound allows', async () => {
+    const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
+    const t = Date.now() - 10 * DAY;
+    const window = { from: t - DAY, to: t + DAY, lookbackMs: 30 * DAY, maxSessions: 1000 };
+    const sessions = (from: number, count: number): ProcessedBatch['sessions'] =>
+      Array.from({ length: count }, (_, i) =>
+        session(account.id, {
+          id: `s-${from + i}`,
+          visitorId: 'busy',
+          startedAt: t - (from + i + 1) * 3_600_000,
+          lastSeenAt: t - (from + i + 1) * 3_600_000 + 60_000,
+          channel: i % 2 === 0 ? 'email' : 'direct',
+        }),
+      );
+    const conversions = Array.from({ length: 5 }, (_, i) => ({
+      accountId: account.id,
+      id: `buy-${i}`,
+      name: 'purchase',
+      visitorId: 'busy',
+      sessionId: null,
+      timestamp: t + i,
+      revenue: 10,
+      currency: 'EUR',
+      properties: '{}',
+    }));
+    const expectSame = async (where: string): Promise<void> => {
+      const raw = buildJourneys({
+        ...(await db.storage.attributionFacts(account.id, window)),
+        lookbackMs: window.lookbackMs,
+      });
+      const facts = await db.storage.journeyFacts(account.id, window);
+      expect(buildJourneys({ ...facts, lookbackMs: window.lookbackMs }).journeys, where).toEqual(raw.journeys);
+      expect(raw.journeys.length, where).toBe(5);
+    };
+    expect(await db.storage.applyProcessed(batch({ sessions: sessions(0, 12), conversions }))).toEqual({
+      kind: 'applied',
+    });
+    // 5 conversions x (12 sessions + its own) = 65 rows: past a bound of 64.
+    expect(await db.storage.refreshJourneys({ limit: 50, maxPersonTouches: 64 })).toEqual({
+      visitors: 1,
+      conversions: 0,
+      done: true,
+      held: 1,
+    });
+    expect(await db.storage.refreshJourneys({ limit: 50 })).toEqual({ visitors: 0, conversions: 0, done: true });
+    await expectSame('held');
+    // A new session clears the hold; under a bound it fits, the person is materialized again.
+    expect(await db.storage.applyProcessed(batch({ sessions: sessions(12, 1) }))).toEqual({ kind: 'applied' });
+    expect(await db.storage.refreshJourneys({ limit: 50, maxPersonTouches: 70 })).toEqual({
+      visitors: 1,
+      conversions: 5,
+      done: true,
+    });
+    await expectSame('rebuilt');
+  });
+
+  it('ends a step once its work reaches the step budget, and the next step goes on', async () => {
+    const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
+    const t = Date.now() - 10 * DAY;
+    const people = ['p1', 'p2', 'p3'];
+    expect(
+      await db.storage.applyProcessed(
+        batch({
+          sessions: people.flatMap((visitorId) =>
+            Array.from({ length: 10 }, (_, i) =>
+              session(account.id, {
+                id: `${visitorId}-${i}`,
+                visitorId,
+                startedAt: t - (i + 1) * 3_600_000,
+                lastSeenAt: t - (i + 1) * 3_600_000 + 60_000,
+                channel: 'email',
+              }),
+            ),
+          ),
+          conversions: people.map((visitorId) => ({
+            accountId: account.id,
+            id: `${visitorId}-buy`,
+            name: 'purchase',
+            visitorId,
+            sessionId: null,
+            timestamp: t,
+            revenue: 10,
+            currency: 'EUR',
+            properties: '{}',
+          })),
+        }),
+      ),
+    ).toEqual({ kind: 'applied' });
+    // Each person: 1 conversion x (10 sessions + its own) = 11 rows; a budget of 15 ends after two.
+    expect(await db.storage.refreshJourneys({ limit: 50, stepTouches: 15 })).toEqual({
+      visitors: 2,
+      conversions: 2,
+      done: false,
+    });
+    expect(await db.storage.refreshJourneys({ limit: 50, stepTouches: 15 })).toEqual({
+      visitors: 1,
+      conversions: 1,
+      done: true,
+    });
+  });
+
   it('equal journeys from every session after every batch, whatever the refresher has caught up with', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
@@ -208,5 +433,6 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
       { numRuns: factory.dialect === 'sqlite' ? 25 : 15, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
     expect(materializedPairs).toBeGreaterThan(0);
+    expect(heldPersons).toBeGreaterThan(0);
   }, 600_000);
 });

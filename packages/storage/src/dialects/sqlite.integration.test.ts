@@ -92,6 +92,7 @@ describe('sqlite migrations', () => {
       { version: 22, name: '022-dashboard-users.sql' },
       { version: 23, name: '023-path-steps.sql' },
       { version: 24, name: '024-visitor-days.sql' },
+      { version: 25, name: '025-journey-live-persons.sql' },
     ]);
   });
 

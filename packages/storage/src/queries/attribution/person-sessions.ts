@@ -2,6 +2,7 @@
 import type { SessionFact } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { storedJsonObject } from '../stored-json-object.js';
+import { walkCtes } from './person-walk-sql.js';
 
 /** One person: the visitor and every visitor linked to it through identify (transitively), and their sessions in a window. */
 export interface PersonSessions {
@@ -12,23 +13,18 @@ export interface PersonSessions {
 /** A person is at most this many visitors (a shared test account id could link thousands). */
 export const MAX_VISITORS = 10_000;
 
-// The recursive CTE walks visitor -> user ids -> visitors until nothing new is found (UNION drops
-// repeats, so it ends); both steps are index lookups (identities_by_visitor, the identities key).
-// On SQLite, CROSS JOIN and INDEXED BY hold that plan: left alone, the planner scanned the
-// account's identities per step and its sessions by activity (153 ms p50 per journey on 62k sessions).
-// On PostgreSQL each lookup is a LATERAL subquery fenced by OFFSET 0: the planner, estimating a
-// handful of visitors, otherwise joins them to every session of the account (converter-facts.ts).
+// The identify walk of person-walk-sql.ts (each visitor and user id expanded once, both steps index
+// lookups); on SQLite CROSS JOIN and INDEXED BY hold that plan: left alone, the planner scanned the
+// account's identities per step and its sessions by activity (153 ms p50 per journey on 62k
+// sessions). On PostgreSQL each lookup is a LATERAL subquery fenced by OFFSET 0: the planner,
+// estimating a handful of visitors, otherwise joins them to every session of the account
+// (converter-facts.ts). SQLite bounds the walk's rows (visitors and user ids: 2 x MAX_VISITORS) in
+// the CTE; PostgreSQL reads at most MAX_VISITORS of its visitors.
+const START = { sqlite: 'SELECT @visitor AS visitor_id', postgres: 'SELECT $2::text COLLATE "C" AS visitor_id' };
 export const sqlitePerson = (
   select: string,
 ): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = @account),
-  person(visitor_id) AS (
-    SELECT @visitor
-    UNION
-    SELECT i2.visitor_id FROM person p CROSS JOIN acct
-      CROSS JOIN identities i1 INDEXED BY identities_by_visitor ON i1.account_key = acct.k AND i1.visitor_id = p.visitor_id
-      CROSS JOIN identities i2 ON i2.account_key = acct.k AND i2.user_id = i1.user_id
-    LIMIT ${MAX_VISITORS}
-  )
+  ${walkCtes('sqlite', START.sqlite, 'acct.k', 2 * MAX_VISITORS)}
   ${select}`;
 const SQLITE_VISITORS = sqlitePerson('SELECT visitor_id FROM person');
 const SQLITE_SESSIONS =
@@ -37,13 +33,7 @@ const SQLITE_SESSIONS =
   WHERE s.started_at >= @from AND s.started_at <= @to`);
 
 export const pgPerson = (select: string): string => `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = $1),
-  person(visitor_id) AS (
-    SELECT $2::text COLLATE "C"
-    UNION
-    SELECT i2.visitor_id FROM person p CROSS JOIN acct
-      CROSS JOIN LATERAL (SELECT i1.user_id FROM identities i1 WHERE i1.account_key = acct.k AND i1.visitor_id = p.visitor_id OFFSET 0) i1
-      CROSS JOIN LATERAL (SELECT i2.visitor_id FROM identities i2 WHERE i2.account_key = acct.k AND i2.user_id = i1.user_id OFFSET 0) i2
-  )
+  ${walkCtes('postgres', START.postgres, 'acct.k')}
   ${select}`;
 const PG_VISITORS = pgPerson(`SELECT visitor_id FROM person LIMIT ${MAX_VISITORS}`);
 const PG_SESSIONS = pgPerson(`SELECT s.id, s.visitor_id AS "visitorId", s.started_at AS "startedAt", s.channel, s.utm

@@ -34,11 +34,12 @@ export function uniqueMarks(marks: readonly JourneyMark[]): JourneyMark[] {
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
 }
 
-// A repeated mark bumps the version: a refresher that read the old one then leaves it in place.
+// A repeated mark bumps the version: a refresher that read the old one then leaves it in place. It
+// also clears a held mark (refresh-journeys.ts): the changed person is weighed again.
 const SQLITE_MARK = `INSERT INTO journey_dirty (account_key, visitor_id) SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j WHERE true
-  ON CONFLICT (account_key, visitor_id) DO UPDATE SET version = journey_dirty.version + 1`;
+  ON CONFLICT (account_key, visitor_id) DO UPDATE SET version = journey_dirty.version + 1, live = 0`;
 const PG_MARK = `INSERT INTO journey_dirty (account_key, visitor_id) SELECT * FROM unnest($1::integer[], $2::text[])
-  ON CONFLICT (account_key, visitor_id) DO UPDATE SET version = journey_dirty.version + 1`;
+  ON CONFLICT (account_key, visitor_id) DO UPDATE SET version = journey_dirty.version + 1, live = false`;
 
 export function sqliteMarkJourneys(c: SqliteConnection, marks: readonly JourneyMark[]): void {
   const rows = uniqueMarks(marks);
