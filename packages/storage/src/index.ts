@@ -21,6 +21,7 @@ export {
   MATERIALIZE_MAX_TOUCHES,
   STEP_TOUCHES,
 } from './queries/journeys/refresh-journeys.js';
+export { SHARED_LOGIN_VISITORS } from './queries/integrity/integrity-facts.js';
 export type {
   Dialect,
   KeyMode,

@@ -21,6 +21,7 @@ function facts(over: Partial<IntegrityFacts> = {}): IntegrityFacts {
     flappingDay: { pairs: 0, visitors: 0 },
     sessionRate: { lastHour: 6, baselineSessions: 1000, baselineFrom: NOW - HOUR - 168 * HOUR, baselineTo: NOW - HOUR },
     eventVolume: { last24h: 900, previous24h: 1000 },
+    sharedLogins: { users: 300, largest: 4, overShared: 0 },
     ...over,
   };
 }
@@ -69,6 +70,11 @@ describe('evaluateIntegrity', () => {
     ['event-volume', { eventVolume: { last24h: 400, previous24h: 1000 } }, -60, 'alert'],
     ['event-volume', { eventVolume: { last24h: 3000, previous24h: 1000 } }, 200, 'warn'],
     ['event-volume', { eventVolume: { last24h: 6000, previous24h: 1000 } }, 500, 'alert'],
+    ['shared-logins', { sharedLogins: { users: 300, largest: 100, overShared: 0 } }, 100, 'ok'],
+    ['shared-logins', { sharedLogins: { users: 300, largest: 101, overShared: 1 } }, 101, 'warn'],
+    ['shared-logins', { sharedLogins: { users: 300, largest: 1001, overShared: 2 } }, 1001, 'alert'],
+    // One user id is enough data: a single shared login is the whole problem.
+    ['shared-logins', { sharedLogins: { users: 1, largest: 6390, overShared: 1 } }, 6390, 'alert'],
   ] as const)('%s at %j is %s', (id, over, value, state) => {
     const check = stateOf(facts(over as Partial<IntegrityFacts>), id);
     expect(check?.value).toBeCloseTo(value, 9);

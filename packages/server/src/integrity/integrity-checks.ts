@@ -1,4 +1,5 @@
 // The integrity checks (DESIGN.md L6 and its "Integrity checks" table) as data: what each measures, its thresholds, and why it matters.
+import { MATERIALIZE_MAX_VISITORS, SHARED_LOGIN_VISITORS } from '@touchline/storage';
 import type { IntegrityCheck } from './integrity-check.js';
 import { SDK_HEALTH_CHECKS } from './sdk-health-checks.js';
 
@@ -166,6 +167,27 @@ const STORED_DATA_CHECKS: readonly IntegrityCheck[] = [
           ? null
           : percent(f.eventVolume.last24h - f.eventVolume.previous24h, f.eventVolume.previous24h),
       note: `${f.eventVolume.last24h} events, previously ${f.eventVolume.previous24h}`,
+    }),
+  },
+  {
+    id: 'shared-logins',
+    title: 'Visitors on one user id',
+    explanation:
+      'The most visitors (browsers, devices) that identify linked to one user id, over all stored data. A person signs in on a ' +
+      'handful; hundreds mean a shared or test login, or identify called with a placeholder id (a constant, "undefined", an ' +
+      'empty name): attribution then takes all of those visitors as one person, and every conversion of any of them gets credit ' +
+      "from every channel any of them came from. Past 1,000 the person's journeys are not materialized but built at each read " +
+      '(slower attribution on that account). The user ids are not named here (they may be e-mail addresses); find them with ' +
+      'SELECT user_id, COUNT(*) FROM identities GROUP BY user_id ORDER BY 2 DESC.',
+    unit: 'count',
+    window: 'all time',
+    // More than a hundred warns; past the refresher's bound (the person is read live) alerts.
+    thresholds: { above: { warn: SHARED_LOGIN_VISITORS + 1, alert: MATERIALIZE_MAX_VISITORS + 1 } },
+    minSample: 1,
+    sample: (f) => f.sharedLogins.users,
+    measure: (f) => ({
+      value: f.sharedLogins.users === 0 ? null : f.sharedLogins.largest,
+      note: `${f.sharedLogins.overShared} of ${f.sharedLogins.users} user id(s) linked to more than ${SHARED_LOGIN_VISITORS} visitors`,
     }),
   },
 ];

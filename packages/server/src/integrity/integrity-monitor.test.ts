@@ -19,6 +19,7 @@ const facts: IntegrityFacts = {
   flappingDay: { pairs: 0, visitors: 0 },
   sessionRate: { lastHour: 0, baselineSessions: 0, baselineFrom: null, baselineTo: NOW },
   eventVolume: { last24h: 0, previous24h: 0 },
+  sharedLogins: { users: 0, largest: 0, overShared: 0 },
 };
 const noSdk: SdkHealthFacts = {
   instances: 0,

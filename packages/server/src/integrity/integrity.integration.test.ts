@@ -85,6 +85,22 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
       expect(check(report, 'extreme-visitors').state).toBe('ok');
     });
 
+    it('a shared login: one user id signed in on 150 visitors warns, on 1,001 (past the journey bound) alerts, unnamed', async () => {
+      const login = (visitors: number): SyntheticSession[] =>
+        Array.from({ length: visitors }, (_, i) => ({
+          visitorId: randomUUID(),
+          // Spread over the week as the clean traffic is, so the event volume stays even.
+          startedAt: Math.round(NOW - 7 * DAY + (i + 0.25) * ((7 * DAY) / visitors)),
+          userId: 'guest@shop.example',
+        }));
+      const some = await reportFor([...cleanTraffic(NOW), ...login(150)]);
+      expect(firing(some)).toEqual(['shared-logins']);
+      expect(check(some, 'shared-logins')).toMatchObject({ state: 'warn', value: 150 });
+      expect(check(some, 'shared-logins').note).not.toContain('guest@shop.example');
+      const more = await reportFor(login(851));
+      expect(check(more, 'shared-logins')).toMatchObject({ state: 'alert', value: 1001 });
+    });
+
     it('5x visit inflation: every visitor with 5 sessions in a week fires session-inflation as an alert', async () => {
       const inflated = Array.from({ length: 150 }, (_, v) => {
         const visitorId = randomUUID();

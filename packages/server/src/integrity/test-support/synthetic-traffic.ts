@@ -17,6 +17,8 @@ export interface SyntheticSession {
   referrer?: string | null;
   /** Adds a conversion to the session. */
   converts?: boolean;
+  /** Adds an identify with this user id to the session. */
+  userId?: string;
 }
 
 /** One session's items as the SDK would send them: a landing pageview, a second pageview and an event. */
@@ -42,6 +44,8 @@ export function sessionItems(s: SyntheticSession): InboxItem[] {
     { type: 'pageview', ...base(s.startedAt + 10_000), context: context('/product', `${SITE}/landing`) },
     { type: 'event', ...base(s.startedAt + 15_000), context: null, name: 'add_to_cart', properties: {} },
   ];
+  if (s.userId !== undefined)
+    items.push({ type: 'identify', ...base(s.startedAt + 12_000), context: null, user_id: s.userId, traits: {} });
   if (s.converts === true) {
     items.push({
       type: 'conversion',
@@ -59,7 +63,7 @@ export function sessionItems(s: SyntheticSession): InboxItem[] {
 /**
  * Clean traffic: `sessions` sessions evenly spread over the 7 days before `now`; every third of the
  * first half's visitors comes back 3.5 days later (about 1.2 sessions per visitor), one session in
- * ten converts, referrers are search, none or (one in twenty) the site itself.
+ * ten converts and signs in (a user id of its own), referrers are search, none or (one in twenty) the site itself.
  */
 export function cleanTraffic(now: number, sessions = 700): SyntheticSession[] {
   const step = (7 * DAY) / sessions;
@@ -71,7 +75,14 @@ export function cleanTraffic(now: number, sessions = 700): SyntheticSession[] {
     const visitorId = returning ? (visitors[k - half] as string) : randomUUID();
     visitors.push(visitorId);
     const referrer = k % 20 === 0 ? `${SITE}/blog` : k % 2 === 0 ? 'https://www.google.com/' : null;
-    out.push({ visitorId, startedAt: Math.round(now - 7 * DAY + (k + 0.5) * step), referrer, converts: k % 10 === 0 });
+    const converts = k % 10 === 0;
+    out.push({
+      visitorId,
+      startedAt: Math.round(now - 7 * DAY + (k + 0.5) * step),
+      referrer,
+      converts,
+      ...(converts ? { userId: `user-${visitorId}` } : {}),
+    });
   }
   return out;
 }

@@ -32,6 +32,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
         expect(facts.day).toEqual({ sessions: 0, visitors: 0, newVisitorSessions: 0, newVisitors: 0 });
         expect(facts.extremeVisitorsDay).toEqual({ count: 0, top: [] });
         expect(facts.heavyVisitorsMonth).toEqual({ count: 0, visitors: 0 });
+        expect(facts.sharedLogins).toEqual({ users: 0, largest: 0, overShared: 0 });
         expect(facts.sessionRate).toEqual({
           lastHour: 0,
           baselineSessions: 0,
@@ -272,6 +273,37 @@ describe.each(await storageFactories(process.env, import.meta.url))('$dialect', 
       expect(facts.selfReferralsWeek).toBe(2);
       expect(facts.convertersWeek).toEqual({ converters: 1, sessions: 4 });
       expect(facts.eventVolume).toEqual({ last24h: 4, previous24h: 2 });
+    });
+
+    it('counts the visitors of each user id: how many user ids, the most on one, and those past the shared bound', async () => {
+      const link = (accountId: string, userId: string, visitorId: string) => ({
+        accountId,
+        userId,
+        visitorId,
+        timestamp: NOW - 400 * DAY,
+        traits: '{}',
+        traitsAt: 1,
+      });
+      const identities = [
+        // A shared login on 101 visitors (one past the bound), one on exactly 100, and a person on two devices.
+        ...Array.from({ length: 101 }, (_, i) => link(acc.id, 'guest@example.com', `g${i}`)),
+        ...Array.from({ length: 100 }, (_, i) => link(acc.id, 'demo', `d${i}`)),
+        link(acc.id, 'ann', 'phone'),
+        link(acc.id, 'ann', 'laptop'),
+        // Another account's bigger shared login is not counted here.
+        ...Array.from({ length: 150 }, (_, i) => link(other.id, 'guest@example.com', `o${i}`)),
+      ];
+      expect(await storage.applyProcessed(batch({ identities }))).toEqual({ kind: 'applied' });
+      expect((await storage.integrityFacts(acc.id, NOW)).sharedLogins).toEqual({
+        users: 3,
+        largest: 101,
+        overShared: 1,
+      });
+      expect((await storage.integrityFacts(other.id, NOW)).sharedLogins).toEqual({
+        users: 1,
+        largest: 150,
+        overShared: 1,
+      });
     });
 
     it('counts visitors with more than 50 sessions started in the last 30 days', async () => {

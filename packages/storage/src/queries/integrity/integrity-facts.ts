@@ -37,6 +37,8 @@ export interface IntegrityFacts {
   sessionRate: { lastHour: number; baselineSessions: number; baselineFrom: number | null; baselineTo: number };
   /** Events in the last 24 h and in the 24 h before. */
   eventVolume: { last24h: number; previous24h: number };
+  /** User ids that identify linked to visitors (all time): how many, the most visitors on one, and how many have more than SHARED_LOGIN_VISITORS. */
+  sharedLogins: { users: number; largest: number; overShared: number };
 }
 
 const HOUR = 3_600_000;
@@ -50,6 +52,8 @@ export const HEAVY_SESSIONS_PER_MONTH = 50;
 export const EXTREME_VISITORS_LISTED = 10;
 /** Two sessions of one visitor started closer than this are a flapping pair. */
 export const FLAPPING_GAP_MS = 1000;
+/** A user id linked to more visitors than this is counted as shared (a person signs in on a handful). */
+export const SHARED_LOGIN_VISITORS = 100;
 
 // Every window is "sessions started in [@from, @now)". started_at >= @from implies
 // last_seen_at >= @from; the redundant bound lets sessions_by_activity do the range scan.
@@ -103,6 +107,11 @@ const SQLITE_EVENTS = `SELECT
     (SELECT COUNT(*) FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @day AND occurred_at < @now) AS last24h,
     (SELECT COUNT(*) FROM events WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} AND occurred_at >= @prevDay AND occurred_at < @day) AS previous24h`;
 
+// One pass over the account's identities in key order (account, user id, visitor): the visitors of
+// each user id. Not named: user ids may be e-mail addresses, and reports travel to webhooks.
+const SQLITE_LOGINS = `SELECT COUNT(*) AS users, COALESCE(MAX(n), 0) AS largest, COALESCE(SUM(n > @shared), 0) AS overShared FROM (
+    SELECT COUNT(*) AS n FROM identities WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} GROUP BY user_id)`;
+
 // PostgreSQL: the same statements with quoted camelCase aliases (unquoted ones fold to lower
 // case), ILIKE for SQLite's case-insensitive LIKE, FILTER for SQLite's SUM(boolean), and a name
 // on every derived table. Parameters stay named (@x) and are compiled to $n once.
@@ -138,6 +147,9 @@ const PG_RATE = named<keyof Bounds>(
     .replace('AS baselineSessions', 'AS "baselineSessions"')
     .replace('AS baselineFrom', 'AS "baselineFrom"'),
 );
+const PG_LOGINS = named<'account' | 'shared'>(`SELECT COUNT(*) AS users, COALESCE(MAX(n), 0) AS largest,
+    COUNT(*) FILTER (WHERE n > @shared) AS "overShared" FROM (
+    SELECT COUNT(*) AS n FROM identities WHERE account_key = ${ACCOUNT_KEY_OF_NAMED} GROUP BY user_id) AS per_user`);
 const PG_EVENTS = named<keyof Bounds>(
   SQLITE_EVENTS.replace('AS last24h', 'AS "last24h"').replace('AS previous24h', 'AS "previous24h"'),
 );
@@ -168,6 +180,7 @@ interface RawFacts {
   flapping: Counts<'pairs' | 'visitors'>;
   rate: Rate | undefined;
   events: Counts<'last24h' | 'previous24h'>;
+  logins: Counts<'users' | 'largest' | 'overShared'>;
 }
 
 function assemble(b: Bounds, r: RawFacts): IntegrityFacts {
@@ -188,6 +201,11 @@ function assemble(b: Bounds, r: RawFacts): IntegrityFacts {
       baselineTo: b.hour,
     },
     eventVolume: { last24h: r.events.last24h, previous24h: r.events.previous24h },
+    sharedLogins: {
+      users: Number(r.logins.users),
+      largest: Number(r.logins.largest),
+      overShared: Number(r.logins.overShared),
+    },
   };
 }
 
@@ -218,6 +236,9 @@ function sqliteRaw(c: SqliteConnection, b: Bounds): RawFacts {
       .get({ ...b, gap: FLAPPING_GAP_MS }) as RawFacts['flapping'],
     rate: c.statement<[Bounds], Rate>(SQLITE_RATE).get(b),
     events: c.statement<[Bounds], RawFacts['events']>(SQLITE_EVENTS).get(b) as RawFacts['events'],
+    logins: c
+      .statement<[{ account: string; shared: number }], RawFacts['logins']>(SQLITE_LOGINS)
+      .get({ account: b.account, shared: SHARED_LOGIN_VISITORS }) as RawFacts['logins'],
   };
 }
 
@@ -240,6 +261,7 @@ async function pgRaw(client: PgQueryable, b: Bounds): Promise<RawFacts> {
     flapping: await one(PG_FLAPPING, { ...b, gap: FLAPPING_GAP_MS }),
     rate: await one(PG_RATE, bounds),
     events: await one(PG_EVENTS, bounds),
+    logins: await one(PG_LOGINS, { account: b.account, shared: SHARED_LOGIN_VISITORS }),
   };
 }
 
