@@ -5,9 +5,17 @@
 // (the person held live), and journeyFacts / attributionFacts over its window. The end-to-end figure is the
 // soak itself (`node bench/wal-soak.mjs --items 1000000`: WAL peak, processing, attribution p50 over HTTP).
 // Usage: node bench/giant-person.mjs [--visitors 1050,6390] [--conversions 3] [--repeat 5] [--out FILE]
-import { mkdtempSync, rmSync } from 'node:fs';
+// Over HTTP: node bench/giant-person.mjs --http --base DIR [--visitors 6390] [--repeat 5] [--out FILE]
+//   A demo account (`touchline demo --days 30 --sessions-per-day 2000 --mix realistic`, loaded by DIR's CLI) plus the giant
+//   person (its sessions and conversions in the window, written by DIR's storage), copied once per side; each side starts
+//   its own `touchline serve` on its copy (A: this checkout, B: DIR, a checkout built as bench/first-request.mjs says),
+//   waits --settle-seconds (10) for its refresher, then times GET /api/v1/attribution?model=linear over the 30 days
+//   (--repeat sequential requests) and one conversion's journey, and reads the WAL and the journey marks left.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { openSqliteStorage } from '../packages/storage/dist/index.js';
@@ -21,6 +29,9 @@ const { values } = parseArgs({
     conversions: { type: 'string', default: '3' },
     repeat: { type: 'string', default: '5' },
     out: { type: 'string' },
+    http: { type: 'boolean', default: false },
+    base: { type: 'string' },
+    'settle-seconds': { type: 'string', default: '10' },
   },
 });
 const sizes = values.visitors.split(',').map(Number);
@@ -45,24 +56,19 @@ const ms = async (f) => {
   return { ms: performance.now() - t, result };
 };
 
-const rows = [];
-for (const n of sizes) {
-  const dir = mkdtempSync(join(tmpdir(), 'touchline-giant-'));
-  try {
-    const file = join(dir, 'giant.db');
-    const storage = await openSqliteStorage({ path: file });
-    await storage.migrate();
-    const account = await storage.ensureAccount('giant', 1);
-    const t = Date.now() - 10 * DAY;
-    const id = (i) => `device-${String(i).padStart(6, '0')}`;
-    const batch = {
+/** The giant person as one processed batch: N visitors, one session each before `t`, one user id, `conversions` orders. */
+function giantBatch(accountId, n, t) {
+  const id = (i) => `device-${String(i).padStart(6, '0')}`;
+  return {
+    id,
+    batch: {
       visitors: [],
       events: [],
       aliases: [],
       done: [],
       dead: [],
       sessions: Array.from({ length: n }, (_, i) => ({
-        accountId: account.id,
+        accountId,
         id: `${id(i)}-s`,
         visitorId: id(i),
         startedAt: t - (i + 1) * 60_000,
@@ -72,7 +78,7 @@ for (const n of sizes) {
         pageviewCount: 1,
       })),
       identities: Array.from({ length: n }, (_, i) => ({
-        accountId: account.id,
+        accountId,
         userId: 'shared-test-login',
         visitorId: id(i),
         timestamp: t,
@@ -80,7 +86,7 @@ for (const n of sizes) {
         traitsAt: 1,
       })),
       conversions: Array.from({ length: conversions }, (_, i) => ({
-        accountId: account.id,
+        accountId,
         id: `order-${i}`,
         name: 'purchase',
         visitorId: id(i),
@@ -90,7 +96,25 @@ for (const n of sizes) {
         currency: 'EUR',
         properties: '{}',
       })),
-    };
+    },
+  };
+}
+
+if (values.http) {
+  await overHttp();
+  process.exit(0);
+}
+
+const rows = [];
+for (const n of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), 'touchline-giant-'));
+  try {
+    const file = join(dir, 'giant.db');
+    const storage = await openSqliteStorage({ path: file });
+    await storage.migrate();
+    const account = await storage.ensureAccount('giant', 1);
+    const t = Date.now() - 10 * DAY;
+    const { id, batch } = giantBatch(account.id, n, t);
     const applied = await storage.applyProcessed(batch);
     if (applied.kind !== 'applied') throw new Error(`applyProcessed: ${JSON.stringify(applied)}`);
     const refresh = await ms(async () => {
@@ -154,3 +178,140 @@ for (const r of rows)
     `| ${r.visitors} | ${f(r.walkBeforeMs)} ms | ${f(r.walkMs)} ms | ${(r.walkBeforeMs / r.walkMs).toFixed(0)}x | ${f(r.refreshMs)} ms (${r.refreshSteps}, ${r.held}) | ${f(r.journeyFactsMs)} ms | ${f(r.attributionFactsMs)} ms |`,
   );
 if (values.out) writeResult(values.out, { bench: 'giant-person', machine: machine(), conversions, repeat, rows });
+
+/** Starts `touchline serve` (the CLI at `bin`) on `db`; resolves when it listens. */
+async function startServe(bin, db) {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TOUCHLINE_RATE_LIMIT: 'off' },
+  });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolveUrl(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((done) => {
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function overHttp() {
+  if (values.base === undefined) throw new Error('--http needs --base DIR: the checkout to compare with');
+  const here = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
+  const baseDir = resolve(values.base);
+  const baseBin = join(baseDir, 'packages/cli/bin/touchline.mjs');
+  if (!existsSync(baseBin)) throw new Error(`--base ${baseDir}: no packages/cli/bin/touchline.mjs there`);
+  const n = sizes[0];
+  const settleMs = Number(values['settle-seconds']) * 1000;
+  const NOW = '2026-12-05T12:00:00Z';
+  const dir = mkdtempSync(join(tmpdir(), 'touchline-giant-http-'));
+  try {
+    const seed = join(dir, 'seed.db');
+    const demo = spawnSync(
+      process.execPath,
+      [
+        baseBin,
+        'demo',
+        '--db',
+        seed,
+        '--days',
+        '30',
+        '--sessions-per-day',
+        '2000',
+        '--mix',
+        'realistic',
+        '--now',
+        NOW,
+        '--json',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+    );
+    if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr}`);
+    const info = JSON.parse(demo.stdout.trim().split('\n').pop());
+    const { openSqliteStorage: openBase } = await import(join(baseDir, 'packages/storage/dist/index.js'));
+    const storage = await openBase({ path: seed });
+    const t = Date.parse(NOW) - 10 * DAY;
+    const { batch } = giantBatch(info.account_id, n, t);
+    const applied = await storage.applyProcessed(batch);
+    if (applied.kind !== 'applied') throw new Error(`applyProcessed: ${JSON.stringify(applied)}`);
+    await storage.close();
+    const from = new Date(Date.parse(NOW) - 30 * DAY).toISOString();
+    const attribution = `/api/v1/attribution?model=linear&lookback_days=30&from=${from}&to=${NOW}`;
+    const sides = [];
+    for (const [name, bin] of [
+      ['A (this checkout)', here],
+      [`B (${baseDir})`, baseBin],
+    ]) {
+      const db = join(dir, `${name[0]}.db`);
+      copyFileSync(seed, db);
+      const serve = await startServe(bin, db);
+      try {
+        await new Promise((r) => setTimeout(r, settleMs));
+        const headers = { authorization: `Bearer ${info.key}` };
+        const times = [];
+        let answer = null;
+        for (let i = 0; i < repeat; i++) {
+          const t0 = performance.now();
+          const res = await fetch(`${serve.url}${attribution}`, { headers });
+          answer = await res.json();
+          if (res.status !== 200) throw new Error(`${name}: attribution HTTP ${res.status} ${JSON.stringify(answer)}`);
+          times.push(performance.now() - t0);
+        }
+        const j0 = performance.now();
+        const journey = await fetch(`${serve.url}/api/v1/conversions/order-0/journey`, { headers });
+        await journey.text();
+        const journeyMs = performance.now() - j0;
+        const wal = existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0;
+        const check = new Database(db, { readonly: true });
+        const marks = check.prepare('SELECT COUNT(*) AS n FROM journey_dirty').get().n;
+        check.close();
+        sides.push({
+          name,
+          attributionP50Ms: median(times),
+          attributionMaxMs: Math.max(...times),
+          conversions: answer?.conversions,
+          journeyStatus: journey.status,
+          journeyMs,
+          walMiB: wal / 2 ** 20,
+          marksLeft: marks,
+        });
+      } finally {
+        await serve.stop();
+      }
+    }
+    const [a, b] = sides;
+    if (a.conversions !== b.conversions)
+      throw new Error(`the sides disagree: ${a.conversions} vs ${b.conversions} conversions`);
+    console.log(
+      `${n} visitors on one user id (${conversions} of their orders in the window) on a 30-day demo account; settle ${settleMs / 1000} s, ${repeat} requests`,
+    );
+    console.log('| side | attribution linear 30 d p50 (max) | one journey | WAL after | journey marks left |');
+    console.log('|---|---|---|---|---|');
+    for (const x of sides)
+      console.log(
+        `| ${x.name} | ${x.attributionP50Ms.toFixed(0)} ms (${x.attributionMaxMs.toFixed(0)}) | ${x.journeyMs.toFixed(0)} ms (HTTP ${x.journeyStatus}) | ${x.walMiB.toFixed(1)} MiB | ${x.marksLeft} |`,
+      );
+    console.log(`B / A attribution p50: ${(b.attributionP50Ms / a.attributionP50Ms).toFixed(1)}x`);
+    if (values.out)
+      writeResult(values.out, {
+        bench: 'giant-person-http',
+        machine: machine(),
+        visitors: n,
+        conversions,
+        repeat,
+        settleMs,
+        sides,
+      });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
