@@ -32,6 +32,7 @@ const { values } = parseArgs({
     http: { type: 'boolean', default: false },
     base: { type: 'string' },
     'settle-seconds': { type: 'string', default: '10' },
+    'request-timeout-seconds': { type: 'string', default: '120' },
   },
 });
 const sizes = values.visitors.split(',').map(Number);
@@ -196,9 +197,19 @@ async function startServe(bin, db) {
   });
   return {
     url,
-    stop: () =>
+    /** SIGTERM, then SIGKILL after `graceMs`; resolves with the ms until exit and whether it had to be killed. */
+    stop: (graceMs) =>
       new Promise((done) => {
-        child.once('exit', done);
+        const t0 = performance.now();
+        let killed = false;
+        const timer = setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, graceMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          done({ ms: performance.now() - t0, killed });
+        });
         child.kill('SIGTERM');
       }),
   };
@@ -212,6 +223,7 @@ async function overHttp() {
   if (!existsSync(baseBin)) throw new Error(`--base ${baseDir}: no packages/cli/bin/touchline.mjs there`);
   const n = sizes[0];
   const settleMs = Number(values['settle-seconds']) * 1000;
+  const timeoutMs = Number(values['request-timeout-seconds']) * 1000;
   const NOW = '2026-12-05T12:00:00Z';
   const dir = mkdtempSync(join(tmpdir(), 'touchline-giant-http-'));
   try {
@@ -254,38 +266,62 @@ async function overHttp() {
       const db = join(dir, `${name[0]}.db`);
       copyFileSync(seed, db);
       const serve = await startServe(bin, db);
+      let side = null;
       try {
         await new Promise((r) => setTimeout(r, settleMs));
         const headers = { authorization: `Bearer ${info.key}` };
         const times = [];
         let answer = null;
-        for (let i = 0; i < repeat; i++) {
+        let timedOut = false;
+        // A request past the timeout ends the side's series: the old walk takes minutes per answer.
+        const limited = () => ({ headers, signal: AbortSignal.timeout(timeoutMs) });
+        for (let i = 0; i < repeat && !timedOut; i++) {
           const t0 = performance.now();
-          const res = await fetch(`${serve.url}${attribution}`, { headers });
-          answer = await res.json();
-          if (res.status !== 200) throw new Error(`${name}: attribution HTTP ${res.status} ${JSON.stringify(answer)}`);
-          times.push(performance.now() - t0);
+          try {
+            const res = await fetch(`${serve.url}${attribution}`, limited());
+            answer = await res.json();
+            if (res.status !== 200)
+              throw new Error(`${name}: attribution HTTP ${res.status} ${JSON.stringify(answer)}`);
+            times.push(performance.now() - t0);
+          } catch (error) {
+            if (error?.name !== 'TimeoutError') throw error;
+            timedOut = true;
+          }
         }
         const j0 = performance.now();
-        const journey = await fetch(`${serve.url}/api/v1/conversions/order-0/journey`, { headers });
-        await journey.text();
+        let journeyStatus = 'timed out';
+        try {
+          const journey = await fetch(`${serve.url}/api/v1/conversions/order-0/journey`, limited());
+          await journey.text();
+          journeyStatus = `HTTP ${journey.status}`;
+        } catch (error) {
+          if (error?.name !== 'TimeoutError') throw error;
+        }
         const journeyMs = performance.now() - j0;
         const wal = existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0;
         const check = new Database(db, { readonly: true });
         const marks = check.prepare('SELECT COUNT(*) AS n FROM journey_dirty').get().n;
         check.close();
-        sides.push({
+        side = {
           name,
-          attributionP50Ms: median(times),
-          attributionMaxMs: Math.max(...times),
+          answered: times.length,
+          timedOut,
+          attributionP50Ms: times.length === 0 ? null : median(times),
+          attributionMaxMs: times.length === 0 ? null : Math.max(...times),
           conversions: answer?.conversions,
-          journeyStatus: journey.status,
+          journeyStatus,
           journeyMs,
           walMiB: wal / 2 ** 20,
           marksLeft: marks,
-        });
+        };
       } finally {
-        await serve.stop();
+        // The old refresher's step over the giant person does not end, nor does a graceful stop waiting for it.
+        const stopped = await serve.stop(30_000);
+        if (side !== null) {
+          side.stop = stopped;
+          sides.push(side);
+          console.log(`${name}: ${JSON.stringify(side)}`);
+        }
       }
     }
     const [a, b] = sides;
@@ -294,13 +330,20 @@ async function overHttp() {
     console.log(
       `${n} visitors on one user id (${conversions} of their orders in the window) on a 30-day demo account; settle ${settleMs / 1000} s, ${repeat} requests`,
     );
-    console.log('| side | attribution linear 30 d p50 (max) | one journey | WAL after | journey marks left |');
-    console.log('|---|---|---|---|---|');
+    console.log(
+      '| side | attribution linear 30 d p50 (max) | one journey | WAL after | journey marks left | SIGTERM to exit |',
+    );
+    console.log('|---|---|---|---|---|---|');
+    const p50 = (x) =>
+      x.attributionP50Ms === null
+        ? `none within ${timeoutMs / 1000} s`
+        : `${x.attributionP50Ms.toFixed(0)} ms (max ${x.attributionMaxMs.toFixed(0)}; ${x.answered} answered${x.timedOut ? `, then one past ${timeoutMs / 1000} s` : ''})`;
     for (const x of sides)
       console.log(
-        `| ${x.name} | ${x.attributionP50Ms.toFixed(0)} ms (${x.attributionMaxMs.toFixed(0)}) | ${x.journeyMs.toFixed(0)} ms (HTTP ${x.journeyStatus}) | ${x.walMiB.toFixed(1)} MiB | ${x.marksLeft} |`,
+        `| ${x.name} | ${p50(x)} | ${x.journeyMs.toFixed(0)} ms (${x.journeyStatus}) | ${x.walMiB.toFixed(1)} MiB | ${x.marksLeft} | ${x.stop.killed ? 'none within 30 s (killed)' : `${x.stop.ms.toFixed(0)} ms`} |`,
       );
-    console.log(`B / A attribution p50: ${(b.attributionP50Ms / a.attributionP50Ms).toFixed(1)}x`);
+    if (a.attributionP50Ms !== null && b.attributionP50Ms !== null)
+      console.log(`B / A attribution p50: ${(b.attributionP50Ms / a.attributionP50Ms).toFixed(1)}x`);
     if (values.out)
       writeResult(values.out, {
         bench: 'giant-person-http',
