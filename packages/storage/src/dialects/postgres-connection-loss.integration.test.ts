@@ -44,4 +44,26 @@ describe.skipIf(postgres === undefined)('postgres connection loss', () => {
       await conn.pool.end();
     }
   });
+
+  // pg-pool hands a released client to the next waiter with no listener of its own until the waiter's
+  // continuation runs; an 'error' emitted in that gap was unheard and crashed the process. Here the
+  // gap is opened by hand: a client taken with pool.connect() (as the hand-over gives it) meets an
+  // 'error' before anyone listens.
+  it('no pooled client is ever without an error listener, even in the hand-over between two holders', async () => {
+    const conn = createPostgresConnection({ url: base, poolSize: 1 });
+    try {
+      await conn.rows('SELECT 1');
+      const client = await conn.pool.connect();
+      try {
+        expect(() =>
+          client.emit('error', new Error('terminating connection due to administrator command')),
+        ).not.toThrow();
+      } finally {
+        client.release(true);
+      }
+      expect(await conn.rows<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await conn.pool.end();
+    }
+  });
 });

@@ -104,6 +104,15 @@ export function createPostgresConnection(options: PostgresPoolOptions): Postgres
   // An idle pooled connection that the server drops emits 'error' on the pool; without a listener
   // that would crash the process. The next query simply opens a new connection.
   pool.on('error', () => {});
+  // And every client keeps a listener of its own for its whole life: pg-pool removes its idle
+  // listener when it hands a released client to the next waiter, whose own listener is attached a
+  // microtask later; a FATAL parsed in the same socket chunk as the previous query's end (a
+  // pg_terminate_backend right then) was emitted in between, unheard, and crashed the process
+  // (seen once in CI: postgres-outage.integration.test.ts on Node 22). Queries in flight still fail
+  // on their own, and a holder's listener (once(), below) still marks the client broken.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 
   async function once<T>(fn: (client: PgQueryable) => Promise<T>, begin: string): Promise<T> {
     const client = await pool.connect();
