@@ -194,7 +194,14 @@ function someConversion(db, now) {
 
 /** The same on PostgreSQL. */
 async function someConversionPg(url, now) {
-  const client = new pg.Client({ connectionString: url });
+  // The collector reads `?schema=` from the URL (a search_path); pg does not, so it is set here the same way.
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  const client = new pg.Client({
+    connectionString: parsed.toString(),
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
   await client.connect();
   try {
     const { rows } = await client.query(
