@@ -93,6 +93,7 @@ describe('sqlite migrations', () => {
       { version: 23, name: '023-path-steps.sql' },
       { version: 24, name: '024-visitor-days.sql' },
       { version: 25, name: '025-journey-live-persons.sql' },
+      { version: 26, name: '026-person-paths.sql' },
     ]);
   });
 

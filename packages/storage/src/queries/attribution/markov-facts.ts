@@ -11,6 +11,7 @@ import {
 } from './attribution-dimension.js';
 import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
 import type { PathSession } from '../rollups/path-steps.js';
+import { personMarkovFacts } from './markov-person-facts.js';
 import { pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
 
 /**
@@ -217,10 +218,29 @@ function toSteps(dimension: AttributionDimension): (row: StepRow) => PathStepFac
   };
 }
 
-/** Equal journeys to attributionFacts (unless truncated), and the same Markov chain from `sessions` plus `steps`. */
-export function markovFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<MarkovFacts> {
+/**
+ * Equal journeys to attributionFacts (unless truncated), and the same Markov chain from `sessions`
+ * plus `steps`. For channels without campaigns (what Markov and the model comparison read) the
+ * person-path read first (markov-person-facts.ts); it declines when many marks are pending.
+ */
+export async function markovFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<MarkovFacts> {
   const dimension = w.dimension ?? 'channel';
   const campaigns = w.campaigns ?? true;
+  if (dimension === 'channel' && !campaigns) {
+    const persons = await personMarkovFacts(conn, accountId, w);
+    if (persons !== null) return persons;
+  }
+  return everyLinkedPerson(conn, accountId, w, dimension, campaigns);
+}
+
+/** Converters and every person of several visitors as sessions, each other visitor's path as steps. */
+function everyLinkedPerson(
+  conn: Connection,
+  accountId: string,
+  w: FactsWindow,
+  dimension: AttributionDimension,
+  campaigns: boolean,
+): Promise<MarkovFacts> {
   const start = w.from - w.lookbackMs;
   return runQuery(conn, 'markovFacts', {
     sqlite: (c) =>

@@ -2,6 +2,7 @@
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { byPathOrder, dayOf, DAY_MS, NONE, type PathSession } from '../rollups/path-steps.js';
+import { walkCtes } from './person-walk-sql.js';
 
 /** A session as a step's side: its channel (null: unclassified), no breakdown group. */
 export interface ChannelTouch {
@@ -33,33 +34,84 @@ export interface StepWindow {
 // session on to's day at or before to. So the inner rows are counted by class (cls 2: the
 // undecided day), and the raw edge paths say how many of the undecided ones lie inside.
 
-const innerSteps = (p: (name: string) => string): string => `SELECT
+const innerSteps = (p: (name: string) => string, table = 'path_steps', where = ''): string => `SELECT
     CASE WHEN r.prev_day = ${NONE} THEN 0 WHEN r.prev_day > ${p('dS')} THEN 1 WHEN r.prev_day = ${p('dS')} THEN 2 ELSE 0 END AS cls,
     r.prev_channel AS "prevChannel", r.channel, SUM(r.sessions) AS n
-  FROM accounts a JOIN path_steps r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
-  WHERE a.id = ${p('account')} GROUP BY 1, r.prev_channel, r.channel`;
-const innerEnds = (p: (name: string) => string): string => `SELECT
+  FROM accounts a JOIN ${table} r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
+  WHERE a.id = ${p('account')}${where} GROUP BY 1, r.prev_channel, r.channel`;
+const innerEnds = (p: (name: string) => string, table = 'path_ends', where = ''): string => `SELECT
     CASE WHEN r.next_day = ${NONE} OR r.next_day > ${p('dT')} THEN 1 WHEN r.next_day = ${p('dT')} THEN 2 ELSE 0 END AS cls,
     r.channel, SUM(r.sessions) AS n
-  FROM accounts a JOIN path_ends r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
-  WHERE a.id = ${p('account')} GROUP BY 1, r.channel`;
+  FROM accounts a JOIN ${table} r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
+  WHERE a.id = ${p('account')}${where} GROUP BY 1, r.channel`;
 // Sessions started in [a, b] were last seen in [a, b + the account's longest span] (session_spans):
 // the bound lets sessions_by_activity do the range scan. Then every session of those visitors.
-const edgePaths = (
+const edgeCtes = (
   p: (name: string) => string,
-  fence: string,
-): string => `WITH acct(k) AS (SELECT key FROM accounts WHERE id = ${p('account')}),
+): string => `acct(k) AS (SELECT key FROM accounts WHERE id = ${p('account')}),
   span(ms) AS (SELECT coalesce((SELECT max_span FROM session_spans WHERE account_key = (SELECT k FROM acct)), 0)),
   ranges(a, b) AS (VALUES (${p('a1')}, ${p('b1')}), (${p('a2')}, ${p('b2')})),
   edge(v) AS (SELECT DISTINCT s.visitor_id FROM acct CROSS JOIN span CROSS JOIN ranges CROSS JOIN sessions s
     WHERE s.account_key = acct.k AND s.last_seen_at >= ranges.a AND s.last_seen_at <= ranges.b + span.ms
-      AND s.started_at >= ranges.a AND s.started_at <= ranges.b)
-  SELECT s.visitor_id AS "visitorId", s.id, s.started_at AS "startedAt", coalesce(s.channel, '') AS channel
+      AND s.started_at >= ranges.a AND s.started_at <= ranges.b)`;
+const PATH_COLUMNS = `s.visitor_id AS "visitorId", s.id, s.started_at AS "startedAt", coalesce(s.channel, '') AS channel`;
+const edgePaths = (p: (name: string) => string, fence: string): string => `WITH ${edgeCtes(p)}
+  SELECT ${PATH_COLUMNS}
   FROM edge CROSS JOIN acct CROSS JOIN ${fence.replace('@', 'edge.v')}`;
 const SQLITE_EDGE = edgePaths((n) => `@${n}`, 'sessions s WHERE s.account_key = acct.k AND s.visitor_id = @');
+const pgEdgeParam = (n: string): string =>
+  `$${['account', 'a1', 'b1', 'a2', 'b2'].indexOf(n) + 1}::${n === 'account' ? 'text' : 'bigint'}`;
 const PG_EDGE = edgePaths(
-  (n) => `$${['account', 'a1', 'b1', 'a2', 'b2'].indexOf(n) + 1}::${n === 'account' ? 'text' : 'bigint'}`,
+  pgEdgeParam,
   'LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = @ OFFSET 0) s',
+);
+// Person paths (docs/read-model.md, "Person paths"): with `sent` (the visitors the caller reads
+// whole, every person of them), the correction rows of every other person of several visitors are
+// added, except rows stored under a marked visitor (the person changed since the refresher built
+// them). On the edge days such a person's merged path replaces its visitors' own: the persons are
+// walked from the edge visitors with identity links that were not sent (a walk from outside the
+// sent persons never enters them: each is closed under links).
+const personWhere = (sent: string, account: string): string => ` AND r.visitor_id NOT IN (${sent})
+    AND r.visitor_id NOT IN (SELECT d.visitor_id FROM journey_dirty d WHERE d.account_key = ${account})`;
+const personEdge = (
+  dialect: 'sqlite' | 'postgres',
+  p: (name: string) => string,
+  sent: string,
+  select: string,
+): string => `WITH RECURSIVE ${edgeCtes(p)},
+  starts(visitor_id) AS (SELECT edge.v FROM edge WHERE edge.v NOT IN (${sent})
+    AND EXISTS (SELECT 1 FROM identities i${dialect === 'sqlite' ? ' INDEXED BY identities_by_visitor' : ''}
+      WHERE i.account_key = (SELECT k FROM acct) AND i.visitor_id = edge.v)),
+  ${walkCtes(dialect, 'SELECT visitor_id FROM starts', 'acct.k')}
+  ${select}`;
+const SQLITE_SENT = 'SELECT value FROM json_each(@sent)';
+const SQLITE_PERSON_SESSIONS = personEdge(
+  'sqlite',
+  (n) => `@${n}`,
+  SQLITE_SENT,
+  `SELECT ${PATH_COLUMNS} FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id`,
+);
+const SQLITE_PERSON_LINKS = personEdge(
+  'sqlite',
+  (n) => `@${n}`,
+  SQLITE_SENT,
+  `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM person p CROSS JOIN acct
+    CROSS JOIN identities i INDEXED BY identities_by_visitor ON i.account_key = acct.k AND i.visitor_id = p.visitor_id`,
+);
+const PG_SENT = 'SELECT unnest($6::text[])';
+const PG_PERSON_SESSIONS = personEdge(
+  'postgres',
+  pgEdgeParam,
+  PG_SENT,
+  `SELECT ${PATH_COLUMNS} FROM person p CROSS JOIN acct
+    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id OFFSET 0) s`,
+);
+const PG_PERSON_LINKS = personEdge(
+  'postgres',
+  pgEdgeParam,
+  PG_SENT,
+  `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM person p CROSS JOIN acct
+    CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = acct.k AND i.visitor_id = p.visitor_id OFFSET 0) i`,
 );
 const sqliteNamed = (n: string): string => `@${n}`;
 const pgInner = (n: string): string => `$${['account', 'dS', 'dT'].indexOf(n) + 1}`;
@@ -67,6 +119,12 @@ const SQLITE_INNER_STEPS = innerSteps(sqliteNamed);
 const SQLITE_INNER_ENDS = innerEnds(sqliteNamed);
 const PG_INNER_STEPS = innerSteps(pgInner);
 const PG_INNER_ENDS = innerEnds(pgInner);
+const SQLITE_PERSON_WHERE = personWhere(SQLITE_SENT, '(SELECT key FROM accounts WHERE id = @account)');
+const SQLITE_PERSON_STEPS = innerSteps(sqliteNamed, 'person_path_steps', SQLITE_PERSON_WHERE);
+const SQLITE_PERSON_ENDS = innerEnds(sqliteNamed, 'person_path_ends', SQLITE_PERSON_WHERE);
+const PG_PERSON_WHERE = personWhere('SELECT unnest($4::text[])', '(SELECT key FROM accounts WHERE id = $1)');
+const PG_PERSON_STEPS = innerSteps(pgInner, 'person_path_steps', PG_PERSON_WHERE);
+const PG_PERSON_ENDS = innerEnds(pgInner, 'person_path_ends', PG_PERSON_WHERE);
 
 interface StepRow {
   cls: number | string;
@@ -82,10 +140,16 @@ interface EndRow {
 interface EdgeRow extends PathSession {
   visitorId: string;
 }
+interface Link {
+  userId: string;
+  visitorId: string;
+}
 interface Raw {
   steps: StepRow[];
   ends: EndRow[];
   edge: EdgeRow[];
+  /** With person paths: the walked edge persons' sessions (all of them) and links. */
+  persons?: { sessions: EdgeRow[]; links: Link[] };
 }
 
 /** The two edge ranges (inclusive): start's day from start, and to's day up to to (one range when they share a day). */
@@ -119,6 +183,52 @@ function countWindowPath(counter: StepCounter, path: readonly PathSession[], n: 
   if (last !== undefined) counter.add(last.channel, null, n);
 }
 
+function byVisitor(rows: readonly EdgeRow[]): Map<string, PathSession[]> {
+  const paths = new Map<string, PathSession[]>();
+  for (const r of rows) {
+    const list = paths.get(r.visitorId) ?? [];
+    list.push({ id: r.id, startedAt: Number(r.startedAt), channel: r.channel });
+    paths.set(r.visitorId, list);
+  }
+  return paths;
+}
+
+/**
+ * Replaces the edge paths of every visitor of a walked person of several visitors by the person's
+ * merged path (its stored rows were added, so its inner days already count that path).
+ */
+function mergePersons(paths: Map<string, PathSession[]>, persons: NonNullable<Raw['persons']>): void {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root) as string;
+    parent.set(x, root);
+    return root;
+  };
+  const unite = (a: string, b: string): void => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  // User ids and visitor ids share the map: a user id is a node between its visitors.
+  for (const l of persons.links) unite(`v${l.visitorId}`, `u${l.userId}`);
+  const visitorsOf = new Map<string, Set<string>>();
+  for (const l of persons.links) {
+    const root = find(`v${l.visitorId}`);
+    const set = visitorsOf.get(root) ?? new Set<string>();
+    set.add(l.visitorId);
+    visitorsOf.set(root, set);
+  }
+  const sessions = byVisitor(persons.sessions);
+  for (const [root, visitors] of visitorsOf) {
+    if (visitors.size < 2) continue;
+    for (const v of visitors) paths.delete(v);
+    paths.set(
+      `\u0000${root}`,
+      [...visitors].flatMap((v) => sessions.get(v) ?? []),
+    );
+  }
+}
+
 function combine(raw: Raw, w: StepWindow): StepCounter {
   const { dS, dT } = edgeRanges(w);
   const counter = new StepCounter();
@@ -129,12 +239,8 @@ function combine(raw: Raw, w: StepWindow): StepCounter {
     else counter.add(null, r.channel, n); // cls 2 moves its inside part back below
   }
   for (const r of raw.ends) if (Number(r.cls) !== 0) counter.add(r.channel, null, Number(r.n));
-  const paths = new Map<string, PathSession[]>();
-  for (const r of raw.edge) {
-    const list = paths.get(r.visitorId) ?? [];
-    list.push({ id: r.id, startedAt: Number(r.startedAt), channel: r.channel });
-    paths.set(r.visitorId, list);
-  }
+  const paths = byVisitor(raw.edge);
+  if (raw.persons !== undefined) mergePersons(paths, raw.persons);
   const inWindow = (t: number): boolean => t >= w.start && t <= w.to;
   for (const path of paths.values()) {
     const sorted = path.sort(byPathOrder);
@@ -157,23 +263,43 @@ function combine(raw: Raw, w: StepWindow): StepCounter {
   return counter;
 }
 
-function sqliteRaw(c: SqliteConnection, accountId: string, w: StepWindow): Raw {
+function sqliteRaw(c: SqliteConnection, accountId: string, w: StepWindow, sent?: readonly string[]): Raw {
   const { a1, b1, a2, b2, dS, dT } = edgeRanges(w);
   const inner = { account: accountId, dS, dT };
-  return {
-    steps: c.statement<[Record<string, unknown>], StepRow>(SQLITE_INNER_STEPS).all(inner),
-    ends: c.statement<[Record<string, unknown>], EndRow>(SQLITE_INNER_ENDS).all(inner),
-    edge: c.statement<[Record<string, unknown>], EdgeRow>(SQLITE_EDGE).all({ account: accountId, a1, b1, a2, b2 }),
+  const all = <T>(sql: string, args: Record<string, unknown>): T[] =>
+    c.statement<[Record<string, unknown>], T>(sql).all(args);
+  const edgeArgs = { account: accountId, a1, b1, a2, b2 };
+  const raw: Raw = {
+    steps: all<StepRow>(SQLITE_INNER_STEPS, inner),
+    ends: all<EndRow>(SQLITE_INNER_ENDS, inner),
+    edge: all<EdgeRow>(SQLITE_EDGE, edgeArgs),
   };
+  if (sent === undefined) return raw;
+  const json = JSON.stringify(sent);
+  raw.steps.push(...all<StepRow>(SQLITE_PERSON_STEPS, { ...inner, sent: json }));
+  raw.ends.push(...all<EndRow>(SQLITE_PERSON_ENDS, { ...inner, sent: json }));
+  raw.persons = {
+    sessions: all<EdgeRow>(SQLITE_PERSON_SESSIONS, { ...edgeArgs, sent: json }),
+    links: all<Link>(SQLITE_PERSON_LINKS, { ...edgeArgs, sent: json }),
+  };
+  return raw;
 }
 
-async function pgRaw(client: PgQueryable, accountId: string, w: StepWindow): Promise<Raw> {
+async function pgRaw(client: PgQueryable, accountId: string, w: StepWindow, sent?: readonly string[]): Promise<Raw> {
   const { a1, b1, a2, b2, dS, dT } = edgeRanges(w);
-  return {
+  const raw: Raw = {
     steps: (await client.query<StepRow>(PG_INNER_STEPS, [accountId, dS, dT])).rows,
     ends: (await client.query<EndRow>(PG_INNER_ENDS, [accountId, dS, dT])).rows,
     edge: (await client.query<EdgeRow>(PG_EDGE, [accountId, a1, b1, a2, b2])).rows,
   };
+  if (sent === undefined) return raw;
+  raw.steps.push(...(await client.query<StepRow>(PG_PERSON_STEPS, [accountId, dS, dT, sent])).rows);
+  raw.ends.push(...(await client.query<EndRow>(PG_PERSON_ENDS, [accountId, dS, dT, sent])).rows);
+  raw.persons = {
+    sessions: (await client.query<EdgeRow>(PG_PERSON_SESSIONS, [accountId, a1, b1, a2, b2, sent])).rows,
+    links: (await client.query<Link>(PG_PERSON_LINKS, [accountId, a1, b1, a2, b2, sent])).rows,
+  };
+  return raw;
 }
 
 /**
@@ -195,13 +321,19 @@ function counted(raw: Raw, w: StepWindow, excluded: ReadonlyMap<string, readonly
   return out;
 }
 
+/**
+ * `sent`: the visitors read whole (every visitor of their persons); given, the other persons of
+ * several visitors are counted from their person-path rows as one path each. Without it every
+ * visitor's own path is counted (the caller reads every person of several visitors whole).
+ */
 export function sqlitePathStepCounts(
   c: SqliteConnection,
   accountId: string,
   w: StepWindow,
   excluded: ReadonlyMap<string, readonly PathSession[]>,
+  sent?: readonly string[],
 ): ChannelStep[] | null {
-  return counted(sqliteRaw(c, accountId, w), w, excluded);
+  return counted(sqliteRaw(c, accountId, w, sent), w, excluded);
 }
 
 export async function pgPathStepCounts(
@@ -209,6 +341,7 @@ export async function pgPathStepCounts(
   accountId: string,
   w: StepWindow,
   excluded: ReadonlyMap<string, readonly PathSession[]>,
+  sent?: readonly string[],
 ): Promise<ChannelStep[] | null> {
-  return counted(await pgRaw(client, accountId, w), w, excluded);
+  return counted(await pgRaw(client, accountId, w, sent), w, excluded);
 }

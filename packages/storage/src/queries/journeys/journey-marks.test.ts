@@ -1,7 +1,10 @@
-// Which session changes mark a visitor's journeys: inserted, removed, or started at another time; not a session that only gained items.
+// Which session changes mark a visitor's journeys: inserted, removed, or moved in start or channel; not a session that only gained items.
 import { describe, expect, it } from 'vitest';
 import type { SessionShape } from '../rollups/rollup-deltas.js';
-import { sessionMarks, uniqueMarks } from './journey-marks.js';
+import { pathChanges } from '../rollups/path-steps.js';
+import { pathMarks, uniqueMarks } from './journey-marks.js';
+
+const sessionMarks = (before: SessionShape[], after: SessionShape[]) => pathMarks(pathChanges(before, after));
 
 const shape = (visitorId: string, id: string, startedAt: number, more: Partial<SessionShape> = {}): SessionShape => ({
   accountKey: 1,
@@ -18,19 +21,25 @@ const shape = (visitorId: string, id: string, startedAt: number, more: Partial<S
   ...more,
 });
 
-describe('sessionMarks', () => {
-  it('marks the visitors of new, moved and removed sessions only', () => {
-    const before = [shape('kept', 's1', 10), shape('moved', 's2', 20), shape('gone', 's3', 30)];
+describe('pathMarks', () => {
+  it('marks the visitors of new, moved, reclassified and removed sessions only', () => {
+    const before = [
+      shape('kept', 's1', 10),
+      shape('moved', 's2', 20),
+      shape('gone', 's3', 30),
+      shape('landed', 's5', 50),
+    ];
     const after = [
-      shape('kept', 's1', 10, { lastSeenAt: 99, channel: 'email' }),
+      shape('kept', 's1', 10, { lastSeenAt: 99, landingPath: '/x' }),
       shape('moved', 's2', 15),
       shape('new', 's4', 40),
+      shape('landed', 's5', 50, { channel: 'email' }),
     ];
     expect(
       sessionMarks(before, after)
         .map((m) => m.visitorId)
         .sort(),
-    ).toEqual(['gone', 'moved', 'new']);
+    ).toEqual(['gone', 'landed', 'moved', 'new']);
   });
 
   it('tells sessions of two visitors with one id apart', () => {

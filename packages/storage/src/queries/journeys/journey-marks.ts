@@ -1,7 +1,7 @@
 // Marks the visitors whose persons a write changed (journey_dirty), in the write's own transaction: the materialized journeys' only ingest cost.
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
-import type { SessionShape } from '../rollups/rollup-deltas.js';
+import type { PathChange } from '../rollups/path-steps.js';
 
 /** A visitor whose person's journeys may have changed. */
 export interface JourneyMark {
@@ -10,21 +10,16 @@ export interface JourneyMark {
 }
 
 const markKey = (m: JourneyMark): string => `${String(m.accountKey).padStart(12, '0')}\u0000${m.visitorId}`;
-const shapeKey = (s: SessionShape): string => `${s.accountKey}\u0000${s.visitorId}\u0000${s.id}`;
 
 /**
- * The visitors of sessions a write inserted, removed or whose start it moved: only the start
- * decides which journeys a session is in (channel, landing and utm are joined at read time), so a
- * session that only gained items marks nothing.
+ * The visitors whose paths a write changed (rollups' pathChanges: sessions inserted, removed, or
+ * moved in start or channel). Only the start decides which journeys a session is in (channel,
+ * landing and utm are joined at read time), but a person's path rows (person-paths.ts) hold
+ * channels too. A session that only gained items marks nothing. Every writer of sessions hands its
+ * changes to writeRollups, which marks them: processing, aliases, cookieless sessionizing, repair.
  */
-export function sessionMarks(before: readonly SessionShape[], after: readonly SessionShape[]): JourneyMark[] {
-  const old = new Map(before.map((s) => [shapeKey(s), s.startedAt]));
-  const now = new Set(after.map(shapeKey));
-  const out: JourneyMark[] = [];
-  for (const s of after)
-    if (old.get(shapeKey(s)) !== s.startedAt) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
-  for (const s of before) if (!now.has(shapeKey(s))) out.push({ accountKey: s.accountKey, visitorId: s.visitorId });
-  return out;
+export function pathMarks(paths: readonly PathChange[]): JourneyMark[] {
+  return paths.map((p) => ({ accountKey: p.accountKey, visitorId: p.visitorId }));
 }
 
 /** Each mark once, sorted: concurrent PostgreSQL writers lock journey_dirty rows in one order. */

@@ -3,6 +3,12 @@ import { runQuery, type Connection } from '../../dialects/dialects.js';
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import { walHasRoom, type SqliteConnection } from '../../dialects/sqlite-connection.js';
 import { walkCtes } from '../attribution/person-walk-sql.js';
+import {
+  pgDropPersonPaths,
+  pgRebuildPersonPaths,
+  sqliteDropPersonPaths,
+  sqliteRebuildPersonPaths,
+} from './person-paths.js';
 
 /** One step of the journey refresher (see Storage.refreshJourneys). */
 export interface JourneyRefreshStep {
@@ -185,6 +191,8 @@ function sqliteRefresh(c: SqliteConnection, b: Bounds): JourneyRefreshStep {
         if (covered.has(`${m.accountKey}\u0000${m.visitorId}`)) continue;
         if (!m.linked) {
           c.statement(SQLITE_UNMARK).run(m.accountKey, m.visitorId, m.version);
+          // A visitor without links is a person by itself: no person-path rows (an alias ghost's go).
+          sqliteDropPersonPaths(c, m.accountKey, JSON.stringify([m.visitorId]));
           continue;
         }
         const k = m.accountKey;
@@ -206,6 +214,7 @@ function sqliteRefresh(c: SqliteConnection, b: Bounds): JourneyRefreshStep {
         })();
         if (verdict.kind === 'hold') {
           work += c.statement(SQLITE_DROP_TOUCHES).run({ k, visitors }).changes + rows.length;
+          work += sqliteDropPersonPaths(c, k, visitors);
           const keep =
             c.statement<[Record<string, unknown>], { v: string }>(SQLITE_HELD).get({ k, visitors })?.v ?? m.visitorId;
           if (keep === m.visitorId) c.statement(SQLITE_HOLD).run(k, m.visitorId, m.version);
@@ -229,7 +238,7 @@ function sqliteRefresh(c: SqliteConnection, b: Bounds): JourneyRefreshStep {
           });
           conversions += 1;
         }
-        work += verdict.work;
+        work += verdict.work + sqliteRebuildPersonPaths(c, k, list);
         for (const x of personMarks) c.statement(SQLITE_UNMARK).run(k, x.visitorId, x.version);
         c.statement(SQLITE_RELEASE).run({ k, visitors });
         for (const v of list) covered.add(`${k}\u0000${v}`);
@@ -300,6 +309,13 @@ async function pgRefresh(client: PgQueryable, b: Bounds): Promise<JourneyRefresh
       alone.map((m) => m.visitorId),
       alone.map((m) => m.version),
     ]);
+  // As SQLite: a visitor without links has no person-path rows (an alias ghost's go).
+  for (const k of new Set(alone.map((m) => m.accountKey)))
+    await pgDropPersonPaths(
+      client,
+      k,
+      alone.filter((m) => m.accountKey === k).map((m) => m.visitorId),
+    );
   const linked = marks.filter((x) => x.linked);
   let taken = 0;
   let conversions = 0;
@@ -327,6 +343,7 @@ async function pgRefresh(client: PgQueryable, b: Bounds): Promise<JourneyRefresh
     }
     if (verdict.kind === 'hold') {
       work += ((await client.query(PG_DROP_TOUCHES, [k, visitors])).rowCount ?? 0) + rows.length;
+      work += await pgDropPersonPaths(client, k, visitors);
       const keep = (await client.query<{ v: string }>(PG_HELD, [k, visitors])).rows[0]?.v ?? m.visitorId;
       if (keep === m.visitorId) await client.query(PG_HOLD, [k, m.visitorId, m.version]);
       await client.query(PG_DROP_MARKS, [k, visitors, keep]);
@@ -345,7 +362,7 @@ async function pgRefresh(client: PgQueryable, b: Bounds): Promise<JourneyRefresh
       await client.query(PG_TOUCHES, [k, visitors, ids, convs.map((x) => Number(x.at)), convs.map((x) => x.own)]);
     }
     conversions += convs.length;
-    work += verdict.work;
+    work += verdict.work + (await pgRebuildPersonPaths(client, k, visitors));
     if (personMarks.length > 0)
       await client.query(PG_UNMARK_ALL, [
         personMarks.map(() => k),

@@ -170,6 +170,9 @@ function* deleteVisitorSideRows(accountKey: number, visitors: readonly string[])
   // The closure holds every visitor of the person, so every touch of its conversions goes here.
   yield byVisitor('journey_touches', accountKey, visitors);
   yield byVisitor('journey_dirty', accountKey, visitors);
+  // Person-path rows are stored under one of the person's visitors (its least id).
+  yield byVisitor('person_path_steps', accountKey, visitors);
+  yield byVisitor('person_path_ends', accountKey, visitors);
   yield {
     sqlite: `DELETE FROM visitor_aliases WHERE account_key = ? AND (ghost_id IN (SELECT value FROM json_each(?))
       OR canonical_id IN (SELECT value FROM json_each(?)))`,

@@ -29,7 +29,7 @@ import {
   type SessionKey,
 } from '../rollups/session-shapes.js';
 import { pgWriteRollups, sqliteWriteRollups } from '../rollups/write-rollups.js';
-import { pgMarkJourneys, sessionMarks, sqliteMarkJourneys, type JourneyMark } from '../journeys/journey-marks.js';
+import { pgMarkJourneys, sqliteMarkJourneys, type JourneyMark } from '../journeys/journey-marks.js';
 
 // Every write below keys on the account first, so a row can only ever merge with its own account's.
 // Each write goes up to ROWS_PER_INSERT rows per statement; a key repeated within one statement
@@ -94,17 +94,13 @@ function insertReturning<T, R>(
 }
 
 /**
- * The visitors whose persons' journeys this pass may change (journey-marks.ts): sessions inserted or
- * moved, conversions inserted (RETURNING: a replay marks nothing), and every identify's visitor (a
+ * The visitors whose persons' journeys this pass may change (journey-marks.ts), beside the sessions
+ * writeRollups marks: conversions inserted (RETURNING: a replay marks nothing), and every identify's visitor (a
  * link may join two persons; an identify repeated for a known pair only costs one more mark).
  */
-function journeyMarks(
-  batch: ProcessedBatch,
-  keyOf: KeyOf,
-  sessions: JourneyMark[],
-  conversions: readonly InsertedItem[],
-): JourneyMark[] {
-  const marks = [...sessions];
+function journeyMarks(batch: ProcessedBatch, keyOf: KeyOf, conversions: readonly InsertedItem[]): JourneyMark[] {
+  // Sessions are marked by writeRollups (their path changes), as for every other writer of sessions.
+  const marks: JourneyMark[] = [];
   for (const c of conversions)
     if (c.visitorId !== undefined) marks.push({ accountKey: c.accountKey, visitorId: c.visitorId });
   for (const i of batch.identities) {
@@ -213,7 +209,7 @@ function sqliteApply(c: SqliteConnection, batch: ProcessedBatch): ApplyOutcome {
   sqliteSessionizeCookieless(c, batch, keyOf);
   const identity = c.statement(SQLITE_IDENTITY);
   for (const i of batch.identities) identity.run(i.accountId, i.userId, i.visitorId, i.timestamp, i.traits, i.traitsAt);
-  sqliteMarkJourneys(c, journeyMarks(batch, keyOf, sessionMarks(before, after), conversions));
+  sqliteMarkJourneys(c, journeyMarks(batch, keyOf, conversions));
   sqliteApplyAliases(c, batch, keyOf);
   return applied();
 }
@@ -331,7 +327,7 @@ async function pgApply(client: PgQueryable, batch: ProcessedBatch): Promise<Appl
     i.traits,
     i.traitsAt,
   ]);
-  await pgMarkJourneys(client, journeyMarks(batch, keyOf, sessionMarks(before, after), conversions));
+  await pgMarkJourneys(client, journeyMarks(batch, keyOf, conversions));
   await pgApplyAliases(client, batch, keyOf, [...keys, ...aliasLocks]);
   return applied();
 }

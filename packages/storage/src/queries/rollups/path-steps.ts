@@ -136,5 +136,25 @@ export function pathStepDeltas(
   return { steps: sorted(steps), ends: sorted(ends) };
 }
 
+/**
+ * A person's correction rows (docs/read-model.md, "Person paths"): its merged path's rows minus each
+ * of its visitors' own paths' rows, so that path_steps (every visitor's own path) plus these rows
+ * count the person's path as one. Zero for a person of one visitor.
+ */
+export function personPathRows(
+  accountKey: number,
+  visitorPaths: ReadonlyArray<readonly PathSession[]>,
+): { steps: PathStepDelta[]; ends: PathEndDelta[] } {
+  const steps = new Map<string, PathStepDelta>();
+  const ends = new Map<string, PathEndDelta>();
+  if (visitorPaths.length > 1) {
+    countPath(accountKey, visitorPaths.flat(), 1, steps, ends);
+    for (const path of visitorPaths) countPath(accountKey, path, -1, steps, ends);
+  }
+  const nonZero = <T extends { sessions: number }>(m: Map<string, T>): T[] =>
+    [...m.values()].filter((d) => d.sessions !== 0);
+  return { steps: nonZero(steps), ends: nonZero(ends) };
+}
+
 /** The key current sessions are grouped by for pathStepDeltas. */
 export const pathVisitorKey = visitorKey;

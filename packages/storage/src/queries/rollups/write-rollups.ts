@@ -2,6 +2,7 @@
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
 import type { DimDelta, ItemRollupDelta, SessionRollupDeltas } from './rollup-deltas.js';
+import { pgMarkJourneys, pathMarks, sqliteMarkJourneys } from '../journeys/journey-marks.js';
 import { pgWritePathSteps, sqliteWritePathSteps } from './write-path-steps.js';
 import { pgWriteVisitorSets, sqliteWriteVisitorSets } from './write-visitor-sets.js';
 
@@ -35,6 +36,7 @@ export function sqliteWriteRollups(c: SqliteConnection, deltas: RollupDeltas): v
   for (const d of deltas.sessions.dims) if (d.sessions < 0) empty.run(...sessionParams(d));
   sqliteWriteVisitorSets(c, deltas.sessions.memberships);
   sqliteWritePathSteps(c, deltas.sessions.paths);
+  sqliteMarkJourneys(c, pathMarks(deltas.sessions.paths));
   const items = c.statement(SQLITE_ITEMS);
   for (const d of deltas.items)
     items.run(d.accountKey, d.hour, d.events, d.conversions, d.revenueUnits, d.revenueMicros);
@@ -95,4 +97,5 @@ export async function pgWriteRollups(client: PgQueryable, deltas: RollupDeltas):
   if (emptied.length > 0) await client.query(PG_EMPTY, columns(emptied, SESSION_COLUMNS));
   await pgWriteVisitorSets(client, deltas.sessions.memberships);
   await pgWritePathSteps(client, deltas.sessions.paths);
+  await pgMarkJourneys(client, pathMarks(deltas.sessions.paths));
 }

@@ -1,0 +1,151 @@
+// Markov's facts with person paths: only the converters' persons and the persons changed since the refresher's last step are read as sessions; every other path, of one visitor or several, is counted from the read model.
+import { runQuery, type Connection } from '../../dialects/dialects.js';
+import type { AttributionFacts, Dialect, SessionFact } from '../../storage.js';
+import { LIVE_MARKS_LIMIT } from '../journeys/journey-facts.js';
+import type { PathSession } from '../rollups/path-steps.js';
+import { toFactSession, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
+import type { MarkovFacts } from './markov-facts.js';
+import { pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
+import { personLinks, personWalk, WALK_PARAMS, windowConversions, windowConverters } from './person-walk-sql.js';
+
+// markovFacts reads as sessions every visitor of a person with several visitors, since path_steps
+// counts each visitor's own path; at 10M events that was most of its time (docs/read-model.md,
+// "Person paths"). The journey refresher now keeps, per person of several visitors, the rows that
+// turn its visitors' own paths into its merged one (person-paths.ts). A person's rows are current
+// unless one of its visitors holds a mark: the sessions read here are the persons walked from the
+// window's converters (their journeys, and their paths leave the non-converting counts) and from
+// every marked visitor with an identity link (held persons among them). The walked set is closed
+// under links, so it groups into the same persons as all of the account's links. Past
+// LIVE_MARKS_LIMIT such marks (right after the migration, or the refresher far behind) the walk
+// would cost more than the old read: the caller reads as before.
+const marked = (dialect: Dialect): string =>
+  `SELECT d.visitor_id FROM acct JOIN journey_dirty d ON d.account_key = acct.k
+    WHERE EXISTS (SELECT 1 FROM identities i${dialect === 'sqlite' ? ' INDEXED BY identities_by_visitor' : ''}
+      WHERE i.account_key = acct.k AND i.visitor_id = d.visitor_id)`;
+const starts = (dialect: Dialect): string => `${windowConverters(dialect)} UNION ${marked(dialect)}`;
+const marksSql = (dialect: Dialect): string => `WITH acct(k) AS (SELECT key FROM accounts WHERE id = ${
+  WALK_PARAMS[dialect].account
+})
+  SELECT COUNT(*) AS n FROM (${marked(dialect)} LIMIT ${LIVE_MARKS_LIMIT + 1}) AS m`;
+// Markov reads channels only (no campaign, landing or click-id column).
+const sessionsSql = (dialect: Dialect): string => {
+  const p = WALK_PARAMS[dialect];
+  const lookup =
+    dialect === 'sqlite'
+      ? `FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
+  WHERE s.started_at >= ${p.start} AND s.started_at <= ${p.to}`
+      : `FROM person p CROSS JOIN acct
+    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
+      AND s.started_at >= ${p.start} AND s.started_at <= ${p.to} OFFSET 0) s`;
+  return personWalk(
+    dialect,
+    starts(dialect),
+    `SELECT s.id, s.visitor_id AS "visitorId", s.started_at AS "startedAt", s.channel,
+    NULL AS utm, NULL AS click_ids, NULL AS landing_path
+  ${lookup}
+  ORDER BY s.started_at DESC LIMIT ${dialect === 'sqlite' ? '@limit' : '$5'}`,
+  );
+};
+const visitorsSql = (dialect: Dialect): string =>
+  personWalk(dialect, starts(dialect), 'SELECT visitor_id AS v FROM person');
+const linksSql = (dialect: Dialect): string => personWalk(dialect, starts(dialect), personLinks(dialect));
+
+const SQLITE = {
+  marks: marksSql('sqlite'),
+  conversions: windowConversions('sqlite'),
+  visitors: visitorsSql('sqlite'),
+  sessions: sessionsSql('sqlite'),
+  links: linksSql('sqlite'),
+};
+const PG = {
+  marks: marksSql('postgres'),
+  conversions: windowConversions('postgres'),
+  visitors: visitorsSql('postgres'),
+  sessions: sessionsSql('postgres'),
+  links: linksSql('postgres'),
+};
+
+type Conversion = AttributionFacts['conversions'][number];
+type Link = AttributionFacts['links'][number];
+
+/** The window paths of the visitors read as sessions, for the read model's count to leave out. */
+function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
+  const out = new Map<string, PathSession[]>();
+  for (const s of sessions) {
+    const list = out.get(s.visitorId) ?? [];
+    list.push({ id: s.id, startedAt: Number(s.startedAt), channel: s.channel ?? '' });
+    out.set(s.visitorId, list);
+  }
+  return out;
+}
+
+interface Read {
+  conversions: Conversion[];
+  visitors: string[];
+  sessions: SessionFact[];
+  links: Link[];
+}
+
+/** The facts, or null when the caller must read as before (too many marks, truncated, or a count disagreeing with the sessions). */
+function facts(
+  r: Read,
+  w: FactsWindow,
+  count: (excluded: Map<string, PathSession[]>, sent: string[]) => MarkovFacts['steps'] | null,
+): MarkovFacts | null {
+  if (r.sessions.length > w.maxSessions) return null;
+  const steps = count(pathsOf(r.sessions), r.visitors);
+  if (steps === null) return null;
+  return {
+    conversions: r.conversions,
+    sessions: r.sessions,
+    links: r.links,
+    steps,
+    stepSource: 'read-model',
+    truncated: false,
+  };
+}
+
+/** markovFacts for the channel breakdown from person paths; null when it must read as before. */
+export function personMarkovFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<MarkovFacts | null> {
+  const start = w.from - w.lookbackMs;
+  const window = { start, to: w.to };
+  const toSession = toFactSession('channel');
+  return runQuery(conn, 'markovFacts', {
+    sqlite: (c) =>
+      c.db
+        .transaction((): MarkovFacts | null => {
+          const args = { account: accountId, from: w.from, to: w.to, start, limit: w.maxSessions + 1 };
+          const all = <T>(sql: string): T[] => c.statement<[Record<string, unknown>], T>(sql).all(args);
+          const marks = c.statement<[Record<string, unknown>], { n: number }>(SQLITE.marks).get(args)?.n ?? 0;
+          if (marks > LIVE_MARKS_LIMIT) return null;
+          const read: Read = {
+            conversions: all<Conversion>(SQLITE.conversions),
+            visitors: all<{ v: string }>(SQLITE.visitors).map((x) => x.v),
+            sessions: all<SessionFactRow>(SQLITE.sessions).map(toSession),
+            links: all<Link>(SQLITE.links),
+          };
+          return facts(read, w, (excluded, sent) => sqlitePathStepCounts(c, accountId, window, excluded, sent));
+        })
+        .deferred(),
+    postgres: (c) =>
+      c.transaction(
+        async (client) => {
+          await client.query('SET LOCAL jit = off'); // short index lookups (journey-facts.ts)
+          const rows = async <T>(sql: string, params: unknown[]): Promise<T[]> =>
+            (await client.query<T & Record<string, unknown>>(sql, params)).rows;
+          const marks = Number((await rows<{ n: string }>(PG.marks, [accountId]))[0]?.n ?? 0);
+          if (marks > LIVE_MARKS_LIMIT) return null;
+          const walk = [accountId, w.from, w.to];
+          const read: Read = {
+            conversions: await rows<Conversion>(PG.conversions, walk),
+            visitors: (await rows<{ v: string }>(PG.visitors, walk)).map((x) => x.v),
+            sessions: (await rows<SessionFactRow>(PG.sessions, [...walk, start, w.maxSessions + 1])).map(toSession),
+            links: await rows<Link>(PG.links, walk),
+          };
+          const counted = await pgPathStepCounts(client, accountId, window, pathsOf(read.sessions), read.visitors);
+          return facts(read, w, () => counted);
+        },
+        { isolation: 'repeatable read', readOnly: true },
+      ),
+  });
+}
