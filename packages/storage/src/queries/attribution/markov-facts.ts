@@ -10,9 +10,8 @@ import {
   type DimensionRow,
 } from './attribution-dimension.js';
 import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
-import type { PathSession } from '../rollups/path-steps.js';
 import { personMarkovFacts } from './markov-person-facts.js';
-import { pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
+import { pathsOf, pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
 
 /**
  * `count` non-converting paths stepped from a session like `from` to one like `to` (null: the
@@ -33,17 +32,6 @@ export interface MarkovFacts extends AttributionFacts {
    * the sessions disagreed). Both give the same steps.
    */
   stepSource: 'read-model' | 'raw';
-}
-
-/** The window paths of the people read as sessions, for the read model's count to leave out. */
-function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
-  const out = new Map<string, PathSession[]>();
-  for (const s of sessions) {
-    const list = out.get(s.visitorId) ?? [];
-    list.push({ id: s.id, startedAt: Number(s.startedAt), channel: s.channel ?? '' });
-    out.set(s.visitorId, list);
-  }
-  return out;
 }
 
 // Markov reads the path of every person in the window, converting or not. A person is a visitor

@@ -5,7 +5,7 @@ import { LIVE_MARKS_LIMIT } from '../journeys/journey-facts.js';
 import type { PathSession } from '../rollups/path-steps.js';
 import { toFactSession, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
 import type { MarkovFacts } from './markov-facts.js';
-import { pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
+import { pathsOf, pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
 import { personLinks, personWalk, WALK_PARAMS, windowConversions, windowConverters } from './person-walk-sql.js';
 
 // markovFacts reads as sessions every visitor of a person with several visitors, since path_steps
@@ -67,17 +67,6 @@ const PG = {
 
 type Conversion = AttributionFacts['conversions'][number];
 type Link = AttributionFacts['links'][number];
-
-/** The window paths of the visitors read as sessions, for the read model's count to leave out. */
-function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
-  const out = new Map<string, PathSession[]>();
-  for (const s of sessions) {
-    const list = out.get(s.visitorId) ?? [];
-    list.push({ id: s.id, startedAt: Number(s.startedAt), channel: s.channel ?? '' });
-    out.set(s.visitorId, list);
-  }
-  return out;
-}
 
 interface Read {
   conversions: Conversion[];

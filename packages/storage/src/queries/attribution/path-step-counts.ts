@@ -1,6 +1,7 @@
 // Every visitor's window path as counted steps, from the path_steps / path_ends read model and the raw sessions of the window's two edge days.
 import type { PgQueryable } from '../../dialects/postgres-connection.js';
 import type { SqliteConnection } from '../../dialects/sqlite-connection.js';
+import type { SessionFact } from '../../storage.js';
 import { byPathOrder, dayOf, DAY_MS, NONE, type PathSession } from '../rollups/path-steps.js';
 import { walkCtes } from './person-walk-sql.js';
 
@@ -14,6 +15,17 @@ export interface ChannelStep {
   from: ChannelTouch | null;
   to: ChannelTouch | null;
   count: number;
+}
+
+/** The window paths of visitors read as sessions, by visitor, for the count to leave out (`excluded`). */
+export function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
+  const out = new Map<string, PathSession[]>();
+  for (const s of sessions) {
+    const list = out.get(s.visitorId) ?? [];
+    list.push({ id: s.id, startedAt: Number(s.startedAt), channel: s.channel ?? '' });
+    out.set(s.visitorId, list);
+  }
+  return out;
 }
 
 /** A window [start, to], both ends included (sessions started in it), as markovFacts reads it. */
