@@ -123,6 +123,57 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
     await db.remove();
   });
 
+  it("counts a person's merged path on the window's edge day, where its stored rows cannot decide", async () => {
+    const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
+    const base = Math.floor((Date.now() - 20 * DAY) / DAY) * DAY; // a UTC midnight
+    const HOUR = 3_600_000;
+    // Lookback 1 day from noon: the window starts at noon of base's day (an edge day).
+    const window = { from: base + DAY + 12 * HOUR, to: base + 5 * DAY + 12 * HOUR, lookbackMs: DAY, maxSessions: 1000 };
+    const visit = (visitorId: string, id: string, at: number, channel: string) =>
+      session(account.id, { id, visitorId, startedAt: at, lastSeenAt: at, channel });
+    expect(
+      await db.storage.applyProcessed(
+        batch({
+          sessions: [
+            // The person: email on the edge day (inside the window), then paid search on an inner day
+            // from its other device; its inner row's previous day is the edge day (undecided).
+            visit('a-phone', 'a-1', base + 18 * HOUR, 'email'),
+            visit('b-laptop', 'b-1', base + 3 * DAY, 'paid_search'),
+            visit('y-solo', 'y-1', base + 2.5 * DAY, 'paid_search'),
+            visit('z-solo', 'z-1', base + 3.5 * DAY, 'email'),
+            visit('buyer', 'x-0', base + 2 * DAY, 'email'),
+            visit('buyer', 'x-1', base + 3 * DAY + HOUR, 'paid_search'),
+          ],
+          identities: ['a-phone', 'b-laptop'].map((visitorId) => ({
+            accountId: account.id,
+            userId: 'ann',
+            visitorId,
+            timestamp: base,
+            traits: '{}',
+            traitsAt: 1,
+          })),
+          conversions: [
+            {
+              accountId: account.id,
+              id: 'order',
+              name: 'purchase',
+              visitorId: 'buyer',
+              sessionId: 'x-1',
+              timestamp: base + 4 * DAY,
+              revenue: 10,
+              currency: 'EUR',
+              properties: '{}',
+            },
+          ],
+        }),
+      ),
+    ).toEqual({ kind: 'applied' });
+    while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
+    const before = personPathVisitors;
+    await expectSameMarkov(db.storage, account.id, window, 'edge day');
+    expect(personPathVisitors, 'the person was counted from its rows').toBeGreaterThan(before);
+  });
+
   it("counts Markov's paths right when an alias moves the links of the visitor a person's path rows are stored under", async () => {
     const account = await db.storage.ensureAccount(`journeys-${run++}`, 1);
     const t = Date.now() - 10 * DAY;

@@ -6,7 +6,7 @@ import type { PathSession } from '../rollups/path-steps.js';
 import { toFactSession, type FactsWindow, type SessionFactRow } from './attribution-facts.js';
 import type { MarkovFacts } from './markov-facts.js';
 import { pathsOf, pgPathStepCounts, sqlitePathStepCounts } from './path-step-counts.js';
-import { personLinks, personWalk, WALK_PARAMS, windowConversions, windowConverters } from './person-walk-sql.js';
+import { personWalk, WALK_PARAMS, windowConversions, windowConverters } from './person-walk-sql.js';
 
 // markovFacts reads as sessions every visitor of a person with several visitors, since path_steps
 // counts each visitor's own path; at 10M events that was most of its time (docs/read-model.md,
@@ -27,42 +27,44 @@ const marksSql = (dialect: Dialect): string => `WITH acct(k) AS (SELECT key FROM
   WALK_PARAMS[dialect].account
 })
   SELECT COUNT(*) AS n FROM (${marked(dialect)} LIMIT ${LIVE_MARKS_LIMIT + 1}) AS m`;
-// Markov reads channels only (no campaign, landing or click-id column).
-const sessionsSql = (dialect: Dialect): string => {
-  const p = WALK_PARAMS[dialect];
-  const lookup =
-    dialect === 'sqlite'
-      ? `FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
-  WHERE s.started_at >= ${p.start} AND s.started_at <= ${p.to}`
-      : `FROM person p CROSS JOIN acct
-    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
-      AND s.started_at >= ${p.start} AND s.started_at <= ${p.to} OFFSET 0) s`;
-  return personWalk(
-    dialect,
-    starts(dialect),
-    `SELECT s.id, s.visitor_id AS "visitorId", s.started_at AS "startedAt", s.channel,
-    NULL AS utm, NULL AS click_ids, NULL AS landing_path
-  ${lookup}
-  ORDER BY s.started_at DESC LIMIT ${dialect === 'sqlite' ? '@limit' : '$5'}`,
-  );
-};
+// The walk runs once (its visitors); their sessions and links are then key lookups by that list.
+// Markov reads channels only (no campaign, landing or click-id column). SQLite: as in the
+// refresher's count, INDEXED BY keeps the sessions key for the lookup.
 const visitorsSql = (dialect: Dialect): string =>
   personWalk(dialect, starts(dialect), 'SELECT visitor_id AS v FROM person');
-const linksSql = (dialect: Dialect): string => personWalk(dialect, starts(dialect), personLinks(dialect));
+const SESSION_COLUMNS = `s.id, s.visitor_id AS "visitorId", s.started_at AS "startedAt", s.channel,
+    NULL AS utm, NULL AS click_ids, NULL AS landing_path`;
+const SQLITE_SESSIONS = `SELECT ${SESSION_COLUMNS}
+  FROM json_each(@visitors) AS p CROSS JOIN sessions s INDEXED BY sqlite_autoindex_sessions_1
+    ON s.account_key = (SELECT key FROM accounts WHERE id = @account) AND s.visitor_id = p.value
+  WHERE s.started_at >= @start AND s.started_at <= @to
+  ORDER BY s.started_at DESC LIMIT @limit`;
+const SQLITE_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId"
+  FROM json_each(@visitors) AS p CROSS JOIN identities i INDEXED BY identities_by_visitor
+    ON i.account_key = (SELECT key FROM accounts WHERE id = @account) AND i.visitor_id = p.value`;
+const PG_SESSIONS = `SELECT ${SESSION_COLUMNS}
+  FROM unnest($2::text[]) AS p (v)
+    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = (SELECT key FROM accounts WHERE id = $1)
+      AND s.visitor_id = p.v AND s.started_at >= $3 AND s.started_at <= $4 OFFSET 0) s
+  ORDER BY s.started_at DESC LIMIT $5`;
+const PG_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId"
+  FROM unnest($2::text[]) AS p (v)
+    CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = (SELECT key FROM accounts WHERE id = $1)
+      AND i.visitor_id = p.v OFFSET 0) i`;
 
 const SQLITE = {
   marks: marksSql('sqlite'),
   conversions: windowConversions('sqlite'),
   visitors: visitorsSql('sqlite'),
-  sessions: sessionsSql('sqlite'),
-  links: linksSql('sqlite'),
+  sessions: SQLITE_SESSIONS,
+  links: SQLITE_LINKS,
 };
 const PG = {
   marks: marksSql('postgres'),
   conversions: windowConversions('postgres'),
   visitors: visitorsSql('postgres'),
-  sessions: sessionsSql('postgres'),
-  links: linksSql('postgres'),
+  sessions: PG_SESSIONS,
+  links: PG_LINKS,
 };
 
 type Conversion = AttributionFacts['conversions'][number];
@@ -107,11 +109,14 @@ export function personMarkovFacts(conn: Connection, accountId: string, w: FactsW
           const all = <T>(sql: string): T[] => c.statement<[Record<string, unknown>], T>(sql).all(args);
           const marks = c.statement<[Record<string, unknown>], { n: number }>(SQLITE.marks).get(args)?.n ?? 0;
           if (marks > LIVE_MARKS_LIMIT) return null;
+          const visitors = all<{ v: string }>(SQLITE.visitors).map((x) => x.v);
+          const byList = <T>(sql: string): T[] =>
+            c.statement<[Record<string, unknown>], T>(sql).all({ ...args, visitors: JSON.stringify(visitors) });
           const read: Read = {
             conversions: all<Conversion>(SQLITE.conversions),
-            visitors: all<{ v: string }>(SQLITE.visitors).map((x) => x.v),
-            sessions: all<SessionFactRow>(SQLITE.sessions).map(toSession),
-            links: all<Link>(SQLITE.links),
+            visitors,
+            sessions: byList<SessionFactRow>(SQLITE.sessions).map(toSession),
+            links: byList<Link>(SQLITE.links),
           };
           return facts(read, w, (excluded, sent) => sqlitePathStepCounts(c, accountId, window, excluded, sent));
         })
@@ -125,11 +130,14 @@ export function personMarkovFacts(conn: Connection, accountId: string, w: FactsW
           const marks = Number((await rows<{ n: string }>(PG.marks, [accountId]))[0]?.n ?? 0);
           if (marks > LIVE_MARKS_LIMIT) return null;
           const walk = [accountId, w.from, w.to];
+          const visitors = (await rows<{ v: string }>(PG.visitors, walk)).map((x) => x.v);
           const read: Read = {
             conversions: await rows<Conversion>(PG.conversions, walk),
-            visitors: (await rows<{ v: string }>(PG.visitors, walk)).map((x) => x.v),
-            sessions: (await rows<SessionFactRow>(PG.sessions, [...walk, start, w.maxSessions + 1])).map(toSession),
-            links: await rows<Link>(PG.links, walk),
+            visitors,
+            sessions: (
+              await rows<SessionFactRow>(PG.sessions, [accountId, visitors, start, w.to, w.maxSessions + 1])
+            ).map(toSession),
+            links: await rows<Link>(PG.links, [accountId, visitors]),
           };
           const counted = await pgPathStepCounts(client, accountId, window, pathsOf(read.sessions), read.visitors);
           return facts(read, w, () => counted);

@@ -67,13 +67,22 @@ const edgeCtes = (
     WHERE s.account_key = acct.k AND s.last_seen_at >= ranges.a AND s.last_seen_at <= ranges.b + span.ms
       AND s.started_at >= ranges.a AND s.started_at <= ranges.b)`;
 const PATH_COLUMNS = `s.visitor_id AS "visitorId", s.id, s.started_at AS "startedAt", coalesce(s.channel, '') AS channel`;
-const edgePaths = (p: (name: string) => string, fence: string): string => `WITH ${edgeCtes(p)}
-  SELECT ${PATH_COLUMNS}
-  FROM edge CROSS JOIN acct CROSS JOIN ${fence.replace('@', 'edge.v')}`;
-const SQLITE_EDGE = edgePaths((n) => `@${n}`, 'sessions s WHERE s.account_key = acct.k AND s.visitor_id = @');
+// linked: the visitor has an identity row (person paths walk from those; see below).
+const edgePaths = (
+  dialect: 'sqlite' | 'postgres',
+  p: (name: string) => string,
+  fence: string,
+): string => `WITH ${edgeCtes(p)},
+  flagged(v, linked) AS (SELECT edge.v, EXISTS (SELECT 1 FROM identities i${
+    dialect === 'sqlite' ? ' INDEXED BY identities_by_visitor' : ''
+  } WHERE i.account_key = (SELECT k FROM acct) AND i.visitor_id = edge.v) FROM edge)
+  SELECT ${PATH_COLUMNS}, flagged.linked AS linked
+  FROM flagged CROSS JOIN acct CROSS JOIN ${fence.replace('@', 'flagged.v')}`;
+const SQLITE_EDGE = edgePaths('sqlite', (n) => `@${n}`, 'sessions s WHERE s.account_key = acct.k AND s.visitor_id = @');
 const pgEdgeParam = (n: string): string =>
   `$${['account', 'a1', 'b1', 'a2', 'b2'].indexOf(n) + 1}::${n === 'account' ? 'text' : 'bigint'}`;
 const PG_EDGE = edgePaths(
+  'postgres',
   pgEdgeParam,
   'LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = @ OFFSET 0) s',
 );
@@ -85,46 +94,30 @@ const PG_EDGE = edgePaths(
 // sent persons never enters them: each is closed under links).
 const personWhere = (sent: string, account: string): string => ` AND r.visitor_id NOT IN (${sent})
     AND r.visitor_id NOT IN (SELECT d.visitor_id FROM journey_dirty d WHERE d.account_key = ${account})`;
-const personEdge = (
-  dialect: 'sqlite' | 'postgres',
-  p: (name: string) => string,
-  sent: string,
-  select: string,
-): string => `WITH RECURSIVE ${edgeCtes(p)},
-  starts(visitor_id) AS (SELECT edge.v FROM edge WHERE edge.v NOT IN (${sent})
-    AND EXISTS (SELECT 1 FROM identities i${dialect === 'sqlite' ? ' INDEXED BY identities_by_visitor' : ''}
-      WHERE i.account_key = (SELECT k FROM acct) AND i.visitor_id = edge.v)),
-  ${walkCtes(dialect, 'SELECT visitor_id FROM starts', 'acct.k')}
-  ${select}`;
+// Person paths on the edge days: the walk (once) from the linked edge visitors not sent, then its visitors' sessions and links by key.
+const personVisitors = (dialect: 'sqlite' | 'postgres', account: string, starts: string): string =>
+  `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = ${account}),
+  ${walkCtes(dialect, starts, 'acct.k')}
+  SELECT visitor_id AS v FROM person`;
 const SQLITE_SENT = 'SELECT value FROM json_each(@sent)';
-const SQLITE_PERSON_SESSIONS = personEdge(
+const SQLITE_PERSON_VISITORS = personVisitors(
   'sqlite',
-  (n) => `@${n}`,
-  SQLITE_SENT,
-  `SELECT ${PATH_COLUMNS} FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id`,
+  '@account',
+  'SELECT value AS visitor_id FROM json_each(@starts)',
 );
-const SQLITE_PERSON_LINKS = personEdge(
-  'sqlite',
-  (n) => `@${n}`,
-  SQLITE_SENT,
-  `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM person p CROSS JOIN acct
-    CROSS JOIN identities i INDEXED BY identities_by_visitor ON i.account_key = acct.k AND i.visitor_id = p.visitor_id`,
-);
-const PG_SENT = 'SELECT unnest($6::text[])';
-const PG_PERSON_SESSIONS = personEdge(
-  'postgres',
-  pgEdgeParam,
-  PG_SENT,
-  `SELECT ${PATH_COLUMNS} FROM person p CROSS JOIN acct
-    CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id OFFSET 0) s`,
-);
-const PG_PERSON_LINKS = personEdge(
-  'postgres',
-  pgEdgeParam,
-  PG_SENT,
-  `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM person p CROSS JOIN acct
-    CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = acct.k AND i.visitor_id = p.visitor_id OFFSET 0) i`,
-);
+const SQLITE_PERSON_SESSIONS = `SELECT ${PATH_COLUMNS}
+  FROM json_each(@visitors) AS p CROSS JOIN sessions s INDEXED BY sqlite_autoindex_sessions_1
+    ON s.account_key = (SELECT key FROM accounts WHERE id = @account) AND s.visitor_id = p.value`;
+const SQLITE_PERSON_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId"
+  FROM json_each(@visitors) AS p CROSS JOIN identities i INDEXED BY identities_by_visitor
+    ON i.account_key = (SELECT key FROM accounts WHERE id = @account) AND i.visitor_id = p.value`;
+const PG_PERSON_VISITORS = personVisitors('postgres', '$1', 'SELECT unnest($2::text[]) COLLATE "C" AS visitor_id');
+const PG_PERSON_SESSIONS = `SELECT ${PATH_COLUMNS} FROM unnest($2::text[]) AS p (v)
+  CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = (SELECT key FROM accounts WHERE id = $1)
+    AND s.visitor_id = p.v OFFSET 0) s`;
+const PG_PERSON_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM unnest($2::text[]) AS p (v)
+  CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = (SELECT key FROM accounts WHERE id = $1)
+    AND i.visitor_id = p.v OFFSET 0) i`;
 const sqliteNamed = (n: string): string => `@${n}`;
 const pgInner = (n: string): string => `$${['account', 'dS', 'dT'].indexOf(n) + 1}`;
 const SQLITE_INNER_STEPS = innerSteps(sqliteNamed);
@@ -151,6 +144,16 @@ interface EndRow {
 }
 interface EdgeRow extends PathSession {
   visitorId: string;
+  /** The visitor has an identity row (edge rows only). */
+  linked?: number | boolean;
+}
+
+/** The edge visitors with identity rows that were not sent: the person-path walk starts there. */
+function linkedStarts(edge: readonly EdgeRow[], sent: readonly string[]): string[] {
+  const out = new Set<string>();
+  const skip = new Set(sent);
+  for (const r of edge) if ((r.linked === 1 || r.linked === true) && !skip.has(r.visitorId)) out.add(r.visitorId);
+  return [...out];
 }
 interface Link {
   userId: string;
@@ -290,9 +293,14 @@ function sqliteRaw(c: SqliteConnection, accountId: string, w: StepWindow, sent?:
   const json = JSON.stringify(sent);
   raw.steps.push(...all<StepRow>(SQLITE_PERSON_STEPS, { ...inner, sent: json }));
   raw.ends.push(...all<EndRow>(SQLITE_PERSON_ENDS, { ...inner, sent: json }));
+  const starts = linkedStarts(raw.edge, sent);
+  if (starts.length === 0) return { ...raw, persons: { sessions: [], links: [] } };
+  const visitors = JSON.stringify(
+    all<{ v: string }>(SQLITE_PERSON_VISITORS, { account: accountId, starts: JSON.stringify(starts) }).map((r) => r.v),
+  );
   raw.persons = {
-    sessions: all<EdgeRow>(SQLITE_PERSON_SESSIONS, { ...edgeArgs, sent: json }),
-    links: all<Link>(SQLITE_PERSON_LINKS, { ...edgeArgs, sent: json }),
+    sessions: all<EdgeRow>(SQLITE_PERSON_SESSIONS, { account: accountId, visitors }),
+    links: all<Link>(SQLITE_PERSON_LINKS, { account: accountId, visitors }),
   };
   return raw;
 }
@@ -307,9 +315,12 @@ async function pgRaw(client: PgQueryable, accountId: string, w: StepWindow, sent
   if (sent === undefined) return raw;
   raw.steps.push(...(await client.query<StepRow>(PG_PERSON_STEPS, [accountId, dS, dT, sent])).rows);
   raw.ends.push(...(await client.query<EndRow>(PG_PERSON_ENDS, [accountId, dS, dT, sent])).rows);
+  const starts = linkedStarts(raw.edge, sent);
+  if (starts.length === 0) return { ...raw, persons: { sessions: [], links: [] } };
+  const visitors = (await client.query<{ v: string }>(PG_PERSON_VISITORS, [accountId, starts])).rows.map((r) => r.v);
   raw.persons = {
-    sessions: (await client.query<EdgeRow>(PG_PERSON_SESSIONS, [accountId, a1, b1, a2, b2, sent])).rows,
-    links: (await client.query<Link>(PG_PERSON_LINKS, [accountId, a1, b1, a2, b2, sent])).rows,
+    sessions: (await client.query<EdgeRow>(PG_PERSON_SESSIONS, [accountId, visitors])).rows,
+    links: (await client.query<Link>(PG_PERSON_LINKS, [accountId, visitors])).rows,
   };
   return raw;
 }
