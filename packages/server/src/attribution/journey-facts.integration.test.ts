@@ -82,6 +82,45 @@ async function expectSameJourneys(
   }
 }
 
+/** A session of one channel, started and last seen at `at` (the Markov examples). */
+function visitOf(accountId: string, visitorId: string, id: string, at: number, channel: string) {
+  return session(accountId, { id, visitorId, startedAt: at, lastSeenAt: at, channel });
+}
+
+/** The Markov examples' batch: their sessions, two devices of one user ('ann'), and the buyer's order on its session x-1. */
+function markovExample(
+  accountId: string,
+  linkedAt: number,
+  orderAt: number,
+  devices: string[],
+  sessions: ProcessedBatch['sessions'],
+): ProcessedBatch {
+  return batch({
+    sessions,
+    identities: devices.map((visitorId) => ({
+      accountId,
+      userId: 'ann',
+      visitorId,
+      timestamp: linkedAt,
+      traits: '{}',
+      traitsAt: 1,
+    })),
+    conversions: [
+      {
+        accountId,
+        id: 'order',
+        name: 'purchase',
+        visitorId: 'buyer',
+        sessionId: 'x-1',
+        timestamp: orderAt,
+        revenue: 10,
+        currency: 'EUR',
+        properties: '{}',
+      },
+    ],
+  });
+}
+
 /** Persons held live over all runs: the property must have read some through the held path. */
 let heldPersons = 0;
 
@@ -130,11 +169,15 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
     // Lookback 1 day from noon: the window starts at noon of base's day (an edge day).
     const window = { from: base + DAY + 12 * HOUR, to: base + 5 * DAY + 12 * HOUR, lookbackMs: DAY, maxSessions: 1000 };
     const visit = (visitorId: string, id: string, at: number, channel: string) =>
-      session(account.id, { id, visitorId, startedAt: at, lastSeenAt: at, channel });
+      visitOf(account.id, visitorId, id, at, channel);
     expect(
       await db.storage.applyProcessed(
-        batch({
-          sessions: [
+        markovExample(
+          account.id,
+          base,
+          base + 4 * DAY,
+          ['a-phone', 'b-laptop'],
+          [
             // The person: email on the edge day (inside the window), then paid search on an inner day
             // from its other device; its inner row's previous day is the edge day (undecided).
             visit('a-phone', 'a-1', base + 18 * HOUR, 'email'),
@@ -144,28 +187,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
             visit('buyer', 'x-0', base + 2 * DAY, 'email'),
             visit('buyer', 'x-1', base + 3 * DAY + HOUR, 'paid_search'),
           ],
-          identities: ['a-phone', 'b-laptop'].map((visitorId) => ({
-            accountId: account.id,
-            userId: 'ann',
-            visitorId,
-            timestamp: base,
-            traits: '{}',
-            traitsAt: 1,
-          })),
-          conversions: [
-            {
-              accountId: account.id,
-              id: 'order',
-              name: 'purchase',
-              visitorId: 'buyer',
-              sessionId: 'x-1',
-              timestamp: base + 4 * DAY,
-              revenue: 10,
-              currency: 'EUR',
-              properties: '{}',
-            },
-          ],
-        }),
+        ),
       ),
     ).toEqual({ kind: 'applied' });
     while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
@@ -179,13 +201,17 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
     const t = Date.now() - 10 * DAY;
     const window = { from: t - DAY, to: t + DAY, lookbackMs: 30 * DAY, maxSessions: 1000 };
     const visit = (visitorId: string, id: string, at: number, channel: string) =>
-      session(account.id, { id, visitorId, startedAt: at, lastSeenAt: at, channel });
+      visitOf(account.id, visitorId, id, at, channel);
     // A person of two visitors ('a-ghost' is the least id: its rows are stored under it) that did
     // not convert, and a converter through the same channels, so that its path moves the chain.
     expect(
       await db.storage.applyProcessed(
-        batch({
-          sessions: [
+        markovExample(
+          account.id,
+          t - 3 * DAY,
+          t,
+          ['a-ghost', 'b-other'],
+          [
             visit('a-ghost', 'a-1', t - 3 * DAY, 'email'),
             visit('b-other', 'b-1', t - 2 * DAY, 'paid_search'),
             visit('a-ghost', 'a-2', t - 1.5 * DAY, 'referral'),
@@ -197,28 +223,7 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
             visit('buyer', 'x-0', t - 2.5 * DAY, 'email'),
             visit('buyer', 'x-1', t - DAY, 'paid_search'),
           ],
-          identities: ['a-ghost', 'b-other'].map((visitorId) => ({
-            accountId: account.id,
-            userId: 'ann',
-            visitorId,
-            timestamp: t - 3 * DAY,
-            traits: '{}',
-            traitsAt: 1,
-          })),
-          conversions: [
-            {
-              accountId: account.id,
-              id: 'order',
-              name: 'purchase',
-              visitorId: 'buyer',
-              sessionId: 'x-1',
-              timestamp: t,
-              revenue: 10,
-              currency: 'EUR',
-              properties: '{}',
-            },
-          ],
-        }),
+        ),
       ),
     ).toEqual({ kind: 'applied' });
     while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
