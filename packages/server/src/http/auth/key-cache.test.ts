@@ -53,6 +53,58 @@ describe('createKeyCache', () => {
     await cache.refresh();
     expect(cache.lookup(readOnly.secret, 'read')).toEqual({ kind: 'unknown' });
   });
+
+  it('never lets a slow load that began earlier undo a later one (a created key stays known)', async () => {
+    const created = generateKey('live');
+    const table = { keys: [] as ApiKeyRecord[] };
+    const pending: Array<() => void> = [];
+    let loads = 0;
+    // Each load reads the table when it starts and answers when the test releases it.
+    const storage = {
+      loadActiveKeys: () => {
+        loads += 1;
+        const seen = [...table.keys];
+        return new Promise<ApiKeyRecord[]>((done) => pending.push(() => done(seen)));
+      },
+    } as Partial<Storage> as Storage;
+    const cache = createKeyCache(storage);
+    const periodic = cache.refresh(); // began before the key was created
+    table.keys = [record(created.hash)];
+    const explicit = cache.refresh(); // the caller that just created the key
+    const joined = cache.refresh(); // a third caller meanwhile shares the explicit one's load
+    const all = Promise.all([periodic, explicit, joined]);
+    let settled = false;
+    void all.then(() => (settled = true));
+    // The database answers the newest read first, as a loaded pool may: the stale read lands last.
+    while (!settled) {
+      pending.pop()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(cache.lookup(created.secret, 'read')).toMatchObject({ kind: 'ok' });
+    expect(loads).toBe(2);
+  });
+
+  it('keeps serving the last table when a load fails, and the next load runs', async () => {
+    const live = generateKey('live');
+    let fail = false;
+    const storage = {
+      loadActiveKeys: async () => {
+        if (fail) throw new Error('connection dropped');
+        return [record(live.hash)];
+      },
+    } as Partial<Storage> as Storage;
+    const cache = createKeyCache(storage);
+    await cache.refresh();
+    fail = true;
+    const failing = cache.refresh();
+    const after = cache.refresh();
+    await expect(failing).rejects.toThrow('connection dropped');
+    await expect(after).rejects.toThrow('connection dropped');
+    expect(cache.lookup(live.secret, 'read')).toMatchObject({ kind: 'ok' });
+    fail = false;
+    await cache.refresh();
+    expect(cache.lookup(live.secret, 'read')).toMatchObject({ kind: 'ok' });
+  });
 });
 
 describe('api keys', () => {

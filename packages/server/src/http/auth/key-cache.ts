@@ -11,7 +11,12 @@ export type KeyLookup =
 
 export interface KeyCache {
   readonly ready: boolean;
-  /** Loads (or reloads) the table; the first success makes the cache ready. */
+  /**
+   * Loads (or reloads) the table; the first success makes the cache ready. Loads never overlap: a call
+   * made while one is in flight reads after it has finished (callers waiting meanwhile share that read),
+   * so the table only moves forward: a slow load that began before a key was created or revoked can
+   * never land after, and undo, a load that began later.
+   */
   refresh(): Promise<void>;
   lookup(secret: string, scope: KeyScope): KeyLookup;
   /** The active key with this secret, whatever its scopes; null if unknown or not loaded yet. */
@@ -39,20 +44,49 @@ function testModeResolver(storage: Storage, now: () => number): (key: ApiKeyReco
   };
 }
 
+/**
+ * Serializes `run`: a call while a run is in flight waits for it, then starts one more run, shared by
+ * every call made before that run starts. So each call's run begins after the call was made.
+ */
+function serialized(run: () => Promise<void>): () => Promise<void> {
+  let inFlight: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const current = run().finally(() => {
+      if (inFlight === current) inFlight = null;
+    });
+    inFlight = current;
+    return current;
+  };
+  return function serializedRun() {
+    if (inFlight === null) return start();
+    if (next === null) {
+      next = inFlight
+        .catch(() => undefined)
+        .then(() => {
+          next = null;
+          return start();
+        });
+    }
+    return next;
+  };
+}
+
 export function createKeyCache(storage: Storage, now: () => number = Date.now): KeyCache {
   /** By hex digest, with the digest's bytes kept for the constant-time confirm (no hex decoding per request). */
   let byHash: Map<string, { key: ApiKeyRecord; digest: Buffer }> | null = null;
   const resolve = testModeResolver(storage, now);
+  const load = serialized(async () => {
+    const keys = (await Promise.all((await storage.loadActiveKeys()).map(resolve))).filter(
+      (k): k is ApiKeyRecord => k !== null,
+    );
+    byHash = new Map(keys.map((k) => [k.hash, { key: k, digest: Buffer.from(k.hash, 'hex') }]));
+  });
   const cache: KeyCache = {
     get ready() {
       return byHash !== null;
     },
-    async refresh() {
-      const keys = (await Promise.all((await storage.loadActiveKeys()).map(resolve))).filter(
-        (k): k is ApiKeyRecord => k !== null,
-      );
-      byHash = new Map(keys.map((k) => [k.hash, { key: k, digest: Buffer.from(k.hash, 'hex') }]));
-    },
+    refresh: load,
     lookup(secret, scope) {
       if (!cache.ready) return { kind: 'not_ready' };
       const key = cache.find(secret);
