@@ -10,6 +10,7 @@ import {
   type Storage,
 } from '@touchline/storage';
 import { storageFactories, type TestStorage } from '../../../storage/src/test-support/storage-factories.js';
+import { personPathDaySums } from '../../../storage/src/test-support/person-path-sums.js';
 import { batch, session } from '../../../storage/src/test-support/temp-storage.js';
 import { generateTraffic, prng, windows } from '../test-support/attribution-traffic.js';
 import { LOOKBACK_DAYS } from './attribute.js';
@@ -622,6 +623,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
         await expectSameJourneys(db.storage, account.id, seed, traffic.end, 'after more steps');
         while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
         await expectSameJourneys(db.storage, account.id, seed, traffic.end, 'caught up');
+        const sums = await personPathDaySums(db);
+        expect(sums.stored, 'person_path_day_* are the sums of the person rows').toEqual(sums.summed);
       }),
       { numRuns: 10, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
@@ -652,6 +655,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('materialize
         while (!(await db.storage.refreshJourneys({ limit: 50 })).done);
         expect(await db.storage.refreshJourneys({ limit: 50 })).toEqual({ visitors: 0, conversions: 0, done: true });
         await expectSameJourneys(db.storage, account.id, seed, traffic.end, 'caught up');
+        const sums = await personPathDaySums(db);
+        expect(sums.stored, 'person_path_day_* are the sums of the person rows').toEqual(sums.summed);
       }),
       { numRuns: factory.dialect === 'sqlite' ? 25 : 15, ...(SEED === undefined ? {} : { seed: SEED }) },
     );

@@ -87,6 +87,7 @@ describe.skipIf(postgres === undefined)('postgres dialect', () => {
       { version: 23, name: '023-visitor-days.sql' },
       { version: 24, name: '024-journey-live-persons.sql' },
       { version: 25, name: '025-person-paths.sql' },
+      { version: 26, name: '026-person-path-days.sql' },
     ]);
     const account = await starters[0]!.ensureAccount('acme', 1);
     const reopened = open();

@@ -94,6 +94,7 @@ describe('sqlite migrations', () => {
       { version: 24, name: '024-visitor-days.sql' },
       { version: 25, name: '025-journey-live-persons.sql' },
       { version: 26, name: '026-person-paths.sql' },
+      { version: 27, name: '027-person-path-days.sql' },
     ]);
   });
 

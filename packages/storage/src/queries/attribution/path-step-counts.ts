@@ -46,16 +46,23 @@ export interface StepWindow {
 // session on to's day at or before to. So the inner rows are counted by class (cls 2: the
 // undecided day), and the raw edge paths say how many of the undecided ones lie inside.
 
-const innerSteps = (p: (name: string) => string, table = 'path_steps', where = ''): string => `SELECT
+// `rows`: a FROM item `r` with the columns of path_steps (path_ends) over the inner days.
+const innerSteps = (p: (name: string) => string, rows: string): string => `SELECT
     CASE WHEN r.prev_day = ${NONE} THEN 0 WHEN r.prev_day > ${p('dS')} THEN 1 WHEN r.prev_day = ${p('dS')} THEN 2 ELSE 0 END AS cls,
     r.prev_channel AS "prevChannel", r.channel, SUM(r.sessions) AS n
-  FROM accounts a JOIN ${table} r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
-  WHERE a.id = ${p('account')}${where} GROUP BY 1, r.prev_channel, r.channel`;
-const innerEnds = (p: (name: string) => string, table = 'path_ends', where = ''): string => `SELECT
+  FROM ${rows} GROUP BY 1, r.prev_channel, r.channel`;
+const innerEnds = (p: (name: string) => string, rows: string): string => `SELECT
     CASE WHEN r.next_day = ${NONE} OR r.next_day > ${p('dT')} THEN 1 WHEN r.next_day = ${p('dT')} THEN 2 ELSE 0 END AS cls,
     r.channel, SUM(r.sessions) AS n
-  FROM accounts a JOIN ${table} r ON r.account_key = a.key AND r.day > ${p('dS')} AND r.day < ${p('dT')}
-  WHERE a.id = ${p('account')}${where} GROUP BY 1, r.channel`;
+  FROM ${rows} GROUP BY 1, r.channel`;
+const STEP_COLUMNS = 'r.day, r.prev_day, r.prev_channel, r.channel';
+const END_COLUMNS = 'r.day, r.next_day, r.channel';
+const innerDays = (p: (name: string) => string): string => `r.day > ${p('dS')} AND r.day < ${p('dT')}`;
+const innerSelect = (p: (name: string) => string, table: string, columns: string): string =>
+  `SELECT ${columns}, r.sessions FROM accounts a JOIN ${table} r ON r.account_key = a.key AND ${innerDays(p)}
+    WHERE a.id = ${p('account')}`;
+const innerRows = (p: (name: string) => string, table: string, columns: string): string =>
+  `(${innerSelect(p, table, columns)}) AS r`;
 // Sessions started in [a, b] were last seen in [a, b + the account's longest span] (session_spans):
 // the bound lets sessions_by_activity do the range scan. Then every session of those visitors.
 const edgeCtes = (
@@ -89,17 +96,28 @@ const PG_EDGE = edgePaths(
 // Person paths (docs/read-model.md, "Person paths"): with `sent` (the visitors the caller reads
 // whole, every person of them), the correction rows of every other person of several visitors are
 // added, except rows stored under a marked visitor (the person changed since the refresher built
-// them). On the edge days such a person's merged path replaces its visitors' own: the persons are
-// walked from the edge visitors with identity links that were not sent (a walk from outside the
-// sent persons never enters them: each is closed under links).
-const personWhere = (sent: string, account: string): string => ` AND r.visitor_id NOT IN (${sent})
-    AND r.visitor_id NOT IN (SELECT d.visitor_id FROM journey_dirty d WHERE d.account_key = ${account})`;
+// them): the per-day sums of all persons' rows (person_path_day_*), less the rows stored under a
+// sent or marked visitor, read by key. On the edge days such a person's merged path replaces its
+// visitors' own: the persons are walked from the edge visitors with identity links that were not
+// sent (a walk from outside the sent persons never enters them: each is closed under links).
+interface PersonTables {
+  rows: string;
+  days: string;
+  columns: string;
+}
+const PERSON_STEPS: PersonTables = { rows: 'person_path_steps', days: 'person_path_day_steps', columns: STEP_COLUMNS };
+const PERSON_ENDS: PersonTables = { rows: 'person_path_ends', days: 'person_path_day_ends', columns: END_COLUMNS };
+const personRows = (p: (name: string) => string, t: PersonTables, sent: string, account: string): string =>
+  `(${innerSelect(p, t.days, t.columns)}
+    UNION ALL
+    SELECT ${t.columns}, -r.sessions FROM (${sent}
+      UNION SELECT d.visitor_id FROM journey_dirty d WHERE d.account_key = ${account}) AS live
+      CROSS JOIN ${t.rows} r WHERE r.account_key = ${account} AND r.visitor_id = live.v AND ${innerDays(p)}) AS r`;
 // Person paths on the edge days: the walk (once) from the linked edge visitors not sent, then its visitors' sessions and links by key.
 const personVisitors = (dialect: 'sqlite' | 'postgres', account: string, starts: string): string =>
   `WITH RECURSIVE acct(k) AS (SELECT key FROM accounts WHERE id = ${account}),
   ${walkCtes(dialect, starts, 'acct.k')}
   SELECT visitor_id AS v FROM person`;
-const SQLITE_SENT = 'SELECT value FROM json_each(@sent)';
 const SQLITE_PERSON_VISITORS = personVisitors(
   'sqlite',
   '@account',
@@ -120,16 +138,23 @@ const PG_PERSON_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorI
     AND i.visitor_id = p.v OFFSET 0) i`;
 const sqliteNamed = (n: string): string => `@${n}`;
 const pgInner = (n: string): string => `$${['account', 'dS', 'dT'].indexOf(n) + 1}`;
-const SQLITE_INNER_STEPS = innerSteps(sqliteNamed);
-const SQLITE_INNER_ENDS = innerEnds(sqliteNamed);
-const PG_INNER_STEPS = innerSteps(pgInner);
-const PG_INNER_ENDS = innerEnds(pgInner);
-const SQLITE_PERSON_WHERE = personWhere(SQLITE_SENT, '(SELECT key FROM accounts WHERE id = @account)');
-const SQLITE_PERSON_STEPS = innerSteps(sqliteNamed, 'person_path_steps', SQLITE_PERSON_WHERE);
-const SQLITE_PERSON_ENDS = innerEnds(sqliteNamed, 'person_path_ends', SQLITE_PERSON_WHERE);
-const PG_PERSON_WHERE = personWhere('SELECT unnest($4::text[])', '(SELECT key FROM accounts WHERE id = $1)');
-const PG_PERSON_STEPS = innerSteps(pgInner, 'person_path_steps', PG_PERSON_WHERE);
-const PG_PERSON_ENDS = innerEnds(pgInner, 'person_path_ends', PG_PERSON_WHERE);
+const SQLITE_INNER_STEPS = innerSteps(sqliteNamed, innerRows(sqliteNamed, 'path_steps', STEP_COLUMNS));
+const SQLITE_INNER_ENDS = innerEnds(sqliteNamed, innerRows(sqliteNamed, 'path_ends', END_COLUMNS));
+const PG_INNER_STEPS = innerSteps(pgInner, innerRows(pgInner, 'path_steps', STEP_COLUMNS));
+const PG_INNER_ENDS = innerEnds(pgInner, innerRows(pgInner, 'path_ends', END_COLUMNS));
+const sqlitePerson = (t: PersonTables): string =>
+  personRows(
+    sqliteNamed,
+    t,
+    'SELECT value AS v FROM json_each(@sent)',
+    '(SELECT key FROM accounts WHERE id = @account)',
+  );
+const SQLITE_PERSON_STEPS = innerSteps(sqliteNamed, sqlitePerson(PERSON_STEPS));
+const SQLITE_PERSON_ENDS = innerEnds(sqliteNamed, sqlitePerson(PERSON_ENDS));
+const pgPerson = (t: PersonTables): string =>
+  personRows(pgInner, t, 'SELECT unnest($4::text[]) COLLATE "C" AS v', '(SELECT key FROM accounts WHERE id = $1)');
+const PG_PERSON_STEPS = innerSteps(pgInner, pgPerson(PERSON_STEPS));
+const PG_PERSON_ENDS = innerEnds(pgInner, pgPerson(PERSON_ENDS));
 
 interface StepRow {
   cls: number | string;

@@ -75,7 +75,13 @@ const PG_WRITE = `WITH steps AS (
 const PG_ERASURE_LOCK_OF_KEY =
   'SELECT pg_advisory_xact_lock_shared(20, hashtext(a.id)) FROM accounts a WHERE a.key = $1';
 
+/**
+ * Takes the account's erasure lock shared first: the rows' triggers update the per-day sums
+ * (migration 026), which erasure's deletes update too, so every writer of person rows takes that
+ * lock before its first write and two of them never wait on each other's rows in opposite orders.
+ */
 export async function pgDropPersonPaths(client: PgQueryable, k: number, visitors: readonly string[]): Promise<number> {
+  await client.query(PG_ERASURE_LOCK_OF_KEY, [k]);
   return Number((await client.query<{ n: string }>(PG_DROP, [k, visitors])).rows[0]?.n ?? 0);
 }
 
@@ -87,9 +93,8 @@ export async function pgRebuildPersonPaths(
   let work = await pgDropPersonPaths(client, k, visitors);
   if (visitors.length < 2) return work;
   // The rows are computed here from sessions read here: an erasure committing in between would leave
-  // them behind (READ COMMITTED). The account's erasure lock, shared as every writer holds it, makes
-  // the erasure wait for this step or this read see its deletes.
-  await client.query(PG_ERASURE_LOCK_OF_KEY, [k]);
+  // them behind (READ COMMITTED). The account's erasure lock, shared as every writer holds it and
+  // taken by the drop above, makes the erasure wait for this step or this read see its deletes.
   const sessions = (await client.query<SessionRow>(PG_SESSIONS, [k, visitors])).rows;
   const { steps, ends } = personPathRows(k, pathsOf(sessions));
   if (steps.length + ends.length > 0)

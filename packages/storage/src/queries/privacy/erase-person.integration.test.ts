@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Account, ProcessedBatch, Storage } from '../../storage.js';
 import { expectSameAnswers } from '../../test-support/raw-reports/expect-same-answers.js';
 import { openRawConnection } from '../../test-support/raw-reports/raw-connection.js';
+import { personPathDaySums } from '../../test-support/person-path-sums.js';
 import { rawRows } from '../../test-support/raw-sql.js';
 import { readModelRows, rebuildReadModel } from '../../test-support/rebuild-read-model.js';
 import { generateTraffic } from '../../test-support/rollup-traffic.js';
@@ -99,6 +100,11 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasePerson
         BASE,
       );
 
+      // The refresher builds the person paths of a and b (one user) first: erasure deletes person
+      // rows, and their per-day sums (kept by triggers) must follow.
+      while (!(await storage.refreshJourneys({ limit: 50 })).done);
+      expect((await personPathDaySums(db)).summed[0], 'the person of a and b has path rows').not.toEqual([]);
+
       const result = await storage.erasePerson({
         accountId: acc.id,
         subject: { kind: 'visitor', id: a },
@@ -106,6 +112,8 @@ describe.each(await storageFactories(process.env, import.meta.url))('erasePerson
         now: BASE,
         tombstoneMs: DAY,
       });
+      const sums = await personPathDaySums(db);
+      expect(sums.stored, 'person_path_day_* are the sums of the person rows left').toEqual(sums.summed);
       expect(result).toMatchObject({
         visitorIds: 3 + aliased,
         userIds: 1,
