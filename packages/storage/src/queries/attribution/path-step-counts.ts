@@ -64,7 +64,8 @@ const innerSelect = (p: (name: string) => string, table: string, columns: string
 const innerRows = (p: (name: string) => string, table: string, columns: string): string =>
   `(${innerSelect(p, table, columns)}) AS r`;
 // Sessions started in [a, b] were last seen in [a, b + the account's longest span] (session_spans):
-// the bound lets sessions_by_activity do the range scan. Then every session of those visitors.
+// the bound lets sessions_by_activity do the range scan. Then those visitors' sessions in the
+// window [a1, b2]: a session before it or after it would only end a path there, as no session does.
 const edgeCtes = (
   p: (name: string) => string,
 ): string => `acct(k) AS (SELECT key FROM accounts WHERE id = ${p('account')}),
@@ -85,13 +86,18 @@ const edgePaths = (
   } WHERE i.account_key = (SELECT k FROM acct) AND i.visitor_id = edge.v) FROM edge)
   SELECT ${PATH_COLUMNS}, flagged.linked AS linked
   FROM flagged CROSS JOIN acct CROSS JOIN ${fence.replace('@', 'flagged.v')}`;
-const SQLITE_EDGE = edgePaths('sqlite', (n) => `@${n}`, 'sessions s WHERE s.account_key = acct.k AND s.visitor_id = @');
+const SQLITE_EDGE = edgePaths(
+  'sqlite',
+  (n) => `@${n}`,
+  'sessions s WHERE s.account_key = acct.k AND s.visitor_id = @ AND s.started_at >= @a1 AND s.started_at <= @b2',
+);
 const pgEdgeParam = (n: string): string =>
   `$${['account', 'a1', 'b1', 'a2', 'b2'].indexOf(n) + 1}::${n === 'account' ? 'text' : 'bigint'}`;
 const PG_EDGE = edgePaths(
   'postgres',
   pgEdgeParam,
-  'LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = @ OFFSET 0) s',
+  `LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = @
+    AND s.started_at >= ${pgEdgeParam('a1')} AND s.started_at <= ${pgEdgeParam('b2')} OFFSET 0) s`,
 );
 // Person paths (docs/read-model.md, "Person paths"): with `sent` (the visitors the caller reads
 // whole, every person of them), the correction rows of every other person of several visitors are
@@ -125,14 +131,15 @@ const SQLITE_PERSON_VISITORS = personVisitors(
 );
 const SQLITE_PERSON_SESSIONS = `SELECT ${PATH_COLUMNS}
   FROM json_each(@visitors) AS p CROSS JOIN sessions s INDEXED BY sqlite_autoindex_sessions_1
-    ON s.account_key = (SELECT key FROM accounts WHERE id = @account) AND s.visitor_id = p.value`;
+    ON s.account_key = (SELECT key FROM accounts WHERE id = @account) AND s.visitor_id = p.value
+  WHERE s.started_at >= @a1 AND s.started_at <= @b2`;
 const SQLITE_PERSON_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId"
   FROM json_each(@visitors) AS p CROSS JOIN identities i INDEXED BY identities_by_visitor
     ON i.account_key = (SELECT key FROM accounts WHERE id = @account) AND i.visitor_id = p.value`;
 const PG_PERSON_VISITORS = personVisitors('postgres', '$1', 'SELECT unnest($2::text[]) COLLATE "C" AS visitor_id');
 const PG_PERSON_SESSIONS = `SELECT ${PATH_COLUMNS} FROM unnest($2::text[]) AS p (v)
   CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = (SELECT key FROM accounts WHERE id = $1)
-    AND s.visitor_id = p.v OFFSET 0) s`;
+    AND s.visitor_id = p.v AND s.started_at >= $3 AND s.started_at <= $4 OFFSET 0) s`;
 const PG_PERSON_LINKS = `SELECT i.user_id AS "userId", i.visitor_id AS "visitorId" FROM unnest($2::text[]) AS p (v)
   CROSS JOIN LATERAL (SELECT * FROM identities i WHERE i.account_key = (SELECT key FROM accounts WHERE id = $1)
     AND i.visitor_id = p.v OFFSET 0) i`;
@@ -324,7 +331,7 @@ function sqliteRaw(c: SqliteConnection, accountId: string, w: StepWindow, sent?:
     all<{ v: string }>(SQLITE_PERSON_VISITORS, { account: accountId, starts: JSON.stringify(starts) }).map((r) => r.v),
   );
   raw.persons = {
-    sessions: all<EdgeRow>(SQLITE_PERSON_SESSIONS, { account: accountId, visitors }),
+    sessions: all<EdgeRow>(SQLITE_PERSON_SESSIONS, { account: accountId, visitors, a1, b2 }),
     links: all<Link>(SQLITE_PERSON_LINKS, { account: accountId, visitors }),
   };
   return raw;
@@ -344,7 +351,7 @@ async function pgRaw(client: PgQueryable, accountId: string, w: StepWindow, sent
   if (starts.length === 0) return { ...raw, persons: { sessions: [], links: [] } };
   const visitors = (await client.query<{ v: string }>(PG_PERSON_VISITORS, [accountId, starts])).rows.map((r) => r.v);
   raw.persons = {
-    sessions: (await client.query<EdgeRow>(PG_PERSON_SESSIONS, [accountId, visitors])).rows,
+    sessions: (await client.query<EdgeRow>(PG_PERSON_SESSIONS, [accountId, visitors, a1, b2])).rows,
     links: (await client.query<Link>(PG_PERSON_LINKS, [accountId, visitors])).rows,
   };
   return raw;
