@@ -594,7 +594,14 @@ export interface Storage {
   /** converterFacts' journeys from journey_touches, and live for the persons of marked visitors: exact whatever the refresher's progress. */
   journeyFacts(
     accountId: string,
-    window: { from: number; to: number; lookbackMs: number; maxSessions: number; dimension?: AttributionDimension },
+    window: {
+      from: number;
+      to: number;
+      lookbackMs: number;
+      maxSessions: number;
+      dimension?: AttributionDimension;
+      campaigns?: boolean;
+    },
   ): Promise<JourneyFacts>;
   /** One bounded step of the journey refresher: rebuilds the touches of the persons of up to `limit` marked visitors (persons past the bounds held live). */
   refreshJourneys(options: JourneyRefreshOptions): Promise<JourneyRefreshStep>;

@@ -36,12 +36,13 @@ export async function attribute(storage: Storage, q: AttributionQuery): Promise<
   // through the materialized journeys (journeyFacts: live for persons the refresher has not caught
   // up with, so the answer never depends on its progress).
   // Markov's facts bring the people who converted or have identity links as sessions and every
-  // other visitor's path as steps counted in the database (markovFacts), and leave out the utm
-  // column unless the breakdown is a utm field: no model reads a touchpoint's campaign.
+  // other visitor's path as steps counted in the database (markovFacts). Both leave out the utm
+  // column unless the breakdown is a utm field: no model reads a touchpoint's campaign (parsing
+  // each touch's utm JSON was a large part of a per-journey read at 10M events).
   const facts: MarkovFacts | JourneyFacts =
     q.model === 'markov'
       ? await storage.markovFacts(q.accountId, { ...window, campaigns: false })
-      : await storage.journeyFacts(q.accountId, window);
+      : await storage.journeyFacts(q.accountId, { ...window, campaigns: false });
   const answer = attributeFacts(q.model, facts, { lookbackMs, grouped: dimension !== 'channel' });
   return {
     ...answer,

@@ -68,7 +68,8 @@ async function expectSameJourneys(
     const lookbackMs = lookbackDays * DAY;
     // Channel, a utm breakdown and the landing page: the touch rows join the sessions' current columns.
     for (const dimension of ATTRIBUTION_DIMENSIONS.filter((_, i) => i === 0 || rand() < 0.3)) {
-      const window = { ...w, lookbackMs, maxSessions: 1_000_000, dimension };
+      // Campaigns or not (attribute() reads none: no model credits a campaign; a utm breakdown still reads utm).
+      const window = { ...w, lookbackMs, maxSessions: 1_000_000, dimension, campaigns: rand() < 0.5 };
       const grouped = dimension !== 'channel';
       const raw = buildJourneys({ ...(await storage.attributionFacts(accountId, window)), lookbackMs, grouped });
       const facts = await storage.journeyFacts(accountId, window);

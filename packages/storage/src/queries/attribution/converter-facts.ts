@@ -8,11 +8,11 @@ import { toFactSession, type FactsWindow, type SessionFactRow } from './attribut
 // attributionFacts reads every session of the window, because Markov needs the people who did not
 // convert; the other models need only the converters, a few percent of them: the person walk
 // (person-walk-sql.ts) from the window's converting visitors.
-const sessionsSql = (dialect: Dialect, dimension: AttributionDimension): string =>
+const sessionsSql = (dialect: Dialect, dimension: AttributionDimension, campaigns: boolean): string =>
   personWalk(
     dialect,
     windowConverters(dialect),
-    `${personSessions(dialect, dimension)}
+    `${personSessions(dialect, dimension, campaigns)}
   ORDER BY s.started_at DESC LIMIT ${dialect === 'sqlite' ? '@limit' : '$5'}`,
   );
 const linksSql = (dialect: Dialect): string => personWalk(dialect, windowConverters(dialect), personLinks(dialect));
@@ -27,6 +27,7 @@ type Link = AttributionFacts['links'][number];
 /** The same answer as attributionFacts for every journey: equal journeys whenever neither is truncated. */
 export function converterFacts(conn: Connection, accountId: string, w: FactsWindow): Promise<AttributionFacts> {
   const dimension = w.dimension ?? 'channel';
+  const campaigns = w.campaigns ?? true;
   const start = w.from - w.lookbackMs;
   return runQuery(conn, 'converterFacts', {
     sqlite: (c) =>
@@ -35,7 +36,7 @@ export function converterFacts(conn: Connection, accountId: string, w: FactsWind
           const args = { account: accountId, from: w.from, to: w.to, start, limit: w.maxSessions + 1 };
           const conversions = c.statement<[Record<string, unknown>], Conversion>(SQLITE_CONVERSIONS).all(args);
           const sessions = c
-            .statement<[Record<string, unknown>], SessionFactRow>(sessionsSql('sqlite', dimension))
+            .statement<[Record<string, unknown>], SessionFactRow>(sessionsSql('sqlite', dimension, campaigns))
             .all(args)
             .map(toFactSession(dimension));
           const links = c.statement<[Record<string, unknown>], Link>(SQLITE_LINKS).all(args);
@@ -50,7 +51,7 @@ export function converterFacts(conn: Connection, accountId: string, w: FactsWind
           await client.query('SET LOCAL jit = off');
           const conversions = (await client.query<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to])).rows;
           const sessions = (
-            await client.query<SessionFactRow>(sessionsSql('postgres', dimension), [
+            await client.query<SessionFactRow>(sessionsSql('postgres', dimension, campaigns), [
               accountId,
               w.from,
               w.to,

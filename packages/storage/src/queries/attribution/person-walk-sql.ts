@@ -1,6 +1,7 @@
 // The SQL of the person walk shared by converterFacts and journeyFacts: the recursive identify CTE, the window's conversions, the walked persons' sessions and links.
 import type { Dialect } from '../../storage.js';
 import { dimensionColumns, type AttributionDimension } from './attribution-dimension.js';
+import { utmColumn } from './attribution-facts.js';
 
 // A journey is built from its person's sessions (the converter and every visitor linked to it
 // through identify, transitively). The recursive CTE walks from its start rows over identity
@@ -93,16 +94,16 @@ export function windowConversions(dialect: Dialect): string {
 }
 
 /** The select (after personWalk) of the walked visitors' sessions started in [lookback start, to], unordered. */
-export function personSessions(dialect: Dialect, dimension: AttributionDimension): string {
+export function personSessions(dialect: Dialect, dimension: AttributionDimension, campaigns: boolean): string {
   const p = WALK_PARAMS[dialect];
-  const columns = dimensionColumns(dialect, dimension, 's.');
+  const columns = `${utmColumn(dimension, campaigns, 's.')}, ${dimensionColumns(dialect, dimension, 's.')}`;
   return dialect === 'sqlite'
     ? `SELECT s.id, s.visitor_id AS visitorId,
-    s.started_at AS startedAt, s.channel, s.utm, ${columns}
+    s.started_at AS startedAt, s.channel, ${columns}
   FROM person p CROSS JOIN acct CROSS JOIN sessions s ON s.account_key = acct.k AND s.visitor_id = p.visitor_id
   WHERE s.started_at >= ${p.start} AND s.started_at <= ${p.to}`
     : `SELECT s.id, s.visitor_id AS "visitorId",
-    s.started_at AS "startedAt", s.channel, s.utm, ${columns}
+    s.started_at AS "startedAt", s.channel, ${columns}
   FROM person p CROSS JOIN acct
     CROSS JOIN LATERAL (SELECT * FROM sessions s WHERE s.account_key = acct.k AND s.visitor_id = p.visitor_id
       AND s.started_at >= ${p.start} AND s.started_at <= ${p.to} OFFSET 0) s`;

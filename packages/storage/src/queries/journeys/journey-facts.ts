@@ -2,7 +2,7 @@
 import type { AttributionFacts } from '../../storage.js';
 import { runQuery, type Connection } from '../../dialects/dialects.js';
 import { dimensionColumns, type AttributionDimension } from '../attribution/attribution-dimension.js';
-import { toFactSession, type FactsWindow, type SessionFactRow } from '../attribution/attribution-facts.js';
+import { toFactSession, utmColumn, type FactsWindow, type SessionFactRow } from '../attribution/attribution-facts.js';
 import { personLinks, personSessions, personWalk, windowConversions } from '../attribution/person-walk-sql.js';
 import { converterFacts } from '../attribution/converter-facts.js';
 
@@ -28,15 +28,17 @@ const SQLITE_MARK_STARTS = `SELECT d.visitor_id FROM acct JOIN journey_dirty d O
 const sqliteMarked = (select: string): string => personWalk('sqlite', SQLITE_MARK_STARTS, select);
 const SQLITE_CONVERSIONS = windowConversions('sqlite');
 const SQLITE_LIVE_VISITORS = sqliteMarked('SELECT visitor_id AS v FROM person');
-const sqliteLiveSessions = (dimension: AttributionDimension): string =>
-  sqliteMarked(personSessions('sqlite', dimension));
+const sqliteLiveSessions = (dimension: AttributionDimension, campaigns: boolean): string =>
+  sqliteMarked(personSessions('sqlite', dimension, campaigns));
 const SQLITE_LIVE_LINKS = sqliteMarked(personLinks('sqlite'));
 // Materialized part: each window conversion's touches, joined to the sessions for their current
 // columns and start (the query's own lookback, and its facts window, filter here as for live reads).
+// The utm column only when campaigns or a utm breakdown need it (utmColumn: its JSON doubled a read).
 const sqliteTouches = (
   dimension: AttributionDimension,
+  campaigns: boolean,
 ): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS visitorId,
-    s.started_at AS startedAt, s.channel, s.utm, ${dimensionColumns('sqlite', dimension, 's.')}
+    s.started_at AS startedAt, s.channel, ${utmColumn(dimension, campaigns, 's.')}, ${dimensionColumns('sqlite', dimension, 's.')}
   FROM accounts a CROSS JOIN conversions c INDEXED BY conversions_by_time ON c.account_key = a.key AND c.occurred_at >= @from AND c.occurred_at < @to
     CROSS JOIN journey_touches t ON t.account_key = a.key AND t.conversion_id = c.id
     CROSS JOIN sessions s ON s.account_key = a.key AND s.visitor_id = t.visitor_id AND s.id = t.session_id
@@ -48,12 +50,14 @@ const PG_MARK_STARTS = `SELECT d.visitor_id FROM acct JOIN journey_dirty d ON d.
 const pgMarked = (select: string): string => personWalk('postgres', PG_MARK_STARTS, select);
 const PG_CONVERSIONS = windowConversions('postgres');
 const PG_LIVE_VISITORS = pgMarked('SELECT visitor_id AS v FROM person');
-const pgLiveSessions = (dimension: AttributionDimension): string => pgMarked(personSessions('postgres', dimension));
+const pgLiveSessions = (dimension: AttributionDimension, campaigns: boolean): string =>
+  pgMarked(personSessions('postgres', dimension, campaigns));
 const PG_LIVE_LINKS = pgMarked(personLinks('postgres'));
 const pgTouches = (
   dimension: AttributionDimension,
+  campaigns: boolean,
 ): string => `SELECT c.visitor_id AS converter, s.id, s.visitor_id AS "visitorId",
-    s.started_at AS "startedAt", s.channel, s.utm, ${dimensionColumns('postgres', dimension, 's.')}
+    s.started_at AS "startedAt", s.channel, ${utmColumn(dimension, campaigns, 's.')}, ${dimensionColumns('postgres', dimension, 's.')}
   FROM accounts a JOIN conversions c ON c.account_key = a.key AND c.occurred_at >= $2 AND c.occurred_at < $3
     JOIN journey_touches t ON t.account_key = a.key AND t.conversion_id = c.id
     JOIN sessions s ON s.account_key = a.key AND s.visitor_id = t.visitor_id AND s.id = t.session_id
@@ -133,6 +137,7 @@ export async function journeyFacts(conn: Connection, accountId: string, w: Facts
 
 function readThroughTouches(conn: Connection, accountId: string, w: FactsWindow): Promise<JourneyFacts> {
   const dimension = w.dimension ?? 'channel';
+  const campaigns = w.campaigns ?? true;
   const start = w.from - w.lookbackMs;
   return runQuery(conn, 'journeyFacts', {
     sqlite: (c) =>
@@ -144,9 +149,9 @@ function readThroughTouches(conn: Connection, accountId: string, w: FactsWindow)
             {
               conversions: all<Conversion>(SQLITE_CONVERSIONS),
               live: all<{ v: string }>(SQLITE_LIVE_VISITORS).map((r) => r.v),
-              liveSessions: all<SessionFactRow>(sqliteLiveSessions(dimension)),
+              liveSessions: all<SessionFactRow>(sqliteLiveSessions(dimension, campaigns)),
               links: all<Link>(SQLITE_LIVE_LINKS),
-              touches: all<TouchRow>(sqliteTouches(dimension)),
+              touches: all<TouchRow>(sqliteTouches(dimension, campaigns)),
             },
             dimension,
             w.maxSessions,
@@ -166,9 +171,14 @@ function readThroughTouches(conn: Connection, accountId: string, w: FactsWindow)
             {
               conversions: await rows<Conversion>(PG_CONVERSIONS, [accountId, w.from, w.to]),
               live: (await rows<{ v: string }>(PG_LIVE_VISITORS, [accountId, w.from, w.to])).map((r) => r.v),
-              liveSessions: await rows<SessionFactRow>(pgLiveSessions(dimension), [accountId, w.from, w.to, start]),
+              liveSessions: await rows<SessionFactRow>(pgLiveSessions(dimension, campaigns), [
+                accountId,
+                w.from,
+                w.to,
+                start,
+              ]),
               links: await rows<Link>(PG_LIVE_LINKS, [accountId, w.from, w.to]),
-              touches: await rows<TouchRow>(pgTouches(dimension), [accountId, w.from, w.to, start]),
+              touches: await rows<TouchRow>(pgTouches(dimension, campaigns), [accountId, w.from, w.to, start]),
             },
             dimension,
             w.maxSessions,
