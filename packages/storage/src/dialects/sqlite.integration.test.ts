@@ -95,6 +95,7 @@ describe('sqlite migrations', () => {
       { version: 25, name: '025-journey-live-persons.sql' },
       { version: 26, name: '026-person-paths.sql' },
       { version: 27, name: '027-person-path-days.sql' },
+      { version: 28, name: '028-sessions-by-visitor-start.sql' },
     ]);
   });
 
@@ -141,7 +142,7 @@ describe('sqlite migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL")
       .pluck()
       .all();
-    expect(indexes).toEqual(['sessions_by_activity']);
+    expect(indexes).toEqual(['sessions_by_activity', 'sessions_by_visitor_start']); // the second since 028
     conn.db.close();
   });
 

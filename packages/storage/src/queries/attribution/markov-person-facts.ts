@@ -28,14 +28,15 @@ const marksSql = (dialect: Dialect): string => `WITH acct(k) AS (SELECT key FROM
 })
   SELECT COUNT(*) AS n FROM (${marked(dialect)} LIMIT ${LIVE_MARKS_LIMIT + 1}) AS m`;
 // The walk runs once (its visitors); their sessions and links are then key lookups by that list.
-// Markov reads channels only (no campaign, landing or click-id column). SQLite: as in the
-// refresher's count, INDEXED BY keeps the sessions key for the lookup.
+// Markov reads channels only (no campaign, landing or click-id column). SQLite: INDEXED BY the
+// index by (account, visitor, started_at) that also holds channel and id (sqlite 028): the lookup
+// never reads the wide session row.
 const visitorsSql = (dialect: Dialect): string =>
   personWalk(dialect, starts(dialect), 'SELECT visitor_id AS v FROM person');
 const SESSION_COLUMNS = `s.id, s.visitor_id AS "visitorId", s.started_at AS "startedAt", s.channel,
     NULL AS utm, NULL AS click_ids, NULL AS landing_path`;
 const SQLITE_SESSIONS = `SELECT ${SESSION_COLUMNS}
-  FROM json_each(@visitors) AS p CROSS JOIN sessions s INDEXED BY sqlite_autoindex_sessions_1
+  FROM json_each(@visitors) AS p CROSS JOIN sessions s INDEXED BY sessions_by_visitor_start
     ON s.account_key = (SELECT key FROM accounts WHERE id = @account) AND s.visitor_id = p.value
   WHERE s.started_at >= @start AND s.started_at <= @to
   ORDER BY s.started_at DESC LIMIT @limit`;

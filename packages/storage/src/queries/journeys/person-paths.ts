@@ -29,7 +29,8 @@ const leastOf = (visitors: readonly string[]): string => visitors.reduce((a, b) 
 const SQLITE_DROP_STEPS = `DELETE FROM person_path_steps WHERE account_key = @k AND visitor_id IN (SELECT value FROM json_each(@visitors))`;
 const SQLITE_DROP_ENDS = `DELETE FROM person_path_ends WHERE account_key = @k AND visitor_id IN (SELECT value FROM json_each(@visitors))`;
 const SQLITE_SESSIONS = `SELECT s.visitor_id AS visitorId, s.id, s.started_at AS startedAt, coalesce(s.channel, '') AS channel
-  FROM json_each(@visitors) AS p CROSS JOIN sessions s ON s.account_key = @k AND s.visitor_id = p.value`;
+  FROM json_each(@visitors) AS p CROSS JOIN sessions s INDEXED BY sessions_by_visitor_start
+    ON s.account_key = @k AND s.visitor_id = p.value`;
 const SQLITE_STEP = `INSERT INTO person_path_steps (account_key, visitor_id, day, prev_day, prev_channel, channel, sessions)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const SQLITE_END = `INSERT INTO person_path_ends (account_key, visitor_id, day, next_day, channel, sessions)
