@@ -17,7 +17,7 @@ import type { RoleChange } from './queries/dashboard-users/set-dashboard-user-ro
 import type { PasswordChange } from './queries/dashboard-users/set-dashboard-user-password.js';
 import type { DashboardSessionsToDelete } from './queries/dashboard-sessions/delete-dashboard-sessions.js';
 import type { ApplyOutcome } from './queries/processed/apply-outcome.js';
-import type { AttributionDimension } from './queries/attribution/attribution-dimension.js';
+import type { FactsWindow } from './queries/attribution/attribution-facts.js';
 import type {
   Funnel,
   FunnelDelete,
@@ -565,44 +565,14 @@ export interface Storage {
   countSessionsByChannel(accountId: string, from: number, to: number): Promise<ChannelCount[]>;
   sessionsOfVisitor(accountId: string, visitorId: string): Promise<SessionRecord[]>;
   visitor(accountId: string, visitorId: string): Promise<VisitorRecord | null>;
-  attributionFacts(
-    accountId: string,
-    window: {
-      from: number;
-      to: number;
-      lookbackMs: number;
-      maxSessions: number;
-      dimension?: AttributionDimension;
-      campaigns?: boolean;
-    },
-  ): Promise<AttributionFacts>;
+  attributionFacts(accountId: string, window: FactsWindow): Promise<AttributionFacts>;
   /**
    * attributionFacts of the converting people only (their sessions and identity links): the same
    * journeys, without the sessions of people who did not convert, which only Markov reads.
    */
-  converterFacts(
-    accountId: string,
-    window: {
-      from: number;
-      to: number;
-      lookbackMs: number;
-      maxSessions: number;
-      dimension?: AttributionDimension;
-      campaigns?: boolean;
-    },
-  ): Promise<AttributionFacts>;
+  converterFacts(accountId: string, window: FactsWindow): Promise<AttributionFacts>;
   /** converterFacts' journeys from journey_touches, and live for the persons of marked visitors: exact whatever the refresher's progress. */
-  journeyFacts(
-    accountId: string,
-    window: {
-      from: number;
-      to: number;
-      lookbackMs: number;
-      maxSessions: number;
-      dimension?: AttributionDimension;
-      campaigns?: boolean;
-    },
-  ): Promise<JourneyFacts>;
+  journeyFacts(accountId: string, window: FactsWindow): Promise<JourneyFacts>;
   /** One bounded step of the journey refresher: rebuilds the touches of the persons of up to `limit` marked visitors (persons past the bounds held live). */
   refreshJourneys(options: JourneyRefreshOptions): Promise<JourneyRefreshStep>;
   /**
@@ -610,17 +580,7 @@ export interface Storage {
    * convert, the visitors without identity links counted as steps in the database (no session of
    * theirs is sent). The chain built from both equals the one from attributionFacts.
    */
-  markovFacts(
-    accountId: string,
-    window: {
-      from: number;
-      to: number;
-      lookbackMs: number;
-      maxSessions: number;
-      dimension?: AttributionDimension;
-      campaigns?: boolean;
-    },
-  ): Promise<MarkovFacts>;
+  markovFacts(accountId: string, window: FactsWindow): Promise<MarkovFacts>;
   findConversion(accountId: string, conversionId: string): Promise<ConversionFact | null>;
   /** The integrity monitor's raw counts for one account, with windows ending at `now`. */
   integrityFacts(accountId: string, now: number): Promise<IntegrityFacts>;
