@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machine, writeResult } from './figures/result-file.mjs';
+import { settleCollector } from './settle-collector.mjs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -45,41 +46,6 @@ function loadDemo(db, days, perDay) {
   );
   if (run.status !== 0) throw new Error(`demo failed: ${run.stderr}`);
   return { ...JSON.parse(run.stdout.trim().split('\n').pop()), loadSeconds: (performance.now() - t) / 1000 };
-}
-
-/**
- * What `touchline serve` does at start with its defaults (inboxKeepDays 32, inboxPayloadKeepDays 2),
- * at the demo's --now: prune, then compact, in the collector's steps (500 and 100 rows).
- */
-async function maintain(db, keepDays, payloadDays) {
-  const { openStorage } = await import('../packages/storage/dist/index.js');
-  const storage = openStorage(db);
-  const now = Date.parse(NOW);
-  const result = { deleted: 0, compacted: 0, steps: 0, ms: 0 };
-  const t = performance.now();
-  try {
-    await storage.migrate();
-    for (const [op, days, field, limit] of [
-      ['pruneInbox', keepDays, 'deleted', 500],
-      ['compactInbox', payloadDays, 'compacted', 100],
-    ]) {
-      if (storage[op] === undefined) {
-        console.log(`this build has no ${op}: skipped`);
-        continue;
-      }
-      for (let afterSeq = 0; ; ) {
-        const step = await storage[op]({ before: now - days * 86_400_000, afterSeq, limit });
-        result[field] += step[field];
-        result.steps += 1;
-        if (step.done) break;
-        afterSeq = step.lastSeq;
-      }
-    }
-  } finally {
-    await storage.close();
-  }
-  result.ms = Math.round(performance.now() - t);
-  return result;
 }
 
 function sqliteBreakdown(file) {
@@ -209,7 +175,10 @@ async function main() {
     const breakdown = async () => (isPg ? await pgBreakdown(db) : sqliteBreakdown(db));
     // With --maintain, the bytes before it too, so one run shows what the maintenance frees.
     const before = values.maintain ? print(`${dialect}, before maintenance`, await breakdown(), items) : null;
-    const maintenance = values.maintain ? await maintain(db, 32, Number(values['payload-days'])) : null;
+    // What \`touchline serve\` does at start with its defaults (inboxKeepDays 32), at the demo's --now.
+    const maintenance = values.maintain
+      ? await settleCollector(db, { now: Date.parse(NOW), payloadDays: Number(values['payload-days']), refresh: false })
+      : null;
     if (maintenance !== null) console.log('maintenance:', JSON.stringify(maintenance));
     const result = print(values.maintain ? `${dialect}, after maintenance` : dialect, await breakdown(), items);
     if (values.json) console.log(JSON.stringify(result));

@@ -12,6 +12,12 @@ const READ_API_DEFAULTS = {
   readThreadNice: 'default',
 };
 
+/** Runs since 2026-12-07 settle the collector's background catch-up before timing (bench/settle-collector.mjs). */
+const settledLine = (settled) =>
+  settled === undefined
+    ? ''
+    : ` Before timing, the collector's background catch-up was run to the end (${settled.deleted.toLocaleString('en-US')} inbox rows pruned, ${settled.compacted.toLocaleString('en-US')} payloads compacted, ${settled.refreshSteps.toLocaleString('en-US')} journey refresher steps, ${(settled.ms / 1000).toFixed(0)} s), as a collector running since the demo's load would have.`;
+
 /** bench/read-api.mjs: one table of reads (p50/p95 against targets) and one of ingest latency under queries. */
 export function renderReadApi(r) {
   const s = r.settings;
@@ -21,7 +27,7 @@ export function renderReadApi(r) {
     `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${machineLine(r)}. ${s.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ` +
       `\`touchline demo\` ${s.days} days x ${s.sessionsPerDay.toLocaleString('en-US')} sessions/day (${s.mix} mix): ` +
       `${d.items === null ? '?' : d.items.toLocaleString('en-US')} items${size}. Each read ${s.repeat} times in a row over HTTP; ` +
-      `settings that differ from the bench's defaults: ${nonDefault(s, READ_API_DEFAULTS)}.`,
+      `settings that differ from the bench's defaults: ${nonDefault(s, READ_API_DEFAULTS)}.${settledLine(r.settled)}`,
     '',
     '| read | p50 ms | p95 ms | target (p95) | |',
     '|---|---|---|---|---|',
