@@ -68,7 +68,9 @@ describe('createKeyCache', () => {
       },
     } as Partial<Storage> as Storage;
     const cache = createKeyCache(storage);
-    const periodic = cache.refresh(); // began before the key was created
+    const periodic = cache.refresh();
+    await new Promise((r) => setImmediate(r));
+    expect(loads, 'the periodic load read the table before the key was created').toBe(1);
     table.keys = [record(created.hash)];
     const explicit = cache.refresh(); // the caller that just created the key
     const joined = cache.refresh(); // a third caller meanwhile shares the explicit one's load

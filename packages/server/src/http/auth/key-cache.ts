@@ -45,29 +45,22 @@ function testModeResolver(storage: Storage, now: () => number): (key: ApiKeyReco
 }
 
 /**
- * Serializes `run`: a call while a run is in flight waits for it, then starts one more run, shared by
- * every call made before that run starts. So each call's run begins after the call was made.
+ * Serializes `run`: each run starts after the previous one has settled, so runs never overlap; calls
+ * made before a queued run has started share it. So each call's run begins after the call was made.
  */
 function serialized(run: () => Promise<void>): () => Promise<void> {
-  let inFlight: Promise<void> | null = null;
-  let next: Promise<void> | null = null;
-  const start = (): Promise<void> => {
-    const current = run().finally(() => {
-      if (inFlight === current) inFlight = null;
-    });
-    inFlight = current;
-    return current;
-  };
+  let tail: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
   return function serializedRun() {
-    if (inFlight === null) return start();
-    if (next === null) {
-      next = inFlight
-        .catch(() => undefined)
-        .then(() => {
-          next = null;
-          return start();
-        });
-    }
+    if (queued !== null) return queued;
+    const next = tail
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return run();
+      });
+    queued = next;
+    tail = next;
     return next;
   };
 }
