@@ -193,9 +193,8 @@ function someConversion(db, now) {
   }
 }
 
-/** The same on PostgreSQL. */
-async function someConversionPg(url, now) {
-  // The collector reads `?schema=` from the URL (a search_path); pg does not, so it is set here the same way.
+/** A client of the collector's PostgreSQL database: the collector reads `?schema=` from the URL (a search_path); pg does not, so it is set here the same way. */
+async function pgClient(url) {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
@@ -204,12 +203,34 @@ async function someConversionPg(url, now) {
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
   await client.connect();
+  return client;
+}
+
+/** The same on PostgreSQL. */
+async function someConversionPg(url, now) {
+  const client = await pgClient(url);
   try {
     const { rows } = await client.query(
       'SELECT id FROM conversions WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT 1',
       [now - 30 * DAY],
     );
     return rows[0]?.id;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * PostgreSQL's planner statistics, as autovacuum keeps them on a running server: a database loaded in
+ * bulk minutes ago may have none yet (or autovacuum is off, as on this project's test machines), and
+ * without them the planner scans whole tables (docs/benchmark-history.md, "Read model: rollups, 2026-12-06").
+ */
+async function analyzePg(url) {
+  const client = await pgClient(url);
+  const t = performance.now();
+  try {
+    await client.query('ANALYZE');
+    return Math.round(performance.now() - t);
   } finally {
     await client.end();
   }
@@ -252,6 +273,8 @@ export async function runReadApi({
     console.log(
       `settled before timing (${(settled.ms / 1000).toFixed(1)} s): ${settled.deleted} inbox rows pruned, ${settled.compacted} payloads compacted, ${settled.refreshSteps} refresher steps`,
     );
+    const analyzedMs = pgUrl ? await analyzePg(pgUrl) : null;
+    if (analyzedMs !== null) console.log(`ANALYZE before timing: ${(analyzedMs / 1000).toFixed(1)} s`);
     const serve = await startServe(db);
     const rows = [];
     let latency = null;
@@ -355,6 +378,7 @@ export async function runReadApi({
               loadSeconds: demo.loadSeconds,
             },
             settled,
+            ...(analyzedMs === null ? {} : { analyzedMs }),
             rows: rows.map((r) => ({
               name: r.name,
               p50: Math.round(r.p50),
