@@ -17,13 +17,20 @@ export interface ChannelStep {
   count: number;
 }
 
-/** The window paths of visitors read as sessions, by visitor, for the count to leave out (`excluded`). */
-export function pathsOf(sessions: readonly SessionFact[]): Map<string, PathSession[]> {
-  const out = new Map<string, PathSession[]>();
+/** A session of a path to leave out: a SessionFact as read (null: no channel, which a path counts as ''). */
+export type ExcludedSession = Pick<SessionFact, 'id' | 'startedAt' | 'channel'>;
+
+/**
+ * The window paths of visitors read as sessions, by visitor, for the count to leave out (`excluded`).
+ * The facts themselves, not copies: at 10M events a Markov read holds ~30k of them, and every
+ * object made per session is paid again by the garbage collector.
+ */
+export function pathsOf(sessions: readonly SessionFact[]): Map<string, SessionFact[]> {
+  const out = new Map<string, SessionFact[]>();
   for (const s of sessions) {
-    const list = out.get(s.visitorId) ?? [];
-    list.push({ id: s.id, startedAt: Number(s.startedAt), channel: s.channel ?? '' });
-    out.set(s.visitorId, list);
+    const list = out.get(s.visitorId);
+    if (list === undefined) out.set(s.visitorId, [s]);
+    else list.push(s);
   }
   return out;
 }
@@ -214,29 +221,51 @@ const EDGE = '\u0001';
 const touch = (side: string): ChannelTouch | null =>
   side === EDGE ? null : { channel: side === '' ? null : side, group: null };
 
-/** Step counts keyed "from\u0000to"; null (a path's start or end) is EDGE. */
+/** Step counts by from, then to; null (a path's start or end) is EDGE. Nested maps: no key string is made per step. */
 class StepCounter {
-  readonly counts = new Map<string, number>();
+  readonly counts = new Map<string, Map<string, number>>();
   add(from: string | null, to: string | null, n: number): void {
-    const key = `${from ?? EDGE}\u0000${to ?? EDGE}`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    const f = from ?? EDGE;
+    const t = to ?? EDGE;
+    let row = this.counts.get(f);
+    if (row === undefined) {
+      row = new Map();
+      this.counts.set(f, row);
+    }
+    row.set(t, (row.get(t) ?? 0) + n);
   }
 }
 
 /** The path of one visitor's window sessions, counted (n = 1 adds, -1 takes away). */
-function countWindowPath(counter: StepCounter, path: readonly PathSession[], n: number): void {
+function countWindowPath(counter: StepCounter, path: readonly ExcludedSession[], n: number): void {
   const sorted = [...path].sort(byPathOrder);
-  for (const [i, s] of sorted.entries()) counter.add(i === 0 ? null : (sorted[i - 1]?.channel ?? null), s.channel, n);
-  const last = sorted[sorted.length - 1];
-  if (last !== undefined) counter.add(last.channel, null, n);
+  let prev: string | null = null;
+  for (const s of sorted) {
+    const channel = s.channel ?? '';
+    counter.add(prev, channel, n);
+    prev = channel;
+  }
+  if (prev !== null) counter.add(prev, null, n);
 }
 
+/**
+ * The rows themselves, by visitor (each is a PathSession: started_at a number, channel '' for none).
+ * A visitor's rows come one after another from its key lookup: the run is kept, not looked up again.
+ */
 function byVisitor(rows: readonly EdgeRow[]): Map<string, PathSession[]> {
   const paths = new Map<string, PathSession[]>();
+  let runVisitor: string | null = null;
+  let runList: PathSession[] = [];
   for (const r of rows) {
-    const list = paths.get(r.visitorId) ?? [];
-    list.push({ id: r.id, startedAt: Number(r.startedAt), channel: r.channel });
-    paths.set(r.visitorId, list);
+    if (r.visitorId !== runVisitor) {
+      runVisitor = r.visitorId;
+      const list = paths.get(r.visitorId);
+      if (list === undefined) {
+        runList = [];
+        paths.set(r.visitorId, runList);
+      } else runList = list;
+    }
+    runList.push(r);
   }
   return paths;
 }
@@ -364,15 +393,20 @@ async function pgRaw(client: PgQueryable, accountId: string, w: StepWindow, sent
  * read model disagrees with the sessions, which the caller answers by counting from raw rows.
  * Called inside the transaction that read `excluded`, so both see one snapshot.
  */
-function counted(raw: Raw, w: StepWindow, excluded: ReadonlyMap<string, readonly PathSession[]>): ChannelStep[] | null {
+function counted(
+  raw: Raw,
+  w: StepWindow,
+  excluded: ReadonlyMap<string, readonly ExcludedSession[]>,
+): ChannelStep[] | null {
   const counter = combine(raw, w);
   for (const path of excluded.values()) countWindowPath(counter, path, -1);
   const out: ChannelStep[] = [];
-  for (const [key, count] of counter.counts) {
-    if (count < 0) return null;
-    if (count === 0) continue;
-    const [from = EDGE, to = EDGE] = key.split('\u0000');
-    out.push({ from: touch(from), to: touch(to), count });
+  for (const [from, row] of counter.counts) {
+    for (const [to, count] of row) {
+      if (count < 0) return null;
+      if (count === 0) continue;
+      out.push({ from: touch(from), to: touch(to), count });
+    }
   }
   return out;
 }
@@ -386,7 +420,7 @@ export function sqlitePathStepCounts(
   c: SqliteConnection,
   accountId: string,
   w: StepWindow,
-  excluded: ReadonlyMap<string, readonly PathSession[]>,
+  excluded: ReadonlyMap<string, readonly ExcludedSession[]>,
   sent?: readonly string[],
 ): ChannelStep[] | null {
   return counted(sqliteRaw(c, accountId, w, sent), w, excluded);
@@ -396,7 +430,7 @@ export async function pgPathStepCounts(
   client: PgQueryable,
   accountId: string,
   w: StepWindow,
-  excluded: ReadonlyMap<string, readonly PathSession[]>,
+  excluded: ReadonlyMap<string, readonly ExcludedSession[]>,
   sent?: readonly string[],
 ): Promise<ChannelStep[] | null> {
   return counted(await pgRaw(client, accountId, w, sent), w, excluded);

@@ -42,7 +42,10 @@ export interface PathChange {
 }
 
 /** Path order: start, then id in code-unit order (as buildJourneys, and PostgreSQL's "C" collation). */
-export function byPathOrder(a: PathSession, b: PathSession): number {
+export function byPathOrder(
+  a: Pick<PathSession, 'startedAt' | 'id'>,
+  b: Pick<PathSession, 'startedAt' | 'id'>,
+): number {
   if (a.startedAt !== b.startedAt) return a.startedAt - b.startedAt;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
