@@ -1,11 +1,11 @@
 // Bench: two builds of the collector (A, B) alternating on the path the SDK uses (POST /api/v1/batch), same run; prints B/A ratios.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchBody, event, uniqueBodies } from './ingest.mjs';
 import { rawLoad } from './raw-load.mjs';
+import { createKey, spawnServe, listeningUrl } from './serve-process.mjs';
 
 /**
  * Usage: BENCH_A=/path/to/other/checkout/packages/cli/bin/touchline.mjs node bench/collector-ab.mjs
@@ -41,23 +41,9 @@ function statMs(path) {
 async function startCollector(bin, env) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-ab-'));
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(
-    spawnSync(process.execPath, [bin, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
-      encoding: 'utf8',
-    }).stdout,
-  );
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const url = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  const key = createKey(db, { bin });
+  const child = spawnServe(db, { bin, env });
+  const url = await listeningUrl(child);
   await new Promise((r) => setTimeout(r, 500)); // keys loaded, threads up
   return {
     url,

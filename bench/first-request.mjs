@@ -12,13 +12,13 @@
 // spawn -> "listening" printed, then at once (or --wait-ms later) the first `GET /api/v1/stats` over 30 days,
 // spawn -> that first answer, the same request again (warm), and one `GET /healthz` and one 1-item batch right after "listening"
 // alongside the first read (ingest must not wait for it). Prints medians and ranges per side and B/A.
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machine, writeResult } from './figures/result-file.mjs';
+import { spawnServe, listeningUrl, stopGracefully } from './serve-process.mjs';
 
 const HERE = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const DAY = 86_400_000;
@@ -26,33 +26,12 @@ const NOW = Date.parse('2026-12-05T12:00:00Z');
 
 function startServe(bin, db, env) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TOUCHLINE_RATE_LIMIT: 'off', ...env },
-  });
+  const child = spawnServe(db, { bin, env: { TOUCHLINE_RATE_LIMIT: 'off', ...env }, stderr: 'pipe' });
   let err = '';
   child.stderr.on('data', (c) => {
     err += c;
   });
-  const url = new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-  return {
-    url,
-    t0,
-    stderr: () => err,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: listeningUrl(child, () => `: ${err}`), t0, stderr: () => err, stop: () => stopGracefully(child) };
 }
 
 async function timed(url, init) {

@@ -11,7 +11,7 @@
 //   its own `touchline serve` on its copy (A: this checkout, B: DIR, a checkout built as bench/first-request.mjs says),
 //   waits --settle-seconds (10) for its refresher, then times GET /api/v1/attribution?model=linear over the 30 days
 //   (--repeat sequential requests) and one conversion's journey, and reads the WAL and the journey marks left.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { openSqliteStorage } from '../packages/storage/dist/index.js';
 import { walkCtes } from '../packages/storage/dist/queries/attribution/person-walk-sql.js';
 import { machine, writeResult } from './figures/result-file.mjs';
+import { spawnServe, listeningUrl } from './serve-process.mjs';
 
 const DAY = 86_400_000;
 const { values } = parseArgs({
@@ -182,19 +183,8 @@ if (values.out) writeResult(values.out, { bench: 'giant-person', machine: machin
 
 /** Starts `touchline serve` (the CLI at `bin`) on `db`; resolves when it listens. */
 async function startServe(bin, db) {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TOUCHLINE_RATE_LIMIT: 'off' },
-  });
-  const url = await new Promise((resolveUrl, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolveUrl(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
+  const child = spawnServe(db, { bin, env: { TOUCHLINE_RATE_LIMIT: 'off' } });
+  const url = await listeningUrl(child);
   return {
     url,
     /** SIGTERM, then SIGKILL after `graceMs`; resolves with the ms until exit and whether it had to be killed. */

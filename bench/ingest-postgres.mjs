@@ -1,5 +1,5 @@
 // Bench: batched ingest (500 items/request) into PostgreSQL with 1, 2 and 3 collector processes, against SQLite in the same run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 // The same item shape and batch body as bench/ingest.mjs.
 import { batchBody, event, uniqueBodies } from './ingest.mjs';
+import { spawnServe, listeningUrl } from './serve-process.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const PG_URL =
@@ -40,18 +41,8 @@ function freshDatabase(dialect) {
 }
 
 function serve(db) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
+  const child = spawnServe(db);
+  return listeningUrl(child).then((url) => ({ child, url }));
 }
 
 async function load(url, key, nextBody, seconds, connections) {

@@ -1,14 +1,12 @@
 // Bench: collector ingest vs a bare node:http server answering 202, and batched ingest end to end into SQLite.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { deriveSessionId, newId } from '../packages/core/dist/index.js';
 import { rawLoad } from './raw-load.mjs';
-
-const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
+import { createKey, spawnServe, listeningUrl } from './serve-process.mjs';
 
 /**
  * Ids have the shapes the SDK sends: UUIDv7 item and visitor ids (time-ordered, so the collector's
@@ -59,21 +57,9 @@ export const batchBody = (items) =>
 async function startCollector() {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-'));
   const db = join(dir, 'touchline.db');
-  const created = spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
-    encoding: 'utf8',
-  });
-  const { key } = JSON.parse(created.stdout);
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  const key = createKey(db);
+  const child = spawnServe(db);
+  const url = await listeningUrl(child);
   return {
     url,
     key,

@@ -1,14 +1,12 @@
 // Bench: a realistic shop sent by several app servers with batches in flight together and reordering retries; every session's channel must equal in-order processing.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { newId } from '../packages/core/dist/index.js';
 import { generateDemoTraffic, processInboxRows } from '../packages/server/dist/index.js';
+import { createKey, spawnServe, listeningUrl } from './serve-process.mjs';
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const APPS = 4;
 const BATCH = 500;
 const IN_FLIGHT = 2;
@@ -43,22 +41,9 @@ function truth(items) {
 
 async function startCollector(dir) {
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(
-    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'shop', '--db', db, '--json'], {
-      encoding: 'utf8',
-    }).stdout,
-  );
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  const key = createKey(db, { account: 'shop' });
+  const child = spawnServe(db);
+  const url = await listeningUrl(child);
   return { url, key, db, stop: () => child.kill('SIGKILL') };
 }
 

@@ -2,12 +2,13 @@
 // single-event ingest and /healthz while 4 clients run attribution queries back to back; the p99s
 // are compared with the same collector without queries, with queries on read threads (the
 // default) and on the main thread (TOUCHLINE_READS=inline, how the collector ran before).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newId } from '../packages/core/dist/index.js';
+import { spawnServe, listeningUrl, stopGracefully } from './serve-process.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const DAY = 86_400_000;
@@ -24,27 +25,8 @@ function loadDemo(db, sessionsPerDay, days) {
 }
 
 async function startServe(db, env) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  const child = spawnServe(db, { env });
+  return { url: await listeningUrl(child), stop: () => stopGracefully(child) };
 }
 
 const p = (values, q) => {

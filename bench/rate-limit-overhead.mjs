@@ -1,13 +1,11 @@
 // Bench: single-event ingest with the default rate limits on vs TOUCHLINE_RATE_LIMIT=off, same machine, same run; prints the ratio.
-import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { createKey, spawnServe, listeningUrl } from './serve-process.mjs';
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const uuid7ish = () => {
   const u = randomUUID();
@@ -17,23 +15,9 @@ const uuid7ish = () => {
 async function startCollector(env) {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-rl-'));
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(
-    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
-      encoding: 'utf8',
-    }).stdout,
-  );
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const url = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  const key = createKey(db);
+  const child = spawnServe(db, { env });
+  const url = await listeningUrl(child);
   await new Promise((r) => setTimeout(r, 500)); // keys loaded
   return {
     url,

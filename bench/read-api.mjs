@@ -12,7 +12,7 @@
 // and ingest latency (a 1-item batch, /healthz) with and without 4 attribution queries running at once.
 // --latency-only skips the reads and times only ingest beside queries (for A/B runs, e.g. TOUCHLINE_READ_THREAD_NICE=0 vs the default).
 // Writes the figures to --out FILE (default bench/results/read-api.json) with the run's date, machine and settings.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { codeVersion } from './figures/result-file.mjs';
+import { spawnServe, listeningUrl, stopGracefully } from './serve-process.mjs';
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const DAY = 86_400_000;
@@ -67,27 +68,8 @@ function loadDemo(db, days, perDay) {
 const ADMIN_PASSWORD = 'read-api bench password';
 
 async function startServe(db) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TOUCHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, TOUCHLINE_RATE_LIMIT: 'off' },
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  const child = spawnServe(db, { env: { TOUCHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD, TOUCHLINE_RATE_LIMIT: 'off' } });
+  return { url: await listeningUrl(child), stop: () => stopGracefully(child) };
 }
 
 const quantile = (values, q) =>

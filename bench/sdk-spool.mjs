@@ -1,12 +1,11 @@
 // Bench: cost of the SDK's on-disk spool per item, with and without it in the same run: the call on the request path, and end-to-end delivery to a real collector.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@touchline/node';
+import { createKey, spawnServe, listeningUrl } from './serve-process.mjs';
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const CALLS = Number(process.env.BENCH_SPOOL_CALLS ?? 100_000);
 const DELIVER = Number(process.env.BENCH_SPOOL_ITEMS ?? 50_000);
 const VISITOR = '0190f0c0-0000-7000-8000-000000000001';
@@ -15,22 +14,9 @@ const PROPS = { plan: 'pro', sku: 'A1-42', path: '/checkout/confirm' };
 async function startCollector() {
   const dir = mkdtempSync(join(tmpdir(), 'touchline-bench-spool-'));
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(
-    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'bench', '--db', db, '--json'], {
-      encoding: 'utf8',
-    }).stdout,
-  );
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
+  const key = createKey(db);
+  const child = spawnServe(db);
+  const url = await listeningUrl(child);
   await new Promise((r) => setTimeout(r, 500)); // keys loaded
   return {
     url,

@@ -1,15 +1,13 @@
 // Bench: sustained ingest from several app servers into a real `touchline serve` while stats and attribution queries run; the WAL must stay under its bound (DESIGN.md L13).
 // Usage: node bench/wal-soak.mjs [--items 300000] [--wal-limit-mb 64] [--drain-seconds 300] [--dir DIR] [--out FILE]   (--out: the result file the README's "Bounded disk" table is rendered from)
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { newId } from '../packages/core/dist/index.js';
 import { machine, writeResult } from './figures/result-file.mjs';
+import { createKey, spawnServe, listeningUrl } from './serve-process.mjs';
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/touchline.mjs', import.meta.url));
 const MIB = 1024 * 1024;
 const APPS = 4;
 const BATCH = 500;
@@ -144,32 +142,17 @@ function shop(seed) {
 
 async function startCollector(dir, walLimitMb) {
   const db = join(dir, 'touchline.db');
-  const { key } = JSON.parse(
-    spawnSync(process.execPath, [BIN, 'keys', 'create', '--account', 'shop', '--db', db, '--json'], {
-      encoding: 'utf8',
-    }).stdout,
-  );
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', '0', '--db', db, '--wal-limit-mb', String(walLimitMb)],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TOUCHLINE_RATE_LIMIT: 'off' },
-    },
-  );
+  const key = createKey(db, { account: 'shop' });
+  const child = spawnServe(db, {
+    env: { TOUCHLINE_RATE_LIMIT: 'off' },
+    stderr: 'pipe',
+    args: ['--wal-limit-mb', String(walLimitMb)],
+  });
   let errors = '';
   child.stderr.on('data', (c) => {
     if (errors.length < 4000) errors += c;
   });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`touchline serve exited with ${code}: ${errors}`)));
-  });
+  const url = await listeningUrl(child, () => `: ${errors}`);
   return { url, key, db, errors: () => errors, stop: () => child.kill('SIGKILL') };
 }
 
